@@ -1,0 +1,663 @@
+package approvals
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+)
+
+// MaxTextLength bounds a draft's text, in characters.
+const MaxTextLength = 20000
+
+// Service holds every rule about brands, members, drafts and reviews.
+// Every method takes the acting user and checks what that user may do.
+type Service struct {
+	store     Store
+	clock     herald.Clock
+	defaultTZ string
+}
+
+// NewService returns a Service over store. New brands get defaultTZ.
+func NewService(store Store, clock herald.Clock, defaultTZ string) *Service {
+	if defaultTZ == "" {
+		defaultTZ = "UTC"
+	}
+	return &Service{store: store, clock: clock, defaultTZ: defaultTZ}
+}
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+func (s *Service) audit(b int64, d *Draft, a herald.Actor, action string, detail string) AuditEntry {
+	e := AuditEntry{BrandID: b, Action: action, Actor: a, Detail: detail, At: s.now()}
+	if d != nil {
+		e.DraftID, e.Rev, e.From, e.To = d.ID, d.Rev, d.State, d.State
+	}
+	return e
+}
+
+// --- brands and members ---
+
+// AddBrand creates a brand; its creator becomes its admin. When ch is not
+// nil the channel's default brand becomes the new one if it had none.
+func (s *Service) AddBrand(ctx context.Context, actor herald.Actor, name string, ch *herald.ChannelRef) (herald.Brand, error) {
+	name = strings.TrimSpace(name)
+	if err := validBrandName(name); err != nil {
+		return herald.Brand{}, err
+	}
+	b := herald.Brand{Name: name, Timezone: s.defaultTZ, Policy: "", CreatedAt: s.now()}
+	admin := Member{Actor: actor, Role: herald.RoleAdmin, AddedAt: b.CreatedAt}
+	if err := s.store.CreateBrand(ctx, &b, admin, s.audit(0, nil, actor, AuditBrandAdd, name)); err != nil {
+		if herald.ErrorCode(err) == herald.ECONFLICT {
+			return herald.Brand{}, herald.Errorf(herald.ECONFLICT, "A brand named %q exists already; pick another name.", name)
+		}
+		return herald.Brand{}, err
+	}
+	if ch != nil {
+		if _, err := s.store.ChannelBrand(ctx, *ch); herald.ErrorCode(err) == herald.ENOTFOUND {
+			if err := s.store.SetChannelBrand(ctx, *ch, b.ID, s.audit(b.ID, nil, actor, AuditBrandUse, ch.Channel)); err != nil {
+				return b, err
+			}
+		}
+	}
+	return b, nil
+}
+
+func validBrandName(name string) error {
+	if name == "" || utf8.RuneCountInString(name) > 64 || strings.ContainsAny(name, "\n\t\"'`") || strings.HasPrefix(name, "-") {
+		return herald.Errorf(herald.EINVALID, "A brand name has 1 to 64 characters, without quotes, tabs or line breaks, and does not start with a dash.")
+	}
+	return nil
+}
+
+// BrandMembership is a brand seen by one of its members.
+type BrandMembership struct {
+	Brand herald.Brand
+	Role  herald.Role
+}
+
+// Brands lists the brands the actor belongs to.
+func (s *Service) Brands(ctx context.Context, actor herald.Actor) ([]BrandMembership, error) {
+	ms, err := s.store.Memberships(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BrandMembership, 0, len(ms))
+	for _, m := range ms {
+		b, err := s.store.Brand(ctx, m.BrandID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BrandMembership{Brand: b, Role: m.Role})
+	}
+	return out, nil
+}
+
+// Resolve finds the brand a command acts on: the one named, else the
+// channel's default brand, else the actor's only brand. The actor must be a
+// member of it; a brand the actor cannot see is reported as not found.
+func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, name string) (herald.Brand, Member, error) {
+	var b herald.Brand
+	var err error
+	switch {
+	case name != "":
+		b, err = s.store.BrandByName(ctx, strings.TrimSpace(name))
+	default:
+		b, err = s.defaultBrand(ctx, actor, ch)
+	}
+	if err != nil {
+		if herald.ErrorCode(err) == herald.ENOTFOUND && name != "" {
+			return herald.Brand{}, Member{}, notVisible(name)
+		}
+		return herald.Brand{}, Member{}, err
+	}
+	m, err := s.store.Member(ctx, b.ID, actor)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return herald.Brand{}, Member{}, notVisible(b.Name)
+	}
+	return b, m, err
+}
+
+func notVisible(name string) error {
+	return herald.Errorf(herald.ENOTFOUND, "There is no brand named %q that you belong to; `brand list` shows yours.", name)
+}
+
+func (s *Service) defaultBrand(ctx context.Context, actor herald.Actor, ch herald.ChannelRef) (herald.Brand, error) {
+	id, err := s.store.ChannelBrand(ctx, ch)
+	if err == nil {
+		return s.store.Brand(ctx, id)
+	}
+	if herald.ErrorCode(err) != herald.ENOTFOUND {
+		return herald.Brand{}, err
+	}
+	ms, err := s.store.Memberships(ctx, actor)
+	if err != nil {
+		return herald.Brand{}, err
+	}
+	switch len(ms) {
+	case 0:
+		return herald.Brand{}, herald.Errorf(herald.ENOTFOUND, "You do not belong to any brand yet: create one with `brand add NAME`, or ask a brand's admin to give you a role.")
+	case 1:
+		return s.store.Brand(ctx, ms[0].BrandID)
+	}
+	return herald.Brand{}, herald.Errorf(herald.EINVALID, "Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`.")
+}
+
+// UseBrand makes brand name the default of channel ch. Admins only.
+func (s *Service) UseBrand(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, name string) (herald.Brand, error) {
+	b, m, err := s.Resolve(ctx, actor, ch, name)
+	if err != nil {
+		return b, err
+	}
+	if err := need(m, "set a channel's brand", herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	return b, s.store.SetChannelBrand(ctx, ch, b.ID, s.audit(b.ID, nil, actor, AuditBrandUse, ch.Channel))
+}
+
+// SetRole gives who a role on the brand; role "" removes them. Admins only;
+// the last admin cannot be removed or demoted.
+func (s *Service) SetRole(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, who herald.Actor, role herald.Role) (herald.Brand, error) {
+	b, m, err := s.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, err
+	}
+	if err := need(m, "give roles", herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	if who.UserID == "" {
+		return b, herald.Errorf(herald.EINVALID, "Name the person with @, e.g. `role @sam editor`.")
+	}
+	if role != herald.RoleAdmin {
+		if err := s.keepAnAdmin(ctx, b, who); err != nil {
+			return b, err
+		}
+	}
+	detail := fmt.Sprintf("%s → %s", who.Display(), roleOrNone(role))
+	mem := Member{BrandID: b.ID, Actor: who, Role: role, AddedAt: s.now()}
+	return b, s.store.PutMember(ctx, mem, s.audit(b.ID, nil, actor, AuditRole, detail))
+}
+
+func roleOrNone(r herald.Role) string {
+	if r == "" {
+		return "none"
+	}
+	return string(r)
+}
+
+func (s *Service) keepAnAdmin(ctx context.Context, b herald.Brand, who herald.Actor) error {
+	ms, err := s.store.Members(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	others := 0
+	for _, m := range ms {
+		if m.Role == herald.RoleAdmin && m.Actor.Key() != who.Key() {
+			others++
+		}
+	}
+	if others == 0 {
+		cur, err := s.store.Member(ctx, b.ID, who)
+		if err == nil && cur.Role == herald.RoleAdmin {
+			return herald.Errorf(herald.ECONFLICT, "%s is the last admin of %s; make someone else admin first.", who.Display(), b.Name)
+		}
+	}
+	return nil
+}
+
+// Members lists a brand's members; any member may look.
+func (s *Service) Members(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, []Member, error) {
+	b, _, err := s.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, nil, err
+	}
+	ms, err := s.store.Members(ctx, b.ID)
+	return b, ms, err
+}
+
+// SetPolicy sets the brand's review policy. Admins only. Drafts already in
+// review keep the policy they were submitted under.
+func (s *Service) SetPolicy(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand, policy string) (herald.Brand, Policy, error) {
+	p, err := ParsePolicy(policy)
+	if err != nil {
+		return herald.Brand{}, nil, err
+	}
+	b, m, err := s.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, nil, err
+	}
+	if err := need(m, "set the review policy", herald.RoleAdmin); err != nil {
+		return b, nil, err
+	}
+	b.Policy = p.String()
+	if len(p) == 0 {
+		b.Policy = ""
+	}
+	return b, p, s.store.UpdateBrand(ctx, b, s.audit(b.ID, nil, actor, AuditPolicy, p.String()))
+}
+
+// need refuses unless m holds one of roles.
+func need(m Member, what string, roles ...herald.Role) error {
+	for _, r := range roles {
+		if m.Role == r {
+			return nil
+		}
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return herald.Errorf(herald.EFORBIDDEN, "Only %s can %s, and you are %s on this brand.", orList(names), what, article(string(m.Role)))
+}
+
+func orList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return "nobody"
+	case 1:
+		return "an " + xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// --- drafts ---
+
+// NewDraft is what an editor asks for when creating a draft.
+type NewDraft struct {
+	Brand     string // optional; else the channel's or the actor's brand
+	Text      string
+	Targets   []herald.Target
+	PublishAt time.Time
+}
+
+// CreateDraft stores a new draft (revision 1). Editors and admins only.
+func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, nd NewDraft) (Draft, error) {
+	text, err := cleanText(nd.Text)
+	if err != nil {
+		return Draft{}, err
+	}
+	b, m, err := s.Resolve(ctx, actor, ch, nd.Brand)
+	if err != nil {
+		return Draft{}, err
+	}
+	if err := need(m, "write drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		return Draft{}, err
+	}
+	now := s.now()
+	d := Draft{BrandID: b.ID, State: StateDraft, Rev: 1, Text: text, Author: actor,
+		Targets: nd.Targets, PublishAt: nd.PublishAt, CreatedAt: now, UpdatedAt: now}
+	e := s.audit(b.ID, nil, actor, string(ActCreate), "")
+	e.Rev, e.To = 1, StateDraft
+	if err := s.store.CreateDraft(ctx, &d, e); err != nil {
+		return Draft{}, err
+	}
+	return d, nil
+}
+
+func cleanText(t string) (string, error) {
+	t = strings.TrimSpace(t)
+	switch {
+	case t == "":
+		return "", herald.Errorf(herald.EINVALID, "A draft needs some text, e.g. `draft \"Our new store opens Monday\"`.")
+	case !utf8.ValidString(t):
+		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.")
+	case utf8.RuneCountInString(t) > MaxTextLength:
+		return "", herald.Errorf(herald.EINVALID, "A draft has at most %d characters; this one has %d.", MaxTextLength, utf8.RuneCountInString(t))
+	}
+	return t, nil
+}
+
+// View is a draft with everything needed to show it.
+type View struct {
+	Draft     Draft
+	Brand     herald.Brand
+	Viewer    Member
+	Revisions []Revision
+	Approvals []Approval // every approval, of every revision
+	Progress  Progress   // of the current revision, under the draft's policy
+}
+
+// Get returns a draft as seen by a member of its brand.
+func (s *Service) Get(ctx context.Context, actor herald.Actor, id int64) (View, error) {
+	d, b, m, err := s.load(ctx, actor, id)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, d, b, m)
+}
+
+func (s *Service) view(ctx context.Context, d Draft, b herald.Brand, m Member) (View, error) {
+	revs, err := s.store.Revisions(ctx, d.ID)
+	if err != nil {
+		return View{}, err
+	}
+	aps, err := s.store.Approvals(ctx, d.ID)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{Draft: d, Brand: b, Viewer: m, Revisions: revs, Approvals: aps}
+	v.Progress = NewProgress(policyOf(d, b), currentApprovals(aps, d.Rev))
+	return v, nil
+}
+
+// policyOf is the policy a draft is judged by: the one fixed at submission,
+// or the brand's current one before that.
+func policyOf(d Draft, b herald.Brand) Policy {
+	src := b.Policy
+	if d.State != StateDraft {
+		src = d.Policy
+	}
+	p, err := ParsePolicy(src)
+	if err != nil {
+		return Policy{}
+	}
+	return p
+}
+
+func currentApprovals(aps []Approval, rev int) []Approval {
+	var out []Approval
+	for _, a := range aps {
+		if a.Rev == rev {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// load fetches a draft for a member of its brand; anyone else gets ENOTFOUND.
+func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft, herald.Brand, Member, error) {
+	missing := herald.Errorf(herald.ENOTFOUND, "There is no draft #%d that you can see; `drafts` lists yours.", id)
+	d, err := s.store.Draft(ctx, id)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return d, herald.Brand{}, Member{}, missing
+	}
+	if err != nil {
+		return d, herald.Brand{}, Member{}, err
+	}
+	m, err := s.store.Member(ctx, d.BrandID, actor)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return d, herald.Brand{}, Member{}, missing
+	}
+	if err != nil {
+		return d, herald.Brand{}, Member{}, err
+	}
+	b, err := s.store.Brand(ctx, d.BrandID)
+	return d, b, m, err
+}
+
+// List returns the drafts of the actor's brands (or of one brand) that f
+// selects, newest first.
+func (s *Service) List(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, f DraftFilter) ([]Draft, map[int64]herald.Brand, error) {
+	brands := map[int64]herald.Brand{}
+	if brand != "" {
+		b, _, err := s.Resolve(ctx, actor, ch, brand)
+		if err != nil {
+			return nil, nil, err
+		}
+		brands[b.ID] = b
+	} else {
+		ms, err := s.Brands(ctx, actor)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range ms {
+			brands[m.Brand.ID] = m.Brand
+		}
+	}
+	if len(brands) == 0 {
+		return nil, brands, nil
+	}
+	f.BrandIDs = f.BrandIDs[:0]
+	for id := range brands {
+		f.BrandIDs = append(f.BrandIDs, id)
+	}
+	ds, err := s.store.Drafts(ctx, f)
+	return ds, brands, err
+}
+
+// Audit returns a draft's audit log, oldest first.
+func (s *Service) Audit(ctx context.Context, actor herald.Actor, id int64) (Draft, []AuditEntry, error) {
+	d, _, _, err := s.load(ctx, actor, id)
+	if err != nil {
+		return d, nil, err
+	}
+	es, err := s.store.Audit(ctx, id)
+	return d, es, err
+}
+
+// step applies action a to d, returning the changed copy and its audit row.
+// It refuses actions the state machine does not allow in d's state.
+func (s *Service) step(d Draft, actor herald.Actor, a Action, detail string) (Draft, AuditEntry, error) {
+	to, ok := Next(d.State, a)
+	if !ok {
+		return d, AuditEntry{}, refused(d, a)
+	}
+	e := s.audit(d.BrandID, &d, actor, string(a), detail)
+	e.To = to
+	d.State = to
+	d.UpdatedAt = e.At
+	return d, e, nil
+}
+
+var actionVerbs = map[Action]string{
+	ActEdit: "edited", ActSubmit: "submitted", ActApprove: "approved", ActComplete: "approved",
+	ActRequestChanges: "sent back for changes", ActReject: "rejected", ActSchedule: "scheduled",
+	ActUnschedule: "unscheduled", ActPublish: "published", ActCancel: "cancelled", ActRetry: "retried",
+	ActConfirm: "marked as published",
+}
+
+func refused(d Draft, a Action) error {
+	verb := actionVerbs[a]
+	if verb == "" {
+		verb = string(a)
+	}
+	return herald.Errorf(herald.ECONFLICT, "Draft #%d is %s, so it cannot be %s now.", d.ID, d.State.Label(), verb)
+}
+
+// Edit stores text as a new revision. Editors and admins only. An edit
+// after any approval sends the draft back to review; approvals stay bound to
+// the revision they saw (and in the audit log) and no longer count.
+func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text string) (View, error) {
+	text, err := cleanText(text)
+	if err != nil {
+		return View{}, err
+	}
+	return s.change(ctx, actor, id, func(v View) (Change, error) {
+		if err := need(v.Viewer, "edit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+			return Change{}, err
+		}
+		d := v.Draft
+		if text == d.Text {
+			return Change{}, herald.Errorf(herald.EINVALID, "That is already the text of draft #%d; nothing changed.", d.ID)
+		}
+		detail := ""
+		if n := len(currentApprovals(v.Approvals, d.Rev)); n > 0 || d.State == StateApproved || d.State == StateScheduled {
+			detail = fmt.Sprintf("approvals of revision %d cleared (%d)", d.Rev, n)
+		}
+		nd, e, err := s.step(d, actor, ActEdit, detail)
+		if err != nil {
+			return Change{}, err
+		}
+		nd.Rev++
+		nd.Text = text
+		e.Rev = nd.Rev
+		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
+		return Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}, nil
+	})
+}
+
+// Submit sends a draft to review under the brand's current policy. With no
+// review stages, it is approved at once.
+func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (View, error) {
+	return s.change(ctx, actor, id, func(v View) (Change, error) {
+		if err := need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+			return Change{}, err
+		}
+		p, err := ParsePolicy(v.Brand.Policy)
+		if err != nil {
+			return Change{}, err
+		}
+		d, e, err := s.step(v.Draft, actor, ActSubmit, "policy "+p.String())
+		if err != nil {
+			return Change{}, err
+		}
+		d.Policy = v.Brand.Policy
+		c := Change{Draft: d, Audit: []AuditEntry{e}}
+		if len(p) == 0 {
+			d, e2, err := s.step(d, actor, ActComplete, "no review required")
+			if err != nil {
+				return Change{}, err
+			}
+			c.Draft = d
+			c.Audit = append(c.Audit, e2)
+		}
+		return c, nil
+	})
+}
+
+// Decide is a reviewer's decision on a draft.
+type Decide struct {
+	Rev     int // the revision the reviewer saw; 0 means the current one
+	Comment string
+}
+
+// Approve records the actor's approval of the current revision at the
+// current stage. The last approval of the last stage approves the draft.
+func (s *Service) Approve(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
+	return s.change(ctx, actor, id, func(v View) (Change, error) {
+		stage, err := s.reviewer(v, actor, ActApprove, dec.Rev)
+		if err != nil {
+			return Change{}, err
+		}
+		for _, a := range currentApprovals(v.Approvals, v.Draft.Rev) {
+			if a.Actor.Key() == actor.Key() {
+				return Change{}, herald.Errorf(herald.ECONFLICT, "You already approved revision %d of draft #%d.", v.Draft.Rev, v.Draft.ID)
+			}
+		}
+		p := v.Progress
+		p.Have = append([]int(nil), p.Have...)
+		p.Have[stage]++
+		detail := fmt.Sprintf("%s stage, %s", p.Policy[stage].Kind, p)
+		if dec.Comment != "" {
+			detail += ": " + dec.Comment
+		}
+		d, e, err := s.step(v.Draft, actor, ActApprove, detail)
+		if err != nil {
+			return Change{}, err
+		}
+		ap := &Approval{DraftID: d.ID, Rev: d.Rev, Stage: stage, Actor: actor, Role: v.Viewer.Role, Comment: dec.Comment, CreatedAt: e.At}
+		c := Change{Draft: d, Approval: ap, Audit: []AuditEntry{e}}
+		if p.Current() == -1 {
+			d, e2, err := s.step(d, actor, ActComplete, "every review stage approved revision "+fmt.Sprint(d.Rev))
+			if err != nil {
+				return Change{}, err
+			}
+			c.Draft = d
+			c.Audit = append(c.Audit, e2)
+		}
+		return c, nil
+	})
+}
+
+// RequestChanges sends the draft back to its editors with a comment.
+func (s *Service) RequestChanges(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
+	return s.decideWithComment(ctx, actor, id, dec, ActRequestChanges, "Say what should change, e.g. `changes 12 \"shorter, and add the link\"`.")
+}
+
+// Reject closes the draft for good, with a reason.
+func (s *Service) Reject(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
+	return s.decideWithComment(ctx, actor, id, dec, ActReject, "Give a reason, e.g. `reject 12 \"off-brand\"`.")
+}
+
+func (s *Service) decideWithComment(ctx context.Context, actor herald.Actor, id int64, dec Decide, a Action, hint string) (View, error) {
+	comment := strings.TrimSpace(dec.Comment)
+	if comment == "" {
+		return View{}, herald.Errorf(herald.EINVALID, "%s", hint)
+	}
+	return s.change(ctx, actor, id, func(v View) (Change, error) {
+		if _, err := s.reviewer(v, actor, a, dec.Rev); err != nil {
+			return Change{}, err
+		}
+		d, e, err := s.step(v.Draft, actor, a, comment)
+		if err != nil {
+			return Change{}, err
+		}
+		return Change{Draft: d, Audit: []AuditEntry{e}}, nil
+	})
+}
+
+// reviewer checks that actor may decide on v's current revision at its
+// current stage, and returns that stage.
+func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, error) {
+	d := v.Draft
+	if _, ok := Next(d.State, a); !ok {
+		return 0, refused(d, a)
+	}
+	if rev != 0 && rev != d.Rev {
+		return 0, herald.Errorf(herald.ECONFLICT, "Draft #%d changed since you saw it: revision %d is now %d. Read it again with `show %d`, then decide.", d.ID, rev, d.Rev, d.ID)
+	}
+	if d.Author.Key() == actor.Key() {
+		return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote draft #%d, so someone else must review it.", d.ID)
+	}
+	for _, r := range v.Revisions {
+		if r.Author.Key() == actor.Key() {
+			return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote revision %d of draft #%d, so someone else must review it.", r.Rev, d.ID)
+		}
+	}
+	stage := v.Progress.Current()
+	if stage < 0 {
+		return 0, herald.Errorf(herald.ECONFLICT, "Every review stage of draft #%d is complete.", d.ID)
+	}
+	st := v.Progress.Policy[stage]
+	if !st.Allows(v.Viewer.Role) {
+		names := make([]string, 0, 2)
+		for _, r := range st.Roles() {
+			names = append(names, string(r))
+		}
+		return 0, herald.Errorf(herald.EFORBIDDEN, "Draft #%d waits for %s review; only %s can decide at that stage, and you are %s.", d.ID, st.Kind, orList(names), article(string(v.Viewer.Role)))
+	}
+	return stage, nil
+}
+
+// change loads a draft with its view, lets f compute a Change from it, and
+// stores the change with compare-and-set. A concurrent change wins the race
+// and this one gets ECONFLICT.
+func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f func(View) (Change, error)) (View, error) {
+	d, b, m, err := s.load(ctx, actor, id)
+	if err != nil {
+		return View{}, err
+	}
+	v, err := s.view(ctx, d, b, m)
+	if err != nil {
+		return View{}, err
+	}
+	c, err := f(v)
+	if err != nil {
+		return View{}, err
+	}
+	c.Draft.Version = d.Version
+	if err := s.store.ApplyChange(ctx, c); err != nil {
+		if herald.ErrorCode(err) == herald.ECONFLICT {
+			return View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d was changed by someone else at the same moment; look at it again with `show %d` and retry.", id, id)
+		}
+		return View{}, err
+	}
+	c.Draft.Version++
+	return s.view(ctx, c.Draft, b, m)
+}
+
+// IsMember reports whether the actor belongs to any brand.
+func (s *Service) IsMember(ctx context.Context, actor herald.Actor) (bool, error) {
+	ms, err := s.store.Memberships(ctx, actor)
+	return len(ms) > 0, err
+}

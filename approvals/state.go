@@ -1,0 +1,139 @@
+package approvals
+
+import "sort"
+
+// State is where a draft stands in its life.
+type State string
+
+// The draft states of PRODUCT.md.
+const (
+	StateDraft            State = "draft"
+	StateInReview         State = "in_review"
+	StateChangesRequested State = "changes_requested"
+	StateApproved         State = "approved"
+	StateRejected         State = "rejected"
+	StateScheduled        State = "scheduled"
+	StatePublishing       State = "publishing"
+	StatePublished        State = "published"
+	StateFailed           State = "failed"
+	StateUnconfirmed      State = "unconfirmed"
+	StateCancelled        State = "cancelled"
+)
+
+// States lists every state, in life order.
+var States = []State{
+	StateDraft, StateInReview, StateChangesRequested, StateApproved, StateRejected,
+	StateScheduled, StatePublishing, StatePublished, StateFailed, StateUnconfirmed, StateCancelled,
+}
+
+// Action is something that happens to a draft. Actions are also the audit
+// log's vocabulary.
+type Action string
+
+// The actions. Create is audit-only: it has no "from" state.
+const (
+	ActCreate         Action = "create"
+	ActEdit           Action = "edit"
+	ActSubmit         Action = "submit"
+	ActApprove        Action = "approve"  // one approval; the draft stays in review
+	ActComplete       Action = "complete" // the last stage is complete: approved
+	ActRequestChanges Action = "request_changes"
+	ActReject         Action = "reject"
+	ActSchedule       Action = "schedule"
+	ActUnschedule     Action = "unschedule"
+	ActPublish        Action = "publish"
+	ActSucceed        Action = "succeed"
+	ActFail           Action = "fail"
+	ActUnconfirm      Action = "unconfirm"
+	ActConfirm        Action = "confirm" // a person marks an unconfirmed post as published
+	ActRetry          Action = "retry"
+	ActCancel         Action = "cancel"
+)
+
+// Actions lists every action that moves a draft (ActCreate excluded).
+var Actions = []Action{
+	ActEdit, ActSubmit, ActApprove, ActComplete, ActRequestChanges, ActReject,
+	ActSchedule, ActUnschedule, ActPublish, ActSucceed, ActFail, ActUnconfirm,
+	ActConfirm, ActRetry, ActCancel,
+}
+
+// transitions is the state machine: for each state, the actions allowed and
+// the state each leads to. Anything absent is refused.
+var transitions = map[State]map[Action]State{
+	StateDraft: {
+		ActEdit:   StateDraft,
+		ActSubmit: StateInReview,
+		ActCancel: StateCancelled,
+	},
+	StateInReview: {
+		ActEdit:           StateInReview, // a new revision: earlier approvals no longer count
+		ActApprove:        StateInReview,
+		ActComplete:       StateApproved,
+		ActRequestChanges: StateChangesRequested,
+		ActReject:         StateRejected,
+		ActCancel:         StateCancelled,
+	},
+	StateChangesRequested: {
+		ActEdit:   StateChangesRequested,
+		ActSubmit: StateInReview,
+		ActCancel: StateCancelled,
+	},
+	StateApproved: {
+		ActEdit:     StateInReview, // an edit after approval goes back to review
+		ActSchedule: StateScheduled,
+		ActPublish:  StatePublishing,
+		ActCancel:   StateCancelled,
+	},
+	StateScheduled: {
+		ActEdit:       StateInReview,
+		ActUnschedule: StateApproved,
+		ActPublish:    StatePublishing,
+		ActCancel:     StateCancelled,
+	},
+	StatePublishing: {
+		ActSucceed:   StatePublished,
+		ActFail:      StateFailed,
+		ActUnconfirm: StateUnconfirmed,
+	},
+	StateUnconfirmed: {
+		ActConfirm: StatePublished,
+		ActRetry:   StatePublishing,
+	},
+	StateFailed: {
+		ActRetry: StatePublishing,
+	},
+	StateRejected:  {},
+	StatePublished: {},
+	StateCancelled: {},
+}
+
+// Next returns the state that action a leads to from s, and whether a is
+// allowed in s at all.
+func Next(s State, a Action) (State, bool) {
+	to, ok := transitions[s][a]
+	return to, ok
+}
+
+// Allowed lists the actions allowed in s, sorted.
+func Allowed(s State) []Action {
+	var out []Action
+	for a := range transitions[s] {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Terminal reports whether nothing more can happen to a draft in s.
+func Terminal(s State) bool { return len(transitions[s]) == 0 }
+
+// Label is the state as people read it.
+func (s State) Label() string {
+	switch s {
+	case StateInReview:
+		return "in review"
+	case StateChangesRequested:
+		return "changes requested"
+	}
+	return string(s)
+}

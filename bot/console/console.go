@@ -1,0 +1,165 @@
+// Package console is the local console: a chat in the terminal where every
+// Herald command works, for trying Herald without a chat platform and for
+// replaying transcripts.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands"
+)
+
+// Platform is the platform name of console users.
+const Platform = "console"
+
+// Adapter reads commands from In and writes answers to Out.
+type Adapter struct {
+	In  io.Reader
+	Out io.Writer
+	// User is who acts first; /as NAME switches.
+	User string
+	// Interactive prints a prompt before each line; otherwise each input
+	// line is echoed after the prompt, so the output reads as a transcript.
+	Interactive bool
+}
+
+var _ bot.Adapter = (*Adapter)(nil)
+
+// Name implements bot.Adapter.
+func (a *Adapter) Name() string { return "console" }
+
+type session struct {
+	out     io.Writer
+	user    string
+	channel string
+}
+
+func (s *session) actor() herald.Actor {
+	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user}
+}
+
+func (s *session) ref() herald.ChannelRef {
+	return herald.ChannelRef{Platform: Platform, Workspace: "local", Channel: s.channel}
+}
+
+// Run implements bot.Adapter. It returns bot.ErrStopped on /quit or at the
+// end of the input, and nil when ctx is done.
+func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
+	user := a.User
+	if user == "" {
+		user = "you"
+	}
+	s := &session{out: a.Out, user: user, channel: "#general"}
+	fmt.Fprintf(a.Out, "Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.\n", s.user, s.channel)
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- readLines(a.In, lines)
+		close(lines)
+	}()
+	for {
+		if a.Interactive {
+			fmt.Fprintf(a.Out, "%s> ", s.user)
+		}
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok = <-lines:
+		}
+		if !ok {
+			if err := <-readErr; err != nil {
+				return err
+			}
+			return bot.ErrStopped
+		}
+		if !a.Interactive {
+			fmt.Fprintf(a.Out, "%s> %s\n", s.user, line)
+		}
+		if stop := s.handle(ctx, d, line); stop {
+			return bot.ErrStopped
+		}
+	}
+}
+
+// readLines sends each logical line of r (a trailing backslash continues a
+// line on the next) until EOF.
+func readLines(r io.Reader, out chan<- string) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), commands.MaxInput+1024)
+	var pending []string
+	for sc.Scan() {
+		l := strings.TrimRight(sc.Text(), "\r")
+		if cont, ok := strings.CutSuffix(l, "\\"); ok {
+			pending = append(pending, cont)
+			continue
+		}
+		out <- strings.Join(append(pending, l), "\n")
+		pending = nil
+	}
+	if len(pending) > 0 {
+		out <- strings.Join(pending, "\n")
+	}
+	return sc.Err()
+}
+
+var consoleHelp = `Console commands:
+  /as NAME        act as NAME (a new name is a new user)
+  /channel NAME   move to channel NAME (each channel can have its own brand)
+  /quit           leave (Ctrl-D works too)
+Everything else is a Herald command, with or without /herald in front: try "help".`
+
+// handle runs one line and reports whether the console should stop.
+func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) bool {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return false
+	}
+	word, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch strings.ToLower(word) {
+	case "/quit", "/exit":
+		return true
+	case "/as":
+		s.switchUser(arg)
+		return false
+	case "/channel", "/in":
+		s.switchChannel(arg)
+		return false
+	case "/help":
+		fmt.Fprintln(s.out, consoleHelp)
+		return false
+	}
+	resp := d.Dispatch(ctx, commands.Call{Actor: s.actor(), Channel: s.ref(), Text: line})
+	fmt.Fprint(s.out, Render(resp))
+	return false
+}
+
+func (s *session) switchUser(name string) {
+	name = strings.TrimPrefix(name, "@")
+	if name == "" || strings.ContainsAny(name, " \t") || len(name) > 64 {
+		fmt.Fprintln(s.out, "  ✗ Give one name: /as alice")
+		return
+	}
+	s.user = name
+	fmt.Fprintf(s.out, "  You are now %s.\n", name)
+}
+
+func (s *session) switchChannel(name string) {
+	if name == "" || strings.ContainsAny(name, " \t") {
+		fmt.Fprintln(s.out, "  ✗ Give one channel name: /channel #launch")
+		return
+	}
+	if !strings.HasPrefix(name, "#") {
+		name = "#" + name
+	}
+	s.channel = name
+	fmt.Fprintf(s.out, "  You are now in %s.\n", name)
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is Herald's configuration. Sources, weakest first: defaults, the
+// file named by HERALD_CONFIG (KEY=VALUE lines), the environment (each
+// secret also as NAME_FILE), then flags.
+type Config struct {
+	Database            string
+	HTTPAddr            string
+	Timezone            string
+	AllowPrivateSources bool
+	LogLevel            string
+
+	SlackBotToken, SlackAppToken, SlackSigningSecret, SlackAPIURL string
+
+	DiscordBotToken, DiscordAppID, DiscordPublicKey, DiscordAPIURL string
+
+	OpenAIAPIKey, OpenAIBaseURL, LLMModel string
+}
+
+// DefaultConfig returns the defaults of PRODUCT.md.
+func DefaultConfig() Config {
+	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: ""}
+}
+
+// setting binds one configuration name to its field.
+type setting struct {
+	name   string
+	secret bool // also read from NAME_FILE
+	str    func(*Config) *string
+	boolp  func(*Config) *bool
+}
+
+var settings = []setting{
+	{name: "HERALD_DATABASE", str: func(c *Config) *string { return &c.Database }},
+	{name: "HERALD_HTTP_ADDR", str: func(c *Config) *string { return &c.HTTPAddr }},
+	{name: "HERALD_TIMEZONE", str: func(c *Config) *string { return &c.Timezone }},
+	{name: "HERALD_ALLOW_PRIVATE_SOURCES", boolp: func(c *Config) *bool { return &c.AllowPrivateSources }},
+	{name: "HERALD_LOG_LEVEL", str: func(c *Config) *string { return &c.LogLevel }},
+	{name: "SLACK_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackBotToken }},
+	{name: "SLACK_APP_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackAppToken }},
+	{name: "SLACK_SIGNING_SECRET", secret: true, str: func(c *Config) *string { return &c.SlackSigningSecret }},
+	{name: "SLACK_API_URL", str: func(c *Config) *string { return &c.SlackAPIURL }},
+	{name: "DISCORD_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.DiscordBotToken }},
+	{name: "DISCORD_APP_ID", str: func(c *Config) *string { return &c.DiscordAppID }},
+	{name: "DISCORD_PUBLIC_KEY", secret: true, str: func(c *Config) *string { return &c.DiscordPublicKey }},
+	{name: "DISCORD_API_URL", str: func(c *Config) *string { return &c.DiscordAPIURL }},
+	{name: "OPENAI_API_KEY", secret: true, str: func(c *Config) *string { return &c.OpenAIAPIKey }},
+	{name: "OPENAI_BASE_URL", str: func(c *Config) *string { return &c.OpenAIBaseURL }},
+	{name: "HERALD_LLM_MODEL", str: func(c *Config) *string { return &c.LLMModel }},
+}
+
+func (s setting) set(c *Config, v string) error {
+	if s.boolp != nil {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", s.name, v)
+		}
+		*s.boolp(c) = b
+		return nil
+	}
+	*s.str(c) = strings.TrimSpace(v)
+	return nil
+}
+
+// LoadConfig reads the config file (when HERALD_CONFIG names one) and the
+// environment through getenv over the defaults.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := DefaultConfig()
+	var errs []error
+	if path := getenv("HERALD_CONFIG"); path != "" {
+		file, err := readConfigFile(path)
+		if err != nil {
+			return c, err
+		}
+		for _, s := range settings {
+			if v, ok := file[s.name]; ok {
+				errs = append(errs, s.set(&c, v))
+			}
+		}
+	}
+	for _, s := range settings {
+		v := getenv(s.name)
+		if s.secret {
+			if path := getenv(s.name + "_FILE"); path != "" {
+				if v != "" {
+					errs = append(errs, fmt.Errorf("set %s or %s_FILE, not both", s.name, s.name))
+					continue
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s_FILE: %v", s.name, err))
+					continue
+				}
+				v = strings.TrimSpace(string(b))
+			}
+		}
+		if v != "" {
+			errs = append(errs, s.set(&c, v))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// readConfigFile reads KEY=VALUE lines; blank lines and # comments are
+// skipped, and values may be quoted.
+func readConfigFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("HERALD_CONFIG: %v", err)
+	}
+	defer f.Close()
+	known := map[string]bool{}
+	for _, s := range settings {
+		known[s.name] = true
+	}
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		k = strings.TrimSpace(k)
+		if !ok || !known[k] {
+			return nil, fmt.Errorf("%s:%d: expected NAME=value with a Herald setting name, got %q", path, n, k)
+		}
+		v = strings.TrimSpace(v)
+		if uq, err := strconv.Unquote(v); err == nil {
+			v = uq
+		} else if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+			v = v[1 : len(v)-1]
+		}
+		out[k] = v
+	}
+	return out, sc.Err()
+}
+
+// SQLitePath returns the file of a sqlite: database.
+func (c Config) SQLitePath() (string, bool) {
+	return strings.CutPrefix(c.Database, "sqlite:")
+}
+
+// SlackEnabled reports whether a Slack connection is configured.
+func (c Config) SlackEnabled() bool { return c.SlackBotToken != "" }
+
+// DiscordEnabled reports whether a Discord connection is configured.
+func (c Config) DiscordEnabled() bool { return c.DiscordBotToken != "" }
+
+// Validate checks the configuration and returns every problem found, each
+// naming the setting and how to fix it.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch {
+	case strings.HasPrefix(c.Database, "sqlite:"):
+		if p, _ := c.SQLitePath(); p == "" {
+			bad("HERALD_DATABASE: give a file after sqlite:, e.g. sqlite:/data/herald.db")
+		}
+	case strings.HasPrefix(c.Database, "postgres://"), strings.HasPrefix(c.Database, "postgresql://"):
+		bad("HERALD_DATABASE: PostgreSQL is not supported by this version of Herald yet; use sqlite:PATH")
+	default:
+		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", c.Database)
+	}
+	if c.HTTPAddr != "off" {
+		if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+			bad("HERALD_HTTP_ADDR: %q is not HOST:PORT (e.g. :8080 or 127.0.0.1:8080), or off", c.HTTPAddr)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			bad("HERALD_HTTP_ADDR: port %q is not a number from 0 to 65535", port)
+		}
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" || c.Timezone == "Local" {
+		bad("HERALD_TIMEZONE: %q is not a time zone; use an IANA name such as Europe/Paris or UTC", c.Timezone)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		bad("HERALD_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
+	}
+	c.validateSlack(bad)
+	c.validateDiscord(bad)
+	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("%s: %q is not an http(s) URL", name, v)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) validateSlack(bad func(string, ...any)) {
+	if c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+		bad("SLACK_BOT_TOKEN: a bot token starts with xoxb- (OAuth & Permissions page of your Slack app)")
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		bad("SLACK_APP_TOKEN: an app-level token starts with xapp- (Basic Information page, App-Level Tokens, scope connections:write)")
+	}
+	if (c.SlackAppToken != "" || c.SlackSigningSecret != "") && c.SlackBotToken == "" {
+		bad("SLACK_BOT_TOKEN: needed as well when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set")
+	}
+	if c.SlackBotToken != "" && c.SlackAppToken == "" && c.SlackSigningSecret == "" {
+		bad("Slack: set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP endpoints) beside SLACK_BOT_TOKEN")
+	}
+}
+
+func (c Config) validateDiscord(bad func(string, ...any)) {
+	if c.DiscordBotToken != "" && c.DiscordAppID == "" {
+		bad("DISCORD_APP_ID: needed with DISCORD_BOT_TOKEN (General Information page of your Discord application)")
+	}
+	if c.DiscordAppID != "" {
+		if _, err := strconv.ParseUint(c.DiscordAppID, 10, 64); err != nil {
+			bad("DISCORD_APP_ID: %q is not a Discord id (a number)", c.DiscordAppID)
+		}
+	}
+	if k := c.DiscordPublicKey; k != "" && (len(k) != 64 || strings.Trim(strings.ToLower(k), "0123456789abcdef") != "") {
+		bad("DISCORD_PUBLIC_KEY: expected 64 hexadecimal characters (General Information page)")
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+var (
+	registry        = prometheus.NewRegistry()
+	commandsHandled = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "herald_commands_total",
+		Help: "Commands handled, by command and error code (empty on success).",
+	}, []string{"command", "code"})
+	commandSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "herald_command_duration_seconds",
+		Help:    "Time to handle a command, storage included.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"command"})
+)
+
+func init() {
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		commandsHandled, commandSeconds)
+}
+
+func observeCommand(command, code string, d time.Duration) {
+	commandsHandled.WithLabelValues(command, code).Inc()
+	commandSeconds.WithLabelValues(command).Observe(d.Seconds())
+}
+
+// httpHandler serves /healthz (the process is up), /readyz (the database
+// answers) and /metrics (Prometheus).
+func (m *Main) httpHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.store.Ping(ctx); err != nil {
+			m.log.Warn("not ready", "error", err)
+			http.Error(w, "database unavailable\n", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	return mux
+}

@@ -1,0 +1,342 @@
+// Command herald is the Herald chat-ops bot: one binary that serves Slack,
+// Discord and the local console from one database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "time/tzdata" // time zones without the system's zoneinfo (containers)
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/bot/console"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/storage/sqlite"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	m.Interactive = isTerminal(os.Stdin)
+	err := m.ParseFlags(os.Args[1:], os.Getenv)
+	if err == nil {
+		err = m.Run(ctx)
+	}
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "herald:", err)
+		os.Exit(1)
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Main is the program: configuration, wiring and lifetime. Tests drive it
+// like main does.
+type Main struct {
+	Config      Config
+	Command     string   // run, console, migrate, backup, doctor, version
+	Args        []string // the command's arguments
+	ConsoleUser string
+
+	Stdin       io.Reader
+	Stdout      io.Writer
+	Stderr      io.Writer
+	Interactive bool
+	Clock       herald.Clock
+
+	// HTTPAddr is the address the HTTP server listens on, once started.
+	HTTPAddr string
+
+	log   *slog.Logger
+	store *sqlite.Store
+	http  *http.Server
+}
+
+// NewMain returns a Main on the process's standard streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Clock: herald.SystemClock{}, Config: DefaultConfig()}
+}
+
+const usage = `Usage: herald [flags] [command]
+
+Commands:
+  run            serve the configured chat platforms (the default); with none, open the console
+  console        open the local console: a chat in the terminal
+  migrate        apply database migrations and exit
+  backup FILE    write a consistent copy of the SQLite database to FILE
+  doctor         check the configuration and the database
+  version        print the version
+
+Configuration comes from the environment (see README.md), the file named by
+HERALD_CONFIG, and these flags:
+`
+
+// ParseFlags reads the configuration from getenv and the command line.
+func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprint(m.Stderr, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
+	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
+	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	m.Command = "run"
+	if len(rest) > 0 {
+		m.Command, rest = rest[0], rest[1:]
+		if err := fs.Parse(rest); err != nil { // flags may follow the command too
+			return err
+		}
+		rest = fs.Args()
+	}
+	m.Args = rest
+	m.Config = cfg
+	return nil
+}
+
+// commandRunners maps each subcommand to its implementation.
+var commandRunners = map[string]func(*Main, context.Context) error{
+	"run":     (*Main).runServe,
+	"console": (*Main).runConsole,
+	"migrate": (*Main).runMigrate,
+	"backup":  (*Main).runBackup,
+	"doctor":  (*Main).runDoctor,
+	"version": (*Main).runVersion,
+}
+
+// Run runs the command until it ends or ctx is done.
+func (m *Main) Run(ctx context.Context) error {
+	run, ok := commandRunners[m.Command]
+	if !ok {
+		return fmt.Errorf("unknown command %q; run `herald -h` for the list", m.Command)
+	}
+	if m.Command == "version" {
+		return run(m, ctx)
+	}
+	if err := m.Config.Validate(); err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	m.log = m.logger()
+	return run(m, ctx)
+}
+
+func (m *Main) logger() *slog.Logger {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+	l, ok := level[strings.ToLower(m.Config.LogLevel)]
+	if !ok {
+		l = slog.LevelInfo
+		if m.consoleMode() {
+			l = slog.LevelWarn // keep the terminal for the conversation
+		}
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func (m *Main) consoleMode() bool {
+	return m.Command == "console" || (m.Command == "run" && !m.Config.SlackEnabled() && !m.Config.DiscordEnabled())
+}
+
+// Close releases what Run opened: the HTTP server, then the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+		m.http = nil
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+		m.store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// openStore opens and migrates the database.
+func (m *Main) openStore(ctx context.Context) error {
+	path, _ := m.Config.SQLitePath()
+	s, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	m.store = s
+	applied, err := s.Migrate(ctx)
+	for _, name := range applied {
+		m.log.Info("migration applied", "migration", name)
+	}
+	return err
+}
+
+func (m *Main) runServe(ctx context.Context) error {
+	if m.consoleMode() {
+		return m.runConsole(ctx)
+	}
+	var missing []string
+	if m.Config.SlackEnabled() {
+		missing = append(missing, "Slack")
+	}
+	if m.Config.DiscordEnabled() {
+		missing = append(missing, "Discord")
+	}
+	return fmt.Errorf("%s is configured, but this version of Herald cannot connect to it yet; unset its variables to use the console", strings.Join(missing, " and "))
+}
+
+const banner = `Herald %s — no chat platform is configured, so this is the local console.
+To connect Slack, set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET;
+to connect Discord, set DISCORD_BOT_TOKEN and DISCORD_APP_ID. See README.md.
+Data: %s
+`
+
+func (m *Main) runConsole(ctx context.Context) error {
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	router := m.router()
+	if err := m.startHTTP(router); err != nil {
+		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
+	}
+	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
+	r := bot.Runner{
+		Dispatcher: router,
+		Adapters:   []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}},
+		Log:        m.log,
+	}
+	return r.Run(ctx)
+}
+
+// router wires the domain services to the command router.
+func (m *Main) router() *commands.Router {
+	svc := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
+	return commands.New(commands.Deps{Approvals: svc, Clock: m.Clock, Log: m.log, Observe: observeCommand})
+}
+
+func (m *Main) runMigrate(ctx context.Context) error {
+	path, _ := m.Config.SQLitePath()
+	s, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	m.store = s
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(m.Stdout, "%s is up to date.\n", path)
+	}
+	for _, name := range applied {
+		fmt.Fprintf(m.Stdout, "applied %s\n", name)
+	}
+	return nil
+}
+
+func (m *Main) runBackup(ctx context.Context) error {
+	if len(m.Args) != 1 {
+		return errors.New("usage: herald backup FILE")
+	}
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	if err := m.store.Backup(ctx, m.Args[0]); err != nil {
+		return err
+	}
+	st, err := os.Stat(m.Args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Backup written to %s (%d bytes).\n", m.Args[0], st.Size())
+	return nil
+}
+
+func (m *Main) runDoctor(ctx context.Context) error {
+	fmt.Fprintln(m.Stdout, "configuration: ok")
+	if err := m.openStore(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	verdict, err := m.store.IntegrityCheck(ctx)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if verdict != "ok" {
+		return fmt.Errorf("database integrity check failed:\n%s", verdict)
+	}
+	fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", m.Config.Database)
+	platforms := "none (console only)"
+	if m.Config.SlackEnabled() || m.Config.DiscordEnabled() {
+		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())
+	}
+	fmt.Fprintf(m.Stdout, "chat platforms: %s\n", platforms)
+	return nil
+}
+
+func (m *Main) runVersion(context.Context) error {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				v += " (" + s.Value + ")"
+			}
+		}
+		v += " " + bi.GoVersion
+	}
+	fmt.Fprintln(m.Stdout, "herald", v)
+	return nil
+}
+
+// startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR.
+func (m *Main) startHTTP(_ *commands.Router) error {
+	if m.Config.HTTPAddr == "off" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	m.HTTPAddr = ln.Addr().String()
+	m.http = &http.Server{Handler: m.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http server stopped", "error", err)
+		}
+	}()
+	m.log.Info("http server listening", "addr", m.HTTPAddr)
+	return nil
+}

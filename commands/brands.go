@@ -1,0 +1,133 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/heraldhq/herald"
+)
+
+var brandFlag = Param{Name: "brand", Kind: String, Flag: true, Help: "the brand, when the channel has no default"}
+
+func (h *handlers) brandDefs() []*Def {
+	return []*Def{
+		{
+			Path:     "brand add",
+			Summary:  "Create a brand; you become its admin.",
+			Params:   []Param{{Name: "name", Kind: Text, Required: true, Help: "the brand's name"}},
+			Examples: []string{"brand add Acme"},
+			Open:     true,
+			Handler:  h.brandAdd,
+		},
+		{
+			Path:     "brand list",
+			Summary:  "List the brands you belong to, with your role.",
+			Examples: []string{"brand list"},
+			Open:     true,
+			Handler:  h.brandList,
+		},
+		{
+			Path:     "brand use",
+			Summary:  "Make a brand this channel's default.",
+			Params:   []Param{{Name: "name", Kind: Text, Required: true, Help: "the brand's name"}},
+			Examples: []string{"brand use Acme"},
+			Handler:  h.brandUse,
+		},
+		{
+			Path:    "role",
+			Summary: "Give someone a role on a brand (admins).",
+			Params: []Param{
+				{Name: "user", Kind: User, Required: true, Help: "the person, mentioned with @"},
+				{Name: "role", Kind: Choice, Required: true, Choices: []string{"admin", "editor", "approver", "client", "viewer", "none"}, Help: "their role; none removes them"},
+				brandFlag,
+			},
+			Examples: []string{"role @sam editor", "role @claire client --brand Acme"},
+			Handler:  h.role,
+		},
+		{
+			Path:    "policy",
+			Summary: "Show or set a brand's review stages (admins set).",
+			Params: []Param{
+				{Name: "policy", Kind: Text, Help: `stages in order, e.g. "team:1 client:1", "team:2" or "none"`},
+				brandFlag,
+			},
+			Examples: []string{`policy "team:1 client:1"`, "policy none --brand Acme", "policy"},
+			Handler:  h.policy,
+		},
+	}
+}
+
+func (h *handlers) brandAdd(ctx context.Context, r *Request) (Response, error) {
+	ch := r.Channel
+	b, err := h.Approvals.AddBrand(ctx, r.Actor, r.Args.Str("name"), &ch)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("Brand %s created; you are its admin. Next: `policy \"team:1 client:1\"` and `role @someone editor`.", b.Name)}, nil
+}
+
+func (h *handlers) brandList(ctx context.Context, r *Request) (Response, error) {
+	ms, err := h.Approvals.Brands(ctx, r.Actor)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(ms) == 0 {
+		return Response{Text: "You do not belong to any brand yet. Create one with `brand add NAME`.", Ephemeral: true}, nil
+	}
+	var b strings.Builder
+	b.WriteString("Your brands:")
+	for _, m := range ms {
+		fmt.Fprintf(&b, "\n  %s — you are %s; review: %s; zone %s", m.Brand.Name, m.Role, policyLabel(m.Brand.Policy), m.Brand.Timezone)
+	}
+	return Response{Text: b.String(), Ephemeral: true}, nil
+}
+
+func policyLabel(p string) string {
+	if p == "" {
+		return "none"
+	}
+	return p
+}
+
+func (h *handlers) brandUse(ctx context.Context, r *Request) (Response, error) {
+	b, err := h.Approvals.UseBrand(ctx, r.Actor, r.Channel, r.Args.Str("name"))
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("This channel now works on %s by default.", b.Name)}, nil
+}
+
+func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
+	who := r.Args.User("user")
+	role := herald.Role(r.Args.Str("role"))
+	if role == "none" {
+		role = ""
+	}
+	b, err := h.Approvals.SetRole(ctx, r.Actor, r.Channel, r.Args.Str("brand"), who, role)
+	if err != nil {
+		return Response{}, err
+	}
+	if role == "" {
+		return Response{Text: fmt.Sprintf("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
+	}
+	return Response{Text: fmt.Sprintf("%s is now %s on %s.", who.Display(), role, b.Name)}, nil
+}
+
+func (h *handlers) policy(ctx context.Context, r *Request) (Response, error) {
+	if !r.Args.Has("policy") {
+		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		if err != nil {
+			return Response{}, err
+		}
+		return Response{Text: fmt.Sprintf("Review policy of %s: %s.", b.Name, policyLabel(b.Policy)), Ephemeral: true}, nil
+	}
+	b, p, err := h.Approvals.SetPolicy(ctx, r.Actor, r.Channel, r.Args.Str("brand"), r.Args.Str("policy"))
+	if err != nil {
+		return Response{}, err
+	}
+	if len(p) == 0 {
+		return Response{Text: fmt.Sprintf("Drafts of %s no longer need review: a submitted draft is approved at once.", b.Name)}, nil
+	}
+	return Response{Text: fmt.Sprintf("Review policy of %s is now %s. Drafts already in review keep their policy.", b.Name, p)}, nil
+}

@@ -1,0 +1,101 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+// DraftKey is the card key of a draft: every copy of its card, on every
+// platform, is updated when the draft changes.
+func DraftKey(id int64) string { return "draft:" + strconv.FormatInt(id, 10) }
+
+var stateTones = map[approvals.State]string{
+	approvals.StateInReview: "warning", approvals.StateChangesRequested: "warning",
+	approvals.StateApproved: "good", approvals.StateScheduled: "good", approvals.StatePublished: "good",
+	approvals.StateRejected: "danger", approvals.StateFailed: "danger", approvals.StateUnconfirmed: "danger",
+}
+
+// draftCard renders a draft as a card with the buttons its state allows.
+func (h *handlers) draftCard(v approvals.View) Card {
+	d := v.Draft
+	loc := v.Brand.Location()
+	c := Card{
+		Key:   DraftKey(d.ID),
+		Title: fmt.Sprintf("Draft #%d · %s", d.ID, v.Brand.Name),
+		Text:  d.Text,
+		Tone:  stateTones[d.State],
+		Fields: []Field{
+			{Label: "State", Value: d.State.Label(), Short: true},
+			{Label: "Review", Value: reviewLabel(v), Short: true},
+			{Label: "Author", Value: d.Author.Display(), Short: true},
+			{Label: "Revision", Value: strconv.Itoa(d.Rev), Short: true},
+		},
+		Context: []string{fmt.Sprintf("Updated %s", stamp(d.UpdatedAt, loc))},
+	}
+	if len(d.Targets) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
+	}
+	if !d.PublishAt.IsZero() {
+		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: FormatWhen(d.PublishAt, loc), Short: true})
+	}
+	c.Buttons = h.draftButtons(d)
+	return c
+}
+
+func reviewLabel(v approvals.View) string {
+	if v.Draft.State == approvals.StateDraft {
+		return "not submitted (policy " + v.Progress.Policy.String() + ")"
+	}
+	return v.Progress.String()
+}
+
+// draftButtons lists the actions a draft's state allows, as commands; a
+// button is shown only when its command exists.
+func (h *handlers) draftButtons(d approvals.Draft) []Button {
+	id := strconv.FormatInt(d.ID, 10)
+	rev := " --rev " + strconv.Itoa(d.Rev)
+	var bs []Button
+	add := func(path string, b Button) {
+		if h.router.Has(path) {
+			bs = append(bs, b)
+		}
+	}
+	switch d.State {
+	case approvals.StateDraft, approvals.StateChangesRequested:
+		add("submit", Button{Label: "Submit for review", Command: "submit " + id, Style: "primary"})
+	case approvals.StateInReview:
+		add("approve", Button{Label: "Approve", Command: "approve " + id + rev, Style: "primary"})
+		add("changes", Button{Label: "Request changes", Command: "changes " + id + rev, Input: "comment"})
+		add("reject", Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
+	}
+	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
+		add("edit", Button{Label: "Edit", Command: "edit " + id, Input: "text"})
+	}
+	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
+		add("schedule", Button{Label: "Schedule", Command: "schedule " + id, Input: "when"})
+	}
+	return bs
+}
+
+// stamp formats an instant for lists and logs, in the brand's zone.
+func stamp(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// excerpt returns the first line of s, cut to n characters.
+func excerpt(s string, n int) string {
+	s, _, cut := strings.Cut(s, "\n")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	if cut {
+		return s + " …"
+	}
+	return s
+}

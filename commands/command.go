@@ -1,0 +1,382 @@
+// Package commands defines Herald's commands as data: one definition drives
+// the text parser, help, platform registration (Slack, Discord) and the
+// console. Handlers are platform-neutral and return a Response.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+)
+
+// Kind is a parameter's type.
+type Kind int
+
+// The parameter kinds.
+const (
+	String  Kind = iota // one word (or one quoted string)
+	Text                // the rest of the line, as typed
+	ID                  // a draft number: 12 or #12
+	Int                 // a number
+	User                // a chat user: @name, <@U123>, <@U123|name>
+	RoleArg             // a role name
+	Targets             // a list of targets
+	When                // a time, read in the brand's zone by the handler
+	Choice              // one of Choices
+)
+
+var kindNames = map[Kind]string{
+	String: "word", Text: "text", ID: "draft id", Int: "number", User: "user",
+	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice",
+}
+
+// Param is one parameter of a command: positional, or a --flag.
+type Param struct {
+	Name     string
+	Kind     Kind
+	Flag     bool
+	Required bool
+	Help     string
+	Choices  []string
+}
+
+// Placeholder is how the parameter shows in usage lines.
+func (p Param) Placeholder() string {
+	if p.Kind == Choice && len(p.Choices) > 0 {
+		return strings.Join(p.Choices, "|")
+	}
+	return strings.ToUpper(p.Name)
+}
+
+// Def is a command definition.
+type Def struct {
+	Path     string // e.g. "brand add"
+	Summary  string
+	Params   []Param
+	Examples []string
+	Open     bool // usable by someone who belongs to no brand yet
+	Handler  Handler
+}
+
+// Usage is the command's one-line synopsis.
+func (d *Def) Usage() string {
+	parts := []string{d.Path}
+	for _, p := range d.Params {
+		s := p.Placeholder()
+		if p.Flag {
+			s = "--" + p.Name + " " + s
+		}
+		if p.Kind == Text && !p.Flag {
+			s += " ..."
+		}
+		if !p.Required {
+			s = "[" + s + "]"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (d *Def) param(name string) (Param, bool) {
+	for _, p := range d.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Request is one parsed invocation.
+type Request struct {
+	Actor   herald.Actor
+	Channel herald.ChannelRef
+	Def     *Def
+	Args    Args
+}
+
+// Handler runs a command.
+type Handler func(ctx context.Context, r *Request) (Response, error)
+
+// Args holds a request's typed values by parameter name.
+type Args map[string]any
+
+// Has reports whether the parameter was given.
+func (a Args) Has(name string) bool { _, ok := a[name]; return ok }
+
+// Str returns a String, Text, When or Choice value ("" when absent).
+func (a Args) Str(name string) string { s, _ := a[name].(string); return s }
+
+// Int returns an ID or Int value (0 when absent).
+func (a Args) Int(name string) int64 { n, _ := a[name].(int64); return n }
+
+// User returns a User value.
+func (a Args) User(name string) herald.Actor { u, _ := a[name].(herald.Actor); return u }
+
+// Role returns a RoleArg value.
+func (a Args) Role(name string) herald.Role { r, _ := a[name].(herald.Role); return r }
+
+// Targets returns a Targets value.
+func (a Args) Targets(name string) []herald.Target { t, _ := a[name].([]herald.Target); return t }
+
+// MaxInput bounds the length of one command line, in bytes.
+const MaxInput = 64 << 10
+
+// token is one word of a command line, with its place in the raw text.
+type token struct {
+	val        string
+	quoted     bool
+	start, end int // byte offsets in the raw line
+}
+
+var closingQuote = map[rune]rune{'"': '"', '“': '”', '«': '»', '„': '“'}
+
+// tokenize splits a command line on white space, keeping quoted strings
+// ("like this", “like this”, « comme ça ») whole. A backslash escapes the
+// next character inside quotes.
+func tokenize(line string) ([]token, error) {
+	var toks []token
+	i := 0
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if unicode.IsSpace(r) {
+			i += w
+			continue
+		}
+		if closer, ok := closingQuote[r]; ok {
+			t, next, err := quoted(line, i, w, closer)
+			if err != nil {
+				return nil, err
+			}
+			toks = append(toks, t)
+			i = next
+			continue
+		}
+		start := i
+		for i < len(line) {
+			r, w := utf8.DecodeRuneInString(line[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += w
+		}
+		toks = append(toks, token{val: line[start:i], start: start, end: i})
+	}
+	return toks, nil
+}
+
+func quoted(line string, start, w int, closer rune) (token, int, error) {
+	var b strings.Builder
+	i := start + w
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		switch {
+		case r == '\\' && i+w < len(line):
+			r2, w2 := utf8.DecodeRuneInString(line[i+w:])
+			b.WriteRune(r2)
+			i += w + w2
+			continue
+		case r == closer || (closer == '”' && r == '"'):
+			return token{val: b.String(), quoted: true, start: start, end: i + w}, i + w, nil
+		}
+		b.WriteRune(r)
+		i += w
+	}
+	return token{}, 0, herald.Errorf(herald.EINVALID, "The quote opened at column %d is never closed; add the closing quote.", utf8.RuneCountInString(line[:start])+1)
+}
+
+// flagName returns the flag a token names ("--to", "--to=x", or "—to" as
+// phones type it), and the inline value after '='.
+func flagName(t token) (name, value string, inline, ok bool) {
+	if t.quoted {
+		return "", "", false, false
+	}
+	rest, found := strings.CutPrefix(t.val, "--")
+	if !found {
+		rest, found = strings.CutPrefix(t.val, "—")
+	}
+	if !found || rest == "" {
+		return "", "", false, false
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLetter(r) {
+		return "", "", false, false
+	}
+	name, value, inline = strings.Cut(rest, "=")
+	return strings.ToLower(name), value, inline, true
+}
+
+// bindText splits the tokens after the command path into positional values
+// and flag values, as raw strings by parameter name.
+func bindText(d *Def, line string, toks []token) (map[string]string, error) {
+	raw := map[string]string{}
+	var pos []token
+	for i := 0; i < len(toks); i++ {
+		name, value, inline, ok := flagName(toks[i])
+		if !ok {
+			pos = append(pos, toks[i])
+			continue
+		}
+		p, known := d.param(name)
+		if !known || !p.Flag {
+			return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s; %s", d.Path, name, usageHint(d))
+		}
+		if !inline {
+			if i+1 >= len(toks) {
+				return nil, herald.Errorf(herald.EINVALID, "--%s needs a value; %s", name, usageHint(d))
+			}
+			i++
+			value = toks[i].val
+		}
+		if _, dup := raw[name]; dup {
+			return nil, herald.Errorf(herald.EINVALID, "--%s is given twice; keep one.", name)
+		}
+		raw[name] = value
+	}
+	for _, p := range d.Params {
+		if p.Flag || len(pos) == 0 {
+			continue
+		}
+		if p.Kind == Text {
+			raw[p.Name] = joinRest(line, pos)
+			pos = nil
+			continue
+		}
+		raw[p.Name] = pos[0].val
+		pos = pos[1:]
+	}
+	if len(pos) > 0 {
+		return nil, herald.Errorf(herald.EINVALID, "`%s` does not expect %q; %s", d.Path, pos[0].val, usageHint(d))
+	}
+	return raw, nil
+}
+
+// joinRest returns the text the tokens cover as the user typed it (line
+// breaks, inner quotes and spacing kept); a lone quoted token gives its
+// content. Runs of tokens separated by flags are joined with a space.
+func joinRest(line string, toks []token) string {
+	if len(toks) == 1 && toks[0].quoted {
+		return toks[0].val
+	}
+	var b strings.Builder
+	runStart := toks[0].start
+	for i, t := range toks {
+		last := i == len(toks)-1
+		if last || toks[i+1].start != nextStart(line, t.end) {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(line[runStart:t.end])
+			if !last {
+				runStart = toks[i+1].start
+			}
+		}
+	}
+	return b.String()
+}
+
+// nextStart is the offset of the first non-space character at or after i.
+func nextStart(line string, i int) int {
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += w
+	}
+	return i
+}
+
+func usageHint(d *Def) string {
+	return fmt.Sprintf("usage: `%s` (see `help %s`).", d.Usage(), d.Path)
+}
+
+// bind checks raw values against the definition and converts them to
+// typed Args. Every platform's input (text, Discord options, forms, buttons)
+// goes through it.
+func bind(d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
+	args := Args{}
+	for _, p := range d.Params {
+		v, ok := raw[p.Name]
+		if !ok || strings.TrimSpace(v) == "" {
+			if p.Required {
+				return nil, herald.Errorf(herald.EINVALID, "`%s` needs %s; %s", d.Path, p.Placeholder(), usageHint(d))
+			}
+			continue
+		}
+		val, err := convert(p, actor, v)
+		if err != nil {
+			return nil, err
+		}
+		args[p.Name] = val
+	}
+	for name := range raw {
+		if _, ok := d.param(name); !ok {
+			return nil, herald.Errorf(herald.EINVALID, "`%s` has no parameter %q; %s", d.Path, name, usageHint(d))
+		}
+	}
+	return args, nil
+}
+
+func convert(p Param, actor herald.Actor, v string) (any, error) {
+	switch p.Kind {
+	case ID, Int:
+		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+		if err != nil || n <= 0 {
+			return nil, herald.Errorf(herald.EINVALID, "%s must be a %s such as 12, not %q.", p.Placeholder(), kindNames[p.Kind], v)
+		}
+		return n, nil
+	case User:
+		return parseUser(actor.Platform, v)
+	case RoleArg:
+		return herald.ParseRole(v)
+	case Targets:
+		return herald.ParseTargets(v)
+	case Choice:
+		for _, c := range p.Choices {
+			if strings.EqualFold(c, v) {
+				return c, nil
+			}
+		}
+		return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s.", v, strings.Join(p.Choices, ", "))
+	case String:
+		return strings.TrimSpace(v), nil
+	}
+	return v, nil
+}
+
+// parseUser reads a user reference: Slack's <@U123> or <@U123|name>,
+// Discord's <@123> or <@!123>, or a plain @name (the console).
+func parseUser(platform, v string) (herald.Actor, error) {
+	v = strings.TrimSpace(v)
+	bad := herald.Errorf(herald.EINVALID, "%q is not a user; mention them with @, e.g. @sam.", v)
+	if inner, ok := strings.CutPrefix(v, "<@"); ok {
+		inner, ok = strings.CutSuffix(inner, ">")
+		inner = strings.TrimPrefix(inner, "!")
+		id, name, _ := strings.Cut(inner, "|")
+		if !ok || !validUserID(id) {
+			return herald.Actor{}, bad
+		}
+		return herald.Actor{Platform: platform, UserID: id, Name: name}, nil
+	}
+	name, ok := strings.CutPrefix(v, "@")
+	if !ok || !validUserID(name) {
+		return herald.Actor{}, bad
+	}
+	return herald.Actor{Platform: platform, UserID: strings.ToLower(name), Name: name}, nil
+}
+
+func validUserID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,310 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+var (
+	idParam   = Param{Name: "id", Kind: ID, Required: true, Help: "the draft's number, e.g. 12"}
+	revFlag   = Param{Name: "rev", Kind: Int, Flag: true, Help: "the revision you reviewed; refused if the draft changed since"}
+	draftHelp = "the text of the post; quotes are optional"
+)
+
+func (h *handlers) draftDefs() []*Def {
+	return []*Def{
+		{
+			Path:    "draft",
+			Summary: "Write a new draft (no text: opens a form).",
+			Params: []Param{
+				{Name: "text", Kind: Text, Help: draftHelp},
+				{Name: "to", Kind: Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
+				{Name: "at", Kind: When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
+				brandFlag,
+			},
+			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
+			Handler:  h.draft,
+		},
+		{
+			Path:     "drafts",
+			Summary:  "List drafts: pending review, yours, or scheduled.",
+			Params:   []Param{{Name: "filter", Kind: Choice, Choices: []string{"pending", "mine", "scheduled"}, Help: "which drafts; all open drafts when absent"}, brandFlag},
+			Examples: []string{"drafts", "drafts pending", "drafts mine --brand Acme"},
+			Handler:  h.drafts,
+		},
+		{
+			Path:     "show",
+			Summary:  "Show a draft with its revision history.",
+			Params:   []Param{idParam},
+			Examples: []string{"show 12"},
+			Handler:  h.show,
+		},
+		{
+			Path:     "edit",
+			Summary:  "Replace a draft's text (a new revision; approvals must be given again).",
+			Params:   []Param{idParam, {Name: "text", Kind: Text, Help: "the new text (none: opens a form with the current one)"}},
+			Examples: []string{`edit 12 "Our new store opens Tuesday!"`},
+			Handler:  h.edit,
+		},
+		{
+			Path:     "submit",
+			Summary:  "Send a draft to review.",
+			Params:   []Param{idParam},
+			Examples: []string{"submit 12"},
+			Handler:  h.submit,
+		},
+		{
+			Path:     "approve",
+			Summary:  "Approve a draft's current revision at its current stage.",
+			Params:   []Param{idParam, {Name: "comment", Kind: Text, Help: "an optional comment"}, revFlag},
+			Examples: []string{"approve 12", `approve 12 "great, ship it"`},
+			Handler:  h.decide(approvals.ActApprove),
+		},
+		{
+			Path:     "changes",
+			Summary:  "Send a draft back to its editors with a comment.",
+			Params:   []Param{idParam, {Name: "comment", Kind: Text, Required: true, Help: "what should change"}, revFlag},
+			Examples: []string{`changes 12 "shorter, and add the link"`},
+			Handler:  h.decide(approvals.ActRequestChanges),
+		},
+		{
+			Path:     "reject",
+			Summary:  "Reject a draft for good, with a reason.",
+			Params:   []Param{idParam, {Name: "reason", Kind: Text, Required: true, Help: "why"}, revFlag},
+			Examples: []string{`reject 12 "off-brand"`},
+			Handler:  h.decide(approvals.ActReject),
+		},
+		{
+			Path:     "audit",
+			Summary:  "Show everything that happened to a draft: who, when, which revision.",
+			Params:   []Param{idParam},
+			Examples: []string{"audit 12"},
+			Handler:  h.audit,
+		},
+	}
+}
+
+func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
+	if !r.Args.Has("text") {
+		return Response{Ephemeral: true, Form: &Form{
+			Title:   "New draft",
+			Command: "draft",
+			Fields: []FormField{
+				{Name: "text", Label: "Text", Multiline: true},
+				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true},
+				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true},
+			},
+		}}, nil
+	}
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
+	if at := r.Args.Str("at"); at != "" {
+		if nd.PublishAt, err = ParseWhen(at, h.Clock.Now(), b.Location()); err != nil {
+			return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
+		}
+	}
+	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)
+	if err != nil {
+		return Response{}, err
+	}
+	return h.cardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
+}
+
+// cardResponse answers with a short text and the draft's current card.
+func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (Response, error) {
+	v, err := h.Approvals.Get(ctx, actor, id)
+	if err != nil {
+		return Response{}, err
+	}
+	return h.viewResponse(v, text), nil
+}
+
+func (h *handlers) viewResponse(v approvals.View, text string) Response {
+	return Response{Text: text, Cards: []Card{h.draftCard(v)}, Replace: true}
+}
+
+var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
+	"": func(herald.Actor) approvals.DraftFilter {
+		return approvals.DraftFilter{States: []approvals.State{approvals.StateDraft, approvals.StateInReview,
+			approvals.StateChangesRequested, approvals.StateApproved, approvals.StateScheduled,
+			approvals.StatePublishing, approvals.StateFailed, approvals.StateUnconfirmed}}
+	},
+	"pending": func(herald.Actor) approvals.DraftFilter {
+		return approvals.DraftFilter{States: []approvals.State{approvals.StateInReview}}
+	},
+	"mine": func(a herald.Actor) approvals.DraftFilter { return approvals.DraftFilter{Author: &a} },
+	"scheduled": func(herald.Actor) approvals.DraftFilter {
+		return approvals.DraftFilter{States: []approvals.State{approvals.StateScheduled}}
+	},
+}
+
+const listLimit = 50
+
+func (h *handlers) drafts(ctx context.Context, r *Request) (Response, error) {
+	which := r.Args.Str("filter")
+	f := draftFilters[which](r.Actor)
+	f.Limit = listLimit
+	ds, brands, err := h.Approvals.List(ctx, r.Actor, r.Channel, r.Args.Str("brand"), f)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(ds) == 0 {
+		return Response{Text: "No drafts " + strings.TrimSpace(which+" drafts") + " to show.", Ephemeral: true}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d draft(s):", len(ds))
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), excerpt(d.Text, 60))
+	}
+	if len(ds) == listLimit {
+		fmt.Fprintf(&b, "\n(the %d newest; add a filter to narrow the list)", listLimit)
+	}
+	return Response{Text: b.String(), Ephemeral: true}, nil
+}
+
+func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
+	v, err := h.Approvals.Get(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	loc := v.Brand.Location()
+	var b strings.Builder
+	b.WriteString("History:")
+	for i, rev := range v.Revisions {
+		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), stamp(rev.CreatedAt, loc))
+		if i > 0 {
+			fmt.Fprintf(&b, "\n    %s", WordDiff(v.Revisions[i-1].Text, rev.Text))
+		}
+		for _, a := range v.Approvals {
+			if a.Rev == rev.Rev {
+				fmt.Fprintf(&b, "\n    approved by %s (%s)", a.Actor.Display(), a.Role)
+			}
+		}
+	}
+	resp := h.viewResponse(v, b.String())
+	resp.Replace, resp.Ephemeral = false, true
+	return resp, nil
+}
+
+func (h *handlers) edit(ctx context.Context, r *Request) (Response, error) {
+	id := r.Args.Int("id")
+	if !r.Args.Has("text") {
+		v, err := h.Approvals.Get(ctx, r.Actor, id)
+		if err != nil {
+			return Response{}, err
+		}
+		return Response{Ephemeral: true, Form: &Form{
+			Title:   fmt.Sprintf("Edit draft #%d", id),
+			Command: fmt.Sprintf("edit %d", id),
+			Fields:  []FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true}},
+		}}, nil
+	}
+	v, err := h.Approvals.Edit(ctx, r.Actor, id, r.Args.Str("text"))
+	if err != nil {
+		return Response{}, err
+	}
+	msg := fmt.Sprintf("%s edited draft #%d (revision %d).", r.Actor.Display(), id, v.Draft.Rev)
+	if v.Draft.State == approvals.StateInReview {
+		msg += " It is back in review: earlier approvals no longer count."
+	}
+	return h.viewResponse(v, msg), nil
+}
+
+func (h *handlers) submit(ctx context.Context, r *Request) (Response, error) {
+	v, err := h.Approvals.Submit(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	return h.viewResponse(v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
+}
+
+// nextStep says what a draft waits for.
+func nextStep(v approvals.View) string {
+	switch v.Draft.State {
+	case approvals.StateApproved:
+		return "It is approved."
+	case approvals.StateInReview:
+		st := v.Progress.Policy[v.Progress.Current()]
+		missing := st.Count - v.Progress.Have[v.Progress.Current()]
+		return fmt.Sprintf("Waiting for %d %s approval(s).", missing, st.Kind)
+	}
+	return ""
+}
+
+var decisions = map[approvals.Action]struct {
+	param string
+	run   func(*approvals.Service, context.Context, herald.Actor, int64, approvals.Decide) (approvals.View, error)
+	said  string
+}{
+	approvals.ActApprove:        {"comment", (*approvals.Service).Approve, "approved"},
+	approvals.ActRequestChanges: {"comment", (*approvals.Service).RequestChanges, "requested changes to"},
+	approvals.ActReject:         {"reason", (*approvals.Service).Reject, "rejected"},
+}
+
+// decide returns the handler of a reviewer's decision.
+func (h *handlers) decide(a approvals.Action) Handler {
+	dec := decisions[a]
+	return func(ctx context.Context, r *Request) (Response, error) {
+		id := r.Args.Int("id")
+		v, err := dec.run(h.Approvals, ctx, r.Actor, id, approvals.Decide{Rev: int(r.Args.Int("rev")), Comment: r.Args.Str(dec.param)})
+		if err != nil {
+			return Response{}, err
+		}
+		msg := fmt.Sprintf("%s %s draft #%d (revision %d).", r.Actor.Display(), dec.said, id, v.Draft.Rev)
+		if c := r.Args.Str(dec.param); c != "" {
+			msg += " “" + c + "”"
+		}
+		if next := nextStep(v); next != "" {
+			msg += " " + next
+		}
+		return h.viewResponse(v, msg), nil
+	}
+}
+
+var auditVerbs = map[string]string{
+	string(approvals.ActCreate): "created", string(approvals.ActEdit): "edited", string(approvals.ActSubmit): "submitted",
+	string(approvals.ActApprove): "approved", string(approvals.ActComplete): "review complete",
+	string(approvals.ActRequestChanges): "requested changes", string(approvals.ActReject): "rejected",
+	string(approvals.ActCancel): "cancelled", string(approvals.ActSchedule): "scheduled",
+	string(approvals.ActUnschedule): "unscheduled", string(approvals.ActPublish): "started publishing",
+	string(approvals.ActSucceed): "published", string(approvals.ActFail): "failed", string(approvals.ActUnconfirm): "unconfirmed",
+	string(approvals.ActConfirm): "marked as published", string(approvals.ActRetry): "retried",
+}
+
+func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
+	id := r.Args.Int("id")
+	d, es, err := h.Approvals.Audit(ctx, r.Actor, id)
+	if err != nil {
+		return Response{}, err
+	}
+	v, err := h.Approvals.Get(ctx, r.Actor, d.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	loc := v.Brand.Location()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, v.Brand.Name)
+	for _, e := range es {
+		verb := auditVerbs[e.Action]
+		if verb == "" {
+			verb = e.Action
+		}
+		fmt.Fprintf(&b, "\n  %s  %-10s %s revision %d", stamp(e.At, loc), e.Actor.Display(), verb, e.Rev)
+		if e.From != e.To && e.From != "" {
+			fmt.Fprintf(&b, "  (%s → %s)", e.From.Label(), e.To.Label())
+		} else if e.From == "" {
+			fmt.Fprintf(&b, "  (→ %s)", e.To.Label())
+		}
+		if e.Detail != "" {
+			fmt.Fprintf(&b, " — %s", e.Detail)
+		}
+	}
+	return Response{Text: b.String(), Ephemeral: true}, nil
+}

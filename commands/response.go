@@ -1,0 +1,64 @@
+package commands
+
+// Response is what a command answers, independent of any platform. Each
+// adapter renders it: Block Kit on Slack, embeds and components on Discord,
+// text in the console.
+type Response struct {
+	Text      string
+	Cards     []Card
+	Form      *Form // ask the user for input (a modal where the platform has them)
+	Ephemeral bool  // only the actor sees it
+	Replace   bool  // replace the message whose button was clicked
+	ErrCode   string
+}
+
+// Card is a structured message. Cards with the same Key show the same thing
+// (e.g. "draft:12"): when one changes, every copy is updated in place.
+type Card struct {
+	Key     string
+	Title   string
+	Text    string
+	Fields  []Field
+	Context []string
+	Buttons []Button
+	Tone    string // "", "good", "warning" or "danger"
+}
+
+// Field is a labelled value on a card.
+type Field struct {
+	Label string
+	Value string
+	Short bool
+}
+
+// Button runs a command line when clicked, as the person who clicks it.
+// Input names a parameter the platform must ask for first (a form field);
+// the adapter appends the answer to Command.
+type Button struct {
+	Label   string
+	Command string
+	Style   string // "", "primary" or "danger"
+	Input   string
+}
+
+// Form asks for the parameters of a command. Submitting it runs Command
+// with the fields given as flags or the text.
+type Form struct {
+	Title   string
+	Command string
+	Fields  []FormField
+}
+
+// FormField is one input of a form.
+type FormField struct {
+	Name      string // the parameter it fills
+	Label     string
+	Value     string // prefilled value
+	Multiline bool
+	Optional  bool
+}
+
+// Error returns an ephemeral response carrying one clear sentence.
+func errorResponse(code, msg string) Response {
+	return Response{Text: msg, Ephemeral: true, ErrCode: code}
+}

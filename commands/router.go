@@ -1,0 +1,270 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald"
+)
+
+// Middleware wraps a handler with a cross-cutting concern.
+type Middleware func(Handler) Handler
+
+// Router holds the command definitions and runs them through middleware.
+type Router struct {
+	defs   []*Def
+	byPath map[string]*Def
+	groups map[string][]string // "brand" → ["add", "list", "use"]
+	chain  []Middleware
+}
+
+// NewRouter returns an empty router whose handlers run inside mw, the
+// first being the outermost.
+func NewRouter(mw ...Middleware) *Router {
+	return &Router{byPath: map[string]*Def{}, groups: map[string][]string{}, chain: mw}
+}
+
+// Register adds definitions. It panics on a duplicate path: definitions are
+// static, so that is a programming error.
+func (r *Router) Register(defs ...*Def) {
+	for _, d := range defs {
+		if _, dup := r.byPath[d.Path]; dup {
+			panic("commands: duplicate definition " + d.Path)
+		}
+		r.byPath[d.Path] = d
+		r.defs = append(r.defs, d)
+		if group, sub, ok := strings.Cut(d.Path, " "); ok {
+			r.groups[group] = append(r.groups[group], sub)
+		}
+	}
+}
+
+// Defs returns the definitions in registration order.
+func (r *Router) Defs() []*Def { return r.defs }
+
+// Has reports whether a command path is registered.
+func (r *Router) Has(path string) bool { _, ok := r.byPath[path]; return ok }
+
+// Def returns the definition at path.
+func (r *Router) Def(path string) (*Def, bool) { d, ok := r.byPath[path]; return d, ok }
+
+// Call is one command as typed (or clicked) by a user.
+type Call struct {
+	Actor   herald.Actor
+	Channel herald.ChannelRef
+	Text    string // "/herald draft hello", "draft hello" or a button's command
+}
+
+// Parse reads a command line into its definition and typed arguments.
+func (r *Router) Parse(actor herald.Actor, line string) (*Def, Args, error) {
+	if len(line) > MaxInput {
+		return nil, nil, herald.Errorf(herald.EINVALID, "That command is %d bytes long; the limit is %d.", len(line), MaxInput)
+	}
+	toks, err := tokenize(line)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(toks) > 0 && !toks[0].quoted && (toks[0].val == "/herald" || strings.EqualFold(toks[0].val, "herald")) {
+		toks = toks[1:]
+	}
+	if len(toks) == 0 {
+		return r.byPath["help"], Args{}, nil
+	}
+	d, rest, err := r.match(toks)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := bindText(d, line, rest)
+	if err != nil {
+		return nil, nil, err
+	}
+	args, err := bind(d, actor, raw)
+	return d, args, err
+}
+
+// match finds the longest command path that the first tokens spell.
+func (r *Router) match(toks []token) (*Def, []token, error) {
+	first := strings.ToLower(toks[0].val)
+	if len(toks) > 1 {
+		if d, ok := r.byPath[first+" "+strings.ToLower(toks[1].val)]; ok && !toks[0].quoted {
+			return d, toks[2:], nil
+		}
+	}
+	if d, ok := r.byPath[first]; ok && !toks[0].quoted {
+		return d, toks[1:], nil
+	}
+	if subs, ok := r.groups[first]; ok {
+		return nil, nil, herald.Errorf(herald.EINVALID, "`%s` needs one of: %s (e.g. `%s %s`).", first, strings.Join(subs, ", "), first, subs[0])
+	}
+	msg := fmt.Sprintf("There is no command %q.", toks[0].val)
+	if near := r.nearest(first); near != "" {
+		msg += fmt.Sprintf(" Did you mean `%s`?", near)
+	}
+	return nil, nil, herald.Errorf(herald.EINVALID, "%s `help` lists every command.", msg)
+}
+
+// nearest returns the command name closest to word, if close enough.
+func (r *Router) nearest(word string) string {
+	best, bestD := "", 3
+	for _, d := range r.defs {
+		name, _, _ := strings.Cut(d.Path, " ")
+		if dist := editDistance(word, name); dist < bestD {
+			best, bestD = name, dist
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 32 || len(rb) > 32 {
+		return 99
+	}
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// Dispatch parses and runs a typed or clicked command. It never fails:
+// errors become a one-sentence ephemeral response.
+func (r *Router) Dispatch(ctx context.Context, c Call) Response {
+	d, args, err := r.Parse(c.Actor, c.Text)
+	if err != nil {
+		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+	}
+	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args})
+}
+
+// DispatchValues runs a command whose parameters arrive already separated
+// (Discord options, form fields), checking them as text input is checked.
+func (r *Router) DispatchValues(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, path string, values map[string]string) Response {
+	d, ok := r.byPath[path]
+	if !ok {
+		return errorResponse(herald.EINVALID, fmt.Sprintf("There is no command %q; `help` lists every command.", path))
+	}
+	args, err := bind(d, actor, values)
+	if err != nil {
+		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+	}
+	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: args})
+}
+
+// Run runs a parsed request through the middleware chain.
+func (r *Router) Run(ctx context.Context, req *Request) Response {
+	h := req.Def.Handler
+	for i := len(r.chain) - 1; i >= 0; i-- {
+		h = r.chain[i](h)
+	}
+	resp, err := h(ctx, req)
+	if err != nil {
+		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+	}
+	return resp
+}
+
+// Recover turns a panic in a handler into an internal error.
+func Recover(log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (resp Response, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					log.ErrorContext(ctx, "command panicked", "command", r.Def.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					err = herald.Internal(fmt.Errorf("panic: %v", p))
+				}
+			}()
+			return next(ctx, r)
+		}
+	}
+}
+
+// Log records each command with its outcome and duration; internal errors
+// are logged with their cause. Message bodies are never logged.
+func Log(log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (Response, error) {
+			start := time.Now()
+			resp, err := next(ctx, r)
+			attrs := []any{"command", r.Def.Path, "platform", r.Actor.Platform, "user_id", r.Actor.UserID, "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+			switch code := herald.ErrorCode(err); code {
+			case "":
+				log.DebugContext(ctx, "command", attrs...)
+			case herald.EINTERNAL, herald.EUNAVAILABLE:
+				log.ErrorContext(ctx, "command failed", append(attrs, "code", code, "error", err.Error())...)
+			default:
+				log.InfoContext(ctx, "command refused", append(attrs, "code", code)...)
+			}
+			return resp, err
+		}
+	}
+}
+
+// Observe reports each command's path, error code ("" on success) and
+// duration to f, e.g. for Prometheus.
+func Observe(f func(command, code string, d time.Duration)) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (Response, error) {
+			start := time.Now()
+			resp, err := next(ctx, r)
+			f(r.Def.Path, herald.ErrorCode(err), time.Since(start))
+			return resp, err
+		}
+	}
+}
+
+// Membership answers whether an actor belongs to any brand.
+type Membership interface {
+	IsMember(ctx context.Context, a herald.Actor) (bool, error)
+}
+
+// RequireMember refuses every command not marked Open to people who belong
+// to no brand, telling them how to get in. Finer checks (which role, which
+// brand, which stage) are the domain's.
+func RequireMember(m Membership) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (Response, error) {
+			if r.Def.Open {
+				return next(ctx, r)
+			}
+			if r.Actor.UserID == "" {
+				return Response{}, herald.Errorf(herald.EFORBIDDEN, "Herald could not tell who you are; try again from your own account.")
+			}
+			ok, err := m.IsMember(ctx, r.Actor)
+			if err != nil {
+				return Response{}, err
+			}
+			if !ok {
+				return Response{}, herald.Errorf(herald.EFORBIDDEN, "You do not belong to any brand yet: ask a brand's admin to run `role @you editor`, or create a brand with `brand add NAME`.")
+			}
+			return next(ctx, r)
+		}
+	}
+}
+
+// sortedPaths lists the registered paths alphabetically.
+func (r *Router) sortedPaths() []string {
+	out := make([]string, 0, len(r.defs))
+	for _, d := range r.defs {
+		out = append(out, d.Path)
+	}
+	sort.Strings(out)
+	return out
+}

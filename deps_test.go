@@ -1,0 +1,106 @@
+package herald_test
+
+import (
+	"go/build"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/heraldhq/herald"
+
+// layer names what a package may import from this module.
+type layer struct {
+	prefix string   // package path below the module, "" for the root
+	may    []string // module packages it may import (prefixes)
+}
+
+// The dependency rule of ARCHITECTURE.md: arrows point inward. The root
+// imports only the standard library; domain packages import the root; the
+// commands import the domain; bot imports commands; an edge imports the
+// domain but never a sibling edge; only cmd/ knows every package.
+var layers = []layer{
+	{prefix: "approvals", may: []string{""}},
+	{prefix: "mentions", may: []string{""}},
+	{prefix: "publish", may: []string{""}},
+	{prefix: "assist", may: []string{""}},
+	{prefix: "commands", may: []string{"", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "bot/", may: []string{"", "commands", "bot", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "bot", may: []string{"", "commands"}},
+	{prefix: "storage/storagetest", may: []string{"", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "storage/", may: []string{"", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "cmd/", may: nil}, // wiring: anything
+}
+
+func TestDependencyRule(t *testing.T) {
+	out, err := exec.Command("go", "list", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, path := range strings.Fields(string(out)) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+		pkg, err := build.Import(path, ".", 0)
+		if err != nil {
+			t.Fatalf("import %s: %v", path, err)
+		}
+		for _, imp := range pkg.Imports {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			target := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+			if !allowed(rel, target) {
+				t.Errorf("%s imports %s: against the dependency rule (ARCHITECTURE.md)", path, imp)
+			}
+		}
+	}
+}
+
+// TestRootImportsStdlibOnly keeps the root package free of dependencies.
+func TestRootImportsStdlibOnly(t *testing.T) {
+	pkg, err := build.Import(module, ".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range pkg.Imports {
+		if first, _, _ := strings.Cut(imp, "/"); strings.Contains(first, ".") {
+			t.Errorf("the root package imports %s; it may import only the standard library", imp)
+		}
+	}
+}
+
+func allowed(from, to string) bool {
+	if from == "" {
+		return false
+	}
+	for _, l := range layers {
+		if !matches(from, l.prefix) {
+			continue
+		}
+		if l.may == nil {
+			return true
+		}
+		for _, m := range l.may {
+			if to == m || (m != "" && strings.HasPrefix(to, m+"/") && !isEdge(to)) {
+				return true
+			}
+		}
+		return false
+	}
+	// A package under a domain package (e.g. mentions/sources/rss) is an
+	// edge: it may import the domain above it and the root, nothing else.
+	domain, _, _ := strings.Cut(from, "/")
+	return to == "" || to == domain
+}
+
+func matches(pkg, prefix string) bool {
+	if strings.HasSuffix(prefix, "/") {
+		return strings.HasPrefix(pkg, prefix)
+	}
+	return pkg == prefix
+}
+
+// isEdge reports whether a module package is an edge (below a domain or
+// storage package), which nothing but cmd/ may import.
+func isEdge(pkg string) bool {
+	return strings.Contains(pkg, "/")
+}

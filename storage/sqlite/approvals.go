@@ -1,0 +1,337 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+var _ approvals.Store = (*Store)(nil)
+
+// nameKey folds a brand name for case-insensitive uniqueness.
+func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+func insertAudit(ctx context.Context, tx *sql.Tx, e approvals.AuditEntry) error {
+	var draft any
+	if e.DraftID != 0 {
+		draft = e.DraftID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.BrandID, draft, e.Action, e.Actor.Platform, e.Actor.UserID, e.Actor.Name, e.Rev, string(e.From), string(e.To), e.Detail, ms(e.At))
+	return err
+}
+
+// CreateBrand implements approvals.Store.
+func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin approvals.Member, e approvals.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO brands (name, name_key, timezone, policy, created_at) VALUES (?, ?, ?, ?, ?)`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, ms(b.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if b.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		admin.BrandID, e.BrandID = b.ID, b.ID
+		if err := putMember(ctx, tx, admin); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+const brandCols = `id, name, timezone, policy, created_at`
+
+func scanBrand(row interface{ Scan(...any) error }) (herald.Brand, error) {
+	var b herald.Brand
+	var created int64
+	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &created)
+	b.CreatedAt = fromMS(created)
+	return b, wrap(err)
+}
+
+// Brand implements approvals.Store.
+func (s *Store) Brand(ctx context.Context, id int64) (herald.Brand, error) {
+	return scanBrand(s.r.QueryRowContext(ctx, `SELECT `+brandCols+` FROM brands WHERE id = ?`, id))
+}
+
+// BrandByName implements approvals.Store.
+func (s *Store) BrandByName(ctx context.Context, name string) (herald.Brand, error) {
+	return scanBrand(s.r.QueryRowContext(ctx, `SELECT `+brandCols+` FROM brands WHERE name_key = ?`, nameKey(name)))
+}
+
+// UpdateBrand implements approvals.Store.
+func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e approvals.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ? WHERE id = ?`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.ID)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res, "brand"); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+func mustAffect(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return herald.Errorf(herald.ENOTFOUND, "The %s does not exist.", what)
+	}
+	return nil
+}
+
+func putMember(ctx context.Context, tx *sql.Tx, m approvals.Member) error {
+	if m.Role == "" {
+		_, err := tx.ExecContext(ctx, `DELETE FROM members WHERE brand_id = ? AND platform = ? AND user_id = ?`, m.BrandID, m.Actor.Platform, m.Actor.UserID)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO members (brand_id, platform, user_id, name, role, added_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (brand_id, platform, user_id) DO UPDATE SET role = excluded.role,
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE members.name END`,
+		m.BrandID, m.Actor.Platform, m.Actor.UserID, m.Actor.Name, string(m.Role), ms(m.AddedAt))
+	return err
+}
+
+// PutMember implements approvals.Store.
+func (s *Store) PutMember(ctx context.Context, m approvals.Member, e approvals.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := putMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+const memberCols = `brand_id, platform, user_id, name, role, added_at`
+
+func scanMember(row interface{ Scan(...any) error }) (approvals.Member, error) {
+	var m approvals.Member
+	var role string
+	var added int64
+	err := row.Scan(&m.BrandID, &m.Actor.Platform, &m.Actor.UserID, &m.Actor.Name, &role, &added)
+	m.Role, m.AddedAt = herald.Role(role), fromMS(added)
+	return m, wrap(err)
+}
+
+// Member implements approvals.Store.
+func (s *Store) Member(ctx context.Context, brandID int64, a herald.Actor) (approvals.Member, error) {
+	return scanMember(s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE brand_id = ? AND platform = ? AND user_id = ?`, brandID, a.Platform, a.UserID))
+}
+
+// Members implements approvals.Store.
+func (s *Store) Members(ctx context.Context, brandID int64) ([]approvals.Member, error) {
+	return queryAll(ctx, s.r, scanMember, `SELECT `+memberCols+` FROM members WHERE brand_id = ? ORDER BY added_at, user_id`, brandID)
+}
+
+// Memberships implements approvals.Store.
+func (s *Store) Memberships(ctx context.Context, a herald.Actor) ([]approvals.Member, error) {
+	return queryAll(ctx, s.r, scanMember, `SELECT `+memberCols+` FROM members WHERE platform = ? AND user_id = ? ORDER BY brand_id`, a.Platform, a.UserID)
+}
+
+// SetChannelBrand implements approvals.Store.
+func (s *Store) SetChannelBrand(ctx context.Context, ch herald.ChannelRef, brandID int64, e approvals.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO channel_brands (platform, workspace, channel, brand_id) VALUES (?, ?, ?, ?)
+			ON CONFLICT (platform, workspace, channel) DO UPDATE SET brand_id = excluded.brand_id`,
+			ch.Platform, ch.Workspace, ch.Channel, brandID)
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+// ChannelBrand implements approvals.Store.
+func (s *Store) ChannelBrand(ctx context.Context, ch herald.ChannelRef) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT brand_id FROM channel_brands WHERE platform = ? AND workspace = ? AND channel = ?`,
+		ch.Platform, ch.Workspace, ch.Channel).Scan(&id)
+	return id, wrap(err)
+}
+
+// CreateDraft implements approvals.Store.
+func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO drafts (brand_id, state, version, rev, author_platform, author_id, author_name, targets, publish_at, policy, created_at, updated_at)
+			VALUES (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.BrandID, string(d.State), d.Author.Platform, d.Author.UserID, d.Author.Name,
+			herald.FormatTargets(d.Targets), ms(d.PublishAt), d.Policy, ms(d.CreatedAt), ms(d.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if d.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		d.Version, d.Rev = 1, 1
+		rev := approvals.Revision{DraftID: d.ID, Rev: 1, Text: d.Text, Author: d.Author, CreatedAt: d.CreatedAt}
+		if err := insertRevision(ctx, tx, rev); err != nil {
+			return err
+		}
+		e.DraftID = d.ID
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+func insertRevision(ctx context.Context, tx *sql.Tx, r approvals.Revision) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (draft_id, rev, text, author_platform, author_id, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.DraftID, r.Rev, r.Text, r.Author.Platform, r.Author.UserID, r.Author.Name, ms(r.CreatedAt))
+	return err
+}
+
+const draftCols = `d.id, d.brand_id, d.state, d.version, d.rev, r.text, d.author_platform, d.author_id, d.author_name, d.targets, d.publish_at, d.policy, d.created_at, d.updated_at`
+const draftFrom = ` FROM drafts d JOIN revisions r ON r.draft_id = d.id AND r.rev = d.rev`
+
+func scanDraft(row interface{ Scan(...any) error }) (approvals.Draft, error) {
+	var d approvals.Draft
+	var state, targets string
+	var publishAt, created, updated int64
+	err := row.Scan(&d.ID, &d.BrandID, &state, &d.Version, &d.Rev, &d.Text, &d.Author.Platform, &d.Author.UserID, &d.Author.Name,
+		&targets, &publishAt, &d.Policy, &created, &updated)
+	if err != nil {
+		return d, wrap(err)
+	}
+	d.State = approvals.State(state)
+	d.PublishAt, d.CreatedAt, d.UpdatedAt = fromMS(publishAt), fromMS(created), fromMS(updated)
+	d.Targets, err = herald.ParseTargets(targets)
+	return d, wrap(err)
+}
+
+// Draft implements approvals.Store.
+func (s *Store) Draft(ctx context.Context, id int64) (approvals.Draft, error) {
+	return scanDraft(s.r.QueryRowContext(ctx, `SELECT `+draftCols+draftFrom+` WHERE d.id = ?`, id))
+}
+
+// Drafts implements approvals.Store.
+func (s *Store) Drafts(ctx context.Context, f approvals.DraftFilter) ([]approvals.Draft, error) {
+	var where []string
+	var args []any
+	if len(f.BrandIDs) > 0 {
+		where = append(where, "d.brand_id IN ("+placeholders(len(f.BrandIDs))+")")
+		for _, id := range f.BrandIDs {
+			args = append(args, id)
+		}
+	}
+	if len(f.States) > 0 {
+		where = append(where, "d.state IN ("+placeholders(len(f.States))+")")
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	if f.Author != nil {
+		where = append(where, "d.author_platform = ? AND d.author_id = ?")
+		args = append(args, f.Author.Platform, f.Author.UserID)
+	}
+	q := `SELECT ` + draftCols + draftFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return queryAll(ctx, s.r, scanDraft, q, args...)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// Revisions implements approvals.Store.
+func (s *Store) Revisions(ctx context.Context, draftID int64) ([]approvals.Revision, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (approvals.Revision, error) {
+		var r approvals.Revision
+		var created int64
+		err := row.Scan(&r.DraftID, &r.Rev, &r.Text, &r.Author.Platform, &r.Author.UserID, &r.Author.Name, &created)
+		r.CreatedAt = fromMS(created)
+		return r, wrap(err)
+	}, `SELECT draft_id, rev, text, author_platform, author_id, author_name, created_at FROM revisions WHERE draft_id = ? ORDER BY rev`, draftID)
+}
+
+// Approvals implements approvals.Store.
+func (s *Store) Approvals(ctx context.Context, draftID int64) ([]approvals.Approval, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (approvals.Approval, error) {
+		var a approvals.Approval
+		var role string
+		var created int64
+		err := row.Scan(&a.DraftID, &a.Rev, &a.Stage, &a.Actor.Platform, &a.Actor.UserID, &a.Actor.Name, &role, &a.Comment, &created)
+		a.Role, a.CreatedAt = herald.Role(role), fromMS(created)
+		return a, wrap(err)
+	}, `SELECT draft_id, rev, stage, platform, user_id, name, role, comment, created_at FROM approvals WHERE draft_id = ? ORDER BY created_at, rowid`, draftID)
+}
+
+// ApplyChange implements approvals.Store: a compare-and-set on the draft's
+// version, with the revision, approval and audit rows in one transaction.
+func (s *Store) ApplyChange(ctx context.Context, c approvals.Change) error {
+	d := c.Draft
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE drafts SET state = ?, version = version + 1, rev = ?, targets = ?, publish_at = ?, policy = ?, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			string(d.State), d.Rev, herald.FormatTargets(d.Targets), ms(d.PublishAt), d.Policy, ms(d.UpdatedAt), d.ID, d.Version)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return herald.Errorf(herald.ECONFLICT, "Draft #%d changed meanwhile.", d.ID)
+		}
+		if c.Revision != nil {
+			if err := insertRevision(ctx, tx, *c.Revision); err != nil {
+				return err
+			}
+		}
+		if a := c.Approval; a != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (draft_id, rev, stage, platform, user_id, name, role, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				a.DraftID, a.Rev, a.Stage, a.Actor.Platform, a.Actor.UserID, a.Actor.Name, string(a.Role), a.Comment, ms(a.CreatedAt)); err != nil {
+				return err
+			}
+		}
+		for _, e := range c.Audit {
+			if err := insertAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Audit implements approvals.Store.
+func (s *Store) Audit(ctx context.Context, draftID int64) ([]approvals.AuditEntry, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (approvals.AuditEntry, error) {
+		var e approvals.AuditEntry
+		var draft sql.NullInt64
+		var from, to string
+		var at int64
+		err := row.Scan(&e.ID, &e.BrandID, &draft, &e.Action, &e.Actor.Platform, &e.Actor.UserID, &e.Actor.Name, &e.Rev, &from, &to, &e.Detail, &at)
+		e.DraftID, e.From, e.To, e.At = draft.Int64, approvals.State(from), approvals.State(to), fromMS(at)
+		return e, wrap(err)
+	}, `SELECT id, brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at FROM audit WHERE draft_id = ? ORDER BY id`, draftID)
+}
+
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, wrap(rows.Err())
+}

@@ -1,0 +1,254 @@
+// Package sqlite stores Herald's data in one SQLite file with
+// mattn/go-sqlite3: WAL, foreign keys, a busy timeout, immediate
+// transactions, a single writer connection and a pool of readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/heraldhq/herald"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is Herald's SQLite storage. Every write goes through one connection
+// (writes serialise in Go, never SQLITE_BUSY between our own writers); reads
+// use a pool, which WAL lets run beside the writer.
+type Store struct {
+	path string
+	w    *sql.DB
+	r    *sql.DB
+}
+
+// Open opens (creating if needed) the database file at path. It does not
+// migrate: call Migrate.
+func Open(path string) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, herald.Errorf(herald.EINVALID, "The SQLite path %q is not usable: give a file path without '?' or '#'.", path)
+	}
+	const common = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_query_only=true")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
+	s := &Store{path: path, w: w, r: r}
+	if err := w.Ping(); err != nil {
+		s.Close()
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "Cannot open the database %s: %v.", path, err)
+	}
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.r.PingContext(ctx)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// Migrate applies the embedded migrations not yet applied, each in its own
+// transaction, and returns the names of those it applied. A database made
+// by a newer Herald is refused.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return nil, err
+	}
+	var current int
+	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return nil, err
+	}
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if n := len(ms); n > 0 && current > ms[n-1].version {
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "The database %s was written by a newer Herald (schema %d, this one knows %d); upgrade Herald.", s.path, current, ms[n-1].version)
+	}
+	var applied []string
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.version, m.name, time.Now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return applied, err
+		}
+		applied = append(applied, m.name)
+	}
+	return applied, nil
+}
+
+// Backup writes a consistent copy of the live database to path with
+// SQLite's online backup API; writers are not blocked for long. path must
+// not exist yet.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return herald.Errorf(herald.ECONFLICT, "%s exists already; choose a new file name for the backup.", path)
+	}
+	dst, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	dconn, err := dst.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer dconn.Close()
+	sconn, err := s.r.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer sconn.Close()
+	return dconn.Raw(func(dc any) error {
+		return sconn.Raw(func(sc any) error {
+			b, err := dc.(*sqlite3.SQLiteConn).Backup("main", sc.(*sqlite3.SQLiteConn), "main")
+			if err != nil {
+				return err
+			}
+			for {
+				done, err := b.Step(256)
+				if err != nil {
+					b.Finish()
+					return err
+				}
+				if done {
+					return b.Finish()
+				}
+				if ctx.Err() != nil {
+					b.Finish()
+					return ctx.Err()
+				}
+			}
+		})
+	})
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its verdict ("ok"
+// when the file is sound).
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return "", err
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
+}
+
+// tx runs f in an immediate write transaction and commits, or rolls back
+// when f fails.
+func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return wrap(err)
+	}
+	return wrap(tx.Commit())
+}
+
+// wrap translates driver errors into coded errors: a missing row is
+// ENOTFOUND, a uniqueness violation ECONFLICT, anything else is internal.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *herald.Error
+	if errors.As(err, &he) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &herald.Error{Code: herald.ENOTFOUND, Message: "not found", Err: err}
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey) {
+		return &herald.Error{Code: herald.ECONFLICT, Message: "already exists", Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &herald.Error{Code: herald.EUNAVAILABLE, Message: "The request was cancelled before the database answered; try again.", Err: err}
+	}
+	return herald.Internal(err)
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
