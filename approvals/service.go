@@ -258,7 +258,7 @@ func orList(xs []string) string {
 	case 0:
 		return "nobody"
 	case 1:
-		return "an " + xs[0]
+		return article(xs[0])
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
@@ -539,11 +539,6 @@ func (s *Service) Approve(ctx context.Context, actor herald.Actor, id int64, dec
 		if err != nil {
 			return Change{}, err
 		}
-		for _, a := range currentApprovals(v.Approvals, v.Draft.Rev) {
-			if a.Actor.Key() == actor.Key() {
-				return Change{}, herald.Errorf(herald.ECONFLICT, "You already approved revision %d of draft #%d.", v.Draft.Rev, v.Draft.ID)
-			}
-		}
 		p := v.Progress
 		p.Have = append([]int(nil), p.Have...)
 		p.Have[stage]++
@@ -612,6 +607,13 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 	for _, r := range v.Revisions {
 		if r.Author.Key() == actor.Key() {
 			return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote revision %d of draft #%d, so someone else must review it.", r.Rev, d.ID)
+		}
+	}
+	if a == ActApprove {
+		for _, ap := range currentApprovals(v.Approvals, d.Rev) {
+			if ap.Actor.Key() == actor.Key() {
+				return 0, herald.Errorf(herald.ECONFLICT, "You already approved revision %d of draft #%d.", d.Rev, d.ID)
+			}
 		}
 	}
 	stage := v.Progress.Current()

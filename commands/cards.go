@@ -84,7 +84,7 @@ func (h *handlers) draftButtons(d approvals.Draft) []Button {
 
 // stamp formats an instant for lists and logs, in the brand's zone.
 func stamp(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	return t.In(loc).Format("2006-01-02 15:04:05 MST")
 }
 
 // excerpt returns the first line of s, cut to n characters.

@@ -257,10 +257,11 @@ func (h *handlers) decide(a approvals.Action) Handler {
 		if err != nil {
 			return Response{}, err
 		}
-		msg := fmt.Sprintf("%s %s draft #%d (revision %d).", r.Actor.Display(), dec.said, id, v.Draft.Rev)
+		msg := fmt.Sprintf("%s %s draft #%d (revision %d)", r.Actor.Display(), dec.said, id, v.Draft.Rev)
 		if c := r.Args.Str(dec.param); c != "" {
-			msg += " “" + c + "”"
+			msg += ": “" + c + "”"
 		}
+		msg += "."
 		if next := nextStep(v); next != "" {
 			msg += " " + next
 		}

@@ -10,27 +10,34 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-var (
-	registry        = prometheus.NewRegistry()
-	commandsHandled = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "herald_commands_total",
-		Help: "Commands handled, by command and error code (empty on success).",
-	}, []string{"command", "code"})
-	commandSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "herald_command_duration_seconds",
-		Help:    "Time to handle a command, storage included.",
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-	}, []string{"command"})
-)
-
-func init() {
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		commandsHandled, commandSeconds)
+// metrics are the Prometheus metrics of one Main.
+type metrics struct {
+	registry *prometheus.Registry
+	commands *prometheus.CounterVec
+	seconds  *prometheus.HistogramVec
 }
 
-func observeCommand(command, code string, d time.Duration) {
-	commandsHandled.WithLabelValues(command, code).Inc()
-	commandSeconds.WithLabelValues(command).Observe(d.Seconds())
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_commands_total",
+			Help: "Commands handled, by command and error code (empty on success).",
+		}, []string{"command", "code"}),
+		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "herald_command_duration_seconds",
+			Help:    "Time to handle a command, storage included.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"command"}),
+	}
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.commands, m.seconds)
+	return m
+}
+
+func (m *metrics) observeCommand(command, code string, d time.Duration) {
+	m.commands.WithLabelValues(command, code).Inc()
+	m.seconds.WithLabelValues(command).Observe(d.Seconds())
 }
 
 // httpHandler serves /healthz (the process is up), /readyz (the database
@@ -50,6 +57,6 @@ func (m *Main) httpHandler() http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
 	return mux
 }

@@ -74,9 +74,10 @@ type Main struct {
 	// HTTPAddr is the address the HTTP server listens on, once started.
 	HTTPAddr string
 
-	log   *slog.Logger
-	store *sqlite.Store
-	http  *http.Server
+	log     *slog.Logger
+	metrics *metrics
+	store   *sqlite.Store
+	http    *http.Server
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -155,6 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	m.log = m.logger()
+	m.metrics = newMetrics()
 	return run(m, ctx)
 }
 
@@ -245,7 +247,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 // router wires the domain services to the command router.
 func (m *Main) router() *commands.Router {
 	svc := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
-	return commands.New(commands.Deps{Approvals: svc, Clock: m.Clock, Log: m.log, Observe: observeCommand})
+	return commands.New(commands.Deps{Approvals: svc, Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand})
 }
 
 func (m *Main) runMigrate(ctx context.Context) error {
