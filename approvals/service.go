@@ -417,7 +417,7 @@ func (s *Service) List(ctx context.Context, actor herald.Actor, ch herald.Channe
 	if len(brands) == 0 {
 		return nil, brands, nil
 	}
-	f.BrandIDs = f.BrandIDs[:0]
+	f.BrandIDs = make([]int64, 0, len(brands)) // never write into the caller's slice
 	for id := range brands {
 		f.BrandIDs = append(f.BrandIDs, id)
 	}
@@ -492,7 +492,18 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		nd.Text = text
 		e.Rev = nd.Rev
 		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
-		return Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}, nil
+		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
+		if p, err := ParsePolicy(nd.Policy); err == nil && len(p) == 0 && nd.State == StateInReview {
+			// No review stages: as on Submit, the new revision is approved
+			// at once (else nobody could ever decide on it).
+			nd, e2, err := s.step(nd, actor, ActComplete, "no review required")
+			if err != nil {
+				return Change{}, err
+			}
+			c.Draft = nd
+			c.Audit = append(c.Audit, e2)
+		}
+		return c, nil
 	})
 }
 

@@ -459,9 +459,13 @@ func TestService(t *testing.T) {
 			t.Errorf("List(zed) = %d drafts %v, brands %v; want Globex's draft only", len(ds), ids(ds), brands)
 		}
 		// Even when asking for Acme's drafts, or Acme's brand IDs.
-		ds, _, err = e.svc.List(ctx, zed, globexCh, "", approvals.DraftFilter{BrandIDs: []int64{e.brand.ID}})
+		asked := []int64{e.brand.ID}
+		ds, _, err = e.svc.List(ctx, zed, globexCh, "", approvals.DraftFilter{BrandIDs: asked})
 		if err != nil || len(ds) != 1 || ds[0].ID != gd.ID {
 			t.Errorf("List(zed, Acme's ID) = %v, %v; want Globex's draft only", ids(ds), err)
+		}
+		if asked[0] != e.brand.ID {
+			t.Errorf("List wrote into the caller's filter: BrandIDs became %v", asked)
 		}
 		_, _, err = e.svc.List(ctx, zed, globexCh, "Acme", approvals.DraftFilter{})
 		if herald.ErrorCode(err) != herald.ENOTFOUND {
@@ -706,6 +710,23 @@ func TestService(t *testing.T) {
 			_, err := e.svc.Approve(t.Context(), carol, d.ID, approvals.Decide{})
 			return err
 		})
+		// An edit goes back to review, which needs nobody: approved again
+		// at once, rather than stuck in review with no stage to decide.
+		v = e.edit(t, bob, d.ID, "edited, no review")
+		if v.Draft.State != approvals.StateApproved || v.Draft.Rev != 2 {
+			t.Errorf("after edit: %s rev %d; want approved rev 2", v.Draft.State, v.Draft.Rev)
+		}
+		_, es, err = e.svc.Audit(t.Context(), bob, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want,
+			step{"edit", "Bob", 2, approvals.StateApproved, approvals.StateInReview},
+			step{"complete", "Bob", 2, approvals.StateInReview, approvals.StateApproved},
+		)
+		if diff := cmp.Diff(want, steps(es)); diff != "" {
+			t.Errorf("audit after edit mismatch (-want +got):\n%s", diff)
+		}
 	})
 
 	t.Run("OKPolicyFixedAtSubmit", func(t *testing.T) {
