@@ -116,7 +116,10 @@ func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.Cha
 	}
 	m, err := s.store.Member(ctx, b.ID, actor)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return herald.Brand{}, Member{}, notVisible(b.Name)
+		if name == "" { // the channel's brand: do not reveal its name
+			return herald.Brand{}, Member{}, herald.Errorf(herald.ENOTFOUND, "You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`).")
+		}
+		return herald.Brand{}, Member{}, notVisible(name)
 	}
 	return b, m, err
 }
@@ -167,6 +170,11 @@ func (s *Service) SetRole(ctx context.Context, actor herald.Actor, ch herald.Cha
 	}
 	if err := need(m, "give roles", herald.RoleAdmin); err != nil {
 		return b, err
+	}
+	if role != "" {
+		if _, err := herald.ParseRole(string(role)); err != nil {
+			return b, err
+		}
 	}
 	if who.UserID == "" {
 		return b, herald.Errorf(herald.EINVALID, "Name the person with @, e.g. `role @sam editor`.")

@@ -55,7 +55,10 @@ func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	setup := "brand add Acme\npolicy none\n"
 	for round := range rounds {
-		runUntilKilled(t, db, setup, round, time.Duration(rng.IntN(150))*time.Millisecond, acked)
+		// Two rounds in three kill mid-traffic (after the first
+		// acknowledgement); the third may kill during start-up and migration.
+		afterAck := round%3 != 0
+		runUntilKilled(t, db, setup, round, afterAck, time.Duration(rng.IntN(150))*time.Millisecond, acked)
 		setup = ""
 		verifyAfterCrash(t, db, acked)
 	}
@@ -66,8 +69,9 @@ func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 }
 
 // runUntilKilled starts the child, sends drafts and submits, records each
-// acknowledgement, and kills the child with SIGKILL after killAfter.
-func runUntilKilled(t *testing.T, db, setup string, round int, killAfter time.Duration, acked map[int64]approvals.State) {
+// acknowledgement, and kills the child with SIGKILL after killAfter,
+// counted from its first acknowledgement when afterAck is set.
+func runUntilKilled(t *testing.T, db, setup string, round int, afterAck bool, killAfter time.Duration, acked map[int64]approvals.State) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
 	cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE=sqlite:"+db, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error")
@@ -84,6 +88,8 @@ func runUntilKilled(t *testing.T, db, setup string, round int, killAfter time.Du
 	}
 	var mu sync.Mutex
 	readerDone := make(chan struct{})
+	firstAck := make(chan struct{})
+	var once sync.Once
 	go func() { // the acknowledgements, as the console prints them
 		defer close(readerDone)
 		sc := bufio.NewScanner(stdout)
@@ -92,6 +98,7 @@ func runUntilKilled(t *testing.T, db, setup string, round int, killAfter time.Du
 			mu.Lock()
 			if m := createdRE.FindStringSubmatch(line); m != nil {
 				acked[atoi(m[1])] = approvals.StateDraft
+				once.Do(func() { close(firstAck) })
 			}
 			if m := submittedRE.FindStringSubmatch(line); m != nil {
 				acked[atoi(m[1])] = approvals.StateApproved // policy none: approved at once
@@ -111,6 +118,13 @@ func runUntilKilled(t *testing.T, db, setup string, round int, killAfter time.Du
 			}
 		}
 	}()
+	if afterAck {
+		select {
+		case <-firstAck:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the console acknowledged nothing in 30 s")
+		}
+	}
 	time.Sleep(killAfter)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()

@@ -103,11 +103,20 @@ func putMember(ctx context.Context, tx *sql.Tx, m approvals.Member) error {
 	return err
 }
 
-// PutMember implements approvals.Store.
+// PutMember implements approvals.Store. A change that would leave the
+// brand without an admin is refused (ECONFLICT) in the same transaction, so
+// two admins demoting each other at once cannot both succeed.
 func (s *Store) PutMember(ctx context.Context, m approvals.Member, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := putMember(ctx, tx, m); err != nil {
 			return err
+		}
+		var admins int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE brand_id = ? AND role = 'admin'`, m.BrandID).Scan(&admins); err != nil {
+			return err
+		}
+		if admins == 0 {
+			return herald.Errorf(herald.ECONFLICT, "A brand keeps at least one admin; make someone else admin first.")
 		}
 		return insertAudit(ctx, tx, e)
 	})

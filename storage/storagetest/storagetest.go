@@ -407,6 +407,21 @@ func testMembers(t *testing.T, open func(t *testing.T) approvals.Store) {
 			t.Errorf("Members(unknown brand) = %+v, %v; want none", ms, err)
 		}
 	})
+	t.Run("ErrLastAdmin", func(t *testing.T) {
+		s := open(t)
+		b := mustBrand(t, s, "Acme", alice)
+		for _, role := range []herald.Role{herald.RoleEditor, ""} {
+			m := approvals.Member{BrandID: b.ID, Actor: alice, Role: role, AddedAt: t0}
+			e := approvals.AuditEntry{BrandID: b.ID, Action: approvals.AuditRole, Actor: alice, At: t0}
+			assertCode(t, s.PutMember(t.Context(), m, e), herald.ECONFLICT, "PutMember(last admin → "+string(role)+")")
+			got, err := s.Member(t.Context(), b.ID, alice)
+			if err != nil || got.Role != herald.RoleAdmin {
+				t.Errorf("after the refused change alice is %+v, %v; want still admin", got, err)
+			}
+		}
+		mustPutMember(t, s, b.ID, bob, herald.RoleAdmin)
+		mustPutMember(t, s, b.ID, alice, herald.RoleEditor) // another admin remains: fine
+	})
 }
 
 // --- channel brands ---
