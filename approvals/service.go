@@ -433,14 +433,14 @@ func (s *Service) List(ctx context.Context, actor herald.Actor, ch herald.Channe
 	return ds, brands, err
 }
 
-// Audit returns a draft's audit log, oldest first.
-func (s *Service) Audit(ctx context.Context, actor herald.Actor, id int64) (Draft, []AuditEntry, error) {
-	d, _, _, err := s.load(ctx, actor, id)
+// Audit returns a draft's brand and its audit log, oldest first.
+func (s *Service) Audit(ctx context.Context, actor herald.Actor, id int64) (herald.Brand, []AuditEntry, error) {
+	_, b, _, err := s.load(ctx, actor, id)
 	if err != nil {
-		return d, nil, err
+		return b, nil, err
 	}
 	es, err := s.store.Audit(ctx, id)
-	return d, es, err
+	return b, es, err
 }
 
 // step applies action a to d, returning the changed copy and its audit row.

@@ -281,17 +281,13 @@ var auditVerbs = map[string]string{
 
 func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
 	id := r.Args.Int("id")
-	d, es, err := h.Approvals.Audit(ctx, r.Actor, id)
+	brand, es, err := h.Approvals.Audit(ctx, r.Actor, id)
 	if err != nil {
 		return Response{}, err
 	}
-	v, err := h.Approvals.Get(ctx, r.Actor, d.ID)
-	if err != nil {
-		return Response{}, err
-	}
-	loc := v.Brand.Location()
+	loc := brand.Location()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, v.Brand.Name)
+	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, brand.Name)
 	for _, e := range es {
 		verb := auditVerbs[e.Action]
 		if verb == "" {
