@@ -30,7 +30,7 @@ func benchMain(b *testing.B) *Main {
 	}
 	m.log = m.logger()
 	m.metrics = newMetrics()
-	if err := m.openStore(context.Background()); err != nil {
+	if _, err := m.openStore(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { m.Close() })

@@ -192,19 +192,20 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// openStore opens and migrates the database.
-func (m *Main) openStore(ctx context.Context) error {
+// openStore opens and migrates the database, returning the migrations it
+// applied.
+func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	path, _ := m.Config.SQLitePath()
 	s, err := sqlite.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.store = s
 	applied, err := s.Migrate(ctx)
 	for _, name := range applied {
 		m.log.Info("migration applied", "migration", name)
 	}
-	return err
+	return applied, err
 }
 
 func (m *Main) runServe(ctx context.Context) error {
@@ -228,11 +229,11 @@ Data: %s
 `
 
 func (m *Main) runConsole(ctx context.Context) error {
-	if err := m.openStore(ctx); err != nil {
+	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
 	router := m.router()
-	if err := m.startHTTP(router); err != nil {
+	if err := m.startHTTP(); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
 	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
@@ -251,18 +252,12 @@ func (m *Main) router() *commands.Router {
 }
 
 func (m *Main) runMigrate(ctx context.Context) error {
-	path, _ := m.Config.SQLitePath()
-	s, err := sqlite.Open(path)
-	if err != nil {
-		return err
-	}
-	m.store = s
-	applied, err := s.Migrate(ctx)
+	applied, err := m.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(m.Stdout, "%s is up to date.\n", path)
+		fmt.Fprintf(m.Stdout, "%s is up to date.\n", m.Config.Database)
 	}
 	for _, name := range applied {
 		fmt.Fprintf(m.Stdout, "applied %s\n", name)
@@ -274,7 +269,7 @@ func (m *Main) runBackup(ctx context.Context) error {
 	if len(m.Args) != 1 {
 		return errors.New("usage: herald backup FILE")
 	}
-	if err := m.openStore(ctx); err != nil {
+	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
 	if err := m.store.Backup(ctx, m.Args[0]); err != nil {
@@ -290,7 +285,7 @@ func (m *Main) runBackup(ctx context.Context) error {
 
 func (m *Main) runDoctor(ctx context.Context) error {
 	fmt.Fprintln(m.Stdout, "configuration: ok")
-	if err := m.openStore(ctx); err != nil {
+	if _, err := m.openStore(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
 	verdict, err := m.store.IntegrityCheck(ctx)
@@ -324,7 +319,7 @@ func (m *Main) runVersion(context.Context) error {
 }
 
 // startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR.
-func (m *Main) startHTTP(_ *commands.Router) error {
+func (m *Main) startHTTP() error {
 	if m.Config.HTTPAddr == "off" {
 		return nil
 	}
