@@ -45,12 +45,28 @@ type Param struct {
 	Choices  []string
 }
 
+// kindPlaceholders name the value of some kinds better than the
+// parameter's name does.
+var kindPlaceholders = map[Kind]string{User: "@USER", Targets: "TARGETS", When: "WHEN", Int: "N"}
+
 // Placeholder is how the parameter shows in usage lines.
 func (p Param) Placeholder() string {
 	if p.Kind == Choice && len(p.Choices) > 0 {
 		return strings.Join(p.Choices, "|")
 	}
+	if ph, ok := kindPlaceholders[p.Kind]; ok {
+		return ph
+	}
 	return strings.ToUpper(p.Name)
+}
+
+// label names the parameter in messages: --name for a flag, else its
+// placeholder.
+func (p Param) label() string {
+	if p.Flag {
+		return "--" + p.Name
+	}
+	return p.Placeholder()
 }
 
 // Def is a command definition.
@@ -133,7 +149,10 @@ type token struct {
 	start, end int // byte offsets in the raw line
 }
 
-var closingQuote = map[rune]rune{'"': '"', '“': '”', '«': '»', '„': '“'}
+// closingQuotes maps each opening quote to the characters that close it:
+// phones and word processors replace straight quotes with typographic ones,
+// and not always in matching pairs.
+var closingQuotes = map[rune]string{'"': `"”`, '“': `”"`, '«': `»`, '„': `“”"`}
 
 // tokenize splits a command line on white space, keeping quoted strings
 // ("like this", “like this”, « comme ça ») whole. A backslash escapes the
@@ -147,8 +166,8 @@ func tokenize(line string) ([]token, error) {
 			i += w
 			continue
 		}
-		if closer, ok := closingQuote[r]; ok {
-			t, next, err := quoted(line, i, w, closer)
+		if closers, ok := closingQuotes[r]; ok {
+			t, next, err := quoted(line, i, w, closers)
 			if err != nil {
 				return nil, err
 			}
@@ -156,20 +175,48 @@ func tokenize(line string) ([]token, error) {
 			i = next
 			continue
 		}
-		start := i
-		for i < len(line) {
-			r, w := utf8.DecodeRuneInString(line[i:])
-			if unicode.IsSpace(r) {
-				break
-			}
-			i += w
+		t, err := unquoted(line, i)
+		if err != nil {
+			return nil, err
 		}
-		toks = append(toks, token{val: line[start:i], start: start, end: i})
+		toks = append(toks, t)
+		i = t.end
 	}
 	return toks, nil
 }
 
-func quoted(line string, start, w int, closer rune) (token, int, error) {
+// unquoted reads a word up to the next space. A flag's quoted value
+// (--at="mon 9:00") stays part of the word, without its quotes.
+func unquoted(line string, start int) (token, error) {
+	var b strings.Builder
+	i := start
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		if closers, ok := closingQuotes[r]; ok && isFlagAssignment(line[start:i]) {
+			q, next, err := quoted(line, i, w, closers)
+			if err != nil {
+				return token{}, err
+			}
+			b.WriteString(q.val)
+			i = next
+			continue
+		}
+		b.WriteRune(r)
+		i += w
+	}
+	return token{val: b.String(), start: start, end: i}, nil
+}
+
+// isFlagAssignment reports whether word is "--name=" (or "—name=").
+func isFlagAssignment(word string) bool {
+	return strings.HasSuffix(word, "=") && strings.Count(word, "=") == 1 &&
+		(strings.HasPrefix(word, "--") || strings.HasPrefix(word, "—"))
+}
+
+func quoted(line string, start, w int, closers string) (token, int, error) {
 	var b strings.Builder
 	i := start + w
 	for i < len(line) {
@@ -180,7 +227,7 @@ func quoted(line string, start, w int, closer rune) (token, int, error) {
 			b.WriteRune(r2)
 			i += w + w2
 			continue
-		case r == closer || (closer == '”' && r == '"'):
+		case strings.ContainsRune(closers, r):
 			return token{val: b.String(), quoted: true, start: start, end: i + w}, i + w, nil
 		}
 		b.WriteRune(r)
@@ -190,14 +237,20 @@ func quoted(line string, start, w int, closer rune) (token, int, error) {
 }
 
 // flagName returns the flag a token names ("--to", "--to=x", or "—to" as
-// phones type it), and the inline value after '='.
-func flagName(t token) (name, value string, inline, ok bool) {
+// phones type it), and the inline value after '='. An em-dash word is a
+// flag only when d has that flag: otherwise it is prose ("—today only").
+func flagName(d *Def, t token) (name, value string, inline, ok bool) {
 	if t.quoted {
 		return "", "", false, false
 	}
 	rest, found := strings.CutPrefix(t.val, "--")
 	if !found {
-		rest, found = strings.CutPrefix(t.val, "—")
+		if rest, found = strings.CutPrefix(t.val, "—"); found {
+			n, _, _ := strings.Cut(rest, "=")
+			if p, known := d.param(strings.ToLower(n)); !known || !p.Flag {
+				return "", "", false, false
+			}
+		}
 	}
 	if !found || rest == "" {
 		return "", "", false, false
@@ -215,7 +268,7 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 	raw := map[string]string{}
 	var pos []token
 	for i := 0; i < len(toks); i++ {
-		name, value, inline, ok := flagName(toks[i])
+		name, value, inline, ok := flagName(d, toks[i])
 		if !ok {
 			pos = append(pos, toks[i])
 			continue
@@ -326,7 +379,7 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 	case ID, Int:
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
 		if err != nil || n <= 0 {
-			return nil, herald.Errorf(herald.EINVALID, "%s must be a %s such as 12, not %q.", p.Placeholder(), kindNames[p.Kind], v)
+			return nil, herald.Errorf(herald.EINVALID, "%s must be a %s such as 12, not %q.", p.label(), kindNames[p.Kind], v)
 		}
 		return n, nil
 	case User:
@@ -337,7 +390,7 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 		return herald.ParseTargets(v)
 	case Choice:
 		for _, c := range p.Choices {
-			if strings.EqualFold(c, v) {
+			if strings.EqualFold(c, strings.TrimSpace(v)) {
 				return c, nil
 			}
 		}

@@ -245,15 +245,17 @@ func TestParseFlags(t *testing.T) {
 		{name: "OKDoubleDashAloneIsText", line: "say -- x", path: "say", want: commands.Args{"text": "-- x"}},
 		{name: "OKDashNumberIsText", line: "say --1 -x", path: "say", want: commands.Args{"text": "--1 -x"}},
 		{name: "OKIntFlag", line: "approve 12 --rev 3", path: "approve", want: commands.Args{"id": int64(12), "rev": int64(3)}},
-		{name: "ErrUnknown", line: "say hi --from x", errHas: []string{"`say` has no option --from", "usage: `say [TEXT ...] [--to TO] [--at AT] [--note NOTE]`"}},
-		{name: "ErrUnknownEmDash", line: "say hi —from x", errHas: []string{"--from"}},
+		{name: "ErrUnknown", line: "say hi --from x", errHas: []string{"`say` has no option --from", "usage: `say [TEXT ...] [--to TARGETS] [--at WHEN] [--note NOTE]`"}},
+		{name: "OKUnknownEmDashIsProse", line: "say Big news —today only", path: "say", want: commands.Args{"text": "Big news —today only"}},
+		{name: "OKQuotedInlineValue", line: `say hi --at="mon 9:00" there`, path: "say", want: commands.Args{"text": "hi there", "at": "mon 9:00"}},
+		{name: "OKPolishQuotes", line: "say „tekst”", path: "say", want: commands.Args{"text": "tekst"}},
 		{name: "ErrPositionalAsFlag", line: "pick --id 12 red", errHas: []string{"no option --id"}},
 		{name: "ErrNoValue", line: "say hi --to", errHas: []string{"--to needs a value", "usage: `say"}},
 		{name: "ErrNoValueEmDash", line: "approve 12 —rev", errHas: []string{"--rev needs a value"}},
 		{name: "ErrTwice", line: "say --to slack:#a --to slack:#b", errHas: []string{"--to is given twice"}},
 		{name: "ErrTwiceMixed", line: "say --note=a —NOTE b", errHas: []string{"--note is given twice"}},
 		{name: "ErrBadTargets", line: "say hi --to nowhere", errHas: []string{`"nowhere" is not a target`}},
-		{name: "ErrBadIntFlag", line: "approve 12 --rev zero", errHas: []string{"REV must be a number"}},
+		{name: "ErrBadIntFlag", line: "approve 12 --rev zero", errHas: []string{"--rev must be a number"}},
 	})
 }
 
@@ -356,7 +358,7 @@ func TestParseArity(t *testing.T) {
 		{name: "OKNoParams", line: "brand list", path: "brand list"},
 		{name: "ErrMissingAll", line: "pick", errHas: []string{"`pick` needs ID", "usage: `pick ID red|green|blue` (see `help pick`)"}},
 		{name: "ErrMissingSecond", line: "pick 12", errHas: []string{"`pick` needs red|green|blue", "usage: `pick ID red|green|blue`"}},
-		{name: "ErrMissingUser", line: "greet", errHas: []string{"`greet` needs USER", "usage: `greet USER [ROLE]`"}},
+		{name: "ErrMissingUser", line: "greet", errHas: []string{"`greet` needs @USER", "usage: `greet @USER [ROLE]`"}},
 		{name: "ErrTooMany", line: "pick 12 red blue", errHas: []string{"`pick` does not expect \"blue\"", "usage: `pick ID red|green|blue`"}},
 		{name: "ErrTooManyNoParams", line: "brand list all", errHas: []string{"`brand list` does not expect \"all\"", "usage: `brand list`"}},
 		{name: "ErrTooManyQuoted", line: "word a b \"c d\"", errHas: []string{`does not expect "c d"`}},
@@ -377,14 +379,14 @@ func TestDefUsage(t *testing.T) {
 		{name: "OKChoice", params: []commands.Param{{Name: "c", Kind: commands.Choice, Required: true, Choices: []string{"a", "b"}}}, want: "cmd a|b"},
 		{name: "OKOptionalChoice", params: []commands.Param{{Name: "c", Kind: commands.Choice, Choices: []string{"a", "b"}}}, want: "cmd [a|b]"},
 		{name: "OKChoiceWithoutChoices", params: []commands.Param{{Name: "c", Kind: commands.Choice}}, want: "cmd [C]"},
-		{name: "OKFlag", params: []commands.Param{{Name: "to", Kind: commands.Targets, Flag: true}}, want: "cmd [--to TO]"},
-		{name: "OKRequiredFlag", params: []commands.Param{{Name: "to", Kind: commands.Targets, Flag: true, Required: true}}, want: "cmd --to TO"},
+		{name: "OKFlag", params: []commands.Param{{Name: "to", Kind: commands.Targets, Flag: true}}, want: "cmd [--to TARGETS]"},
+		{name: "OKRequiredFlag", params: []commands.Param{{Name: "to", Kind: commands.Targets, Flag: true, Required: true}}, want: "cmd --to TARGETS"},
 		{name: "OKTextFlag", params: []commands.Param{{Name: "note", Kind: commands.Text, Flag: true}}, want: "cmd [--note NOTE]"},
 		{name: "OKAll", params: []commands.Param{
 			{Name: "id", Kind: commands.ID, Required: true},
 			{Name: "comment", Kind: commands.Text},
 			{Name: "rev", Kind: commands.Int, Flag: true},
-		}, want: "cmd ID [COMMENT ...] [--rev REV]"},
+		}, want: "cmd ID [COMMENT ...] [--rev N]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -95,8 +95,8 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 			Command: "draft",
 			Fields: []FormField{
 				{Name: "text", Label: "Text", Multiline: true},
-				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true},
-				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true},
+				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Placeholder: "TARGETS"},
+				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Placeholder: "WHEN"},
 			},
 		}}, nil
 	}
@@ -107,7 +107,8 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
 		if nd.PublishAt, err = ParseWhen(at, h.Clock.Now(), b.Location()); err != nil {
-			return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
+			msg := err.Error()
+			return Response{}, herald.Errorf(herald.EINVALID, "%s%s", strings.ToUpper(msg[:1]), msg[1:])
 		}
 	}
 	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)

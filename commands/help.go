@@ -45,8 +45,13 @@ func (h *handlers) help(_ context.Context, r *Request) (Response, error) {
 func (r *Router) Overview() string {
 	var b strings.Builder
 	b.WriteString("Herald commands (type `help COMMAND` for details):\n")
+	const width = 40
 	for _, d := range r.defs {
-		fmt.Fprintf(&b, "  %-44s %s\n", d.Usage(), d.Summary)
+		if u := d.Usage(); len(u) <= width {
+			fmt.Fprintf(&b, "  %-*s %s\n", width, u, d.Summary)
+		} else {
+			fmt.Fprintf(&b, "  %s\n  %-*s %s\n", u, width, "", d.Summary)
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

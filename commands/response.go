@@ -56,6 +56,8 @@ type FormField struct {
 	Value     string // prefilled value
 	Multiline bool
 	Optional  bool
+	// Placeholder shows the kind of value expected, e.g. WHEN.
+	Placeholder string
 }
 
 // Error returns an ephemeral response carrying one clear sentence.

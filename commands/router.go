@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
@@ -73,7 +72,10 @@ func (r *Router) Parse(actor herald.Actor, line string) (*Def, Args, error) {
 		toks = toks[1:]
 	}
 	if len(toks) == 0 {
-		return r.byPath["help"], Args{}, nil
+		if help, ok := r.byPath["help"]; ok {
+			return help, Args{}, nil
+		}
+		return nil, nil, herald.Errorf(herald.EINVALID, "Type a command.")
 	}
 	d, rest, err := r.match(toks)
 	if err != nil {
@@ -257,14 +259,4 @@ func RequireMember(m Membership) Middleware {
 			return next(ctx, r)
 		}
 	}
-}
-
-// sortedPaths lists the registered paths alphabetically.
-func (r *Router) sortedPaths() []string {
-	out := make([]string, 0, len(r.defs))
-	for _, d := range r.defs {
-		out = append(out, d.Path)
-	}
-	sort.Strings(out)
-	return out
 }

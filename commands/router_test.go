@@ -147,7 +147,7 @@ func TestParseCommands(t *testing.T) {
 		{name: "OKApproveButton", line: "approve 12 --rev 3", path: "approve", want: commands.Args{"id": int64(12), "rev": int64(3)}},
 		{name: "OKChangesButton", line: "changes 12 --rev 2 shorter please", path: "changes", want: commands.Args{"id": int64(12), "rev": int64(2), "comment": "shorter please"}},
 		{name: "OKReject", line: "reject 12 off-brand —rev 1", path: "reject", want: commands.Args{"id": int64(12), "reason": "off-brand", "rev": int64(1)}},
-		{name: "ErrChangesNoComment", line: "changes 12", errHas: []string{"`changes` needs COMMENT", "usage: `changes ID COMMENT ... [--rev REV]`"}},
+		{name: "ErrChangesNoComment", line: "changes 12", errHas: []string{"`changes` needs COMMENT", "usage: `changes ID COMMENT ... [--rev N]`"}},
 		{name: "ErrRejectNoReason", line: "reject 12 --rev 2", errHas: []string{"`reject` needs REASON"}},
 		{name: "ErrRoleMissing", line: "role @sam", errHas: []string{"`role` needs admin|editor|approver|client|viewer|none"}},
 		{name: "ErrRoleUnknown", line: "role @sam owner", errHas: []string{`"owner" is not one of admin, editor, approver, client, viewer, none.`}},
@@ -159,7 +159,7 @@ func TestParseCommands(t *testing.T) {
 		{name: "ErrDraftTarget", line: "draft hi --to twitter:acme", errHas: []string{`"twitter:acme" is not a target`}},
 		{name: "ErrDraftOption", line: "draft hi --when tomorrow", errHas: []string{"`draft` has no option --when"}},
 		{name: "ErrRevNoValue", line: "approve 12 --rev", errHas: []string{"--rev needs a value"}},
-		{name: "ErrRevZero", line: "approve 12 --rev 0", errHas: []string{"REV must be a number"}},
+		{name: "ErrRevZero", line: "approve 12 --rev 0", errHas: []string{"--rev must be a number"}},
 		{name: "ErrNotYetCommand", line: "queue --brand Acme", errHas: []string{`There is no command "queue"`}},
 	})
 }
@@ -576,13 +576,11 @@ func TestOverview(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "Herald commands") {
 		t.Errorf("first line = %q; want a heading", lines[0])
 	}
-	if len(lines) != len(r.Defs())+1 {
-		t.Errorf("overview has %d lines; want a heading and %d commands:\n%s", len(lines), len(r.Defs()), got)
-	}
 	for _, d := range r.Defs() {
 		found := false
-		for _, l := range lines[1:] {
-			if strings.Contains(l, d.Usage()) && strings.Contains(l, d.Summary) {
+		for i, l := range lines[1:] {
+			// A long usage line puts its summary on the next line.
+			if strings.Contains(l, d.Usage()) && (strings.Contains(l, d.Summary) || strings.Contains(lines[i+2], d.Summary)) {
 				found = true
 			}
 		}
@@ -604,11 +602,11 @@ func TestExplain(t *testing.T) {
 		t.Fatal("no approve command")
 	}
 	want := strings.Join([]string{
-		"approve ID [COMMENT ...] [--rev REV]",
+		"approve ID [COMMENT ...] [--rev N]",
 		"  " + approve.Summary,
 		"  ID                     the draft's number, e.g. 12",
 		"  COMMENT                an optional comment",
-		"  --rev REV              the revision you reviewed; refused if the draft changed since",
+		"  --rev N                the revision you reviewed; refused if the draft changed since",
 		"Examples:",
 		"  /herald approve 12",
 		`  /herald approve 12 "great, ship it"`,

@@ -81,7 +81,11 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 			return bot.ErrStopped
 		}
 		if !a.Interactive {
-			fmt.Fprintf(a.Out, "%s> %s\n", s.user, line)
+			shown := line
+			if strings.Contains(line, tooLong) {
+				shown = "(a line too long to show)"
+			}
+			fmt.Fprintf(a.Out, "%s> %s\n", s.user, shown)
 		}
 		if stop := s.handle(ctx, d, line); stop {
 			return bot.ErrStopped
@@ -90,14 +94,20 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 }
 
 // readLines sends each logical line of r (a trailing backslash continues a
-// line on the next) until EOF.
+// line on the next) until EOF. A line longer than commands.MaxInput is
+// skipped, whatever its length, and sent as tooLong.
 func readLines(r io.Reader, out chan<- string) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), commands.MaxInput+1024)
+	br := bufio.NewReaderSize(r, 64*1024)
 	var pending []string
-	for sc.Scan() {
-		l := strings.TrimRight(sc.Text(), "\r")
-		if cont, ok := strings.CutSuffix(l, "\\"); ok {
+	for {
+		l, err := readLine(br)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if cont, ok := strings.CutSuffix(l, "\\"); ok && l != tooLong {
 			pending = append(pending, cont)
 			continue
 		}
@@ -107,7 +117,38 @@ func readLines(r io.Reader, out chan<- string) error {
 	if len(pending) > 0 {
 		out <- strings.Join(pending, "\n")
 	}
-	return sc.Err()
+	return nil
+}
+
+// tooLong stands for a line over the limit (a NUL never comes from a
+// terminal line).
+const tooLong = "\x00too long"
+
+// readLine reads one line without its end of line; io.EOF only when
+// nothing is left.
+func readLine(br *bufio.Reader) (string, error) {
+	var buf []byte
+	over := false
+	for {
+		chunk, isPrefix, err := br.ReadLine()
+		if err != nil {
+			if err == io.EOF && (len(buf) > 0 || over) {
+				break
+			}
+			return "", err
+		}
+		if !over {
+			buf = append(buf, chunk...)
+			over = len(buf) > commands.MaxInput
+		}
+		if !isPrefix {
+			break
+		}
+	}
+	if over {
+		return tooLong, nil
+	}
+	return strings.TrimRight(string(buf), "\r"), nil
 }
 
 var consoleHelp = `Console commands:
@@ -118,6 +159,10 @@ Everything else is a Herald command, with or without /herald in front: try "help
 
 // handle runs one line and reports whether the console should stop.
 func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) bool {
+	if strings.Contains(line, tooLong) {
+		fmt.Fprintf(s.out, "  ✗ That line is longer than %d KiB; nothing was done.\n", commands.MaxInput>>10)
+		return false
+	}
 	line = strings.TrimSpace(line)
 	if line == "" || strings.HasPrefix(line, "#") {
 		return false

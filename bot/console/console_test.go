@@ -278,14 +278,29 @@ func TestRun(t *testing.T) {
 			t.Errorf("dispatched (-want +got):\n%s", diff)
 		}
 	})
-	t.Run("OKLongLine", func(t *testing.T) {
-		long := "draft " + strings.Repeat("a", commands.MaxInput)
+	t.Run("OKLongestLine", func(t *testing.T) {
+		long := "draft " + strings.Repeat("a", commands.MaxInput-6)
 		d, _, err := MustRun(t, &console.Adapter{}, long+"\n")
 		if !errors.Is(err, bot.ErrStopped) {
 			t.Errorf("Run = %v", err)
 		}
 		if got := d.texts(); len(got) != 1 || got[0] != long {
-			t.Errorf("a line just over MaxInput did not reach the dispatcher whole")
+			t.Errorf("a line of exactly MaxInput bytes did not reach the dispatcher whole")
+		}
+	})
+	t.Run("ErrLineTooLong", func(t *testing.T) {
+		for _, n := range []int{commands.MaxInput + 1, 4 * commands.MaxInput} {
+			huge := "draft " + strings.Repeat("a", n)
+			d, out, err := MustRun(t, &console.Adapter{}, huge+"\nhelp\n")
+			if !errors.Is(err, bot.ErrStopped) {
+				t.Errorf("Run = %v; the console must go on after a huge line", err)
+			}
+			if diff := cmp.Diff([]string{"help"}, d.texts()); diff != "" {
+				t.Errorf("dispatched (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(out, "✗ That line is longer than 64 KiB; nothing was done.") || strings.Contains(out, "aaaa") {
+				t.Errorf("output lacks the refusal, or echoes the huge line:\n%.300s", out)
+			}
 		}
 	})
 }

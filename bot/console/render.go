@@ -92,7 +92,11 @@ func renderForm(b *strings.Builder, f *commands.Form) {
 		if fl.Name == "text" {
 			s = `"TEXT"`
 		} else {
-			s = "--" + fl.Name + " " + strings.ToUpper(fl.Name)
+			ph := fl.Placeholder
+			if ph == "" {
+				ph = strings.ToUpper(fl.Name)
+			}
+			s = "--" + fl.Name + " " + ph
 		}
 		if fl.Optional {
 			s = "[" + s + "]"
