@@ -53,13 +53,14 @@ func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	acked := map[int64]approvals.State{} // draft id → the state its last acknowledged command left it in
 	rng := rand.New(rand.NewPCG(1, 2))
-	setup := "brand add Acme\npolicy none\n"
+	// Sent every round: a kill may come before the first round's commit;
+	// later rounds are refused "exists already", harmlessly.
+	const setup = "brand add Acme\npolicy none\n"
 	for round := range rounds {
 		// Two rounds in three kill mid-traffic (after the first
 		// acknowledgement); the third may kill during start-up and migration.
 		afterAck := round%3 != 0
 		runUntilKilled(t, db, setup, round, afterAck, time.Duration(rng.IntN(150))*time.Millisecond, acked)
-		setup = ""
 		verifyAfterCrash(t, db, acked)
 	}
 	if len(acked) < rounds {
