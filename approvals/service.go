@@ -158,6 +158,14 @@ func (s *Service) UseBrand(ctx context.Context, actor herald.Actor, ch herald.Ch
 	if err := need(m, "set a channel's brand", herald.RoleAdmin); err != nil {
 		return b, err
 	}
+	// Taking a channel from another brand needs that brand's admin too.
+	if cur, err := s.store.ChannelBrand(ctx, ch); err == nil && cur != b.ID {
+		if cm, err := s.store.Member(ctx, cur, actor); err != nil || cm.Role != herald.RoleAdmin {
+			return b, herald.Errorf(herald.EFORBIDDEN, "This channel belongs to another brand; only an admin of that brand can change it.")
+		}
+	} else if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return b, err
+	}
 	return b, s.store.SetChannelBrand(ctx, ch, b.ID, s.audit(b.ID, nil, actor, AuditBrandUse, ch.Channel))
 }
 
@@ -457,19 +465,11 @@ func (s *Service) step(d Draft, actor herald.Actor, a Action, detail string) (Dr
 	return d, e, nil
 }
 
-var actionVerbs = map[Action]string{
-	ActEdit: "edited", ActSubmit: "submitted", ActApprove: "approved", ActComplete: "approved",
-	ActRequestChanges: "sent back for changes", ActReject: "rejected", ActSchedule: "scheduled",
-	ActUnschedule: "unscheduled", ActPublish: "published", ActCancel: "cancelled", ActRetry: "retried",
-	ActConfirm: "marked as published",
-}
-
 func refused(d Draft, a Action) error {
-	verb := actionVerbs[a]
-	if verb == "" {
-		verb = string(a)
+	if a == ActApprove && (d.State == StateApproved || d.State == StateScheduled || d.State == StatePublished) {
+		return herald.Errorf(herald.ECONFLICT, "Draft #%d is already approved.", d.ID)
 	}
-	return herald.Errorf(herald.ECONFLICT, "Draft #%d is %s, so it cannot be %s now.", d.ID, d.State.Label(), verb)
+	return herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: it cannot be %s now.", d.ID, d.State.Label(), a.Done())
 }
 
 // Edit stores text as a new revision. Editors and admins only. An edit
@@ -501,47 +501,62 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		e.Rev = nd.Rev
 		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
 		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
-		if p, err := ParsePolicy(nd.Policy); err == nil && len(p) == 0 && nd.State == StateInReview {
-			// No review stages: as on Submit, the new revision is approved
-			// at once (else nobody could ever decide on it).
-			nd, e2, err := s.step(nd, actor, ActComplete, "no review required")
-			if err != nil {
+		if nd.State == StateInReview {
+			// A new revision has no approvals: it is reviewed under the
+			// brand's current policy.
+			if err := s.enterReview(&c, actor, v.Brand.Policy); err != nil {
 				return Change{}, err
 			}
-			c.Draft = nd
-			c.Audit = append(c.Audit, e2)
 		}
 		return c, nil
 	})
 }
 
-// Submit sends a draft to review under the brand's current policy. With no
-// review stages, it is approved at once.
+// Submit sends a draft to review. With no review stages, it is approved at
+// once.
+//
+// The policy is the brand's current one, except on a resubmission of a
+// revision that already has approvals: those were given at stages of the
+// policy fixed at its first submission, which it therefore keeps.
 func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (View, error) {
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
 		if err := need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
 			return Change{}, err
 		}
-		p, err := ParsePolicy(v.Brand.Policy)
+		policy := v.Brand.Policy
+		if len(currentApprovals(v.Approvals, v.Draft.Rev)) > 0 {
+			policy = v.Draft.Policy
+		}
+		d, e, err := s.step(v.Draft, actor, ActSubmit, "")
 		if err != nil {
 			return Change{}, err
 		}
-		d, e, err := s.step(v.Draft, actor, ActSubmit, "policy "+p.String())
-		if err != nil {
-			return Change{}, err
-		}
-		d.Policy = v.Brand.Policy
 		c := Change{Draft: d, Audit: []AuditEntry{e}}
-		if len(p) == 0 {
-			d, e2, err := s.step(d, actor, ActComplete, "no review required")
-			if err != nil {
-				return Change{}, err
-			}
-			c.Draft = d
-			c.Audit = append(c.Audit, e2)
-		}
-		return c, nil
+		return c, s.enterReview(&c, actor, policy)
 	})
+}
+
+// enterReview fixes the policy of a change whose draft has just entered
+// review, notes it in the audit row, and, when the policy has no stages,
+// completes the review at once (nobody could ever decide otherwise).
+func (s *Service) enterReview(c *Change, actor herald.Actor, policy string) error {
+	p, err := ParsePolicy(policy)
+	if err != nil {
+		return err
+	}
+	c.Draft.Policy = policy
+	last := &c.Audit[len(c.Audit)-1]
+	last.Detail = strings.TrimPrefix(last.Detail+"; review policy "+p.String(), "; ")
+	if len(p) > 0 {
+		return nil
+	}
+	d, e, err := s.step(c.Draft, actor, ActComplete, "no review required")
+	if err != nil {
+		return err
+	}
+	c.Draft = d
+	c.Audit = append(c.Audit, e)
+	return nil
 }
 
 // Decide is a reviewer's decision on a draft.
@@ -669,7 +684,7 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 	c.Draft.Version = d.Version
 	if err := s.store.ApplyChange(ctx, c); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d was changed by someone else at the same moment; look at it again with `show %d` and retry.", id, id)
+			return View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
 		}
 		return View{}, err
 	}

@@ -137,3 +137,22 @@ func (s State) Label() string {
 	}
 	return string(s)
 }
+
+// doneWords say what an action did, in the past participle: "Draft #3 was
+// approved", "cannot be approved", "carol approved".
+var doneWords = map[Action]string{
+	ActCreate: "created", ActEdit: "edited", ActSubmit: "submitted", ActApprove: "approved",
+	ActComplete: "approved (review complete)", ActRequestChanges: "sent back for changes",
+	ActReject: "rejected", ActSchedule: "scheduled", ActUnschedule: "unscheduled",
+	ActPublish: "published", ActSucceed: "published", ActFail: "marked failed",
+	ActUnconfirm: "marked unconfirmed", ActConfirm: "marked as published", ActRetry: "retried",
+	ActCancel: "cancelled",
+}
+
+// Done says what the action did, e.g. "sent back for changes".
+func (a Action) Done() string {
+	if w, ok := doneWords[a]; ok {
+		return w
+	}
+	return string(a)
+}

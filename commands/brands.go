@@ -36,13 +36,13 @@ func (h *handlers) brandDefs() []*Def {
 		},
 		{
 			Path:    "role",
-			Summary: "Give someone a role on a brand (admins).",
+			Summary: "Give someone a role on a brand (admins); alone, list who has which role.",
 			Params: []Param{
-				{Name: "user", Kind: User, Required: true, Help: "the person, mentioned with @"},
-				{Name: "role", Kind: Choice, Required: true, Choices: []string{"admin", "editor", "approver", "client", "viewer", "none"}, Help: "their role; none removes them"},
+				{Name: "user", Kind: User, Help: "the person, mentioned with @"},
+				{Name: "role", Kind: Choice, Choices: []string{"admin", "editor", "approver", "client", "viewer", "none"}, Help: "their role; none removes them"},
 				brandFlag,
 			},
-			Examples: []string{"role @sam editor", "role @claire client --brand Acme"},
+			Examples: []string{"role @sam editor", "role @claire client --brand Acme", "role"},
 			Handler:  h.role,
 		},
 		{
@@ -99,6 +99,12 @@ func (h *handlers) brandUse(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
+	if !r.Args.Has("user") {
+		return h.members(ctx, r)
+	}
+	if !r.Args.Has("role") {
+		return Response{}, herald.Errorf(herald.EINVALID, "Say which role, e.g. `role %s editor`; `role none` removes them.", "@"+r.Args.User("user").Display())
+	}
 	who := r.Args.User("user")
 	role := herald.Role(r.Args.Str("role"))
 	if role == "none" {
@@ -112,6 +118,27 @@ func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
 		return Response{Text: fmt.Sprintf("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
 	}
 	return Response{Text: fmt.Sprintf("%s is now %s on %s.", who.Display(), role, b.Name)}, nil
+}
+
+func (h *handlers) members(ctx context.Context, r *Request) (Response, error) {
+	b, ms, err := h.Approvals.Members(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "Members of %s (review: %s):", b.Name, policyLabel(b.Policy))
+	for _, role := range herald.Roles {
+		var names []string
+		for _, m := range ms {
+			if m.Role == role {
+				names = append(names, m.Actor.Display())
+			}
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(&out, "\n%-9s %s", role, strings.Join(names, ", "))
+		}
+	}
+	return Response{Text: out.String(), Ephemeral: true}, nil
 }
 
 func (h *handlers) policy(ctx context.Context, r *Request) (Response, error) {

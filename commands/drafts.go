@@ -107,8 +107,7 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
 		if nd.PublishAt, err = ParseWhen(at, h.Clock.Now(), b.Location()); err != nil {
-			msg := err.Error()
-			return Response{}, herald.Errorf(herald.EINVALID, "%s%s", strings.ToUpper(msg[:1]), msg[1:])
+			return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
 	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)
@@ -146,6 +145,13 @@ var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
 	},
 }
 
+var emptyLists = map[string]string{
+	"":          "No open drafts. Write one with `draft TEXT`.",
+	"pending":   "No draft waits for review.",
+	"mine":      "You have written no drafts yet.",
+	"scheduled": "No draft is scheduled.",
+}
+
 const listLimit = 50
 
 func (h *handlers) drafts(ctx context.Context, r *Request) (Response, error) {
@@ -157,7 +163,7 @@ func (h *handlers) drafts(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(ds) == 0 {
-		return Response{Text: "No drafts " + strings.TrimSpace(which+" drafts") + " to show.", Ephemeral: true}, nil
+		return Response{Text: emptyLists[which], Ephemeral: true}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d draft(s):", len(ds))
@@ -175,6 +181,10 @@ func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	_, log, err := h.Approvals.Audit(ctx, r.Actor, v.Draft.ID)
+	if err != nil {
+		return Response{}, err
+	}
 	loc := v.Brand.Location()
 	var b strings.Builder
 	b.WriteString("History:")
@@ -185,7 +195,12 @@ func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
 		}
 		for _, a := range v.Approvals {
 			if a.Rev == rev.Rev {
-				fmt.Fprintf(&b, "\n    approved by %s (%s)", a.Actor.Display(), a.Role)
+				fmt.Fprintf(&b, "\n    approved by %s (%s)%s", a.Actor.Display(), a.Role, quoteComment(a.Comment))
+			}
+		}
+		for _, e := range log {
+			if e.Rev == rev.Rev && (e.Action == string(approvals.ActRequestChanges) || e.Action == string(approvals.ActReject)) {
+				fmt.Fprintf(&b, "\n    %s by %s%s", approvals.Action(e.Action).Done(), e.Actor.Display(), quoteComment(e.Detail))
 			}
 		}
 	}
@@ -212,8 +227,11 @@ func (h *handlers) edit(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, err
 	}
 	msg := fmt.Sprintf("%s edited draft #%d (revision %d).", r.Actor.Display(), id, v.Draft.Rev)
-	if v.Draft.State == approvals.StateInReview {
+	if cleared := len(v.Approvals) > 0; v.Draft.State == approvals.StateInReview && cleared {
 		msg += " It is back in review: earlier approvals no longer count."
+	}
+	if next := nextStep(v); next != "" {
+		msg += " " + next
 	}
 	return h.viewResponse(v, msg), nil
 }
@@ -232,9 +250,12 @@ func nextStep(v approvals.View) string {
 	case approvals.StateApproved:
 		return "It is approved."
 	case approvals.StateInReview:
-		st := v.Progress.Policy[v.Progress.Current()]
-		missing := st.Count - v.Progress.Have[v.Progress.Current()]
-		return fmt.Sprintf("Waiting for %d %s approval(s).", missing, st.Kind)
+		cur := v.Progress.Current()
+		if cur < 0 {
+			return ""
+		}
+		st := v.Progress.Policy[cur]
+		return fmt.Sprintf("Waiting for %d %s approval(s).", st.Count-v.Progress.Have[cur], st.Kind)
 	}
 	return ""
 }
@@ -258,26 +279,12 @@ func (h *handlers) decide(a approvals.Action) Handler {
 		if err != nil {
 			return Response{}, err
 		}
-		msg := fmt.Sprintf("%s %s draft #%d (revision %d)", r.Actor.Display(), dec.said, id, v.Draft.Rev)
-		if c := r.Args.Str(dec.param); c != "" {
-			msg += ": “" + c + "”"
-		}
-		msg += "."
+		msg := fmt.Sprintf("%s %s draft #%d (revision %d)%s.", r.Actor.Display(), dec.said, id, v.Draft.Rev, quoteComment(r.Args.Str(dec.param)))
 		if next := nextStep(v); next != "" {
 			msg += " " + next
 		}
 		return h.viewResponse(v, msg), nil
 	}
-}
-
-var auditVerbs = map[string]string{
-	string(approvals.ActCreate): "created", string(approvals.ActEdit): "edited", string(approvals.ActSubmit): "submitted",
-	string(approvals.ActApprove): "approved", string(approvals.ActComplete): "review complete",
-	string(approvals.ActRequestChanges): "requested changes", string(approvals.ActReject): "rejected",
-	string(approvals.ActCancel): "cancelled", string(approvals.ActSchedule): "scheduled",
-	string(approvals.ActUnschedule): "unscheduled", string(approvals.ActPublish): "started publishing",
-	string(approvals.ActSucceed): "published", string(approvals.ActFail): "failed", string(approvals.ActUnconfirm): "unconfirmed",
-	string(approvals.ActConfirm): "marked as published", string(approvals.ActRetry): "retried",
 }
 
 func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
@@ -290,11 +297,7 @@ func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, brand.Name)
 	for _, e := range es {
-		verb := auditVerbs[e.Action]
-		if verb == "" {
-			verb = e.Action
-		}
-		fmt.Fprintf(&b, "\n  %s  %-10s %s revision %d", stamp(e.At, loc), e.Actor.Display(), verb, e.Rev)
+		fmt.Fprintf(&b, "\n  %s  %-10s %s · revision %d", stamp(e.At, loc), e.Actor.Display(), approvals.Action(e.Action).Done(), e.Rev)
 		if e.From != e.To && e.From != "" {
 			fmt.Fprintf(&b, "  (%s → %s)", e.From.Label(), e.To.Label())
 		} else if e.From == "" {
@@ -305,4 +308,12 @@ func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
 		}
 	}
 	return Response{Text: b.String(), Ephemeral: true}, nil
+}
+
+// quoteComment shows a reviewer's comment after a colon, or nothing.
+func quoteComment(c string) string {
+	if c == "" {
+		return ""
+	}
+	return ": “" + c + "”"
 }

@@ -151,9 +151,20 @@ func editDistance(a, b string) int {
 func (r *Router) Dispatch(ctx context.Context, c Call) Response {
 	d, args, err := r.Parse(c.Actor, c.Text)
 	if err != nil {
-		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+		return r.refuse(ctx, c.Actor, c.Channel, err)
 	}
 	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args})
+}
+
+// Unparsed is the command path under which input that does not parse is
+// logged and counted.
+const Unparsed = "(unparsed)"
+
+// refuse answers input that did not parse, through the middleware so that
+// it is logged and counted like any command.
+func (r *Router) refuse(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, err error) Response {
+	d := &Def{Path: Unparsed, Open: true, Handler: func(context.Context, *Request) (Response, error) { return Response{}, err }}
+	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: Args{}})
 }
 
 // DispatchValues runs a command whose parameters arrive already separated
@@ -161,11 +172,11 @@ func (r *Router) Dispatch(ctx context.Context, c Call) Response {
 func (r *Router) DispatchValues(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, path string, values map[string]string) Response {
 	d, ok := r.byPath[path]
 	if !ok {
-		return errorResponse(herald.EINVALID, fmt.Sprintf("There is no command %q; `help` lists every command.", path))
+		return r.refuse(ctx, actor, ch, herald.Errorf(herald.EINVALID, "There is no command %q; `help` lists every command.", path))
 	}
 	args, err := bind(d, actor, values)
 	if err != nil {
-		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+		return r.refuse(ctx, actor, ch, err)
 	}
 	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: args})
 }

@@ -149,7 +149,8 @@ func TestParseCommands(t *testing.T) {
 		{name: "OKReject", line: "reject 12 off-brand —rev 1", path: "reject", want: commands.Args{"id": int64(12), "reason": "off-brand", "rev": int64(1)}},
 		{name: "ErrChangesNoComment", line: "changes 12", errHas: []string{"`changes` needs COMMENT", "usage: `changes ID COMMENT ... [--rev N]`"}},
 		{name: "ErrRejectNoReason", line: "reject 12 --rev 2", errHas: []string{"`reject` needs REASON"}},
-		{name: "ErrRoleMissing", line: "role @sam", errHas: []string{"`role` needs admin|editor|approver|client|viewer|none"}},
+		{name: "OKRoleList", line: "role", path: "role", want: commands.Args{}},
+		{name: "ErrRoleUnknown", line: "role @sam boss", errHas: []string{`"boss" is not one of admin, editor, approver, client, viewer, none`}},
 		{name: "ErrRoleUnknown", line: "role @sam owner", errHas: []string{`"owner" is not one of admin, editor, approver, client, viewer, none.`}},
 		{name: "ErrRoleNotUser", line: "role sam editor", errHas: []string{`"sam" is not a user`}},
 		{name: "ErrShowMissing", line: "show", errHas: []string{"`show` needs ID", "usage: `show ID`"}},
@@ -439,9 +440,9 @@ func TestObserve(t *testing.T) {
 	for _, line := range []string{"say hi", "brand add Acme", "pick 3 red", "count 1", "pick 0 red"} {
 		r.Dispatch(ctx, commands.Call{Actor: testActor, Text: line})
 	}
-	want := []obs{{"say", ""}, {"brand add", ""}, {"pick", herald.ENOTFOUND}, {"count", herald.EINTERNAL}}
+	want := []obs{{"say", ""}, {"brand add", ""}, {"pick", herald.ENOTFOUND}, {"count", herald.EINTERNAL}, {commands.Unparsed, herald.EINVALID}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(obs{})); diff != "" {
-		t.Errorf("observations (-want +got); a parse error is not observed:\n%s", diff)
+		t.Errorf("observations (-want +got); a parse error is counted as %s:\n%s", commands.Unparsed, diff)
 	}
 }
 

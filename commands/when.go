@@ -14,7 +14,7 @@ const maxWhenLen = 100
 const maxWhenDuration = 366 * 24 * time.Hour
 
 // whenHint lists accepted forms; every WhenError ends with it.
-const whenHint = `try "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
+const whenHint = `"2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
 	`optionally followed by a zone such as Europe/Paris`
 
 // WhenError reports input that ParseWhen could not turn into a publication
@@ -27,7 +27,7 @@ type WhenError struct {
 // Error returns one sentence naming the input, the problem and the
 // accepted forms.
 func (e *WhenError) Error() string {
-	return fmt.Sprintf("cannot read %q as a time: %s; %s", shortenWhen(e.Input), e.Msg, whenHint)
+	return fmt.Sprintf("Cannot read %q as a time: %s. Try %s.", shortenWhen(e.Input), e.Msg, whenHint)
 }
 
 // shortenWhen keeps error messages readable when the input is huge.

@@ -58,7 +58,7 @@ func checkWhenFuzzError(t *testing.T, s string, err error) {
 	if !errors.As(err, &we) {
 		t.Fatalf("ParseWhen(%q) error %T, want *WhenError", s, err)
 	}
-	if we.Input != s || we.Msg == "" || !strings.HasPrefix(err.Error(), "cannot read ") {
+	if we.Input != s || we.Msg == "" || !strings.HasPrefix(err.Error(), "Cannot read ") {
 		t.Fatalf("ParseWhen(%q) error %#v: want Input set and a message", s, we)
 	}
 }

@@ -230,7 +230,7 @@ func TestParseWhenErrors(t *testing.T) {
 			if !strings.Contains(we.Msg, tt.msg) {
 				t.Errorf("Msg = %q, want it to contain %q", we.Msg, tt.msg)
 			}
-			if msg := err.Error(); !strings.HasPrefix(msg, "cannot read ") || !strings.Contains(msg, `"tomorrow 9:00"`) {
+			if msg := err.Error(); !strings.HasPrefix(msg, "Cannot read ") || !strings.Contains(msg, `"tomorrow 9:00"`) {
 				t.Errorf("Error() = %q, want the input and accepted forms", msg)
 			}
 			if !got.IsZero() {
@@ -242,9 +242,9 @@ func TestParseWhenErrors(t *testing.T) {
 
 func TestWhenErrorMessage(t *testing.T) {
 	_, err := ParseWhen("tomorow 9:00", whenNow, whenParis)
-	want := `cannot read "tomorow 9:00" as a time: unknown word "tomorow"; ` +
-		`try "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
-		`optionally followed by a zone such as Europe/Paris`
+	want := `Cannot read "tomorow 9:00" as a time: unknown word "tomorow". ` +
+		`Try "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
+		`optionally followed by a zone such as Europe/Paris.`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}

@@ -164,7 +164,7 @@ func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) boo
 		return false
 	}
 	line = strings.TrimSpace(line)
-	if line == "" || strings.HasPrefix(line, "#") {
+	if line == "" || line == "#" || strings.HasPrefix(line, "# ") { // a comment, as in transcripts
 		return false
 	}
 	word, arg, _ := strings.Cut(line, " ")
@@ -184,7 +184,19 @@ func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) boo
 	}
 	resp := d.Dispatch(ctx, commands.Call{Actor: s.actor(), Channel: s.ref(), Text: line})
 	fmt.Fprint(s.out, Render(resp))
+	if isHelp(line) && resp.ErrCode == "" {
+		fmt.Fprintln(s.out, consoleHelp)
+	}
 	return false
+}
+
+// isHelp reports whether line asks for the command overview.
+func isHelp(line string) bool {
+	f := strings.Fields(strings.ToLower(line))
+	if len(f) > 0 && (f[0] == "/herald" || f[0] == "herald") {
+		f = f[1:]
+	}
+	return len(f) == 1 && f[0] == "help"
 }
 
 func (s *session) switchUser(name string) {

@@ -150,8 +150,9 @@ func TestRun(t *testing.T) {
 		}
 	})
 	t.Run("OKCommentsAndBlankLines", func(t *testing.T) {
-		d, _, _ := MustRun(t, &console.Adapter{}, "# a transcript\n\n   \n\t# indented comment\nhelp\n#12\n")
-		if diff := cmp.Diff([]string{"help"}, d.texts()); diff != "" {
+		// "# " starts a comment; "#launch" is not one (a channel, a tag).
+		d, _, _ := MustRun(t, &console.Adapter{}, "# a transcript\n\n   \n\t# indented comment\n#\nhelp\n#12\n")
+		if diff := cmp.Diff([]string{"help", "#12"}, d.texts()); diff != "" {
 			t.Errorf("dispatched (-want +got):\n%s", diff)
 		}
 	})
@@ -202,6 +203,11 @@ func TestRun(t *testing.T) {
 		_ = d
 		want := bannerFor("Alice") +
 			"Alice> help\n  ok\n" +
+			"Console commands:\n" +
+			"  /as NAME        act as NAME (a new name is a new user)\n" +
+			"  /channel NAME   move to channel NAME (each channel can have its own brand)\n" +
+			"  /quit           leave (Ctrl-D works too)\n" +
+			"Everything else is a Herald command, with or without /herald in front: try \"help\".\n" +
 			"Alice> # note\n" +
 			"Alice> /as Bob\n  You are now Bob.\n" +
 			"Bob> draft hi\nthere\n  ok\n"
@@ -210,7 +216,7 @@ func TestRun(t *testing.T) {
 		}
 	})
 	t.Run("OKInteractive", func(t *testing.T) {
-		d, out, _ := MustRun(t, &console.Adapter{User: "Alice", Interactive: true}, "help\n/as Bob\nhelp\n")
+		d, out, _ := MustRun(t, &console.Adapter{User: "Alice", Interactive: true}, "show 1\n/as Bob\nshow 1\n")
 		want := bannerFor("Alice") + "Alice> " + "  ok\n" + "Alice> " + "  You are now Bob.\n" + "Bob> " + "  ok\n" + "Bob> "
 		if diff := cmp.Diff(want, out); diff != "" {
 			t.Errorf("interactive output (-want +got):\n%s", diff)

@@ -222,10 +222,8 @@ func (m *Main) runServe(ctx context.Context) error {
 	return fmt.Errorf("%s is configured, but this version of Herald cannot connect to it yet; unset its variables to use the console", strings.Join(missing, " and "))
 }
 
-const banner = `Herald %s — no chat platform is configured, so this is the local console.
-To connect Slack, set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET;
-to connect Discord, set DISCORD_BOT_TOKEN and DISCORD_APP_ID. See README.md.
-Data: %s
+const banner = `Herald %s — local console. Data: %s
+This version serves the console only; Slack and Discord connections are on the way (see README.md).
 `
 
 func (m *Main) runConsole(ctx context.Context) error {
@@ -323,7 +321,12 @@ func (m *Main) startHTTP() error {
 	if m.Config.HTTPAddr == "off" {
 		return nil
 	}
-	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+	addr := m.Config.HTTPAddr
+	if m.consoleMode() && strings.HasPrefix(addr, ":") {
+		// The console is one person's trial: keep its metrics off the network.
+		addr = "127.0.0.1" + addr
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
