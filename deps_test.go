@@ -80,7 +80,7 @@ func allowed(from, to string) bool {
 			return true
 		}
 		for _, m := range l.may {
-			if to == m || (m != "" && strings.HasPrefix(to, m+"/") && !isEdge(to)) {
+			if to == m {
 				return true
 			}
 		}
@@ -97,10 +97,4 @@ func matches(pkg, prefix string) bool {
 		return strings.HasPrefix(pkg, prefix)
 	}
 	return pkg == prefix
-}
-
-// isEdge reports whether a module package is an edge (below a domain or
-// storage package), which nothing but cmd/ may import.
-func isEdge(pkg string) bool {
-	return strings.Contains(pkg, "/")
 }

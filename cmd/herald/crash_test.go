@@ -37,14 +37,25 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var createdRE = regexp.MustCompile(`Draft #(\d+) created`)
-var submittedRE = regexp.MustCompile(`submitted draft #(\d+)`)
+// The acknowledgements the console prints, and the state each proves.
+var acks = []struct {
+	re    *regexp.Regexp
+	state approvals.State
+}{
+	{regexp.MustCompile(`^  Draft #(\d+) created`), approvals.StateDraft},
+	{regexp.MustCompile(`^  alice submitted draft #(\d+)`), approvals.StateInReview},
+	{regexp.MustCompile(`^  carol approved draft #(\d+)`), approvals.StateApproved},
+}
+
+// progress orders the states the test drives a draft through.
+var progress = map[approvals.State]int{approvals.StateDraft: 0, approvals.StateInReview: 1, approvals.StateApproved: 2}
 
 // TestCrashLosesNoAcknowledgedAction runs herald's console as a child
-// process, feeds it commands one by one, and SIGKILLs it at a random
-// moment; again and again on the same database. After every kill the
-// database passes PRAGMA integrity_check and holds every action the
-// console acknowledged.
+// process, feeds it commands (draft, submit as the editor, approve as the
+// approver), and SIGKILLs it at a random moment; again and again on the
+// same database. After every kill the database passes PRAGMA
+// integrity_check and holds every action the console acknowledged, with
+// its audit row.
 func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 	rounds := 30
 	if testing.Short() {
@@ -55,7 +66,7 @@ func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	// Sent every round: a kill may come before the first round's commit;
 	// later rounds are refused "exists already", harmlessly.
-	const setup = "brand add Acme\npolicy none\n"
+	const setup = "brand add Acme\npolicy team:1\nrole @carol approver\n"
 	for round := range rounds {
 		// Two rounds in three kill mid-traffic (after the first
 		// acknowledgement); the third may kill during start-up and migration.
@@ -66,7 +77,14 @@ func TestCrashLosesNoAcknowledgedAction(t *testing.T) {
 	if len(acked) < rounds {
 		t.Errorf("only %d drafts acknowledged in %d rounds; the test did too little to mean anything", len(acked), rounds)
 	}
-	t.Logf("%d rounds, %d acknowledged drafts, all present after every crash", rounds, len(acked))
+	count := map[approvals.State]int{}
+	for _, st := range acked {
+		count[st]++
+	}
+	if count[approvals.StateApproved] == 0 {
+		t.Error("no approval was acknowledged; the test did not exercise approvals")
+	}
+	t.Logf("%d rounds; acknowledged drafts by last acknowledged state: %v; all present after every crash", rounds, count)
 }
 
 // runUntilKilled starts the child, sends drafts and submits, records each
@@ -88,34 +106,50 @@ func runUntilKilled(t *testing.T, db, setup string, round int, afterAck bool, ki
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	readerDone := make(chan struct{})
 	firstAck := make(chan struct{})
 	var once sync.Once
+	ackedIDs := make(chan int64, 16) // each acknowledgement's draft id, for the writer's pacing
+	readerDone := make(chan struct{})
 	go func() { // the acknowledgements, as the console prints them
 		defer close(readerDone)
+		defer close(ackedIDs)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			line := sc.Text()
-			mu.Lock()
-			if m := createdRE.FindStringSubmatch(line); m != nil {
-				acked[atoi(m[1])] = approvals.StateDraft
+			for _, a := range acks {
+				m := a.re.FindStringSubmatch(sc.Text())
+				if m == nil {
+					continue
+				}
+				id := atoi(m[1])
+				mu.Lock()
+				acked[id] = a.state
+				mu.Unlock()
 				once.Do(func() { close(firstAck) })
+				select {
+				case ackedIDs <- id:
+				default:
+				}
 			}
-			if m := submittedRE.FindStringSubmatch(line); m != nil {
-				acked[atoi(m[1])] = approvals.StateApproved // policy none: approved at once
-			}
-			mu.Unlock()
 		}
 	}()
-	go func() {
+	go func() { // one command at a time: send, wait for its acknowledgement
 		io.WriteString(stdin, setup)
 		for k := 0; ; k++ {
-			line := fmt.Sprintf("draft \"crash round %d draft %d\"\n", round, k)
-			if k%2 == 1 {
-				line += fmt.Sprintf("submit %d\n", lastDraftHint(&mu, acked))
-			}
-			if _, err := io.WriteString(stdin, line); err != nil {
+			steps := []string{fmt.Sprintf("/as alice\ndraft \"crash round %d draft %d\"\n", round, k)}
+			if _, err := io.WriteString(stdin, steps[0]); err != nil {
 				return
+			}
+			id, ok := <-ackedIDs
+			if !ok {
+				return
+			}
+			for _, next := range []string{fmt.Sprintf("submit %d\n", id), fmt.Sprintf("/as carol\napprove %d\n", id)} {
+				if _, err := io.WriteString(stdin, next); err != nil {
+					return
+				}
+				if _, ok := <-ackedIDs; !ok {
+					return
+				}
 			}
 		}
 	}()
@@ -130,17 +164,6 @@ func runUntilKilled(t *testing.T, db, setup string, round int, afterAck bool, ki
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	<-readerDone
-}
-
-// lastDraftHint returns the newest acknowledged draft id, to submit it.
-func lastDraftHint(mu *sync.Mutex, acked map[int64]approvals.State) int64 {
-	mu.Lock()
-	defer mu.Unlock()
-	var last int64 = 1
-	for id := range acked {
-		last = max(last, id)
-	}
-	return last
 }
 
 func verifyAfterCrash(t *testing.T, db string, acked map[int64]approvals.State) {
@@ -159,8 +182,16 @@ func verifyAfterCrash(t *testing.T, db string, acked map[int64]approvals.State) 
 		if err != nil {
 			t.Fatalf("acknowledged draft #%d is missing after crash: %v", id, err)
 		}
-		if state == approvals.StateApproved && d.State != approvals.StateApproved {
-			t.Fatalf("draft #%d: its submission was acknowledged, but it is %s after crash", id, d.State)
+		if progress[d.State] < progress[state] {
+			t.Fatalf("draft #%d: %s was acknowledged, but it is %s after crash", id, state, d.State)
+		}
+		es, err := s.Audit(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// create; + submit; + approve and complete.
+		if want := []int{1, 2, 4}[progress[state]]; len(es) < want {
+			t.Fatalf("draft #%d is %s but has %d audit rows, want at least %d", id, d.State, len(es), want)
 		}
 	}
 }
