@@ -75,6 +75,9 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 		case line, ok = <-lines:
 		}
 		if !ok {
+			if a.Interactive {
+				fmt.Fprintln(a.Out) // end the prompt line on Ctrl-D
+			}
 			if err := <-readErr; err != nil {
 				return err
 			}

@@ -217,7 +217,7 @@ func TestRun(t *testing.T) {
 	})
 	t.Run("OKInteractive", func(t *testing.T) {
 		d, out, _ := MustRun(t, &console.Adapter{User: "Alice", Interactive: true}, "show 1\n/as Bob\nshow 1\n")
-		want := bannerFor("Alice") + "Alice> " + "  ok\n" + "Alice> " + "  You are now Bob.\n" + "Bob> " + "  ok\n" + "Bob> "
+		want := bannerFor("Alice") + "Alice> " + "  ok\n" + "Alice> " + "  You are now Bob.\n" + "Bob> " + "  ok\n" + "Bob> \n"
 		if diff := cmp.Diff(want, out); diff != "" {
 			t.Errorf("interactive output (-want +got):\n%s", diff)
 		}
