@@ -362,22 +362,24 @@ func (s *Service) view(ctx context.Context, d Draft, b herald.Brand, m Member) (
 		return View{}, err
 	}
 	v := View{Draft: d, Brand: b, Viewer: m, Revisions: revs, Approvals: aps}
-	v.Progress = NewProgress(policyOf(d, b), currentApprovals(aps, d.Rev))
+	cur := currentApprovals(aps, d.Rev)
+	p, err := ParsePolicy(reviewPolicy(d, b, cur))
+	if err != nil {
+		return View{}, err
+	}
+	v.Progress = NewProgress(p, cur)
 	return v, nil
 }
 
-// policyOf is the policy a draft is judged by: the one fixed at submission,
-// or the brand's current one before that.
-func policyOf(d Draft, b herald.Brand) Policy {
-	src := b.Policy
-	if d.State != StateDraft {
-		src = d.Policy
+// reviewPolicy is the policy a draft is, or will be, reviewed under: the
+// one fixed when it entered review; before (re)submission, the brand's
+// current one, unless its current revision already has approvals, which
+// keep the policy whose stages they were given at.
+func reviewPolicy(d Draft, b herald.Brand, current []Approval) string {
+	if (d.State == StateDraft || d.State == StateChangesRequested) && len(current) == 0 {
+		return b.Policy
 	}
-	p, err := ParsePolicy(src)
-	if err != nil {
-		return Policy{}
-	}
-	return p
+	return d.Policy
 }
 
 func currentApprovals(aps []Approval, rev int) []Approval {
@@ -523,10 +525,7 @@ func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (Vie
 		if err := need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
 			return Change{}, err
 		}
-		policy := v.Brand.Policy
-		if len(currentApprovals(v.Approvals, v.Draft.Rev)) > 0 {
-			policy = v.Draft.Policy
-		}
+		policy := reviewPolicy(v.Draft, v.Brand, currentApprovals(v.Approvals, v.Draft.Rev))
 		d, e, err := s.step(v.Draft, actor, ActSubmit, "")
 		if err != nil {
 			return Change{}, err
