@@ -90,3 +90,10 @@ func (b Brand) Location() *time.Location {
 	}
 	return time.UTC
 }
+
+// MessageRef is where a message Herald posted lives: a channel and the
+// platform's message id (Slack ts, Discord snowflake).
+type MessageRef struct {
+	Channel   ChannelRef
+	MessageID string
+}

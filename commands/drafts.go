@@ -95,8 +95,8 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 			Command: "draft",
 			Fields: []FormField{
 				{Name: "text", Label: "Text", Multiline: true},
-				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Placeholder: "TARGETS"},
-				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Placeholder: "WHEN"},
+				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
+				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
 			},
 		}}, nil
 	}

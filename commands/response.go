@@ -1,5 +1,7 @@
 package commands
 
+import "strings"
+
 // Response is what a command answers, independent of any platform. Each
 // adapter renders it: Block Kit on Slack, embeds and components on Discord,
 // text in the console.
@@ -56,8 +58,46 @@ type FormField struct {
 	Value     string // prefilled value
 	Multiline bool
 	Optional  bool
+	// Flag is set when the field fills a --flag; otherwise it is a
+	// positional parameter, appended after the command in field order.
+	Flag bool
 	// Placeholder shows the kind of value expected, e.g. WHEN.
 	Placeholder string
+}
+
+// FormLine returns the command line that submitting a form runs: command,
+// then the positional fields quoted, then the non-empty flags. Every
+// platform's form submission goes through it, and so through the parser.
+func FormLine(command string, fields []FormField, values map[string]string) string {
+	var b strings.Builder
+	b.WriteString(command)
+	for _, f := range fields {
+		if v := strings.TrimSpace(values[f.Name]); v != "" && !f.Flag {
+			b.WriteString(" " + Quote(v))
+		}
+	}
+	for _, f := range fields {
+		if v := strings.TrimSpace(values[f.Name]); v != "" && f.Flag {
+			b.WriteString(" --" + f.Name + " " + Quote(v))
+		}
+	}
+	return b.String()
+}
+
+// ButtonLine returns the command line a button runs once its Input (if
+// any) is answered.
+func ButtonLine(btn Button, input string) string {
+	if btn.Input == "" {
+		return btn.Command
+	}
+	return FormLine(btn.Command, []FormField{{Name: btn.Input}}, map[string]string{btn.Input: input})
+}
+
+// Quote quotes s so that the parser reads it back as one value, whatever
+// it holds (quotes, backslashes, line breaks).
+func Quote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `”`, `\”`)
+	return `"` + r.Replace(s) + `"`
 }
 
 // Error returns an ephemeral response carrying one clear sentence.

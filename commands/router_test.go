@@ -658,3 +658,22 @@ func TestHelpCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestFormLine(t *testing.T) {
+	r := MustRealRouter(t)
+	hostile := "He said \"no\\\" —today\nline two « ok » “quoted”"
+	fields := []commands.FormField{{Name: "text"}, {Name: "to", Flag: true}, {Name: "at", Flag: true}}
+	line := commands.FormLine("draft", fields, map[string]string{"text": hostile, "to": "slack:#news", "at": "tomorrow 9:00"})
+	d, args, err := r.Parse(testActor, line)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", line, err)
+	}
+	if d.Path != "draft" || args.Str("text") != hostile || args.Str("at") != "tomorrow 9:00" || len(args.Targets("to")) != 1 {
+		t.Errorf("FormLine round trip: %s %#v", d.Path, args)
+	}
+	btn := commands.Button{Command: "changes 12 --rev 3", Input: "comment"}
+	d, args, err = r.Parse(testActor, commands.ButtonLine(btn, hostile))
+	if err != nil || d.Path != "changes" || args.Str("comment") != hostile || args.Int("rev") != 3 {
+		t.Errorf("ButtonLine round trip: %v %#v", err, args)
+	}
+}

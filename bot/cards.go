@@ -1,0 +1,17 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/heraldhq/herald"
+)
+
+// CardStore remembers where each card (by commands.Card.Key) was posted, so
+// that a change updates every copy in place, on every platform.
+type CardStore interface {
+	// SaveCardRef records that the card key is shown at ref; saving the
+	// same ref again is a no-op.
+	SaveCardRef(ctx context.Context, key string, ref herald.MessageRef) error
+	// CardRefs lists where the card key is shown, oldest first.
+	CardRefs(ctx context.Context, key string) ([]herald.MessageRef, error)
+}
