@@ -41,9 +41,18 @@ func (m *metrics) observeCommand(command, code string, d time.Duration) {
 }
 
 // httpHandler serves /healthz (the process is up), /readyz (the database
-// answers) and /metrics (Prometheus).
-func (m *Main) httpHandler() http.Handler {
+// answers), /metrics (Prometheus) and the platforms' routes.
+// route mounts a platform's handler under a path prefix.
+type route struct {
+	prefix  string
+	handler http.Handler
+}
+
+func (m *Main) httpHandler(routes ...route) http.Handler {
 	mux := http.NewServeMux()
+	for _, r := range routes {
+		mux.Handle(r.prefix, r.handler)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/bot/console"
+	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -94,6 +95,8 @@ Commands:
   backup FILE    write a consistent copy of the SQLite database to FILE
   doctor         check the configuration and the database
   version        print the version
+  slack manifest [URL]
+                 print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
 
 Configuration comes from the environment (see README.md), the file named by
 HERALD_CONFIG, and these flags:
@@ -141,6 +144,7 @@ var commandRunners = map[string]func(*Main, context.Context) error{
 	"backup":  (*Main).runBackup,
 	"doctor":  (*Main).runDoctor,
 	"version": (*Main).runVersion,
+	"slack":   (*Main).runSlack,
 }
 
 // Run runs the command until it ends or ctx is done.
@@ -149,7 +153,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("unknown command %q; run `herald -h` for the list", m.Command)
 	}
-	if m.Command == "version" {
+	if m.Command == "version" || m.Command == "slack" {
 		return run(m, ctx)
 	}
 	if err := m.Config.Validate(); err != nil {
@@ -212,14 +216,31 @@ func (m *Main) runServe(ctx context.Context) error {
 	if m.consoleMode() {
 		return m.runConsole(ctx)
 	}
-	var missing []string
-	if m.Config.SlackEnabled() {
-		missing = append(missing, "Slack")
-	}
 	if m.Config.DiscordEnabled() {
-		missing = append(missing, "Discord")
+		return errors.New("Discord is configured, but this version of Herald cannot connect to it yet; unset the DISCORD_* variables")
 	}
-	return fmt.Errorf("%s is configured, but this version of Herald cannot connect to it yet; unset its variables to use the console", strings.Join(missing, " and "))
+	if _, err := m.openStore(ctx); err != nil {
+		return err
+	}
+	router := m.router()
+	var adapters []bot.Adapter
+	var routes []route
+	if m.Config.SlackEnabled() {
+		a := slack.New(slack.Options{
+			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
+			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
+			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log,
+		})
+		adapters = append(adapters, a)
+		if m.Config.SlackSigningSecret != "" {
+			routes = append(routes, route{"/slack/", a.Handler()})
+		}
+	}
+	if err := m.startHTTP(routes...); err != nil {
+		return fmt.Errorf("HTTP server on %s: %w", m.Config.HTTPAddr, err)
+	}
+	r := bot.Runner{Dispatcher: router, Adapters: adapters, Log: m.log}
+	return r.Run(ctx)
 }
 
 const banner = `Herald %s — local console. Data: %s
@@ -317,8 +338,11 @@ func (m *Main) runVersion(context.Context) error {
 }
 
 // startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR.
-func (m *Main) startHTTP() error {
+func (m *Main) startHTTP(routes ...route) error {
 	if m.Config.HTTPAddr == "off" {
+		if len(routes) > 0 {
+			return errors.New("the platform endpoints need it: set HERALD_HTTP_ADDR")
+		}
 		return nil
 	}
 	addr := m.Config.HTTPAddr
@@ -331,7 +355,7 @@ func (m *Main) startHTTP() error {
 		return err
 	}
 	m.HTTPAddr = ln.Addr().String()
-	m.http = &http.Server{Handler: m.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	m.http = &http.Server{Handler: m.httpHandler(routes...), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.log.Error("http server stopped", "error", err)
@@ -339,4 +363,21 @@ func (m *Main) startHTTP() error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
+}
+
+// runSlack prints the Slack app manifest: `herald slack manifest [URL]`.
+func (m *Main) runSlack(context.Context) error {
+	if len(m.Args) == 0 || m.Args[0] != "manifest" || len(m.Args) > 2 {
+		return errors.New("usage: herald slack manifest [PUBLIC_URL]")
+	}
+	o := slack.ManifestOptions{}
+	if len(m.Args) == 2 {
+		o.PublicURL = m.Args[1]
+	}
+	y, err := slack.Manifest(o)
+	if err != nil {
+		return err
+	}
+	_, err = m.Stdout.Write(y)
+	return err
 }

@@ -69,14 +69,37 @@ func TestSubcommands(t *testing.T) {
 	t.Run("ErrPlatformNotYetSupported", func(t *testing.T) {
 		m := NewMain()
 		m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), io.Discard, io.Discard
-		slack := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+		discord := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123"}
+		if err := m.ParseFlags(nil, envOf(discord)); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Run(context.Background())
+		m.Close()
+		if err == nil || !strings.Contains(err.Error(), "Discord") {
+			t.Errorf("got %v, want a plain refusal naming Discord", err)
+		}
+	})
+	t.Run("ErrSlackHTTPNeedsServer", func(t *testing.T) {
+		m := NewMain()
+		m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), io.Discard, io.Discard
+		slack := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 		if err := m.ParseFlags(nil, envOf(slack)); err != nil {
 			t.Fatal(err)
 		}
 		err := m.Run(context.Background())
 		m.Close()
-		if err == nil || !strings.Contains(err.Error(), "Slack") {
-			t.Errorf("got %v, want a plain refusal naming Slack", err)
+		if err == nil || !strings.Contains(err.Error(), "HERALD_HTTP_ADDR") {
+			t.Errorf("got %v, want a refusal naming HERALD_HTTP_ADDR", err)
+		}
+	})
+	t.Run("OKSlackManifest", func(t *testing.T) {
+		out := MustRunMain(t, nil, strings.NewReader(""), "slack", "manifest")
+		if !strings.Contains(out, "/herald") || !strings.Contains(out, "socket_mode_enabled: true") {
+			t.Errorf("manifest:\n%s", out)
+		}
+		out = MustRunMain(t, nil, strings.NewReader(""), "slack", "manifest", "https://herald.example.com")
+		if !strings.Contains(out, "https://herald.example.com/slack/commands") {
+			t.Errorf("HTTP manifest:\n%s", out)
 		}
 	})
 	t.Run("ErrBadConfigNamesSetting", func(t *testing.T) {

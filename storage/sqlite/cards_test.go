@@ -33,3 +33,16 @@ func TestCardRefs(t *testing.T) {
 		t.Errorf("CardRefs(unknown) = %v, %v; want none", none, err)
 	}
 }
+
+func TestFirstSeen(t *testing.T) {
+	s := MustOpen(t)
+	for i, want := range []bool{true, false, false} {
+		got, err := s.FirstSeen(t.Context(), "slack:Ev123")
+		if err != nil || got != want {
+			t.Errorf("call %d: FirstSeen = %v, %v; want %v", i, got, err, want)
+		}
+	}
+	if got, _ := s.FirstSeen(t.Context(), "slack:Ev456"); !got {
+		t.Error("another key is new")
+	}
+}

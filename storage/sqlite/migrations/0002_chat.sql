@@ -8,3 +8,11 @@ CREATE TABLE card_refs (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (card_key, platform, workspace, channel, message_id)
 );
+
+-- Inbound platform events already handled (Slack event_id, Discord
+-- interaction id), so that retries are handled once.
+CREATE TABLE inbound_events (
+    event_key   TEXT    PRIMARY KEY,
+    received_at INTEGER NOT NULL
+);
+CREATE INDEX inbound_events_by_time ON inbound_events (received_at);

@@ -1,0 +1,294 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands"
+)
+
+// Platform is the platform name of Slack users and channels.
+const Platform = "slack"
+
+// api is the part of slack-go's Web API client the adapter uses: the seam
+// where tests put a fake.
+type api interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slackapi.MsgOption) (string, string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slackapi.MsgOption) (string, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) (*slackapi.ViewResponse, error)
+}
+
+// Deduper remembers inbound event ids, so that Slack's retries of an event
+// are handled once.
+type Deduper interface {
+	// FirstSeen records key and reports whether it was new.
+	FirstSeen(ctx context.Context, key string) (bool, error)
+}
+
+// Options configure the adapter.
+type Options struct {
+	BotToken      string // xoxb-…
+	AppToken      string // xapp-…: Socket Mode
+	SigningSecret string // HTTP endpoints
+	APIURL        string // Web API base URL; Slack's when empty
+	HTTPClient    *http.Client
+
+	Cards  bot.CardStore
+	Events Deduper
+	Clock  herald.Clock
+	Log    *slog.Logger
+
+	// PostInterval paces posts per channel; one second when zero.
+	PostInterval time.Duration
+}
+
+// Adapter connects Herald to one Slack app: Socket Mode when an app token
+// is set, the HTTP endpoints when a signing secret is set (both may be).
+type Adapter struct {
+	api      api
+	client   *slackapi.Client
+	socket   bool
+	verifier Verifier
+	cards    bot.CardStore
+	events   Deduper
+	log      *slog.Logger
+	poster   *poster
+	http     *http.Client
+
+	mu   sync.RWMutex
+	d    bot.Dispatcher // set by Run
+	wg   sync.WaitGroup // deliveries in flight
+	live atomic.Bool    // Socket Mode is connected
+}
+
+var _ bot.Adapter = (*Adapter)(nil)
+
+// New returns an adapter; it connects nothing until Run.
+func New(o Options) *Adapter {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Clock == nil {
+		o.Clock = herald.SystemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.PostInterval == 0 {
+		o.PostInterval = time.Second
+	}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(o.HTTPClient)}
+	if o.AppToken != "" {
+		opts = append(opts, slackapi.OptionAppLevelToken(o.AppToken))
+	}
+	if o.APIURL != "" {
+		u := o.APIURL
+		if u[len(u)-1] != '/' {
+			u += "/"
+		}
+		opts = append(opts, slackapi.OptionAPIURL(u))
+	}
+	client := slackapi.New(o.BotToken, opts...)
+	return &Adapter{
+		api:      client,
+		client:   client,
+		socket:   o.AppToken != "",
+		verifier: Verifier{Secret: o.SigningSecret, Clock: o.Clock},
+		cards:    o.Cards,
+		events:   o.Events,
+		log:      o.Log.With("adapter", Platform),
+		poster:   newPoster(o.PostInterval),
+		http:     o.HTTPClient,
+	}
+}
+
+// Name implements bot.Adapter.
+func (a *Adapter) Name() string { return Platform }
+
+// Run implements bot.Adapter: it serves Socket Mode (when configured) and
+// lets the HTTP endpoints dispatch, until ctx is done; then it waits for
+// the answers in flight.
+func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
+	a.mu.Lock()
+	a.d = d
+	a.mu.Unlock()
+	defer a.wg.Wait()
+	if a.socket {
+		return a.runSocket(ctx)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// connected reports whether Socket Mode is connected.
+func (a *Adapter) connected() bool { return a.live.Load() }
+
+func (a *Adapter) dispatcher() bot.Dispatcher {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.d
+}
+
+// inbound is one user action from Slack, whatever the transport.
+type inbound struct {
+	actor       herald.Actor
+	channel     herald.ChannelRef
+	text        string // the command line to run
+	responseURL string // where ephemeral answers go ("" for view submissions)
+	triggerID   string // to open a form
+}
+
+// later runs f after the acknowledgement, detached from the request.
+func (a *Adapter) later(f func(ctx context.Context)) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// handle runs a command and delivers its response.
+func (a *Adapter) handle(ctx context.Context, in inbound) {
+	d := a.dispatcher()
+	if d == nil {
+		a.log.Error("slack request before the adapter runs")
+		return
+	}
+	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text})
+	if err := a.deliver(ctx, in, resp); err != nil {
+		a.log.ErrorContext(ctx, "slack delivery failed", "channel", in.channel.Channel, "error", err)
+	}
+}
+
+// deliver shows a response: a form as a modal, an ephemeral answer to the
+// actor only, public cards updated in place wherever they are shown (or
+// posted here), and the text in the card's thread.
+func (a *Adapter) deliver(ctx context.Context, in inbound, resp commands.Response) error {
+	if resp.Form != nil {
+		return a.openForm(ctx, in, resp.Form)
+	}
+	if resp.Ephemeral || len(resp.Cards) == 0 && resp.ErrCode != "" {
+		return a.ephemeral(ctx, in, resp)
+	}
+	var thread string
+	for _, c := range resp.Cards {
+		ts, err := a.showCard(ctx, in.channel, c)
+		if err != nil {
+			return err
+		}
+		if thread == "" {
+			thread = ts
+		}
+	}
+	if resp.Text == "" {
+		return nil
+	}
+	fallback, blocks := Message(commands.Response{Text: resp.Text})
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
+	if thread != "" {
+		opts = append(opts, slackapi.MsgOptionTS(thread))
+	}
+	return a.post(ctx, in.channel.Channel, opts...)
+}
+
+func (a *Adapter) post(ctx context.Context, channel string, opts ...slackapi.MsgOption) error {
+	return a.poster.Do(ctx, channel, func(ctx context.Context) error {
+		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+}
+
+// showCard updates every Slack copy of the card, posting it in channel if
+// it is not shown there yet. It returns the card's message ts in channel.
+func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c commands.Card) (string, error) {
+	fallback, blocks := Message(commands.Response{Cards: []commands.Card{c}})
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
+	var refs []herald.MessageRef
+	if c.Key != "" && a.cards != nil {
+		var err error
+		if refs, err = a.cards.CardRefs(ctx, c.Key); err != nil {
+			return "", err
+		}
+	}
+	here := ""
+	for _, ref := range refs {
+		if ref.Channel.Platform != Platform {
+			continue
+		}
+		err := a.poster.Do(ctx, ref.Channel.Channel, func(ctx context.Context) error {
+			_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel.Channel, ref.MessageID, opts...)
+			return err
+		})
+		if err != nil {
+			a.log.WarnContext(ctx, "card update failed", "card", c.Key, "channel", ref.Channel.Channel, "error", err)
+			continue
+		}
+		if ref.Channel == channel && here == "" {
+			here = ref.MessageID
+		}
+	}
+	if here != "" {
+		return here, nil
+	}
+	err := a.poster.Do(ctx, channel.Channel, func(ctx context.Context) error {
+		_, ts, err := a.api.PostMessageContext(ctx, channel.Channel, opts...)
+		here = ts
+		return err
+	})
+	if err != nil || c.Key == "" || a.cards == nil {
+		return here, err
+	}
+	return here, a.cards.SaveCardRef(ctx, c.Key, herald.MessageRef{Channel: channel, MessageID: here})
+}
+
+// ephemeral answers the actor only: through the response_url when there
+// is one, else chat.postEphemeral.
+func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Response) error {
+	fallback, blocks := Message(resp)
+	if in.responseURL != "" {
+		msg := &slackapi.WebhookMessage{Text: fallback, ResponseType: slackapi.ResponseTypeEphemeral, Blocks: &slackapi.Blocks{BlockSet: blocks}}
+		return slackapi.PostWebhookCustomHTTPContext(ctx, in.responseURL, a.http, msg)
+	}
+	return a.poster.Do(ctx, in.channel.Channel, func(ctx context.Context) error {
+		_, err := a.api.PostEphemeralContext(ctx, in.channel.Channel, in.actor.UserID, slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...))
+		return err
+	})
+}
+
+// openForm opens a modal; the trigger is only valid for 3 seconds, so this
+// runs first thing after the acknowledgement.
+func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form) error {
+	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel, Team: in.channel.Workspace})
+	if err != nil {
+		return err
+	}
+	return a.openView(ctx, in, view)
+}
+
+func (a *Adapter) openView(ctx context.Context, in inbound, view slackapi.ModalViewRequest) error {
+	if in.triggerID == "" {
+		return errors.New("no trigger id to open a form")
+	}
+	_, err := a.api.OpenViewContext(ctx, in.triggerID, view)
+	return err
+}
+
+func actorOf(userID, name string) herald.Actor {
+	return herald.Actor{Platform: Platform, UserID: userID, Name: name}
+}
+
+func channelOf(team, channel string) herald.ChannelRef {
+	return herald.ChannelRef{Platform: Platform, Workspace: team, Channel: channel}
+}

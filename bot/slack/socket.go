@@ -1,0 +1,101 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// runSocket serves Socket Mode until ctx is done. slack-go reconnects on
+// Slack's disconnect messages and on read errors; it gives up only on a
+// token Slack refuses, which ends Run with that error.
+func (a *Adapter) runSocket(ctx context.Context) error {
+	sm := socketmode.New(a.client)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			if ctx.Err() != nil || err == nil {
+				return nil
+			}
+			return err
+		case evt := <-sm.Events:
+			if err := a.socketEvent(sm, evt); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// socketEvent acknowledges an envelope at once and hands its payload to
+// the shared dispatch path.
+func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error {
+	switch evt.Type {
+	case socketmode.EventTypeSlashCommand:
+		sc, ok := evt.Data.(slackapi.SlashCommand)
+		a.ack(sm, evt, nil)
+		if ok {
+			a.slash(sc)
+		}
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slackapi.InteractionCallback)
+		if !ok {
+			a.ack(sm, evt, nil)
+			return nil
+		}
+		if cb.Type == slackapi.InteractionTypeViewSubmission {
+			if resp := a.viewSubmission(cb); resp != nil {
+				a.ack(sm, evt, resp)
+				return nil
+			}
+			a.ack(sm, evt, nil)
+			return nil
+		}
+		a.ack(sm, evt, nil)
+		if cb.Type == slackapi.InteractionTypeBlockActions {
+			a.blockActions(cb)
+		}
+	case socketmode.EventTypeEventsAPI:
+		a.ack(sm, evt, nil)
+		var env eventEnvelope
+		if evt.Request != nil && json.Unmarshal(evt.Request.Payload, &env) == nil {
+			a.onEvent(env)
+		}
+	case socketmode.EventTypeInvalidAuth:
+		return errors.New("Slack refused the app token (SLACK_APP_TOKEN) or the bot token (SLACK_BOT_TOKEN)")
+	case socketmode.EventTypeConnected:
+		a.live.Store(true)
+		a.log.Info("slack socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
+		a.live.Store(false)
+		a.log.Warn("slack socket mode connection problem; reconnecting")
+	case socketmode.EventTypeDisconnect:
+		a.live.Store(false)
+		a.log.Info("slack asked to reconnect")
+	}
+	return nil
+}
+
+// ack acknowledges an envelope, with an optional payload.
+func (a *Adapter) ack(sm *socketmode.Client, evt socketmode.Event, payload any) {
+	if evt.Request == nil {
+		return
+	}
+	var err error
+	if payload == nil {
+		err = sm.Ack(*evt.Request)
+	} else {
+		err = sm.Ack(*evt.Request, payload)
+	}
+	if err != nil {
+		a.log.Error("slack ack failed", "error", err)
+	}
+}
