@@ -289,6 +289,11 @@ func actorOf(userID, name string) herald.Actor {
 	return herald.Actor{Platform: Platform, UserID: userID, Name: name}
 }
 
-func channelOf(team, channel string) herald.ChannelRef {
-	return herald.ChannelRef{Platform: Platform, Workspace: team, Channel: channel}
+// channelOf names a Slack channel. Slack channel ids are unique across
+// workspaces, and a Slack Connect channel has one id for every
+// organisation in it, while the team id of a request is the actor's own
+// team. So the channel id alone names the channel: a client from another
+// organisation acts on the brand of the shared channel like anyone else.
+func channelOf(channel string) herald.ChannelRef {
+	return herald.ChannelRef{Platform: Platform, Channel: channel}
 }

@@ -52,7 +52,7 @@ type fakeSlack struct {
 	limit   map[string]int // method → 429s still to answer
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{changed: make(chan struct{}, 1), limit: map[string]int{}}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", f.formHandler("chat.postMessage"))
@@ -166,7 +166,7 @@ func (f *fakeSlack) dump() string {
 
 // harness runs a real router over SQLite behind the Slack adapter.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	fake  *fakeSlack
 	a     *Adapter
 	web   *httptest.Server
@@ -174,7 +174,7 @@ type harness struct {
 	n     int
 }
 
-func newHarness(t *testing.T, socket bool, d func(*sqlite.Store) bot.Dispatcher) *harness {
+func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher) *harness {
 	t.Helper()
 	store, err := sqlite.Open(filepath.Join(t.TempDir(), "herald.db"))
 	if err != nil {
@@ -219,10 +219,8 @@ func (h *harness) signedBody(path, contentType, body string) string {
 	return resp.Header.Get("X-Test-Body")
 }
 
-// signed posts a body to path as Slack would, signed now. The answer's
-// body is returned in the X-Test-Body header of the response.
-func (h *harness) signed(path, contentType, body string, header http.Header) *http.Response {
-	h.t.Helper()
+// request builds a POST of body to path, signed now as Slack signs.
+func (h *harness) request(path, contentType, body string) *http.Request {
 	req, _ := http.NewRequest(http.MethodPost, h.web.URL+path, strings.NewReader(body))
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(testSecret))
@@ -230,6 +228,14 @@ func (h *harness) signed(path, contentType, body string, header http.Header) *ht
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return req
+}
+
+// signed posts a body to path as Slack would, signed now. The answer's
+// body is returned in the X-Test-Body header of the response.
+func (h *harness) signed(path, contentType, body string, header http.Header) *http.Response {
+	h.t.Helper()
+	req := h.request(path, contentType, body)
 	for k, v := range header {
 		req.Header[k] = v
 	}

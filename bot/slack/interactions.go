@@ -21,7 +21,7 @@ var entities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 func (a *Adapter) slash(sc slackapi.SlashCommand) {
 	in := inbound{
 		actor:       actorOf(sc.UserID, sc.UserName),
-		channel:     channelOf(sc.TeamID, sc.ChannelID),
+		channel:     channelOf(sc.ChannelID),
 		text:        entities.Replace(sc.Text),
 		responseURL: sc.ResponseURL,
 		triggerID:   sc.TriggerID,
@@ -36,7 +36,7 @@ func (a *Adapter) blockActions(cb slackapi.InteractionCallback) {
 	for _, act := range cb.ActionCallback.BlockActions {
 		in := inbound{
 			actor:       actorOf(cb.User.ID, cb.User.Name),
-			channel:     channelOf(cb.Team.ID, cb.Channel.ID),
+			channel:     channelOf(cb.Channel.ID),
 			text:        act.Value,
 			responseURL: cb.ResponseURL,
 			triggerID:   cb.TriggerID,
@@ -78,7 +78,7 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	}
 	in := inbound{
 		actor:   actorOf(cb.User.ID, cb.User.Name),
-		channel: channelOf(firstNonEmpty(meta.Team, cb.Team.ID), meta.Channel),
+		channel: channelOf(meta.Channel),
 		text:    commands.FormLine(meta.Command, meta.Fields, values),
 	}
 	done := make(chan commands.Response, 1)

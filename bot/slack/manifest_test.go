@@ -17,18 +17,10 @@ import (
 
 // updateManifest rewrites testdata/manifest-*.golden.yaml:
 //
-//	go test ./bot/slack -run Manifest -update
-//
-// It reuses -update when another test file of the package defined it first.
-var updateManifest = sharedBoolFlag("update", "rewrite the golden files in testdata")
+//	go test ./bot/slack -run Manifest -update-manifest
+var updateManifestFlag = flag.Bool("update-manifest", false, "rewrite testdata/manifest-*.golden.yaml")
 
-func sharedBoolFlag(name, usage string) func() bool {
-	if f := flag.Lookup(name); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	p := flag.Bool(name, false, usage)
-	return func() bool { return *p }
-}
+func updateManifest() bool { return *updateManifestFlag }
 
 var wantScopes = []string{"commands", "chat:write", "chat:write.public", "app_mentions:read", "users:read", "channels:read", "groups:read", "im:write"}
 
