@@ -74,7 +74,7 @@ func (h *handlers) draftButtons(d approvals.Draft) []Button {
 		add("reject", Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
-		add("edit", Button{Label: "Edit", Command: "edit " + id, Input: "text"})
+		add("edit", Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		add("schedule", Button{Label: "Schedule", Command: "schedule " + id, Input: "when"})

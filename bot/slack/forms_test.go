@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	slackapi "github.com/slack-go/slack"
+
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // submitView sends a view_submission for the modal Slack received, with
@@ -57,13 +60,32 @@ func TestForms(t *testing.T) {
 			t.Errorf("the draft's text did not survive the form: %q", card.Text)
 		}
 	})
-	t.Run("OKAskButton", func(t *testing.T) {
-		h.click("alice", ActionAsk+"text", "edit 1", false)
-		ask := h.fake.wait(t, "the edit form", func(c apiCall) bool { return c.Method == "views.open" && strings.Contains(c.Body, `edit 1`) })
-		if got := h.submitView("alice", ask, map[string]string{"text": "Hello again"}); got != "" {
+	t.Run("OKEditButtonShowsCurrentText", func(t *testing.T) {
+		h.click("alice", ActionRun+"edit", "edit 1", false)
+		form := h.fake.wait(t, "the edit form", func(c apiCall) bool { return c.Method == "views.open" && strings.Contains(c.Body, `edit 1`) })
+		if !strings.Contains(form.Body, `line two`) {
+			t.Errorf("the edit form does not hold the current text: %.400s", form.Body)
+		}
+		if got := h.submitView("alice", form, map[string]string{"text": "Hello again"}); got != "" {
 			t.Errorf("answer %q", got)
 		}
 		h.fake.wait(t, "the card updated", func(c apiCall) bool { return c.Method == "chat.update" && strings.Contains(c.Text, "Hello again") })
+	})
+	t.Run("OKAskButton", func(t *testing.T) {
+		h.slash("alice", "policy team:1", false)
+		h.fake.wait(t, "the policy", func(c apiCall) bool { return strings.Contains(c.Text, "now team:1") })
+		h.slash("alice", "submit 1", false)
+		h.fake.wait(t, "the submission", func(c apiCall) bool { return strings.Contains(c.Text, "submitted draft #1") })
+		h.click("alice", ActionAsk+"comment", "changes 1 --rev 2", false)
+		ask := h.fake.wait(t, "the comment form", func(c apiCall) bool { return c.Method == "views.open" && strings.Contains(c.Body, `changes 1 --rev 2`) })
+		// alice wrote the draft: a refusal that is not about the input
+		// closes the form and reaches her alone.
+		if got := h.submitView("alice", ask, map[string]string{"comment": "shorter"}); got != "" {
+			t.Errorf("answer %q; want the form closed", got)
+		}
+		h.fake.wait(t, "the refusal, to alice only", func(c apiCall) bool {
+			return c.Method == "chat.postEphemeral" && c.User == "UALICE" && strings.Contains(c.Text, "someone else must review")
+		})
 	})
 }
 
@@ -94,6 +116,34 @@ func FuzzInteraction(f *testing.F) {
 		}
 		if !json.Valid([]byte(payload)) && resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("invalid JSON %q got %s; want 400", payload, resp.Status)
+		}
+	})
+}
+
+// FuzzCommand posts arbitrary, correctly signed slash command bodies: never
+// a panic or a 5xx; a body without a user or channel is a 400.
+func FuzzCommand(f *testing.F) {
+	for _, s := range []string{
+		"command=%2Fherald&text=help&user_id=U1&channel_id=C1&team_id=T1",
+		"command=%2Fherald&text=draft+%22unterminated&user_id=U1&channel_id=C1",
+		"text=%ZZ", "", "&&&", "user_id=U1", "command=%2Fherald&text=" + strings.Repeat("a", 5000) + "&user_id=U1&channel_id=C1",
+	} {
+		f.Add(s)
+	}
+	h := newHarness(f, false, func(*sqlite.Store) bot.Dispatcher { return quickDispatcher{} })
+	f.Fuzz(func(t *testing.T, body string) {
+		resp, err := http.DefaultClient.Do(h.request("/slack/commands", "application/x-www-form-urlencoded", body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("body %q: %s", body, resp.Status)
+		}
+		v, perr := url.ParseQuery(body)
+		if (perr != nil || v.Get("user_id") == "" || v.Get("channel_id") == "") && resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("body %q without a user or channel got %s; want 400", body, resp.Status)
 		}
 	})
 }
