@@ -65,10 +65,11 @@ type Adapter struct {
 	poster   *poster
 	http     *http.Client
 
-	mu   sync.RWMutex
-	d    bot.Dispatcher // set by Run
-	wg   sync.WaitGroup // deliveries in flight
-	live atomic.Bool    // Socket Mode is connected
+	d     bot.Dispatcher // set by Run, before ready is closed
+	ready chan struct{}
+	once  sync.Once
+	wg    sync.WaitGroup // deliveries in flight
+	live  atomic.Bool    // Socket Mode is connected
 }
 
 var _ bot.Adapter = (*Adapter)(nil)
@@ -109,6 +110,7 @@ func New(o Options) *Adapter {
 		log:      o.Log.With("adapter", Platform),
 		poster:   newPoster(o.PostInterval),
 		http:     o.HTTPClient,
+		ready:    make(chan struct{}),
 	}
 }
 
@@ -119,9 +121,10 @@ func (a *Adapter) Name() string { return Platform }
 // lets the HTTP endpoints dispatch, until ctx is done; then it waits for
 // the answers in flight.
 func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
-	a.mu.Lock()
-	a.d = d
-	a.mu.Unlock()
+	a.once.Do(func() {
+		a.d = d
+		close(a.ready)
+	})
 	defer a.wg.Wait()
 	if a.socket {
 		return a.runSocket(ctx)
@@ -133,10 +136,16 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 // connected reports whether Socket Mode is connected.
 func (a *Adapter) connected() bool { return a.live.Load() }
 
-func (a *Adapter) dispatcher() bot.Dispatcher {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	return a.d
+// dispatcher waits until Run has started (requests may arrive on the HTTP
+// server a moment before) and returns its dispatcher, or nil if ctx ends
+// first.
+func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher {
+	select {
+	case <-a.ready:
+		return a.d
+	case <-ctx.Done():
+		return nil
+	}
 }
 
 // inbound is one user action from Slack, whatever the transport.
@@ -161,9 +170,9 @@ func (a *Adapter) later(f func(ctx context.Context)) {
 
 // handle runs a command and delivers its response.
 func (a *Adapter) handle(ctx context.Context, in inbound) {
-	d := a.dispatcher()
+	d := a.dispatcher(ctx)
 	if d == nil {
-		a.log.Error("slack request before the adapter runs")
+		a.log.Error("slack request dropped: the adapter did not start in time")
 		return
 	}
 	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text})

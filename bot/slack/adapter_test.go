@@ -206,9 +206,7 @@ func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher)
 			t.Errorf("Run: %v", err)
 		}
 	})
-	for h.a.dispatcher() == nil {
-		time.Sleep(time.Millisecond)
-	}
+	<-h.a.ready
 	return h
 }
 

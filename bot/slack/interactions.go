@@ -72,7 +72,9 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	if err != nil {
 		return FieldErrors(meta, "", herald.ErrorMessage(err))
 	}
-	d := a.dispatcher()
+	ctx, cancel := context.WithTimeout(context.Background(), submitBudget)
+	defer cancel()
+	d := a.dispatcher(ctx)
 	if d == nil {
 		return FieldErrors(meta, "", "Herald is starting; try again in a moment.")
 	}

@@ -72,8 +72,10 @@ type Main struct {
 	Interactive bool
 	Clock       herald.Clock
 
-	// HTTPAddr is the address the HTTP server listens on, once started.
-	HTTPAddr string
+	// HTTPAddr is the address the HTTP server listens on, once Listening
+	// is closed.
+	HTTPAddr  string
+	listening chan struct{}
 
 	log     *slog.Logger
 	metrics *metrics
@@ -83,8 +85,12 @@ type Main struct {
 
 // NewMain returns a Main on the process's standard streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Clock: herald.SystemClock{}, Config: DefaultConfig()}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Clock: herald.SystemClock{}, Config: DefaultConfig(),
+		listening: make(chan struct{})}
 }
+
+// Listening is closed once the HTTP server listens (HTTPAddr is set).
+func (m *Main) Listening() <-chan struct{} { return m.listening }
 
 const usage = `Usage: herald [flags] [command]
 
@@ -355,6 +361,7 @@ func (m *Main) startHTTP(routes ...route) error {
 		return err
 	}
 	m.HTTPAddr = ln.Addr().String()
+	close(m.listening)
 	m.http = &http.Server{Handler: m.httpHandler(routes...), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
