@@ -70,6 +70,7 @@ type Adapter struct {
 	once  sync.Once
 	wg    sync.WaitGroup // deliveries in flight
 	live  atomic.Bool    // Socket Mode is connected
+	dials atomic.Int64   // Socket Mode connections made
 }
 
 var _ bot.Adapter = (*Adapter)(nil)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -185,7 +186,7 @@ func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher)
 		t.Fatal(err)
 	}
 	h := &harness{t: t, fake: newFakeSlack(t), store: store}
-	o := Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: h.fake.srv.GetAPIURL(), Cards: store, Events: store, PostInterval: time.Millisecond}
+	o := Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: h.fake.srv.GetAPIURL(), Cards: store, Events: store, PostInterval: time.Millisecond, Log: testLog(t)}
 	if socket {
 		o.AppToken = "xapp-test"
 	}
@@ -443,4 +444,35 @@ func TestRateLimitedPostDelayedThenDelivered(t *testing.T) {
 	if len(ft.slept) == 0 || ft.slept[0] < time.Second {
 		t.Errorf("waits %v; want the 429's Retry-After (1 s) first", ft.slept)
 	}
+}
+
+// TestSocketReconnects sends Slack's refresh_requested disconnect: the
+// adapter opens a new connection (slacktest keeps writing to the first
+// socket, so the traffic after it is covered by the flow tests, not here).
+func TestSocketReconnects(t *testing.T) {
+	h := newHarness(t, true, nil)
+	waitConnected(t, h)
+	h.fake.srv.SendToWebsocket(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"test"}}`)
+	deadline := time.Now().Add(10 * time.Second)
+	for h.a.dials.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("no new connection after refresh_requested")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// testLog sends the adapter's logs to the test's log when -v is given.
+func testLog(t testing.TB) *slog.Logger {
+	if !testing.Verbose() {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(tlogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tlogWriter struct{ t testing.TB }
+
+func (w tlogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

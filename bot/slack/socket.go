@@ -38,6 +38,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 // socketEvent acknowledges an envelope at once and hands its payload to
 // the shared dispatch path.
 func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error {
+	a.log.Debug("slack socket mode event", "type", string(evt.Type))
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := evt.Data.(slackapi.SlashCommand)
@@ -73,6 +74,7 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 		return errors.New("Slack refused the app token (SLACK_APP_TOKEN) or the bot token (SLACK_BOT_TOKEN)")
 	case socketmode.EventTypeConnected:
 		a.live.Store(true)
+		a.dials.Add(1)
 		a.log.Info("slack socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
 		a.live.Store(false)
