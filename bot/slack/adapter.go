@@ -3,8 +3,11 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,9 +71,12 @@ type Adapter struct {
 	d     bot.Dispatcher // set by Run, before ready is closed
 	ready chan struct{}
 	once  sync.Once
-	wg    sync.WaitGroup // deliveries in flight
-	live  atomic.Bool    // Socket Mode is connected
-	dials atomic.Int64   // Socket Mode connections made
+
+	mu      sync.Mutex
+	stopped bool           // Run has returned: nothing new starts
+	wg      sync.WaitGroup // deliveries in flight
+	live    atomic.Bool    // Socket Mode is connected
+	dials   atomic.Int64   // Socket Mode connections made
 }
 
 var _ bot.Adapter = (*Adapter)(nil)
@@ -126,7 +132,12 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 		a.d = d
 		close(a.ready)
 	})
-	defer a.wg.Wait()
+	defer func() {
+		a.mu.Lock()
+		a.stopped = true
+		a.mu.Unlock()
+		a.wg.Wait()
+	}()
 	if a.socket {
 		return a.runSocket(ctx)
 	}
@@ -160,6 +171,12 @@ type inbound struct {
 
 // later runs f after the acknowledgement, detached from the request.
 func (a *Adapter) later(f func(ctx context.Context)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.stopped {
+		a.log.Warn("slack request arrived while stopping; not handled")
+		return
+	}
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -177,9 +194,35 @@ func (a *Adapter) handle(ctx context.Context, in inbound) {
 		return
 	}
 	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text})
-	if err := a.deliver(ctx, in, resp); err != nil {
-		a.log.ErrorContext(ctx, "slack delivery failed", "channel", in.channel.Channel, "error", err)
+	a.deliverLogged(ctx, in, resp)
+}
+
+// deliverLogged delivers resp; when a public answer cannot be posted (a
+// DM, a private channel without the bot), the actor still gets it, alone.
+func (a *Adapter) deliverLogged(ctx context.Context, in inbound, resp commands.Response) {
+	err := a.deliver(ctx, in, resp)
+	if err == nil {
+		return
 	}
+	a.log.ErrorContext(ctx, "slack delivery failed", "channel", in.channel.Channel, "error", redact(err))
+	if resp.Ephemeral {
+		return
+	}
+	resp.Ephemeral = true
+	resp.Text = strings.TrimSpace(resp.Text + "\n(Herald could not post this in the channel; invite it with `/invite @herald`.)")
+	if err := a.ephemeral(ctx, in, resp); err != nil {
+		a.log.ErrorContext(ctx, "slack delivery failed twice", "channel", in.channel.Channel, "error", redact(err))
+	}
+}
+
+// redact drops URLs from an error (a response_url is a credential for 30
+// minutes and must not reach the logs).
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }
 
 // deliver shows a response: a form as a modal, an ephemeral answer to the
@@ -241,12 +284,14 @@ func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c com
 			_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel.Channel, ref.MessageID, opts...)
 			return err
 		})
+		if ref.Channel == channel && here == "" {
+			if err != nil { // never a second copy in the same channel
+				return "", err
+			}
+			here = ref.MessageID
+		}
 		if err != nil {
 			a.log.WarnContext(ctx, "card update failed", "card", c.Key, "channel", ref.Channel.Channel, "error", err)
-			continue
-		}
-		if ref.Channel == channel && here == "" {
-			here = ref.MessageID
 		}
 	}
 	if here != "" {

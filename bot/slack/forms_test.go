@@ -59,6 +59,8 @@ func TestForms(t *testing.T) {
 		if !strings.Contains(card.Text, "Hello \"world\"\nline two") {
 			t.Errorf("the draft's text did not survive the form: %q", card.Text)
 		}
+		// The thread reply follows the card's recorded place.
+		h.fake.wait(t, "the thread reply", func(c apiCall) bool { return c.ThreadTS == card.TS })
 	})
 	t.Run("OKEditButtonShowsCurrentText", func(t *testing.T) {
 		h.click("alice", ActionRun+"edit", "edit 1", false)

@@ -99,12 +99,6 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	return nil
 }
 
-func (a *Adapter) deliverLogged(ctx context.Context, in inbound, resp commands.Response) {
-	if err := a.deliver(ctx, in, resp); err != nil {
-		a.log.ErrorContext(ctx, "slack delivery failed", "channel", in.channel.Channel, "error", err)
-	}
-}
-
 func firstNonEmpty(xs ...string) string {
 	for _, x := range xs {
 		if x != "" {

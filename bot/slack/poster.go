@@ -75,12 +75,9 @@ func (p *poster) Do(ctx context.Context, channel string, call func(context.Conte
 		go p.work(q)
 	}
 	p.mu.Unlock()
-	select {
-	case err := <-j.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// Wait for the call even when ctx ends: the worker then cuts its wait
+	// short, and the caller never returns while its call still runs.
+	return <-j.done
 }
 
 // work serves one channel's queue until it is empty.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -53,11 +54,15 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 			return nil
 		}
 		if cb.Type == slackapi.InteractionTypeViewSubmission {
-			if resp := a.viewSubmission(cb); resp != nil {
-				a.ack(sm, evt, resp)
-				return nil
-			}
-			a.ack(sm, evt, nil)
+			// Its answer may take up to submitBudget: off the event loop,
+			// so that the envelopes behind it are acknowledged in time.
+			go func() {
+				if resp := a.viewSubmission(cb); resp != nil {
+					a.ack(sm, evt, resp)
+					return
+				}
+				a.ack(sm, evt, nil)
+			}()
 			return nil
 		}
 		a.ack(sm, evt, nil)
@@ -91,13 +96,10 @@ func (a *Adapter) ack(sm *socketmode.Client, evt socketmode.Event, payload any) 
 	if evt.Request == nil {
 		return
 	}
-	var err error
-	if payload == nil {
-		err = sm.Ack(*evt.Request)
-	} else {
-		err = sm.Ack(*evt.Request, payload)
-	}
-	if err != nil {
+	// Never block the event loop on a connection being replaced.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := sm.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
 		a.log.Error("slack ack failed", "error", err)
 	}
 }
