@@ -127,7 +127,7 @@ func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int6
 }
 
 func (h *handlers) viewResponse(v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.draftCard(v)}, Replace: true}
+	return Response{Text: text, Cards: []Card{h.draftCard(v)}}
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
@@ -205,7 +205,7 @@ func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
 		}
 	}
 	resp := h.viewResponse(v, b.String())
-	resp.Replace, resp.Ephemeral = false, true
+	resp.Ephemeral = true
 	return resp, nil
 }
 

@@ -10,7 +10,6 @@ type Response struct {
 	Cards     []Card
 	Form      *Form // ask the user for input (a modal where the platform has them)
 	Ephemeral bool  // only the actor sees it
-	Replace   bool  // replace the message whose button was clicked
 	ErrCode   string
 }
 

@@ -387,8 +387,7 @@ func TestButtonCommand(t *testing.T) {
 // draftInReview is a response shaped like the one Herald sends when a
 // draft is submitted: text, then the draft's card with its buttons.
 var draftInReview = commands.Response{
-	Text:    "Sam submitted draft #12. Waiting for 1 team approval(s).",
-	Replace: true,
+	Text: "Sam submitted draft #12. Waiting for 1 team approval(s).",
 	Cards: []commands.Card{{
 		Key:   commands.DraftKey(12),
 		Title: "Draft #12 · Acme",

@@ -325,7 +325,7 @@ func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Respo
 // openForm opens a modal; the trigger is only valid for 3 seconds, so this
 // runs first thing after the acknowledgement.
 func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form) error {
-	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel, Team: in.channel.Workspace})
+	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel})
 	if err != nil {
 		return err
 	}

@@ -413,7 +413,6 @@ type FormMeta struct {
 	Command string               `json:"c"`           // command line prefix, e.g. "edit 12" or "changes 12 --rev 3"
 	Fields  []commands.FormField `json:"f,omitempty"` // names and Flag only are needed; drop labels/values to save room
 	Channel string               `json:"ch"`          // channel id the form was opened from
-	Team    string               `json:"t"`
 }
 
 // Modal builds the modal for a form (views.open): the title cut to 24

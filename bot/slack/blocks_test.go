@@ -525,7 +525,7 @@ func TestMessageText(t *testing.T) {
 	}{
 		{"text", commands.Response{Text: "Brand acme added."}, "Brand acme added.",
 			[]slackapi.Block{section("Brand acme added.")}},
-		{"ephemeral and replace change nothing", commands.Response{Text: "ok", Ephemeral: true, Replace: true}, "ok",
+		{"ephemeral and replace change nothing", commands.Response{Text: "ok", Ephemeral: true}, "ok",
 			[]slackapi.Block{section("ok")}},
 		{"error", commands.Response{Text: "No draft 9 <here>.", ErrCode: herald.ENOTFOUND}, ":warning: No draft 9 &lt;here&gt;.",
 			[]slackapi.Block{section(":warning: No draft 9 &lt;here&gt;.")}},
@@ -615,7 +615,7 @@ func draftForm() *commands.Form {
 
 func TestModal(t *testing.T) {
 	f := draftForm()
-	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: "C1", Team: "T1"})
+	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: "C1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -654,7 +654,7 @@ func TestModal(t *testing.T) {
 		`{"Name":"text","Label":"","Value":"","Multiline":false,"Optional":false,"Flag":false,"Placeholder":""},` +
 		`{"Name":"to","Label":"","Value":"","Multiline":false,"Optional":false,"Flag":true,"Placeholder":""},` +
 		`{"Name":"at","Label":"","Value":"","Multiline":false,"Optional":false,"Flag":true,"Placeholder":""}],` +
-		`"ch":"C1","t":"T1"}`
+		`"ch":"C1"}`
 	if view.PrivateMetadata != wantMeta {
 		t.Errorf("private_metadata = %s\nwant %s", view.PrivateMetadata, wantMeta)
 	}
@@ -712,7 +712,7 @@ func TestModalErrors(t *testing.T) {
 		})
 	}
 	t.Run("metadata just fits", func(t *testing.T) {
-		meta := FormMeta{Command: "draft ", Fields: []commands.FormField{{Name: "text"}}, Channel: "C1", Team: "T1"}
+		meta := FormMeta{Command: "draft ", Fields: []commands.FormField{{Name: "text"}}, Channel: "C1"}
 		base, _ := json.Marshal(meta)
 		meta.Command += strings.Repeat("x", maxMetadata-len(base))
 		view, err := Modal(&commands.Form{Command: "draft", Fields: []commands.FormField{{Name: "text"}}}, meta)
@@ -744,7 +744,7 @@ func submitted(t *testing.T, req slackapi.ModalViewRequest, values map[string]st
 
 func TestModalSubmission(t *testing.T) {
 	f := draftForm()
-	meta := FormMeta{Command: f.Command, Fields: f.Fields, Channel: "C1", Team: "T1"}
+	meta := FormMeta{Command: f.Command, Fields: f.Fields, Channel: "C1"}
 	view, err := Modal(f, meta)
 	if err != nil {
 		t.Fatal(err)
@@ -753,7 +753,7 @@ func TestModalSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantMeta := FormMeta{Command: "edit 12", Channel: "C1", Team: "T1", Fields: []commands.FormField{{Name: "text"}, {Name: "to", Flag: true}, {Name: "at", Flag: true}}}
+	wantMeta := FormMeta{Command: "edit 12", Channel: "C1", Fields: []commands.FormField{{Name: "text"}, {Name: "to", Flag: true}, {Name: "at", Flag: true}}}
 	if diff := cmp.Diff(wantMeta, gotMeta); diff != "" {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
@@ -767,7 +767,7 @@ func TestModalSubmission(t *testing.T) {
 
 func TestAskModalSubmission(t *testing.T) {
 	btn := commands.Button{Label: "Request changes", Command: "changes 12", Input: "comment"}
-	view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: "C9", Team: "T9"})
+	view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: "C9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -783,7 +783,7 @@ func TestAskModalSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta.Channel != "C9" || meta.Team != "T9" {
+	if meta.Channel != "C9" {
 		t.Errorf("meta = %+v", meta)
 	}
 	if got, want := commands.FormLine(meta.Command, meta.Fields, values), `changes 12 "Shorter, please."`; got != want {
@@ -845,7 +845,7 @@ func TestSubmissionErrors(t *testing.T) {
 }
 
 func FuzzSubmission(f *testing.F) {
-	view, err := Modal(draftForm(), FormMeta{Channel: "C1", Team: "T1"})
+	view, err := Modal(draftForm(), FormMeta{Channel: "C1"})
 	if err != nil {
 		f.Fatal(err)
 	}

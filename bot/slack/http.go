@@ -55,7 +55,6 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 type eventEnvelope struct {
 	Type      string `json:"type"`
 	Challenge string `json:"challenge"`
-	TeamID    string `json:"team_id"`
 	EventID   string `json:"event_id"`
 	Event     struct {
 		Type     string `json:"type"`
@@ -88,6 +87,6 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 // onEvent handles an acknowledged event.
 func (a *Adapter) onEvent(env eventEnvelope) {
 	if env.Event.Type == "app_mention" {
-		a.appMention(mention{eventID: env.EventID, team: env.TeamID, channel: env.Event.Channel, user: env.Event.User, ts: env.Event.TS, thread: env.Event.ThreadTS})
+		a.appMention(mention{eventID: env.EventID, channel: env.Event.Channel, user: env.Event.User, ts: env.Event.TS, thread: env.Event.ThreadTS})
 	}
 }

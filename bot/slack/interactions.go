@@ -47,7 +47,7 @@ func (a *Adapter) blockActions(cb slackapi.InteractionCallback) {
 		case strings.HasPrefix(act.ActionID, ActionAsk):
 			btn := commands.Button{Label: act.Text.Text, Command: act.Value, Input: strings.TrimPrefix(act.ActionID, ActionAsk)}
 			a.later(func(ctx context.Context) {
-				view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: cb.Channel.ID, Team: cb.Team.ID})
+				view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: cb.Channel.ID})
 				if err == nil {
 					err = a.openView(ctx, in, view)
 				}
@@ -99,19 +99,9 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	return nil
 }
 
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
 // mention is the part of an app_mention event Herald uses.
 type mention struct {
 	eventID string
-	team    string
 	channel string
 	user    string
 	ts      string
@@ -133,7 +123,10 @@ func (a *Adapter) appMention(m mention) {
 				return
 			}
 		}
-		thread := firstNonEmpty(m.thread, m.ts)
+		thread := m.thread
+		if thread == "" {
+			thread = m.ts
+		}
 		text := "Hi <@" + m.user + ">! I work through the `/herald` command: try `/herald help`, or `/herald draft TEXT` to start a post."
 		if err := a.post(ctx, m.channel, slackapi.MsgOptionText(text, false), slackapi.MsgOptionTS(thread)); err != nil {
 			a.log.ErrorContext(ctx, "slack mention reply failed", "error", err)
