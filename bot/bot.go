@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -75,4 +76,22 @@ func (r *Runner) Run(ctx context.Context) error {
 		return nil
 	}
 	return first
+}
+
+// Announcer is an adapter that can show news without a command to answer:
+// the scheduler's results, a reminder. Announce updates every copy of
+// a.Card shown on the adapter's platform (found by Card.Key in the
+// CardStore) and posts a.Note, when set, in the card's thread (or under the
+// card's first copy). A card not shown on the platform is posted in
+// a.Channel when that channel is on the platform; otherwise nothing is
+// posted there and Announce returns nil.
+type Announcer interface {
+	Announce(ctx context.Context, a Announcement) error
+}
+
+// Announcement is news about one card.
+type Announcement struct {
+	Card    commands.Card
+	Note    commands.Response // posted in the card's thread when its Text or Cards are set
+	Channel herald.ChannelRef // where to post the card when it is shown nowhere on the platform
 }
