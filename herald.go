@@ -76,11 +76,14 @@ func ParseRole(s string) (Role, error) {
 // Brand is what an agency manages for a client. Everything else (members,
 // drafts, watches, targets) belongs to one brand.
 type Brand struct {
-	ID        int64
-	Name      string
-	Timezone  string // IANA zone name
-	Policy    string // review policy, e.g. "team:1 client:1"; "" means no review
-	CreatedAt time.Time
+	ID       int64
+	Name     string
+	Timezone string // IANA zone name
+	Policy   string // review policy, e.g. "team:1 client:1"; "" means no review
+	// RemindAfter is how long a draft may wait in review before its
+	// reviewers are reminded: 0 means Herald's default, negative never.
+	RemindAfter time.Duration
+	CreatedAt   time.Time
 }
 
 // Location returns the brand's time zone, UTC when unknown.

@@ -19,6 +19,50 @@ type Service struct {
 	store     Store
 	clock     herald.Clock
 	defaultTZ string
+	checkers  []Checker
+}
+
+// Checker examines a draft's text for its targets: each target's limits,
+// the brand's guidelines. Blocking findings prevent submission, so that a
+// post never fails at publish time for something knowable before review.
+type Checker interface {
+	CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error)
+}
+
+// Finding is one remark of a Checker on a draft.
+type Finding struct {
+	Message  string // for people, one sentence
+	Blocking bool
+}
+
+// AddChecker adds c to the checks run on drafts. Call it before serving.
+func (s *Service) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
+
+// Check runs every checker on a draft's text and targets.
+func (s *Service) Check(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error) {
+	var out []Finding
+	for _, c := range s.checkers {
+		fs, err := c.CheckDraft(ctx, b, targets, text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
+}
+
+// Blocking returns an EINVALID error listing the blocking findings, or nil.
+func Blocking(what string, fs []Finding) error {
+	var msgs []string
+	for _, f := range fs {
+		if f.Blocking {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return herald.Errorf(herald.EINVALID, "%s: %s", what, strings.Join(msgs, " "))
 }
 
 // NewService returns a Service over store. New brands get defaultTZ.
@@ -155,7 +199,7 @@ func (s *Service) UseBrand(ctx context.Context, actor herald.Actor, ch herald.Ch
 	if err != nil {
 		return b, err
 	}
-	if err := need(m, "set a channel's brand", herald.RoleAdmin); err != nil {
+	if err := Need(m, "set a channel's brand", herald.RoleAdmin); err != nil {
 		return b, err
 	}
 	// Taking a channel from another brand needs that brand's admin too.
@@ -176,7 +220,7 @@ func (s *Service) SetRole(ctx context.Context, actor herald.Actor, ch herald.Cha
 	if err != nil {
 		return b, err
 	}
-	if err := need(m, "give roles", herald.RoleAdmin); err != nil {
+	if err := Need(m, "give roles", herald.RoleAdmin); err != nil {
 		return b, err
 	}
 	if role != "" {
@@ -245,7 +289,7 @@ func (s *Service) SetPolicy(ctx context.Context, actor herald.Actor, ch herald.C
 	if err != nil {
 		return b, nil, err
 	}
-	if err := need(m, "set the review policy", herald.RoleAdmin); err != nil {
+	if err := Need(m, "set the review policy", herald.RoleAdmin); err != nil {
 		return b, nil, err
 	}
 	b.Policy = p.String()
@@ -256,7 +300,7 @@ func (s *Service) SetPolicy(ctx context.Context, actor herald.Actor, ch herald.C
 }
 
 // need refuses unless m holds one of roles.
-func need(m Member, what string, roles ...herald.Role) error {
+func Need(m Member, what string, roles ...herald.Role) error {
 	for _, r := range roles {
 		if m.Role == r {
 			return nil
@@ -306,7 +350,7 @@ func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald
 	if err != nil {
 		return Draft{}, err
 	}
-	if err := need(m, "write drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+	if err := Need(m, "write drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
 		return Draft{}, err
 	}
 	now := s.now()
@@ -454,14 +498,20 @@ func (s *Service) Audit(ctx context.Context, actor herald.Actor, id int64) (hera
 }
 
 // step applies action a to d, returning the changed copy and its audit row.
-// It refuses actions the state machine does not allow in d's state.
 func (s *Service) step(d Draft, actor herald.Actor, a Action, detail string) (Draft, AuditEntry, error) {
+	return Transition(d, actor, a, detail, s.now())
+}
+
+// Transition applies action a to d at time at, returning the changed copy
+// and its audit row. It refuses (ECONFLICT) actions the state machine does
+// not allow in d's state.
+func Transition(d Draft, actor herald.Actor, a Action, detail string, at time.Time) (Draft, AuditEntry, error) {
 	to, ok := Next(d.State, a)
 	if !ok {
 		return d, AuditEntry{}, refused(d, a)
 	}
-	e := s.audit(d.BrandID, &d, actor, string(a), detail)
-	e.To = to
+	e := AuditEntry{BrandID: d.BrandID, DraftID: d.ID, Action: string(a), Actor: actor, Detail: detail,
+		Rev: d.Rev, From: d.State, To: to, At: at.UTC()}
 	d.State = to
 	d.UpdatedAt = e.At
 	return d, e, nil
@@ -483,7 +533,7 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		return View{}, err
 	}
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
-		if err := need(v.Viewer, "edit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		if err := Need(v.Viewer, "edit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
 			return Change{}, err
 		}
 		d := v.Draft
@@ -506,7 +556,7 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		if nd.State == StateInReview {
 			// A new revision has no approvals: it is reviewed under the
 			// brand's current policy.
-			if err := s.enterReview(&c, actor, v.Brand.Policy); err != nil {
+			if err := s.enterReview(&c, actor, v.Brand.Policy, v.Brand.Location()); err != nil {
 				return Change{}, err
 			}
 		}
@@ -522,7 +572,14 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 // policy fixed at its first submission, which it therefore keeps.
 func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (View, error) {
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
-		if err := need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		if err := Need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+			return Change{}, err
+		}
+		fs, err := s.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
+		if err != nil {
+			return Change{}, err
+		}
+		if err := Blocking(fmt.Sprintf("Draft #%d cannot go to review yet", v.Draft.ID), fs); err != nil {
 			return Change{}, err
 		}
 		policy := reviewPolicy(v.Draft, v.Brand, currentApprovals(v.Approvals, v.Draft.Rev))
@@ -531,14 +588,14 @@ func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (Vie
 			return Change{}, err
 		}
 		c := Change{Draft: d, Audit: []AuditEntry{e}}
-		return c, s.enterReview(&c, actor, policy)
+		return c, s.enterReview(&c, actor, policy, v.Brand.Location())
 	})
 }
 
 // enterReview fixes the policy of a change whose draft has just entered
 // review, notes it in the audit row, and, when the policy has no stages,
 // completes the review at once (nobody could ever decide otherwise).
-func (s *Service) enterReview(c *Change, actor herald.Actor, policy string) error {
+func (s *Service) enterReview(c *Change, actor herald.Actor, policy string, loc *time.Location) error {
 	p, err := ParsePolicy(policy)
 	if err != nil {
 		return err
@@ -549,7 +606,22 @@ func (s *Service) enterReview(c *Change, actor herald.Actor, policy string) erro
 	if len(p) > 0 {
 		return nil
 	}
-	d, e, err := s.step(c.Draft, actor, ActComplete, "no review required")
+	return s.complete(c, actor, "no review required", loc)
+}
+
+// complete approves the draft of c; a draft that asked for a publication
+// time (`draft … --at`) and has targets is scheduled for it at once.
+func (s *Service) complete(c *Change, actor herald.Actor, detail string, loc *time.Location) error {
+	d, e, err := s.step(c.Draft, actor, ActComplete, detail)
+	if err != nil {
+		return err
+	}
+	c.Draft = d
+	c.Audit = append(c.Audit, e)
+	if d.PublishAt.IsZero() || len(d.Targets) == 0 {
+		return nil
+	}
+	d, e, err = s.step(d, actor, ActSchedule, "for "+d.PublishAt.In(loc).Format("2006-01-02 15:04 MST")+", the time asked for when drafted")
 	if err != nil {
 		return err
 	}
@@ -586,12 +658,7 @@ func (s *Service) Approve(ctx context.Context, actor herald.Actor, id int64, dec
 		ap := &Approval{DraftID: d.ID, Rev: d.Rev, Stage: stage, Actor: actor, Role: v.Viewer.Role, Comment: dec.Comment, CreatedAt: e.At}
 		c := Change{Draft: d, Approval: ap, Audit: []AuditEntry{e}}
 		if p.Current() == -1 {
-			d, e2, err := s.step(d, actor, ActComplete, "every review stage approved revision "+fmt.Sprint(d.Rev))
-			if err != nil {
-				return Change{}, err
-			}
-			c.Draft = d
-			c.Audit = append(c.Audit, e2)
+			return c, s.complete(&c, actor, "every review stage approved revision "+fmt.Sprint(d.Rev), v.Brand.Location())
 		}
 		return c, nil
 	})

@@ -17,13 +17,14 @@ const (
 	StatePublished        State = "published"
 	StateFailed           State = "failed"
 	StateUnconfirmed      State = "unconfirmed"
+	StateMissed           State = "missed" // its time passed while Herald was down, beyond the grace period
 	StateCancelled        State = "cancelled"
 )
 
 // States lists every state, in life order.
 var States = []State{
 	StateDraft, StateInReview, StateChangesRequested, StateApproved, StateRejected,
-	StateScheduled, StatePublishing, StatePublished, StateFailed, StateUnconfirmed, StateCancelled,
+	StateScheduled, StatePublishing, StatePublished, StateFailed, StateUnconfirmed, StateMissed, StateCancelled,
 }
 
 // Action is something that happens to a draft. Actions are also the audit
@@ -47,6 +48,7 @@ const (
 	ActUnconfirm      Action = "unconfirm"
 	ActConfirm        Action = "confirm" // a person marks an unconfirmed post as published
 	ActRetry          Action = "retry"
+	ActMiss           Action = "miss" // the scheduled time passed beyond the grace period
 	ActCancel         Action = "cancel"
 )
 
@@ -54,7 +56,7 @@ const (
 var Actions = []Action{
 	ActEdit, ActSubmit, ActApprove, ActComplete, ActRequestChanges, ActReject,
 	ActSchedule, ActUnschedule, ActPublish, ActSucceed, ActFail, ActUnconfirm,
-	ActConfirm, ActRetry, ActCancel,
+	ActConfirm, ActRetry, ActMiss, ActCancel,
 }
 
 // transitions is the state machine: for each state, the actions allowed and
@@ -86,10 +88,22 @@ var transitions = map[State]map[Action]State{
 	},
 	StateScheduled: {
 		ActEdit:       StateInReview,
+		ActSchedule:   StateScheduled, // a new time
 		ActUnschedule: StateApproved,
 		ActPublish:    StatePublishing,
+		ActMiss:       StateMissed,
 		ActCancel:     StateCancelled,
 	},
+	StateMissed: {
+		ActEdit:     StateInReview,
+		ActSchedule: StateScheduled,
+		ActPublish:  StatePublishing,
+		ActCancel:   StateCancelled,
+	},
+	// A draft being published follows its targets: publishing while any
+	// target is still being tried, then unconfirmed while a person must say
+	// whether a post arrived, failed while a target refused it, published
+	// when every target has it.
 	StatePublishing: {
 		ActSucceed:   StatePublished,
 		ActFail:      StateFailed,
@@ -97,10 +111,13 @@ var transitions = map[State]map[Action]State{
 	},
 	StateUnconfirmed: {
 		ActConfirm: StatePublished,
+		ActFail:    StateFailed, // the unconfirmed targets were settled; a refused one remains
 		ActRetry:   StatePublishing,
 	},
 	StateFailed: {
-		ActRetry: StatePublishing,
+		ActRetry:   StatePublishing,
+		ActConfirm: StatePublished, // a person posted it by hand
+		ActCancel:  StateCancelled, // give up on the targets that refused it
 	},
 	StateRejected:  {},
 	StatePublished: {},
@@ -146,7 +163,7 @@ var doneWords = map[Action]string{
 	ActReject: "rejected", ActSchedule: "scheduled", ActUnschedule: "unscheduled",
 	ActPublish: "published", ActSucceed: "published", ActFail: "marked failed",
 	ActUnconfirm: "marked unconfirmed", ActConfirm: "marked as published", ActRetry: "retried",
-	ActCancel: "cancelled",
+	ActMiss: "missed", ActCancel: "cancelled",
 }
 
 // Done says what the action did, e.g. "sent back for changes".

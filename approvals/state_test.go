@@ -21,6 +21,7 @@ const (
 	sPublished   = approvals.StatePublished
 	sFailed      = approvals.StateFailed
 	sUnconfirmed = approvals.StateUnconfirmed
+	sMissed      = approvals.StateMissed
 	sCancelled   = approvals.StateCancelled
 )
 
@@ -35,6 +36,11 @@ const (
 //	approve keeps in_review; complete: in_review → approved
 //	unschedule: scheduled → approved; publish from approved or scheduled
 //	confirm: unconfirmed → published; retry: unconfirmed | failed → publishing
+//	issue 6: scheduled → missed (its time passed beyond the grace period while
+//	Herald was down); missed → publishing | scheduled | in_review | cancelled;
+//	schedule again from scheduled (a new time); a failed post may be marked
+//	published (posted by hand) or cancelled; unconfirmed → failed once the
+//	unconfirmed targets are settled and a refused one remains
 //	rejected, published, cancelled: terminal
 var wantTransitions = map[approvals.State]map[approvals.Action]approvals.State{
 	sDraft: {
@@ -63,9 +69,17 @@ var wantTransitions = map[approvals.State]map[approvals.Action]approvals.State{
 	},
 	sScheduled: {
 		approvals.ActEdit:       sInReview,
+		approvals.ActSchedule:   sScheduled,
 		approvals.ActUnschedule: sApproved,
 		approvals.ActPublish:    sPublishing,
+		approvals.ActMiss:       sMissed,
 		approvals.ActCancel:     sCancelled,
+	},
+	sMissed: {
+		approvals.ActEdit:     sInReview,
+		approvals.ActSchedule: sScheduled,
+		approvals.ActPublish:  sPublishing,
+		approvals.ActCancel:   sCancelled,
 	},
 	sPublishing: {
 		approvals.ActSucceed:   sPublished,
@@ -73,10 +87,13 @@ var wantTransitions = map[approvals.State]map[approvals.Action]approvals.State{
 		approvals.ActUnconfirm: sUnconfirmed,
 	},
 	sFailed: {
-		approvals.ActRetry: sPublishing,
+		approvals.ActRetry:   sPublishing,
+		approvals.ActConfirm: sPublished,
+		approvals.ActCancel:  sCancelled,
 	},
 	sUnconfirmed: {
 		approvals.ActConfirm: sPublished,
+		approvals.ActFail:    sFailed,
 		approvals.ActRetry:   sPublishing,
 	},
 	sRejected:  {},
@@ -110,8 +127,8 @@ func TestNext(t *testing.T) {
 // agree on the vocabulary: every state appears, and nothing else does.
 func TestNextTableComplete(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		if len(approvals.States) != 11 {
-			t.Errorf("approvals.States has %d states, PRODUCT.md names 11", len(approvals.States))
+		if len(approvals.States) != 12 {
+			t.Errorf("approvals.States has %d states, PRODUCT.md names 11 and issue 6 adds missed", len(approvals.States))
 		}
 		for _, s := range approvals.States {
 			if _, ok := wantTransitions[s]; !ok {
@@ -198,6 +215,7 @@ func TestTerminal(t *testing.T) {
 		{sPublished, true},
 		{sFailed, false},
 		{sUnconfirmed, false},
+		{sMissed, false},
 		{sCancelled, true},
 	}
 	if len(tests) != len(approvals.States) {

@@ -107,7 +107,8 @@ func TestConsoleTranscript(t *testing.T) {
 	second := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/restart.txt")), db, "$DB")
 	golden(t, "restart.golden", second)
 
-	// The store agrees: approved at revision 2, and the refusals wrote nothing.
+	// The store agrees: approved at revision 2 and, as it was drafted with
+	// --at and targets, scheduled; the refusals wrote nothing.
 	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
@@ -118,8 +119,8 @@ func TestConsoleTranscript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.State != approvals.StateApproved || d.Rev != 2 {
-		t.Errorf("draft 1 is %s at revision %d, want approved at revision 2", d.State, d.Rev)
+	if d.State != approvals.StateScheduled || d.Rev != 2 {
+		t.Errorf("draft 1 is %s at revision %d, want scheduled at revision 2", d.State, d.Rev)
 	}
 	es, err := s.Audit(ctx, 1)
 	if err != nil {
@@ -129,7 +130,7 @@ func TestConsoleTranscript(t *testing.T) {
 	for _, e := range es {
 		got = append(got, e.Actor.UserID+" "+e.Action)
 	}
-	want := []string{"bob create", "bob submit", "carol approve", "bob edit", "carol approve", "dave approve", "dave complete"}
+	want := []string{"bob create", "bob submit", "carol approve", "bob edit", "carol approve", "dave approve", "dave complete", "dave schedule"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("audit (-want +got):\n%s", diff)
 	}

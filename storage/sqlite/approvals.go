@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -45,13 +46,14 @@ func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin approval
 	})
 }
 
-const brandCols = `id, name, timezone, policy, created_at`
+const brandCols = `id, name, timezone, policy, remind_after_ms, created_at`
 
 func scanBrand(row interface{ Scan(...any) error }) (herald.Brand, error) {
 	var b herald.Brand
-	var created int64
-	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &created)
+	var created, remind int64
+	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &remind, &created)
 	b.CreatedAt = fromMS(created)
+	b.RemindAfter = time.Duration(remind) * time.Millisecond
 	return b, wrap(err)
 }
 
@@ -68,8 +70,8 @@ func (s *Store) BrandByName(ctx context.Context, name string) (herald.Brand, err
 // UpdateBrand implements approvals.Store.
 func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ? WHERE id = ?`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ?, remind_after_ms = ? WHERE id = ?`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.RemindAfter.Milliseconds(), b.ID)
 		if err != nil {
 			return err
 		}
@@ -282,37 +284,39 @@ func (s *Store) Approvals(ctx context.Context, draftID int64) ([]approvals.Appro
 // ApplyChange implements approvals.Store: a compare-and-set on the draft's
 // version, with the revision, approval and audit rows in one transaction.
 func (s *Store) ApplyChange(ctx context.Context, c approvals.Change) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return applyChange(ctx, tx, c) })
+}
+
+func applyChange(ctx context.Context, tx *sql.Tx, c approvals.Change) error {
 	d := c.Draft
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE drafts SET state = ?, version = version + 1, rev = ?, targets = ?, publish_at = ?, policy = ?, updated_at = ?
-			WHERE id = ? AND version = ?`,
-			string(d.State), d.Rev, herald.FormatTargets(d.Targets), ms(d.PublishAt), d.Policy, ms(d.UpdatedAt), d.ID, d.Version)
-		if err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE drafts SET state = ?, version = version + 1, rev = ?, targets = ?, publish_at = ?, policy = ?, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		string(d.State), d.Rev, herald.FormatTargets(d.Targets), ms(d.PublishAt), d.Policy, ms(d.UpdatedAt), d.ID, d.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return herald.Errorf(herald.ECONFLICT, "Draft #%d changed meanwhile.", d.ID)
+	}
+	if c.Revision != nil {
+		if err := insertRevision(ctx, tx, *c.Revision); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+	}
+	if a := c.Approval; a != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (draft_id, rev, stage, platform, user_id, name, role, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.DraftID, a.Rev, a.Stage, a.Actor.Platform, a.Actor.UserID, a.Actor.Name, string(a.Role), a.Comment, ms(a.CreatedAt)); err != nil {
 			return err
-		} else if n == 0 {
-			return herald.Errorf(herald.ECONFLICT, "Draft #%d changed meanwhile.", d.ID)
 		}
-		if c.Revision != nil {
-			if err := insertRevision(ctx, tx, *c.Revision); err != nil {
-				return err
-			}
+	}
+	for _, e := range c.Audit {
+		if err := insertAudit(ctx, tx, e); err != nil {
+			return err
 		}
-		if a := c.Approval; a != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO approvals (draft_id, rev, stage, platform, user_id, name, role, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				a.DraftID, a.Rev, a.Stage, a.Actor.Platform, a.Actor.UserID, a.Actor.Name, string(a.Role), a.Comment, ms(a.CreatedAt)); err != nil {
-				return err
-			}
-		}
-		for _, e := range c.Audit {
-			if err := insertAudit(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Audit implements approvals.Store.

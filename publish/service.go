@@ -1,0 +1,410 @@
+package publish
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+// System is the actor of what Herald does by itself: claiming a due post,
+// recording a network's answer.
+var System = herald.Actor{Platform: "herald", UserID: "scheduler", Name: "Herald"}
+
+// Service holds the rules of publishing that people act on: scheduling,
+// publishing now, retrying and settling posts, target accounts, calendar
+// links. Every method takes the acting user and checks what they may do.
+type Service struct {
+	drafts     *approvals.Service
+	store      Store
+	clock      herald.Clock
+	publishers map[string]Publisher
+	wake       func()
+}
+
+// NewService returns a Service. Register publishers before serving.
+func NewService(drafts *approvals.Service, store Store, clock herald.Clock) *Service {
+	return &Service{drafts: drafts, store: store, clock: clock, publishers: map[string]Publisher{}, wake: func() {}}
+}
+
+// Register makes p the publisher of targets of kind (herald.Target.Kind).
+func (s *Service) Register(kind string, p Publisher) { s.publishers[kind] = p }
+
+// Publisher returns the publisher of a target kind.
+func (s *Service) Publisher(kind string) (Publisher, bool) {
+	p, ok := s.publishers[kind]
+	return p, ok
+}
+
+// OnWake sets what asks the scheduler to look at once (a post to publish
+// now); the Scheduler sets it.
+func (s *Service) OnWake(f func()) { s.wake = f }
+
+func (s *Service) now() time.Time { return s.clock.Now().UTC() }
+
+// schedulers are the roles that may schedule, publish and settle posts.
+var schedulers = []herald.Role{herald.RoleEditor, herald.RoleApprover, herald.RoleAdmin}
+
+// CheckDraft implements approvals.Checker: each target must be one Herald
+// can publish to, configured for the brand, and within its network's
+// limits.
+func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	var out []approvals.Finding
+	for _, t := range targets {
+		msg, err := s.checkTarget(ctx, b, t, text)
+		if err != nil {
+			return nil, err
+		}
+		if msg != "" {
+			out = append(out, approvals.Finding{Message: msg, Blocking: true})
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string) (string, error) {
+	p, ok := s.publishers[t.Kind]
+	if !ok {
+		return fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind), nil
+	}
+	var acct Account
+	if _, ok := p.(Configurer); ok {
+		a, err := s.store.Account(ctx, b.ID, t)
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			return fmt.Sprintf("%s is not set up for %s; an admin adds it with `target add %s URL`.", t, b.Name, t), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		acct = a
+	}
+	if v, ok := p.(Validator); ok {
+		if err := v.Validate(acct, text); err != nil {
+			return t.String() + ": " + herald.ErrorMessage(err), nil
+		}
+	}
+	return "", nil
+}
+
+// ready checks that a draft can be published: targets, limits.
+func (s *Service) ready(ctx context.Context, v approvals.View, what string) error {
+	d := v.Draft
+	if len(d.Targets) == 0 {
+		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets to %s to; it was drafted without `--to`.", d.ID, what)
+	}
+	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
+	if err != nil {
+		return err
+	}
+	return approvals.Blocking(fmt.Sprintf("Draft #%d cannot be %sed", d.ID, what), fs)
+}
+
+// act loads a draft the actor may schedule or publish.
+func (s *Service) act(ctx context.Context, actor herald.Actor, id int64, what string) (approvals.View, error) {
+	v, err := s.drafts.Get(ctx, actor, id)
+	if err != nil {
+		return v, err
+	}
+	return v, approvals.Need(v.Viewer, what, schedulers...)
+}
+
+// apply stores a change with compare-and-set and returns the draft as the
+// actor now sees it.
+func (s *Service) apply(ctx context.Context, actor herald.Actor, c *approvals.Change, ups []DeliveryUpdate) (approvals.View, error) {
+	if err := s.store.SaveDeliveries(ctx, c, ups); err != nil {
+		if herald.ErrorCode(err) == herald.ECONFLICT {
+			id := c.Draft.ID
+			return approvals.View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
+		}
+		return approvals.View{}, err
+	}
+	return s.drafts.Get(ctx, actor, c.Draft.ID)
+}
+
+func change(v approvals.View, actor herald.Actor, a approvals.Action, detail string, now time.Time) (*approvals.Change, error) {
+	d, e, err := approvals.Transition(v.Draft, actor, a, detail, now)
+	if err != nil {
+		return nil, err
+	}
+	return &approvals.Change{Draft: d, Audit: []approvals.AuditEntry{e}}, nil
+}
+
+// Schedule sets an approved draft to be published at at.
+func (s *Service) Schedule(ctx context.Context, actor herald.Actor, id int64, at time.Time) (approvals.View, error) {
+	v, err := s.act(ctx, actor, id, "schedule posts")
+	if err != nil {
+		return v, err
+	}
+	now := s.now()
+	if !at.After(now) {
+		return v, herald.Errorf(herald.EINVALID, "That time has passed; to publish draft #%d now, use `publish %d`.", id, id)
+	}
+	if err := s.ready(ctx, v, "schedul"); err != nil {
+		return v, err
+	}
+	c, err := change(v, actor, approvals.ActSchedule, "for "+at.In(v.Brand.Location()).Format("2006-01-02 15:04 MST"), now)
+	if err != nil {
+		return v, err
+	}
+	c.Draft.PublishAt = at.UTC()
+	defer s.wake()
+	return s.apply(ctx, actor, c, nil)
+}
+
+// Unschedule takes a scheduled draft off the schedule; it stays approved.
+func (s *Service) Unschedule(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
+	v, err := s.act(ctx, actor, id, "unschedule posts")
+	if err != nil {
+		return v, err
+	}
+	c, err := change(v, actor, approvals.ActUnschedule, "", s.now())
+	if err != nil {
+		return v, err
+	}
+	c.Draft.PublishAt = time.Time{}
+	return s.apply(ctx, actor, c, nil)
+}
+
+// PublishNow publishes an approved, scheduled or missed draft at once.
+func (s *Service) PublishNow(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
+	v, err := s.act(ctx, actor, id, "publish posts")
+	if err != nil {
+		return v, err
+	}
+	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
+		if err := s.ready(ctx, v, "publish"); err != nil {
+			return v, err
+		}
+	}
+	now := s.now()
+	c, err := change(v, actor, approvals.ActPublish, "now, to "+herald.FormatTargets(v.Draft.Targets), now)
+	if err != nil {
+		return v, err
+	}
+	c.Draft.PublishAt = now
+	defer s.wake()
+	return s.apply(ctx, actor, c, inserts(newDeliveries(c.Draft, now, now)))
+}
+
+func inserts(ds []Delivery) []DeliveryUpdate {
+	ups := make([]DeliveryUpdate, len(ds))
+	for i, d := range ds {
+		ups[i] = DeliveryUpdate{Delivery: d, Insert: true}
+	}
+	return ups
+}
+
+// Retry sends a failed or unconfirmed post again to its failed and
+// unconfirmed targets (or to one of them), with the same idempotency key.
+func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
+	return s.settleTargets(ctx, actor, id, target, "retry", func(d *Delivery, now time.Time) {
+		d.State, d.NextAt, d.Attempts, d.Error = Pending, now, 0, ""
+	})
+}
+
+// Confirm records that a post whose outcome was unknown (or that failed,
+// and was posted by hand) is published on its unconfirmed or failed
+// targets (or one of them).
+func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
+	return s.settleTargets(ctx, actor, id, target, "mark as published", func(d *Delivery, now time.Time) {
+		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
+	})
+}
+
+func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, f func(*Delivery, time.Time)) (approvals.View, error) {
+	v, err := s.act(ctx, actor, id, what+" posts")
+	if err != nil {
+		return v, err
+	}
+	var only *herald.Target
+	if target != "" {
+		t, err := herald.ParseTarget(target)
+		if err != nil {
+			return v, err
+		}
+		only = &t
+	}
+	ds, err := s.store.Deliveries(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	now := s.now()
+	var ups []DeliveryUpdate
+	var names []string
+	for i, d := range ds {
+		if d.Rev != v.Draft.Rev || (d.State != Failed && d.State != Unconfirmed) || (only != nil && d.Target != *only) {
+			continue
+		}
+		up := DeliveryUpdate{From: d.State, FromAttempts: d.Attempts}
+		f(&d, now)
+		d.UpdatedAt = now
+		up.Delivery = d
+		ds[i] = d
+		ups = append(ups, up)
+		names = append(names, d.Target.String())
+	}
+	if len(ups) == 0 {
+		if only != nil {
+			return v, herald.Errorf(herald.ECONFLICT, "Draft #%d has nothing to %s on %s.", id, what, *only)
+		}
+		return v, herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: there is nothing to %s.", id, v.Draft.State.Label(), what)
+	}
+	c, err := settle(v.Draft, ds, actor, what+": "+strings.Join(names, ", "), now)
+	if err != nil {
+		return v, err
+	}
+	if c == nil { // the draft's state stays; the action is still audited
+		d := v.Draft
+		e := approvals.AuditEntry{BrandID: d.BrandID, DraftID: d.ID, Action: auditAction(what), Actor: actor,
+			Rev: d.Rev, From: d.State, To: d.State, Detail: strings.Join(names, ", "), At: now}
+		c = &approvals.Change{Draft: d, Audit: []approvals.AuditEntry{e}}
+		c.Draft.UpdatedAt = now
+	}
+	defer s.wake()
+	return s.apply(ctx, actor, c, ups)
+}
+
+func auditAction(what string) string {
+	if what == "retry" {
+		return string(approvals.ActRetry)
+	}
+	return string(approvals.ActConfirm)
+}
+
+// Deliveries lists the deliveries of a draft's current revision, by
+// target. Callers have checked that the actor sees the draft.
+func (s *Service) Deliveries(ctx context.Context, d approvals.Draft) ([]Delivery, error) {
+	all, err := s.store.Deliveries(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, x := range all {
+		if x.Rev == d.Rev {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// --- target accounts ---
+
+// AddTarget stores a target's account for a brand. Admins only; the secret
+// is never shown back.
+func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, a Account) (herald.Brand, error) {
+	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, err
+	}
+	if err := approvals.Need(m, "set up targets", herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	p, ok := s.publishers[a.Target.Kind]
+	if !ok {
+		return b, herald.Errorf(herald.EINVALID, "Herald cannot publish to %s targets here (%s is not connected).", a.Target.Kind, a.Target.Kind)
+	}
+	cf, ok := p.(Configurer)
+	if !ok {
+		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: use them as `--to %s`.", a.Target.Kind, a.Target)
+	}
+	if err := cf.CheckAccount(a); err != nil {
+		return b, err
+	}
+	a.BrandID = b.ID
+	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_add", Actor: actor, Detail: a.Target.String() + " " + Redact(a.URL), At: s.now()}
+	return b, s.store.PutAccount(ctx, a, e)
+}
+
+// RemoveTarget deletes a target's account. Admins only.
+func (s *Service) RemoveTarget(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, t herald.Target) (herald.Brand, error) {
+	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, err
+	}
+	if err := approvals.Need(m, "remove targets", herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_rm", Actor: actor, Detail: t.String(), At: s.now()}
+	err = s.store.DeleteAccount(ctx, b.ID, t, e)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return b, herald.Errorf(herald.ENOTFOUND, "%s has no target %s; `target list` shows them.", b.Name, t)
+	}
+	return b, err
+}
+
+// Targets lists a brand's configured accounts, secrets blanked, and the
+// target kinds that need none.
+func (s *Service) Targets(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, []Account, []string, error) {
+	b, _, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, nil, nil, err
+	}
+	as, err := s.store.Accounts(ctx, b.ID)
+	if err != nil {
+		return b, nil, nil, err
+	}
+	for i := range as {
+		as[i].Secret = ""
+		as[i].URL = Redact(as[i].URL)
+	}
+	var open []string
+	for k, p := range s.publishers {
+		if _, ok := p.(Configurer); !ok {
+			open = append(open, k)
+		}
+	}
+	sort.Strings(open)
+	return b, as, open, nil
+}
+
+// Redact keeps a URL's scheme and host: webhook URLs carry their secret in
+// the path.
+func Redact(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if _, h, ok := strings.Cut(host, "@"); ok {
+		host = h
+	}
+	return scheme + "://" + host + "/…"
+}
+
+// --- calendar ---
+
+// Calendar returns a brand's calendar token, making one when there is
+// none or when rotate is set (the old link stops working). Anyone on the
+// brand may read it; only admins rotate it.
+func (s *Service) Calendar(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, rotate bool) (herald.Brand, string, error) {
+	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, "", err
+	}
+	tok, err := s.store.CalendarToken(ctx, b.ID)
+	if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return b, "", err
+	}
+	if tok != "" && !rotate {
+		return b, tok, nil
+	}
+	if err := approvals.Need(m, "make calendar links", herald.RoleAdmin); err != nil {
+		return b, "", err
+	}
+	tok = NewToken()
+	e := approvals.AuditEntry{BrandID: b.ID, Action: "calendar_token", Actor: actor, Detail: "new calendar link", At: s.now()}
+	return b, tok, s.store.SetCalendarToken(ctx, b.ID, tok, e)
+}
+
+// NewToken returns a random URL-safe token (160 bits).
+func NewToken() string {
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}

@@ -1,0 +1,64 @@
+package publish
+
+import (
+	"context"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+// DeliveryUpdate is one compare-and-set on a delivery: Insert stores a new
+// one; otherwise the stored row must still be in state From after From's
+// attempt count FromAttempts, or the write is refused (ECONFLICT).
+type DeliveryUpdate struct {
+	Delivery     Delivery
+	Insert       bool
+	From         DeliveryState
+	FromAttempts int
+}
+
+// Reminder records the last review reminder of a draft.
+type Reminder struct {
+	DraftID int64
+	Version int64 // the draft's version it was sent at
+	At      time.Time
+}
+
+// Store persists what publishing needs. Writes that race return
+// ECONFLICT; missing rows ENOTFOUND.
+type Store interface {
+	approvals.Store
+
+	// DueDrafts lists scheduled drafts whose time is at or before now,
+	// earliest first.
+	DueDrafts(ctx context.Context, now time.Time, limit int) ([]approvals.Draft, error)
+	// SaveDeliveries applies the delivery updates and, when c is not nil,
+	// the draft change c (compare-and-set, with its audit rows), in one
+	// transaction: all or nothing.
+	SaveDeliveries(ctx context.Context, c *approvals.Change, ups []DeliveryUpdate) error
+	// Deliveries lists a draft's deliveries (every revision), by target.
+	Deliveries(ctx context.Context, draftID int64) ([]Delivery, error)
+	// WorkDeliveries lists deliveries Herald has work on: pending ones
+	// whose NextAt is at or before now, and every sending or checking
+	// one, earliest first.
+	WorkDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// RevisionText returns the text of one revision.
+	RevisionText(ctx context.Context, draftID int64, rev int) (string, error)
+
+	// PutAccount stores a target's account for a brand, replacing any.
+	PutAccount(ctx context.Context, a Account, e approvals.AuditEntry) error
+	Account(ctx context.Context, brandID int64, t herald.Target) (Account, error)
+	Accounts(ctx context.Context, brandID int64) ([]Account, error)
+	DeleteAccount(ctx context.Context, brandID int64, t herald.Target, e approvals.AuditEntry) error
+
+	// SetCalendarToken sets (or with "" revokes) a brand's calendar token.
+	SetCalendarToken(ctx context.Context, brandID int64, token string, e approvals.AuditEntry) error
+	CalendarToken(ctx context.Context, brandID int64) (string, error)
+	// CalendarBrand returns the brand whose calendar token is token.
+	CalendarBrand(ctx context.Context, token string) (int64, error)
+
+	// Reminder returns a draft's last review reminder (ENOTFOUND if none).
+	Reminder(ctx context.Context, draftID int64) (Reminder, error)
+	PutReminder(ctx context.Context, r Reminder) error
+}
