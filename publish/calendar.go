@@ -1,0 +1,119 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+)
+
+// calendarStates are the drafts a brand's calendar shows.
+var calendarStates = []approvals.State{
+	approvals.StateScheduled, approvals.StatePublishing, approvals.StatePublished,
+	approvals.StateUnconfirmed, approvals.StateFailed, approvals.StateMissed,
+}
+
+// Feed returns the iCalendar feed (RFC 5545) of the brand whose calendar
+// token is token: its scheduled and published posts. An unknown or
+// revoked token is ENOTFOUND.
+func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
+	if token == "" || len(token) > 64 {
+		return nil, herald.Errorf(herald.ENOTFOUND, "No such calendar.")
+	}
+	id, err := s.store.CalendarBrand(ctx, token)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return nil, herald.Errorf(herald.ENOTFOUND, "No such calendar.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.Brand(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.store.Drafts(ctx, approvals.DraftFilter{BrandIDs: []int64{id}, States: calendarStates, Limit: 2000})
+	if err != nil {
+		return nil, err
+	}
+	return ICS(b, ds, s.now()), nil
+}
+
+// ICS renders drafts with a publication time as an iCalendar feed: one
+// 15-minute event per post, in UTC.
+func ICS(b herald.Brand, ds []approvals.Draft, now time.Time) []byte {
+	var w icsWriter
+	w.line("BEGIN:VCALENDAR")
+	w.line("VERSION:2.0")
+	w.line("PRODID:-//Herald//Herald publishing calendar//EN")
+	w.line("CALSCALE:GREGORIAN")
+	w.line("METHOD:PUBLISH")
+	w.prop("X-WR-CALNAME", b.Name+" · posts")
+	w.prop("X-WR-TIMEZONE", b.Location().String())
+	for _, d := range ds {
+		if d.PublishAt.IsZero() {
+			continue
+		}
+		w.line("BEGIN:VEVENT")
+		w.line(fmt.Sprintf("UID:herald-draft-%d-%d@herald", d.ID, b.ID))
+		w.line("DTSTAMP:" + icsTime(now))
+		w.line("DTSTART:" + icsTime(d.PublishAt))
+		w.line("DURATION:PT15M")
+		w.line("LAST-MODIFIED:" + icsTime(d.UpdatedAt))
+		w.prop("SUMMARY", fmt.Sprintf("#%d %s: %s", d.ID, d.State.Label(), firstLine(d.Text, 60)))
+		desc := d.Text
+		if len(d.Targets) > 0 {
+			desc += "\n\nTargets: " + herald.FormatTargets(d.Targets)
+		}
+		w.prop("DESCRIPTION", desc)
+		status := "CONFIRMED"
+		if d.State == approvals.StateMissed || d.State == approvals.StateFailed {
+			status = "CANCELLED"
+		}
+		w.line("STATUS:" + status)
+		w.line("END:VEVENT")
+	}
+	w.line("END:VCALENDAR")
+	return []byte(w.b.String())
+}
+
+func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+
+func firstLine(s string, n int) string {
+	s, _, cut := strings.Cut(s, "\n")
+	if utf8.RuneCountInString(s) > n {
+		s, cut = string([]rune(s)[:n]), true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
+}
+
+// icsWriter writes content lines: CRLF endings, folded at 75 octets
+// without splitting a UTF-8 sequence.
+type icsWriter struct{ b strings.Builder }
+
+var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
+
+// prop writes a property whose value is TEXT, escaped.
+func (w *icsWriter) prop(name, value string) { w.line(name + ":" + icsEscaper.Replace(value)) }
+
+func (w *icsWriter) line(s string) {
+	limit := 75
+	for len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		w.b.WriteString(s[:cut])
+		w.b.WriteString("\r\n ") // the space of a continuation counts
+		s = s[cut:]
+		limit = 74
+	}
+	w.b.WriteString(s)
+	w.b.WriteString("\r\n")
+}
