@@ -396,6 +396,21 @@ func (s *Service) Get(ctx context.Context, actor herald.Actor, id int64) (View, 
 	return s.view(ctx, d, b, m)
 }
 
+// Notice returns a draft as Herald itself sees it, to tell its members
+// what happened (a publication, a reminder): no member's permissions
+// apply, and Viewer is empty. Never use it to answer a person.
+func (s *Service) Notice(ctx context.Context, id int64) (View, error) {
+	d, err := s.store.Draft(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	b, err := s.store.Brand(ctx, d.BrandID)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(ctx, d, b, Member{})
+}
+
 func (s *Service) view(ctx context.Context, d Draft, b herald.Brand, m Member) (View, error) {
 	revs, err := s.store.Revisions(ctx, d.ID)
 	if err != nil {

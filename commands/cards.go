@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/publish"
 )
 
 // DraftKey is the card key of a draft: every copy of its card, on every
@@ -18,10 +20,11 @@ var stateTones = map[approvals.State]string{
 	approvals.StateInReview: "warning", approvals.StateChangesRequested: "warning",
 	approvals.StateApproved: "good", approvals.StateScheduled: "good", approvals.StatePublished: "good",
 	approvals.StateRejected: "danger", approvals.StateFailed: "danger", approvals.StateUnconfirmed: "danger",
+	approvals.StateMissed: "danger", approvals.StatePublishing: "warning",
 }
 
 // draftCard renders a draft as a card with the buttons its state allows.
-func (h *handlers) draftCard(v approvals.View) Card {
+func (h *handlers) draftCard(ctx context.Context, v approvals.View) Card {
 	d := v.Draft
 	loc := v.Brand.Location()
 	c := Card{
@@ -37,7 +40,9 @@ func (h *handlers) draftCard(v approvals.View) Card {
 		},
 		Context: []string{fmt.Sprintf("Updated %s", stamp(d.UpdatedAt, loc))},
 	}
-	if len(d.Targets) > 0 {
+	if ds := h.deliveries(ctx, d); len(ds) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Targets", Value: deliveryLines(ds)})
+	} else if len(d.Targets) > 0 {
 		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
@@ -77,9 +82,68 @@ func (h *handlers) draftButtons(d approvals.Draft) []Button {
 		add("edit", Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
-		add("schedule", Button{Label: "Schedule", Command: "schedule " + id, Input: "when"})
+		label := "Schedule"
+		if d.State != approvals.StateApproved {
+			label = "Reschedule"
+		}
+		add("schedule", Button{Label: label, Command: "schedule " + id, Input: "when"})
+	}
+	switch d.State {
+	case approvals.StateApproved, approvals.StateScheduled, approvals.StateMissed:
+		add("publish", Button{Label: "Publish now", Command: "publish " + id})
+	case approvals.StateUnconfirmed:
+		add("confirm", Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
+		add("retry", Button{Label: "Retry", Command: "retry " + id})
+	case approvals.StateFailed:
+		add("retry", Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
+		add("confirm", Button{Label: "Mark as published", Command: "confirm " + id})
+	}
+	if d.State == approvals.StateScheduled {
+		add("unschedule", Button{Label: "Unschedule", Command: "unschedule " + id})
 	}
 	return bs
+}
+
+// deliveries returns the deliveries of a draft's current revision; none
+// when publishing is not set up or the draft was never sent.
+func (h *handlers) deliveries(ctx context.Context, d approvals.Draft) []publish.Delivery {
+	if h.Publish == nil {
+		return nil
+	}
+	ds, err := h.Publish.Deliveries(ctx, d)
+	if err != nil {
+		h.Log.WarnContext(ctx, "card without deliveries", "draft_id", d.ID, "error", err)
+		return nil
+	}
+	return ds
+}
+
+var deliveryMarks = map[publish.DeliveryState]string{
+	publish.Pending: "…", publish.Sending: "…", publish.Checking: "?", publish.Unconfirmed: "?",
+	publish.Delivered: "✓", publish.Failed: "✗",
+}
+
+var deliveryWords = map[publish.DeliveryState]string{
+	publish.Pending: "waiting", publish.Sending: "sending", publish.Checking: "checking whether it arrived",
+	publish.Unconfirmed: "unconfirmed: did it arrive?", publish.Delivered: "published", publish.Failed: "failed",
+}
+
+// deliveryLines shows each target's state, link or reason, one a line.
+func deliveryLines(ds []publish.Delivery) string {
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		l := deliveryMarks[d.State] + " " + d.Target.String() + " " + deliveryWords[d.State]
+		switch {
+		case d.State == publish.Delivered && d.Receipt.URL != "":
+			l += " " + d.Receipt.URL
+		case d.Error != "" && d.State != publish.Delivered:
+			l += " — " + excerpt(d.Error, 160)
+		case d.State == publish.Pending && d.Attempts > 0:
+			l += fmt.Sprintf(" (attempt %d)", d.Attempts+1)
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }
 
 // stamp formats an instant for lists and logs, in the brand's zone.

@@ -123,18 +123,18 @@ func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int6
 	if err != nil {
 		return Response{}, err
 	}
-	return h.viewResponse(v, text), nil
+	return h.viewResponse(ctx, v, text), nil
 }
 
-func (h *handlers) viewResponse(v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.draftCard(v)}}
+func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
+	return Response{Text: text, Cards: []Card{h.draftCard(ctx, v)}}
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
 	"": func(herald.Actor) approvals.DraftFilter {
 		return approvals.DraftFilter{States: []approvals.State{approvals.StateDraft, approvals.StateInReview,
 			approvals.StateChangesRequested, approvals.StateApproved, approvals.StateScheduled,
-			approvals.StatePublishing, approvals.StateFailed, approvals.StateUnconfirmed}}
+			approvals.StatePublishing, approvals.StateFailed, approvals.StateUnconfirmed, approvals.StateMissed}}
 	},
 	"pending": func(herald.Actor) approvals.DraftFilter {
 		return approvals.DraftFilter{States: []approvals.State{approvals.StateInReview}}
@@ -204,7 +204,7 @@ func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
 			}
 		}
 	}
-	resp := h.viewResponse(v, b.String())
+	resp := h.viewResponse(ctx, v, b.String())
 	resp.Ephemeral = true
 	return resp, nil
 }
@@ -233,7 +233,7 @@ func (h *handlers) edit(ctx context.Context, r *Request) (Response, error) {
 	if next := nextStep(v); next != "" {
 		msg += " " + next
 	}
-	return h.viewResponse(v, msg), nil
+	return h.viewResponse(ctx, v, msg), nil
 }
 
 func (h *handlers) submit(ctx context.Context, r *Request) (Response, error) {
@@ -241,7 +241,7 @@ func (h *handlers) submit(ctx context.Context, r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return h.viewResponse(v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
+	return h.viewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
 }
 
 // nextStep says what a draft waits for.
@@ -249,6 +249,8 @@ func nextStep(v approvals.View) string {
 	switch v.Draft.State {
 	case approvals.StateApproved:
 		return "It is approved."
+	case approvals.StateScheduled:
+		return "It is approved and scheduled for " + FormatWhen(v.Draft.PublishAt, v.Brand.Location()) + "."
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {
@@ -283,7 +285,7 @@ func (h *handlers) decide(a approvals.Action) Handler {
 		if next := nextStep(v); next != "" {
 			msg += " " + next
 		}
-		return h.viewResponse(v, msg), nil
+		return h.viewResponse(ctx, v, msg), nil
 	}
 }
 

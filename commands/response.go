@@ -1,6 +1,10 @@
 package commands
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/heraldhq/herald"
+)
 
 // Response is what a command answers, independent of any platform. Each
 // adapter renders it: Block Kit on Slack, embeds and components on Discord,
@@ -11,6 +15,9 @@ type Response struct {
 	Form      *Form // ask the user for input (a modal where the platform has them)
 	Ephemeral bool  // only the actor sees it
 	ErrCode   string
+	// Mentions are people the message is for (a reminder's reviewers):
+	// each adapter notifies those of its platform in its own way.
+	Mentions []herald.Actor
 }
 
 // Card is a structured message. Cards with the same Key show the same thing

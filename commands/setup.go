@@ -6,11 +6,16 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/publish"
 )
 
 // Deps are what the command handlers need.
 type Deps struct {
 	Approvals *approvals.Service
+	// Publish, when set, adds the publishing commands.
+	Publish *publish.Service
+	// PublicURL is Herald's public base URL, for calendar links.
+	PublicURL string
 	Clock     herald.Clock
 	Log       *slog.Logger
 	// Observe, when set, receives each command's path, error code and
@@ -43,5 +48,6 @@ func New(d Deps) *Router {
 	r.Register(h.helpDefs()...)
 	r.Register(h.brandDefs()...)
 	r.Register(h.draftDefs()...)
+	r.Register(h.publishDefs()...)
 	return r
 }

@@ -1,0 +1,90 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/publish"
+)
+
+// Announce brings news about a card to chat: every copy of the card is
+// updated and the note posted in its thread, on every platform.
+type Announce func(ctx context.Context, card Card, note Response)
+
+// Notifier renders the scheduler's events as a draft's card and a note in
+// its thread. It implements publish.Notifier.
+type Notifier struct {
+	h        *handlers
+	announce Announce
+}
+
+var _ publish.Notifier = (*Notifier)(nil)
+
+// NewNotifier returns a Notifier rendering cards as r's commands do.
+func NewNotifier(r *Router, d Deps, announce Announce) *Notifier {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Notifier{h: &handlers{Deps: d, router: r}, announce: announce}
+}
+
+// Notify implements publish.Notifier.
+func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
+	v, err := n.h.Approvals.Notice(ctx, e.DraftID)
+	if err != nil {
+		n.h.Log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
+		return
+	}
+	note := Response{Text: noteText(v, e)}
+	if e.Kind == publish.EventReminder {
+		for _, m := range e.Remind {
+			note.Mentions = append(note.Mentions, m.Actor)
+		}
+	}
+	n.announce(ctx, n.h.draftCard(ctx, v), note)
+}
+
+func noteText(v approvals.View, e publish.Event) string {
+	id, d := v.Draft.ID, e.Delivery
+	switch e.Kind {
+	case publish.EventDelivered:
+		s := fmt.Sprintf("Draft #%d is published on %s", id, d.Target)
+		if d.Receipt.URL != "" {
+			s += ": " + d.Receipt.URL
+		}
+		return s + "."
+	case publish.EventFailed:
+		return fmt.Sprintf("%s did not take draft #%d: %s. Fix what it says, then press Retry (`retry %d %s`), or Mark as published if you posted it by hand.", d.Target, id, d.Error, id, d.Target)
+	case publish.EventUnconfirmed:
+		return fmt.Sprintf("Herald cannot tell whether %s received draft #%d (%s), and will not send it twice blindly. Look there, then press Mark as published (`confirm %d %s`) or Retry (`retry %[4]d %[5]s`).", d.Target, id, d.Error, id, d.Target)
+	case publish.EventMissed:
+		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, FormatWhen(v.Draft.PublishAt, v.Brand.Location()), id, id)
+	case publish.EventReminder:
+		names := make([]string, len(e.Remind))
+		for i, m := range e.Remind {
+			names[i] = "@" + m.Actor.Display()
+		}
+		who := strings.Join(names, ", ")
+		if who == "" {
+			who = "Nobody can review it at this stage yet; an admin gives the role with `role @user ROLE`"
+		}
+		return fmt.Sprintf("Draft #%d has waited %s for %s review. %s: `show %d`, then approve or request changes.", id, waited(e.Waiting), e.Stage, who, id)
+	}
+	return ""
+}
+
+// waited says a duration the way people do: "26 hours", "3 days".
+func waited(d time.Duration) string {
+	h := int(d.Hours())
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%d days", h/24)
+	case h >= 1:
+		return fmt.Sprintf("%d hours", h)
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
