@@ -29,9 +29,9 @@ const (
 type Event struct {
 	Kind     EventKind
 	DraftID  int64
-	Delivery Delivery            // for delivery events
-	Waiting  time.Duration       // for reminders: how long it has waited
-	Remind   []approvals.Member  // for reminders: who can review it now
+	Delivery Delivery           // for delivery events
+	Waiting  time.Duration      // for reminders: how long it has waited
+	Remind   []approvals.Member // for reminders: who can review it now
 	Stage    string             // for reminders: the stage kind that waits ("team", "client")
 }
 
