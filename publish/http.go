@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,21 +23,34 @@ const MaxResponse = 1 << 20
 // after it (a timeout waiting for the answer, a dropped connection) is
 // Ambiguous. It does not look at the status code; see Read.
 func Do(client *http.Client, req *http.Request) (*http.Response, error) {
+	ctx, wrote := Watch(req.Context())
+	resp, err := client.Do(req.WithContext(ctx))
+	if err != nil {
+		return nil, SendError(err, wrote(), req.URL.Host)
+	}
+	return resp, nil
+}
+
+// Watch returns ctx carrying a trace that notes when an HTTP request made
+// with it is fully written, and a function that tells whether one was:
+// for SDK clients that take a context rather than a request.
+func Watch(ctx context.Context) (context.Context, func() bool) {
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
 		if i.Err == nil {
 			wrote.Store(true)
 		}
 	}}
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
-	resp, err := client.Do(req)
-	if err == nil {
-		return resp, nil
+	return httptrace.WithClientTrace(ctx, trace), wrote.Load
+}
+
+// SendError classifies a failed call: Ambiguous when the request was fully
+// written (the network may have acted on it), Transient otherwise.
+func SendError(err error, wrote bool, host string) error {
+	if wrote {
+		return AmbiguousError(fmt.Errorf("no answer from %s after sending: %w", host, unwrapURL(err)))
 	}
-	if wrote.Load() {
-		return nil, AmbiguousError(fmt.Errorf("no answer from %s after sending: %w", req.URL.Host, unwrapURL(err)))
-	}
-	return nil, TransientError(fmt.Errorf("could not reach %s: %w", req.URL.Host, unwrapURL(err)), 0)
+	return TransientError(fmt.Errorf("could not reach %s: %w", host, unwrapURL(err)), 0)
 }
 
 // unwrapURL drops the URL from a client error: webhook URLs carry secrets.

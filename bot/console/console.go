@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/publish"
 )
 
 // Platform is the platform name of console users.
@@ -21,12 +24,65 @@ const Platform = "console"
 // Adapter reads commands from In and writes answers to Out.
 type Adapter struct {
 	In  io.Reader
-	Out io.Writer
+	Out io.Writer // written by one goroutine at a time (news arrives from others)
 	// User is who acts first; /as NAME switches.
 	User string
 	// Interactive prints a prompt before each line; otherwise each input
 	// line is echoed after the prompt, so the output reads as a transcript.
 	Interactive bool
+
+	once sync.Once
+	out  *lockedWriter
+	sent atomic.Int64 // posts previewed
+}
+
+// lockedWriter serialises writes from the session and from news.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (a *Adapter) writer() *lockedWriter {
+	a.once.Do(func() { a.out = &lockedWriter{w: a.Out} })
+	return a.out
+}
+
+var (
+	_ bot.Announcer     = (*Adapter)(nil)
+	_ publish.Publisher = (*Adapter)(nil)
+)
+
+// Announce implements bot.Announcer: the console shows all news, as it
+// has every channel in view.
+func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
+	var b strings.Builder
+	b.WriteString("  ── news from Herald ──\n")
+	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}}))
+	if n.Note.Text != "" || len(n.Note.Cards) > 0 {
+		b.WriteString(Render(n.Note))
+	}
+	_, err := io.WriteString(a.writer(), b.String())
+	return err
+}
+
+// Publish implements publish.Publisher for chat channel targets while no
+// chat platform is connected: the console shows the post as it would
+// appear, so a new user can follow a post from draft to publication.
+func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt, error) {
+	n := a.sent.Add(1)
+	var b strings.Builder
+	fmt.Fprintf(&b, "  📣 %s (console preview: connect %s to post there)\n", p.Target, p.Target.Kind)
+	writeIndented(&b, "  │ ", "  │ ", p.Text)
+	if _, err := io.WriteString(a.writer(), b.String()); err != nil {
+		return publish.Receipt{}, publish.TransientError(err, 0)
+	}
+	return publish.Receipt{ID: fmt.Sprintf("console-%d", n)}, nil
 }
 
 var _ bot.Adapter = (*Adapter)(nil)
@@ -55,8 +111,9 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 	if user == "" {
 		user = "you"
 	}
-	s := &session{out: a.Out, user: user, channel: "#general"}
-	fmt.Fprintf(a.Out, "Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.\n", s.user, s.channel)
+	out := a.writer()
+	s := &session{out: out, user: user, channel: "#general"}
+	fmt.Fprintf(out, "Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.\n", s.user, s.channel)
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -65,7 +122,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 	}()
 	for {
 		if a.Interactive {
-			fmt.Fprintf(a.Out, "%s> ", s.user)
+			fmt.Fprintf(out, "%s> ", s.user)
 		}
 		var line string
 		var ok bool
@@ -76,7 +133,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 		}
 		if !ok {
 			if a.Interactive {
-				fmt.Fprintln(a.Out) // end the prompt line on Ctrl-D
+				fmt.Fprintln(out) // end the prompt line on Ctrl-D
 			}
 			if err := <-readErr; err != nil {
 				return err
@@ -88,7 +145,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 			if strings.Contains(line, tooLong) {
 				shown = "(a line too long to show)"
 			}
-			fmt.Fprintf(a.Out, "%s> %s\n", s.user, shown)
+			fmt.Fprintf(out, "%s> %s\n", s.user, shown)
 		}
 		if stop := s.handle(ctx, d, line); stop {
 			return bot.ErrStopped

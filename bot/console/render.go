@@ -52,14 +52,26 @@ func renderCard(b *strings.Builder, c commands.Card) {
 	if c.Text != "" {
 		writeIndented(b, "  │ ", "  │ ", c.Text)
 	}
-	for i := 0; i < len(c.Fields); i += fieldsPerLine {
-		row := c.Fields[i:min(i+fieldsPerLine, len(c.Fields))]
-		parts := make([]string, len(row))
-		for j, f := range row {
-			parts[j] = f.Label + ": " + f.Value
+	var row []string
+	flush := func() {
+		if len(row) > 0 {
+			fmt.Fprintf(b, "  │ %s\n", strings.Join(row, " · "))
+			row = row[:0]
 		}
-		fmt.Fprintf(b, "  │ %s\n", strings.Join(parts, " · "))
 	}
+	for _, f := range c.Fields {
+		if strings.Contains(f.Value, "\n") { // a list: lines of its own
+			flush()
+			fmt.Fprintf(b, "  │ %s:\n", f.Label)
+			writeIndented(b, "  │   ", "  │   ", f.Value)
+			continue
+		}
+		row = append(row, f.Label+": "+f.Value)
+		if len(row) == fieldsPerLine {
+			flush()
+		}
+	}
+	flush()
 	for _, ctx := range c.Context {
 		fmt.Fprintf(b, "  │ %s\n", ctx)
 	}

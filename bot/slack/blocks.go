@@ -66,6 +66,9 @@ var buttonStyles = map[string]slackapi.Style{"primary": slackapi.StylePrimary, "
 // are kept and a context block says how many more there were. Ephemeral
 // and Replace are the caller's business.
 func Message(r commands.Response) (fallback string, blocks []slackapi.Block) {
+	if m := mentionText(r.Mentions); m != "" {
+		blocks = append(blocks, slackapi.NewSectionBlock(&slackapi.TextBlockObject{Type: slackapi.MarkdownType, Text: m}, nil, nil))
+	}
 	if text := responseText(r); text != "" {
 		blocks = append(blocks, sectionBlocks(text)...)
 	}
