@@ -1,0 +1,321 @@
+// Package mastodontest is a fake Mastodon instance for tests: it speaks
+// POST /api/v1/statuses as Mastodon does, honours Idempotency-Key for an
+// hour per token, records what was created and can be told to fail, hang
+// or drop the connection. It is safe for concurrent use.
+//
+//	srv := mastodontest.New()
+//	defer srv.Close()
+//	srv.FailNext(503, `{"error":"busy"}`)
+//	... publish to publish.Account{URL: srv.URL(), Secret: "token"} ...
+//	if srv.Count(key) != 1 { ... }
+package mastodontest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald"
+)
+
+// KeyWindow is how long the server remembers an Idempotency-Key, as
+// Mastodon does.
+const KeyWindow = time.Hour
+
+// Status is a status the server created.
+type Status struct {
+	ID             string
+	URL            string
+	Text           string
+	Visibility     string
+	IdempotencyKey string
+	Authorization  string // the request's Authorization header
+	CreatedAt      time.Time
+}
+
+// Fault is what the server does with one request instead of answering it
+// normally.
+type Fault struct {
+	Status int         // the status to answer
+	Body   string      // the body to answer (JSON)
+	Header http.Header // extra answer headers, e.g. Retry-After
+	// Record makes the status (or finds it by key) before answering with
+	// the fault: the post arrived, the answer says otherwise.
+	Record bool
+	// Hang records the status and then answers nothing until the client
+	// gives up, Release is closed (then it answers normally) or the server
+	// closes. Status and Body are ignored.
+	Hang bool
+	// Release ends a Hang; nil hangs until the client gives up.
+	Release <-chan struct{}
+	// Received, when not nil, is closed once the status is recorded (never
+	// when the request is refused: a bad token, no text).
+	Received chan<- struct{}
+	// Drop records the status and closes the connection without an answer.
+	Drop bool
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithClock makes the server read the time (status dates, key expiry) from c.
+func WithClock(c herald.Clock) Option { return func(s *Server) { s.clock = c } }
+
+// WithToken makes the server accept only this access token (401 for any
+// other); by default any non-empty token is accepted.
+func WithToken(token string) Option { return func(s *Server) { s.token = token } }
+
+// Server is a fake Mastodon instance.
+type Server struct {
+	srv    *httptest.Server
+	clock  herald.Clock
+	token  string
+	closed chan struct{}
+	once   sync.Once
+
+	mu       sync.Mutex
+	statuses []Status
+	keys     map[string]keyed // token + "\x00" + key → status
+	faults   []Fault
+	requests int
+	attempts map[string]int // key → requests that carried it
+}
+
+type keyed struct {
+	index int
+	at    time.Time
+}
+
+// New starts a server; Close stops it.
+func New(opts ...Option) *Server {
+	s := &Server{
+		clock:    herald.SystemClock{},
+		closed:   make(chan struct{}),
+		keys:     map[string]keyed{},
+		attempts: map[string]int{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/statuses", s.postStatus)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, http.StatusNotFound, nil, `{"error":"Record not found"}`)
+	})
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+// URL is the instance URL, e.g. http://127.0.0.1:1234.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Client returns a client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close releases hanging requests and stops the server.
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.closed) })
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// CloseClientConnections drops every open connection, as a restarting
+// instance would.
+func (s *Server) CloseClientConnections() { s.srv.CloseClientConnections() }
+
+// Inject queues faults: each applies to one request to the statuses
+// endpoint, in order.
+func (s *Server) Inject(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, faults...)
+}
+
+// FailNext answers the next request with status and body, creating nothing.
+// Call it n times to fail the next n requests.
+func (s *Server) FailNext(status int, body string) {
+	s.Inject(Fault{Status: status, Body: body})
+}
+
+// HangAfterReceive makes the next request create its status and then get
+// no answer until the client gives up (a timeout after the post arrived),
+// release is closed (nil: never) or the server closes. The returned
+// channel is closed once the status exists.
+func (s *Server) HangAfterReceive(release <-chan struct{}) <-chan struct{} {
+	received := make(chan struct{})
+	s.Inject(Fault{Hang: true, Release: release, Received: received})
+	return received
+}
+
+// DropAfterReceive makes the next request create its status and then lose
+// its connection without an answer.
+func (s *Server) DropAfterReceive() { s.Inject(Fault{Drop: true}) }
+
+// Statuses returns the statuses created, oldest first.
+func (s *Server) Statuses() []Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Status(nil), s.statuses...)
+}
+
+// Count is how many statuses were created with the Idempotency-Key key:
+// more than one is a duplicate post.
+func (s *Server) Count(key string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.statuses {
+		if st.IdempotencyKey == key {
+			n++
+		}
+	}
+	return n
+}
+
+// Attempts is how many requests carried the Idempotency-Key key.
+func (s *Server) Attempts(key string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts[key]
+}
+
+// Requests is how many requests reached the statuses endpoint.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotency-Key")
+	s.mu.Lock()
+	s.requests++
+	if key != "" {
+		s.attempts[key]++
+	}
+	var f *Fault
+	if len(s.faults) > 0 {
+		next := s.faults[0]
+		f = &next
+		s.faults = s.faults[1:]
+	}
+	s.mu.Unlock()
+
+	if f != nil && !f.Record && !f.Hang && !f.Drop {
+		answer(w, f.Status, f.Header, f.Body)
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" || (s.token != "" && token != s.token) {
+		answer(w, http.StatusUnauthorized, nil, `{"error":"The access token is invalid"}`)
+		return
+	}
+	text, visibility, err := readStatus(r)
+	if err != nil {
+		answer(w, http.StatusBadRequest, nil, fmt.Sprintf(`{"error":%q}`, err.Error()))
+		return
+	}
+	if strings.TrimSpace(text) == "" {
+		answer(w, http.StatusUnprocessableEntity, nil, `{"error":"Validation failed: Text can't be blank"}`)
+		return
+	}
+	st := s.create(token, key, Status{Text: text, Visibility: visibility, IdempotencyKey: key, Authorization: auth})
+
+	switch {
+	case f == nil:
+	case f.Hang:
+		if f.Received != nil {
+			close(f.Received)
+		}
+		select {
+		case <-f.Release:
+		case <-r.Context().Done():
+			return
+		case <-s.closed:
+			return
+		}
+	case f.Drop:
+		if f.Received != nil {
+			close(f.Received)
+		}
+		drop(w)
+		return
+	default: // Record
+		if f.Received != nil {
+			close(f.Received)
+		}
+		answer(w, f.Status, f.Header, f.Body)
+		return
+	}
+	b, _ := json.Marshal(map[string]any{
+		"id": st.ID, "url": st.URL, "uri": st.URL, "content": "<p>" + st.Text + "</p>",
+		"visibility": st.Visibility, "created_at": st.CreatedAt.Format(time.RFC3339),
+	})
+	answer(w, http.StatusOK, nil, string(b))
+}
+
+// create makes a status, or returns the one made with the same token and
+// key within KeyWindow.
+func (s *Server) create(token, key string, st Status) Status {
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := token + "\x00" + key
+	if prev, ok := s.keys[k]; ok && key != "" && now.Sub(prev.at) < KeyWindow {
+		return s.statuses[prev.index]
+	}
+	id := strconv.Itoa(110_000_000_000_000_001 + len(s.statuses))
+	st.ID, st.URL, st.CreatedAt = id, s.srv.URL+"/@herald/"+id, now
+	if st.Visibility == "" {
+		st.Visibility = "public"
+	}
+	s.statuses = append(s.statuses, st)
+	if key != "" {
+		s.keys[k] = keyed{index: len(s.statuses) - 1, at: now}
+	}
+	return st
+}
+
+// readStatus reads the status and visibility from a JSON or form body.
+func readStatus(r *http.Request) (text, visibility string, err error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var in struct {
+			Status     string `json:"status"`
+			Visibility string `json:"visibility"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&in); err != nil {
+			return "", "", fmt.Errorf("invalid JSON: %v", err)
+		}
+		return in.Status, in.Visibility, nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return "", "", err
+	}
+	return r.PostForm.Get("status"), r.PostForm.Get("visibility"), nil
+}
+
+func answer(w http.ResponseWriter, status int, header http.Header, body string) {
+	for k, vs := range header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// drop closes the connection without writing an answer.
+func drop(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
