@@ -22,9 +22,17 @@ const MaxResponse = 1 << 20
 // before the request was fully written is Transient (nothing arrived); one
 // after it (a timeout waiting for the answer, a dropped connection) is
 // Ambiguous. It does not look at the status code; see Read.
+//
+// Go's transport resends a request by itself when a reused connection
+// breaks before the answer; Do turns that off for anything but GET and
+// HEAD, so that every attempt is one the scheduler recorded.
 func Do(client *http.Client, req *http.Request) (*http.Response, error) {
 	ctx, wrote := Watch(req.Context())
-	resp, err := client.Do(req.WithContext(ctx))
+	req = req.WithContext(ctx)
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		req.GetBody = nil
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, SendError(err, wrote(), req.URL.Host)
 	}

@@ -21,6 +21,8 @@ type Config struct {
 	Timezone            string
 	AllowPrivateSources bool
 	LogLevel            string
+	PublicURL           string        // Herald's public base URL (calendar links)
+	PublishGrace        time.Duration // how late a post may still go out after downtime
 
 	SlackBotToken, SlackAppToken, SlackSigningSecret, SlackAPIURL string
 
@@ -31,7 +33,7 @@ type Config struct {
 
 // DefaultConfig returns the defaults of PRODUCT.md.
 func DefaultConfig() Config {
-	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: ""}
+	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour}
 }
 
 // setting binds one configuration name to its field.
@@ -40,6 +42,7 @@ type setting struct {
 	secret bool // also read from NAME_FILE
 	str    func(*Config) *string
 	boolp  func(*Config) *bool
+	dur    func(*Config) *time.Duration
 }
 
 var settings = []setting{
@@ -48,6 +51,8 @@ var settings = []setting{
 	{name: "HERALD_TIMEZONE", str: func(c *Config) *string { return &c.Timezone }},
 	{name: "HERALD_ALLOW_PRIVATE_SOURCES", boolp: func(c *Config) *bool { return &c.AllowPrivateSources }},
 	{name: "HERALD_LOG_LEVEL", str: func(c *Config) *string { return &c.LogLevel }},
+	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
+	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},
 	{name: "SLACK_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackBotToken }},
 	{name: "SLACK_APP_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackAppToken }},
 	{name: "SLACK_SIGNING_SECRET", secret: true, str: func(c *Config) *string { return &c.SlackSigningSecret }},
@@ -68,6 +73,14 @@ func (s setting) set(c *Config, v string) error {
 			return fmt.Errorf("%s: %q is not true or false", s.name, v)
 		}
 		*s.boolp(c) = b
+		return nil
+	}
+	if s.dur != nil {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: %q is not a positive duration such as 30m or 2h", s.name, v)
+		}
+		*s.dur(c) = d
 		return nil
 	}
 	*s.str(c) = strings.TrimSpace(v)
@@ -191,7 +204,7 @@ func (c Config) Validate() error {
 	}
 	c.validateSlack(bad)
 	c.validateDiscord(bad)
-	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL} {
+	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
 		if v == "" {
 			continue
 		}

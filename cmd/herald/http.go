@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/publish"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -68,4 +72,29 @@ func (m *Main) httpHandler(routes ...route) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// calendarHandler serves /calendar/{token}.ics: a brand's posts as an
+// iCalendar feed, for anyone holding the token.
+func calendarHandler(p *publish.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		body, err := p.Feed(r.Context(), tok)
+		switch herald.ErrorCode(err) {
+		case "":
+		case herald.ENOTFOUND:
+			http.Error(w, "no such calendar\n", http.StatusNotFound)
+			return
+		default:
+			http.Error(w, "the calendar is unavailable\n", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+		w.Header().Set("Cache-Control", "private, max-age=300")
+		w.Write(body)
+	})
 }

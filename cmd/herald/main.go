@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,6 +27,11 @@ import (
 	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/targets/bluesky"
+	"github.com/heraldhq/herald/publish/targets/discordwebhook"
+	"github.com/heraldhq/herald/publish/targets/mastodon"
+	"github.com/heraldhq/herald/publish/targets/webhook"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -228,7 +234,6 @@ func (m *Main) runServe(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	router := m.router()
 	var adapters []bot.Adapter
 	var routes []route
 	if m.Config.SlackEnabled() {
@@ -242,38 +247,100 @@ func (m *Main) runServe(ctx context.Context) error {
 			routes = append(routes, route{"/slack/", a.Handler()})
 		}
 	}
-	if err := m.startHTTP(routes...); err != nil {
+	app := m.wire(adapters)
+	if err := m.startHTTP(append(routes, app.routes()...)...); err != nil {
 		return fmt.Errorf("HTTP server on %s: %w", m.Config.HTTPAddr, err)
 	}
-	r := bot.Runner{Dispatcher: router, Adapters: adapters, Log: m.log}
-	return r.Run(ctx)
+	return m.serve(ctx, app, adapters)
 }
 
 const banner = `Herald %s — local console. Data: %s
-This version serves the console only; Slack and Discord connections are on the way (see README.md).
+No chat platform is configured; README.md shows how to connect Slack. Posts to chat channels are previewed here.
 `
 
 func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	router := m.router()
-	if err := m.startHTTP(); err != nil {
+	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}}
+	app := m.wire(adapters)
+	if err := m.startHTTP(app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
 	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
-	r := bot.Runner{
-		Dispatcher: router,
-		Adapters:   []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}},
-		Log:        m.log,
-	}
-	return r.Run(ctx)
+	return m.serve(ctx, app, adapters)
 }
 
-// router wires the domain services to the command router.
-func (m *Main) router() *commands.Router {
-	svc := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
-	return commands.New(commands.Deps{Approvals: svc, Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand})
+// app is Herald's domain wired to the store, with the command router.
+type app struct {
+	drafts  *approvals.Service
+	publish *publish.Service
+	deps    commands.Deps
+	router  *commands.Router
+}
+
+// publisherKinds names the target kinds each chat adapter publishes to.
+// The console previews posts to chat channels while no platform is
+// connected.
+var publisherKinds = map[string][]string{
+	"slack":   {"slack"},
+	"discord": {"discord"},
+	"console": {"slack", "discord"},
+}
+
+// wire builds the services, registers every publisher (the network
+// targets and the chat adapters that publish) and the command router.
+func (m *Main) wire(adapters []bot.Adapter) *app {
+	drafts := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
+	pub := publish.NewService(drafts, m.store, m.Clock)
+	client := &http.Client{Timeout: 30 * time.Second}
+	pub.Register("mastodon", mastodon.New(client, m.Clock))
+	pub.Register("bluesky", bluesky.New(client, m.Clock))
+	pub.Register("webhook", webhook.New(client, m.Clock))
+	pub.Register("discord-webhook", discordwebhook.New(client, m.Clock))
+	for _, a := range adapters {
+		if p, ok := a.(publish.Publisher); ok {
+			for _, kind := range publisherKinds[a.Name()] {
+				pub.Register(kind, p)
+			}
+		}
+	}
+	drafts.AddChecker(pub)
+	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
+		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
+	return &app{drafts: drafts, publish: pub, deps: deps, router: commands.New(deps)}
+}
+
+// serve runs the adapters, the publishing scheduler and the news
+// broadcaster until ctx is done or an adapter stops.
+func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	news := bot.NewBroadcaster(adapters, m.log)
+	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
+		publish.Options{Grace: m.Config.PublishGrace})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		news.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		if err := sched.Run(ctx); err != nil {
+			m.log.Error("scheduler stopped", "error", err)
+		}
+	}()
+	r := bot.Runner{Dispatcher: a.router, Adapters: adapters, Log: m.log}
+	err := r.Run(ctx)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// routes are the HTTP endpoints of the domain.
+func (a *app) routes() []route {
+	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}}
 }
 
 func (m *Main) runMigrate(ctx context.Context) error {
