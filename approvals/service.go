@@ -299,6 +299,31 @@ func (s *Service) SetPolicy(ctx context.Context, actor herald.Actor, ch herald.C
 	return b, p, s.store.UpdateBrand(ctx, b, s.audit(b.ID, nil, actor, AuditPolicy, p.String()))
 }
 
+// AuditRemind is the audit action of a change of review reminders.
+const AuditRemind = "remind"
+
+// SetRemindAfter sets how long a brand's drafts may wait in review before
+// their reviewers are reminded (negative: never; 0: Herald's default).
+// Admins only.
+func (s *Service) SetRemindAfter(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, d time.Duration) (herald.Brand, error) {
+	if d > 0 && d < time.Hour {
+		return herald.Brand{}, herald.Errorf(herald.EINVALID, "Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`.")
+	}
+	b, m, err := s.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, err
+	}
+	if err := Need(m, "set review reminders", herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	b.RemindAfter = d
+	detail := "off"
+	if d > 0 {
+		detail = d.String()
+	}
+	return b, s.store.UpdateBrand(ctx, b, s.audit(b.ID, nil, actor, AuditRemind, detail))
+}
+
 // need refuses unless m holds one of roles.
 func Need(m Member, what string, roles ...herald.Role) error {
 	for _, r := range roles {

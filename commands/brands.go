@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 )
@@ -55,7 +56,54 @@ func (h *handlers) brandDefs() []*Def {
 			Examples: []string{`policy "team:1 client:1"`, "policy none --brand Acme", "policy"},
 			Handler:  h.policy,
 		},
+		{
+			Path:    "remind",
+			Summary: "Show or set when reviewers are reminded of drafts waiting for them (admins set).",
+			Params: []Param{
+				{Name: "after", Kind: String, Help: "how long a draft may wait, e.g. 24h or 72h; off for never; default for Herald's (24h)"},
+				brandFlag,
+			},
+			Examples: []string{"remind 48h", "remind off --brand Acme", "remind"},
+			Handler:  h.remind,
+		},
 	}
+}
+
+func (h *handlers) remind(ctx context.Context, r *Request) (Response, error) {
+	if !r.Args.Has("after") {
+		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		if err != nil {
+			return Response{}, err
+		}
+		return Response{Text: fmt.Sprintf("Reviewers of %s are reminded %s.", b.Name, remindLabel(b.RemindAfter)), Ephemeral: true}, nil
+	}
+	var d time.Duration
+	switch v := strings.ToLower(strings.TrimSpace(r.Args.Str("after"))); v {
+	case "off", "never":
+		d = -1
+	case "default":
+	default:
+		var err error
+		if d, err = time.ParseDuration(v); err != nil || d <= 0 {
+			return Response{}, herald.Errorf(herald.EINVALID, "%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))
+		}
+	}
+	b, err := h.Approvals.SetRemindAfter(ctx, r.Actor, r.Channel, r.Args.Str("brand"), d)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("Reviewers of %s will be reminded %s.", b.Name, remindLabel(b.RemindAfter))}, nil
+}
+
+// remindLabel says when reminders go out, for a brand's RemindAfter.
+func remindLabel(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "never"
+	case d == 0:
+		return "when a draft has waited 24h (the default), in daytime only"
+	}
+	return "when a draft has waited " + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m") + ", in daytime only"
 }
 
 func (h *handlers) brandAdd(ctx context.Context, r *Request) (Response, error) {
