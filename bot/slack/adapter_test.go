@@ -39,6 +39,7 @@ type apiCall struct {
 	User     string
 	Text     string
 	Body     string // blocks, view or webhook JSON
+	Metadata string // chat.postMessage metadata JSON
 }
 
 // fakeSlack is Slack's Web API on loopback (slacktest, with recording
@@ -100,7 +101,7 @@ func (f *fakeSlack) formHandler(method string) http.HandlerFunc {
 		}
 		r.ParseForm()
 		c := apiCall{Method: method, Channel: r.Form.Get("channel"), TS: r.Form.Get("ts"), ThreadTS: r.Form.Get("thread_ts"),
-			User: r.Form.Get("user"), Text: r.Form.Get("text"), Body: r.Form.Get("blocks")}
+			User: r.Form.Get("user"), Text: r.Form.Get("text"), Body: r.Form.Get("blocks"), Metadata: r.Form.Get("metadata")}
 		if method == "chat.postMessage" {
 			f.mu.Lock()
 			f.nextTS++
