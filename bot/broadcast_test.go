@@ -1,0 +1,92 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/bot/console"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/publish"
+)
+
+// announcer records announcements.
+type announcer struct {
+	*fakeAdapter
+	mu   sync.Mutex
+	got  []string
+	seen chan struct{}
+}
+
+func (a *announcer) Announce(_ context.Context, n bot.Announcement) error {
+	a.mu.Lock()
+	a.got = append(a.got, n.Card.Key+" "+n.Note.Text)
+	a.mu.Unlock()
+	a.seen <- struct{}{}
+	return nil
+}
+
+// TestBroadcaster delivers news to every adapter that takes it, in order,
+// and skips those that do not.
+func TestBroadcaster(t *testing.T) {
+	a := &announcer{fakeAdapter: blocking("a"), seen: make(chan struct{}, 10)}
+	b := &announcer{fakeAdapter: blocking("b"), seen: make(chan struct{}, 10)}
+	news := bot.NewBroadcaster([]bot.Adapter{a, blocking("mute"), b}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { news.Run(ctx); close(done) }()
+	for i := range 3 {
+		news.Announce(ctx, commands.Card{Key: "draft:1"}, commands.Response{Text: string(rune('x' + i))})
+	}
+	for _, an := range []*announcer{a, b} {
+		for range 3 {
+			select {
+			case <-an.seen:
+			case <-time.After(10 * time.Second):
+				t.Fatal("news never arrived")
+			}
+		}
+		an.mu.Lock()
+		if got := strings.Join(an.got, ","); got != "draft:1 x,draft:1 y,draft:1 z" {
+			t.Errorf("%s got %q, want the three notes in order", an.name, got)
+		}
+		an.mu.Unlock()
+	}
+	cancel()
+	<-done
+}
+
+// TestConsoleNewsAndPreview shows news and previews chat posts in the
+// console, whatever goroutine they come from.
+func TestConsoleNewsAndPreview(t *testing.T) {
+	var out bytes.Buffer
+	c := &console.Adapter{Out: &out}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Announce(ctx, bot.Announcement{Card: commands.Card{Key: "draft:3", Title: "Draft #3"}, Note: commands.Response{Text: "Draft #3 is published."}})
+		}()
+	}
+	wg.Wait()
+	r, err := c.Publish(ctx, publish.Post{Target: herald.Target{Kind: "slack", Name: "#news"}, Text: "Hello\nworld"})
+	if err != nil || r.ID == "" {
+		t.Fatalf("Publish = %+v, %v", r, err)
+	}
+	got := out.String()
+	for _, want := range []string{"── news from Herald ──", "┌ Draft #3", "Draft #3 is published.", "📣 slack:#news (console preview", "│ Hello\n  │ world"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("console output lacks %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "── news from Herald ──"); n != 4 {
+		t.Errorf("%d news blocks, want 4", n)
+	}
+}
