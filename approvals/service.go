@@ -594,6 +594,14 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
 		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
 		if nd.State == StateInReview {
+			// Straight back to review: the checks of a submission apply.
+			fs, err := s.Check(ctx, v.Brand, nd.Targets, text)
+			if err != nil {
+				return Change{}, err
+			}
+			if err := Blocking(fmt.Sprintf("Draft #%d cannot take this text", d.ID), fs); err != nil {
+				return Change{}, err
+			}
 			// A new revision has no approvals: it is reviewed under the
 			// brand's current policy.
 			if err := s.enterReview(&c, actor, v.Brand.Policy, v.Brand.Location()); err != nil {

@@ -92,17 +92,18 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 	return "", nil
 }
 
-// ready checks that a draft can be published: targets, limits.
-func (s *Service) ready(ctx context.Context, v approvals.View, what string) error {
+// ready checks that a draft can be published: it has targets, and each
+// can take it.
+func (s *Service) ready(ctx context.Context, v approvals.View) error {
 	d := v.Draft
 	if len(d.Targets) == 0 {
-		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets to %s to; it was drafted without `--to`.", d.ID, what)
+		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without `--to`, so there is nowhere to publish it.", d.ID)
 	}
 	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
 	if err != nil {
 		return err
 	}
-	return approvals.Blocking(fmt.Sprintf("Draft #%d cannot be %sed", d.ID, what), fs)
+	return approvals.Blocking(fmt.Sprintf("Draft #%d cannot be published as it is", d.ID), fs)
 }
 
 // act loads a draft the actor may schedule or publish.
@@ -145,7 +146,7 @@ func (s *Service) Schedule(ctx context.Context, actor herald.Actor, id int64, at
 	if !at.After(now) {
 		return v, herald.Errorf(herald.EINVALID, "That time has passed; to publish draft #%d now, use `publish %d`.", id, id)
 	}
-	if err := s.ready(ctx, v, "schedul"); err != nil {
+	if err := s.ready(ctx, v); err != nil {
 		return v, err
 	}
 	c, err := change(v, actor, approvals.ActSchedule, "for "+at.In(v.Brand.Location()).Format("2006-01-02 15:04 MST"), now)
@@ -178,7 +179,7 @@ func (s *Service) PublishNow(ctx context.Context, actor herald.Actor, id int64) 
 		return v, err
 	}
 	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
-		if err := s.ready(ctx, v, "publish"); err != nil {
+		if err := s.ready(ctx, v); err != nil {
 			return v, err
 		}
 	}
