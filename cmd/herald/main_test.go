@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -133,6 +134,20 @@ func TestConsoleTranscript(t *testing.T) {
 	want := []string{"bob create", "bob submit", "carol approve", "bob edit", "carol approve", "dave approve", "dave complete", "dave schedule"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("audit (-want +got):\n%s", diff)
+	}
+
+	// The Mastodon token is stored for publishing, and shown nowhere.
+	const token = "not-a-real-token"
+	for _, out := range []string{first, second} {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, token) && !strings.HasPrefix(line, "alice> target add") {
+				t.Errorf("the target's secret is shown back: %q", line)
+			}
+		}
+	}
+	a, err := s.Account(ctx, d.BrandID, herald.Target{Kind: "mastodon", Name: "main"})
+	if err != nil || a.Secret != token {
+		t.Errorf("the target's account = %+v, %v; want its token stored", a, err)
 	}
 }
 
