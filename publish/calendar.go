@@ -99,8 +99,11 @@ type icsWriter struct{ b strings.Builder }
 
 var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
 
-// prop writes a property whose value is TEXT, escaped.
-func (w *icsWriter) prop(name, value string) { w.line(name + ":" + icsEscaper.Replace(value)) }
+// prop writes a property whose value is TEXT, escaped. Invalid UTF-8
+// (a brand name is not checked) becomes U+FFFD: a feed is UTF-8.
+func (w *icsWriter) prop(name, value string) {
+	w.line(name + ":" + icsEscaper.Replace(strings.ToValidUTF8(value, "\uFFFD")))
+}
 
 func (w *icsWriter) line(s string) {
 	limit := 75
@@ -108,6 +111,9 @@ func (w *icsWriter) line(s string) {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
+		}
+		if cut == 0 { // no rune start: not UTF-8; cut anyway, never loop
+			cut = limit
 		}
 		w.b.WriteString(s[:cut])
 		w.b.WriteString("\r\n ") // the space of a continuation counts

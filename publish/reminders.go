@@ -19,10 +19,15 @@ const (
 // It looks at most once a minute.
 func (s *Scheduler) remind(ctx context.Context) error {
 	now := s.now()
-	if now.Sub(s.lastRem) < time.Minute {
+	s.mu.Lock() // Tick may run concurrently with itself
+	soon := now.Sub(s.lastRem) < time.Minute
+	if !soon {
+		s.lastRem = now
+	}
+	s.mu.Unlock()
+	if soon {
 		return nil
 	}
-	s.lastRem = now
 	ds, err := s.store.Drafts(ctx, approvals.DraftFilter{States: []approvals.State{approvals.StateInReview}})
 	if err != nil {
 		return err

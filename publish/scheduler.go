@@ -449,8 +449,20 @@ func (s *Scheduler) unconfirmed(ctx context.Context, d Delivery, msg string) err
 }
 
 // save stores d's move to next with compare-and-set, and moves the draft
-// to the state its deliveries add up to, in the same transaction.
+// to the state its deliveries add up to, in the same transaction. The
+// draft is compared-and-set even when its state stays, so that two of its
+// deliveries settled at once cannot each read the other as unfinished and
+// leave it publishing for ever; the one that loses reads again.
 func (s *Scheduler) save(ctx context.Context, d, next Delivery) error {
+	for try := 1; ; try++ {
+		err := s.saveOnce(ctx, d, next)
+		if herald.ErrorCode(err) != herald.ECONFLICT || try == 3 {
+			return err
+		}
+	}
+}
+
+func (s *Scheduler) saveOnce(ctx context.Context, d, next Delivery) error {
 	draft, err := s.store.Draft(ctx, d.DraftID)
 	if err != nil {
 		return err
@@ -467,6 +479,9 @@ func (s *Scheduler) save(ctx context.Context, d, next Delivery) error {
 	c, err := settle(draft, all, System, next.Target.String()+" "+string(next.State), next.UpdatedAt)
 	if err != nil {
 		return err
+	}
+	if c == nil {
+		c = &approvals.Change{Draft: draft} // the state stays; the version still guards
 	}
 	return s.store.SaveDeliveries(ctx, c, []DeliveryUpdate{{Delivery: next, From: d.State, FromAttempts: d.Attempts}})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
 	"github.com/heraldhq/herald/storage/storagetest"
 )
@@ -62,6 +63,9 @@ func MustRawDB(tb testing.TB, path string) *sql.DB {
 
 func TestStore(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) approvals.Store { return MustOpen(t) })
+	t.Run("Publish", func(t *testing.T) {
+		storagetest.RunPublish(t, func(t *testing.T) publish.Store { return MustOpen(t) })
+	})
 }
 
 type fixedClock struct{ t time.Time }
