@@ -669,6 +669,10 @@ func (s *Service) complete(c *Change, actor herald.Actor, detail string, loc *ti
 	if d.PublishAt.IsZero() || len(d.Targets) == 0 {
 		return nil
 	}
+	if !d.PublishAt.After(e.At) { // re-approved after its time: a person picks a new one
+		c.Audit[len(c.Audit)-1].Detail += "; the time asked for (" + d.PublishAt.In(loc).Format("2006-01-02 15:04 MST") + ") has passed, so it is not scheduled"
+		return nil
+	}
 	d, e, err = s.step(d, actor, ActSchedule, "for "+d.PublishAt.In(loc).Format("2006-01-02 15:04 MST")+", the time asked for when drafted")
 	if err != nil {
 		return err

@@ -100,9 +100,17 @@ type icsWriter struct{ b strings.Builder }
 var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
 
 // prop writes a property whose value is TEXT, escaped. Invalid UTF-8
-// (a brand name is not checked) becomes U+FFFD: a feed is UTF-8.
+// (a brand name is not checked) becomes U+FFFD: a feed is UTF-8. Control
+// characters, which TEXT may not hold, are dropped (line breaks are
+// escaped, tabs kept).
 func (w *icsWriter) prop(name, value string) {
-	w.line(name + ":" + icsEscaper.Replace(strings.ToValidUTF8(value, "\uFFFD")))
+	value = strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(value, "\uFFFD"))
+	w.line(name + ":" + icsEscaper.Replace(value))
 }
 
 func (w *icsWriter) line(s string) {

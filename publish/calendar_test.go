@@ -361,7 +361,12 @@ func TestNewToken(t *testing.T) {
 // normalizeText is what an ICS TEXT value can carry: line breaks are
 // newlines, and invalid UTF-8 becomes U+FFFD.
 func normalizeText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune { // TEXT holds no control characters
+		if (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
 }
@@ -369,7 +374,7 @@ func normalizeText(s string) string {
 func FuzzICSText(f *testing.F) {
 	for _, s := range []string{
 		"", "a", "Sale, today; only\\here\nnext", strings.Repeat("x", 200), strings.Repeat("é", 100),
-		strings.Repeat("🎉", 40), "\\n is not a newline", "a\r\nb\rc\n", "ends with a backslash\\",
+		strings.Repeat("🎉", 40), "\\n is not a newline", "a\r\nb\rc\n", "ends with a backslash\\", "bell\a and\x00nul\x7f",
 		strings.Repeat("ab,", 40), "\xff\xfe invalid", strings.Repeat("\x80", 100), "日本語のテキスト" + strings.Repeat("。", 50),
 	} {
 		f.Add(s)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -204,21 +205,24 @@ func inserts(ds []Delivery) []DeliveryUpdate {
 // Retry sends a failed or unconfirmed post again to its failed and
 // unconfirmed targets (or to one of them), with the same idempotency key.
 func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "retry", func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "retry", "", func(d *Delivery, now time.Time) {
 		d.State, d.NextAt, d.Attempts, d.Error = Pending, now, 0, ""
 	})
 }
 
-// Confirm records that a post whose outcome was unknown (or that failed,
-// and was posted by hand) is published on its unconfirmed or failed
-// targets (or one of them).
+// Confirm records that a post whose outcome was unknown is published on
+// its unconfirmed targets, or on one target; with no unconfirmed target,
+// on its failed ones (posted by hand).
 func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "mark as published", func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "mark as published", Unconfirmed, func(d *Delivery, now time.Time) {
 		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
 	})
 }
 
-func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, f func(*Delivery, time.Time)) (approvals.View, error) {
+// settleTargets applies f to the draft's failed and unconfirmed
+// deliveries: the one on target when given, else those in state prefer
+// when there are some, else all of them.
+func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
 	v, err := s.act(ctx, actor, id, what+" posts")
 	if err != nil {
 		return v, err
@@ -235,11 +239,16 @@ func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int6
 	if err != nil {
 		return v, err
 	}
+	ds = slices.DeleteFunc(ds, func(d Delivery) bool { return d.Rev != v.Draft.Rev })
+	want := map[DeliveryState]bool{Failed: true, Unconfirmed: true}
+	if only == nil && prefer != "" && slices.ContainsFunc(ds, func(d Delivery) bool { return d.State == prefer }) {
+		want = map[DeliveryState]bool{prefer: true}
+	}
 	now := s.now()
 	var ups []DeliveryUpdate
 	var names []string
 	for i, d := range ds {
-		if d.Rev != v.Draft.Rev || (d.State != Failed && d.State != Unconfirmed) || (only != nil && d.Target != *only) {
+		if !want[d.State] || (only != nil && d.Target != *only) {
 			continue
 		}
 		up := DeliveryUpdate{From: d.State, FromAttempts: d.Attempts}

@@ -57,6 +57,15 @@ func scanBrand(row interface{ Scan(...any) error }) (herald.Brand, error) {
 	return b, wrap(err)
 }
 
+// remindMS stores a reminder delay in milliseconds; any negative delay
+// (never) stays negative.
+func remindMS(d time.Duration) int64 {
+	if d < 0 {
+		return min(d.Milliseconds(), -1)
+	}
+	return d.Milliseconds()
+}
+
 // Brand implements approvals.Store.
 func (s *Store) Brand(ctx context.Context, id int64) (herald.Brand, error) {
 	return scanBrand(s.r.QueryRowContext(ctx, `SELECT `+brandCols+` FROM brands WHERE id = ?`, id))
@@ -71,7 +80,7 @@ func (s *Store) BrandByName(ctx context.Context, name string) (herald.Brand, err
 func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ?, remind_after_ms = ? WHERE id = ?`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.RemindAfter.Milliseconds(), b.ID)
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, remindMS(b.RemindAfter), b.ID)
 		if err != nil {
 			return err
 		}
