@@ -293,7 +293,9 @@ var publisherKinds = map[string][]string{
 func (m *Main) wire(adapters []bot.Adapter) *app {
 	drafts := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
 	pub := publish.NewService(drafts, m.store, m.Clock)
-	client := &http.Client{Timeout: 30 * time.Second}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	pub.Register("mastodon", mastodon.New(client, m.Clock))
 	pub.Register("bluesky", bluesky.New(client, m.Clock))
 	pub.Register("webhook", webhook.New(client, m.Clock))
