@@ -94,9 +94,8 @@ func (h *handlers) draftButtons(d approvals.Draft) []Button {
 	case approvals.StateUnconfirmed:
 		add("confirm", Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
 		add("retry", Button{Label: "Retry", Command: "retry " + id})
-	case approvals.StateFailed:
+	case approvals.StateFailed: // marking a failed target published names it: `confirm ID TARGET`
 		add("retry", Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
-		add("confirm", Button{Label: "Mark as published", Command: "confirm " + id})
 	}
 	if d.State == approvals.StateScheduled {
 		add("unschedule", Button{Label: "Unschedule", Command: "unschedule " + id})

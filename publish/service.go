@@ -211,8 +211,9 @@ func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, targe
 }
 
 // Confirm records that a post whose outcome was unknown is published on
-// its unconfirmed targets, or on one target; with no unconfirmed target,
-// on its failed ones (posted by hand).
+// its unconfirmed targets, or on the one target named, which may also be
+// a failed one (posted by hand). A failed target is never marked without
+// being named, so a second click on a stale button changes nothing.
 func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
 	return s.settleTargets(ctx, actor, id, target, "mark as published", Unconfirmed, func(d *Delivery, now time.Time) {
 		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
@@ -221,7 +222,7 @@ func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, tar
 
 // settleTargets applies f to the draft's failed and unconfirmed
 // deliveries: the one on target when given, else those in state prefer
-// when there are some, else all of them.
+// (all of them when prefer is "").
 func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
 	v, err := s.act(ctx, actor, id, what+" posts")
 	if err != nil {
@@ -241,7 +242,7 @@ func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int6
 	}
 	ds = slices.DeleteFunc(ds, func(d Delivery) bool { return d.Rev != v.Draft.Rev })
 	want := map[DeliveryState]bool{Failed: true, Unconfirmed: true}
-	if only == nil && prefer != "" && slices.ContainsFunc(ds, func(d Delivery) bool { return d.State == prefer }) {
+	if only == nil && prefer != "" {
 		want = map[DeliveryState]bool{prefer: true}
 	}
 	now := s.now()
