@@ -18,6 +18,18 @@ import (
 // MaxResponse bounds how much of a network's answer is read.
 const MaxResponse = 1 << 20
 
+// Client returns a copy of c (a client with a 30 s timeout when c is nil)
+// that follows no redirect: Go would resend a POST as a GET, losing the
+// post while reporting success. Publishers send with it.
+func Client(c *http.Client) *http.Client {
+	if c == nil {
+		c = &http.Client{Timeout: 30 * time.Second}
+	}
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
+}
+
 // Do sends req with client and classifies what went wrong: a failure
 // before the request was fully written is Transient (nothing arrived); one
 // after it (a timeout waiting for the answer, a dropped connection) is

@@ -45,13 +45,10 @@ var (
 // New returns a Publisher sending through client (nil: a client with a 30 s
 // timeout) and stamping posts with clock (nil: the system clock).
 func New(client *http.Client, clock herald.Clock) *Publisher {
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: client, clock: clock}
+	return &Publisher{client: publish.Client(client), clock: clock}
 }
 
 // KeyWindow is Forever: the key is the record's own key.

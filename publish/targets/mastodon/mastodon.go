@@ -50,17 +50,12 @@ type Publisher struct {
 
 // New returns a Publisher that sends with client (nil: a client with a 30 s
 // timeout) and reads the time from clock (nil: the system clock). Redirects
-// are not followed: Go would resend a POST as a GET, losing the post.
+// are not followed (publish.Client).
 func New(client *http.Client, clock herald.Clock) *Publisher {
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	c := *client
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: &c, clock: clock}
+	return &Publisher{client: publish.Client(client), clock: clock}
 }
 
 // KeyWindow is how long Post.Key may be sent again without a second
