@@ -232,7 +232,13 @@ func (c Config) validateSlack(bad func(string, ...any)) {
 
 func (c Config) validateDiscord(bad func(string, ...any)) {
 	if c.DiscordBotToken != "" && c.DiscordAppID == "" {
-		bad("DISCORD_APP_ID: needed with DISCORD_BOT_TOKEN (General Information page of your Discord application)")
+		bad("DISCORD_APP_ID: needed with DISCORD_BOT_TOKEN, to register /herald and answer interactions (General Information page of your Discord application)")
+	}
+	if c.DiscordBotToken == "" && (c.DiscordPublicKey != "" || c.DiscordAppID != "") {
+		bad("DISCORD_BOT_TOKEN: needed as well when DISCORD_APP_ID or DISCORD_PUBLIC_KEY is set (Bot page of your Discord application, Reset Token)")
+	}
+	if strings.HasPrefix(c.DiscordBotToken, "Bot ") {
+		bad("DISCORD_BOT_TOKEN: give the token alone, without \"Bot \" in front")
 	}
 	if c.DiscordAppID != "" {
 		if _, err := strconv.ParseUint(c.DiscordAppID, 10, 64); err != nil {

@@ -92,6 +92,9 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrDiscordNoApp", func(c *Config) { c.DiscordBotToken = "t" }, "DISCORD_APP_ID"},
 		{"ErrDiscordAppID", func(c *Config) { c.DiscordBotToken, c.DiscordAppID = "t", "abc" }, "DISCORD_APP_ID"},
 		{"ErrDiscordKey", func(c *Config) { c.DiscordPublicKey = "xyz" }, "DISCORD_PUBLIC_KEY"},
+		{"ErrDiscordNoToken", func(c *Config) { c.DiscordAppID = "123" }, "DISCORD_BOT_TOKEN: needed as well"},
+		{"ErrDiscordBotPrefix", func(c *Config) { c.DiscordBotToken, c.DiscordAppID = "Bot abc", "123" }, "without \"Bot \""},
+		{"ErrDiscordAPIURL", func(c *Config) { c.DiscordAPIURL = "discord.com/api" }, "DISCORD_API_URL"},
 		{"ErrAPIURL", func(c *Config) { c.SlackAPIURL = "ftp://x" }, "SLACK_API_URL"},
 		{"ErrOpenAIURL", func(c *Config) { c.OpenAIBaseURL = "localhost:11434" }, "OPENAI_BASE_URL"},
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/bot/console"
+	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/publish"
@@ -109,6 +110,8 @@ Commands:
   version        print the version
   slack manifest [URL]
                  print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
+  discord register [--guild ID]
+                 register the /herald command with Discord (in one guild: at once; else globally)
 
 Configuration comes from the environment (see README.md), the file named by
 HERALD_CONFIG, and these flags:
@@ -157,6 +160,7 @@ var commandRunners = map[string]func(*Main, context.Context) error{
 	"doctor":  (*Main).runDoctor,
 	"version": (*Main).runVersion,
 	"slack":   (*Main).runSlack,
+	"discord": (*Main).runDiscord,
 }
 
 // Run runs the command until it ends or ctx is done.
@@ -228,12 +232,10 @@ func (m *Main) runServe(ctx context.Context) error {
 	if m.consoleMode() {
 		return m.runConsole(ctx)
 	}
-	if m.Config.DiscordEnabled() {
-		return errors.New("Discord is configured, but this version of Herald cannot connect to it yet; unset the DISCORD_* variables")
-	}
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
+	app := m.wire()
 	var adapters []bot.Adapter
 	var routes []route
 	if m.Config.SlackEnabled() {
@@ -247,15 +249,25 @@ func (m *Main) runServe(ctx context.Context) error {
 			routes = append(routes, route{"/slack/", a.Handler()})
 		}
 	}
-	app := m.wire(adapters)
-	if err := m.startHTTP(append(routes, app.routes()...)...); err != nil {
+	if m.Config.DiscordEnabled() {
+		a, err := m.discordAdapter(app)
+		if err != nil {
+			return err
+		}
+		adapters = append(adapters, a)
+		if m.Config.DiscordPublicKey != "" {
+			routes = append(routes, route{"/discord/", a.Handler()})
+		}
+	}
+	app.connect(adapters)
+	if err := m.startHTTP(routes, app.routes()...); err != nil {
 		return fmt.Errorf("HTTP server on %s: %w", m.Config.HTTPAddr, err)
 	}
 	return m.serve(ctx, app, adapters)
 }
 
 const banner = `Herald %s — local console. Data: %s
-No chat platform is configured; README.md shows how to connect Slack. Posts to chat channels are previewed here.
+No chat platform is configured; README.md shows how to connect Slack or Discord. Posts to chat channels are previewed here.
 `
 
 func (m *Main) runConsole(ctx context.Context) error {
@@ -263,8 +275,9 @@ func (m *Main) runConsole(ctx context.Context) error {
 		return err
 	}
 	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}}
-	app := m.wire(adapters)
-	if err := m.startHTTP(app.routes()...); err != nil {
+	app := m.wire()
+	app.connect(adapters)
+	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
 	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
@@ -288,10 +301,15 @@ var publisherKinds = map[string][]string{
 	"console": {"slack", "discord"},
 }
 
-// wire builds the services, registers every publisher (the network
-// targets and the chat adapters that publish) and the command router.
-func (m *Main) wire(adapters []bot.Adapter) *app {
-	drafts := approvals.NewService(m.store, m.Clock, m.Config.Timezone)
+// wire builds the services, with the network publishers, and the command
+// router. With Discord, members also hold roles through their Discord
+// roles.
+func (m *Main) wire() *app {
+	var members approvals.Store = m.store
+	if m.Config.DiscordEnabled() {
+		members = discord.Members(m.store)
+	}
+	drafts := approvals.NewService(members, m.Clock, m.Config.Timezone)
 	pub := publish.NewService(drafts, m.store, m.Clock)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
@@ -300,17 +318,22 @@ func (m *Main) wire(adapters []bot.Adapter) *app {
 	pub.Register("bluesky", bluesky.New(client, m.Clock))
 	pub.Register("webhook", webhook.New(client, m.Clock))
 	pub.Register("discord-webhook", discordwebhook.New(client, m.Clock))
-	for _, a := range adapters {
-		if p, ok := a.(publish.Publisher); ok {
-			for _, kind := range publisherKinds[a.Name()] {
-				pub.Register(kind, p)
-			}
-		}
-	}
 	drafts.AddChecker(pub)
 	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
 	return &app{drafts: drafts, publish: pub, deps: deps, router: commands.New(deps)}
+}
+
+// connect registers the chat adapters that publish to their channels.
+// Call it before serving.
+func (a *app) connect(adapters []bot.Adapter) {
+	for _, ad := range adapters {
+		if p, ok := ad.(publish.Publisher); ok {
+			for _, kind := range publisherKinds[ad.Name()] {
+				a.publish.Register(kind, p)
+			}
+		}
+	}
 }
 
 // serve runs the adapters, the publishing scheduler and the news
@@ -343,6 +366,24 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
 	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}}
+}
+
+// discordAdapter connects Discord: the HTTP interactions endpoint when
+// DISCORD_PUBLIC_KEY is set, else the gateway.
+func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
+	o := discord.Options{
+		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
+		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
+		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log,
+	}
+	if m.store != nil {
+		o.Cards, o.Events, o.Lookup = m.store, m.store, a.drafts
+	}
+	d, err := discord.New(o)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	return d, nil
 }
 
 func (m *Main) runMigrate(ctx context.Context) error {
@@ -412,10 +453,13 @@ func (m *Main) runVersion(context.Context) error {
 	return nil
 }
 
-// startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR.
-func (m *Main) startHTTP(routes ...route) error {
+// startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR,
+// with the platforms' endpoints (which need it) and the other routes
+// (which do without it when it is off).
+func (m *Main) startHTTP(platforms []route, other ...route) error {
+	routes := append(platforms, other...)
 	if m.Config.HTTPAddr == "off" {
-		if len(routes) > 0 {
+		if len(platforms) > 0 {
 			return errors.New("the platform endpoints need it: set HERALD_HTTP_ADDR")
 		}
 		return nil
@@ -438,6 +482,49 @@ func (m *Main) startHTTP(routes ...route) error {
 		}
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
+	return nil
+}
+
+// runDiscord registers the /herald application command:
+// `herald discord register [--guild ID]`. It is a bulk overwrite, so
+// running it again changes nothing.
+func (m *Main) runDiscord(ctx context.Context) error {
+	const use = "usage: herald discord register [--guild ID]"
+	if len(m.Args) == 0 || m.Args[0] != "register" {
+		return errors.New(use)
+	}
+	fs := flag.NewFlagSet("herald discord register", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	guild := fs.String("guild", "", "register in this guild only (changes show at once); globally when empty")
+	if err := fs.Parse(m.Args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New(use)
+	}
+	var missing []string
+	if m.Config.DiscordBotToken == "" {
+		missing = append(missing, "DISCORD_BOT_TOKEN (Bot page of your Discord application)")
+	}
+	if m.Config.DiscordAppID == "" {
+		missing = append(missing, "DISCORD_APP_ID (General Information page)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("registering /herald needs %s", strings.Join(missing, " and "))
+	}
+	a, err := m.discordAdapter(m.wire()) // no database: only the command definitions are used
+	if err != nil {
+		return err
+	}
+	n, err := a.Register(ctx, *guild)
+	if err != nil {
+		return fmt.Errorf("discord register: %w", err)
+	}
+	where := "globally (every server that has the app)"
+	if *guild != "" {
+		where = "in server " + *guild + " (it shows at once)"
+	}
+	fmt.Fprintf(m.Stdout, "Registered /herald with Discord %s; the application now has %d command(s).\n", where, n)
 	return nil
 }
 

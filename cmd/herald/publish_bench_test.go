@@ -88,7 +88,7 @@ func BenchmarkPublishDue10k(b *testing.B) {
 		if _, err := m.openStore(ctx); err != nil {
 			b.Fatal(err)
 		}
-		a := m.wire(nil)
+		a := m.wire()
 		if _, err := a.publish.AddTarget(ctx, testAdmin, testChannel, "Acme", publish.Account{Target: target, URL: masto.URL(), Secret: "masto-token"}); err != nil {
 			b.Fatal(err)
 		}

@@ -66,17 +66,18 @@ func TestSubcommands(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ErrPlatformNotYetSupported", func(t *testing.T) {
+	t.Run("ErrDiscordHTTPNeedsServer", func(t *testing.T) {
 		m := NewMain()
 		m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), io.Discard, io.Discard
-		discord := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123"}
+		discord := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "123",
+			"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}
 		if err := m.ParseFlags(nil, envOf(discord)); err != nil {
 			t.Fatal(err)
 		}
 		err := m.Run(context.Background())
 		m.Close()
-		if err == nil || !strings.Contains(err.Error(), "Discord") {
-			t.Errorf("got %v, want a plain refusal naming Discord", err)
+		if err == nil || !strings.Contains(err.Error(), "HERALD_HTTP_ADDR") {
+			t.Errorf("got %v, want a refusal naming HERALD_HTTP_ADDR", err)
 		}
 	})
 	t.Run("ErrSlackHTTPNeedsServer", func(t *testing.T) {

@@ -1,0 +1,87 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// The gateway close codes after which connecting again cannot help.
+var fatalClose = map[int]string{
+	4004: "Discord refused the bot token (DISCORD_BOT_TOKEN)",
+	4010: "invalid shard",
+	4011: "sharding required: this Herald serves too many guilds for one connection",
+	4012: "invalid gateway API version",
+	4013: "invalid intents",
+	4014: "disallowed intents: enable them in the Developer Portal (Bot page)",
+}
+
+// gatewayIntents are the events Herald asks for. Interactions arrive
+// whatever the intents; Guilds keeps the session's guild list current.
+const gatewayIntents = discordgo.IntentsGuilds
+
+// runGateway receives interactions over the gateway until ctx is done.
+// discordgo reconnects and resumes after a connection drops; a first
+// connection that fails is tried again with backoff, unless Discord
+// refused the token or the intents.
+func (a *Adapter) runGateway(ctx context.Context) error {
+	s, err := discordgo.New("Bot " + a.token)
+	if err != nil {
+		return err
+	}
+	s.Client = a.http
+	s.Identify.Intents = gatewayIntents
+	s.LogLevel = discordgo.LogError
+	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		if ic.Interaction != nil {
+			a.receive(ic.Interaction, time.Now())
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { a.log.Info("discord gateway connected") })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.log.Warn("discord gateway disconnected; reconnecting")
+	})
+	backoff := time.Second
+	for {
+		err := s.Open()
+		if err == nil {
+			break
+		}
+		if msg, fatal := gatewayFatal(err); fatal {
+			return errors.New(msg)
+		}
+		a.log.Warn("discord gateway connection failed; trying again", "error", err, "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+	<-ctx.Done()
+	if err := s.Close(); err != nil {
+		a.log.Warn("discord gateway close", "error", err)
+	}
+	return nil
+}
+
+// gatewayFatal reports whether err means connecting again cannot help: a
+// token Discord refuses (401 on the REST lookup, close 4004) or settings
+// it rejects.
+func gatewayFatal(err error) (string, bool) {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		if msg, ok := fatalClose[ce.Code]; ok {
+			return fmt.Sprintf("discord gateway: %s (close code %d)", msg, ce.Code), true
+		}
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == 401 {
+		return "discord gateway: Discord refused the bot token (DISCORD_BOT_TOKEN)", true
+	}
+	return "", false
+}

@@ -1,0 +1,49 @@
+package discord
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/heraldhq/herald"
+)
+
+// PathInteractions is where Discord posts interactions when the
+// application's Interactions Endpoint URL points at Herald.
+const PathInteractions = "/discord/interactions"
+
+// Handler serves the HTTP interactions endpoint, POST /discord/interactions.
+// Each request's Ed25519 signature and timestamp are checked before
+// anything else (401 when they are wrong), its size is bounded (413), a
+// PING gets a PONG, and anything else is acknowledged with 202 at once:
+// the answer goes to Discord's callback endpoint from the background, so
+// that its follow-ups never race it.
+func (a *Adapter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathInteractions, a.serveInteraction)
+	return a.verifier.Wrap(mux)
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
+	body, err := io.ReadAll(r.Body) // bounded and verified by the Verifier
+	if err != nil {
+		http.Error(w, "could not read the request body", http.StatusBadRequest)
+		return
+	}
+	it, err := parseInteraction(body)
+	if err != nil {
+		http.Error(w, herald.ErrorMessage(err), http.StatusBadRequest)
+		return
+	}
+	if it.Type == discordgo.InteractionPing {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(callback{Type: callbackPong})
+		return
+	}
+	a.receive(it, received)
+	w.WriteHeader(http.StatusAccepted)
+}

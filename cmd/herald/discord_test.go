@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeDiscordAPI records the REST calls Herald makes and answers them.
+type fakeDiscordAPI struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	calls []string // "METHOD path body"
+	got   chan struct{}
+}
+
+func newFakeDiscordAPI(t *testing.T) *fakeDiscordAPI {
+	f := &fakeDiscordAPI{got: make(chan struct{}, 20)}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.calls = append(f.calls, r.Method+" "+r.URL.Path+" "+string(body))
+		f.mu.Unlock()
+		f.got <- struct{}{}
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/callback"):
+			w.WriteHeader(http.StatusNoContent)
+		case r.Method == http.MethodPut:
+			w.Write(body)
+		default:
+			w.Write([]byte(`{"id":"5001","channel_id":"C1"}`))
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeDiscordAPI) waitFor(t *testing.T, want string) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		f.mu.Lock()
+		for _, c := range f.calls {
+			if strings.Contains(c, want) {
+				f.mu.Unlock()
+				return c
+			}
+		}
+		f.mu.Unlock()
+		select {
+		case <-f.got:
+		case <-deadline:
+			t.Fatalf("Discord never received %q; got %q", want, f.calls)
+		}
+	}
+}
+
+// TestRunWithDiscord starts `herald run` with Discord's HTTP interactions
+// endpoint configured against a fake REST API, and sends it a signed
+// /herald brand add: the wiring from configuration to answer.
+func TestRunWithDiscord(t *testing.T) {
+	api := newFakeDiscordAPI(t)
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))
+	env := map[string]string{
+		"HERALD_DATABASE": "sqlite:" + filepath.Join(t.TempDir(), "herald.db"), "HERALD_HTTP_ADDR": "127.0.0.1:0",
+		"DISCORD_BOT_TOKEN": "test-token", "DISCORD_APP_ID": "100",
+		"DISCORD_PUBLIC_KEY": hex.EncodeToString(key.Public().(ed25519.PublicKey)), "DISCORD_API_URL": api.srv.URL + "/api",
+	}
+	m := NewMain()
+	m.Stdout, m.Stderr = io.Discard, io.Discard
+	if err := m.ParseFlags(nil, envOf(env)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		m.Close()
+	}()
+	select {
+	case <-m.Listening():
+	case <-time.After(10 * time.Second):
+		t.Fatal("herald run never listened")
+	}
+	it := map[string]any{"id": "42", "application_id": "100", "type": 2, "token": "tok", "version": 1, "channel_id": "C1", "guild_id": "G1",
+		"member": map[string]any{"user": map[string]any{"id": "1001", "username": "alice"}, "roles": []string{}},
+		"data": map[string]any{"id": "1", "name": "herald", "type": 1, "options": []any{
+			map[string]any{"name": "brand", "type": 2, "options": []any{
+				map[string]any{"name": "add", "type": 1, "options": []any{map[string]any{"name": "name", "type": 3, "value": "Acme"}}}}}}}}
+	body, _ := json.Marshal(it)
+	post := func(body []byte, sig ed25519.PrivateKey) *http.Response {
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+"/discord/interactions", bytes.NewReader(body))
+		req.Header.Set("X-Signature-Timestamp", ts)
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(sig, append([]byte(ts), body...))))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	if resp := post(body, other); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("badly signed interaction: %s, want 401", resp.Status)
+	}
+	if resp := post(body, key); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("interaction: %s", resp.Status)
+	}
+	got := api.waitFor(t, "POST /api/v9/interactions/42/tok/callback")
+	if !strings.Contains(got, "Brand Acme created") || !strings.Contains(got, `"allowed_mentions":{"parse":[]}`) {
+		t.Errorf("callback = %s", got)
+	}
+}
+
+// TestDiscordRegister runs `herald discord register --guild 555` against a
+// fake REST API: one PUT of the generated commands to the guild.
+func TestDiscordRegister(t *testing.T) {
+	api := newFakeDiscordAPI(t)
+	env := map[string]string{"DISCORD_BOT_TOKEN": "test-token", "DISCORD_APP_ID": "100", "DISCORD_API_URL": api.srv.URL + "/api",
+		"HERALD_DATABASE": "sqlite:" + filepath.Join(t.TempDir(), "herald.db")}
+	out := MustRunMain(t, env, strings.NewReader(""), "discord", "register", "--guild", "555")
+	if !strings.Contains(out, "Registered /herald with Discord in server 555") {
+		t.Errorf("output %q", out)
+	}
+	put := api.waitFor(t, "PUT /api/v9/applications/100/guilds/555/commands")
+	if !strings.Contains(put, `"name":"herald"`) || !strings.Contains(put, `"name":"approve"`) {
+		t.Errorf("registered %.300s", put)
+	}
+	t.Run("ErrNoAppID", func(t *testing.T) {
+		m := NewMain()
+		m.Stdout, m.Stderr = io.Discard, io.Discard
+		if err := m.ParseFlags([]string{"discord", "register"}, envOf(map[string]string{"HERALD_DATABASE": env["HERALD_DATABASE"]})); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Run(context.Background())
+		m.Close()
+		if err == nil || !strings.Contains(err.Error(), "DISCORD_APP_ID") || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+			t.Errorf("register without settings = %v", err)
+		}
+	})
+}
+
+// TestRunWithDiscordGatewayBadToken: without a public key Herald uses the
+// gateway; a token Discord refuses (401 on the gateway lookup, through
+// DISCORD_API_URL) stops `herald run` with an error naming the setting.
+func TestRunWithDiscordGatewayBadToken(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"message":"401: Unauthorized","code":0}`))
+	}))
+	defer api.Close()
+	m := NewMain()
+	m.Stdout, m.Stderr = io.Discard, io.Discard
+	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(t.TempDir(), "herald.db"), "HERALD_HTTP_ADDR": "off",
+		"DISCORD_BOT_TOKEN": "bad", "DISCORD_APP_ID": "100", "DISCORD_API_URL": api.URL + "/api"}
+	if err := m.ParseFlags(nil, envOf(env)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := m.Run(ctx)
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+		t.Errorf("Run = %v, want the token refused", err)
+	}
+}
