@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -54,6 +55,34 @@ func TestAnnounce(t *testing.T) {
 	if len(refs) != 1 || refs[0].Channel != here || refs[0].MessageID != posted.ID {
 		t.Errorf("card refs = %+v", refs)
 	}
+
+	t.Run("OKMentions", func(t *testing.T) {
+		mark := h.fake.count()
+		note := commands.Response{Text: "Draft #42 waits for your review.", Mentions: []herald.Actor{
+			{Platform: Platform, UserID: "111"}, {Platform: Platform, UserID: "role-222"},
+			{Platform: "slack", UserID: "U1"}, {Platform: Platform, UserID: "not-an-id"},
+		}}
+		if err := h.a.Announce(ctx, bot.Announcement{Card: c, Note: note}); err != nil {
+			t.Fatal(err)
+		}
+		calls, _ := h.fake.since(mark)
+		var reply *apiCall
+		for i := range calls {
+			if calls[i].Method == "POST" {
+				reply = &calls[i]
+			}
+		}
+		if reply == nil {
+			t.Fatalf("no note posted:\n%s", h.fake.dump())
+		}
+		if got, _ := reply.Body["content"].(string); got != "<@111> <@&222> Draft #42 waits for your review." {
+			t.Errorf("content = %q, want the Discord user and role mentioned first", got)
+		}
+		am, _ := reply.Body["allowed_mentions"].(map[string]any)
+		if fmt.Sprint(am["parse"], am["users"], am["roles"]) != "[] [111] [222]" {
+			t.Errorf("allowed_mentions = %v, want only user 111 and role 222", am)
+		}
+	})
 }
 
 // TestAutocomplete proposes the user's drafts, brands, channels as

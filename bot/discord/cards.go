@@ -3,6 +3,8 @@ package discord
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/heraldhq/herald"
@@ -96,7 +98,11 @@ func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
 		return err
 	}
 	errs := []error{err}
-	for _, m := range textMessages(ann.Note) {
+	msgs := textMessages(ann.Note)
+	if len(msgs) > 0 {
+		msgs[0] = withMentions(msgs[0], ann.Note.Mentions)
+	}
+	for _, m := range msgs {
 		m.ReplyTo = first.MessageID
 		if _, err := a.post(ctx, first.Channel.Channel, m); err != nil {
 			errs = append(errs, err)
@@ -109,6 +115,26 @@ func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withMentions starts m with the mentions of the Discord users and roles
+// among actors, and allows exactly those to be pinged.
+func withMentions(m message, actors []herald.Actor) message {
+	var ping strings.Builder
+	for _, a := range actors {
+		if a.Platform != Platform {
+			continue
+		}
+		if role, ok := strings.CutPrefix(a.UserID, "role-"); ok && snowflake(role) {
+			fmt.Fprintf(&ping, "<@&%s> ", role)
+			m.Roles = append(m.Roles, role)
+		} else if snowflake(a.UserID) {
+			fmt.Fprintf(&ping, "<@%s> ", a.UserID)
+			m.Users = append(m.Users, a.UserID)
+		}
+	}
+	m.Content = ping.String() + m.Content
+	return m
 }
 
 // announceCard updates the card's Discord copies, or posts it in

@@ -78,12 +78,16 @@ type message struct {
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
 	Flags      int
-	ReplyTo    string // message id this one answers, in the same channel
-	Nonce      string // with enforce_nonce: Discord makes no second message with it
+	ReplyTo    string   // message id this one answers, in the same channel
+	Nonce      string   // with enforce_nonce: Discord makes no second message with it
+	Users      []string // the only users it may ping (a reminder's reviewers)
+	Roles      []string // the only roles it may ping
 }
 
 type allowedMentions struct {
 	Parse []string `json:"parse"`
+	Users []string `json:"users,omitempty"`
+	Roles []string `json:"roles,omitempty"`
 }
 
 type messageReference struct {
@@ -103,7 +107,7 @@ func (m message) MarshalJSON() ([]byte, error) {
 		EnforceNonce     bool                         `json:"enforce_nonce,omitempty"`
 	}{
 		Content: m.Content, Embeds: m.Embeds, Components: m.Components,
-		AllowedMentions: allowedMentions{Parse: []string{}}, Flags: m.Flags,
+		AllowedMentions: allowedMentions{Parse: []string{}, Users: m.Users, Roles: m.Roles}, Flags: m.Flags,
 		Nonce: m.Nonce, EnforceNonce: m.Nonce != "",
 	}
 	if out.Embeds == nil {
