@@ -70,7 +70,7 @@ const DefaultAckBudget = 1500 * time.Millisecond
 type Adapter struct {
 	api      api
 	rest     *rest
-	poster   *poster
+	poster   *bot.Poster
 	verifier Verifier
 	gateway  bool
 	token    string
@@ -134,8 +134,11 @@ func New(o Options) (*Adapter, error) {
 		clock:    o.Clock,
 		log:      o.Log.With("adapter", Platform),
 		budget:   o.AckBudget,
-		poster:   newPoster(o.Sleep),
+		poster:   bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
 		ready:    make(chan struct{}),
+	}
+	if o.Sleep != nil {
+		a.poster.Sleep = o.Sleep
 	}
 	if o.PublicKey != "" {
 		key, err := ParsePublicKey(o.PublicKey)

@@ -114,7 +114,7 @@ func TestRateLimitedPostsWaitInOrder(t *testing.T) {
 	<-waited // "one" got its 429 and waits
 	for i, text := range []string{"two", "three"} {
 		go func() { _, err := h.a.post(ctx, "C9", message{Content: text}); errs <- err }()
-		waitQueued(t, h.a.poster, "channel:C9", i+1)
+		waitQueued(t, h.a.poster, "channel:C9", i+2) // "one" entered first
 	}
 	close(resume)
 	for range 3 {
@@ -138,22 +138,17 @@ func TestRateLimitedPostsWaitInOrder(t *testing.T) {
 	}
 }
 
-// waitQueued waits until n jobs wait under key (polling: the poster has
-// no hook, and a queued job does nothing observable).
-func waitQueued(t *testing.T, p *poster, key string, n int) {
+// waitQueued waits until n jobs have entered key's queue (polling: a
+// queued job does nothing observable).
+func waitQueued(t *testing.T, p *bot.Poster, key string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		p.mu.Lock()
-		q := p.queues[key]
-		queued := q != nil && len(q.jobs) == n
-		p.mu.Unlock()
-		if queued {
-			return
+	for p.Enqueued(key) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d posts never queued under %s", n, key)
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatalf("%d posts never queued under %s", n, key)
 }
 
 // fixedDispatcher answers every call with one response.

@@ -65,7 +65,7 @@ type Adapter struct {
 	cards    bot.CardStore
 	events   Deduper
 	log      *slog.Logger
-	poster   *poster
+	poster   *bot.Poster
 	http     *http.Client
 
 	d     bot.Dispatcher // set by Run, before ready is closed
@@ -115,10 +115,19 @@ func New(o Options) *Adapter {
 		cards:    o.Cards,
 		events:   o.Events,
 		log:      o.Log.With("adapter", Platform),
-		poster:   newPoster(o.PostInterval),
+		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
 		ready:    make(chan struct{}),
 	}
+}
+
+// retryAfter reads Slack's rate-limit answer for the poster.
+func retryAfter(err error) (time.Duration, bool) {
+	var rl *slackapi.RateLimitedError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter, true
+	}
+	return 0, false
 }
 
 // Name implements bot.Adapter.

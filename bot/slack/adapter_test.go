@@ -438,7 +438,7 @@ func TestURLVerification(t *testing.T) {
 func TestRateLimitedPostDelayedThenDelivered(t *testing.T) {
 	h := newHarness(t, false, nil)
 	ft := &fakeTime{now: time.Now()}
-	h.a.poster.sleep, h.a.poster.now = ft.sleep, ft.Now
+	h.a.poster.Sleep, h.a.poster.Now = ft.sleep, ft.Now
 	h.fake.limit["chat.postMessage"] = 1
 	h.slash("alice", "brand add Acme", false)
 	h.fake.wait(t, "the answer, after the 429", func(c apiCall) bool { return strings.Contains(c.Text, "Brand Acme created") })

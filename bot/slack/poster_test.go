@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	slackapi "github.com/slack-go/slack"
+
+	"github.com/heraldhq/herald/bot"
 )
 
 // fakeTime is a clock whose sleeps advance it instantly.
@@ -34,10 +36,10 @@ func (f *fakeTime) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func newTestPoster(interval time.Duration) (*poster, *fakeTime) {
+func newTestPoster(interval time.Duration) (*bot.Poster, *fakeTime) {
 	ft := &fakeTime{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	p := newPoster(interval)
-	p.sleep, p.now = ft.sleep, ft.Now
+	p := bot.NewPoster(interval, retryAfter)
+	p.Sleep, p.Now = ft.sleep, ft.Now
 	return p, ft
 }
 
@@ -104,7 +106,7 @@ func TestPoster(t *testing.T) {
 		err := p.Do(t.Context(), "C1", func(context.Context) error { return &slackapi.RateLimitedError{RetryAfter: time.Second} })
 		var rl *slackapi.RateLimitedError
 		if !errors.As(err, &rl) {
-			t.Errorf("Do = %v; want the rate limit error after %d waits", err, maxRateLimitWaits)
+			t.Errorf("Do = %v; want the rate limit error after %d waits", err, bot.MaxRateLimitWaits)
 		}
 	})
 	t.Run("OKChannelsIndependent", func(t *testing.T) {
@@ -122,20 +124,10 @@ func TestPoster(t *testing.T) {
 
 // waitQueued waits until channel's queue has seen n jobs enter (served or
 // waiting), so that the test enqueues in a known order.
-func waitQueued(t *testing.T, p *poster, channel string, n int) {
+func waitQueued(t *testing.T, p *bot.Poster, channel string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p.mu.Lock()
-		q := p.queues[channel]
-		seen := 0
-		if q != nil {
-			seen = q.enqueued
-		}
-		p.mu.Unlock()
-		if seen >= n {
-			return
-		}
+	for p.Enqueued(channel) < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("job %d never queued", n)
 		}
