@@ -1,27 +1,19 @@
 package discord
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
-	"errors"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/bot"
 )
 
-// MaxBody bounds an interaction request body; larger ones are refused (413)
-// before any work. Discord's interactions are a few kilobytes.
-const MaxBody = 1 << 20
-
-// defaultWindow is how far an interaction's timestamp may be from now,
-// either way, when Verifier.Window is zero. Discord documents no window;
-// five minutes matches Slack's and refuses replays of old requests.
-const defaultWindow = 5 * time.Minute
+// MaxBody bounds a request body; larger ones are refused (413) before any
+// work.
+const MaxBody = bot.MaxBody
 
 // The headers Discord signs interactions with.
 const (
@@ -64,23 +56,12 @@ func (v Verifier) Verify(h http.Header, body []byte) error {
 	if ts == "" {
 		return refuse("missing " + headerTimestamp + " header")
 	}
-	unix, ok := parseUnix(ts)
-	if !ok {
-		return refuse("malformed " + headerTimestamp + " header (want Unix seconds)")
+	if why := bot.CheckTimestamp(headerTimestamp, ts, v.now(), v.Window); why != "" {
+		return refuse(why)
 	}
 	raw, err := hex.DecodeString(sig)
 	if err != nil || len(raw) != ed25519.SignatureSize {
 		return refuse("malformed " + headerSignature + " header (want 128 hex digits)")
-	}
-	window := v.window()
-	now := v.now()
-	// In seconds, as float64: time.Unix(unix, 0) overflows for huge timestamps.
-	age := float64(now.Unix()-unix) + float64(now.Nanosecond())/1e9
-	switch {
-	case age > window.Seconds():
-		return refuse("stale timestamp (older than " + window.String() + ")")
-	case age < -window.Seconds():
-		return refuse("future timestamp (more than " + window.String() + " ahead)")
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
@@ -90,59 +71,15 @@ func (v Verifier) Verify(h http.Header, body []byte) error {
 	return nil
 }
 
-// Wrap returns a handler that reads the raw body (at most MaxBody bytes;
-// more → 413), verifies it and only then calls next with r.Body replaced by
-// a fresh reader over the same bytes. A failed check answers 401 with a
-// short plain-text reason and never calls next.
-func (v Verifier) Wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
-			return
-		}
-		if err := v.Verify(r.Header, body); err != nil {
-			http.Error(w, herald.ErrorMessage(err), http.StatusUnauthorized)
-			return
-		}
-		r2 := r.WithContext(r.Context()) // a shallow copy: handlers must not modify r
-		r2.Body = io.NopCloser(bytes.NewReader(body))
-		r2.ContentLength = int64(len(body))
-		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		next.ServeHTTP(w, r2)
-	})
-}
-
-func (v Verifier) window() time.Duration {
-	if v.Window > 0 {
-		return v.Window
-	}
-	return defaultWindow
-}
+// Wrap returns a handler that verifies each request (bot.Signed) before
+// next sees it: 413 over MaxBody, 401 when a check fails.
+func (v Verifier) Wrap(next http.Handler) http.Handler { return bot.Signed(v.Verify, next) }
 
 func (v Verifier) now() time.Time {
 	if v.Clock == nil {
 		return herald.SystemClock{}.Now()
 	}
 	return v.Clock.Now()
-}
-
-// parseUnix reads a timestamp made of ASCII digits only.
-func parseUnix(ts string) (int64, bool) {
-	if len(ts) == 0 || len(ts) > 19 || strings.TrimLeft(ts, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(ts, 10, 64)
-	return n, err == nil
 }
 
 func refuse(why string) error {
