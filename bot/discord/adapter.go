@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -88,13 +87,8 @@ type Adapter struct {
 
 	cardLocks keyLocks
 
-	d     bot.Dispatcher // set by Run, before ready is closed
-	ready chan struct{}
-	once  sync.Once
+	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
 
-	mu      sync.Mutex
-	stopped bool           // Run has returned: nothing new starts
-	wg      sync.WaitGroup // interactions in flight
 }
 
 var (
@@ -135,7 +129,6 @@ func New(o Options) (*Adapter, error) {
 		log:      o.Log.With("adapter", Platform),
 		budget:   o.AckBudget,
 		poster:   bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
-		ready:    make(chan struct{}),
 	}
 	if o.Sleep != nil {
 		a.poster.Sleep = o.Sleep
@@ -163,16 +156,8 @@ func (a *Adapter) Name() string { return Platform }
 // key) or lets the HTTP endpoint dispatch, until ctx is done; then it
 // waits for the interactions in flight.
 func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
-	a.once.Do(func() {
-		a.d = d
-		close(a.ready)
-	})
-	defer func() {
-		a.mu.Lock()
-		a.stopped = true
-		a.mu.Unlock()
-		a.wg.Wait()
-	}()
+	a.work.Start(d)
+	defer a.work.Stop()
 	if a.gateway {
 		return a.runGateway(ctx)
 	}
@@ -183,14 +168,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 // dispatcher waits until Run has started (interactions may reach the HTTP
 // endpoint a moment before) and returns its dispatcher, or nil if ctx ends
 // first.
-func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher {
-	select {
-	case <-a.ready:
-		return a.d
-	case <-ctx.Done():
-		return nil
-	}
-}
+func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher { return a.work.Dispatcher(ctx) }
 
 // workTimeout bounds the work after an interaction: its token is valid for
 // 15 minutes; no answer should take more than a few.
@@ -199,18 +177,9 @@ const workTimeout = 5 * time.Minute
 // later runs f in the background, detached from the request that asked.
 // It reports false when the adapter is stopping and f will not run.
 func (a *Adapter) later(f func(ctx context.Context)) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.stopped {
+	if !a.work.Go(workTimeout, f) {
 		a.log.Warn("discord work arrived while stopping; not handled")
 		return false
 	}
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), workTimeout)
-		defer cancel()
-		f(ctx)
-	}()
 	return true
 }

@@ -150,7 +150,7 @@ func TestDuplicateInteraction(t *testing.T) {
 		}
 	}
 	h.callbackOf("77")
-	h.a.wg.Wait() // both deliveries handled
+	h.a.work.Wait() // both deliveries handled
 	if d.count() != 1 {
 		t.Errorf("dispatched %d times, want once", d.count())
 	}

@@ -58,7 +58,7 @@ func BenchmarkInteractionAck(b *testing.B) {
 		wg.Wait()
 	}
 	b.StopTimer()
-	h.a.wg.Wait()
+	h.a.work.Wait()
 	calls, _ := h.fake.since(0)
 	var ds []time.Duration
 	for _, c := range calls {

@@ -315,7 +315,7 @@ func newHarness(t testing.TB, d func(*harness) bot.Dispatcher, opts ...harnessOp
 			t.Errorf("Run: %v", err)
 		}
 	})
-	<-h.a.ready
+	<-h.a.work.Ready()
 	return h
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,15 +67,10 @@ type Adapter struct {
 	poster   *bot.Poster
 	http     *http.Client
 
-	d     bot.Dispatcher // set by Run, before ready is closed
-	ready chan struct{}
-	once  sync.Once
+	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
 
-	mu      sync.Mutex
-	stopped bool           // Run has returned: nothing new starts
-	wg      sync.WaitGroup // deliveries in flight
-	live    atomic.Bool    // Socket Mode is connected
-	dials   atomic.Int64   // Socket Mode connections made
+	live  atomic.Bool  // Socket Mode is connected
+	dials atomic.Int64 // Socket Mode connections made
 }
 
 var _ bot.Adapter = (*Adapter)(nil)
@@ -117,7 +111,6 @@ func New(o Options) *Adapter {
 		log:      o.Log.With("adapter", Platform),
 		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
-		ready:    make(chan struct{}),
 	}
 }
 
@@ -137,16 +130,8 @@ func (a *Adapter) Name() string { return Platform }
 // lets the HTTP endpoints dispatch, until ctx is done; then it waits for
 // the answers in flight.
 func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
-	a.once.Do(func() {
-		a.d = d
-		close(a.ready)
-	})
-	defer func() {
-		a.mu.Lock()
-		a.stopped = true
-		a.mu.Unlock()
-		a.wg.Wait()
-	}()
+	a.work.Start(d)
+	defer a.work.Stop()
 	if a.socket {
 		return a.runSocket(ctx)
 	}
@@ -160,14 +145,7 @@ func (a *Adapter) connected() bool { return a.live.Load() }
 // dispatcher waits until Run has started (requests may arrive on the HTTP
 // server a moment before) and returns its dispatcher, or nil if ctx ends
 // first.
-func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher {
-	select {
-	case <-a.ready:
-		return a.d
-	case <-ctx.Done():
-		return nil
-	}
-}
+func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher { return a.work.Dispatcher(ctx) }
 
 // inbound is one user action from Slack, whatever the transport.
 type inbound struct {
@@ -180,19 +158,9 @@ type inbound struct {
 
 // later runs f after the acknowledgement, detached from the request.
 func (a *Adapter) later(f func(ctx context.Context)) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.stopped {
+	if !a.work.Go(2*time.Minute, f) {
 		a.log.Warn("slack request arrived while stopping; not handled")
-		return
 	}
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		f(ctx)
-	}()
 }
 
 // handle runs a command and delivers its response.

@@ -208,7 +208,7 @@ func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher)
 			t.Errorf("Run: %v", err)
 		}
 	})
-	<-h.a.ready
+	<-h.a.work.Ready()
 	return h
 }
 
@@ -413,7 +413,7 @@ func TestEventRetriesHandledOnce(t *testing.T) {
 	h.signed("/slack/events", "application/json", ev, http.Header{"X-Slack-Retry-Num": {"2"}})
 	h.fake.wait(t, "the help reply", func(c apiCall) bool { return c.ThreadTS == "1.000001" && strings.Contains(c.Text, "/herald help") })
 	// Let the retries' handling finish, then count.
-	h.a.wg.Wait()
+	h.a.work.Wait()
 	if n := h.fake.count(func(c apiCall) bool { return c.Method == "chat.postMessage" }); n != 1 {
 		t.Errorf("%d replies to one mention sent three times; want 1", n)
 	}

@@ -54,7 +54,7 @@ func BenchmarkHTTPAck(b *testing.B) {
 		wg.Wait()
 	}
 	b.StopTimer()
-	h.a.wg.Wait()
+	h.a.work.Wait()
 	slices.Sort(ds)
 	b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
