@@ -15,3 +15,10 @@ type CardStore interface {
 	// CardRefs lists where the card key is shown, oldest first.
 	CardRefs(ctx context.Context, key string) ([]herald.MessageRef, error)
 }
+
+// Deduper remembers inbound ids (Slack event ids, Discord interaction
+// ids), so that a platform's retry of a request is handled once.
+type Deduper interface {
+	// FirstSeen records key and reports whether it was new.
+	FirstSeen(ctx context.Context, key string) (bool, error)
+}

@@ -18,13 +18,6 @@ import (
 // Platform is the platform name of Discord users and channels.
 const Platform = "discord"
 
-// Deduper remembers inbound ids, so that an interaction delivered twice is
-// handled once.
-type Deduper interface {
-	// FirstSeen records key and reports whether it was new.
-	FirstSeen(ctx context.Context, key string) (bool, error)
-}
-
 // Lookup answers autocomplete: the brands and drafts a user may see.
 // *approvals.Service is one.
 type Lookup interface {
@@ -45,7 +38,7 @@ type Options struct {
 	Commands []*commands.Def
 
 	Cards  bot.CardStore
-	Events Deduper
+	Events bot.Deduper
 	Lookup Lookup // autocomplete of brands, drafts and targets; none when nil
 	Clock  herald.Clock
 	Log    *slog.Logger
@@ -78,7 +71,7 @@ type Adapter struct {
 	commands []*commands.Def
 	defs     map[string]*commands.Def
 	cards    bot.CardStore
-	events   Deduper
+	events   bot.Deduper
 	lookup   Lookup
 	clock    herald.Clock
 	log      *slog.Logger

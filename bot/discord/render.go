@@ -151,7 +151,7 @@ type choice struct {
 func textMessages(r commands.Response) []message {
 	text := responseText(r)
 	var out []message
-	for _, chunk := range splitText(text, maxContent) {
+	for _, chunk := range commands.SplitText(text, maxContent, commands.RuneCost) {
 		if strings.TrimSpace(chunk) != "" {
 			out = append(out, message{Content: strings.TrimRightFunc(chunk, unicode.IsSpace)})
 		}
@@ -190,7 +190,7 @@ func responseMessages(r commands.Response) []message {
 // what is left is announced in a last line. A button whose custom id
 // would pass 100 characters is left out, and the footer says so.
 func cardMessage(c commands.Card) message {
-	title := cut(oneLine(toneEmoji[c.Tone]+strings.TrimSpace(c.Title)), maxEmbedTitle)
+	title := commands.Cut(oneLine(toneEmoji[c.Tone]+strings.TrimSpace(c.Title)), maxEmbedTitle)
 	text := strings.TrimSpace(c.Text)
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
@@ -255,12 +255,12 @@ func cardMessage(c commands.Card) message {
 const overflowRoom = 100
 
 // takeText splits s into a head of at most n characters (cut as
-// splitText cuts) and the rest.
+// commands.SplitText cuts) and the rest.
 func takeText(s string, n int) (head, rest string) {
 	if n <= 0 || s == "" {
 		return "", s
 	}
-	parts := splitText(s, n)
+	parts := commands.SplitText(s, n, commands.RuneCost)
 	head = strings.TrimRightFunc(parts[0], unicode.IsSpace)
 	return head, strings.TrimLeftFunc(strings.Join(parts[1:], ""), unicode.IsSpace)
 }
@@ -285,7 +285,7 @@ func buttonRows(buttons []commands.Button) (rows []discordgo.MessageComponent, o
 		if !ok {
 			style = discordgo.SecondaryButton
 		}
-		row = append(row, discordgo.Button{Label: cut(buttonLabel(b), maxButtonLabel), Style: style, CustomID: id})
+		row = append(row, discordgo.Button{Label: commands.Cut(buttonLabel(b), maxButtonLabel), Style: style, CustomID: id})
 		if len(row) == maxButtonsPerRow {
 			rows = append(rows, discordgo.ActionsRow{Components: row})
 			row = nil
@@ -377,7 +377,7 @@ func modal(f *commands.Form) (callback, error) {
 	if len(rows) == 0 {
 		return callback{}, herald.Internal(fmt.Errorf("discord: form %q has no field; Discord modals need one", f.Command))
 	}
-	title := cut(oneLine(f.Title), maxModalTitle)
+	title := commands.Cut(oneLine(f.Title), maxModalTitle)
 	if title == "" {
 		title = "Herald"
 	}
@@ -402,9 +402,9 @@ func textInput(fl commands.FormField) discordgo.TextInput {
 	}
 	return discordgo.TextInput{
 		CustomID:    id,
-		Label:       cut(fieldLabel(fl), maxInputLabel),
+		Label:       commands.Cut(fieldLabel(fl), maxInputLabel),
 		Style:       style,
-		Placeholder: cut(oneLine(fl.Placeholder), maxPlaceholder),
+		Placeholder: commands.Cut(oneLine(fl.Placeholder), maxPlaceholder),
 		Value:       fl.Value,
 		Required:    !fl.Optional,
 		MaxLength:   maxInputValue,
@@ -419,53 +419,6 @@ func fieldLabel(fl commands.FormField) string {
 	name := strings.ReplaceAll(fl.Name, "-", " ")
 	r, n := utf8.DecodeRuneInString(name)
 	return string(unicode.ToUpper(r)) + name[n:]
-}
-
-// splitText cuts s into pieces of at most max characters; joined, they
-// give s back exactly. A piece ends after a line break when one lies in
-// its second half, else after the last space, else at the last character
-// that fits.
-func splitText(s string, max int) []string {
-	var out []string
-	for s != "" {
-		end := fitting(s, max)
-		if end == len(s) {
-			return append(out, s)
-		}
-		if end == 0 {
-			_, end = utf8.DecodeRuneInString(s)
-		}
-		cutAt := end
-		if i := strings.LastIndexByte(s[:end], '\n'); i >= 0 && i+1 >= end/2 {
-			cutAt = i + 1
-		} else if i := strings.LastIndexAny(s[:end], " \n"); i > 0 {
-			cutAt = i + 1
-		}
-		out = append(out, s[:cutAt])
-		s = s[cutAt:]
-	}
-	return out
-}
-
-// fitting returns the length in bytes of the longest prefix of s with at
-// most max characters.
-func fitting(s string, max int) int {
-	n := 0
-	for i := range s {
-		if n == max {
-			return i
-		}
-		n++
-	}
-	return len(s)
-}
-
-// cut shortens a label to max characters, ending with "…" when it had to.
-func cut(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return strings.TrimRightFunc(s[:fitting(s, max-1)], unicode.IsSpace) + "…"
 }
 
 // oneLine joins the lines of s with spaces.

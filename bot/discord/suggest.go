@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands"
 )
 
 // openStates are the draft states autocomplete proposes ids for.
@@ -71,7 +72,7 @@ func (a *Adapter) suggestBrands(ctx context.Context, in inbound) ([]choice, erro
 	var out []choice
 	for _, m := range ms {
 		if strings.HasPrefix(strings.ToLower(m.Brand.Name), typed) {
-			out = append(out, choice{Name: cut(m.Brand.Name+" · "+string(m.Role), maxChoiceName), Value: cut(m.Brand.Name, maxChoiceValue)})
+			out = append(out, choice{Name: commands.Cut(m.Brand.Name+" · "+string(m.Role), maxChoiceName), Value: commands.Cut(m.Brand.Name, maxChoiceValue)})
 		}
 	}
 	return out, nil
@@ -116,7 +117,7 @@ func (a *Adapter) suggestDrafts(ctx context.Context, in inbound) ([]choice, erro
 			continue
 		}
 		name := fmt.Sprintf("#%d · %s · %s · %s", d.ID, brands[d.BrandID].Name, d.State.Label(), oneLine(d.Text))
-		out = append(out, choice{Name: cut(name, maxChoiceName), Value: d.ID})
+		out = append(out, choice{Name: commands.Cut(name, maxChoiceName), Value: d.ID})
 	}
 	return out, nil
 }
@@ -161,7 +162,7 @@ func (a *Adapter) suggestTargets(ctx context.Context, in inbound) ([]choice, err
 		if len([]rune(v)) > maxChoiceValue {
 			continue
 		}
-		out = append(out, choice{Name: cut(v, maxChoiceName), Value: v})
+		out = append(out, choice{Name: commands.Cut(v, maxChoiceName), Value: v})
 	}
 	return out, errs
 }

@@ -30,13 +30,6 @@ type api interface {
 	OpenViewContext(ctx context.Context, triggerID string, view slackapi.ModalViewRequest) (*slackapi.ViewResponse, error)
 }
 
-// Deduper remembers inbound event ids, so that Slack's retries of an event
-// are handled once.
-type Deduper interface {
-	// FirstSeen records key and reports whether it was new.
-	FirstSeen(ctx context.Context, key string) (bool, error)
-}
-
 // Options configure the adapter.
 type Options struct {
 	BotToken      string // xoxb-…
@@ -46,7 +39,7 @@ type Options struct {
 	HTTPClient    *http.Client
 
 	Cards  bot.CardStore
-	Events Deduper
+	Events bot.Deduper
 	Clock  herald.Clock
 	Log    *slog.Logger
 
@@ -62,7 +55,7 @@ type Adapter struct {
 	socket   bool
 	verifier Verifier
 	cards    bot.CardStore
-	events   Deduper
+	events   bot.Deduper
 	log      *slog.Logger
 	poster   *bot.Poster
 	http     *http.Client

@@ -114,7 +114,7 @@ func responseText(r commands.Response) string {
 func CardBlocks(c commands.Card) []slackapi.Block {
 	var blocks []slackapi.Block
 	if title := toneEmoji[c.Tone] + strings.TrimSpace(c.Title); strings.TrimSpace(title) != "" {
-		blocks = append(blocks, slackapi.NewHeaderBlock(plainText(cut(oneLine(title), maxHeaderText))))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plainText(commands.Cut(oneLine(title), maxHeaderText))))
 	}
 	blocks = append(blocks, sectionBlocks(c.Text)...)
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
@@ -183,7 +183,7 @@ func actionBlocks(buttons []commands.Button) (blocks []slackapi.Block, omitted [
 			omitted = append(omitted, buttonLabel(b))
 			continue
 		}
-		btn := slackapi.NewButtonBlockElement(actionID(b, seen), b.Command, plainText(cut(buttonLabel(b), maxButtonText)))
+		btn := slackapi.NewButtonBlockElement(actionID(b, seen), b.Command, plainText(commands.Cut(buttonLabel(b), maxButtonText)))
 		if s, ok := buttonStyles[b.Style]; ok {
 			btn = btn.WithStyle(s)
 		}
@@ -249,7 +249,7 @@ func contextBlocks(lines []string) []slackapi.Block {
 		return nil
 	}
 	var blocks []slackapi.Block
-	chunks := splitText(strings.Join(kept, "\n"), maxSectionText, escapeCost)
+	chunks := commands.SplitText(strings.Join(kept, "\n"), maxSectionText, escapeCost)
 	for len(chunks) > 0 {
 		n := min(len(chunks), maxContextElements)
 		blocks = append(blocks, contextBlock(chunks[:n]))
@@ -275,7 +275,7 @@ func contextBlock(texts []string) *slackapi.ContextBlock {
 // dropped but blank pieces.
 func sectionBlocks(raw string) []slackapi.Block {
 	var blocks []slackapi.Block
-	for _, chunk := range splitText(raw, maxSectionText, escapeCost) {
+	for _, chunk := range commands.SplitText(raw, maxSectionText, escapeCost) {
 		chunk = strings.TrimRightFunc(chunk, unicode.IsSpace)
 		if strings.TrimSpace(chunk) == "" {
 			continue
@@ -283,44 +283,6 @@ func sectionBlocks(raw string) []slackapi.Block {
 		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(chunk)), nil, nil))
 	}
 	return blocks
-}
-
-// splitText cuts s into pieces whose cost is at most max each; joined,
-// they give s back exactly. A piece ends after a line break when one lies
-// in the second half of the room, else after the last space or line
-// break, else at the last character that fits.
-func splitText(s string, max int, cost func(rune) int) []string {
-	var out []string
-	for s != "" {
-		end := fitting(s, max, cost)
-		if end == len(s) {
-			return append(out, s)
-		}
-		if end == 0 { // one character costs more than max: take it anyway
-			_, end = utf8.DecodeRuneInString(s)
-		}
-		cutAt := end
-		if i := strings.LastIndexByte(s[:end], '\n'); i >= 0 && i+1 >= end/2 {
-			cutAt = i + 1
-		} else if i := strings.LastIndexAny(s[:end], " \n"); i > 0 {
-			cutAt = i + 1
-		}
-		out = append(out, s[:cutAt])
-		s = s[cutAt:]
-	}
-	return out
-}
-
-// fitting returns the length in bytes of the longest prefix of s whose
-// cost is at most max.
-func fitting(s string, max int, cost func(rune) int) int {
-	total := 0
-	for i, r := range s {
-		if total += cost(r); total > max {
-			return i
-		}
-	}
-	return len(s)
 }
 
 // escapeCost is the length a rune takes once escaped.
@@ -333,8 +295,6 @@ func escapeCost(r rune) int {
 	}
 	return 1
 }
-
-func runeCost(rune) int { return 1 }
 
 // escapedLen is the length of escape(s) in characters.
 func escapedLen(s string) int {
@@ -361,16 +321,8 @@ func plainText(s string) *slackapi.TextBlockObject {
 	return slackapi.NewTextBlockObject(slackapi.PlainTextType, s, true, false)
 }
 
-// cut shortens s to max characters, ending with "…" when it had to cut.
-func cut(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return strings.TrimRightFunc(s[:fitting(s, max-1, runeCost)], unicode.IsSpace) + "…"
-}
-
 // truncateRunes returns the first max characters of s.
-func truncateRunes(s string, max int) string { return s[:fitting(s, max, runeCost)] }
+func truncateRunes(s string, max int) string { return s[:commands.Fitting(s, max, commands.RuneCost)] }
 
 // oneLine joins the lines of s with spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -407,7 +359,7 @@ func fallbackText(r commands.Response) string {
 	if escapedLen(raw) <= maxFallback {
 		return escape(raw)
 	}
-	head := strings.TrimRightFunc(raw[:fitting(raw, maxFallback-1, escapeCost)], unicode.IsSpace)
+	head := strings.TrimRightFunc(raw[:commands.Fitting(raw, maxFallback-1, escapeCost)], unicode.IsSpace)
 	return escape(head) + "…"
 }
 
@@ -456,13 +408,13 @@ func Modal(f *commands.Form, meta FormMeta) (slackapi.ModalViewRequest, error) {
 		blocks = append(blocks, inputBlock(fl))
 	}
 	if len(blocks) == 0 {
-		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(cut("Send to run /herald "+f.Command, maxSectionText))), nil, nil))
+		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(commands.Cut("Send to run /herald "+f.Command, maxSectionText))), nil, nil))
 	}
 	md, err := encodeMeta(meta)
 	if err != nil {
 		return slackapi.ModalViewRequest{}, err
 	}
-	title := cut(oneLine(f.Title), maxModalTitle)
+	title := commands.Cut(oneLine(f.Title), maxModalTitle)
 	if title == "" {
 		title = "Herald"
 	}
@@ -498,12 +450,12 @@ func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, er
 func inputBlock(fl commands.FormField) *slackapi.InputBlock {
 	var placeholder *slackapi.TextBlockObject
 	if p := oneLine(fl.Placeholder); p != "" {
-		placeholder = plainText(cut(p, maxPlaceholder))
+		placeholder = plainText(commands.Cut(p, maxPlaceholder))
 	}
 	el := slackapi.NewPlainTextInputBlockElement(placeholder, inputAction).
 		WithInitialValue(fl.Value).
 		WithMultiline(fl.Multiline)
-	return slackapi.NewInputBlock(fl.Name, plainText(cut(fieldLabel(fl), maxInputLabel)), nil, el).WithOptional(fl.Optional)
+	return slackapi.NewInputBlock(fl.Name, plainText(commands.Cut(fieldLabel(fl), maxInputLabel)), nil, el).WithOptional(fl.Optional)
 }
 
 // fieldLabel is a field's label, or its name capitalised.

@@ -457,7 +457,7 @@ func TestBlockSectionSplit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chunks := splitText(tt.text, maxSectionText, escapeCost)
+			chunks := commands.SplitText(tt.text, maxSectionText, escapeCost)
 			if got := strings.Join(chunks, ""); got != tt.text {
 				t.Errorf("chunks joined differ from the text")
 			}
@@ -484,7 +484,7 @@ func TestBlockSectionSplit(t *testing.T) {
 		})
 	}
 	// Line breaks are preferred split points.
-	for i, c := range splitText(longText(), maxSectionText, escapeCost) {
+	for i, c := range commands.SplitText(longText(), maxSectionText, escapeCost) {
 		if !strings.HasSuffix(c, "\n") {
 			t.Errorf("lines: chunk %d ends mid-line: %q", i, c[max(0, len(c)-20):])
 		}
@@ -500,7 +500,7 @@ func FuzzBlockSplit(f *testing.F) {
 		if max < 5 || max > 5000 {
 			return
 		}
-		chunks := splitText(s, max, escapeCost)
+		chunks := commands.SplitText(s, max, escapeCost)
 		if strings.Join(chunks, "") != s {
 			t.Fatalf("chunks joined differ from the text")
 		}
