@@ -11,9 +11,21 @@ import (
 // it, in order, on its own goroutine: whoever announces (the scheduler)
 // never waits for a platform's pacing.
 type Broadcaster struct {
-	to  []Announcer
+	to  []announcer
 	log *slog.Logger
-	q   chan Announcement
+	q   chan news
+}
+
+type announcer struct {
+	name string // the adapter's, which is its platform's
+	Announcer
+}
+
+// news is an announcement, and the platform it came from (which shows it
+// already).
+type news struct {
+	Announcement
+	from string
 }
 
 // NewBroadcaster returns a broadcaster to the adapters that are
@@ -22,10 +34,10 @@ func NewBroadcaster(adapters []Adapter, log *slog.Logger) *Broadcaster {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Broadcaster{log: log, q: make(chan Announcement, 1024)}
+	b := &Broadcaster{log: log, q: make(chan news, 1024)}
 	for _, a := range adapters {
 		if an, ok := a.(Announcer); ok {
-			b.to = append(b.to, an)
+			b.to = append(b.to, announcer{a.Name(), an})
 		}
 	}
 	return b
@@ -34,14 +46,39 @@ func NewBroadcaster(adapters []Adapter, log *slog.Logger) *Broadcaster {
 // Announce queues news about card; it waits only when the queue is full
 // (or until ctx ends).
 func (b *Broadcaster) Announce(ctx context.Context, card commands.Card, note commands.Response) {
+	b.queue(ctx, news{Announcement: Announcement{Card: card, Note: note}})
+}
+
+func (b *Broadcaster) queue(ctx context.Context, n news) {
 	if len(b.to) == 0 {
 		return
 	}
 	select {
-	case b.q <- Announcement{Card: card, Note: note}:
+	case b.q <- n:
 	case <-ctx.Done():
-		b.log.WarnContext(ctx, "news not announced: stopping", "card", card.Key)
+		b.log.WarnContext(ctx, "news not announced: stopping", "card", n.Card.Key)
 	}
+}
+
+// Mirror returns d, followed, after each command, by updating the cards
+// it answered with on the other platforms where they are shown: a draft
+// approved from Discord changes its card on Slack too. The platform the
+// command came from updates its own copies as it answers.
+func (b *Broadcaster) Mirror(d Dispatcher) Dispatcher { return mirror{b, d} }
+
+type mirror struct {
+	b *Broadcaster
+	d Dispatcher
+}
+
+func (m mirror) Dispatch(ctx context.Context, c commands.Call) commands.Response {
+	resp := m.d.Dispatch(ctx, c)
+	for _, card := range resp.Cards {
+		if card.Key != "" {
+			m.b.queue(ctx, news{Announcement: Announcement{Card: card}, from: c.Actor.Platform})
+		}
+	}
+	return resp
 }
 
 // Run delivers queued news until ctx is done.
@@ -52,7 +89,10 @@ func (b *Broadcaster) Run(ctx context.Context) {
 			return
 		case n := <-b.q:
 			for _, to := range b.to {
-				if err := to.Announce(ctx, n); err != nil {
+				if to.name == n.from {
+					continue
+				}
+				if err := to.Announce(ctx, n.Announcement); err != nil {
 					b.log.ErrorContext(ctx, "announcing failed", "card", n.Card.Key, "error", err)
 				}
 			}

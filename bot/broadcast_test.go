@@ -90,3 +90,50 @@ func TestConsoleNewsAndPreview(t *testing.T) {
 		t.Errorf("%d news blocks, want 4", n)
 	}
 }
+
+// cardDispatcher answers every call with a card.
+type cardDispatcher struct{}
+
+func (cardDispatcher) Dispatch(_ context.Context, c commands.Call) commands.Response {
+	return commands.Response{Text: "done", Cards: []commands.Card{{Key: "draft:7", Title: "Draft #7"}, {Title: "no key"}}}
+}
+
+// TestMirror updates the cards a command answered with on the other
+// platforms, not on the one it came from (which answers itself).
+func TestMirror(t *testing.T) {
+	slack := &announcer{fakeAdapter: blocking("slack"), seen: make(chan struct{}, 10)}
+	discord := &announcer{fakeAdapter: blocking("discord"), seen: make(chan struct{}, 10)}
+	news := bot.NewBroadcaster([]bot.Adapter{slack, discord}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { news.Run(ctx); close(done) }()
+	resp := news.Mirror(cardDispatcher{}).Dispatch(ctx, commands.Call{Actor: herald.Actor{Platform: "discord", UserID: "1"}, Text: "approve 7"})
+	if resp.Text != "done" {
+		t.Errorf("the command's answer changed: %+v", resp)
+	}
+	select {
+	case <-slack.seen:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Slack never got the card")
+	}
+	news.Announce(ctx, commands.Card{Key: "draft:8"}, commands.Response{}) // a marker: Run handles news in order
+	for _, an := range []*announcer{discord, slack} {
+		select {
+		case <-an.seen:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s never got the marker", an.name)
+		}
+	}
+	cancel()
+	<-done
+	slack.mu.Lock()
+	discord.mu.Lock()
+	defer slack.mu.Unlock()
+	defer discord.mu.Unlock()
+	if got := strings.Join(slack.got, ","); got != "draft:7 ,draft:8 " {
+		t.Errorf("Slack got %q, want the command's keyed card, then the marker", got)
+	}
+	if got := strings.Join(discord.got, ","); got != "draft:8 " {
+		t.Errorf("Discord, where the command came from, got %q; want only the marker", got)
+	}
+}

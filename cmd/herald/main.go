@@ -356,7 +356,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 			m.log.Error("scheduler stopped", "error", err)
 		}
 	}()
-	r := bot.Runner{Dispatcher: a.router, Adapters: adapters, Log: m.log}
+	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	cancel()
 	wg.Wait()
