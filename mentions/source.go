@@ -1,0 +1,90 @@
+// Package mentions is Herald's listening half: watches and their query
+// language, the matcher, the pipeline that turns what sources find into
+// mentions (normalise, match, dedupe, spam, route, store, relay), surge
+// detection and digests. Sources live in mentions/sources/X, one package
+// each; they import this package and nothing else of Herald's but the root.
+package mentions
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Item is one post, story, comment or article a source found, before any
+// watch has looked at it. Sources fill it with plain text (HTML stripped,
+// entities decoded) and the real link (redirect wrappers unwrapped).
+type Item struct {
+	Source     string    // the source's kind: "rss", "hn", "reddit", "mastodon", "bluesky", "webhook"
+	SourceID   int64     // the configured source it came from; 0 when none
+	ExternalID string    // its id at the source: feed GUID, HN objectID, Reddit fullname, status URI, at:// URI
+	URL        string    // the link to the item itself
+	Title      string    // plain text; may be empty (comments, posts)
+	Text       string    // plain text
+	Author     string    // the author's handle or name, as the source shows it
+	AuthorURL  string    // a link to the author, when the source has one
+	Lang       string    // primary language subtag ("fr") when the source says; else ""
+	Published  time.Time // when the author published it; zero when unknown
+}
+
+// Spec is a configured source, as stored: what `source add` was given.
+type Spec struct {
+	ID      int64
+	BrandID int64
+	Kind    string // "rss", "hn", "reddit", "mastodon", "bluesky", "webhook"
+	URL     string // rss: the feed; mastodon: the instance's base URL; else ""
+	Tag     string // mastodon: the hashtag, without '#'
+}
+
+// Request is what a poll asks of a source.
+type Request struct {
+	// Cursor is what the source's last Batch returned ("" the first
+	// time): opaque to everyone but the source.
+	Cursor string
+	// Terms are the words and phrases the brand's watches look for,
+	// for sources that search (hn, reddit, mastodon search, bluesky
+	// search); feeds and streams ignore them.
+	Terms []string
+}
+
+// Batch is what one poll found.
+type Batch struct {
+	Items []Item
+	// Cursor resumes after these items; it is stored with them, so a
+	// restart neither misses nor repeats items.
+	Cursor string
+}
+
+// Source is something polled for new items.
+type Source interface {
+	Poll(ctx context.Context, r Request) (Batch, error)
+}
+
+// Streamer is a source that pushes items (Bluesky's Jetstream). Stream
+// runs until ctx ends or the connection fails, calling emit with each
+// batch and the cursor after it; emit returns only once the batch is
+// stored. An error from emit ends Stream with that error.
+type Streamer interface {
+	Stream(ctx context.Context, cursor string, emit func(context.Context, Batch) error) error
+}
+
+// FetchError is a failed request to a source: its HTTP status (0 when
+// none came back) and how long the source asked us to wait.
+type FetchError struct {
+	Status     int
+	RetryAfter time.Duration // from Retry-After or a rate-limit reset; 0 when not said
+	Err        error
+}
+
+func (e *FetchError) Error() string { return e.Err.Error() }
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// RetryAfter returns how long the source behind err asked to be left
+// alone, or 0.
+func RetryAfter(err error) time.Duration {
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe.RetryAfter
+	}
+	return 0
+}
