@@ -149,7 +149,9 @@ func newFakeJetstream(tb testing.TB, frames [][]byte, hold bool) *fakeJetstream 
 	return f
 }
 
-func (f *fakeJetstream) wsURL() string { return "ws" + strings.TrimPrefix(f.URL, "http") + "/subscribe" }
+func (f *fakeJetstream) wsURL() string {
+	return "ws" + strings.TrimPrefix(f.URL, "http") + "/subscribe"
+}
 
 func MustJetstream(tb testing.TB, cfg JetstreamConfig) *Jetstream {
 	tb.Helper()
