@@ -39,10 +39,10 @@ func TestPublicAddr(t *testing.T) {
 		{"::ffff:10.0.0.1", false},
 		{"::ffff:169.254.169.254", false},
 		{"::ffff:0.0.0.0", false},
-		{"::127.0.0.1", false},         // IPv4-compatible
-		{"64:ff9b::a00:1", false},      // NAT64 of 10.0.0.1
-		{"2002:7f00:1::", false},       // 6to4 of 127.0.0.1
-		{"2002:a9fe:a9fe::1", false},   // 6to4 of 169.254.169.254
+		{"::127.0.0.1", false},       // IPv4-compatible
+		{"64:ff9b::a00:1", false},    // NAT64 of 10.0.0.1
+		{"2002:7f00:1::", false},     // 6to4 of 127.0.0.1
+		{"2002:a9fe:a9fe::1", false}, // 6to4 of 169.254.169.254
 		{"8.8.8.8", true},
 		{"1.1.1.1", true},
 		{"93.184.216.34", true},
