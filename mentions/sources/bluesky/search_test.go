@@ -108,6 +108,10 @@ func (f *fakeXRPC) serve(w http.ResponseWriter, r *http.Request) {
 		f.logins++
 		_ = json.NewEncoder(w).Encode(f.issue())
 	case "/xrpc/" + nsidRefreshSession:
+		if r.ContentLength > 0 {
+			xrpcErr(w, 400, "InvalidRequest") // a body refreshSession does not take
+			return
+		}
 		if r.Method != http.MethodPost || bearer != f.refresh || f.refresh == "" {
 			xrpcErr(w, 400, "ExpiredToken")
 			return

@@ -46,9 +46,11 @@ type Config struct {
 	// Tag is the hashtag to follow, with or without '#'; "" follows none
 	// (a search-only source).
 	Tag string
-	// Token is an access token on Instance (scope read:search or read);
-	// with it, Poll also searches the request's terms. It is sent only
-	// to Instance, as Authorization: Bearer, and never logged.
+	// Token is an access token on Instance (scope read, or read:statuses
+	// and read:search); with it, Poll also searches the request's terms,
+	// and reads the timeline of an instance that shows it only to its
+	// users. It is sent only to Instance, as Authorization: Bearer (Go's
+	// client drops it on a redirect to another host), and never logged.
 	Token string
 	// Client sends the requests; nil uses mentions.NewHTTPClient with
 	// its defaults (public addresses only).
@@ -288,7 +290,7 @@ func (s *Source) get(ctx context.Context, u *url.URL) ([]status, error) {
 	}
 	req.Header.Set("Accept", "application/json")
 	search := strings.HasSuffix(u.Path, "/api/v2/search")
-	if search {
+	if s.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
 	}
 	_, body, err := mentions.Fetch(ctx, s.cfg.Client, req, s.cfg.MaxBody)
@@ -329,9 +331,14 @@ func (s *Source) refusal(err error, search bool) error {
 	if !errors.As(err, &fe) || (fe.Status != http.StatusUnauthorized && fe.Status != http.StatusForbidden) {
 		return err
 	}
-	msg := fmt.Sprintf("%s does not let Herald read its #%s timeline without a token; add the instance's token", s.host, s.cfg.Tag)
-	if search {
-		msg = fmt.Sprintf("%s refused the token Herald searches with; check it (scope read:search)", s.host)
+	var msg string
+	switch {
+	case s.cfg.Token == "":
+		msg = fmt.Sprintf("%s does not let Herald read its #%s timeline without a token; add a token for the instance (scope read)", s.host, s.cfg.Tag)
+	case search:
+		msg = fmt.Sprintf("%s refused Herald's token for searching; check it (scope read or read:search)", s.host)
+	default:
+		msg = fmt.Sprintf("%s refused Herald's token for its #%s timeline; check it (scope read or read:statuses)", s.host, s.cfg.Tag)
 	}
 	return &mentions.FetchError{Status: fe.Status, RetryAfter: fe.RetryAfter, Err: &herald.Error{Code: herald.EINVALID, Message: msg, Err: fe.Err}}
 }

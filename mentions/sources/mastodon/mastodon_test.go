@@ -299,6 +299,7 @@ func TestPoll(t *testing.T) {
 		status   int
 		wait     time.Duration
 		code     string
+		msg      string
 	}{
 		{name: "ErrRateLimited", status: 429, wait: 120 * time.Second, fail: func(w http.ResponseWriter, r *http.Request) bool {
 			w.Header().Set("Retry-After", "120")
@@ -324,8 +325,9 @@ func TestPoll(t *testing.T) {
 			fmt.Fprint(w, `{"error":"not an array"}`)
 			return true
 		}},
-		{name: "ErrTimelineNeedsToken", authOnly: true, status: 401, code: herald.EINVALID},
-		{name: "ErrBadToken", token: "expired", status: 401, code: herald.EINVALID},
+		{name: "ErrTimelineNeedsToken", authOnly: true, status: 401, code: herald.EINVALID, msg: "without a token"},
+		{name: "ErrTimelineTokenRefused", token: "expired", authOnly: true, status: 401, code: herald.EINVALID, msg: "token for its #acme timeline"},
+		{name: "ErrBadToken", token: "expired", status: 401, code: herald.EINVALID, msg: "token for searching"},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,6 +344,9 @@ func TestPoll(t *testing.T) {
 			}
 			if tt.code != "" && herald.ErrorCode(err) != tt.code {
 				t.Errorf("code %q (%v), want %q", herald.ErrorCode(err), err, tt.code)
+			}
+			if m := herald.ErrorMessage(err); !strings.Contains(m, tt.msg) {
+				t.Errorf("message %q, want it to contain %q", m, tt.msg)
 			}
 			if len(b.Items) != 0 || b.Cursor != "" {
 				t.Errorf("a failed poll returned %+v", b)
