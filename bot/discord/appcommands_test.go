@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -21,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite testdata/commands.golden.json f
 // heraldDefs are the real command definitions.
 func heraldDefs() []*commands.Def {
 	drafts := approvals.NewService(nil, herald.SystemClock{}, "UTC")
-	return commands.New(commands.Deps{Approvals: drafts, Publish: publish.NewService(drafts, nil, herald.SystemClock{})}).Defs()
+	return commands.New(commands.Deps{Approvals: drafts, Publish: publish.NewService(drafts, nil, herald.SystemClock{}),
+		Mentions: mentions.NewService(nil, drafts, herald.SystemClock{}, mentions.Options{})}).Defs()
 }
 
 // TestApplicationCommands generates /herald from Herald's definitions,
