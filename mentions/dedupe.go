@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // maxURLLength bounds the URLs Herald keeps; longer ones are dropped.
@@ -62,12 +64,12 @@ func CanonicalURL(raw string) string {
 				}
 			}
 			out.RawQuery = q.Encode()
-		} else {
-			out.RawQuery = u.RawQuery
+		} else if utf8.ValidString(u.RawQuery) && !strings.ContainsFunc(u.RawQuery, unicode.IsControl) {
+			out.RawQuery = u.RawQuery // unparsable: kept as it is, when printable
 		}
 	}
 	s := out.String()
-	if len(s) > maxURLLength || parseWeb(s) == nil {
+	if len(s) > maxURLLength || !utf8.ValidString(s) || parseWeb(s) == nil {
 		return ""
 	}
 	return s

@@ -285,6 +285,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	}
 	res.Mentions = fresh
 	if len(fresh) > 0 {
+		s.seedSurge(ctx, brandID, now)
 		for _, sg := range s.surge.Observe(brandID, fresh, now) {
 			s.notify(ctx, s.surgeEvent(ctx, sg, brand, channels))
 		}

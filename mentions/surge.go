@@ -89,6 +89,44 @@ func NewSurgeDetector(opt SurgeOptions) *SurgeDetector {
 	return &SurgeDetector{opt: opt.withDefaults(), by: map[int64]*surgeState{}}
 }
 
+// Seed sets a brand's baseline (mentions per window) from history, unless
+// the detector knows the brand already; the Service seeds each brand from
+// the store the first time it sees it, so that a restart does not start
+// from nothing.
+func (d *SurgeDetector) Seed(brandID int64, baseline float64, now time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.by[brandID]; ok {
+		return
+	}
+	d.by[brandID] = &surgeState{start: now.Truncate(d.opt.Window), baseline: baseline, seeded: true}
+}
+
+// Known reports whether the detector has state for the brand.
+func (d *SurgeDetector) Known(brandID int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.by[brandID]
+	return ok
+}
+
+// surgeHistory is how far back a brand's baseline is seeded from.
+const surgeHistory = 6 * time.Hour
+
+// seedSurge seeds the brand's baseline from its mentions of the last
+// surgeHistory, the first time the process sees the brand.
+func (s *Service) seedSurge(ctx context.Context, brandID int64, now time.Time) {
+	if s.surge.Known(brandID) {
+		return
+	}
+	sum, err := s.store.Summary(ctx, brandID, now.Add(-surgeHistory), now.Truncate(s.surge.opt.Window))
+	if err != nil {
+		s.log.WarnContext(ctx, "surge baseline not seeded", "brand_id", brandID, "error", err)
+		return
+	}
+	s.surge.Seed(brandID, float64(sum.Total)/float64(surgeHistory/s.surge.opt.Window), now)
+}
+
 func (d *SurgeDetector) threshold(st *surgeState) int {
 	return max(d.opt.Min, int(math.Ceil(d.opt.Factor*math.Max(st.baseline, d.opt.Floor))))
 }
