@@ -33,6 +33,7 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	ua := mentions.UserAgent(version)
 	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
 	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
+	_ = guarded // until the rss and mastodon sources land
 	l := &listening{kinds: map[string]opener{
 		"webhook": func(mentions.Spec) (any, error) {
 			return nil, herald.Errorf(herald.EINVALID, "webhook sources are pushed to, not polled")

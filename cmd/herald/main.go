@@ -79,6 +79,9 @@ type Main struct {
 	Stderr      io.Writer
 	Interactive bool
 	Clock       herald.Clock
+	// PollEvery is how often the mention poller looks for due sources
+	// (the poller's default when zero); tests shorten it.
+	PollEvery time.Duration
 
 	// HTTPAddr is the address the HTTP server listens on, once Listening
 	// is closed.
@@ -367,7 +370,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	news := a.news
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace})
-	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{})
+	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	var wg sync.WaitGroup
 	run := func(name string, f func(context.Context) error) {
