@@ -10,6 +10,8 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
+	"github.com/heraldhq/herald/mentions/sources/hn"
+	"github.com/heraldhq/herald/mentions/sources/rss"
 	mentionhook "github.com/heraldhq/herald/mentions/sources/webhook"
 )
 
@@ -33,8 +35,10 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	ua := mentions.UserAgent(version)
 	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
 	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
-	_ = guarded // until the rss and mastodon sources land
+	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL})
 	l := &listening{kinds: map[string]opener{
+		"rss": func(s mentions.Spec) (any, error) { return rss.New(guarded, s.URL), nil },
+		"hn":  func(mentions.Spec) (any, error) { return hnSource, nil },
 		"webhook": func(mentions.Spec) (any, error) {
 			return nil, herald.Errorf(herald.EINVALID, "webhook sources are pushed to, not polled")
 		},
