@@ -322,7 +322,9 @@ func TestPoll(t *testing.T) {
 			t.Errorf("%d requests, want none while the limit is used up", n)
 		}
 		clock.Advance(121 * time.Second)
-		f.set(func(f *fakeReddit) { f.header = http.Header{"X-Ratelimit-Remaining": {"99.0"}, "X-Ratelimit-Reset": {"600"}} })
+		f.set(func(f *fakeReddit) {
+			f.header = http.Header{"X-Ratelimit-Remaining": {"99.0"}, "X-Ratelimit-Reset": {"600"}}
+		})
 		if _, err := src.Poll(ctx, mentions.Request{Cursor: first.Cursor, Terms: acme.Terms}); err != nil {
 			t.Errorf("after the reset: %v", err)
 		}
