@@ -76,7 +76,8 @@ func UserAgent(version, user string) string {
 type Config struct {
 	// BaseURL is the public site (DefaultBaseURL), OAuthURL the API
 	// host for authenticated calls (DefaultOAuthURL), TokenURL where
-	// tokens are asked for (DefaultTokenURL).
+	// tokens are asked for (BaseURL + "/api/v1/access_token" when "",
+	// which is DefaultTokenURL for the default BaseURL).
 	BaseURL, OAuthURL, TokenURL string
 	// ClientID and ClientSecret, both set, turn on OAuth app-only.
 	ClientID, ClientSecret string
@@ -112,7 +113,7 @@ var _ mentions.Source = (*Source)(nil)
 func New(c *http.Client, cfg Config) *Source {
 	cfg.BaseURL = strings.TrimRight(cmp.Or(cfg.BaseURL, DefaultBaseURL), "/")
 	cfg.OAuthURL = strings.TrimRight(cmp.Or(cfg.OAuthURL, DefaultOAuthURL), "/")
-	cfg.TokenURL = cmp.Or(cfg.TokenURL, DefaultTokenURL)
+	cfg.TokenURL = cmp.Or(cfg.TokenURL, cfg.BaseURL+"/api/v1/access_token")
 	cfg.UserAgent = cmp.Or(cfg.UserAgent, UserAgent("dev", ""))
 	cfg.Subreddit = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(cfg.Subreddit), "/"), "r/")
 	if cfg.Limit <= 0 || cfg.Limit > 100 {

@@ -141,7 +141,6 @@ func newSource(t *testing.T, f *fakeReddit, cfg Config) *Source {
 	t.Cleanup(srv.Close)
 	cfg.BaseURL = srv.URL
 	cfg.OAuthURL = srv.URL + "/oauth/"
-	cfg.TokenURL = srv.URL + "/api/v1/access_token"
 	return New(mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true}), cfg)
 }
 
@@ -431,4 +430,15 @@ func FuzzParseListing(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestNewDefaults(t *testing.T) {
+	s := New(nil, Config{})
+	if s.cfg.BaseURL != DefaultBaseURL || s.cfg.OAuthURL != DefaultOAuthURL || s.cfg.TokenURL != DefaultTokenURL {
+		t.Errorf("defaults %+v", s.cfg)
+	}
+	s = New(nil, Config{BaseURL: "http://proxy.internal/reddit/", Subreddit: "/r/golang"})
+	if s.cfg.TokenURL != "http://proxy.internal/reddit/api/v1/access_token" || s.cfg.Subreddit != "golang" {
+		t.Errorf("derived %+v", s.cfg)
+	}
 }
