@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/heraldhq/herald"
@@ -11,6 +13,8 @@ import (
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
+	mastodonsrc "github.com/heraldhq/herald/mentions/sources/mastodon"
+	"github.com/heraldhq/herald/mentions/sources/reddit"
 	"github.com/heraldhq/herald/mentions/sources/rss"
 	mentionhook "github.com/heraldhq/herald/mentions/sources/webhook"
 )
@@ -36,9 +40,22 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
 	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
 	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL})
+	// One Reddit source for every brand, so that its token and its
+	// rate-limit pause are shared.
+	redditSource := reddit.New(operator, reddit.Config{BaseURL: cfg.RedditURL, OAuthURL: cfg.RedditOAuthURL,
+		ClientID: cfg.RedditClientID, ClientSecret: cfg.RedditClientSecret,
+		UserAgent: reddit.UserAgent(version, cfg.RedditUsername), Clock: m.Clock})
+	tokens, err := cfg.mastodonTokens()
+	if err != nil {
+		return nil, err
+	}
 	l := &listening{kinds: map[string]opener{
-		"rss": func(s mentions.Spec) (any, error) { return rss.New(guarded, s.URL), nil },
-		"hn":  func(mentions.Spec) (any, error) { return hnSource, nil },
+		"rss":    func(s mentions.Spec) (any, error) { return rss.New(guarded, s.URL), nil },
+		"hn":     func(mentions.Spec) (any, error) { return hnSource, nil },
+		"reddit": func(mentions.Spec) (any, error) { return redditSource, nil },
+		"mastodon": func(s mentions.Spec) (any, error) {
+			return mastodonsrc.New(mastodonsrc.Config{Instance: s.URL, Tag: s.Tag, Token: tokens[hostOf(s.URL)], Client: guarded, Logger: log})
+		},
 		"webhook": func(mentions.Spec) (any, error) {
 			return nil, herald.Errorf(herald.EINVALID, "webhook sources are pushed to, not polled")
 		},
@@ -109,4 +126,13 @@ func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify menti
 // listening tool.
 func hooksRoute(svc *mentions.Service) route {
 	return route{"/hooks/mentions/{token}", mentionhook.Handler(svc.IngestWebhook, 0)}
+}
+
+// hostOf returns the lower-case host of a URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
 }
