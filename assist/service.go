@@ -161,11 +161,8 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 		return nil, NotConfigured()
 	}
 	brief = strings.TrimSpace(brief)
-	if brief == "" || !utf8.ValidString(brief) {
-		return nil, herald.Errorf(herald.EINVALID, "Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20%% off\"`.")
-	}
-	if n := utf8.RuneCountInString(brief); n > MaxBrief {
-		return nil, herald.Errorf(herald.EINVALID, "A brief has at most %d characters; this one has %d.", MaxBrief, n)
+	if err := CheckBrief(brief); err != nil {
+		return nil, err
 	}
 	out, err := s.llm.complete(ctx, call{op: "variants", brand: brand, messages: variantsMessages(brand, g, brief, targets),
 		schema: variantsOut{}, name: "variants", maxTok: 1500})
@@ -190,6 +187,18 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 		return nil, herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable text; try again, or rephrase the brief.")
 	}
 	return vs, nil
+}
+
+// CheckBrief refuses (EINVALID) an empty, invalid or overlong brief.
+func CheckBrief(brief string) error {
+	brief = strings.TrimSpace(brief)
+	if brief == "" || !utf8.ValidString(brief) {
+		return herald.Errorf(herald.EINVALID, "Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20%% off\"`.")
+	}
+	if n := utf8.RuneCountInString(brief); n > MaxBrief {
+		return herald.Errorf(herald.EINVALID, "A brief has at most %d characters; this one has %d.", MaxBrief, n)
+	}
+	return nil
 }
 
 // pickTargets keeps the named targets that are among all, in all's order;
@@ -240,6 +249,19 @@ func (s *Service) Reply(ctx context.Context, brand herald.Brand, g Guidelines, m
 		return "", herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable reply; try again.")
 	}
 	return reply, nil
+}
+
+// SuggestReply is Reply with the brand's stored guidelines: what a
+// mention card's "Draft reply" calls before making the reply a draft.
+func (s *Service) SuggestReply(ctx context.Context, brand herald.Brand, m ReplyInput) (string, error) {
+	if s.llm == nil {
+		return "", NotConfigured()
+	}
+	g, err := s.store.Guidelines(ctx, brand.ID)
+	if err != nil {
+		return "", err
+	}
+	return s.Reply(ctx, brand, g, m)
 }
 
 // Triage is the LLM's reading of a mention.
