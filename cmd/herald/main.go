@@ -286,10 +286,11 @@ func (m *Main) runConsole(ctx context.Context) error {
 
 // app is Herald's domain wired to the store, with the command router.
 type app struct {
-	drafts  *approvals.Service
-	publish *publish.Service
-	deps    commands.Deps
-	router  *commands.Router
+	drafts   *approvals.Service
+	publish  *publish.Service
+	deps     commands.Deps
+	router   *commands.Router
+	detached *detached // work after the acknowledgement (drafting help)
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -321,7 +322,8 @@ func (m *Main) wire() *app {
 	drafts.AddChecker(pub)
 	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
-	return &app{drafts: drafts, publish: pub, deps: deps, router: commands.New(deps)}
+	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	return &app{drafts: drafts, publish: pub, deps: deps, router: commands.New(deps), detached: detached}
 }
 
 // connect registers the chat adapters that publish to their channels.
@@ -342,6 +344,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := bot.NewBroadcaster(adapters, m.log)
+	a.detached.connect(news.Announce)
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace})
 	var wg sync.WaitGroup
@@ -358,6 +361,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	}()
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
+	a.detached.stop() // let detached work finish while the news still goes out
 	cancel()
 	wg.Wait()
 	return err
