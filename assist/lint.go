@@ -108,16 +108,18 @@ func lintEmoji(g Guidelines, _ []herald.Target, text, _ string) []Finding {
 	return nil
 }
 
-// countEmoji counts the grapheme clusters that are emoji pictographs.
+// countEmoji counts the grapheme clusters that are emoji pictographs
+// (👍🏽 and 🇫🇷 count once).
 func countEmoji(text string) int {
-	n := 0
-	g := uniseg.NewGraphemes(text)
-	for g.Next() {
-		for _, r := range g.Runes() {
-			if isEmoji(r) {
-				n++
-				break
-			}
+	if !strings.ContainsFunc(text, isEmoji) {
+		return 0
+	}
+	n, state := 0, -1
+	for text != "" {
+		var cluster string
+		cluster, text, _, state = uniseg.FirstGraphemeClusterInString(text, state)
+		if strings.ContainsFunc(cluster, isEmoji) {
+			n++
 		}
 	}
 	return n
