@@ -224,7 +224,7 @@ func TestAI(t *testing.T) {
 		e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: assisttest.Variants("One")})
 		e.router = commands.New(commands.Deps{Approvals: e.drafts, Assist: assist.NewService(e.store, mustClient(t, e.llm), nil, nil, assist.Options{})})
 		resp := e.run(bob, `ai "a post"`)
-		if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 variant(s) drafted") {
+		if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft(s) written") {
 			t.Errorf("ai without a runner answered %+v", resp)
 		}
 	})
