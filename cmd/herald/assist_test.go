@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist/assisttest"
@@ -70,4 +71,41 @@ func TestConsoleWithoutLLM(t *testing.T) {
 	c.send("guidelines set emoji=none", "Emoji: none")
 	c.send(`ai "a post"`, "Drafting help needs an LLM: set OPENAI_BASE_URL")
 	c.send(`draft "Hello 🎉"`, "The brand uses no emoji")
+}
+
+func TestLLMConfig(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		c, err := LoadConfig(envOf(map[string]string{"OPENAI_BASE_URL": "https://acme.openai.azure.com/", "HERALD_LLM_MODEL": "gpt4o-prod",
+			"OPENAI_API_VERSION": "2024-10-21", "HERALD_LLM_TIMEOUT": "45s", "OPENAI_API_KEY": "azkey"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		lc := c.llmConfig()
+		if !lc.IsAzure() || lc.APIVersion != "2024-10-21" || lc.Timeout != 45*time.Second || lc.Model != "gpt4o-prod" || lc.APIKey != "azkey" {
+			t.Errorf("llmConfig = %+v", lc)
+		}
+	})
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"ErrModelMissing", map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"}, "HERALD_LLM_MODEL: name the model"},
+		{"ErrAPIVersionAlone", map[string]string{"OPENAI_API_VERSION": "2024-10-21"}, "OPENAI_API_VERSION: Azure OpenAI needs OPENAI_BASE_URL"},
+		{"ErrBaseURL", map[string]string{"OPENAI_BASE_URL": "localhost:11434", "HERALD_LLM_MODEL": "m"}, "OPENAI_BASE_URL"},
+		{"ErrTimeout", map[string]string{"HERALD_LLM_TIMEOUT": "soon"}, "HERALD_LLM_TIMEOUT"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(envOf(tt.env))
+			if err == nil {
+				err = c.Validate()
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("config %v: %v; want an error naming %q", tt.env, err, tt.want)
+			}
+		})
+	}
 }
