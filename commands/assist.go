@@ -277,7 +277,13 @@ func (j *drafting) pending() Card {
 func (j *drafting) run(ctx context.Context) (Card, Response) {
 	vs, err := j.job.Produce(ctx)
 	if err != nil {
-		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", err)
+		// The LLM's own error text may quote the prompt: log the user
+		// message of an unavailable LLM, the cause of anything else.
+		var cause any = err
+		if herald.ErrorCode(err) == herald.EUNAVAILABLE {
+			cause = herald.ErrorMessage(err)
+		}
+		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
 		msg := herald.ErrorMessage(err)
 		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.ErrorCode(err)}
 	}
