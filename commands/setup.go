@@ -8,6 +8,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -16,6 +17,8 @@ type Deps struct {
 	Approvals *approvals.Service
 	// Publish, when set, adds the publishing commands.
 	Publish *publish.Service
+	// Mentions, when set, adds the listening commands.
+	Mentions *mentions.Service
 	// PublicURL is Herald's public base URL, for calendar links.
 	PublicURL string
 	Clock     herald.Clock
@@ -37,6 +40,8 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
+	// suggestReply, when an LLM is set up, drafts the reply to a mention.
+	suggestReply func(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error)
 }
 
 // New returns a router with every Herald command registered behind the
@@ -62,5 +67,6 @@ func New(d Deps) *Router {
 	if d.Assist != nil {
 		r.Register(h.assistDefs()...)
 	}
+	r.Register(h.listenDefs()...)
 	return r
 }

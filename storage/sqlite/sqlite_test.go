@@ -69,6 +69,9 @@ func TestStore(t *testing.T) {
 	t.Run("Assist", func(t *testing.T) {
 		storagetest.RunAssist(t, func(t *testing.T) storagetest.AssistStore { return MustOpen(t) })
 	})
+	t.Run("Mentions", func(t *testing.T) {
+		storagetest.RunMentions(t, func(t *testing.T) storagetest.MentionsStore { return MustOpen(t) })
+	})
 }
 
 type fixedClock struct{ t time.Time }

@@ -1,0 +1,87 @@
+package mentions
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"", ""},
+		{"   ...  ", ""},
+		{"Acme", "acme"},
+		{"Crédit Agricole", "credit agricole"},
+		{"ÉTÉ", "ete"},
+		{"L’Été de Crédit-Acme #promo", "l ete de credit acme promo"},
+		{"l'acme d'acme d’acme l‘acme", "l acme d acme d acme l acme"},
+		{"@acme #acme $acme", "acme acme acme"},
+		{"Œuvre cœur Æsir ex æquo", "oeuvre coeur aesir ex aequo"},
+		{"Straße STRASSE ẞ", "strasse strasse ss"},
+		{"ﬁnance ﬂeur", "finance fleur"},
+		{"Ｆｕｌｌｗｉｄｔｈ １２３", "fullwidth 123"},
+		{"Ørsted Łódź Đà Nẵng Þór", "orsted lodz da nang thor"},
+		{"e\u0301te\u0301 cafe\u0301", "ete cafe"}, // NFD
+		{"https://www.acme.fr/blog?utm_source=x", "https www acme fr blog utm source x"},
+		{"acme-corp acme_corp acme.corp", "acme corp acme corp acme corp"},
+		{"Ça coûte 3,50 € 🚀🚀 ok", "ca coute 3 50 ok"},
+		{"Ελληνικά ΑΘΗΝΑ", "ελληνικά αθηνα"},
+		{"Москва", "москва"},
+		{"日本語のテキスト", "日 本 語 の テ キ ス ト"},
+		{"a×b÷c", "a b c"},
+		{"\xff\xfeacme\xff", "acme"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestFoldOffsets checks that each word's original range folds to the word.
+func TestFoldOffsets(t *testing.T) {
+	for _, s := range []string{
+		"L’Été de Crédit-Acme #promo", "e\u0301te\u0301 cafe\u0301!", "Straße, ﬁn. 日本", "x", "",
+	} {
+		var f folded
+		f.add(s)
+		for _, tk := range f.toks {
+			orig := s[tk.os:tk.oe]
+			if got, want := Fold(orig), string(f.buf[tk.fs:tk.fe]); got != want {
+				t.Errorf("%q: word %q from %q folds to %q", s, want, orig, got)
+			}
+			if f.buf[tk.fs-1] != ' ' || f.buf[tk.fe] != ' ' {
+				t.Errorf("%q: word %q is not between spaces", s, f.buf[tk.fs:tk.fe])
+			}
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"L’Été de Crédit-Acme #promo", "e\u0301te\u0301", "日本語", "\xff\xfe", "ǅemal ﬃ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var fd folded
+		fd.add(s)
+		got := Fold(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Fold(%q) = %q: not UTF-8", s, got)
+		}
+		if strings.Contains(got, "  ") || strings.HasPrefix(got, " ") || strings.HasSuffix(got, " ") {
+			t.Fatalf("Fold(%q) = %q: spaces not single", s, got)
+		}
+		if Fold(got) != got {
+			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, got, Fold(got))
+		}
+		last := int32(0)
+		for _, tk := range fd.toks {
+			if tk.os < last || tk.oe <= tk.os || int(tk.oe) > len(s) {
+				t.Fatalf("%q: bad token range %d..%d", s, tk.os, tk.oe)
+			}
+			last = tk.oe
+		}
+	})
+}

@@ -1,0 +1,249 @@
+package mentions
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Index matches many watches' queries against an item in one pass over its
+// text. It is immutable once built and safe for concurrent use.
+//
+// How: matching is on whole folded words, so the automaton that finds
+// every watch's terms in a text is a dictionary of words. Every term of
+// every query (a word, or a phrase keyed by its first word) gets an id; the
+// item's title and text are folded once, and each word of it is looked up
+// once; a phrase is confirmed by comparing the words that follow. That pass
+// yields the set of terms present. Each watch has a cover: a few of its
+// terms at least one of which occurs in any text it matches (one term of an
+// AND, every branch of an OR). Only watches whose cover was hit, plus the
+// rare watches with no cover (such as `acme OR -job`), have their query
+// evaluated, and that evaluation reads the set of terms present instead of
+// the text.
+type Index struct {
+	ids    []int64   // watch ids, ascending; a watch is known by its position here
+	progs  []*cnode  // each watch's query, its terms replaced by term ids
+	always []int32   // watches with no cover, evaluated on every item
+	covers [][]int32 // by term id: the watches whose cover holds the term
+	words  wordTable // folded word → the terms it starts
+	nterms int
+	pool   sync.Pool // of *scratch
+}
+
+// cnode is a query node with its term's id.
+type cnode struct {
+	kind nodeKind
+	term int32 // kindTerm
+	n    *node // kindField: the filter
+	kids []cnode
+}
+
+// wordEntry is a term a word starts: the word itself when pat is "", else
+// the phrase pattern " w1 w2 ... " to confirm.
+type wordEntry struct {
+	term int32
+	pat  string
+}
+
+// NewIndex builds the index of watches, keyed by watch id. Nil queries are
+// ignored.
+func NewIndex(watches map[int64]*Query) *Index {
+	ix := &Index{}
+	for id, q := range watches {
+		if q != nil {
+			ix.ids = append(ix.ids, id)
+		}
+	}
+	slices.Sort(ix.ids)
+	terms := map[string]int32{} // pattern → term id
+	words := map[string][]wordEntry{}
+	ix.progs = make([]*cnode, len(ix.ids))
+	for w, id := range ix.ids {
+		var compile func(n *node) cnode
+		compile = func(n *node) cnode {
+			c := cnode{kind: n.kind}
+			switch n.kind {
+			case kindTerm:
+				t, ok := terms[n.key]
+				if !ok {
+					t = int32(len(terms))
+					terms[n.key] = t
+					first, _, phrase := strings.Cut(n.key[1:len(n.key)-1], " ")
+					e := wordEntry{term: t}
+					if phrase {
+						e.pat = n.key
+					}
+					words[first] = append(words[first], e)
+				}
+				c.term = t
+			case kindField:
+				c.n = n
+			default:
+				c.kids = make([]cnode, len(n.kids))
+				for i, k := range n.kids {
+					c.kids[i] = compile(k)
+				}
+			}
+			return c
+		}
+		prog := compile(watches[id].root)
+		ix.progs[w] = &prog
+		cov, ok := cover(&prog)
+		if !ok {
+			ix.always = append(ix.always, int32(w))
+			continue
+		}
+		if len(ix.covers) < len(terms) {
+			ix.covers = append(ix.covers, make([][]int32, len(terms)-len(ix.covers))...)
+		}
+		for _, t := range cov {
+			if l := ix.covers[t]; len(l) == 0 || l[len(l)-1] != int32(w) {
+				ix.covers[t] = append(l, int32(w))
+			}
+		}
+	}
+	ix.nterms = len(terms)
+	ix.covers = append(ix.covers, make([][]int32, ix.nterms-len(ix.covers))...)
+	ix.words = newWordTable(words)
+	ix.pool.New = func() any {
+		return &scratch{seen: make([]uint32, ix.nterms), cand: make([]uint32, len(ix.ids))}
+	}
+	return ix
+}
+
+// cover returns terms at least one of which occurs in any text the node
+// matches, choosing the fewest; ok is false when there are none (the node
+// can match with none of its terms present).
+func cover(c *cnode) (terms []int32, ok bool) {
+	switch c.kind {
+	case kindTerm:
+		return []int32{c.term}, true
+	case kindAnd:
+		var best []int32
+		for i := range c.kids {
+			if t, ok := cover(&c.kids[i]); ok && (best == nil || len(t) < len(best)) {
+				best = t
+			}
+		}
+		return best, best != nil
+	case kindOr:
+		var all []int32
+		for i := range c.kids {
+			t, ok := cover(&c.kids[i])
+			if !ok {
+				return nil, false
+			}
+			all = append(all, t...)
+		}
+		return all, true
+	}
+	return nil, false // filters and exclusions need no term
+}
+
+// scratch is the per-call state of Match, reused through the pool. seen
+// and cand hold, by term and by watch, the generation that last set them,
+// so nothing is cleared between calls.
+type scratch struct {
+	f     folded
+	gen   uint32
+	seen  []uint32 // by term id: present in this item when == gen
+	cand  []uint32 // by watch: a candidate for this item when == gen
+	cands []int32
+	facts itemFacts
+}
+
+// Len returns the number of watches in the index.
+func (ix *Index) Len() int { return len(ix.ids) }
+
+// Match returns the ids of the watches whose query matches the item, in
+// ascending order; the same answer as calling each query's Match.
+func (ix *Index) Match(it *Item) []int64 {
+	if len(ix.ids) == 0 {
+		return nil
+	}
+	s := ix.pool.Get().(*scratch)
+	defer ix.pool.Put(s)
+	s.gen++
+	if s.gen == 0 { // wrapped: forget every old generation
+		clear(s.seen)
+		clear(s.cand)
+		s.gen = 1
+	}
+	gen := s.gen
+	s.cands = s.cands[:0]
+	s.f.reset()
+	s.f.add(it.Title)
+	s.f.add(it.Text)
+	buf := s.f.buf
+	for _, tk := range s.f.toks {
+		for _, e := range ix.words.lookup(buf[tk.fs:tk.fe]) {
+			if s.seen[e.term] == gen {
+				continue
+			}
+			if e.pat != "" && !bytes.HasPrefix(buf[tk.fs-1:], []byte(e.pat)) {
+				continue
+			}
+			s.seen[e.term] = gen
+			for _, w := range ix.covers[e.term] {
+				if s.cand[w] != gen {
+					s.cand[w] = gen
+					s.cands = append(s.cands, w)
+				}
+			}
+		}
+	}
+	for _, w := range ix.always {
+		if s.cand[w] != gen {
+			s.cand[w] = gen
+			s.cands = append(s.cands, w)
+		}
+	}
+	if len(s.cands) == 0 {
+		return nil
+	}
+	slices.Sort(s.cands)
+	s.facts.reset(it)
+	var out []int64
+	for _, w := range s.cands {
+		if ix.progs[w].eval(s.seen, gen, &s.facts) {
+			out = append(out, ix.ids[w])
+		}
+	}
+	s.facts.reset(nil)
+	return out
+}
+
+func (c *cnode) eval(seen []uint32, gen uint32, f *itemFacts) bool {
+	switch c.kind {
+	case kindTerm:
+		return seen[c.term] == gen
+	case kindField:
+		return c.n.matchField(f)
+	case kindNot:
+		return !c.kids[0].eval(seen, gen, f)
+	case kindAnd:
+		for i := range c.kids {
+			if !c.kids[i].eval(seen, gen, f) {
+				return false
+			}
+		}
+		return true
+	case kindOr:
+		for i := range c.kids {
+			if c.kids[i].eval(seen, gen, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordTable is the dictionary of words: a Go map for now.
+type wordTable struct {
+	m map[string][]wordEntry
+}
+
+func newWordTable(m map[string][]wordEntry) wordTable { return wordTable{m: m} }
+
+func (t *wordTable) lookup(w []byte) []wordEntry { return t.m[string(w)] }
