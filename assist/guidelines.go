@@ -47,14 +47,13 @@ type Guidelines struct {
 	// applies to kinds without a limit of their own.
 	MaxLength map[string]int `json:"max_length,omitempty"`
 	Emoji     EmojiPolicy    `json:"emoji,omitempty"`
-	Lang      string         `json:"lang,omitempty"`   // language tag, e.g. fr or en-GB
-	Triage    bool           `json:"triage,omitempty"` // triage new mentions with the LLM
+	Lang      string         `json:"lang,omitempty"` // language tag, e.g. fr or en-GB
 }
 
 // IsZero reports whether g has no rule at all.
 func (g Guidelines) IsZero() bool {
 	return g.Tone == "" && len(g.Banned) == 0 && len(g.Required) == 0 && len(g.MaxLength) == 0 &&
-		g.Emoji == "" && g.Lang == "" && !g.Triage
+		g.Emoji == "" && g.Lang == ""
 }
 
 // Limit returns the brand's maximum length for posts to targets of kind.
@@ -110,9 +109,6 @@ func (g Guidelines) Rules() []string {
 	if g.Lang != "" {
 		out = append(out, "lang="+g.Lang)
 	}
-	if g.Triage {
-		out = append(out, "triage=on")
-	}
 	return out
 }
 
@@ -160,9 +156,6 @@ func (g Guidelines) Describe() string {
 	}
 	if g.Lang != "" {
 		line("Language: %s", g.Lang)
-	}
-	if g.Triage {
-		line("New mentions are triaged by the LLM (sentiment, urgency).")
 	}
 	return b.String()
 }

@@ -376,29 +376,27 @@ func TestReplyInjection(t *testing.T) {
 }
 
 func TestTriage(t *testing.T) {
-	on := assist.Guidelines{Triage: true}
 	m := assist.ReplyInput{Text: "your app lost my data!!"}
 	t.Run("OK", func(t *testing.T) {
 		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"Negative","urgency":"high"}`})
-		f.store.SaveGuidelines(t.Context(), acme.ID, on, assist.AuditEntry{})
 		tr, err := f.svc.Triage(t.Context(), acme, m)
 		if err != nil || tr != (assist.Triage{Sentiment: "negative", Urgency: "high"}) {
 			t.Errorf("Triage = %+v, %v", tr, err)
 		}
+		if r := f.srv.Requests()[0]; r.ResponseFormat == nil || !strings.Contains(r.Messages[1].Content, "<<<MENTION") {
+			t.Errorf("triage request: structured %v, user message %q", r.ResponseFormat != nil, r.Messages[1].Content)
+		}
 	})
-	t.Run("OKOffSkips", func(t *testing.T) {
-		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"negative","urgency":"high"}`})
-		tr, err := f.svc.Triage(t.Context(), acme, m)
-		if err != nil || !tr.Skipped || len(f.srv.Requests()) != 0 {
-			t.Errorf("Triage with triage off = %+v, %v, %d calls", tr, err, len(f.srv.Requests()))
+	t.Run("OKNoLLMSkips", func(t *testing.T) {
+		svc := assist.NewService(&memStore{}, nil, nil, nil, assist.Options{})
+		tr, err := svc.Triage(t.Context(), acme, m)
+		if err != nil || !tr.Skipped || tr.Reason == "" {
+			t.Errorf("Triage without an LLM = %+v, %v; want skipped", tr, err)
 		}
 	})
 	t.Run("OKBoundedPerMinute", func(t *testing.T) {
 		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"neutral","urgency":"low"}`})
 		other := herald.Brand{ID: 8, Name: "Globex"}
-		for _, b := range []herald.Brand{acme, other} {
-			f.store.SaveGuidelines(t.Context(), b.ID, on, assist.AuditEntry{BrandID: b.ID})
-		}
 		var skipped []bool
 		for _, b := range []herald.Brand{acme, acme, acme, other, other} { // 2 per brand, 3 in all
 			tr, err := f.svc.Triage(t.Context(), b, m)
@@ -418,7 +416,6 @@ func TestTriage(t *testing.T) {
 	})
 	t.Run("ErrUnreadable", func(t *testing.T) {
 		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"furious","urgency":"now"}`})
-		f.store.SaveGuidelines(t.Context(), acme.ID, on, assist.AuditEntry{})
 		if _, err := f.svc.Triage(t.Context(), acme, m); herald.ErrorCode(err) != herald.EUNAVAILABLE {
 			t.Errorf("err = %v; want EUNAVAILABLE", err)
 		}

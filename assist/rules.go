@@ -34,18 +34,16 @@ const (
 //	max=1000  max.bluesky=280       maximum length in characters, per target kind
 //	emoji=none|few|any              emoji policy
 //	lang=fr                         the language posts are written in
-//	triage=on|off                   triage new mentions with the LLM
 //
 // `ban=` (nothing after =) clears a rule.
 type Rule struct {
-	Name  string // tone, ban, require, max, emoji, lang, triage
+	Name  string // tone, ban, require, max, emoji, lang
 	Kind  string // the target kind of require.KIND and max.KIND
 	Value string // as given, unquoted
 	Col   int    // 1-based column of the rule in the input, in characters
 
 	list []string // ban, require
 	n    int      // max
-	on   bool     // triage
 }
 
 // Clear reports whether the rule removes its setting.
@@ -74,7 +72,6 @@ var ruleCheckers = map[string]func(r *Rule) error{
 	"max":     checkMax,
 	"emoji":   checkEmoji,
 	"lang":    checkLang,
-	"triage":  checkTriage,
 }
 
 // kinded are the rules that take a .KIND.
@@ -145,7 +142,7 @@ func readRule(s string, i int) (Rule, int, error) {
 	name, kind, hasKind := strings.Cut(key, ".")
 	check, known := ruleCheckers[name]
 	if !known {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji, lang and triage.", clip(key), col)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji and lang.", clip(key), col)
 	}
 	if hasKind {
 		if !kinded[name] {
@@ -315,18 +312,6 @@ func asciiLetters(s string, lo, hi int) bool {
 	return true
 }
 
-var switches = map[string]bool{"on": true, "true": true, "yes": true, "off": false, "false": false, "no": false}
-
-func checkTriage(r *Rule) error {
-	on, ok := switches[strings.ToLower(r.Value)]
-	if !ok {
-		return herald.Errorf(herald.EINVALID, "%q is neither on nor off.", clip(r.Value))
-	}
-	r.on = on
-	r.Value = map[bool]string{true: "on", false: "off"}[on]
-	return nil
-}
-
 // Apply returns g with rules applied in order: each rule replaces its
 // setting, an empty value clears it. g is not changed.
 func (g Guidelines) Apply(rules []Rule) Guidelines {
@@ -355,8 +340,6 @@ func (g Guidelines) Apply(rules []Rule) Guidelines {
 			out.Emoji = EmojiPolicy(r.Value)
 		case "lang":
 			out.Lang = r.Value
-		case "triage":
-			out.Triage = r.on
 		}
 	}
 	if len(out.MaxLength) == 0 {

@@ -25,7 +25,6 @@ func TestParseRules(t *testing.T) {
 		{"OKDefaultMax", `max=1000 MAX.Mastodon=500`, Guidelines{MaxLength: map[string]int{"": 1000, "mastodon": 500}}},
 		{"OKLangRegion", `lang=PT-BR`, Guidelines{Lang: "pt-BR"}},
 		{"OKEmojiCase", `emoji=NONE`, Guidelines{Emoji: EmojiNone}},
-		{"OKTriage", `triage=on`, Guidelines{Triage: true}},
 		{"OKLineBreaks", "tone=warm\nban=cheap", Guidelines{Tone: "warm", Banned: []string{"cheap"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +54,6 @@ func TestParseRulesErrors(t *testing.T) {
 		{"ErrMaxHuge", `max=1000001`, "is not a length"},
 		{"ErrEmoji", `emoji=many`, "emoji at column 1: \"many\" is not an emoji policy"},
 		{"ErrLang", `lang=french`, "is not a language tag"},
-		{"ErrTriage", `triage=maybe`, "neither on nor off"},
 		{"ErrUnclosedQuote", `ban=x tone="friendly`, "The quote opened at column 12 is never closed"},
 		{"ErrTwice", `ban=a ban=b`, "ban is given twice (columns 1 and 7)"},
 		{"ErrListOnlyCommas", `ban=",,"`, "give items separated by commas"},
@@ -77,15 +75,15 @@ func TestParseRulesErrors(t *testing.T) {
 }
 
 func TestApply(t *testing.T) {
-	base := Guidelines{}.Apply(mustRules(t, `tone=warm ban=cheap,free require=#ad require.mastodon=#acme max.bluesky=280 max=1000 emoji=none lang=fr triage=on`))
+	base := Guidelines{}.Apply(mustRules(t, `tone=warm ban=cheap,free require=#ad require.mastodon=#acme max.bluesky=280 max=1000 emoji=none lang=fr`))
 	for _, tt := range []struct {
 		name, rules string
 		want        Guidelines
 	}{
 		{"OKMerges", `ban=gratuit`, Guidelines{Tone: "warm", Banned: []string{"gratuit"}, Required: []Requirement{{Text: "#ad"}, {Text: "#acme", Kind: "mastodon"}},
-			MaxLength: map[string]int{"bluesky": 280, "": 1000}, Emoji: EmojiNone, Lang: "fr", Triage: true}},
-		{"OKClears", `ban= require.mastodon= max.bluesky= emoji= lang= tone= triage=off`, Guidelines{Required: []Requirement{{Text: "#ad"}}, MaxLength: map[string]int{"": 1000}}},
-		{"OKClearsAllRequire", `require= require.mastodon= max= max.bluesky=`, Guidelines{Tone: "warm", Banned: []string{"cheap", "free"}, Emoji: EmojiNone, Lang: "fr", Triage: true}},
+			MaxLength: map[string]int{"bluesky": 280, "": 1000}, Emoji: EmojiNone, Lang: "fr"}},
+		{"OKClears", `ban= require.mastodon= max.bluesky= emoji= lang= tone=`, Guidelines{Required: []Requirement{{Text: "#ad"}}, MaxLength: map[string]int{"": 1000}}},
+		{"OKClearsAllRequire", `require= require.mastodon= max= max.bluesky=`, Guidelines{Tone: "warm", Banned: []string{"cheap", "free"}, Emoji: EmojiNone, Lang: "fr"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := base.Apply(mustRules(t, tt.rules))
@@ -126,7 +124,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestRulesRoundTrip(t *testing.T) {
-	g := Guidelines{}.Apply(mustRules(t, `tone="say \"hi\", “warmly\”" ban="cheap,free money" require=#ad require.bluesky="#a b" max=9 max.mastodon=500 emoji=any lang=en-GB triage=on`))
+	g := Guidelines{}.Apply(mustRules(t, `tone="say \"hi\", “warmly\”" ban="cheap,free money" require=#ad require.bluesky="#a b" max=9 max.mastodon=500 emoji=any lang=en-GB`))
 	back := Guidelines{}.Apply(mustRules(t, strings.Join(g.Rules(), " ")))
 	if diff := cmp.Diff(g, back); diff != "" {
 		t.Errorf("Rules() does not read back (-want +got):\n%s\nrules: %q", diff, g.Rules())
@@ -152,7 +150,7 @@ func FuzzParseRules(f *testing.F) {
 	for _, seed := range []string{
 		`tone="friendly, no jargon" ban="cheap,free money" require=#ad max.bluesky=280 emoji=few lang=fr`,
 		`ban= max.bluesky=`, `tone=“x” ban=«y»`, `tone="a\"b"`, `tone="unclosed`, `=x`, `max.=3`, `require.slack=#a,,#b`,
-		"tone=\xff", `lang=pt-BR triage=off`, `ban="„quoted“"`, `tone="\\"`,
+		"tone=\xff", `lang=pt-BR`, `ban="„quoted“"`, `tone="\\"`,
 	} {
 		f.Add(seed)
 	}

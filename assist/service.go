@@ -268,24 +268,19 @@ func (s *Service) SuggestReply(ctx context.Context, brand herald.Brand, m ReplyI
 type Triage struct {
 	Sentiment string // positive, neutral, negative
 	Urgency   string // low, medium, high
-	// Skipped is set, with Reason, when no call was made: triage is off
-	// for the brand, no LLM is configured, or a rate bound was reached.
+	// Skipped is set, with Reason, when no call was made: no LLM is
+	// configured, or a rate bound was reached.
 	Skipped bool
 	Reason  string
 }
 
-// Triage asks the LLM for a mention's sentiment and urgency, when the
-// brand's guidelines turn triage on. Calls are bounded per brand and per
-// process per minute: over a bound the mention is skipped at once (never
-// queued), and so is every mention when no LLM is configured.
+// Triage asks the LLM for a mention's sentiment and urgency; the caller
+// asks only for brands that turned triage on (`listen triage on`). Calls
+// are bounded per brand and per process per minute: over a bound the
+// mention is skipped at once (never queued), and so is every mention when
+// no LLM is configured.
 func (s *Service) Triage(ctx context.Context, brand herald.Brand, m ReplyInput) (Triage, error) {
-	g, err := s.store.Guidelines(ctx, brand.ID)
-	if err != nil {
-		return Triage{}, err
-	}
 	switch {
-	case !g.Triage:
-		return Triage{Skipped: true, Reason: "triage is off for the brand"}, nil
 	case s.llm == nil:
 		return Triage{Skipped: true, Reason: "no LLM is configured"}, nil
 	case !s.brandTriage.Allow(brand.ID):

@@ -17,7 +17,7 @@ import (
 // and does the LLM work detached (Deps.Go), then updates that card
 // (Deps.Announce).
 
-const rulesHelp = `rules NAME=VALUE: tone="friendly, no jargon" ban="cheap,free money" require=#ad require.mastodon=#acme max.bluesky=280 emoji=none|few|any lang=fr triage=on; NAME= clears one`
+const rulesHelp = `rules NAME=VALUE: tone="friendly, no jargon" ban="cheap,free money" require=#ad require.mastodon=#acme max.bluesky=280 emoji=none|few|any lang=fr; NAME= clears one`
 
 func (h *handlers) assistDefs() []*Def {
 	return []*Def{

@@ -46,7 +46,6 @@ func testGuidelines(t *testing.T, open func(t *testing.T) AssistStore) {
 		MaxLength: map[string]int{"bluesky": 280, "": 1000},
 		Emoji:     assist.EmojiFew,
 		Lang:      "fr",
-		Triage:    true,
 	}
 	if err := s.SaveGuidelines(ctx, b.ID, want, guidelinesEntry(b, alice, "tone=…")); err != nil {
 		t.Fatalf("SaveGuidelines: %v", err)
