@@ -66,6 +66,9 @@ func New(d Deps) *Router {
 	r.Register(h.publishDefs()...)
 	if d.Assist != nil {
 		r.Register(h.assistDefs()...)
+		if d.Assist.Enabled() && d.Mentions != nil {
+			h.suggestReply = h.llmReply
+		}
 	}
 	r.Register(h.listenDefs()...)
 	return r
