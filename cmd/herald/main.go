@@ -354,7 +354,7 @@ func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
+	a.relay.set(a.detached.triaging(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce)))
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {
 			for _, kind := range publisherKinds[ad.Name()] {
