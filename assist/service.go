@@ -165,7 +165,7 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 		return nil, err
 	}
 	out, err := s.llm.complete(ctx, call{op: "variants", brand: brand, messages: variantsMessages(brand, g, brief, targets),
-		schema: variantsOut{}, name: "variants", maxTok: 1500})
+		schema: variantsOut{}, name: "variants", maxTok: 1500, temperature: 0.8})
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (s *Service) Reply(ctx context.Context, brand herald.Brand, g Guidelines, m
 		return "", NotConfigured()
 	}
 	out, err := s.llm.complete(ctx, call{op: "reply", brand: brand, messages: replyMessages(brand, g, m),
-		schema: replyOut{}, name: "reply", maxTok: 600})
+		schema: replyOut{}, name: "reply", maxTok: 600, temperature: 0.5})
 	if err != nil {
 		return "", err
 	}
