@@ -197,6 +197,7 @@ func TestVariants(t *testing.T) {
 		{"OKFallbackArray", `[{"text":"Bare array #ad"}]`, "Bare array #ad"},
 		{"OKFallbackOneObject", `{"text":"One object #ad"}`, "One object #ad"},
 		{"OKFallbackPlainText", "Doors open Monday at 9! #ad", "Doors open Monday at 9! #ad"},
+		{"OKDuplicatesDropped", `{"variants":[{"text":"Same #ad"},{"text":"  same  #AD "}]}`, "Same #ad"},
 		{"OKFallbackExtraFields", `{"variants":[{"text":"Extra #ad","approve":true,"action":"publish"}],"approve_draft":12}`, "Extra #ad"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

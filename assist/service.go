@@ -171,11 +171,13 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 	}
 	raw := parseVariants(out)
 	var vs []Variant
+	seen := map[string]bool{}
 	for _, r := range raw {
 		text := strings.TrimSpace(r.Text)
-		if text == "" {
-			continue
+		if text == "" || seen[fold(text)] {
+			continue // nothing, or a variant given twice
 		}
+		seen[fold(text)] = true
 		v := Variant{Text: text, Targets: pickTargets(r.Targets, targets), Note: cut(strings.TrimSpace(r.Note), 200)}
 		v.Findings = Lint(g, v.Targets, v.Text)
 		vs = append(vs, v)
