@@ -304,6 +304,7 @@ type app struct {
 	news     *bot.Broadcaster // set by connect
 	deps     commands.Deps
 	router   *commands.Router
+	detached *detached // work after the acknowledgement (drafting help)
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -341,7 +342,8 @@ func (m *Main) wire() (*app, error) {
 	ment := m.newMentions(drafts, listen, rel)
 	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
-	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps)}, nil
+	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
 }
 
 // connect registers the chat adapters that publish to their channels and
@@ -368,6 +370,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := a.news
+	a.detached.connect(news.Announce)
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
@@ -388,6 +391,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
+	a.detached.stop() // let detached work finish while the news still goes out
 	cancel()
 	wg.Wait()
 	return err
