@@ -161,7 +161,7 @@ func TestListeningThroughMain(t *testing.T) {
 	}
 	all := c.out.String()
 	for _, want := range []string{
-		"**Acme** opens a new store in Lyon",                             // the feed's title, the term in bold
+		"**Acme** opens a new store in Lyon",                                    // the feed's title, the term in bold
 		"Link: https://www.lyon-actu.example/2026/11/30/acme-nouveau-magasin\n", // Google's redirect unwrapped
 		"[Claim] /herald mention claim ", "[Draft reply] /herald mention reply ", "[Mute author]",
 	} {
