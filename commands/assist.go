@@ -10,7 +10,6 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
-	"github.com/heraldhq/herald/mentions"
 )
 
 // The drafting help commands: `guidelines show|set|clear` and `ai`. They
@@ -180,12 +179,7 @@ func (h *handlers) ai(ctx context.Context, r *Request) (Response, error) {
 // llmWriter resolves the brand of a request for LLM drafts: the actor
 // must be able to write drafts, and an LLM must be configured.
 func (h *handlers) llmWriter(ctx context.Context, r *Request) (herald.Brand, error) {
-	return h.llmWriterOf(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
-}
-
-// llmWriterOf is llmWriter for the brand named (or the channel's).
-func (h *handlers) llmWriterOf(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, error) {
-	b, m, err := h.Approvals.Resolve(ctx, actor, ch, brand)
+	b, m, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return b, err
 	}
@@ -246,35 +240,6 @@ func (h *handlers) replyVariants(b herald.Brand, m assist.ReplyInput, targets []
 		}
 		return []assist.Variant{{Text: text, Targets: targets, Note: "suggested reply", Findings: assist.Lint(g, targets, text)}}, nil
 	}
-}
-
-// llmReply is the suggestReply of a mention card's "Draft reply" when an
-// LLM is configured: it answers "Drafting…" at once, asks the LLM for a
-// reply to the mention (given as delimited data), then makes it the
-// mention's reply draft and updates both cards.
-func (h *handlers) llmReply(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error) {
-	if _, err := h.llmWriterOf(ctx, r.Actor, r.Channel, b.Name); err != nil {
-		return Response{}, err
-	}
-	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: m.URL, Title: m.Title, Text: m.Text}
-	who := m.Author
-	if who == "" {
-		who = "someone"
-	}
-	return h.draftDetached(ctx, r, b, LLMDrafts{
-		Subject: fmt.Sprintf("reply to mention #%d by %s: %s", m.ID, who, excerpt(m.Title+" "+m.Text, 120)),
-		Produce: h.replyVariants(b, in, nil),
-		Created: func(ctx context.Context, d approvals.Draft) error {
-			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
-			if err != nil {
-				return err
-			}
-			if h.Announce != nil {
-				h.Announce(ctx, h.mentionCard(b, linked), Response{})
-			}
-			return nil
-		},
-	})
 }
 
 func randomID() string {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -54,8 +55,8 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 	if m.Sentiment != "" || m.Urgency != "" {
 		c.Fields = append(c.Fields, Field{Label: "Triage", Value: strings.Trim(m.Sentiment+" · "+m.Urgency+" urgency", " ·"), Short: true})
 	}
-	if m.URL != "" {
-		c.Fields = append(c.Fields, Field{Label: "Link", Value: m.URL})
+	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
+		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
 	}
 	if m.DraftID != 0 {
 		c.Context = append(c.Context, fmt.Sprintf("Reply: draft #%d (`show %d`)", m.DraftID, m.DraftID))

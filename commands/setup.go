@@ -40,8 +40,6 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
-	// suggestReply, when an LLM is set up, drafts the reply to a mention.
-	suggestReply func(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error)
 }
 
 // New returns a router with every Herald command registered behind the
@@ -66,9 +64,6 @@ func New(d Deps) *Router {
 	r.Register(h.publishDefs()...)
 	if d.Assist != nil {
 		r.Register(h.assistDefs()...)
-		if d.Assist.Enabled() && d.Mentions != nil {
-			h.suggestReply = h.llmReply
-		}
 	}
 	r.Register(h.listenDefs()...)
 	return r

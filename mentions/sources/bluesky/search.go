@@ -255,7 +255,7 @@ func (s *Search) authed(ctx context.Context, base, nsid string, query url.Values
 	if err != nil {
 		return nil, err
 	}
-	body, xe := s.call(ctx, base, nsid, query, token, nil)
+	body, xe := s.call(ctx, http.MethodGet, base, nsid, query, token, nil)
 	if xe == nil {
 		return body, nil
 	}
@@ -265,7 +265,7 @@ func (s *Search) authed(ctx context.Context, base, nsid string, query url.Values
 	if token, err = s.token(ctx, token); err != nil {
 		return nil, err
 	}
-	if body, xe = s.call(ctx, base, nsid, query, token, nil); xe != nil {
+	if body, xe = s.call(ctx, http.MethodGet, base, nsid, query, token, nil); xe != nil {
 		return nil, xe.fetch
 	}
 	return body, nil
@@ -283,7 +283,7 @@ func (s *Search) token(ctx context.Context, stale string) (string, error) {
 		return sess.access, nil
 	}
 	if sess != nil && sess.refresh != "" {
-		body, xe := s.call(ctx, s.cfg.PDS, nsidRefreshSession, nil, sess.refresh, struct{}{})
+		body, xe := s.call(ctx, http.MethodPost, s.cfg.PDS, nsidRefreshSession, nil, sess.refresh, nil)
 		switch {
 		case xe == nil:
 			if next, err := readSession(body); err == nil {
@@ -295,7 +295,7 @@ func (s *Search) token(ctx context.Context, stale string) (string, error) {
 		}
 	}
 	s.session = nil
-	body, xe := s.call(ctx, s.cfg.PDS, nsidCreateSession, nil, "", map[string]string{"identifier": s.cfg.Handle, "password": s.cfg.AppPassword})
+	body, xe := s.call(ctx, http.MethodPost, s.cfg.PDS, nsidCreateSession, nil, "", map[string]string{"identifier": s.cfg.Handle, "password": s.cfg.AppPassword})
 	if xe != nil {
 		if st := xe.fetch.Status; st == http.StatusUnauthorized || st == http.StatusBadRequest && xe.name != "" {
 			return "", &mentions.FetchError{Status: st, Err: &herald.Error{

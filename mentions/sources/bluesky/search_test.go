@@ -108,6 +108,10 @@ func (f *fakeXRPC) serve(w http.ResponseWriter, r *http.Request) {
 		f.logins++
 		_ = json.NewEncoder(w).Encode(f.issue())
 	case "/xrpc/" + nsidRefreshSession:
+		if r.ContentLength > 0 {
+			xrpcErr(w, 400, "InvalidRequest") // a body refreshSession does not take
+			return
+		}
 		if r.Method != http.MethodPost || bearer != f.refresh || f.refresh == "" {
 			xrpcErr(w, 400, "ExpiredToken")
 			return
@@ -460,4 +464,38 @@ func TestJWTExpiry(t *testing.T) {
 			t.Errorf("jwtExpiry(%q) = %v, want zero", bad, got)
 		}
 	}
+}
+
+// FuzzSearchAnswer feeds searchPosts answers and cursors to the code that
+// reads them: never a panic, and only well-formed items.
+func FuzzSearchAnswer(f *testing.F) {
+	b, err := os.ReadFile("testdata/searchposts.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b, `{"t":"2026-12-01T08:59:58.12Z","uris":["at://did:plc:x/app.bsky.feed.post/3l"]}`)
+	f.Add([]byte(`{"posts":[{"uri":"at://did:plc:x/app.bsky.feed.post/../x","record":{"createdAt":"2026-12-01T00:00:00Z"}}]}`), `{}`)
+	f.Add([]byte(`{"posts":[{"uri":"at://did:web:a/app.bsky.feed.post/3l","indexedAt":"2026-12-01T00:00:00Z","record":{"text":7}}]}`), `[]`)
+	f.Fuzz(func(t *testing.T, body []byte, cur string) {
+		var c cursor
+		if json.Unmarshal([]byte(cur), &c) == nil {
+			_ = c.seen("at://did:plc:x/app.bsky.feed.post/3l", time.Now())
+		}
+		var out struct {
+			Posts []postView `json:"posts"`
+		}
+		if json.Unmarshal(body, &out) != nil {
+			return
+		}
+		for _, v := range out.Posts {
+			p, ok := v.post()
+			if !ok {
+				continue
+			}
+			it := p.item
+			if it.ExternalID != v.URI || !strings.HasPrefix(it.URL, "https://bsky.app/profile/did:") || it.Author == "" || p.sortAt.IsZero() {
+				t.Fatalf("invalid item accepted: %+v", it)
+			}
+		}
+	})
 }

@@ -33,23 +33,23 @@ type xrpcError struct {
 }
 
 // call sends one XRPC request to base and returns the body of a 2xx
-// answer. A GET when in is nil, else a POST of in as JSON; token, when
-// set, goes in Authorization: Bearer. A failure is a *mentions.FetchError
+// answer: a query (GET) or a procedure (POST) with in as its JSON body,
+// or no body when in is nil (XRPC servers refuse a body a procedure does
+// not take); token, when set, goes in Authorization: Bearer. A failure is a *mentions.FetchError
 // (status, Retry-After or RateLimit-Reset) inside an *xrpcError; errors
 // name the host and the method, never the token or the body sent.
-func (s *Search) call(ctx context.Context, base, nsid string, query url.Values, token string, in any) ([]byte, *xrpcError) {
+func (s *Search) call(ctx context.Context, method, base, nsid string, query url.Values, token string, in any) ([]byte, *xrpcError) {
 	u := base + "/xrpc/" + nsid
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	method := http.MethodGet
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return nil, &xrpcError{fetch: &mentions.FetchError{Err: err}}
 		}
-		method, body = http.MethodPost, bytes.NewReader(b)
+		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
