@@ -101,12 +101,31 @@ func (f *folded) reset() {
 
 // add appends the words of s as a new segment.
 func (f *folded) add(s string) {
-	if len(f.buf) == 0 {
-		f.buf = append(f.buf, ' ')
-	} else {
-		f.buf = append(f.buf, '\n', ' ')
+	// Grow once: a byte of s folds into at most two bytes of buf (a
+	// one-byte letter and the space after it; ß, æ, œ and the ligatures
+	// fold into no more bytes than they take, plus that space), and there
+	// is at most one word per byte.
+	n := len(f.buf)
+	need := n + 2 + 2*len(s)
+	if cap(f.buf) < need {
+		nb := make([]byte, n, max(need, 2*cap(f.buf)))
+		copy(nb, f.buf)
+		f.buf = nb
 	}
-	buf, toks := f.buf, f.toks
+	if cap(f.toks)-len(f.toks) < len(s)/2+1 {
+		nt := make([]ftok, len(f.toks), max(len(f.toks)+len(s)/2+1, 2*cap(f.toks)))
+		copy(nt, f.toks)
+		f.toks = nt
+	}
+	buf := f.buf[:need]
+	if n == 0 {
+		buf[n] = ' '
+		n++
+	} else {
+		buf[n], buf[n+1] = '\n', ' '
+		n += 2
+	}
+	toks := f.toks
 	in := false    // inside a word
 	var ws, os int // where the current word starts in buf and in s
 	i := 0
@@ -115,12 +134,29 @@ func (f *folded) add(s string) {
 		if c < utf8.RuneSelf {
 			if m := asciiFold[c]; m != 0 {
 				if !in {
-					in, ws, os = true, len(buf), i
+					in, ws, os = true, n, i
 				}
-				buf = append(buf, m)
+				buf[n] = m
+				n++
+				i++
+				// The rest of an ASCII word, in a tight loop.
+				for i < len(s) {
+					c = s[i]
+					if c >= utf8.RuneSelf {
+						break
+					}
+					if m = asciiFold[c]; m == 0 {
+						break
+					}
+					buf[n] = m
+					n++
+					i++
+				}
+				continue
 			} else if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(i)})
-				buf = append(buf, ' ')
+				toks = append(toks, ftok{int32(ws), int32(n), int32(os), int32(i)})
+				buf[n] = ' '
+				n++
 				in = false
 			}
 			i++
@@ -129,6 +165,12 @@ func (f *folded) add(s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		start := i
 		i += size
+		if room := utf8.UTFMax + 2 + 2*(len(s)-i); len(buf)-n < room {
+			// Cannot happen with today's tables (no folding grows a rune
+			// by more than the bound above), but stay safe if one does.
+			buf = append(buf[:n], make([]byte, room)...)
+			buf = buf[:cap(buf)]
+		}
 		m, lr := foldRune(r)
 		switch {
 		case lr == mark:
@@ -137,37 +179,41 @@ func (f *folded) add(s string) {
 			continue
 		case lr == alone:
 			if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(start)})
-				buf = append(buf, ' ')
+				toks = append(toks, ftok{int32(ws), int32(n), int32(os), int32(start)})
+				buf[n] = ' '
+				n++
 				in = false
 			}
-			ws = len(buf)
-			buf = utf8.AppendRune(buf, r)
-			toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(start), int32(i)})
-			buf = append(buf, ' ')
+			ws = n
+			n += utf8.EncodeRune(buf[n:], r)
+			toks = append(toks, ftok{int32(ws), int32(n), int32(start), int32(i)})
+			buf[n] = ' '
+			n++
 			continue
 		case m == "" && lr == sep:
 			if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(start)})
-				buf = append(buf, ' ')
+				toks = append(toks, ftok{int32(ws), int32(n), int32(os), int32(start)})
+				buf[n] = ' '
+				n++
 				in = false
 			}
 			continue
 		}
 		if !in {
-			in, ws, os = true, len(buf), start
+			in, ws, os = true, n, start
 		}
 		if m != "" {
-			buf = append(buf, m...)
+			n += copy(buf[n:], m)
 		} else {
-			buf = utf8.AppendRune(buf, lr)
+			n += utf8.EncodeRune(buf[n:], lr)
 		}
 	}
 	if in {
-		toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(len(s))})
-		buf = append(buf, ' ')
+		toks = append(toks, ftok{int32(ws), int32(n), int32(os), int32(len(s))})
+		buf[n] = ' '
+		n++
 	}
-	f.buf, f.toks = buf, toks
+	f.buf, f.toks = buf[:n], toks
 }
 
 // What foldRune says of a rune that is not a letter to append.
@@ -205,7 +251,14 @@ func foldRune(r rune) (m string, lr rune) {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			return "", alone
 		}
-		return "", unicode.ToLower(r)
+		lr := unicode.ToLower(r)
+		if lr != r && lr >= 0xC0 {
+			// The Angstrom sign Å lowers to å, which the tables fold.
+			if m, l2 := foldRune(lr); m != "" {
+				return m, l2
+			}
+		}
+		return "", lr
 	case unicode.IsDigit(r):
 		return "", r
 	case unicode.Is(unicode.Mn, r):

@@ -31,6 +31,7 @@ func TestFold(t *testing.T) {
 		{"Москва", "москва"},
 		{"日本語のテキスト", "日 本 語 の テ キ ス ト"},
 		{"a×b÷c", "a b c"},
+		{"\u212Bngstr\u00F6m \u212Aelvin", "angstrom kelvin"},
 		{"\xff\xfeacme\xff", "acme"},
 	}
 	for _, tt := range tests {

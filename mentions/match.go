@@ -1,7 +1,7 @@
 package mentions
 
 import (
-	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -181,7 +181,7 @@ func (ix *Index) Match(it *Item) []int64 {
 			if s.seen[e.term] == gen {
 				continue
 			}
-			if e.pat != "" && !bytes.HasPrefix(buf[tk.fs-1:], []byte(e.pat)) {
+			if e.pat != "" && !hasPrefix(buf[tk.fs-1:], e.pat) {
 				continue
 			}
 			s.seen[e.term] = gen
@@ -204,14 +204,22 @@ func (ix *Index) Match(it *Item) []int64 {
 	}
 	slices.Sort(s.cands)
 	s.facts.reset(it)
-	var out []int64
+	out := make([]int64, 0, len(s.cands))
 	for _, w := range s.cands {
 		if ix.progs[w].eval(s.seen, gen, &s.facts) {
 			out = append(out, ix.ids[w])
 		}
 	}
 	s.facts.reset(nil)
+	if len(out) == 0 {
+		return nil
+	}
 	return out
+}
+
+// hasPrefix is bytes.HasPrefix for a string prefix, without converting it.
+func hasPrefix(b []byte, p string) bool {
+	return len(b) >= len(p) && string(b[:len(p)]) == p
 }
 
 func (c *cnode) eval(seen []uint32, gen uint32, f *itemFacts) bool {
@@ -239,11 +247,88 @@ func (c *cnode) eval(seen []uint32, gen uint32, f *itemFacts) bool {
 	return false
 }
 
-// wordTable is the dictionary of words: a Go map for now.
+// wordTable is the dictionary of words: open addressing over a power of
+// two slots, each holding a word's 64-bit hash (0 for an empty slot) and
+// its index in words and ents, so that a probe for a word that is not
+// there (most words of most texts) touches one 16-byte slot and compares
+// no bytes.
 type wordTable struct {
-	m map[string][]wordEntry
+	// quick has a bit set for the quickKey of every word in the table:
+	// most words of a text are rejected by one load from this bitmap
+	// (16 KB, which stays in cache) before any hashing.
+	quick []uint64
+	slots []wordSlot
+	mask  uint64
+	words []string
+	ents  [][]wordEntry
 }
 
-func newWordTable(m map[string][]wordEntry) wordTable { return wordTable{m: m} }
+type wordSlot struct {
+	h uint64
+	i int32
+}
 
-func (t *wordTable) lookup(w []byte) []wordEntry { return t.m[string(w)] }
+func newWordTable(m map[string][]wordEntry) wordTable {
+	size := 16
+	for size < 2*len(m) {
+		size *= 2
+	}
+	t := wordTable{quick: make([]uint64, quickBits/64), slots: make([]wordSlot, size), mask: uint64(size - 1)}
+	for w, es := range m {
+		k := quickKey([]byte(w))
+		t.quick[k/64] |= 1 << (k % 64)
+		h := hashWord([]byte(w))
+		j := h & t.mask
+		for t.slots[j].h != 0 {
+			j = (j + 1) & t.mask
+		}
+		t.slots[j] = wordSlot{h: h, i: int32(len(t.words))}
+		t.words = append(t.words, w)
+		t.ents = append(t.ents, es)
+	}
+	return t
+}
+
+// quickBits is the size of wordTable.quick in bits.
+const quickBits = 1 << 17
+
+// quickKey mixes a word's first two bytes, last byte and length into a
+// number below quickBits. w is not empty.
+func quickKey(w []byte) uint32 {
+	x := uint32(w[0]) | uint32(w[len(w)/2])<<8 | uint32(w[len(w)-1])<<16 | uint32(len(w))<<24
+	return (x * 0x9E3779B1) >> (32 - 17)
+}
+
+func (t *wordTable) lookup(w []byte) []wordEntry {
+	if k := quickKey(w); t.quick[k/64]&(1<<(k%64)) == 0 {
+		return nil
+	}
+	h := hashWord(w)
+	for j := h & t.mask; ; j = (j + 1) & t.mask {
+		s := t.slots[j]
+		if s.h == 0 {
+			return nil
+		}
+		if s.h == h && t.words[s.i] == string(w) {
+			return t.ents[s.i]
+		}
+	}
+}
+
+// hashWord hashes a word eight bytes at a time (a multiply-xorshift mix
+// of little-endian words and the length); never 0, the empty slot.
+func hashWord(w []byte) uint64 {
+	h := uint64(len(w)) * 0x9E3779B97F4A7C15
+	for len(w) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(w)) * 0xff51afd7ed558ccd
+		h ^= h >> 29
+		w = w[8:]
+	}
+	var x uint64
+	for i, c := range w {
+		x |= uint64(c) << (8 * i)
+	}
+	h = (h ^ x) * 0xc4ceb9fe1a85ec53
+	h ^= h >> 32
+	return h | 1
+}

@@ -515,6 +515,9 @@ func authorKey(s string) string {
 	} else if strings.HasPrefix(l, "u/") {
 		s = s[2:]
 	}
+	if plainLower(s) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if r < utf8.RuneSelf {
@@ -535,6 +538,20 @@ func authorKey(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// plainLower reports whether s is ASCII without upper case letters or
+// surrounding spaces: already an author key.
+func plainLower(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // String returns the query in canonical form: ParseQuery(q.String()) gives
