@@ -48,7 +48,8 @@ func TestFoldOffsets(t *testing.T) {
 	} {
 		var f folded
 		f.add(s)
-		for _, tk := range f.toks {
+		for k := range f.words() {
+			tk := f.tok(k)
 			orig := s[tk.os:tk.oe]
 			if got, want := Fold(orig), string(f.buf[tk.fs:tk.fe]); got != want {
 				t.Errorf("%q: word %q from %q folds to %q", s, want, orig, got)
@@ -78,7 +79,8 @@ func FuzzFold(f *testing.F) {
 			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, got, Fold(got))
 		}
 		last := int32(0)
-		for _, tk := range fd.toks {
+		for k := range fd.words() {
+			tk := fd.tok(k)
 			if tk.os < last || tk.oe <= tk.os || int(tk.oe) > len(s) {
 				t.Fatalf("%q: bad token range %d..%d", s, tk.os, tk.oe)
 			}

@@ -176,12 +176,14 @@ func (ix *Index) Match(it *Item) []int64 {
 	s.f.add(it.Title)
 	s.f.add(it.Text)
 	buf := s.f.buf
-	for _, tk := range s.f.toks {
-		for _, e := range ix.words.lookup(buf[tk.fs:tk.fe]) {
+	fb := s.f.fb
+	for k := 0; k+1 < len(fb); k += 2 {
+		fs, fe := fb[k], fb[k+1]
+		for _, e := range ix.words.lookup(buf[fs:fe]) {
 			if s.seen[e.term] == gen {
 				continue
 			}
-			if e.pat != "" && !hasPrefix(buf[tk.fs-1:], e.pat) {
+			if e.pat != "" && !hasPrefix(buf[fs-1:], e.pat) {
 				continue
 			}
 			s.seen[e.term] = gen

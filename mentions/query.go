@@ -774,11 +774,12 @@ func Highlight(text string, terms []string) [][2]int {
 		}
 	}
 	var out [][2]int
-	for i, tk := range f.toks {
+	for i := range f.words() {
+		tk := f.tok(i)
 		end := -1
 		for _, p := range pats {
-			if i+p.words <= len(f.toks) && bytes.HasPrefix(f.buf[tk.fs-1:], []byte(p.key)) {
-				end = max(end, int(f.toks[i+p.words-1].oe))
+			if i+p.words <= f.words() && hasPrefix(f.buf[tk.fs-1:], p.key) {
+				end = max(end, int(f.tok(i+p.words-1).oe))
 			}
 		}
 		if end < 0 {
