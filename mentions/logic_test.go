@@ -1,0 +1,352 @@
+package mentions
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald"
+)
+
+func TestTransitions(t *testing.T) {
+	tests := []struct {
+		from State
+		a    Action
+		to   State
+		ok   bool
+	}{
+		{StateNew, ActClaim, StateClaimed, true},
+		{StateNew, ActDone, StateHandled, true},
+		{StateNew, ActIgnore, StateIgnored, true},
+		{StateNew, ActReopen, "", false},
+		{StateClaimed, ActClaim, "", false},
+		{StateClaimed, ActDone, StateHandled, true},
+		{StateClaimed, ActIgnore, StateIgnored, true},
+		{StateClaimed, ActReopen, StateNew, true},
+		{StateHandled, ActDone, "", false},
+		{StateHandled, ActClaim, "", false},
+		{StateHandled, ActIgnore, "", false},
+		{StateHandled, ActReopen, StateNew, true},
+		{StateIgnored, ActIgnore, "", false},
+		{StateIgnored, ActDone, "", false},
+		{StateIgnored, ActReopen, StateNew, true},
+		{StateNew, ActLinkDraft, "", false}, // audit-only actions move nothing
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s_%s", tt.from, tt.a), func(t *testing.T) {
+			to, ok := Next(tt.from, tt.a)
+			if to != tt.to || ok != tt.ok {
+				t.Errorf("Next(%s, %s) = %q, %v; want %q, %v", tt.from, tt.a, to, ok, tt.to, tt.ok)
+			}
+		})
+	}
+	// Every state is in the table, and every reachable state is a state.
+	for _, s := range States {
+		if _, ok := transitions[s]; !ok {
+			t.Errorf("state %s missing from the transition table", s)
+		}
+		for _, to := range transitions[s] {
+			if !slices.Contains(States, to) {
+				t.Errorf("%s leads to unknown state %s", s, to)
+			}
+		}
+	}
+	if got := Allowed(StateClaimed); !slices.Equal(got, []Action{ActDone, ActIgnore, ActReopen}) {
+		t.Errorf("Allowed(claimed) = %v", got)
+	}
+}
+
+func TestParseAction(t *testing.T) {
+	for _, in := range []string{"claim", " Done ", "IGNORE", "reopen"} {
+		if _, err := ParseAction(in); err != nil {
+			t.Errorf("ParseAction(%q): %v", in, err)
+		}
+	}
+	for _, in := range []string{"", "link_draft", "publish"} {
+		if _, err := ParseAction(in); herald.ErrorCode(err) != herald.EINVALID {
+			t.Errorf("ParseAction(%q) = %v, want EINVALID", in, err)
+		}
+	}
+}
+
+func TestCanonicalURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://Example.COM/Path/", "https://example.com/Path"},
+		{"https://example.com/", "https://example.com"},
+		{"https://example.com", "https://example.com"},
+		{"HTTPS://example.com:443/a", "https://example.com/a"},
+		{"http://example.com:80/a", "http://example.com/a"},
+		{"http://example.com:8080/a", "http://example.com:8080/a"},
+		{"https://example.com/a#comments", "https://example.com/a"},
+		{"https://example.com/a?utm_source=x&utm_medium=y&UTM_Campaign=z", "https://example.com/a"},
+		{"https://example.com/a?id=3&fbclid=abc&gclid=d&mc_cid=1&mc_eid=2&ref=hn&ref_src=twsrc", "https://example.com/a?id=3"},
+		{"https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"},
+		{"https://user:pw@example.com/a", "https://example.com/a"},
+		{"https://www.google.com/url?rct=j&sa=t&url=https://news.example.fr/article%3Fid%3D7%26utm_source%3Dga&ct=ga", "https://news.example.fr/article?id=7"},
+		{"https://www.google.com/url?q=https://example.com/x/&sa=D", "https://example.com/x"},
+		{"https://google.fr/url?q=http://example.com/y", "http://example.com/y"},
+		{"https://www.google.com/url?q=javascript:alert(1)", "https://www.google.com/url?q=javascript%3Aalert%281%29"},
+		{"https://www.google.com/search?q=acme", "https://www.google.com/search?q=acme"},
+		{"https://[2001:db8::1]:443/a/", "https://[2001:db8::1]/a"},
+		{"  https://example.com/a  ", "https://example.com/a"},
+		{"javascript:alert(1)", ""},
+		{"ftp://example.com/a", ""},
+		{"/relative/path", ""},
+		{"", ""},
+		{"https://", ""},
+		{"https://example.com/" + strings.Repeat("a", 3000), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := CanonicalURL(tt.in)
+			if got != tt.want {
+				t.Errorf("CanonicalURL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := CanonicalURL(got); again != got {
+				t.Errorf("not idempotent: CanonicalURL(%q) = %q", got, again)
+			}
+		})
+	}
+}
+
+func FuzzCanonicalURL(f *testing.F) {
+	for _, s := range []string{
+		"https://Example.com/a/?utm_source=x#f", "https://www.google.com/url?q=https://e.com/%2F&sa=D",
+		"http://[::1]:80/", "https://e.com/a%2Fb/", "https://e.com/?a=1&a=2&=3", "https://e.com/\u00e9t\u00e9/",
+		"http://e.com:0/", "https://e.com/a;b?c=%zz", "https://e.com//", "https://%65.com/",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := CanonicalURL(raw)
+		if got == "" {
+			return
+		}
+		if !strings.HasPrefix(got, "http://") && !strings.HasPrefix(got, "https://") {
+			t.Fatalf("CanonicalURL(%q) = %q: not http(s)", raw, got)
+		}
+		if !utf8.ValidString(got) || len(got) > maxURLLength {
+			t.Fatalf("CanonicalURL(%q) = %q: invalid or too long", raw, got)
+		}
+		if again := CanonicalURL(got); again != got {
+			t.Fatalf("not idempotent: %q → %q → %q", raw, got, again)
+		}
+	})
+}
+
+func TestKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		it   Item
+		want []string
+	}{
+		{"URLAndID", Item{Source: "hn", ExternalID: "123", URL: "https://e.com/a?utm_source=hn"}, []string{"url:https://e.com/a", "ext:hn:123"}},
+		{"URLOnly", Item{Source: "rss", URL: "https://e.com/a/"}, []string{"url:https://e.com/a"}},
+		{"IDOnly", Item{Source: "bluesky", ExternalID: "at://did:plc:x/app.bsky.feed.post/1"}, []string{"ext:bluesky:at://did:plc:x/app.bsky.feed.post/1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, Keys(&tt.it)); diff != "" {
+				t.Errorf("Keys (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Neither URL nor id: a hash of source, author and text, stable.
+	a := Keys(&Item{Source: "webhook", Author: "x", Text: "hello"})
+	b := Keys(&Item{Source: "webhook", Author: "x", Text: "hello"})
+	c := Keys(&Item{Source: "webhook", Author: "y", Text: "hello"})
+	if len(a) != 1 || !strings.HasPrefix(a[0], "txt:") || a[0] != b[0] || a[0] == c[0] {
+		t.Errorf("text keys: %v %v %v", a, b, c)
+	}
+}
+
+func TestRoute(t *testing.T) {
+	s1 := herald.ChannelRef{Platform: "slack", Workspace: "T", Channel: "C1"}
+	s2 := herald.ChannelRef{Platform: "slack", Workspace: "T", Channel: "C2"}
+	d1 := herald.ChannelRef{Platform: "discord", Workspace: "G", Channel: "1"}
+	d2 := herald.ChannelRef{Platform: "discord", Workspace: "G", Channel: "2"}
+	c1 := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "main"}
+	tests := []struct {
+		name         string
+		watch, brand []herald.ChannelRef
+		want         []herald.ChannelRef
+	}{
+		{"WatchOnly", []herald.ChannelRef{s1}, nil, []herald.ChannelRef{s1}},
+		{"BrandOnOtherPlatforms", []herald.ChannelRef{s1}, []herald.ChannelRef{s2, d1, d2}, []herald.ChannelRef{s1, d1, d2}},
+		{"Deduplicated", []herald.ChannelRef{s1, s1, d1}, []herald.ChannelRef{s1, d1, c1}, []herald.ChannelRef{s1, d1, c1}},
+		{"TwoWatchChannels", []herald.ChannelRef{s1, s2}, []herald.ChannelRef{s2}, []herald.ChannelRef{s1, s2}},
+		{"NoWatchChannel", nil, []herald.ChannelRef{s2, d1}, []herald.ChannelRef{s2, d1}},
+		{"EmptyRefsSkipped", []herald.ChannelRef{{}}, []herald.ChannelRef{{Platform: "slack"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, Route(tt.watch, tt.brand)); diff != "" {
+				t.Errorf("Route (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStatic(t *testing.T) {
+	mutes := []Mute{{Kind: MuteAuthor, Value: "spammer"}, {Kind: MuteDomain, Value: "spam.example"}}
+	tests := []struct {
+		name  string
+		it    Item
+		langs []string
+		want  string
+	}{
+		{"OK", Item{Author: "ann", URL: "https://news.example/a"}, nil, ""},
+		{"MutedAuthor", Item{Author: "@Spammer", URL: "https://news.example/a"}, nil, DropMuted},
+		{"MutedDomain", Item{Author: "ann", URL: "https://spam.example/a"}, nil, DropMuted},
+		{"MutedSubdomain", Item{Author: "ann", URL: "https://www.spam.example/a"}, nil, DropMuted},
+		{"NotASuffixMatch", Item{Author: "ann", URL: "https://notspam.example/a"}, nil, ""},
+		{"LangKept", Item{Lang: "fr-CA"}, []string{"fr", "en"}, ""},
+		{"LangDropped", Item{Lang: "de"}, []string{"fr", "en"}, DropLang},
+		{"LangUnknownKept", Item{}, []string{"fr"}, ""},
+		{"NoLangFilter", Item{Lang: "de"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Static(&tt.it, mutes, tt.langs); got != tt.want {
+				t.Errorf("Static = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpamCheck(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	opt := SpamOptions{AuthorMax: 3, AuthorWindow: 10 * time.Minute, CopiesMax: 2, CopiesWindow: time.Hour}
+	type step struct {
+		brand  int64
+		author string
+		text   string
+		at     time.Duration
+		want   string
+	}
+	long := "Check out this amazing deal on acme widgets today"
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"AuthorFlood", []step{
+			{1, "ann", "first post about acme here", 0, ""},
+			{1, "ann", "second post about acme here", time.Minute, ""},
+			{1, "Ann", "third post about acme here", 2 * time.Minute, ""},
+			{1, "@ann", "fourth post about acme here", 3 * time.Minute, DropFlood},
+			{1, "ann", "fifth post about acme here", 4 * time.Minute, DropFlood},
+			{2, "ann", "same author, another brand", 4 * time.Minute, ""},
+			{1, "ann", "after the window, fine again", 11 * time.Minute, ""},
+		}},
+		{"HijackedHashtag", []step{
+			{1, "a1", long, 0, ""},
+			{1, "a2", strings.ToUpper(long) + "!!", time.Minute, ""},
+			{1, "a3", long + " https://spam.example/x", 2 * time.Minute, DropCopies},
+			{1, "a4", long, 3 * time.Minute, DropCopies},
+			{1, "a1", long, 4 * time.Minute, ""}, // an author already counted is no new copy
+			{1, "a5", long, 2 * time.Hour, ""},   // the window passed
+		}},
+		{"ShortTextsAreNotCopies", []step{
+			{1, "a1", "acme!", 0, ""}, {1, "a2", "acme!", 0, ""}, {1, "a3", "acme!", 0, ""}, {1, "a4", "acme!", 0, ""},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSpam(opt)
+			for i, st := range tt.steps {
+				it := Item{Author: st.author, Text: st.text}
+				if got := s.Check(st.brand, &it, t0.Add(st.at)); got != st.want {
+					t.Errorf("step %d (%s %q): %q, want %q", i, st.author, st.text, got, st.want)
+				}
+			}
+		})
+	}
+}
+
+func TestSpamForgets(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s := NewSpam(SpamOptions{})
+	for i := range 1000 {
+		it := Item{Author: fmt.Sprintf("a%d", i), Text: fmt.Sprintf("distinct text number %d about acme", i)}
+		s.Check(1, &it, t0)
+	}
+	s.Check(1, &Item{Author: "late", Text: "a later text about acme widgets"}, t0.Add(2*time.Hour))
+	if len(s.authors) != 1 || len(s.texts) != 1 {
+		t.Errorf("after the windows: %d authors, %d texts remembered; want 1 and 1", len(s.authors), len(s.texts))
+	}
+}
+
+func TestNormalizeMute(t *testing.T) {
+	tests := []struct {
+		kind     MuteKind
+		in, want string
+	}{
+		{MuteAuthor, " @SpamBot ", "spambot"},
+		{MuteAuthor, "u/troll", "troll"},
+		{MuteDomain, "https://www.Spam.example/path?x", "spam.example"},
+		{MuteDomain, "spam.example.", "spam.example"},
+		{MuteDomain, "spam.example/x", "spam.example"},
+		{MuteDomain, "localhost", ""},
+		{MuteDomain, "a b.com", ""},
+		{MuteDomain, "", ""},
+		{"other", "x", ""},
+	}
+	for _, tt := range tests {
+		if got := NormalizeMute(tt.kind, tt.in); got != tt.want {
+			t.Errorf("NormalizeMute(%s, %q) = %q, want %q", tt.kind, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNormalise(t *testing.T) {
+	spec := Spec{ID: 7, Kind: "rss", URL: "https://feeds.example/x"}
+	it := Item{
+		Source: "forged", ExternalID: " id\n1 ", URL: "javascript:alert(1)", AuthorURL: "https://e.com/u/ann",
+		Title: "  A\ttitle\nwith\x00 controls  ", Text: "line1\r\n\n\n\n\nline2\x07 \xff end", Author: " ann ",
+		Lang: "FR-ca", Published: time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600)),
+	}
+	if !normalise(&it, spec) {
+		t.Fatal("normalise dropped a readable item")
+	}
+	want := Item{
+		Source: "rss", SourceID: 7, ExternalID: "id 1", URL: "", AuthorURL: "https://e.com/u/ann",
+		Title: "A title with controls", Text: "line1\n\nline2 \uFFFD end", Author: "ann", Lang: "fr",
+		Published: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
+	}
+	if diff := cmp.Diff(want, it); diff != "" {
+		t.Errorf("normalise (-want +got):\n%s", diff)
+	}
+	long := Item{Title: strings.Repeat("é", MaxTitle+10), Text: strings.Repeat("x", MaxText*2)}
+	normalise(&long, spec)
+	if n := utf8.RuneCountInString(long.Title); n != MaxTitle || !strings.HasSuffix(long.Title, "…") {
+		t.Errorf("title clipped to %d characters", n)
+	}
+	if n := utf8.RuneCountInString(long.Text); n != MaxText {
+		t.Errorf("text clipped to %d characters", n)
+	}
+	if normalise(&Item{Title: " \n\x00 ", Text: "\t"}, spec) {
+		t.Error("normalise kept an item with nothing to read")
+	}
+}
+
+func TestSpecLabel(t *testing.T) {
+	tests := []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{Kind: "rss", URL: "https://www.Google.com/alerts/feeds/1/2"}, "rss:www.google.com"},
+		{Spec{Kind: "mastodon", URL: "https://mastodon.social", Tag: "acme"}, "mastodon:mastodon.social#acme"},
+		{Spec{Kind: "hn"}, "hn"},
+		{Spec{Kind: "webhook"}, "webhook"},
+	}
+	for _, tt := range tests {
+		if got := tt.spec.Label(); got != tt.want {
+			t.Errorf("%v.Label() = %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,256 @@
+package mentions
+
+import (
+	"hash/maphash"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+// SpamOptions tune the spam filter. Zero fields take the defaults.
+type SpamOptions struct {
+	// AuthorMax mentions from one author per brand within AuthorWindow
+	// pass; further ones are dropped (default 5 per 10 minutes).
+	AuthorMax    int
+	AuthorWindow time.Duration
+	// CopiesMax copies of the same text (normalised) from different
+	// authors within CopiesWindow pass; further ones are dropped, as a
+	// hijacked hashtag (default 3 per hour).
+	CopiesMax    int
+	CopiesWindow time.Duration
+}
+
+func (o SpamOptions) withDefaults() SpamOptions {
+	if o.AuthorMax <= 0 {
+		o.AuthorMax = 5
+	}
+	if o.AuthorWindow <= 0 {
+		o.AuthorWindow = 10 * time.Minute
+	}
+	if o.CopiesMax <= 0 {
+		o.CopiesMax = 3
+	}
+	if o.CopiesWindow <= 0 {
+		o.CopiesWindow = time.Hour
+	}
+	return o
+}
+
+// Why an item was dropped by the spam filter.
+const (
+	DropMuted  = "muted"
+	DropLang   = "lang"
+	DropFlood  = "flood"  // too many from one author
+	DropCopies = "copies" // the same text from many authors
+)
+
+// Spam is the stateful part of the spam filter: recent counts per author
+// and per text, per brand, in memory (a restart forgets them, which only
+// lets a flood through once). Safe for concurrent use.
+type Spam struct {
+	opt  SpamOptions
+	seed maphash.Seed
+
+	mu      sync.Mutex
+	authors map[spamKey]*window
+	texts   map[spamKey]*textWindow
+	swept   time.Time
+}
+
+type spamKey struct {
+	brand int64
+	h     uint64
+}
+
+// window holds the times of recent events, oldest first.
+type window struct{ at []time.Time }
+
+// keep drops the times before cut and reports how many remain.
+func (w *window) keep(cut time.Time) int {
+	i := 0
+	for i < len(w.at) && w.at[i].Before(cut) {
+		i++
+	}
+	w.at = w.at[i:]
+	return len(w.at)
+}
+
+type textWindow struct {
+	authors map[string]time.Time // author → last seen
+}
+
+// NewSpam returns a spam filter with opt.
+func NewSpam(opt SpamOptions) *Spam {
+	return &Spam{opt: opt.withDefaults(), seed: maphash.MakeSeed(),
+		authors: map[spamKey]*window{}, texts: map[spamKey]*textWindow{}}
+}
+
+// Static checks what needs no memory: mutes and the language filter. It
+// returns the reason to drop it, or "".
+func Static(it *Item, mutes []Mute, langs []string) string {
+	if muted(it, mutes) {
+		return DropMuted
+	}
+	if it.Lang != "" && len(langs) > 0 {
+		primary, _, _ := strings.Cut(strings.ToLower(it.Lang), "-")
+		keep := false
+		for _, l := range langs {
+			if l == primary {
+				keep = true
+				break
+			}
+		}
+		if !keep {
+			return DropLang
+		}
+	}
+	return ""
+}
+
+func muted(it *Item, mutes []Mute) bool {
+	if len(mutes) == 0 {
+		return false
+	}
+	author := NormalizeAuthor(it.Author)
+	var host string
+	if u, err := url.Parse(it.URL); err == nil {
+		host = strings.ToLower(u.Hostname())
+	}
+	for _, m := range mutes {
+		switch m.Kind {
+		case MuteAuthor:
+			if author != "" && author == m.Value {
+				return true
+			}
+		case MuteDomain:
+			if host != "" && (host == m.Value || strings.HasSuffix(host, "."+m.Value)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Check counts the item for its brand at now and returns the reason to
+// drop it (DropFlood, DropCopies), or "". Only items that pass are counted
+// against their author.
+func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
+	author := NormalizeAuthor(it.Author)
+	text := normText(it.Title + " " + it.Text)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweep(now)
+	if text != "" && len(text) >= 20 {
+		k := spamKey{brandID, maphash.String(s.seed, text)}
+		tw := s.texts[k]
+		if tw == nil {
+			tw = &textWindow{authors: map[string]time.Time{}}
+			s.texts[k] = tw
+		}
+		cut := now.Add(-s.opt.CopiesWindow)
+		for a, at := range tw.authors {
+			if at.Before(cut) {
+				delete(tw.authors, a)
+			}
+		}
+		if _, seen := tw.authors[author]; !seen && len(tw.authors) >= s.opt.CopiesMax {
+			return DropCopies
+		}
+		tw.authors[author] = now
+	}
+	if author != "" {
+		k := spamKey{brandID, maphash.String(s.seed, author)}
+		w := s.authors[k]
+		if w == nil {
+			w = &window{}
+			s.authors[k] = w
+		}
+		if w.keep(now.Add(-s.opt.AuthorWindow)) >= s.opt.AuthorMax {
+			return DropFlood
+		}
+		w.at = append(w.at, now)
+	}
+	return ""
+}
+
+// sweep forgets, at most once a minute, the counts that fell out of their
+// windows, so that memory follows recent traffic only.
+func (s *Spam) sweep(now time.Time) {
+	if now.Sub(s.swept) < time.Minute {
+		return
+	}
+	s.swept = now
+	acut := now.Add(-s.opt.AuthorWindow)
+	for k, w := range s.authors {
+		if w.keep(acut) == 0 {
+			delete(s.authors, k)
+		}
+	}
+	tcut := now.Add(-s.opt.CopiesWindow)
+	for k, tw := range s.texts {
+		for a, at := range tw.authors {
+			if at.Before(tcut) {
+				delete(tw.authors, a)
+			}
+		}
+		if len(tw.authors) == 0 {
+			delete(s.texts, k)
+		}
+	}
+}
+
+// NormalizeAuthor folds an author handle for comparisons and mutes:
+// trimmed, lowercased, without a leading '@' or 'u/'.
+func NormalizeAuthor(a string) string {
+	a = strings.ToLower(strings.TrimSpace(a))
+	a = strings.TrimPrefix(a, "@")
+	a = strings.TrimPrefix(a, "u/")
+	return a
+}
+
+// normText folds a text for the copies check: lowercased, letters and
+// digits only, single spaces, links removed.
+func normText(s string) string {
+	var b strings.Builder
+	space := false
+	for _, f := range strings.Fields(s) {
+		if strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") {
+			continue
+		}
+		for _, r := range f {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '#' || r == '@' {
+				if space && b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				space = false
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// NormalizeMute checks and folds a mute's value: an author handle (see
+// NormalizeAuthor) or a domain (lowercased, scheme, path and "www."
+// removed). It returns "" when nothing usable is left.
+func NormalizeMute(kind MuteKind, value string) string {
+	switch kind {
+	case MuteAuthor:
+		return NormalizeAuthor(value)
+	case MuteDomain:
+		v := strings.ToLower(strings.TrimSpace(value))
+		if u, err := url.Parse(v); err == nil && u.Host != "" {
+			v = u.Hostname()
+		}
+		v, _, _ = strings.Cut(v, "/")
+		v = strings.TrimPrefix(strings.Trim(v, "."), "www.")
+		if v == "" || strings.ContainsAny(v, " @:?#") || !strings.Contains(v, ".") {
+			return ""
+		}
+		return v
+	}
+	return ""
+}
