@@ -45,6 +45,8 @@ func TestFold(t *testing.T) {
 func TestFoldOffsets(t *testing.T) {
 	for _, s := range []string{
 		"L’Été de Crédit-Acme #promo", "e\u0301te\u0301 cafe\u0301!", "Straße, ﬁn. 日本", "x", "",
+		// As many words as bytes allow: the bounds are sized for these.
+		"a b c d e f", "a日b日c", "日日日日", "a.b.c.", ".a.b.c", "ﬃ ﬃ ﬃ", "ß ß ß", "a\u0301 b\u0301",
 	} {
 		var f folded
 		f.add(s)
