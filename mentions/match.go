@@ -22,13 +22,21 @@ import (
 // evaluated, and that evaluation reads the set of terms present instead of
 // the text.
 type Index struct {
-	ids    []int64   // watch ids, ascending; a watch is known by its position here
-	progs  []*cnode  // each watch's query, its terms replaced by term ids
-	always []int32   // watches with no cover, evaluated on every item
-	covers [][]int32 // by term id: the watches whose cover holds the term
-	words  wordTable // folded word → the terms it starts
-	nterms int
-	pool   sync.Pool // of *scratch
+	ids   []int64  // watch ids, ascending; a watch is known by its position here
+	progs []*cnode // each watch's query, its terms replaced by term ids
+	// positive holds each watch's Query.Terms, with their term ids.
+	positive [][]posTerm
+	always   []int32   // watches with no cover, evaluated on every item
+	covers   [][]int32 // by term id: the watches whose cover holds the term
+	words    wordTable // folded word → the terms it starts
+	nterms   int
+	pool     sync.Pool // of *scratch
+}
+
+// posTerm is a term a query looks for, as Terms gives it, and its id.
+type posTerm struct {
+	term int32
+	text string
 }
 
 // cnode is a query node with its term's id.
@@ -51,7 +59,7 @@ type wordEntry struct {
 func NewIndex(watches map[int64]*Query) *Index {
 	ix := &Index{}
 	for id, q := range watches {
-		if q != nil {
+		if q != nil && q.root != nil {
 			ix.ids = append(ix.ids, id)
 		}
 	}
@@ -59,6 +67,7 @@ func NewIndex(watches map[int64]*Query) *Index {
 	terms := map[string]int32{} // pattern → term id
 	words := map[string][]wordEntry{}
 	ix.progs = make([]*cnode, len(ix.ids))
+	ix.positive = make([][]posTerm, len(ix.ids))
 	for w, id := range ix.ids {
 		var compile func(n *node) cnode
 		compile = func(n *node) cnode {
@@ -87,8 +96,12 @@ func NewIndex(watches map[int64]*Query) *Index {
 			}
 			return c
 		}
-		prog := compile(watches[id].root)
+		q := watches[id]
+		prog := compile(q.root)
 		ix.progs[w] = &prog
+		for _, n := range q.positive() {
+			ix.positive[w] = append(ix.positive[w], posTerm{term: terms[n.key], text: n.text})
+		}
 		cov, ok := cover(&prog)
 		if !ok {
 			ix.always = append(ix.always, int32(w))
@@ -150,6 +163,7 @@ type scratch struct {
 	seen  []uint32 // by term id: present in this item when == gen
 	cand  []uint32 // by watch: a candidate for this item when == gen
 	cands []int32
+	hits  []int32 // watches that matched
 	facts itemFacts
 }
 
@@ -164,6 +178,52 @@ func (ix *Index) Match(it *Item) []int64 {
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
+	ix.run(it, s)
+	if len(s.hits) == 0 {
+		return nil
+	}
+	out := make([]int64, len(s.hits))
+	for i, w := range s.hits {
+		out[i] = ix.ids[w]
+	}
+	return out
+}
+
+// Hit is a watch an item matched, with the terms of the watch's query
+// that occur in the item.
+type Hit struct {
+	Watch int64
+	Terms []string // as Query.MatchedTerms gives them
+}
+
+// Hits is Match with each watch's matched terms (what a mention card
+// highlights), found in the same pass instead of folding the item again
+// for each watch's MatchedTerms.
+func (ix *Index) Hits(it *Item) []Hit {
+	if len(ix.ids) == 0 {
+		return nil
+	}
+	s := ix.pool.Get().(*scratch)
+	defer ix.pool.Put(s)
+	ix.run(it, s)
+	if len(s.hits) == 0 {
+		return nil
+	}
+	out := make([]Hit, len(s.hits))
+	for i, w := range s.hits {
+		out[i].Watch = ix.ids[w]
+		for _, t := range ix.positive[w] {
+			if s.seen[t.term] == s.gen {
+				out[i].Terms = append(out[i].Terms, t.text)
+			}
+		}
+	}
+	return out
+}
+
+// run matches the item, leaving the matching watches in s.hits (ascending)
+// and the terms present in s.seen (== s.gen).
+func (ix *Index) run(it *Item, s *scratch) {
 	s.gen++
 	if s.gen == 0 { // wrapped: forget every old generation
 		clear(s.seen)
@@ -171,7 +231,7 @@ func (ix *Index) Match(it *Item) []int64 {
 		s.gen = 1
 	}
 	gen := s.gen
-	s.cands = s.cands[:0]
+	s.cands, s.hits = s.cands[:0], s.hits[:0]
 	s.f.reset()
 	s.f.add(it.Title)
 	s.f.add(it.Text)
@@ -202,21 +262,16 @@ func (ix *Index) Match(it *Item) []int64 {
 		}
 	}
 	if len(s.cands) == 0 {
-		return nil
+		return
 	}
 	slices.Sort(s.cands)
 	s.facts.reset(it)
-	out := make([]int64, 0, len(s.cands))
 	for _, w := range s.cands {
 		if ix.progs[w].eval(s.seen, gen, &s.facts) {
-			out = append(out, ix.ids[w])
+			s.hits = append(s.hits, w)
 		}
 	}
 	s.facts.reset(nil)
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // hasPrefix is bytes.HasPrefix for a string prefix, without converting it.

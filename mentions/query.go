@@ -47,7 +47,9 @@ const (
 	maxDepth      = 10
 )
 
-// Query is a parsed watch query. It is immutable and safe for concurrent use.
+// Query is a parsed watch query. It is immutable and safe for concurrent
+// use. Only ParseQuery makes one: the zero Query (or a nil one) matches
+// nothing and has no terms.
 type Query struct {
 	root *node
 }
@@ -558,6 +560,9 @@ func plainLower(s string) bool {
 // an equal query. An OR inside an AND is in parentheses, although it need
 // not be.
 func (q *Query) String() string {
+	if q == nil || q.root == nil {
+		return ""
+	}
 	var b strings.Builder
 	q.root.write(&b, true)
 	return b.String()
@@ -618,6 +623,9 @@ func (q *Query) Terms() []string {
 // positive returns the term nodes under an even number of exclusions, one
 // per folded pattern, in the query's order.
 func (q *Query) positive() []*node {
+	if q == nil || q.root == nil {
+		return nil
+	}
 	var out []*node
 	var walk func(n *node, neg bool)
 	walk = func(n *node, neg bool) {
@@ -644,6 +652,9 @@ func (q *Query) positive() []*node {
 // It folds the item's text on every call; to match many queries, use an
 // Index.
 func (q *Query) Match(it *Item) bool {
+	if q == nil || q.root == nil {
+		return false
+	}
 	var f folded
 	f.add(it.Title)
 	f.add(it.Text)
