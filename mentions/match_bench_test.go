@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// loadPosts reads testdata/posts.jsonl: realistic posts in English and
+// loadPosts reads testdata/posts.jsonl: 200 realistic posts in English and
 // French (social posts, Reddit and HN threads, news articles) with brand
 // names, URLs, hashtags and emoji.
 func loadPosts(tb testing.TB) []Item {
@@ -165,6 +165,41 @@ func BenchmarkNaive(b *testing.B) {
 				for i := range items {
 					for _, q := range qs {
 						q.Match(&items[i])
+					}
+				}
+			}
+			b.StopTimer()
+			reportCPU(b, c0, postBytes(items))
+		})
+	}
+}
+
+// BenchmarkScan is the naive scan without its refolding: each item folded
+// once, then every watch's query evaluated on the folded text by substring
+// search. It shows what the dictionary and the covers add beyond folding
+// once.
+func BenchmarkScan(b *testing.B) {
+	items := loadPosts(b)
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("watches=%d", n), func(b *testing.B) {
+			watches := benchWatches(b, n)
+			qs := make([]*Query, 0, len(watches))
+			for _, q := range watches {
+				qs = append(qs, q)
+			}
+			var f folded
+			b.SetBytes(postBytes(items))
+			b.ReportAllocs()
+			b.ResetTimer()
+			c0 := cpuTime()
+			for b.Loop() {
+				for i := range items {
+					f.reset()
+					f.add(items[i].Title)
+					f.add(items[i].Text)
+					facts := itemFacts{it: &items[i]}
+					for _, q := range qs {
+						q.root.match(f.buf, &facts)
 					}
 				}
 			}
