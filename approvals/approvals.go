@@ -113,6 +113,9 @@ type Store interface {
 
 	SetChannelBrand(ctx context.Context, ch herald.ChannelRef, brandID int64, e AuditEntry) error
 	ChannelBrand(ctx context.Context, ch herald.ChannelRef) (int64, error)
+	// BrandChannels lists the channels whose default brand is brandID, on
+	// every platform, in a stable order.
+	BrandChannels(ctx context.Context, brandID int64) ([]herald.ChannelRef, error)
 
 	// CreateDraft stores d (setting d.ID) with revision 1 holding d.Text.
 	CreateDraft(ctx context.Context, d *Draft, e AuditEntry) error

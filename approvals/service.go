@@ -815,3 +815,29 @@ func (s *Service) IsMember(ctx context.Context, actor herald.Actor) (bool, error
 	ms, err := s.store.Memberships(ctx, actor)
 	return len(ms) > 0, err
 }
+
+// RoleOf returns the actor's role on a brand: EFORBIDDEN when the actor is
+// no member of it. Other domains (listening) check their own rules with it.
+func (s *Service) RoleOf(ctx context.Context, actor herald.Actor, brandID int64) (herald.Role, error) {
+	m, err := s.store.Member(ctx, brandID, actor)
+	if herald.ErrorCode(err) == herald.ENOTFOUND || (err == nil && m.Role == "") {
+		return "", herald.Errorf(herald.EFORBIDDEN, "You are not a member of this brand.")
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.Role, nil
+}
+
+// Brand returns a brand by id, for Herald's own work (digests, relays);
+// it checks no one's rights.
+func (s *Service) Brand(ctx context.Context, id int64) (herald.Brand, error) {
+	return s.store.Brand(ctx, id)
+}
+
+// BrandChannels lists the channels bound to a brand (`brand use`, or
+// where it was created), on every platform: where its news goes when
+// nothing more precise is set.
+func (s *Service) BrandChannels(ctx context.Context, brandID int64) ([]herald.ChannelRef, error) {
+	return s.store.BrandChannels(ctx, brandID)
+}

@@ -943,3 +943,24 @@ func ids(ds []approvals.Draft) []int64 {
 	}
 	return out
 }
+
+func TestRoleOf(t *testing.T) {
+	e := newEnv(t, "team:1")
+	ctx := t.Context()
+	t.Run("OK", func(t *testing.T) {
+		for who, want := range map[herald.Actor]herald.Role{alice: herald.RoleAdmin, bob: herald.RoleEditor, dave: herald.RoleClient, vic: herald.RoleViewer} {
+			if got, err := e.svc.RoleOf(ctx, who, e.brand.ID); err != nil || got != want {
+				t.Errorf("RoleOf(%s) = %q, %v; want %q", who.Name, got, err, want)
+			}
+		}
+		chs, err := e.svc.BrandChannels(ctx, e.brand.ID)
+		if err != nil || len(chs) != 1 || chs[0] != acmeCh {
+			t.Errorf("BrandChannels = %v, %v; want [%v]: where the brand was created", chs, err, acmeCh)
+		}
+	})
+	t.Run("ErrForbidden", func(t *testing.T) {
+		if _, err := e.svc.RoleOf(ctx, nobody, e.brand.ID); herald.ErrorCode(err) != herald.EFORBIDDEN {
+			t.Errorf("RoleOf(nobody) = %v; want EFORBIDDEN", err)
+		}
+	})
+}

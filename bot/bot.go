@@ -94,4 +94,8 @@ type Announcement struct {
 	Card    commands.Card
 	Note    commands.Response // posted in the card's thread when its Text or Cards are set
 	Channel herald.ChannelRef // where to post the card when it is shown nowhere on the platform
+	// InChannel posts the card in Channel even when it is shown elsewhere
+	// on the platform (a mention routed to several channels): each copy
+	// is then updated in place like any other.
+	InChannel bool
 }

@@ -49,6 +49,12 @@ func (b *Broadcaster) Announce(ctx context.Context, card commands.Card, note com
 	b.queue(ctx, news{Announcement: Announcement{Card: card, Note: note}})
 }
 
+// Show queues an announcement as it is: a card for a given channel (a
+// mention's route), which each platform posts or updates.
+func (b *Broadcaster) Show(ctx context.Context, a Announcement) {
+	b.queue(ctx, news{Announcement: a})
+}
+
 func (b *Broadcaster) queue(ctx context.Context, n news) {
 	if len(b.to) == 0 {
 		return

@@ -58,6 +58,7 @@ func (h *handlers) brandDefs() []*Def {
 		},
 		{
 			Path:    "remind",
+			Extra:   true,
 			Summary: "Show or set when reviewers are reminded of drafts waiting for them (admins set).",
 			Params: []Param{
 				{Name: "after", Kind: String, Help: "how long a draft may wait, e.g. 24h or 72h; off for never; default for Herald's (24h)"},

@@ -76,7 +76,11 @@ type Def struct {
 	Params   []Param
 	Examples []string
 	Open     bool // usable by someone who belongs to no brand yet
-	Handler  Handler
+	// Extra marks a command beyond PRODUCT.md's list (buttons' targets,
+	// settings): typed and clicked everywhere, but registered on Discord
+	// only through `/herald more`, as Discord allows 25 subcommands.
+	Extra   bool
+	Handler Handler
 }
 
 // Usage is the command's one-line synopsis.

@@ -437,3 +437,25 @@ func TestArgs(t *testing.T) {
 		}
 	})
 }
+
+func TestExcerptSegments(t *testing.T) {
+	text := "Crédit Acme: acme wins" // é is two bytes
+	for _, tc := range []struct {
+		name  string
+		marks [][2]int
+		want  []commands.Segment
+	}{
+		{"OK/none", nil, []commands.Segment{{Text: text}}},
+		{"OK/marks", [][2]int{{0, 7}, {14, 18}}, []commands.Segment{{Text: "Crédit", Marked: true}, {Text: " Acme: "}, {Text: "acme", Marked: true}, {Text: " wins"}}},
+		{"OK/end", [][2]int{{19, 23}}, []commands.Segment{{Text: "Crédit Acme: acme "}, {Text: "wins", Marked: true}}},
+		{"ErrBad/ignored", [][2]int{{2, 3}, {5, 3}, {20, 99}, {-1, 2}}, []commands.Segment{{Text: text}}},
+		{"ErrOverlap/ignored", [][2]int{{8, 12}, {10, 18}}, []commands.Segment{{Text: "Crédit "}, {Text: "Acme", Marked: true}, {Text: ": acme wins"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := commands.Excerpt{Text: text, Marks: tc.marks}.Segments()
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Segments (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

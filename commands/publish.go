@@ -43,6 +43,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:     "retry",
+			Extra:    true,
 			Summary:  "Send a failed or unconfirmed post again (same idempotency key).",
 			Params:   []Param{idParam, targetParam},
 			Examples: []string{"retry 12", "retry 12 mastodon:main"},
@@ -50,6 +51,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:     "confirm",
+			Extra:    true,
 			Summary:  "Mark an unconfirmed (or failed) post as published, once you have seen it there.",
 			Params:   []Param{idParam, targetParam},
 			Examples: []string{"confirm 12", "confirm 12 slack:#news"},
@@ -64,6 +66,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:    "target add",
+			Extra:   true,
 			Summary: "Set up a network target for a brand (admins; the secret is never shown back).",
 			Params: []Param{
 				{Name: "target", Kind: String, Required: true, Help: "mastodon:NAME, bluesky:NAME, webhook:NAME or discord-webhook:NAME"},
@@ -81,6 +84,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:     "target list",
+			Extra:    true,
 			Summary:  "List a brand's targets.",
 			Params:   []Param{brandFlag},
 			Examples: []string{"target list"},
@@ -88,6 +92,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:     "target rm",
+			Extra:    true,
 			Summary:  "Remove a brand's target (admins).",
 			Params:   []Param{{Name: "target", Kind: String, Required: true, Help: "e.g. mastodon:main"}, brandFlag},
 			Examples: []string{"target rm mastodon:main"},
@@ -95,6 +100,7 @@ func (h *handlers) publishDefs() []*Def {
 		},
 		{
 			Path:     "calendar",
+			Extra:    true,
 			Summary:  "The link of a brand's calendar of posts, for any calendar app.",
 			Params:   []Param{{Name: "rotate", Kind: Choice, Choices: []string{"rotate"}, Help: "make a new link; the old one stops working (admins)"}, brandFlag},
 			Examples: []string{"calendar", "calendar rotate"},

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 )
@@ -30,7 +31,50 @@ type Card struct {
 	Context []string
 	Buttons []Button
 	Tone    string // "", "good", "warning" or "danger"
+	// Excerpt, when set, is text from outside Herald (a mention) shown as
+	// a quote under Text.
+	Excerpt *Excerpt
 }
+
+// Excerpt is text Herald did not write (a post found on the web), shown
+// verbatim: adapters escape everything in it, so that it can neither
+// format, link nor ping, and show its Marks (the matched terms) in bold.
+type Excerpt struct {
+	Text  string
+	Marks [][2]int // byte ranges of Text, ascending and not overlapping
+}
+
+// Segment is a run of an excerpt's text, marked or not.
+type Segment struct {
+	Text   string
+	Marked bool
+}
+
+// Segments splits the excerpt into runs of plain and marked text, in
+// order. Marks out of range, overlapping, out of order or not on
+// character boundaries are ignored, never trusted.
+func (e Excerpt) Segments() []Segment {
+	var out []Segment
+	at := 0
+	for _, m := range e.Marks {
+		lo, hi := m[0], m[1]
+		if lo < at || hi <= lo || hi > len(e.Text) || !boundary(e.Text, lo) || !boundary(e.Text, hi) {
+			continue
+		}
+		if lo > at {
+			out = append(out, Segment{Text: e.Text[at:lo]})
+		}
+		out = append(out, Segment{Text: e.Text[lo:hi], Marked: true})
+		at = hi
+	}
+	if at < len(e.Text) {
+		out = append(out, Segment{Text: e.Text[at:]})
+	}
+	return out
+}
+
+// boundary reports whether i starts a character of s (or ends s).
+func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
 
 // Field is a labelled value on a card.
 type Field struct {

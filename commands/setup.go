@@ -1,11 +1,13 @@
 package commands
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -14,6 +16,8 @@ type Deps struct {
 	Approvals *approvals.Service
 	// Publish, when set, adds the publishing commands.
 	Publish *publish.Service
+	// Mentions, when set, adds the listening commands.
+	Mentions *mentions.Service
 	// PublicURL is Herald's public base URL, for calendar links.
 	PublicURL string
 	Clock     herald.Clock
@@ -27,6 +31,8 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
+	// suggestReply, when an LLM is set up, drafts the reply to a mention.
+	suggestReply func(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error)
 }
 
 // New returns a router with every Herald command registered behind the
@@ -49,5 +55,6 @@ func New(d Deps) *Router {
 	r.Register(h.brandDefs()...)
 	r.Register(h.draftDefs()...)
 	r.Register(h.publishDefs()...)
+	r.Register(h.listenDefs()...)
 	return r
 }

@@ -333,6 +333,9 @@ func TestRender(t *testing.T) {
 			want: "  ✗ Bad.\n  Really.\n"},
 		{name: "OKCardPlain", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Text: "acme rocks"}}},
 			want: "  ┌ Mention\n  │ acme rocks\n  └\n"},
+		{name: "OKCardExcerpt", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Excerpt: &commands.Excerpt{
+			Text: "Love \x1b[31mAcme\nand acme", Marks: [][2]int{{10, 14}, {19, 23}}}}}},
+			want: "  ┌ Mention\n  │ > Love [31m**Acme**\n  │ > and **acme**\n  └\n"},
 		{name: "OKCardTone", resp: commands.Response{Cards: []commands.Card{{Title: "A", Tone: "good"}, {Title: "B", Tone: "warning"}, {Title: "C", Tone: "danger"}, {Title: "D", Tone: "odd"}}},
 			want: "  ┌ ✓ A\n  └\n  ┌ … B\n  └\n  ┌ ! C\n  └\n  ┌ D\n  └\n"},
 		{name: "OKCardFields", resp: commands.Response{Cards: []commands.Card{{Title: "T", Fields: []commands.Field{

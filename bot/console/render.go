@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/heraldhq/herald/commands"
 )
@@ -45,12 +46,38 @@ func writeIndented(b *strings.Builder, first, rest, text string) {
 // fieldsPerLine keeps card lines short enough for a terminal.
 const fieldsPerLine = 2
 
+// excerptText shows an excerpt's marked runs between ** as a terminal
+// reader expects.
+func excerptText(e commands.Excerpt) string {
+	var b strings.Builder
+	for _, seg := range e.Segments() {
+		text := strings.Map(printable, seg.Text)
+		if seg.Marked {
+			text = "**" + text + "**"
+		}
+		b.WriteString(text)
+	}
+	return b.String()
+}
+
+// printable drops the control characters (terminal escapes) of text from
+// outside, keeping line breaks.
+func printable(r rune) rune {
+	if r != '\n' && unicode.IsControl(r) {
+		return -1
+	}
+	return r
+}
+
 var toneMarks = map[string]string{"good": "✓ ", "warning": "… ", "danger": "! "}
 
 func renderCard(b *strings.Builder, c commands.Card) {
 	fmt.Fprintf(b, "  ┌ %s%s\n", toneMarks[c.Tone], c.Title)
 	if c.Text != "" {
 		writeIndented(b, "  │ ", "  │ ", c.Text)
+	}
+	if c.Excerpt != nil && c.Excerpt.Text != "" {
+		writeIndented(b, "  │ > ", "  │ > ", excerptText(*c.Excerpt))
 	}
 	var row []string
 	flush := func() {

@@ -136,6 +136,9 @@ func New(o Options) (*Adapter, error) {
 	for _, d := range o.Commands {
 		a.defs[d.Path] = d
 	}
+	if more := moreDef(o.Commands); more != nil {
+		a.defs[more.Path] = more
+	}
 	a.rest = &rest{token: "Bot " + o.BotToken, client: client, limiter: discordgo.NewRatelimiter(), clock: o.Clock}
 	a.api = restAPI{a.rest}
 	a.dir = &directory{api: a.api, clock: o.Clock}

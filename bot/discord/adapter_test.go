@@ -259,3 +259,12 @@ func TestRoleChecksOnClicks(t *testing.T) {
 		}
 	}
 }
+
+// TestMoreRunsExtraCommands: a command registered only through `/herald
+// more` runs from its text, with the same parser and checks.
+func TestMoreRunsExtraCommands(t *testing.T) {
+	h := newHarness(t, nil)
+	setUp(t, h)
+	said(t, h, h.slash(alice, "more", opt{"command", tString, "remind 2h"}), "Acme", false)
+	said(t, h, h.slash(alice, "more", opt{"command", tString, "remind soon"}), "soon", true)
+}

@@ -56,6 +56,32 @@ func TestAnnounce(t *testing.T) {
 		t.Errorf("card refs = %+v", refs)
 	}
 
+	t.Run("OKInChannel", func(t *testing.T) {
+		// A mention routed to a second channel gets a copy there; the
+		// first copy is updated too; a second announcement in the same
+		// channel only edits.
+		other := herald.ChannelRef{Platform: Platform, Workspace: "G1", Channel: "C9"}
+		mark := h.fake.count()
+		if err := h.a.Announce(ctx, bot.Announcement{Card: c, Channel: other, InChannel: true}); err != nil {
+			t.Fatal(err)
+		}
+		calls, _ := h.fake.since(mark)
+		if len(calls) != 2 || calls[0].Method != "PATCH" || calls[1].Method != "POST" || calls[1].Path != "/channels/C9/messages" {
+			t.Errorf("InChannel calls:\n%s", h.fake.dump())
+		}
+		mark = h.fake.count()
+		if err := h.a.Announce(ctx, bot.Announcement{Card: c, Channel: other, InChannel: true}); err != nil {
+			t.Fatal(err)
+		}
+		calls, _ = h.fake.since(mark)
+		if len(calls) != 2 || calls[0].Method != "PATCH" || calls[1].Method != "PATCH" {
+			t.Errorf("second InChannel calls (want two edits):\n%s", h.fake.dump())
+		}
+		if refs, _ := h.store.CardRefs(ctx, "draft:42"); len(refs) != 2 {
+			t.Errorf("card refs = %+v, want two copies", refs)
+		}
+	})
+
 	t.Run("OKMentions", func(t *testing.T) {
 		mark := h.fake.count()
 		note := commands.Response{Text: "Draft #42 waits for your review.", Mentions: []herald.Actor{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -103,7 +104,7 @@ func suggestionFor(d *commands.Def, p commands.Param) suggestion {
 		return suggestTargets
 	case p.Name == "brand" || d.Path == "brand use" && p.Name == "name":
 		return suggestBrands
-	case d.Path == "help" && p.Name == "command":
+	case (d.Path == "help" || d.Path == morePath) && p.Name == "command":
 		return suggestCommands
 	}
 	return suggestNone
@@ -120,6 +121,9 @@ func appCommands(defs []*commands.Def) ([]appCommand, error) {
 		Contexts: []int{0, 1}, IntegrationTypes: []int{0}}
 	groups := map[string]*appOption{}
 	singles := map[string]bool{}
+	if more := moreDef(defs); more != nil {
+		defs = append(slices.DeleteFunc(slices.Clone(defs), func(d *commands.Def) bool { return d.Extra }), more)
+	}
 	for _, d := range defs {
 		words := strings.Fields(d.Path)
 		sub, err := subcommand(d, words[len(words)-1])
@@ -150,6 +154,26 @@ func appCommands(defs []*commands.Def) ([]appCommand, error) {
 	}
 	cmds := []appCommand{root}
 	return cmds, checkCommands(cmds)
+}
+
+// morePath is the subcommand that runs the Extra commands, typed as text.
+const morePath = "more"
+
+// moreDef is the definition of `/herald more command:LINE`, which runs the
+// commands marked Extra (and any other) from their text: nil when there
+// are none.
+func moreDef(defs []*commands.Def) *commands.Def {
+	var names []string
+	for _, d := range defs {
+		if first, _, _ := strings.Cut(d.Path, " "); d.Extra && !slices.Contains(names, first) {
+			names = append(names, first)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return &commands.Def{Path: morePath, Summary: "More commands, typed as text: " + strings.Join(names, ", ") + ".",
+		Params: []commands.Param{{Name: "command", Kind: commands.Text, Required: true, Help: "the command line, e.g. " + names[0] + " …"}}}
 }
 
 // subcommand is the subcommand option of one definition.

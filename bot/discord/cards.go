@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -147,6 +148,15 @@ func (a *Adapter) announceCard(ctx context.Context, ann bot.Announcement) (heral
 		return herald.MessageRef{}, false, err
 	}
 	msg := cardMessage(ann.Card)
+	if ann.InChannel && ann.Channel.Platform == Platform && !slices.ContainsFunc(refs, func(r herald.MessageRef) bool { return r.Channel == ann.Channel }) {
+		// A copy of its own in this channel; the others are updated.
+		var errs []error
+		for _, ref := range refs {
+			errs = append(errs, a.editCard(ctx, ref, msg))
+		}
+		id, err := a.postCard(ctx, ann.Channel, ann.Card.Key, msg)
+		return herald.MessageRef{Channel: ann.Channel, MessageID: id}, true, errors.Join(append(errs, err)...)
+	}
 	if len(refs) == 0 {
 		if ann.Channel.Platform != Platform || ann.Channel.Channel == "" {
 			return herald.MessageRef{}, false, nil

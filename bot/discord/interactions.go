@@ -202,6 +202,9 @@ func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) 
 		}
 		values[p.Name] = v
 	}
+	if d.Path == morePath { // the line as typed, through the same parser
+		return values["command"], nil
+	}
 	return lineOf(d, values)
 }
 

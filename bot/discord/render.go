@@ -192,6 +192,9 @@ func responseMessages(r commands.Response) []message {
 func cardMessage(c commands.Card) message {
 	title := commands.Cut(oneLine(toneEmoji[c.Tone]+strings.TrimSpace(c.Title)), maxEmbedTitle)
 	text := strings.TrimSpace(c.Text)
+	if c.Excerpt != nil && c.Excerpt.Text != "" {
+		text = strings.TrimSpace(text + "\n\n" + excerptText(*c.Excerpt))
+	}
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
 		label, value := oneLine(f.Label), strings.TrimSpace(f.Value)
@@ -249,6 +252,31 @@ func cardMessage(c commands.Card) message {
 	}
 	return message{Embeds: embeds, Components: rows}
 }
+
+// excerptText renders text from outside as a quote: every character
+// Discord's markdown gives a meaning is escaped, so the text can neither
+// format nor link (masked links included), and marked runs are bold.
+func excerptText(e commands.Excerpt) string {
+	var b strings.Builder
+	for _, seg := range e.Segments() {
+		text := escapeMarkdown(seg.Text)
+		if seg.Marked && strings.TrimSpace(text) != "" {
+			text = "**" + text + "**"
+		}
+		b.WriteString(text)
+	}
+	return "> " + strings.ReplaceAll(b.String(), "\n", "\n> ")
+}
+
+// markdownEscaper puts a backslash before each character that Discord's
+// markdown reads: emphasis, code, spoilers, quotes, headings, lists and
+// masked links.
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, `*`, `\*`, `_`, `\_`, `~`, `\~`, "`", "\\`", `|`, `\|`,
+	`>`, `\>`, `#`, `\#`, `-`, `\-`, `[`, `\[`, `]`, `\]`, `(`, `\(`, `)`, `\)`, `<`, `\<`,
+)
+
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
 
 // overflowRoom is kept free in a card's embeds, when its text does not
 // fit, for the line that says how much is left.

@@ -185,3 +185,14 @@ func TestModal(t *testing.T) {
 		}
 	})
 }
+
+// TestCardExcerpt: text from outside can neither format nor link on
+// Discord; the marked runs are bold.
+func TestCardExcerpt(t *testing.T) {
+	text := "*Acme* [bank](https://evil.example) `x`\n# big"
+	m := cardMessage(commands.Card{Title: "Mention", Text: "From hn", Excerpt: &commands.Excerpt{Text: text, Marks: [][2]int{{1, 5}}}})
+	want := "From hn\n\n> \\***Acme**\\* \\[bank\\]\\(https://evil.example\\) \\`x\\`\n> \\# big"
+	if got := m.Embeds[0].Description; got != want {
+		t.Errorf("description =\n%s\nwant\n%s", got, want)
+	}
+}

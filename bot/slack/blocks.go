@@ -117,6 +117,9 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 		blocks = append(blocks, slackapi.NewHeaderBlock(plainText(commands.Cut(oneLine(title), maxHeaderText))))
 	}
 	blocks = append(blocks, sectionBlocks(c.Text)...)
+	if c.Excerpt != nil && c.Excerpt.Text != "" {
+		blocks = append(blocks, excerptBlock(*c.Excerpt))
+	}
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
 	actions, omitted := actionBlocks(c.Buttons)
 	lines := c.Context
@@ -283,6 +286,28 @@ func sectionBlocks(raw string) []slackapi.Block {
 		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(chunk)), nil, nil))
 	}
 	return blocks
+}
+
+// excerptBlock renders text from outside as a rich-text quote: its runs
+// are plain text elements (Slack reads no markup in them, so nothing needs
+// escaping), the marked ones bold. It is cut to what a section may hold.
+func excerptBlock(e commands.Excerpt) slackapi.Block {
+	var elems []slackapi.RichTextSectionElement
+	room := maxSectionText
+	for _, seg := range e.Segments() {
+		text := truncateRunes(seg.Text, room)
+		if text == "" {
+			break
+		}
+		room -= utf8.RuneCountInString(text)
+		var style *slackapi.RichTextSectionTextStyle
+		if seg.Marked {
+			style = &slackapi.RichTextSectionTextStyle{Bold: true}
+		}
+		elems = append(elems, slackapi.NewRichTextSectionTextElement(text, style))
+	}
+	quote := &slackapi.RichTextQuote{Type: slackapi.RTEQuote, Elements: elems}
+	return slackapi.NewRichTextBlock("", quote)
 }
 
 // escapeCost is the length a rune takes once escaped.

@@ -902,3 +902,46 @@ func TestFieldErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCardExcerpt: text from outside is a rich-text quote whose runs Slack
+// reads as plain text (no mention, link or formatting can get through),
+// with the marked runs bold.
+func TestCardExcerpt(t *testing.T) {
+	text := "<!channel> *Acme* rocks <https://evil.example|bank>"
+	blocks := CardBlocks(commands.Card{Title: "Mention", Excerpt: &commands.Excerpt{Text: text, Marks: [][2]int{{12, 16}}}})
+	js, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Type     string `json:"type"`
+		Elements []struct {
+			Type     string `json:"type"`
+			Elements []struct {
+				Type  string          `json:"type"`
+				Text  string          `json:"text"`
+				Style map[string]bool `json:"style"`
+			} `json:"elements"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(js, &got); err != nil {
+		t.Fatal(err)
+	}
+	rt := got[len(got)-1]
+	if rt.Type != "rich_text" || len(rt.Elements) != 1 || rt.Elements[0].Type != "rich_text_quote" {
+		t.Fatalf("last block = %s; want a rich_text quote", js)
+	}
+	var joined string
+	for i, e := range rt.Elements[0].Elements {
+		if e.Type != "text" {
+			t.Errorf("element %d is %q; want text only", i, e.Type)
+		}
+		joined += e.Text
+		if bold := e.Style["bold"]; bold != (e.Text == "Acme") {
+			t.Errorf("element %q bold = %v", e.Text, bold)
+		}
+	}
+	if joined != text {
+		t.Errorf("quote text = %q; want %q verbatim", joined, text)
+	}
+}

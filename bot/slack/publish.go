@@ -25,7 +25,7 @@ var (
 // updated, and the note posted in the thread of its first copy.
 func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	where := n.Channel
-	if a.cards != nil && n.Card.Key != "" {
+	if a.cards != nil && n.Card.Key != "" && !(n.InChannel && where.Platform == Platform) {
 		refs, err := a.cards.CardRefs(ctx, n.Card.Key)
 		if err != nil {
 			return err

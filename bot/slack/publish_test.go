@@ -112,6 +112,22 @@ func TestAnnounce(t *testing.T) {
 		t.Errorf("%d posts, want the card and the note:\n%s", got, h.fake.dump())
 	}
 
+	t.Run("OKInChannel", func(t *testing.T) {
+		posts := func() int { return h.fake.count(func(c apiCall) bool { return c.Method == "chat.postMessage" }) }
+		before := posts()
+		for range 2 { // the second time, only edits
+			if err := h.a.Announce(ctx, bot.Announcement{Card: card, Channel: channelOf("C2"), InChannel: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := posts() - before; got != 1 {
+			t.Errorf("%d posts, want one copy in C2:\n%s", got, h.fake.dump())
+		}
+		if refs, _ := h.a.cards.CardRefs(ctx, "draft:9"); len(refs) != 2 {
+			t.Errorf("card refs = %+v, want copies in C1 and C2", refs)
+		}
+	})
+
 	t.Run("OKNotShownOnSlack", func(t *testing.T) {
 		before := h.fake.count(func(apiCall) bool { return true })
 		if err := h.a.Announce(ctx, bot.Announcement{Card: commands.Card{Key: "draft:10", Title: "Draft #10"}, Note: note}); err != nil {

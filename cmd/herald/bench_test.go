@@ -62,7 +62,11 @@ func reportPercentiles(b *testing.B, ds []time.Duration) {
 // card. Target: median under 1 ms.
 func BenchmarkDispatchDraft(b *testing.B) {
 	m := benchMain(b)
-	r := m.wire().router
+	a, err := m.wire()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := a.router
 	mustDispatch(b, r, "alice", "brand add Acme")
 	line := `draft "Our new store opens Monday! Come and see the new collection." --to slack:#news,mastodon:main --at "in 2h"`
 	var ds []time.Duration

@@ -29,11 +29,35 @@ type Config struct {
 	DiscordBotToken, DiscordAppID, DiscordPublicKey, DiscordAPIURL string
 
 	OpenAIAPIKey, OpenAIBaseURL, LLMModel string
+
+	Listening Listening
+}
+
+// Listening configures the mention sources: every base URL (proxies,
+// tests, self-hosted mirrors) and the optional accounts that unlock a
+// source's authenticated search.
+type Listening struct {
+	HNAPIURL                           string // Hacker News' Algolia search API
+	RedditURL, RedditOAuthURL          string // public and OAuth API hosts
+	RedditClientID, RedditClientSecret string // app-only OAuth, when set
+	RedditUsername                     string // for Reddit's User-Agent rule
+	JetstreamURL                       string // Bluesky's firehose
+	BlueskyPDSURL, BlueskyAppViewURL   string
+	BlueskyHandle, BlueskyAppPassword  string // searchPosts, when set
+	MastodonTokens                     string // "instance=token,…": search on those instances
 }
 
 // DefaultConfig returns the defaults of PRODUCT.md.
 func DefaultConfig() Config {
-	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour}
+	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour,
+		Listening: Listening{
+			HNAPIURL:          "https://hn.algolia.com/api/v1",
+			RedditURL:         "https://www.reddit.com",
+			RedditOAuthURL:    "https://oauth.reddit.com",
+			JetstreamURL:      "wss://jetstream2.us-east.bsky.network/subscribe",
+			BlueskyPDSURL:     "https://bsky.social",
+			BlueskyAppViewURL: "https://api.bsky.app",
+		}}
 }
 
 // setting binds one configuration name to its field.
@@ -64,6 +88,18 @@ var settings = []setting{
 	{name: "OPENAI_API_KEY", secret: true, str: func(c *Config) *string { return &c.OpenAIAPIKey }},
 	{name: "OPENAI_BASE_URL", str: func(c *Config) *string { return &c.OpenAIBaseURL }},
 	{name: "HERALD_LLM_MODEL", str: func(c *Config) *string { return &c.LLMModel }},
+	{name: "HERALD_HN_API_URL", str: func(c *Config) *string { return &c.Listening.HNAPIURL }},
+	{name: "HERALD_REDDIT_URL", str: func(c *Config) *string { return &c.Listening.RedditURL }},
+	{name: "HERALD_REDDIT_OAUTH_URL", str: func(c *Config) *string { return &c.Listening.RedditOAuthURL }},
+	{name: "REDDIT_CLIENT_ID", str: func(c *Config) *string { return &c.Listening.RedditClientID }},
+	{name: "REDDIT_CLIENT_SECRET", secret: true, str: func(c *Config) *string { return &c.Listening.RedditClientSecret }},
+	{name: "REDDIT_USERNAME", str: func(c *Config) *string { return &c.Listening.RedditUsername }},
+	{name: "HERALD_JETSTREAM_URL", str: func(c *Config) *string { return &c.Listening.JetstreamURL }},
+	{name: "HERALD_BLUESKY_PDS_URL", str: func(c *Config) *string { return &c.Listening.BlueskyPDSURL }},
+	{name: "HERALD_BLUESKY_APPVIEW_URL", str: func(c *Config) *string { return &c.Listening.BlueskyAppViewURL }},
+	{name: "BLUESKY_HANDLE", str: func(c *Config) *string { return &c.Listening.BlueskyHandle }},
+	{name: "BLUESKY_APP_PASSWORD", secret: true, str: func(c *Config) *string { return &c.Listening.BlueskyAppPassword }},
+	{name: "MASTODON_TOKENS", secret: true, str: func(c *Config) *string { return &c.Listening.MastodonTokens }},
 }
 
 func (s setting) set(c *Config, v string) error {
@@ -204,6 +240,7 @@ func (c Config) Validate() error {
 	}
 	c.validateSlack(bad)
 	c.validateDiscord(bad)
+	c.Listening.validate(bad)
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
 		if v == "" {
 			continue
@@ -248,4 +285,48 @@ func (c Config) validateDiscord(bad func(string, ...any)) {
 	if k := c.DiscordPublicKey; k != "" && (len(k) != 64 || strings.Trim(strings.ToLower(k), "0123456789abcdef") != "") {
 		bad("DISCORD_PUBLIC_KEY: expected 64 hexadecimal characters (General Information page)")
 	}
+}
+
+func (l Listening) validate(bad func(string, ...any)) {
+	for _, u := range []struct{ name, v string }{
+		{"HERALD_HN_API_URL", l.HNAPIURL}, {"HERALD_REDDIT_URL", l.RedditURL}, {"HERALD_REDDIT_OAUTH_URL", l.RedditOAuthURL},
+		{"HERALD_BLUESKY_PDS_URL", l.BlueskyPDSURL}, {"HERALD_BLUESKY_APPVIEW_URL", l.BlueskyAppViewURL},
+	} {
+		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			bad("%s: %q is not an http(s) URL", u.name, u.v)
+		}
+	}
+	if p, err := url.Parse(l.JetstreamURL); err != nil || (p.Scheme != "ws" && p.Scheme != "wss") || p.Host == "" {
+		bad("HERALD_JETSTREAM_URL: %q is not a ws(s) URL", l.JetstreamURL)
+	}
+	if (l.RedditClientID == "") != (l.RedditClientSecret == "") {
+		bad("REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET: set both (a script or web app at reddit.com/prefs/apps) or neither")
+	}
+	if (l.BlueskyHandle == "") != (l.BlueskyAppPassword == "") {
+		bad("BLUESKY_HANDLE and BLUESKY_APP_PASSWORD: set both (an app password from Settings → Privacy and security) or neither")
+	}
+	if _, err := l.mastodonTokens(); err != nil {
+		bad("MASTODON_TOKENS: %v", err)
+	}
+}
+
+// mastodonTokens reads MASTODON_TOKENS: "instance=token" pairs separated
+// by commas, the instance a host name (mastodon.social) or a base URL.
+func (l Listening) mastodonTokens() (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range strings.Split(l.MastodonTokens, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		inst, tok, ok := strings.Cut(pair, "=")
+		host := strings.ToLower(strings.TrimSpace(inst))
+		if u, err := url.Parse(host); err == nil && u.Host != "" {
+			host = u.Host
+		}
+		if !ok || host == "" || strings.TrimSpace(tok) == "" || strings.ContainsAny(host, "/ ") {
+			return nil, errors.New("expected instance=token pairs separated by commas, e.g. mastodon.social=abc123")
+		}
+		out[host] = strings.TrimSpace(tok)
+	}
+	return out, nil
 }

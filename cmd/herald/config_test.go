@@ -40,6 +40,16 @@ func TestLoadConfig(t *testing.T) {
 			t.Errorf("got %+v", c)
 		}
 	})
+	t.Run("OK listening", func(t *testing.T) {
+		c, err := LoadConfig(envOf(map[string]string{"HERALD_HN_API_URL": "http://127.0.0.1:9/hn", "MASTODON_TOKENS": "mastodon.social=abc, https://Fosstodon.org=def"}))
+		if err != nil || c.Listening.HNAPIURL != "http://127.0.0.1:9/hn" {
+			t.Fatalf("got %+v, %v", c.Listening, err)
+		}
+		toks, err := c.Listening.mastodonTokens()
+		if diff := cmp.Diff(map[string]string{"mastodon.social": "abc", "fosstodon.org": "def"}, toks); diff != "" || err != nil {
+			t.Errorf("mastodonTokens (-want +got): %s %v", diff, err)
+		}
+	})
 	t.Run("OK secret from file", func(t *testing.T) {
 		c, err := LoadConfig(envOf(map[string]string{"SLACK_BOT_TOKEN_FILE": secret}))
 		if err != nil || c.SlackBotToken != "xoxb-from-file" {
@@ -97,6 +107,11 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrDiscordAPIURL", func(c *Config) { c.DiscordAPIURL = "discord.com/api" }, "DISCORD_API_URL"},
 		{"ErrAPIURL", func(c *Config) { c.SlackAPIURL = "ftp://x" }, "SLACK_API_URL"},
 		{"ErrOpenAIURL", func(c *Config) { c.OpenAIBaseURL = "localhost:11434" }, "OPENAI_BASE_URL"},
+		{"ErrHNURL", func(c *Config) { c.Listening.HNAPIURL = "hn.algolia.com" }, "HERALD_HN_API_URL"},
+		{"ErrJetstreamURL", func(c *Config) { c.Listening.JetstreamURL = "https://jetstream.example" }, "HERALD_JETSTREAM_URL"},
+		{"ErrRedditHalfCredentials", func(c *Config) { c.Listening.RedditClientID = "id" }, "REDDIT_CLIENT_SECRET"},
+		{"ErrBlueskyHalfAccount", func(c *Config) { c.Listening.BlueskyHandle = "acme.bsky.social" }, "BLUESKY_APP_PASSWORD"},
+		{"ErrMastodonTokens", func(c *Config) { c.Listening.MastodonTokens = "mastodon.social" }, "MASTODON_TOKENS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

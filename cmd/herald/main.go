@@ -28,6 +28,7 @@ import (
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
 	"github.com/heraldhq/herald/publish/targets/discordwebhook"
@@ -78,6 +79,9 @@ type Main struct {
 	Stderr      io.Writer
 	Interactive bool
 	Clock       herald.Clock
+	// PollEvery is how often the mention poller looks for due sources
+	// (the poller's default when zero); tests shorten it.
+	PollEvery time.Duration
 
 	// HTTPAddr is the address the HTTP server listens on, once Listening
 	// is closed.
@@ -235,7 +239,10 @@ func (m *Main) runServe(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	app := m.wire()
+	app, err := m.wire()
+	if err != nil {
+		return err
+	}
 	var adapters []bot.Adapter
 	var routes []route
 	if m.Config.SlackEnabled() {
@@ -259,7 +266,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			routes = append(routes, route{"/discord/", a.Handler()})
 		}
 	}
-	app.connect(adapters)
+	app.connect(adapters, m.log)
 	if err := m.startHTTP(routes, app.routes()...); err != nil {
 		return fmt.Errorf("HTTP server on %s: %w", m.Config.HTTPAddr, err)
 	}
@@ -275,8 +282,11 @@ func (m *Main) runConsole(ctx context.Context) error {
 		return err
 	}
 	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}}
-	app := m.wire()
-	app.connect(adapters)
+	app, err := m.wire()
+	if err != nil {
+		return err
+	}
+	app.connect(adapters, m.log)
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
@@ -286,10 +296,14 @@ func (m *Main) runConsole(ctx context.Context) error {
 
 // app is Herald's domain wired to the store, with the command router.
 type app struct {
-	drafts  *approvals.Service
-	publish *publish.Service
-	deps    commands.Deps
-	router  *commands.Router
+	drafts   *approvals.Service
+	publish  *publish.Service
+	mentions *mentions.Service
+	listen   *listening
+	relay    *relay
+	news     *bot.Broadcaster // set by connect
+	deps     commands.Deps
+	router   *commands.Router
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -304,7 +318,7 @@ var publisherKinds = map[string][]string{
 // wire builds the services, with the network publishers, and the command
 // router. With Discord, members also hold roles through their Discord
 // roles.
-func (m *Main) wire() *app {
+func (m *Main) wire() (*app, error) {
 	var members approvals.Store = m.store
 	if m.Config.DiscordEnabled() {
 		members = discord.Members(m.store)
@@ -319,14 +333,26 @@ func (m *Main) wire() *app {
 	pub.Register("webhook", webhook.New(client, m.Clock))
 	pub.Register("discord-webhook", discordwebhook.New(client, m.Clock))
 	drafts.AddChecker(pub)
-	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
+	listen, err := m.newListening(m.log)
+	if err != nil {
+		return nil, err
+	}
+	rel := &relay{log: m.log}
+	ment := m.newMentions(drafts, listen, rel)
+	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
-	return &app{drafts: drafts, publish: pub, deps: deps, router: commands.New(deps)}
+	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps)}, nil
 }
 
-// connect registers the chat adapters that publish to their channels.
-// Call it before serving.
-func (a *app) connect(adapters []bot.Adapter) {
+// connect registers the chat adapters that publish to their channels and
+// the news broadcaster that brings cards to them (the scheduler's, the
+// listening's). Call it before serving.
+func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
+	a.news = bot.NewBroadcaster(adapters, log)
+	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
+		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
+	}
+	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {
 			for _, kind := range publisherKinds[ad.Name()] {
@@ -341,21 +367,25 @@ func (a *app) connect(adapters []bot.Adapter) {
 func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	news := bot.NewBroadcaster(adapters, m.log)
+	news := a.news
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace})
+	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
+	digests := mentions.NewDigester(a.mentions)
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		news.Run(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		if err := sched.Run(ctx); err != nil {
-			m.log.Error("scheduler stopped", "error", err)
-		}
-	}()
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				m.log.Error(name+" stopped", "error", err)
+			}
+		}()
+	}
+	run("news", func(ctx context.Context) error { news.Run(ctx); return nil })
+	run("scheduler", func(ctx context.Context) error { return sched.Run(ctx) })
+	run("poller", poller.Run)
+	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	cancel()
@@ -365,7 +395,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}}
+	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
 }
 
 // discordAdapter connects Discord: the HTTP interactions endpoint when
@@ -512,7 +542,11 @@ func (m *Main) runDiscord(ctx context.Context) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("registering /herald needs %s", strings.Join(missing, " and "))
 	}
-	a, err := m.discordAdapter(m.wire()) // no database: only the command definitions are used
+	app, err := m.wire() // no database: only the command definitions are used
+	if err != nil {
+		return err
+	}
+	a, err := m.discordAdapter(app)
 	if err != nil {
 		return err
 	}

@@ -22,27 +22,43 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// stepClock is a deterministic clock: each reading is one second after the
-// previous one, from a fixed start.
-type stepClock struct {
+// outputClock is a deterministic clock for transcripts: it moves one
+// second each time the console writes, and reading it changes nothing, so
+// what runs beside the commands (the poller, the digests) and reads the
+// time cannot shift the transcript's times.
+type outputClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *stepClock) Now() time.Time {
+func (c *outputClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
 	return c.now
 }
+
+// stepping returns w, stepping the clock at each write.
+func (c *outputClock) stepping(w io.Writer) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		c.mu.Lock()
+		c.now = c.now.Add(time.Second)
+		c.mu.Unlock()
+		return w.Write(p)
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // MustRunMain runs herald with args and env over stdin and returns stdout.
 func MustRunMain(tb testing.TB, env map[string]string, stdin io.Reader, args ...string) string {
 	tb.Helper()
 	var out, errOut bytes.Buffer
+	clock := &outputClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	m := NewMain()
-	m.Stdin, m.Stdout, m.Stderr = stdin, &out, &errOut
-	m.Clock = &stepClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	m.Stdin, m.Stdout, m.Stderr = stdin, clock.stepping(&out), &errOut
+	m.Clock = clock
 	if err := m.ParseFlags(args, func(k string) string { return env[k] }); err != nil {
 		tb.Fatalf("ParseFlags: %v", err)
 	}

@@ -88,7 +88,10 @@ func BenchmarkPublishDue10k(b *testing.B) {
 		if _, err := m.openStore(ctx); err != nil {
 			b.Fatal(err)
 		}
-		a := m.wire()
+		a, err := m.wire()
+		if err != nil {
+			b.Fatal(err)
+		}
 		if _, err := a.publish.AddTarget(ctx, testAdmin, testChannel, "Acme", publish.Account{Target: target, URL: masto.URL(), Secret: "masto-token"}); err != nil {
 			b.Fatal(err)
 		}

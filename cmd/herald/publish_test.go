@@ -36,8 +36,16 @@ type consoleSession struct {
 // startConsole runs `herald console -as alice` with env on a pipe.
 func startConsole(t *testing.T, env map[string]string) *consoleSession {
 	t.Helper()
+	return startConsoleWith(t, env, func(*Main) {})
+}
+
+// startConsoleWith is startConsole with Main adjusted by set first (its
+// clock, its poll period).
+func startConsoleWith(t *testing.T, env map[string]string, set func(*Main)) *consoleSession {
+	t.Helper()
 	pr, pw := io.Pipe()
 	c := &consoleSession{t: t, m: NewMain(), in: pw, out: &syncBuffer{}, done: make(chan error, 1)}
+	set(c.m)
 	c.m.Stdin, c.m.Stdout, c.m.Stderr = pr, c.out, c.out
 	if err := c.m.ParseFlags([]string{"console", "-as", "alice"}, envOf(env)); err != nil {
 		t.Fatal(err)

@@ -180,6 +180,25 @@ func (s *Store) ChannelBrand(ctx context.Context, ch herald.ChannelRef) (int64, 
 	return id, wrap(err)
 }
 
+// BrandChannels implements approvals.Store.
+func (s *Store) BrandChannels(ctx context.Context, brandID int64) ([]herald.ChannelRef, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT platform, workspace, channel FROM channel_brands WHERE brand_id = ?
+		ORDER BY platform, workspace, channel`, brandID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []herald.ChannelRef
+	for rows.Next() {
+		var c herald.ChannelRef
+		if err := rows.Scan(&c.Platform, &c.Workspace, &c.Channel); err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap(rows.Err())
+}
+
 // CreateDraft implements approvals.Store.
 func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {

@@ -444,6 +444,20 @@ func testChannelBrands(t *testing.T, open func(t *testing.T) approvals.Store) {
 		if id, err := s.ChannelBrand(t.Context(), ch); err != nil || id != g.ID {
 			t.Errorf("ChannelBrand after change = %d, %v; want %d", id, err, g.ID)
 		}
+		dch := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "99"}
+		if err := s.SetChannelBrand(t.Context(), dch, g.ID, brandEntry(alice, approvals.AuditBrandUse, dch.Channel)); err != nil {
+			t.Fatalf("SetChannelBrand(discord): %v", err)
+		}
+		got, err := s.BrandChannels(t.Context(), g.ID)
+		if err != nil {
+			t.Fatalf("BrandChannels: %v", err)
+		}
+		if diff := cmp.Diff([]herald.ChannelRef{dch, ch}, got); diff != "" {
+			t.Errorf("BrandChannels(Globex) (-want +got):\n%s", diff)
+		}
+		if got, err := s.BrandChannels(t.Context(), a.ID); err != nil || len(got) != 0 {
+			t.Errorf("BrandChannels(Acme) = %v, %v; want none: the channel moved to Globex", got, err)
+		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		s := open(t)

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/mentions"
+	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
+	"github.com/heraldhq/herald/mentions/sources/hn"
+	"github.com/heraldhq/herald/mentions/sources/rss"
+	mentionhook "github.com/heraldhq/herald/mentions/sources/webhook"
+)
+
+// opener makes a source of one kind from its spec: a mentions.Source
+// (polled) or a mentions.Streamer (kept connected).
+type opener func(mentions.Spec) (any, error)
+
+// listening is the wiring of the mention sources: which kinds this
+// server runs and how each is built.
+type listening struct {
+	kinds map[string]opener
+}
+
+// newListening builds the source kinds from the configuration. URLs typed
+// in chat (feeds, Mastodon instances) are fetched through the guarded
+// client, which refuses private addresses unless
+// HERALD_ALLOW_PRIVATE_SOURCES; the operator's own endpoints (HN, Reddit,
+// Bluesky base URLs) may sit anywhere, a proxy or a test fake included.
+func (m *Main) newListening(log *slog.Logger) (*listening, error) {
+	cfg := m.Config.Listening
+	ua := mentions.UserAgent(version)
+	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
+	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
+	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL})
+	l := &listening{kinds: map[string]opener{
+		"rss": func(s mentions.Spec) (any, error) { return rss.New(guarded, s.URL), nil },
+		"hn":  func(mentions.Spec) (any, error) { return hnSource, nil },
+		"webhook": func(mentions.Spec) (any, error) {
+			return nil, herald.Errorf(herald.EINVALID, "webhook sources are pushed to, not polled")
+		},
+	}}
+	if cfg.BlueskyHandle != "" {
+		search, err := blueskysrc.NewSearch(blueskysrc.SearchConfig{PDS: cfg.BlueskyPDSURL, AppView: cfg.BlueskyAppViewURL,
+			Handle: cfg.BlueskyHandle, AppPassword: cfg.BlueskyAppPassword, Client: operator, Clock: m.Clock, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		l.kinds["bluesky"] = func(mentions.Spec) (any, error) { return search, nil }
+	} else {
+		l.kinds["bluesky"] = func(mentions.Spec) (any, error) {
+			return blueskysrc.NewJetstream(blueskysrc.JetstreamConfig{URL: cfg.JetstreamURL, UserAgent: ua, Logger: log, Clock: m.Clock})
+		}
+	}
+	return l, nil
+}
+
+// Kinds lists the source kinds this server runs, sorted.
+func (l *listening) Kinds() []string {
+	var out []string
+	for k := range l.kinds {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// open implements the Poller's open: a source from its spec.
+func (l *listening) open(s mentions.Spec) (any, error) {
+	o, ok := l.kinds[s.Kind]
+	if !ok {
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "%s sources are not set up on this Herald", s.Kind)
+	}
+	return o(s)
+}
+
+// relay is the listening's Notifier until the chat is connected: events
+// go to the notifier set last (none before, and they are dropped then).
+type relay struct {
+	to  atomic.Pointer[mentions.Notifier]
+	log *slog.Logger
+}
+
+func (r *relay) set(n mentions.Notifier) { r.to.Store(&n) }
+
+// Notify implements mentions.Notifier.
+func (r *relay) Notify(ctx context.Context, e mentions.Event) error {
+	n := r.to.Load()
+	if n == nil {
+		r.log.WarnContext(ctx, "mention event before the chat is connected; dropped", "kind", e.Kind)
+		return nil
+	}
+	return (*n).Notify(ctx, e)
+}
+
+// newMentions builds the listening service over the store.
+func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier) *mentions.Service {
+	allowPrivate := m.Config.AllowPrivateSources
+	return mentions.NewService(m.store, drafts, m.Clock, mentions.Options{
+		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log,
+		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
+	})
+}
+
+// hooksRoute serves /hooks/mentions/{token}: mentions pushed by any
+// listening tool.
+func hooksRoute(svc *mentions.Service) route {
+	return route{"/hooks/mentions/{token}", mentionhook.Handler(svc.IngestWebhook, 0)}
+}

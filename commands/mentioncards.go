@@ -1,0 +1,289 @@
+package commands
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions"
+)
+
+// MentionKey is the card key of a mention: every copy of its card, in
+// every channel it was routed to, is updated when it changes.
+func MentionKey(id int64) string { return "mention:" + strconv.FormatInt(id, 10) }
+
+// SurgeKey is the card key of one surge of a brand: the alert is updated
+// when the surge ends.
+func SurgeKey(s mentions.Surge) string {
+	return fmt.Sprintf("surge:%d:%d", s.BrandID, s.Start.Unix())
+}
+
+var mentionTones = map[mentions.State]string{
+	mentions.StateNew: "warning", mentions.StateHandled: "good",
+}
+
+// snippetRunes bounds the text a mention card quotes.
+const snippetRunes = 480
+
+// mentionCard renders a mention: who wrote it where and when, the text
+// around the matched terms (in bold), the link, and the buttons its state
+// allows. Everything the web wrote goes in the Excerpt, shown verbatim.
+func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
+	loc := b.Location()
+	c := Card{
+		Key:     MentionKey(m.ID),
+		Title:   fmt.Sprintf("Mention #%d · %s · %s", m.ID, b.Name, strings.Join(m.Sources, ", ")),
+		Tone:    mentionTones[m.State],
+		Excerpt: mentionExcerpt(m),
+		Fields: []Field{
+			{Label: "State", Value: mentionState(m), Short: true},
+		},
+	}
+	if m.Author != "" {
+		c.Fields = append(c.Fields, Field{Label: "Author", Value: oneLine(m.Author, 80), Short: true})
+	}
+	when := m.Published
+	if when.IsZero() {
+		when = m.FoundAt
+	}
+	c.Fields = append(c.Fields, Field{Label: "Published", Value: stamp(when, loc), Short: true})
+	if m.Sentiment != "" || m.Urgency != "" {
+		c.Fields = append(c.Fields, Field{Label: "Triage", Value: strings.Trim(m.Sentiment+" · "+m.Urgency+" urgency", " ·"), Short: true})
+	}
+	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
+		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
+	}
+	if m.DraftID != 0 {
+		c.Context = append(c.Context, fmt.Sprintf("Reply: draft #%d (`show %d`)", m.DraftID, m.DraftID))
+	}
+	c.Buttons = h.mentionButtons(m)
+	return c
+}
+
+func mentionState(m mentions.Mention) string {
+	if m.State == mentions.StateClaimed && m.Claimer.UserID != "" {
+		return "claimed by " + m.Claimer.Display()
+	}
+	return string(m.State)
+}
+
+// mentionButtons lists the actions a mention's state allows.
+func (h *handlers) mentionButtons(m mentions.Mention) []Button {
+	id := strconv.FormatInt(m.ID, 10)
+	var bs []Button
+	add := func(path string, b Button) {
+		if h.router.Has(path) {
+			bs = append(bs, b)
+		}
+	}
+	for _, a := range []struct {
+		act   mentions.Action
+		label string
+		style string
+	}{{mentions.ActClaim, "Claim", "primary"}, {mentions.ActDone, "Done", ""}, {mentions.ActIgnore, "Ignore", ""}, {mentions.ActReopen, "Reopen", ""}} {
+		if _, ok := mentions.Next(m.State, a.act); ok {
+			add("mention "+string(a.act), Button{Label: a.label, Command: "mention " + string(a.act) + " " + id, Style: a.style})
+		}
+	}
+	if m.State.Unhandled() {
+		if m.DraftID == 0 {
+			add("mention reply", Button{Label: "Draft reply", Command: "mention reply " + id})
+		}
+		if m.Author != "" {
+			add("mention mute", Button{Label: "Mute author", Command: "mention mute " + id, Style: "danger"})
+		}
+	}
+	if m.DraftID != 0 {
+		add("show", Button{Label: "Reply draft", Command: "show " + strconv.FormatInt(m.DraftID, 10)})
+	}
+	return bs
+}
+
+// mentionExcerpt quotes a mention: its title, then its text around the
+// first matched term, with every matched term marked.
+func mentionExcerpt(m mentions.Mention) *Excerpt {
+	text := strings.TrimSpace(m.Text)
+	if title := strings.TrimSpace(m.Title); title != "" && !strings.HasPrefix(text, title) {
+		text = strings.TrimSpace(title + "\n" + text)
+	}
+	if text == "" {
+		return nil
+	}
+	marks := mentions.Highlight(text, m.Terms)
+	lo, hi := window(text, marks, snippetRunes)
+	e := &Excerpt{Text: text[lo:hi]}
+	if lo > 0 {
+		e.Text = "…" + e.Text
+	}
+	shift := len(e.Text) - (hi - lo)
+	if hi < len(text) {
+		e.Text += "…"
+	}
+	for _, mk := range marks {
+		if mk[0] >= lo && mk[1] <= hi {
+			e.Marks = append(e.Marks, [2]int{mk[0] - lo + shift, mk[1] - lo + shift})
+		}
+	}
+	return e
+}
+
+// window picks at most n characters of text (byte offsets, on character
+// boundaries) that hold the first mark, starting a little before it.
+func window(text string, marks [][2]int, n int) (lo, hi int) {
+	if utf8.RuneCountInString(text) <= n {
+		return 0, len(text)
+	}
+	if len(marks) > 0 {
+		lo = marks[0][0]
+		for back := n / 4; back > 0 && lo > 0; back-- {
+			_, size := utf8.DecodeLastRuneInString(text[:lo])
+			lo -= size
+		}
+		if i := strings.LastIndexAny(text[:lo], " \n"); i >= 0 && lo-i < 20 {
+			lo = i + 1
+		}
+	}
+	hi = lo
+	for k := 0; k < n && hi < len(text); k++ {
+		_, size := utf8.DecodeRuneInString(text[hi:])
+		hi += size
+	}
+	return lo, hi
+}
+
+// summaryCard renders a brand's listening over a period: `mentions` and
+// the daily digest.
+func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
+	c := Card{Key: "", Title: title, Fields: []Field{
+		{Label: "Mentions", Value: strconv.Itoa(s.Total), Short: true},
+		{Label: "Unhandled", Value: strconv.Itoa(s.Unhandled), Short: true},
+	}}
+	if s.Total == 0 {
+		c.Text = "No mentions in this period."
+		return c
+	}
+	if len(s.BySource) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Sources", Value: counts(s.BySource)})
+	}
+	if len(s.TopAuthors) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Top authors", Value: counts(s.TopAuthors)})
+	}
+	if len(s.Newest) > 0 {
+		var lines []string
+		for _, m := range s.Newest {
+			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), m.URL))
+		}
+		c.Fields = append(c.Fields, Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
+		c.Context = append(c.Context, "`mention show ID` opens one; `mention claim ID` takes it.")
+	}
+	if s.Unhandled == 0 {
+		c.Tone = "good"
+	}
+	return c
+}
+
+func counts(cs []mentions.Count) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s (%d)", oneLine(c.Key, 60), c.N)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// surgeCard renders a surge alert, or its end.
+func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
+	loc := b.Location()
+	c := Card{Key: SurgeKey(s), Tone: "danger",
+		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
+		Text: fmt.Sprintf("%d mentions in %s from %s, against about %.1f usually (alert at %d).",
+			s.Count, s.Window, stamp(s.Start, loc), s.Baseline, s.Threshold),
+	}
+	if s.Over {
+		c.Tone = "good"
+		c.Title = fmt.Sprintf("Surge over · %s", b.Name)
+		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, s.Window)
+	}
+	for i, m := range s.Sample {
+		if i == 0 {
+			c.Excerpt = mentionExcerpt(m)
+		}
+		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: m.URL})
+	}
+	if h.router.Has("mentions") {
+		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
+	}
+	return c
+}
+
+// MentionNotifier brings the listening pipeline's events to chat: a card
+// per new mention in each of its channels, card updates, surge alerts and
+// digests. It implements mentions.Notifier.
+type MentionNotifier struct {
+	h    *handlers
+	show func(ctx context.Context, card Card, where herald.ChannelRef)
+}
+
+var _ mentions.Notifier = (*MentionNotifier)(nil)
+
+// NewMentionNotifier returns a MentionNotifier rendering cards as r's
+// commands do. show posts card in a channel (or updates its copy there);
+// announce updates every copy of a card already shown.
+func NewMentionNotifier(r *Router, d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: func(ctx context.Context, c Card, where herald.ChannelRef) {
+		if where.Channel == "" {
+			announce(ctx, c, Response{})
+			return
+		}
+		show(ctx, c, where)
+	}}
+}
+
+// Notify implements mentions.Notifier.
+func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
+	switch e.Kind {
+	case mentions.EventMention, mentions.EventSeenAgain, mentions.EventUpdated:
+		if e.Mention == nil {
+			return nil
+		}
+		card := n.h.mentionCard(e.Brand, *e.Mention)
+		if e.Kind != mentions.EventMention {
+			n.show(ctx, card, herald.ChannelRef{}) // update the copies
+			return nil
+		}
+		for _, ch := range e.Routes {
+			n.show(ctx, card, ch)
+		}
+	case mentions.EventSurge, mentions.EventSurgeOver:
+		if e.Surge == nil {
+			return nil
+		}
+		card := n.h.surgeCard(e.Brand, *e.Surge)
+		if e.Kind == mentions.EventSurgeOver {
+			n.show(ctx, card, herald.ChannelRef{})
+			return nil
+		}
+		for _, ch := range e.Routes {
+			n.show(ctx, card, ch)
+		}
+	case mentions.EventDigest:
+		if e.Digest == nil {
+			return nil
+		}
+		card := summaryCard(e.Brand, *e.Digest, "Daily digest · "+e.Brand.Name)
+		card.Key = fmt.Sprintf("digest:%d:%s", e.Brand.ID, e.Digest.Until.In(e.Brand.Location()).Format("2006-01-02"))
+		for _, ch := range e.Routes {
+			n.show(ctx, card, ch)
+		}
+	default:
+		return herald.Errorf(herald.EINTERNAL, "unknown mention event %q", e.Kind)
+	}
+	return nil
+}

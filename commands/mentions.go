@@ -1,0 +1,584 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/mentions"
+)
+
+var mentionIDParam = Param{Name: "id", Kind: ID, Required: true, Help: "the mention's number"}
+
+// listenDefs are the listening commands: watches, sources, mentions,
+// mutes and the brand's listening settings.
+func (h *handlers) listenDefs() []*Def {
+	if h.Mentions == nil {
+		return nil
+	}
+	queryParam := Param{Name: "query", Kind: Text, Required: true, Help: `a query, e.g. acme OR "acme corp" -job lang:fr`}
+	defs := []*Def{
+		{
+			Path:    "watch add",
+			Summary: "Watch the web for a query; its mentions come to this channel (or --channel).",
+			Params: []Param{queryParam,
+				{Name: "channel", Kind: String, Flag: true, Help: "the channel its mentions go to, mentioned with #"}, brandFlag},
+			Examples: []string{`watch add acme OR "acme corp" -job`, `watch add "acme" lang:fr --channel #veille`},
+			Handler:  h.watchAdd,
+		},
+		{
+			Path:     "watch list",
+			Summary:  "List the brand's watches.",
+			Params:   []Param{brandFlag},
+			Examples: []string{"watch list"},
+			Handler:  h.watchList,
+		},
+		{
+			Path:     "watch rm",
+			Summary:  "Stop a watch.",
+			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the watch's number (watch list)"}},
+			Examples: []string{"watch rm 3"},
+			Handler:  h.watchRm,
+		},
+		{
+			Path:     "watch test",
+			Summary:  "Try a query over the brand's recent mentions, without saving it.",
+			Params:   []Param{queryParam, brandFlag},
+			Examples: []string{`watch test acme -job`},
+			Handler:  h.watchTest,
+		},
+		{
+			Path:    "source add",
+			Summary: "Add where mentions come from: rss URL, hn, reddit, mastodon INSTANCE #tag, bluesky, webhook.",
+			Params: []Param{
+				{Name: "kind", Kind: Choice, Required: true, Choices: mentions.Kinds, Help: "the kind of source"},
+				{Name: "url", Kind: String, Help: "rss: the feed's URL; mastodon: the instance, e.g. mastodon.social"},
+				{Name: "tag", Kind: String, Help: "mastodon: the hashtag to follow, e.g. #acme"},
+				brandFlag,
+			},
+			Examples: []string{"source add rss https://www.google.com/alerts/feeds/123/456", "source add hn", "source add mastodon mastodon.social #acme", "source add webhook"},
+			Handler:  h.sourceAdd,
+		},
+		{
+			Path:     "source list",
+			Summary:  "List the brand's sources and their health: last success, last error, items seen.",
+			Params:   []Param{brandFlag},
+			Examples: []string{"source list"},
+			Handler:  h.sourceList,
+		},
+		{
+			Path:     "source rm",
+			Summary:  "Remove a source.",
+			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the source's number (source list)"}},
+			Examples: []string{"source rm 2"},
+			Handler:  h.sourceRm,
+		},
+		{
+			Path:    "mentions",
+			Summary: "Summary of the brand's mentions: volume, sources, top authors, unhandled ones.",
+			Params: []Param{{Name: "period", Kind: Choice, Choices: []string{"today", "week"}, Help: "today (the default) or the last 7 days"},
+				brandFlag},
+			Examples: []string{"mentions", "mentions week"},
+			Handler:  h.mentionsSummary,
+		},
+		{
+			Path:     "mention show",
+			Extra:    true,
+			Summary:  "Show a mention's card and its history.",
+			Params:   []Param{mentionIDParam},
+			Examples: []string{"mention show 7"},
+			Handler:  h.mentionShow,
+		},
+		{
+			Path:     "mention reply",
+			Extra:    true,
+			Summary:  "Start a reply draft to a mention, linked to it (suggested by the LLM when one is set up).",
+			Params:   []Param{mentionIDParam, {Name: "text", Kind: Text, Help: "the reply; without it Herald suggests one (or asks)"}},
+			Examples: []string{"mention reply 7", `mention reply 7 "Thanks for the kind words!"`},
+			Handler:  h.mentionReply,
+		},
+		{
+			Path:     "mention mute",
+			Extra:    true,
+			Summary:  "Mute a mention's author for its brand, and ignore the mention.",
+			Params:   []Param{mentionIDParam},
+			Examples: []string{"mention mute 7"},
+			Handler:  h.mentionMute,
+		},
+		{
+			Path:    "mute",
+			Extra:   true,
+			Summary: "Mute an author or a domain: their mentions are dropped.",
+			Params: []Param{
+				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
+				{Name: "value", Kind: String, Required: true, Help: "the author as the source shows it, or a domain"},
+				brandFlag,
+			},
+			Examples: []string{"mute author spambot42", "mute domain spam.example"},
+			Handler:  h.mute(true),
+		},
+		{
+			Path:    "unmute",
+			Extra:   true,
+			Summary: "Lift a mute.",
+			Params: []Param{
+				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
+				{Name: "value", Kind: String, Required: true, Help: "the muted author or domain"},
+				brandFlag,
+			},
+			Examples: []string{"unmute author spambot42"},
+			Handler:  h.mute(false),
+		},
+		{
+			Path:     "mutes",
+			Extra:    true,
+			Summary:  "List the brand's muted authors and domains.",
+			Params:   []Param{brandFlag},
+			Examples: []string{"mutes"},
+			Handler:  h.mutes,
+		},
+		{
+			Path:    "listen",
+			Extra:   true,
+			Summary: "Show or set the brand's listening: languages kept, digest time, LLM triage.",
+			Params: []Param{
+				{Name: "setting", Kind: Choice, Choices: []string{"langs", "digest", "triage"}, Help: "what to set"},
+				{Name: "value", Kind: String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off"},
+				brandFlag,
+			},
+			Examples: []string{"listen", "listen langs fr,en", "listen digest 08:30", "listen triage on"},
+			Handler:  h.listen,
+		},
+	}
+	for _, a := range []struct {
+		act     mentions.Action
+		summary string
+	}{
+		{mentions.ActClaim, "Claim a mention: you answer it."},
+		{mentions.ActDone, "Mark a mention handled."},
+		{mentions.ActIgnore, "Ignore a mention."},
+		{mentions.ActReopen, "Reopen a mention (or give back a claimed one)."},
+	} {
+		defs = append(defs, &Def{
+			Path:     "mention " + string(a.act),
+			Extra:    true,
+			Summary:  a.summary,
+			Params:   []Param{mentionIDParam},
+			Examples: []string{"mention " + string(a.act) + " 7"},
+			Handler:  h.mentionAct(a.act),
+		})
+	}
+	return defs
+}
+
+// channelRE reads a channel as Slack and Discord send it: <#C123|name>,
+// <#123>, or a bare id.
+var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
+
+// channelArg reads --channel on the actor's platform and workspace.
+func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return here, nil
+	}
+	m := channelRE.FindStringSubmatch(v)
+	if m == nil {
+		return herald.ChannelRef{}, herald.Errorf(herald.EINVALID, "%q is not a channel Herald can post to: mention it with # and pick it from the list, so that Herald gets its id.", v)
+	}
+	here.Channel = m[1] + m[2]
+	return here, nil
+}
+
+func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	ch, err := channelArg(r.Channel, r.Args.Str("channel"))
+	if err != nil {
+		return Response{}, err
+	}
+	w, err := h.Mentions.AddWatch(ctx, r.Actor, b, r.Args.Str("query"), ch)
+	if err != nil {
+		return Response{}, err
+	}
+	text := fmt.Sprintf("%s added watch #%d for %s: `%s`. Its mentions come to %s.", r.Actor.Display(), w.ID, b.Name, w.Query, channelLabel(w.Channel))
+	if srcs, err := h.Mentions.Sources(ctx, r.Actor, b); err == nil && len(srcs) == 0 {
+		text += " No source yet: add one with `source add hn`, `source add rss URL`…"
+	}
+	return Response{Text: text}, nil
+}
+
+func channelLabel(c herald.ChannelRef) string {
+	if c.Platform == "console" {
+		return "this console"
+	}
+	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
+}
+
+func (h *handlers) watchList(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	ws, err := h.Mentions.Watches(ctx, r.Actor, b)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(ws) == 0 {
+		return Response{Text: fmt.Sprintf("%s has no watches yet: add one with `watch add QUERY`.", b.Name), Ephemeral: true}, nil
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "Watches of %s:", b.Name)
+	for _, w := range ws {
+		fmt.Fprintf(&s, "\n  #%d  `%s` → %s (by %s)", w.ID, w.Query, channelLabel(w.Channel), w.CreatedBy.Display())
+	}
+	return Response{Text: s.String(), Ephemeral: true}, nil
+}
+
+func (h *handlers) watchRm(ctx context.Context, r *Request) (Response, error) {
+	w, err := h.Mentions.RemoveWatch(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("%s removed watch #%d (`%s`).", r.Actor.Display(), w.ID, w.Query)}, nil
+}
+
+// testShown bounds the matches `watch test` lists.
+const testShown = 10
+
+func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	ms, scanned, err := h.Mentions.TestWatch(ctx, r.Actor, b, r.Args.Str("query"), testShown)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(ms) == 0 {
+		return Response{Text: fmt.Sprintf("`%s` matches none of the %d recent mentions of %s.", r.Args.Str("query"), scanned, b.Name), Ephemeral: true}, nil
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "`%s` matches %d of the %d recent mentions of %s (newest first, at most %d):", r.Args.Str("query"), len(ms), scanned, b.Name, testShown)
+	for _, m := range ms {
+		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), stamp(m.FoundAt, b.Location()), m.URL)
+	}
+	return Response{Text: s.String(), Ephemeral: true}, nil
+}
+
+func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	spec := mentions.Spec{Kind: r.Args.Str("kind"), URL: r.Args.Str("url"), Tag: strings.TrimPrefix(strings.TrimSpace(r.Args.Str("tag")), "#")}
+	if spec.Kind == "mastodon" && spec.URL != "" && !strings.Contains(spec.URL, "://") {
+		spec.URL = "https://" + spec.URL // an instance is named by its host
+	}
+	st, err := h.Mentions.AddSource(ctx, r.Actor, b, spec)
+	if err != nil {
+		return Response{}, err
+	}
+	text := fmt.Sprintf("%s added source #%d to %s: %s.", r.Actor.Display(), st.Spec.ID, b.Name, st.Spec.String())
+	if st.Token == "" {
+		return Response{Text: text + " Herald polls it from now on; `source list` shows its health."}, nil
+	}
+	// The token is a secret: the URL is shown to the one who asked only.
+	return Response{Ephemeral: true, Text: text + "\nPOST mentions as JSON to:\n  " +
+		strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
+		"\nKeep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook)."}, nil
+}
+
+func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	srcs, err := h.Mentions.Sources(ctx, r.Actor, b)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(srcs) == 0 {
+		return Response{Text: fmt.Sprintf("%s has no sources yet: add one with `source add hn`, `source add rss URL`, `source add webhook`…", b.Name), Ephemeral: true}, nil
+	}
+	loc := b.Location()
+	var s strings.Builder
+	fmt.Fprintf(&s, "Sources of %s:", b.Name)
+	for _, st := range srcs {
+		fmt.Fprintf(&s, "\n  #%d  %s · %d item(s) seen · %s", st.Spec.ID, st.Spec.String(), st.ItemsSeen, health(st, loc))
+	}
+	return Response{Text: s.String(), Ephemeral: true}, nil
+}
+
+// health says how a source is doing: its last success and, when it
+// failed since, the error and when it is tried again.
+func health(st mentions.SourceStatus, loc *time.Location) string {
+	ok := "never polled yet"
+	if st.Spec.Kind == "webhook" {
+		ok = "nothing received yet"
+	}
+	if !st.LastSuccess.IsZero() {
+		ok = "last success " + stamp(st.LastSuccess, loc)
+	}
+	if st.LastError.After(st.LastSuccess) {
+		s := fmt.Sprintf("%s · last error %s: %s", ok, stamp(st.LastError, loc), oneLine(st.LastErrorMsg, 160))
+		if !st.NextPoll.IsZero() {
+			s += " · next try " + stamp(st.NextPoll, loc)
+		}
+		return s
+	}
+	return ok
+}
+
+// oneLine flattens s and cuts it to n characters.
+func oneLine(s string, n int) string { return excerpt(strings.Join(strings.Fields(s), " "), n) }
+
+func (h *handlers) sourceRm(ctx context.Context, r *Request) (Response, error) {
+	st, err := h.Mentions.RemoveSource(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("%s removed source #%d (%s).", r.Actor.Display(), st.Spec.ID, st.Spec.String())}, nil
+}
+
+func (h *handlers) mentionsSummary(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	now := h.Clock.Now().In(b.Location())
+	since, label := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()), "today"
+	if r.Args.Str("period") == "week" {
+		since, label = now.Add(-7*24*time.Hour), "the last 7 days"
+	}
+	sum, err := h.Mentions.Summary(ctx, r.Actor, b, since)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Cards: []Card{summaryCard(b, sum, "Mentions of "+b.Name+", "+label)}, Ephemeral: true}, nil
+}
+
+func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error) {
+	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	if err != nil {
+		return Response{}, err
+	}
+	resp := Response{Cards: []Card{h.mentionCard(b, m)}}
+	if log, err := h.Mentions.MentionAudit(ctx, r.Actor, m.ID); err == nil && len(log) > 0 {
+		var s strings.Builder
+		for _, e := range log {
+			fmt.Fprintf(&s, "\n  %s · %s %s", stamp(e.At, b.Location()), actorLabel(e.Actor), e.Action.Done())
+			if e.Detail != "" {
+				s.WriteString(" (" + e.Detail + ")")
+			}
+		}
+		resp.Text = fmt.Sprintf("History of mention #%d:%s", m.ID, s.String())
+	}
+	return resp, nil
+}
+
+func actorLabel(a herald.Actor) string {
+	if a.UserID == "" {
+		return "Herald"
+	}
+	return a.Display()
+}
+
+func (h *handlers) mentionAct(a mentions.Action) Handler {
+	return func(ctx context.Context, r *Request) (Response, error) {
+		m, err := h.Mentions.Act(ctx, r.Actor, r.Args.Int("id"), a)
+		if err != nil {
+			return Response{}, err
+		}
+		return h.mentionResponse(ctx, m, fmt.Sprintf("%s %s mention #%d.", r.Actor.Display(), actionVerb[a], m.ID))
+	}
+}
+
+var actionVerb = map[mentions.Action]string{
+	mentions.ActClaim: "claimed", mentions.ActDone: "handled", mentions.ActIgnore: "ignored", mentions.ActReopen: "reopened",
+}
+
+// mentionResponse answers with a short text and the mention's card.
+func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text string) (Response, error) {
+	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+}
+
+func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error) {
+	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	if m.Author == "" {
+		return Response{}, herald.Errorf(herald.EINVALID, "Mention #%d has no author to mute; mute its domain with `mute domain DOMAIN`.", m.ID)
+	}
+	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	if err != nil {
+		return Response{}, err
+	}
+	mu, err := h.Mentions.Mute(ctx, r.Actor, b, mentions.MuteAuthor, m.Author)
+	if err != nil {
+		return Response{}, err
+	}
+	text := fmt.Sprintf("%s muted %s on %s: their mentions are dropped (`unmute author %s` lifts it).", r.Actor.Display(), mu.Value, b.Name, mu.Value)
+	if _, ok := mentions.Next(m.State, mentions.ActIgnore); ok {
+		if m, err = h.Mentions.Act(ctx, r.Actor, m.ID, mentions.ActIgnore); err != nil {
+			return Response{}, err
+		}
+	}
+	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+}
+
+func (h *handlers) mute(on bool) Handler {
+	return func(ctx context.Context, r *Request) (Response, error) {
+		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		if err != nil {
+			return Response{}, err
+		}
+		kind := mentions.MuteKind(r.Args.Str("kind"))
+		if !on {
+			mu, err := h.Mentions.Unmute(ctx, r.Actor, b, kind, r.Args.Str("value"))
+			if err != nil {
+				return Response{}, err
+			}
+			return Response{Text: fmt.Sprintf("%s unmuted %s %s on %s.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
+		}
+		mu, err := h.Mentions.Mute(ctx, r.Actor, b, kind, r.Args.Str("value"))
+		if err != nil {
+			return Response{}, err
+		}
+		return Response{Text: fmt.Sprintf("%s muted %s %s on %s: its mentions are dropped.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
+	}
+}
+
+func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	ms, err := h.Mentions.Mutes(ctx, r.Actor, b)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(ms) == 0 {
+		return Response{Text: fmt.Sprintf("Nothing is muted on %s.", b.Name), Ephemeral: true}, nil
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "Muted on %s:", b.Name)
+	for _, m := range ms {
+		fmt.Fprintf(&s, "\n  %s %s (by %s, %s)", m.Kind, m.Value, m.By.Display(), stamp(m.At, b.Location()))
+	}
+	return Response{Text: s.String(), Ephemeral: true}, nil
+}
+
+func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	v := strings.ToLower(strings.TrimSpace(r.Args.Str("value")))
+	var set mentions.Settings
+	switch r.Args.Str("setting") {
+	case "":
+		if set, err = h.Mentions.Settings(ctx, r.Actor, b); err != nil {
+			return Response{}, err
+		}
+		return Response{Text: settingsText(b, set), Ephemeral: true}, nil
+	case "langs":
+		var langs []string
+		if v != "all" && v != "" {
+			langs = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+		}
+		set, err = h.Mentions.SetLangs(ctx, r.Actor, b, langs)
+	case "digest":
+		if v == "off" || v == "none" {
+			v = ""
+		}
+		set, err = h.Mentions.SetDigestAt(ctx, r.Actor, b, v)
+	case "triage":
+		if v != "on" && v != "off" {
+			return Response{}, herald.Errorf(herald.EINVALID, "Say `listen triage on` or `listen triage off`.")
+		}
+		set, err = h.Mentions.SetTriage(ctx, r.Actor, b, v == "on")
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: r.Actor.Display() + " changed the listening settings. " + settingsText(b, set)}, nil
+}
+
+func settingsText(b herald.Brand, s mentions.Settings) string {
+	langs := "all languages"
+	if len(s.Langs) > 0 {
+		langs = strings.Join(s.Langs, ", ")
+	}
+	digest := "no daily digest"
+	if s.DigestAt != "" {
+		digest = "a daily digest at " + s.DigestAt + " (" + b.Location().String() + ")"
+	}
+	triage := "off"
+	if s.Triage {
+		triage = "on"
+	}
+	return fmt.Sprintf("%s keeps mentions in %s, gets %s, LLM triage %s.", b.Name, langs, digest, triage)
+}
+
+// mentionReply starts the reply draft of a mention: the text given, or
+// the LLM's suggestion (see assist), or a form asking for the text.
+func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, error) {
+	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
+	if err != nil {
+		return Response{}, err
+	}
+	if m.DraftID != 0 {
+		return h.cardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
+	}
+	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	if err != nil {
+		return Response{}, err
+	}
+	if text := strings.TrimSpace(r.Args.Str("text")); text != "" {
+		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text)
+	}
+	if h.suggestReply != nil {
+		return h.suggestReply(ctx, r, b, m)
+	}
+	return Response{Ephemeral: true, Form: &Form{
+		Title:   fmt.Sprintf("Reply to mention #%d", m.ID),
+		Command: fmt.Sprintf("mention reply %d", m.ID),
+		Fields:  []FormField{{Name: "text", Label: "Your reply", Multiline: true}},
+	}}, nil
+}
+
+// replyDraft creates the reply draft of mention m with text and links it:
+// the mention's card and the draft's are both answered, so the thread
+// keeps the two together.
+func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, b herald.Brand, m mentions.Mention, text string) (Response, error) {
+	d, err := h.Approvals.CreateDraft(ctx, actor, ch, approvals.NewDraft{Brand: b.Name, Text: text})
+	if err != nil {
+		return Response{}, err
+	}
+	if m, err = h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID); err != nil {
+		return Response{}, err
+	}
+	v, err := h.Approvals.Get(ctx, actor, d.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{
+		Text:  fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID),
+		Cards: []Card{h.mentionCard(b, m), h.draftCard(ctx, v)},
+	}, nil
+}

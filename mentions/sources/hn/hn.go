@@ -1,0 +1,306 @@
+// Package hn is the Hacker News source: the Algolia HN Search API
+// (search_by_date), stories and comments that contain the brand's terms.
+//
+// Each term is one query (the API ANDs the words of a query and has no
+// OR), newest first, filtered to what was created since the cursor. A
+// phrase is sent as its words: the API's answer is a superset the
+// matcher narrows down. Items link to the HN discussion
+// (https://news.ycombinator.com/item?id=ID), where a reply goes; a
+// story's own link is appended to its Text so that the matcher and the
+// people reading the card see where it points.
+package hn
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/mentions"
+)
+
+// Kind is the source kind this package implements.
+const Kind = "hn"
+
+// Defaults of Config.
+const (
+	DefaultBaseURL     = "https://hn.algolia.com/api/v1"
+	DefaultHitsPerPage = 100
+	DefaultMaxPages    = 3
+	DefaultMaxTerms    = 50
+	// Overlap is how far before the newest item seen each query looks
+	// again, for items the index took a while to receive; the cursor
+	// remembers the ids seen in that window so none repeats.
+	Overlap = 10 * time.Minute
+	// maxSeen bounds the ids the cursor remembers.
+	maxSeen = 5000
+)
+
+// Config configures the source; the zero value uses Algolia's API.
+type Config struct {
+	// BaseURL of the API, without a trailing slash; DefaultBaseURL when
+	// "" (tests and proxies set it).
+	BaseURL string
+	// HitsPerPage is asked of each query (1–1000); DefaultHitsPerPage
+	// when 0.
+	HitsPerPage int
+	// MaxPages bounds the pages read per term and poll, when more
+	// than a page of new items arrived since the last poll;
+	// DefaultMaxPages when 0.
+	MaxPages int
+	// MaxTerms bounds the queries per poll (one per term): the terms
+	// past it, in sorted order, are not searched. DefaultMaxTerms when
+	// 0.
+	MaxTerms int
+}
+
+// Source searches Hacker News. Safe for concurrent use.
+type Source struct {
+	client *http.Client
+	cfg    Config
+}
+
+var _ mentions.Source = (*Source)(nil)
+
+// New returns the source, fetching with c (mentions.NewHTTPClient).
+func New(c *http.Client, cfg Config) *Source {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.HitsPerPage <= 0 {
+		cfg.HitsPerPage = DefaultHitsPerPage
+	}
+	cfg.HitsPerPage = min(cfg.HitsPerPage, 1000)
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = DefaultMaxPages
+	}
+	if cfg.MaxTerms <= 0 {
+		cfg.MaxTerms = DefaultMaxTerms
+	}
+	return &Source{client: c, cfg: cfg}
+}
+
+// cursor is the state between polls, stored as JSON.
+type cursor struct {
+	Newest int64            `json:"newest,omitempty"` // the largest created_at_i seen
+	Seen   map[string]int64 `json:"seen,omitempty"`   // objectID → created_at_i, for those within Overlap of Newest
+}
+
+func readCursor(s string) cursor {
+	var c cursor
+	if s != "" {
+		_ = json.Unmarshal([]byte(s), &c) // a damaged cursor starts over
+	}
+	return c
+}
+
+func (c cursor) String() string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// since is the created_at_i the queries start from.
+func (c cursor) since() int64 {
+	if c.Newest == 0 {
+		return 0
+	}
+	return c.Newest - int64(Overlap/time.Second)
+}
+
+// answer is the part of an Algolia search answer Herald reads.
+type answer struct {
+	Hits    *[]hit `json:"hits"`
+	NbPages int    `json:"nbPages"`
+}
+
+// hit is one story or comment.
+type hit struct {
+	ObjectID    string   `json:"objectID"`
+	CreatedAtI  int64    `json:"created_at_i"`
+	Title       *string  `json:"title"`
+	URL         *string  `json:"url"`
+	Author      string   `json:"author"`
+	StoryText   *string  `json:"story_text"`
+	CommentText *string  `json:"comment_text"`
+	StoryTitle  *string  `json:"story_title"`
+	Tags        []string `json:"_tags"`
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// Poll searches each term (sorted, deduplicated, at most MaxTerms) for
+// stories and comments created since the cursor, and returns those not
+// returned before, newest first. No terms, no request: an empty batch
+// with the same cursor. An error on any query fails the poll (its
+// cursor is then not advanced, so nothing is lost).
+func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
+	terms := cleanTerms(r.Terms)
+	if len(terms) == 0 {
+		return mentions.Batch{Cursor: r.Cursor}, nil
+	}
+	terms = terms[:min(len(terms), s.cfg.MaxTerms)]
+	cur := readCursor(r.Cursor)
+	since := cur.since()
+	found := map[string]hit{}
+	for _, term := range terms {
+		for page := 0; page < s.cfg.MaxPages; page++ {
+			hits, pages, err := s.search(ctx, term, since, page)
+			if err != nil {
+				return mentions.Batch{}, err
+			}
+			for _, h := range hits {
+				if h.ObjectID != "" && h.CreatedAtI > since {
+					found[h.ObjectID] = h
+				}
+			}
+			if page+1 >= pages || len(hits) < s.cfg.HitsPerPage {
+				break
+			}
+		}
+	}
+	var items []mentions.Item
+	next := cursor{Newest: cur.Newest, Seen: map[string]int64{}}
+	for id, h := range found {
+		next.Newest = max(next.Newest, h.CreatedAtI)
+		if _, seen := cur.Seen[id]; seen {
+			continue
+		}
+		if it, ok := item(h); ok {
+			items = append(items, it)
+		}
+	}
+	slices.SortFunc(items, func(a, b mentions.Item) int {
+		if c := b.Published.Compare(a.Published); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ExternalID, b.ExternalID)
+	})
+	next.remember(cur.Seen, found)
+	return mentions.Batch{Items: items, Cursor: next.String()}, nil
+}
+
+// remember keeps the ids created within Overlap of the newest, the
+// newest first, at most maxSeen.
+func (c *cursor) remember(old map[string]int64, found map[string]hit) {
+	floor := c.since()
+	type seen struct {
+		id string
+		at int64
+	}
+	var all []seen
+	for id, at := range old {
+		if at > floor {
+			all = append(all, seen{id, at})
+		}
+	}
+	for id, h := range found {
+		if _, dup := old[id]; !dup && h.CreatedAtI > floor {
+			all = append(all, seen{id, h.CreatedAtI})
+		}
+	}
+	slices.SortFunc(all, func(a, b seen) int {
+		if c := cmp.Compare(b.at, a.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	for _, s := range all[:min(len(all), maxSeen)] {
+		c.Seen[s.id] = s.at
+	}
+}
+
+// cleanTerms trims, lower-cases, deduplicates and sorts the terms,
+// dropping empty ones.
+func cleanTerms(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		t = strings.ToLower(strings.Join(strings.Fields(strings.Trim(t, `"`)), " "))
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// search asks for one page of one term's stories and comments created
+// after since.
+func (s *Source) search(ctx context.Context, term string, since int64, page int) ([]hit, int, error) {
+	q := url.Values{
+		"query":       {term},
+		"tags":        {"(story,comment)"},
+		"hitsPerPage": {strconv.Itoa(s.cfg.HitsPerPage)},
+	}
+	if since > 0 {
+		q.Set("numericFilters", fmt.Sprintf("created_at_i>%d", since))
+	}
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.cfg.BaseURL+"/search_by_date?"+q.Encode(), nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hn: bad base URL: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	_, body, err := mentions.Fetch(ctx, s.client, req, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hn: %w", err)
+	}
+	hits, pages, err := parseAnswer(body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("hn: %s: %w", req.URL.Host, err)
+	}
+	return hits, pages, nil
+}
+
+// errNotResults is returned for an answer that is not search results.
+var errNotResults = errors.New("the answer is not HN search results")
+
+// parseAnswer reads an Algolia search answer.
+func parseAnswer(body []byte) ([]hit, int, error) {
+	var a answer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, 0, fmt.Errorf("%w: %v", errNotResults, err)
+	}
+	if a.Hits == nil {
+		return nil, 0, fmt.Errorf("%w: it has no hits", errNotResults)
+	}
+	return *a.Hits, a.NbPages, nil
+}
+
+// item turns a hit into a mentions.Item; ok is false for what is not a
+// story or a comment with some text.
+func item(h hit) (mentions.Item, bool) {
+	it := mentions.Item{
+		Source:     Kind,
+		ExternalID: h.ObjectID,
+		URL:        "https://news.ycombinator.com/item?id=" + url.QueryEscape(h.ObjectID),
+		Author:     h.Author,
+		Published:  time.Unix(h.CreatedAtI, 0).UTC(),
+	}
+	if h.Author != "" {
+		it.AuthorURL = "https://news.ycombinator.com/user?id=" + url.QueryEscape(h.Author)
+	}
+	switch {
+	case h.CommentText != nil || slices.Contains(h.Tags, "comment"):
+		it.Title = mentions.HTMLText(str(h.StoryTitle))
+		it.Text = mentions.HTMLText(str(h.CommentText))
+	default:
+		it.Title = mentions.HTMLText(str(h.Title))
+		it.Text = strings.TrimSpace(mentions.HTMLText(str(h.StoryText)) + " " + str(h.URL))
+	}
+	return it, it.Title != "" || it.Text != ""
+}
