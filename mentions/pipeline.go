@@ -174,9 +174,9 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	label := st.Spec.Label()
 
 	// Normalise, match and dedupe within the batch.
-	var cands []*candidate
-	byKey := map[string]*candidate{}
-	var allKeys []string
+	cands := make([]*candidate, 0, len(b.Items))
+	byKey := make(map[string]*candidate, 2*len(b.Items))
+	allKeys := make([]string, 0, 2*len(b.Items))
 	for i := range b.Items {
 		it := b.Items[i]
 		if !normalise(&it, st.Spec) {
@@ -205,7 +205,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	}
 
 	// Dedupe against the stored mentions, then filter spam.
-	commit := &Commit{BrandID: brandID, Source: st}
+	commit := &Commit{BrandID: brandID, Source: st, New: make([]NewMention, 0, len(cands))}
 	if len(cands) > 0 {
 		known, err := s.store.MentionKeys(ctx, brandID, allKeys)
 		if err != nil {
@@ -267,7 +267,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 		brand = s.brand(ctx, brandID)
 	}
 	channels := &channelCache{}
-	var fresh []Mention
+	fresh := make([]Mention, 0, len(commit.New))
 	for i := range commit.New {
 		nm := &commit.New[i]
 		m := nm.Mention

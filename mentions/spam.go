@@ -219,37 +219,54 @@ func NormalizeAuthor(a string) string {
 // returns how many characters it fed.
 func textHash(h *maphash.Hash, s string) int {
 	n := 0
-	for len(s) > 0 {
-		// The next word.
-		i := strings.IndexFunc(s, unicode.IsSpace)
-		word := s
-		if i >= 0 {
-			word, s = s[:i], s[i+1:]
-		} else {
-			s = ""
-		}
-		if word == "" || strings.HasPrefix(word, "http://") || strings.HasPrefix(word, "https://") {
+	fed := false
+	for i := 0; i < len(s); {
+		// At a word's start: skip links.
+		if (i == 0 || isSpaceByte(s[i-1])) && (strings.HasPrefix(s[i:], "http://") || strings.HasPrefix(s[i:], "https://")) {
+			for i < len(s) && !isSpaceByte(s[i]) {
+				i++
+			}
 			continue
 		}
-		fed := false
-		for _, r := range word {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '#' || r == '@' {
-				r = unicode.ToLower(r)
-				if r < utf8.RuneSelf {
-					h.WriteByte(byte(r))
-				} else {
-					var buf [utf8.UTFMax]byte
-					h.Write(buf[:utf8.EncodeRune(buf[:], r)])
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '#', c == '@':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				if isSpaceByte(c) && fed {
+					h.WriteByte(' ')
+					fed = false
 				}
-				n++
-				fed = true
+				continue
 			}
+			h.WriteByte(c)
+			n++
+			fed = true
+			continue
 		}
-		if fed {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			var buf [utf8.UTFMax]byte
+			h.Write(buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))])
+			n++
+			fed = true
+		} else if unicode.IsSpace(r) && fed {
 			h.WriteByte(' ')
+			fed = false
 		}
 	}
+	if fed {
+		h.WriteByte(' ')
+	}
 	return n
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // NormalizeMute checks and folds a mute's value: an author handle (see
