@@ -253,7 +253,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 		src.Cursor = b.Cursor
 	}
 	src.LastSuccess, src.Failures = now, 0
-	src.ItemsSeen += int64(len(b.Items))
+	commit.Seen = int64(len(b.Items))
 	if !next.IsZero() {
 		src.NextPoll = next
 	}

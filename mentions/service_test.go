@@ -737,6 +737,10 @@ func TestTestWatchAndSummary(t *testing.T) {
 		item("2", "https://e.com/2", "acme careers: we are hiring", "bot"),
 		item("3", "https://e.com/3", "Crédit Acme lance un produit", "jean"),
 	)
+	// Counted at once, in the millisecond they were found.
+	if sum, err := e.svc.Summary(ctx, vic, e.acme, t0); err != nil || sum.Total != 3 {
+		t.Fatalf("summary right after ingest: %d mentions, %v; want 3", sum.Total, err)
+	}
 	e.clock.Add(time.Hour)
 	t.Run("OK", func(t *testing.T) {
 		got, scanned, err := e.svc.TestWatch(ctx, vic, e.acme, "acme -hiring", 10)

@@ -187,22 +187,15 @@ func (s *Store) DeleteSource(ctx context.Context, id int64, e mentions.AuditEntr
 	})
 }
 
-func setHealth(ctx context.Context, tx interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, st mentions.SourceStatus, withCursor bool) error {
-	q := `UPDATE sources SET last_success = ?, last_error = ?, last_error_msg = ?, items_seen = ?, failures = ?, next_poll = ?`
-	args := []any{ms(st.LastSuccess), ms(st.LastError), st.LastErrorMsg, st.ItemsSeen, st.Failures, ms(st.NextPoll)}
-	if withCursor {
-		q += `, cursor = ?`
-		args = append(args, st.Cursor)
-	}
-	_, err := tx.ExecContext(ctx, q+` WHERE id = ?`, append(args, st.Spec.ID)...)
+func setHealth(ctx context.Context, tx *sql.Tx, st mentions.SourceStatus) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sources SET last_success = ?, last_error = ?, last_error_msg = ?, failures = ?, next_poll = ? WHERE id = ?`,
+		ms(st.LastSuccess), ms(st.LastError), st.LastErrorMsg, st.Failures, ms(st.NextPoll), st.Spec.ID)
 	return err
 }
 
 // SetSourceHealth implements mentions.Store. A removed source is no error.
 func (s *Store) SetSourceHealth(ctx context.Context, st mentions.SourceStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return setHealth(ctx, tx, st, false) })
+	return s.tx(ctx, func(tx *sql.Tx) error { return setHealth(ctx, tx, st) })
 }
 
 // SetNextPoll implements mentions.Store.
@@ -439,7 +432,11 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 			merged = append(merged, a.ID)
 		}
 		if c.Source.Spec.ID != 0 {
-			return setHealth(ctx, tx, c.Source, true)
+			if err := setHealth(ctx, tx, c.Source); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE sources SET cursor = ?, items_seen = items_seen + ? WHERE id = ?`, c.Source.Cursor, c.Seen, c.Source.Spec.ID)
+			return err
 		}
 		return nil
 	})
@@ -517,6 +514,9 @@ func (s *Store) MentionAudit(ctx context.Context, mentionID int64) ([]mentions.A
 func (s *Store) Summary(ctx context.Context, brandID int64, since, until time.Time) (mentions.Summary, error) {
 	sum := mentions.Summary{BrandID: brandID, Since: since, Until: until, ByState: map[mentions.State]int{}}
 	lo, hi := since.UnixMilli(), until.UnixMilli()
+	if until.After(time.UnixMilli(hi)) {
+		hi++ // until is exclusive: a mention found in its millisecond but before it counts
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT state, sources, author FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, lo, hi)
 	if err != nil {
 		return sum, wrap(err)
