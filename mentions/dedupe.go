@@ -126,9 +126,12 @@ func WebURL(raw string) string {
 // Keys returns the dedupe keys of a normalised item: its canonical URL,
 // its id at its source kind, and when it has neither a hash of its
 // source, author and text. Two items sharing any key are one mention.
-func Keys(it *Item) []string {
-	var keys []string
-	if c := CanonicalURL(it.URL); c != "" {
+func Keys(it *Item) []string { return keysFor(it, CanonicalURL(it.URL)) }
+
+// keysFor is Keys given the item's canonical URL.
+func keysFor(it *Item, canonical string) []string {
+	keys := make([]string, 0, 2)
+	if c := canonical; c != "" {
 		keys = append(keys, "url:"+c)
 	}
 	if it.ExternalID != "" {
