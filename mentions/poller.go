@@ -332,7 +332,11 @@ func (p *Poller) superviseStreams(ctx context.Context, wg *sync.WaitGroup) {
 		if !live[id] {
 			cancel()
 			delete(p.streams, id)
-			delete(p.opened, id)
+		}
+	}
+	for id := range p.opened {
+		if !live[id] {
+			delete(p.opened, id) // removed: forget it
 		}
 	}
 	p.mu.Unlock()
