@@ -132,8 +132,9 @@ func mentionExcerpt(m mentions.Mention) *Excerpt {
 	return e
 }
 
-// window picks at most n characters of text (byte offsets, on character
-// boundaries) that hold the first mark, starting a little before it.
+// window picks n characters of text (all of it when shorter; byte
+// offsets, on character boundaries) that hold the first mark, starting a
+// little before it, or earlier when the mark is near the end.
 func window(text string, marks [][2]int, n int) (lo, hi int) {
 	if utf8.RuneCountInString(text) <= n {
 		return 0, len(text)
@@ -149,9 +150,14 @@ func window(text string, marks [][2]int, n int) (lo, hi int) {
 		}
 	}
 	hi = lo
-	for k := 0; k < n && hi < len(text); k++ {
+	k := 0
+	for ; k < n && hi < len(text); k++ {
 		_, size := utf8.DecodeRuneInString(text[hi:])
 		hi += size
+	}
+	for ; k < n && lo > 0; k++ { // the text ended first: take more before
+		_, size := utf8.DecodeLastRuneInString(text[:lo])
+		lo -= size
 	}
 	return lo, hi
 }
