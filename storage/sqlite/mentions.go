@@ -500,6 +500,9 @@ func (s *Store) MentionAudit(ctx context.Context, mentionID int64) ([]mentions.A
 func (s *Store) Summary(ctx context.Context, brandID int64, since, until time.Time) (mentions.Summary, error) {
 	sum := mentions.Summary{BrandID: brandID, Since: since, Until: until, ByState: map[mentions.State]int{}}
 	lo, hi := since.UnixMilli(), until.UnixMilli()
+	if until.After(time.UnixMilli(hi)) {
+		hi++ // found_at is in whole milliseconds: round until up, so that a mention found before it, in its millisecond, counts
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT state, sources, author FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, lo, hi)
 	if err != nil {
 		return sum, wrap(err)
