@@ -181,11 +181,21 @@ func (h *handlers) listenDefs() []*Def {
 // <#123>, or a bare id.
 var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
 
-// channelArg reads --channel on the actor's platform and workspace.
+// consoleChannelRE reads a console channel: #name, as `/channel` names it.
+var consoleChannelRE = regexp.MustCompile(`^#?([\p{L}\p{N}_.-]{1,80})$`)
+
+// channelArg reads --channel on the actor's platform and workspace. On the
+// console, where channels are names, #name (or name) is the channel.
 func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return here, nil
+	}
+	if here.Platform == "console" {
+		if m := consoleChannelRE.FindStringSubmatch(v); m != nil {
+			here.Channel = "#" + m[1]
+			return here, nil
+		}
 	}
 	m := channelRE.FindStringSubmatch(v)
 	if m == nil {
@@ -279,6 +289,9 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 		return Response{}, err
 	}
 	spec := mentions.Spec{Kind: r.Args.Str("kind"), URL: r.Args.Str("url"), Tag: strings.TrimPrefix(strings.TrimSpace(r.Args.Str("tag")), "#")}
+	if spec.Kind == "mastodon" && strings.HasPrefix(spec.URL, "#") {
+		return Response{}, herald.Errorf(herald.EINVALID, "Name the instance before the tag: `source add mastodon mastodon.social %s`.", spec.URL)
+	}
 	if spec.Kind == "mastodon" && spec.URL != "" && !strings.Contains(spec.URL, "://") {
 		spec.URL = "https://" + spec.URL // an instance is named by its host
 	}

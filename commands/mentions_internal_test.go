@@ -15,6 +15,7 @@ import (
 func TestChannelArg(t *testing.T) {
 	slack := herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
 	discord := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "111"}
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
 	tests := []struct {
 		name string
 		here herald.ChannelRef
@@ -30,6 +31,9 @@ func TestChannelArg(t *testing.T) {
 		{name: "OKSpacesAround", here: slack, in: " <#C0123ABCD|veille> ", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
 		{name: "OKDiscord", here: discord, in: "<#123456789012345678>", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
 		{name: "OKDiscordBareID", here: discord, in: "123456789012345678", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
+		{name: "OKConsoleName", here: console, in: "#veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
+		{name: "OKConsoleBareName", here: console, in: "veille-fr", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille-fr"}},
+		{name: "OKConsoleAccents", here: console, in: "#équipe", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#équipe"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +58,17 @@ func TestChannelArg(t *testing.T) {
 			}
 			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "mention it with #") {
 				t.Errorf("message %q does not say how to name a channel", msg)
+			}
+		})
+	}
+}
+
+func TestChannelArgConsoleJunk(t *testing.T) {
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
+	for _, in := range []string{"#", "##x", "#a b", "<#C1|x", "#a<b>", "@ann", strings.Repeat("x", 81)} {
+		t.Run("ErrJunk", func(t *testing.T) {
+			if got, err := channelArg(console, in); herald.ErrorCode(err) != herald.EINVALID {
+				t.Errorf("channelArg(console, %q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
 			}
 		})
 	}

@@ -413,6 +413,7 @@ func TestSourceCommands(t *testing.T) {
 		{"ErrRSSNoURL", "source add rss", herald.EINVALID, "needs a URL"},
 		{"ErrUnknownKind", "source add twitter", herald.EINVALID, `"twitter" is not one of rss, hn, reddit, mastodon, bluesky, webhook`},
 		{"ErrMastodonNoTag", "source add mastodon mastodon.social", herald.EINVALID, "needs a #tag"},
+		{"ErrMastodonNoInstance", "source add mastodon #acme", herald.EINVALID, "Name the instance before the tag: `source add mastodon mastodon.social #acme`."},
 		{"ErrMastodonBadTag", "source add mastodon mastodon.social #a-b", herald.EINVALID, "letters, digits and '_' only"},
 		{"ErrHNWithURL", "source add hn https://93.184.215.14/", herald.EINVALID, "takes no URL"},
 		{"ErrDuplicate", "source add hn", herald.ECONFLICT, "has the source hn already"},
