@@ -304,9 +304,12 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 		return Response{Text: text + " Herald polls it from now on; `source list` shows its health."}, nil
 	}
 	// The token is a secret: the URL is shown to the one who asked only.
-	return Response{Ephemeral: true, Text: text + "\nPOST mentions as JSON to:\n  " +
-		strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
-		"\nKeep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook)."}, nil
+	text += "\nPOST mentions as JSON to:\n  " + strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
+		"\nKeep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook)."
+	if h.PublicURL == "" {
+		text += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
+	}
+	return Response{Ephemeral: true, Text: text}, nil
 }
 
 func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {

@@ -483,6 +483,13 @@ func TestSourceCommands(t *testing.T) {
 		resp := e.runIn(lGus, globexChannel, "source list")
 		hasAll(t, "source list", resp.Text, "Globex has no sources yet")
 	})
+	t.Run("OKWebhookNoPublicURL", func(t *testing.T) {
+		r := commands.New(commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock})
+		resp := r.Dispatch(t.Context(), commands.Call{Actor: lGus, Channel: globexChannel, Text: "source add webhook"})
+		if resp.ErrCode != "" || !strings.Contains(resp.Text, "\n  /hooks/mentions/") || !strings.Contains(resp.Text, "Set HERALD_PUBLIC_URL") {
+			t.Errorf("source add webhook without a public URL = %q", resp.Text)
+		}
+	})
 }
 
 func TestMentionsSummaryCommand(t *testing.T) {
