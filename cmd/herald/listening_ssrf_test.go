@@ -93,4 +93,41 @@ func TestSourceSSRFThroughMain(t *testing.T) {
 			t.Error("the loopback feed was polled but gave no mention")
 		}
 	})
+	t.Run("ErrPrivateAtConnection", func(t *testing.T) {
+		// The guard holds when a source is fetched, not only when it is
+		// added: a feed named by a host that resolves to loopback,
+		// accepted while private sources were allowed, is refused at
+		// connection time once the server restarts without
+		// HERALD_ALLOW_PRIVATE_SOURCES — as a name re-resolving to a
+		// private address after it was checked would be.
+		db := filepath.Join(t.TempDir(), "herald.db")
+		env := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "127.0.0.1:0",
+			"HERALD_ALLOW_PRIVATE_SOURCES": "true"}
+		c := startConsoleWith(t, env, set)
+		c.send("brand add Acme", "Brand Acme created")
+		c.send("source add rss http://localhost:"+port+"/feed", "added source #1")
+		ro := openRO(t, db)
+		defer ro.Close()
+		waitFor(t, "a successful poll while allowed", func() bool { return ro.polledSince(t, nil) == 1 }, c.out.String)
+		c.stop()
+
+		before := hits.Load()
+		delete(env, "HERALD_ALLOW_PRIVATE_SOURCES")
+		clock.Advance(time.Hour)
+		c = startConsoleWith(t, env, set)
+		lastError := func() (msg string) {
+			if err := ro.QueryRow(`SELECT last_error_msg FROM sources WHERE id = 1 AND last_error > last_success`).Scan(&msg); err != nil {
+				return ""
+			}
+			return msg
+		}
+		waitFor(t, "the poll after the restart to fail", func() bool { return lastError() != "" }, c.out.String)
+		if msg := lastError(); !strings.Contains(msg, "private network address") {
+			t.Errorf("the source's last error is %q, want the private-address refusal", msg)
+		}
+		if got := hits.Load(); got != before {
+			t.Errorf("the loopback feed got %d requests after the restart, want none", got-before)
+		}
+		c.send("source list", "points at a private network address")
+	})
 }
