@@ -18,10 +18,12 @@ import (
 // address — by address or by a name that resolves to loopback — are
 // refused with a message that says why and how to allow them, nothing is
 // stored and nothing is fetched; with HERALD_ALLOW_PRIVATE_SOURCES=true the
-// loopback feed is accepted and polled. (Redirects to loopback and DNS
-// rebinding are refused at connection time by the guarded client:
-// mentions/fetch_test.go TestNewHTTPClientRedirect and
-// TestNewHTTPClientGuard.)
+// loopback feed is accepted and polled; and a stored source that points at
+// loopback is refused again when it is fetched. (Redirects to loopback and
+// names resolving to loopback at dial time are unit-tested on the guarded
+// client: mentions/fetch_test.go TestNewHTTPClientRedirect and
+// TestNewHTTPClientGuard; names with a private address among public ones
+// in mentions/guard_test.go TestCheckSourceURL.)
 func TestSourceSSRFThroughMain(t *testing.T) {
 	feed := mustRead(t, "../../mentions/sources/rss/testdata/googlealerts.xml")
 	var hits atomic.Int32
