@@ -149,14 +149,15 @@ func lastTimeUS(tb testing.TB, frames [][]byte) int64 {
 // measures, so that the fake's own share can be told from Herald's.
 type fakeJetstream struct {
 	*httptest.Server
-	cpu  atomic.Int64 // the writer thread's CPU time, ns
+	cpu  atomic.Int64 // the writer thread's CPU time, ns; set before done closes
 	sent atomic.Int64
 	err  atomic.Pointer[error]
+	done chan struct{} // closed when the subscriber has been served
 }
 
 func newFakeJetstream(tb testing.TB, frames [][]byte, rate int) *fakeJetstream {
 	tb.Helper()
-	fj := &fakeJetstream{}
+	fj := &fakeJetstream{done: make(chan struct{})}
 	upgrader := websocket.Upgrader{}
 	var served atomic.Bool
 	fj.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -164,6 +165,7 @@ func newFakeJetstream(tb testing.TB, frames [][]byte, rate int) *fakeJetstream {
 			http.Error(w, "one subscriber to app.bsky.feed.post only", http.StatusBadRequest)
 			return
 		}
+		defer close(fj.done)
 		conn, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -353,6 +355,11 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 	err := streamer.Stream(ctx, "", emit)
 	r.wall, r.cpu = time.Since(wall0), processCPU()-cpu0
 	b.StopTimer()
+	select {
+	case <-fake.done:
+	case <-time.After(10 * time.Second):
+		b.Fatal("the fake Jetstream did not finish after the stream ended")
+	}
 	r.fake = time.Duration(fake.cpu.Load())
 	r.notified = relay.mentions.Load()
 
