@@ -230,6 +230,7 @@ type jetstreamRun struct {
 	new, again, unmat int
 	dropped           int
 	wall, cpu, fake   time.Duration
+	slowest           time.Duration // the longest Ingest call
 	notified          int64
 }
 
@@ -336,7 +337,9 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 	db, svc, sourceID, streamer, relay := startListening(b, b.TempDir(), "ws"+strings.TrimPrefix(fake.URL, "http")+"/subscribe", owner)
 	var r jetstreamRun
 	emit := func(ctx context.Context, batch mentions.Batch) error {
+		start := time.Now()
 		res, err := svc.Ingest(ctx, sourceID, batch)
+		r.slowest = max(r.slowest, time.Since(start))
 		if err != nil {
 			return err
 		}
@@ -401,7 +404,8 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 // report adds the run's figures: events/s, mentions/s, CPU per 1,000
 // events (the whole process: Herald, the fake server and the runtime),
 // the share of one core that implies at 2,000 events/s, and the fake
-// server's own writing thread per 1,000 events (part of the first).
+// server's own writing thread per 1,000 events (part of the first), and
+// the longest Ingest of a batch (a stall there holds the stream back).
 func (r jetstreamRun) report(b *testing.B) {
 	ev := float64(r.events)
 	b.ReportMetric(ev/r.wall.Seconds(), "events/s")
@@ -409,6 +413,7 @@ func (r jetstreamRun) report(b *testing.B) {
 	b.ReportMetric(r.cpu.Seconds()*1000/ev*1000, "cpu-ms/1000ev")
 	b.ReportMetric(r.cpu.Seconds()/ev*2000, "core-share@2k")
 	b.ReportMetric(r.fake.Seconds()*1000/ev*1000, "fake-cpu-ms/1000ev")
+	b.ReportMetric(float64(r.slowest.Microseconds())/1000, "slowest-batch-ms")
 }
 
 // sourceOwners are the brands the benchmarks give the bluesky source:
