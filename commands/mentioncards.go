@@ -52,8 +52,8 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 		when = m.FoundAt
 	}
 	c.Fields = append(c.Fields, Field{Label: "Published", Value: stamp(when, loc), Short: true})
-	if m.Sentiment != "" || m.Urgency != "" {
-		c.Fields = append(c.Fields, Field{Label: "Triage", Value: strings.Trim(m.Sentiment+" · "+m.Urgency+" urgency", " ·"), Short: true})
+	if t := triage(m); t != "" {
+		c.Fields = append(c.Fields, Field{Label: "Triage", Value: t, Short: true})
 	}
 	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
 		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
@@ -63,6 +63,19 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 	}
 	c.Buttons = h.mentionButtons(m)
 	return c
+}
+
+// triage says the LLM's triage of a mention: "negative · high urgency",
+// either part alone, or "" when there is none.
+func triage(m mentions.Mention) string {
+	var parts []string
+	if m.Sentiment != "" {
+		parts = append(parts, m.Sentiment)
+	}
+	if m.Urgency != "" {
+		parts = append(parts, m.Urgency+" urgency")
+	}
+	return strings.Join(parts, " · ")
 }
 
 func mentionState(m mentions.Mention) string {

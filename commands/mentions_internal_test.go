@@ -378,3 +378,28 @@ func FuzzChannelArg(f *testing.F) {
 		}
 	})
 }
+
+func TestTriage(t *testing.T) {
+	tests := []struct {
+		name, sentiment, urgency, want string
+	}{
+		{"OKBoth", "negative", "high", "negative · high urgency"},
+		{"OKSentimentOnly", "positive", "", "positive"},
+		{"OKUrgencyOnly", "", "low", "low urgency"},
+		{"OKNone", "", "", ""},
+	}
+	h := newButtonsHandlers(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Sentiment: tt.sentiment, Urgency: tt.urgency}
+			if got := triage(m); got != tt.want {
+				t.Errorf("triage = %q; want %q", got, tt.want)
+			}
+			c := h.mentionCard(herald.Brand{Name: "Acme"}, m)
+			has := slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Label == "Triage" && f.Value == tt.want })
+			if has != (tt.want != "") {
+				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
+			}
+		})
+	}
+}

@@ -1065,3 +1065,33 @@ func TestMentionNotifierPipeline(t *testing.T) {
 		t.Errorf("clicking %q gave %+v", btn.Label, resp.Cards)
 	}
 }
+
+// TestListenExamplesParse keeps the examples help shows for the
+// listening commands valid (TestDefExamplesParse runs without them).
+func TestListenExamplesParse(t *testing.T) {
+	r := commands.New(commands.Deps{Mentions: mentions.NewService(nil, nil, herald.SystemClock{}, mentions.Options{})})
+	n := 0
+	for _, d := range r.Defs() {
+		for _, ex := range d.Examples {
+			n++
+			got, _, err := r.Parse(testActor, ex)
+			if err != nil || got.Path != d.Path {
+				t.Errorf("example %q of %q: %v, %v", ex, d.Path, defPath(got), err)
+			}
+		}
+		if strings.HasPrefix(d.Path, "mention") || strings.HasPrefix(d.Path, "watch") || strings.HasPrefix(d.Path, "source") {
+			if help := commands.Explain(d); !strings.Contains(help, d.Summary) {
+				t.Errorf("help of %q lacks its summary", d.Path)
+			}
+		}
+	}
+	for _, path := range []string{"watch add", "watch list", "watch rm", "watch test", "source add", "source list", "source rm", "mentions",
+		"mention show", "mention claim", "mention done", "mention ignore", "mention reopen", "mention reply", "mention mute", "mute", "unmute", "mutes", "listen"} {
+		if !r.Has(path) {
+			t.Errorf("no %q command", path)
+		}
+	}
+	if n == 0 {
+		t.Error("no examples")
+	}
+}
