@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
@@ -220,12 +221,12 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 	c := Card{Key: SurgeKey(s), Tone: "danger",
 		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
 		Text: fmt.Sprintf("%d mentions in %s from %s, against about %.1f usually (alert at %d).",
-			s.Count, s.Window, stamp(s.Start, loc), s.Baseline, s.Threshold),
+			s.Count, span(s.Window), stamp(s.Start, loc), s.Baseline, s.Threshold),
 	}
 	if s.Over {
 		c.Tone = "good"
 		c.Title = fmt.Sprintf("Surge over · %s", b.Name)
-		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, s.Window)
+		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, span(s.Window))
 	}
 	for i, m := range s.Sample {
 		if i == 0 {
@@ -237,6 +238,24 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
 	}
 	return c
+}
+
+// span says a surge window the way people do: "10 minutes", "1 hour"
+// (Go's "10m0s" otherwise).
+func span(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int64(d/time.Minute), "minute")
+	}
+	return d.String()
 }
 
 // MentionNotifier brings the listening pipeline's events to chat: a card

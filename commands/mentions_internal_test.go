@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -401,5 +402,19 @@ func TestTriage(t *testing.T) {
 				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
 			}
 		})
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Minute, "10 minutes"}, {time.Minute, "1 minute"}, {time.Hour, "1 hour"}, {3 * time.Hour, "3 hours"},
+		{90 * time.Minute, "90 minutes"}, {90 * time.Second, "1m30s"}, {0, "0s"},
+	} {
+		if got := span(tt.d); got != tt.want {
+			t.Errorf("span(%v) = %q; want %q", tt.d, got, tt.want)
+		}
 	}
 }

@@ -980,7 +980,7 @@ func TestMentionNotifier(t *testing.T) {
 		if c.Key != commands.SurgeKey(surge) || c.Tone != "danger" || c.Title != "Surge of mentions · Acme" {
 			t.Errorf("surge card = %q %q %q", c.Key, c.Tone, c.Title)
 		}
-		hasAll(t, "surge text", c.Text, "42 mentions in 10m0s from 2026-12-02 10:00:00 UTC, against about 2.5 usually (alert at 10).")
+		hasAll(t, "surge text", c.Text, "42 mentions in 10 minutes from 2026-12-02 10:00:00 UTC, against about 2.5 usually (alert at 10).")
 		if len(c.Fields) != 2 || c.Excerpt == nil {
 			t.Errorf("surge card shows %d samples and excerpt %v; want 2 and the first's", len(c.Fields), c.Excerpt)
 		}
@@ -1004,6 +1004,7 @@ func TestMentionNotifier(t *testing.T) {
 		if c.Key != commands.SurgeKey(surge) || c.Tone != "good" || c.Title != "Surge over · Acme" {
 			t.Errorf("surge over card = %q %q %q; want the alert's key", c.Key, c.Tone, c.Title)
 		}
+		hasAll(t, "surge over text", c.Text, "The surge that began 2026-12-02 10:00:00 UTC is over: 1 mentions in the last 10 minutes.")
 	})
 	t.Run("OKDigest", func(t *testing.T) {
 		e := e.in(t)
