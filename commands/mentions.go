@@ -536,7 +536,9 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		return Response{Text: settingsText(b, set), Ephemeral: true}, nil
 	case "langs":
 		var langs []string
-		if v != "all" && v != "" {
+		switch v {
+		case "all", "any", "off", "none": // not language codes: the filter is lifted
+		default:
 			langs = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 		}
 		set, err = h.Mentions.SetLangs(ctx, r.Actor, b, langs)

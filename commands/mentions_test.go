@@ -781,6 +781,8 @@ func TestListenCommand(t *testing.T) {
 		{"OKDigest", testActor, "listen digest 8:30", "gets a daily digest at 08:30 (UTC)"},
 		{"OKTriage", testActor, "listen triage ON", "Acme keeps mentions in fr, en, gets a daily digest at 08:30 (UTC), LLM triage on."},
 		{"OKDigestOff", testActor, "listen digest off", "gets no daily digest"},
+		{"OKLangsOff", testActor, "listen langs off", "keeps mentions in all languages"},
+		{"OKLangsAgain", testActor, "listen langs de", "keeps mentions in de,"},
 		{"OKLangsAll", testActor, "listen langs all", "keeps mentions in all languages"},
 		{"OKShowAfter", lViewer, "listen", "Acme keeps mentions in all languages, gets no daily digest, LLM triage on."},
 	}
