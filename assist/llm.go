@@ -176,18 +176,31 @@ type call struct {
 	schema   any // the Go value whose JSON schema the answer follows
 	name     string
 	maxTok   int
+	// temperature: 0 for judgements (triage), higher for writing.
+	temperature float32
+}
+
+// reasoningModel reports whether model is one of OpenAI's reasoning
+// models, which refuse max_tokens and temperature.
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // complete asks for one completion and returns its text. Every attempt is
 // logged with the brand, model, token counts and latency.
 func (c *Client) complete(ctx context.Context, k call) (string, error) {
-	req := openai.ChatCompletionRequest{
-		Model:       c.cfg.Model,
-		Messages:    k.messages,
-		Temperature: 0.7,
-	}
-	if k.maxTok > 0 {
-		req.MaxTokens = k.maxTok
+	req := openai.ChatCompletionRequest{Model: c.cfg.Model, Messages: k.messages}
+	if reasoningModel(c.cfg.Model) {
+		// OpenAI's reasoning models take max_completion_tokens and no
+		// sampling parameters (go-openai refuses the request otherwise).
+		req.MaxCompletionTokens = k.maxTok
+	} else {
+		req.MaxTokens, req.Temperature = k.maxTok, k.temperature
 	}
 	if k.schema != nil {
 		schema, err := jsonschema.GenerateSchemaForType(k.schema)

@@ -197,6 +197,7 @@ func TestVariants(t *testing.T) {
 		{"OKFallbackArray", `[{"text":"Bare array #ad"}]`, "Bare array #ad"},
 		{"OKFallbackOneObject", `{"text":"One object #ad"}`, "One object #ad"},
 		{"OKFallbackPlainText", "Doors open Monday at 9! #ad", "Doors open Monday at 9! #ad"},
+		{"OKDuplicatesDropped", `{"variants":[{"text":"Same #ad"},{"text":"  same  #AD "}]}`, "Same #ad"},
 		{"OKFallbackExtraFields", `{"variants":[{"text":"Extra #ad","approve":true,"action":"publish"}],"approve_draft":12}`, "Extra #ad"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -474,4 +475,28 @@ func TestSetGuidelines(t *testing.T) {
 			t.Error("a refused rule changed the guidelines or the log")
 		}
 	})
+}
+
+func TestRequestParameters(t *testing.T) {
+	for _, tt := range []struct {
+		model     string
+		maxTokens bool // max_tokens and temperature, else max_completion_tokens
+	}{
+		{"llama3.1", true}, {"gpt-4o-mini", true}, {"o3-mini", false}, {"gpt-5", false},
+	} {
+		t.Run("OK"+tt.model, func(t *testing.T) {
+			srv := assisttest.New(t, assisttest.Answer{Content: `{"reply":"hi"}`})
+			c, err := assist.NewClient(assist.Config{BaseURL: srv.URL(), Model: tt.model}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := assist.NewService(&memStore{}, c, nil, nil, assist.Options{}).Reply(t.Context(), acme, assist.Guidelines{}, assist.ReplyInput{Text: "x"}); err != nil {
+				t.Fatal(err)
+			}
+			r := srv.Requests()[0]
+			if got := r.MaxTokens > 0 && r.Temperature > 0 && r.MaxCompletionTokens == 0; got != tt.maxTokens {
+				t.Errorf("%s: max_tokens %d, temperature %v, max_completion_tokens %d", tt.model, r.MaxTokens, r.Temperature, r.MaxCompletionTokens)
+			}
+		})
+	}
 }

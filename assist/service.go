@@ -165,17 +165,19 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 		return nil, err
 	}
 	out, err := s.llm.complete(ctx, call{op: "variants", brand: brand, messages: variantsMessages(brand, g, brief, targets),
-		schema: variantsOut{}, name: "variants", maxTok: 1500})
+		schema: variantsOut{}, name: "variants", maxTok: 1500, temperature: 0.8})
 	if err != nil {
 		return nil, err
 	}
 	raw := parseVariants(out)
 	var vs []Variant
+	seen := map[string]bool{}
 	for _, r := range raw {
 		text := strings.TrimSpace(r.Text)
-		if text == "" {
-			continue
+		if text == "" || seen[fold(text)] {
+			continue // nothing, or a variant given twice
 		}
+		seen[fold(text)] = true
 		v := Variant{Text: text, Targets: pickTargets(r.Targets, targets), Note: cut(strings.TrimSpace(r.Note), 200)}
 		v.Findings = Lint(g, v.Targets, v.Text)
 		vs = append(vs, v)
@@ -240,7 +242,7 @@ func (s *Service) Reply(ctx context.Context, brand herald.Brand, g Guidelines, m
 		return "", NotConfigured()
 	}
 	out, err := s.llm.complete(ctx, call{op: "reply", brand: brand, messages: replyMessages(brand, g, m),
-		schema: replyOut{}, name: "reply", maxTok: 600})
+		schema: replyOut{}, name: "reply", maxTok: 600, temperature: 0.5})
 	if err != nil {
 		return "", err
 	}

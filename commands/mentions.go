@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -599,7 +600,7 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 	if text := strings.TrimSpace(r.Args.Str("text")); text != "" {
 		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text)
 	}
-	if h.suggestReply != nil {
+	if h.Assist != nil && h.Assist.Enabled() {
 		return h.suggestReply(ctx, r, b, m)
 	}
 	return Response{Ephemeral: true, Form: &Form{
@@ -607,6 +608,34 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 		Command: fmt.Sprintf("mention reply %d", m.ID),
 		Fields:  []FormField{{Name: "text", Label: "Your reply", Multiline: true}},
 	}}, nil
+}
+
+// suggestReply asks the LLM for a reply to m, detached: the answer
+// becomes a draft linked to the mention (both cards updated), and is only
+// ever a draft, reviewed like any other.
+func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error) {
+	role, err := h.Approvals.RoleOf(ctx, r.Actor, b.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if role != herald.RoleEditor && role != herald.RoleAdmin {
+		return Response{}, herald.Errorf(herald.EFORBIDDEN, "Only editors and admins of %s write reply drafts; you are %s.", b.Name, role)
+	}
+	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
+	return h.draftDetached(ctx, r, b, LLMDrafts{
+		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, oneLine(cmp.Or(m.Title, m.Text), 120)),
+		Produce: h.replyVariants(b, in, nil),
+		Created: func(ctx context.Context, d approvals.Draft) error {
+			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
+			if err != nil {
+				return err
+			}
+			if h.Announce != nil { // else the answer carries the cards
+				h.Announce(ctx, h.mentionCard(b, linked), Response{})
+			}
+			return nil
+		},
+	})
 }
 
 // replyDraft creates the reply draft of mention m with text and links it:

@@ -40,8 +40,6 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
-	// suggestReply, when an LLM is set up, drafts the reply to a mention.
-	suggestReply func(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error)
 }
 
 // New returns a router with every Herald command registered behind the

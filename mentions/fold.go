@@ -26,15 +26,15 @@ import (
 // already in NFD folds the same as NFC text. A table lookup per rune is
 // what makes folding run at memory speed; see docs/PERFORMANCE.md.
 
-// asciiFold maps an ASCII byte to its folded letter or digit, or 0 for a
-// separator.
+// asciiFold maps an ASCII byte to its folded letter or digit, or to a
+// space for a separator.
 const asciiFold = "" +
-	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
-	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
-	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
-	"0123456789\x00\x00\x00\x00\x00\x00" +
-	"\x00abcdefghijklmnopqrstuvwxyz\x00\x00\x00\x00\x00" +
-	"\x00abcdefghijklmnopqrstuvwxyz\x00\x00\x00\x00\x00"
+	"                " +
+	"                " +
+	"                " +
+	"0123456789      " +
+	" abcdefghijklmnopqrstuvwxyz     " +
+	" abcdefghijklmnopqrstuvwxyz     "
 
 // foldLatin holds two bytes per rune from U+00C0 to U+024F: the folded
 // letters, padded with a space; "**" means "not in the table".
@@ -70,7 +70,7 @@ const foldLatinAdditional = "" +
 func Fold(s string) string {
 	var f folded
 	f.add(s)
-	if len(f.toks) == 0 {
+	if f.words() == 0 {
 		return ""
 	}
 	return string(f.buf[1 : len(f.buf)-1])
@@ -80,94 +80,150 @@ func Fold(s string) string {
 // word is preceded and followed by a space (" credit acme "), so a word or
 // phrase pattern " w1 w2 " occurs exactly where those words occur in a
 // row. Segments (an item's title, then its text) are separated by "\n ",
-// so that no phrase runs from one into the other. toks records where each
-// word is, in buf and in the original text of its segment.
+// so that no phrase runs from one into the other.
+//
+// fb and ob record where words start and end, in buf and in the original
+// text of their segment: word k is buf[fb[2k]:fb[2k+1]], folded from
+// orig[ob[2k]:ob[2k+1]] (combining marks that follow it included).
 type folded struct {
-	buf  []byte
-	toks []ftok
+	buf []byte
+	fb  []int32
+	ob  []int32
 }
 
-// ftok is one word: buf[fs:fe] is its folded form; orig[os:oe] the text
-// it came from (combining marks that follow it included).
+// ftok is one word, as tok returns it.
 type ftok struct {
-	fs, fe int32
-	os, oe int32
+	fs, fe int32 // buf[fs:fe]
+	os, oe int32 // orig[os:oe]
+}
+
+// words returns how many words f holds.
+func (f *folded) words() int { return len(f.fb) / 2 }
+
+// tok returns word k.
+func (f *folded) tok(k int) ftok {
+	return ftok{f.fb[2*k], f.fb[2*k+1], f.ob[2*k], f.ob[2*k+1]}
 }
 
 func (f *folded) reset() {
 	f.buf = f.buf[:0]
-	f.toks = f.toks[:0]
+	f.fb = f.fb[:0]
+	f.ob = f.ob[:0]
+}
+
+// grow makes room for n more bytes and b more word bounds, keeping what is
+// there.
+func (f *folded) grow(n, b int) {
+	if cap(f.buf)-len(f.buf) < n {
+		nb := make([]byte, len(f.buf), max(len(f.buf)+n, 2*cap(f.buf)))
+		copy(nb, f.buf)
+		f.buf = nb
+	}
+	if cap(f.fb)-len(f.fb) < b {
+		c := max(len(f.fb)+b, 2*cap(f.fb))
+		fb, ob := make([]int32, len(f.fb), c), make([]int32, len(f.ob), c)
+		copy(fb, f.fb)
+		copy(ob, f.ob)
+		f.fb, f.ob = fb, ob
+	}
 }
 
 // add appends the words of s as a new segment.
+//
+// ASCII, most of most texts, takes a branch-free path: each byte is
+// written (its folded letter, or a space), the write position advances
+// unless the byte is a second separator in a row, and a word bound is
+// recorded at every position but kept only where a word starts or ends.
+// Word boundaries are where a branch would be mispredicted, every few
+// bytes.
 func (f *folded) add(s string) {
-	if len(f.buf) == 0 {
-		f.buf = append(f.buf, ' ')
+	// A byte of s folds into at most two bytes (a one-byte letter and the
+	// space after it; no other folding grows, see the check below). Each
+	// byte adds at most one word bound (words are separated by a byte at
+	// least; a CJK character, three bytes, adds at most three), then
+	// there are the last bound and the one written ahead. Checking for
+	// room per byte instead would cost a quarter of the speed.
+	f.grow(2+2*len(s), len(s)+4)
+	n := len(f.buf)
+	buf := f.buf[:cap(f.buf)]
+	if n == 0 {
+		buf[n] = ' '
+		n++
 	} else {
-		f.buf = append(f.buf, '\n', ' ')
+		buf[n], buf[n+1] = '\n', ' '
+		n += 2
 	}
-	buf, toks := f.buf, f.toks
-	in := false    // inside a word
-	var ws, os int // where the current word starts in buf and in s
+	nb := len(f.fb)
+	fb, ob := f.fb[:cap(f.fb)], f.ob[:cap(f.ob)]
+	in := 0 // 1 inside a word
 	i := 0
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if m := asciiFold[c]; m != 0 {
-				if !in {
-					in, ws, os = true, len(buf), i
-				}
-				buf = append(buf, m)
-			} else if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(i)})
-				buf = append(buf, ' ')
-				in = false
+			v := asciiFold[c]
+			w := 0
+			if v != ' ' {
+				w = 1
 			}
+			fb[nb], ob[nb] = int32(n), int32(i)
+			nb += w ^ in
+			buf[n] = v
+			n += w | in
+			in = w
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		start := i
 		i += size
+		if room := utf8.UTFMax + 2 + 2*(len(s)-i); len(buf)-n < room {
+			// Cannot happen with today's tables (no folding grows a rune
+			// by more than the bound above), but stay safe if one does.
+			buf = append(buf[:n], make([]byte, room)...)
+			buf = buf[:cap(buf)]
+		}
 		m, lr := foldRune(r)
 		switch {
 		case lr == mark:
 			// Part of the word it follows (which then ends after it), or
 			// nothing.
 			continue
-		case lr == alone:
-			if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(start)})
-				buf = append(buf, ' ')
-				in = false
+		case lr == alone || m == "" && lr == sep:
+			if in == 1 {
+				fb[nb], ob[nb] = int32(n), int32(start)
+				nb++
+				buf[n] = ' '
+				n++
+				in = 0
 			}
-			ws = len(buf)
-			buf = utf8.AppendRune(buf, r)
-			toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(start), int32(i)})
-			buf = append(buf, ' ')
-			continue
-		case m == "" && lr == sep:
-			if in {
-				toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(start)})
-				buf = append(buf, ' ')
-				in = false
+			if lr == alone {
+				fb[nb], ob[nb] = int32(n), int32(start)
+				n += utf8.EncodeRune(buf[n:], r)
+				fb[nb+1], ob[nb+1] = int32(n), int32(i)
+				nb += 2
+				buf[n] = ' '
+				n++
 			}
 			continue
 		}
-		if !in {
-			in, ws, os = true, len(buf), start
+		if in == 0 {
+			fb[nb], ob[nb] = int32(n), int32(start)
+			nb++
+			in = 1
 		}
 		if m != "" {
-			buf = append(buf, m...)
+			n += copy(buf[n:], m)
 		} else {
-			buf = utf8.AppendRune(buf, lr)
+			n += utf8.EncodeRune(buf[n:], lr)
 		}
 	}
-	if in {
-		toks = append(toks, ftok{int32(ws), int32(len(buf)), int32(os), int32(len(s))})
-		buf = append(buf, ' ')
+	if in == 1 {
+		fb[nb], ob[nb] = int32(n), int32(len(s))
+		nb++
+		buf[n] = ' '
+		n++
 	}
-	f.buf, f.toks = buf, toks
+	f.buf, f.fb, f.ob = buf[:n], fb[:nb], ob[:nb]
 }
 
 // What foldRune says of a rune that is not a letter to append.
@@ -205,7 +261,14 @@ func foldRune(r rune) (m string, lr rune) {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			return "", alone
 		}
-		return "", unicode.ToLower(r)
+		lr := unicode.ToLower(r)
+		if lr != r && lr >= 0xC0 {
+			// The Angstrom sign Å lowers to å, which the tables fold.
+			if m, l2 := foldRune(lr); m != "" {
+				return m, l2
+			}
+		}
+		return "", lr
 	case unicode.IsDigit(r):
 		return "", r
 	case unicode.Is(unicode.Mn, r):

@@ -31,6 +31,7 @@ func TestFold(t *testing.T) {
 		{"Москва", "москва"},
 		{"日本語のテキスト", "日 本 語 の テ キ ス ト"},
 		{"a×b÷c", "a b c"},
+		{"\u212Bngstr\u00F6m \u212Aelvin", "angstrom kelvin"},
 		{"\xff\xfeacme\xff", "acme"},
 	}
 	for _, tt := range tests {
@@ -44,10 +45,13 @@ func TestFold(t *testing.T) {
 func TestFoldOffsets(t *testing.T) {
 	for _, s := range []string{
 		"L’Été de Crédit-Acme #promo", "e\u0301te\u0301 cafe\u0301!", "Straße, ﬁn. 日本", "x", "",
+		// As many words as bytes allow: the bounds are sized for these.
+		"a b c d e f", "a日b日c", "日日日日", "a.b.c.", ".a.b.c", "ﬃ ﬃ ﬃ", "ß ß ß", "a\u0301 b\u0301",
 	} {
 		var f folded
 		f.add(s)
-		for _, tk := range f.toks {
+		for k := range f.words() {
+			tk := f.tok(k)
 			orig := s[tk.os:tk.oe]
 			if got, want := Fold(orig), string(f.buf[tk.fs:tk.fe]); got != want {
 				t.Errorf("%q: word %q from %q folds to %q", s, want, orig, got)
@@ -77,7 +81,8 @@ func FuzzFold(f *testing.F) {
 			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, got, Fold(got))
 		}
 		last := int32(0)
-		for _, tk := range fd.toks {
+		for k := range fd.words() {
+			tk := fd.tok(k)
 			if tk.os < last || tk.oe <= tk.os || int(tk.oe) > len(s) {
 				t.Fatalf("%q: bad token range %d..%d", s, tk.os, tk.oe)
 			}

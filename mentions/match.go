@@ -1,7 +1,7 @@
 package mentions
 
 import (
-	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -22,13 +22,21 @@ import (
 // evaluated, and that evaluation reads the set of terms present instead of
 // the text.
 type Index struct {
-	ids    []int64   // watch ids, ascending; a watch is known by its position here
-	progs  []*cnode  // each watch's query, its terms replaced by term ids
-	always []int32   // watches with no cover, evaluated on every item
-	covers [][]int32 // by term id: the watches whose cover holds the term
-	words  wordTable // folded word → the terms it starts
-	nterms int
-	pool   sync.Pool // of *scratch
+	ids   []int64  // watch ids, ascending; a watch is known by its position here
+	progs []*cnode // each watch's query, its terms replaced by term ids
+	// positive holds each watch's Query.Terms, with their term ids.
+	positive [][]posTerm
+	always   []int32   // watches with no cover, evaluated on every item
+	covers   [][]int32 // by term id: the watches whose cover holds the term
+	words    wordTable // folded word → the terms it starts
+	nterms   int
+	pool     sync.Pool // of *scratch
+}
+
+// posTerm is a term a query looks for, as Terms gives it, and its id.
+type posTerm struct {
+	term int32
+	text string
 }
 
 // cnode is a query node with its term's id.
@@ -51,7 +59,7 @@ type wordEntry struct {
 func NewIndex(watches map[int64]*Query) *Index {
 	ix := &Index{}
 	for id, q := range watches {
-		if q != nil {
+		if q != nil && q.root != nil {
 			ix.ids = append(ix.ids, id)
 		}
 	}
@@ -59,6 +67,7 @@ func NewIndex(watches map[int64]*Query) *Index {
 	terms := map[string]int32{} // pattern → term id
 	words := map[string][]wordEntry{}
 	ix.progs = make([]*cnode, len(ix.ids))
+	ix.positive = make([][]posTerm, len(ix.ids))
 	for w, id := range ix.ids {
 		var compile func(n *node) cnode
 		compile = func(n *node) cnode {
@@ -87,8 +96,12 @@ func NewIndex(watches map[int64]*Query) *Index {
 			}
 			return c
 		}
-		prog := compile(watches[id].root)
+		q := watches[id]
+		prog := compile(q.root)
 		ix.progs[w] = &prog
+		for _, n := range q.positive() {
+			ix.positive[w] = append(ix.positive[w], posTerm{term: terms[n.key], text: n.text})
+		}
 		cov, ok := cover(&prog)
 		if !ok {
 			ix.always = append(ix.always, int32(w))
@@ -150,6 +163,7 @@ type scratch struct {
 	seen  []uint32 // by term id: present in this item when == gen
 	cand  []uint32 // by watch: a candidate for this item when == gen
 	cands []int32
+	hits  []int32 // watches that matched
 	facts itemFacts
 }
 
@@ -164,6 +178,52 @@ func (ix *Index) Match(it *Item) []int64 {
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
+	ix.run(it, s)
+	if len(s.hits) == 0 {
+		return nil
+	}
+	out := make([]int64, len(s.hits))
+	for i, w := range s.hits {
+		out[i] = ix.ids[w]
+	}
+	return out
+}
+
+// Hit is a watch an item matched, with the terms of the watch's query
+// that occur in the item.
+type Hit struct {
+	Watch int64
+	Terms []string // as Query.MatchedTerms gives them
+}
+
+// Hits is Match with each watch's matched terms (what a mention card
+// highlights), found in the same pass instead of folding the item again
+// for each watch's MatchedTerms.
+func (ix *Index) Hits(it *Item) []Hit {
+	if len(ix.ids) == 0 {
+		return nil
+	}
+	s := ix.pool.Get().(*scratch)
+	defer ix.pool.Put(s)
+	ix.run(it, s)
+	if len(s.hits) == 0 {
+		return nil
+	}
+	out := make([]Hit, len(s.hits))
+	for i, w := range s.hits {
+		out[i].Watch = ix.ids[w]
+		for _, t := range ix.positive[w] {
+			if s.seen[t.term] == s.gen {
+				out[i].Terms = append(out[i].Terms, t.text)
+			}
+		}
+	}
+	return out
+}
+
+// run matches the item, leaving the matching watches in s.hits (ascending)
+// and the terms present in s.seen (== s.gen).
+func (ix *Index) run(it *Item, s *scratch) {
 	s.gen++
 	if s.gen == 0 { // wrapped: forget every old generation
 		clear(s.seen)
@@ -171,17 +231,19 @@ func (ix *Index) Match(it *Item) []int64 {
 		s.gen = 1
 	}
 	gen := s.gen
-	s.cands = s.cands[:0]
+	s.cands, s.hits = s.cands[:0], s.hits[:0]
 	s.f.reset()
 	s.f.add(it.Title)
 	s.f.add(it.Text)
 	buf := s.f.buf
-	for _, tk := range s.f.toks {
-		for _, e := range ix.words.lookup(buf[tk.fs:tk.fe]) {
+	fb := s.f.fb
+	for k := 0; k+1 < len(fb); k += 2 {
+		fs, fe := fb[k], fb[k+1]
+		for _, e := range ix.words.lookup(buf[fs:fe]) {
 			if s.seen[e.term] == gen {
 				continue
 			}
-			if e.pat != "" && !bytes.HasPrefix(buf[tk.fs-1:], []byte(e.pat)) {
+			if e.pat != "" && !hasPrefix(buf[fs-1:], e.pat) {
 				continue
 			}
 			s.seen[e.term] = gen
@@ -200,18 +262,21 @@ func (ix *Index) Match(it *Item) []int64 {
 		}
 	}
 	if len(s.cands) == 0 {
-		return nil
+		return
 	}
 	slices.Sort(s.cands)
 	s.facts.reset(it)
-	var out []int64
 	for _, w := range s.cands {
 		if ix.progs[w].eval(s.seen, gen, &s.facts) {
-			out = append(out, ix.ids[w])
+			s.hits = append(s.hits, w)
 		}
 	}
 	s.facts.reset(nil)
-	return out
+}
+
+// hasPrefix is bytes.HasPrefix for a string prefix, without converting it.
+func hasPrefix(b []byte, p string) bool {
+	return len(b) >= len(p) && string(b[:len(p)]) == p
 }
 
 func (c *cnode) eval(seen []uint32, gen uint32, f *itemFacts) bool {
@@ -239,11 +304,88 @@ func (c *cnode) eval(seen []uint32, gen uint32, f *itemFacts) bool {
 	return false
 }
 
-// wordTable is the dictionary of words: a Go map for now.
+// wordTable is the dictionary of words: open addressing over a power of
+// two slots, each holding a word's 64-bit hash (0 for an empty slot) and
+// its index in words and ents, so that a probe for a word that is not
+// there (most words of most texts) touches one 16-byte slot and compares
+// no bytes.
 type wordTable struct {
-	m map[string][]wordEntry
+	// quick has a bit set for the quickKey of every word in the table:
+	// most words of a text are rejected by one load from this bitmap
+	// (16 KB, which stays in cache) before any hashing.
+	quick []uint64
+	slots []wordSlot
+	mask  uint64
+	words []string
+	ents  [][]wordEntry
 }
 
-func newWordTable(m map[string][]wordEntry) wordTable { return wordTable{m: m} }
+type wordSlot struct {
+	h uint64
+	i int32
+}
 
-func (t *wordTable) lookup(w []byte) []wordEntry { return t.m[string(w)] }
+func newWordTable(m map[string][]wordEntry) wordTable {
+	size := 16
+	for size < 2*len(m) {
+		size *= 2
+	}
+	t := wordTable{quick: make([]uint64, quickBits/64), slots: make([]wordSlot, size), mask: uint64(size - 1)}
+	for w, es := range m {
+		k := quickKey([]byte(w))
+		t.quick[k/64] |= 1 << (k % 64)
+		h := hashWord([]byte(w))
+		j := h & t.mask
+		for t.slots[j].h != 0 {
+			j = (j + 1) & t.mask
+		}
+		t.slots[j] = wordSlot{h: h, i: int32(len(t.words))}
+		t.words = append(t.words, w)
+		t.ents = append(t.ents, es)
+	}
+	return t
+}
+
+// quickBits is the size of wordTable.quick in bits.
+const quickBits = 1 << 17
+
+// quickKey mixes a word's first two bytes, last byte and length into a
+// number below quickBits. w is not empty.
+func quickKey(w []byte) uint32 {
+	x := uint32(w[0]) | uint32(w[len(w)/2])<<8 | uint32(w[len(w)-1])<<16 | uint32(len(w))<<24
+	return (x * 0x9E3779B1) >> (32 - 17)
+}
+
+func (t *wordTable) lookup(w []byte) []wordEntry {
+	if k := quickKey(w); t.quick[k/64]&(1<<(k%64)) == 0 {
+		return nil
+	}
+	h := hashWord(w)
+	for j := h & t.mask; ; j = (j + 1) & t.mask {
+		s := t.slots[j]
+		if s.h == 0 {
+			return nil
+		}
+		if s.h == h && t.words[s.i] == string(w) {
+			return t.ents[s.i]
+		}
+	}
+}
+
+// hashWord hashes a word eight bytes at a time (a multiply-xorshift mix
+// of little-endian words and the length); never 0, the empty slot.
+func hashWord(w []byte) uint64 {
+	h := uint64(len(w)) * 0x9E3779B97F4A7C15
+	for len(w) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(w)) * 0xff51afd7ed558ccd
+		h ^= h >> 29
+		w = w[8:]
+	}
+	var x uint64
+	for i, c := range w {
+		x |= uint64(c) << (8 * i)
+	}
+	h = (h ^ x) * 0xc4ceb9fe1a85ec53
+	h ^= h >> 32
+	return h | 1
+}

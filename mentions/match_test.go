@@ -70,6 +70,16 @@ func TestIndexMatch(t *testing.T) {
 			}
 		})
 	}
+	t.Run("OKZeroQuery", func(t *testing.T) {
+		ix := NewIndex(map[int64]*Query{1: {}, 2: nil, 3: mustQuery(t, "acme")})
+		if got := ix.Match(&Item{Text: "acme"}); !cmp.Equal(got, []int64{3}) {
+			t.Errorf("Match = %v, want [3]", got)
+		}
+		var q Query
+		if q.Match(&Item{Text: "acme"}) || q.String() != "" || q.Terms() != nil || q.MatchedTerms(&Item{Text: "acme"}) != nil {
+			t.Error("the zero Query matches or has terms")
+		}
+	})
 	t.Run("OKNoWatches", func(t *testing.T) {
 		if got := NewIndex(nil).Match(&Item{Text: "acme"}); got != nil {
 			t.Errorf("empty index matched %v", got)
@@ -167,6 +177,11 @@ func TestIndexEqualsNaive(t *testing.T) {
 			it := randomItem(r)
 			want, got := naive(watches, &it), ix.Match(&it)
 			matched += len(got)
+			for _, h := range ix.Hits(&it) {
+				if terms := watches[h.Watch].MatchedTerms(&it); !cmp.Equal(terms, h.Terms) {
+					t.Fatalf("item %+v, watch %d: Hits terms %q, MatchedTerms %q", it, h.Watch, h.Terms, terms)
+				}
+			}
 			if !cmp.Equal(want, got) {
 				for id, q := range watches {
 					t.Logf("%d: %s", id, q)
@@ -225,5 +240,32 @@ func FuzzMatch(f *testing.F) {
 		if want, got := naive(watches, it), ix.Match(it); !cmp.Equal(want, got) {
 			t.Fatalf("index %v, naive %v", got, want)
 		}
+		for _, h := range ix.Hits(it) {
+			if want := watches[h.Watch].MatchedTerms(it); !cmp.Equal(want, h.Terms) {
+				t.Fatalf("watch %d: Hits terms %q, MatchedTerms %q", h.Watch, h.Terms, want)
+			}
+		}
 	})
+}
+
+func TestIndexHits(t *testing.T) {
+	watches := map[int64]*Query{
+		1: mustQuery(t, `(Acme OR acmecorp) "new store" -job Crédit`),
+		2: mustQuery(t, "acme OR -initech"),
+		3: mustQuery(t, "initech"),
+	}
+	ix := NewIndex(watches)
+	for _, it := range []Item{
+		{Title: "ACME", Text: "a NEW store, credit"},
+		{Text: "nothing"},
+		{Text: "acmecorp new store crédit initech"},
+	} {
+		var want []Hit
+		for _, id := range naive(watches, &it) {
+			want = append(want, Hit{Watch: id, Terms: watches[id].MatchedTerms(&it)})
+		}
+		if diff := cmp.Diff(want, ix.Hits(&it)); diff != "" {
+			t.Errorf("Hits(%+v) (-want +got):\n%s", it, diff)
+		}
+	}
 }

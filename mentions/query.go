@@ -47,7 +47,9 @@ const (
 	maxDepth      = 10
 )
 
-// Query is a parsed watch query. It is immutable and safe for concurrent use.
+// Query is a parsed watch query. It is immutable and safe for concurrent
+// use. Only ParseQuery makes one: the zero Query (or a nil one) matches
+// nothing and has no terms.
 type Query struct {
 	root *node
 }
@@ -204,6 +206,9 @@ func lexQuery(rs []rune) ([]qtok, error) {
 		default:
 			j := i
 			for j < len(rs) && isWordRune(rs[j]) {
+				if j > i && rs[j-1] == ':' && closers(rs[j]) != "" {
+					break // a quoted value: author:“Jane Doe”
+				}
 				j++
 			}
 			word := string(rs[i:j])
@@ -515,6 +520,9 @@ func authorKey(s string) string {
 	} else if strings.HasPrefix(l, "u/") {
 		s = s[2:]
 	}
+	if plainLower(s) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if r < utf8.RuneSelf {
@@ -537,10 +545,27 @@ func authorKey(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// plainLower reports whether s is ASCII without upper case letters or
+// surrounding spaces: already an author key.
+func plainLower(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // String returns the query in canonical form: ParseQuery(q.String()) gives
 // an equal query. An OR inside an AND is in parentheses, although it need
 // not be.
 func (q *Query) String() string {
+	if q == nil || q.root == nil {
+		return ""
+	}
 	var b strings.Builder
 	q.root.write(&b, true)
 	return b.String()
@@ -601,6 +626,9 @@ func (q *Query) Terms() []string {
 // positive returns the term nodes under an even number of exclusions, one
 // per folded pattern, in the query's order.
 func (q *Query) positive() []*node {
+	if q == nil || q.root == nil {
+		return nil
+	}
 	var out []*node
 	var walk func(n *node, neg bool)
 	walk = func(n *node, neg bool) {
@@ -627,6 +655,9 @@ func (q *Query) positive() []*node {
 // It folds the item's text on every call; to match many queries, use an
 // Index.
 func (q *Query) Match(it *Item) bool {
+	if q == nil || q.root == nil {
+		return false
+	}
 	var f folded
 	f.add(it.Title)
 	f.add(it.Text)
@@ -757,11 +788,12 @@ func Highlight(text string, terms []string) [][2]int {
 		}
 	}
 	var out [][2]int
-	for i, tk := range f.toks {
+	for i := range f.words() {
+		tk := f.tok(i)
 		end := -1
 		for _, p := range pats {
-			if i+p.words <= len(f.toks) && bytes.HasPrefix(f.buf[tk.fs-1:], []byte(p.key)) {
-				end = max(end, int(f.toks[i+p.words-1].oe))
+			if i+p.words <= f.words() && hasPrefix(f.buf[tk.fs-1:], p.key) {
+				end = max(end, int(f.tok(i+p.words-1).oe))
 			}
 		}
 		if end < 0 {

@@ -354,7 +354,12 @@ func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
+	var relay mentions.Notifier = commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce)
+	if a.deps.Assist != nil && a.deps.Go != nil {
+		relay = triaging{Notifier: relay, svc: a.mentions, llm: a.deps.Assist, detach: a.deps.Go, log: log}
+	}
+	a.relay.set(relay)
+	a.detached.connect(a.news.Announce)
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {
 			for _, kind := range publisherKinds[ad.Name()] {
@@ -370,7 +375,6 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := a.news
-	a.detached.connect(news.Announce)
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})

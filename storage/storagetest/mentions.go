@@ -179,7 +179,7 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Cursor = ""
+		st.Cursor, st.ItemsSeen = "", 0 // neither is health: SaveBatch writes them
 		if diff := cmp.Diff(st, got); diff != "" {
 			t.Errorf("after SetSourceHealth (-want +got):\n%s", diff)
 		}
@@ -221,7 +221,7 @@ func testSaveBatch(t *testing.T, open func(*testing.T) MentionsStore) {
 	m2 := newMention(acme, "https://example.com/b", "B", "ben", "hn", w.ID)
 	health := src
 	health.Cursor, health.LastSuccess, health.ItemsSeen, health.NextPoll = "cursor-1", t1, 2, t2
-	c := &mentions.Commit{BrandID: acme.ID, Source: health, New: []mentions.NewMention{
+	c := &mentions.Commit{BrandID: acme.ID, Source: health, Seen: 2, New: []mentions.NewMention{
 		{Mention: m1, Keys: []string{"url:https://example.com/a", "ext:hn:1"}},
 		{Mention: m2, Keys: []string{"url:https://example.com/b", "ext:hn:2"}},
 	}}
@@ -240,6 +240,17 @@ func testSaveBatch(t *testing.T, open func(*testing.T) MentionsStore) {
 		}
 		if diff := cmp.Diff(health, got); diff != "" {
 			t.Errorf("source after SaveBatch (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("SeenCounted", func(t *testing.T) {
+		again := health
+		again.ItemsSeen = 0 // ignored: Seen counts
+		if err := s.SaveBatch(ctx, &mentions.Commit{BrandID: acme.ID, Source: again, Seen: 3}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Source(ctx, src.Spec.ID)
+		if got.ItemsSeen != 5 {
+			t.Errorf("ItemsSeen = %d after batches of 2 and 3 items", got.ItemsSeen)
 		}
 	})
 	t.Run("Stored", func(t *testing.T) {
