@@ -445,7 +445,7 @@ func TestSourceCommands(t *testing.T) {
 		}
 		st.LastSuccess = start.Add(-2 * time.Hour)
 		st.LastError, st.LastErrorMsg = start.Add(-time.Hour), "HTTP 503:\n  Service\tUnavailable"
-		st.NextPoll, st.ItemsSeen = start.Add(5*time.Minute), 42
+		st.NextPoll = start.Add(5 * time.Minute)
 		if err := e.store.SetSourceHealth(t.Context(), st); err != nil {
 			t.Fatal(err)
 		}
@@ -456,7 +456,7 @@ func TestSourceCommands(t *testing.T) {
 		hasAll(t, "source list", resp.Text,
 			"Sources of Acme:",
 			fmt.Sprintf("#%d  rss https://93.184.215.14/alerts/feeds/1/2 · 0 item(s) seen · never polled yet", ids["rss https://93.184.215.14/alerts/feeds/1/2"]),
-			fmt.Sprintf("#%d  hn · 42 item(s) seen · last success 2026-12-02 08:00:00 UTC · last error 2026-12-02 09:00:00 UTC: HTTP 503: Service Unavailable · next try 2026-12-02 10:05:00 UTC", hn),
+			fmt.Sprintf("#%d  hn · 0 item(s) seen · last success 2026-12-02 08:00:00 UTC · last error 2026-12-02 09:00:00 UTC: HTTP 503: Service Unavailable · next try 2026-12-02 10:05:00 UTC", hn),
 			fmt.Sprintf("#%d  webhook · 1 item(s) seen · last success 2026-12-02 10:00:00 UTC", ids["webhook"]),
 			fmt.Sprintf("#%d  mastodon https://mastodon.social #Acme_FR", ids["mastodon https://mastodon.social #Acme_FR"]),
 		)
