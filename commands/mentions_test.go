@@ -1098,3 +1098,39 @@ func TestListenExamplesParse(t *testing.T) {
 		t.Error("no examples")
 	}
 }
+
+// staleStore answers the first read of a mention with a copy taken
+// before someone else linked a reply draft to it: the race of two people
+// replying at once.
+type staleStore struct {
+	*sqlite.Store
+	stale map[int64]mentions.Mention
+}
+
+func (s *staleStore) Mention(ctx context.Context, id int64) (mentions.Mention, error) {
+	if m, ok := s.stale[id]; ok {
+		delete(s.stale, id)
+		return m, nil
+	}
+	return s.Store.Mention(ctx, id)
+}
+
+func TestMentionReplyRace(t *testing.T) {
+	e := newListenEnv(t)
+	ms := e.withMentions()
+	id := ms[0].ID
+	st := &staleStore{Store: e.store, stale: map[int64]mentions.Mention{}}
+	svc := mentions.NewService(st, e.drafts, e.clock, mentions.Options{Channels: e.drafts, Brands: e.drafts})
+	r := commands.New(commands.Deps{Approvals: e.drafts, Mentions: svc, Clock: e.clock})
+	st.stale[id] = e.mention(id)
+	e.run(testActor, fmt.Sprintf("mention reply %d first", id)) // linked meanwhile
+	first := e.mention(id).DraftID
+	resp := r.Dispatch(t.Context(), commands.Call{Actor: lEditor, Channel: testChannel, Text: fmt.Sprintf("mention reply %d second", id)})
+	if resp.ErrCode != herald.ECONFLICT || !strings.Contains(resp.Text, fmt.Sprintf("has reply draft #%d already", first)) ||
+		!strings.Contains(resp.Text, fmt.Sprintf("Your text is kept as draft #%d, not linked to mention #%d", first+1, id)) {
+		t.Errorf("the second of two simultaneous replies = %s %q; want a conflict naming both drafts", resp.ErrCode, resp.Text)
+	}
+	if m := e.mention(id); m.DraftID != first {
+		t.Errorf("mention links draft %d; want the first reply's, %d", m.DraftID, first)
+	}
+}
