@@ -182,7 +182,7 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 	if len(s.Newest) > 0 {
 		var lines []string
 		for _, m := range s.Newest {
-			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), m.URL))
+			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), cmp.Or(m.CanonicalURL, m.URL)))
 		}
 		c.Fields = append(c.Fields, Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
 		c.Context = append(c.Context, "`mention show ID` opens one; `mention claim ID` takes it.")
@@ -218,7 +218,7 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 		if i == 0 {
 			c.Excerpt = mentionExcerpt(m)
 		}
-		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: m.URL})
+		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
 	if h.router.Has("mentions") {
 		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
