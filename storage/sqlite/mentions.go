@@ -204,7 +204,6 @@ func (s *Store) SetSourceHealth(ctx context.Context, st mentions.SourceStatus) e
 	})
 }
 
-
 // SetNextPoll implements mentions.Store.
 func (s *Store) SetNextPoll(ctx context.Context, id int64, next time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
