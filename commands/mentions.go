@@ -181,10 +181,22 @@ func (h *handlers) listenDefs() []*Def {
 // <#123>, or a bare id.
 var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
 
+// consoleChannelRE reads a channel as the local console names them:
+// #name (the '#' may be left out, as with /channel).
+var consoleChannelRE = regexp.MustCompile(`^#?([\p{L}\p{N}_-]{1,80})$`)
+
 // channelArg reads --channel on the actor's platform and workspace.
 func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
+		return here, nil
+	}
+	if here.Platform == "console" {
+		m := consoleChannelRE.FindStringSubmatch(v)
+		if m == nil {
+			return herald.ChannelRef{}, herald.Errorf(herald.EINVALID, "%q is not a console channel: give its name, e.g. #veille.", v)
+		}
+		here.Channel = "#" + m[1]
 		return here, nil
 	}
 	m := channelRE.FindStringSubmatch(v)
@@ -217,7 +229,7 @@ func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
 
 func channelLabel(c herald.ChannelRef) string {
 	if c.Platform == "console" {
-		return "this console"
+		return c.Channel + " in this console"
 	}
 	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
 }

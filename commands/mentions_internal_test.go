@@ -15,6 +15,7 @@ import (
 func TestChannelArg(t *testing.T) {
 	slack := herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
 	discord := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "111"}
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
 	tests := []struct {
 		name string
 		here herald.ChannelRef
@@ -30,6 +31,9 @@ func TestChannelArg(t *testing.T) {
 		{name: "OKSpacesAround", here: slack, in: " <#C0123ABCD|veille> ", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
 		{name: "OKDiscord", here: discord, in: "<#123456789012345678>", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
 		{name: "OKDiscordBareID", here: discord, in: "123456789012345678", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
+		{name: "OKConsoleName", here: console, in: "#veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
+		{name: "OKConsoleNameWithoutHash", here: console, in: "veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
+		{name: "OKConsoleAccents", here: console, in: "#réseaux-sociaux_2", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#réseaux-sociaux_2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +58,20 @@ func TestChannelArg(t *testing.T) {
 			}
 			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "mention it with #") {
 				t.Errorf("message %q does not say how to name a channel", msg)
+			}
+		})
+	}
+	for _, in := range []string{"#", "##veille", "#a b", "<#C0123ABCD|veille>", "#veille,#news", "#" + strings.Repeat("a", 81)} {
+		t.Run("ErrConsoleJunk", func(t *testing.T) {
+			got, err := channelArg(console, in)
+			if herald.ErrorCode(err) != herald.EINVALID {
+				t.Fatalf("channelArg(%q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
+			}
+			if got != (herald.ChannelRef{}) {
+				t.Errorf("channelArg(%q) returned %+v with its error", in, got)
+			}
+			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "#veille") {
+				t.Errorf("message %q does not say how to name a console channel", msg)
 			}
 		})
 	}
