@@ -33,8 +33,9 @@ const jetstreamPrefix = 60
 // fixtures, every kind of source Herald polls or streams, each answering
 // as the real service does: an RSS 2.0 feed with an ETag (/blog/feed.xml),
 // Reddit's search (/reddit/search.json), a Mastodon instance's hashtag
-// timeline (/api/v1/timelines/tag/acme) and Jetstream (/subscribe, a
-// websocket that honours ?cursor=). The content can change between polls.
+// timeline (/api/v1/timelines/tag/acme) and status search (/api/v2/search,
+// with the instance's token) and Jetstream (/subscribe, a websocket that
+// honours ?cursor=). The content can change between polls.
 type sourceFakes struct {
 	*httptest.Server
 	t    testing.TB
@@ -46,10 +47,13 @@ type sourceFakes struct {
 	reddit      []json.RawMessage // children of the Listing, newest first
 	redditQ     []string          // q of each search
 	redditBadUA int               // searches without Herald's User-Agent
-	toots       []json.RawMessage
-	tootQueries []string // the query of each timeline request
-	jet         [][]byte // Jetstream events, oldest first
-	jetQueries  []string // the query of each Jetstream connection
+	toots       []json.RawMessage // the hashtag's statuses
+	found       []json.RawMessage // statuses only a search finds
+	tootQueries []string          // the query of each timeline request
+	searchQ     []string          // q of each status search
+	noToken     int               // Mastodon requests without the instance's token
+	jet         [][]byte          // Jetstream events, oldest first
+	jetQueries  []string          // the query of each Jetstream connection
 }
 
 func newSourceFakes(t *testing.T) *sourceFakes {
@@ -65,6 +69,15 @@ func newSourceFakes(t *testing.T) *sourceFakes {
 	if err := json.Unmarshal(mustRead(t, "../../mentions/sources/mastodon/testdata/tag_acme.json"), &f.toots); err != nil {
 		t.Fatal(err)
 	}
+	var search struct{ Statuses []json.RawMessage }
+	if err := json.Unmarshal(mustRead(t, "../../mentions/sources/mastodon/testdata/search_acme.json"), &search); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range search.Statuses {
+		if !slices.ContainsFunc(f.toots, func(t json.RawMessage) bool { return statusID(t) == statusID(s) }) {
+			f.found = append(f.found, s)
+		}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(mustRead(t, "../../mentions/sources/bluesky/testdata/jetstream.jsonl")))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() && len(f.jet) < jetstreamPrefix {
@@ -77,6 +90,7 @@ func newSourceFakes(t *testing.T) *sourceFakes {
 	mux.HandleFunc("GET /blog/feed.xml", f.serveRSS)
 	mux.HandleFunc("GET /reddit/search.json", f.serveReddit)
 	mux.HandleFunc("GET /api/v1/timelines/tag/acme", f.serveTag)
+	mux.HandleFunc("GET /api/v2/search", f.serveSearch)
 	mux.HandleFunc("GET /subscribe", f.serveJetstream)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(func() {
@@ -109,7 +123,7 @@ func (f *sourceFakes) serveReddit(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	q := r.URL.Query()
 	f.redditQ = append(f.redditQ, q.Get("q"))
-	if !strings.Contains(r.UserAgent(), ":herald:") {
+	if !strings.Contains(r.UserAgent(), ":herald:") || !strings.HasSuffix(r.UserAgent(), "(by /u/acme_social)") {
 		f.redditBadUA++
 		http.Error(w, `{"message": "Too Many Requests", "error": 429}`, http.StatusTooManyRequests)
 		return
@@ -138,30 +152,76 @@ func (f *sourceFakes) serveReddit(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// serveTag answers the hashtag timeline with Mastodon's paging: newest
-// first, limit statuses; with min_id, the oldest page of those after it.
+// mastodonToken is the instance's token in MASTODON_TOKENS.
+const mastodonToken = "tok-acme-0123"
+
+// serveTag answers the hashtag timeline as Mastodon does.
 func (f *sourceFakes) serveTag(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tootQueries = append(f.tootQueries, r.URL.RawQuery)
+	if r.Header.Get("Authorization") != "Bearer "+mastodonToken {
+		f.noToken++
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(statusPage(f.toots, r.URL.Query()))
+}
+
+// serveSearch answers a status search as Mastodon does: to its users
+// only, the statuses whose text contains q (a phrase when quoted), paged
+// like a timeline.
+func (f *sourceFakes) serveSearch(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	q := r.URL.Query()
+	f.searchQ = append(f.searchQ, q.Get("q"))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if r.Header.Get("Authorization") != "Bearer "+mastodonToken {
+		f.noToken++
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":"The access token is invalid"}`)
+		return
+	}
+	if q.Get("type") != "statuses" || q.Get("resolve") != "false" {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":"unexpected search %s"}`, r.URL.RawQuery)
+		return
+	}
+	term := strings.ToLower(strings.Trim(q.Get("q"), `"`))
+	var hits []json.RawMessage
+	for _, s := range append(slices.Clone(f.toots), f.found...) {
+		var st struct{ Content string }
+		json.Unmarshal(s, &st)
+		if term != "" && strings.Contains(strings.ToLower(st.Content), term) {
+			hits = append(hits, s)
+		}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"accounts": []any{}, "hashtags": []any{}, "statuses": statusPage(hits, q)})
+}
+
+// statusPage applies Mastodon's paging to statuses: newest first, limit
+// of them, those between max_id and min_id; with min_id alone, the oldest
+// page of those after it.
+func statusPage(statuses []json.RawMessage, q url.Values) []json.RawMessage {
 	limit, err := strconv.Atoi(q.Get("limit"))
 	if err != nil || limit <= 0 || limit > 40 {
 		limit = 20
 	}
-	var page []json.RawMessage
-	for _, s := range f.toots {
+	page := []json.RawMessage{}
+	for _, s := range statuses {
 		if after := q.Get("min_id"); after != "" && cmpStatusIDs(statusID(s), after) <= 0 {
+			continue
+		}
+		if before := q.Get("max_id"); before != "" && cmpStatusIDs(statusID(s), before) >= 0 {
 			continue
 		}
 		page = append(page, s)
 	}
 	slices.SortFunc(page, func(a, b json.RawMessage) int { return cmpStatusIDs(statusID(b), statusID(a)) })
-	if q.Get("min_id") != "" && len(page) > limit {
+	if q.Get("min_id") != "" && q.Get("max_id") == "" && len(page) > limit {
 		page = page[len(page)-limit:]
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	json.NewEncoder(w).Encode(page[:min(limit, len(page))])
+	return page[:min(limit, len(page))]
 }
 
 func statusID(raw json.RawMessage) string {
@@ -389,13 +449,14 @@ func checkMentions(t *testing.T, stored []storedMention, cards map[int64][]strin
 
 // TestListeningEverySourceThroughMain runs listening end to end through
 // Main and the console over every kind of polled or streamed source:
-// recorded RSS 2.0, Reddit, Mastodon and Jetstream answers served on
-// loopback become mentions of the right brand, their cards shown in the
-// channels of the watches they match — two brands, each watch in its own
-// channel, a mention matching two watches in both. A second poll of the
-// same content creates nothing; a restart resumes every source from its
-// stored cursor (Jetstream from the cursor, rewound, its replay
-// deduplicated) and creates exactly the new items.
+// recorded RSS 2.0, Reddit, Mastodon (hashtag and, with the token from
+// MASTODON_TOKENS, search) and Jetstream answers served on loopback
+// become mentions of the right brand, their cards shown in the channels
+// of the watches they match — two brands, each watch in its own channel,
+// a mention matching two watches in both. A second poll of the same
+// content creates nothing; a restart resumes every source from its stored
+// cursor (Jetstream from the cursor, rewound, its replay deduplicated)
+// and creates exactly the new items.
 func TestListeningEverySourceThroughMain(t *testing.T) {
 	fx := newSourceFakes(t)
 	db := filepath.Join(t.TempDir(), "herald.db")
@@ -404,6 +465,7 @@ func TestListeningEverySourceThroughMain(t *testing.T) {
 		"HERALD_ALLOW_PRIVATE_SOURCES": "true", "HERALD_REDDIT_URL": fx.URL + "/reddit",
 		"HERALD_JETSTREAM_URL": "ws" + strings.TrimPrefix(fx.URL, "http") + "/subscribe",
 		"REDDIT_USERNAME":      "acme_social",
+		"MASTODON_TOKENS":      "mastodon.example=other-token, " + strings.TrimPrefix(fx.URL, "http://") + "=" + mastodonToken,
 	}
 	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	set := func(m *Main) { m.Clock, m.PollEvery = clock, 5*time.Millisecond }
@@ -441,10 +503,11 @@ func TestListeningEverySourceThroughMain(t *testing.T) {
 		{"SAV Acme : délai de livraison", "Acme", "reddit", 1, []string{"#support"}},
 		{"Acme Corp to acquire Initech", "Initech", "reddit", 1, []string{"#initech"}},
 		{"Franchement le SAV #acme", "Acme", "mastodon:127.0.0.1#acme", 1, []string{"#support"}},
+		{"le moulin Acme C2", "Acme", "mastodon:127.0.0.1#acme", 1, []string{"#products"}}, // found by searching "acme c2"
 		{"le service client d'Acme m'a bluffé", "Acme", "bluesky", 2, []string{"#support"}},
 		{"Just tried the new Acme C2 grinder", "Acme", "bluesky", 3, []string{"#products"}},
 	}
-	const firstCards = 12 // one per mention and channel
+	const firstCards = 13 // one per mention and channel
 	ro := openRO(t, db)
 	waitFor(t, "the first polls of the six sources", func() bool { return ro.polledSince(t, nil) == 6 }, c.out.String)
 	waitFor(t, "the first cards", func() bool { return countCards(routedCards(c.out.String())) >= firstCards }, c.out.String)
@@ -462,6 +525,12 @@ func TestListeningEverySourceThroughMain(t *testing.T) {
 	}
 	if fx.redditBadUA > 0 {
 		t.Errorf("%d Reddit searches without Herald's User-Agent", fx.redditBadUA)
+	}
+	if fx.noToken > 0 {
+		t.Errorf("%d Mastodon requests without the instance's token from MASTODON_TOKENS", fx.noToken)
+	}
+	if !slices.Contains(fx.searchQ, `"acme c2"`) || !slices.Contains(fx.searchQ, "sav") {
+		t.Errorf("Mastodon searches %q; want one per watch term", fx.searchQ)
 	}
 	fx.mu.Unlock()
 
