@@ -148,6 +148,8 @@ func TestKeys(t *testing.T) {
 	}{
 		{"URLAndID", Item{Source: "hn", ExternalID: "123", URL: "https://e.com/a?utm_source=hn"}, []string{"url:https://e.com/a", "ext:hn:123"}},
 		{"URLOnly", Item{Source: "rss", URL: "https://e.com/a/"}, []string{"url:https://e.com/a"}},
+		{"FeedGUIDPerSource", Item{Source: "rss", SourceID: 4, ExternalID: "1"}, []string{"ext:rss#4:1"}},
+		{"WebhookIDPerSource", Item{Source: "webhook", SourceID: 9, ExternalID: "b24-1"}, []string{"ext:webhook#9:b24-1"}},
 		{"IDOnly", Item{Source: "bluesky", ExternalID: "at://did:plc:x/app.bsky.feed.post/1"}, []string{"ext:bluesky:at://did:plc:x/app.bsky.feed.post/1"}},
 	}
 	for _, tt := range tests {

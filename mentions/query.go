@@ -206,6 +206,9 @@ func lexQuery(rs []rune) ([]qtok, error) {
 		default:
 			j := i
 			for j < len(rs) && isWordRune(rs[j]) {
+				if j > i && rs[j-1] == ':' && closers(rs[j]) != "" {
+					break // a quoted value: author:“Jane Doe”
+				}
 				j++
 			}
 			word := string(rs[i:j])
