@@ -228,7 +228,7 @@ func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
 
 func channelLabel(c herald.ChannelRef) string {
 	if c.Platform == "console" {
-		return "this console"
+		return c.Channel + " in this console"
 	}
 	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
 }
