@@ -35,10 +35,9 @@ import (
 // "l'acme") is such a phrase. Words and phrases look at an item's title and
 // text (a phrase does not run from the title into the text).
 //
-// A query has at most maxQueryRunes characters, maxTerms terms and filters,
-// maxDepth levels of parentheses and exclusions, and at least one word or
-// phrase that is not excluded: filters and exclusions alone would match
-// nearly everything.
+// A query has at most 500 characters, 50 terms and filters, 10 levels of
+// parentheses and exclusions, and at least one word or phrase that is not
+// excluded: filters and exclusions alone would match nearly everything.
 
 // Limits on a query.
 const (
