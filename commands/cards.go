@@ -48,8 +48,44 @@ func (h *handlers) draftCard(ctx context.Context, v approvals.View) Card {
 	if !d.PublishAt.IsZero() {
 		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: FormatWhen(d.PublishAt, loc), Short: true})
 	}
+	if fs := h.findings(ctx, v); len(fs) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Checks", Value: findingLines(fs)})
+	}
 	c.Buttons = h.draftButtons(d)
 	return c
+}
+
+// checkedStates are the states in which a draft's checks show on its
+// card: while it is written and reviewed.
+var checkedStates = map[approvals.State]bool{
+	approvals.StateDraft: true, approvals.StateChangesRequested: true, approvals.StateInReview: true,
+}
+
+// findings runs the draft checks (targets, guidelines) on the current
+// revision; none when they cannot run.
+func (h *handlers) findings(ctx context.Context, v approvals.View) []approvals.Finding {
+	if !checkedStates[v.Draft.State] {
+		return nil
+	}
+	fs, err := h.Approvals.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
+	if err != nil {
+		h.Log.WarnContext(ctx, "card without checks", "draft_id", v.Draft.ID, "error", err)
+		return nil
+	}
+	return fs
+}
+
+// findingLines shows blocking findings first, then advice, one a line.
+func findingLines(fs []approvals.Finding) string {
+	var block, advice []string
+	for _, f := range fs {
+		if f.Blocking {
+			block = append(block, "⛔ "+f.Message)
+		} else {
+			advice = append(advice, "💡 "+f.Message)
+		}
+	}
+	return strings.Join(append(block, advice...), "\n")
 }
 
 func reviewLabel(v approvals.View) string {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -54,8 +55,8 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 	if m.Sentiment != "" || m.Urgency != "" {
 		c.Fields = append(c.Fields, Field{Label: "Triage", Value: strings.Trim(m.Sentiment+" · "+m.Urgency+" urgency", " ·"), Short: true})
 	}
-	if m.URL != "" {
-		c.Fields = append(c.Fields, Field{Label: "Link", Value: m.URL})
+	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
+		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
 	}
 	if m.DraftID != 0 {
 		c.Context = append(c.Context, fmt.Sprintf("Reply: draft #%d (`show %d`)", m.DraftID, m.DraftID))
@@ -131,8 +132,9 @@ func mentionExcerpt(m mentions.Mention) *Excerpt {
 	return e
 }
 
-// window picks at most n characters of text (byte offsets, on character
-// boundaries) that hold the first mark, starting a little before it.
+// window picks n characters of text (all of it when shorter; byte
+// offsets, on character boundaries) that hold the first mark, starting a
+// little before it, or earlier when the mark is near the end.
 func window(text string, marks [][2]int, n int) (lo, hi int) {
 	if utf8.RuneCountInString(text) <= n {
 		return 0, len(text)
@@ -148,9 +150,14 @@ func window(text string, marks [][2]int, n int) (lo, hi int) {
 		}
 	}
 	hi = lo
-	for k := 0; k < n && hi < len(text); k++ {
+	k := 0
+	for ; k < n && hi < len(text); k++ {
 		_, size := utf8.DecodeRuneInString(text[hi:])
 		hi += size
+	}
+	for ; k < n && lo > 0; k++ { // the text ended first: take more before
+		_, size := utf8.DecodeLastRuneInString(text[:lo])
+		lo -= size
 	}
 	return lo, hi
 }
@@ -175,7 +182,7 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 	if len(s.Newest) > 0 {
 		var lines []string
 		for _, m := range s.Newest {
-			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), m.URL))
+			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), cmp.Or(m.CanonicalURL, m.URL)))
 		}
 		c.Fields = append(c.Fields, Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
 		c.Context = append(c.Context, "`mention show ID` opens one; `mention claim ID` takes it.")
@@ -211,7 +218,7 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 		if i == 0 {
 			c.Excerpt = mentionExcerpt(m)
 		}
-		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: m.URL})
+		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
 	if h.router.Has("mentions") {
 		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}

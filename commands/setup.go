@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -22,6 +23,14 @@ type Deps struct {
 	PublicURL string
 	Clock     herald.Clock
 	Log       *slog.Logger
+	// Assist, when set, adds the guidelines and `ai` commands (issue 7).
+	Assist *assist.Service
+	// Go runs f detached from the request, after the platform's
+	// acknowledgement, with a context of its own; false when it cannot
+	// (shutting down). Announce brings the result to every copy of a card.
+	// Without them, `ai` answers only when the LLM has.
+	Go       func(f func(ctx context.Context)) bool
+	Announce Announce
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)
@@ -31,8 +40,6 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
-	// suggestReply, when an LLM is set up, drafts the reply to a mention.
-	suggestReply func(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error)
 }
 
 // New returns a router with every Herald command registered behind the
@@ -55,6 +62,9 @@ func New(d Deps) *Router {
 	r.Register(h.brandDefs()...)
 	r.Register(h.draftDefs()...)
 	r.Register(h.publishDefs()...)
+	if d.Assist != nil {
+		r.Register(h.assistDefs()...)
+	}
 	r.Register(h.listenDefs()...)
 	return r
 }

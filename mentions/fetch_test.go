@@ -153,7 +153,8 @@ func TestNewHTTPClientRedirect(t *testing.T) {
 			http.Redirect(w, r, "/again", http.StatusFound)
 		}))
 		defer loop.Close()
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true, MaxRedirects: 3})
+		// One slot per host: each hop must give its slot back first.
+		c := NewHTTPClient(HTTPOptions{AllowPrivate: true, MaxRedirects: 3, PerHost: 1})
 		if _, err := get(t, c, loop.URL); err == nil || !strings.Contains(err.Error(), "3 redirects") {
 			t.Errorf("got %v, want stopped after 3 redirects", err)
 		}

@@ -2,6 +2,7 @@ package mentions
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"testing"
@@ -147,6 +148,8 @@ func TestKeys(t *testing.T) {
 	}{
 		{"URLAndID", Item{Source: "hn", ExternalID: "123", URL: "https://e.com/a?utm_source=hn"}, []string{"url:https://e.com/a", "ext:hn:123"}},
 		{"URLOnly", Item{Source: "rss", URL: "https://e.com/a/"}, []string{"url:https://e.com/a"}},
+		{"FeedGUIDPerSource", Item{Source: "rss", SourceID: 4, ExternalID: "1"}, []string{"ext:rss#4:1"}},
+		{"WebhookIDPerSource", Item{Source: "webhook", SourceID: 9, ExternalID: "b24-1"}, []string{"ext:webhook#9:b24-1"}},
 		{"IDOnly", Item{Source: "bluesky", ExternalID: "at://did:plc:x/app.bsky.feed.post/1"}, []string{"ext:bluesky:at://did:plc:x/app.bsky.feed.post/1"}},
 	}
 	for _, tt := range tests {
@@ -348,5 +351,39 @@ func TestSpecLabel(t *testing.T) {
 		if got := tt.spec.Label(); got != tt.want {
 			t.Errorf("%v.Label() = %q, want %q", tt.spec, got, tt.want)
 		}
+	}
+}
+
+func TestTextHash(t *testing.T) {
+	s := NewSpam(SpamOptions{})
+	hash := func(text string) (uint64, int) {
+		var h maphash.Hash
+		h.SetSeed(s.seed)
+		n := textHash(&h, text)
+		return h.Sum64(), n
+	}
+	same := [][2]string{
+		{"Win a FREE phone, now!", "win a free phone now"},
+		{"win a free phone now https://spam.example/x?y=1", "win a free phone now"},
+		{"Crédit  Agricole\n\tÉTÉ", "crédit agricole été"},
+		{"#acme @bob rocks", "#acme @bob rocks!!!"},
+	}
+	for _, p := range same {
+		a, _ := hash(p[0])
+		b, _ := hash(p[1])
+		if a != b {
+			t.Errorf("%q and %q hash apart", p[0], p[1])
+		}
+	}
+	differ := [][2]string{{"ab c", "a bc"}, {"win a phone", "win a car"}, {"été", "ete"}}
+	for _, p := range differ {
+		a, _ := hash(p[0])
+		b, _ := hash(p[1])
+		if a == b {
+			t.Errorf("%q and %q hash alike", p[0], p[1])
+		}
+	}
+	if _, n := hash("Hi, https://x.example/very/long/link é!"); n != 3 {
+		t.Errorf("counted %d characters, want 3", n)
 	}
 }

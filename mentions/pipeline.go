@@ -42,6 +42,7 @@ type watchIndex struct {
 	ix      *Index
 	watches map[int64]Watch
 	queries map[int64]*Query
+	terms   map[int64][]string // each query's Terms, computed once
 }
 
 // index returns the current watch index, building it when watches changed.
@@ -58,22 +59,25 @@ func (s *Service) index(ctx context.Context) (*watchIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*Query, len(ws))}
+	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*Query, len(ws)), terms: make(map[int64][]string, len(ws))}
 	for _, w := range ws {
 		q, err := ParseQuery(w.Query)
 		if err != nil {
 			s.log.WarnContext(ctx, "stored watch does not parse; skipped", "watch_id", w.ID, "brand_id", w.BrandID, "error", err)
 			continue
 		}
-		wi.watches[w.ID], wi.queries[w.ID] = w, q
+		wi.watches[w.ID], wi.queries[w.ID], wi.terms[w.ID] = w, q, q.Terms()
 	}
 	wi.ix = NewIndex(wi.queries)
 	s.idx.Store(wi)
 	return wi, nil
 }
 
-// match returns the brand's watches matching it, sorted, and the terms
-// they matched.
+// match returns the brand's watches matching it, sorted, and their terms
+// (for highlighting: Highlight marks those the text holds). The terms of
+// the matching watches are taken whole rather than checked one by one
+// against the text: that would fold the text again for every watch, and
+// costs more than the matching itself.
 func (wi *watchIndex) match(it *Item, brandID int64) ([]int64, []string) {
 	var ids []int64
 	var terms []string
@@ -82,7 +86,7 @@ func (wi *watchIndex) match(it *Item, brandID int64) ([]int64, []string) {
 			continue
 		}
 		ids = append(ids, id)
-		for _, t := range wi.queries[id].MatchedTerms(it) {
+		for _, t := range wi.terms[id] {
 			if !slices.Contains(terms, t) {
 				terms = append(terms, t)
 			}
@@ -104,7 +108,7 @@ func (s *Service) Terms(ctx context.Context, brandID int64) ([]string, error) {
 		if w.BrandID != brandID {
 			continue
 		}
-		for _, t := range wi.queries[id].Terms() {
+		for _, t := range wi.terms[id] {
 			if !slices.Contains(out, t) {
 				out = append(out, t)
 			}
@@ -149,11 +153,12 @@ func (s *Service) IngestWebhook(ctx context.Context, token string, items []Item)
 
 // candidate is an item on its way through the pipeline.
 type candidate struct {
-	it       Item
-	keys     []string
-	watchIDs []int64
-	terms    []string
-	holder   int64 // the known mention holding one of its keys
+	it        Item
+	canonical string
+	keys      []string
+	watchIDs  []int64
+	terms     []string
+	holder    int64 // the known mention holding one of its keys
 }
 
 // ingest is Ingest for a loaded source; next, when not zero, is stored as
@@ -169,9 +174,9 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	label := st.Spec.Label()
 
 	// Normalise, match and dedupe within the batch.
-	var cands []*candidate
-	byKey := map[string]*candidate{}
-	var allKeys []string
+	cands := make([]*candidate, 0, len(b.Items))
+	byKey := make(map[string]*candidate, 2*len(b.Items))
+	allKeys := make([]string, 0, 2*len(b.Items))
 	for i := range b.Items {
 		it := b.Items[i]
 		if !normalise(&it, st.Spec) {
@@ -183,14 +188,15 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 			res.Unmatched++
 			continue
 		}
-		keys := Keys(&it)
+		canonical := CanonicalURL(it.URL)
+		keys := keysFor(&it, canonical)
 		if c := firstHolder(byKey, keys); c != nil {
 			c.watchIDs = union(c.watchIDs, ids)
 			c.terms = unionStr(c.terms, terms)
 			res.SeenAgain++
 			continue
 		}
-		c := &candidate{it: it, keys: keys, watchIDs: ids, terms: terms}
+		c := &candidate{it: it, canonical: canonical, keys: keys, watchIDs: ids, terms: terms}
 		for _, k := range keys {
 			byKey[k] = c
 		}
@@ -199,7 +205,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	}
 
 	// Dedupe against the stored mentions, then filter spam.
-	commit := &Commit{BrandID: brandID, Source: st}
+	commit := &Commit{BrandID: brandID, Source: st, New: make([]NewMention, 0, len(cands))}
 	if len(cands) > 0 {
 		known, err := s.store.MentionKeys(ctx, brandID, allKeys)
 		if err != nil {
@@ -247,7 +253,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 		src.Cursor = b.Cursor
 	}
 	src.LastSuccess, src.Failures = now, 0
-	src.ItemsSeen += int64(len(b.Items))
+	commit.Seen = int64(len(b.Items))
 	if !next.IsZero() {
 		src.NextPoll = next
 	}
@@ -261,7 +267,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 		brand = s.brand(ctx, brandID)
 	}
 	channels := &channelCache{}
-	var fresh []Mention
+	fresh := make([]Mention, 0, len(commit.New))
 	for i := range commit.New {
 		nm := &commit.New[i]
 		m := nm.Mention
@@ -308,7 +314,7 @@ func sumDropped(m map[string]int) int {
 func newMention(brandID int64, it *Item, c *candidate, label string, now time.Time) Mention {
 	return Mention{
 		BrandID: brandID, State: StateNew, WatchIDs: c.watchIDs,
-		URL: it.URL, CanonicalURL: CanonicalURL(it.URL), Title: it.Title, Text: it.Text,
+		URL: it.URL, CanonicalURL: c.canonical, Title: it.Title, Text: it.Text,
 		Author: it.Author, AuthorURL: it.AuthorURL, Lang: it.Lang, Published: it.Published,
 		FoundAt: now, UpdatedAt: now, Sources: []string{label}, Terms: c.terms,
 	}

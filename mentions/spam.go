@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SpamOptions tune the spam filter. Zero fields take the defaults.
@@ -138,12 +139,14 @@ func muted(it *Item, mutes []Mute) bool {
 // against their author.
 func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
 	author := NormalizeAuthor(it.Author)
-	text := normText(it.Title + " " + it.Text)
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	n := textHash(&h, it.Title) + textHash(&h, it.Text)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweep(now)
-	if text != "" && len(text) >= 20 {
-		k := spamKey{brandID, maphash.String(s.seed, text)}
+	if n >= 20 {
+		k := spamKey{brandID, h.Sum64()}
 		tw := s.texts[k]
 		if tw == nil {
 			tw = &textWindow{authors: map[string]time.Time{}}
@@ -210,27 +213,60 @@ func NormalizeAuthor(a string) string {
 	return a
 }
 
-// normText folds a text for the copies check: lowercased, letters and
-// digits only, single spaces, links removed.
-func normText(s string) string {
-	var b strings.Builder
-	space := false
-	for _, f := range strings.Fields(s) {
-		if strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") {
+// textHash feeds h the folded form of s used by the copies check:
+// lowercased letters and digits (and '#', '@'), links skipped, so that the
+// same text with other punctuation, case or links counts as a copy. It
+// returns how many characters it fed.
+func textHash(h *maphash.Hash, s string) int {
+	n := 0
+	fed := false
+	for i := 0; i < len(s); {
+		// At a word's start: skip links.
+		if (i == 0 || isSpaceByte(s[i-1])) && (strings.HasPrefix(s[i:], "http://") || strings.HasPrefix(s[i:], "https://")) {
+			for i < len(s) && !isSpaceByte(s[i]) {
+				i++
+			}
 			continue
 		}
-		for _, r := range f {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '#' || r == '@' {
-				if space && b.Len() > 0 {
-					b.WriteByte(' ')
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '#', c == '@':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				if isSpaceByte(c) && fed {
+					h.WriteByte(' ')
+					fed = false
 				}
-				space = false
-				b.WriteRune(unicode.ToLower(r))
+				continue
 			}
+			h.WriteByte(c)
+			n++
+			fed = true
+			continue
 		}
-		space = true
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			var buf [utf8.UTFMax]byte
+			h.Write(buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))])
+			n++
+			fed = true
+		} else if unicode.IsSpace(r) && fed {
+			h.WriteByte(' ')
+			fed = false
+		}
 	}
-	return b.String()
+	if fed {
+		h.WriteByte(' ')
+	}
+	return n
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // NormalizeMute checks and folds a mute's value: an author handle (see

@@ -30,8 +30,8 @@ type Store interface {
 	DueSources(ctx context.Context, now time.Time, limit int) ([]SourceStatus, error)
 	DeleteSource(ctx context.Context, id int64, e AuditEntry) error
 	// SetSourceHealth writes a source's health fields (LastSuccess,
-	// LastError, LastErrorMsg, ItemsSeen, Failures, NextPoll), never its
-	// cursor.
+	// LastError, LastErrorMsg, Failures, NextPoll), never its cursor nor
+	// ItemsSeen (SaveBatch counts items).
 	SetSourceHealth(ctx context.Context, s SourceStatus) error
 	// SetNextPoll writes a source's next poll time only.
 	SetNextPoll(ctx context.Context, id int64, next time.Time) error
@@ -85,6 +85,10 @@ type Commit struct {
 	// Source is the source's row after the batch: its Cursor and health
 	// are written with the mentions. Source.Spec.ID 0 writes no source.
 	Source SourceStatus
+	// Seen is how many items the batch held: added to the stored
+	// ItemsSeen (Source.ItemsSeen is not written, so that batches stored
+	// at once, such as two webhook calls, both count).
+	Seen int64
 	// New are the mentions to insert, each with its dedupe keys. The
 	// store checks the keys again inside the transaction: a mention whose
 	// key was taken meanwhile is merged into the holder instead (Merged

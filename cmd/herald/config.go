@@ -29,6 +29,8 @@ type Config struct {
 	DiscordBotToken, DiscordAppID, DiscordPublicKey, DiscordAPIURL string
 
 	OpenAIAPIKey, OpenAIBaseURL, LLMModel string
+	OpenAIAPIVersion                      string        // Azure OpenAI's api-version
+	LLMTimeout                            time.Duration // of one LLM request (assist.DefaultTimeout when 0)
 
 	Listening Listening
 }
@@ -88,6 +90,8 @@ var settings = []setting{
 	{name: "OPENAI_API_KEY", secret: true, str: func(c *Config) *string { return &c.OpenAIAPIKey }},
 	{name: "OPENAI_BASE_URL", str: func(c *Config) *string { return &c.OpenAIBaseURL }},
 	{name: "HERALD_LLM_MODEL", str: func(c *Config) *string { return &c.LLMModel }},
+	{name: "OPENAI_API_VERSION", str: func(c *Config) *string { return &c.OpenAIAPIVersion }},
+	{name: "HERALD_LLM_TIMEOUT", dur: func(c *Config) *time.Duration { return &c.LLMTimeout }},
 	{name: "HERALD_HN_API_URL", str: func(c *Config) *string { return &c.Listening.HNAPIURL }},
 	{name: "HERALD_REDDIT_URL", str: func(c *Config) *string { return &c.Listening.RedditURL }},
 	{name: "HERALD_REDDIT_OAUTH_URL", str: func(c *Config) *string { return &c.Listening.RedditOAuthURL }},
@@ -240,6 +244,7 @@ func (c Config) Validate() error {
 	}
 	c.validateSlack(bad)
 	c.validateDiscord(bad)
+	c.validateLLM(bad)
 	c.Listening.validate(bad)
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
 		if v == "" {

@@ -3,13 +3,20 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
+	"github.com/heraldhq/herald/mentions/sources/hn"
+	mastodonsrc "github.com/heraldhq/herald/mentions/sources/mastodon"
+	"github.com/heraldhq/herald/mentions/sources/reddit"
+	"github.com/heraldhq/herald/mentions/sources/rss"
 	mentionhook "github.com/heraldhq/herald/mentions/sources/webhook"
 )
 
@@ -33,8 +40,23 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	ua := mentions.UserAgent(version)
 	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
 	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
-	_ = guarded // until the rss and mastodon sources land
+	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL})
+	// One Reddit source for every brand, so that its token and its
+	// rate-limit pause are shared.
+	redditSource := reddit.New(operator, reddit.Config{BaseURL: cfg.RedditURL, OAuthURL: cfg.RedditOAuthURL,
+		ClientID: cfg.RedditClientID, ClientSecret: cfg.RedditClientSecret,
+		UserAgent: reddit.UserAgent(version, cfg.RedditUsername), Clock: m.Clock})
+	tokens, err := cfg.mastodonTokens()
+	if err != nil {
+		return nil, err
+	}
 	l := &listening{kinds: map[string]opener{
+		"rss":    func(s mentions.Spec) (any, error) { return rss.New(guarded, s.URL), nil },
+		"hn":     func(mentions.Spec) (any, error) { return hnSource, nil },
+		"reddit": func(mentions.Spec) (any, error) { return redditSource, nil },
+		"mastodon": func(s mentions.Spec) (any, error) {
+			return mastodonsrc.New(mastodonsrc.Config{Instance: s.URL, Tag: s.Tag, Token: tokens[hostOf(s.URL)], Client: guarded, Logger: log})
+		},
 		"webhook": func(mentions.Spec) (any, error) {
 			return nil, herald.Errorf(herald.EINVALID, "webhook sources are pushed to, not polled")
 		},
@@ -105,4 +127,53 @@ func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify menti
 // listening tool.
 func hooksRoute(svc *mentions.Service) route {
 	return route{"/hooks/mentions/{token}", mentionhook.Handler(svc.IngestWebhook, 0)}
+}
+
+// hostOf returns the lower-case host of a URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
+}
+
+// triaging relays the listening's events and, for each new mention of a
+// brand that turned triage on (`listen triage on`), asks the LLM for its
+// sentiment and urgency once its card is out: detached, within assist's
+// per-minute bounds (over them the mention is skipped, never queued), and
+// the card updated with the answer. The LLM only labels; it acts on
+// nothing.
+type triaging struct {
+	mentions.Notifier
+	svc    *mentions.Service
+	llm    *assist.Service
+	detach func(func(ctx context.Context)) bool
+	log    *slog.Logger
+}
+
+// Notify implements mentions.Notifier.
+func (t triaging) Notify(ctx context.Context, e mentions.Event) error {
+	err := t.Notifier.Notify(ctx, e)
+	if e.Kind != mentions.EventMention || e.Mention == nil || t.llm == nil || !t.llm.Enabled() {
+		return err
+	}
+	if on, werr := t.svc.TriageWanted(ctx, e.Brand.ID); werr != nil || !on {
+		return err
+	}
+	m, b := *e.Mention, e.Brand
+	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: m.URL, Title: m.Title, Text: m.Text}
+	t.detach(func(ctx context.Context) {
+		tr, err := t.llm.Triage(ctx, b, in)
+		if err != nil || tr.Skipped {
+			if err != nil {
+				t.log.WarnContext(ctx, "triage failed", "brand", b.Name, "mention_id", m.ID, "code", herald.ErrorCode(err))
+			}
+			return
+		}
+		if _, err := t.svc.SetTriageResult(ctx, m.ID, tr.Sentiment, tr.Urgency); err != nil {
+			t.log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
+		}
+	})
+	return err
 }

@@ -304,6 +304,7 @@ type app struct {
 	news     *bot.Broadcaster // set by connect
 	deps     commands.Deps
 	router   *commands.Router
+	detached *detached // work after the acknowledgement (drafting help)
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -341,7 +342,8 @@ func (m *Main) wire() (*app, error) {
 	ment := m.newMentions(drafts, listen, rel)
 	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
-	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps)}, nil
+	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
 }
 
 // connect registers the chat adapters that publish to their channels and
@@ -352,7 +354,12 @@ func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
+	var relay mentions.Notifier = commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce)
+	if a.deps.Assist != nil && a.deps.Go != nil {
+		relay = triaging{Notifier: relay, svc: a.mentions, llm: a.deps.Assist, detach: a.deps.Go, log: log}
+	}
+	a.relay.set(relay)
+	a.detached.connect(a.news.Announce)
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {
 			for _, kind := range publisherKinds[ad.Name()] {
@@ -388,6 +395,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
+	a.detached.stop() // let detached work finish while the news still goes out
 	cancel()
 	wg.Wait()
 	return err

@@ -187,22 +187,15 @@ func (s *Store) DeleteSource(ctx context.Context, id int64, e mentions.AuditEntr
 	})
 }
 
-func setHealth(ctx context.Context, tx interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, st mentions.SourceStatus, withCursor bool) error {
-	q := `UPDATE sources SET last_success = ?, last_error = ?, last_error_msg = ?, items_seen = ?, failures = ?, next_poll = ?`
-	args := []any{ms(st.LastSuccess), ms(st.LastError), st.LastErrorMsg, st.ItemsSeen, st.Failures, ms(st.NextPoll)}
-	if withCursor {
-		q += `, cursor = ?`
-		args = append(args, st.Cursor)
-	}
-	_, err := tx.ExecContext(ctx, q+` WHERE id = ?`, append(args, st.Spec.ID)...)
+func setHealth(ctx context.Context, tx *sql.Tx, st mentions.SourceStatus) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sources SET last_success = ?, last_error = ?, last_error_msg = ?, failures = ?, next_poll = ? WHERE id = ?`,
+		ms(st.LastSuccess), ms(st.LastError), st.LastErrorMsg, st.Failures, ms(st.NextPoll), st.Spec.ID)
 	return err
 }
 
 // SetSourceHealth implements mentions.Store. A removed source is no error.
 func (s *Store) SetSourceHealth(ctx context.Context, st mentions.SourceStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return setHealth(ctx, tx, st, false) })
+	return s.tx(ctx, func(tx *sql.Tx) error { return setHealth(ctx, tx, st) })
 }
 
 // SetNextPoll implements mentions.Store.
@@ -282,7 +275,7 @@ func (s *Store) RecentMentions(ctx context.Context, brandID int64, since time.Ti
 // batchStmts are the statements SaveBatch runs many times, prepared once
 // per transaction.
 type batchStmts struct {
-	findKey, insertKey, insertMention, loadLists, updateLists *sql.Stmt
+	findKey, insertKey, deleteKey, insertMention, deleteMention, loadLists, updateLists *sql.Stmt
 }
 
 func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
@@ -298,30 +291,47 @@ func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
 	prep(&b.insertMention, `INSERT INTO mentions (brand_id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang,
 		published, found_at, sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	prep(&b.deleteKey, `DELETE FROM mention_keys WHERE brand_id = ? AND key = ?`)
+	prep(&b.deleteMention, `DELETE FROM mentions WHERE id = ?`)
 	prep(&b.loadLists, `SELECT watch_ids, sources, terms FROM mentions WHERE id = ?`)
 	prep(&b.updateLists, `UPDATE mentions SET watch_ids = ?, sources = ?, terms = ?, updated_at = ? WHERE id = ?`)
 	return &b, err
 }
 
 func (b *batchStmts) close() {
-	for _, st := range []*sql.Stmt{b.findKey, b.insertKey, b.insertMention, b.loadLists, b.updateLists} {
+	for _, st := range []*sql.Stmt{b.findKey, b.insertKey, b.deleteKey, b.insertMention, b.deleteMention, b.loadLists, b.updateLists} {
 		if st != nil {
 			st.Close()
 		}
 	}
 }
 
-// holder returns the mention holding one of keys, or 0.
-func (b *batchStmts) holder(ctx context.Context, brandID int64, keys []string) (int64, error) {
-	for _, k := range keys {
-		var id int64
-		err := b.findKey.QueryRowContext(ctx, brandID, k).Scan(&id)
-		if err == nil {
-			return id, nil
-		}
-		if err != sql.ErrNoRows {
+// claimKeys gives keys to mention id. When one is held by another
+// mention already, it takes back those it gave and returns the holder;
+// else 0.
+func (b *batchStmts) claimKeys(ctx context.Context, brandID, id int64, keys []string) (int64, error) {
+	for i, k := range keys {
+		res, err := b.insertKey.ExecContext(ctx, brandID, k, id)
+		if err != nil {
 			return 0, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		if n == 1 {
+			continue
+		}
+		var holder int64
+		if err := b.findKey.QueryRowContext(ctx, brandID, k).Scan(&holder); err != nil {
+			return 0, err
+		}
+		for _, given := range keys[:i] {
+			if _, err := b.deleteKey.ExecContext(ctx, brandID, given); err != nil {
+				return 0, err
+			}
+		}
+		return holder, nil
 	}
 	return 0, nil
 }
@@ -375,23 +385,6 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 		for i := range c.New {
 			nm := &c.New[i]
 			m := &nm.Mention
-			id, err := b.holder(ctx, c.BrandID, nm.Keys)
-			if err != nil {
-				return err
-			}
-			if id != 0 {
-				var source string
-				if len(m.Sources) > 0 {
-					source = m.Sources[0]
-				}
-				changed, err := b.merge(ctx, c.BrandID, id, nm.Keys, source, m.WatchIDs, m.Terms, m.FoundAt)
-				if err != nil {
-					return err
-				}
-				m.ID, nm.Merged, nm.Changed = id, true, changed
-				merged = append(merged, id)
-				continue
-			}
 			nm.Merged, nm.Changed = false, false
 			m.BrandID = c.BrandID
 			if m.State == "" {
@@ -406,11 +399,28 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 			if m.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
-			for _, k := range nm.Keys {
-				if _, err := b.insertKey.ExecContext(ctx, c.BrandID, k, m.ID); err != nil {
-					return err
-				}
+			// Its keys: one held already (another batch stored the same
+			// item meanwhile) makes this mention a duplicate of the holder.
+			holder, err := b.claimKeys(ctx, c.BrandID, m.ID, nm.Keys)
+			if err != nil {
+				return err
 			}
+			if holder == 0 {
+				continue
+			}
+			if _, err := b.deleteMention.ExecContext(ctx, m.ID); err != nil {
+				return err
+			}
+			var source string
+			if len(m.Sources) > 0 {
+				source = m.Sources[0]
+			}
+			changed, err := b.merge(ctx, c.BrandID, holder, nm.Keys, source, m.WatchIDs, m.Terms, m.FoundAt)
+			if err != nil {
+				return err
+			}
+			m.ID, nm.Merged, nm.Changed = holder, true, changed
+			merged = append(merged, holder)
 		}
 		for i := range c.Again {
 			a := &c.Again[i]
@@ -422,7 +432,11 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 			merged = append(merged, a.ID)
 		}
 		if c.Source.Spec.ID != 0 {
-			return setHealth(ctx, tx, c.Source, true)
+			if err := setHealth(ctx, tx, c.Source); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE sources SET cursor = ?, items_seen = items_seen + ? WHERE id = ?`, c.Source.Cursor, c.Seen, c.Source.Spec.ID)
+			return err
 		}
 		return nil
 	})
@@ -500,6 +514,9 @@ func (s *Store) MentionAudit(ctx context.Context, mentionID int64) ([]mentions.A
 func (s *Store) Summary(ctx context.Context, brandID int64, since, until time.Time) (mentions.Summary, error) {
 	sum := mentions.Summary{BrandID: brandID, Since: since, Until: until, ByState: map[mentions.State]int{}}
 	lo, hi := since.UnixMilli(), until.UnixMilli()
+	if until.After(time.UnixMilli(hi)) {
+		hi++ // until is exclusive: a mention found in its millisecond but before it counts
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT state, sources, author FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, lo, hi)
 	if err != nil {
 		return sum, wrap(err)

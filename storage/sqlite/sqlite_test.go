@@ -66,6 +66,9 @@ func TestStore(t *testing.T) {
 	t.Run("Publish", func(t *testing.T) {
 		storagetest.RunPublish(t, func(t *testing.T) publish.Store { return MustOpen(t) })
 	})
+	t.Run("Assist", func(t *testing.T) {
+		storagetest.RunAssist(t, func(t *testing.T) storagetest.AssistStore { return MustOpen(t) })
+	})
 	t.Run("Mentions", func(t *testing.T) {
 		storagetest.RunMentions(t, func(t *testing.T) storagetest.MentionsStore { return MustOpen(t) })
 	})

@@ -179,7 +179,7 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Cursor = ""
+		st.Cursor, st.ItemsSeen = "", 0 // neither is health: SaveBatch writes them
 		if diff := cmp.Diff(st, got); diff != "" {
 			t.Errorf("after SetSourceHealth (-want +got):\n%s", diff)
 		}
@@ -221,7 +221,7 @@ func testSaveBatch(t *testing.T, open func(*testing.T) MentionsStore) {
 	m2 := newMention(acme, "https://example.com/b", "B", "ben", "hn", w.ID)
 	health := src
 	health.Cursor, health.LastSuccess, health.ItemsSeen, health.NextPoll = "cursor-1", t1, 2, t2
-	c := &mentions.Commit{BrandID: acme.ID, Source: health, New: []mentions.NewMention{
+	c := &mentions.Commit{BrandID: acme.ID, Source: health, Seen: 2, New: []mentions.NewMention{
 		{Mention: m1, Keys: []string{"url:https://example.com/a", "ext:hn:1"}},
 		{Mention: m2, Keys: []string{"url:https://example.com/b", "ext:hn:2"}},
 	}}
@@ -240,6 +240,17 @@ func testSaveBatch(t *testing.T, open func(*testing.T) MentionsStore) {
 		}
 		if diff := cmp.Diff(health, got); diff != "" {
 			t.Errorf("source after SaveBatch (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("SeenCounted", func(t *testing.T) {
+		again := health
+		again.ItemsSeen = 0 // ignored: Seen counts
+		if err := s.SaveBatch(ctx, &mentions.Commit{BrandID: acme.ID, Source: again, Seen: 3}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Source(ctx, src.Spec.ID)
+		if got.ItemsSeen != 5 {
+			t.Errorf("ItemsSeen = %d after batches of 2 and 3 items", got.ItemsSeen)
 		}
 	})
 	t.Run("Stored", func(t *testing.T) {
@@ -549,5 +560,14 @@ func testSummary(t *testing.T, open func(*testing.T) MentionsStore) {
 	}
 	if want := []string{"https://e.com/2", "https://e.com/1"}; !slices.Equal(newest, want) {
 		t.Errorf("Newest unhandled = %v, want %v", newest, want)
+	}
+	// until is exclusive to the nanosecond: a mention found a nanosecond
+	// before it counts (the service asks until now+1ns).
+	last := t0.Add(3 * time.Minute)
+	if sum, err := s.Summary(ctx, acme.ID, t0, last.Add(time.Nanosecond)); err != nil || sum.Total != 4 {
+		t.Errorf("Summary until 1ns after the last mention = %d mentions, %v; want 4", sum.Total, err)
+	}
+	if sum, err := s.Summary(ctx, acme.ID, t0, last); err != nil || sum.Total != 3 {
+		t.Errorf("Summary until the last mention = %d mentions, %v; want 3", sum.Total, err)
 	}
 }

@@ -29,8 +29,9 @@ const (
 
 // Limits on what a feed may make the parser do.
 const (
-	maxDepth = 64   // element nesting outside items; deeper is hostile
-	maxItems = 2000 // entries kept from one document
+	maxDepth = 64       // element nesting outside items; deeper is hostile
+	maxItems = 500      // entries kept from one document (fewer than the cursor remembers)
+	maxText  = 16 << 10 // bytes of text kept per entry: a feed may carry whole articles
 )
 
 // feed is what Parse reads from a document: its kind and its entries.
@@ -257,6 +258,8 @@ func (r rawItem) entry() entry {
 	default:
 		e.Text = firstText(r.Summary)
 	}
+	e.Text = clip(e.Text, maxText)
+	e.Title = clip(e.Title, 1024)
 	e.Author, e.AuthorURL = r.author()
 	for _, s := range []string{firstRaw(r.Published), r.PubDate, r.DCDate, firstRaw(r.Issued), firstRaw(r.Updated)} {
 		if t, ok := parseDate(s); ok {

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -104,7 +105,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	if err != nil {
 		return mentions.Batch{}, fmt.Errorf("rss: %s: %w", req.URL.Host, err)
 	}
-	items, next := collect(f, cur)
+	items, next := collect(f, cur, req.URL)
 	next.ETag = resp.Header.Get("ETag")
 	next.LastModified = resp.Header.Get("Last-Modified")
 	return mentions.Batch{Items: items, Cursor: next.String()}, nil
@@ -112,7 +113,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 
 // collect returns the feed's new items (in feed order) and the cursor
 // after them.
-func collect(f feed, cur cursor) ([]mentions.Item, cursor) {
+func collect(f feed, cur cursor, base *url.URL) ([]mentions.Item, cursor) {
 	seen := make(map[string]bool, len(cur.Seen))
 	for _, id := range cur.Seen {
 		seen[id] = true
@@ -135,7 +136,7 @@ func collect(f feed, cur cursor) ([]mentions.Item, cursor) {
 		if !cur.Newest.IsZero() && !e.Published.IsZero() && e.Published.Before(cur.Newest.Add(-lateness)) {
 			continue
 		}
-		items = append(items, item(f, e))
+		items = append(items, item(f, e, base))
 	}
 	// Remember what the feed lists now, then what was remembered before
 	// (a feed that drops an item and lists it again does not repeat it).
@@ -153,8 +154,10 @@ func collect(f feed, cur cursor) ([]mentions.Item, cursor) {
 	return items, next
 }
 
-// item turns a feed entry into a mentions.Item.
-func item(f feed, e entry) mentions.Item {
+// item turns a feed entry into a mentions.Item. A relative link is
+// resolved against the feed's URL (base, when not nil); a link that is
+// not http or https is dropped.
+func item(f feed, e entry, base *url.URL) mentions.Item {
 	lang := e.Lang
 	if lang == "" {
 		lang = f.Lang
@@ -162,7 +165,7 @@ func item(f feed, e entry) mentions.Item {
 	return mentions.Item{
 		Source:     Kind,
 		ExternalID: e.ID,
-		URL:        mentions.UnwrapRedirect(e.Link),
+		URL:        mentions.UnwrapRedirect(absolute(e.Link, base)),
 		Title:      e.Title,
 		Text:       e.Text,
 		Author:     e.Author,
@@ -170,6 +173,22 @@ func item(f feed, e entry) mentions.Item {
 		Lang:       primaryLang(lang),
 		Published:  e.Published,
 	}
+}
+
+// absolute resolves link against base and keeps it only when it is an
+// http or https URL.
+func absolute(link string, base *url.URL) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || link == "" {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
 }
 
 // primaryLang returns the primary subtag of a language tag, lower case:

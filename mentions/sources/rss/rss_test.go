@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -393,7 +394,7 @@ func TestCollect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, next := collect(feed{Items: tt.entries}, tt.cur)
+			items, next := collect(feed{Items: tt.entries}, tt.cur, nil)
 			var got []string
 			for _, it := range items {
 				got = append(got, it.ExternalID)
@@ -411,7 +412,7 @@ func TestCollect(t *testing.T) {
 		for i := range maxSeen + 50 {
 			entries = append(entries, e(fmt.Sprint(i), ""))
 		}
-		_, next := collect(feed{Items: entries}, cursor{Seen: []string{"old1", "old2"}})
+		_, next := collect(feed{Items: entries}, cursor{Seen: []string{"old1", "old2"}}, nil)
 		if len(next.Seen) != maxSeen {
 			t.Errorf("remembered %d ids, want %d", len(next.Seen), maxSeen)
 		}
@@ -478,7 +479,7 @@ func FuzzParse(f *testing.F) {
 		if len(fd.Items) > maxItems {
 			t.Errorf("%d items", len(fd.Items))
 		}
-		items, next := collect(fd, cursor{})
+		items, next := collect(fd, cursor{}, nil)
 		if len(next.Seen) > maxSeen || len(items) > len(fd.Items) {
 			t.Errorf("%d items, %d seen", len(items), len(next.Seen))
 		}
@@ -489,4 +490,23 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = readCursor(next.String())
 	})
+}
+
+func TestItemLinks(t *testing.T) {
+	base, _ := url.Parse("https://blog.example.org/feeds/all.xml")
+	tests := []struct{ link, want string }{
+		{"https://x.example/a", "https://x.example/a"},
+		{"/posts/1", "https://blog.example.org/posts/1"},
+		{"posts/2", "https://blog.example.org/feeds/posts/2"},
+		{"javascript:alert(1)", ""},
+		{"data:text/html,hi", ""},
+		{"ftp://x.example/file", ""},
+		{"", ""},
+		{"https://www.google.com/url?url=https://real.example/&sa=t", "https://real.example/"},
+	}
+	for _, tt := range tests {
+		if got := item(feed{}, entry{ID: "1", Link: tt.link}, base).URL; got != tt.want {
+			t.Errorf("link %q: URL %q, want %q", tt.link, got, tt.want)
+		}
+	}
 }

@@ -1,0 +1,327 @@
+package commands
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
+)
+
+// The drafting help commands: `guidelines show|set|clear` and `ai`. They
+// are registered when Deps.Assist is set; `ai` answers "Drafting…" at once
+// and does the LLM work detached (Deps.Go), then updates that card
+// (Deps.Announce).
+
+const rulesHelp = `rules NAME=VALUE: tone="friendly, no jargon" ban="cheap,free money" require=#ad require.mastodon=#acme max.bluesky=280 emoji=none|few|any lang=fr; NAME= clears one`
+
+func (h *handlers) assistDefs() []*Def {
+	return []*Def{
+		{
+			Path:     "guidelines show",
+			Summary:  "Show the brand's guidelines: tone, banned words, required tags, lengths, emoji, language.",
+			Params:   []Param{brandFlag},
+			Examples: []string{"guidelines show", "guidelines show --brand Acme"},
+			Handler:  h.guidelinesShow,
+		},
+		{
+			Path:    "guidelines set",
+			Summary: "Set some of the brand's guideline rules (admins and editors); the others are kept.",
+			Params: []Param{
+				{Name: "rules", Kind: Text, Required: true, Help: rulesHelp},
+				brandFlag,
+			},
+			Examples: []string{`guidelines set tone="friendly, no jargon" ban="cheap,free money" require=#ad max.bluesky=280 emoji=few lang=fr`, "guidelines set ban="},
+			Handler:  h.guidelinesSet,
+		},
+		{
+			Path:    "guidelines clear",
+			Summary: "Clear guideline rules by name, or all of them (admins and editors).",
+			Params: []Param{
+				{Name: "rules", Kind: Text, Required: true, Help: "the rules to clear, e.g. ban max.bluesky; all clears every rule"},
+				brandFlag,
+			},
+			Examples: []string{"guidelines clear ban max.bluesky", "guidelines clear all"},
+			Handler:  h.guidelinesClear,
+		},
+		{
+			Path:    "ai",
+			Summary: "Ask the LLM for up to three variants of a post, following the guidelines; each becomes a draft to pick, edit and submit.",
+			Params: []Param{
+				{Name: "brief", Kind: Text, Required: true, Help: "what the post is about"},
+				{Name: "to", Kind: Targets, Flag: true, Help: "where it will be published, e.g. mastodon:main,bluesky:main"},
+				brandFlag,
+			},
+			Examples: []string{`ai "our Lyon store opens Monday, free coffee all day" --to mastodon:main,bluesky:main`},
+			Handler:  h.ai,
+		},
+	}
+}
+
+// GuidelinesChecker adapts the guidelines lint to approvals.Checker, so
+// that it runs on every draft revision: blocking findings prevent
+// submission, the others show on the draft's card.
+func GuidelinesChecker(s *assist.Service) approvals.Checker { return guidelinesChecker{s} }
+
+type guidelinesChecker struct{ s *assist.Service }
+
+func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	fs, err := c.s.CheckDraft(ctx, b, targets, text)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]approvals.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = approvals.Finding{Message: f.Message, Blocking: f.Blocking}
+	}
+	return out, nil
+}
+
+func (h *handlers) guidelinesShow(ctx context.Context, r *Request) (Response, error) {
+	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return Response{}, err
+	}
+	g, err := h.Assist.Guidelines(ctx, b.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	log, err := h.Assist.GuidelinesLog(ctx, b.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: guidelinesText(b, g, log), Ephemeral: true}, nil
+}
+
+// guidelinesText shows guidelines in words, as rules, and who changed
+// them last.
+func guidelinesText(b herald.Brand, g assist.Guidelines, log []assist.AuditEntry) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "Guidelines of %s:\n%s", b.Name, indent(g.Describe()))
+	if rules := g.Rules(); len(rules) > 0 {
+		fmt.Fprintf(&s, "\nAs rules: `guidelines set %s`", strings.Join(rules, " "))
+	} else {
+		s.WriteString("\nSet them with `guidelines set RULE ...`, e.g. `guidelines set ban=\"cheap\" require=#ad max.bluesky=280`.")
+	}
+	if n := len(log); n > 0 {
+		e := log[n-1]
+		fmt.Fprintf(&s, "\nLast changed by %s, %s: %s", e.Actor.Display(), stamp(e.At, b.Location()), e.Detail)
+	}
+	return s.String()
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// guidelinesWriter resolves the brand and checks the actor may change its
+// guidelines.
+func (h *handlers) guidelinesWriter(ctx context.Context, r *Request) (herald.Brand, error) {
+	b, m, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return b, err
+	}
+	return b, approvals.Need(m, "change the guidelines", herald.RoleEditor, herald.RoleAdmin)
+}
+
+func (h *handlers) guidelinesSet(ctx context.Context, r *Request) (Response, error) {
+	b, err := h.guidelinesWriter(ctx, r)
+	if err != nil {
+		return Response{}, err
+	}
+	g, err := h.Assist.SetGuidelines(ctx, r.Actor, b, r.Args.Str("rules"))
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("%s updated the guidelines of %s:\n%s", r.Actor.Display(), b.Name, indent(g.Describe()))}, nil
+}
+
+func (h *handlers) guidelinesClear(ctx context.Context, r *Request) (Response, error) {
+	b, err := h.guidelinesWriter(ctx, r)
+	if err != nil {
+		return Response{}, err
+	}
+	g, err := h.Assist.ClearGuidelines(ctx, r.Actor, b, r.Args.Str("rules"))
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Text: fmt.Sprintf("%s cleared %s from the guidelines of %s:\n%s", r.Actor.Display(), r.Args.Str("rules"), b.Name, indent(g.Describe()))}, nil
+}
+
+// AIKeyPrefix starts the card key of LLM drafting work (`ai`, a
+// suggested reply).
+const AIKeyPrefix = "ai:"
+
+func (h *handlers) ai(ctx context.Context, r *Request) (Response, error) {
+	b, err := h.llmWriter(ctx, r)
+	if err != nil {
+		return Response{}, err
+	}
+	brief, targets := strings.TrimSpace(r.Args.Str("brief")), r.Args.Targets("to")
+	if err := assist.CheckBrief(brief); err != nil {
+		return Response{}, err
+	}
+	g, err := h.Assist.Guidelines(ctx, b.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	return h.draftDetached(ctx, r, b, LLMDrafts{
+		Subject: brief,
+		Targets: targets,
+		Produce: func(ctx context.Context) ([]assist.Variant, error) {
+			return h.Assist.Variants(ctx, b, g, brief, targets)
+		},
+	})
+}
+
+// llmWriter resolves the brand of a request for LLM drafts: the actor
+// must be able to write drafts, and an LLM must be configured.
+func (h *handlers) llmWriter(ctx context.Context, r *Request) (herald.Brand, error) {
+	b, m, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return b, err
+	}
+	if err := approvals.Need(m, "ask for drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		return b, err
+	}
+	if h.Assist == nil || !h.Assist.Enabled() {
+		return b, assist.NotConfigured()
+	}
+	return b, nil
+}
+
+// LLMDrafts is LLM work whose results become drafts: `ai`, or a mention
+// card's "Draft reply".
+type LLMDrafts struct {
+	Subject string          // what it is about (the brief, the mention's excerpt), shown on the card
+	Targets []herald.Target // shown on the card; each variant carries its own
+	// Produce asks the LLM; it runs detached, after the acknowledgement.
+	Produce func(ctx context.Context) ([]assist.Variant, error)
+	// Created, when set, runs after each draft is stored (e.g. to link it
+	// to a mention's thread); its error is reported on the card.
+	Created func(ctx context.Context, d approvals.Draft) error
+}
+
+// draftDetached answers at once with a "Drafting…" card and runs job
+// detached (Deps.Go); when the LLM has answered, every variant becomes a
+// draft of the actor's and the card is updated (Deps.Announce) to list
+// them, with their cards in its thread, or to show the error. Nothing is
+// created unless Produce succeeded. Without Deps.Go or Deps.Announce it
+// runs the job before answering.
+func (h *handlers) draftDetached(ctx context.Context, r *Request, b herald.Brand, job LLMDrafts) (Response, error) {
+	j := &drafting{h: h, actor: r.Actor, channel: r.Channel, brand: b, job: job, key: AIKeyPrefix + randomID()}
+	if h.Go == nil || h.Announce == nil {
+		card, note := j.run(ctx)
+		note.Cards = append([]Card{card}, note.Cards...)
+		return note, nil
+	}
+	if !h.Go(func(ctx context.Context) {
+		card, note := j.run(ctx)
+		h.Announce(ctx, card, note)
+	}) {
+		return Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald is shutting down; ask again in a moment.")
+	}
+	return Response{Cards: []Card{j.pending()}}, nil
+}
+
+// replyVariants returns the Produce of a suggested reply to a mention:
+// one variant, for targets, linted with the brand's guidelines.
+func (h *handlers) replyVariants(b herald.Brand, m assist.ReplyInput, targets []herald.Target) func(ctx context.Context) ([]assist.Variant, error) {
+	return func(ctx context.Context) ([]assist.Variant, error) {
+		g, err := h.Assist.Guidelines(ctx, b.ID)
+		if err != nil {
+			return nil, err
+		}
+		text, err := h.Assist.Reply(ctx, b, g, m)
+		if err != nil {
+			return nil, err
+		}
+		return []assist.Variant{{Text: text, Targets: targets, Note: "suggested reply", Findings: assist.Lint(g, targets, text)}}, nil
+	}
+}
+
+func randomID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// drafting is one piece of LLM drafting work and its card.
+type drafting struct {
+	h       *handlers
+	actor   herald.Actor
+	channel herald.ChannelRef
+	brand   herald.Brand
+	job     LLMDrafts
+	key     string
+}
+
+func (j *drafting) card(title, text, tone string) Card {
+	c := Card{Key: j.key, Title: title + " · " + j.brand.Name, Text: text, Tone: tone,
+		Fields:  []Field{{Label: "Brief", Value: excerpt(j.job.Subject, 200)}},
+		Context: []string{"Asked by " + j.actor.Display() + " · the LLM only writes drafts; people review them"}}
+	if len(j.job.Targets) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(j.job.Targets), Short: true})
+	}
+	return c
+}
+
+func (j *drafting) pending() Card {
+	return j.card("Drafting…", fmt.Sprintf("Drafting… (%s) The result will appear here as drafts.", excerpt(j.job.Subject, 80)), "warning")
+}
+
+// run asks for the variants and makes each a draft, only once all are
+// read: on any error, nothing is created.
+func (j *drafting) run(ctx context.Context) (Card, Response) {
+	vs, err := j.job.Produce(ctx)
+	if err != nil {
+		// The LLM's own error text may quote the prompt: log the user
+		// message of an unavailable LLM, the cause of anything else.
+		var cause any = err
+		if herald.ErrorCode(err) == herald.EUNAVAILABLE {
+			cause = herald.ErrorMessage(err)
+		}
+		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
+		msg := herald.ErrorMessage(err)
+		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.ErrorCode(err)}
+	}
+	var lines []string
+	var cards []Card
+	for i, v := range vs {
+		d, err := j.h.Approvals.CreateDraft(ctx, j.actor, j.channel, approvals.NewDraft{Brand: j.brand.Name, Text: v.Text, Targets: v.Targets})
+		if err != nil {
+			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, herald.ErrorMessage(err)))
+			j.h.Log.WarnContext(ctx, "variant not drafted", "brand", j.brand.Name, "card", j.key, "error", err)
+			continue
+		}
+		line := fmt.Sprintf("Draft #%d: “%s”", d.ID, excerpt(v.Text, 80))
+		if v.Note != "" {
+			line += " — " + v.Note
+		}
+		if j.job.Created != nil {
+			if err := j.job.Created(ctx, d); err != nil {
+				line += " (" + herald.ErrorMessage(err) + ")"
+				j.h.Log.WarnContext(ctx, "drafted, not linked", "brand", j.brand.Name, "draft_id", d.ID, "error", err)
+			}
+		}
+		lines = append(lines, line)
+		if view, err := j.h.Approvals.Get(ctx, j.actor, d.ID); err == nil {
+			cards = append(cards, j.h.draftCard(ctx, view))
+		}
+	}
+	if len(cards) == 0 {
+		msg := strings.Join(lines, "\n")
+		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.EINTERNAL}
+	}
+	title := fmt.Sprintf("%d draft(s) written", len(cards))
+	if len(cards) > 1 {
+		title = fmt.Sprintf("%d variant(s) drafted", len(cards))
+	}
+	note := Response{Text: fmt.Sprintf("%s: pick one, edit it if needed, and submit it for review (`submit ID`).", title), Cards: cards}
+	if len(cards) == 1 {
+		note.Text = fmt.Sprintf("%s: edit it if needed, and submit it for review (`submit ID`).", title)
+	}
+	return j.card(title, strings.Join(lines, "\n"), "good"), note
+}

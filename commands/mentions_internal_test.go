@@ -1,0 +1,380 @@
+package commands
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions"
+)
+
+func TestChannelArg(t *testing.T) {
+	slack := herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
+	discord := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "111"}
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
+	tests := []struct {
+		name string
+		here herald.ChannelRef
+		in   string
+		want herald.ChannelRef
+	}{
+		{name: "OKEmptyIsHere", here: slack, in: "", want: slack},
+		{name: "OKBlankIsHere", here: slack, in: "  ", want: slack},
+		{name: "OKSlackWithName", here: slack, in: "<#C0123ABCD|veille>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
+		{name: "OKSlackEmptyName", here: slack, in: "<#C0123ABCD|>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
+		{name: "OKSlackNoName", here: slack, in: "<#C0123ABCD>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
+		{name: "OKSlackBareID", here: slack, in: "C0123ABCD", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
+		{name: "OKSpacesAround", here: slack, in: " <#C0123ABCD|veille> ", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
+		{name: "OKDiscord", here: discord, in: "<#123456789012345678>", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
+		{name: "OKDiscordBareID", here: discord, in: "123456789012345678", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
+		{name: "OKConsoleName", here: console, in: "#veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
+		{name: "OKConsoleBareName", here: console, in: "veille-fr", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille-fr"}},
+		{name: "OKConsoleAccents", here: console, in: "#équipe", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#équipe"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := channelArg(tt.here, tt.in)
+			if err != nil {
+				t.Fatalf("channelArg(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Errorf("channelArg(%q) = %+v; want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+	for _, in := range []string{"#veille", "veille", "general", "<#>", "<#C1|x", "C1>", "<@U123>", "<#C1 2>", "12345", "c0123abcd",
+		"<#C0123ABCD|a>b>", "<#C0123ABCD|veille> <#C2|x>", "https://slack.com/archives/C0123ABCD", "1234567890123456789012"} {
+		t.Run("ErrJunk", func(t *testing.T) {
+			got, err := channelArg(slack, in)
+			if herald.ErrorCode(err) != herald.EINVALID {
+				t.Fatalf("channelArg(%q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
+			}
+			if got != (herald.ChannelRef{}) {
+				t.Errorf("channelArg(%q) returned %+v with its error", in, got)
+			}
+			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "mention it with #") {
+				t.Errorf("message %q does not say how to name a channel", msg)
+			}
+		})
+	}
+}
+
+func TestChannelArgConsoleJunk(t *testing.T) {
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
+	for _, in := range []string{"#", "##x", "#a b", "<#C1|x", "#a<b>", "@ann", strings.Repeat("x", 81)} {
+		t.Run("ErrJunk", func(t *testing.T) {
+			if got, err := channelArg(console, in); herald.ErrorCode(err) != herald.EINVALID {
+				t.Errorf("channelArg(console, %q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
+			}
+		})
+	}
+}
+
+// checkExcerpt checks what every excerpt must be: valid UTF-8, within the
+// snippet budget (plus the two ellipses), marks ascending, on character
+// boundaries and kept whole by Segments, each marking one of terms.
+func checkExcerpt(t *testing.T, e *Excerpt, terms []string) {
+	t.Helper()
+	if !utf8.ValidString(e.Text) {
+		t.Fatalf("excerpt %q is not valid UTF-8", e.Text)
+	}
+	if n := utf8.RuneCountInString(e.Text); n > snippetRunes+2 {
+		t.Errorf("excerpt has %d characters; want at most %d", n, snippetRunes+2)
+	}
+	var marked []string
+	var joined strings.Builder
+	for _, s := range e.Segments() {
+		joined.WriteString(s.Text)
+		if s.Marked {
+			marked = append(marked, s.Text)
+		}
+	}
+	if joined.String() != e.Text {
+		t.Errorf("segments do not spell the excerpt")
+	}
+	if len(marked) != len(e.Marks) {
+		t.Errorf("Segments kept %d of %d marks %v in %q: some are invalid", len(marked), len(e.Marks), e.Marks, e.Text)
+	}
+	for _, m := range marked {
+		if !slices.Contains(terms, mentions.Fold(m)) {
+			t.Errorf("marked %q, which is none of the terms %q", m, terms)
+		}
+	}
+}
+
+func TestMentionExcerpt(t *testing.T) {
+	filler := strings.Repeat("lorem ipsum dolor sit amet ", 40) // 1080 bytes
+	accents := strings.Repeat("Élodie a trouvé ça très réussi à Besançon 🎉🎉 ", 20)
+	tests := []struct {
+		name       string
+		m          mentions.Mention
+		wantText   string   // exact, when set
+		wantMarked []string // the marked runs, in order
+		lead, tail bool     // a leading / trailing "…"
+	}{
+		{
+			name:       "OKShort",
+			m:          mentions.Mention{Text: "I love Acme and acme corp's store.", Terms: []string{"acme"}},
+			wantText:   "I love Acme and acme corp's store.",
+			wantMarked: []string{"Acme", "acme"},
+		},
+		{
+			name:       "OKPhraseWins",
+			m:          mentions.Mention{Text: "Acme Corp opens in Lyon.", Terms: []string{"acme", "acme corp"}},
+			wantText:   "Acme Corp opens in Lyon.",
+			wantMarked: []string{"Acme Corp"},
+		},
+		{
+			name:       "OKTitleFirst",
+			m:          mentions.Mention{Title: "Acme opens", Text: "The new store is big.", Terms: []string{"acme"}},
+			wantText:   "Acme opens\nThe new store is big.",
+			wantMarked: []string{"Acme"},
+		},
+		{
+			name:     "OKTitleRepeatedInText",
+			m:        mentions.Mention{Title: "Acme opens", Text: "Acme opens a store.", Terms: []string{"acme"}},
+			wantText: "Acme opens a store.", wantMarked: []string{"Acme"},
+		},
+		{
+			name:       "OKAccentInsensitive",
+			m:          mentions.Mention{Text: "Le Crédit Agricole et le credit mutuel", Terms: []string{"credit"}},
+			wantText:   "Le Crédit Agricole et le credit mutuel",
+			wantMarked: []string{"Crédit", "credit"},
+		},
+		{
+			name:       "OKLongTermNearEnd",
+			m:          mentions.Mention{Text: filler + "and then Acme shipped it. The end.", Terms: []string{"acme"}},
+			wantMarked: []string{"Acme"},
+			lead:       true,
+		},
+		{
+			name:       "OKLongTermAtStart",
+			m:          mentions.Mention{Text: "Acme! " + filler, Terms: []string{"acme"}},
+			wantMarked: []string{"Acme"},
+			tail:       true,
+		},
+		{
+			name:       "OKLongTermInMiddle",
+			m:          mentions.Mention{Text: filler + " ACME " + filler, Terms: []string{"acme"}},
+			wantMarked: []string{"ACME"},
+			lead:       true, tail: true,
+		},
+		{
+			name: "OKLongNoTerms",
+			m:    mentions.Mention{Text: filler},
+			tail: true,
+		},
+		{
+			name:       "OKMultiByte",
+			m:          mentions.Mention{Text: accents + "Enfin la crème brûlée d'Acmé ✨ arrive. " + accents, Terms: []string{"acme", "creme brulee"}},
+			wantMarked: []string{"crème brûlée", "Acmé"},
+			lead:       true, tail: true,
+		},
+		{
+			name:       "OKEmojiOnly",
+			m:          mentions.Mention{Text: strings.Repeat("🎉", 300) + " acme " + strings.Repeat("👍🏽", 300), Terms: []string{"acme"}},
+			wantMarked: []string{"acme"},
+			lead:       true, tail: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mentionExcerpt(tt.m)
+			if e == nil {
+				t.Fatal("no excerpt")
+			}
+			var folded []string
+			for _, term := range tt.m.Terms {
+				folded = append(folded, mentions.Fold(term))
+			}
+			checkExcerpt(t, e, folded)
+			if tt.wantText != "" && e.Text != tt.wantText {
+				t.Errorf("text = %q; want %q", e.Text, tt.wantText)
+			}
+			var marked []string
+			for _, s := range e.Segments() {
+				if s.Marked {
+					marked = append(marked, s.Text)
+				}
+			}
+			// The window may hold later occurrences too; the first ones
+			// must be those wanted, in order.
+			if len(marked) < len(tt.wantMarked) || !slices.Equal(marked[:len(tt.wantMarked)], tt.wantMarked) {
+				t.Errorf("marked %q; want %q first", marked, tt.wantMarked)
+			}
+			if got := strings.HasPrefix(e.Text, "…"); got != tt.lead {
+				t.Errorf("leading ellipsis = %v; want %v: %q", got, tt.lead, e.Text)
+			}
+			if got := strings.HasSuffix(e.Text, "…"); got != tt.tail {
+				t.Errorf("trailing ellipsis = %v; want %v: %q", got, tt.tail, e.Text)
+			}
+		})
+	}
+	t.Run("OKEmpty", func(t *testing.T) {
+		if e := mentionExcerpt(mentions.Mention{Title: "  ", Text: "\n"}); e != nil {
+			t.Errorf("excerpt of nothing = %+v; want nil", e)
+		}
+	})
+}
+
+// TestWindow checks window's contract over many cut points: at most n
+// characters, on character boundaries, holding the first mark whole and
+// using the whole budget whenever the text is longer than n.
+func TestWindow(t *testing.T) {
+	const n = 40
+	texts := []string{
+		strings.Repeat("ab cd ", 30),
+		strings.Repeat("é à ç ", 30),
+		strings.Repeat("🎉 ", 60),
+		strings.Repeat("x", 200),                           // no space to snap to
+		strings.Repeat("👍🏽", 50) + strings.Repeat("é", 50), // combining sequences
+	}
+	for _, text := range texts {
+		for start := 0; start < len(text); start++ {
+			if !utf8.RuneStart(text[start]) {
+				continue
+			}
+			_, size := utf8.DecodeRuneInString(text[start:])
+			mark := [2]int{start, start + size}
+			lo, hi := window(text, [][2]int{mark}, n)
+			if !boundary(text, lo) || !boundary(text, hi) || lo > hi {
+				t.Fatalf("window(%q…, mark at %d) = %d, %d: not on character boundaries", text[:10], start, lo, hi)
+			}
+			if got := utf8.RuneCountInString(text[lo:hi]); got != n {
+				t.Fatalf("window(mark at %d of %d bytes) holds %d characters; want %d", start, len(text), got, n)
+			}
+			if lo > mark[0] || hi < mark[1] {
+				t.Fatalf("window(mark at %v) = [%d, %d): the mark is not inside", mark, lo, hi)
+			}
+		}
+	}
+	t.Run("OKShortText", func(t *testing.T) {
+		if lo, hi := window("é acme", [][2]int{{3, 7}}, n); lo != 0 || hi != len("é acme") {
+			t.Errorf("window of a short text = %d, %d; want all of it", lo, hi)
+		}
+	})
+	t.Run("OKNoMarks", func(t *testing.T) {
+		text := strings.Repeat("é", 100)
+		if lo, hi := window(text, nil, n); lo != 0 || hi != 2*n {
+			t.Errorf("window without marks = %d, %d; want the first %d characters", lo, hi, n)
+		}
+	})
+}
+
+// newButtonsHandlers returns handlers over the real command set with the
+// listening commands (no store: mentionButtons only asks the router).
+func newButtonsHandlers(t *testing.T) *handlers {
+	t.Helper()
+	svc := mentions.NewService(nil, nil, herald.SystemClock{}, mentions.Options{})
+	return &handlers{router: New(Deps{Mentions: svc})}
+}
+
+func TestMentionButtons(t *testing.T) {
+	h := newButtonsHandlers(t)
+	claim := Button{Label: "Claim", Command: "mention claim 7", Style: "primary"}
+	done := Button{Label: "Done", Command: "mention done 7"}
+	ignore := Button{Label: "Ignore", Command: "mention ignore 7"}
+	reopen := Button{Label: "Reopen", Command: "mention reopen 7"}
+	reply := Button{Label: "Draft reply", Command: "mention reply 7"}
+	mute := Button{Label: "Mute author", Command: "mention mute 7", Style: "danger"}
+	replyDraft := Button{Label: "Reply draft", Command: "show 12"}
+	tests := []struct {
+		name string
+		m    mentions.Mention
+		want []Button
+	}{
+		{name: "OKNew", m: mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe"}, want: []Button{claim, done, ignore, reply, mute}},
+		{name: "OKNewNoAuthor", m: mentions.Mention{ID: 7, State: mentions.StateNew}, want: []Button{claim, done, ignore, reply}},
+		{name: "OKClaimed", m: mentions.Mention{ID: 7, State: mentions.StateClaimed, Author: "zoe"}, want: []Button{done, ignore, reopen, reply, mute}},
+		{name: "OKHandled", m: mentions.Mention{ID: 7, State: mentions.StateHandled, Author: "zoe"}, want: []Button{reopen}},
+		{name: "OKIgnored", m: mentions.Mention{ID: 7, State: mentions.StateIgnored, Author: "zoe"}, want: []Button{reopen}},
+		{name: "OKClaimedWithDraft", m: mentions.Mention{ID: 7, State: mentions.StateClaimed, Author: "zoe", DraftID: 12}, want: []Button{done, ignore, reopen, mute, replyDraft}},
+		{name: "OKHandledWithDraft", m: mentions.Mention{ID: 7, State: mentions.StateHandled, DraftID: 12}, want: []Button{reopen, replyDraft}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := h.mentionButtons(tt.m)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("buttons (-want +got):\n%s", diff)
+			}
+			// Every button runs a command that parses, as the one who clicks.
+			for _, b := range got {
+				if _, _, err := h.router.Parse(herald.Actor{Platform: "slack", UserID: "U1"}, b.Command); err != nil {
+					t.Errorf("button %q runs %q, which does not parse: %v", b.Label, b.Command, err)
+				}
+			}
+		})
+	}
+	t.Run("OKOnlyRegisteredCommands", func(t *testing.T) {
+		bare := &handlers{router: NewRouter()}
+		if got := bare.mentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3}); len(got) != 0 {
+			t.Errorf("a router without the listening commands got buttons %+v", got)
+		}
+	})
+}
+
+// FuzzMentionExcerpt feeds mention text and terms from the web: the
+// excerpt never panics, stays within budget, and its marks are all valid
+// (Segments keeps every one) and fall on the terms.
+func FuzzMentionExcerpt(f *testing.F) {
+	f.Add("Acme opens", "J'adore le nouveau magasin Acme à Lyon.", "acme")
+	f.Add("", strings.Repeat("lorem ipsum ", 60)+"Acme Corp"+strings.Repeat(" dolor", 60), "acme corp")
+	f.Add("", strings.Repeat("🎉", 300)+" crème brûlée "+strings.Repeat("👍🏽", 300), "creme brulee")
+	f.Add("t", "\xff\xfe acme \xc3", "acme")
+	f.Add("", strings.Repeat("é", 500)+"acme", "acme")
+	f.Fuzz(func(t *testing.T, title, text, term string) {
+		e := mentionExcerpt(mentions.Mention{Title: title, Text: text, Terms: []string{term}})
+		if e == nil {
+			if strings.TrimSpace(title) != "" || strings.TrimSpace(text) != "" {
+				t.Fatalf("no excerpt of %q / %q", title, text)
+			}
+			return
+		}
+		if utf8.ValidString(title) && utf8.ValidString(text) && !utf8.ValidString(e.Text) {
+			t.Fatalf("excerpt %q of valid text is not valid UTF-8", e.Text)
+		}
+		if n := utf8.RuneCountInString(e.Text); n > snippetRunes+2 {
+			t.Fatalf("excerpt has %d characters", n)
+		}
+		kept := 0
+		for _, s := range e.Segments() {
+			if s.Marked {
+				kept++
+				if mentions.Fold(s.Text) != mentions.Fold(term) {
+					t.Fatalf("marked %q for the term %q", s.Text, term)
+				}
+			}
+		}
+		// Stored mentions are valid UTF-8 (the pipeline makes them so);
+		// marks in broken text may be dropped by Segments, never trusted.
+		if kept != len(e.Marks) && utf8.ValidString(title) && utf8.ValidString(text) {
+			t.Fatalf("Segments kept %d of the marks %v of %q", kept, e.Marks, e.Text)
+		}
+	})
+}
+
+// FuzzChannelArg: any input is a channel of the actor's platform and
+// workspace, or EINVALID; never a panic.
+func FuzzChannelArg(f *testing.F) {
+	for _, s := range []string{"<#C0123ABCD|veille>", "<#123456789012345678>", "C0123ABCD", "#veille", "", "<#|>", "#équipe"} {
+		f.Add("slack", s)
+		f.Add("console", s)
+	}
+	f.Fuzz(func(t *testing.T, platform, v string) {
+		here := herald.ChannelRef{Platform: platform, Workspace: "W", Channel: "here"}
+		got, err := channelArg(here, v)
+		if err != nil {
+			if herald.ErrorCode(err) != herald.EINVALID {
+				t.Fatalf("channelArg(%q) error %v is not %s", v, err, herald.EINVALID)
+			}
+			return
+		}
+		if got.Platform != platform || got.Workspace != "W" || got.Channel == "" || strings.ContainsAny(got.Channel, " <>|\n") {
+			t.Fatalf("channelArg(%q) = %+v", v, got)
+		}
+	})
+}

@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
+)
+
+var _ assist.Store = (*Store)(nil)
+
+// Guidelines implements assist.Store.
+func (s *Store) Guidelines(ctx context.Context, brandID int64) (assist.Guidelines, error) {
+	var body string
+	err := s.r.QueryRowContext(ctx, `SELECT body FROM guidelines WHERE brand_id = ?`, brandID).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return assist.Guidelines{}, nil
+	}
+	if err != nil {
+		return assist.Guidelines{}, wrap(err)
+	}
+	var g assist.Guidelines
+	if err := json.Unmarshal([]byte(body), &g); err != nil {
+		return assist.Guidelines{}, herald.Internal(err)
+	}
+	return g, nil
+}
+
+// SaveGuidelines implements assist.Store.
+func (s *Store) SaveGuidelines(ctx context.Context, brandID int64, g assist.Guidelines, e assist.AuditEntry) error {
+	body, err := json.Marshal(g)
+	if err != nil {
+		return herald.Internal(err)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO guidelines (brand_id, body, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (brand_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+			brandID, string(body), ms(e.At)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, approvals.AuditEntry{BrandID: brandID, Action: e.Action, Actor: e.Actor, Detail: e.Detail, At: e.At})
+	})
+}
+
+// GuidelinesLog implements assist.Store.
+func (s *Store) GuidelinesLog(ctx context.Context, brandID int64) ([]assist.AuditEntry, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (assist.AuditEntry, error) {
+		var e assist.AuditEntry
+		var at int64
+		err := row.Scan(&e.BrandID, &e.Action, &e.Actor.Platform, &e.Actor.UserID, &e.Actor.Name, &e.Detail, &at)
+		e.At = fromMS(at)
+		return e, wrap(err)
+	}, `SELECT brand_id, action, actor_platform, actor_id, actor_name, detail, at FROM audit
+		WHERE brand_id = ? AND draft_id IS NULL AND action = ? ORDER BY id`, brandID, assist.AuditGuidelines)
+}

@@ -1,0 +1,11 @@
+-- Drafting help (issue 7): each brand's guidelines, as one JSON document
+-- (assist.Guidelines). Their changes go to the audit log (action
+-- 'guidelines', no draft), which is append-only.
+
+CREATE TABLE guidelines (
+    brand_id   INTEGER PRIMARY KEY REFERENCES brands(id),
+    body       TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX audit_by_brand_action ON audit (brand_id, action, id) WHERE draft_id IS NULL;
