@@ -85,10 +85,10 @@ func ParseQuery(s string) (*Query, error) {
 	if !utf8.ValidString(s) {
 		return nil, herald.Errorf(herald.EINVALID, "the query is not valid UTF-8 text")
 	}
-	rs := []rune(s)
-	if len(rs) > maxQueryRunes {
+	if len(s) > maxQueryRunes && utf8.RuneCountInString(s) > maxQueryRunes {
 		return nil, herald.Errorf(herald.EINVALID, "column %d: the query is longer than %d characters", maxQueryRunes+1, maxQueryRunes)
 	}
+	rs := []rune(s)
 	toks, err := lexQuery(rs)
 	if err != nil {
 		return nil, err
