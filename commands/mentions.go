@@ -228,7 +228,7 @@ func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
 
 func channelLabel(c herald.ChannelRef) string {
 	if c.Platform == "console" {
-		return "this console"
+		return c.Channel + " in this console"
 	}
 	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
 }
@@ -537,7 +537,9 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		return Response{Text: settingsText(b, set), Ephemeral: true}, nil
 	case "langs":
 		var langs []string
-		if v != "all" && v != "" {
+		switch v {
+		case "all", "any", "off", "none": // not language codes: the filter is lifted
+		default:
 			langs = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 		}
 		set, err = h.Mentions.SetLangs(ctx, r.Actor, b, langs)
@@ -644,9 +646,17 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	if err != nil {
 		return Response{}, err
 	}
-	if m, err = h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID); err != nil {
+	linked, err := h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID)
+	if err != nil {
+		// The draft is stored (nothing typed is lost): say so, e.g. when
+		// someone else linked a reply draft meanwhile.
+		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
+			return Response{}, &herald.Error{Code: code, Err: err,
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", herald.ErrorMessage(err), d.ID, m.ID, d.ID)}
+		}
 		return Response{}, err
 	}
+	m = linked
 	v, err := h.Approvals.Get(ctx, actor, d.ID)
 	if err != nil {
 		return Response{}, err

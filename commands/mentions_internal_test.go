@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -377,4 +378,43 @@ func FuzzChannelArg(f *testing.F) {
 			t.Fatalf("channelArg(%q) = %+v", v, got)
 		}
 	})
+}
+
+func TestTriage(t *testing.T) {
+	tests := []struct {
+		name, sentiment, urgency, want string
+	}{
+		{"OKBoth", "negative", "high", "negative · high urgency"},
+		{"OKSentimentOnly", "positive", "", "positive"},
+		{"OKUrgencyOnly", "", "low", "low urgency"},
+		{"OKNone", "", "", ""},
+	}
+	h := newButtonsHandlers(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Sentiment: tt.sentiment, Urgency: tt.urgency}
+			if got := triage(m); got != tt.want {
+				t.Errorf("triage = %q; want %q", got, tt.want)
+			}
+			c := h.mentionCard(herald.Brand{Name: "Acme"}, m)
+			has := slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Label == "Triage" && f.Value == tt.want })
+			if has != (tt.want != "") {
+				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Minute, "10 minutes"}, {time.Minute, "1 minute"}, {time.Hour, "1 hour"}, {3 * time.Hour, "3 hours"},
+		{90 * time.Minute, "90 minutes"}, {90 * time.Second, "1m30s"}, {0, "0s"},
+	} {
+		if got := span(tt.d); got != tt.want {
+			t.Errorf("span(%v) = %q; want %q", tt.d, got, tt.want)
+		}
+	}
 }

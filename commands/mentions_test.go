@@ -445,7 +445,7 @@ func TestSourceCommands(t *testing.T) {
 		}
 		st.LastSuccess = start.Add(-2 * time.Hour)
 		st.LastError, st.LastErrorMsg = start.Add(-time.Hour), "HTTP 503:\n  Service\tUnavailable"
-		st.NextPoll = start.Add(5 * time.Minute) // items seen are counted by the store as batches are stored
+		st.NextPoll = start.Add(5 * time.Minute)
 		if err := e.store.SetSourceHealth(t.Context(), st); err != nil {
 			t.Fatal(err)
 		}
@@ -781,6 +781,8 @@ func TestListenCommand(t *testing.T) {
 		{"OKDigest", testActor, "listen digest 8:30", "gets a daily digest at 08:30 (UTC)"},
 		{"OKTriage", testActor, "listen triage ON", "Acme keeps mentions in fr, en, gets a daily digest at 08:30 (UTC), LLM triage on."},
 		{"OKDigestOff", testActor, "listen digest off", "gets no daily digest"},
+		{"OKLangsOff", testActor, "listen langs off", "keeps mentions in all languages"},
+		{"OKLangsAgain", testActor, "listen langs de", "keeps mentions in de,"},
 		{"OKLangsAll", testActor, "listen langs all", "keeps mentions in all languages"},
 		{"OKShowAfter", lViewer, "listen", "Acme keeps mentions in all languages, gets no daily digest, LLM triage on."},
 	}
@@ -980,7 +982,7 @@ func TestMentionNotifier(t *testing.T) {
 		if c.Key != commands.SurgeKey(surge) || c.Tone != "danger" || c.Title != "Surge of mentions · Acme" {
 			t.Errorf("surge card = %q %q %q", c.Key, c.Tone, c.Title)
 		}
-		hasAll(t, "surge text", c.Text, "42 mentions in 10m0s from 2026-12-02 10:00:00 UTC, against about 2.5 usually (alert at 10).")
+		hasAll(t, "surge text", c.Text, "42 mentions in 10 minutes from 2026-12-02 10:00:00 UTC, against about 2.5 usually (alert at 10).")
 		if len(c.Fields) != 2 || c.Excerpt == nil {
 			t.Errorf("surge card shows %d samples and excerpt %v; want 2 and the first's", len(c.Fields), c.Excerpt)
 		}
@@ -1004,6 +1006,7 @@ func TestMentionNotifier(t *testing.T) {
 		if c.Key != commands.SurgeKey(surge) || c.Tone != "good" || c.Title != "Surge over · Acme" {
 			t.Errorf("surge over card = %q %q %q; want the alert's key", c.Key, c.Tone, c.Title)
 		}
+		hasAll(t, "surge over text", c.Text, "The surge that began 2026-12-02 10:00:00 UTC is over: 1 mentions in the last 10 minutes.")
 	})
 	t.Run("OKDigest", func(t *testing.T) {
 		e := e.in(t)
@@ -1063,5 +1066,71 @@ func TestMentionNotifierPipeline(t *testing.T) {
 	resp := e.run(lEditor, btn.Command)
 	if resp.Cards[0].Key != got[0].card.Key || field(resp.Cards[0], "State") != "claimed by ed" {
 		t.Errorf("clicking %q gave %+v", btn.Label, resp.Cards)
+	}
+}
+
+// TestListenExamplesParse keeps the examples help shows for the
+// listening commands valid (TestDefExamplesParse runs without them).
+func TestListenExamplesParse(t *testing.T) {
+	r := commands.New(commands.Deps{Mentions: mentions.NewService(nil, nil, herald.SystemClock{}, mentions.Options{})})
+	n := 0
+	for _, d := range r.Defs() {
+		for _, ex := range d.Examples {
+			n++
+			got, _, err := r.Parse(testActor, ex)
+			if err != nil || got.Path != d.Path {
+				t.Errorf("example %q of %q: %v, %v", ex, d.Path, defPath(got), err)
+			}
+		}
+		if strings.HasPrefix(d.Path, "mention") || strings.HasPrefix(d.Path, "watch") || strings.HasPrefix(d.Path, "source") {
+			if help := commands.Explain(d); !strings.Contains(help, d.Summary) {
+				t.Errorf("help of %q lacks its summary", d.Path)
+			}
+		}
+	}
+	for _, path := range []string{"watch add", "watch list", "watch rm", "watch test", "source add", "source list", "source rm", "mentions",
+		"mention show", "mention claim", "mention done", "mention ignore", "mention reopen", "mention reply", "mention mute", "mute", "unmute", "mutes", "listen"} {
+		if !r.Has(path) {
+			t.Errorf("no %q command", path)
+		}
+	}
+	if n == 0 {
+		t.Error("no examples")
+	}
+}
+
+// staleStore answers the first read of a mention with a copy taken
+// before someone else linked a reply draft to it: the race of two people
+// replying at once.
+type staleStore struct {
+	*sqlite.Store
+	stale map[int64]mentions.Mention
+}
+
+func (s *staleStore) Mention(ctx context.Context, id int64) (mentions.Mention, error) {
+	if m, ok := s.stale[id]; ok {
+		delete(s.stale, id)
+		return m, nil
+	}
+	return s.Store.Mention(ctx, id)
+}
+
+func TestMentionReplyRace(t *testing.T) {
+	e := newListenEnv(t)
+	ms := e.withMentions()
+	id := ms[0].ID
+	st := &staleStore{Store: e.store, stale: map[int64]mentions.Mention{}}
+	svc := mentions.NewService(st, e.drafts, e.clock, mentions.Options{Channels: e.drafts, Brands: e.drafts})
+	r := commands.New(commands.Deps{Approvals: e.drafts, Mentions: svc, Clock: e.clock})
+	st.stale[id] = e.mention(id)
+	e.run(testActor, fmt.Sprintf("mention reply %d first", id)) // linked meanwhile
+	first := e.mention(id).DraftID
+	resp := r.Dispatch(t.Context(), commands.Call{Actor: lEditor, Channel: testChannel, Text: fmt.Sprintf("mention reply %d second", id)})
+	if resp.ErrCode != herald.ECONFLICT || !strings.Contains(resp.Text, fmt.Sprintf("has reply draft #%d already", first)) ||
+		!strings.Contains(resp.Text, fmt.Sprintf("Your text is kept as draft #%d, not linked to mention #%d", first+1, id)) {
+		t.Errorf("the second of two simultaneous replies = %s %q; want a conflict naming both drafts", resp.ErrCode, resp.Text)
+	}
+	if m := e.mention(id); m.DraftID != first {
+		t.Errorf("mention links draft %d; want the first reply's, %d", m.DraftID, first)
 	}
 }

@@ -61,6 +61,7 @@ func TestParseQuery(t *testing.T) {
 			{"acme acme ACME", "acme acme ACME", []string{"acme"}},
 			{"acme OR -job", "acme OR -job", []string{"acme"}},
 			{"acme\t\n\"corp\"", `acme "corp"`, []string{"acme", "corp"}},
+			{strings.Repeat("é", 500), strings.Repeat("é", 500), []string{strings.Repeat("é", 500)}},
 		}
 		for _, tt := range tests {
 			q, err := ParseQuery(tt.in)
@@ -113,6 +114,7 @@ func TestParseQuery(t *testing.T) {
 		{"ErrSource", "acme source:twitter", "column 6: unknown source \"twitter\""},
 		{"ErrAuthorEmpty", `acme author:"@"`, "column 6: author: needs a name"},
 		{"ErrTooLong", strings.Repeat("a", 501), "column 501: the query is longer than 500 characters"},
+		{"ErrTooLongHuge", strings.Repeat("acme ", 1<<20), "column 501: the query is longer than 500 characters"},
 		{"ErrTooDeep", strings.Repeat("(", 11) + "a" + strings.Repeat(")", 11), "column 11: the query nests more than 10 levels"},
 		{"ErrTooDeepMinus", strings.Repeat("-", 11) + "a", "column 11: the query nests more than 10 levels"},
 		{"ErrTooManyTerms", strings.Repeat("a ", 51), "more than 50 terms"},
