@@ -11,7 +11,6 @@
 package hn
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,8 +35,9 @@ const (
 	DefaultMaxPages    = 3
 	DefaultMaxTerms    = 50
 	// Overlap is how far before the newest item seen each query looks
-	// again, for items the index took a while to receive; the cursor
-	// remembers the ids seen in that window so none repeats.
+	// again, for items the index took a while to receive; the cursor (a
+	// mentions.Seen) remembers the ids seen in that window so none
+	// repeats.
 	Overlap = 10 * time.Minute
 	// maxSeen bounds the ids the cursor remembers.
 	maxSeen = 5000
@@ -88,33 +88,6 @@ func New(c *http.Client, cfg Config) *Source {
 	return &Source{client: c, cfg: cfg}
 }
 
-// cursor is the state between polls, stored as JSON.
-type cursor struct {
-	Newest int64            `json:"newest,omitempty"` // the largest created_at_i seen
-	Seen   map[string]int64 `json:"seen,omitempty"`   // objectID → created_at_i, for those within Overlap of Newest
-}
-
-func readCursor(s string) cursor {
-	var c cursor
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &c) // a damaged cursor starts over
-	}
-	return c
-}
-
-func (c cursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-// since is the created_at_i the queries start from.
-func (c cursor) since() int64 {
-	if c.Newest == 0 {
-		return 0
-	}
-	return c.Newest - int64(Overlap/time.Second)
-}
-
 // answer is the part of an Algolia search answer Herald reads.
 type answer struct {
 	Hits    *[]hit `json:"hits"`
@@ -152,8 +125,8 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
 	terms = terms[:min(len(terms), s.cfg.MaxTerms)]
-	cur := readCursor(r.Cursor)
-	since := cur.since()
+	seen := mentions.ReadSeen(r.Cursor)
+	since := seen.Since(Overlap).Unix()
 	found := map[string]hit{}
 	for _, term := range terms {
 		for page := 0; page < s.cfg.MaxPages; page++ {
@@ -172,54 +145,17 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 		}
 	}
 	var items []mentions.Item
-	next := cursor{Newest: cur.Newest, Seen: map[string]int64{}}
 	for id, h := range found {
-		next.Newest = max(next.Newest, h.CreatedAtI)
-		if _, seen := cur.Seen[id]; seen {
+		if !seen.Add(id, time.Unix(h.CreatedAtI, 0)) {
 			continue
 		}
 		if it, ok := item(h); ok {
 			items = append(items, it)
 		}
 	}
-	slices.SortFunc(items, func(a, b mentions.Item) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ExternalID, b.ExternalID)
-	})
-	next.remember(cur.Seen, found)
-	return mentions.Batch{Items: items, Cursor: next.String()}, nil
-}
-
-// remember keeps the ids created within Overlap of the newest, the
-// newest first, at most maxSeen.
-func (c *cursor) remember(old map[string]int64, found map[string]hit) {
-	floor := c.since()
-	type seen struct {
-		id string
-		at int64
-	}
-	var all []seen
-	for id, at := range old {
-		if at > floor {
-			all = append(all, seen{id, at})
-		}
-	}
-	for id, h := range found {
-		if _, dup := old[id]; !dup && h.CreatedAtI > floor {
-			all = append(all, seen{id, h.CreatedAtI})
-		}
-	}
-	slices.SortFunc(all, func(a, b seen) int {
-		if c := cmp.Compare(b.at, a.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	for _, s := range all[:min(len(all), maxSeen)] {
-		c.Seen[s.id] = s.at
-	}
+	mentions.SortNewestFirst(items)
+	seen.Trim(Overlap, maxSeen)
+	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
 // cleanTerms trims, lower-cases, deduplicates and sorts the terms,

@@ -46,8 +46,9 @@ const (
 	DefaultLimit    = 100
 	DefaultMaxPages = 3
 	// Overlap is how far before the newest post seen a poll still
-	// accepts posts (Reddit's search index lags); the cursor remembers
-	// the ids seen in that window so none repeats.
+	// accepts posts (Reddit's search index lags); the cursor (a
+	// mentions.Seen) remembers the ids seen in that window so none
+	// repeats.
 	Overlap = time.Hour
 	// maxQuery is Reddit's limit on q.
 	maxQuery = 512
@@ -130,32 +131,6 @@ func New(c *http.Client, cfg Config) *Source {
 
 func (s *Source) oauth() bool { return s.cfg.ClientID != "" && s.cfg.ClientSecret != "" }
 
-// cursor is the state between polls, stored as JSON.
-type cursor struct {
-	Newest int64            `json:"newest,omitempty"` // the newest created_utc seen, in seconds
-	Seen   map[string]int64 `json:"seen,omitempty"`   // fullname → created_utc, within Overlap of Newest
-}
-
-func readCursor(s string) cursor {
-	var c cursor
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &c) // a damaged cursor starts over
-	}
-	return c
-}
-
-func (c cursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-func (c cursor) since() int64 {
-	if c.Newest == 0 {
-		return 0
-	}
-	return c.Newest - int64(Overlap/time.Second)
-}
-
 // Poll searches for the terms (ORed, in as few queries as Reddit's
 // 512-character limit allows) and returns the posts not returned
 // before, newest first. No terms, no request. An error on any request
@@ -165,8 +140,8 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	if len(queries) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
-	cur := readCursor(r.Cursor)
-	since := cur.since()
+	seen := mentions.ReadSeen(r.Cursor)
+	since := seen.Since(Overlap).Unix()
 	found := map[string]post{}
 	for _, q := range queries {
 		after := ""
@@ -189,55 +164,18 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 			after = next
 		}
 	}
-	next := cursor{Newest: cur.Newest, Seen: map[string]int64{}}
 	var items []mentions.Item
 	for name, p := range found {
-		next.Newest = max(next.Newest, p.created())
-		if _, seen := cur.Seen[name]; seen {
+		if !seen.Add(name, time.Unix(p.created(), 0)) {
 			continue
 		}
 		if it, ok := p.item(); ok {
 			items = append(items, it)
 		}
 	}
-	slices.SortFunc(items, func(a, b mentions.Item) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ExternalID, b.ExternalID)
-	})
-	next.remember(cur.Seen, found)
-	return mentions.Batch{Items: items, Cursor: next.String()}, nil
-}
-
-// remember keeps the ids created within Overlap of the newest, newest
-// first, at most maxSeen.
-func (c *cursor) remember(old map[string]int64, found map[string]post) {
-	floor := c.since()
-	type seen struct {
-		id string
-		at int64
-	}
-	var all []seen
-	for id, at := range old {
-		if at > floor {
-			all = append(all, seen{id, at})
-		}
-	}
-	for id, p := range found {
-		if _, dup := old[id]; !dup && p.created() > floor {
-			all = append(all, seen{id, p.created()})
-		}
-	}
-	slices.SortFunc(all, func(a, b seen) int {
-		if c := cmp.Compare(b.at, a.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	for _, s := range all[:min(len(all), maxSeen)] {
-		c.Seen[s.id] = s.at
-	}
+	mentions.SortNewestFirst(items)
+	seen.Trim(Overlap, maxSeen)
+	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
 // Queries turns terms into Reddit search queries: each term trimmed

@@ -215,6 +215,22 @@ func TestPoll(t *testing.T) {
 			t.Errorf("after restart: %+v, want only the new post", third.Items)
 		}
 	})
+	t.Run("OKDamagedCursor", func(t *testing.T) {
+		// A cursor that does not read starts over rather than failing
+		// every poll: the posts come again (the pipeline dedupes them).
+		f := newFake(t)
+		src := newSource(t, f, Config{})
+		b, err := src.Poll(ctx, mentions.Request{Cursor: "\x00not json", Terms: acme.Terms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, b.Items); diff != "" {
+			t.Errorf("items (-want +got):\n%s", diff)
+		}
+		if c := mentions.ReadSeen(b.Cursor); !c.Has(want[0].ExternalID) || !c.Newest().Equal(want[0].Published) {
+			t.Errorf("cursor %s: want one from the newest item", b.Cursor)
+		}
+	})
 	t.Run("OKPages", func(t *testing.T) {
 		f := newFake(t)
 		src := newSource(t, f, Config{Limit: 1, MaxPages: 5})
@@ -227,7 +243,7 @@ func TestPoll(t *testing.T) {
 		}
 		// Paging stops at the first post older than the cursor.
 		f.set(func(f *fakeReddit) { f.requests = nil })
-		cur := cursor{Newest: 1764583200 + int64(Overlap/time.Second)}.String()
+		cur := fmt.Sprintf(`{"newest":%d}`, 1764583200+int64(Overlap/time.Second))
 		b, err = src.Poll(ctx, mentions.Request{Cursor: cur, Terms: acme.Terms})
 		if err != nil || len(b.Items) != 0 {
 			t.Errorf("got %+v, %v", b.Items, err)
