@@ -18,20 +18,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeReddit serves search listings from the fixture's children (newest
 // first, paged with after/limit), the app-only token endpoint and the
@@ -273,7 +262,7 @@ func TestPoll(t *testing.T) {
 	})
 	t.Run("OKOAuth", func(t *testing.T) {
 		f := newFake(t)
-		clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+		clock := testclock.New(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 		src := newSource(t, f, Config{ClientID: "app-id", ClientSecret: "app-secret", UserAgent: ua, Clock: clock})
 		first, err := src.Poll(ctx, acme)
 		if err != nil {
@@ -322,7 +311,7 @@ func TestPoll(t *testing.T) {
 	t.Run("ErrRateLimitUsedUp", func(t *testing.T) {
 		f := newFake(t)
 		f.header = http.Header{"X-Ratelimit-Used": {"10"}, "X-Ratelimit-Remaining": {"0.0"}, "X-Ratelimit-Reset": {"120"}}
-		clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+		clock := testclock.New(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 		src := newSource(t, f, Config{Clock: clock})
 		first, err := src.Poll(ctx, acme)
 		if err != nil || len(first.Items) != 3 {
