@@ -8,6 +8,7 @@ package mentions
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -25,6 +26,26 @@ type Item struct {
 	AuthorURL  string    // a link to the author, when the source has one
 	Lang       string    // primary language subtag ("fr") when the source says; else ""
 	Published  time.Time // when the author published it; zero when unknown
+}
+
+// PrimaryLang returns the primary subtag of a language tag, lower case,
+// as Item.Lang wants it: "pt-BR", "en_us" and " FR " give "pt", "en" and
+// "fr". Anything that is not 2 or 3 ASCII letters before the first '-'
+// or '_' gives "".
+func PrimaryLang(tag string) string {
+	p := strings.TrimSpace(tag)
+	if i := strings.IndexAny(p, "-_"); i >= 0 {
+		p = p[:i]
+	}
+	if len(p) < 2 || len(p) > 3 {
+		return ""
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i] | 0x20; c < 'a' || c > 'z' {
+			return ""
+		}
+	}
+	return strings.ToLower(p)
 }
 
 // Spec is a configured source, as stored: what `source add` was given.

@@ -383,7 +383,7 @@ func (v postView) post() (post, bool) {
 		Published:  created.UTC(),
 	}
 	if len(v.Record.Langs) > 0 {
-		it.Lang = primaryLang(v.Record.Langs[0])
+		it.Lang = mentions.PrimaryLang(v.Record.Langs[0])
 	}
 	return post{item: it, sortAt: sortAt.UTC()}, true
 }

@@ -386,7 +386,7 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 		AuthorURL:  webURL(st.Account.URL),
 	}
 	if st.Language != nil {
-		it.Lang = primaryLang(*st.Language)
+		it.Lang = mentions.PrimaryLang(*st.Language)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, st.CreatedAt); err == nil {
 		it.Published = t.UTC()
@@ -436,21 +436,6 @@ func validID(id string) bool {
 // then lexically.
 func compareIDs(a, b string) int {
 	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
-}
-
-// primaryLang returns the lower-case primary subtag of a language tag
-// ("pt-BR" → "pt"), or "".
-func primaryLang(tag string) string {
-	p, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
-	if len(p) < 2 || len(p) > 3 {
-		return ""
-	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i] | 0x20; c < 'a' || c > 'z' {
-			return ""
-		}
-	}
-	return strings.ToLower(p)
 }
 
 // clip shortens s to n bytes at a rune boundary.
