@@ -8,6 +8,7 @@ package mentions
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,6 +67,22 @@ type Request struct {
 	// for sources that search (hn, reddit, mastodon search, bluesky
 	// search); feeds and streams ignore them.
 	Terms []string
+}
+
+// SearchTerms returns terms (Request.Terms) as a searching source sends
+// them: double quotes dropped, white space collapsed, lower case (the
+// searches Herald uses ignore case), empty ones dropped, sorted, each
+// once. A source quotes phrases or joins terms as its API wants.
+func SearchTerms(terms []string) []string {
+	out := make([]string, 0, len(terms))
+	for _, t := range terms {
+		t = strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " "))
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Batch is what one poll found.

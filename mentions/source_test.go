@@ -1,9 +1,57 @@
 package mentions
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
+
+func TestSearchTerms(t *testing.T) {
+	tests := []struct {
+		name  string
+		terms []string
+		want  []string
+	}{
+		{"OKNone", nil, []string{}},
+		{"OKOne", []string{"acme"}, []string{"acme"}},
+		{"OKSortedOnceIgnoringCase", []string{"initech", "Acme", "acme ", "ACME", "globex"}, []string{"acme", "globex", "initech"}},
+		{"OKSpacesCollapsed", []string{"  acme \t corp\n"}, []string{"acme corp"}},
+		{"OKQuotesDropped", []string{`"Acme  Corp"`, `acme "corp"`, `a"b`}, []string{"a b", "acme corp"}},
+		{"OKEmptyDropped", []string{"", "  ", `""`, `" "`}, []string{}},
+		{"OKAccentsKept", []string{"Crédit", "crédit", "credit"}, []string{"credit", "crédit"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, SearchTerms(tt.terms)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzSearchTerms: the terms come out sorted, each once, without quotes
+// or runs of white space, and normalising them again changes nothing.
+func FuzzSearchTerms(f *testing.F) {
+	f.Add("Acme", `"acme  corp"`)
+	f.Add("", " ")
+	f.Add("\u00a0x\u2003", "X")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		got := SearchTerms([]string{a, b})
+		if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+			t.Fatalf("SearchTerms(%q, %q) = %q: not sorted or not unique", a, b, got)
+		}
+		for _, term := range got {
+			if term == "" || strings.Contains(term, `"`) || strings.Join(strings.Fields(term), " ") != term {
+				t.Fatalf("SearchTerms(%q, %q) gave %q", a, b, term)
+			}
+		}
+		if again := SearchTerms(got); !slices.Equal(again, got) {
+			t.Fatalf("SearchTerms(%q) = %q, not stable", got, again)
+		}
+	})
+}
 
 func TestPrimaryLang(t *testing.T) {
 	tests := []struct{ in, want string }{

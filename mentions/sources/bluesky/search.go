@@ -188,18 +188,12 @@ func (s *Search) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return b, nil
 }
 
-// queryTerms turns watch terms into searchPosts queries: trimmed, without
-// double quotes, quoted as phrases, each once (case-insensitively).
+// queryTerms turns watch terms into searchPosts queries: each of
+// mentions.SearchTerms quoted as a phrase (Bluesky's search has no OR).
 func queryTerms(terms []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range terms {
-		t = strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " ")
-		if t == "" || seen[strings.ToLower(t)] {
-			continue
-		}
-		seen[strings.ToLower(t)] = true
-		out = append(out, `"`+t+`"`)
+	out := mentions.SearchTerms(terms)
+	for i, t := range out {
+		out[i] = `"` + t + `"`
 	}
 	return out
 }

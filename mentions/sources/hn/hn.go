@@ -120,7 +120,7 @@ func str(p *string) string {
 // with the same cursor. An error on any query fails the poll (its
 // cursor is then not advanced, so nothing is lost).
 func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
-	terms := cleanTerms(r.Terms)
+	terms := mentions.SearchTerms(r.Terms)
 	if len(terms) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
@@ -156,20 +156,6 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	mentions.SortNewestFirst(items)
 	seen.Trim(Overlap, maxSeen)
 	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
-}
-
-// cleanTerms trims, lower-cases, deduplicates and sorts the terms,
-// dropping empty ones.
-func cleanTerms(terms []string) []string {
-	var out []string
-	for _, t := range terms {
-		t = strings.ToLower(strings.Join(strings.Fields(strings.Trim(t, `"`)), " "))
-		if t != "" {
-			out = append(out, t)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // search asks for one page of one term's stories and comments created

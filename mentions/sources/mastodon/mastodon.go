@@ -181,20 +181,10 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return b, nil
 }
 
-// searchTerms normalises terms: trimmed, spaces collapsed, each once
-// (case-insensitively), at most 200 characters.
+// searchTerms are the terms searched for (mentions.SearchTerms), each at
+// most 200 characters; they also key the cursor.
 func searchTerms(terms []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range terms {
-		t = strings.ToLower(strings.Join(strings.Fields(t), " "))
-		if t == "" || utf8.RuneCountInString(t) > 200 || seen[t] {
-			continue
-		}
-		seen[t] = true
-		out = append(out, t)
-	}
-	return out
+	return slices.DeleteFunc(mentions.SearchTerms(terms), func(t string) bool { return utf8.RuneCountInString(t) > 200 })
 }
 
 func (s *Source) tagURL() string {

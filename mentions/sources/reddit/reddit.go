@@ -178,25 +178,19 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
-// Queries turns terms into Reddit search queries: each term trimmed
-// (phrases quoted), duplicates dropped, joined with OR into as few
-// queries as fit in 512 characters. A term too long for a query alone
-// is cut.
+// Queries turns terms into Reddit search queries: mentions.SearchTerms,
+// phrases quoted, joined with OR into as few queries as fit in 512
+// characters. A term too long for a query alone is cut.
 func Queries(terms []string) []string {
-	var clean []string
-	for _, t := range terms {
-		t = strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " ")
-		if t == "" {
-			continue
-		}
+	clean := mentions.SearchTerms(terms)
+	for i, t := range clean {
 		t = clipRunes(t, maxQuery-2)
-		if strings.Contains(t, " ") || strings.EqualFold(t, "or") || strings.EqualFold(t, "and") || strings.EqualFold(t, "not") {
+		if strings.Contains(t, " ") || t == "or" || t == "and" || t == "not" {
 			t = `"` + t + `"`
 		}
-		clean = append(clean, t)
+		clean[i] = t
 	}
-	slices.SortFunc(clean, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	clean = slices.CompactFunc(clean, strings.EqualFold)
+	clean = slices.Compact(clean) // two long terms may be cut to the same
 	var out []string
 	var b strings.Builder
 	for _, t := range clean {

@@ -379,8 +379,9 @@ func TestQueries(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"one", []string{"acme"}, []string{"acme"}},
-		{"ored and sorted", []string{"initech", "Acme", "acme ", "globex"}, []string{"Acme OR globex OR initech"}},
-		{"phrases quoted", []string{"acme corp", `"new  store"`, "or"}, []string{`"acme corp" OR "new store" OR "or"`}},
+		{"ored and sorted", []string{"initech", "Acme", "acme ", "globex"}, []string{"acme OR globex OR initech"}},
+		{"phrases quoted", []string{"acme corp", `"new  store"`, "OR"}, []string{`"acme corp" OR "new store" OR "or"`}},
+		{"cut to the same", []string{long + long + "a", long + long + "b"}, []string{long + strings.Repeat("x", 210)}},
 		{"empty dropped", []string{"", "  ", `""`}, nil},
 		{"split at 512", []string{long + "a", long + "b"}, []string{long + "a", long + "b"}},
 		{"cut alone", []string{strings.Repeat("é", 400)}, []string{strings.Repeat("é", 255)}},
