@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Item is one post, story, comment or article a source found, before any
@@ -67,6 +68,19 @@ type Request struct {
 	// for sources that search (hn, reddit, mastodon search, bluesky
 	// search); feeds and streams ignore them.
 	Terms []string
+}
+
+// ClipBytes cuts s to at most n bytes without splitting a character
+// (UTF-8), for the bounds sources put on what they keep or echo.
+func ClipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	n = max(n, 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // SearchTerms returns terms (Request.Terms) as a searching source sends

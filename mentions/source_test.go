@@ -101,3 +101,28 @@ func FuzzPrimaryLang(f *testing.F) {
 		}
 	})
 }
+
+func TestClipBytes(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"acme", 10, "acme"},
+		{"acme", 4, "acme"},
+		{"acme", 2, "ac"},
+		{"acme", 0, ""},
+		{"acme", -1, ""},
+		{"", 3, ""},
+		{"café", 4, "caf"}, // é is 2 bytes: not split
+		{"café", 5, "café"},
+		{"日本語", 4, "日"},
+		{"日本語", 2, ""},
+		{"a\xffb", 2, "a\xff"}, // an invalid byte is not a character to protect
+	}
+	for _, tt := range tests {
+		if got := ClipBytes(tt.s, tt.n); got != tt.want {
+			t.Errorf("ClipBytes(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}

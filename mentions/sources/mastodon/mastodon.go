@@ -85,7 +85,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Instance = strings.TrimRight(u.String(), "/")
 	cfg.Tag = strings.TrimPrefix(strings.TrimSpace(cfg.Tag), "#")
 	if cfg.Tag != "" && !validTag(cfg.Tag) {
-		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", clip(cfg.Tag, 40))
+		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", mentions.ClipBytes(cfg.Tag, 40))
 	}
 	if cfg.Tag == "" && cfg.Token == "" {
 		return nil, herald.Errorf(herald.EINVALID, "a Mastodon source needs a hashtag, or a token to search with")
@@ -358,10 +358,10 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 	id := strings.TrimSpace(st.URI)
 	link := ""
 	if st.URL != nil {
-		link = webURL(*st.URL)
+		link = mentions.WebURL(*st.URL)
 	}
 	if link == "" {
-		link = webURL(id)
+		link = mentions.WebURL(id)
 	}
 	if id == "" || link == "" || len(id) > 2048 {
 		return mentions.Item{}, false
@@ -373,7 +373,7 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 		Title:      mentions.HTMLText(st.SpoilerText),
 		Text:       mentions.HTMLText(st.Content),
 		Author:     s.acct(st.Account.Acct),
-		AuthorURL:  webURL(st.Account.URL),
+		AuthorURL:  mentions.WebURL(st.Account.URL),
 	}
 	if st.Language != nil {
 		it.Lang = mentions.PrimaryLang(*st.Language)
@@ -389,22 +389,9 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 func (s *Source) acct(a string) string {
 	a = strings.TrimPrefix(strings.TrimSpace(a), "@")
 	if a == "" || strings.Contains(a, "@") {
-		return clip(a, 300)
+		return mentions.ClipBytes(a, 300)
 	}
-	return clip(a, 200) + "@" + s.host
-}
-
-// webURL returns s when it is an absolute http(s) URL, else "".
-func webURL(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 2048 {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return s
+	return mentions.ClipBytes(a, 200) + "@" + s.host
 }
 
 // validID reports whether id looks like a status id: 1 to 64 ASCII
@@ -426,12 +413,4 @@ func validID(id string) bool {
 // then lexically.
 func compareIDs(a, b string) int {
 	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
-}
-
-// clip shortens s to n bytes at a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
 }

@@ -29,7 +29,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
@@ -184,7 +183,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 func Queries(terms []string) []string {
 	clean := mentions.SearchTerms(terms)
 	for i, t := range clean {
-		t = clipRunes(t, maxQuery-2)
+		t = strings.TrimSpace(mentions.ClipBytes(t, maxQuery-2))
 		if strings.Contains(t, " ") || t == "or" || t == "and" || t == "not" {
 			t = `"` + t + `"`
 		}
@@ -402,7 +401,7 @@ func parseListing(body []byte) ([]post, string, error) {
 		return nil, "", fmt.Errorf("%w: %v", errNotListing, err)
 	}
 	if l.Kind != "Listing" {
-		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, clip(l.Kind, 20))
+		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, mentions.ClipBytes(l.Kind, 20))
 	}
 	var posts []post
 	for _, c := range l.Data.Children {
@@ -450,21 +449,3 @@ func (p post) item() (mentions.Item, bool) {
 // oneLine collapses white space (Reddit text is Markdown: its line
 // breaks carry no meaning for matching).
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
-// clipRunes cuts s to at most n bytes on a rune boundary.
-func clipRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimSpace(s[:n])
-}

@@ -300,11 +300,8 @@ func jsonReason(err error) string {
 
 // clip shortens s to n bytes at a rune boundary, for echoing names.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if c := mentions.ClipBytes(s, n); len(c) < len(s) {
+		return c + "…"
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return s
 }
