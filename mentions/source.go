@@ -8,6 +8,7 @@ package mentions
 import (
 	"context"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -68,6 +69,18 @@ type Request struct {
 	// for sources that search (hn, reddit, mastodon search, bluesky
 	// search); feeds and streams ignore them.
 	Terms []string
+}
+
+// BaseURL reads the base URL of an API a source calls (a Mastodon
+// instance, a Bluesky PDS): http or https, with a host, without user
+// info, query or fragment. It returns it without its trailing slash, and
+// its host name; ok is false for anything else.
+func BaseURL(raw string) (base, host string, ok bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", "", false
+	}
+	return strings.TrimRight(u.String(), "/"), u.Hostname(), true
 }
 
 // ClipBytes cuts s to at most n bytes without splitting a character

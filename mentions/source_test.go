@@ -126,3 +126,31 @@ func TestClipBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURL(t *testing.T) {
+	tests := []struct {
+		name, raw, base, host string
+	}{
+		{"OK", "https://mastodon.social", "https://mastodon.social", "mastodon.social"},
+		{"OKTrailingSlash", " https://bsky.social/ ", "https://bsky.social", "bsky.social"},
+		{"OKPathPort", "http://127.0.0.1:8080/api//", "http://127.0.0.1:8080/api", "127.0.0.1"},
+		{"ErrScheme", "ftp://example.com", "", ""},
+		{"ErrNoScheme", "example.com", "", ""},
+		{"ErrNoHost", "https://", "", ""},
+		{"ErrPortOnly", "http://:80", "", ""},
+		{"ErrUser", "https://u:p@example.com", "", ""},
+		{"ErrQuery", "https://example.com/?a=1", "", ""},
+		{"ErrEmptyQuery", "https://example.com/?", "", ""},
+		{"ErrFragment", "https://example.com/#x", "", ""},
+		{"ErrEmpty", "", "", ""},
+		{"ErrJunk", "%zz", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, host, ok := BaseURL(tt.raw)
+			if base != tt.base || host != tt.host || ok != (tt.base != "") {
+				t.Errorf("BaseURL(%q) = %q, %q, %v; want %q, %q", tt.raw, base, host, ok, tt.base, tt.host)
+			}
+		})
+	}
+}

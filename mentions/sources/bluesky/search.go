@@ -110,13 +110,14 @@ func NewSearch(cfg SearchConfig) (*Search, error) {
 	return &Search{cfg: cfg, search: search}, nil
 }
 
-// baseURL checks an http(s) base URL and drops its trailing slash.
+// baseURL checks an http(s) base URL (mentions.BaseURL) and drops its
+// trailing slash.
 func baseURL(s string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+	base, _, ok := mentions.BaseURL(s)
+	if !ok {
 		return "", fmt.Errorf("must be an http or https URL such as %s", DefaultPDS)
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	return base, nil
 }
 
 // cursor is what Search stores between polls: the sort time of the newest

@@ -78,11 +78,11 @@ var _ mentions.Source = (*Source)(nil)
 // error for an instance that is not an http(s) base URL, a tag that is
 // not a hashtag, or neither a tag nor a token (nothing to poll).
 func New(cfg Config) (*Source, error) {
-	u, err := url.Parse(strings.TrimSpace(cfg.Instance))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	instance, host, ok := mentions.BaseURL(cfg.Instance)
+	if !ok {
 		return nil, herald.Errorf(herald.EINVALID, "the Mastodon instance must be an http or https URL such as https://mastodon.social")
 	}
-	cfg.Instance = strings.TrimRight(u.String(), "/")
+	cfg.Instance = instance
 	cfg.Tag = strings.TrimPrefix(strings.TrimSpace(cfg.Tag), "#")
 	if cfg.Tag != "" && !validTag(cfg.Tag) {
 		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", mentions.ClipBytes(cfg.Tag, 40))
@@ -105,7 +105,7 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Source{cfg: cfg, host: u.Hostname()}, nil
+	return &Source{cfg: cfg, host: host}, nil
 }
 
 // validTag reports whether s is a hashtag as Mastodon reads them: letters,
