@@ -106,6 +106,16 @@ func (c *Seen) add(id string, at int64) bool {
 	return true
 }
 
+// Clamp keeps Since from running ahead of latest (a source passes its
+// clock's now plus the skew it tolerates): a newest time after latest
+// becomes latest. Without it one item dated in the future, or a damaged
+// cursor, would move Since past every item yet to come and the source
+// would find nothing again. The ids stay: an item from the future that
+// is found again is still not new.
+func (c *Seen) Clamp(latest time.Time) {
+	c.newest = min(c.newest, max(latest.Unix(), 0))
+}
+
 // Trim forgets the ids created at or before Since(overlap), then all but
 // the newest limit of the others (ties kept by id, in order). The
 // newest time stays.

@@ -183,3 +183,35 @@ func FuzzReadSeen(f *testing.F) {
 		}
 	})
 }
+
+func TestSeenClamp(t *testing.T) {
+	const overlap = 10 * time.Second
+	tests := []struct {
+		name   string
+		cursor string
+		latest int64
+		since  int64 // Since(overlap) after Clamp
+		newest int64 // Newest after Clamp
+	}{
+		{"OKBehind", `{"newest":100,"seen":{"a":100}}`, 200, 90, 100},
+		{"OKEqual", `{"newest":100,"seen":{"a":100}}`, 100, 90, 100},
+		{"OKAhead", `{"newest":5000,"seen":{"a":100,"f":5000}}`, 200, 190, 200},
+		{"OKEmpty", ``, 200, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ReadSeen(tt.cursor)
+			n := c.Len()
+			c.Clamp(time.Unix(tt.latest, 0))
+			if got := c.Since(overlap).Unix(); got != tt.since {
+				t.Errorf("Since = %d, want %d", got, tt.since)
+			}
+			if got := c.Newest().Unix(); tt.newest != 0 && got != tt.newest {
+				t.Errorf("Newest = %d, want %d", got, tt.newest)
+			}
+			if c.Len() != n {
+				t.Errorf("Clamp dropped ids: %d, had %d", c.Len(), n)
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -41,6 +42,9 @@ const (
 	Overlap = 10 * time.Minute
 	// maxSeen bounds the ids the cursor remembers.
 	maxSeen = 5000
+	// maxSkew is how far past our clock an item may be dated before
+	// the cursor stops following it (mentions.Seen.Clamp).
+	maxSkew = time.Minute
 )
 
 // Config configures the source; the zero value uses Algolia's API.
@@ -59,6 +63,9 @@ type Config struct {
 	// past it, in sorted order, are not searched. DefaultMaxTerms when
 	// 0.
 	MaxTerms int
+	// Clock tells the time the cursor may not run past (see
+	// mentions.Seen.Clamp); herald.SystemClock when nil.
+	Clock herald.Clock
 }
 
 // Source searches Hacker News. Safe for concurrent use.
@@ -84,6 +91,9 @@ func New(c *http.Client, cfg Config) *Source {
 	}
 	if cfg.MaxTerms <= 0 {
 		cfg.MaxTerms = DefaultMaxTerms
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = herald.SystemClock{}
 	}
 	return &Source{client: c, cfg: cfg}
 }
@@ -126,6 +136,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	}
 	terms = terms[:min(len(terms), s.cfg.MaxTerms)]
 	seen := mentions.ReadSeen(r.Cursor)
+	seen.Clamp(s.cfg.Clock.Now().Add(maxSkew))
 	since := seen.Since(Overlap).Unix()
 	found := map[string]hit{}
 	for _, term := range terms {

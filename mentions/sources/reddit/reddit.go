@@ -53,6 +53,9 @@ const (
 	maxQuery = 512
 	// maxSeen bounds the ids the cursor remembers.
 	maxSeen = 5000
+	// maxSkew is how far past our clock a post may be dated before the
+	// cursor stops following it (mentions.Seen.Clamp).
+	maxSkew = time.Minute
 )
 
 // UserAgent returns the User-Agent Reddit's API rules ask for:
@@ -91,8 +94,8 @@ type Config struct {
 	// MaxPages bounds the pages read per query and poll;
 	// DefaultMaxPages when 0.
 	MaxPages int
-	// Clock tells the time for token expiry and rate-limit pauses;
-	// herald.SystemClock when nil.
+	// Clock tells the time for token expiry, rate-limit pauses and the
+	// time the cursor may not run past; herald.SystemClock when nil.
 	Clock herald.Clock
 }
 
@@ -140,6 +143,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
 	seen := mentions.ReadSeen(r.Cursor)
+	seen.Clamp(s.cfg.Clock.Now().Add(maxSkew))
 	since := seen.Since(Overlap).Unix()
 	found := map[string]post{}
 	for _, q := range queries {

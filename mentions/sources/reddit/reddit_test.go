@@ -220,6 +220,29 @@ func TestPoll(t *testing.T) {
 			t.Errorf("cursor %s: want one from the newest item", b.Cursor)
 		}
 	})
+	t.Run("OKFuturePost", func(t *testing.T) {
+		// A post dated a year ahead does not carry the cursor past what
+		// comes next, and is not returned twice.
+		now := int64(1764583200 + 3600)
+		post := func(name string, at int64) map[string]any {
+			return map[string]any{"kind": "t3", "data": map[string]any{
+				"name": name, "title": "Acme", "selftext": "acme", "is_self": true, "author": "x",
+				"permalink": "/r/x/comments/" + name + "/", "created_utc": float64(at),
+			}}
+		}
+		f := newFake(t)
+		f.children = append(f.children, post("t3_future", now+365*24*3600))
+		src := newSource(t, f, Config{Clock: testclock.New(time.Unix(now, 0))})
+		first, err := src.Poll(ctx, acme)
+		if err != nil || len(first.Items) != len(want)+1 || first.Items[0].ExternalID != "t3_future" {
+			t.Fatalf("first poll: %d items, %v; want the future one first and the %d others", len(first.Items), err, len(want))
+		}
+		f.set(func(f *fakeReddit) { f.children = append(f.children, post("t3_late", now-60)) })
+		second, err := src.Poll(ctx, mentions.Request{Cursor: first.Cursor, Terms: acme.Terms})
+		if err != nil || len(second.Items) != 1 || second.Items[0].ExternalID != "t3_late" {
+			t.Errorf("second poll: %+v, %v; want only the late post", second.Items, err)
+		}
+	})
 	t.Run("OKPages", func(t *testing.T) {
 		f := newFake(t)
 		src := newSource(t, f, Config{Limit: 1, MaxPages: 5})
