@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
@@ -52,8 +53,8 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 		when = m.FoundAt
 	}
 	c.Fields = append(c.Fields, Field{Label: "Published", Value: stamp(when, loc), Short: true})
-	if m.Sentiment != "" || m.Urgency != "" {
-		c.Fields = append(c.Fields, Field{Label: "Triage", Value: strings.Trim(m.Sentiment+" · "+m.Urgency+" urgency", " ·"), Short: true})
+	if t := triage(m); t != "" {
+		c.Fields = append(c.Fields, Field{Label: "Triage", Value: t, Short: true})
 	}
 	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
 		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
@@ -63,6 +64,19 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 	}
 	c.Buttons = h.mentionButtons(m)
 	return c
+}
+
+// triage says the LLM's triage of a mention: "negative · high urgency",
+// either part alone, or "" when there is none.
+func triage(m mentions.Mention) string {
+	var parts []string
+	if m.Sentiment != "" {
+		parts = append(parts, m.Sentiment)
+	}
+	if m.Urgency != "" {
+		parts = append(parts, m.Urgency+" urgency")
+	}
+	return strings.Join(parts, " · ")
 }
 
 func mentionState(m mentions.Mention) string {
@@ -182,7 +196,7 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 	if len(s.Newest) > 0 {
 		var lines []string
 		for _, m := range s.Newest {
-			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), m.URL))
+			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), cmp.Or(m.CanonicalURL, m.URL)))
 		}
 		c.Fields = append(c.Fields, Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
 		c.Context = append(c.Context, "`mention show ID` opens one; `mention claim ID` takes it.")
@@ -207,23 +221,41 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 	c := Card{Key: SurgeKey(s), Tone: "danger",
 		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
 		Text: fmt.Sprintf("%d mentions in %s from %s, against about %.1f usually (alert at %d).",
-			s.Count, s.Window, stamp(s.Start, loc), s.Baseline, s.Threshold),
+			s.Count, span(s.Window), stamp(s.Start, loc), s.Baseline, s.Threshold),
 	}
 	if s.Over {
 		c.Tone = "good"
 		c.Title = fmt.Sprintf("Surge over · %s", b.Name)
-		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, s.Window)
+		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, span(s.Window))
 	}
 	for i, m := range s.Sample {
 		if i == 0 {
 			c.Excerpt = mentionExcerpt(m)
 		}
-		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: m.URL})
+		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
 	if h.router.Has("mentions") {
 		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
 	}
 	return c
+}
+
+// span says a surge window the way people do: "10 minutes", "1 hour"
+// (Go's "10m0s" otherwise).
+func span(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int64(d/time.Minute), "minute")
+	}
+	return d.String()
 }
 
 // MentionNotifier brings the listening pipeline's events to chat: a card

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -181,11 +182,21 @@ func (h *handlers) listenDefs() []*Def {
 // <#123>, or a bare id.
 var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
 
-// channelArg reads --channel on the actor's platform and workspace.
+// consoleChannelRE reads a console channel: #name, as `/channel` names it.
+var consoleChannelRE = regexp.MustCompile(`^#?([\p{L}\p{N}_.-]{1,80})$`)
+
+// channelArg reads --channel on the actor's platform and workspace. On the
+// console, where channels are names, #name (or name) is the channel.
 func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return here, nil
+	}
+	if here.Platform == "console" {
+		if m := consoleChannelRE.FindStringSubmatch(v); m != nil {
+			here.Channel = "#" + m[1]
+			return here, nil
+		}
 	}
 	m := channelRE.FindStringSubmatch(v)
 	if m == nil {
@@ -217,7 +228,7 @@ func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
 
 func channelLabel(c herald.ChannelRef) string {
 	if c.Platform == "console" {
-		return "this console"
+		return c.Channel + " in this console"
 	}
 	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
 }
@@ -268,7 +279,7 @@ func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) 
 	var s strings.Builder
 	fmt.Fprintf(&s, "`%s` matches %d of the %d recent mentions of %s (newest first, at most %d):", r.Args.Str("query"), len(ms), scanned, b.Name, testShown)
 	for _, m := range ms {
-		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), stamp(m.FoundAt, b.Location()), m.URL)
+		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), stamp(m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
 	}
 	return Response{Text: s.String(), Ephemeral: true}, nil
 }
@@ -279,6 +290,9 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 		return Response{}, err
 	}
 	spec := mentions.Spec{Kind: r.Args.Str("kind"), URL: r.Args.Str("url"), Tag: strings.TrimPrefix(strings.TrimSpace(r.Args.Str("tag")), "#")}
+	if spec.Kind == "mastodon" && strings.HasPrefix(spec.URL, "#") {
+		return Response{}, herald.Errorf(herald.EINVALID, "Name the instance before the tag: `source add mastodon mastodon.social %s`.", spec.URL)
+	}
 	if spec.Kind == "mastodon" && spec.URL != "" && !strings.Contains(spec.URL, "://") {
 		spec.URL = "https://" + spec.URL // an instance is named by its host
 	}
@@ -291,9 +305,12 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 		return Response{Text: text + " Herald polls it from now on; `source list` shows its health."}, nil
 	}
 	// The token is a secret: the URL is shown to the one who asked only.
-	return Response{Ephemeral: true, Text: text + "\nPOST mentions as JSON to:\n  " +
-		strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
-		"\nKeep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook)."}, nil
+	text += "\nPOST mentions as JSON to:\n  " + strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
+		"\nKeep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook)."
+	if h.PublicURL == "" {
+		text += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
+	}
+	return Response{Ephemeral: true, Text: text}, nil
 }
 
 func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {
@@ -430,17 +447,33 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
+	// An author muted already (from another of their mentions) is no
+	// reason to leave this one open: the mention is ignored all the same.
 	mu, err := h.Mentions.Mute(ctx, r.Actor, b, mentions.MuteAuthor, m.Author)
-	if err != nil {
+	var text string
+	switch herald.ErrorCode(err) {
+	case "":
+		text = fmt.Sprintf("%s muted %s on %s: their mentions are dropped (`unmute author %s` lifts it).", r.Actor.Display(), mu.Value, b.Name, quoteArg(mu.Value))
+	case herald.ECONFLICT:
+		v := mentions.NormalizeMute(mentions.MuteAuthor, m.Author)
+		text = fmt.Sprintf("%s is muted on %s already (`unmute author %s` lifts it).", v, b.Name, quoteArg(v))
+	default:
 		return Response{}, err
 	}
-	text := fmt.Sprintf("%s muted %s on %s: their mentions are dropped (`unmute author %s` lifts it).", r.Actor.Display(), mu.Value, b.Name, mu.Value)
 	if _, ok := mentions.Next(m.State, mentions.ActIgnore); ok {
 		if m, err = h.Mentions.Act(ctx, r.Actor, m.ID, mentions.ActIgnore); err != nil {
 			return Response{}, err
 		}
 	}
 	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+}
+
+// quoteArg quotes v for a command line when it is not one plain word.
+func quoteArg(v string) string {
+	if v == "" || strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(`"'“”«»„\`, r) }) {
+		return Quote(v)
+	}
+	return v
 }
 
 func (h *handlers) mute(on bool) Handler {
@@ -491,8 +524,12 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, err
 	}
 	v := strings.ToLower(strings.TrimSpace(r.Args.Str("value")))
+	setting := r.Args.Str("setting")
+	if setting != "" && v == "" { // `listen digest` alone must not turn the digest off
+		return Response{}, herald.Errorf(herald.EINVALID, "Give the value: %s.", listenValues[setting])
+	}
 	var set mentions.Settings
-	switch r.Args.Str("setting") {
+	switch setting {
 	case "":
 		if set, err = h.Mentions.Settings(ctx, r.Actor, b); err != nil {
 			return Response{}, err
@@ -500,7 +537,9 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		return Response{Text: settingsText(b, set), Ephemeral: true}, nil
 	case "langs":
 		var langs []string
-		if v != "all" && v != "" {
+		switch v {
+		case "all", "any", "off", "none": // not language codes: the filter is lifted
+		default:
 			langs = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 		}
 		set, err = h.Mentions.SetLangs(ctx, r.Actor, b, langs)
@@ -519,6 +558,13 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, err
 	}
 	return Response{Text: r.Actor.Display() + " changed the listening settings. " + settingsText(b, set)}, nil
+}
+
+// listenValues say what each listening setting takes.
+var listenValues = map[string]string{
+	"langs":  "`listen langs fr,en` (language codes) or `listen langs all`",
+	"digest": "`listen digest 09:00` (HH:MM in the brand's zone) or `listen digest off`",
+	"triage": "`listen triage on` or `listen triage off`",
 }
 
 func settingsText(b herald.Brand, s mentions.Settings) string {
@@ -600,9 +646,17 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	if err != nil {
 		return Response{}, err
 	}
-	if m, err = h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID); err != nil {
+	linked, err := h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID)
+	if err != nil {
+		// The draft is stored (nothing typed is lost): say so, e.g. when
+		// someone else linked a reply draft meanwhile.
+		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
+			return Response{}, &herald.Error{Code: code, Err: err,
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", herald.ErrorMessage(err), d.ID, m.ID, d.ID)}
+		}
 		return Response{}, err
 	}
+	m = linked
 	v, err := h.Approvals.Get(ctx, actor, d.ID)
 	if err != nil {
 		return Response{}, err

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,6 +16,7 @@ import (
 func TestChannelArg(t *testing.T) {
 	slack := herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
 	discord := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "111"}
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
 	tests := []struct {
 		name string
 		here herald.ChannelRef
@@ -30,6 +32,9 @@ func TestChannelArg(t *testing.T) {
 		{name: "OKSpacesAround", here: slack, in: " <#C0123ABCD|veille> ", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
 		{name: "OKDiscord", here: discord, in: "<#123456789012345678>", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
 		{name: "OKDiscordBareID", here: discord, in: "123456789012345678", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
+		{name: "OKConsoleName", here: console, in: "#veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
+		{name: "OKConsoleBareName", here: console, in: "veille-fr", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille-fr"}},
+		{name: "OKConsoleAccents", here: console, in: "#équipe", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#équipe"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +59,17 @@ func TestChannelArg(t *testing.T) {
 			}
 			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "mention it with #") {
 				t.Errorf("message %q does not say how to name a channel", msg)
+			}
+		})
+	}
+}
+
+func TestChannelArgConsoleJunk(t *testing.T) {
+	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
+	for _, in := range []string{"#", "##x", "#a b", "<#C1|x", "#a<b>", "@ann", strings.Repeat("x", 81)} {
+		t.Run("ErrJunk", func(t *testing.T) {
+			if got, err := channelArg(console, in); herald.ErrorCode(err) != herald.EINVALID {
+				t.Errorf("channelArg(console, %q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
 			}
 		})
 	}
@@ -300,4 +316,105 @@ func TestMentionButtons(t *testing.T) {
 			t.Errorf("a router without the listening commands got buttons %+v", got)
 		}
 	})
+}
+
+// FuzzMentionExcerpt feeds mention text and terms from the web: the
+// excerpt never panics, stays within budget, and its marks are all valid
+// (Segments keeps every one) and fall on the terms.
+func FuzzMentionExcerpt(f *testing.F) {
+	f.Add("Acme opens", "J'adore le nouveau magasin Acme à Lyon.", "acme")
+	f.Add("", strings.Repeat("lorem ipsum ", 60)+"Acme Corp"+strings.Repeat(" dolor", 60), "acme corp")
+	f.Add("", strings.Repeat("🎉", 300)+" crème brûlée "+strings.Repeat("👍🏽", 300), "creme brulee")
+	f.Add("t", "\xff\xfe acme \xc3", "acme")
+	f.Add("", strings.Repeat("é", 500)+"acme", "acme")
+	f.Fuzz(func(t *testing.T, title, text, term string) {
+		e := mentionExcerpt(mentions.Mention{Title: title, Text: text, Terms: []string{term}})
+		if e == nil {
+			if strings.TrimSpace(title) != "" || strings.TrimSpace(text) != "" {
+				t.Fatalf("no excerpt of %q / %q", title, text)
+			}
+			return
+		}
+		if utf8.ValidString(title) && utf8.ValidString(text) && !utf8.ValidString(e.Text) {
+			t.Fatalf("excerpt %q of valid text is not valid UTF-8", e.Text)
+		}
+		if n := utf8.RuneCountInString(e.Text); n > snippetRunes+2 {
+			t.Fatalf("excerpt has %d characters", n)
+		}
+		kept := 0
+		for _, s := range e.Segments() {
+			if s.Marked {
+				kept++
+				if mentions.Fold(s.Text) != mentions.Fold(term) {
+					t.Fatalf("marked %q for the term %q", s.Text, term)
+				}
+			}
+		}
+		// Stored mentions are valid UTF-8 (the pipeline makes them so);
+		// marks in broken text may be dropped by Segments, never trusted.
+		if kept != len(e.Marks) && utf8.ValidString(title) && utf8.ValidString(text) {
+			t.Fatalf("Segments kept %d of the marks %v of %q", kept, e.Marks, e.Text)
+		}
+	})
+}
+
+// FuzzChannelArg: any input is a channel of the actor's platform and
+// workspace, or EINVALID; never a panic.
+func FuzzChannelArg(f *testing.F) {
+	for _, s := range []string{"<#C0123ABCD|veille>", "<#123456789012345678>", "C0123ABCD", "#veille", "", "<#|>", "#équipe"} {
+		f.Add("slack", s)
+		f.Add("console", s)
+	}
+	f.Fuzz(func(t *testing.T, platform, v string) {
+		here := herald.ChannelRef{Platform: platform, Workspace: "W", Channel: "here"}
+		got, err := channelArg(here, v)
+		if err != nil {
+			if herald.ErrorCode(err) != herald.EINVALID {
+				t.Fatalf("channelArg(%q) error %v is not %s", v, err, herald.EINVALID)
+			}
+			return
+		}
+		if got.Platform != platform || got.Workspace != "W" || got.Channel == "" || strings.ContainsAny(got.Channel, " <>|\n") {
+			t.Fatalf("channelArg(%q) = %+v", v, got)
+		}
+	})
+}
+
+func TestTriage(t *testing.T) {
+	tests := []struct {
+		name, sentiment, urgency, want string
+	}{
+		{"OKBoth", "negative", "high", "negative · high urgency"},
+		{"OKSentimentOnly", "positive", "", "positive"},
+		{"OKUrgencyOnly", "", "low", "low urgency"},
+		{"OKNone", "", "", ""},
+	}
+	h := newButtonsHandlers(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Sentiment: tt.sentiment, Urgency: tt.urgency}
+			if got := triage(m); got != tt.want {
+				t.Errorf("triage = %q; want %q", got, tt.want)
+			}
+			c := h.mentionCard(herald.Brand{Name: "Acme"}, m)
+			has := slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Label == "Triage" && f.Value == tt.want })
+			if has != (tt.want != "") {
+				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpan(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Minute, "10 minutes"}, {time.Minute, "1 minute"}, {time.Hour, "1 hour"}, {3 * time.Hour, "3 hours"},
+		{90 * time.Minute, "90 minutes"}, {90 * time.Second, "1m30s"}, {0, "0s"},
+	} {
+		if got := span(tt.d); got != tt.want {
+			t.Errorf("span(%v) = %q; want %q", tt.d, got, tt.want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -123,8 +124,15 @@ func WebURL(raw string) string {
 	return strings.TrimSpace(raw)
 }
 
+// globalIDs are the source kinds whose ids name one thing whichever
+// configured source found it (an HN objectID, a Reddit fullname, a
+// Mastodon status URI, an at:// URI). Feed GUIDs and webhook ids are only
+// unique within their feed or tool.
+var globalIDs = map[string]bool{"hn": true, "reddit": true, "mastodon": true, "bluesky": true}
+
 // Keys returns the dedupe keys of a normalised item: its canonical URL,
-// its id at its source kind, and when it has neither a hash of its
+// its id at its source (by kind for kinds with global ids, by configured
+// source for feeds and webhooks), and when it has neither a hash of its
 // source, author and text. Two items sharing any key are one mention.
 func Keys(it *Item) []string { return keysFor(it, CanonicalURL(it.URL)) }
 
@@ -135,7 +143,11 @@ func keysFor(it *Item, canonical string) []string {
 		keys = append(keys, "url:"+c)
 	}
 	if it.ExternalID != "" {
-		keys = append(keys, "ext:"+it.Source+":"+it.ExternalID)
+		if globalIDs[it.Source] {
+			keys = append(keys, "ext:"+it.Source+":"+it.ExternalID)
+		} else {
+			keys = append(keys, "ext:"+it.Source+"#"+strconv.FormatInt(it.SourceID, 10)+":"+it.ExternalID)
+		}
 	}
 	if len(keys) == 0 {
 		h := sha256.Sum256([]byte(it.Source + "\x00" + it.Author + "\x00" + it.Title + "\x00" + it.Text))

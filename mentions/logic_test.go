@@ -148,6 +148,8 @@ func TestKeys(t *testing.T) {
 	}{
 		{"URLAndID", Item{Source: "hn", ExternalID: "123", URL: "https://e.com/a?utm_source=hn"}, []string{"url:https://e.com/a", "ext:hn:123"}},
 		{"URLOnly", Item{Source: "rss", URL: "https://e.com/a/"}, []string{"url:https://e.com/a"}},
+		{"FeedGUIDPerSource", Item{Source: "rss", SourceID: 4, ExternalID: "1"}, []string{"ext:rss#4:1"}},
+		{"WebhookIDPerSource", Item{Source: "webhook", SourceID: 9, ExternalID: "b24-1"}, []string{"ext:webhook#9:b24-1"}},
 		{"IDOnly", Item{Source: "bluesky", ExternalID: "at://did:plc:x/app.bsky.feed.post/1"}, []string{"ext:bluesky:at://did:plc:x/app.bsky.feed.post/1"}},
 	}
 	for _, tt := range tests {
@@ -384,4 +386,37 @@ func TestTextHash(t *testing.T) {
 	if _, n := hash("Hi, https://x.example/very/long/link é!"); n != 3 {
 		t.Errorf("counted %d characters, want 3", n)
 	}
+}
+
+// FuzzNormalise checks what the pipeline keeps of hostile items: valid
+// UTF-8 within bounds, one-line fields without control characters, links
+// only http(s), never a panic.
+func FuzzNormalise(f *testing.F) {
+	f.Add("t\x00itle", "te\xffxt\r\n\n\n\nx", "javascript:alert(1)")
+	f.Add(strings.Repeat("é", MaxTitle+1), "a\u2028b\u0085c", "https://e.com/a?utm_source=x")
+	f.Fuzz(func(t *testing.T, title, text, link string) {
+		// The one-line fields get the title's bytes, the text's and the link's.
+		author, lang, id := text, title, link+title
+		it := Item{Title: title, Text: text, Author: author, URL: link, AuthorURL: link, Lang: lang, ExternalID: id}
+		kept := normalise(&it, Spec{ID: 1, Kind: "webhook"})
+		for name, v := range map[string]string{"title": it.Title, "text": it.Text, "author": it.Author, "url": it.URL, "id": it.ExternalID, "lang": it.Lang} {
+			if !utf8.ValidString(v) {
+				t.Fatalf("%s %q is not valid UTF-8", name, v)
+			}
+			if name != "text" && strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+				t.Fatalf("%s %q holds a control character", name, v)
+			}
+		}
+		if utf8.RuneCountInString(it.Title) > MaxTitle || utf8.RuneCountInString(it.Text) > MaxText ||
+			utf8.RuneCountInString(it.Author) > MaxAuthor || len(it.ExternalID) > MaxExternalID {
+			t.Fatalf("bounds exceeded: %d %d %d %d", len(it.Title), len(it.Text), len(it.Author), len(it.ExternalID))
+		}
+		if it.URL != "" && !strings.HasPrefix(strings.ToLower(it.URL), "http") {
+			t.Fatalf("url %q kept", it.URL)
+		}
+		if kept != (it.Title != "" || it.Text != "") {
+			t.Fatalf("kept = %v with title %q text %q", kept, it.Title, it.Text)
+		}
+		Keys(&it)
+	})
 }

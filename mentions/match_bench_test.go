@@ -258,3 +258,23 @@ func TestBenchWatchesMatch(t *testing.T) {
 	}
 	t.Logf("%d posts, %d matches", len(items), total)
 }
+
+// TestIndexMemory keeps the memory target true: 10,000 watches and their
+// index take well under 100 MB of heap.
+func TestIndexMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 10,000 watches")
+	}
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	ix := NewIndex(benchWatches(t, 10000))
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	grew := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
+	if ix.Len() != 10000 || grew > 100<<20 {
+		t.Fatalf("%d watches take %.1f MB of heap, want under 100 MB", ix.Len(), float64(grew)/(1<<20))
+	}
+	t.Logf("10,000 watches: %.1f MB of heap", float64(grew)/(1<<20))
+	runtime.KeepAlive(ix)
+}

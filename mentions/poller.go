@@ -193,6 +193,11 @@ func (p *Poller) Tick(ctx context.Context) error {
 // poll polls one source and stores the batch with its cursor, or records
 // the failure.
 func (p *Poller) poll(ctx context.Context, st SourceStatus, src Source, now time.Time) {
+	defer func() {
+		if rec := recover(); rec != nil { // a bug on this source's items: recorded on it, the others go on
+			p.failed(ctx, st, now, fmt.Errorf("processing the batch panicked: %v", rec))
+		}
+	}()
 	terms, err := p.svc.Terms(ctx, st.Spec.BrandID)
 	if err != nil {
 		p.failed(ctx, st, now, err)
@@ -332,7 +337,11 @@ func (p *Poller) superviseStreams(ctx context.Context, wg *sync.WaitGroup) {
 		if !live[id] {
 			cancel()
 			delete(p.streams, id)
-			delete(p.opened, id)
+		}
+	}
+	for id := range p.opened {
+		if !live[id] {
+			delete(p.opened, id) // removed: forget it
 		}
 	}
 	p.mu.Unlock()

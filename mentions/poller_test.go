@@ -282,3 +282,45 @@ func TestStream(t *testing.T) {
 		}
 	}
 }
+
+// blockingStreamer emits one batch, then holds the connection until its
+// context ends; it reports both on channels.
+type blockingStreamer struct {
+	emitted, stopped chan struct{}
+}
+
+func (f *blockingStreamer) Stream(ctx context.Context, cursor string, emit func(context.Context, mentions.Batch) error) error {
+	err := emit(ctx, mentions.Batch{Cursor: "t1", Items: []mentions.Item{{ExternalID: "at://1", Text: "acme live", Author: "u1"}}})
+	close(f.emitted)
+	<-ctx.Done()
+	close(f.stopped)
+	return err
+}
+
+func TestRunStreams(t *testing.T) {
+	e := newEnv(t, mentions.Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	e.watch(t, "acme", acmeSlack)
+	src := e.source(t, mentions.Spec{Kind: "bluesky"})
+	fs := &blockingStreamer{emitted: make(chan struct{}), stopped: make(chan struct{})}
+	opts := pollOpts
+	opts.Every = 5 * time.Millisecond
+	p := mentions.NewPoller(e.svc, opener(map[int64]any{src.Spec.ID: fs}), e.clock, nil, opts)
+	done := make(chan error)
+	go func() { done <- p.Run(ctx) }()
+
+	<-fs.emitted
+	st, err := e.store.Source(t.Context(), src.Spec.ID)
+	if err != nil || st.Cursor != "t1" || st.ItemsSeen != 1 {
+		t.Errorf("streamed source = %+v, %v", st, err)
+	}
+	// Removing the source stops its stream at Run's next tick.
+	if _, err := e.svc.RemoveSource(t.Context(), alice, src.Spec.ID); err != nil {
+		t.Fatal(err)
+	}
+	<-fs.stopped
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}

@@ -35,10 +35,9 @@ import (
 // "l'acme") is such a phrase. Words and phrases look at an item's title and
 // text (a phrase does not run from the title into the text).
 //
-// A query has at most maxQueryRunes characters, maxTerms terms and filters,
-// maxDepth levels of parentheses and exclusions, and at least one word or
-// phrase that is not excluded: filters and exclusions alone would match
-// nearly everything.
+// A query has at most 500 characters, 50 terms and filters, 10 levels of
+// parentheses and exclusions, and at least one word or phrase that is not
+// excluded: filters and exclusions alone would match nearly everything.
 
 // Limits on a query.
 const (
@@ -86,10 +85,10 @@ func ParseQuery(s string) (*Query, error) {
 	if !utf8.ValidString(s) {
 		return nil, herald.Errorf(herald.EINVALID, "the query is not valid UTF-8 text")
 	}
-	rs := []rune(s)
-	if len(rs) > maxQueryRunes {
+	if len(s) > maxQueryRunes && utf8.RuneCountInString(s) > maxQueryRunes {
 		return nil, herald.Errorf(herald.EINVALID, "column %d: the query is longer than %d characters", maxQueryRunes+1, maxQueryRunes)
 	}
+	rs := []rune(s)
 	toks, err := lexQuery(rs)
 	if err != nil {
 		return nil, err
@@ -206,6 +205,9 @@ func lexQuery(rs []rune) ([]qtok, error) {
 		default:
 			j := i
 			for j < len(rs) && isWordRune(rs[j]) {
+				if j > i && rs[j-1] == ':' && closers(rs[j]) != "" {
+					break // a quoted value: author:“Jane Doe”
+				}
 				j++
 			}
 			word := string(rs[i:j])

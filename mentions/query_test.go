@@ -49,6 +49,8 @@ func TestParseQuery(t *testing.T) {
 			{"acme site:https://www.Reddit.com/", "acme site:https://www.Reddit.com/", []string{"acme"}},
 			{"acme SITE:reddit.com", "acme site:reddit.com", []string{"acme"}},
 			{`acme author:"Jane Doe"`, `acme author:"Jane Doe"`, []string{"acme"}},
+			{`acme author:“Jane Doe”`, `acme author:"Jane Doe"`, []string{"acme"}},
+			{`acme author:«Jane Doe»`, `acme author:"Jane Doe"`, []string{"acme"}},
 			{"acme author:@jane@mastodon.social", "acme author:@jane@mastodon.social", []string{"acme"}},
 			{"acme lang:fr source:hn", "acme lang:fr source:hn", []string{"acme"}},
 			{"acme lang:fr-CA -source:reddit", "acme lang:fr-CA -source:reddit", []string{"acme"}},
@@ -59,6 +61,7 @@ func TestParseQuery(t *testing.T) {
 			{"acme acme ACME", "acme acme ACME", []string{"acme"}},
 			{"acme OR -job", "acme OR -job", []string{"acme"}},
 			{"acme\t\n\"corp\"", `acme "corp"`, []string{"acme", "corp"}},
+			{strings.Repeat("é", 500), strings.Repeat("é", 500), []string{strings.Repeat("é", 500)}},
 		}
 		for _, tt := range tests {
 			q, err := ParseQuery(tt.in)
@@ -104,12 +107,14 @@ func TestParseQuery(t *testing.T) {
 		{"ErrUnknownFilter", "acme titl:acme", "column 6: unknown filter titl:"},
 		{"ErrFieldNoValue", "acme site:", "column 6: site: needs a value"},
 		{"ErrFieldUnclosed", `acme author:"Jane`, "column 13: unclosed quote"},
+		{"ErrFieldUnclosedGuillemet", `acme author:«Jane`, "column 13: unclosed quote"},
 		{"ErrSitePath", "acme site:reddit.com/r/acme", "column 6: site: takes a host name"},
 		{"ErrSiteBad", "acme site:a..b", "column 6: site: takes a host name"},
 		{"ErrLang", "acme lang:french", "column 6: lang: takes a language code"},
 		{"ErrSource", "acme source:twitter", "column 6: unknown source \"twitter\""},
 		{"ErrAuthorEmpty", `acme author:"@"`, "column 6: author: needs a name"},
 		{"ErrTooLong", strings.Repeat("a", 501), "column 501: the query is longer than 500 characters"},
+		{"ErrTooLongHuge", strings.Repeat("acme ", 1<<20), "column 501: the query is longer than 500 characters"},
 		{"ErrTooDeep", strings.Repeat("(", 11) + "a" + strings.Repeat(")", 11), "column 11: the query nests more than 10 levels"},
 		{"ErrTooDeepMinus", strings.Repeat("-", 11) + "a", "column 11: the query nests more than 10 levels"},
 		{"ErrTooManyTerms", strings.Repeat("a ", 51), "more than 50 terms"},

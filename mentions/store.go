@@ -30,8 +30,8 @@ type Store interface {
 	DueSources(ctx context.Context, now time.Time, limit int) ([]SourceStatus, error)
 	DeleteSource(ctx context.Context, id int64, e AuditEntry) error
 	// SetSourceHealth writes a source's health fields (LastSuccess,
-	// LastError, LastErrorMsg, Failures, NextPoll), never its cursor nor
-	// ItemsSeen (SaveBatch counts items).
+	// LastError, LastErrorMsg, ItemsSeen, Failures, NextPoll), never its
+	// cursor. (SaveBatch adds to ItemsSeen rather than writing it.)
 	SetSourceHealth(ctx context.Context, s SourceStatus) error
 	// SetNextPoll writes a source's next poll time only.
 	SetNextPoll(ctx context.Context, id int64, next time.Time) error

@@ -59,10 +59,20 @@ var (
 )
 
 // Announce implements bot.Announcer: the console shows all news, as it
-// has every channel in view.
+// has every channel in view. News for a given channel (a mention routed
+// there) names it in its header: "── news from Herald · #support ──", a
+// channel of another platform with that platform ("slack:#support").
 func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	var b strings.Builder
-	b.WriteString("  ── news from Herald ──\n")
+	b.WriteString("  ── news from Herald")
+	if c := n.Channel; c.Channel != "" {
+		b.WriteString(" · ")
+		if c.Platform != "" && c.Platform != Platform {
+			b.WriteString(c.Platform + ":")
+		}
+		b.WriteString(c.Channel)
+	}
+	b.WriteString(" ──\n")
 	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}}))
 	if n.Note.Text != "" || len(n.Note.Cards) > 0 {
 		b.WriteString(Render(n.Note))

@@ -456,3 +456,34 @@ func TestButtonCommandsParse(t *testing.T) {
 		})
 	}
 }
+
+// TestAnnounceChannel: news for a channel names it in its header, with
+// the platform when it is not the console's; other news names none.
+func TestAnnounceChannel(t *testing.T) {
+	card := commands.Card{Key: "mention:4", Title: "Mention #4 · Acme"}
+	tests := []struct {
+		name string
+		to   herald.ChannelRef
+		want string
+	}{
+		{"OK/NoChannel", herald.ChannelRef{}, "  ── news from Herald ──\n"},
+		{"OK/ConsoleChannel", herald.ChannelRef{Platform: console.Platform, Workspace: "local", Channel: "#support"}, "  ── news from Herald · #support ──\n"},
+		{"OK/OtherPlatform", herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "#support"}, "  ── news from Herald · slack:#support ──\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			a := &console.Adapter{Out: &out}
+			if err := a.Announce(context.Background(), bot.Announcement{Card: card, Channel: tt.to, InChannel: true}); err != nil {
+				t.Fatalf("Announce: %v", err)
+			}
+			got := out.String()
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("Announce wrote %q; want it to start with %q", got, tt.want)
+			}
+			if !strings.Contains(got, "Mention #4 · Acme") {
+				t.Errorf("Announce wrote %q; want the card after the header", got)
+			}
+		})
+	}
+}

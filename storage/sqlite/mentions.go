@@ -195,7 +195,13 @@ func setHealth(ctx context.Context, tx *sql.Tx, st mentions.SourceStatus) error 
 
 // SetSourceHealth implements mentions.Store. A removed source is no error.
 func (s *Store) SetSourceHealth(ctx context.Context, st mentions.SourceStatus) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return setHealth(ctx, tx, st) })
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := setHealth(ctx, tx, st); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sources SET items_seen = ? WHERE id = ?`, st.ItemsSeen, st.Spec.ID)
+		return err
+	})
 }
 
 // SetNextPoll implements mentions.Store.

@@ -179,7 +179,7 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.Cursor, st.ItemsSeen = "", 0 // neither is health: SaveBatch writes them
+		st.Cursor = "" // not health: SaveBatch writes it
 		if diff := cmp.Diff(st, got); diff != "" {
 			t.Errorf("after SetSourceHealth (-want +got):\n%s", diff)
 		}
@@ -560,5 +560,14 @@ func testSummary(t *testing.T, open func(*testing.T) MentionsStore) {
 	}
 	if want := []string{"https://e.com/2", "https://e.com/1"}; !slices.Equal(newest, want) {
 		t.Errorf("Newest unhandled = %v, want %v", newest, want)
+	}
+	// until is exclusive to the nanosecond: a mention found a nanosecond
+	// before it counts (the service asks until now+1ns).
+	last := t0.Add(3 * time.Minute)
+	if sum, err := s.Summary(ctx, acme.ID, t0, last.Add(time.Nanosecond)); err != nil || sum.Total != 4 {
+		t.Errorf("Summary until 1ns after the last mention = %d mentions, %v; want 4", sum.Total, err)
+	}
+	if sum, err := s.Summary(ctx, acme.ID, t0, last); err != nil || sum.Total != 3 {
+		t.Errorf("Summary until the last mention = %d mentions, %v; want 3", sum.Total, err)
 	}
 }
