@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -32,19 +32,12 @@ func MustOpen(tb testing.TB) *sqlite.Store {
 	return s
 }
 
-// fakeClock starts at a fixed time and moves one second forward each time
-// it is read, so audit rows written in order have increasing times.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.t
-	c.t = c.t.Add(time.Second)
-	return now
+// steppingClock starts at t and moves one second forward each time it is
+// read, so audit rows written in order have increasing times.
+func steppingClock(t time.Time) *testclock.Clock {
+	c := testclock.New(t)
+	c.Step(time.Second)
+	return c
 }
 
 var (
@@ -79,7 +72,7 @@ type env struct {
 func newEnv(t *testing.T, policy string) *env {
 	t.Helper()
 	s := MustOpen(t)
-	e := &env{svc: approvals.NewService(s, &fakeClock{t: start}, "UTC"), store: s}
+	e := &env{svc: approvals.NewService(s, steppingClock(start), "UTC"), store: s}
 	ctx := t.Context()
 	b, err := e.svc.AddBrand(ctx, alice, "Acme", &acmeCh)
 	if err != nil {
@@ -217,7 +210,7 @@ func steps(es []approvals.AuditEntry) []step {
 func TestService(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		s := MustOpen(t)
-		svc := approvals.NewService(s, &fakeClock{t: start}, "Europe/Paris")
+		svc := approvals.NewService(s, steppingClock(start), "Europe/Paris")
 		ctx := t.Context()
 
 		b, err := svc.AddBrand(ctx, alice, "Acme", &acmeCh)

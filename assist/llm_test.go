@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/assist/assisttest"
+	"github.com/heraldhq/herald/internal/testclock"
 )
 
 var (
@@ -23,24 +24,6 @@ var (
 	mastodon = herald.Target{Kind: "mastodon", Name: "main"}
 	t0       = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 )
-
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // memStore is an in-memory assist.Store.
 type memStore struct {
@@ -97,14 +80,14 @@ type fixture struct {
 	store  *memStore
 	sleeps *sleeps
 	logs   *bytes.Buffer
-	clock  *fakeClock
+	clock  *testclock.Clock
 }
 
 const apiKey = "sk-secret-test-key"
 
 func newFixture(t *testing.T, cfg assist.Config, script ...assisttest.Answer) *fixture {
 	t.Helper()
-	f := &fixture{srv: assisttest.New(t, script...), store: &memStore{}, sleeps: &sleeps{}, logs: &bytes.Buffer{}, clock: &fakeClock{t: t0}}
+	f := &fixture{srv: assisttest.New(t, script...), store: &memStore{}, sleeps: &sleeps{}, logs: &bytes.Buffer{}, clock: testclock.New(t0)}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = f.srv.URL()
 	}
@@ -410,7 +393,7 @@ func TestTriage(t *testing.T) {
 		if !equalBools(skipped, want) || len(f.srv.Requests()) != 3 {
 			t.Errorf("skipped = %v (%d calls); want %v (3 calls)", skipped, len(f.srv.Requests()), want)
 		}
-		f.clock.Add(61 * time.Second)
+		f.clock.Advance(61 * time.Second)
 		if tr, _ := f.svc.Triage(t.Context(), acme, m); tr.Skipped {
 			t.Error("still skipped a minute later")
 		}
@@ -437,7 +420,7 @@ func equalBools(a, b []bool) bool {
 
 func TestSetGuidelines(t *testing.T) {
 	store := &memStore{}
-	clock := &fakeClock{t: t0}
+	clock := testclock.New(t0)
 	svc := assist.NewService(store, nil, clock, nil, assist.Options{})
 	alice := herald.Actor{Platform: "slack", UserID: "U1", Name: "Alice"}
 	t.Run("OK", func(t *testing.T) {

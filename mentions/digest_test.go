@@ -114,14 +114,14 @@ func TestSurgeEvents(t *testing.T) {
 	// A burst: 30 mentions in three batches a minute apart → one alert.
 	for range 3 {
 		post(10)
-		e.clock.Add(time.Minute)
+		e.clock.Advance(time.Minute)
 	}
 	if got := surges(); !slices.Equal(got, []string{"surge"}) {
 		t.Fatalf("burst: %v, want one surge", got)
 	}
 	// Silence: the poller's ticks end it, once.
 	for range 30 {
-		e.clock.Add(time.Minute)
+		e.clock.Advance(time.Minute)
 		e.svc.Tick(ctx)
 	}
 	if got := surges(); !slices.Equal(got, []string{"surge_over"}) {

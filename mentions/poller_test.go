@@ -109,7 +109,7 @@ func TestPoller(t *testing.T) {
 		if st.Failures != 1 || st.LastErrorMsg != "connection refused" || !st.LastError.Equal(t0) || !st.NextPoll.Equal(t0.Add(time.Minute)) {
 			t.Fatalf("hn after a failure = %+v", st)
 		}
-		e.clock.Add(time.Minute)
+		e.clock.Advance(time.Minute)
 		tick() // at t0+1m: the second failure doubles the wait
 		if n := len(feed.polls()); n != 1 {
 			t.Errorf("rss polled %d times before its interval", n)
@@ -120,7 +120,7 @@ func TestPoller(t *testing.T) {
 		}
 	})
 	t.Run("RetryAfter", func(t *testing.T) {
-		e.clock.Add(2 * time.Minute)
+		e.clock.Advance(2 * time.Minute)
 		tick()
 		st := health(hn.Spec.ID)
 		if st.Failures != 3 || !st.NextPoll.Equal(e.clock.Now().Add(3*time.Hour)) {
@@ -128,7 +128,7 @@ func TestPoller(t *testing.T) {
 		}
 	})
 	t.Run("PanicIsAnError", func(t *testing.T) {
-		e.clock.Add(3 * time.Hour)
+		e.clock.Advance(3 * time.Hour)
 		tick()
 		st := health(hn.Spec.ID)
 		if st.Failures != 4 || st.LastErrorMsg != "the source panicked: boom" {
@@ -143,7 +143,7 @@ func TestPoller(t *testing.T) {
 		}
 	})
 	t.Run("SuccessResets", func(t *testing.T) {
-		e.clock.Add(time.Hour)
+		e.clock.Advance(time.Hour)
 		tick()
 		st := health(hn.Spec.ID)
 		if st.Failures != 0 || st.Cursor != "h1" || !st.LastSuccess.Equal(e.clock.Now()) {
@@ -157,7 +157,7 @@ func TestPoller(t *testing.T) {
 		e2 := e.restart(t)
 		again := &fakeSource{steps: []func(mentions.Request) (mentions.Batch, error){batch("c3")}}
 		p2 := mentions.NewPoller(e2.svc, opener(map[int64]any{rss.Spec.ID: again, hn.Spec.ID: search}), e2.clock, nil, pollOpts)
-		e2.clock.Add(time.Hour)
+		e2.clock.Advance(time.Hour)
 		if err := p2.Tick(ctx); err != nil {
 			t.Fatal(err)
 		}

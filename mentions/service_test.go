@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -39,30 +40,6 @@ func MustOpenPath(tb testing.TB, path string) *sqlite.Store {
 		tb.Fatalf("Migrate: %v", err)
 	}
 	return s
-}
-
-// fakeClock tells a time the test sets.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // storeRoles answers roles from the approvals store, as approvals.Service
@@ -143,7 +120,7 @@ var (
 // Discord) and Globex (gina admin).
 type env struct {
 	store  *sqlite.Store
-	clock  *fakeClock
+	clock  *testclock.Clock
 	notes  *notes
 	svc    *mentions.Service
 	acme   herald.Brand
@@ -159,7 +136,7 @@ func newEnv(t *testing.T, opts mentions.Options) *env {
 func newEnvOn(t *testing.T, s *sqlite.Store, opts mentions.Options) *env {
 	t.Helper()
 	ctx := t.Context()
-	e := &env{store: s, clock: &fakeClock{t: t0}, notes: &notes{}}
+	e := &env{store: s, clock: testclock.New(t0), notes: &notes{}}
 	asvc := approvals.NewService(s, e.clock, "UTC")
 	var err error
 	if e.acme, err = s.BrandByName(ctx, "Acme"); herald.ErrorCode(err) == herald.ENOTFOUND {
@@ -504,7 +481,7 @@ func TestPipeline(t *testing.T) {
 		}
 	})
 	t.Run("SamePollAgainCreatesNothing", func(t *testing.T) {
-		e.clock.Add(15 * time.Minute)
+		e.clock.Advance(15 * time.Minute)
 		res, err := e.svc.Ingest(ctx, rss.Spec.ID, batch)
 		if err != nil {
 			t.Fatal(err)
@@ -741,7 +718,7 @@ func TestTestWatchAndSummary(t *testing.T) {
 	if sum, err := e.svc.Summary(ctx, vic, e.acme, t0); err != nil || sum.Total != 3 {
 		t.Fatalf("summary right after ingest: %d mentions, %v; want 3", sum.Total, err)
 	}
-	e.clock.Add(time.Hour)
+	e.clock.Advance(time.Hour)
 	t.Run("OK", func(t *testing.T) {
 		got, scanned, err := e.svc.TestWatch(ctx, vic, e.acme, "acme -hiring", 10)
 		if err != nil {

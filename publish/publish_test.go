@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -33,30 +34,6 @@ func MustOpen(tb testing.TB) *sqlite.Store {
 		tb.Fatalf("Migrate: %v", err)
 	}
 	return s
-}
-
-// fakeClock is a herald.Clock that moves only when told to.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
 }
 
 var (
@@ -275,7 +252,7 @@ func (r *recorder) Reset() {
 // ann approvers, dave client, vic viewer.
 type env struct {
 	store  *sqlite.Store
-	clock  *fakeClock
+	clock  *testclock.Clock
 	drafts *approvals.Service
 	svc    *publish.Service
 	sched  *publish.Scheduler
@@ -290,14 +267,14 @@ type config struct {
 	tz     string
 	opt    publish.Options
 	nets   map[string]publish.Publisher // by target kind
-	clock  herald.Clock                 // default: a fakeClock at start
+	clock  herald.Clock                 // default: a testclock.Clock at start
 	wrap   func(publish.Store) publish.Store
 }
 
 func newEnv(t *testing.T, c config) *env {
 	t.Helper()
 	s := MustOpen(t)
-	e := &env{store: s, clock: &fakeClock{t: start}, events: &recorder{}, opt: c.opt}
+	e := &env{store: s, clock: testclock.New(start), events: &recorder{}, opt: c.opt}
 	var clock herald.Clock = e.clock
 	if c.clock != nil {
 		clock = c.clock

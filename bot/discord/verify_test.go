@@ -16,11 +16,8 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/testclock"
 )
-
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
 
 // TestVerifyVector checks the self-generated vector of the platform brief
 // (§2.2): seed 0x07×32, timestamp 1700000000, body {"type":1}.
@@ -35,7 +32,7 @@ func TestVerifyVector(t *testing.T) {
 	h := http.Header{}
 	h.Set(headerSignature, "f7caed702889e902c2cde4a4fb00f601284aa47ff4caf84588d7c8c3d8fe7183fd73e13e30d0c07d1515b6684f7b3cfaa231c421768d9667b104f760cf0da302")
 	h.Set(headerTimestamp, "1700000000")
-	v := Verifier{PublicKey: pub, Clock: fixedClock{time.Unix(1700000000, 0)}}
+	v := Verifier{PublicKey: pub, Clock: testclock.New(time.Unix(1700000000, 0))}
 	if err := v.Verify(h, []byte(`{"type":1}`)); err != nil {
 		t.Fatalf("Verify(brief vector) = %v", err)
 	}
@@ -139,7 +136,7 @@ func TestVerifierWindow(t *testing.T) {
 		{"ErrFuture", base.Add(-5*time.Minute - time.Second), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v.Clock = fixedClock{c.now}
+			v.Clock = testclock.New(c.now)
 			err := v.Verify(h, body)
 			if (err == nil) != c.ok {
 				t.Errorf("Verify at %s = %v", c.now, err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 )
 
 // Slack's published example (docs: "Verifying requests from Slack").
@@ -32,19 +33,14 @@ const (
 	goVectorSig    = "v0=adada4ed31709aef585c2580ca3267678c6a8eaeb7e0c1aca3ee57b656886b2c"
 )
 
-// verifyClock is a fixed clock.
-type verifyClock struct{ t time.Time }
-
-func (c verifyClock) Now() time.Time { return c.t }
-
 // clockAt returns a clock stopped at the Unix time ts plus d.
-func clockAt(tb testing.TB, ts string, d time.Duration) verifyClock {
+func clockAt(tb testing.TB, ts string, d time.Duration) *testclock.Clock {
 	tb.Helper()
 	n, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return verifyClock{time.Unix(n, 0).Add(d)}
+	return testclock.New(time.Unix(n, 0).Add(d))
 }
 
 // signedHeader returns the headers Slack would send for body at ts.

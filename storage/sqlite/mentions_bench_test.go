@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -20,14 +21,6 @@ type benchRoles struct{}
 func (benchRoles) RoleOf(context.Context, herald.Actor, int64) (herald.Role, error) {
 	return herald.RoleAdmin, nil
 }
-
-// steppingClock moves forward by step each time it is read.
-type steppingClock struct {
-	t    time.Time
-	step time.Duration
-}
-
-func (c *steppingClock) Now() time.Time { c.t = c.t.Add(c.step); return c.t }
 
 var benchWords = strings.Fields(`the a new launch store review price update support customer service team product
 	release today week great bad love hate why how city market phone app web site news report open close deal sale
@@ -84,7 +77,8 @@ func BenchmarkIngest(b *testing.B) {
 	if err := s.CreateSource(ctx, &src, mentions.AuditEntry{BrandID: br.ID, Action: mentions.ActAddSource, Actor: alice, At: t0}); err != nil {
 		b.Fatal(err)
 	}
-	clock := &steppingClock{t: t0, step: 10 * time.Millisecond}
+	clock := testclock.New(t0) // moving forward 10ms each time it is read
+	clock.Step(10 * time.Millisecond)
 	svc := mentions.NewService(s, benchRoles{}, clock, mentions.Options{})
 
 	const batchSize = 100

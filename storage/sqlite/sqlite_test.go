@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
 	"github.com/heraldhq/herald/storage/storagetest"
@@ -74,10 +75,6 @@ func TestStore(t *testing.T) {
 	})
 }
 
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
 var (
 	t0     = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	alice  = herald.Actor{Platform: "slack", UserID: "UALICE", Name: "Alice"}
@@ -93,7 +90,7 @@ var (
 func mustApprovedDraft(t *testing.T, s *sqlite.Store) approvals.Draft {
 	t.Helper()
 	ctx := t.Context()
-	svc := approvals.NewService(s, fixedClock{t0}, "UTC")
+	svc := approvals.NewService(s, testclock.New(t0), "UTC")
 	if _, err := svc.AddBrand(ctx, alice, "Acme", &ch); err != nil {
 		t.Fatalf("AddBrand: %v", err)
 	}

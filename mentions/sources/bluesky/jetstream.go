@@ -394,7 +394,7 @@ func decodeEvent(frame []byte) (event, error) {
 		Published:  published(rec.CreatedAt, w.TimeUS),
 	}
 	if len(rec.Langs) > 0 {
-		ev.item.Lang = primaryLang(rec.Langs[0])
+		ev.item.Lang = mentions.PrimaryLang(rec.Langs[0])
 	}
 	return ev, nil
 }
@@ -406,21 +406,6 @@ func published(createdAt string, timeUS int64) time.Time {
 		return t.UTC()
 	}
 	return time.UnixMicro(timeUS).UTC()
-}
-
-// primaryLang returns the lower-case primary subtag of a language tag
-// ("pt-BR" → "pt"), or "" when it is not one.
-func primaryLang(tag string) string {
-	p, _, _ := strings.Cut(tag, "-")
-	if len(p) < 2 || len(p) > 3 {
-		return ""
-	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i] | 0x20; c < 'a' || c > 'z' {
-			return ""
-		}
-	}
-	return strings.ToLower(p)
 }
 
 // validDID checks the DID syntax of the atproto spec: did:method:id with

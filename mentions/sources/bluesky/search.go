@@ -110,13 +110,14 @@ func NewSearch(cfg SearchConfig) (*Search, error) {
 	return &Search{cfg: cfg, search: search}, nil
 }
 
-// baseURL checks an http(s) base URL and drops its trailing slash.
+// baseURL checks an http(s) base URL (mentions.BaseURL) and drops its
+// trailing slash.
 func baseURL(s string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+	base, _, ok := mentions.BaseURL(s)
+	if !ok {
 		return "", fmt.Errorf("must be an http or https URL such as %s", DefaultPDS)
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	return base, nil
 }
 
 // cursor is what Search stores between polls: the sort time of the newest
@@ -188,18 +189,12 @@ func (s *Search) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return b, nil
 }
 
-// queryTerms turns watch terms into searchPosts queries: trimmed, without
-// double quotes, quoted as phrases, each once (case-insensitively).
+// queryTerms turns watch terms into searchPosts queries: each of
+// mentions.SearchTerms quoted as a phrase (Bluesky's search has no OR).
 func queryTerms(terms []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range terms {
-		t = strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " ")
-		if t == "" || seen[strings.ToLower(t)] {
-			continue
-		}
-		seen[strings.ToLower(t)] = true
-		out = append(out, `"`+t+`"`)
+	out := mentions.SearchTerms(terms)
+	for i, t := range out {
+		out[i] = `"` + t + `"`
 	}
 	return out
 }
@@ -383,7 +378,7 @@ func (v postView) post() (post, bool) {
 		Published:  created.UTC(),
 	}
 	if len(v.Record.Langs) > 0 {
-		it.Lang = primaryLang(v.Record.Langs[0])
+		it.Lang = mentions.PrimaryLang(v.Record.Langs[0])
 	}
 	return post{item: it, sortAt: sortAt.UTC()}, true
 }

@@ -17,25 +17,9 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // jwt makes an unsigned token with an exp claim, as a PDS's looks.
 func jwt(sub string, exp time.Time) string {
@@ -48,7 +32,7 @@ func jwt(sub string, exp time.Time) string {
 // searchPosts over the posts of testdata/searchposts.json.
 type fakeXRPC struct {
 	*httptest.Server
-	clock *fakeClock
+	clock *testclock.Clock
 
 	mu       sync.Mutex
 	posts    []json.RawMessage
@@ -61,7 +45,7 @@ type fakeXRPC struct {
 	fail     func(w http.ResponseWriter) bool
 }
 
-func newFakeXRPC(tb testing.TB, clock *fakeClock) *fakeXRPC {
+func newFakeXRPC(tb testing.TB, clock *testclock.Clock) *fakeXRPC {
 	tb.Helper()
 	b, err := os.ReadFile("testdata/searchposts.json")
 	if err != nil {
@@ -223,7 +207,7 @@ func TestSearch(t *testing.T) {
 	terms := []string{"acme", "ACME", " moulins  acme ", ""}
 
 	t.Run("OK", func(t *testing.T) {
-		clock := &fakeClock{t: start}
+		clock := testclock.New(start)
 		f := newFakeXRPC(t, clock)
 		s := MustSearch(t, f, nil)
 
@@ -291,7 +275,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("OKPages", func(t *testing.T) {
-		clock := &fakeClock{t: start}
+		clock := testclock.New(start)
 		f := newFakeXRPC(t, clock)
 		s := MustSearch(t, f, func(c *SearchConfig) { c.Limit = 2 })
 		b, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}})
@@ -308,7 +292,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("OKNoTerms", func(t *testing.T) {
-		f := newFakeXRPC(t, &fakeClock{t: start})
+		f := newFakeXRPC(t, testclock.New(start))
 		s := MustSearch(t, f, nil)
 		b, err := s.Poll(ctx, mentions.Request{Cursor: "kept", Terms: []string{" ", `""`}})
 		if err != nil || len(b.Items) != 0 || b.Cursor != "kept" {
@@ -320,7 +304,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("OKExpiredToken", func(t *testing.T) {
-		clock := &fakeClock{t: start}
+		clock := testclock.New(start)
 		f := newFakeXRPC(t, clock)
 		s := MustSearch(t, f, nil)
 		if _, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}}); err != nil {
@@ -338,13 +322,13 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("OKRefreshBeforeExpiry", func(t *testing.T) {
-		clock := &fakeClock{t: start}
+		clock := testclock.New(start)
 		f := newFakeXRPC(t, clock)
 		s := MustSearch(t, f, nil)
 		if _, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}}); err != nil {
 			t.Fatal(err)
 		}
-		clock.Add(2*time.Hour - 30*time.Second)
+		clock.Advance(2*time.Hour - 30*time.Second)
 		if _, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -354,7 +338,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("OKRefreshRefused", func(t *testing.T) {
-		clock := &fakeClock{t: start}
+		clock := testclock.New(start)
 		f := newFakeXRPC(t, clock)
 		s := MustSearch(t, f, nil)
 		if _, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}}); err != nil {
@@ -404,7 +388,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeXRPC(t, &fakeClock{t: start})
+			f := newFakeXRPC(t, testclock.New(start))
 			f.fail = tt.fail
 			s := MustSearch(t, f, func(c *SearchConfig) {
 				if tt.pass != "" {

@@ -11,7 +11,6 @@
 package hn
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -36,11 +36,15 @@ const (
 	DefaultMaxPages    = 3
 	DefaultMaxTerms    = 50
 	// Overlap is how far before the newest item seen each query looks
-	// again, for items the index took a while to receive; the cursor
-	// remembers the ids seen in that window so none repeats.
+	// again, for items the index took a while to receive; the cursor (a
+	// mentions.Seen) remembers the ids seen in that window so none
+	// repeats.
 	Overlap = 10 * time.Minute
 	// maxSeen bounds the ids the cursor remembers.
 	maxSeen = 5000
+	// maxSkew is how far past our clock an item may be dated before
+	// the cursor stops following it (mentions.Seen.Clamp).
+	maxSkew = time.Minute
 )
 
 // Config configures the source; the zero value uses Algolia's API.
@@ -59,6 +63,9 @@ type Config struct {
 	// past it, in sorted order, are not searched. DefaultMaxTerms when
 	// 0.
 	MaxTerms int
+	// Clock tells the time the cursor may not run past (see
+	// mentions.Seen.Clamp); herald.SystemClock when nil.
+	Clock herald.Clock
 }
 
 // Source searches Hacker News. Safe for concurrent use.
@@ -85,34 +92,10 @@ func New(c *http.Client, cfg Config) *Source {
 	if cfg.MaxTerms <= 0 {
 		cfg.MaxTerms = DefaultMaxTerms
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = herald.SystemClock{}
+	}
 	return &Source{client: c, cfg: cfg}
-}
-
-// cursor is the state between polls, stored as JSON.
-type cursor struct {
-	Newest int64            `json:"newest,omitempty"` // the largest created_at_i seen
-	Seen   map[string]int64 `json:"seen,omitempty"`   // objectID → created_at_i, for those within Overlap of Newest
-}
-
-func readCursor(s string) cursor {
-	var c cursor
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &c) // a damaged cursor starts over
-	}
-	return c
-}
-
-func (c cursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-// since is the created_at_i the queries start from.
-func (c cursor) since() int64 {
-	if c.Newest == 0 {
-		return 0
-	}
-	return c.Newest - int64(Overlap/time.Second)
 }
 
 // answer is the part of an Algolia search answer Herald reads.
@@ -147,13 +130,14 @@ func str(p *string) string {
 // with the same cursor. An error on any query fails the poll (its
 // cursor is then not advanced, so nothing is lost).
 func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
-	terms := cleanTerms(r.Terms)
+	terms := mentions.SearchTerms(r.Terms)
 	if len(terms) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
 	terms = terms[:min(len(terms), s.cfg.MaxTerms)]
-	cur := readCursor(r.Cursor)
-	since := cur.since()
+	seen := mentions.ReadSeen(r.Cursor)
+	seen.Clamp(s.cfg.Clock.Now().Add(maxSkew))
+	since := seen.Since(Overlap).Unix()
 	found := map[string]hit{}
 	for _, term := range terms {
 		for page := 0; page < s.cfg.MaxPages; page++ {
@@ -172,68 +156,17 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 		}
 	}
 	var items []mentions.Item
-	next := cursor{Newest: cur.Newest, Seen: map[string]int64{}}
 	for id, h := range found {
-		next.Newest = max(next.Newest, h.CreatedAtI)
-		if _, seen := cur.Seen[id]; seen {
+		if !seen.Add(id, time.Unix(h.CreatedAtI, 0)) {
 			continue
 		}
 		if it, ok := item(h); ok {
 			items = append(items, it)
 		}
 	}
-	slices.SortFunc(items, func(a, b mentions.Item) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ExternalID, b.ExternalID)
-	})
-	next.remember(cur.Seen, found)
-	return mentions.Batch{Items: items, Cursor: next.String()}, nil
-}
-
-// remember keeps the ids created within Overlap of the newest, the
-// newest first, at most maxSeen.
-func (c *cursor) remember(old map[string]int64, found map[string]hit) {
-	floor := c.since()
-	type seen struct {
-		id string
-		at int64
-	}
-	var all []seen
-	for id, at := range old {
-		if at > floor {
-			all = append(all, seen{id, at})
-		}
-	}
-	for id, h := range found {
-		if _, dup := old[id]; !dup && h.CreatedAtI > floor {
-			all = append(all, seen{id, h.CreatedAtI})
-		}
-	}
-	slices.SortFunc(all, func(a, b seen) int {
-		if c := cmp.Compare(b.at, a.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	for _, s := range all[:min(len(all), maxSeen)] {
-		c.Seen[s.id] = s.at
-	}
-}
-
-// cleanTerms trims, lower-cases, deduplicates and sorts the terms,
-// dropping empty ones.
-func cleanTerms(terms []string) []string {
-	var out []string
-	for _, t := range terms {
-		t = strings.ToLower(strings.Join(strings.Fields(strings.Trim(t, `"`)), " "))
-		if t != "" {
-			out = append(out, t)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	mentions.SortNewestFirst(items)
+	seen.Trim(Overlap, maxSeen)
+	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
 // search asks for one page of one term's stories and comments created

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -221,6 +222,48 @@ func TestPoll(t *testing.T) {
 			t.Errorf("got %+v, %v after %d queries", b, err, len(f.queries))
 		}
 	})
+	t.Run("OKDamagedCursor", func(t *testing.T) {
+		// A cursor that does not read starts over rather than failing
+		// every poll: the items come again (the pipeline dedupes them).
+		f := newFake(t)
+		src := newSource(t, f, Config{})
+		b, err := src.Poll(ctx, mentions.Request{Cursor: `{"newest":"x"`, Terms: acme.Terms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, b.Items); diff != "" {
+			t.Errorf("items (-want +got):\n%s", diff)
+		}
+		if f.filters[0] != "" {
+			t.Errorf("filter %q, want none", f.filters[0])
+		}
+		if c := mentions.ReadSeen(b.Cursor); !c.Has(want[0].ExternalID) || !c.Newest().Equal(want[0].Published) {
+			t.Errorf("cursor %s: want one from the newest item", b.Cursor)
+		}
+	})
+	t.Run("OKFutureItem", func(t *testing.T) {
+		// An item dated a year ahead does not carry the cursor past
+		// what comes next, and is not returned twice.
+		now := int64(1764582067 + 3600)
+		f := newFake(t)
+		comment := func(id string, at int64) map[string]any {
+			return map[string]any{"objectID": id, "created_at_i": float64(at), "author": "x", "comment_text": "acme", "story_title": "t", "_tags": []any{"comment"}}
+		}
+		f.hits = append(f.hits, comment("future", now+365*24*3600))
+		src := newSource(t, f, Config{Clock: testclock.New(time.Unix(now, 0))})
+		first, err := src.Poll(ctx, acme)
+		if err != nil || len(first.Items) != len(want)+1 || first.Items[0].ExternalID != "future" {
+			t.Fatalf("first poll: %d items, %v; want the future one first and the %d others", len(first.Items), err, len(want))
+		}
+		f.set(func(f *fakeAlgolia) { f.hits = append(f.hits, comment("late", now-60)) })
+		second, err := src.Poll(ctx, mentions.Request{Cursor: first.Cursor, Terms: acme.Terms})
+		if err != nil || len(second.Items) != 1 || second.Items[0].ExternalID != "late" {
+			t.Errorf("second poll: %+v, %v; want only the late comment", second.Items, err)
+		}
+		if got, want := f.filters[1], "created_at_i>"+strconv.FormatInt(now+60-600, 10); got != want {
+			t.Errorf("second poll filter %q, want %q", got, want)
+		}
+	})
 	t.Run("OKPages", func(t *testing.T) {
 		f := newFake(t)
 		src := newSource(t, f, Config{HitsPerPage: 1, MaxPages: 10})
@@ -265,23 +308,6 @@ func TestPoll(t *testing.T) {
 			}
 		}
 	})
-}
-
-func TestCursorBounded(t *testing.T) {
-	old := map[string]int64{}
-	found := map[string]hit{}
-	for i := range maxSeen + 100 {
-		found[strconv.Itoa(i)] = hit{ObjectID: strconv.Itoa(i), CreatedAtI: 1_000_000 + int64(i%50)}
-	}
-	old["ancient"] = 5
-	c := cursor{Newest: 1_000_049, Seen: map[string]int64{}}
-	c.remember(old, found)
-	if len(c.Seen) != maxSeen {
-		t.Errorf("remembered %d, want %d", len(c.Seen), maxSeen)
-	}
-	if _, ok := c.Seen["ancient"]; ok {
-		t.Error("remembered an id older than the overlap")
-	}
 }
 
 func FuzzParseAnswer(f *testing.F) {

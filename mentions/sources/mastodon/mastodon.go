@@ -78,14 +78,14 @@ var _ mentions.Source = (*Source)(nil)
 // error for an instance that is not an http(s) base URL, a tag that is
 // not a hashtag, or neither a tag nor a token (nothing to poll).
 func New(cfg Config) (*Source, error) {
-	u, err := url.Parse(strings.TrimSpace(cfg.Instance))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	instance, host, ok := mentions.BaseURL(cfg.Instance)
+	if !ok {
 		return nil, herald.Errorf(herald.EINVALID, "the Mastodon instance must be an http or https URL such as https://mastodon.social")
 	}
-	cfg.Instance = strings.TrimRight(u.String(), "/")
+	cfg.Instance = instance
 	cfg.Tag = strings.TrimPrefix(strings.TrimSpace(cfg.Tag), "#")
 	if cfg.Tag != "" && !validTag(cfg.Tag) {
-		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", clip(cfg.Tag, 40))
+		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", mentions.ClipBytes(cfg.Tag, 40))
 	}
 	if cfg.Tag == "" && cfg.Token == "" {
 		return nil, herald.Errorf(herald.EINVALID, "a Mastodon source needs a hashtag, or a token to search with")
@@ -105,7 +105,7 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Source{cfg: cfg, host: u.Hostname()}, nil
+	return &Source{cfg: cfg, host: host}, nil
 }
 
 // validTag reports whether s is a hashtag as Mastodon reads them: letters,
@@ -181,20 +181,10 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return b, nil
 }
 
-// searchTerms normalises terms: trimmed, spaces collapsed, each once
-// (case-insensitively), at most 200 characters.
+// searchTerms are the terms searched for (mentions.SearchTerms), each at
+// most 200 characters; they also key the cursor.
 func searchTerms(terms []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range terms {
-		t = strings.ToLower(strings.Join(strings.Fields(t), " "))
-		if t == "" || utf8.RuneCountInString(t) > 200 || seen[t] {
-			continue
-		}
-		seen[t] = true
-		out = append(out, t)
-	}
-	return out
+	return slices.DeleteFunc(mentions.SearchTerms(terms), func(t string) bool { return utf8.RuneCountInString(t) > 200 })
 }
 
 func (s *Source) tagURL() string {
@@ -368,10 +358,10 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 	id := strings.TrimSpace(st.URI)
 	link := ""
 	if st.URL != nil {
-		link = webURL(*st.URL)
+		link = mentions.WebURL(*st.URL)
 	}
 	if link == "" {
-		link = webURL(id)
+		link = mentions.WebURL(id)
 	}
 	if id == "" || link == "" || len(id) > 2048 {
 		return mentions.Item{}, false
@@ -383,10 +373,10 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 		Title:      mentions.HTMLText(st.SpoilerText),
 		Text:       mentions.HTMLText(st.Content),
 		Author:     s.acct(st.Account.Acct),
-		AuthorURL:  webURL(st.Account.URL),
+		AuthorURL:  mentions.WebURL(st.Account.URL),
 	}
 	if st.Language != nil {
-		it.Lang = primaryLang(*st.Language)
+		it.Lang = mentions.PrimaryLang(*st.Language)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, st.CreatedAt); err == nil {
 		it.Published = t.UTC()
@@ -399,22 +389,9 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 func (s *Source) acct(a string) string {
 	a = strings.TrimPrefix(strings.TrimSpace(a), "@")
 	if a == "" || strings.Contains(a, "@") {
-		return clip(a, 300)
+		return mentions.ClipBytes(a, 300)
 	}
-	return clip(a, 200) + "@" + s.host
-}
-
-// webURL returns s when it is an absolute http(s) URL, else "".
-func webURL(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 2048 {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return s
+	return mentions.ClipBytes(a, 200) + "@" + s.host
 }
 
 // validID reports whether id looks like a status id: 1 to 64 ASCII
@@ -436,27 +413,4 @@ func validID(id string) bool {
 // then lexically.
 func compareIDs(a, b string) int {
 	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
-}
-
-// primaryLang returns the lower-case primary subtag of a language tag
-// ("pt-BR" → "pt"), or "".
-func primaryLang(tag string) string {
-	p, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
-	if len(p) < 2 || len(p) > 3 {
-		return ""
-	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i] | 0x20; c < 'a' || c > 'z' {
-			return ""
-		}
-	}
-	return strings.ToLower(p)
-}
-
-// clip shortens s to n bytes at a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
 }

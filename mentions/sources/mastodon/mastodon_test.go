@@ -424,10 +424,10 @@ func FuzzParsePage(f *testing.F) {
 			if !ok {
 				continue
 			}
-			if it.ExternalID == "" || webURL(it.URL) == "" || it.Source != Kind {
+			if it.ExternalID == "" || mentions.WebURL(it.URL) == "" || it.Source != Kind {
 				t.Fatalf("invalid item accepted: %+v", it)
 			}
-			if it.AuthorURL != "" && webURL(it.AuthorURL) == "" {
+			if it.AuthorURL != "" && mentions.WebURL(it.AuthorURL) == "" {
 				t.Fatalf("invalid author URL accepted: %q", it.AuthorURL)
 			}
 		}

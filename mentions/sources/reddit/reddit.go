@@ -29,7 +29,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
@@ -46,13 +45,17 @@ const (
 	DefaultLimit    = 100
 	DefaultMaxPages = 3
 	// Overlap is how far before the newest post seen a poll still
-	// accepts posts (Reddit's search index lags); the cursor remembers
-	// the ids seen in that window so none repeats.
+	// accepts posts (Reddit's search index lags); the cursor (a
+	// mentions.Seen) remembers the ids seen in that window so none
+	// repeats.
 	Overlap = time.Hour
 	// maxQuery is Reddit's limit on q.
 	maxQuery = 512
 	// maxSeen bounds the ids the cursor remembers.
 	maxSeen = 5000
+	// maxSkew is how far past our clock a post may be dated before the
+	// cursor stops following it (mentions.Seen.Clamp).
+	maxSkew = time.Minute
 )
 
 // UserAgent returns the User-Agent Reddit's API rules ask for:
@@ -91,8 +94,8 @@ type Config struct {
 	// MaxPages bounds the pages read per query and poll;
 	// DefaultMaxPages when 0.
 	MaxPages int
-	// Clock tells the time for token expiry and rate-limit pauses;
-	// herald.SystemClock when nil.
+	// Clock tells the time for token expiry, rate-limit pauses and the
+	// time the cursor may not run past; herald.SystemClock when nil.
 	Clock herald.Clock
 }
 
@@ -130,32 +133,6 @@ func New(c *http.Client, cfg Config) *Source {
 
 func (s *Source) oauth() bool { return s.cfg.ClientID != "" && s.cfg.ClientSecret != "" }
 
-// cursor is the state between polls, stored as JSON.
-type cursor struct {
-	Newest int64            `json:"newest,omitempty"` // the newest created_utc seen, in seconds
-	Seen   map[string]int64 `json:"seen,omitempty"`   // fullname → created_utc, within Overlap of Newest
-}
-
-func readCursor(s string) cursor {
-	var c cursor
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &c) // a damaged cursor starts over
-	}
-	return c
-}
-
-func (c cursor) String() string {
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-func (c cursor) since() int64 {
-	if c.Newest == 0 {
-		return 0
-	}
-	return c.Newest - int64(Overlap/time.Second)
-}
-
 // Poll searches for the terms (ORed, in as few queries as Reddit's
 // 512-character limit allows) and returns the posts not returned
 // before, newest first. No terms, no request. An error on any request
@@ -165,8 +142,9 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	if len(queries) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
-	cur := readCursor(r.Cursor)
-	since := cur.since()
+	seen := mentions.ReadSeen(r.Cursor)
+	seen.Clamp(s.cfg.Clock.Now().Add(maxSkew))
+	since := seen.Since(Overlap).Unix()
 	found := map[string]post{}
 	for _, q := range queries {
 		after := ""
@@ -189,76 +167,33 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 			after = next
 		}
 	}
-	next := cursor{Newest: cur.Newest, Seen: map[string]int64{}}
 	var items []mentions.Item
 	for name, p := range found {
-		next.Newest = max(next.Newest, p.created())
-		if _, seen := cur.Seen[name]; seen {
+		if !seen.Add(name, time.Unix(p.created(), 0)) {
 			continue
 		}
 		if it, ok := p.item(); ok {
 			items = append(items, it)
 		}
 	}
-	slices.SortFunc(items, func(a, b mentions.Item) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ExternalID, b.ExternalID)
-	})
-	next.remember(cur.Seen, found)
-	return mentions.Batch{Items: items, Cursor: next.String()}, nil
+	mentions.SortNewestFirst(items)
+	seen.Trim(Overlap, maxSeen)
+	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
-// remember keeps the ids created within Overlap of the newest, newest
-// first, at most maxSeen.
-func (c *cursor) remember(old map[string]int64, found map[string]post) {
-	floor := c.since()
-	type seen struct {
-		id string
-		at int64
-	}
-	var all []seen
-	for id, at := range old {
-		if at > floor {
-			all = append(all, seen{id, at})
-		}
-	}
-	for id, p := range found {
-		if _, dup := old[id]; !dup && p.created() > floor {
-			all = append(all, seen{id, p.created()})
-		}
-	}
-	slices.SortFunc(all, func(a, b seen) int {
-		if c := cmp.Compare(b.at, a.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	for _, s := range all[:min(len(all), maxSeen)] {
-		c.Seen[s.id] = s.at
-	}
-}
-
-// Queries turns terms into Reddit search queries: each term trimmed
-// (phrases quoted), duplicates dropped, joined with OR into as few
-// queries as fit in 512 characters. A term too long for a query alone
-// is cut.
+// Queries turns terms into Reddit search queries: mentions.SearchTerms,
+// phrases quoted, joined with OR into as few queries as fit in 512
+// characters. A term too long for a query alone is cut.
 func Queries(terms []string) []string {
-	var clean []string
-	for _, t := range terms {
-		t = strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " ")
-		if t == "" {
-			continue
-		}
-		t = clipRunes(t, maxQuery-2)
-		if strings.Contains(t, " ") || strings.EqualFold(t, "or") || strings.EqualFold(t, "and") || strings.EqualFold(t, "not") {
+	clean := mentions.SearchTerms(terms)
+	for i, t := range clean {
+		t = strings.TrimSpace(mentions.ClipBytes(t, maxQuery-2))
+		if strings.Contains(t, " ") || t == "or" || t == "and" || t == "not" {
 			t = `"` + t + `"`
 		}
-		clean = append(clean, t)
+		clean[i] = t
 	}
-	slices.SortFunc(clean, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	clean = slices.CompactFunc(clean, strings.EqualFold)
+	clean = slices.Compact(clean) // two long terms may be cut to the same
 	var out []string
 	var b strings.Builder
 	for _, t := range clean {
@@ -470,7 +405,7 @@ func parseListing(body []byte) ([]post, string, error) {
 		return nil, "", fmt.Errorf("%w: %v", errNotListing, err)
 	}
 	if l.Kind != "Listing" {
-		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, clip(l.Kind, 20))
+		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, mentions.ClipBytes(l.Kind, 20))
 	}
 	var posts []post
 	for _, c := range l.Data.Children {
@@ -518,21 +453,3 @@ func (p post) item() (mentions.Item, bool) {
 // oneLine collapses white space (Reddit text is Markdown: its line
 // breaks carry no meaning for matching).
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
-// clipRunes cuts s to at most n bytes on a rune boundary.
-func clipRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimSpace(s[:n])
-}

@@ -18,20 +18,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeReddit serves search listings from the fixture's children (newest
 // first, paged with after/limit), the app-only token endpoint and the
@@ -215,6 +204,45 @@ func TestPoll(t *testing.T) {
 			t.Errorf("after restart: %+v, want only the new post", third.Items)
 		}
 	})
+	t.Run("OKDamagedCursor", func(t *testing.T) {
+		// A cursor that does not read starts over rather than failing
+		// every poll: the posts come again (the pipeline dedupes them).
+		f := newFake(t)
+		src := newSource(t, f, Config{})
+		b, err := src.Poll(ctx, mentions.Request{Cursor: "\x00not json", Terms: acme.Terms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, b.Items); diff != "" {
+			t.Errorf("items (-want +got):\n%s", diff)
+		}
+		if c := mentions.ReadSeen(b.Cursor); !c.Has(want[0].ExternalID) || !c.Newest().Equal(want[0].Published) {
+			t.Errorf("cursor %s: want one from the newest item", b.Cursor)
+		}
+	})
+	t.Run("OKFuturePost", func(t *testing.T) {
+		// A post dated a year ahead does not carry the cursor past what
+		// comes next, and is not returned twice.
+		now := int64(1764583200 + 3600)
+		post := func(name string, at int64) map[string]any {
+			return map[string]any{"kind": "t3", "data": map[string]any{
+				"name": name, "title": "Acme", "selftext": "acme", "is_self": true, "author": "x",
+				"permalink": "/r/x/comments/" + name + "/", "created_utc": float64(at),
+			}}
+		}
+		f := newFake(t)
+		f.children = append(f.children, post("t3_future", now+365*24*3600))
+		src := newSource(t, f, Config{Clock: testclock.New(time.Unix(now, 0))})
+		first, err := src.Poll(ctx, acme)
+		if err != nil || len(first.Items) != len(want)+1 || first.Items[0].ExternalID != "t3_future" {
+			t.Fatalf("first poll: %d items, %v; want the future one first and the %d others", len(first.Items), err, len(want))
+		}
+		f.set(func(f *fakeReddit) { f.children = append(f.children, post("t3_late", now-60)) })
+		second, err := src.Poll(ctx, mentions.Request{Cursor: first.Cursor, Terms: acme.Terms})
+		if err != nil || len(second.Items) != 1 || second.Items[0].ExternalID != "t3_late" {
+			t.Errorf("second poll: %+v, %v; want only the late post", second.Items, err)
+		}
+	})
 	t.Run("OKPages", func(t *testing.T) {
 		f := newFake(t)
 		src := newSource(t, f, Config{Limit: 1, MaxPages: 5})
@@ -227,7 +255,7 @@ func TestPoll(t *testing.T) {
 		}
 		// Paging stops at the first post older than the cursor.
 		f.set(func(f *fakeReddit) { f.requests = nil })
-		cur := cursor{Newest: 1764583200 + int64(Overlap/time.Second)}.String()
+		cur := fmt.Sprintf(`{"newest":%d}`, 1764583200+int64(Overlap/time.Second))
 		b, err = src.Poll(ctx, mentions.Request{Cursor: cur, Terms: acme.Terms})
 		if err != nil || len(b.Items) != 0 {
 			t.Errorf("got %+v, %v", b.Items, err)
@@ -257,7 +285,7 @@ func TestPoll(t *testing.T) {
 	})
 	t.Run("OKOAuth", func(t *testing.T) {
 		f := newFake(t)
-		clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+		clock := testclock.New(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 		src := newSource(t, f, Config{ClientID: "app-id", ClientSecret: "app-secret", UserAgent: ua, Clock: clock})
 		first, err := src.Poll(ctx, acme)
 		if err != nil {
@@ -306,7 +334,7 @@ func TestPoll(t *testing.T) {
 	t.Run("ErrRateLimitUsedUp", func(t *testing.T) {
 		f := newFake(t)
 		f.header = http.Header{"X-Ratelimit-Used": {"10"}, "X-Ratelimit-Remaining": {"0.0"}, "X-Ratelimit-Reset": {"120"}}
-		clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+		clock := testclock.New(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 		src := newSource(t, f, Config{Clock: clock})
 		first, err := src.Poll(ctx, acme)
 		if err != nil || len(first.Items) != 3 {
@@ -374,8 +402,9 @@ func TestQueries(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"one", []string{"acme"}, []string{"acme"}},
-		{"ored and sorted", []string{"initech", "Acme", "acme ", "globex"}, []string{"Acme OR globex OR initech"}},
-		{"phrases quoted", []string{"acme corp", `"new  store"`, "or"}, []string{`"acme corp" OR "new store" OR "or"`}},
+		{"ored and sorted", []string{"initech", "Acme", "acme ", "globex"}, []string{"acme OR globex OR initech"}},
+		{"phrases quoted", []string{"acme corp", `"new  store"`, "OR"}, []string{`"acme corp" OR "new store" OR "or"`}},
+		{"cut to the same", []string{long + long + "a", long + long + "b"}, []string{long + strings.Repeat("x", 210)}},
 		{"empty dropped", []string{"", "  ", `""`}, nil},
 		{"split at 512", []string{long + "a", long + "b"}, []string{long + "a", long + "b"}},
 		{"cut alone", []string{strings.Repeat("é", 400)}, []string{strings.Repeat("é", 255)}},

@@ -229,7 +229,7 @@ func rootKind(n xml.Name) (string, error) {
 	case "html":
 		return "", fmt.Errorf("%w: the address serves an HTML page", ErrNotFeed)
 	}
-	return "", fmt.Errorf("%w: its root element is <%s>", ErrNotFeed, clip(n.Local, 40))
+	return "", fmt.Errorf("%w: its root element is <%s>", ErrNotFeed, mentions.ClipBytes(n.Local, 40))
 }
 
 func attr(t xml.StartElement, space, local string) string {
@@ -258,8 +258,8 @@ func (r rawItem) entry() entry {
 	default:
 		e.Text = firstText(r.Summary)
 	}
-	e.Text = clip(e.Text, maxText)
-	e.Title = clip(e.Title, 1024)
+	e.Text = mentions.ClipBytes(e.Text, maxText)
+	e.Title = mentions.ClipBytes(e.Title, 1024)
 	e.Author, e.AuthorURL = r.author()
 	for _, s := range []string{firstRaw(r.Published), r.PubDate, r.DCDate, firstRaw(r.Issued), firstRaw(r.Updated)} {
 		if t, ok := parseDate(s); ok {
@@ -267,15 +267,15 @@ func (r rawItem) entry() entry {
 			break
 		}
 	}
-	e.ID = clip(strings.TrimSpace(r.GUID), 512)
+	e.ID = mentions.ClipBytes(strings.TrimSpace(r.GUID), 512)
 	if e.ID == "" {
-		e.ID = clip(firstRaw(r.IDs), 512)
+		e.ID = mentions.ClipBytes(firstRaw(r.IDs), 512)
 	}
 	if e.ID == "" {
-		e.ID = clip(strings.TrimSpace(r.About), 512)
+		e.ID = mentions.ClipBytes(strings.TrimSpace(r.About), 512)
 	}
 	if e.ID == "" {
-		e.ID = clip(e.Link, 512)
+		e.ID = mentions.ClipBytes(e.Link, 512)
 	}
 	if e.ID == "" && (e.Title != "" || e.Text != "") {
 		sum := sha256.Sum256([]byte(e.Title + "\x00" + e.Text + "\x00" + e.Published.String()))
@@ -323,34 +323,23 @@ func (r rawItem) link() string {
 // "Jo Doe").
 func (r rawItem) author() (name, uri string) {
 	if c := strings.TrimSpace(r.Creator); c != "" {
-		return clip(mentions.HTMLText(c), 200), ""
+		return mentions.ClipBytes(mentions.HTMLText(c), 200), ""
 	}
 	for _, p := range r.Authors {
 		if !own(p.XMLName.Space) {
 			continue
 		}
 		if n := strings.TrimSpace(p.Name); n != "" {
-			return clip(mentions.HTMLText(n), 200), strings.TrimSpace(p.URI)
+			return mentions.ClipBytes(mentions.HTMLText(n), 200), strings.TrimSpace(p.URI)
 		}
 		if b := strings.TrimSpace(p.Body); b != "" {
 			if open, close := strings.IndexByte(b, '('), strings.LastIndexByte(b, ')'); open >= 0 && close > open+1 {
 				b = b[open+1 : close]
 			}
-			return clip(mentions.HTMLText(b), 200), ""
+			return mentions.ClipBytes(mentions.HTMLText(b), 200), ""
 		}
 	}
 	return "", ""
-}
-
-// clip cuts s to at most n bytes on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // zones are the North American abbreviations RSS dates use (RFC 822);
@@ -414,7 +403,7 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	case "windows-1252", "cp1252":
 		return &eightBit{r: input, cp1252: true}, nil
 	}
-	return nil, fmt.Errorf("unsupported charset %q", clip(charset, 40))
+	return nil, fmt.Errorf("unsupported charset %q", mentions.ClipBytes(charset, 40))
 }
 
 // cp1252 maps the bytes 0x80–0x9F of Windows-1252 (0 where undefined).

@@ -170,7 +170,7 @@ func item(f feed, e entry, base *url.URL) mentions.Item {
 		Text:       e.Text,
 		Author:     e.Author,
 		AuthorURL:  e.AuthorURL,
-		Lang:       primaryLang(lang),
+		Lang:       mentions.PrimaryLang(lang),
 		Published:  e.Published,
 	}
 }
@@ -189,23 +189,4 @@ func absolute(link string, base *url.URL) string {
 		return ""
 	}
 	return u.String()
-}
-
-// primaryLang returns the primary subtag of a language tag, lower case:
-// "en-US" and "en_us" give "en". Anything that is not 2 or 3 letters
-// gives "".
-func primaryLang(tag string) string {
-	tag = strings.TrimSpace(tag)
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
-	}
-	if len(tag) < 2 || len(tag) > 3 {
-		return ""
-	}
-	for _, c := range tag {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return ""
-		}
-	}
-	return strings.ToLower(tag)
 }

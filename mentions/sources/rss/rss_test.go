@@ -455,14 +455,6 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestPrimaryLang(t *testing.T) {
-	for in, want := range map[string]string{"en": "en", "en-US": "en", "fr_FR": "fr", "DE": "de", "": "", "english": "", "e1": "", "x": ""} {
-		if got := primaryLang(in); got != want {
-			t.Errorf("primaryLang(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"googlealerts.xml", "talkwalker.xml", "rss2.xml", "atom.xml"} {
 		f.Add(mustRead(f, name))

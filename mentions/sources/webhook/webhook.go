@@ -238,7 +238,8 @@ func webURL(s string) (string, error) {
 }
 
 // primaryLang checks a BCP 47-shaped tag (alphanumeric subtags joined by
-// '-' or '_') and returns its primary subtag in lower case.
+// '-' or '_', the first of 2 or 3 letters) and returns its primary subtag
+// in lower case (mentions.PrimaryLang).
 func primaryLang(s string) (string, error) {
 	bad := fmt.Errorf("must be a language tag such as \"fr\" or \"en-GB\"")
 	if len(s) > maxLang {
@@ -254,16 +255,11 @@ func primaryLang(s string) (string, error) {
 			}
 		}
 	}
-	primary, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
-	if len(primary) < 2 || len(primary) > 3 {
+	primary := mentions.PrimaryLang(s)
+	if primary == "" {
 		return "", bad
 	}
-	for i := 0; i < len(primary); i++ {
-		if !isAlpha(primary[i]) {
-			return "", bad
-		}
-	}
-	return strings.ToLower(primary), nil
+	return primary, nil
 }
 
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
@@ -304,11 +300,8 @@ func jsonReason(err error) string {
 
 // clip shortens s to n bytes at a rune boundary, for echoing names.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if c := mentions.ClipBytes(s, n); len(c) < len(s) {
+		return c + "…"
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return s
 }

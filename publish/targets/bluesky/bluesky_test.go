@@ -15,16 +15,13 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
 	"github.com/heraldhq/herald/publish/targets/bluesky/blueskytest"
 )
 
 var now = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
 
 // MustServer starts a fake PDS closed at the end of the test.
 func MustServer(tb testing.TB) *blueskytest.Server {
@@ -35,7 +32,7 @@ func MustServer(tb testing.TB) *blueskytest.Server {
 }
 
 func newPublisher(client *http.Client) *bluesky.Publisher {
-	return bluesky.New(client, fixedClock(now.Add(3*time.Second)))
+	return bluesky.New(client, testclock.New(now.Add(3*time.Second)))
 }
 
 func account(srv *blueskytest.Server) publish.Account {

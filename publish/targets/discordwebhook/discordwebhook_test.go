@@ -14,15 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/discordwebhook"
 )
 
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
-var clock = fixedClock{time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+var clock = testclock.New(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 
 const token = "s3cr3t-T0ken_abc"
 
@@ -108,7 +105,7 @@ func testPost(url, text string) publish.Post {
 	return publish.Post{
 		DraftID: 1, Rev: 1, Brand: herald.Brand{ID: 1, Name: "Acme"}, Target: target,
 		Account: publish.Account{BrandID: 1, Target: target, URL: url},
-		Text:    text, Key: "k1", Due: clock.t,
+		Text:    text, Key: "k1", Due: clock.Now(),
 	}
 }
 

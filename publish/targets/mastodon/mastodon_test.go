@@ -13,18 +13,15 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/mastodon"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 )
 
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
-
 var (
 	t0    = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	clock = fixedClock{t0}
+	clock = testclock.New(t0)
 )
 
 // MustServer starts a fake instance, closed when the test ends.

@@ -13,21 +13,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/webhook"
 	"github.com/heraldhq/herald/publish/targets/webhook/webhooktest"
 )
-
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time { return c.t }
 
 const secret = "whsec-0123456789abcdef"
 
 var (
 	t0    = time.Date(2026, 11, 22, 9, 0, 4, 500_000_000, time.UTC)
 	due   = time.Date(2026, 11, 22, 10, 0, 0, 0, time.FixedZone("CET", 3600))
-	clock = fixedClock{t0}
+	clock = testclock.New(t0)
 )
 
 // MustServer starts a fake receiver on the test clock, closed when the test ends.

@@ -10,26 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 )
-
-// movingClock is a clock the test moves.
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *movingClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // MustPost posts a status as a client would and returns the answer's status code.
 func MustPost(tb testing.TB, srv *mastodontest.Server, token, key, contentType, body string) int {
@@ -52,16 +35,16 @@ func MustPost(tb testing.TB, srv *mastodontest.Server, token, key, contentType, 
 
 func TestServer(t *testing.T) {
 	t.Run("OKKeyExpires", func(t *testing.T) {
-		clock := &movingClock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+		clock := testclock.New(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 		srv := mastodontest.New(mastodontest.WithClock(clock))
 		defer srv.Close()
 		MustPost(t, srv, "t", "k", "application/json", `{"status":"a"}`)
-		clock.Add(59 * time.Minute)
+		clock.Advance(59 * time.Minute)
 		MustPost(t, srv, "t", "k", "application/json", `{"status":"a"}`)
 		if srv.Count("k") != 1 {
 			t.Fatalf("count after 59 min = %d, want 1", srv.Count("k"))
 		}
-		clock.Add(2 * time.Minute)
+		clock.Advance(2 * time.Minute)
 		MustPost(t, srv, "t", "k", "application/json", `{"status":"a"}`)
 		if srv.Count("k") != 2 || srv.Attempts("k") != 3 {
 			t.Errorf("count after 61 min = %d, attempts %d; want 2, 3", srv.Count("k"), srv.Attempts("k"))
