@@ -10,34 +10,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
-
-// listenClock is a clock the test moves.
-type listenClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *listenClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *listenClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // The people of the listening tests: testActor (ann) is Acme's admin;
 // gus is Globex's admin and cli its client.
@@ -57,7 +39,7 @@ var (
 type listenEnv struct {
 	t      *testing.T
 	store  *sqlite.Store
-	clock  *listenClock
+	clock  *testclock.Clock
 	drafts *approvals.Service
 	svc    *mentions.Service
 	router *commands.Router
@@ -80,7 +62,7 @@ func newListenEnv(t *testing.T) *listenEnv {
 	if _, err := s.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	e := &listenEnv{t: t, store: s, clock: &listenClock{now: start}, checked: new([]string)}
+	e := &listenEnv{t: t, store: s, clock: testclock.New(start), checked: new([]string)}
 	e.drafts = approvals.NewService(s, e.clock, "UTC")
 	e.svc = mentions.NewService(s, e.drafts, e.clock, mentions.Options{
 		Channels: e.drafts, Brands: e.drafts,

@@ -354,13 +354,13 @@ func unionStr(a, b []string) []string {
 // left to read.
 func normalise(it *Item, spec Spec) bool {
 	it.Source, it.SourceID = spec.Kind, spec.ID
-	it.ExternalID = clipBytes(oneLine(it.ExternalID), MaxExternalID)
+	it.ExternalID = ClipBytes(oneLine(it.ExternalID), MaxExternalID)
 	it.URL = WebURL(oneLine(it.URL))
 	it.AuthorURL = WebURL(oneLine(it.AuthorURL))
 	it.Title = clip(oneLine(it.Title), MaxTitle)
 	it.Text = clip(cleanText(it.Text), MaxText)
 	it.Author = clip(oneLine(it.Author), MaxAuthor)
-	it.Lang = langTag(it.Lang)
+	it.Lang = PrimaryLang(it.Lang)
 	if !it.Published.IsZero() {
 		it.Published = it.Published.UTC()
 	}
@@ -408,28 +408,6 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
-// clipBytes bounds s to n bytes without cutting a character.
-func clipBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// langTag keeps a language tag's lowercase primary subtag ("fr" from
-// "fr-CA"), or "" when it does not look like one.
-func langTag(s string) string {
-	p, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "-")
-	p, _, _ = strings.Cut(p, "_")
-	if len(p) < 2 || len(p) > 3 || strings.IndexFunc(p, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
-		return ""
-	}
-	return p
 }
 
 // channelCache holds a brand's channels for one batch.

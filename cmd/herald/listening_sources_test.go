@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/heraldhq/herald/internal/testclock"
 )
 
 // jetstreamPrefix is how many recorded Jetstream events the fake serves:
@@ -467,7 +469,7 @@ func TestListeningEverySourceThroughMain(t *testing.T) {
 		"REDDIT_USERNAME":      "acme_social",
 		"MASTODON_TOKENS":      "mastodon.example=other-token, " + strings.TrimPrefix(fx.URL, "http://") + "=" + mastodonToken,
 	}
-	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	set := func(m *Main) { m.Clock, m.PollEvery = clock, 5*time.Millisecond }
 	c := startConsoleWith(t, env, set)
 

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/testclock"
 )
 
 // TestSourceSSRFThroughMain is the SSRF acceptance of issue 5 through Main
@@ -39,7 +41,7 @@ func TestSourceSSRFThroughMain(t *testing.T) {
 	}
 	port := u.Port()
 	const refusal = "points at a private network address; Herald refuses it unless HERALD_ALLOW_PRIVATE_SOURCES=true"
-	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	set := func(m *Main) { m.Clock, m.PollEvery = clock, 5*time.Millisecond }
 
 	t.Run("ErrPrivate", func(t *testing.T) {

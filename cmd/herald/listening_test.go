@@ -7,33 +7,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist/assisttest"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
-
-// manualClock is a clock the test moves.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // fixtures serves recorded source answers on loopback: a Google Alerts
 // feed (which can change between polls) and the Hacker News search API.
@@ -144,7 +126,7 @@ func TestListeningThroughMain(t *testing.T) {
 		"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "127.0.0.1:0", "HERALD_TIMEZONE": "Europe/Paris",
 		"HERALD_ALLOW_PRIVATE_SOURCES": "true", "HERALD_HN_API_URL": fx.URL + "/hn",
 	}
-	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	set := func(m *Main) { m.Clock, m.PollEvery = clock, 5*time.Millisecond }
 	c := startConsoleWith(t, env, set)
 	c.send("brand add Acme", "Brand Acme created")
