@@ -40,7 +40,7 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	ua := mentions.UserAgent(version)
 	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
 	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
-	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL})
+	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL, Clock: m.Clock})
 	// One Reddit source for every brand, so that its token and its
 	// rate-limit pause are shared.
 	redditSource := reddit.New(operator, reddit.Config{BaseURL: cfg.RedditURL, OAuthURL: cfg.RedditOAuthURL,
