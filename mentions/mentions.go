@@ -143,7 +143,7 @@ type Mention struct {
 // SourceStatus is a configured source with its health and cursor.
 type SourceStatus struct {
 	Spec         Spec
-	Token        string // webhook only: the secret part of /hooks/mentions/{token}
+	Token        string // webhook only: TokenHash of the secret part of /hooks/mentions/{token}; AddSource returns the secret itself, once
 	Cursor       string
 	LastSuccess  time.Time
 	LastError    time.Time

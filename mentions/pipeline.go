@@ -137,7 +137,7 @@ func (s *Service) IngestWebhook(ctx context.Context, token string, items []Item)
 	if token == "" || len(token) > 200 {
 		return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
 	}
-	st, err := s.store.SourceByToken(ctx, token)
+	st, err := s.store.SourceByToken(ctx, TokenHash(token))
 	if err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
 			return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")

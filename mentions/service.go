@@ -3,7 +3,9 @@ package mentions
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -282,11 +284,12 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 		return SourceStatus{}, err
 	}
 	st := SourceStatus{Spec: spec, NextPoll: s.now(), CreatedBy: actor, CreatedAt: s.now()}
+	secret := ""
 	if spec.Kind == "webhook" {
-		if st.Token, err = s.token(); err != nil {
+		if secret, err = s.token(); err != nil {
 			return SourceStatus{}, herald.Internal(err)
 		}
-		st.NextPoll = time.Time{}
+		st.Token, st.NextPoll = TokenHash(secret), time.Time{}
 	}
 	if err := s.store.CreateSource(ctx, &st, s.audit(brand.ID, 0, actor, ActAddSource, spec.String())); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
@@ -294,7 +297,18 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 		}
 		return SourceStatus{}, err
 	}
+	if secret != "" {
+		st.Token = secret // shown once, to the one who added it
+	}
 	return st, nil
+}
+
+// TokenHash is what is stored of a webhook's token: its SHA-256, so that
+// the database alone gives no one the right to push mentions, and a
+// lookup compares digests rather than the secret.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 func (s *Service) sourceURL(ctx context.Context, kind, raw string, need bool) (string, error) {

@@ -585,6 +585,16 @@ func TestWebhook(t *testing.T) {
 		_, err := e.svc.IngestWebhook(ctx, hook.Token, make([]mentions.Item, mentions.MaxWebhookItems+1))
 		wantCode(t, err, herald.EINVALID)
 	})
+	t.Run("OKStoredHashed", func(t *testing.T) {
+		// The database keeps the token's digest: the digest itself opens
+		// nothing, the secret does.
+		srcs, err := e.svc.Sources(ctx, alice, e.acme)
+		if err != nil || len(srcs) != 1 || srcs[0].Token != mentions.TokenHash(hook.Token) || srcs[0].Token == hook.Token {
+			t.Fatalf("stored sources = %+v, %v; want the token's SHA-256 only", srcs, err)
+		}
+		_, err = e.svc.IngestWebhook(ctx, srcs[0].Token, []mentions.Item{{Text: "acme", URL: "https://x.example/p/9"}})
+		wantCode(t, err, herald.ENOTFOUND)
+	})
 }
 
 func TestAct(t *testing.T) {
