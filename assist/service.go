@@ -253,19 +253,6 @@ func (s *Service) Reply(ctx context.Context, brand herald.Brand, g Guidelines, m
 	return reply, nil
 }
 
-// SuggestReply is Reply with the brand's stored guidelines: what a
-// mention card's "Draft reply" calls before making the reply a draft.
-func (s *Service) SuggestReply(ctx context.Context, brand herald.Brand, m ReplyInput) (string, error) {
-	if s.llm == nil {
-		return "", NotConfigured()
-	}
-	g, err := s.store.Guidelines(ctx, brand.ID)
-	if err != nil {
-		return "", err
-	}
-	return s.Reply(ctx, brand, g, m)
-}
-
 // Triage is the LLM's reading of a mention.
 type Triage struct {
 	Sentiment string // positive, neutral, negative
