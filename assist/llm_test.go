@@ -133,8 +133,9 @@ func TestVariants(t *testing.T) {
 		if got := herald.FormatTargets(vs[1].Targets); got != "bluesky:main" {
 			t.Errorf("variant 2 targets = %s; want the one named among those given", got)
 		}
-		if len(vs[0].Findings) != 0 || len(vs[2].Findings) != 2 {
-			t.Errorf("findings = %+v / %+v; want none, then ban and require", vs[0].Findings, vs[2].Findings)
+		// The lint that CreateDraft runs on each (GuidelinesChecker).
+		if f0, f2 := assist.Lint(g, vs[0].Targets, vs[0].Text), assist.Lint(g, vs[2].Targets, vs[2].Text); len(f0) != 0 || len(f2) != 2 {
+			t.Errorf("findings = %+v / %+v; want none, then ban and require", f0, f2)
 		}
 		reqs := f.srv.Requests()
 		if len(reqs) != 1 {

@@ -143,10 +143,9 @@ func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []hera
 
 // Variant is one proposal of the LLM for a post.
 type Variant struct {
-	Text     string
-	Targets  []herald.Target // those it is shaped for
-	Note     string          // how it differs, from the LLM
-	Findings []Finding       // the lint of Text for Targets
+	Text    string
+	Targets []herald.Target // those it is shaped for
+	Note    string          // how it differs, from the LLM
 }
 
 // MaxVariants is the most variants Variants returns.
@@ -178,9 +177,7 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 			continue // nothing, or a variant given twice
 		}
 		seen[fold(text)] = true
-		v := Variant{Text: text, Targets: pickTargets(r.Targets, targets), Note: cut(strings.TrimSpace(r.Note), 200)}
-		v.Findings = Lint(g, v.Targets, v.Text)
-		vs = append(vs, v)
+		vs = append(vs, Variant{Text: text, Targets: pickTargets(r.Targets, targets), Note: cut(strings.TrimSpace(r.Note), 200)})
 		if len(vs) == MaxVariants {
 			break
 		}

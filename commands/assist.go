@@ -227,7 +227,8 @@ func (h *handlers) draftDetached(ctx context.Context, r *Request, b herald.Brand
 }
 
 // replyVariants returns the Produce of a suggested reply to a mention:
-// one variant, for targets, linted with the brand's guidelines.
+// one variant, for targets, following the brand's guidelines (the lint
+// runs when it becomes a draft).
 func (h *handlers) replyVariants(b herald.Brand, m assist.ReplyInput, targets []herald.Target) func(ctx context.Context) ([]assist.Variant, error) {
 	return func(ctx context.Context) ([]assist.Variant, error) {
 		g, err := h.Assist.Guidelines(ctx, b.ID)
@@ -238,7 +239,7 @@ func (h *handlers) replyVariants(b herald.Brand, m assist.ReplyInput, targets []
 		if err != nil {
 			return nil, err
 		}
-		return []assist.Variant{{Text: text, Targets: targets, Note: "suggested reply", Findings: assist.Lint(g, targets, text)}}, nil
+		return []assist.Variant{{Text: text, Targets: targets, Note: "suggested reply"}}, nil
 	}
 }
 
