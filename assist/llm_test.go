@@ -399,6 +399,27 @@ func TestTriage(t *testing.T) {
 			t.Error("still skipped a minute later")
 		}
 	})
+	t.Run("OKRefusedCountsAgainstNoBound", func(t *testing.T) {
+		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"neutral","urgency":"low"}`})
+		other := herald.Brand{ID: 8, Name: "Globex"}
+		triage := func(b herald.Brand) bool {
+			tr, err := f.svc.Triage(t.Context(), b, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tr.Skipped
+		}
+		triage(acme)
+		triage(acme)
+		f.clock.Advance(30 * time.Second)
+		if triage(other) || !triage(other) { // the third call in all, then the process bound
+			t.Fatal("want Globex's first call made, its second refused by the process bound")
+		}
+		f.clock.Advance(31 * time.Second) // Acme's calls leave the window; Globex made one
+		if triage(other) {
+			t.Error("Globex skipped: the call the process bound refused counted against its own bound")
+		}
+	})
 	t.Run("ErrUnreadable", func(t *testing.T) {
 		f := newFixture(t, assist.Config{}, assisttest.Answer{Content: `{"sentiment":"furious","urgency":"now"}`})
 		if _, err := f.svc.Triage(t.Context(), acme, m); herald.ErrorCode(err) != herald.EUNAVAILABLE {

@@ -54,8 +54,7 @@ type Service struct {
 	clock herald.Clock
 	log   *slog.Logger
 
-	brandTriage *Limiter
-	allTriage   *Limiter
+	triage *triageBound
 }
 
 // NewService returns a Service over store; llm may be nil.
@@ -73,8 +72,8 @@ func NewService(store Store, llm *Client, clock herald.Clock, log *slog.Logger, 
 		o.TriagePerMinuteTotal = 60
 	}
 	return &Service{store: store, llm: llm, clock: clock, log: log,
-		brandTriage: NewLimiter(o.TriagePerMinute, time.Minute, clock),
-		allTriage:   NewLimiter(o.TriagePerMinuteTotal, time.Minute, clock)}
+		triage: &triageBound{perBrand: o.TriagePerMinute, total: o.TriagePerMinuteTotal, window: time.Minute, clock: clock,
+			brands: map[int64][]time.Time{}}}
 }
 
 // Enabled reports whether an LLM is configured.
@@ -266,14 +265,11 @@ type Triage struct {
 // mention is skipped at once (never queued), and so is every mention when
 // no LLM is configured.
 func (s *Service) Triage(ctx context.Context, brand herald.Brand, m ReplyInput) (Triage, error) {
-	switch {
-	case s.llm == nil:
+	if s.llm == nil {
 		return Triage{Skipped: true, Reason: "no LLM is configured"}, nil
-	case !s.brandTriage.Allow(brand.ID):
-		s.log.WarnContext(ctx, "triage skipped: brand rate bound", "brand", brand.Name, "brand_id", brand.ID)
-		return Triage{Skipped: true, Reason: "too many mentions this minute"}, nil
-	case !s.allTriage.Allow(0):
-		s.log.WarnContext(ctx, "triage skipped: process rate bound", "brand", brand.Name, "brand_id", brand.ID)
+	}
+	if bound := s.triage.allow(brand.ID); bound != "" {
+		s.log.WarnContext(ctx, "triage skipped: "+bound+" rate bound", "brand", brand.Name, "brand_id", brand.ID)
 		return Triage{Skipped: true, Reason: "too many mentions this minute"}, nil
 	}
 	out, err := s.llm.complete(ctx, call{op: "triage", brand: brand, messages: triageMessages(brand, m),
@@ -288,37 +284,50 @@ func (s *Service) Triage(ctx context.Context, brand herald.Brand, m ReplyInput) 
 	return Triage{Sentiment: strings.ToLower(t.Sentiment), Urgency: strings.ToLower(t.Urgency)}, nil
 }
 
-// Limiter allows at most n events per window for each key (a sliding
-// window over the injected clock).
-type Limiter struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	clock  herald.Clock
-	seen   map[int64][]time.Time
+// triageBound bounds the triage calls of each brand, and of the whole
+// process, per window (a sliding window over the injected clock). A call
+// refused by either bound counts against neither.
+type triageBound struct {
+	mu              sync.Mutex
+	perBrand, total int
+	window          time.Duration
+	clock           herald.Clock
+	brands          map[int64][]time.Time // the calls of each brand within the window
+	all             []time.Time           // every call within the window
 }
 
-// NewLimiter returns a limiter of n events per window.
-func NewLimiter(n int, window time.Duration, clock herald.Clock) *Limiter {
-	return &Limiter{n: n, window: window, clock: clock, seen: map[int64][]time.Time{}}
-}
-
-// Allow records an event for key and reports whether it is within the
-// bound; an event refused is not recorded.
-func (l *Limiter) Allow(key int64) bool {
+// allow records a call for brand when both bounds allow it, and returns
+// ""; else it records nothing and names the bound reached: "brand" or
+// "process".
+func (l *triageBound) allow(brand int64) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
-	ts := l.seen[key]
+	since := now.Add(-l.window)
+	l.all = within(l.all, since)
+	ts := within(l.brands[brand], since)
+	switch {
+	case len(ts) >= l.perBrand:
+		l.brands[brand] = ts
+		return "brand"
+	case len(l.all) >= l.total:
+		if len(ts) == 0 {
+			delete(l.brands, brand)
+		} else {
+			l.brands[brand] = ts
+		}
+		return "process"
+	}
+	l.brands[brand] = append(ts, now)
+	l.all = append(l.all, now)
+	return ""
+}
+
+// within drops the times of ts (in order) that are not after since.
+func within(ts []time.Time, since time.Time) []time.Time {
 	i := 0
-	for i < len(ts) && !ts[i].After(now.Add(-l.window)) {
+	for i < len(ts) && !ts[i].After(since) {
 		i++
 	}
-	ts = ts[i:]
-	if len(ts) >= l.n {
-		l.seen[key] = ts
-		return false
-	}
-	l.seen[key] = append(ts, now)
-	return true
+	return ts[i:]
 }
