@@ -30,12 +30,13 @@ func delimit(name, data string) string {
 	return "<<<" + name + "\n" + data + "\n" + name + ">>>"
 }
 
-// cut keeps the first n characters of s.
+// cut shortens s to at most n characters, the last an ellipsis when it
+// had to cut.
 func cut(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n]) + "…"
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // guidelinesPrompt states the brand's guidelines for targets.

@@ -124,6 +124,9 @@ func skipSpace(s string, i int) int {
 
 func column(s string, i int) int { return utf8.RuneCountInString(s[:i]) + 1 }
 
+// maxQuoted is how many characters of the input an error quotes back.
+const maxQuoted = 40
+
 // readRule reads NAME=VALUE at i and returns it with the offset after it.
 func readRule(s string, i int) (Rule, int, error) {
 	start := i
@@ -137,19 +140,19 @@ func readRule(s string, i int) (Rule, int, error) {
 	}
 	key := strings.ToLower(s[start:i])
 	if i >= len(s) || s[i] != '=' {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule: write NAME=VALUE; %s.", clip(key), col, rulesHelp)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule: write NAME=VALUE; %s.", cut(key, maxQuoted), col, rulesHelp)
 	}
 	name, kind, hasKind := strings.Cut(key, ".")
 	check, known := ruleCheckers[name]
 	if !known {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji and lang.", clip(key), col)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji and lang.", cut(key, maxQuoted), col)
 	}
 	if hasKind {
 		if !kinded[name] {
-			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d takes no target kind; write %s=VALUE.", clip(key), col, name)
+			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d takes no target kind; write %s=VALUE.", cut(key, maxQuoted), col, name)
 		}
 		if !knownKind(kind) {
-			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d names no target kind; use one of slack, discord, discord-webhook, mastodon, bluesky or webhook.", clip(kind), col)
+			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d names no target kind; use one of slack, discord, discord-webhook, mastodon, bluesky or webhook.", cut(kind, maxQuoted), col)
 		}
 	}
 	i++ // '='
@@ -217,13 +220,6 @@ func readValue(s string, i int) (string, int, error) {
 	return "", 0, herald.Errorf(herald.EINVALID, "The quote opened at column %d is never closed; add the closing quote.", startCol)
 }
 
-func clip(s string) string {
-	if utf8.RuneCountInString(s) > 40 {
-		return string([]rune(s)[:39]) + "…"
-	}
-	return s
-}
-
 func checkTone(r *Rule) error {
 	if n := utf8.RuneCountInString(r.Value); n > MaxTone {
 		return herald.Errorf(herald.EINVALID, "the tone has %d characters; keep it under %d.", n, MaxTone)
@@ -241,10 +237,10 @@ func checkList(r *Rule) error {
 			continue
 		}
 		if n := utf8.RuneCountInString(item); n > MaxItemLength {
-			return herald.Errorf(herald.EINVALID, "%q is %d characters long; an item has at most %d.", clip(item), n, MaxItemLength)
+			return herald.Errorf(herald.EINVALID, "%q is %d characters long; an item has at most %d.", cut(item, maxQuoted), n, MaxItemLength)
 		}
 		if fold(item) == "" || !hasWordOrSymbol(item) {
-			return herald.Errorf(herald.EINVALID, "%q has nothing to look for.", clip(item))
+			return herald.Errorf(herald.EINVALID, "%q has nothing to look for.", cut(item, maxQuoted))
 		}
 		seen[fold(item)] = true
 		r.list = append(r.list, item)
@@ -270,7 +266,7 @@ func hasWordOrSymbol(s string) bool {
 func checkMax(r *Rule) error {
 	n, err := strconv.Atoi(r.Value)
 	if err != nil || n < 1 || n > MaxPostLength {
-		return herald.Errorf(herald.EINVALID, "%q is not a length; give a number of characters from 1 to %d, e.g. max.bluesky=280.", clip(r.Value), MaxPostLength)
+		return herald.Errorf(herald.EINVALID, "%q is not a length; give a number of characters from 1 to %d, e.g. max.bluesky=280.", cut(r.Value, maxQuoted), MaxPostLength)
 	}
 	r.n = n
 	return nil
@@ -279,7 +275,7 @@ func checkMax(r *Rule) error {
 func checkEmoji(r *Rule) error {
 	v := EmojiPolicy(strings.ToLower(r.Value))
 	if _, ok := emojiWords[v]; !ok {
-		return herald.Errorf(herald.EINVALID, "%q is not an emoji policy; use none, few or any.", clip(r.Value))
+		return herald.Errorf(herald.EINVALID, "%q is not an emoji policy; use none, few or any.", cut(r.Value, maxQuoted))
 	}
 	r.Value = string(v)
 	return nil
@@ -288,7 +284,7 @@ func checkEmoji(r *Rule) error {
 // checkLang accepts a language tag: two or three letters, and an optional
 // region or script (fr, en-GB, pt-BR, zh-Hant).
 func checkLang(r *Rule) error {
-	bad := herald.Errorf(herald.EINVALID, "%q is not a language tag; use one such as fr, en or pt-BR.", clip(r.Value))
+	bad := herald.Errorf(herald.EINVALID, "%q is not a language tag; use one such as fr, en or pt-BR.", cut(r.Value, maxQuoted))
 	lang, region, hasRegion := strings.Cut(r.Value, "-")
 	if !asciiLetters(lang, 2, 3) || (hasRegion && !asciiLetters(region, 2, 4)) {
 		return bad
