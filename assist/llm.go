@@ -49,6 +49,23 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// MaxCallDuration is the longest one call of the LLM can take: every
+// attempt timing out (and one more when the server refuses structured
+// output), with the longest wait before each retry.
+func (c Config) MaxCallDuration() time.Duration {
+	timeout, retries := c.Timeout, c.MaxRetries
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	switch {
+	case retries == 0:
+		retries = DefaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	return time.Duration(retries+2)*timeout + time.Duration(retries)*max(maxBackoff, maxRetryAfter)
+}
+
 // Configured reports whether an LLM endpoint is set at all.
 func (c Config) Configured() bool { return c.BaseURL != "" || c.APIKey != "" }
 

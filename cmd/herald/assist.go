@@ -12,9 +12,12 @@ import (
 	"github.com/heraldhq/herald/commands"
 )
 
-// detachedTimeout bounds one piece of detached work: an LLM request and
-// its retries (3 attempts of HERALD_LLM_TIMEOUT and the waits between).
-const detachedTimeout = 3 * time.Minute
+// detachedTimeout bounds one piece of detached work: an LLM call with all
+// its attempts and waits (assist.Config.MaxCallDuration, which grows with
+// HERALD_LLM_TIMEOUT), then storing the drafts it wrote.
+func (c Config) detachedTimeout() time.Duration {
+	return c.llmConfig().MaxCallDuration() + 30*time.Second
+}
 
 // llmConfig returns the drafting help's LLM settings.
 func (c Config) llmConfig() assist.Config {
@@ -48,7 +51,7 @@ func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detac
 	}
 	as := assist.NewService(m.store, llm, m.Clock, m.log, assist.Options{})
 	drafts.AddChecker(commands.GuidelinesChecker(as))
-	d := &detached{}
+	d := &detached{timeout: m.Config.detachedTimeout()}
 	deps.Assist, deps.Go, deps.Announce = as, d.Go, d.Announce
 	return d
 }
@@ -56,13 +59,14 @@ func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detac
 // detached runs work after a platform's acknowledgement, and brings its
 // result to chat through the news broadcaster once serving.
 type detached struct {
+	timeout  time.Duration // of each piece of work
 	work     bot.Work
 	mu       sync.Mutex
 	announce commands.Announce
 }
 
 // Go implements commands.Deps.Go.
-func (d *detached) Go(f func(ctx context.Context)) bool { return d.work.Go(detachedTimeout, f) }
+func (d *detached) Go(f func(ctx context.Context)) bool { return d.work.Go(d.timeout, f) }
 
 // Announce implements commands.Deps.Announce; news before serving is
 // dropped.

@@ -87,6 +87,11 @@ func TestLLMConfig(t *testing.T) {
 		if !lc.IsAzure() || lc.APIVersion != "2024-10-21" || lc.Timeout != 45*time.Second || lc.Model != "gpt4o-prod" || lc.APIKey != "azkey" {
 			t.Errorf("llmConfig = %+v", lc)
 		}
+		// Detached work outlasts every attempt of 45 s (4: 3, and one
+		// without structured output) and the waits between.
+		if d := c.detachedTimeout(); d < 4*45*time.Second+2*8*time.Second {
+			t.Errorf("detachedTimeout = %s; want room for every attempt", d)
+		}
 	})
 	for _, tt := range []struct {
 		name string
