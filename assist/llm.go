@@ -35,11 +35,11 @@ type Config struct {
 	BaseURL string // e.g. http://localhost:11434/v1; "" is OpenAI's
 	APIKey  string
 	Model   string // the model (on Azure: the deployment)
-	// Azure selects Azure OpenAI (the api-key header, deployments in the
-	// path); it is also detected from a base URL on *.openai.azure.com
-	// or *.cognitiveservices.azure.com, or from APIVersion being set.
-	Azure      bool
-	APIVersion string        // Azure's api-version
+	// APIVersion is Azure's api-version. Azure OpenAI (the api-key
+	// header, deployments in the path) is chosen when it is set, or when
+	// the base URL is on *.openai.azure.com or
+	// *.cognitiveservices.azure.com.
+	APIVersion string
 	Timeout    time.Duration // of one attempt; DefaultTimeout when 0
 	MaxRetries int           // after the first attempt, on 429 and 5xx; DefaultMaxRetries when 0, none when negative
 	// HTTPClient carries the requests (its Timeout is ignored: Timeout
@@ -71,7 +71,7 @@ func (c Config) Configured() bool { return c.BaseURL != "" || c.APIKey != "" }
 
 // IsAzure reports whether the endpoint is Azure OpenAI.
 func (c Config) IsAzure() bool {
-	if c.Azure || c.APIVersion != "" {
+	if c.APIVersion != "" {
 		return true
 	}
 	u, err := url.Parse(c.BaseURL)
