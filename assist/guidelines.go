@@ -48,9 +48,12 @@ type Guidelines struct {
 	MaxLength map[string]int `json:"max_length,omitempty"`
 	Emoji     EmojiPolicy    `json:"emoji,omitempty"`
 	Lang      string         `json:"lang,omitempty"` // language tag, e.g. fr or en-GB
+	// Version is the stored revision the guidelines were read at, 0
+	// before the first save; Store.SaveGuidelines compares and sets it.
+	Version int64 `json:"-"`
 }
 
-// IsZero reports whether g has no rule at all.
+// IsZero reports whether g has no rule at all (whatever its Version).
 func (g Guidelines) IsZero() bool {
 	return g.Tone == "" && len(g.Banned) == 0 && len(g.Required) == 0 && len(g.MaxLength) == 0 &&
 		g.Emoji == "" && g.Lang == ""

@@ -30,6 +30,9 @@ type memStore struct {
 	mu  sync.Mutex
 	g   map[int64]assist.Guidelines
 	log []assist.AuditEntry
+	// beforeSave, when set, runs once inside the next save (a change
+	// saved by someone else between a read and a write).
+	beforeSave func(g map[int64]assist.Guidelines, id int64)
 }
 
 func (s *memStore) Guidelines(_ context.Context, id int64) (assist.Guidelines, error) {
@@ -44,6 +47,18 @@ func (s *memStore) SaveGuidelines(_ context.Context, id int64, g assist.Guidelin
 	if s.g == nil {
 		s.g = map[int64]assist.Guidelines{}
 	}
+	if s.g[id].Version != g.Version {
+		return herald.Errorf(herald.ECONFLICT, "changed meanwhile")
+	}
+	if s.beforeSave != nil {
+		f := s.beforeSave
+		s.beforeSave = nil
+		f(s.g, id)
+		if s.g[id].Version != g.Version {
+			return herald.Errorf(herald.ECONFLICT, "changed meanwhile")
+		}
+	}
+	g.Version++
 	s.g[id] = g
 	s.log = append(s.log, e)
 	return nil
@@ -467,6 +482,27 @@ func TestSetGuidelines(t *testing.T) {
 		fs, err := svc.CheckDraft(t.Context(), acme, []herald.Target{bluesky}, "☕ "+strings.Repeat("x", 300))
 		if err != nil || len(fs) != 2 {
 			t.Errorf("CheckDraft = %+v, %v; want the length and the emoji", fs, err)
+		}
+	})
+	t.Run("OKConcurrentChangeKept", func(t *testing.T) {
+		store := &memStore{}
+		svc := assist.NewService(store, nil, clock, nil, assist.Options{})
+		if _, err := svc.SetGuidelines(t.Context(), alice, acme, `ban=cheap`); err != nil {
+			t.Fatal(err)
+		}
+		store.beforeSave = func(gs map[int64]assist.Guidelines, id int64) { // another editor's tone=warm lands first
+			g := gs[id]
+			g.Tone = "warm"
+			g.Version++
+			gs[id] = g
+		}
+		g, err := svc.SetGuidelines(t.Context(), alice, acme, `lang=fr`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := svc.Guidelines(t.Context(), acme.ID)
+		if g.Tone != "warm" || g.Lang != "fr" || len(g.Banned) != 1 || stored.Tone != "warm" || stored.Lang != "fr" || stored.Version != 3 || g.Version != 3 {
+			t.Errorf("guidelines = %+v, stored %+v; want both changes, at version 3", g, stored)
 		}
 	})
 	t.Run("ErrBadRuleChangesNothing", func(t *testing.T) {

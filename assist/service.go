@@ -13,11 +13,13 @@ import (
 
 // Store keeps each brand's guidelines and the log of their changes.
 type Store interface {
-	// Guidelines returns a brand's guidelines: the zero value, and no
-	// error, when none were ever set.
+	// Guidelines returns a brand's guidelines with their Version: the
+	// zero value, and no error, when none were ever set.
 	Guidelines(ctx context.Context, brandID int64) (Guidelines, error)
-	// SaveGuidelines replaces a brand's guidelines and appends e to its
-	// audit log, in one transaction.
+	// SaveGuidelines replaces a brand's guidelines, if they are still at
+	// g.Version, with g at the next version, and appends e to its audit
+	// log, in one transaction. It returns ECONFLICT, and changes nothing,
+	// when they were saved since g.Version.
 	SaveGuidelines(ctx context.Context, brandID int64, g Guidelines, e AuditEntry) error
 	// GuidelinesLog lists the changes of a brand's guidelines, oldest
 	// first.
@@ -108,21 +110,35 @@ func (s *Service) ClearGuidelines(ctx context.Context, actor herald.Actor, brand
 	return s.apply(ctx, actor, brand, rs)
 }
 
+// saveTries bounds how often apply reads the guidelines again after
+// another change was saved between its read and its write.
+const saveTries = 3
+
+// apply applies rs to the brand's stored guidelines. Rules set or clear
+// only what they name, so when another change is saved meanwhile they are
+// applied again on top of it (compare-and-set): neither change is lost.
 func (s *Service) apply(ctx context.Context, actor herald.Actor, brand herald.Brand, rs []Rule) (Guidelines, error) {
-	g, err := s.store.Guidelines(ctx, brand.ID)
-	if err != nil {
-		return Guidelines{}, err
-	}
-	ng := g.Apply(rs)
 	parts := make([]string, len(rs))
 	for i, r := range rs {
 		parts[i] = r.String()
 	}
 	e := AuditEntry{BrandID: brand.ID, Actor: actor, Action: AuditGuidelines, Detail: strings.Join(parts, " "), At: s.clock.Now().UTC()}
-	if err := s.store.SaveGuidelines(ctx, brand.ID, ng, e); err != nil {
-		return Guidelines{}, err
+	for try := 1; ; try++ {
+		g, err := s.store.Guidelines(ctx, brand.ID)
+		if err != nil {
+			return Guidelines{}, err
+		}
+		ng := g.Apply(rs)
+		err = s.store.SaveGuidelines(ctx, brand.ID, ng, e)
+		if herald.ErrorCode(err) == herald.ECONFLICT && try < saveTries {
+			continue
+		}
+		if err != nil {
+			return Guidelines{}, err
+		}
+		ng.Version++
+		return ng, nil
 	}
-	return ng, nil
 }
 
 // GuidelinesLog lists who changed a brand's guidelines, and when.

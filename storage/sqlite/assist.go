@@ -16,7 +16,8 @@ var _ assist.Store = (*Store)(nil)
 // Guidelines implements assist.Store.
 func (s *Store) Guidelines(ctx context.Context, brandID int64) (assist.Guidelines, error) {
 	var body string
-	err := s.r.QueryRowContext(ctx, `SELECT body FROM guidelines WHERE brand_id = ?`, brandID).Scan(&body)
+	var version int64
+	err := s.r.QueryRowContext(ctx, `SELECT body, version FROM guidelines WHERE brand_id = ?`, brandID).Scan(&body, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return assist.Guidelines{}, nil
 	}
@@ -27,6 +28,7 @@ func (s *Store) Guidelines(ctx context.Context, brandID int64) (assist.Guideline
 	if err := json.Unmarshal([]byte(body), &g); err != nil {
 		return assist.Guidelines{}, herald.Internal(err)
 	}
+	g.Version = version
 	return g, nil
 }
 
@@ -37,10 +39,21 @@ func (s *Store) SaveGuidelines(ctx context.Context, brandID int64, g assist.Guid
 		return herald.Internal(err)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO guidelines (brand_id, body, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (brand_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-			brandID, string(body), ms(e.At)); err != nil {
+		var res sql.Result
+		if g.Version == 0 {
+			res, err = tx.ExecContext(ctx, `INSERT INTO guidelines (brand_id, body, version, updated_at) VALUES (?, ?, 1, ?)
+				ON CONFLICT (brand_id) DO NOTHING`, brandID, string(body), ms(e.At))
+		} else {
+			res, err = tx.ExecContext(ctx, `UPDATE guidelines SET body = ?, version = version + 1, updated_at = ?
+				WHERE brand_id = ? AND version = ?`, string(body), ms(e.At), brandID, g.Version)
+		}
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return herald.Errorf(herald.ECONFLICT, "The guidelines were changed meanwhile; look at them again (`guidelines show`).")
 		}
 		return insertAudit(ctx, tx, approvals.AuditEntry{BrandID: brandID, Action: e.Action, Actor: e.Actor, Detail: e.Detail, At: e.At})
 	})

@@ -1,10 +1,12 @@
 -- Drafting help (issue 7): each brand's guidelines, as one JSON document
--- (assist.Guidelines). Their changes go to the audit log (action
--- 'guidelines', no draft), which is append-only.
+-- (assist.Guidelines), saved by compare-and-set on version. Their changes
+-- go to the audit log (action 'guidelines', no draft), which is
+-- append-only.
 
 CREATE TABLE guidelines (
     brand_id   INTEGER PRIMARY KEY REFERENCES brands(id),
     body       TEXT    NOT NULL,
+    version    INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
 
