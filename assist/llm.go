@@ -21,11 +21,11 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultTimeout    = 30 * time.Second
-	DefaultMaxRetries = 2
-	DefaultModel      = "gpt-4o-mini" // on OpenAI itself, when HERALD_LLM_MODEL is not set
+	DefaultTimeout = 30 * time.Second
+	DefaultModel   = "gpt-4o-mini" // on OpenAI itself, when HERALD_LLM_MODEL is not set
 	// DefaultAzureAPIVersion supports structured outputs.
 	DefaultAzureAPIVersion = "2024-10-21"
+	maxRetries             = 2 // after the first attempt, on 429 and 5xx
 	maxBackoff             = 8 * time.Second
 	maxRetryAfter          = 30 * time.Second
 )
@@ -41,7 +41,6 @@ type Config struct {
 	// *.cognitiveservices.azure.com.
 	APIVersion string
 	Timeout    time.Duration // of one attempt; DefaultTimeout when 0
-	MaxRetries int           // after the first attempt, on 429 and 5xx; DefaultMaxRetries when 0, none when negative
 	// HTTPClient carries the requests (its Timeout is ignored: Timeout
 	// applies); http.DefaultTransport when nil.
 	HTTPClient *http.Client
@@ -53,17 +52,11 @@ type Config struct {
 // attempt timing out (and one more when the server refuses structured
 // output), with the longest wait before each retry.
 func (c Config) MaxCallDuration() time.Duration {
-	timeout, retries := c.Timeout, c.MaxRetries
+	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	switch {
-	case retries == 0:
-		retries = DefaultMaxRetries
-	case retries < 0:
-		retries = 0
-	}
-	return time.Duration(retries+2)*timeout + time.Duration(retries)*max(maxBackoff, maxRetryAfter)
+	return time.Duration(maxRetries+2)*timeout + time.Duration(maxRetries)*max(maxBackoff, maxRetryAfter)
 }
 
 // Configured reports whether an LLM endpoint is set at all.
@@ -115,9 +108,6 @@ func NewClient(cfg Config, clock herald.Clock, log *slog.Logger) (*Client, error
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
@@ -241,7 +231,7 @@ func (c *Client) complete(ctx context.Context, k call) (string, error) {
 			attempt--
 			continue
 		}
-		if !retryable(status) || attempt >= c.cfg.MaxRetries {
+		if !retryable(status) || attempt >= maxRetries {
 			return "", c.failure(ctx, err, status)
 		}
 		wait := backoff(attempt, retryAfter)
@@ -355,7 +345,7 @@ func (c *Client) failure(ctx context.Context, err error, status int) error {
 	case status == http.StatusNotFound:
 		return &herald.Error{Code: herald.EUNAVAILABLE, Err: err, Message: fmt.Sprintf("The LLM endpoint does not know model %q (HTTP 404): check HERALD_LLM_MODEL and OPENAI_BASE_URL (which ends in /v1).", c.cfg.Model)}
 	case status >= 500:
-		return &herald.Error{Code: herald.EUNAVAILABLE, Err: err, Message: fmt.Sprintf("The LLM endpoint failed (HTTP %d) after %d attempts; try again later.", status, c.cfg.MaxRetries+1)}
+		return &herald.Error{Code: herald.EUNAVAILABLE, Err: err, Message: fmt.Sprintf("The LLM endpoint failed (HTTP %d) after %d attempts; try again later.", status, maxRetries+1)}
 	case status != 0:
 		return &herald.Error{Code: herald.EUNAVAILABLE, Err: err, Message: fmt.Sprintf("The LLM endpoint refused the request (HTTP %d).", status)}
 	}

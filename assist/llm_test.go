@@ -266,7 +266,7 @@ func TestRetries(t *testing.T) {
 		}
 	})
 	t.Run("ErrRetriesExhausted", func(t *testing.T) {
-		f := newFixture(t, assist.Config{MaxRetries: 2}, assisttest.Answer{Status: 500, Content: "boom"})
+		f := newFixture(t, assist.Config{}, assisttest.Answer{Status: 500, Content: "boom"})
 		_, err := f.svc.Variants(t.Context(), acme, assist.Guidelines{}, "brief", nil)
 		if herald.ErrorCode(err) != herald.EUNAVAILABLE || !strings.Contains(herald.ErrorMessage(err), "HTTP 500") {
 			t.Errorf("err = %v", err)
