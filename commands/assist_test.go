@@ -149,7 +149,7 @@ func TestGuidelinesCommands(t *testing.T) {
 	t.Run("ErrBadRule", func(t *testing.T) {
 		e.refuse(bob, `guidelines set ban=x max.bluesky=many`, herald.EINVALID, "max.bluesky at column 7")
 	})
-	t.Run("ErrViewerMaySet", func(t *testing.T) {
+	t.Run("ErrViewerMayNotSet", func(t *testing.T) {
 		carol := herald.Actor{Platform: "slack", UserID: "carol", Name: "carol"}
 		e.run(alice, "role @carol viewer")
 		e.refuse(carol, `guidelines set ban=x`, herald.EFORBIDDEN, "Only editor or admin can change the guidelines")
