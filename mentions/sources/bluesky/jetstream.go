@@ -33,10 +33,7 @@ const Kind = "bluesky"
 // DefaultJetstreamURL is Bluesky's public Jetstream (v1 subscribe endpoint).
 const DefaultJetstreamURL = "wss://jetstream2.us-east.bsky.network/subscribe"
 
-const (
-	postCollection = "app.bsky.feed.post"
-	userAgent      = "Herald (+https://github.com/heraldhq/herald)"
-)
+const postCollection = "app.bsky.feed.post"
 
 // JetstreamConfig configures a Jetstream. Zero fields take the defaults.
 type JetstreamConfig struct {
@@ -58,7 +55,7 @@ type JetstreamConfig struct {
 	IdleTimeout time.Duration
 	// MaxFrame bounds one websocket frame in bytes (1 MiB).
 	MaxFrame int64
-	// UserAgent is sent with the handshake.
+	// UserAgent is sent with the handshake (mentions.DefaultUserAgent).
 	UserAgent string
 	// Logger receives malformed-frame notes (never their content).
 	Logger *slog.Logger
@@ -115,7 +112,7 @@ func NewJetstream(cfg JetstreamConfig) (*Jetstream, error) {
 		cfg.MaxFrame = 1 << 20
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = userAgent
+		cfg.UserAgent = mentions.DefaultUserAgent
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
