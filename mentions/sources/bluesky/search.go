@@ -368,17 +368,5 @@ func (v postView) post() (post, bool) {
 	if author == "" || author == "handle.invalid" {
 		author = did
 	}
-	it := mentions.Item{
-		Source:     Kind,
-		ExternalID: v.URI,
-		URL:        "https://bsky.app/profile/" + did + "/post/" + rkey,
-		Text:       v.Record.Text,
-		Author:     author,
-		AuthorURL:  "https://bsky.app/profile/" + did,
-		Published:  created.UTC(),
-	}
-	if len(v.Record.Langs) > 0 {
-		it.Lang = mentions.PrimaryLang(v.Record.Langs[0])
-	}
-	return post{item: it, sortAt: sortAt.UTC()}, true
+	return post{item: postItem(did, rkey, author, v.Record, created.UTC()), sortAt: sortAt.UTC()}, true
 }
