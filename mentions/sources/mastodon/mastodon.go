@@ -193,8 +193,8 @@ func (s *Source) tagURL() string {
 
 func (s *Source) searchURL(term string) string {
 	q := url.Values{"q": {term}, "type": {"statuses"}, "resolve": {"false"}}
-	if strings.ContainsRune(term, ' ') {
-		q.Set("q", `"`+strings.ReplaceAll(term, `"`, "")+`"`)
+	if strings.ContainsRune(term, ' ') { // a phrase; SearchTerms left no '"' in it
+		q.Set("q", `"`+term+`"`)
 	}
 	return s.cfg.Instance + "/api/v2/search?" + q.Encode()
 }
