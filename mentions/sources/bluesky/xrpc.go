@@ -72,9 +72,9 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 		return nil, &xrpcError{fetch: &mentions.FetchError{Err: fmt.Errorf("calling %s on %s: %w", nsid, host, err)}}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, s.cfg.MaxBody+1))
-	if err == nil && int64(len(b)) > s.cfg.MaxBody {
-		err = fmt.Errorf("%w (over %d bytes)", mentions.ErrBodyTooLarge, s.cfg.MaxBody)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, mentions.DefaultMaxBody+1))
+	if err == nil && len(b) > mentions.DefaultMaxBody {
+		err = fmt.Errorf("%w (over %d bytes)", mentions.ErrBodyTooLarge, mentions.DefaultMaxBody)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if err != nil {
