@@ -33,10 +33,7 @@ const Kind = "bluesky"
 // DefaultJetstreamURL is Bluesky's public Jetstream (v1 subscribe endpoint).
 const DefaultJetstreamURL = "wss://jetstream2.us-east.bsky.network/subscribe"
 
-const (
-	postCollection = "app.bsky.feed.post"
-	userAgent      = "Herald (+https://github.com/heraldhq/herald)"
-)
+const postCollection = "app.bsky.feed.post"
 
 // JetstreamConfig configures a Jetstream. Zero fields take the defaults.
 type JetstreamConfig struct {
@@ -58,7 +55,7 @@ type JetstreamConfig struct {
 	IdleTimeout time.Duration
 	// MaxFrame bounds one websocket frame in bytes (1 MiB).
 	MaxFrame int64
-	// UserAgent is sent with the handshake.
+	// UserAgent is sent with the handshake (mentions.DefaultUserAgent).
 	UserAgent string
 	// Logger receives malformed-frame notes (never their content).
 	Logger *slog.Logger
@@ -115,7 +112,7 @@ func NewJetstream(cfg JetstreamConfig) (*Jetstream, error) {
 		cfg.MaxFrame = 1 << 20
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = userAgent
+		cfg.UserAgent = mentions.DefaultUserAgent
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -384,19 +381,27 @@ func decodeEvent(frame []byte) (event, error) {
 		return event{}, errors.New("a post without its record")
 	}
 	ev.post = true
-	ev.item = mentions.Item{
+	ev.item = postItem(w.DID, w.Commit.RKey, w.DID, *rec, published(rec.CreatedAt, w.TimeUS))
+	return ev, nil
+}
+
+// postItem is the item of the post did/rkey (both valid), whichever way
+// it came: its at:// URI as ExternalID, its bsky.app links, the record's
+// text and first language.
+func postItem(did, rkey, author string, rec postRecord, published time.Time) mentions.Item {
+	it := mentions.Item{
 		Source:     Kind,
-		ExternalID: "at://" + w.DID + "/" + postCollection + "/" + w.Commit.RKey,
-		URL:        "https://bsky.app/profile/" + w.DID + "/post/" + w.Commit.RKey,
+		ExternalID: "at://" + did + "/" + postCollection + "/" + rkey,
+		URL:        "https://bsky.app/profile/" + did + "/post/" + rkey,
 		Text:       rec.Text,
-		Author:     w.DID,
-		AuthorURL:  "https://bsky.app/profile/" + w.DID,
-		Published:  published(rec.CreatedAt, w.TimeUS),
+		Author:     author,
+		AuthorURL:  "https://bsky.app/profile/" + did,
+		Published:  published,
 	}
 	if len(rec.Langs) > 0 {
-		ev.item.Lang = mentions.PrimaryLang(rec.Langs[0])
+		it.Lang = mentions.PrimaryLang(rec.Langs[0])
 	}
-	return ev, nil
+	return it
 }
 
 // published reads a record's createdAt, falling back to the event's time

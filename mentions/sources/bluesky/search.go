@@ -42,8 +42,6 @@ type SearchConfig struct {
 	// MaxPages bounds the pages read per term and poll (5); the first
 	// poll reads one.
 	MaxPages int
-	// MaxBody bounds one answer in bytes (mentions.DefaultMaxBody).
-	MaxBody int64
 	// Logger notes an unreadable cursor and posts that are skipped.
 	Logger *slog.Logger
 }
@@ -100,9 +98,6 @@ func NewSearch(cfg SearchConfig) (*Search, error) {
 	}
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = 5
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = mentions.DefaultMaxBody
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -368,17 +363,5 @@ func (v postView) post() (post, bool) {
 	if author == "" || author == "handle.invalid" {
 		author = did
 	}
-	it := mentions.Item{
-		Source:     Kind,
-		ExternalID: v.URI,
-		URL:        "https://bsky.app/profile/" + did + "/post/" + rkey,
-		Text:       v.Record.Text,
-		Author:     author,
-		AuthorURL:  "https://bsky.app/profile/" + did,
-		Published:  created.UTC(),
-	}
-	if len(v.Record.Langs) > 0 {
-		it.Lang = mentions.PrimaryLang(v.Record.Langs[0])
-	}
-	return post{item: it, sortAt: sortAt.UTC()}, true
+	return post{item: postItem(did, rkey, author, v.Record, created.UTC()), sortAt: sortAt.UTC()}, true
 }

@@ -72,9 +72,9 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 		return nil, &xrpcError{fetch: &mentions.FetchError{Err: fmt.Errorf("calling %s on %s: %w", nsid, host, err)}}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, s.cfg.MaxBody+1))
-	if err == nil && int64(len(b)) > s.cfg.MaxBody {
-		err = fmt.Errorf("%w (over %d bytes)", mentions.ErrBodyTooLarge, s.cfg.MaxBody)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, mentions.DefaultMaxBody+1))
+	if err == nil && len(b) > mentions.DefaultMaxBody {
+		err = fmt.Errorf("%w (over %d bytes)", mentions.ErrBodyTooLarge, mentions.DefaultMaxBody)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 	_ = json.Unmarshal(b, &e) // a body that is not an XRPC error leaves both empty
 	msg := fmt.Sprintf("%s on %s answered %s", nsid, host, resp.Status)
 	if e.Error != "" {
-		msg += " (" + clip(e.Error, 60) + ")"
+		msg += " (" + mentions.ClipBytes(e.Error, 60) + ")"
 	}
 	return nil, &xrpcError{name: e.Error, fetch: &mentions.FetchError{
 		Status:     resp.StatusCode,
@@ -129,12 +129,4 @@ func jwtExpiry(token string) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(claims.Exp, 0)
-}
-
-// clip shortens s to n bytes for messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
 }

@@ -60,8 +60,6 @@ type Config struct {
 	// MaxPages bounds the pages read per tag or term and poll (5); the
 	// first poll reads one, the newest.
 	MaxPages int
-	// MaxBody bounds one answer in bytes (mentions.DefaultMaxBody).
-	MaxBody int64
 	// Logger notes skipped statuses and an unreadable cursor.
 	Logger *slog.Logger
 }
@@ -98,9 +96,6 @@ func New(cfg Config) (*Source, error) {
 	}
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = 5
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = mentions.DefaultMaxBody
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -193,8 +188,8 @@ func (s *Source) tagURL() string {
 
 func (s *Source) searchURL(term string) string {
 	q := url.Values{"q": {term}, "type": {"statuses"}, "resolve": {"false"}}
-	if strings.ContainsRune(term, ' ') {
-		q.Set("q", `"`+strings.ReplaceAll(term, `"`, "")+`"`)
+	if strings.ContainsRune(term, ' ') { // a phrase; SearchTerms left no '"' in it
+		q.Set("q", `"`+term+`"`)
 	}
 	return s.cfg.Instance + "/api/v2/search?" + q.Encode()
 }
@@ -283,7 +278,7 @@ func (s *Source) get(ctx context.Context, u *url.URL) ([]status, error) {
 	if s.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
 	}
-	_, body, err := mentions.Fetch(ctx, s.cfg.Client, req, s.cfg.MaxBody)
+	_, body, err := mentions.Fetch(ctx, s.cfg.Client, req, 0)
 	if err != nil {
 		return nil, s.refusal(err, search)
 	}

@@ -138,7 +138,7 @@ func (s *Source) oauth() bool { return s.cfg.ClientID != "" && s.cfg.ClientSecre
 // before, newest first. No terms, no request. An error on any request
 // fails the whole poll and leaves the cursor where it was.
 func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
-	queries := Queries(r.Terms)
+	queries := searchQueries(r.Terms)
 	if len(queries) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
@@ -181,10 +181,10 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
-// Queries turns terms into Reddit search queries: mentions.SearchTerms,
+// searchQueries turns terms into Reddit search queries: mentions.SearchTerms,
 // phrases quoted, joined with OR into as few queries as fit in 512
 // characters. A term too long for a query alone is cut.
-func Queries(terms []string) []string {
+func searchQueries(terms []string) []string {
 	clean := mentions.SearchTerms(terms)
 	for i, t := range clean {
 		t = strings.TrimSpace(mentions.ClipBytes(t, maxQuery-2))

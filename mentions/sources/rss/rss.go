@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -85,7 +86,9 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	cur := readCursor(r.Cursor)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.feedURL, nil)
 	if err != nil {
-		return mentions.Batch{}, fmt.Errorf("rss: bad feed URL: %w", err)
+		// Not %w: url.Parse's error quotes the whole URL, and a feed URL
+		// may carry a secret (a private feed's key).
+		return mentions.Batch{}, herald.Errorf(herald.EINVALID, "the feed URL is not usable")
 	}
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5")
 	if cur.ETag != "" {

@@ -307,6 +307,19 @@ func TestPoll(t *testing.T) {
 	})
 }
 
+// A feed URL that does not parse fails without echoing the URL: it may
+// carry a secret.
+func TestPollBadURLKeepsItsSecret(t *testing.T) {
+	src := New(http.DefaultClient, "https://example.com/feed?key=s3cr3t\x7f")
+	_, err := src.Poll(context.Background(), mentions.Request{})
+	if err == nil {
+		t.Fatal("Poll of an unparsable URL succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("error %q echoes the feed URL", err)
+	}
+}
+
 func TestParseHostile(t *testing.T) {
 	laughs := `<?xml version="1.0"?>
 <!DOCTYPE lolz [
