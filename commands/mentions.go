@@ -618,8 +618,8 @@ func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand,
 	if err != nil {
 		return Response{}, err
 	}
-	if role != herald.RoleEditor && role != herald.RoleAdmin {
-		return Response{}, herald.Errorf(herald.EFORBIDDEN, "Only editors and admins of %s write reply drafts; you are %s.", b.Name, role)
+	if err := approvals.Need(approvals.Member{Role: role}, "write reply drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		return Response{}, err
 	}
 	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 	return h.draftDetached(ctx, r, b, LLMDrafts{

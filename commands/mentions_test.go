@@ -15,6 +15,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/assist/assisttest"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
@@ -1114,5 +1116,38 @@ func TestMentionReplyRace(t *testing.T) {
 	}
 	if m := e.mention(id); m.DraftID != first {
 		t.Errorf("mention links draft %d; want the first reply's, %d", m.DraftID, first)
+	}
+}
+
+// TestMentionDraftReplyRefused: with an LLM, "Draft reply" from a viewer
+// or an approver is refused before the LLM is asked, with the words of
+// every other "only editors and admins" refusal.
+func TestMentionDraftReplyRefused(t *testing.T) {
+	e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: `{"reply":"Thanks!"}`})
+	ms := mentions.NewService(e.store, e.drafts, herald.SystemClock{}, mentions.Options{Channels: e.drafts, Brands: e.drafts})
+	deps := e.deps
+	deps.Mentions = ms
+	e.router = commands.New(deps)
+	viewer := herald.Actor{Platform: "slack", UserID: "vic", Name: "vic"}
+	approver := herald.Actor{Platform: "slack", UserID: "ann", Name: "ann"}
+	e.run(alice, "role @vic viewer")
+	e.run(alice, "role @ann approver")
+	e.run(alice, "watch add acme")
+	added := e.run(alice, "source add webhook")
+	token := regexp.MustCompile(`/hooks/mentions/([A-Za-z0-9_-]+)`).FindStringSubmatch(added.Text)
+	if token == nil {
+		t.Fatalf("source add webhook shows no URL: %q", added.Text)
+	}
+	if n, err := ms.IngestWebhook(t.Context(), token[1], []mentions.Item{{Source: "webhook", ExternalID: "x1", URL: "https://forum.example/t/1", Text: "Acme rocks"}}); err != nil || n != 1 {
+		t.Fatalf("IngestWebhook = %d, %v", n, err)
+	}
+	e.refuse(viewer, "mention reply 1", herald.EFORBIDDEN, "Only editor or admin can write reply drafts")
+	e.refuse(approver, "mention reply 1", herald.EFORBIDDEN, "Only editor or admin can write reply drafts")
+	e.wg.Wait()
+	if n := len(e.llm.Requests()); n != 0 {
+		t.Errorf("the LLM was asked %d time(s); want none for a refused reply", n)
+	}
+	if m, err := ms.Mention(t.Context(), alice, 1); err != nil || m.DraftID != 0 {
+		t.Errorf("mention = %+v, %v; want no reply draft", m, err)
 	}
 }
