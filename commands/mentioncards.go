@@ -262,8 +262,9 @@ func span(d time.Duration) string {
 // per new mention in each of its channels, card updates, surge alerts and
 // digests. It implements mentions.Notifier.
 type MentionNotifier struct {
-	h    *handlers
-	show func(ctx context.Context, card Card, where herald.ChannelRef)
+	h        *handlers
+	show     func(ctx context.Context, card Card, where herald.ChannelRef)
+	announce Announce
 }
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
@@ -275,14 +276,11 @@ func NewMentionNotifier(r *Router, d Deps, show func(ctx context.Context, card C
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: func(ctx context.Context, c Card, where herald.ChannelRef) {
-		if where.Channel == "" {
-			announce(ctx, c, Response{})
-			return
-		}
-		show(ctx, c, where)
-	}}
+	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: show, announce: announce}
 }
+
+// update brings a changed card to every copy already shown.
+func (n *MentionNotifier) update(ctx context.Context, c Card) { n.announce(ctx, c, Response{}) }
 
 // Notify implements mentions.Notifier.
 func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
@@ -293,7 +291,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		}
 		card := n.h.mentionCard(e.Brand, *e.Mention)
 		if e.Kind != mentions.EventMention {
-			n.show(ctx, card, herald.ChannelRef{}) // update the copies
+			n.update(ctx, card)
 			return nil
 		}
 		for _, ch := range e.Routes {
@@ -305,7 +303,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		}
 		card := n.h.surgeCard(e.Brand, *e.Surge)
 		if e.Kind == mentions.EventSurgeOver {
-			n.show(ctx, card, herald.ChannelRef{})
+			n.update(ctx, card)
 			return nil
 		}
 		for _, ch := range e.Routes {
