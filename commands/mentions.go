@@ -11,7 +11,6 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -621,10 +620,9 @@ func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand,
 	if err := approvals.Need(approvals.Member{Role: role}, "write reply drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
 		return Response{}, err
 	}
-	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 	return h.draftDetached(ctx, r, b, LLMDrafts{
 		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, oneLine(cmp.Or(m.Title, m.Text), 120)),
-		Produce: h.replyVariants(b, in, nil),
+		Produce: h.replyVariants(b, replyInput(m), nil),
 		Created: func(ctx context.Context, d approvals.Draft) error {
 			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
 			if err != nil {
