@@ -885,6 +885,10 @@ func TestMentionReplyCommand(t *testing.T) {
 		n := len(drafts())
 		e.refuse(lViewer, fmt.Sprintf("mention reply %d hello", ms[2].ID), herald.EFORBIDDEN, "")
 		e.refuse(lApprover, fmt.Sprintf("mention reply %d hello", ms[2].ID), herald.EFORBIDDEN, "")
+		// Without text: refused at once, not a form whose answer would be.
+		if resp := e.refuse(lViewer, fmt.Sprintf("mention reply %d", ms[2].ID), herald.EFORBIDDEN, "Only editor or admin can write reply drafts"); resp.Form != nil {
+			t.Errorf("a viewer got the reply form %+v", resp.Form)
+		}
 		if got := len(drafts()); got != n {
 			t.Errorf("refused replies created %d drafts", got-n)
 		}
