@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -259,11 +260,13 @@ func span(d time.Duration) string {
 }
 
 // MentionNotifier brings the listening pipeline's events to chat: a card
-// per new mention in each of its channels, card updates, surge alerts and
-// digests. It implements mentions.Notifier.
+// per new mention in each of its channels (then its LLM triage, when the
+// brand wants it), card updates, surge alerts and digests. It implements
+// mentions.Notifier.
 type MentionNotifier struct {
-	h    *handlers
-	show func(ctx context.Context, card Card, where herald.ChannelRef)
+	h        *handlers
+	show     func(ctx context.Context, card Card, where herald.ChannelRef)
+	announce Announce
 }
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
@@ -275,14 +278,11 @@ func NewMentionNotifier(r *Router, d Deps, show func(ctx context.Context, card C
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: func(ctx context.Context, c Card, where herald.ChannelRef) {
-		if where.Channel == "" {
-			announce(ctx, c, Response{})
-			return
-		}
-		show(ctx, c, where)
-	}}
+	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: show, announce: announce}
 }
+
+// update brings a changed card to every copy already shown.
+func (n *MentionNotifier) update(ctx context.Context, c Card) { n.announce(ctx, c, Response{}) }
 
 // Notify implements mentions.Notifier.
 func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
@@ -293,19 +293,20 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		}
 		card := n.h.mentionCard(e.Brand, *e.Mention)
 		if e.Kind != mentions.EventMention {
-			n.show(ctx, card, herald.ChannelRef{}) // update the copies
+			n.update(ctx, card)
 			return nil
 		}
 		for _, ch := range e.Routes {
 			n.show(ctx, card, ch)
 		}
+		n.triage(ctx, e.Brand, *e.Mention)
 	case mentions.EventSurge, mentions.EventSurgeOver:
 		if e.Surge == nil {
 			return nil
 		}
 		card := n.h.surgeCard(e.Brand, *e.Surge)
 		if e.Kind == mentions.EventSurgeOver {
-			n.show(ctx, card, herald.ChannelRef{})
+			n.update(ctx, card)
 			return nil
 		}
 		for _, ch := range e.Routes {
@@ -324,4 +325,39 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		return herald.Errorf(herald.EINTERNAL, "unknown mention event %q", e.Kind)
 	}
 	return nil
+}
+
+// triage asks the LLM for the sentiment and urgency of a new mention of a
+// brand that turned triage on (`listen triage on`), once its card is out:
+// detached (Deps.Go), within assist's per-minute bounds (over them the
+// mention is skipped, never queued), and the card updated with the
+// answer (the pipeline's EventUpdated). The LLM only labels; it acts on
+// nothing.
+func (n *MentionNotifier) triage(ctx context.Context, b herald.Brand, m mentions.Mention) {
+	h := n.h
+	if h.Assist == nil || !h.Assist.Enabled() || h.Go == nil || h.Mentions == nil {
+		return
+	}
+	if on, err := h.Mentions.TriageWanted(ctx, b.ID); err != nil || !on {
+		return
+	}
+	h.Go(func(ctx context.Context) {
+		tr, err := h.Assist.Triage(ctx, b, replyInput(m))
+		if err != nil {
+			h.Log.WarnContext(ctx, "triage failed", "brand", b.Name, "mention_id", m.ID, "code", herald.ErrorCode(err))
+			return
+		}
+		if tr.Skipped {
+			return
+		}
+		if _, err := h.Mentions.SetTriageResult(ctx, m.ID, tr.Sentiment, tr.Urgency); err != nil {
+			h.Log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
+		}
+	})
+}
+
+// replyInput is a mention as the LLM reads it (untrusted data), for a
+// suggested reply or a triage: the link without its tracking parameters.
+func replyInput(m mentions.Mention) assist.ReplyInput {
+	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 }

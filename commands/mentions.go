@@ -11,7 +11,6 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -598,7 +597,15 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 		return Response{}, err
 	}
 	if text := strings.TrimSpace(r.Args.Str("text")); text != "" {
-		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text)
+		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text) // CreateDraft checks the role
+	}
+	// Neither the LLM nor a form for someone whose reply would be refused.
+	role, err := h.Approvals.RoleOf(ctx, r.Actor, b.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := approvals.Need(approvals.Member{Role: role}, "write reply drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		return Response{}, err
 	}
 	if h.Assist != nil && h.Assist.Enabled() {
 		return h.suggestReply(ctx, r, b, m)
@@ -612,19 +619,11 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 
 // suggestReply asks the LLM for a reply to m, detached: the answer
 // becomes a draft linked to the mention (both cards updated), and is only
-// ever a draft, reviewed like any other.
+// ever a draft, reviewed like any other. mentionReply has checked the role.
 func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error) {
-	role, err := h.Approvals.RoleOf(ctx, r.Actor, b.ID)
-	if err != nil {
-		return Response{}, err
-	}
-	if role != herald.RoleEditor && role != herald.RoleAdmin {
-		return Response{}, herald.Errorf(herald.EFORBIDDEN, "Only editors and admins of %s write reply drafts; you are %s.", b.Name, role)
-	}
-	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 	return h.draftDetached(ctx, r, b, LLMDrafts{
 		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, oneLine(cmp.Or(m.Title, m.Text), 120)),
-		Produce: h.replyVariants(b, in, nil),
+		Produce: h.replyVariants(b, replyInput(m), nil),
 		Created: func(ctx context.Context, d approvals.Draft) error {
 			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
 			if err != nil {

@@ -10,11 +10,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/assist/assisttest"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
@@ -882,6 +885,10 @@ func TestMentionReplyCommand(t *testing.T) {
 		n := len(drafts())
 		e.refuse(lViewer, fmt.Sprintf("mention reply %d hello", ms[2].ID), herald.EFORBIDDEN, "")
 		e.refuse(lApprover, fmt.Sprintf("mention reply %d hello", ms[2].ID), herald.EFORBIDDEN, "")
+		// Without text: refused at once, not a form whose answer would be.
+		if resp := e.refuse(lViewer, fmt.Sprintf("mention reply %d", ms[2].ID), herald.EFORBIDDEN, "Only editor or admin can write reply drafts"); resp.Form != nil {
+			t.Errorf("a viewer got the reply form %+v", resp.Form)
+		}
 		if got := len(drafts()); got != n {
 			t.Errorf("refused replies created %d drafts", got-n)
 		}
@@ -1114,5 +1121,79 @@ func TestMentionReplyRace(t *testing.T) {
 	}
 	if m := e.mention(id); m.DraftID != first {
 		t.Errorf("mention links draft %d; want the first reply's, %d", m.DraftID, first)
+	}
+}
+
+// TestMentionDraftReplyRefused: with an LLM, "Draft reply" from a viewer
+// or an approver is refused before the LLM is asked, with the words of
+// every other "only editors and admins" refusal.
+func TestMentionDraftReplyRefused(t *testing.T) {
+	e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: `{"reply":"Thanks!"}`})
+	ms := mentions.NewService(e.store, e.drafts, herald.SystemClock{}, mentions.Options{Channels: e.drafts, Brands: e.drafts})
+	deps := e.deps
+	deps.Mentions = ms
+	e.router = commands.New(deps)
+	viewer := herald.Actor{Platform: "slack", UserID: "vic", Name: "vic"}
+	approver := herald.Actor{Platform: "slack", UserID: "ann", Name: "ann"}
+	e.run(alice, "role @vic viewer")
+	e.run(alice, "role @ann approver")
+	e.run(alice, "watch add acme")
+	added := e.run(alice, "source add webhook")
+	token := regexp.MustCompile(`/hooks/mentions/([A-Za-z0-9_-]+)`).FindStringSubmatch(added.Text)
+	if token == nil {
+		t.Fatalf("source add webhook shows no URL: %q", added.Text)
+	}
+	if n, err := ms.IngestWebhook(t.Context(), token[1], []mentions.Item{{Source: "webhook", ExternalID: "x1", URL: "https://forum.example/t/1", Text: "Acme rocks"}}); err != nil || n != 1 {
+		t.Fatalf("IngestWebhook = %d, %v", n, err)
+	}
+	e.refuse(viewer, "mention reply 1", herald.EFORBIDDEN, "Only editor or admin can write reply drafts")
+	e.refuse(approver, "mention reply 1", herald.EFORBIDDEN, "Only editor or admin can write reply drafts")
+	e.wg.Wait()
+	if n := len(e.llm.Requests()); n != 0 {
+		t.Errorf("the LLM was asked %d time(s); want none for a refused reply", n)
+	}
+	if m, err := ms.Mention(t.Context(), alice, 1); err != nil || m.DraftID != 0 {
+		t.Errorf("mention = %+v, %v; want no reply draft", m, err)
+	}
+}
+
+// TestMentionNotifierTriage: once a new mention's card is out, a brand
+// that turned triage on gets the LLM's labels on the mention, detached; a
+// brand that did not asks the LLM nothing.
+func TestMentionNotifierTriage(t *testing.T) {
+	e := newListenEnv(t)
+	ms := e.withMentions()
+	llm := assisttest.New(t, assisttest.Answer{Content: `{"sentiment":"positive","urgency":"low"}`})
+	client, err := assist.NewClient(assist.Config{BaseURL: llm.URL(), Model: "m"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	deps := commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock,
+		Assist: assist.NewService(e.store, client, nil, nil, assist.Options{}),
+		Go: func(f func(context.Context)) bool {
+			wg.Add(1)
+			go func() { defer wg.Done(); f(context.Background()) }()
+			return true
+		}}
+	n := commands.NewMentionNotifier(e.router, deps, func(context.Context, commands.Card, herald.ChannelRef) {}, func(context.Context, commands.Card, commands.Response) {})
+	notify := func(m mentions.Mention) {
+		t.Helper()
+		if err := n.Notify(t.Context(), mentions.Event{Kind: mentions.EventMention, Brand: e.brand, Mention: &m, Routes: []herald.ChannelRef{testChannel}}); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+	}
+	notify(ms[0])
+	if got := len(llm.Requests()); got != 0 {
+		t.Fatalf("triage off: the LLM was asked %d time(s); want none", got)
+	}
+	e.run(testActor, "listen triage on")
+	notify(ms[1])
+	if got := len(llm.Requests()); got != 1 {
+		t.Fatalf("triage on: the LLM was asked %d time(s); want once", got)
+	}
+	if m := e.mention(ms[1].ID); m.Sentiment != "positive" || m.Urgency != "low" {
+		t.Errorf("mention after triage = %q %q; want positive, low", m.Sentiment, m.Urgency)
 	}
 }

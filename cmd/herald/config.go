@@ -247,14 +247,19 @@ func (c Config) Validate() error {
 	c.validateLLM(bad)
 	c.Listening.validate(bad)
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
-		if v == "" {
-			continue
-		}
-		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("%s: %q is not an http(s) URL", name, v)
+		if v != "" {
+			checkURL(bad, name, v, "http")
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkURL reports setting name unless v is an absolute URL on scheme or
+// its secure form (http or https; ws or wss).
+func checkURL(bad func(string, ...any), name, v, scheme string) {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != scheme && u.Scheme != scheme+"s") || u.Host == "" {
+		bad("%s: %q is not a URL starting with %s:// or %ss://", name, v, scheme, scheme)
+	}
 }
 
 func (c Config) validateSlack(bad func(string, ...any)) {
@@ -297,13 +302,9 @@ func (l Listening) validate(bad func(string, ...any)) {
 		{"HERALD_HN_API_URL", l.HNAPIURL}, {"HERALD_REDDIT_URL", l.RedditURL}, {"HERALD_REDDIT_OAUTH_URL", l.RedditOAuthURL},
 		{"HERALD_BLUESKY_PDS_URL", l.BlueskyPDSURL}, {"HERALD_BLUESKY_APPVIEW_URL", l.BlueskyAppViewURL},
 	} {
-		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			bad("%s: %q is not an http(s) URL", u.name, u.v)
-		}
+		checkURL(bad, u.name, u.v, "http")
 	}
-	if p, err := url.Parse(l.JetstreamURL); err != nil || (p.Scheme != "ws" && p.Scheme != "wss") || p.Host == "" {
-		bad("HERALD_JETSTREAM_URL: %q is not a ws(s) URL", l.JetstreamURL)
-	}
+	checkURL(bad, "HERALD_JETSTREAM_URL", l.JetstreamURL, "ws")
 	if (l.RedditClientID == "") != (l.RedditClientSecret == "") {
 		bad("REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET: set both (a script or web app at reddit.com/prefs/apps) or neither")
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
@@ -136,44 +135,4 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
-}
-
-// triaging relays the listening's events and, for each new mention of a
-// brand that turned triage on (`listen triage on`), asks the LLM for its
-// sentiment and urgency once its card is out: detached, within assist's
-// per-minute bounds (over them the mention is skipped, never queued), and
-// the card updated with the answer. The LLM only labels; it acts on
-// nothing.
-type triaging struct {
-	mentions.Notifier
-	svc    *mentions.Service
-	llm    *assist.Service
-	detach func(func(ctx context.Context)) bool
-	log    *slog.Logger
-}
-
-// Notify implements mentions.Notifier.
-func (t triaging) Notify(ctx context.Context, e mentions.Event) error {
-	err := t.Notifier.Notify(ctx, e)
-	if e.Kind != mentions.EventMention || e.Mention == nil || t.llm == nil || !t.llm.Enabled() {
-		return err
-	}
-	if on, werr := t.svc.TriageWanted(ctx, e.Brand.ID); werr != nil || !on {
-		return err
-	}
-	m, b := *e.Mention, e.Brand
-	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: m.URL, Title: m.Title, Text: m.Text}
-	t.detach(func(ctx context.Context) {
-		tr, err := t.llm.Triage(ctx, b, in)
-		if err != nil || tr.Skipped {
-			if err != nil {
-				t.log.WarnContext(ctx, "triage failed", "brand", b.Name, "mention_id", m.ID, "code", herald.ErrorCode(err))
-			}
-			return
-		}
-		if _, err := t.svc.SetTriageResult(ctx, m.ID, tr.Sentiment, tr.Urgency); err != nil {
-			t.log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
-		}
-	})
-	return err
 }

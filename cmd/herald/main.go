@@ -354,11 +354,7 @@ func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	var relay mentions.Notifier = commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce)
-	if a.deps.Assist != nil && a.deps.Go != nil {
-		relay = triaging{Notifier: relay, svc: a.mentions, llm: a.deps.Assist, detach: a.deps.Go, log: log}
-	}
-	a.relay.set(relay)
+	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
 	a.detached.connect(a.news.Announce)
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {

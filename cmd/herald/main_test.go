@@ -17,32 +17,19 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// outputClock is a deterministic clock for transcripts: it moves one
-// second each time the console writes, and reading it changes nothing, so
-// what runs beside the commands (the poller, the digests) and reads the
-// time cannot shift the transcript's times.
-type outputClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *outputClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// stepping returns w, stepping the clock at each write.
-func (c *outputClock) stepping(w io.Writer) io.Writer {
+// steppingOutput returns w, moving clock one second each time the console
+// writes: transcripts get deterministic times, and reading the clock
+// changes nothing, so what runs beside the commands (the poller, the
+// digests) and reads the time cannot shift the transcript's times.
+func steppingOutput(clock *testclock.Clock, w io.Writer) io.Writer {
 	return writerFunc(func(p []byte) (int, error) {
-		c.mu.Lock()
-		c.now = c.now.Add(time.Second)
-		c.mu.Unlock()
+		clock.Advance(time.Second)
 		return w.Write(p)
 	})
 }
@@ -55,9 +42,9 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func MustRunMain(tb testing.TB, env map[string]string, stdin io.Reader, args ...string) string {
 	tb.Helper()
 	var out, errOut bytes.Buffer
-	clock := &outputClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 	m := NewMain()
-	m.Stdin, m.Stdout, m.Stderr = stdin, clock.stepping(&out), &errOut
+	m.Stdin, m.Stdout, m.Stderr = stdin, steppingOutput(clock, &out), &errOut
 	m.Clock = clock
 	if err := m.ParseFlags(args, func(k string) string { return env[k] }); err != nil {
 		tb.Fatalf("ParseFlags: %v", err)
