@@ -47,7 +47,7 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 		},
 	}
 	if m.Author != "" {
-		c.Fields = append(c.Fields, Field{Label: "Author", Value: oneLine(m.Author, 80), Short: true})
+		c.Fields = append(c.Fields, Field{Label: "Author", Value: oneLine(m.Author, 80), Short: true, Verbatim: true})
 	}
 	when := m.Published
 	if when.IsZero() {
@@ -192,7 +192,7 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 		c.Fields = append(c.Fields, Field{Label: "Sources", Value: counts(s.BySource)})
 	}
 	if len(s.TopAuthors) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Top authors", Value: counts(s.TopAuthors)})
+		c.Fields = append(c.Fields, Field{Label: "Top authors", Value: counts(s.TopAuthors), Verbatim: true})
 	}
 	if len(s.Newest) > 0 {
 		var lines []string

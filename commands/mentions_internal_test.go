@@ -418,3 +418,14 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestMentionCardVerbatimAuthor: the author comes from the web, so the
+// card marks it Verbatim for the adapters to show as text.
+func TestMentionCardVerbatimAuthor(t *testing.T) {
+	h := newButtonsHandlers(t)
+	c := h.mentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"})
+	i := slices.IndexFunc(c.Fields, func(f Field) bool { return f.Label == "Author" })
+	if i < 0 || !c.Fields[i].Verbatim || c.Fields[i].Value != "[x](https://phish.example)" {
+		t.Errorf("card fields %+v; want the author, verbatim", c.Fields)
+	}
+}

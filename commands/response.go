@@ -81,6 +81,9 @@ type Field struct {
 	Label string
 	Value string
 	Short bool
+	// Verbatim marks a value from outside Herald (a mention's author):
+	// adapters show it as text, never as markup.
+	Verbatim bool
 }
 
 // Button runs a command line when clicked, as the person who clicks it.

@@ -198,6 +198,9 @@ func cardMessage(c commands.Card) message {
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
 		label, value := oneLine(f.Label), strings.TrimSpace(f.Value)
+		if f.Verbatim {
+			value = escapeMarkdown(value)
+		}
 		if label == "" && value == "" {
 			continue
 		}

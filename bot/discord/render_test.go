@@ -196,3 +196,19 @@ func TestCardExcerpt(t *testing.T) {
 		t.Errorf("description =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestCardVerbatimField: a field from outside (a mention's author) can
+// neither format nor link on Discord; Herald's own fields keep their markup.
+func TestCardVerbatimField(t *testing.T) {
+	m := cardMessage(commands.Card{Title: "Mention", Fields: []commands.Field{
+		{Label: "Author", Value: "[Support](https://phish.example) *x*", Short: true, Verbatim: true},
+		{Label: "Reply", Value: "draft **#2**", Short: true},
+	}})
+	fs := m.Embeds[0].Fields
+	if want := `\[Support\]\(https://phish.example\) \*x\*`; fs[0].Value != want {
+		t.Errorf("author field = %q, want %q", fs[0].Value, want)
+	}
+	if fs[1].Value != "draft **#2**" {
+		t.Errorf("Herald's field = %q, want its markup kept", fs[1].Value)
+	}
+}
