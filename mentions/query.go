@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/textfold"
 )
 
 // The query language of watches (PRODUCT.md, "Query language"):
@@ -531,10 +532,10 @@ func authorKey(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		switch m, lr := foldRune(r); {
+		switch m, lr := textfold.Rune(r); {
 		case m != "":
 			b.WriteString(m)
-		case lr == mark:
+		case lr == textfold.Mark:
 		case lr > 0:
 			b.WriteRune(lr)
 		default:
