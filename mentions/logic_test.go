@@ -297,6 +297,7 @@ func TestNormalizeMute(t *testing.T) {
 	}{
 		{MuteAuthor, " @SpamBot ", "spambot"},
 		{MuteAuthor, "u/troll", "troll"},
+		{MuteAuthor, "/u/Zoë", "zoe"}, // as author: in queries
 		{MuteDomain, "https://www.Spam.example/path?x", "spam.example"},
 		{MuteDomain, "spam.example.", "spam.example"},
 		{MuteDomain, "spam.example/x", "spam.example"},
