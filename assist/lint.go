@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/textfold"
 )
 
 // Finding is one remark of the lint on a text. Blocking findings prevent a
@@ -42,7 +43,7 @@ var lintChecks = []lintCheck{lintBanned, lintLength, lintRequired, lintEmoji, li
 func lintBanned(g Guidelines, _ []herald.Target, _, folded string) []Finding {
 	var found []string
 	for _, w := range g.Banned {
-		if containsWord(folded, fold(w)) {
+		if textfold.ContainsWord(folded, fold(w)) {
 			found = append(found, "“"+w+"”")
 		}
 	}
@@ -81,7 +82,7 @@ func lintLength(g Guidelines, targets []herald.Target, text, _ string) []Finding
 func lintRequired(g Guidelines, targets []herald.Target, _, folded string) []Finding {
 	var out []Finding
 	for _, r := range g.RequiredFor(targets) {
-		if containsWord(folded, fold(r.Text)) {
+		if textfold.ContainsWord(folded, fold(r.Text)) {
 			continue
 		}
 		f := Finding{Rule: ruleName("require", r.Kind), Blocking: true,

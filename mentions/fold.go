@@ -1,8 +1,9 @@
 package mentions
 
 import (
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/internal/textfold"
 )
 
 // Folding turns text into the form queries are matched against: lower
@@ -17,52 +18,8 @@ import (
 // Katakana characters are each a word of their own, since those scripts do
 // not separate words with spaces.
 //
-// The table below covers Latin-1, Latin Extended-A and -B and Latin
-// Extended Additional (Vietnamese): it was generated once from
-// golang.org/x/text/unicode/norm (NFKD, combining marks dropped, lower
-// cased) plus hand-written entries for letters NFKD leaves alone (ø, ł, đ,
-// þ, ð, ħ, ŧ, ı, ŋ...). Letters outside it are lower cased with
-// unicode.ToLower; combining marks are dropped wherever they are, so text
-// already in NFD folds the same as NFC text. A table lookup per rune is
-// what makes folding run at memory speed; see docs/PERFORMANCE.md.
-
-// asciiFold maps an ASCII byte to its folded letter or digit, or to a
-// space for a separator.
-const asciiFold = "" +
-	"                " +
-	"                " +
-	"                " +
-	"0123456789      " +
-	" abcdefghijklmnopqrstuvwxyz     " +
-	" abcdefghijklmnopqrstuvwxyz     "
-
-// foldLatin holds two bytes per rune from U+00C0 to U+024F: the folded
-// letters, padded with a space; "**" means "not in the table".
-const foldLatin = "" +
-	"a a a a a a aec e e e e i i i i d n o o o o o * o u u u u y thss" +
-	"a a a a a a aec e e e e i i i i d n o o o o o * o u u u u y thy " +
-	"a a a a a a c c c c c c c c d d d d e e e e e e e e e e g g g g " +
-	"g g g g h h h h i i i i i i i i i i ijijj j k k k l l l l l l l " +
-	"l l l n n n n n n n n n o o o o o o oeoer r r r r r s s s s s s " +
-	"s s t t t t t t u u u u u u u u u u u u w w y y y z z z z z z s " +
-	"b b * * * * * c c * d * * * * * * f f * * * * i k k l * * * * * " +
-	"o o * * p p * * * * * * t t t u u * v y y z z * * * * * * * * * " +
-	"* * * * dzdzdzljljljnjnjnja a i i o o u u u u u u u u u u * a a " +
-	"a a aeaeg g g g k k o o o o * * j dzdzdzg g * * n n a a aeaeo o " +
-	"a a a a e e e e i i i i o o o o r r r r u u u u s s t t * * h h " +
-	"* d * * z z a a e e o o o o o o o o y y l n t j * * a c c l t s " +
-	"z * * b u * e e j j * * r r y y "
-
-// foldLatinAdditional is the same for U+1E00 to U+1EFF.
-const foldLatinAdditional = "" +
-	"a a b b b b b b c c d d d d d d d d d d e e e e e e e e e e f f " +
-	"g g h h h h h h h h h h i i i i k k k k k k l l l l l l l l m m " +
-	"m m m m n n n n n n n n o o o o o o o o p p p p r r r r r r r r " +
-	"s s s s s s s s s s t t t t t t t t u u u u u u u u u u v v v v " +
-	"w w w w w w w w w w x x x x y y z z z z z z h t w y a s * * ss* " +
-	"a a a a a a a a a a a a a a a a a a a a a a a a e e e e e e e e " +
-	"e e e e e e e e i i i i o o o o o o o o o o o o o o o o o o o o " +
-	"o o o o u u u u u u u u u u u u u u y y y y y y y y * * * * * * "
+// Letters fold through internal/textfold, as banned and required words do
+// in assist's lint; see there for the tables.
 
 // Fold returns s folded for matching: its words lower cased, without
 // accents, separated by one space, with nothing else (see the rules above).
@@ -160,7 +117,7 @@ func (f *folded) add(s string) {
 	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			v := asciiFold[c]
+			v := textfold.ASCII[c]
 			w := 0
 			if v != ' ' {
 				w = 1
@@ -182,13 +139,13 @@ func (f *folded) add(s string) {
 			buf = append(buf[:n], make([]byte, room)...)
 			buf = buf[:cap(buf)]
 		}
-		m, lr := foldRune(r)
+		m, lr := textfold.Rune(r)
 		switch {
-		case lr == mark:
+		case lr == textfold.Mark:
 			// Part of the word it follows (which then ends after it), or
 			// nothing.
 			continue
-		case lr == alone || m == "" && lr == sep:
+		case lr == textfold.Alone || m == "" && lr == textfold.Sep:
 			if in == 1 {
 				fb[nb], ob[nb] = int32(n), int32(start)
 				nb++
@@ -196,7 +153,7 @@ func (f *folded) add(s string) {
 				n++
 				in = 0
 			}
-			if lr == alone {
+			if lr == textfold.Alone {
 				fb[nb], ob[nb] = int32(n), int32(start)
 				n += utf8.EncodeRune(buf[n:], r)
 				fb[nb+1], ob[nb+1] = int32(n), int32(i)
@@ -224,72 +181,4 @@ func (f *folded) add(s string) {
 		n++
 	}
 	f.buf, f.fb, f.ob = buf[:n], fb[:nb], ob[:nb]
-}
-
-// What foldRune says of a rune that is not a letter to append.
-const (
-	sep   rune = -1 // separates words
-	mark  rune = -2 // a combining mark: dropped, inside a word or not
-	alone rune = -3 // a word of its own (Han, Hiragana, Katakana)
-)
-
-// foldRune folds one non-ASCII rune: either the ASCII letters m, or the
-// lower-cased letter or digit lr, or (m empty) lr is sep, mark or alone.
-func foldRune(r rune) (m string, lr rune) {
-	switch {
-	case r >= 0xC0 && r <= 0x24F:
-		m = foldLatin[2*(r-0xC0) : 2*(r-0xC0)+2]
-	case r >= 0x1E00 && r <= 0x1EFF:
-		m = foldLatinAdditional[2*(r-0x1E00) : 2*(r-0x1E00)+2]
-	case r >= 0x300 && r <= 0x36F:
-		return "", mark
-	case r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A:
-		// Fullwidth digits and Latin letters: their ASCII twins.
-		k := r - 0xFF00 + 0x20
-		return asciiFold[k : k+1], 0
-	case r >= 0xFB00 && r <= 0xFB06:
-		return ligature(r), 0
-	}
-	if m != "" && m[0] != '*' {
-		if m[1] == ' ' {
-			m = m[:1]
-		}
-		return m, 0
-	}
-	switch {
-	case unicode.IsLetter(r):
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
-			return "", alone
-		}
-		lr := unicode.ToLower(r)
-		if lr != r && lr >= 0xC0 {
-			// The Angstrom sign Å lowers to å, which the tables fold.
-			if m, l2 := foldRune(lr); m != "" {
-				return m, l2
-			}
-		}
-		return "", lr
-	case unicode.IsDigit(r):
-		return "", r
-	case unicode.Is(unicode.Mn, r):
-		return "", mark
-	}
-	return "", sep
-}
-
-// ligature expands the Latin ligatures U+FB00 to U+FB06.
-func ligature(r rune) string {
-	switch r {
-	case 0xFB00:
-		return "ff"
-	case 0xFB01:
-		return "fi"
-	case 0xFB02:
-		return "fl"
-	case 0xFB03:
-		return "ffi"
-	case 0xFB04:
-		return "ffl"
-	}
-	return "st" // ﬅ ﬆ
 }

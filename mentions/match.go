@@ -172,21 +172,28 @@ func (ix *Index) Len() int { return len(ix.ids) }
 
 // Match returns the ids of the watches whose query matches the item, in
 // ascending order; the same answer as calling each query's Match.
-func (ix *Index) Match(it *Item) []int64 {
+func (ix *Index) Match(it *Item) (out []int64) {
+	ix.matched(it, func(s *scratch) {
+		out = make([]int64, len(s.hits))
+		for i, w := range s.hits {
+			out[i] = ix.ids[w]
+		}
+	})
+	return out
+}
+
+// matched runs the item through the index with a pooled scratch and, when
+// a watch matched, lets read take the results from it before it goes back.
+func (ix *Index) matched(it *Item, read func(s *scratch)) {
 	if len(ix.ids) == 0 {
-		return nil
+		return
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
 	ix.run(it, s)
-	if len(s.hits) == 0 {
-		return nil
+	if len(s.hits) > 0 {
+		read(s)
 	}
-	out := make([]int64, len(s.hits))
-	for i, w := range s.hits {
-		out[i] = ix.ids[w]
-	}
-	return out
 }
 
 // Hit is a watch an item matched, with the terms of the watch's query
@@ -199,25 +206,18 @@ type Hit struct {
 // Hits is Match with each watch's matched terms (what a mention card
 // highlights), found in the same pass instead of folding the item again
 // for each watch's MatchedTerms.
-func (ix *Index) Hits(it *Item) []Hit {
-	if len(ix.ids) == 0 {
-		return nil
-	}
-	s := ix.pool.Get().(*scratch)
-	defer ix.pool.Put(s)
-	ix.run(it, s)
-	if len(s.hits) == 0 {
-		return nil
-	}
-	out := make([]Hit, len(s.hits))
-	for i, w := range s.hits {
-		out[i].Watch = ix.ids[w]
-		for _, t := range ix.positive[w] {
-			if s.seen[t.term] == s.gen {
-				out[i].Terms = append(out[i].Terms, t.text)
+func (ix *Index) Hits(it *Item) (out []Hit) {
+	ix.matched(it, func(s *scratch) {
+		out = make([]Hit, len(s.hits))
+		for i, w := range s.hits {
+			out[i].Watch = ix.ids[w]
+			for _, t := range ix.positive[w] {
+				if s.seen[t.term] == s.gen {
+					out[i].Terms = append(out[i].Terms, t.text)
+				}
 			}
 		}
-	}
+	})
 	return out
 }
 

@@ -3,7 +3,6 @@ package mentions
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -79,16 +78,6 @@ var transitions = map[State]map[Action]State{
 func Next(s State, a Action) (State, bool) {
 	to, ok := transitions[s][a]
 	return to, ok
-}
-
-// Allowed lists the actions allowed in s, sorted.
-func Allowed(s State) []Action {
-	var out []Action
-	for a := range transitions[s] {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // doneWords say what an action did: "Mention #3 was claimed".

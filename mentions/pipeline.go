@@ -92,8 +92,7 @@ func (wi *watchIndex) match(it *Item, brandID int64) ([]int64, []string) {
 			}
 		}
 	}
-	slices.Sort(ids)
-	return ids, terms
+	return ids, terms // ascending, as Match gives them
 }
 
 // Terms returns the words and phrases the brand's watches look for, for

@@ -257,19 +257,22 @@ func (p *Poller) Backoff(n int, err error) time.Duration {
 	return d
 }
 
-// failed records a failure on a source and schedules its retry.
-func (p *Poller) failed(ctx context.Context, st SourceStatus, now time.Time, err error) {
+// failed records a failure on a source and schedules its retry, which it
+// returns (the time after now that the source list shows as the next try).
+func (p *Poller) failed(ctx context.Context, st SourceStatus, now time.Time, err error) time.Duration {
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return // shutting down: not the source's fault
+		return 0 // shutting down: not the source's fault
 	}
 	st.Failures++
 	st.LastError, st.LastErrorMsg = now, clip(oneLine(err.Error()), 300)
-	st.NextPoll = now.Add(p.Backoff(st.Failures, err))
+	retry := p.Backoff(st.Failures, err)
+	st.NextPoll = now.Add(retry)
 	p.log.WarnContext(ctx, "source failed", "source_id", st.Spec.ID, "brand_id", st.Spec.BrandID, "kind", st.Spec.Kind,
 		"failures", st.Failures, "retry_in", st.NextPoll.Sub(now).String(), "error", err)
 	if err := p.svc.store.SetSourceHealth(ctx, st); err != nil {
 		p.log.ErrorContext(ctx, "source health not recorded", "source_id", st.Spec.ID, "error", err)
 	}
+	return retry
 }
 
 // Run ticks every Options.Every and keeps one goroutine per streaming
@@ -379,9 +382,7 @@ func (p *Poller) Stream(ctx context.Context, id int64, s Streamer) {
 		if got {
 			st.Failures = 0 // it worked for a while: start backing off afresh
 		}
-		now := p.clk.Now().UTC()
-		p.failed(ctx, st, now, err)
-		p.wait(ctx, p.Backoff(st.Failures+1, err))
+		p.wait(ctx, p.failed(ctx, st, p.clk.Now().UTC(), err))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/textfold"
 )
 
 // The query language of watches (PRODUCT.md, "Query language"):
@@ -464,7 +465,7 @@ func fieldNode(t qtok) (*node, error) {
 		}
 		n.key = host
 	case "author":
-		n.key = authorKey(v)
+		n.key = NormalizeAuthor(v)
 		if n.key == "" {
 			return nil, colErr(t.col, "author: needs a name, as in author:jane")
 		}
@@ -509,9 +510,10 @@ func siteHost(v string) (string, bool) {
 	return v, true
 }
 
-// authorKey is how author names compare: folded case and accents, spaces
+// NormalizeAuthor folds an author handle for comparisons (author: in
+// queries, mutes, spam counts, summaries): folded case and accents, spaces
 // trimmed, without a leading '@', "u/" or "/u/".
-func authorKey(s string) string {
+func NormalizeAuthor(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "@")
 	if l := strings.ToLower(s); strings.HasPrefix(l, "/u/") {
@@ -531,10 +533,10 @@ func authorKey(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		switch m, lr := foldRune(r); {
+		switch m, lr := textfold.Rune(r); {
 		case m != "":
 			b.WriteString(m)
-		case lr == mark:
+		case lr == textfold.Mark:
 		case lr > 0:
 			b.WriteRune(lr)
 		default:
@@ -726,7 +728,7 @@ func (n *node) matchField(f *itemFacts) bool {
 		return h == n.key || len(h) > len(n.key) && strings.HasSuffix(h, n.key) && h[len(h)-len(n.key)-1] == '.'
 	case "author":
 		if !f.authorDone {
-			f.author, f.authorDone = authorKey(f.it.Author), true
+			f.author, f.authorDone = NormalizeAuthor(f.it.Author), true
 		}
 		a := f.author
 		// author:jane matches the Mastodon handle @jane@mastodon.social.

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -47,14 +46,14 @@ type Options struct {
 	Kinds []string
 	Spam  SpamOptions
 	Surge SurgeOptions
-	// TestWindow is how far back `watch test` looks (default 7 days), over
-	// at most TestScan mentions (default 2000).
-	TestWindow time.Duration
-	TestScan   int
-	Log        *slog.Logger
-	// Random is the source of webhook tokens (default crypto/rand).
-	Random io.Reader
+	Log   *slog.Logger
 }
+
+// `watch test` looks this far back, over at most testScan mentions.
+const (
+	testWindow = 7 * 24 * time.Hour
+	testScan   = 2000
+)
 
 // Service holds every rule about watches, sources, mentions, mutes and
 // listening settings, and runs the pipeline (pipeline.go). Every method
@@ -79,15 +78,6 @@ func NewService(store Store, roles Roles, clock herald.Clock, opts Options) *Ser
 	}
 	if opts.Kinds == nil {
 		opts.Kinds = Kinds
-	}
-	if opts.TestWindow <= 0 {
-		opts.TestWindow = 7 * 24 * time.Hour
-	}
-	if opts.TestScan <= 0 {
-		opts.TestScan = 2000
-	}
-	if opts.Random == nil {
-		opts.Random = rand.Reader
 	}
 	return &Service{store: store, roles: roles, clock: clock, opt: opts, log: opts.Log,
 		spam: NewSpam(opts.Spam), surge: NewSurgeDetector(opts.Surge)}
@@ -215,7 +205,7 @@ func (s *Service) RemoveWatch(ctx context.Context, actor herald.Actor, id int64)
 }
 
 // TestWatch runs query, without saving it, over the brand's mentions of the
-// last Options.TestWindow: the matches (newest first, at most limit) and
+// last 7 days (at most 2000 of them): the matches (newest first, at most limit) and
 // how many mentions were scanned.
 func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, limit int) ([]Mention, int, error) {
 	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
@@ -231,7 +221,7 @@ func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand heral
 	if limit <= 0 {
 		limit = 10
 	}
-	recent, err := s.store.RecentMentions(ctx, brand.ID, s.now().Add(-s.opt.TestWindow), s.opt.TestScan)
+	recent, err := s.store.RecentMentions(ctx, brand.ID, s.now().Add(-testWindow), testScan)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -374,7 +364,7 @@ func sourceTag(kind, tag string, need bool) (string, error) {
 
 func (s *Service) token() (string, error) {
 	b := make([]byte, 24)
-	if _, err := io.ReadFull(s.opt.Random, b); err != nil {
+	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil

@@ -24,14 +24,7 @@ import (
 // closed when the test ends.
 func MustOpen(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	return MustOpenPath(tb, filepath.Join(tb.TempDir(), "herald.db"))
-}
-
-// MustOpenPath opens and migrates the store at path, closed when the test
-// ends.
-func MustOpenPath(tb testing.TB, path string) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(path)
+	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "herald.db"))
 	if err != nil {
 		tb.Fatalf("sqlite.Open: %v", err)
 	}

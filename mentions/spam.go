@@ -204,15 +204,6 @@ func (s *Spam) sweep(now time.Time) {
 	}
 }
 
-// NormalizeAuthor folds an author handle for comparisons and mutes:
-// trimmed, lowercased, without a leading '@' or 'u/'.
-func NormalizeAuthor(a string) string {
-	a = strings.ToLower(strings.TrimSpace(a))
-	a = strings.TrimPrefix(a, "@")
-	a = strings.TrimPrefix(a, "u/")
-	return a
-}
-
 // textHash feeds h the folded form of s used by the copies check:
 // lowercased letters and digits (and '#', '@'), links skipped, so that the
 // same text with other punctuation, case or links counts as a copy. It

@@ -68,13 +68,6 @@ func mustSource(t *testing.T, s MentionsStore, b herald.Brand, spec mentions.Spe
 	return st
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := herald.ErrorCode(err); got != code {
-		t.Fatalf("error %v: code %q, want %q", err, got, code)
-	}
-}
-
 func testWatches(t *testing.T, open func(*testing.T) MentionsStore) {
 	s := open(t)
 	ctx := t.Context()
@@ -109,8 +102,8 @@ func testWatches(t *testing.T, open func(*testing.T) MentionsStore) {
 		t.Fatal(err)
 	}
 	_, err = s.Watch(ctx, w1.ID)
-	wantCode(t, err, herald.ENOTFOUND)
-	wantCode(t, s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.ActRemoveWatch, "")), herald.ENOTFOUND)
+	assertCode(t, err, herald.ENOTFOUND, "Watch of a deleted watch")
+	assertCode(t, s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.ActRemoveWatch, "")), herald.ENOTFOUND, "DeleteWatch twice")
 }
 
 func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
@@ -124,7 +117,7 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 
 	t.Run("ErrDuplicate", func(t *testing.T) {
 		st := mentions.SourceStatus{Spec: mentions.Spec{BrandID: acme.ID, Kind: "rss", URL: "https://feeds.example.com/a.xml"}, CreatedAt: t0}
-		wantCode(t, s.CreateSource(ctx, &st, listenEntry(acme, mentions.ActAddSource, "")), herald.ECONFLICT)
+		assertCode(t, s.CreateSource(ctx, &st, listenEntry(acme, mentions.ActAddSource, "")), herald.ECONFLICT, "CreateSource duplicate")
 		// The same source on another brand is fine.
 		mustSource(t, s, globex, mentions.Spec{Kind: "rss", URL: "https://feeds.example.com/a.xml"}, "")
 	})
@@ -137,9 +130,9 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 			t.Errorf("SourceByToken (-want +got):\n%s", diff)
 		}
 		_, err = s.SourceByToken(ctx, "nope")
-		wantCode(t, err, herald.ENOTFOUND)
+		assertCode(t, err, herald.ENOTFOUND, `SourceByToken("nope")`)
 		_, err = s.SourceByToken(ctx, "")
-		wantCode(t, err, herald.ENOTFOUND)
+		assertCode(t, err, herald.ENOTFOUND, `SourceByToken("")`)
 	})
 	t.Run("Due", func(t *testing.T) {
 		st := hn
@@ -198,8 +191,8 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 			t.Fatal(err)
 		}
 		_, err := s.SourceByToken(ctx, "tok-secret")
-		wantCode(t, err, herald.ENOTFOUND)
-		wantCode(t, s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.ActRemoveSrc, "")), herald.ENOTFOUND)
+		assertCode(t, err, herald.ENOTFOUND, "SourceByToken of a deleted source")
+		assertCode(t, s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.ActRemoveSrc, "")), herald.ENOTFOUND, "DeleteSource twice")
 	})
 }
 
@@ -403,7 +396,7 @@ func testApplyMention(t *testing.T, open func(*testing.T) MentionsStore) {
 	})
 	t.Run("ErrConflict", func(t *testing.T) {
 		// The same change again (a double click computed from the old version).
-		wantCode(t, s.ApplyMention(ctx, claimed, e), herald.ECONFLICT)
+		assertCode(t, s.ApplyMention(ctx, claimed, e), herald.ECONFLICT, "ApplyMention on a stale version")
 		audit, err := s.MentionAudit(ctx, m.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -420,9 +413,9 @@ func testApplyMention(t *testing.T, open func(*testing.T) MentionsStore) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		gone := claimed
 		gone.ID = m.ID + 1000
-		wantCode(t, s.ApplyMention(ctx, gone, e), herald.ENOTFOUND)
+		assertCode(t, s.ApplyMention(ctx, gone, e), herald.ENOTFOUND, "ApplyMention of a missing mention")
 		_, err := s.Mention(ctx, gone.ID)
-		wantCode(t, err, herald.ENOTFOUND)
+		assertCode(t, err, herald.ENOTFOUND, "Mention of a missing mention")
 	})
 	t.Run("Triage", func(t *testing.T) {
 		if err := s.SetTriage(ctx, m.ID, "negative", "high"); err != nil {
@@ -432,7 +425,7 @@ func testApplyMention(t *testing.T, open func(*testing.T) MentionsStore) {
 		if got.Sentiment != "negative" || got.Urgency != "high" || got.Version != m.Version+1 {
 			t.Errorf("after SetTriage: %q %q version %d", got.Sentiment, got.Urgency, got.Version)
 		}
-		wantCode(t, s.SetTriage(ctx, m.ID+1000, "x", "y"), herald.ENOTFOUND)
+		assertCode(t, s.SetTriage(ctx, m.ID+1000, "x", "y"), herald.ENOTFOUND, "SetTriage of a missing mention")
 	})
 }
 
@@ -447,7 +440,7 @@ func testMutes(t *testing.T, open func(*testing.T) MentionsStore) {
 			t.Fatal(err)
 		}
 	}
-	wantCode(t, s.PutMute(ctx, m1, listenEntry(acme, mentions.ActMute, "")), herald.ECONFLICT)
+	assertCode(t, s.PutMute(ctx, m1, listenEntry(acme, mentions.ActMute, "")), herald.ECONFLICT, "PutMute twice")
 	got, err := s.Mutes(ctx, acme.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -458,7 +451,7 @@ func testMutes(t *testing.T, open func(*testing.T) MentionsStore) {
 	if err := s.DeleteMute(ctx, m1, listenEntry(acme, mentions.ActUnmute, "")); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.DeleteMute(ctx, m1, listenEntry(acme, mentions.ActUnmute, "")), herald.ENOTFOUND)
+	assertCode(t, s.DeleteMute(ctx, m1, listenEntry(acme, mentions.ActUnmute, "")), herald.ENOTFOUND, "DeleteMute twice")
 	got, _ = s.Mutes(ctx, acme.ID)
 	if len(got) != 1 || got[0] != m2 {
 		t.Errorf("Mutes after delete = %+v", got)
