@@ -339,6 +339,15 @@ func TestNormalise(t *testing.T) {
 	if n := utf8.RuneCountInString(long.Text); n != MaxText {
 		t.Errorf("text clipped to %d characters", n)
 	}
+	// Two long ids that share their first MaxExternalID bytes stay two
+	// items: a long id is replaced by its digest, never cut.
+	prefix := strings.Repeat("https://feeds.example/item/", 20)
+	a, b := Item{Text: "a", ExternalID: prefix + "1"}, Item{Text: "b", ExternalID: prefix + "2"}
+	normalise(&a, spec)
+	normalise(&b, spec)
+	if a.ExternalID == b.ExternalID || len(a.ExternalID) > MaxExternalID || !strings.HasPrefix(a.ExternalID, "sha256:") {
+		t.Errorf("long ids = %q and %q; want two distinct digests within %d bytes", a.ExternalID, b.ExternalID, MaxExternalID)
+	}
 	if normalise(&Item{Title: " \n\x00 ", Text: "\t"}, spec) {
 		t.Error("normalise kept an item with nothing to read")
 	}

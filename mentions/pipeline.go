@@ -2,6 +2,8 @@ package mentions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -353,7 +355,7 @@ func unionStr(a, b []string) []string {
 // left to read.
 func normalise(it *Item, spec Spec) bool {
 	it.Source, it.SourceID = spec.Kind, spec.ID
-	it.ExternalID = ClipBytes(oneLine(it.ExternalID), MaxExternalID)
+	it.ExternalID = externalID(oneLine(it.ExternalID))
 	it.URL = WebURL(oneLine(it.URL))
 	it.AuthorURL = WebURL(oneLine(it.AuthorURL))
 	it.Title = clip(oneLine(it.Title), MaxTitle)
@@ -364,6 +366,17 @@ func normalise(it *Item, spec Spec) bool {
 		it.Published = it.Published.UTC()
 	}
 	return it.Title != "" || it.Text != ""
+}
+
+// externalID keeps an item's id as its dedupe key: one longer than
+// MaxExternalID is replaced by its SHA-256, never cut, so that two long
+// ids sharing a prefix stay two items.
+func externalID(id string) string {
+	if len(id) <= MaxExternalID {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // cleanText makes s valid UTF-8, drops control characters but newlines and
