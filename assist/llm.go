@@ -17,6 +17,7 @@ import (
 	"github.com/sashabaranov/go-openai/jsonschema"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // Defaults of Config.
@@ -257,7 +258,7 @@ func (c *Client) attempt(ctx context.Context, k call, req openai.ChatCompletionR
 			err = errAttemptTimeout
 		}
 		c.log.WarnContext(ctx, "llm call failed", append(attrs, "status", status, "error", errorKind(err, status))...)
-		return "", status, parseRetryAfter(h.retryAfter, c.clock.Now()), err
+		return "", status, retryafter.Parse(h.retryAfter, c.clock.Now()), err
 	}
 	c.log.InfoContext(ctx, "llm call", append(attrs, "prompt_tokens", resp.Usage.PromptTokens,
 		"completion_tokens", resp.Usage.CompletionTokens, "total_tokens", resp.Usage.TotalTokens)...)
@@ -313,21 +314,6 @@ func backoff(n int, retryAfter time.Duration) time.Duration {
 	}
 	d := min(500*time.Millisecond<<n, maxBackoff)
 	return d/2 + rand.N(d/2+1)
-}
-
-// parseRetryAfter reads seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // failure turns the last error into a message for people.

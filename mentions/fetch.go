@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // Defaults of HTTPOptions.
@@ -29,7 +30,7 @@ const (
 	DefaultUserAgent = "Herald/dev (+https://github.com/heraldhq/herald)"
 	// MaxRetryAfter caps what a source may ask us to wait: a hostile or
 	// broken header must not silence a source for a year.
-	MaxRetryAfter = 24 * time.Hour
+	MaxRetryAfter = retryafter.Max
 )
 
 // UserAgent returns the User-Agent Herald sends to sources:
@@ -357,36 +358,8 @@ func RetryAfterHeader(h http.Header, now time.Time) time.Duration {
 }
 
 // ParseRetryAfter reads a wait from a Retry-After or rate-limit reset
-// value: delay seconds ("120", "1.5"), a Unix timestamp in seconds
-// (above 10^9), an HTTP date or an RFC 3339 timestamp, the last two
-// counted from now. Anything unreadable, negative or in the past is 0;
-// the result is capped at MaxRetryAfter.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		switch {
-		case math.IsNaN(f) || math.IsInf(f, 0) || f <= 0:
-			return 0
-		case f > 1e9 && f < 1e11: // a Unix timestamp (until the year 5138)
-			d = time.Unix(int64(f), 0).Sub(now)
-		case f > MaxRetryAfter.Seconds():
-			return MaxRetryAfter
-		default:
-			d = time.Duration(f * float64(time.Second))
-		}
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	} else if t, err := time.Parse(time.RFC3339, v); err == nil {
-		d = t.Sub(now)
-	} else {
-		return 0
-	}
-	return max(0, min(d, MaxRetryAfter))
-}
+// value (see retryafter.Parse), capped at MaxRetryAfter.
+func ParseRetryAfter(v string, now time.Time) time.Duration { return retryafter.Parse(v, now) }
 
 // UnwrapRedirect returns the real link behind a redirect wrapper that
 // alert feeds put around their links: Google's

@@ -8,11 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // MaxResponse bounds how much of a network's answer is read.
@@ -137,18 +138,7 @@ func clip(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// RetryAfter reads a Retry-After header: seconds or an HTTP date. It
-// returns 0 when absent or unreadable.
-func RetryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.ParseFloat(h, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second))
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// RetryAfter reads a Retry-After header: seconds or an HTTP date (see
+// retryafter.Parse, capped at a day). It returns 0 when absent or
+// unreadable.
+func RetryAfter(h string, now time.Time) time.Duration { return retryafter.Parse(h, now) }
