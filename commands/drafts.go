@@ -127,7 +127,7 @@ func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int6
 }
 
 func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.draftCard(ctx, v)}}
+	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{

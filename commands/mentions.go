@@ -390,7 +390,7 @@ func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
-	resp := Response{Cards: []Card{h.mentionCard(b, m)}}
+	resp := Response{Cards: []Card{h.router.Offer(mentionCard(b, m))}}
 	if log, err := h.Mentions.MentionAudit(ctx, r.Actor, m.ID); err == nil && len(log) > 0 {
 		var s strings.Builder
 		for _, e := range log {
@@ -431,7 +431,7 @@ func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text
 	if err != nil {
 		return Response{}, err
 	}
-	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
 }
 
 func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error) {
@@ -464,7 +464,7 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 			return Response{}, err
 		}
 	}
-	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
 }
 
 // quoteArg quotes v for a command line when it is not one plain word.
@@ -630,7 +630,7 @@ func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand,
 				return err
 			}
 			if h.Announce != nil { // else the answer carries the cards
-				h.Announce(ctx, h.mentionCard(b, linked), Response{})
+				h.Announce(ctx, h.router.Offer(mentionCard(b, linked)), Response{})
 			}
 			return nil
 		},
@@ -662,6 +662,6 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	}
 	return Response{
 		Text:  fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID),
-		Cards: []Card{h.mentionCard(b, m), h.draftCard(ctx, v)},
+		Cards: []Card{h.router.Offer(mentionCard(b, m)), h.viewCard(ctx, v)},
 	}, nil
 }
