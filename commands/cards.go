@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -48,7 +49,7 @@ func draftCard(v publish.DraftView) Card {
 		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: FormatWhen(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
 	}
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, Field{Label: "Checks", Value: findingLines(v.Findings)})
