@@ -15,10 +15,18 @@ import (
 
 var whenParam = Param{Name: "when", Kind: When, Required: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`}
 
+// publishDefs are the publishing commands: the schedule, sending and
+// settling posts, the queue, then targets and the calendar; none without
+// publishing.
 func (h *handlers) publishDefs() []*Def {
 	if h.Publish == nil {
 		return nil
 	}
+	return append(h.postDefs(), h.targetDefs()...)
+}
+
+// postDefs schedule, send and settle a draft's posts, and list the queue.
+func (h *handlers) postDefs() []*Def {
 	targetParam := Param{Name: "target", Kind: String, Help: "one target only, e.g. mastodon:main; all of them when absent"}
 	return []*Def{
 		{
@@ -65,6 +73,12 @@ func (h *handlers) publishDefs() []*Def {
 			Examples: []string{"queue", "queue --brand Acme"},
 			Handler:  h.queue,
 		},
+	}
+}
+
+// targetDefs set up a brand's networks and give its calendar's link.
+func (h *handlers) targetDefs() []*Def {
+	return []*Def{
 		{
 			Path:    "target add",
 			Extra:   true,
