@@ -259,7 +259,6 @@ func span(d time.Duration) string {
 // brand wants it), card updates, surge alerts and digests. It implements
 // mentions.Notifier.
 type MentionNotifier struct {
-	router   *Router
 	deps     Deps
 	show     func(ctx context.Context, card Card, where herald.ChannelRef)
 	announce Announce
@@ -267,14 +266,16 @@ type MentionNotifier struct {
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
 
-// NewMentionNotifier returns a MentionNotifier rendering cards as r's
-// commands do. show posts card in a channel (or updates its copy there);
-// announce updates every copy of a card already shown.
-func NewMentionNotifier(r *Router, d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
+// NewMentionNotifier returns a MentionNotifier. show posts a card in a
+// channel (or updates its copy there); announce updates every copy of a
+// card already shown. It needs no router: its cards carry every button
+// their state allows, and the listening commands those run exist wherever
+// mentions do (New registers them with Deps.Mentions).
+func NewMentionNotifier(d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &MentionNotifier{router: r, deps: d, show: show, announce: announce}
+	return &MentionNotifier{deps: d, show: show, announce: announce}
 }
 
 // update brings a changed card to every copy already shown.
@@ -287,7 +288,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Mention == nil {
 			return nil
 		}
-		card := n.router.Offer(mentionCard(e.Brand, *e.Mention))
+		card := mentionCard(e.Brand, *e.Mention)
 		if e.Kind != mentions.EventMention {
 			n.update(ctx, card)
 			return nil
@@ -300,7 +301,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Surge == nil {
 			return nil
 		}
-		card := n.router.Offer(surgeCard(e.Brand, *e.Surge))
+		card := surgeCard(e.Brand, *e.Surge)
 		if e.Kind == mentions.EventSurgeOver {
 			n.update(ctx, card)
 			return nil
