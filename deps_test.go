@@ -27,7 +27,8 @@ var layers = []layer{
 	{prefix: "mentions", may: []string{""}},
 	{prefix: "publish", may: []string{"", "approvals"}}, // a post is an approved draft
 	{prefix: "assist", may: []string{""}},
-	{prefix: "commands", may: []string{"", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
+	{prefix: "commands", may: []string{"", "approvals", "mentions", "publish", "assist", "commands/when"}},
 	{prefix: "bot/", may: []string{"", "commands", "bot", "approvals", "mentions", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands"}},
 	{prefix: "storage/storagetest", may: []string{"", "approvals", "mentions", "publish", "assist"}},

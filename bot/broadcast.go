@@ -9,9 +9,10 @@ import (
 
 // Broadcaster brings news (commands.Announce) to every adapter that takes
 // it, in order, on its own goroutine: whoever announces (the scheduler)
-// never waits for a platform's pacing.
+// never waits for a platform's pacing. It is made before the adapters
+// (their commands need the notifiers it feeds) and meets them in Run:
+// news queued before Run are delivered once it starts.
 type Broadcaster struct {
-	to  []announcer
 	log *slog.Logger
 	q   chan news
 }
@@ -28,19 +29,13 @@ type news struct {
 	from string
 }
 
-// NewBroadcaster returns a broadcaster to the adapters that are
-// Announcers.
-func NewBroadcaster(adapters []Adapter, log *slog.Logger) *Broadcaster {
+// NewBroadcaster returns a broadcaster with room for 1024 pieces of news
+// in its queue; Announce and Show wait when it is full.
+func NewBroadcaster(log *slog.Logger) *Broadcaster {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Broadcaster{log: log, q: make(chan news, 1024)}
-	for _, a := range adapters {
-		if an, ok := a.(Announcer); ok {
-			b.to = append(b.to, announcer{a.Name(), an})
-		}
-	}
-	return b
+	return &Broadcaster{log: log, q: make(chan news, 1024)}
 }
 
 // Announce queues news about card; it waits only when the queue is full
@@ -56,9 +51,6 @@ func (b *Broadcaster) Show(ctx context.Context, a Announcement) {
 }
 
 func (b *Broadcaster) queue(ctx context.Context, n news) {
-	if len(b.to) == 0 {
-		return
-	}
 	select {
 	case b.q <- n:
 	case <-ctx.Done():
@@ -87,18 +79,25 @@ func (m mirror) Dispatch(ctx context.Context, c commands.Call) commands.Response
 	return resp
 }
 
-// Run delivers queued news until ctx is done.
-func (b *Broadcaster) Run(ctx context.Context) {
+// Run delivers queued news to the adapters that are Announcers, until
+// ctx is done. With none, news are dropped.
+func (b *Broadcaster) Run(ctx context.Context, adapters []Adapter) {
+	var to []announcer
+	for _, a := range adapters {
+		if an, ok := a.(Announcer); ok {
+			to = append(to, announcer{a.Name(), an})
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case n := <-b.q:
-			for _, to := range b.to {
-				if to.name == n.from {
+			for _, an := range to {
+				if an.name == n.from {
 					continue
 				}
-				if err := to.Announce(ctx, n.Announcement); err != nil {
+				if err := an.Announce(ctx, n.Announcement); err != nil {
 					b.log.ErrorContext(ctx, "announcing failed", "card", n.Card.Key, "error", err)
 				}
 			}

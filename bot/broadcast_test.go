@@ -36,10 +36,10 @@ func (a *announcer) Announce(_ context.Context, n bot.Announcement) error {
 func TestBroadcaster(t *testing.T) {
 	a := &announcer{fakeAdapter: blocking("a"), seen: make(chan struct{}, 10)}
 	b := &announcer{fakeAdapter: blocking("b"), seen: make(chan struct{}, 10)}
-	news := bot.NewBroadcaster([]bot.Adapter{a, blocking("mute"), b}, nil)
+	news := bot.NewBroadcaster(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { news.Run(ctx); close(done) }()
+	go func() { news.Run(ctx, []bot.Adapter{a, blocking("mute"), b}); close(done) }()
 	for i := range 3 {
 		news.Announce(ctx, commands.Card{Key: "draft:1"}, commands.Response{Text: string(rune('x' + i))})
 	}
@@ -103,10 +103,10 @@ func (cardDispatcher) Dispatch(_ context.Context, c commands.Call) commands.Resp
 func TestMirror(t *testing.T) {
 	slack := &announcer{fakeAdapter: blocking("slack"), seen: make(chan struct{}, 10)}
 	discord := &announcer{fakeAdapter: blocking("discord"), seen: make(chan struct{}, 10)}
-	news := bot.NewBroadcaster([]bot.Adapter{slack, discord}, nil)
+	news := bot.NewBroadcaster(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { news.Run(ctx); close(done) }()
+	go func() { news.Run(ctx, []bot.Adapter{slack, discord}); close(done) }()
 	resp := news.Mirror(cardDispatcher{}).Dispatch(ctx, commands.Call{Actor: herald.Actor{Platform: "discord", UserID: "1"}, Text: "approve 7"})
 	if resp.Text != "done" {
 		t.Errorf("the command's answer changed: %+v", resp)

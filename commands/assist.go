@@ -309,7 +309,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 		}
 		lines = append(lines, line)
 		if view, err := j.h.Approvals.Get(ctx, j.actor, d.ID); err == nil {
-			cards = append(cards, j.h.draftCard(ctx, view))
+			cards = append(cards, j.h.viewCard(ctx, view))
 		}
 	}
 	if len(cards) == 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -23,8 +24,10 @@ var stateTones = map[approvals.State]string{
 	approvals.StateMissed: "danger", approvals.StatePublishing: "warning",
 }
 
-// draftCard renders a draft as a card with the buttons its state allows.
-func (h *handlers) draftCard(ctx context.Context, v approvals.View) Card {
+// draftCard renders a draft's view as a card with every button its
+// state allows (Router.Offer keeps those of commands it has). It is a pure
+// function of the view: it reads nothing.
+func draftCard(v publish.DraftView) Card {
 	d := v.Draft
 	loc := v.Brand.Location()
 	c := Card{
@@ -34,45 +37,49 @@ func (h *handlers) draftCard(ctx context.Context, v approvals.View) Card {
 		Tone:  stateTones[d.State],
 		Fields: []Field{
 			{Label: "State", Value: d.State.Label(), Short: true},
-			{Label: "Review", Value: reviewLabel(v), Short: true},
+			{Label: "Review", Value: reviewLabel(v.View), Short: true},
 			{Label: "Author", Value: d.Author.Display(), Short: true},
 			{Label: "Revision", Value: strconv.Itoa(d.Rev), Short: true},
 		},
 		Context: []string{fmt.Sprintf("Updated %s", stamp(d.UpdatedAt, loc))},
 	}
-	if ds := h.deliveries(ctx, d); len(ds) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Targets", Value: deliveryLines(ds)})
+	if len(v.Deliveries) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Targets", Value: deliveryLines(v.Deliveries)})
 	} else if len(d.Targets) > 0 {
 		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: FormatWhen(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
 	}
-	if fs := h.findings(ctx, v); len(fs) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Checks", Value: findingLines(fs)})
+	if len(v.Findings) > 0 {
+		c.Fields = append(c.Fields, Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
-	c.Buttons = h.draftButtons(d)
+	c.Buttons = draftButtons(d)
 	return c
 }
 
-// checkedStates are the states in which a draft's checks show on its
-// card: while it is written and reviewed.
-var checkedStates = map[approvals.State]bool{
-	approvals.StateDraft: true, approvals.StateChangesRequested: true, approvals.StateInReview: true,
+// draftView assembles what a draft's card shows: its deliveries (when
+// publishing is set up) and its checks. A part that cannot be read is
+// left out of the card and logged: the card still shows the draft.
+func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.DraftView {
+	var dv publish.DraftView
+	var err error
+	if h.Publish != nil {
+		dv, err = h.Publish.DraftView(ctx, v)
+	} else {
+		dv.View = v
+		dv.Findings, err = h.Approvals.Findings(ctx, v)
+	}
+	if err != nil {
+		h.Log.WarnContext(ctx, "card without some of its parts", "draft_id", v.Draft.ID, "error", err)
+	}
+	return dv
 }
 
-// findings runs the draft checks (targets, guidelines) on the current
-// revision; none when they cannot run.
-func (h *handlers) findings(ctx context.Context, v approvals.View) []approvals.Finding {
-	if !checkedStates[v.Draft.State] {
-		return nil
-	}
-	fs, err := h.Approvals.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
-	if err != nil {
-		h.Log.WarnContext(ctx, "card without checks", "draft_id", v.Draft.ID, "error", err)
-		return nil
-	}
-	return fs
+// viewCard is the card of a draft's view, with the buttons of the
+// commands the router has.
+func (h *handlers) viewCard(ctx context.Context, v approvals.View) Card {
+	return h.router.Offer(draftCard(h.draftView(ctx, v)))
 }
 
 // findingLines shows blocking findings first, then advice, one a line.
@@ -95,62 +102,43 @@ func reviewLabel(v approvals.View) string {
 	return v.Progress.String()
 }
 
-// draftButtons lists the actions a draft's state allows, as commands; a
-// button is shown only when its command exists.
-func (h *handlers) draftButtons(d approvals.Draft) []Button {
+// draftButtons lists the actions a draft's state allows, as commands.
+func draftButtons(d approvals.Draft) []Button {
 	id := strconv.FormatInt(d.ID, 10)
 	rev := " --rev " + strconv.Itoa(d.Rev)
 	var bs []Button
-	add := func(path string, b Button) {
-		if h.router.Has(path) {
-			bs = append(bs, b)
-		}
-	}
+	add := func(b Button) { bs = append(bs, b) }
 	switch d.State {
 	case approvals.StateDraft, approvals.StateChangesRequested:
-		add("submit", Button{Label: "Submit for review", Command: "submit " + id, Style: "primary"})
+		add(Button{Label: "Submit for review", Command: "submit " + id, Style: "primary"})
 	case approvals.StateInReview:
-		add("approve", Button{Label: "Approve", Command: "approve " + id + rev, Style: "primary"})
-		add("changes", Button{Label: "Request changes", Command: "changes " + id + rev, Input: "comment"})
-		add("reject", Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
+		add(Button{Label: "Approve", Command: "approve " + id + rev, Style: "primary"})
+		add(Button{Label: "Request changes", Command: "changes " + id + rev, Input: "comment"})
+		add(Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
-		add("edit", Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		add(Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"
 		if d.State != approvals.StateApproved {
 			label = "Reschedule"
 		}
-		add("schedule", Button{Label: label, Command: "schedule " + id, Input: "when"})
+		add(Button{Label: label, Command: "schedule " + id, Input: "when"})
 	}
 	switch d.State {
 	case approvals.StateApproved, approvals.StateScheduled, approvals.StateMissed:
-		add("publish", Button{Label: "Publish now", Command: "publish " + id})
+		add(Button{Label: "Publish now", Command: "publish " + id})
 	case approvals.StateUnconfirmed:
-		add("confirm", Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
-		add("retry", Button{Label: "Retry", Command: "retry " + id})
+		add(Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
+		add(Button{Label: "Retry", Command: "retry " + id})
 	case approvals.StateFailed: // marking a failed target published names it: `confirm ID TARGET`
-		add("retry", Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
+		add(Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
 	}
 	if d.State == approvals.StateScheduled {
-		add("unschedule", Button{Label: "Unschedule", Command: "unschedule " + id})
+		add(Button{Label: "Unschedule", Command: "unschedule " + id})
 	}
 	return bs
-}
-
-// deliveries returns the deliveries of a draft's current revision; none
-// when publishing is not set up or the draft was never sent.
-func (h *handlers) deliveries(ctx context.Context, d approvals.Draft) []publish.Delivery {
-	if h.Publish == nil {
-		return nil
-	}
-	ds, err := h.Publish.Deliveries(ctx, d)
-	if err != nil {
-		h.Log.WarnContext(ctx, "card without deliveries", "draft_id", d.ID, "error", err)
-		return nil
-	}
-	return ds
 }
 
 var deliveryMarks = map[publish.DeliveryState]string{

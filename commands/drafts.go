@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/when"
 )
 
 var (
@@ -106,7 +107,7 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = ParseWhen(at, h.Clock.Now(), b.Location()); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
 			return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -127,7 +128,7 @@ func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int6
 }
 
 func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.draftCard(ctx, v)}}
+	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
@@ -250,7 +251,7 @@ func nextStep(v approvals.View) string {
 	case approvals.StateApproved:
 		return "It is approved."
 	case approvals.StateScheduled:
-		return "It is approved and scheduled for " + FormatWhen(v.Draft.PublishAt, v.Brand.Location()) + "."
+		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location()) + "."
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {

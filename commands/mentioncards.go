@@ -34,8 +34,9 @@ const snippetRunes = 480
 
 // mentionCard renders a mention: who wrote it where and when, the text
 // around the matched terms (in bold), the link, and the buttons its state
-// allows. Everything the web wrote goes in the Excerpt, shown verbatim.
-func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
+// allows (Router.Offer keeps those of commands it has). Everything the web
+// wrote goes in the Excerpt, shown verbatim. It reads nothing.
+func mentionCard(b herald.Brand, m mentions.Mention) Card {
 	loc := b.Location()
 	c := Card{
 		Key:     MentionKey(m.ID),
@@ -63,7 +64,7 @@ func (h *handlers) mentionCard(b herald.Brand, m mentions.Mention) Card {
 	if m.DraftID != 0 {
 		c.Context = append(c.Context, fmt.Sprintf("Reply: draft #%d (`show %d`)", m.DraftID, m.DraftID))
 	}
-	c.Buttons = h.mentionButtons(m)
+	c.Buttons = mentionButtons(m)
 	return c
 }
 
@@ -87,34 +88,30 @@ func mentionState(m mentions.Mention) string {
 	return string(m.State)
 }
 
-// mentionButtons lists the actions a mention's state allows.
-func (h *handlers) mentionButtons(m mentions.Mention) []Button {
+// mentionButtons lists the actions a mention's state allows, as commands.
+func mentionButtons(m mentions.Mention) []Button {
 	id := strconv.FormatInt(m.ID, 10)
 	var bs []Button
-	add := func(path string, b Button) {
-		if h.router.Has(path) {
-			bs = append(bs, b)
-		}
-	}
+	add := func(b Button) { bs = append(bs, b) }
 	for _, a := range []struct {
 		act   mentions.Action
 		label string
 		style string
 	}{{mentions.ActClaim, "Claim", "primary"}, {mentions.ActDone, "Done", ""}, {mentions.ActIgnore, "Ignore", ""}, {mentions.ActReopen, "Reopen", ""}} {
 		if _, ok := mentions.Next(m.State, a.act); ok {
-			add("mention "+string(a.act), Button{Label: a.label, Command: "mention " + string(a.act) + " " + id, Style: a.style})
+			add(Button{Label: a.label, Command: "mention " + string(a.act) + " " + id, Style: a.style})
 		}
 	}
 	if m.State.Unhandled() {
 		if m.DraftID == 0 {
-			add("mention reply", Button{Label: "Draft reply", Command: "mention reply " + id})
+			add(Button{Label: "Draft reply", Command: "mention reply " + id})
 		}
 		if m.Author != "" {
-			add("mention mute", Button{Label: "Mute author", Command: "mention mute " + id, Style: "danger"})
+			add(Button{Label: "Mute author", Command: "mention mute " + id, Style: "danger"})
 		}
 	}
 	if m.DraftID != 0 {
-		add("show", Button{Label: "Reply draft", Command: "show " + strconv.FormatInt(m.DraftID, 10)})
+		add(Button{Label: "Reply draft", Command: "show " + strconv.FormatInt(m.DraftID, 10)})
 	}
 	return bs
 }
@@ -216,8 +213,8 @@ func counts(cs []mentions.Count) string {
 	return strings.Join(parts, ", ")
 }
 
-// surgeCard renders a surge alert, or its end.
-func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
+// surgeCard renders a surge alert, or its end. It reads nothing.
+func surgeCard(b herald.Brand, s mentions.Surge) Card {
 	loc := b.Location()
 	c := Card{Key: SurgeKey(s), Tone: "danger",
 		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
@@ -235,9 +232,7 @@ func (h *handlers) surgeCard(b herald.Brand, s mentions.Surge) Card {
 		}
 		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
-	if h.router.Has("mentions") {
-		c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
-	}
+	c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
 	return c
 }
 
@@ -264,21 +259,23 @@ func span(d time.Duration) string {
 // brand wants it), card updates, surge alerts and digests. It implements
 // mentions.Notifier.
 type MentionNotifier struct {
-	h        *handlers
+	deps     Deps
 	show     func(ctx context.Context, card Card, where herald.ChannelRef)
 	announce Announce
 }
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
 
-// NewMentionNotifier returns a MentionNotifier rendering cards as r's
-// commands do. show posts card in a channel (or updates its copy there);
-// announce updates every copy of a card already shown.
-func NewMentionNotifier(r *Router, d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
+// NewMentionNotifier returns a MentionNotifier. show posts a card in a
+// channel (or updates its copy there); announce updates every copy of a
+// card already shown. It needs no router: its cards carry every button
+// their state allows, and the listening commands those run exist wherever
+// mentions do (New registers them with Deps.Mentions).
+func NewMentionNotifier(d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &MentionNotifier{h: &handlers{Deps: d, router: r}, show: show, announce: announce}
+	return &MentionNotifier{deps: d, show: show, announce: announce}
 }
 
 // update brings a changed card to every copy already shown.
@@ -291,7 +288,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Mention == nil {
 			return nil
 		}
-		card := n.h.mentionCard(e.Brand, *e.Mention)
+		card := mentionCard(e.Brand, *e.Mention)
 		if e.Kind != mentions.EventMention {
 			n.update(ctx, card)
 			return nil
@@ -304,7 +301,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Surge == nil {
 			return nil
 		}
-		card := n.h.surgeCard(e.Brand, *e.Surge)
+		card := surgeCard(e.Brand, *e.Surge)
 		if e.Kind == mentions.EventSurgeOver {
 			n.update(ctx, card)
 			return nil
@@ -334,7 +331,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 // answer (the pipeline's EventUpdated). The LLM only labels; it acts on
 // nothing.
 func (n *MentionNotifier) triage(ctx context.Context, b herald.Brand, m mentions.Mention) {
-	h := n.h
+	h := n.deps
 	if h.Assist == nil || !h.Assist.Enabled() || h.Go == nil || h.Mentions == nil {
 		return
 	}

@@ -14,169 +14,6 @@ import (
 	"github.com/heraldhq/herald/mentions"
 )
 
-var mentionIDParam = Param{Name: "id", Kind: ID, Required: true, Help: "the mention's number"}
-
-// listenDefs are the listening commands: watches, sources, mentions,
-// mutes and the brand's listening settings.
-func (h *handlers) listenDefs() []*Def {
-	if h.Mentions == nil {
-		return nil
-	}
-	queryParam := Param{Name: "query", Kind: Text, Required: true, Help: `a query, e.g. acme OR "acme corp" -job lang:fr`}
-	defs := []*Def{
-		{
-			Path:    "watch add",
-			Summary: "Watch the web for a query; its mentions come to this channel (or --channel).",
-			Params: []Param{queryParam,
-				{Name: "channel", Kind: String, Flag: true, Help: "the channel its mentions go to, mentioned with #"}, brandFlag},
-			Examples: []string{`watch add acme OR "acme corp" -job`, `watch add "acme" lang:fr --channel #veille`},
-			Handler:  h.watchAdd,
-		},
-		{
-			Path:     "watch list",
-			Summary:  "List the brand's watches.",
-			Params:   []Param{brandFlag},
-			Examples: []string{"watch list"},
-			Handler:  h.watchList,
-		},
-		{
-			Path:     "watch rm",
-			Summary:  "Stop a watch.",
-			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the watch's number (watch list)"}},
-			Examples: []string{"watch rm 3"},
-			Handler:  h.watchRm,
-		},
-		{
-			Path:     "watch test",
-			Summary:  "Try a query over the brand's recent mentions, without saving it.",
-			Params:   []Param{queryParam, brandFlag},
-			Examples: []string{`watch test acme -job`},
-			Handler:  h.watchTest,
-		},
-		{
-			Path:    "source add",
-			Summary: "Add where mentions come from: rss URL, hn, reddit, mastodon INSTANCE #tag, bluesky, webhook.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: mentions.Kinds, Help: "the kind of source"},
-				{Name: "url", Kind: String, Help: "rss: the feed's URL; mastodon: the instance, e.g. mastodon.social"},
-				{Name: "tag", Kind: String, Help: "mastodon: the hashtag to follow, e.g. #acme"},
-				brandFlag,
-			},
-			Examples: []string{"source add rss https://www.google.com/alerts/feeds/123/456", "source add hn", "source add mastodon mastodon.social #acme", "source add webhook"},
-			Handler:  h.sourceAdd,
-		},
-		{
-			Path:     "source list",
-			Summary:  "List the brand's sources and their health: last success, last error, items seen.",
-			Params:   []Param{brandFlag},
-			Examples: []string{"source list"},
-			Handler:  h.sourceList,
-		},
-		{
-			Path:     "source rm",
-			Summary:  "Remove a source.",
-			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the source's number (source list)"}},
-			Examples: []string{"source rm 2"},
-			Handler:  h.sourceRm,
-		},
-		{
-			Path:    "mentions",
-			Summary: "Summary of the brand's mentions: volume, sources, top authors, unhandled ones.",
-			Params: []Param{{Name: "period", Kind: Choice, Choices: []string{"today", "week"}, Help: "today (the default) or the last 7 days"},
-				brandFlag},
-			Examples: []string{"mentions", "mentions week"},
-			Handler:  h.mentionsSummary,
-		},
-		{
-			Path:     "mention show",
-			Extra:    true,
-			Summary:  "Show a mention's card and its history.",
-			Params:   []Param{mentionIDParam},
-			Examples: []string{"mention show 7"},
-			Handler:  h.mentionShow,
-		},
-		{
-			Path:     "mention reply",
-			Extra:    true,
-			Summary:  "Start a reply draft to a mention, linked to it (suggested by the LLM when one is set up).",
-			Params:   []Param{mentionIDParam, {Name: "text", Kind: Text, Help: "the reply; without it Herald suggests one (or asks)"}},
-			Examples: []string{"mention reply 7", `mention reply 7 "Thanks for the kind words!"`},
-			Handler:  h.mentionReply,
-		},
-		{
-			Path:     "mention mute",
-			Extra:    true,
-			Summary:  "Mute a mention's author for its brand, and ignore the mention.",
-			Params:   []Param{mentionIDParam},
-			Examples: []string{"mention mute 7"},
-			Handler:  h.mentionMute,
-		},
-		{
-			Path:    "mute",
-			Extra:   true,
-			Summary: "Mute an author or a domain: their mentions are dropped.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
-				{Name: "value", Kind: String, Required: true, Help: "the author as the source shows it, or a domain"},
-				brandFlag,
-			},
-			Examples: []string{"mute author spambot42", "mute domain spam.example"},
-			Handler:  h.mute(true),
-		},
-		{
-			Path:    "unmute",
-			Extra:   true,
-			Summary: "Lift a mute.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
-				{Name: "value", Kind: String, Required: true, Help: "the muted author or domain"},
-				brandFlag,
-			},
-			Examples: []string{"unmute author spambot42"},
-			Handler:  h.mute(false),
-		},
-		{
-			Path:     "mutes",
-			Extra:    true,
-			Summary:  "List the brand's muted authors and domains.",
-			Params:   []Param{brandFlag},
-			Examples: []string{"mutes"},
-			Handler:  h.mutes,
-		},
-		{
-			Path:    "listen",
-			Extra:   true,
-			Summary: "Show or set the brand's listening: languages kept, digest time, LLM triage.",
-			Params: []Param{
-				{Name: "setting", Kind: Choice, Choices: []string{"langs", "digest", "triage"}, Help: "what to set"},
-				{Name: "value", Kind: String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off"},
-				brandFlag,
-			},
-			Examples: []string{"listen", "listen langs fr,en", "listen digest 08:30", "listen triage on"},
-			Handler:  h.listen,
-		},
-	}
-	for _, a := range []struct {
-		act     mentions.Action
-		summary string
-	}{
-		{mentions.ActClaim, "Claim a mention: you answer it."},
-		{mentions.ActDone, "Mark a mention handled."},
-		{mentions.ActIgnore, "Ignore a mention."},
-		{mentions.ActReopen, "Reopen a mention (or give back a claimed one)."},
-	} {
-		defs = append(defs, &Def{
-			Path:     "mention " + string(a.act),
-			Extra:    true,
-			Summary:  a.summary,
-			Params:   []Param{mentionIDParam},
-			Examples: []string{"mention " + string(a.act) + " 7"},
-			Handler:  h.mentionAct(a.act),
-		})
-	}
-	return defs
-}
-
 // channelRE reads a channel as Slack and Discord send it: <#C123|name>,
 // <#123>, or a bare id.
 var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
@@ -390,7 +227,7 @@ func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
-	resp := Response{Cards: []Card{h.mentionCard(b, m)}}
+	resp := Response{Cards: []Card{h.router.Offer(mentionCard(b, m))}}
 	if log, err := h.Mentions.MentionAudit(ctx, r.Actor, m.ID); err == nil && len(log) > 0 {
 		var s strings.Builder
 		for _, e := range log {
@@ -431,7 +268,7 @@ func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text
 	if err != nil {
 		return Response{}, err
 	}
-	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
 }
 
 func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error) {
@@ -464,7 +301,7 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 			return Response{}, err
 		}
 	}
-	return Response{Text: text, Cards: []Card{h.mentionCard(b, m)}}, nil
+	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
 }
 
 // quoteArg quotes v for a command line when it is not one plain word.
@@ -630,7 +467,7 @@ func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand,
 				return err
 			}
 			if h.Announce != nil { // else the answer carries the cards
-				h.Announce(ctx, h.mentionCard(b, linked), Response{})
+				h.Announce(ctx, h.router.Offer(mentionCard(b, linked)), Response{})
 			}
 			return nil
 		},
@@ -662,6 +499,6 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	}
 	return Response{
 		Text:  fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID),
-		Cards: []Card{h.mentionCard(b, m), h.draftCard(ctx, v)},
+		Cards: []Card{h.router.Offer(mentionCard(b, m)), h.viewCard(ctx, v)},
 	}, nil
 }

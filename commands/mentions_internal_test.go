@@ -298,7 +298,7 @@ func TestMentionButtons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := h.mentionButtons(tt.m)
+			got := h.router.offered(mentionButtons(tt.m))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("buttons (-want +got):\n%s", diff)
 			}
@@ -311,8 +311,8 @@ func TestMentionButtons(t *testing.T) {
 		})
 	}
 	t.Run("OKOnlyRegisteredCommands", func(t *testing.T) {
-		bare := &handlers{router: NewRouter()}
-		if got := bare.mentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3}); len(got) != 0 {
+		bare := NewRouter()
+		if got := bare.offered(mentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3})); len(got) != 0 {
 			t.Errorf("a router without the listening commands got buttons %+v", got)
 		}
 	})
@@ -396,7 +396,7 @@ func TestTriage(t *testing.T) {
 			if got := triage(m); got != tt.want {
 				t.Errorf("triage = %q; want %q", got, tt.want)
 			}
-			c := h.mentionCard(herald.Brand{Name: "Acme"}, m)
+			c := h.router.Offer(mentionCard(herald.Brand{Name: "Acme"}, m))
 			has := slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Label == "Triage" && f.Value == tt.want })
 			if has != (tt.want != "") {
 				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
@@ -423,7 +423,7 @@ func TestSpan(t *testing.T) {
 // card marks it Verbatim for the adapters to show as text.
 func TestMentionCardVerbatimAuthor(t *testing.T) {
 	h := newButtonsHandlers(t)
-	c := h.mentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"})
+	c := h.router.Offer(mentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"}))
 	i := slices.IndexFunc(c.Fields, func(f Field) bool { return f.Label == "Author" })
 	if i < 0 || !c.Fields[i].Verbatim || c.Fields[i].Value != "[x](https://phish.example)" {
 		t.Errorf("card fields %+v; want the author, verbatim", c.Fields)

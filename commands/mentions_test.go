@@ -915,7 +915,7 @@ func TestMentionNotifier(t *testing.T) {
 		}
 		got = append(got, shown{card: c})
 	}
-	n := commands.NewMentionNotifier(e.router, commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock}, show, announce)
+	n := commands.NewMentionNotifier(commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock}, show, announce)
 	routes := []herald.ChannelRef{testChannel, {Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}}
 	m := ms[0]
 	notify := func(t *testing.T, ev mentions.Event) []shown {
@@ -1039,7 +1039,7 @@ func TestMentionNotifier(t *testing.T) {
 func TestMentionNotifierPipeline(t *testing.T) {
 	e := newListenEnv(t)
 	var got []shown
-	n := commands.NewMentionNotifier(e.router, commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock},
+	n := commands.NewMentionNotifier(commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock},
 		func(_ context.Context, c commands.Card, where herald.ChannelRef) { got = append(got, shown{c, where}) },
 		func(_ context.Context, c commands.Card, _ commands.Response) { got = append(got, shown{card: c}) })
 	svc := mentions.NewService(e.store, e.drafts, e.clock, mentions.Options{Channels: e.drafts, Brands: e.drafts, Notifier: n})
@@ -1176,7 +1176,7 @@ func TestMentionNotifierTriage(t *testing.T) {
 			go func() { defer wg.Done(); f(context.Background()) }()
 			return true
 		}}
-	n := commands.NewMentionNotifier(e.router, deps, func(context.Context, commands.Card, herald.ChannelRef) {}, func(context.Context, commands.Card, commands.Response) {})
+	n := commands.NewMentionNotifier(deps, func(context.Context, commands.Card, herald.ChannelRef) {}, func(context.Context, commands.Card, commands.Response) {})
 	notify := func(m mentions.Mention) {
 		t.Helper()
 		if err := n.Notify(t.Context(), mentions.Event{Kind: mentions.EventMention, Brand: e.brand, Mention: &m, Routes: []herald.ChannelRef{testChannel}}); err != nil {

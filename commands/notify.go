@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -18,25 +19,30 @@ type Announce func(ctx context.Context, card Card, note Response)
 // Notifier renders the scheduler's events as a draft's card and a note in
 // its thread. It implements publish.Notifier.
 type Notifier struct {
-	h        *handlers
+	router   *Router
+	drafts   *approvals.Service
+	publish  *publish.Service
+	log      *slog.Logger
 	announce Announce
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
 
-// NewNotifier returns a Notifier rendering cards as r's commands do.
+// NewNotifier returns a Notifier rendering cards as r's commands do: it
+// reads drafts through d.Approvals and their deliveries through
+// d.Publish, which must be set.
 func NewNotifier(r *Router, d Deps, announce Announce) *Notifier {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{h: &handlers{Deps: d, router: r}, announce: announce}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, log: d.Log, announce: announce}
 }
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
-	v, err := n.h.Approvals.Notice(ctx, e.DraftID)
+	v, err := n.drafts.Notice(ctx, e.DraftID)
 	if err != nil {
-		n.h.Log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
+		n.log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
 		return
 	}
 	note := Response{Text: noteText(v, e)}
@@ -45,7 +51,11 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 			note.Mentions = append(note.Mentions, m.Actor)
 		}
 	}
-	n.announce(ctx, n.h.draftCard(ctx, v), note)
+	dv, err := n.publish.DraftView(ctx, v)
+	if err != nil {
+		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
+	}
+	n.announce(ctx, n.router.Offer(draftCard(dv)), note)
 }
 
 func noteText(v approvals.View, e publish.Event) string {
@@ -62,7 +72,7 @@ func noteText(v approvals.View, e publish.Event) string {
 	case publish.EventUnconfirmed:
 		return fmt.Sprintf("Herald cannot tell whether %s received draft #%d (%s), and will not send it twice blindly. Look there, then press Mark as published (`confirm %d %s`) or Retry (`retry %[4]d %[5]s`).", d.Target, id, d.Error, id, d.Target)
 	case publish.EventMissed:
-		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, FormatWhen(v.Draft.PublishAt, v.Brand.Location()), id, id)
+		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, when.Format(v.Draft.PublishAt, v.Brand.Location()), id, id)
 	case publish.EventReminder:
 		names := make([]string, len(e.Remind))
 		for i, m := range e.Remind {

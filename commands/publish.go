@@ -9,15 +9,24 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
 var whenParam = Param{Name: "when", Kind: When, Required: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`}
 
+// publishDefs are the publishing commands: the schedule, sending and
+// settling posts, the queue, then targets and the calendar; none without
+// publishing.
 func (h *handlers) publishDefs() []*Def {
 	if h.Publish == nil {
 		return nil
 	}
+	return append(h.postDefs(), h.targetDefs()...)
+}
+
+// postDefs schedule, send and settle a draft's posts, and list the queue.
+func (h *handlers) postDefs() []*Def {
 	targetParam := Param{Name: "target", Kind: String, Help: "one target only, e.g. mastodon:main; all of them when absent"}
 	return []*Def{
 		{
@@ -64,6 +73,12 @@ func (h *handlers) publishDefs() []*Def {
 			Examples: []string{"queue", "queue --brand Acme"},
 			Handler:  h.queue,
 		},
+	}
+}
+
+// targetDefs set up a brand's networks and give its calendar's link.
+func (h *handlers) targetDefs() []*Def {
+	return []*Def{
 		{
 			Path:    "target add",
 			Extra:   true,
@@ -115,14 +130,14 @@ func (h *handlers) schedule(ctx context.Context, r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	at, err := ParseWhen(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
+	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
 	if err != nil {
 		return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}
 	if v, err = h.Publish.Schedule(ctx, r.Actor, id, at); err != nil {
 		return Response{}, err
 	}
-	return h.viewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, FormatWhen(at, v.Brand.Location()))), nil
+	return h.viewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location()))), nil
 }
 
 type publishFunc func(*publish.Service, context.Context, herald.Actor, int64) (approvals.View, error)
@@ -175,11 +190,11 @@ func (h *handlers) queue(ctx context.Context, r *Request) (Response, error) {
 	fmt.Fprintf(&b, "%d post(s):", len(ds))
 	for _, d := range ds {
 		br := brands[d.BrandID]
-		when := "—"
+		at := "—"
 		if !d.PublishAt.IsZero() {
-			when = FormatWhen(d.PublishAt, br.Location())
+			at = when.Format(d.PublishAt, br.Location())
 		}
-		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, when, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), excerpt(d.Text, 50))
+		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), excerpt(d.Text, 50))
 		if hint := queueHints[d.State]; hint != "" {
 			fmt.Fprintf(&b, " — "+hint, d.ID)
 		}

@@ -52,6 +52,30 @@ func (r *Router) Has(path string) bool { _, ok := r.byPath[path]; return ok }
 // Def returns the definition at path.
 func (r *Router) Def(path string) (*Def, bool) { d, ok := r.byPath[path]; return d, ok }
 
+// Offer returns c with only the buttons whose command line names a
+// command of r: a card lists every action its view allows, and each
+// router offers those it can run (a setup without publishing shows no
+// Publish button).
+func (r *Router) Offer(c Card) Card {
+	c.Buttons = r.offered(c.Buttons)
+	return c
+}
+
+// offered keeps the buttons whose command r has; nil when none.
+func (r *Router) offered(bs []Button) []Button {
+	var out []Button
+	for _, b := range bs {
+		toks, err := tokenize(b.Command)
+		if err != nil || len(toks) == 0 {
+			continue
+		}
+		if _, _, err := r.match(toks); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // Call is one command as typed (or clicked) by a user.
 type Call struct {
 	Actor   herald.Actor

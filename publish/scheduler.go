@@ -61,6 +61,10 @@ type Options struct {
 	RemindAfter time.Duration
 	// Interval is how often Run ticks (10 s).
 	Interval time.Duration
+	// Wake, when set, is the Waker the Service was made with
+	// (NewWokenService): Run ticks when it is signalled. Without it,
+	// NewScheduler makes its own and sets it on the Service (OnWake).
+	Wake Waker
 }
 
 func (o *Options) defaults() {
@@ -111,8 +115,11 @@ func NewScheduler(svc *Service, notify Notifier, log *slog.Logger, opt Options) 
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Scheduler{svc: svc, store: svc.store, clock: svc.clock, notify: notify, log: log.With("component", "scheduler"),
-		opt: opt, inflight: map[string]bool{}, wakeCh: make(chan struct{}, 1)}
-	svc.OnWake(s.Wake)
+		opt: opt, inflight: map[string]bool{}, wakeCh: opt.Wake}
+	if s.wakeCh == nil {
+		s.wakeCh = NewWaker()
+		svc.OnWake(s.Wake)
+	}
 	return s
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/approvals"
@@ -52,38 +51,19 @@ func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detac
 	as := assist.NewService(m.store, llm, m.Clock, m.log, assist.Options{})
 	drafts.AddChecker(commands.GuidelinesChecker(as))
 	d := &detached{timeout: m.Config.detachedTimeout()}
-	deps.Assist, deps.Go, deps.Announce = as, d.Go, d.Announce
+	deps.Assist, deps.Go = as, d.Go
 	return d
 }
 
-// detached runs work after a platform's acknowledgement, and brings its
-// result to chat through the news broadcaster once serving.
+// detached runs work after a platform's acknowledgement; its result
+// reaches chat through Deps.Announce (the news broadcaster).
 type detached struct {
-	timeout  time.Duration // of each piece of work
-	work     bot.Work
-	mu       sync.Mutex
-	announce commands.Announce
+	timeout time.Duration // of each piece of work
+	work    bot.Work
 }
 
 // Go implements commands.Deps.Go.
 func (d *detached) Go(f func(ctx context.Context)) bool { return d.work.Go(d.timeout, f) }
-
-// Announce implements commands.Deps.Announce; news before serving is
-// dropped.
-func (d *detached) Announce(ctx context.Context, card commands.Card, note commands.Response) {
-	d.mu.Lock()
-	a := d.announce
-	d.mu.Unlock()
-	if a != nil {
-		a(ctx, card, note)
-	}
-}
-
-func (d *detached) connect(a commands.Announce) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.announce = a
-}
 
 // stop lets nothing new start and waits for the work in flight.
 func (d *detached) stop() { d.work.Stop() }

@@ -6,10 +6,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
@@ -94,23 +95,20 @@ func (l *listening) open(s mentions.Spec) (any, error) {
 	return o(s)
 }
 
-// relay is the listening's Notifier until the chat is connected: events
-// go to the notifier set last (none before, and they are dropped then).
-type relay struct {
-	to  atomic.Pointer[mentions.Notifier]
-	log *slog.Logger
-}
-
-func (r *relay) set(n mentions.Notifier) { r.to.Store(&n) }
-
-// Notify implements mentions.Notifier.
-func (r *relay) Notify(ctx context.Context, e mentions.Event) error {
-	n := r.to.Load()
-	if n == nil {
-		r.log.WarnContext(ctx, "mention event before the chat is connected; dropped", "kind", e.Kind)
-		return nil
+// mentionNotifier is the listening's notifier: mention cards, surge
+// alerts and digests shown through news, and the LLM triage of new
+// mentions (detached, deps.Go). The triage reads the brand's setting and
+// records its answer through a mentions.Service of its own over the same
+// store, whose only events (the triaged card's update) are rendered
+// without triage: the notifier is built before the service that notifies
+// it. This goes when the pipeline starts triage itself (mentions.Triager).
+func (m *Main) mentionNotifier(drafts *approvals.Service, l *listening, deps commands.Deps, news *bot.Broadcaster) mentions.Notifier {
+	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
+		news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	return (*n).Notify(ctx, e)
+	cards := commands.NewMentionNotifier(commands.Deps{Log: m.log}, show, news.Announce)
+	deps.Mentions = m.newMentions(drafts, l, cards)
+	return commands.NewMentionNotifier(deps, show, news.Announce)
 }
 
 // newMentions builds the listening service over the store.

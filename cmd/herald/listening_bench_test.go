@@ -280,12 +280,11 @@ func startListening(tb testing.TB, dir, url, owner string) (string, *mentions.Se
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { m.Close() })
-	a, err := m.wire()
+	relay := &countingRelay{}
+	a, err := m.wireWith(relay)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	relay := &countingRelay{}
-	a.relay.set(relay)
 	admin := herald.Actor{Platform: "console", UserID: "alice", Name: "alice"}
 	watches := 0
 	var source herald.Brand

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -266,7 +265,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			routes = append(routes, route{"/discord/", a.Handler()})
 		}
 	}
-	app.connect(adapters, m.log)
+	app.publishTo(adapters)
 	if err := m.startHTTP(routes, app.routes()...); err != nil {
 		return fmt.Errorf("HTTP server on %s: %w", m.Config.HTTPAddr, err)
 	}
@@ -286,7 +285,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	app.connect(adapters, m.log)
+	app.publishTo(adapters)
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
@@ -294,14 +293,15 @@ func (m *Main) runConsole(ctx context.Context) error {
 	return m.serve(ctx, app, adapters)
 }
 
-// app is Herald's domain wired to the store, with the command router.
+// app is Herald's domain wired to the store, with the command router and
+// the news broadcaster that brings cards to the chat adapters.
 type app struct {
 	drafts   *approvals.Service
 	publish  *publish.Service
+	wake     publish.Waker // signalled by publish, waited on by its scheduler
 	mentions *mentions.Service
 	listen   *listening
-	relay    *relay
-	news     *bot.Broadcaster // set by connect
+	news     *bot.Broadcaster // meets the adapters in serve
 	deps     commands.Deps
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
@@ -319,13 +319,25 @@ var publisherKinds = map[string][]string{
 // wire builds the services, with the network publishers, and the command
 // router. With Discord, members also hold roles through their Discord
 // roles.
-func (m *Main) wire() (*app, error) {
+//
+// Each part is built after what it needs, so nothing is set once built:
+// the waker, then publish (which signals it) and later the scheduler
+// (which waits on it); the news broadcaster, then the notifiers and
+// drafting help, handed its plain functions; the listening, with its
+// notifier; the router. The chat adapters come last (Discord lists the
+// router's commands) and meet the broadcaster in serve.
+func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
+
+// wireWith is wire with the listening's events sent to notify instead of
+// the chat when notify is set (benchmarks count them).
+func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	var members approvals.Store = m.store
 	if m.Config.DiscordEnabled() {
 		members = discord.Members(m.store)
 	}
 	drafts := approvals.NewService(members, m.Clock, m.Config.Timezone)
-	pub := publish.NewService(drafts, m.store, m.Clock)
+	wake := publish.NewWaker()
+	pub := publish.NewWokenService(drafts, m.store, m.Clock, wake)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -338,24 +350,22 @@ func (m *Main) wire() (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	rel := &relay{log: m.log}
-	ment := m.newMentions(drafts, listen, rel)
-	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
-		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
+	news := bot.NewBroadcaster(m.log)
+	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
+		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
-	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
+	if notify == nil {
+		notify = m.mentionNotifier(drafts, listen, deps, news)
+	}
+	ment := m.newMentions(drafts, listen, notify)
+	deps.Mentions = ment
+	return &app{drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
+		router: commands.New(deps), detached: detached}, nil
 }
 
-// connect registers the chat adapters that publish to their channels and
-// the news broadcaster that brings cards to them (the scheduler's, the
-// listening's). Call it before serving.
-func (a *app) connect(adapters []bot.Adapter, log *slog.Logger) {
-	a.news = bot.NewBroadcaster(adapters, log)
-	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
-		a.news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
-	}
-	a.relay.set(commands.NewMentionNotifier(a.router, a.deps, show, a.news.Announce))
-	a.detached.connect(a.news.Announce)
+// publishTo registers the chat adapters that publish to their channels.
+// Call it before serving.
+func (a *app) publishTo(adapters []bot.Adapter) {
 	for _, ad := range adapters {
 		if p, ok := ad.(publish.Publisher); ok {
 			for _, kind := range publisherKinds[ad.Name()] {
@@ -372,7 +382,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	defer cancel()
 	news := a.news
 	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	var wg sync.WaitGroup
@@ -385,7 +395,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 			}
 		}()
 	}
-	run("news", func(ctx context.Context) error { news.Run(ctx); return nil })
+	run("news", func(ctx context.Context) error { news.Run(ctx, adapters); return nil })
 	run("scheduler", func(ctx context.Context) error { return sched.Run(ctx) })
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
@@ -420,73 +430,6 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 	return d, nil
 }
 
-func (m *Main) runMigrate(ctx context.Context) error {
-	applied, err := m.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	if len(applied) == 0 {
-		fmt.Fprintf(m.Stdout, "%s is up to date.\n", m.Config.Database)
-	}
-	for _, name := range applied {
-		fmt.Fprintf(m.Stdout, "applied %s\n", name)
-	}
-	return nil
-}
-
-func (m *Main) runBackup(ctx context.Context) error {
-	if len(m.Args) != 1 {
-		return errors.New("usage: herald backup FILE")
-	}
-	if _, err := m.openStore(ctx); err != nil {
-		return err
-	}
-	if err := m.store.Backup(ctx, m.Args[0]); err != nil {
-		return err
-	}
-	st, err := os.Stat(m.Args[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "Backup written to %s (%d bytes).\n", m.Args[0], st.Size())
-	return nil
-}
-
-func (m *Main) runDoctor(ctx context.Context) error {
-	fmt.Fprintln(m.Stdout, "configuration: ok")
-	if _, err := m.openStore(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	verdict, err := m.store.IntegrityCheck(ctx)
-	if err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	if verdict != "ok" {
-		return fmt.Errorf("database integrity check failed:\n%s", verdict)
-	}
-	fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", m.Config.Database)
-	platforms := "none (console only)"
-	if m.Config.SlackEnabled() || m.Config.DiscordEnabled() {
-		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())
-	}
-	fmt.Fprintf(m.Stdout, "chat platforms: %s\n", platforms)
-	return nil
-}
-
-func (m *Main) runVersion(context.Context) error {
-	v := version
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				v += " (" + s.Value + ")"
-			}
-		}
-		v += " " + bi.GoVersion
-	}
-	fmt.Fprintln(m.Stdout, "herald", v)
-	return nil
-}
-
 // startHTTP serves health, readiness and metrics on HERALD_HTTP_ADDR,
 // with the platforms' endpoints (which need it) and the other routes
 // (which do without it when it is off).
@@ -517,68 +460,4 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
-}
-
-// runDiscord registers the /herald application command:
-// `herald discord register [--guild ID]`. It is a bulk overwrite, so
-// running it again changes nothing.
-func (m *Main) runDiscord(ctx context.Context) error {
-	const use = "usage: herald discord register [--guild ID]"
-	if len(m.Args) == 0 || m.Args[0] != "register" {
-		return errors.New(use)
-	}
-	fs := flag.NewFlagSet("herald discord register", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	guild := fs.String("guild", "", "register in this guild only (changes show at once); globally when empty")
-	if err := fs.Parse(m.Args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return errors.New(use)
-	}
-	var missing []string
-	if m.Config.DiscordBotToken == "" {
-		missing = append(missing, "DISCORD_BOT_TOKEN (Bot page of your Discord application)")
-	}
-	if m.Config.DiscordAppID == "" {
-		missing = append(missing, "DISCORD_APP_ID (General Information page)")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("registering /herald needs %s", strings.Join(missing, " and "))
-	}
-	app, err := m.wire() // no database: only the command definitions are used
-	if err != nil {
-		return err
-	}
-	a, err := m.discordAdapter(app)
-	if err != nil {
-		return err
-	}
-	n, err := a.Register(ctx, *guild)
-	if err != nil {
-		return fmt.Errorf("discord register: %w", err)
-	}
-	where := "globally (every server that has the app)"
-	if *guild != "" {
-		where = "in server " + *guild + " (it shows at once)"
-	}
-	fmt.Fprintf(m.Stdout, "Registered /herald with Discord %s; the application now has %d command(s).\n", where, n)
-	return nil
-}
-
-// runSlack prints the Slack app manifest: `herald slack manifest [URL]`.
-func (m *Main) runSlack(context.Context) error {
-	if len(m.Args) == 0 || m.Args[0] != "manifest" || len(m.Args) > 2 {
-		return errors.New("usage: herald slack manifest [PUBLIC_URL]")
-	}
-	o := slack.ManifestOptions{}
-	if len(m.Args) == 2 {
-		o.PublicURL = m.Args[1]
-	}
-	y, err := slack.Manifest(o)
-	if err != nil {
-		return err
-	}
-	_, err = m.Stdout.Write(y)
-	return err
 }

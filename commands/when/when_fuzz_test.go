@@ -1,4 +1,4 @@
-package commands
+package when
 
 import (
 	"errors"
@@ -42,7 +42,7 @@ func FuzzParseWhen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, shift int64, zone uint8) {
 		loc := whenFuzzZones[int(zone)%len(whenFuzzZones)]
 		now := base.Add(time.Duration(shift%span) * time.Second).In(loc)
-		got, err := ParseWhen(s, now, loc)
+		got, err := Parse(s, now, loc)
 		if err != nil {
 			checkWhenFuzzError(t, s, err)
 			return
@@ -51,15 +51,15 @@ func FuzzParseWhen(f *testing.F) {
 	})
 }
 
-// checkWhenFuzzError checks err is a *WhenError describing input s.
+// checkWhenFuzzError checks err is a *Error describing input s.
 func checkWhenFuzzError(t *testing.T, s string, err error) {
 	t.Helper()
-	var we *WhenError
+	var we *Error
 	if !errors.As(err, &we) {
-		t.Fatalf("ParseWhen(%q) error %T, want *WhenError", s, err)
+		t.Fatalf("Parse(%q) error %T, want *Error", s, err)
 	}
 	if we.Input != s || we.Msg == "" || !strings.HasPrefix(err.Error(), "Cannot read ") {
-		t.Fatalf("ParseWhen(%q) error %#v: want Input set and a message", s, we)
+		t.Fatalf("Parse(%q) error %#v: want Input set and a message", s, we)
 	}
 }
 
@@ -70,38 +70,38 @@ func checkWhenFuzzResult(t *testing.T, s string, now time.Time, loc *time.Locati
 		t.Fatalf("ParseWhen accepted %d bytes", len(s))
 	}
 	if got.Before(now) {
-		t.Fatalf("ParseWhen(%q) = %v, before now %v", s, got, now)
+		t.Fatalf("Parse(%q) = %v, before now %v", s, got, now)
 	}
 	words := strings.Fields(strings.ToLower(s))
 	last := words[len(words)-1]
 	switch {
 	case last == "utc":
 		if got.Location() != time.UTC {
-			t.Fatalf("ParseWhen(%q) location %v, want UTC", s, got.Location())
+			t.Fatalf("Parse(%q) location %v, want UTC", s, got.Location())
 		}
 	case strings.Contains(last, "/"):
 		if !strings.EqualFold(got.Location().String(), last) {
-			t.Fatalf("ParseWhen(%q) location %v, want the named zone", s, got.Location())
+			t.Fatalf("Parse(%q) location %v, want the named zone", s, got.Location())
 		}
 	default:
 		if got.Location() != loc {
-			t.Fatalf("ParseWhen(%q) location %v, want %v", s, got.Location(), loc)
+			t.Fatalf("Parse(%q) location %v, want %v", s, got.Location(), loc)
 		}
 	}
 	switch words[0] {
 	case "now":
 		if !got.Equal(now) {
-			t.Fatalf("ParseWhen(%q) = %v, want now %v", s, got, now)
+			t.Fatalf("Parse(%q) = %v, want now %v", s, got, now)
 		}
 	case "in":
 		if d := got.Sub(now); d <= 0 || d > maxWhenDuration {
-			t.Fatalf("ParseWhen(%q) is %v after now, want within (0, 366 days]", s, d)
+			t.Fatalf("Parse(%q) is %v after now, want within (0, 366 days]", s, d)
 		}
 	default:
 		checkWhenFuzzWallTime(t, s, now, got)
 	}
-	if FormatWhen(got, got.Location()) == "" {
-		t.Fatalf("FormatWhen(%v) is empty", got)
+	if Format(got, got.Location()) == "" {
+		t.Fatalf("Format(%v) is empty", got)
 	}
 }
 
@@ -110,11 +110,11 @@ func checkWhenFuzzResult(t *testing.T, s string, now time.Time, loc *time.Locati
 func checkWhenFuzzWallTime(t *testing.T, s string, now, got time.Time) {
 	t.Helper()
 	if got.Nanosecond() != 0 {
-		t.Fatalf("ParseWhen(%q) = %v, want whole seconds", s, got)
+		t.Fatalf("Parse(%q) = %v, want whole seconds", s, got)
 	}
 	abs := got.Format("2006-01-02 15:04:05")
-	again, err := ParseWhen(abs, now, got.Location())
+	again, err := Parse(abs, now, got.Location())
 	if err != nil || !again.Equal(got) {
-		t.Fatalf("ParseWhen(%q) = %v, but %q reads as %v, %v", s, got, abs, again, err)
+		t.Fatalf("Parse(%q) = %v, but %q reads as %v, %v", s, got, abs, again, err)
 	}
 }

@@ -1,4 +1,4 @@
-package commands
+package when
 
 import (
 	"errors"
@@ -148,19 +148,19 @@ func TestParseWhen(t *testing.T) {
 			if loc == nil {
 				loc = whenParis
 			}
-			got, err := ParseWhen(tt.in, now, loc)
+			got, err := Parse(tt.in, now, loc)
 			if err != nil {
-				t.Fatalf("ParseWhen(%q) error: %v", tt.in, err)
+				t.Fatalf("Parse(%q) error: %v", tt.in, err)
 			}
 			if !got.Equal(tt.want) || got.Location().String() != tt.want.Location().String() {
-				t.Errorf("ParseWhen(%q) = %v, want %v", tt.in, got, tt.want)
+				t.Errorf("Parse(%q) = %v, want %v", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
 func TestParseWhenNilLocIsUTC(t *testing.T) {
-	got, err := ParseWhen("2026-12-01 09:00", whenNow, nil)
+	got, err := Parse("2026-12-01 09:00", whenNow, nil)
 	want := whenAt(time.UTC, 2026, 12, 1, 9, 0, 0)
 	if err != nil || !got.Equal(want) || got.Location() != time.UTC {
 		t.Errorf("ParseWhen with nil loc = %v, %v; want %v", got, err, want)
@@ -216,13 +216,13 @@ func TestParseWhenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseWhen(tt.in, whenNow, whenParis)
+			got, err := Parse(tt.in, whenNow, whenParis)
 			if err == nil {
-				t.Fatalf("ParseWhen(%q) = %v, want error", tt.in, got)
+				t.Fatalf("Parse(%q) = %v, want error", tt.in, got)
 			}
-			var we *WhenError
+			var we *Error
 			if !errors.As(err, &we) {
-				t.Fatalf("ParseWhen(%q) error %T, want *WhenError", tt.in, err)
+				t.Fatalf("Parse(%q) error %T, want *Error", tt.in, err)
 			}
 			if we.Input != tt.in {
 				t.Errorf("Input = %q, want %q", we.Input, tt.in)
@@ -241,7 +241,7 @@ func TestParseWhenErrors(t *testing.T) {
 }
 
 func TestWhenErrorMessage(t *testing.T) {
-	_, err := ParseWhen("tomorow 9:00", whenNow, whenParis)
+	_, err := Parse("tomorow 9:00", whenNow, whenParis)
 	want := `Cannot read "tomorow 9:00" as a time: unknown word "tomorow". ` +
 		`Try "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
 		`optionally followed by a zone such as Europe/Paris.`
@@ -252,7 +252,7 @@ func TestWhenErrorMessage(t *testing.T) {
 
 func TestWhenErrorShortensLongInput(t *testing.T) {
 	in := strings.Repeat("x", 500)
-	_, err := ParseWhen(in, whenNow, whenParis)
+	_, err := Parse(in, whenNow, whenParis)
 	if err == nil {
 		t.Fatal("want error")
 	}
@@ -277,8 +277,8 @@ func TestFormatWhen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := FormatWhen(tt.t, tt.loc); got != tt.want {
-				t.Errorf("FormatWhen() = %q, want %q", got, tt.want)
+			if got := Format(tt.t, tt.loc); got != tt.want {
+				t.Errorf("Format() = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -1,4 +1,8 @@
-package commands
+// Package when reads and shows the times people type for a publication
+// ("tomorrow 9:00", "in 2h", "mon 14:30 Europe/Paris"). The words it
+// knows come from a vocabulary (english.go): another language is another
+// vocabulary, not another parser.
+package when
 
 import (
 	"errors"
@@ -7,26 +11,26 @@ import (
 	"time"
 )
 
-// maxWhenLen is the longest input, in bytes, that ParseWhen will read.
+// maxWhenLen is the longest input, in bytes, that Parse will read.
 const maxWhenLen = 100
 
-// maxWhenDuration is the longest "in ..." duration ParseWhen accepts.
+// maxWhenDuration is the longest "in ..." duration Parse accepts.
 const maxWhenDuration = 366 * 24 * time.Hour
 
-// whenHint lists accepted forms; every WhenError ends with it.
+// whenHint lists accepted forms; every Error ends with it.
 const whenHint = `"2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
 	`optionally followed by a zone such as Europe/Paris`
 
-// WhenError reports input that ParseWhen could not turn into a publication
+// Error reports input that Parse could not turn into a publication
 // time. Input is the text as typed; Msg says what was wrong with it.
-type WhenError struct {
+type Error struct {
 	Input string
 	Msg   string
 }
 
 // Error returns one sentence naming the input, the problem and the
 // accepted forms.
-func (e *WhenError) Error() string {
+func (e *Error) Error() string {
 	return fmt.Sprintf("Cannot read %q as a time: %s. Try %s.", shortenWhen(e.Input), e.Msg, whenHint)
 }
 
@@ -42,46 +46,7 @@ func shortenWhen(s string) string {
 // whenClock is a time of day.
 type whenClock struct{ hour, min, sec int }
 
-// whenDefaultClock is used when the user names a day but no time.
-var whenDefaultClock = whenClock{hour: 9}
-
-// whenDayOffsets maps relative day words to a number of days from today.
-var whenDayOffsets = map[string]int{
-	"today":    0,
-	"tomorrow": 1,
-}
-
-// whenWeekdays maps weekday names and abbreviations to weekdays.
-var whenWeekdays = map[string]time.Weekday{
-	"sun": time.Sunday, "sunday": time.Sunday,
-	"mon": time.Monday, "monday": time.Monday,
-	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday,
-	"wed": time.Wednesday, "wednesday": time.Wednesday,
-	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday,
-	"fri": time.Friday, "friday": time.Friday,
-	"sat": time.Saturday, "saturday": time.Saturday,
-}
-
-// whenMeridiems maps am/pm suffixes to the hours they add to a 12-hour clock.
-var whenMeridiems = map[string]int{"am": 0, "pm": 12}
-
-// whenUnits maps duration unit words to their length.
-var whenUnits = map[string]time.Duration{
-	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
-	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
-	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
-	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
-	"w": 7 * 24 * time.Hour, "wk": 7 * 24 * time.Hour, "wks": 7 * 24 * time.Hour,
-	"week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
-}
-
-// whenKeywords maps words that stand for a whole form to their parser.
-var whenKeywords = map[string]func(whenRequest, []string) (time.Time, error){
-	"now": whenRequest.parseNow,
-	"in":  whenRequest.parseIn,
-}
-
-// ParseWhen parses a user-typed publication time relative to now, in loc
+// Parse parses a user-typed publication time relative to now, in loc
 // unless the text names a zone. A nil loc means UTC.
 //
 // Accepted forms (case-insensitive, any whitespace between words):
@@ -100,19 +65,19 @@ var whenKeywords = map[string]func(whenRequest, []string) (time.Time, error){
 // not exist (clocks going forward) is moved forward by the size of the gap,
 // so 02:30 in a 02:00→03:00 gap gives 03:30.
 //
-// Every error is a *WhenError. ParseWhen does not panic, and rejects input
+// Every error is a *Error. Parse does not panic, and rejects input
 // longer than 100 bytes without further work.
-func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	t, err := parseWhen(s, now, loc)
+func Parse(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	t, err := parseWhen(english, s, now, loc)
 	if err != nil {
-		return time.Time{}, &WhenError{Input: s, Msg: err.Error()}
+		return time.Time{}, &Error{Input: s, Msg: err.Error()}
 	}
 	return t, nil
 }
 
-// FormatWhen shows t to a user in loc (UTC if nil), for example
+// Format shows t to a user in loc (UTC if nil), for example
 // "Tue 1 Dec 2026 09:00 CET". Seconds are shown only when non-zero.
-func FormatWhen(t time.Time, loc *time.Location) string {
+func Format(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -123,8 +88,9 @@ func FormatWhen(t time.Time, loc *time.Location) string {
 	return t.Format("Mon 2 Jan 2006 15:04 MST")
 }
 
-// parseWhen does the work of ParseWhen, returning bare reasons as errors.
-func parseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+// parseWhen does the work of Parse with the words of v, returning bare
+// reasons as errors.
+func parseWhen(v *vocabulary, s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if len(s) > maxWhenLen {
 		return time.Time{}, fmt.Errorf("it is %d bytes long, more than the %d allowed", len(s), maxWhenLen)
 	}
@@ -145,13 +111,13 @@ func parseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	for i, w := range words {
 		words[i] = strings.ToLower(w)
 	}
-	t, err := whenRequest{now: now, loc: loc}.parse(words)
+	t, err := whenRequest{words: v, now: now, loc: loc}.parse(words)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if t.Before(now) {
 		return time.Time{}, fmt.Errorf("it means %s, which is in the past (now is %s)",
-			FormatWhen(t, loc), FormatWhen(now, loc))
+			Format(t, loc), Format(now, loc))
 	}
 	return t, nil
 }
@@ -179,20 +145,21 @@ func takeWhenZone(words []string, loc *time.Location) ([]string, *time.Location,
 
 // whenRequest holds what every form is resolved against.
 type whenRequest struct {
-	now time.Time      // the reference instant
-	loc *time.Location // the zone whose wall clock the text uses
+	words *vocabulary    // the language the text is in
+	now   time.Time      // the reference instant
+	loc   *time.Location // the zone whose wall clock the text uses
 }
 
 // parse dispatches on the first of the lowercased, zone-free words.
 func (r whenRequest) parse(words []string) (time.Time, error) {
 	first, rest := words[0], words[1:]
-	if parse, ok := whenKeywords[first]; ok {
+	if parse, ok := r.words.keywords[first]; ok {
 		return parse(r, rest)
 	}
-	if days, ok := whenDayOffsets[first]; ok {
+	if days, ok := r.words.dayOffsets[first]; ok {
 		return r.parseDay(days, rest)
 	}
-	if wd, ok := whenWeekdays[first]; ok {
+	if wd, ok := r.words.weekdays[first]; ok {
 		return r.parseWeekday(wd, rest)
 	}
 	if startsWithWhenDigit(first) && strings.Contains(first, "-") {
@@ -217,7 +184,7 @@ func (r whenRequest) parseIn(rest []string) (time.Time, error) {
 	if len(rest) == 0 {
 		return time.Time{}, errors.New(`"in" needs a duration such as 2h, 90 min or 3 days`)
 	}
-	d, err := parseWhenDuration(strings.Join(rest, ""))
+	d, err := parseWhenDuration(r.words, strings.Join(rest, ""))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -226,7 +193,7 @@ func (r whenRequest) parseIn(rest []string) (time.Time, error) {
 
 // parseDay handles "today [time]" and "tomorrow [time]".
 func (r whenRequest) parseDay(days int, rest []string) (time.Time, error) {
-	c, err := parseWhenClockWords(rest)
+	c, err := parseWhenClockWords(r.words, rest)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -237,7 +204,7 @@ func (r whenRequest) parseDay(days int, rest []string) (time.Time, error) {
 // parseWeekday handles "<weekday> [time]": the first such day and time
 // strictly after now.
 func (r whenRequest) parseWeekday(wd time.Weekday, rest []string) (time.Time, error) {
-	c, err := parseWhenClockWords(rest)
+	c, err := parseWhenClockWords(r.words, rest)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -248,7 +215,7 @@ func (r whenRequest) parseWeekday(wd time.Weekday, rest []string) (time.Time, er
 // parseTimeOnly handles a time of day alone: today if still ahead, else
 // tomorrow.
 func (r whenRequest) parseTimeOnly(words []string) (time.Time, error) {
-	c, err := parseWhenClockWords(words)
+	c, err := parseWhenClockWords(r.words, words)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -265,7 +232,7 @@ func (r whenRequest) parseDate(first string, rest []string) (time.Time, error) {
 	if hasT {
 		rest = append([]string{clock}, rest...)
 	}
-	c, err := parseWhenClockWords(rest)
+	c, err := parseWhenClockWords(r.words, rest)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -350,14 +317,14 @@ func parseWhenDate(s string) (int, time.Month, int, error) {
 
 // parseWhenClockWords parses the words giving a time of day: none (09:00),
 // one ("14:30", "9am", "17h") or a number and "am"/"pm" ("9 am").
-func parseWhenClockWords(words []string) (whenClock, error) {
+func parseWhenClockWords(v *vocabulary, words []string) (whenClock, error) {
 	switch {
 	case len(words) == 0:
-		return whenDefaultClock, nil
-	case len(words) == 2 && isWhenMeridiem(words[1]):
-		return parseWhenClock(words[0] + words[1])
+		return v.defaultClock, nil
+	case len(words) == 2 && isWhenMeridiem(v, words[1]):
+		return parseWhenClock(v, words[0]+words[1])
 	}
-	c, err := parseWhenClock(words[0])
+	c, err := parseWhenClock(v, words[0])
 	if err != nil {
 		return whenClock{}, err
 	}
@@ -368,15 +335,15 @@ func parseWhenClockWords(words []string) (whenClock, error) {
 }
 
 // isWhenMeridiem reports whether w is "am" or "pm".
-func isWhenMeridiem(w string) bool {
-	_, ok := whenMeridiems[w]
+func isWhenMeridiem(v *vocabulary, w string) bool {
+	_, ok := v.meridiems[w]
 	return ok
 }
 
 // parseWhenClock parses one lowercased time-of-day word: "14:30",
 // "14:30:15", "9am", "9:30pm", "17h" or "17h30".
-func parseWhenClock(s string) (whenClock, error) {
-	for suffix, add := range whenMeridiems {
+func parseWhenClock(v *vocabulary, s string) (whenClock, error) {
+	for suffix, add := range v.meridiems {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
 			return parseWhenMeridiem(s, num, add)
 		}
@@ -459,7 +426,7 @@ func (c whenClock) check() error {
 // parseWhenDuration parses a lowercased duration with spaces removed, such
 // as "2h", "1h30m", "90min" or "3days". It must be positive and at most
 // maxWhenDuration.
-func parseWhenDuration(s string) (time.Duration, error) {
+func parseWhenDuration(v *vocabulary, s string) (time.Duration, error) {
 	switch {
 	case strings.HasPrefix(s, "-"):
 		return 0, errors.New("the duration must be positive")
@@ -475,7 +442,7 @@ func parseWhenDuration(s string) (time.Duration, error) {
 		unitEnd := numEnd + indexWhenDigit(rest[numEnd:])
 		num, unit := rest[:numEnd], rest[numEnd:unitEnd]
 		rest = rest[unitEnd:]
-		d, err := whenDurationPart(num, unit)
+		d, err := whenDurationPart(v, num, unit)
 		if err != nil {
 			return 0, err
 		}
@@ -490,11 +457,11 @@ func parseWhenDuration(s string) (time.Duration, error) {
 }
 
 // whenDurationPart converts one number and unit, such as "90" and "min".
-func whenDurationPart(num, unit string) (time.Duration, error) {
+func whenDurationPart(v *vocabulary, num, unit string) (time.Duration, error) {
 	if unit == "" {
 		return 0, fmt.Errorf("%q is missing a unit such as h, min, d or w", num)
 	}
-	size, ok := whenUnits[unit]
+	size, ok := v.units[unit]
 	if !ok {
 		return 0, fmt.Errorf("unknown unit %q; use s, min, h, d or w", unit)
 	}
