@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // MentionKey is the card key of a mention: every copy of its card, in
@@ -129,7 +130,7 @@ func mentionExcerpt(m mentions.Mention) *Excerpt {
 	if text == "" {
 		return nil
 	}
-	marks := mentions.Highlight(text, m.Terms)
+	marks := query.Highlight(text, m.Terms)
 	lo, hi := window(text, marks, snippetRunes)
 	e := &Excerpt{Text: text[lo:hi]}
 	if lo > 0 {

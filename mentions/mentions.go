@@ -228,30 +228,6 @@ type AuditEntry struct {
 	At        time.Time
 }
 
-// Count is one row of a summary's ranking.
-type Count struct {
-	Key string
-	N   int
-}
-
-// Summary is a brand's listening over a period: `mentions today|week` and
-// the daily digest.
-type Summary struct {
-	BrandID    int64
-	Since      time.Time
-	Until      time.Time
-	Total      int
-	ByState    map[State]int
-	BySource   []Count // by source label, most first
-	TopAuthors []Count // most first, at most SummaryTop
-	Unhandled  int     // new or claimed, among Total
-	Newest     []Mention
-}
-
-// SummaryTop bounds the rankings and the newest unhandled mentions of a
-// Summary.
-const SummaryTop = 5
-
 // Event is what the pipeline, surge detection and digests tell the chat.
 type Event struct {
 	Kind    string // EventMention, EventSeenAgain, EventUpdated, EventSurge, EventSurgeOver, EventDigest

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // Bounds applied to what sources give, in characters.
@@ -41,9 +42,9 @@ type Result struct {
 // watchIndex is the matcher over every watch of every brand, immutable once
 // built: a new one replaces it when watches change.
 type watchIndex struct {
-	ix      *Index
+	ix      *query.Index
 	watches map[int64]Watch
-	queries map[int64]*Query
+	queries map[int64]*query.Query
 	terms   map[int64][]string // each query's Terms, computed once
 }
 
@@ -61,16 +62,16 @@ func (s *Service) index(ctx context.Context) (*watchIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*Query, len(ws)), terms: make(map[int64][]string, len(ws))}
+	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*query.Query, len(ws)), terms: make(map[int64][]string, len(ws))}
 	for _, w := range ws {
-		q, err := ParseQuery(w.Query)
+		q, err := query.Parse(w.Query, Kinds)
 		if err != nil {
 			s.log.WarnContext(ctx, "stored watch does not parse; skipped", "watch_id", w.ID, "brand_id", w.BrandID, "error", err)
 			continue
 		}
 		wi.watches[w.ID], wi.queries[w.ID], wi.terms[w.ID] = w, q, q.Terms()
 	}
-	wi.ix = NewIndex(wi.queries)
+	wi.ix = query.NewIndex(wi.queries)
 	s.idx.Store(wi)
 	return wi, nil
 }
@@ -83,7 +84,8 @@ func (s *Service) index(ctx context.Context) (*watchIndex, error) {
 func (wi *watchIndex) match(it *Item, brandID int64) ([]int64, []string) {
 	var ids []int64
 	var terms []string
-	for _, id := range wi.ix.Match(it) {
+	qi := it.matchable()
+	for _, id := range wi.ix.Match(&qi) {
 		if wi.watches[id].BrandID != brandID {
 			continue
 		}
@@ -206,7 +208,7 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 	}
 
 	// Dedupe against the stored mentions, then filter spam.
-	commit := &Commit{BrandID: brandID, Source: st, New: make([]NewMention, 0, len(cands))}
+	commit := &Commit{BrandID: brandID, Source: st, At: now, New: make([]NewMention, 0, len(cands))}
 	if len(cands) > 0 {
 		known, err := s.store.MentionKeys(ctx, brandID, allKeys)
 		if err != nil {

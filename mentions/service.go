@@ -19,18 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions/query"
 )
-
-// MaxQueryLength bounds a watch's query, in characters.
-const MaxQueryLength = 500
-
-// Kinds lists every source kind Herald knows.
-var Kinds = []string{"rss", "hn", "reddit", "mastodon", "bluesky", "webhook"}
-
-// kindNeeds says what `source add KIND` must be given.
-var kindNeeds = map[string]struct{ url, tag bool }{
-	"rss": {url: true}, "hn": {}, "reddit": {}, "mastodon": {url: true, tag: true}, "bluesky": {}, "webhook": {},
-}
 
 // Options configure a Service. Zero fields take defaults.
 type Options struct {
@@ -48,6 +38,9 @@ type Options struct {
 	Surge SurgeOptions
 	Log   *slog.Logger
 }
+
+// maxQueryLength bounds a watch's query, in characters.
+const maxQueryLength = query.MaxLength
 
 // `watch test` looks this far back, over at most testScan mentions.
 const (
@@ -150,8 +143,8 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 	if query == "" {
 		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query, e.g. `acme OR \"acme corp\" -job`.")
 	}
-	if utf8.RuneCountInString(query) > MaxQueryLength {
-		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", MaxQueryLength)
+	if utf8.RuneCountInString(query) > maxQueryLength {
+		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
 	}
 	if _, err := parseQuery(query); err != nil {
 		return Watch{}, err
@@ -168,8 +161,8 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 }
 
 // parseQuery parses a watch query; any error is EINVALID.
-func parseQuery(q string) (*Query, error) {
-	pq, err := ParseQuery(q)
+func parseQuery(q string) (*query.Query, error) {
+	pq, err := query.Parse(q, Kinds)
 	if err != nil {
 		var he *herald.Error
 		if errors.As(err, &he) {
@@ -211,8 +204,8 @@ func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand heral
 	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
 		return nil, 0, err
 	}
-	if utf8.RuneCountInString(query) > MaxQueryLength {
-		return nil, 0, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", MaxQueryLength)
+	if utf8.RuneCountInString(query) > maxQueryLength {
+		return nil, 0, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
 	}
 	q, err := parseQuery(strings.TrimSpace(query))
 	if err != nil {
@@ -227,7 +220,8 @@ func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand heral
 	}
 	var out []Mention
 	for _, m := range recent {
-		it := m.Item()
+		item := m.Item()
+		it := item.matchable()
 		if terms := q.MatchedTerms(&it); q.Match(&it) {
 			m.Terms = terms
 			out = append(out, m)
@@ -258,7 +252,7 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 		return SourceStatus{}, err
 	}
 	spec.Kind = strings.ToLower(strings.TrimSpace(spec.Kind))
-	needs, known := kindNeeds[spec.Kind]
+	needs, known := kindOf(spec.Kind)
 	if !known {
 		return SourceStatus{}, herald.Errorf(herald.EINVALID, "%q is not a source kind; use one of %s.", spec.Kind, strings.Join(Kinds, ", "))
 	}
@@ -622,15 +616,6 @@ func (s *Service) setSettings(ctx context.Context, actor herald.Actor, brand her
 		return Settings{}, err
 	}
 	return st, nil
-}
-
-// Summary counts the brand's mentions found since since (until now):
-// `mentions today|week`.
-func (s *Service) Summary(ctx context.Context, actor herald.Actor, brand herald.Brand, since time.Time) (Summary, error) {
-	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
-		return Summary{}, err
-	}
-	return s.store.Summary(ctx, brand.ID, since, s.now().Add(time.Nanosecond))
 }
 
 // notFound gives a missing row its user message.

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // Item is one post, story, comment or article a source found, before any
@@ -29,6 +31,11 @@ type Item struct {
 	AuthorURL  string    // a link to the author, when the source has one
 	Lang       string    // primary language subtag ("fr") when the source says; else ""
 	Published  time.Time // when the author published it; zero when unknown
+}
+
+// matchable returns what a query reads of the item.
+func (it *Item) matchable() query.Item {
+	return query.Item{Title: it.Title, Text: it.Text, URL: it.URL, Author: it.Author, Lang: it.Lang, Source: it.Source}
 }
 
 // PrimaryLang returns the primary subtag of a language tag, lower case,

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // SpamOptions tune the spam filter. Zero fields take the defaults.
@@ -114,7 +116,7 @@ func muted(it *Item, mutes []Mute) bool {
 	if len(mutes) == 0 {
 		return false
 	}
-	author := NormalizeAuthor(it.Author)
+	author := query.NormalizeAuthor(it.Author)
 	var host string
 	if u, err := url.Parse(it.URL); err == nil {
 		host = strings.ToLower(u.Hostname())
@@ -138,7 +140,7 @@ func muted(it *Item, mutes []Mute) bool {
 // drop it (DropFlood, DropCopies), or "". Only items that pass are counted
 // against their author.
 func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
-	author := NormalizeAuthor(it.Author)
+	author := query.NormalizeAuthor(it.Author)
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	n := textHash(&h, it.Title) + textHash(&h, it.Text)
@@ -266,7 +268,7 @@ func isSpaceByte(c byte) bool {
 func NormalizeMute(kind MuteKind, value string) string {
 	switch kind {
 	case MuteAuthor:
-		return NormalizeAuthor(value)
+		return query.NormalizeAuthor(value)
 	case MuteDomain:
 		v := strings.ToLower(strings.TrimSpace(value))
 		if u, err := url.Parse(v); err == nil && u.Host != "" {

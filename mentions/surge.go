@@ -119,7 +119,7 @@ func (s *Service) seedSurge(ctx context.Context, brandID int64, now time.Time) {
 	if s.surge.Known(brandID) {
 		return
 	}
-	sum, err := s.store.Summary(ctx, brandID, now.Add(-surgeHistory), now.Truncate(s.surge.opt.Window))
+	sum, err := s.summary(ctx, brandID, now.Add(-surgeHistory), now.Truncate(s.surge.opt.Window))
 	if err != nil {
 		s.log.WarnContext(ctx, "surge baseline not seeded", "brand_id", brandID, "error", err)
 		return
