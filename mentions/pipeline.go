@@ -164,146 +164,231 @@ type candidate struct {
 	holder    int64 // the known mention holding one of its keys
 }
 
+// batchRun is one batch of one source on its way through the pipeline.
+type batchRun struct {
+	svc     *Service
+	st      SourceStatus
+	brandID int64
+	label   string // the source's label, as mentions list it
+	now     time.Time
+	wi      *watchIndex
+	res     Result
+	commit  *Commit
+	// routes returns where a mention of the batch's brand matched by
+	// watchIDs goes (the route stage sets it).
+	routes   func(ctx context.Context, watchIDs []int64) []herald.ChannelRef
+	channels *channelCache // the brand's channels, looked up once
+}
+
 // ingest is Ingest for a loaded source; next, when not zero, is stored as
-// the source's next poll time with the batch.
+// the source's next poll time with the batch. It reads as the pipeline.
 func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next time.Time) (Result, error) {
-	now := s.now()
-	res := Result{Items: len(b.Items), Dropped: map[string]int{}}
-	brandID := st.Spec.BrandID
 	wi, err := s.index(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	label := st.Spec.Label()
+	now := s.now()
+	r := &batchRun{svc: s, st: st, brandID: st.Spec.BrandID, label: st.Spec.Label(), now: now, wi: wi,
+		res:    Result{Items: len(b.Items), Dropped: map[string]int{}},
+		commit: &Commit{BrandID: st.Spec.BrandID, Source: st, At: now}}
+	items := r.normalise(b.Items)
+	matched := r.match(items)
+	cands, err := r.dedupe(ctx, matched)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := r.filter(ctx, cands); err != nil {
+		return Result{}, err
+	}
+	r.route()
+	if err := r.store(ctx, b, next); err != nil {
+		return Result{}, err
+	}
+	r.relay(ctx)
+	return r.res, nil
+}
 
-	// Normalise, match and dedupe within the batch.
-	cands := make([]*candidate, 0, len(b.Items))
-	byKey := make(map[string]*candidate, 2*len(b.Items))
-	allKeys := make([]string, 0, 2*len(b.Items))
-	for i := range b.Items {
-		it := b.Items[i]
-		if !normalise(&it, st.Spec) {
-			res.Dropped[DropEmpty]++
+// normalise cleans the batch's items (see normalise); those left with
+// nothing to read are dropped (DropEmpty).
+func (r *batchRun) normalise(items []Item) []Item {
+	out := make([]Item, 0, len(items))
+	for i := range items {
+		it := items[i]
+		if !normalise(&it, r.st.Spec) {
+			r.res.Dropped[DropEmpty]++
 			continue
 		}
-		ids, terms := wi.match(&it, brandID)
+		out = append(out, it)
+	}
+	return out
+}
+
+// match keeps the items the brand's watches match, as candidates with
+// their watches and terms; the others are counted Unmatched.
+func (r *batchRun) match(items []Item) []*candidate {
+	out := make([]*candidate, 0, len(items))
+	for i := range items {
+		ids, terms := r.wi.match(&items[i], r.brandID)
 		if len(ids) == 0 {
-			res.Unmatched++
+			r.res.Unmatched++
 			continue
 		}
-		canonical := CanonicalURL(it.URL)
-		keys := keysFor(&it, canonical)
-		if c := firstHolder(byKey, keys); c != nil {
-			c.watchIDs = union(c.watchIDs, ids)
-			c.terms = unionStr(c.terms, terms)
-			res.SeenAgain++
+		out = append(out, &candidate{it: items[i], watchIDs: ids, terms: terms})
+	}
+	return out
+}
+
+// dedupe merges the candidates that share a dedupe key within the batch
+// (the first keeps the others' watches and terms), then puts those a
+// stored mention holds a key of in the commit as seen again. It returns
+// the candidates still new.
+func (r *batchRun) dedupe(ctx context.Context, matched []*candidate) ([]*candidate, error) {
+	s := r.svc
+	cands := make([]*candidate, 0, len(matched))
+	byKey := make(map[string]*candidate, 2*len(matched))
+	allKeys := make([]string, 0, 2*len(matched))
+	for _, m := range matched {
+		m.canonical = CanonicalURL(m.it.URL)
+		m.keys = keysFor(&m.it, m.canonical)
+		if c := firstHolder(byKey, m.keys); c != nil {
+			c.watchIDs = union(c.watchIDs, m.watchIDs)
+			c.terms = unionStr(c.terms, m.terms)
+			r.res.SeenAgain++
 			continue
 		}
-		c := &candidate{it: it, canonical: canonical, keys: keys, watchIDs: ids, terms: terms}
-		for _, k := range keys {
-			byKey[k] = c
+		for _, k := range m.keys {
+			byKey[k] = m
 		}
-		allKeys = append(allKeys, keys...)
-		cands = append(cands, c)
+		allKeys = append(allKeys, m.keys...)
+		cands = append(cands, m)
 	}
-
-	// Dedupe against the stored mentions, then filter spam.
-	commit := &Commit{BrandID: brandID, Source: st, At: now, New: make([]NewMention, 0, len(cands))}
-	if len(cands) > 0 {
-		known, err := s.store.MentionKeys(ctx, brandID, allKeys)
-		if err != nil {
-			return Result{}, err
-		}
-		var mutes []Mute
-		var settings Settings
-		loaded := false
-		for _, c := range cands {
-			for _, k := range c.keys {
-				if id, ok := known[k]; ok {
-					c.holder = id
-					break
-				}
-			}
-			if c.holder != 0 {
-				commit.Again = append(commit.Again, SeenAgain{ID: c.holder, Keys: c.keys, Source: label, WatchIDs: c.watchIDs, Terms: c.terms})
-				res.SeenAgain++
-				continue
-			}
-			if !loaded {
-				if mutes, err = s.store.Mutes(ctx, brandID); err != nil {
-					return Result{}, err
-				}
-				if settings, err = s.store.Settings(ctx, brandID); err != nil {
-					return Result{}, err
-				}
-				loaded = true
-			}
-			if why := Static(&c.it, mutes, settings.Langs); why != "" {
-				res.Dropped[why]++
-				continue
-			}
-			if why := s.spam.Check(brandID, &c.it, now); why != "" {
-				res.Dropped[why]++
-				continue
-			}
-			commit.New = append(commit.New, NewMention{Mention: newMention(brandID, &c.it, c, label, now), Keys: c.keys})
-		}
+	if len(cands) == 0 {
+		return nil, nil
 	}
+	known, err := s.store.MentionKeys(ctx, r.brandID, allKeys)
+	if err != nil {
+		return nil, err
+	}
+	fresh := cands[:0]
+	for _, c := range cands {
+		for _, k := range c.keys {
+			if id, ok := known[k]; ok {
+				c.holder = id
+				break
+			}
+		}
+		if c.holder == 0 {
+			fresh = append(fresh, c)
+			continue
+		}
+		r.commit.Again = append(r.commit.Again, SeenAgain{ID: c.holder, Keys: c.keys, Source: r.label, WatchIDs: c.watchIDs, Terms: c.terms})
+		r.res.SeenAgain++
+	}
+	return fresh, nil
+}
 
-	// Store the mentions with the source's cursor and health.
-	src := &commit.Source
+// filter drops the new candidates the brand's mutes and languages, then
+// the spam checks, refuse (counted in Dropped by reason), and puts the
+// others in the commit as new mentions.
+func (r *batchRun) filter(ctx context.Context, cands []*candidate) error {
+	s := r.svc
+	r.commit.New = make([]NewMention, 0, len(cands))
+	if len(cands) == 0 {
+		return nil
+	}
+	mutes, err := s.store.Mutes(ctx, r.brandID)
+	if err != nil {
+		return err
+	}
+	settings, err := s.store.Settings(ctx, r.brandID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cands {
+		if why := Static(&c.it, mutes, settings.Langs); why != "" {
+			r.res.Dropped[why]++
+			continue
+		}
+		if why := s.spam.Check(r.brandID, &c.it, r.now); why != "" {
+			r.res.Dropped[why]++
+			continue
+		}
+		r.commit.New = append(r.commit.New, NewMention{Mention: newMention(r.brandID, &c.it, c, r.label, r.now), Keys: c.keys})
+	}
+	return nil
+}
+
+// route sets where the batch's mentions go: each matching watch's
+// channel, plus the brand's channels (see Route). The routes are taken
+// at relay from each mention as stored (a mention merged into a known one
+// goes where the known one's watches go); the brand's channels are looked
+// up once per batch, and only when a mention is relayed.
+func (r *batchRun) route() {
+	s := r.svc
+	r.channels = &channelCache{}
+	r.routes = func(ctx context.Context, watchIDs []int64) []herald.ChannelRef {
+		return s.routesWith(ctx, r.wi, r.brandID, watchIDs, r.channels)
+	}
+}
+
+// store writes the batch's mentions with the source's cursor and health
+// (and next poll time, when not zero), in one transaction.
+func (r *batchRun) store(ctx context.Context, b Batch, next time.Time) error {
+	s := r.svc
+	src := &r.commit.Source
 	if b.Cursor != "" {
 		src.Cursor = b.Cursor
 	}
-	src.LastSuccess, src.Failures = now, 0
-	commit.Seen = int64(len(b.Items))
+	src.LastSuccess, src.Failures = r.now, 0
+	r.commit.Seen = int64(len(b.Items))
 	if !next.IsZero() {
 		src.NextPoll = next
 	}
-	if err := s.store.SaveBatch(ctx, commit); err != nil {
-		return Result{}, err
-	}
+	return s.store.SaveBatch(ctx, r.commit)
+}
 
-	// Relay, after commit.
+// relay tells the chat, after commit: a new mention, a known one seen on
+// one more source, a surge.
+func (r *batchRun) relay(ctx context.Context) {
+	s := r.svc
+	commit := r.commit
 	var brand herald.Brand
 	if len(commit.New) > 0 || len(commit.Again) > 0 {
-		brand = s.brand(ctx, brandID)
+		brand = s.brand(ctx, r.brandID)
 	}
-	channels := &channelCache{}
+	event := func(kind string, m Mention) Event {
+		return Event{Kind: kind, Brand: brand, Mention: &m, Routes: r.routes(ctx, m.WatchIDs)}
+	}
 	fresh := make([]Mention, 0, len(commit.New))
 	for i := range commit.New {
 		nm := &commit.New[i]
-		m := nm.Mention
 		if nm.Merged {
-			res.SeenAgain++
+			r.res.SeenAgain++
 			if nm.Changed {
-				s.notify(ctx, Event{Kind: EventSeenAgain, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+				s.notify(ctx, event(EventSeenAgain, nm.Mention))
 			}
 			continue
 		}
-		res.New++
-		fresh = append(fresh, m)
-		s.notify(ctx, Event{Kind: EventMention, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+		r.res.New++
+		fresh = append(fresh, nm.Mention)
+		s.notify(ctx, event(EventMention, nm.Mention))
 	}
 	for i := range commit.Again {
-		a := &commit.Again[i]
-		if a.Changed {
-			m := a.Mention
-			s.notify(ctx, Event{Kind: EventSeenAgain, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+		if a := &commit.Again[i]; a.Changed {
+			s.notify(ctx, event(EventSeenAgain, a.Mention))
 		}
 	}
-	res.Mentions = fresh
+	r.res.Mentions = fresh
 	if len(fresh) > 0 {
-		s.seedSurge(ctx, brandID, now)
-		for _, sg := range s.surge.Observe(brandID, fresh, now) {
-			s.notify(ctx, s.surgeEvent(ctx, sg, brand, channels))
+		s.seedSurge(ctx, r.brandID, r.now)
+		for _, sg := range s.surge.Observe(r.brandID, fresh, r.now) {
+			s.notify(ctx, s.surgeEvent(ctx, sg, brand, r.channels))
 		}
 	}
-	if n := sumDropped(res.Dropped); n > 0 || res.New > 0 {
-		s.log.DebugContext(ctx, "batch ingested", "source_id", st.Spec.ID, "brand_id", brandID, "items", res.Items,
-			"new", res.New, "seen_again", res.SeenAgain, "unmatched", res.Unmatched, "dropped", n)
+	if n := sumDropped(r.res.Dropped); n > 0 || r.res.New > 0 {
+		s.log.DebugContext(ctx, "batch ingested", "source_id", r.st.Spec.ID, "brand_id", r.brandID, "items", r.res.Items,
+			"new", r.res.New, "seen_again", r.res.SeenAgain, "unmatched", r.res.Unmatched, "dropped", n)
 	}
-	return res, nil
 }
 
 func sumDropped(m map[string]int) int {
