@@ -261,9 +261,9 @@ func span(d time.Duration) string {
 }
 
 // MentionNotifier brings the listening pipeline's events to chat: a card
-// per new mention in each of its channels (then its LLM triage, when the
-// brand wants it), card updates, surge alerts and digests. It implements
-// mentions.Notifier.
+// per new mention in each of its channels, card updates (the LLM triage
+// the pipeline records among them), surge alerts and digests. It
+// implements mentions.Notifier.
 type MentionNotifier struct {
 	h        *handlers
 	show     func(ctx context.Context, card Card, where herald.ChannelRef)
@@ -300,7 +300,6 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		for _, ch := range e.Routes {
 			n.show(ctx, card, ch)
 		}
-		n.triage(ctx, e.Brand, *e.Mention)
 	case mentions.EventSurge, mentions.EventSurgeOver:
 		if e.Surge == nil {
 			return nil
@@ -328,37 +327,8 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 	return nil
 }
 
-// triage asks the LLM for the sentiment and urgency of a new mention of a
-// brand that turned triage on (`listen triage on`), once its card is out:
-// detached (Deps.Go), within assist's per-minute bounds (over them the
-// mention is skipped, never queued), and the card updated with the
-// answer (the pipeline's EventUpdated). The LLM only labels; it acts on
-// nothing.
-func (n *MentionNotifier) triage(ctx context.Context, b herald.Brand, m mentions.Mention) {
-	h := n.h
-	if h.Assist == nil || !h.Assist.Enabled() || h.Go == nil || h.Mentions == nil {
-		return
-	}
-	if on, err := h.Mentions.TriageWanted(ctx, b.ID); err != nil || !on {
-		return
-	}
-	h.Go(func(ctx context.Context) {
-		tr, err := h.Assist.Triage(ctx, b, replyInput(m))
-		if err != nil {
-			h.Log.WarnContext(ctx, "triage failed", "brand", b.Name, "mention_id", m.ID, "code", herald.ErrorCode(err))
-			return
-		}
-		if tr.Skipped {
-			return
-		}
-		if _, err := h.Mentions.SetTriageResult(ctx, m.ID, tr.Sentiment, tr.Urgency); err != nil {
-			h.Log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
-		}
-	})
-}
-
 // replyInput is a mention as the LLM reads it (untrusted data), for a
-// suggested reply or a triage: the link without its tracking parameters.
+// suggested reply: the link without its tracking parameters.
 func replyInput(m mentions.Mention) assist.ReplyInput {
 	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -1154,46 +1153,5 @@ func TestMentionDraftReplyRefused(t *testing.T) {
 	}
 	if m, err := ms.Mention(t.Context(), alice, 1); err != nil || m.DraftID != 0 {
 		t.Errorf("mention = %+v, %v; want no reply draft", m, err)
-	}
-}
-
-// TestMentionNotifierTriage: once a new mention's card is out, a brand
-// that turned triage on gets the LLM's labels on the mention, detached; a
-// brand that did not asks the LLM nothing.
-func TestMentionNotifierTriage(t *testing.T) {
-	e := newListenEnv(t)
-	ms := e.withMentions()
-	llm := assisttest.New(t, assisttest.Answer{Content: `{"sentiment":"positive","urgency":"low"}`})
-	client, err := assist.NewClient(assist.Config{BaseURL: llm.URL(), Model: "m"}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	deps := commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock,
-		Assist: assist.NewService(e.store, client, nil, nil, assist.Options{}),
-		Go: func(f func(context.Context)) bool {
-			wg.Add(1)
-			go func() { defer wg.Done(); f(context.Background()) }()
-			return true
-		}}
-	n := commands.NewMentionNotifier(e.router, deps, func(context.Context, commands.Card, herald.ChannelRef) {}, func(context.Context, commands.Card, commands.Response) {})
-	notify := func(m mentions.Mention) {
-		t.Helper()
-		if err := n.Notify(t.Context(), mentions.Event{Kind: mentions.EventMention, Brand: e.brand, Mention: &m, Routes: []herald.ChannelRef{testChannel}}); err != nil {
-			t.Fatal(err)
-		}
-		wg.Wait()
-	}
-	notify(ms[0])
-	if got := len(llm.Requests()); got != 0 {
-		t.Fatalf("triage off: the LLM was asked %d time(s); want none", got)
-	}
-	e.run(testActor, "listen triage on")
-	notify(ms[1])
-	if got := len(llm.Requests()); got != 1 {
-		t.Fatalf("triage on: the LLM was asked %d time(s); want once", got)
-	}
-	if m := e.mention(ms[1].ID); m.Sentiment != "positive" || m.Urgency != "low" {
-		t.Errorf("mention after triage = %q %q; want positive, low", m.Sentiment, m.Urgency)
 	}
 }

@@ -178,6 +178,7 @@ type batchRun struct {
 	// watchIDs goes (the route stage sets it).
 	routes   func(ctx context.Context, watchIDs []int64) []herald.ChannelRef
 	channels *channelCache // the brand's channels, looked up once
+	settings Settings      // the brand's, loaded by filter when a mention is new
 }
 
 // ingest is Ingest for a loaded source; next, when not zero, is stored as
@@ -300,12 +301,11 @@ func (r *batchRun) filter(ctx context.Context, cands []*candidate) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.store.Settings(ctx, r.brandID)
-	if err != nil {
+	if r.settings, err = s.store.Settings(ctx, r.brandID); err != nil {
 		return err
 	}
 	for _, c := range cands {
-		if why := Static(&c.it, mutes, settings.Langs); why != "" {
+		if why := Static(&c.it, mutes, r.settings.Langs); why != "" {
 			r.res.Dropped[why]++
 			continue
 		}
@@ -347,8 +347,9 @@ func (r *batchRun) store(ctx context.Context, b Batch, next time.Time) error {
 	return s.store.SaveBatch(ctx, r.commit)
 }
 
-// relay tells the chat, after commit: a new mention, a known one seen on
-// one more source, a surge.
+// relay tells the chat, after commit: a new mention (then starts its
+// triage, when the brand wants it), a known one seen on one more source,
+// a surge.
 func (r *batchRun) relay(ctx context.Context) {
 	s := r.svc
 	commit := r.commit
@@ -372,6 +373,9 @@ func (r *batchRun) relay(ctx context.Context) {
 		r.res.New++
 		fresh = append(fresh, nm.Mention)
 		s.notify(ctx, event(EventMention, nm.Mention))
+		if r.triageOn() {
+			s.triage(ctx, brand, nm.Mention)
+		}
 	}
 	for i := range commit.Again {
 		if a := &commit.Again[i]; a.Changed {

@@ -37,6 +37,11 @@ type Options struct {
 	Spam  SpamOptions
 	Surge SurgeOptions
 	Log   *slog.Logger
+	// Triager labels the new mentions of the brands that turned triage
+	// on, run through Go (detached work, which reports false when it
+	// cannot start); nil, or a nil Go, triages nothing.
+	Triager Triager
+	Go      func(func(ctx context.Context)) bool
 }
 
 // maxQueryLength bounds a watch's query, in characters.
@@ -485,21 +490,6 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 		return Mention{}, err
 	}
 	m.Version++
-	return m, nil
-}
-
-// SetTriageResult records the LLM's triage of a mention (system: no actor)
-// and tells the chat so that its card shows it.
-func (s *Service) SetTriageResult(ctx context.Context, id int64, sentiment, urgency string) (Mention, error) {
-	sentiment, urgency = clip(oneLine(sentiment), 40), clip(oneLine(urgency), 40)
-	if err := s.store.SetTriage(ctx, id, sentiment, urgency); err != nil {
-		return Mention{}, notFound(err, "mention", id)
-	}
-	m, err := s.store.Mention(ctx, id)
-	if err != nil {
-		return Mention{}, err
-	}
-	s.notify(ctx, Event{Kind: EventUpdated, Brand: s.brand(ctx, m.BrandID), Mention: &m, Routes: s.routes(ctx, m.BrandID, m.WatchIDs, nil)})
 	return m, nil
 }
 

@@ -113,11 +113,12 @@ func (r *relay) Notify(ctx context.Context, e mentions.Event) error {
 	return (*n).Notify(ctx, e)
 }
 
-// newMentions builds the listening service over the store.
-func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier) *mentions.Service {
+// newMentions builds the listening service over the store; tr (nil for
+// none) triages new mentions, run through goDetached.
+func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier, tr mentions.Triager, goDetached func(func(context.Context)) bool) *mentions.Service {
 	allowPrivate := m.Config.AllowPrivateSources
 	return mentions.NewService(m.store, drafts, m.Clock, mentions.Options{
-		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log,
+		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log, Triager: tr, Go: goDetached,
 		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
 	})
 }

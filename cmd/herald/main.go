@@ -339,10 +339,11 @@ func (m *Main) wire() (*app, error) {
 		return nil, err
 	}
 	rel := &relay{log: m.log}
-	ment := m.newMentions(drafts, listen, rel)
-	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
+	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	ment := m.newMentions(drafts, listen, rel, triagerOf(deps.Assist), detached.Go)
+	deps.Mentions = ment
 	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
 }
 
