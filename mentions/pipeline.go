@@ -16,17 +16,17 @@ import (
 
 // Bounds applied to what sources give, in characters.
 const (
-	MaxTitle      = 300
-	MaxText       = 5000
-	MaxAuthor     = 200
-	MaxExternalID = 300
-	// MaxWebhookItems bounds one webhook delivery.
-	MaxWebhookItems = 100
+	maxTitle      = 300
+	maxText       = 5000
+	maxAuthor     = 200
+	maxExternalID = 300
+	// maxWebhookItems bounds one webhook delivery.
+	maxWebhookItems = 100
 )
 
 // Why an item produced no mention, besides the spam reasons.
 const (
-	DropEmpty = "empty" // no title and no text after normalising
+	dropEmpty = "empty" // no title and no text after normalising
 )
 
 // Result is what one batch became.
@@ -35,7 +35,7 @@ type Result struct {
 	New       int            // new mentions stored
 	SeenAgain int            // items that were known mentions (seen on one more source, or again)
 	Unmatched int            // items no watch of the brand matched
-	Dropped   map[string]int // items dropped, by reason (DropEmpty, DropMuted, DropLang, DropFlood, DropCopies)
+	Dropped   map[string]int // items dropped, by reason: "empty", "muted", "lang", "flood", "copies"
 	Mentions  []Mention      // the new mentions, as stored
 }
 
@@ -135,20 +135,20 @@ func (s *Service) Ingest(ctx context.Context, sourceID int64, b Batch) (Result, 
 
 // IngestWebhook runs the items pushed to /hooks/mentions/{token} through
 // the pipeline and returns how many became new mentions. ENOTFOUND for an
-// unknown token; EINVALID for more than MaxWebhookItems items.
+// unknown token; EINVALID for more than maxWebhookItems items.
 func (s *Service) IngestWebhook(ctx context.Context, token string, items []Item) (int, error) {
 	if token == "" || len(token) > 200 {
 		return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
 	}
-	st, err := s.store.SourceByToken(ctx, TokenHash(token))
+	st, err := s.store.SourceByToken(ctx, tokenHash(token))
 	if err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
 			return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
 		}
 		return 0, err
 	}
-	if len(items) > MaxWebhookItems {
-		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", MaxWebhookItems)
+	if len(items) > maxWebhookItems {
+		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", maxWebhookItems)
 	}
 	res, err := s.ingest(ctx, st, Batch{Items: items}, time.Time{})
 	return res.New, err
@@ -210,13 +210,13 @@ func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next tim
 }
 
 // normalise cleans the batch's items (see normalise); those left with
-// nothing to read are dropped (DropEmpty).
+// nothing to read are dropped (dropEmpty).
 func (r *batchRun) normalise(items []Item) []Item {
 	out := make([]Item, 0, len(items))
 	for i := range items {
 		it := items[i]
 		if !normalise(&it, r.st.Spec) {
-			r.res.Dropped[DropEmpty]++
+			r.res.Dropped[dropEmpty]++
 			continue
 		}
 		out = append(out, it)
@@ -305,7 +305,7 @@ func (r *batchRun) filter(ctx context.Context, cands []*candidate) error {
 		return err
 	}
 	for _, c := range cands {
-		if why := Static(&c.it, mutes, r.settings.Langs); why != "" {
+		if why := staticDrop(&c.it, mutes, r.settings.Langs); why != "" {
 			r.res.Dropped[why]++
 			continue
 		}
@@ -449,9 +449,9 @@ func normalise(it *Item, spec Spec) bool {
 	it.ExternalID = externalID(oneLine(it.ExternalID))
 	it.URL = WebURL(oneLine(it.URL))
 	it.AuthorURL = WebURL(oneLine(it.AuthorURL))
-	it.Title = clip(oneLine(it.Title), MaxTitle)
-	it.Text = clip(cleanText(it.Text), MaxText)
-	it.Author = clip(oneLine(it.Author), MaxAuthor)
+	it.Title = clip(oneLine(it.Title), maxTitle)
+	it.Text = clip(cleanText(it.Text), maxText)
+	it.Author = clip(oneLine(it.Author), maxAuthor)
 	it.Lang = PrimaryLang(it.Lang)
 	if !it.Published.IsZero() {
 		it.Published = it.Published.UTC()
@@ -460,10 +460,10 @@ func normalise(it *Item, spec Spec) bool {
 }
 
 // externalID keeps an item's id as its dedupe key: one longer than
-// MaxExternalID is replaced by its SHA-256, never cut, so that two long
+// maxExternalID is replaced by its SHA-256, never cut, so that two long
 // ids sharing a prefix stay two items.
 func externalID(id string) string {
-	if len(id) <= MaxExternalID {
+	if len(id) <= maxExternalID {
 		return id
 	}
 	sum := sha256.Sum256([]byte(id))
@@ -550,13 +550,13 @@ func (s *Service) routesWith(ctx context.Context, wi *watchIndex, brandID int64,
 			cc.chans = chans
 		}
 	}
-	return Route(watchChans, cc.chans)
+	return routeTo(watchChans, cc.chans)
 }
 
-// Route decides where a mention goes: each matching watch's channel, plus
+// routeTo decides where a mention goes: each matching watch's channel, plus
 // the brand's channels on the platforms no watch channel covers, without
 // duplicates, in that order.
-func Route(watchChans, brandChans []herald.ChannelRef) []herald.ChannelRef {
+func routeTo(watchChans, brandChans []herald.ChannelRef) []herald.ChannelRef {
 	var out []herald.ChannelRef
 	covered := map[string]bool{}
 	for _, c := range watchChans {

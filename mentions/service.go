@@ -62,8 +62,8 @@ type Service struct {
 	clock herald.Clock
 	opt   Options
 	log   *slog.Logger
-	spam  *Spam
-	surge *SurgeDetector
+	spam  *spamFilter
+	surge *surgeDetector
 
 	idxMu sync.Mutex                 // serialises index rebuilds
 	idx   atomic.Pointer[watchIndex] // nil when it must be rebuilt
@@ -78,7 +78,7 @@ func NewService(store Store, roles Roles, clock herald.Clock, opts Options) *Ser
 		opts.Kinds = Kinds
 	}
 	return &Service{store: store, roles: roles, clock: clock, opt: opts, log: opts.Log,
-		spam: NewSpam(opts.Spam), surge: NewSurgeDetector(opts.Surge)}
+		spam: newSpamFilter(opts.Spam), surge: newSurgeDetector(opts.Surge)}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
@@ -158,7 +158,7 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 		return Watch{}, herald.Errorf(herald.EINVALID, "A watch needs a channel to post its mentions in; add it from a channel or give --channel.")
 	}
 	w := Watch{BrandID: brand.ID, Query: query, Channel: ch, CreatedBy: actor, CreatedAt: s.now()}
-	if err := s.store.CreateWatch(ctx, &w, s.audit(brand.ID, 0, actor, ActAddWatch, query)); err != nil {
+	if err := s.store.CreateWatch(ctx, &w, s.audit(brand.ID, 0, actor, actAddWatch, query)); err != nil {
 		return Watch{}, err
 	}
 	s.idx.Store(nil)
@@ -195,7 +195,7 @@ func (s *Service) RemoveWatch(ctx context.Context, actor herald.Actor, id int64)
 	if err := s.requireOn(ctx, actor, w.BrandID, permManage, "watch", id); err != nil {
 		return Watch{}, err
 	}
-	if err := s.store.DeleteWatch(ctx, id, s.audit(w.BrandID, 0, actor, ActRemoveWatch, fmt.Sprintf("#%d %s", id, w.Query))); err != nil {
+	if err := s.store.DeleteWatch(ctx, id, s.audit(w.BrandID, 0, actor, actRemoveWatch, fmt.Sprintf("#%d %s", id, w.Query))); err != nil {
 		return Watch{}, notFound(err, "watch", id)
 	}
 	s.idx.Store(nil)
@@ -278,9 +278,9 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 		if secret, err = s.token(); err != nil {
 			return SourceStatus{}, herald.Internal(err)
 		}
-		st.Token, st.NextPoll = TokenHash(secret), time.Time{}
+		st.Token, st.NextPoll = tokenHash(secret), time.Time{}
 	}
-	if err := s.store.CreateSource(ctx, &st, s.audit(brand.ID, 0, actor, ActAddSource, spec.String())); err != nil {
+	if err := s.store.CreateSource(ctx, &st, s.audit(brand.ID, 0, actor, actAddSource, spec.String())); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
 			return SourceStatus{}, herald.Errorf(herald.ECONFLICT, "This brand has the source %s already.", spec.String())
 		}
@@ -292,10 +292,10 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 	return st, nil
 }
 
-// TokenHash is what is stored of a webhook's token: its SHA-256, so that
+// tokenHash is what is stored of a webhook's token: its SHA-256, so that
 // the database alone gives no one the right to push mentions, and a
 // lookup compares digests rather than the secret.
-func TokenHash(token string) string {
+func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -386,7 +386,7 @@ func (s *Service) RemoveSource(ctx context.Context, actor herald.Actor, id int64
 	if err := s.requireOn(ctx, actor, st.Spec.BrandID, permManage, "source", id); err != nil {
 		return SourceStatus{}, err
 	}
-	if err := s.store.DeleteSource(ctx, id, s.audit(st.Spec.BrandID, 0, actor, ActRemoveSrc, fmt.Sprintf("#%d %s", id, st.Spec.String()))); err != nil {
+	if err := s.store.DeleteSource(ctx, id, s.audit(st.Spec.BrandID, 0, actor, actRemoveSrc, fmt.Sprintf("#%d %s", id, st.Spec.String()))); err != nil {
 		return SourceStatus{}, notFound(err, "source", id)
 	}
 	return st, nil
@@ -457,7 +457,7 @@ func (s *Service) LinkDraft(ctx context.Context, actor herald.Actor, id, draftID
 		if m.DraftID == draftID {
 			return AuditEntry{}, herald.Errorf(herald.ECONFLICT, "Mention #%d is linked to draft #%d already.", m.ID, draftID)
 		}
-		e := s.audit(m.BrandID, m.ID, actor, ActLinkDraft, fmt.Sprintf("draft #%d", draftID))
+		e := s.audit(m.BrandID, m.ID, actor, actLinkDraft, fmt.Sprintf("draft #%d", draftID))
 		e.From, e.To = m.State, m.State
 		m.DraftID = draftID
 		if m.State == StateNew {
@@ -499,7 +499,7 @@ func (s *Service) Mute(ctx context.Context, actor herald.Actor, brand herald.Bra
 	if err != nil {
 		return Mute{}, err
 	}
-	if err := s.store.PutMute(ctx, m, s.audit(brand.ID, 0, actor, ActMute, string(kind)+" "+m.Value)); err != nil {
+	if err := s.store.PutMute(ctx, m, s.audit(brand.ID, 0, actor, actMute, string(kind)+" "+m.Value)); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
 			return Mute{}, herald.Errorf(herald.ECONFLICT, "The %s %s is muted already.", kind, m.Value)
 		}
@@ -514,7 +514,7 @@ func (s *Service) Unmute(ctx context.Context, actor herald.Actor, brand herald.B
 	if err != nil {
 		return Mute{}, err
 	}
-	if err := s.store.DeleteMute(ctx, m, s.audit(brand.ID, 0, actor, ActUnmute, string(kind)+" "+m.Value)); err != nil {
+	if err := s.store.DeleteMute(ctx, m, s.audit(brand.ID, 0, actor, actUnmute, string(kind)+" "+m.Value)); err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
 			return Mute{}, herald.Errorf(herald.ENOTFOUND, "The %s %s is not muted.", kind, m.Value)
 		}
@@ -602,7 +602,7 @@ func (s *Service) setSettings(ctx context.Context, actor herald.Actor, brand her
 		return Settings{}, err
 	}
 	f(&st)
-	if err := s.store.PutSettings(ctx, st, s.audit(brand.ID, 0, actor, ActSettings, detail)); err != nil {
+	if err := s.store.PutSettings(ctx, st, s.audit(brand.ID, 0, actor, actSettings, detail)); err != nil {
 		return Settings{}, err
 	}
 	return st, nil

@@ -36,7 +36,7 @@ type Store interface {
 	// SetNextPoll writes a source's next poll time only.
 	SetNextPoll(ctx context.Context, id int64, next time.Time) error
 
-	// MentionKeys returns, among keys (see Keys), those a mention of the
+	// MentionKeys returns, among keys (an item's dedupe keys), those a mention of the
 	// brand holds already, with that mention's id.
 	MentionKeys(ctx context.Context, brandID int64, keys []string) (map[string]int64, error)
 	// SaveBatch stores what one batch of a source found, in ONE transaction:

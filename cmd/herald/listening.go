@@ -75,11 +75,14 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	return l, nil
 }
 
-// Kinds lists the source kinds this server runs, sorted.
+// Kinds lists the source kinds this server runs (those of mentions.Kinds
+// it can open), sorted.
 func (l *listening) Kinds() []string {
 	var out []string
-	for k := range l.kinds {
-		out = append(out, k)
+	for _, k := range mentions.Kinds {
+		if _, ok := l.kinds[k]; ok {
+			out = append(out, k)
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -46,7 +46,7 @@ func listenEntry(b herald.Brand, a mentions.Action, detail string) mentions.Audi
 func mustWatch(t *testing.T, s MentionsStore, b herald.Brand, q string) mentions.Watch {
 	t.Helper()
 	w := mentions.Watch{BrandID: b.ID, Query: q, Channel: slackCh, CreatedBy: alice, CreatedAt: t0}
-	if err := s.CreateWatch(t.Context(), &w, listenEntry(b, mentions.ActAddWatch, q)); err != nil {
+	if err := s.CreateWatch(t.Context(), &w, listenEntry(b, mentions.Action("watch_add"), q)); err != nil {
 		t.Fatalf("CreateWatch: %v", err)
 	}
 	if w.ID == 0 {
@@ -59,7 +59,7 @@ func mustSource(t *testing.T, s MentionsStore, b herald.Brand, spec mentions.Spe
 	t.Helper()
 	spec.BrandID = b.ID
 	st := mentions.SourceStatus{Spec: spec, Token: token, NextPoll: t0, CreatedBy: alice, CreatedAt: t0}
-	if err := s.CreateSource(t.Context(), &st, listenEntry(b, mentions.ActAddSource, spec.String())); err != nil {
+	if err := s.CreateSource(t.Context(), &st, listenEntry(b, mentions.Action("source_add"), spec.String())); err != nil {
 		t.Fatalf("CreateSource(%v): %v", spec, err)
 	}
 	if st.Spec.ID == 0 {
@@ -98,12 +98,12 @@ func testWatches(t *testing.T, open func(*testing.T) MentionsStore) {
 	if diff := cmp.Diff([]mentions.Watch{w1, w2, w3}, all); diff != "" {
 		t.Errorf("Watches(0) (-want +got):\n%s", diff)
 	}
-	if err := s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.ActRemoveWatch, "")); err != nil {
+	if err := s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.Action("watch_rm"), "")); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Watch(ctx, w1.ID)
 	assertCode(t, err, herald.ENOTFOUND, "Watch of a deleted watch")
-	assertCode(t, s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.ActRemoveWatch, "")), herald.ENOTFOUND, "DeleteWatch twice")
+	assertCode(t, s.DeleteWatch(ctx, w1.ID, listenEntry(acme, mentions.Action("watch_rm"), "")), herald.ENOTFOUND, "DeleteWatch twice")
 }
 
 func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
@@ -117,7 +117,7 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 
 	t.Run("ErrDuplicate", func(t *testing.T) {
 		st := mentions.SourceStatus{Spec: mentions.Spec{BrandID: acme.ID, Kind: "rss", URL: "https://feeds.example.com/a.xml"}, CreatedAt: t0}
-		assertCode(t, s.CreateSource(ctx, &st, listenEntry(acme, mentions.ActAddSource, "")), herald.ECONFLICT, "CreateSource duplicate")
+		assertCode(t, s.CreateSource(ctx, &st, listenEntry(acme, mentions.Action("source_add"), "")), herald.ECONFLICT, "CreateSource duplicate")
 		// The same source on another brand is fine.
 		mustSource(t, s, globex, mentions.Spec{Kind: "rss", URL: "https://feeds.example.com/a.xml"}, "")
 	})
@@ -187,12 +187,12 @@ func testSources(t *testing.T, open func(*testing.T) MentionsStore) {
 		}
 	})
 	t.Run("Delete", func(t *testing.T) {
-		if err := s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.ActRemoveSrc, "")); err != nil {
+		if err := s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.Action("source_rm"), "")); err != nil {
 			t.Fatal(err)
 		}
 		_, err := s.SourceByToken(ctx, "tok-secret")
 		assertCode(t, err, herald.ENOTFOUND, "SourceByToken of a deleted source")
-		assertCode(t, s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.ActRemoveSrc, "")), herald.ENOTFOUND, "DeleteSource twice")
+		assertCode(t, s.DeleteSource(ctx, hook.Spec.ID, listenEntry(acme, mentions.Action("source_rm"), "")), herald.ENOTFOUND, "DeleteSource twice")
 	})
 }
 
@@ -436,11 +436,11 @@ func testMutes(t *testing.T, open func(*testing.T) MentionsStore) {
 	m1 := mentions.Mute{BrandID: acme.ID, Kind: mentions.MuteAuthor, Value: "spammer", By: alice, At: t0}
 	m2 := mentions.Mute{BrandID: acme.ID, Kind: mentions.MuteDomain, Value: "spam.example", By: alice, At: t0}
 	for _, m := range []mentions.Mute{m1, m2} {
-		if err := s.PutMute(ctx, m, listenEntry(acme, mentions.ActMute, m.Value)); err != nil {
+		if err := s.PutMute(ctx, m, listenEntry(acme, mentions.Action("mute"), m.Value)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	assertCode(t, s.PutMute(ctx, m1, listenEntry(acme, mentions.ActMute, "")), herald.ECONFLICT, "PutMute twice")
+	assertCode(t, s.PutMute(ctx, m1, listenEntry(acme, mentions.Action("mute"), "")), herald.ECONFLICT, "PutMute twice")
 	got, err := s.Mutes(ctx, acme.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -448,10 +448,10 @@ func testMutes(t *testing.T, open func(*testing.T) MentionsStore) {
 	if diff := cmp.Diff([]mentions.Mute{m1, m2}, got); diff != "" {
 		t.Errorf("Mutes (-want +got):\n%s", diff)
 	}
-	if err := s.DeleteMute(ctx, m1, listenEntry(acme, mentions.ActUnmute, "")); err != nil {
+	if err := s.DeleteMute(ctx, m1, listenEntry(acme, mentions.Action("unmute"), "")); err != nil {
 		t.Fatal(err)
 	}
-	assertCode(t, s.DeleteMute(ctx, m1, listenEntry(acme, mentions.ActUnmute, "")), herald.ENOTFOUND, "DeleteMute twice")
+	assertCode(t, s.DeleteMute(ctx, m1, listenEntry(acme, mentions.Action("unmute"), "")), herald.ENOTFOUND, "DeleteMute twice")
 	got, _ = s.Mutes(ctx, acme.ID)
 	if len(got) != 1 || got[0] != m2 {
 		t.Errorf("Mutes after delete = %+v", got)
@@ -497,7 +497,7 @@ func testSettings(t *testing.T, open func(*testing.T) MentionsStore) {
 	})
 	t.Run("Put", func(t *testing.T) {
 		st := mentions.Settings{BrandID: acme.ID, Langs: []string{"fr", "en"}, DigestAt: "", Triage: true, LastDigest: "ignored"}
-		if err := s.PutSettings(ctx, st, listenEntry(acme, mentions.ActSettings, "")); err != nil {
+		if err := s.PutSettings(ctx, st, listenEntry(acme, mentions.Action("settings"), "")); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Settings(ctx, acme.ID)
