@@ -121,7 +121,7 @@ type Mention struct {
 	Published    time.Time // zero when unknown
 	FoundAt      time.Time
 	Sources      []string // every source label it was seen on, first first (see Spec.Label)
-	Terms        []string // the terms of the watches that matched, for highlighting (Highlight marks those in the text)
+	Terms        []string // the terms of the watches that matched, for highlighting (query.Highlight marks those in the text)
 	Claimer      herald.Actor
 	DraftID      int64  // the reply draft linked to it; 0 if none
 	Sentiment    string // triage, set later by the LLM when configured; "" when none

@@ -57,7 +57,7 @@ func (s *Service) index(ctx context.Context) (*watchIndex, error) {
 }
 
 // match returns the brand's watches matching it, sorted, and their terms
-// (for highlighting: Highlight marks those the text holds). The terms of
+// (for highlighting: query.Highlight marks those the text holds). The terms of
 // the matching watches are taken whole rather than checked one by one
 // against the text: that would fold the text again for every watch, and
 // costs more than the matching itself.
@@ -102,9 +102,11 @@ func (s *Service) Terms(ctx context.Context, brandID int64) ([]string, error) {
 }
 
 // Ingest runs one batch of a configured source through the pipeline:
-// normalise → match (the source's brand's watches) → dedupe → spam →
-// route → store (mentions with the source's cursor and health, in one
-// transaction) → relay (after commit). ENOTFOUND for an unknown source.
+// normalise → match (the source's brand's watches) → dedupe → filter
+// (mutes, languages, spam) → route → store (mentions with the source's
+// cursor and health, in one transaction) → relay (after commit; then the
+// triage of new mentions, when the brand wants it). ENOTFOUND for an
+// unknown source.
 func (s *Service) Ingest(ctx context.Context, sourceID int64, b Batch) (Result, error) {
 	st, err := s.store.Source(ctx, sourceID)
 	if err != nil {

@@ -1,8 +1,11 @@
-// Package mentions is Herald's listening half: watches and their query
-// language, the matcher, the pipeline that turns what sources find into
-// mentions (normalise, match, dedupe, spam, route, store, relay), surge
-// detection and digests. Sources live in mentions/sources/X, one package
-// each; they import this package and nothing else of Herald's but the root.
+// Package mentions is Herald's listening half: watches, sources (one table
+// of their kinds, kinds.go), the pipeline that turns what sources find into
+// mentions (normalise, match, dedupe, filter, route, store, relay; see
+// Service.Ingest), the LLM triage of new mentions (Triager), surge
+// detection, summaries and digests. The query language and the matcher are
+// in mentions/query, part of this domain. Sources live in
+// mentions/sources/X, one package each; they import this package (and
+// mentions/query) and nothing else of Herald's but the root.
 package mentions
 
 import (

@@ -263,7 +263,7 @@ func isSpaceByte(c byte) bool {
 }
 
 // NormalizeMute checks and folds a mute's value: an author handle (see
-// NormalizeAuthor) or a domain (lowercased, scheme, path and "www."
+// query.NormalizeAuthor) or a domain (lowercased, scheme, path and "www."
 // removed). It returns "" when nothing usable is left.
 func NormalizeMute(kind MuteKind, value string) string {
 	switch kind {

@@ -61,7 +61,7 @@ func (s *Service) summary(ctx context.Context, brandID int64, since, until time.
 }
 
 // summarize makes a tally a Summary: totals, the sources ranked, and the
-// authors folded (NormalizeAuthor: "Ann" and "@ann" are one author, shown
+// authors folded (query.NormalizeAuthor: "Ann" and "@ann" are one author, shown
 // as first spelt) and ranked, at most SummaryTop.
 func summarize(brandID int64, since, until time.Time, t Tally) Summary {
 	sum := Summary{BrandID: brandID, Since: since, Until: until, ByState: t.ByState, Newest: t.Newest}

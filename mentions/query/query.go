@@ -1,3 +1,7 @@
+// Package query is the query language of watches (Parse, Query), the
+// matcher of many watches at once (Index), and the folding both match on
+// (Fold, Highlight, NormalizeAuthor). It is part of the mentions domain and
+// imports only the root and internal leaves.
 package query
 
 import (
