@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // MentionKey is the card key of a mention: every copy of its card, in
@@ -126,7 +126,7 @@ func mentionExcerpt(m mentions.Mention) *Excerpt {
 	if text == "" {
 		return nil
 	}
-	marks := mentions.Highlight(text, m.Terms)
+	marks := query.Highlight(text, m.Terms)
 	lo, hi := window(text, marks, snippetRunes)
 	e := &Excerpt{Text: text[lo:hi]}
 	if lo > 0 {
@@ -255,11 +255,10 @@ func span(d time.Duration) string {
 }
 
 // MentionNotifier brings the listening pipeline's events to chat: a card
-// per new mention in each of its channels (then its LLM triage, when the
-// brand wants it), card updates, surge alerts and digests. It implements
-// mentions.Notifier.
+// per new mention in each of its channels, card updates (the LLM triage
+// the pipeline records among them), surge alerts and digests. It
+// implements mentions.Notifier.
 type MentionNotifier struct {
-	deps     Deps
 	show     func(ctx context.Context, card Card, where herald.ChannelRef)
 	announce Announce
 }
@@ -271,11 +270,8 @@ var _ mentions.Notifier = (*MentionNotifier)(nil)
 // card already shown. It needs no router: its cards carry every button
 // their state allows, and the listening commands those run exist wherever
 // mentions do (New registers them with Deps.Mentions).
-func NewMentionNotifier(d Deps, show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
-	if d.Log == nil {
-		d.Log = slog.New(slog.DiscardHandler)
-	}
-	return &MentionNotifier{deps: d, show: show, announce: announce}
+func NewMentionNotifier(show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
+	return &MentionNotifier{show: show, announce: announce}
 }
 
 // update brings a changed card to every copy already shown.
@@ -296,7 +292,6 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		for _, ch := range e.Routes {
 			n.show(ctx, card, ch)
 		}
-		n.triage(ctx, e.Brand, *e.Mention)
 	case mentions.EventSurge, mentions.EventSurgeOver:
 		if e.Surge == nil {
 			return nil
@@ -324,37 +319,8 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 	return nil
 }
 
-// triage asks the LLM for the sentiment and urgency of a new mention of a
-// brand that turned triage on (`listen triage on`), once its card is out:
-// detached (Deps.Go), within assist's per-minute bounds (over them the
-// mention is skipped, never queued), and the card updated with the
-// answer (the pipeline's EventUpdated). The LLM only labels; it acts on
-// nothing.
-func (n *MentionNotifier) triage(ctx context.Context, b herald.Brand, m mentions.Mention) {
-	h := n.deps
-	if h.Assist == nil || !h.Assist.Enabled() || h.Go == nil || h.Mentions == nil {
-		return
-	}
-	if on, err := h.Mentions.TriageWanted(ctx, b.ID); err != nil || !on {
-		return
-	}
-	h.Go(func(ctx context.Context) {
-		tr, err := h.Assist.Triage(ctx, b, replyInput(m))
-		if err != nil {
-			h.Log.WarnContext(ctx, "triage failed", "brand", b.Name, "mention_id", m.ID, "code", herald.ErrorCode(err))
-			return
-		}
-		if tr.Skipped {
-			return
-		}
-		if _, err := h.Mentions.SetTriageResult(ctx, m.ID, tr.Sentiment, tr.Urgency); err != nil {
-			h.Log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
-		}
-	})
-}
-
 // replyInput is a mention as the LLM reads it (untrusted data), for a
-// suggested reply or a triage: the link without its tracking parameters.
+// suggested reply: the link without its tracking parameters.
 func replyInput(m mentions.Mention) assist.ReplyInput {
 	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 }

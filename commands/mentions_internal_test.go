@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 func TestChannelArg(t *testing.T) {
@@ -101,7 +102,7 @@ func checkExcerpt(t *testing.T, e *Excerpt, terms []string) {
 		t.Errorf("Segments kept %d of %d marks %v in %q: some are invalid", len(marked), len(e.Marks), e.Marks, e.Text)
 	}
 	for _, m := range marked {
-		if !slices.Contains(terms, mentions.Fold(m)) {
+		if !slices.Contains(terms, query.Fold(m)) {
 			t.Errorf("marked %q, which is none of the terms %q", m, terms)
 		}
 	}
@@ -190,7 +191,7 @@ func TestMentionExcerpt(t *testing.T) {
 			}
 			var folded []string
 			for _, term := range tt.m.Terms {
-				folded = append(folded, mentions.Fold(term))
+				folded = append(folded, query.Fold(term))
 			}
 			checkExcerpt(t, e, folded)
 			if tt.wantText != "" && e.Text != tt.wantText {
@@ -345,7 +346,7 @@ func FuzzMentionExcerpt(f *testing.F) {
 		for _, s := range e.Segments() {
 			if s.Marked {
 				kept++
-				if mentions.Fold(s.Text) != mentions.Fold(term) {
+				if query.Fold(s.Text) != query.Fold(term) {
 					t.Fatalf("marked %q for the term %q", s.Text, term)
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -915,7 +914,7 @@ func TestMentionNotifier(t *testing.T) {
 		}
 		got = append(got, shown{card: c})
 	}
-	n := commands.NewMentionNotifier(commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock}, show, announce)
+	n := commands.NewMentionNotifier(show, announce)
 	routes := []herald.ChannelRef{testChannel, {Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}}
 	m := ms[0]
 	notify := func(t *testing.T, ev mentions.Event) []shown {
@@ -1039,7 +1038,7 @@ func TestMentionNotifier(t *testing.T) {
 func TestMentionNotifierPipeline(t *testing.T) {
 	e := newListenEnv(t)
 	var got []shown
-	n := commands.NewMentionNotifier(commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock},
+	n := commands.NewMentionNotifier(
 		func(_ context.Context, c commands.Card, where herald.ChannelRef) { got = append(got, shown{c, where}) },
 		func(_ context.Context, c commands.Card, _ commands.Response) { got = append(got, shown{card: c}) })
 	svc := mentions.NewService(e.store, e.drafts, e.clock, mentions.Options{Channels: e.drafts, Brands: e.drafts, Notifier: n})
@@ -1154,46 +1153,5 @@ func TestMentionDraftReplyRefused(t *testing.T) {
 	}
 	if m, err := ms.Mention(t.Context(), alice, 1); err != nil || m.DraftID != 0 {
 		t.Errorf("mention = %+v, %v; want no reply draft", m, err)
-	}
-}
-
-// TestMentionNotifierTriage: once a new mention's card is out, a brand
-// that turned triage on gets the LLM's labels on the mention, detached; a
-// brand that did not asks the LLM nothing.
-func TestMentionNotifierTriage(t *testing.T) {
-	e := newListenEnv(t)
-	ms := e.withMentions()
-	llm := assisttest.New(t, assisttest.Answer{Content: `{"sentiment":"positive","urgency":"low"}`})
-	client, err := assist.NewClient(assist.Config{BaseURL: llm.URL(), Model: "m"}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	deps := commands.Deps{Approvals: e.drafts, Mentions: e.svc, Clock: e.clock,
-		Assist: assist.NewService(e.store, client, nil, nil, assist.Options{}),
-		Go: func(f func(context.Context)) bool {
-			wg.Add(1)
-			go func() { defer wg.Done(); f(context.Background()) }()
-			return true
-		}}
-	n := commands.NewMentionNotifier(deps, func(context.Context, commands.Card, herald.ChannelRef) {}, func(context.Context, commands.Card, commands.Response) {})
-	notify := func(m mentions.Mention) {
-		t.Helper()
-		if err := n.Notify(t.Context(), mentions.Event{Kind: mentions.EventMention, Brand: e.brand, Mention: &m, Routes: []herald.ChannelRef{testChannel}}); err != nil {
-			t.Fatal(err)
-		}
-		wg.Wait()
-	}
-	notify(ms[0])
-	if got := len(llm.Requests()); got != 0 {
-		t.Fatalf("triage off: the LLM was asked %d time(s); want none", got)
-	}
-	e.run(testActor, "listen triage on")
-	notify(ms[1])
-	if got := len(llm.Requests()); got != 1 {
-		t.Fatalf("triage on: the LLM was asked %d time(s); want once", got)
-	}
-	if m := e.mention(ms[1].ID); m.Sentiment != "positive" || m.Urgency != "low" {
-		t.Errorf("mention after triage = %q %q; want positive, low", m.Sentiment, m.Urgency)
 	}
 }

@@ -28,8 +28,7 @@ type Deps struct {
 	// Go runs f detached from the request, after the platform's
 	// acknowledgement, with a context of its own; false when it cannot
 	// (shutting down). Announce brings the result to every copy of a card.
-	// Without them, `ai` answers only when the LLM has; without Go, the
-	// MentionNotifier triages no mention.
+	// Without them, `ai` answers only when the LLM has.
 	Go       func(f func(ctx context.Context)) bool
 	Announce Announce
 	// Observe, when set, receives each command's path, error code and

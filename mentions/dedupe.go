@@ -130,11 +130,11 @@ func WebURL(raw string) string {
 // unique within their feed or tool.
 var globalIDs = map[string]bool{"hn": true, "reddit": true, "mastodon": true, "bluesky": true}
 
-// Keys returns the dedupe keys of a normalised item: its canonical URL,
+// dedupeKeys returns the dedupe keys of a normalised item: its canonical URL,
 // its id at its source (by kind for kinds with global ids, by configured
 // source for feeds and webhooks), and when it has neither a hash of its
 // source, author and text. Two items sharing any key are one mention.
-func Keys(it *Item) []string { return keysFor(it, CanonicalURL(it.URL)) }
+func dedupeKeys(it *Item) []string { return keysFor(it, CanonicalURL(it.URL)) }
 
 // keysFor is Keys given the item's canonical URL.
 func keysFor(it *Item, canonical string) []string {

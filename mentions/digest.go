@@ -59,7 +59,7 @@ func (d *Digester) Tick(ctx context.Context) (int, error) {
 		if !won {
 			continue
 		}
-		sum, err := s.store.Summary(ctx, st.BrandID, now.Add(-24*time.Hour), now.Add(time.Nanosecond))
+		sum, err := s.summary(ctx, st.BrandID, now.Add(-24*time.Hour), now.Add(time.Nanosecond))
 		if err != nil {
 			return sent, err
 		}

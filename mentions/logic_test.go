@@ -36,7 +36,7 @@ func TestTransitions(t *testing.T) {
 		{StateIgnored, ActIgnore, "", false},
 		{StateIgnored, ActDone, "", false},
 		{StateIgnored, ActReopen, StateNew, true},
-		{StateNew, ActLinkDraft, "", false}, // audit-only actions move nothing
+		{StateNew, actLinkDraft, "", false}, // audit-only actions move nothing
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s_%s", tt.from, tt.a), func(t *testing.T) {
@@ -47,18 +47,18 @@ func TestTransitions(t *testing.T) {
 		})
 	}
 	// Every state is in the table, and every reachable state is a state.
-	for _, s := range States {
+	for _, s := range states {
 		if _, ok := transitions[s]; !ok {
 			t.Errorf("state %s missing from the transition table", s)
 		}
 		for _, to := range transitions[s] {
-			if !slices.Contains(States, to) {
+			if !slices.Contains(states, to) {
 				t.Errorf("%s leads to unknown state %s", s, to)
 			}
 		}
 	}
 	var allowed []Action // in claimed
-	for _, a := range Actions {
+	for _, a := range actions {
 		if _, ok := Next(StateClaimed, a); ok {
 			allowed = append(allowed, a)
 		}
@@ -70,13 +70,13 @@ func TestTransitions(t *testing.T) {
 
 func TestParseAction(t *testing.T) {
 	for _, in := range []string{"claim", " Done ", "IGNORE", "reopen"} {
-		if _, err := ParseAction(in); err != nil {
-			t.Errorf("ParseAction(%q): %v", in, err)
+		if _, err := parseAction(in); err != nil {
+			t.Errorf("parseAction(%q): %v", in, err)
 		}
 	}
 	for _, in := range []string{"", "link_draft", "publish"} {
-		if _, err := ParseAction(in); herald.ErrorCode(err) != herald.EINVALID {
-			t.Errorf("ParseAction(%q) = %v, want EINVALID", in, err)
+		if _, err := parseAction(in); herald.ErrorCode(err) != herald.EINVALID {
+			t.Errorf("parseAction(%q) = %v, want EINVALID", in, err)
 		}
 	}
 }
@@ -160,15 +160,15 @@ func TestKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, Keys(&tt.it)); diff != "" {
+			if diff := cmp.Diff(tt.want, dedupeKeys(&tt.it)); diff != "" {
 				t.Errorf("Keys (-want +got):\n%s", diff)
 			}
 		})
 	}
 	// Neither URL nor id: a hash of source, author and text, stable.
-	a := Keys(&Item{Source: "webhook", Author: "x", Text: "hello"})
-	b := Keys(&Item{Source: "webhook", Author: "x", Text: "hello"})
-	c := Keys(&Item{Source: "webhook", Author: "y", Text: "hello"})
+	a := dedupeKeys(&Item{Source: "webhook", Author: "x", Text: "hello"})
+	b := dedupeKeys(&Item{Source: "webhook", Author: "x", Text: "hello"})
+	c := dedupeKeys(&Item{Source: "webhook", Author: "y", Text: "hello"})
 	if len(a) != 1 || !strings.HasPrefix(a[0], "txt:") || a[0] != b[0] || a[0] == c[0] {
 		t.Errorf("text keys: %v %v %v", a, b, c)
 	}
@@ -194,7 +194,7 @@ func TestRoute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, Route(tt.watch, tt.brand)); diff != "" {
+			if diff := cmp.Diff(tt.want, routeTo(tt.watch, tt.brand)); diff != "" {
 				t.Errorf("Route (-want +got):\n%s", diff)
 			}
 		})
@@ -210,18 +210,18 @@ func TestStatic(t *testing.T) {
 		want  string
 	}{
 		{"OK", Item{Author: "ann", URL: "https://news.example/a"}, nil, ""},
-		{"MutedAuthor", Item{Author: "@Spammer", URL: "https://news.example/a"}, nil, DropMuted},
-		{"MutedDomain", Item{Author: "ann", URL: "https://spam.example/a"}, nil, DropMuted},
-		{"MutedSubdomain", Item{Author: "ann", URL: "https://www.spam.example/a"}, nil, DropMuted},
+		{"MutedAuthor", Item{Author: "@Spammer", URL: "https://news.example/a"}, nil, dropMuted},
+		{"MutedDomain", Item{Author: "ann", URL: "https://spam.example/a"}, nil, dropMuted},
+		{"MutedSubdomain", Item{Author: "ann", URL: "https://www.spam.example/a"}, nil, dropMuted},
 		{"NotASuffixMatch", Item{Author: "ann", URL: "https://notspam.example/a"}, nil, ""},
 		{"LangKept", Item{Lang: "fr-CA"}, []string{"fr", "en"}, ""},
-		{"LangDropped", Item{Lang: "de"}, []string{"fr", "en"}, DropLang},
+		{"LangDropped", Item{Lang: "de"}, []string{"fr", "en"}, dropLang},
 		{"LangUnknownKept", Item{}, []string{"fr"}, ""},
 		{"NoLangFilter", Item{Lang: "de"}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Static(&tt.it, mutes, tt.langs); got != tt.want {
+			if got := staticDrop(&tt.it, mutes, tt.langs); got != tt.want {
 				t.Errorf("Static = %q, want %q", got, tt.want)
 			}
 		})
@@ -247,16 +247,16 @@ func TestSpamCheck(t *testing.T) {
 			{1, "ann", "first post about acme here", 0, ""},
 			{1, "ann", "second post about acme here", time.Minute, ""},
 			{1, "Ann", "third post about acme here", 2 * time.Minute, ""},
-			{1, "@ann", "fourth post about acme here", 3 * time.Minute, DropFlood},
-			{1, "ann", "fifth post about acme here", 4 * time.Minute, DropFlood},
+			{1, "@ann", "fourth post about acme here", 3 * time.Minute, dropFlood},
+			{1, "ann", "fifth post about acme here", 4 * time.Minute, dropFlood},
 			{2, "ann", "same author, another brand", 4 * time.Minute, ""},
 			{1, "ann", "after the window, fine again", 11 * time.Minute, ""},
 		}},
 		{"HijackedHashtag", []step{
 			{1, "a1", long, 0, ""},
 			{1, "a2", strings.ToUpper(long) + "!!", time.Minute, ""},
-			{1, "a3", long + " https://spam.example/x", 2 * time.Minute, DropCopies},
-			{1, "a4", long, 3 * time.Minute, DropCopies},
+			{1, "a3", long + " https://spam.example/x", 2 * time.Minute, dropCopies},
+			{1, "a4", long, 3 * time.Minute, dropCopies},
 			{1, "a1", long, 4 * time.Minute, ""}, // an author already counted is no new copy
 			{1, "a5", long, 2 * time.Hour, ""},   // the window passed
 		}},
@@ -266,7 +266,7 @@ func TestSpamCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewSpam(opt)
+			s := newSpamFilter(opt)
 			for i, st := range tt.steps {
 				it := Item{Author: st.author, Text: st.text}
 				if got := s.Check(st.brand, &it, t0.Add(st.at)); got != st.want {
@@ -279,7 +279,7 @@ func TestSpamCheck(t *testing.T) {
 
 func TestSpamForgets(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	s := NewSpam(SpamOptions{})
+	s := newSpamFilter(SpamOptions{})
 	for i := range 1000 {
 		it := Item{Author: fmt.Sprintf("a%d", i), Text: fmt.Sprintf("distinct text number %d about acme", i)}
 		s.Check(1, &it, t0)
@@ -331,22 +331,22 @@ func TestNormalise(t *testing.T) {
 	if diff := cmp.Diff(want, it); diff != "" {
 		t.Errorf("normalise (-want +got):\n%s", diff)
 	}
-	long := Item{Title: strings.Repeat("é", MaxTitle+10), Text: strings.Repeat("x", MaxText*2)}
+	long := Item{Title: strings.Repeat("é", maxTitle+10), Text: strings.Repeat("x", maxText*2)}
 	normalise(&long, spec)
-	if n := utf8.RuneCountInString(long.Title); n != MaxTitle || !strings.HasSuffix(long.Title, "…") {
+	if n := utf8.RuneCountInString(long.Title); n != maxTitle || !strings.HasSuffix(long.Title, "…") {
 		t.Errorf("title clipped to %d characters", n)
 	}
-	if n := utf8.RuneCountInString(long.Text); n != MaxText {
+	if n := utf8.RuneCountInString(long.Text); n != maxText {
 		t.Errorf("text clipped to %d characters", n)
 	}
-	// Two long ids that share their first MaxExternalID bytes stay two
+	// Two long ids that share their first maxExternalID bytes stay two
 	// items: a long id is replaced by its digest, never cut.
 	prefix := strings.Repeat("https://feeds.example/item/", 20)
 	a, b := Item{Text: "a", ExternalID: prefix + "1"}, Item{Text: "b", ExternalID: prefix + "2"}
 	normalise(&a, spec)
 	normalise(&b, spec)
-	if a.ExternalID == b.ExternalID || len(a.ExternalID) > MaxExternalID || !strings.HasPrefix(a.ExternalID, "sha256:") {
-		t.Errorf("long ids = %q and %q; want two distinct digests within %d bytes", a.ExternalID, b.ExternalID, MaxExternalID)
+	if a.ExternalID == b.ExternalID || len(a.ExternalID) > maxExternalID || !strings.HasPrefix(a.ExternalID, "sha256:") {
+		t.Errorf("long ids = %q and %q; want two distinct digests within %d bytes", a.ExternalID, b.ExternalID, maxExternalID)
 	}
 	if normalise(&Item{Title: " \n\x00 ", Text: "\t"}, spec) {
 		t.Error("normalise kept an item with nothing to read")
@@ -371,7 +371,7 @@ func TestSpecLabel(t *testing.T) {
 }
 
 func TestTextHash(t *testing.T) {
-	s := NewSpam(SpamOptions{})
+	s := newSpamFilter(SpamOptions{})
 	hash := func(text string) (uint64, int) {
 		var h maphash.Hash
 		h.SetSeed(s.seed)
@@ -409,7 +409,7 @@ func TestTextHash(t *testing.T) {
 // only http(s), never a panic.
 func FuzzNormalise(f *testing.F) {
 	f.Add("t\x00itle", "te\xffxt\r\n\n\n\nx", "javascript:alert(1)")
-	f.Add(strings.Repeat("é", MaxTitle+1), "a\u2028b\u0085c", "https://e.com/a?utm_source=x")
+	f.Add(strings.Repeat("é", maxTitle+1), "a\u2028b\u0085c", "https://e.com/a?utm_source=x")
 	f.Fuzz(func(t *testing.T, title, text, link string) {
 		// The one-line fields get the title's bytes, the text's and the link's.
 		author, lang, id := text, title, link+title
@@ -423,8 +423,8 @@ func FuzzNormalise(f *testing.F) {
 				t.Fatalf("%s %q holds a control character", name, v)
 			}
 		}
-		if utf8.RuneCountInString(it.Title) > MaxTitle || utf8.RuneCountInString(it.Text) > MaxText ||
-			utf8.RuneCountInString(it.Author) > MaxAuthor || len(it.ExternalID) > MaxExternalID {
+		if utf8.RuneCountInString(it.Title) > maxTitle || utf8.RuneCountInString(it.Text) > maxText ||
+			utf8.RuneCountInString(it.Author) > maxAuthor || len(it.ExternalID) > maxExternalID {
 			t.Fatalf("bounds exceeded: %d %d %d %d", len(it.Title), len(it.Text), len(it.Author), len(it.ExternalID))
 		}
 		if it.URL != "" && !strings.HasPrefix(strings.ToLower(it.URL), "http") {
@@ -433,6 +433,6 @@ func FuzzNormalise(f *testing.F) {
 		if kept != (it.Title != "" || it.Text != "") {
 			t.Fatalf("kept = %v with title %q text %q", kept, it.Title, it.Text)
 		}
-		Keys(&it)
+		dedupeKeys(&it)
 	})
 }

@@ -20,8 +20,8 @@ const (
 	StateIgnored State = "ignored"
 )
 
-// States lists every state, in life order.
-var States = []State{StateNew, StateClaimed, StateHandled, StateIgnored}
+// states lists every state, in life order.
+var states = []State{StateNew, StateClaimed, StateHandled, StateIgnored}
 
 // Unhandled reports whether a mention in s still needs someone.
 func (s State) Unhandled() bool { return s == StateNew || s == StateClaimed }
@@ -40,23 +40,23 @@ const (
 
 // Audit-only actions: they change no state.
 const (
-	ActLinkDraft   Action = "link_draft"
-	ActAddWatch    Action = "watch_add"
-	ActRemoveWatch Action = "watch_rm"
-	ActAddSource   Action = "source_add"
-	ActRemoveSrc   Action = "source_rm"
-	ActMute        Action = "mute"
-	ActUnmute      Action = "unmute"
-	ActSettings    Action = "settings"
+	actLinkDraft   Action = "link_draft"
+	actAddWatch    Action = "watch_add"
+	actRemoveWatch Action = "watch_rm"
+	actAddSource   Action = "source_add"
+	actRemoveSrc   Action = "source_rm"
+	actMute        Action = "mute"
+	actUnmute      Action = "unmute"
+	actSettings    Action = "settings"
 )
 
-// Actions lists the actions that move a mention.
-var Actions = []Action{ActClaim, ActDone, ActIgnore, ActReopen}
+// actions lists the actions that move a mention.
+var actions = []Action{ActClaim, ActDone, ActIgnore, ActReopen}
 
-// ParseAction reads an action name ("claim", "done", "ignore", "reopen").
-func ParseAction(s string) (Action, error) {
+// parseAction reads an action name ("claim", "done", "ignore", "reopen").
+func parseAction(s string) (Action, error) {
 	a := Action(strings.ToLower(strings.TrimSpace(s)))
-	for _, k := range Actions {
+	for _, k := range actions {
 		if a == k {
 			return a, nil
 		}
@@ -83,7 +83,7 @@ func Next(s State, a Action) (State, bool) {
 // doneWords say what an action did: "Mention #3 was claimed".
 var doneWords = map[Action]string{
 	ActClaim: "claimed", ActDone: "marked done", ActIgnore: "ignored", ActReopen: "reopened",
-	ActLinkDraft: "linked to a reply draft",
+	actLinkDraft: "linked to a reply draft",
 }
 
 // Done says what the action did, e.g. "marked done".
@@ -121,7 +121,7 @@ type Mention struct {
 	Published    time.Time // zero when unknown
 	FoundAt      time.Time
 	Sources      []string // every source label it was seen on, first first (see Spec.Label)
-	Terms        []string // the terms of the watches that matched, for highlighting (Highlight marks those in the text)
+	Terms        []string // the terms of the watches that matched, for highlighting (query.Highlight marks those in the text)
 	Claimer      herald.Actor
 	DraftID      int64  // the reply draft linked to it; 0 if none
 	Sentiment    string // triage, set later by the LLM when configured; "" when none
@@ -132,7 +132,7 @@ type Mention struct {
 // SourceStatus is a configured source with its health and cursor.
 type SourceStatus struct {
 	Spec         Spec
-	Token        string // webhook only: TokenHash of the secret part of /hooks/mentions/{token}; AddSource returns the secret itself, once
+	Token        string // webhook only: tokenHash of the secret part of /hooks/mentions/{token}; AddSource returns the secret itself, once
 	Cursor       string
 	LastSuccess  time.Time
 	LastError    time.Time
@@ -227,30 +227,6 @@ type AuditEntry struct {
 	Detail    string
 	At        time.Time
 }
-
-// Count is one row of a summary's ranking.
-type Count struct {
-	Key string
-	N   int
-}
-
-// Summary is a brand's listening over a period: `mentions today|week` and
-// the daily digest.
-type Summary struct {
-	BrandID    int64
-	Since      time.Time
-	Until      time.Time
-	Total      int
-	ByState    map[State]int
-	BySource   []Count // by source label, most first
-	TopAuthors []Count // most first, at most SummaryTop
-	Unhandled  int     // new or claimed, among Total
-	Newest     []Mention
-}
-
-// SummaryTop bounds the rankings and the newest unhandled mentions of a
-// Summary.
-const SummaryTop = 5
 
 // Event is what the pipeline, surge detection and digests tell the chat.
 type Event struct {

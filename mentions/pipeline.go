@@ -2,30 +2,11 @@ package mentions
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
-)
-
-// Bounds applied to what sources give, in characters.
-const (
-	MaxTitle      = 300
-	MaxText       = 5000
-	MaxAuthor     = 200
-	MaxExternalID = 300
-	// MaxWebhookItems bounds one webhook delivery.
-	MaxWebhookItems = 100
-)
-
-// Why an item produced no mention, besides the spam reasons.
-const (
-	DropEmpty = "empty" // no title and no text after normalising
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // Result is what one batch became.
@@ -34,16 +15,16 @@ type Result struct {
 	New       int            // new mentions stored
 	SeenAgain int            // items that were known mentions (seen on one more source, or again)
 	Unmatched int            // items no watch of the brand matched
-	Dropped   map[string]int // items dropped, by reason (DropEmpty, DropMuted, DropLang, DropFlood, DropCopies)
+	Dropped   map[string]int // items dropped, by reason: "empty", "muted", "lang", "flood", "copies"
 	Mentions  []Mention      // the new mentions, as stored
 }
 
 // watchIndex is the matcher over every watch of every brand, immutable once
 // built: a new one replaces it when watches change.
 type watchIndex struct {
-	ix      *Index
+	ix      *query.Index
 	watches map[int64]Watch
-	queries map[int64]*Query
+	queries map[int64]*query.Query
 	terms   map[int64][]string // each query's Terms, computed once
 }
 
@@ -61,29 +42,30 @@ func (s *Service) index(ctx context.Context) (*watchIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*Query, len(ws)), terms: make(map[int64][]string, len(ws))}
+	wi := &watchIndex{watches: make(map[int64]Watch, len(ws)), queries: make(map[int64]*query.Query, len(ws)), terms: make(map[int64][]string, len(ws))}
 	for _, w := range ws {
-		q, err := ParseQuery(w.Query)
+		q, err := query.Parse(w.Query, Kinds)
 		if err != nil {
 			s.log.WarnContext(ctx, "stored watch does not parse; skipped", "watch_id", w.ID, "brand_id", w.BrandID, "error", err)
 			continue
 		}
 		wi.watches[w.ID], wi.queries[w.ID], wi.terms[w.ID] = w, q, q.Terms()
 	}
-	wi.ix = NewIndex(wi.queries)
+	wi.ix = query.NewIndex(wi.queries)
 	s.idx.Store(wi)
 	return wi, nil
 }
 
 // match returns the brand's watches matching it, sorted, and their terms
-// (for highlighting: Highlight marks those the text holds). The terms of
+// (for highlighting: query.Highlight marks those the text holds). The terms of
 // the matching watches are taken whole rather than checked one by one
 // against the text: that would fold the text again for every watch, and
 // costs more than the matching itself.
 func (wi *watchIndex) match(it *Item, brandID int64) ([]int64, []string) {
 	var ids []int64
 	var terms []string
-	for _, id := range wi.ix.Match(it) {
+	qi := it.matchable()
+	for _, id := range wi.ix.Match(&qi) {
 		if wi.watches[id].BrandID != brandID {
 			continue
 		}
@@ -120,9 +102,11 @@ func (s *Service) Terms(ctx context.Context, brandID int64) ([]string, error) {
 }
 
 // Ingest runs one batch of a configured source through the pipeline:
-// normalise → match (the source's brand's watches) → dedupe → spam →
-// route → store (mentions with the source's cursor and health, in one
-// transaction) → relay (after commit). ENOTFOUND for an unknown source.
+// normalise → match (the source's brand's watches) → dedupe → filter
+// (mutes, languages, spam) → route → store (mentions with the source's
+// cursor and health, in one transaction) → relay (after commit; then the
+// triage of new mentions, when the brand wants it). ENOTFOUND for an
+// unknown source.
 func (s *Service) Ingest(ctx context.Context, sourceID int64, b Batch) (Result, error) {
 	st, err := s.store.Source(ctx, sourceID)
 	if err != nil {
@@ -133,20 +117,20 @@ func (s *Service) Ingest(ctx context.Context, sourceID int64, b Batch) (Result, 
 
 // IngestWebhook runs the items pushed to /hooks/mentions/{token} through
 // the pipeline and returns how many became new mentions. ENOTFOUND for an
-// unknown token; EINVALID for more than MaxWebhookItems items.
+// unknown token; EINVALID for more than maxWebhookItems items.
 func (s *Service) IngestWebhook(ctx context.Context, token string, items []Item) (int, error) {
 	if token == "" || len(token) > 200 {
 		return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
 	}
-	st, err := s.store.SourceByToken(ctx, TokenHash(token))
+	st, err := s.store.SourceByToken(ctx, tokenHash(token))
 	if err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
 			return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
 		}
 		return 0, err
 	}
-	if len(items) > MaxWebhookItems {
-		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", MaxWebhookItems)
+	if len(items) > maxWebhookItems {
+		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", maxWebhookItems)
 	}
 	res, err := s.ingest(ctx, st, Batch{Items: items}, time.Time{})
 	return res.New, err
@@ -162,146 +146,235 @@ type candidate struct {
 	holder    int64 // the known mention holding one of its keys
 }
 
+// batchRun is one batch of one source on its way through the pipeline.
+type batchRun struct {
+	svc     *Service
+	st      SourceStatus
+	brandID int64
+	label   string // the source's label, as mentions list it
+	now     time.Time
+	wi      *watchIndex
+	res     Result
+	commit  *Commit
+	// routes returns where a mention of the batch's brand matched by
+	// watchIDs goes (the route stage sets it).
+	routes   func(ctx context.Context, watchIDs []int64) []herald.ChannelRef
+	channels *channelCache // the brand's channels, looked up once
+	settings Settings      // the brand's, loaded by filter when a mention is new
+}
+
 // ingest is Ingest for a loaded source; next, when not zero, is stored as
-// the source's next poll time with the batch.
+// the source's next poll time with the batch. It reads as the pipeline.
 func (s *Service) ingest(ctx context.Context, st SourceStatus, b Batch, next time.Time) (Result, error) {
-	now := s.now()
-	res := Result{Items: len(b.Items), Dropped: map[string]int{}}
-	brandID := st.Spec.BrandID
 	wi, err := s.index(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	label := st.Spec.Label()
+	now := s.now()
+	r := &batchRun{svc: s, st: st, brandID: st.Spec.BrandID, label: st.Spec.Label(), now: now, wi: wi,
+		res:    Result{Items: len(b.Items), Dropped: map[string]int{}},
+		commit: &Commit{BrandID: st.Spec.BrandID, Source: st, At: now}}
+	items := r.normalise(b.Items)
+	matched := r.match(items)
+	cands, err := r.dedupe(ctx, matched)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := r.filter(ctx, cands); err != nil {
+		return Result{}, err
+	}
+	r.route()
+	if err := r.store(ctx, b, next); err != nil {
+		return Result{}, err
+	}
+	r.relay(ctx)
+	return r.res, nil
+}
 
-	// Normalise, match and dedupe within the batch.
-	cands := make([]*candidate, 0, len(b.Items))
-	byKey := make(map[string]*candidate, 2*len(b.Items))
-	allKeys := make([]string, 0, 2*len(b.Items))
-	for i := range b.Items {
-		it := b.Items[i]
-		if !normalise(&it, st.Spec) {
-			res.Dropped[DropEmpty]++
+// normalise cleans the batch's items (see normalise); those left with
+// nothing to read are dropped (dropEmpty).
+func (r *batchRun) normalise(items []Item) []Item {
+	out := make([]Item, 0, len(items))
+	for i := range items {
+		it := items[i]
+		if !normalise(&it, r.st.Spec) {
+			r.res.Dropped[dropEmpty]++
 			continue
 		}
-		ids, terms := wi.match(&it, brandID)
+		out = append(out, it)
+	}
+	return out
+}
+
+// match keeps the items the brand's watches match, as candidates with
+// their watches and terms; the others are counted Unmatched.
+func (r *batchRun) match(items []Item) []*candidate {
+	out := make([]*candidate, 0, len(items))
+	for i := range items {
+		ids, terms := r.wi.match(&items[i], r.brandID)
 		if len(ids) == 0 {
-			res.Unmatched++
+			r.res.Unmatched++
 			continue
 		}
-		canonical := CanonicalURL(it.URL)
-		keys := keysFor(&it, canonical)
-		if c := firstHolder(byKey, keys); c != nil {
-			c.watchIDs = union(c.watchIDs, ids)
-			c.terms = unionStr(c.terms, terms)
-			res.SeenAgain++
+		out = append(out, &candidate{it: items[i], watchIDs: ids, terms: terms})
+	}
+	return out
+}
+
+// dedupe merges the candidates that share a dedupe key within the batch
+// (the first keeps the others' watches and terms), then puts those a
+// stored mention holds a key of in the commit as seen again. It returns
+// the candidates still new.
+func (r *batchRun) dedupe(ctx context.Context, matched []*candidate) ([]*candidate, error) {
+	s := r.svc
+	cands := make([]*candidate, 0, len(matched))
+	byKey := make(map[string]*candidate, 2*len(matched))
+	allKeys := make([]string, 0, 2*len(matched))
+	for _, m := range matched {
+		m.canonical = CanonicalURL(m.it.URL)
+		m.keys = keysFor(&m.it, m.canonical)
+		if c := firstHolder(byKey, m.keys); c != nil {
+			c.watchIDs = union(c.watchIDs, m.watchIDs)
+			c.terms = unionStr(c.terms, m.terms)
+			r.res.SeenAgain++
 			continue
 		}
-		c := &candidate{it: it, canonical: canonical, keys: keys, watchIDs: ids, terms: terms}
-		for _, k := range keys {
-			byKey[k] = c
+		for _, k := range m.keys {
+			byKey[k] = m
 		}
-		allKeys = append(allKeys, keys...)
-		cands = append(cands, c)
+		allKeys = append(allKeys, m.keys...)
+		cands = append(cands, m)
 	}
-
-	// Dedupe against the stored mentions, then filter spam.
-	commit := &Commit{BrandID: brandID, Source: st, New: make([]NewMention, 0, len(cands))}
-	if len(cands) > 0 {
-		known, err := s.store.MentionKeys(ctx, brandID, allKeys)
-		if err != nil {
-			return Result{}, err
-		}
-		var mutes []Mute
-		var settings Settings
-		loaded := false
-		for _, c := range cands {
-			for _, k := range c.keys {
-				if id, ok := known[k]; ok {
-					c.holder = id
-					break
-				}
-			}
-			if c.holder != 0 {
-				commit.Again = append(commit.Again, SeenAgain{ID: c.holder, Keys: c.keys, Source: label, WatchIDs: c.watchIDs, Terms: c.terms})
-				res.SeenAgain++
-				continue
-			}
-			if !loaded {
-				if mutes, err = s.store.Mutes(ctx, brandID); err != nil {
-					return Result{}, err
-				}
-				if settings, err = s.store.Settings(ctx, brandID); err != nil {
-					return Result{}, err
-				}
-				loaded = true
-			}
-			if why := Static(&c.it, mutes, settings.Langs); why != "" {
-				res.Dropped[why]++
-				continue
-			}
-			if why := s.spam.Check(brandID, &c.it, now); why != "" {
-				res.Dropped[why]++
-				continue
-			}
-			commit.New = append(commit.New, NewMention{Mention: newMention(brandID, &c.it, c, label, now), Keys: c.keys})
-		}
+	if len(cands) == 0 {
+		return nil, nil
 	}
+	known, err := s.store.MentionKeys(ctx, r.brandID, allKeys)
+	if err != nil {
+		return nil, err
+	}
+	fresh := cands[:0]
+	for _, c := range cands {
+		for _, k := range c.keys {
+			if id, ok := known[k]; ok {
+				c.holder = id
+				break
+			}
+		}
+		if c.holder == 0 {
+			fresh = append(fresh, c)
+			continue
+		}
+		r.commit.Again = append(r.commit.Again, SeenAgain{ID: c.holder, Keys: c.keys, Source: r.label, WatchIDs: c.watchIDs, Terms: c.terms})
+		r.res.SeenAgain++
+	}
+	return fresh, nil
+}
 
-	// Store the mentions with the source's cursor and health.
-	src := &commit.Source
+// filter drops the new candidates the brand's mutes and languages, then
+// the spam checks, refuse (counted in Dropped by reason), and puts the
+// others in the commit as new mentions.
+func (r *batchRun) filter(ctx context.Context, cands []*candidate) error {
+	s := r.svc
+	r.commit.New = make([]NewMention, 0, len(cands))
+	if len(cands) == 0 {
+		return nil
+	}
+	mutes, err := s.store.Mutes(ctx, r.brandID)
+	if err != nil {
+		return err
+	}
+	if r.settings, err = s.store.Settings(ctx, r.brandID); err != nil {
+		return err
+	}
+	for _, c := range cands {
+		if why := staticDrop(&c.it, mutes, r.settings.Langs); why != "" {
+			r.res.Dropped[why]++
+			continue
+		}
+		if why := s.spam.Check(r.brandID, &c.it, r.now); why != "" {
+			r.res.Dropped[why]++
+			continue
+		}
+		r.commit.New = append(r.commit.New, NewMention{Mention: newMention(r.brandID, &c.it, c, r.label, r.now), Keys: c.keys})
+	}
+	return nil
+}
+
+// route sets where the batch's mentions go: each matching watch's
+// channel, plus the brand's channels (see Route). The routes are taken
+// at relay from each mention as stored (a mention merged into a known one
+// goes where the known one's watches go); the brand's channels are looked
+// up once per batch, and only when a mention is relayed.
+func (r *batchRun) route() {
+	s := r.svc
+	r.channels = &channelCache{}
+	r.routes = func(ctx context.Context, watchIDs []int64) []herald.ChannelRef {
+		return s.routesWith(ctx, r.wi, r.brandID, watchIDs, r.channels)
+	}
+}
+
+// store writes the batch's mentions with the source's cursor and health
+// (and next poll time, when not zero), in one transaction.
+func (r *batchRun) store(ctx context.Context, b Batch, next time.Time) error {
+	s := r.svc
+	src := &r.commit.Source
 	if b.Cursor != "" {
 		src.Cursor = b.Cursor
 	}
-	src.LastSuccess, src.Failures = now, 0
-	commit.Seen = int64(len(b.Items))
+	src.LastSuccess, src.Failures = r.now, 0
+	r.commit.Seen = int64(len(b.Items))
 	if !next.IsZero() {
 		src.NextPoll = next
 	}
-	if err := s.store.SaveBatch(ctx, commit); err != nil {
-		return Result{}, err
-	}
+	return s.store.SaveBatch(ctx, r.commit)
+}
 
-	// Relay, after commit.
+// relay tells the chat, after commit: a new mention (then starts its
+// triage, when the brand wants it), a known one seen on one more source,
+// a surge.
+func (r *batchRun) relay(ctx context.Context) {
+	s := r.svc
+	commit := r.commit
 	var brand herald.Brand
 	if len(commit.New) > 0 || len(commit.Again) > 0 {
-		brand = s.brand(ctx, brandID)
+		brand = s.brand(ctx, r.brandID)
 	}
-	channels := &channelCache{}
+	event := func(kind string, m Mention) Event {
+		return Event{Kind: kind, Brand: brand, Mention: &m, Routes: r.routes(ctx, m.WatchIDs)}
+	}
 	fresh := make([]Mention, 0, len(commit.New))
 	for i := range commit.New {
 		nm := &commit.New[i]
-		m := nm.Mention
 		if nm.Merged {
-			res.SeenAgain++
+			r.res.SeenAgain++
 			if nm.Changed {
-				s.notify(ctx, Event{Kind: EventSeenAgain, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+				s.notify(ctx, event(EventSeenAgain, nm.Mention))
 			}
 			continue
 		}
-		res.New++
-		fresh = append(fresh, m)
-		s.notify(ctx, Event{Kind: EventMention, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+		r.res.New++
+		fresh = append(fresh, nm.Mention)
+		s.notify(ctx, event(EventMention, nm.Mention))
+		if r.triageOn() {
+			s.triage(ctx, brand, nm.Mention)
+		}
 	}
 	for i := range commit.Again {
-		a := &commit.Again[i]
-		if a.Changed {
-			m := a.Mention
-			s.notify(ctx, Event{Kind: EventSeenAgain, Brand: brand, Mention: &m, Routes: s.routesWith(ctx, wi, m.BrandID, m.WatchIDs, channels)})
+		if a := &commit.Again[i]; a.Changed {
+			s.notify(ctx, event(EventSeenAgain, a.Mention))
 		}
 	}
-	res.Mentions = fresh
+	r.res.Mentions = fresh
 	if len(fresh) > 0 {
-		s.seedSurge(ctx, brandID, now)
-		for _, sg := range s.surge.Observe(brandID, fresh, now) {
-			s.notify(ctx, s.surgeEvent(ctx, sg, brand, channels))
+		s.seedSurge(ctx, r.brandID, r.now)
+		for _, sg := range s.surge.Observe(r.brandID, fresh, r.now) {
+			s.notify(ctx, s.surgeEvent(ctx, sg, brand, r.channels))
 		}
 	}
-	if n := sumDropped(res.Dropped); n > 0 || res.New > 0 {
-		s.log.DebugContext(ctx, "batch ingested", "source_id", st.Spec.ID, "brand_id", brandID, "items", res.Items,
-			"new", res.New, "seen_again", res.SeenAgain, "unmatched", res.Unmatched, "dropped", n)
+	if n := sumDropped(r.res.Dropped); n > 0 || r.res.New > 0 {
+		s.log.DebugContext(ctx, "batch ingested", "source_id", r.st.Spec.ID, "brand_id", r.brandID, "items", r.res.Items,
+			"new", r.res.New, "seen_again", r.res.SeenAgain, "unmatched", r.res.Unmatched, "dropped", n)
 	}
-	return res, nil
 }
 
 func sumDropped(m map[string]int) int {
@@ -347,139 +420,4 @@ func unionStr(a, b []string) []string {
 		}
 	}
 	return a
-}
-
-// normalise cleans an item in place: valid UTF-8 without control
-// characters, trimmed, lengths bounded, links kept only when http(s), the
-// language reduced to a lowercase tag. It reports false when nothing is
-// left to read.
-func normalise(it *Item, spec Spec) bool {
-	it.Source, it.SourceID = spec.Kind, spec.ID
-	it.ExternalID = externalID(oneLine(it.ExternalID))
-	it.URL = WebURL(oneLine(it.URL))
-	it.AuthorURL = WebURL(oneLine(it.AuthorURL))
-	it.Title = clip(oneLine(it.Title), MaxTitle)
-	it.Text = clip(cleanText(it.Text), MaxText)
-	it.Author = clip(oneLine(it.Author), MaxAuthor)
-	it.Lang = PrimaryLang(it.Lang)
-	if !it.Published.IsZero() {
-		it.Published = it.Published.UTC()
-	}
-	return it.Title != "" || it.Text != ""
-}
-
-// externalID keeps an item's id as its dedupe key: one longer than
-// MaxExternalID is replaced by its SHA-256, never cut, so that two long
-// ids sharing a prefix stay two items.
-func externalID(id string) string {
-	if len(id) <= MaxExternalID {
-		return id
-	}
-	sum := sha256.Sum256([]byte(id))
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-// cleanText makes s valid UTF-8, drops control characters but newlines and
-// tabs, collapses runs of blank lines, and trims.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.IndexFunc(s, func(r rune) bool {
-		return (unicode.IsControl(r) && r != '\n' && r != '\t') || r == '\u2028' || r == '\u2029'
-	}) >= 0 {
-		s = strings.Map(func(r rune) rune {
-			switch {
-			case r == '\r':
-				return -1
-			case r == '\u2028' || r == '\u2029':
-				return '\n'
-			case unicode.IsControl(r) && r != '\n' && r != '\t':
-				return -1
-			}
-			return r
-		}, s)
-	}
-	for strings.Contains(s, "\n\n\n") {
-		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
-	}
-	return strings.TrimSpace(s)
-}
-
-// oneLine makes s valid UTF-8 on one line, spaces collapsed, trimmed.
-func oneLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' }) < 0 && !strings.Contains(s, "  ") {
-		return strings.TrimSpace(s)
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
-}
-
-// clip bounds s to n characters, ending with "…" when cut.
-func clip(s string, n int) string {
-	if len(s) <= n || utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
-// channelCache holds a brand's channels for one batch.
-type channelCache struct {
-	brand int64
-	chans []herald.ChannelRef
-	ok    bool
-}
-
-// routes returns where a mention of the brand matched by watchIDs goes.
-func (s *Service) routes(ctx context.Context, brandID int64, watchIDs []int64, cc *channelCache) []herald.ChannelRef {
-	wi, err := s.index(ctx)
-	if err != nil {
-		s.log.WarnContext(ctx, "no watch index for routing", "brand_id", brandID, "error", err)
-		wi = &watchIndex{}
-	}
-	if cc == nil {
-		cc = &channelCache{}
-	}
-	return s.routesWith(ctx, wi, brandID, watchIDs, cc)
-}
-
-func (s *Service) routesWith(ctx context.Context, wi *watchIndex, brandID int64, watchIDs []int64, cc *channelCache) []herald.ChannelRef {
-	var watchChans []herald.ChannelRef
-	for _, id := range watchIDs {
-		if w, ok := wi.watches[id]; ok {
-			watchChans = append(watchChans, w.Channel)
-		}
-	}
-	if !cc.ok || cc.brand != brandID {
-		cc.brand, cc.chans, cc.ok = brandID, nil, true
-		if s.opt.Channels != nil {
-			chans, err := s.opt.Channels.BrandChannels(ctx, brandID)
-			if err != nil {
-				s.log.WarnContext(ctx, "brand channels unknown; routing to watch channels only", "brand_id", brandID, "error", err)
-			}
-			cc.chans = chans
-		}
-	}
-	return Route(watchChans, cc.chans)
-}
-
-// Route decides where a mention goes: each matching watch's channel, plus
-// the brand's channels on the platforms no watch channel covers, without
-// duplicates, in that order.
-func Route(watchChans, brandChans []herald.ChannelRef) []herald.ChannelRef {
-	var out []herald.ChannelRef
-	covered := map[string]bool{}
-	for _, c := range watchChans {
-		if c.Platform == "" || c.Channel == "" || slices.Contains(out, c) {
-			continue
-		}
-		out = append(out, c)
-		covered[c.Platform] = true
-	}
-	for _, c := range brandChans {
-		if c.Platform == "" || c.Channel == "" || covered[c.Platform] || slices.Contains(out, c) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }

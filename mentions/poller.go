@@ -33,16 +33,8 @@ type PollerOptions struct {
 	After func(time.Duration) <-chan time.Time
 }
 
-var defaultIntervals = map[string]time.Duration{
-	"rss": 15 * time.Minute, "hn": 5 * time.Minute, "reddit": 5 * time.Minute,
-	"mastodon": 5 * time.Minute, "bluesky": 5 * time.Minute,
-}
-
 func (o PollerOptions) withDefaults() PollerOptions {
-	iv := map[string]time.Duration{}
-	for k, v := range defaultIntervals {
-		iv[k] = v
-	}
+	iv := defaultIntervals()
 	for k, v := range o.Interval {
 		if v > 0 {
 			iv[k] = v

@@ -1,8 +1,11 @@
-// Package mentions is Herald's listening half: watches and their query
-// language, the matcher, the pipeline that turns what sources find into
-// mentions (normalise, match, dedupe, spam, route, store, relay), surge
-// detection and digests. Sources live in mentions/sources/X, one package
-// each; they import this package and nothing else of Herald's but the root.
+// Package mentions is Herald's listening half: watches, sources (one table
+// of their kinds, kinds.go), the pipeline that turns what sources find into
+// mentions (normalise, match, dedupe, filter, route, store, relay; see
+// Service.Ingest), the LLM triage of new mentions (Triager), surge
+// detection, summaries and digests. The query language and the matcher are
+// in mentions/query, part of this domain. Sources live in
+// mentions/sources/X, one package each; they import this package (and
+// mentions/query) and nothing else of Herald's but the root.
 package mentions
 
 import (
@@ -13,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // Item is one post, story, comment or article a source found, before any
@@ -29,6 +34,11 @@ type Item struct {
 	AuthorURL  string    // a link to the author, when the source has one
 	Lang       string    // primary language subtag ("fr") when the source says; else ""
 	Published  time.Time // when the author published it; zero when unknown
+}
+
+// matchable returns what a query reads of the item.
+func (it *Item) matchable() query.Item {
+	return query.Item{Title: it.Title, Text: it.Text, URL: it.URL, Author: it.Author, Lang: it.Lang, Source: it.Source}
 }
 
 // PrimaryLang returns the primary subtag of a language tag, lower case,

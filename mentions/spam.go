@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // SpamOptions tune the spam filter. Zero fields take the defaults.
@@ -41,16 +43,16 @@ func (o SpamOptions) withDefaults() SpamOptions {
 
 // Why an item was dropped by the spam filter.
 const (
-	DropMuted  = "muted"
-	DropLang   = "lang"
-	DropFlood  = "flood"  // too many from one author
-	DropCopies = "copies" // the same text from many authors
+	dropMuted  = "muted"
+	dropLang   = "lang"
+	dropFlood  = "flood"  // too many from one author
+	dropCopies = "copies" // the same text from many authors
 )
 
-// Spam is the stateful part of the spam filter: recent counts per author
+// spamFilter is the stateful part of the spam filter: recent counts per author
 // and per text, per brand, in memory (a restart forgets them, which only
 // lets a flood through once). Safe for concurrent use.
-type Spam struct {
+type spamFilter struct {
 	opt  SpamOptions
 	seed maphash.Seed
 
@@ -82,17 +84,17 @@ type textWindow struct {
 	authors map[string]time.Time // author → last seen
 }
 
-// NewSpam returns a spam filter with opt.
-func NewSpam(opt SpamOptions) *Spam {
-	return &Spam{opt: opt.withDefaults(), seed: maphash.MakeSeed(),
+// newSpamFilter returns a spam filter with opt.
+func newSpamFilter(opt SpamOptions) *spamFilter {
+	return &spamFilter{opt: opt.withDefaults(), seed: maphash.MakeSeed(),
 		authors: map[spamKey]*window{}, texts: map[spamKey]*textWindow{}}
 }
 
-// Static checks what needs no memory: mutes and the language filter. It
+// staticDrop checks what needs no memory: mutes and the language filter. It
 // returns the reason to drop it, or "".
-func Static(it *Item, mutes []Mute, langs []string) string {
+func staticDrop(it *Item, mutes []Mute, langs []string) string {
 	if muted(it, mutes) {
-		return DropMuted
+		return dropMuted
 	}
 	if it.Lang != "" && len(langs) > 0 {
 		primary, _, _ := strings.Cut(strings.ToLower(it.Lang), "-")
@@ -104,7 +106,7 @@ func Static(it *Item, mutes []Mute, langs []string) string {
 			}
 		}
 		if !keep {
-			return DropLang
+			return dropLang
 		}
 	}
 	return ""
@@ -114,7 +116,7 @@ func muted(it *Item, mutes []Mute) bool {
 	if len(mutes) == 0 {
 		return false
 	}
-	author := NormalizeAuthor(it.Author)
+	author := query.NormalizeAuthor(it.Author)
 	var host string
 	if u, err := url.Parse(it.URL); err == nil {
 		host = strings.ToLower(u.Hostname())
@@ -135,10 +137,10 @@ func muted(it *Item, mutes []Mute) bool {
 }
 
 // Check counts the item for its brand at now and returns the reason to
-// drop it (DropFlood, DropCopies), or "". Only items that pass are counted
+// drop it (dropFlood, dropCopies), or "". Only items that pass are counted
 // against their author.
-func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
-	author := NormalizeAuthor(it.Author)
+func (s *spamFilter) Check(brandID int64, it *Item, now time.Time) string {
+	author := query.NormalizeAuthor(it.Author)
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	n := textHash(&h, it.Title) + textHash(&h, it.Text)
@@ -159,7 +161,7 @@ func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
 			}
 		}
 		if _, seen := tw.authors[author]; !seen && len(tw.authors) >= s.opt.CopiesMax {
-			return DropCopies
+			return dropCopies
 		}
 		tw.authors[author] = now
 	}
@@ -171,7 +173,7 @@ func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
 			s.authors[k] = w
 		}
 		if w.keep(now.Add(-s.opt.AuthorWindow)) >= s.opt.AuthorMax {
-			return DropFlood
+			return dropFlood
 		}
 		w.at = append(w.at, now)
 	}
@@ -180,7 +182,7 @@ func (s *Spam) Check(brandID int64, it *Item, now time.Time) string {
 
 // sweep forgets, at most once a minute, the counts that fell out of their
 // windows, so that memory follows recent traffic only.
-func (s *Spam) sweep(now time.Time) {
+func (s *spamFilter) sweep(now time.Time) {
 	if now.Sub(s.swept) < time.Minute {
 		return
 	}
@@ -261,12 +263,12 @@ func isSpaceByte(c byte) bool {
 }
 
 // NormalizeMute checks and folds a mute's value: an author handle (see
-// NormalizeAuthor) or a domain (lowercased, scheme, path and "www."
+// query.NormalizeAuthor) or a domain (lowercased, scheme, path and "www."
 // removed). It returns "" when nothing usable is left.
 func NormalizeMute(kind MuteKind, value string) string {
 	switch kind {
 	case MuteAuthor:
-		return NormalizeAuthor(value)
+		return query.NormalizeAuthor(value)
 	case MuteDomain:
 		v := strings.ToLower(strings.TrimSpace(value))
 		if u, err := url.Parse(v); err == nil && u.Host != "" {

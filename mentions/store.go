@@ -36,7 +36,7 @@ type Store interface {
 	// SetNextPoll writes a source's next poll time only.
 	SetNextPoll(ctx context.Context, id int64, next time.Time) error
 
-	// MentionKeys returns, among keys (see Keys), those a mention of the
+	// MentionKeys returns, among keys (an item's dedupe keys), those a mention of the
 	// brand holds already, with that mention's id.
 	MentionKeys(ctx context.Context, brandID int64, keys []string) (map[string]int64, error)
 	// SaveBatch stores what one batch of a source found, in ONE transaction:
@@ -55,10 +55,11 @@ type Store interface {
 	SetTriage(ctx context.Context, id int64, sentiment, urgency string) error
 	// MentionAudit returns a mention's audit rows, oldest first.
 	MentionAudit(ctx context.Context, mentionID int64) ([]AuditEntry, error)
-	// Summary counts a brand's mentions found in [since, until): totals,
-	// per state, per source label, top authors, and the newest unhandled
-	// ones (at most SummaryTop).
-	Summary(ctx context.Context, brandID int64, since, until time.Time) (Summary, error)
+	// Tally counts a brand's mentions found in [since, until): per state,
+	// per source label, per author as spelt, and reads the newest
+	// unhandled ones (new or claimed; newest first, at most newest). It
+	// ranks and folds nothing: see Tally.
+	Tally(ctx context.Context, brandID int64, since, until time.Time, newest int) (Tally, error)
 
 	// PutMute stores a mute; ECONFLICT when it exists.
 	PutMute(ctx context.Context, m Mute, e AuditEntry) error
@@ -85,6 +86,9 @@ type Commit struct {
 	// Source is the source's row after the batch: its Cursor and health
 	// are written with the mentions. Source.Spec.ID 0 writes no source.
 	Source SourceStatus
+	// At is when the batch was found: the update time of the mentions
+	// seen again.
+	At time.Time
 	// Seen is how many items the batch held: added to the stored
 	// ItemsSeen (Source.ItemsSeen is not written, so that batches stored
 	// at once, such as two webhook calls, both count).

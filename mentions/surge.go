@@ -63,13 +63,13 @@ type Surge struct {
 	Sample    []Mention // a few of the window's mentions (surge only)
 }
 
-// SurgeDetector counts new mentions per brand in fixed windows and raises
+// surgeDetector counts new mentions per brand in fixed windows and raises
 // one alert when a window crosses max(Min, Factor × baseline), then stays
 // quiet until a whole window falls back under the threshold (one
 // surge_over). The baseline is learnt from windows outside surges, so a
 // surge does not teach itself as normal. State is in memory: after a
 // restart the baseline starts from the floor. Safe for concurrent use.
-type SurgeDetector struct {
+type surgeDetector struct {
 	opt SurgeOptions
 	mu  sync.Mutex
 	by  map[int64]*surgeState
@@ -84,16 +84,16 @@ type surgeState struct {
 	sample   []Mention
 }
 
-// NewSurgeDetector returns a detector with opt.
-func NewSurgeDetector(opt SurgeOptions) *SurgeDetector {
-	return &SurgeDetector{opt: opt.withDefaults(), by: map[int64]*surgeState{}}
+// newSurgeDetector returns a detector with opt.
+func newSurgeDetector(opt SurgeOptions) *surgeDetector {
+	return &surgeDetector{opt: opt.withDefaults(), by: map[int64]*surgeState{}}
 }
 
 // Seed sets a brand's baseline (mentions per window) from history, unless
 // the detector knows the brand already; the Service seeds each brand from
 // the store the first time it sees it, so that a restart does not start
 // from nothing.
-func (d *SurgeDetector) Seed(brandID int64, baseline float64, now time.Time) {
+func (d *surgeDetector) Seed(brandID int64, baseline float64, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, ok := d.by[brandID]; ok {
@@ -103,7 +103,7 @@ func (d *SurgeDetector) Seed(brandID int64, baseline float64, now time.Time) {
 }
 
 // Known reports whether the detector has state for the brand.
-func (d *SurgeDetector) Known(brandID int64) bool {
+func (d *surgeDetector) Known(brandID int64) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, ok := d.by[brandID]
@@ -119,7 +119,7 @@ func (s *Service) seedSurge(ctx context.Context, brandID int64, now time.Time) {
 	if s.surge.Known(brandID) {
 		return
 	}
-	sum, err := s.store.Summary(ctx, brandID, now.Add(-surgeHistory), now.Truncate(s.surge.opt.Window))
+	sum, err := s.summary(ctx, brandID, now.Add(-surgeHistory), now.Truncate(s.surge.opt.Window))
 	if err != nil {
 		s.log.WarnContext(ctx, "surge baseline not seeded", "brand_id", brandID, "error", err)
 		return
@@ -127,14 +127,14 @@ func (s *Service) seedSurge(ctx context.Context, brandID int64, now time.Time) {
 	s.surge.Seed(brandID, float64(sum.Total)/float64(surgeHistory/s.surge.opt.Window), now)
 }
 
-func (d *SurgeDetector) threshold(st *surgeState) int {
+func (d *surgeDetector) threshold(st *surgeState) int {
 	return max(d.opt.Min, int(math.Ceil(d.opt.Factor*math.Max(st.baseline, d.opt.Floor))))
 }
 
 // Observe counts new mentions of a brand found at now and returns the
 // alerts due: at most one surge_over (an earlier window ended the surge)
 // and one surge.
-func (d *SurgeDetector) Observe(brandID int64, ms []Mention, now time.Time) []Surge {
+func (d *surgeDetector) Observe(brandID int64, ms []Mention, now time.Time) []Surge {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st := d.by[brandID]
@@ -160,7 +160,7 @@ func (d *SurgeDetector) Observe(brandID int64, ms []Mention, now time.Time) []Su
 // Advance closes the windows that ended by now, for every brand, and
 // returns the surge_over alerts due. Call it periodically (Service.Tick),
 // so that a surge followed by silence ends too.
-func (d *SurgeDetector) Advance(now time.Time) []Surge {
+func (d *surgeDetector) Advance(now time.Time) []Surge {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []Surge
@@ -174,7 +174,7 @@ func (d *SurgeDetector) Advance(now time.Time) []Surge {
 }
 
 // advance closes st's windows that ended by now.
-func (d *SurgeDetector) advance(brandID int64, st *surgeState, now time.Time) []Surge {
+func (d *surgeDetector) advance(brandID int64, st *surgeState, now time.Time) []Surge {
 	cur := now.Truncate(d.opt.Window)
 	if !cur.After(st.start) {
 		return nil
@@ -202,7 +202,7 @@ func (d *SurgeDetector) advance(brandID int64, st *surgeState, now time.Time) []
 	return out
 }
 
-func (d *SurgeDetector) learn(st *surgeState, count float64) {
+func (d *surgeDetector) learn(st *surgeState, count float64) {
 	if !st.seeded {
 		st.baseline, st.seeded = count, true
 		return

@@ -8,7 +8,7 @@ import (
 // feed sends n mentions per minute for the given minutes from start and
 // returns the alerts raised, with Advance called every minute as the
 // poller's ticks would.
-func feed(d *SurgeDetector, start time.Time, perMinute []int) []Surge {
+func feed(d *surgeDetector, start time.Time, perMinute []int) []Surge {
 	var out []Surge
 	for i, n := range perMinute {
 		now := start.Add(time.Duration(i) * time.Minute)
@@ -44,7 +44,7 @@ func TestSurge(t *testing.T) {
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	opt := SurgeOptions{Window: 10 * time.Minute, Alpha: 0.2, Floor: 2, Factor: 4, Min: 10, Sample: 3}
 	t.Run("SteadyTrafficNone", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		d.Seed(1, 10, start) // 10 a window in the history
 		// 1 a minute (10 a window) for 6 hours.
 		if got := feed(d, start, repeat(1, 360)); len(got) != 0 {
@@ -52,7 +52,7 @@ func TestSurge(t *testing.T) {
 		}
 	})
 	t.Run("ColdStartBelowMinNone", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		// No history: 5 a window for 6 hours stays under Min.
 		traffic := repeat(0, 360)
 		for i := range traffic {
@@ -65,7 +65,7 @@ func TestSurge(t *testing.T) {
 		}
 	})
 	t.Run("BurstRaisesOne", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		quiet := repeat(0, 60)
 		quiet[5], quiet[25], quiet[45] = 1, 1, 1
 		traffic := append(quiet, repeat(20, 30)...) // 200 a window for 3 windows
@@ -84,7 +84,7 @@ func TestSurge(t *testing.T) {
 		}
 	})
 	t.Run("SecondBurstRaisesSecond", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		traffic := append(repeat(0, 30), repeat(20, 20)...)
 		traffic = append(traffic, repeat(0, 60)...)
 		traffic = append(traffic, repeat(20, 20)...)
@@ -95,7 +95,7 @@ func TestSurge(t *testing.T) {
 		}
 	})
 	t.Run("BrandsApart", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		now := start
 		if got := d.Observe(2, make([]Mention, 50), now); len(got) != 1 {
 			t.Fatalf("brand 2 burst: %v", kinds(got))
@@ -105,7 +105,7 @@ func TestSurge(t *testing.T) {
 		}
 	})
 	t.Run("SlowRampLearnt", func(t *testing.T) {
-		d := NewSurgeDetector(opt)
+		d := newSurgeDetector(opt)
 		// From 1 to 3 a window over a day: never a surge.
 		var traffic []int
 		for i := range 24 * 60 {

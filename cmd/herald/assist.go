@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/mentions"
 )
 
 // detachedTimeout bounds one piece of detached work: an LLM call with all
@@ -67,3 +71,29 @@ func (d *detached) Go(f func(ctx context.Context)) bool { return d.work.Go(d.tim
 
 // stop lets nothing new start and waits for the work in flight.
 func (d *detached) stop() { d.work.Stop() }
+
+// triager adapts assist's triage to mentions.Triager, so that neither
+// domain package imports the other.
+type triager struct{ as *assist.Service }
+
+var _ mentions.Triager = triager{}
+
+// triagerOf returns as's triage as a mentions.Triager; nil without an LLM.
+func triagerOf(as *assist.Service) mentions.Triager {
+	if as == nil || !as.Enabled() {
+		return nil
+	}
+	return triager{as}
+}
+
+// Triage implements mentions.Triager: the mention as the LLM reads it
+// (untrusted data), the link without its tracking parameters; a call
+// skipped by assist's rate bounds is ok false.
+func (t triager) Triage(ctx context.Context, b herald.Brand, m mentions.Mention) (sentiment, urgency string, ok bool, err error) {
+	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
+	tr, err := t.as.Triage(ctx, b, in)
+	if err != nil || tr.Skipped {
+		return "", "", false, err
+	}
+	return tr.Sentiment, tr.Urgency, true, nil
+}

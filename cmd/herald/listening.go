@@ -76,11 +76,14 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	return l, nil
 }
 
-// Kinds lists the source kinds this server runs, sorted.
+// Kinds lists the source kinds this server runs (those of mentions.Kinds
+// it can open), sorted.
 func (l *listening) Kinds() []string {
 	var out []string
-	for k := range l.kinds {
-		out = append(out, k)
+	for _, k := range mentions.Kinds {
+		if _, ok := l.kinds[k]; ok {
+			out = append(out, k)
+		}
 	}
 	slices.Sort(out)
 	return out
@@ -96,26 +99,20 @@ func (l *listening) open(s mentions.Spec) (any, error) {
 }
 
 // mentionNotifier is the listening's notifier: mention cards, surge
-// alerts and digests shown through news, and the LLM triage of new
-// mentions (detached, deps.Go). The triage reads the brand's setting and
-// records its answer through a mentions.Service of its own over the same
-// store, whose only events (the triaged card's update) are rendered
-// without triage: the notifier is built before the service that notifies
-// it. This goes when the pipeline starts triage itself (mentions.Triager).
-func (m *Main) mentionNotifier(drafts *approvals.Service, l *listening, deps commands.Deps, news *bot.Broadcaster) mentions.Notifier {
+// alerts and digests shown through news.
+func mentionNotifier(news *bot.Broadcaster) mentions.Notifier {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	cards := commands.NewMentionNotifier(commands.Deps{Log: m.log}, show, news.Announce)
-	deps.Mentions = m.newMentions(drafts, l, cards)
-	return commands.NewMentionNotifier(deps, show, news.Announce)
+	return commands.NewMentionNotifier(show, news.Announce)
 }
 
-// newMentions builds the listening service over the store.
-func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier) *mentions.Service {
+// newMentions builds the listening service over the store; tr (nil for
+// none) triages new mentions, run through goDetached.
+func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier, tr mentions.Triager, goDetached func(func(context.Context)) bool) *mentions.Service {
 	allowPrivate := m.Config.AllowPrivateSources
 	return mentions.NewService(m.store, drafts, m.Clock, mentions.Options{
-		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log,
+		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log, Triager: tr, Go: goDetached,
 		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
 	})
 }

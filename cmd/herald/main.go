@@ -355,9 +355,9 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
-		notify = m.mentionNotifier(drafts, listen, deps, news)
+		notify = mentionNotifier(news)
 	}
-	ment := m.newMentions(drafts, listen, notify)
+	ment := m.newMentions(drafts, listen, notify, triagerOf(deps.Assist), detached.Go)
 	deps.Mentions = ment
 	return &app{drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
 		router: commands.New(deps), detached: detached}, nil

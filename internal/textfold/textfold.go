@@ -64,7 +64,7 @@ const foldLatinAdditional = "" +
 // every run of white space as one space, trimmed; other characters are
 // kept (curly apostrophes become straight ones): "GRATUÏT  Œuvre #Ad" folds
 // to "gratuit oeuvre #ad". Matching whole words in it is ContainsWord.
-// (mentions.Fold goes further for queries: punctuation separates words.)
+// (mentions/query.Fold goes further for queries: punctuation separates words.)
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

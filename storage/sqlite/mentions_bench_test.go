@@ -69,12 +69,12 @@ func BenchmarkIngest(b *testing.B) {
 			q = fmt.Sprintf(`%s "nouveau magasin"`, names[i])
 		}
 		w := mentions.Watch{BrandID: br.ID, Query: q, Channel: ch, CreatedBy: alice, CreatedAt: t0}
-		if err := s.CreateWatch(ctx, &w, mentions.AuditEntry{BrandID: br.ID, Action: mentions.ActAddWatch, Actor: alice, At: t0}); err != nil {
+		if err := s.CreateWatch(ctx, &w, mentions.AuditEntry{BrandID: br.ID, Action: mentions.Action("watch_add"), Actor: alice, At: t0}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	src := mentions.SourceStatus{Spec: mentions.Spec{BrandID: br.ID, Kind: "hn"}, CreatedAt: t0}
-	if err := s.CreateSource(ctx, &src, mentions.AuditEntry{BrandID: br.ID, Action: mentions.ActAddSource, Actor: alice, At: t0}); err != nil {
+	if err := s.CreateSource(ctx, &src, mentions.AuditEntry{BrandID: br.ID, Action: mentions.Action("source_add"), Actor: alice, At: t0}); err != nil {
 		b.Fatal(err)
 	}
 	clock := testclock.New(t0) // moving forward 10ms each time it is read

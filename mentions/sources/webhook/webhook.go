@@ -129,15 +129,19 @@ func Parse(body []byte) ([]mentions.Item, error) {
 	return items, nil
 }
 
-// parseMention validates one mention object; prefix names it in errors
-// ("" for a lone mention, "mentions[2]." in a list).
-func parseMention(prefix string, obj map[string]json.RawMessage) (mentions.Item, error) {
+// fields are a mention object's string fields, trimmed ("" when absent or
+// null).
+type fields struct{ url, text, title, author, authorURL, lang, published, source, id string }
+
+// readFields reads the fields of one mention object, refusing unknown
+// ones and values that are not strings; prefix names it in errors.
+func readFields(prefix string, obj map[string]json.RawMessage) (fields, error) {
+	var m fields
 	for k := range obj {
 		if !known(k) {
-			return mentions.Item{}, invalid(strings.TrimSuffix(prefix, "."), fmt.Sprintf("unknown field %q; the fields are url, text, title, author, author_url, lang, published_at, source, id", clip(k, 40)))
+			return m, invalid(strings.TrimSuffix(prefix, "."), fmt.Sprintf("unknown field %q; the fields are url, text, title, author, author_url, lang, published_at, source, id", clip(k, 40)))
 		}
 	}
-	var m struct{ url, text, title, author, authorURL, lang, published, source, id string }
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -151,13 +155,21 @@ func parseMention(prefix string, obj map[string]json.RawMessage) (mentions.Item,
 			continue
 		}
 		if err := json.Unmarshal(raw, f.dst); err != nil {
-			return mentions.Item{}, invalid(prefix+f.name, "must be a string")
+			return m, invalid(prefix+f.name, "must be a string")
 		}
 		*f.dst = strings.TrimSpace(*f.dst)
 	}
+	return m, nil
+}
 
+// parseMention validates one mention object; prefix names it in errors
+// ("" for a lone mention, "mentions[2]." in a list).
+func parseMention(prefix string, obj map[string]json.RawMessage) (mentions.Item, error) {
+	m, err := readFields(prefix, obj)
+	if err != nil {
+		return mentions.Item{}, err
+	}
 	it := mentions.Item{Source: Kind}
-	var err error
 	if m.url == "" {
 		return it, invalid(prefix+"url", "is required: the mention's own http or https link")
 	}

@@ -1,5 +1,5 @@
 //go:build !unix
 
-package mentions
+package query
 
 func cpuTime() int64 { return -1 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package mentions
+package query
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package mentions
+package query
 
 import (
 	"unicode/utf8"
@@ -85,6 +85,26 @@ func (f *folded) grow(n, b int) {
 	}
 }
 
+// open starts a segment for s: it makes room for all of it at once, writes
+// the separator, and returns buf at its full capacity with the write
+// position. A byte of s folds into at most two bytes (a one-byte letter and
+// the space after it; no other folding grows, see the check in add). Each
+// byte adds at most one word bound (words are separated by a byte at least;
+// a CJK character, three bytes, adds at most three), then there are the
+// last bound and the one written ahead. Checking for room per byte instead
+// would cost a quarter of the speed.
+func (f *folded) open(s string) (buf []byte, n int) {
+	f.grow(2+2*len(s), len(s)+4)
+	n = len(f.buf)
+	buf = f.buf[:cap(f.buf)]
+	if n == 0 {
+		buf[n] = ' '
+		return buf, n + 1
+	}
+	buf[n], buf[n+1] = '\n', ' '
+	return buf, n + 2
+}
+
 // add appends the words of s as a new segment.
 //
 // ASCII, most of most texts, takes a branch-free path: each byte is
@@ -94,22 +114,7 @@ func (f *folded) grow(n, b int) {
 // Word boundaries are where a branch would be mispredicted, every few
 // bytes.
 func (f *folded) add(s string) {
-	// A byte of s folds into at most two bytes (a one-byte letter and the
-	// space after it; no other folding grows, see the check below). Each
-	// byte adds at most one word bound (words are separated by a byte at
-	// least; a CJK character, three bytes, adds at most three), then
-	// there are the last bound and the one written ahead. Checking for
-	// room per byte instead would cost a quarter of the speed.
-	f.grow(2+2*len(s), len(s)+4)
-	n := len(f.buf)
-	buf := f.buf[:cap(f.buf)]
-	if n == 0 {
-		buf[n] = ' '
-		n++
-	} else {
-		buf[n], buf[n+1] = '\n', ' '
-		n += 2
-	}
+	buf, n := f.open(s)
 	nb := len(f.fb)
 	fb, ob := f.fb[:cap(f.fb)], f.ob[:cap(f.ob)]
 	in := 0 // 1 inside a word

@@ -1,4 +1,4 @@
-package mentions
+package query
 
 import (
 	"errors"
@@ -12,9 +12,9 @@ import (
 
 func mustQuery(tb testing.TB, s string) *Query {
 	tb.Helper()
-	q, err := ParseQuery(s)
+	q, err := parse(s)
 	if err != nil {
-		tb.Fatalf("ParseQuery(%q): %v", s, err)
+		tb.Fatalf("parse(%q): %v", s, err)
 	}
 	return q
 }
@@ -64,16 +64,16 @@ func TestParseQuery(t *testing.T) {
 			{strings.Repeat("é", 500), strings.Repeat("é", 500), []string{strings.Repeat("é", 500)}},
 		}
 		for _, tt := range tests {
-			q, err := ParseQuery(tt.in)
+			q, err := parse(tt.in)
 			if err != nil {
-				t.Errorf("ParseQuery(%q): %v", tt.in, err)
+				t.Errorf("parse(%q): %v", tt.in, err)
 				continue
 			}
 			if got := q.String(); got != tt.canon {
-				t.Errorf("ParseQuery(%q).String() = %q, want %q", tt.in, got, tt.canon)
+				t.Errorf("parse(%q).String() = %q, want %q", tt.in, got, tt.canon)
 			}
 			if diff := cmp.Diff(tt.terms, q.Terms()); diff != "" {
-				t.Errorf("ParseQuery(%q).Terms() (-want +got):\n%s", tt.in, diff)
+				t.Errorf("parse(%q).Terms() (-want +got):\n%s", tt.in, diff)
 			}
 			again := mustQuery(t, q.String())
 			if diff := cmp.Diff(q, again, cmp.AllowUnexported(Query{}, node{})); diff != "" {
@@ -122,16 +122,16 @@ func TestParseQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, err := ParseQuery(tt.in)
+			q, err := parse(tt.in)
 			if err == nil {
-				t.Fatalf("ParseQuery(%q) = %v, want an error", tt.in, q)
+				t.Fatalf("parse(%q) = %v, want an error", tt.in, q)
 			}
 			var he *herald.Error
 			if !errors.As(err, &he) || he.Code != herald.EINVALID {
-				t.Fatalf("ParseQuery(%q) error %v: not EINVALID", tt.in, err)
+				t.Fatalf("parse(%q) error %v: not EINVALID", tt.in, err)
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
-				t.Errorf("ParseQuery(%q) = %q, want it to contain %q", tt.in, err, tt.msg)
+				t.Errorf("parse(%q) = %q, want it to contain %q", tt.in, err, tt.msg)
 			}
 		})
 	}
@@ -289,23 +289,23 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := ParseQuery(s)
+		q, err := parse(s)
 		if err != nil {
 			if herald.ErrorCode(err) != herald.EINVALID {
-				t.Fatalf("ParseQuery(%q): %v is not EINVALID", s, err)
+				t.Fatalf("parse(%q): %v is not EINVALID", s, err)
 			}
 			return
 		}
 		canon := q.String()
-		again, err := ParseQuery(canon)
+		again, err := parse(canon)
 		if err != nil {
-			t.Fatalf("ParseQuery(%q).String() = %q does not parse: %v", s, canon, err)
+			t.Fatalf("parse(%q).String() = %q does not parse: %v", s, canon, err)
 		}
 		if !cmp.Equal(q, again, cmp.AllowUnexported(Query{}, node{})) {
 			t.Fatalf("%q → %q → %q: not the same query", s, canon, again.String())
 		}
 		if len(q.Terms()) == 0 {
-			t.Fatalf("ParseQuery(%q) has no terms", s)
+			t.Fatalf("parse(%q) has no terms", s)
 		}
 		it := &Item{Title: s, Text: strings.Join(q.Terms(), " ")}
 		q.Match(it)
@@ -331,3 +331,9 @@ func FuzzHighlight(f *testing.F) {
 		}
 	})
 }
+
+// testSources are the source kinds the tests' queries may name.
+var testSources = []string{"rss", "hn", "reddit", "mastodon", "bluesky", "webhook"}
+
+// parse is Parse with the source kinds of Herald.
+func parse(s string) (*Query, error) { return Parse(s, testSources) }

@@ -1,4 +1,4 @@
-package mentions
+package query
 
 import (
 	"bufio"
@@ -93,7 +93,7 @@ func benchWatches(tb testing.TB, n int) map[int64]*Query {
 		case 9:
 			s = quote(b) + " -source:webhook -site:pinterest.com"
 		}
-		q, err := ParseQuery(s)
+		q, err := parse(s)
 		if err != nil {
 			tb.Fatalf("%q: %v", s, err)
 		}

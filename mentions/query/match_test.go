@@ -1,4 +1,4 @@
-package mentions
+package query
 
 import (
 	"fmt"
@@ -165,7 +165,7 @@ func TestIndexEqualsNaive(t *testing.T) {
 		watches := map[int64]*Query{}
 		for id := int64(1); id <= 60; id++ {
 			s := randomQuery(r, 0)
-			q, err := ParseQuery(s)
+			q, err := parse(s)
 			if err != nil {
 				continue // e.g. only exclusions
 			}
@@ -200,7 +200,7 @@ func TestIndexConcurrent(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	watches := map[int64]*Query{}
 	for id := int64(1); id <= 200; id++ {
-		if q, err := ParseQuery(randomQuery(r, 0)); err == nil {
+		if q, err := parse(randomQuery(r, 0)); err == nil {
 			watches[id] = q
 		}
 	}
@@ -231,7 +231,7 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q1, q2, title, text, url string) {
 		watches := map[int64]*Query{}
 		for i, s := range []string{q1, q2, "acme", `"acme corp"`} {
-			if q, err := ParseQuery(s); err == nil {
+			if q, err := parse(s); err == nil {
 				watches[int64(i+1)] = q
 			}
 		}

@@ -1,0 +1,132 @@
+package mentions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions/query"
+)
+
+// maxQueryLength bounds a watch's query, in characters.
+const maxQueryLength = query.MaxLength
+
+// `watch test` looks this far back, over at most testScan mentions.
+const (
+	testWindow = 7 * 24 * time.Hour
+	testScan   = 2000
+)
+
+// AddWatch saves a query for the brand, routed to ch. A query that does not
+// parse is EINVALID with the column.
+func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, ch herald.ChannelRef) (Watch, error) {
+	if err := s.require(ctx, actor, brand.ID, permManage); err != nil {
+		return Watch{}, err
+	}
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query, e.g. `acme OR \"acme corp\" -job`.")
+	}
+	if utf8.RuneCountInString(query) > maxQueryLength {
+		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
+	}
+	if _, err := parseQuery(query); err != nil {
+		return Watch{}, err
+	}
+	if ch.Platform == "" || ch.Channel == "" {
+		return Watch{}, herald.Errorf(herald.EINVALID, "A watch needs a channel to post its mentions in; add it from a channel or give --channel.")
+	}
+	w := Watch{BrandID: brand.ID, Query: query, Channel: ch, CreatedBy: actor, CreatedAt: s.now()}
+	if err := s.store.CreateWatch(ctx, &w, s.audit(brand.ID, 0, actor, actAddWatch, query)); err != nil {
+		return Watch{}, err
+	}
+	s.idx.Store(nil)
+	return w, nil
+}
+
+// parseQuery parses a watch query; any error is EINVALID.
+func parseQuery(q string) (*query.Query, error) {
+	pq, err := query.Parse(q, Kinds)
+	if err != nil {
+		var he *herald.Error
+		if errors.As(err, &he) {
+			return nil, err
+		}
+		return nil, &herald.Error{Code: herald.EINVALID, Message: "The query does not parse: " + err.Error(), Err: err}
+	}
+	return pq, nil
+}
+
+// Watches lists the brand's watches, oldest first.
+func (s *Service) Watches(ctx context.Context, actor herald.Actor, brand herald.Brand) ([]Watch, error) {
+	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
+		return nil, err
+	}
+	return s.store.Watches(ctx, brand.ID)
+}
+
+// RemoveWatch deletes a watch and returns it.
+func (s *Service) RemoveWatch(ctx context.Context, actor herald.Actor, id int64) (Watch, error) {
+	w, err := s.store.Watch(ctx, id)
+	if err != nil {
+		return Watch{}, notFound(err, "watch", id)
+	}
+	if err := s.requireOn(ctx, actor, w.BrandID, permManage, "watch", id); err != nil {
+		return Watch{}, err
+	}
+	if err := s.store.DeleteWatch(ctx, id, s.audit(w.BrandID, 0, actor, actRemoveWatch, fmt.Sprintf("#%d %s", id, w.Query))); err != nil {
+		return Watch{}, notFound(err, "watch", id)
+	}
+	s.idx.Store(nil)
+	return w, nil
+}
+
+// TestWatch runs query, without saving it, over the brand's mentions of the
+// last 7 days (at most 2000 of them): the matches (newest first, at most limit) and
+// how many mentions were scanned.
+func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, limit int) ([]Mention, int, error) {
+	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
+		return nil, 0, err
+	}
+	if utf8.RuneCountInString(query) > maxQueryLength {
+		return nil, 0, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
+	}
+	q, err := parseQuery(strings.TrimSpace(query))
+	if err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 {
+		limit = 10
+	}
+	recent, err := s.store.RecentMentions(ctx, brand.ID, s.now().Add(-testWindow), testScan)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []Mention
+	for _, m := range recent {
+		item := m.Item()
+		it := item.matchable()
+		if terms := q.MatchedTerms(&it); q.Match(&it) {
+			m.Terms = terms
+			out = append(out, m)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out, len(recent), nil
+}
+
+// Item returns the mention as an item, for matching again: its first
+// source's kind as Source.
+func (m Mention) Item() Item {
+	it := Item{URL: m.URL, Title: m.Title, Text: m.Text, Author: m.Author, AuthorURL: m.AuthorURL, Lang: m.Lang, Published: m.Published}
+	if len(m.Sources) > 0 {
+		it.Source, _, _ = strings.Cut(m.Sources[0], ":")
+	}
+	return it
+}
