@@ -228,7 +228,11 @@ func TestService(t *testing.T) {
 		if err != nil || p.String() != "team:1 client:1" {
 			t.Fatalf("SetPolicy = %v, %v", p, err)
 		}
-		for who, r := range map[herald.Actor]herald.Role{bob: herald.RoleEditor, carol: herald.RoleApprover, dave: herald.RoleClient} {
+		for _, g := range []struct {
+			who  herald.Actor
+			role herald.Role
+		}{{bob, herald.RoleEditor}, {carol, herald.RoleApprover}, {dave, herald.RoleClient}} {
+			who, r := g.who, g.role
 			if _, err := svc.SetRole(ctx, alice, acmeCh, "", who, r); err != nil {
 				t.Fatalf("SetRole(%s): %v", who.Name, err)
 			}
@@ -242,7 +246,7 @@ func TestService(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CreateDraft: %v", err)
 		}
-		if d.State != approvals.StateDraft || d.Rev != 1 || d.Text != "Our new store opens Monday" || d.Author != bob {
+		if d.State != approvals.StateDraft || d.Rev != 1 || d.Text != "Our new store opens Monday" || !cmp.Equal(d.Author, bob) {
 			t.Errorf("CreateDraft = %+v; want a trimmed draft, rev 1, by bob", d)
 		}
 
@@ -546,7 +550,7 @@ func TestService(t *testing.T) {
 			t.Errorf("progress after edit %q, want team 0/2", v.Progress)
 		}
 		// The old approval is kept, bound to revision 1.
-		if len(v.Approvals) != 1 || v.Approvals[0].Rev != 1 || v.Approvals[0].Actor != carol {
+		if len(v.Approvals) != 1 || v.Approvals[0].Rev != 1 || !cmp.Equal(v.Approvals[0].Actor, carol) {
 			t.Errorf("approvals after edit %+v; want carol's of revision 1", v.Approvals)
 		}
 		_, es, err := e.svc.Audit(t.Context(), bob, d.ID)
@@ -630,7 +634,7 @@ func TestService(t *testing.T) {
 		if diff := cmp.Diff(want, actions); diff != "" {
 			t.Errorf("audit actions mismatch (-want +got):\n%s", diff)
 		}
-		if es[2].Detail != "add the link" || es[2].Actor != carol {
+		if es[2].Detail != "add the link" || !cmp.Equal(es[2].Actor, carol) {
 			t.Errorf("request_changes row = %+v; want carol's comment", es[2])
 		}
 	})
@@ -941,7 +945,11 @@ func TestRoleOf(t *testing.T) {
 	e := newEnv(t, "team:1")
 	ctx := t.Context()
 	t.Run("OK", func(t *testing.T) {
-		for who, want := range map[herald.Actor]herald.Role{alice: herald.RoleAdmin, bob: herald.RoleEditor, dave: herald.RoleClient, vic: herald.RoleViewer} {
+		for _, g := range []struct {
+			who  herald.Actor
+			role herald.Role
+		}{{alice, herald.RoleAdmin}, {bob, herald.RoleEditor}, {dave, herald.RoleClient}, {vic, herald.RoleViewer}} {
+			who, want := g.who, g.role
 			if got, err := e.svc.RoleOf(ctx, who, e.brand.ID); err != nil || got != want {
 				t.Errorf("RoleOf(%s) = %q, %v; want %q", who.Name, got, err, want)
 			}

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -212,7 +213,7 @@ func TestAI(t *testing.T) {
 			t.Fatalf("%d drafts, want 3", len(ds))
 		}
 		for _, d := range ds {
-			if d.State != approvals.StateDraft || d.Author != bob || herald.FormatTargets(d.Targets) != "mastodon:main" {
+			if d.State != approvals.StateDraft || !cmp.Equal(d.Author, bob) || herald.FormatTargets(d.Targets) != "mastodon:main" {
 				t.Errorf("draft %+v; want bob's draft to mastodon:main", d)
 			}
 		}

@@ -274,7 +274,7 @@ func TestRoles(t *testing.T) {
 			for _, o := range group.ops {
 				t.Run(tt.who.Name+"/"+o.name, func(t *testing.T) {
 					err := o.do(tt.who)
-					if o.name == "Mention" && (tt.who == gina || tt.who == nobody) {
+					if o.name == "Mention" && (tt.who.Key() == gina.Key() || tt.who.Key() == nobody.Key()) {
 						wantCode(t, err, herald.ENOTFOUND) // ids of other brands reveal nothing
 						return
 					}
@@ -290,7 +290,7 @@ func TestWatches(t *testing.T) {
 	ctx := t.Context()
 	t.Run("OK", func(t *testing.T) {
 		w := e.watch(t, `(acme OR acmecorp) -job`, acmeAlerts)
-		if w.ID == 0 || w.BrandID != e.acme.ID || w.Channel != acmeAlerts || w.CreatedBy != alice || !w.CreatedAt.Equal(t0) {
+		if w.ID == 0 || w.BrandID != e.acme.ID || w.Channel != acmeAlerts || !cmp.Equal(w.CreatedBy, alice) || !w.CreatedAt.Equal(t0) {
 			t.Errorf("watch = %+v", w)
 		}
 		list, err := e.svc.Watches(ctx, vic, e.acme)
@@ -673,7 +673,7 @@ func TestAct(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.DraftID != 42 || m.State != mentions.StateClaimed || m.Claimer != carol {
+		if m.DraftID != 42 || m.State != mentions.StateClaimed || !cmp.Equal(m.Claimer, carol) {
 			t.Errorf("after LinkDraft: %+v", m)
 		}
 		_, err = e.svc.LinkDraft(ctx, bob, id, 43)

@@ -356,7 +356,7 @@ func testMembers(t *testing.T, open func(t *testing.T) approvals.Store) {
 		_, err := s.Member(t.Context(), b.ID, bob)
 		assertCode(t, err, herald.ENOTFOUND, "Member after removal")
 		ms, err := s.Members(t.Context(), b.ID)
-		if err != nil || len(ms) != 1 || ms[0].Actor != alice {
+		if err != nil || len(ms) != 1 || !cmp.Equal(ms[0].Actor, alice) {
 			t.Errorf("Members = %+v, %v; want alice only", ms, err)
 		}
 		ships, err := s.Memberships(t.Context(), bob)
@@ -867,7 +867,11 @@ func testConcurrentApprovals(t *testing.T, open func(t *testing.T) approvals.Sto
 		if _, _, err := svc.SetPolicy(ctx, alice, ch, "", policy); err != nil {
 			t.Fatalf("SetPolicy: %v", err)
 		}
-		for who, r := range map[herald.Actor]herald.Role{ann: herald.RoleApprover, ben: herald.RoleApprover, editor: herald.RoleEditor} {
+		for _, g := range []struct {
+			who  herald.Actor
+			role herald.Role
+		}{{ann, herald.RoleApprover}, {ben, herald.RoleApprover}, {editor, herald.RoleEditor}} {
+			who, r := g.who, g.role
 			if _, err := svc.SetRole(ctx, alice, ch, "", who, r); err != nil {
 				t.Fatalf("SetRole(%s): %v", who.Name, err)
 			}
