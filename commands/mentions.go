@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -206,7 +207,7 @@ func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 }
 
 func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -233,7 +234,7 @@ func channelLabel(c herald.ChannelRef) string {
 }
 
 func (h *handlers) watchList(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -264,7 +265,7 @@ func (h *handlers) watchRm(ctx context.Context, r *Request) (Response, error) {
 const testShown = 10
 
 func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -284,7 +285,7 @@ func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) 
 }
 
 func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -313,7 +314,7 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 }
 
 func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -365,7 +366,7 @@ func (h *handlers) sourceRm(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) mentionsSummary(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -386,7 +387,7 @@ func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -427,7 +428,7 @@ var actionVerb = map[mentions.Action]string{
 
 // mentionResponse answers with a short text and the mention's card.
 func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text string) (Response, error) {
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -442,7 +443,7 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 	if m.Author == "" {
 		return Response{}, herald.Errorf(herald.EINVALID, "Mention #%d has no author to mute; mute its domain with `mute domain DOMAIN`.", m.ID)
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -477,7 +478,7 @@ func quoteArg(v string) string {
 
 func (h *handlers) mute(on bool) Handler {
 	return func(ctx context.Context, r *Request) (Response, error) {
-		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
 			return Response{}, err
 		}
@@ -498,7 +499,7 @@ func (h *handlers) mute(on bool) Handler {
 }
 
 func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -518,7 +519,7 @@ func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -592,7 +593,7 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 	if m.DraftID != 0 {
 		return h.cardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -600,11 +601,11 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text) // CreateDraft checks the role
 	}
 	// Neither the LLM nor a form for someone whose reply would be refused.
-	role, err := h.Approvals.RoleOf(ctx, r.Actor, b.ID)
+	role, err := h.Brands.RoleOf(ctx, r.Actor, b.ID)
 	if err != nil {
 		return Response{}, err
 	}
-	if err := approvals.Need(approvals.Member{Role: role}, "write reply drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+	if err := brands.Need(brands.Member{Role: role}, brands.WriteReplies); err != nil {
 		return Response{}, err
 	}
 	if h.Assist != nil && h.Assist.Enabled() {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
@@ -114,10 +115,10 @@ func (r *relay) Notify(ctx context.Context, e mentions.Event) error {
 }
 
 // newMentions builds the listening service over the store.
-func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier) *mentions.Service {
+func (m *Main) newMentions(bs *brands.Service, l *listening, notify mentions.Notifier) *mentions.Service {
 	allowPrivate := m.Config.AllowPrivateSources
-	return mentions.NewService(m.store, drafts, m.Clock, mentions.Options{
-		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log,
+	return mentions.NewService(m.store, bs, m.Clock, mentions.Options{
+		Channels: bs, Brands: bs, Notifier: notify, Kinds: l.Kinds(), Log: m.log,
 		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
 	})
 }

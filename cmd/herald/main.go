@@ -27,6 +27,7 @@ import (
 	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -296,6 +297,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 
 // app is Herald's domain wired to the store, with the command router.
 type app struct {
+	brands   *brands.Service
 	drafts   *approvals.Service
 	publish  *publish.Service
 	mentions *mentions.Service
@@ -317,15 +319,12 @@ var publisherKinds = map[string][]string{
 }
 
 // wire builds the services, with the network publishers, and the command
-// router. With Discord, members also hold roles through their Discord
-// roles.
+// router. Discord members also hold roles through their Discord roles:
+// the adapter puts them in herald.Actor.Groups, which brands reads.
 func (m *Main) wire() (*app, error) {
-	var members approvals.Store = m.store
-	if m.Config.DiscordEnabled() {
-		members = discord.Members(m.store)
-	}
-	drafts := approvals.NewService(members, m.Clock, m.Config.Timezone)
-	pub := publish.NewService(drafts, m.store, m.Clock)
+	bs := brands.NewService(m.store, m.Clock, m.Config.Timezone)
+	drafts := approvals.NewService(m.store, bs, m.Clock)
+	pub := publish.NewService(drafts, bs, m.store, m.Clock)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -339,11 +338,11 @@ func (m *Main) wire() (*app, error) {
 		return nil, err
 	}
 	rel := &relay{log: m.log}
-	ment := m.newMentions(drafts, listen, rel)
-	deps := commands.Deps{Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
+	ment := m.newMentions(bs, listen, rel)
+	deps := commands.Deps{Brands: bs, Approvals: drafts, Publish: pub, Mentions: ment, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
-	return &app{drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
+	return &app{brands: bs, drafts: drafts, publish: pub, mentions: ment, listen: listen, relay: rel, deps: deps, router: commands.New(deps), detached: detached}, nil
 }
 
 // connect registers the chat adapters that publish to their channels and
@@ -411,7 +410,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log,
 	}
 	if m.store != nil {
-		o.Cards, o.Events, o.Lookup = m.store, m.store, a.drafts
+		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
 	}
 	d, err := discord.New(o)
 	if err != nil {
@@ -581,4 +580,11 @@ func (m *Main) runSlack(context.Context) error {
 	}
 	_, err = m.Stdout.Write(y)
 	return err
+}
+
+// lookup answers the Discord adapter's autocomplete: brands from brands,
+// drafts from approvals.
+type lookup struct {
+	*brands.Service
+	*approvals.Service
 }
