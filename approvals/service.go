@@ -14,6 +14,24 @@ import (
 // MaxTextLength bounds a draft's text, in characters.
 const MaxTextLength = 20000
 
+// Reasons of the errors of this package (see herald.Error), with their
+// facts.
+const (
+	ReasonNoText           = "approvals.no_text"           // a draft without text
+	ReasonDraftNotVisible  = "approvals.draft_not_visible" // "draft": the id asked for
+	ReasonNoChanges        = "approvals.no_changes"        // a request for changes that says none
+	ReasonNoReason         = "approvals.no_reason"         // a rejection without a reason
+	ReasonStaleRevision    = "approvals.stale_revision"    // "draft", "seen" (revision decided on), "rev" (current)
+	ReasonChangedMeanwhile = "approvals.changed_meanwhile" // "draft": a concurrent change won
+)
+
+// ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a
+// race (someone else acted, or a second click).
+func ChangedMeanwhile(id int64) error {
+	return herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again.", id).
+		Because(ReasonChangedMeanwhile, herald.Facts{"draft": id})
+}
+
 // Service holds every rule about drafts and reviews. Every method takes
 // the acting user and checks what that user may do, asking brands.
 type Service struct {
@@ -140,7 +158,7 @@ func cleanText(t string) (string, error) {
 	t = strings.TrimSpace(t)
 	switch {
 	case t == "":
-		return "", herald.Errorf(herald.EINVALID, "A draft needs some text, e.g. `draft \"Our new store opens Monday\"`.")
+		return "", herald.Errorf(herald.EINVALID, "A draft needs some text.").Because(ReasonNoText, nil)
 	case !utf8.ValidString(t):
 		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.")
 	case utf8.RuneCountInString(t) > MaxTextLength:
@@ -225,7 +243,8 @@ func currentApprovals(aps []Approval, rev int) []Approval {
 
 // load fetches a draft for a member of its brand; anyone else gets ENOTFOUND.
 func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft, herald.Brand, brands.Member, error) {
-	missing := herald.Errorf(herald.ENOTFOUND, "There is no draft #%d that you can see; `drafts` lists yours.", id)
+	missing := herald.Errorf(herald.ENOTFOUND, "There is no draft #%d that you can see.", id).
+		Because(ReasonDraftNotVisible, herald.Facts{"draft": id})
 	d, err := s.store.Draft(ctx, id)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
 		return d, herald.Brand{}, brands.Member{}, missing
@@ -465,18 +484,22 @@ func (s *Service) Approve(ctx context.Context, actor herald.Actor, id int64, dec
 
 // RequestChanges sends the draft back to its editors with a comment.
 func (s *Service) RequestChanges(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
-	return s.decideWithComment(ctx, actor, id, dec, ActRequestChanges, "Say what should change, e.g. `changes 12 \"shorter, and add the link\"`.")
+	return s.decideWithComment(ctx, actor, id, dec, ActRequestChanges,
+		herald.Errorf(herald.EINVALID, "Say what should change.").Because(ReasonNoChanges, nil))
 }
 
 // Reject closes the draft for good, with a reason.
 func (s *Service) Reject(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
-	return s.decideWithComment(ctx, actor, id, dec, ActReject, "Give a reason, e.g. `reject 12 \"off-brand\"`.")
+	return s.decideWithComment(ctx, actor, id, dec, ActReject,
+		herald.Errorf(herald.EINVALID, "Give a reason.").Because(ReasonNoReason, nil))
 }
 
-func (s *Service) decideWithComment(ctx context.Context, actor herald.Actor, id int64, dec Decide, a Action, hint string) (View, error) {
+// decideWithComment records a decision that needs a comment; without
+// one, it returns noComment.
+func (s *Service) decideWithComment(ctx context.Context, actor herald.Actor, id int64, dec Decide, a Action, noComment error) (View, error) {
 	comment := strings.TrimSpace(dec.Comment)
 	if comment == "" {
-		return View{}, herald.Errorf(herald.EINVALID, "%s", hint)
+		return View{}, noComment
 	}
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
 		if _, err := s.reviewer(v, actor, a, dec.Rev); err != nil {
@@ -498,7 +521,8 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 		return 0, refused(d, a)
 	}
 	if rev != 0 && rev != d.Rev {
-		return 0, herald.Errorf(herald.ECONFLICT, "Draft #%d changed since you saw it: revision %d is now %d. Read it again with `show %d`, then decide.", d.ID, rev, d.Rev, d.ID)
+		return 0, herald.Errorf(herald.ECONFLICT, "Draft #%d changed since you saw it: revision %d is now %d. Read it again, then decide.", d.ID, rev, d.Rev).
+			Because(ReasonStaleRevision, herald.Facts{"draft": d.ID, "seen": rev, "rev": d.Rev})
 	}
 	if d.Author.Key() == actor.Key() {
 		return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote draft #%d, so someone else must review it.", d.ID)
@@ -549,7 +573,7 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 	c.Draft.Version = d.Version
 	if err := s.store.ApplyChange(ctx, c); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
+			return View{}, ChangedMeanwhile(id)
 		}
 		return View{}, err
 	}

@@ -286,7 +286,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 			cause = herald.ErrorMessage(err)
 		}
 		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
-		msg := herald.ErrorMessage(err)
+		msg := ErrorText(err)
 		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.ErrorCode(err)}
 	}
 	var lines []string
@@ -294,7 +294,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 	for i, v := range vs {
 		d, err := j.h.Approvals.CreateDraft(ctx, j.actor, j.channel, approvals.NewDraft{Brand: j.brand.Name, Text: v.Text, Targets: v.Targets})
 		if err != nil {
-			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, herald.ErrorMessage(err)))
+			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, ErrorText(err)))
 			j.h.Log.WarnContext(ctx, "variant not drafted", "brand", j.brand.Name, "card", j.key, "error", err)
 			continue
 		}
@@ -304,7 +304,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 		}
 		if j.job.Created != nil {
 			if err := j.job.Created(ctx, d); err != nil {
-				line += " (" + herald.ErrorMessage(err) + ")"
+				line += " (" + ErrorText(err) + ")"
 				j.h.Log.WarnContext(ctx, "drafted, not linked", "brand", j.brand.Name, "draft_id", d.ID, "error", err)
 			}
 		}

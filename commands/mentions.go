@@ -652,7 +652,7 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 		// someone else linked a reply draft meanwhile.
 		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
 			return Response{}, &herald.Error{Code: code, Err: err,
-				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", herald.ErrorMessage(err), d.ID, m.ID, d.ID)}
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", ErrorText(err), d.ID, m.ID, d.ID)}
 		}
 		return Response{}, err
 	}

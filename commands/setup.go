@@ -61,6 +61,7 @@ func New(d Deps) *Router {
 	}
 	mw = append(mw, RequireMember(d.Brands))
 	r := NewRouter(mw...)
+	r.SetWording(ErrorText)
 	h := &handlers{Deps: d, router: r}
 	r.Register(h.helpDefs()...)
 	r.Register(h.brandDefs()...)

@@ -94,6 +94,9 @@ const (
 	permManage = brands.ManageListening // watches, sources, mutes, settings
 )
 
+// ReasonNoQuery is the Reason of the error of a watch without a query.
+const ReasonNoQuery = "mentions.no_query"
+
 // require checks that actor may do p on the brand.
 func (s *Service) require(ctx context.Context, actor herald.Actor, brandID int64, p brands.Action) error {
 	role, err := s.roles.RoleOf(ctx, actor, brandID)
@@ -128,7 +131,7 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 	}
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query, e.g. `acme OR \"acme corp\" -job`.")
+		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query.").Because(ReasonNoQuery, nil)
 	}
 	if utf8.RuneCountInString(query) > MaxQueryLength {
 		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", MaxQueryLength)

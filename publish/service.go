@@ -15,6 +15,15 @@ import (
 	"github.com/heraldhq/herald/brands"
 )
 
+// Reasons of the errors of this package (see herald.Error), with their
+// facts.
+const (
+	ReasonNoTargets  = "publish.no_targets"  // "draft": drafted without targets
+	ReasonTimePassed = "publish.time_passed" // "draft": a time to schedule at that has passed
+	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
+	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
+)
+
 // System is the actor of what Herald does by itself: claiming a due post,
 // recording a network's answer.
 var System = herald.Actor{Platform: "herald", UserID: "scheduler", Name: "Herald"}
@@ -97,7 +106,8 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 func (s *Service) ready(ctx context.Context, v approvals.View) error {
 	d := v.Draft
 	if len(d.Targets) == 0 {
-		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without `--to`, so there is nowhere to publish it.", d.ID)
+		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without any, so there is nowhere to publish it.", d.ID).
+			Because(ReasonNoTargets, herald.Facts{"draft": d.ID})
 	}
 	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
 	if err != nil {
@@ -120,8 +130,7 @@ func (s *Service) act(ctx context.Context, actor herald.Actor, id int64, a brand
 func (s *Service) apply(ctx context.Context, actor herald.Actor, c *approvals.Change, ups []DeliveryUpdate) (approvals.View, error) {
 	if err := s.store.SaveDeliveries(ctx, c, ups); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			id := c.Draft.ID
-			return approvals.View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
+			return approvals.View{}, approvals.ChangedMeanwhile(c.Draft.ID)
 		}
 		return approvals.View{}, err
 	}
@@ -144,7 +153,8 @@ func (s *Service) Schedule(ctx context.Context, actor herald.Actor, id int64, at
 	}
 	now := s.now()
 	if !at.After(now) {
-		return v, herald.Errorf(herald.EINVALID, "That time has passed; to publish draft #%d now, use `publish %d`.", id, id)
+		return v, herald.Errorf(herald.EINVALID, "That time has passed; draft #%d can be published now instead.", id).
+			Because(ReasonTimePassed, herald.Facts{"draft": id})
 	}
 	if err := s.ready(ctx, v); err != nil {
 		return v, err
@@ -321,7 +331,8 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 	}
 	cf, ok := p.(Configurer)
 	if !ok {
-		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: use them as `--to %s`.", a.Target.Kind, a.Target)
+		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: name them as targets of a draft.", a.Target.Kind).
+			Because(ReasonNoSetUp, herald.Facts{"kind": a.Target.Kind, "target": a.Target.String()})
 	}
 	if err := cf.CheckAccount(a); err != nil {
 		return b, err
@@ -343,7 +354,8 @@ func (s *Service) RemoveTarget(ctx context.Context, actor herald.Actor, ch heral
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_rm", Actor: actor, Detail: t.String(), At: s.now()}
 	err = s.store.DeleteAccount(ctx, b.ID, t, e)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return b, herald.Errorf(herald.ENOTFOUND, "%s has no target %s; `target list` shows them.", b.Name, t)
+		return b, herald.Errorf(herald.ENOTFOUND, "%s has no target %s.", b.Name, t).
+			Because(ReasonNoTarget, herald.Facts{"brand": b.Name, "target": t.String()})
 	}
 	return b, err
 }

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
