@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -35,9 +35,9 @@ func MustOpen(tb testing.TB) *sqlite.Store {
 	return s
 }
 
-// storeRoles answers roles from the approvals store, as approvals.Service
+// storeRoles answers roles from the brands store, as brands.Service
 // will: EFORBIDDEN for a non-member.
-type storeRoles struct{ s approvals.Store }
+type storeRoles struct{ s brands.Store }
 
 func (r storeRoles) RoleOf(ctx context.Context, a herald.Actor, brandID int64) (herald.Role, error) {
 	m, err := r.s.Member(ctx, brandID, a)
@@ -49,7 +49,7 @@ func (r storeRoles) RoleOf(ctx context.Context, a herald.Actor, brandID int64) (
 
 // brandChannels is a fixed Channels and Brands.
 type brandChannels struct {
-	s     approvals.Store
+	s     brands.Store
 	chans map[int64][]herald.ChannelRef
 }
 
@@ -130,7 +130,7 @@ func newEnvOn(t *testing.T, s *sqlite.Store, opts mentions.Options) *env {
 	t.Helper()
 	ctx := t.Context()
 	e := &env{store: s, clock: testclock.New(t0), notes: &notes{}}
-	asvc := approvals.NewService(s, e.clock, "UTC")
+	asvc := brands.NewService(s, e.clock, "UTC")
 	var err error
 	if e.acme, err = s.BrandByName(ctx, "Acme"); herald.ErrorCode(err) == herald.ENOTFOUND {
 		if _, err := asvc.AddBrand(ctx, alice, "Acme", &acmeSlack); err != nil {

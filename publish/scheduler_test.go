@@ -452,7 +452,7 @@ func TestOutcomes(t *testing.T) {
 		e := newEnv(t, config{nets: map[string]publish.Publisher{"webhook": plainNet{net}}})
 		d := e.scheduled(t, "Hello", "webhook:main", start.Add(time.Minute))
 		e2 := *e
-		e2.svc = publish.NewService(e.drafts, e.store, e.clock) // no publishers
+		e2.svc = publish.NewService(e.drafts, e.brands, e.store, e.clock) // no publishers
 		e2.sched = publish.NewScheduler(e2.svc, e.events, nil, publish.Options{})
 		e.clock.Advance(time.Minute)
 		e2.tick(t)
