@@ -23,15 +23,16 @@ type layer struct {
 // under internal/ that imports only the standard library (such as
 // internal/textfold) is below everything: every package may import it.
 var layers = []layer{
-	{prefix: "approvals", may: []string{""}},
-	{prefix: "mentions", may: []string{""}},
-	{prefix: "publish", may: []string{"", "approvals"}}, // a post is an approved draft
-	{prefix: "assist", may: []string{""}},
-	{prefix: "commands", may: []string{"", "approvals", "mentions", "publish", "assist"}},
-	{prefix: "bot/", may: []string{"", "commands", "bot", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "brands", may: []string{""}}, // tenancy: every domain asks it
+	{prefix: "approvals", may: []string{"", "brands"}},
+	{prefix: "mentions", may: []string{"", "brands"}},
+	{prefix: "publish", may: []string{"", "brands", "approvals"}}, // a post is an approved draft
+	{prefix: "assist", may: []string{"", "brands"}},
+	{prefix: "commands", may: []string{"", "brands", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "bot/", may: []string{"", "commands", "bot", "brands", "approvals", "mentions", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands"}},
-	{prefix: "storage/storagetest", may: []string{"", "approvals", "mentions", "publish", "assist"}},
-	{prefix: "storage/", may: []string{"", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "mentions", "publish", "assist"}},
+	{prefix: "storage/", may: []string{"", "brands", "approvals", "mentions", "publish", "assist"}},
 	{prefix: "cmd/", may: nil}, // wiring: anything
 }
 
