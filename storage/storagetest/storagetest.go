@@ -9,7 +9,6 @@
 package storagetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -72,18 +71,4 @@ func assertCode(t *testing.T, err error, code string, what string) {
 	if got := herald.ErrorCode(err); got != code {
 		t.Fatalf("%s: error %v (code %q), want code %q", what, err, got, code)
 	}
-}
-
-// race runs f and g at the same instant from two goroutines released by one
-// channel, and returns their errors.
-func race(f, g func() error) (error, error) {
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	var ef, eg error
-	wg.Add(2)
-	go func() { defer wg.Done(); <-start; ef = f() }()
-	go func() { defer wg.Done(); <-start; eg = g() }()
-	close(start)
-	wg.Wait()
-	return ef, eg
 }
