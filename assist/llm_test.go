@@ -3,7 +3,6 @@ package assist_test
 import (
 	"bytes"
 	"context"
-	"github.com/google/go-cmp/cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/heraldhq/herald"

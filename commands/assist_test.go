@@ -2,7 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"github.com/google/go-cmp/cmp"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"

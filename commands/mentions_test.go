@@ -3,7 +3,6 @@ package commands_test
 import (
 	"context"
 	"fmt"
-	"github.com/google/go-cmp/cmp"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"

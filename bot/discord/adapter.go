@@ -9,9 +9,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/publish"
 )
