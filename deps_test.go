@@ -23,17 +23,18 @@ type layer struct {
 // under internal/ that imports only the standard library (such as
 // internal/textfold) is below everything: every package may import it.
 var layers = []layer{
-	{prefix: "approvals", may: []string{""}},
-	{prefix: "mentions", may: []string{"", "mentions/query"}},
-	{prefix: "mentions/query", may: []string{""}},       // the query language and matcher: part of the domain
-	{prefix: "publish", may: []string{"", "approvals"}}, // a post is an approved draft
-	{prefix: "assist", may: []string{""}},
+	{prefix: "brands", may: []string{""}}, // tenancy: every domain asks it
+	{prefix: "approvals", may: []string{"", "brands"}},
+	{prefix: "mentions", may: []string{"", "brands", "mentions/query"}},
+	{prefix: "mentions/query", may: []string{""}},                 // the query language and matcher: part of the domain
+	{prefix: "publish", may: []string{"", "brands", "approvals"}}, // a post is an approved draft
+	{prefix: "assist", may: []string{"", "brands"}},
 	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
-	{prefix: "commands", may: []string{"", "approvals", "mentions", "mentions/query", "publish", "assist", "commands/when"}},
-	{prefix: "bot/", may: []string{"", "commands", "bot", "approvals", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "commands", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands/when"}},
+	{prefix: "bot/", may: []string{"", "commands", "bot", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands"}},
-	{prefix: "storage/storagetest", may: []string{"", "approvals", "mentions", "mentions/query", "publish", "assist"}},
-	{prefix: "storage/", may: []string{"", "approvals", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "storage/", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "cmd/", may: nil}, // wiring: anything
 }
 

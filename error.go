@@ -16,12 +16,35 @@ const (
 	EINTERNAL    = "internal"    // a bug or an unexpected failure
 )
 
-// Error is Herald's one error type. Message is one sentence meant for the
-// user; Err is the underlying cause, for logs only.
+// Error is Herald's one error type. Message is one plain sentence meant
+// for the user, without any chat syntax; Err is the underlying cause, for
+// logs only.
+//
+// Reason and Facts let an edge word the error itself: Reason names the
+// situation in snake_case, prefixed by the package that returns it (e.g.
+// "brands.not_visible"), and Facts holds the values the sentence speaks of
+// (e.g. {"brand": "Acme"}). The command layer looks the reason up to add
+// what to type next; a translation looks it up to say it in the reader's
+// language. An edge that knows no wording for the reason shows Message.
 type Error struct {
 	Code    string
 	Message string
+	Reason  string // "" when Message says all there is
+	Facts   Facts  // the values Message speaks of, by name; nil when none
 	Err     error
+}
+
+// Facts are the values an error speaks of, by name: strings, numbers, or
+// lists of strings.
+type Facts map[string]any
+
+// Because sets the error's reason and facts and returns it, e.g.
+//
+//	herald.Errorf(herald.ENOTFOUND, "There is no brand named %q that you belong to.", name).
+//		Because("brands.not_visible", herald.Facts{"brand": name})
+func (e *Error) Because(reason string, facts Facts) *Error {
+	e.Reason, e.Facts = reason, facts
+	return e
 }
 
 // Error returns the message, or the code when there is none.
@@ -62,6 +85,15 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// AsError returns the first *Error in err's chain, or nil.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 // ErrorMessage returns the user-facing message of err: the Message of an

@@ -22,10 +22,17 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // Actor is the chat user who acts: a platform ("slack", "discord",
 // "console") and that platform's user id. Name is for display only.
+//
+// Groups are the platform groups the user acts with (the Discord role ids
+// of the member, from the interaction): a brand may grant a role to a group,
+// and the user then holds it while acting (see package brands). Groups is
+// request data, never stored; an Actor is not comparable with ==, compare
+// Key().
 type Actor struct {
 	Platform string
 	UserID   string
 	Name     string
+	Groups   []string
 }
 
 // Key identifies the actor across platforms, e.g. "slack:U123".

@@ -10,14 +10,6 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// Member is a chat user with a role on a brand.
-type Member struct {
-	BrandID int64
-	Actor   herald.Actor
-	Role    herald.Role
-	AddedAt time.Time
-}
-
 // Draft is a post being written. Text is its current revision's text.
 type Draft struct {
 	ID        int64
@@ -68,14 +60,6 @@ type AuditEntry struct {
 	At      time.Time
 }
 
-// Brand-level audit actions.
-const (
-	AuditBrandAdd = "brand_add"
-	AuditBrandUse = "brand_use"
-	AuditRole     = "role"
-	AuditPolicy   = "policy"
-)
-
 // Change is one compare-and-set on a draft: Draft holds the new row, with
 // Version the version the change was computed from. The store writes the
 // row, the optional revision and approval, and the audit rows in one
@@ -95,34 +79,22 @@ type DraftFilter struct {
 	Limit    int
 }
 
-// Store persists brands, members, drafts and the audit log. Lookups of
-// missing rows return ENOTFOUND; writes that race return ECONFLICT.
+// Store persists drafts, their revisions and approvals, and the audit
+// log; brands and members are brands.Store's. Lookups of missing rows
+// return ENOTFOUND; writes that race return ECONFLICT.
 type Store interface {
-	// CreateBrand stores b (setting b.ID) with its first admin; ECONFLICT
-	// when the name is taken (case-insensitively).
-	CreateBrand(ctx context.Context, b *herald.Brand, admin Member, e AuditEntry) error
-	Brand(ctx context.Context, id int64) (herald.Brand, error)
-	BrandByName(ctx context.Context, name string) (herald.Brand, error)
-	UpdateBrand(ctx context.Context, b herald.Brand, e AuditEntry) error
-
-	// PutMember grants or changes a role; a member with Role "" is removed.
-	PutMember(ctx context.Context, m Member, e AuditEntry) error
-	Member(ctx context.Context, brandID int64, a herald.Actor) (Member, error)
-	Members(ctx context.Context, brandID int64) ([]Member, error)
-	Memberships(ctx context.Context, a herald.Actor) ([]Member, error)
-
-	SetChannelBrand(ctx context.Context, ch herald.ChannelRef, brandID int64, e AuditEntry) error
-	ChannelBrand(ctx context.Context, ch herald.ChannelRef) (int64, error)
-	// BrandChannels lists the channels whose default brand is brandID, on
-	// every platform, in a stable order.
-	BrandChannels(ctx context.Context, brandID int64) ([]herald.ChannelRef, error)
-
 	// CreateDraft stores d (setting d.ID) with revision 1 holding d.Text.
 	CreateDraft(ctx context.Context, d *Draft, e AuditEntry) error
+	// Draft returns a draft by id; ENOTFOUND when there is none.
 	Draft(ctx context.Context, id int64) (Draft, error)
+	// Drafts lists the drafts f selects, newest first.
 	Drafts(ctx context.Context, f DraftFilter) ([]Draft, error)
+	// Revisions lists a draft's revisions, oldest first.
 	Revisions(ctx context.Context, draftID int64) ([]Revision, error)
+	// Approvals lists a draft's approvals, of every revision.
 	Approvals(ctx context.Context, draftID int64) ([]Approval, error)
+	// ApplyChange stores c in one transaction: ECONFLICT when the stored
+	// version is not c.Draft.Version, ENOTFOUND when the draft is gone.
 	ApplyChange(ctx context.Context, c Change) error
 
 	// Audit returns a draft's audit rows, oldest first.

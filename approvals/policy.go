@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/brands"
 )
 
 // Stage is one step of a review policy: Count distinct people holding one of
@@ -15,24 +16,18 @@ type Stage struct {
 	Count int
 }
 
-// stageRoles names, for each stage kind, the roles that may decide at it.
-var stageRoles = map[string][]herald.Role{
-	"team":   {herald.RoleApprover, herald.RoleAdmin},
-	"client": {herald.RoleClient},
+// stageActions names, for each stage kind, the action of the permission
+// table (package brands) that deciding at it is.
+var stageActions = map[string]brands.Action{
+	"team":   brands.ReviewTeam,
+	"client": brands.ReviewClient,
 }
 
 // Roles returns the roles that may approve at this stage.
-func (s Stage) Roles() []herald.Role { return stageRoles[s.Kind] }
+func (s Stage) Roles() []herald.Role { return brands.Roles(stageActions[s.Kind]) }
 
 // Allows reports whether role r may decide at this stage.
-func (s Stage) Allows(r herald.Role) bool {
-	for _, ok := range s.Roles() {
-		if r == ok {
-			return true
-		}
-	}
-	return false
-}
+func (s Stage) Allows(r herald.Role) bool { return brands.Can(r, stageActions[s.Kind]) }
 
 func (s Stage) String() string { return fmt.Sprintf("%s:%d", s.Kind, s.Count) }
 
@@ -66,7 +61,7 @@ func ParsePolicy(s string) (Policy, error) {
 				return nil, herald.Errorf(herald.EINVALID, "%q: the number of approvals must be between 1 and %d; %s.", f, maxStageCount, policyHelp)
 			}
 		}
-		if _, ok := stageRoles[kind]; !ok {
+		if _, ok := stageActions[kind]; !ok {
 			return nil, herald.Errorf(herald.EINVALID, "%q is not a stage; %s.", f, policyHelp)
 		}
 		p = append(p, Stage{Kind: kind, Count: n})

@@ -88,7 +88,7 @@ func TestPolicyChanges(t *testing.T) {
 func erinClient(t *testing.T, e *env) herald.Actor {
 	t.Helper()
 	c := herald.Actor{Platform: "slack", UserID: "UCLARA", Name: "Clara"}
-	if _, err := e.svc.SetRole(t.Context(), alice, acmeCh, "", c, herald.RoleClient); err != nil {
+	if _, err := e.brands.SetRole(t.Context(), alice, acmeCh, "", c, herald.RoleClient); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -8,18 +8,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/brands"
 )
 
 // MaxTextLength bounds a draft's text, in characters.
 const MaxTextLength = 20000
 
-// Service holds every rule about brands, members, drafts and reviews.
-// Every method takes the acting user and checks what that user may do.
+// Reasons of the errors of this package (see herald.Error), with their
+// facts.
+const (
+	ReasonNoText           = "approvals.no_text"           // a draft without text
+	ReasonDraftNotVisible  = "approvals.draft_not_visible" // "draft": the id asked for
+	ReasonNoChanges        = "approvals.no_changes"        // a request for changes that says none
+	ReasonNoReason         = "approvals.no_reason"         // a rejection without a reason
+	ReasonStaleRevision    = "approvals.stale_revision"    // "draft", "seen" (revision decided on), "rev" (current)
+	ReasonChangedMeanwhile = "approvals.changed_meanwhile" // "draft": a concurrent change won
+)
+
+// ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a
+// race (someone else acted, or a second click).
+func ChangedMeanwhile(id int64) error {
+	return herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again.", id).
+		Because(ReasonChangedMeanwhile, herald.Facts{"draft": id})
+}
+
+// Service holds every rule about drafts and reviews. Every method takes
+// the acting user and checks what that user may do, asking brands.
 type Service struct {
-	store     Store
-	clock     herald.Clock
-	defaultTZ string
-	checkers  []Checker
+	store    Store
+	brands   *brands.Service
+	clock    herald.Clock
+	checkers []Checker
 }
 
 // Checker examines a draft's text for its targets: each target's limits,
@@ -65,12 +84,10 @@ func Blocking(what string, fs []Finding) error {
 	return herald.Errorf(herald.EINVALID, "%s: %s", what, strings.Join(msgs, " "))
 }
 
-// NewService returns a Service over store. New brands get defaultTZ.
-func NewService(store Store, clock herald.Clock, defaultTZ string) *Service {
-	if defaultTZ == "" {
-		defaultTZ = "UTC"
-	}
-	return &Service{store: store, clock: clock, defaultTZ: defaultTZ}
+// NewService returns a Service over store; bs answers who belongs to
+// which brand and what they may do.
+func NewService(store Store, bs *brands.Service, clock herald.Clock) *Service {
+	return &Service{store: store, brands: bs, clock: clock}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
@@ -83,276 +100,24 @@ func (s *Service) audit(b int64, d *Draft, a herald.Actor, action string, detail
 	return e
 }
 
-// --- brands and members ---
-
-// AddBrand creates a brand; its creator becomes its admin. When ch is not
-// nil the channel's default brand becomes the new one if it had none.
-func (s *Service) AddBrand(ctx context.Context, actor herald.Actor, name string, ch *herald.ChannelRef) (herald.Brand, error) {
-	name = strings.TrimSpace(name)
-	if err := validBrandName(name); err != nil {
-		return herald.Brand{}, err
-	}
-	b := herald.Brand{Name: name, Timezone: s.defaultTZ, Policy: "", CreatedAt: s.now()}
-	admin := Member{Actor: actor, Role: herald.RoleAdmin, AddedAt: b.CreatedAt}
-	if err := s.store.CreateBrand(ctx, &b, admin, s.audit(0, nil, actor, AuditBrandAdd, name)); err != nil {
-		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return herald.Brand{}, herald.Errorf(herald.ECONFLICT, "A brand named %q exists already; pick another name.", name)
-		}
-		return herald.Brand{}, err
-	}
-	if ch != nil {
-		if _, err := s.store.ChannelBrand(ctx, *ch); herald.ErrorCode(err) == herald.ENOTFOUND {
-			if err := s.store.SetChannelBrand(ctx, *ch, b.ID, s.audit(b.ID, nil, actor, AuditBrandUse, ch.Channel)); err != nil {
-				return b, err
-			}
-		}
-	}
-	return b, nil
-}
-
-func validBrandName(name string) error {
-	if name == "" || utf8.RuneCountInString(name) > 64 || strings.ContainsAny(name, "\n\t\"'`") || strings.HasPrefix(name, "-") {
-		return herald.Errorf(herald.EINVALID, "A brand name has 1 to 64 characters, without quotes, tabs or line breaks, and does not start with a dash.")
-	}
-	return nil
-}
-
-// BrandMembership is a brand seen by one of its members.
-type BrandMembership struct {
-	Brand herald.Brand
-	Role  herald.Role
-}
-
-// Brands lists the brands the actor belongs to.
-func (s *Service) Brands(ctx context.Context, actor herald.Actor) ([]BrandMembership, error) {
-	ms, err := s.store.Memberships(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]BrandMembership, 0, len(ms))
-	for _, m := range ms {
-		b, err := s.store.Brand(ctx, m.BrandID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, BrandMembership{Brand: b, Role: m.Role})
-	}
-	return out, nil
-}
-
-// Resolve finds the brand a command acts on: the one named, else the
-// channel's default brand, else the actor's only brand. The actor must be a
-// member of it; a brand the actor cannot see is reported as not found.
-func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, name string) (herald.Brand, Member, error) {
-	var b herald.Brand
-	var err error
-	switch {
-	case name != "":
-		b, err = s.store.BrandByName(ctx, strings.TrimSpace(name))
-	default:
-		b, err = s.defaultBrand(ctx, actor, ch)
-	}
-	if err != nil {
-		if herald.ErrorCode(err) == herald.ENOTFOUND && name != "" {
-			return herald.Brand{}, Member{}, notVisible(name)
-		}
-		return herald.Brand{}, Member{}, err
-	}
-	m, err := s.store.Member(ctx, b.ID, actor)
-	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		if name == "" { // the channel's brand: do not reveal its name
-			return herald.Brand{}, Member{}, herald.Errorf(herald.ENOTFOUND, "You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`).")
-		}
-		return herald.Brand{}, Member{}, notVisible(name)
-	}
-	return b, m, err
-}
-
-func notVisible(name string) error {
-	return herald.Errorf(herald.ENOTFOUND, "There is no brand named %q that you belong to; `brand list` shows yours.", name)
-}
-
-func (s *Service) defaultBrand(ctx context.Context, actor herald.Actor, ch herald.ChannelRef) (herald.Brand, error) {
-	id, err := s.store.ChannelBrand(ctx, ch)
-	if err == nil {
-		return s.store.Brand(ctx, id)
-	}
-	if herald.ErrorCode(err) != herald.ENOTFOUND {
-		return herald.Brand{}, err
-	}
-	ms, err := s.store.Memberships(ctx, actor)
-	if err != nil {
-		return herald.Brand{}, err
-	}
-	switch len(ms) {
-	case 0:
-		return herald.Brand{}, herald.Errorf(herald.ENOTFOUND, "You do not belong to any brand yet: create one with `brand add NAME`, or ask a brand's admin to give you a role.")
-	case 1:
-		return s.store.Brand(ctx, ms[0].BrandID)
-	}
-	return herald.Brand{}, herald.Errorf(herald.EINVALID, "Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`.")
-}
-
-// UseBrand makes brand name the default of channel ch. Admins only.
-func (s *Service) UseBrand(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, name string) (herald.Brand, error) {
-	b, m, err := s.Resolve(ctx, actor, ch, name)
-	if err != nil {
-		return b, err
-	}
-	if err := Need(m, "set a channel's brand", herald.RoleAdmin); err != nil {
-		return b, err
-	}
-	// Taking a channel from another brand needs that brand's admin too.
-	if cur, err := s.store.ChannelBrand(ctx, ch); err == nil && cur != b.ID {
-		if cm, err := s.store.Member(ctx, cur, actor); err != nil || cm.Role != herald.RoleAdmin {
-			return b, herald.Errorf(herald.EFORBIDDEN, "This channel belongs to another brand; only an admin of that brand can change it.")
-		}
-	} else if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
-		return b, err
-	}
-	return b, s.store.SetChannelBrand(ctx, ch, b.ID, s.audit(b.ID, nil, actor, AuditBrandUse, ch.Channel))
-}
-
-// SetRole gives who a role on the brand; role "" removes them. Admins only;
-// the last admin cannot be removed or demoted.
-func (s *Service) SetRole(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, who herald.Actor, role herald.Role) (herald.Brand, error) {
-	b, m, err := s.Resolve(ctx, actor, ch, brand)
-	if err != nil {
-		return b, err
-	}
-	if err := Need(m, "give roles", herald.RoleAdmin); err != nil {
-		return b, err
-	}
-	if role != "" {
-		if _, err := herald.ParseRole(string(role)); err != nil {
-			return b, err
-		}
-	}
-	if who.UserID == "" {
-		return b, herald.Errorf(herald.EINVALID, "Name the person with @, e.g. `role @sam editor`.")
-	}
-	if role != herald.RoleAdmin {
-		if err := s.keepAnAdmin(ctx, b, who); err != nil {
-			return b, err
-		}
-	}
-	detail := fmt.Sprintf("%s → %s", who.Display(), roleOrNone(role))
-	mem := Member{BrandID: b.ID, Actor: who, Role: role, AddedAt: s.now()}
-	return b, s.store.PutMember(ctx, mem, s.audit(b.ID, nil, actor, AuditRole, detail))
-}
-
-func roleOrNone(r herald.Role) string {
-	if r == "" {
-		return "none"
-	}
-	return string(r)
-}
-
-func (s *Service) keepAnAdmin(ctx context.Context, b herald.Brand, who herald.Actor) error {
-	ms, err := s.store.Members(ctx, b.ID)
-	if err != nil {
-		return err
-	}
-	others := 0
-	for _, m := range ms {
-		if m.Role == herald.RoleAdmin && m.Actor.Key() != who.Key() {
-			others++
-		}
-	}
-	if others == 0 {
-		cur, err := s.store.Member(ctx, b.ID, who)
-		if err == nil && cur.Role == herald.RoleAdmin {
-			return herald.Errorf(herald.ECONFLICT, "%s is the last admin of %s; make someone else admin first.", who.Display(), b.Name)
-		}
-	}
-	return nil
-}
-
-// Members lists a brand's members; any member may look.
-func (s *Service) Members(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, []Member, error) {
-	b, _, err := s.Resolve(ctx, actor, ch, brand)
-	if err != nil {
-		return b, nil, err
-	}
-	ms, err := s.store.Members(ctx, b.ID)
-	return b, ms, err
-}
-
-// SetPolicy sets the brand's review policy. Admins only. Drafts already in
-// review keep the policy they were submitted under.
+// SetPolicy sets the brand's review policy (brands.SetPolicy). Drafts
+// already in review keep the policy they were submitted under.
 func (s *Service) SetPolicy(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand, policy string) (herald.Brand, Policy, error) {
 	p, err := ParsePolicy(policy)
 	if err != nil {
 		return herald.Brand{}, nil, err
 	}
-	b, m, err := s.Resolve(ctx, actor, ch, brand)
-	if err != nil {
-		return b, nil, err
-	}
-	if err := Need(m, "set the review policy", herald.RoleAdmin); err != nil {
-		return b, nil, err
-	}
-	b.Policy = p.String()
-	if len(p) == 0 {
-		b.Policy = ""
-	}
-	return b, p, s.store.UpdateBrand(ctx, b, s.audit(b.ID, nil, actor, AuditPolicy, p.String()))
-}
-
-// AuditRemind is the audit action of a change of review reminders.
-const AuditRemind = "remind"
-
-// SetRemindAfter sets how long a brand's drafts may wait in review before
-// their reviewers are reminded (negative: never; 0: Herald's default).
-// Admins only.
-func (s *Service) SetRemindAfter(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, d time.Duration) (herald.Brand, error) {
-	if d > 0 && d < time.Hour {
-		return herald.Brand{}, herald.Errorf(herald.EINVALID, "Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`.")
-	}
-	b, m, err := s.Resolve(ctx, actor, ch, brand)
-	if err != nil {
-		return b, err
-	}
-	if err := Need(m, "set review reminders", herald.RoleAdmin); err != nil {
-		return b, err
-	}
-	b.RemindAfter = d
-	detail := "off"
-	if d > 0 {
-		detail = d.String()
-	}
-	return b, s.store.UpdateBrand(ctx, b, s.audit(b.ID, nil, actor, AuditRemind, detail))
-}
-
-// need refuses unless m holds one of roles.
-func Need(m Member, what string, roles ...herald.Role) error {
-	for _, r := range roles {
-		if m.Role == r {
-			return nil
+	b, err := s.brands.Configure(ctx, actor, ch, brand, brands.SetPolicy, brands.AuditPolicy, func(b *herald.Brand) (string, error) {
+		b.Policy = p.String()
+		if len(p) == 0 {
+			b.Policy = ""
 		}
+		return p.String(), nil
+	})
+	if err != nil {
+		return b, nil, err
 	}
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = string(r)
-	}
-	return herald.Errorf(herald.EFORBIDDEN, "Only %s can %s, and you are %s on this brand.", orList(names), what, article(string(m.Role)))
-}
-
-func orList(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return "nobody"
-	case 1:
-		return article(xs[0])
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
-}
-
-func article(s string) string {
-	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
-		return "an " + s
-	}
-	return "a " + s
+	return b, p, nil
 }
 
 // --- drafts ---
@@ -371,11 +136,11 @@ func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald
 	if err != nil {
 		return Draft{}, err
 	}
-	b, m, err := s.Resolve(ctx, actor, ch, nd.Brand)
+	b, m, err := s.brands.Resolve(ctx, actor, ch, nd.Brand)
 	if err != nil {
 		return Draft{}, err
 	}
-	if err := Need(m, "write drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+	if err := brands.Need(m, brands.WriteDrafts); err != nil {
 		return Draft{}, err
 	}
 	now := s.now()
@@ -393,7 +158,7 @@ func cleanText(t string) (string, error) {
 	t = strings.TrimSpace(t)
 	switch {
 	case t == "":
-		return "", herald.Errorf(herald.EINVALID, "A draft needs some text, e.g. `draft \"Our new store opens Monday\"`.")
+		return "", herald.Errorf(herald.EINVALID, "A draft needs some text.").Because(ReasonNoText, nil)
 	case !utf8.ValidString(t):
 		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.")
 	case utf8.RuneCountInString(t) > MaxTextLength:
@@ -406,7 +171,7 @@ func cleanText(t string) (string, error) {
 type View struct {
 	Draft     Draft
 	Brand     herald.Brand
-	Viewer    Member
+	Viewer    brands.Member
 	Revisions []Revision
 	Approvals []Approval // every approval, of every revision
 	Progress  Progress   // of the current revision, under the draft's policy
@@ -429,14 +194,14 @@ func (s *Service) Notice(ctx context.Context, id int64) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	b, err := s.store.Brand(ctx, d.BrandID)
+	b, err := s.brands.Brand(ctx, d.BrandID)
 	if err != nil {
 		return View{}, err
 	}
-	return s.view(ctx, d, b, Member{})
+	return s.view(ctx, d, b, brands.Member{})
 }
 
-func (s *Service) view(ctx context.Context, d Draft, b herald.Brand, m Member) (View, error) {
+func (s *Service) view(ctx context.Context, d Draft, b herald.Brand, m brands.Member) (View, error) {
 	revs, err := s.store.Revisions(ctx, d.ID)
 	if err != nil {
 		return View{}, err
@@ -477,23 +242,24 @@ func currentApprovals(aps []Approval, rev int) []Approval {
 }
 
 // load fetches a draft for a member of its brand; anyone else gets ENOTFOUND.
-func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft, herald.Brand, Member, error) {
-	missing := herald.Errorf(herald.ENOTFOUND, "There is no draft #%d that you can see; `drafts` lists yours.", id)
+func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft, herald.Brand, brands.Member, error) {
+	missing := herald.Errorf(herald.ENOTFOUND, "There is no draft #%d that you can see.", id).
+		Because(ReasonDraftNotVisible, herald.Facts{"draft": id})
 	d, err := s.store.Draft(ctx, id)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return d, herald.Brand{}, Member{}, missing
+		return d, herald.Brand{}, brands.Member{}, missing
 	}
 	if err != nil {
-		return d, herald.Brand{}, Member{}, err
+		return d, herald.Brand{}, brands.Member{}, err
 	}
-	m, err := s.store.Member(ctx, d.BrandID, actor)
+	m, err := s.brands.Member(ctx, d.BrandID, actor)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return d, herald.Brand{}, Member{}, missing
+		return d, herald.Brand{}, brands.Member{}, missing
 	}
 	if err != nil {
-		return d, herald.Brand{}, Member{}, err
+		return d, herald.Brand{}, brands.Member{}, err
 	}
-	b, err := s.store.Brand(ctx, d.BrandID)
+	b, err := s.brands.Brand(ctx, d.BrandID)
 	return d, b, m, err
 }
 
@@ -502,13 +268,13 @@ func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft
 func (s *Service) List(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, f DraftFilter) ([]Draft, map[int64]herald.Brand, error) {
 	brands := map[int64]herald.Brand{}
 	if brand != "" {
-		b, _, err := s.Resolve(ctx, actor, ch, brand)
+		b, _, err := s.brands.Resolve(ctx, actor, ch, brand)
 		if err != nil {
 			return nil, nil, err
 		}
 		brands[b.ID] = b
 	} else {
-		ms, err := s.Brands(ctx, actor)
+		ms, err := s.brands.Brands(ctx, actor)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -573,7 +339,7 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		return View{}, err
 	}
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
-		if err := Need(v.Viewer, "edit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		if err := brands.Need(v.Viewer, brands.EditDrafts); err != nil {
 			return Change{}, err
 		}
 		d := v.Draft
@@ -620,7 +386,7 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 // policy fixed at its first submission, which it therefore keeps.
 func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (View, error) {
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
-		if err := Need(v.Viewer, "submit drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+		if err := brands.Need(v.Viewer, brands.SubmitDrafts); err != nil {
 			return Change{}, err
 		}
 		fs, err := s.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
@@ -718,18 +484,22 @@ func (s *Service) Approve(ctx context.Context, actor herald.Actor, id int64, dec
 
 // RequestChanges sends the draft back to its editors with a comment.
 func (s *Service) RequestChanges(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
-	return s.decideWithComment(ctx, actor, id, dec, ActRequestChanges, "Say what should change, e.g. `changes 12 \"shorter, and add the link\"`.")
+	return s.decideWithComment(ctx, actor, id, dec, ActRequestChanges,
+		herald.Errorf(herald.EINVALID, "Say what should change.").Because(ReasonNoChanges, nil))
 }
 
 // Reject closes the draft for good, with a reason.
 func (s *Service) Reject(ctx context.Context, actor herald.Actor, id int64, dec Decide) (View, error) {
-	return s.decideWithComment(ctx, actor, id, dec, ActReject, "Give a reason, e.g. `reject 12 \"off-brand\"`.")
+	return s.decideWithComment(ctx, actor, id, dec, ActReject,
+		herald.Errorf(herald.EINVALID, "Give a reason.").Because(ReasonNoReason, nil))
 }
 
-func (s *Service) decideWithComment(ctx context.Context, actor herald.Actor, id int64, dec Decide, a Action, hint string) (View, error) {
+// decideWithComment records a decision that needs a comment; without
+// one, it returns noComment.
+func (s *Service) decideWithComment(ctx context.Context, actor herald.Actor, id int64, dec Decide, a Action, noComment error) (View, error) {
 	comment := strings.TrimSpace(dec.Comment)
 	if comment == "" {
-		return View{}, herald.Errorf(herald.EINVALID, "%s", hint)
+		return View{}, noComment
 	}
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
 		if _, err := s.reviewer(v, actor, a, dec.Rev); err != nil {
@@ -751,7 +521,8 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 		return 0, refused(d, a)
 	}
 	if rev != 0 && rev != d.Rev {
-		return 0, herald.Errorf(herald.ECONFLICT, "Draft #%d changed since you saw it: revision %d is now %d. Read it again with `show %d`, then decide.", d.ID, rev, d.Rev, d.ID)
+		return 0, herald.Errorf(herald.ECONFLICT, "Draft #%d changed since you saw it: revision %d is now %d. Read it again, then decide.", d.ID, rev, d.Rev).
+			Because(ReasonStaleRevision, herald.Facts{"draft": d.ID, "seen": rev, "rev": d.Rev})
 	}
 	if d.Author.Key() == actor.Key() {
 		return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote draft #%d, so someone else must review it.", d.ID)
@@ -778,7 +549,7 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 		for _, r := range st.Roles() {
 			names = append(names, string(r))
 		}
-		return 0, herald.Errorf(herald.EFORBIDDEN, "Draft #%d waits for %s review; only %s can decide at that stage, and you are %s.", d.ID, st.Kind, orList(names), article(string(v.Viewer.Role)))
+		return 0, herald.Errorf(herald.EFORBIDDEN, "Draft #%d waits for %s review; only %s can decide at that stage, and you are %s.", d.ID, st.Kind, brands.OrList(names), brands.Article(string(v.Viewer.Role)))
 	}
 	return stage, nil
 }
@@ -802,42 +573,10 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 	c.Draft.Version = d.Version
 	if err := s.store.ApplyChange(ctx, c); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
+			return View{}, ChangedMeanwhile(id)
 		}
 		return View{}, err
 	}
 	c.Draft.Version++
 	return s.view(ctx, c.Draft, b, m)
-}
-
-// IsMember reports whether the actor belongs to any brand.
-func (s *Service) IsMember(ctx context.Context, actor herald.Actor) (bool, error) {
-	ms, err := s.store.Memberships(ctx, actor)
-	return len(ms) > 0, err
-}
-
-// RoleOf returns the actor's role on a brand: EFORBIDDEN when the actor is
-// no member of it. Other domains (listening) check their own rules with it.
-func (s *Service) RoleOf(ctx context.Context, actor herald.Actor, brandID int64) (herald.Role, error) {
-	m, err := s.store.Member(ctx, brandID, actor)
-	if herald.ErrorCode(err) == herald.ENOTFOUND || (err == nil && m.Role == "") {
-		return "", herald.Errorf(herald.EFORBIDDEN, "You are not a member of this brand.")
-	}
-	if err != nil {
-		return "", err
-	}
-	return m.Role, nil
-}
-
-// Brand returns a brand by id, for Herald's own work (digests, relays);
-// it checks no one's rights.
-func (s *Service) Brand(ctx context.Context, id int64) (herald.Brand, error) {
-	return s.store.Brand(ctx, id)
-}
-
-// BrandChannels lists the channels bound to a brand (`brand use`, or
-// where it was created), on every platform: where its news goes when
-// nothing more precise is set.
-func (s *Service) BrandChannels(ctx context.Context, brandID int64) ([]herald.ChannelRef, error) {
-	return s.store.BrandChannels(ctx, brandID)
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -64,17 +66,19 @@ var (
 // env is a Service over a fresh store with brand Acme: alice admin, bob
 // editor, carol and ann approvers, dave client, vic viewer, erin editor.
 type env struct {
-	svc   *approvals.Service
-	store *sqlite.Store
-	brand herald.Brand
+	svc    *approvals.Service
+	brands *brands.Service
+	store  *sqlite.Store
+	brand  herald.Brand
 }
 
 func newEnv(t *testing.T, policy string) *env {
 	t.Helper()
 	s := MustOpen(t)
-	e := &env{svc: approvals.NewService(s, steppingClock(start), "UTC"), store: s}
+	bs := brands.NewService(s, steppingClock(start), "UTC")
+	e := &env{svc: approvals.NewService(s, bs, steppingClock(start)), brands: bs, store: s}
 	ctx := t.Context()
-	b, err := e.svc.AddBrand(ctx, alice, "Acme", &acmeCh)
+	b, err := e.brands.AddBrand(ctx, alice, "Acme", &acmeCh)
 	if err != nil {
 		t.Fatalf("AddBrand: %v", err)
 	}
@@ -85,7 +89,7 @@ func newEnv(t *testing.T, policy string) *env {
 		who  herald.Actor
 		role herald.Role
 	}{{bob, herald.RoleEditor}, {carol, herald.RoleApprover}, {ann, herald.RoleApprover}, {dave, herald.RoleClient}, {vic, herald.RoleViewer}, {erin, herald.RoleEditor}} {
-		if _, err := e.svc.SetRole(ctx, alice, acmeCh, "", m.who, m.role); err != nil {
+		if _, err := e.brands.SetRole(ctx, alice, acmeCh, "", m.who, m.role); err != nil {
 			t.Fatalf("SetRole(%s, %s): %v", m.who.Name, m.role, err)
 		}
 	}
@@ -185,7 +189,9 @@ func (e *env) refuse(t *testing.T, id int64, code string, f func() error) error 
 
 func assertMessage(t *testing.T, err error, fragment string) {
 	t.Helper()
-	if msg := herald.ErrorMessage(err); !strings.Contains(msg, fragment) {
+	// What a user is told: the domain's plain message, worded by the
+	// command layer where it names a command to type.
+	if msg := commands.ErrorText(err); !strings.Contains(msg, fragment) {
 		t.Errorf("message %q does not contain %q", msg, fragment)
 	}
 }
@@ -210,17 +216,18 @@ func steps(es []approvals.AuditEntry) []step {
 func TestService(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		s := MustOpen(t)
-		svc := approvals.NewService(s, steppingClock(start), "Europe/Paris")
+		bsvc := brands.NewService(s, steppingClock(start), "Europe/Paris")
+		svc := approvals.NewService(s, bsvc, steppingClock(start))
 		ctx := t.Context()
 
-		b, err := svc.AddBrand(ctx, alice, "Acme", &acmeCh)
+		b, err := bsvc.AddBrand(ctx, alice, "Acme", &acmeCh)
 		if err != nil {
 			t.Fatalf("AddBrand: %v", err)
 		}
 		if b.Timezone != "Europe/Paris" || b.Policy != "" || b.ID == 0 {
 			t.Errorf("AddBrand = %+v; want an ID, the default zone and no policy", b)
 		}
-		bs, err := svc.Brands(ctx, alice)
+		bs, err := bsvc.Brands(ctx, alice)
 		if err != nil || len(bs) != 1 || bs[0].Role != herald.RoleAdmin || bs[0].Brand.ID != b.ID {
 			t.Fatalf("Brands(alice) = %+v, %v; want Acme as admin", bs, err)
 		}
@@ -228,12 +235,16 @@ func TestService(t *testing.T) {
 		if err != nil || p.String() != "team:1 client:1" {
 			t.Fatalf("SetPolicy = %v, %v", p, err)
 		}
-		for who, r := range map[herald.Actor]herald.Role{bob: herald.RoleEditor, carol: herald.RoleApprover, dave: herald.RoleClient} {
-			if _, err := svc.SetRole(ctx, alice, acmeCh, "", who, r); err != nil {
+		for _, g := range []struct {
+			who  herald.Actor
+			role herald.Role
+		}{{bob, herald.RoleEditor}, {carol, herald.RoleApprover}, {dave, herald.RoleClient}} {
+			who, r := g.who, g.role
+			if _, err := bsvc.SetRole(ctx, alice, acmeCh, "", who, r); err != nil {
 				t.Fatalf("SetRole(%s): %v", who.Name, err)
 			}
 		}
-		_, ms, err := svc.Members(ctx, dave, acmeCh, "")
+		_, ms, err := bsvc.Members(ctx, dave, acmeCh, "")
 		if err != nil || len(ms) != 4 {
 			t.Errorf("Members = %+v, %v; want 4", ms, err)
 		}
@@ -242,7 +253,7 @@ func TestService(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CreateDraft: %v", err)
 		}
-		if d.State != approvals.StateDraft || d.Rev != 1 || d.Text != "Our new store opens Monday" || d.Author != bob {
+		if d.State != approvals.StateDraft || d.Rev != 1 || d.Text != "Our new store opens Monday" || !cmp.Equal(d.Author, bob) {
 			t.Errorf("CreateDraft = %+v; want a trimmed draft, rev 1, by bob", d)
 		}
 
@@ -335,7 +346,7 @@ func TestService(t *testing.T) {
 			d := e.create(t, bob, "v1")
 			e.edit(t, erin, d.ID, "v2 by erin")
 			e.edit(t, bob, d.ID, "v3 by bob")
-			if _, err := e.svc.SetRole(t.Context(), alice, acmeCh, "", erin, herald.RoleApprover); err != nil {
+			if _, err := e.brands.SetRole(t.Context(), alice, acmeCh, "", erin, herald.RoleApprover); err != nil {
 				t.Fatalf("SetRole: %v", err)
 			}
 			e.must(t, "Submit", func() (approvals.View, error) { return e.svc.Submit(t.Context(), bob, d.ID) })
@@ -401,10 +412,10 @@ func TestService(t *testing.T) {
 		e := newEnv(t, "team:1 client:1")
 		d := e.submitted(t)
 		ctx := t.Context()
-		if _, err := e.svc.AddBrand(ctx, gina, "Globex", &globexCh); err != nil {
+		if _, err := e.brands.AddBrand(ctx, gina, "Globex", &globexCh); err != nil {
 			t.Fatalf("AddBrand: %v", err)
 		}
-		if _, err := e.svc.SetRole(ctx, gina, globexCh, "", zed, herald.RoleClient); err != nil {
+		if _, err := e.brands.SetRole(ctx, gina, globexCh, "", zed, herald.RoleClient); err != nil {
 			t.Fatalf("SetRole: %v", err)
 		}
 		gd, err := e.svc.CreateDraft(ctx, gina, globexCh, approvals.NewDraft{Text: "Globex news"})
@@ -464,15 +475,15 @@ func TestService(t *testing.T) {
 		if herald.ErrorCode(err) != herald.ENOTFOUND {
 			t.Errorf("List(zed, Acme) = %v, want %s", err, herald.ENOTFOUND)
 		}
-		if _, _, err := e.svc.Resolve(ctx, zed, globexCh, "acme"); herald.ErrorCode(err) != herald.ENOTFOUND {
+		if _, _, err := e.brands.Resolve(ctx, zed, globexCh, "acme"); herald.ErrorCode(err) != herald.ENOTFOUND {
 			t.Errorf("Resolve(zed, acme) = %v, want %s", err, herald.ENOTFOUND)
 		}
-		if _, _, err := e.svc.Members(ctx, zed, globexCh, "Acme"); herald.ErrorCode(err) != herald.ENOTFOUND {
+		if _, _, err := e.brands.Members(ctx, zed, globexCh, "Acme"); herald.ErrorCode(err) != herald.ENOTFOUND {
 			t.Errorf("Members(zed, Acme) = %v, want %s", err, herald.ENOTFOUND)
 		}
 		// A named brand that exists and one that does not read alike.
-		_, _, e1 := e.svc.Resolve(ctx, zed, globexCh, "Acme")
-		_, _, e2 := e.svc.Resolve(ctx, zed, globexCh, "Initech")
+		_, _, e1 := e.brands.Resolve(ctx, zed, globexCh, "Acme")
+		_, _, e2 := e.brands.Resolve(ctx, zed, globexCh, "Initech")
 		if strings.Replace(herald.ErrorMessage(e1), "Acme", "Initech", 1) != herald.ErrorMessage(e2) {
 			t.Errorf("an invisible brand (%q) is told apart from a missing one (%q)", herald.ErrorMessage(e1), herald.ErrorMessage(e2))
 		}
@@ -546,7 +557,7 @@ func TestService(t *testing.T) {
 			t.Errorf("progress after edit %q, want team 0/2", v.Progress)
 		}
 		// The old approval is kept, bound to revision 1.
-		if len(v.Approvals) != 1 || v.Approvals[0].Rev != 1 || v.Approvals[0].Actor != carol {
+		if len(v.Approvals) != 1 || v.Approvals[0].Rev != 1 || !cmp.Equal(v.Approvals[0].Actor, carol) {
 			t.Errorf("approvals after edit %+v; want carol's of revision 1", v.Approvals)
 		}
 		_, es, err := e.svc.Audit(t.Context(), bob, d.ID)
@@ -630,7 +641,7 @@ func TestService(t *testing.T) {
 		if diff := cmp.Diff(want, actions); diff != "" {
 			t.Errorf("audit actions mismatch (-want +got):\n%s", diff)
 		}
-		if es[2].Detail != "add the link" || es[2].Actor != carol {
+		if es[2].Detail != "add the link" || !cmp.Equal(es[2].Actor, carol) {
 			t.Errorf("request_changes row = %+v; want carol's comment", es[2])
 		}
 	})
@@ -734,43 +745,6 @@ func TestService(t *testing.T) {
 		}
 	})
 
-	t.Run("ErrLastAdmin", func(t *testing.T) {
-		e := newEnv(t, "team:1")
-		ctx := t.Context()
-		before, err := e.store.Members(ctx, e.brand.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range []herald.Role{herald.RoleEditor, herald.RoleViewer, ""} {
-			_, err := e.svc.SetRole(ctx, alice, acmeCh, "", alice, r)
-			if herald.ErrorCode(err) != herald.ECONFLICT {
-				t.Fatalf("SetRole(alice, %q) = %v, want %s", r, err, herald.ECONFLICT)
-			}
-			assertMessage(t, err, "last admin")
-		}
-		after, err := e.store.Members(ctx, e.brand.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(before, after); diff != "" {
-			t.Errorf("members changed (-before +after):\n%s", diff)
-		}
-		// Re-affirming admin is fine; with a second admin, alice may step down.
-		if _, err := e.svc.SetRole(ctx, alice, acmeCh, "", alice, herald.RoleAdmin); err != nil {
-			t.Errorf("SetRole(alice, admin): %v", err)
-		}
-		if _, err := e.svc.SetRole(ctx, alice, acmeCh, "", carol, herald.RoleAdmin); err != nil {
-			t.Fatalf("SetRole(carol, admin): %v", err)
-		}
-		if _, err := e.svc.SetRole(ctx, alice, acmeCh, "", alice, herald.RoleEditor); err != nil {
-			t.Errorf("SetRole(alice, editor) with another admin: %v", err)
-		}
-		// Now carol is the last one.
-		if _, err := e.svc.SetRole(ctx, carol, acmeCh, "", carol, ""); herald.ErrorCode(err) != herald.ECONFLICT {
-			t.Errorf("SetRole(carol, none) as last admin = %v, want %s", err, herald.ECONFLICT)
-		}
-	})
-
 	t.Run("ErrNotAdmin", func(t *testing.T) {
 		e := newEnv(t, "team:1")
 		ctx := t.Context()
@@ -779,21 +753,21 @@ func TestService(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, who := range []herald.Actor{bob, carol, dave, vic} {
-			if _, err := e.svc.SetRole(ctx, who, acmeCh, "", who, herald.RoleAdmin); herald.ErrorCode(err) != herald.EFORBIDDEN {
+			if _, err := e.brands.SetRole(ctx, who, acmeCh, "", who, herald.RoleAdmin); herald.ErrorCode(err) != herald.EFORBIDDEN {
 				t.Errorf("SetRole by %s = %v, want %s", who.Name, err, herald.EFORBIDDEN)
 			}
-			if _, err := e.svc.SetRole(ctx, who, acmeCh, "", alice, ""); herald.ErrorCode(err) != herald.EFORBIDDEN {
+			if _, err := e.brands.SetRole(ctx, who, acmeCh, "", alice, ""); herald.ErrorCode(err) != herald.EFORBIDDEN {
 				t.Errorf("SetRole(alice, none) by %s = %v, want %s", who.Name, err, herald.EFORBIDDEN)
 			}
 			if _, _, err := e.svc.SetPolicy(ctx, who, acmeCh, "", "none"); herald.ErrorCode(err) != herald.EFORBIDDEN {
 				t.Errorf("SetPolicy by %s = %v, want %s", who.Name, err, herald.EFORBIDDEN)
 			}
-			if _, err := e.svc.UseBrand(ctx, who, otherCh, "Acme"); herald.ErrorCode(err) != herald.EFORBIDDEN {
+			if _, err := e.brands.UseBrand(ctx, who, otherCh, "Acme"); herald.ErrorCode(err) != herald.EFORBIDDEN {
 				t.Errorf("UseBrand by %s = %v, want %s", who.Name, err, herald.EFORBIDDEN)
 			}
 		}
 		// A stranger is told the brand does not exist.
-		if _, err := e.svc.SetRole(ctx, nobody, acmeCh, "Acme", nobody, herald.RoleAdmin); herald.ErrorCode(err) != herald.ENOTFOUND {
+		if _, err := e.brands.SetRole(ctx, nobody, acmeCh, "Acme", nobody, herald.RoleAdmin); herald.ErrorCode(err) != herald.ENOTFOUND {
 			t.Errorf("SetRole by a stranger = %v, want %s", err, herald.ENOTFOUND)
 		}
 		afterMembers, err := e.store.Members(ctx, e.brand.ID)
@@ -848,85 +822,6 @@ func TestService(t *testing.T) {
 		}
 	})
 
-	t.Run("ErrBrandName", func(t *testing.T) {
-		e := newEnv(t, "team:1")
-		ctx := t.Context()
-		if _, err := e.svc.AddBrand(ctx, bob, "ACME", nil); herald.ErrorCode(err) != herald.ECONFLICT {
-			t.Errorf("AddBrand(ACME) = %v, want %s", err, herald.ECONFLICT)
-		}
-		for _, name := range []string{"", "  ", "-x", `say "hi"`, "a\tb", strings.Repeat("x", 65)} {
-			if _, err := e.svc.AddBrand(ctx, bob, name, nil); herald.ErrorCode(err) != herald.EINVALID {
-				t.Errorf("AddBrand(%q) = %v, want %s", name, err, herald.EINVALID)
-			}
-		}
-		bs, err := e.svc.Brands(ctx, bob)
-		if err != nil || len(bs) != 1 || bs[0].Role != herald.RoleEditor {
-			t.Errorf("Brands(bob) = %+v, %v; want Acme as editor only", bs, err)
-		}
-	})
-
-	t.Run("Resolve", func(t *testing.T) {
-		e := newEnv(t, "team:1")
-		ctx := t.Context()
-		g, err := e.svc.AddBrand(ctx, alice, "Globex", &acmeCh) // acmeCh keeps its default
-		if err != nil {
-			t.Fatalf("AddBrand: %v", err)
-		}
-		resolve := func(who herald.Actor, ch herald.ChannelRef, name string) (string, herald.Role, error) {
-			b, m, err := e.svc.Resolve(ctx, who, ch, name)
-			return b.Name, m.Role, err
-		}
-		t.Run("OKChannelDefault", func(t *testing.T) {
-			if name, role, err := resolve(alice, acmeCh, ""); err != nil || name != "Acme" || role != herald.RoleAdmin {
-				t.Errorf("Resolve(alice, acme channel) = %s, %s, %v; want Acme, admin", name, role, err)
-			}
-			if _, err := e.svc.UseBrand(ctx, alice, globexCh, "globex"); err != nil {
-				t.Fatalf("UseBrand: %v", err)
-			}
-			if name, _, err := resolve(alice, globexCh, ""); err != nil || name != "Globex" {
-				t.Errorf("Resolve(alice, globex channel) = %s, %v; want Globex", name, err)
-			}
-			if id, err := e.store.ChannelBrand(ctx, globexCh); err != nil || id != g.ID {
-				t.Errorf("ChannelBrand = %d, %v; want %d", id, err, g.ID)
-			}
-		})
-		t.Run("OKSingleMembership", func(t *testing.T) {
-			if name, role, err := resolve(bob, otherCh, ""); err != nil || name != "Acme" || role != herald.RoleEditor {
-				t.Errorf("Resolve(bob, no default) = %s, %s, %v; want Acme, editor", name, role, err)
-			}
-		})
-		t.Run("OKByName", func(t *testing.T) {
-			if name, _, err := resolve(alice, acmeCh, " GLOBEX "); err != nil || name != "Globex" {
-				t.Errorf("Resolve(alice, GLOBEX) = %s, %v; want Globex", name, err)
-			}
-		})
-		t.Run("ErrWhichBrand", func(t *testing.T) {
-			_, _, err := resolve(alice, otherCh, "")
-			if herald.ErrorCode(err) != herald.EINVALID {
-				t.Fatalf("Resolve(alice, no default, two brands) = %v, want %s", err, herald.EINVALID)
-			}
-			assertMessage(t, err, "Which brand?")
-		})
-		t.Run("ErrNoBrand", func(t *testing.T) {
-			_, _, err := resolve(nobody, otherCh, "")
-			if herald.ErrorCode(err) != herald.ENOTFOUND {
-				t.Fatalf("Resolve(stranger) = %v, want %s", err, herald.ENOTFOUND)
-			}
-			assertMessage(t, err, "brand add")
-		})
-		t.Run("ErrNotAMember", func(t *testing.T) {
-			// Bob is not in Globex: by name or by channel, it is not found.
-			if _, _, err := resolve(bob, acmeCh, "Globex"); herald.ErrorCode(err) != herald.ENOTFOUND {
-				t.Errorf("Resolve(bob, Globex) = %v, want %s", err, herald.ENOTFOUND)
-			}
-			if _, _, err := resolve(bob, globexCh, ""); herald.ErrorCode(err) != herald.ENOTFOUND {
-				t.Errorf("Resolve(bob, globex channel) = %v, want %s", err, herald.ENOTFOUND)
-			}
-			if _, _, err := resolve(alice, acmeCh, "Initech"); herald.ErrorCode(err) != herald.ENOTFOUND {
-				t.Errorf("Resolve(alice, Initech) = %v, want %s", err, herald.ENOTFOUND)
-			}
-		})
-	})
 }
 
 func ids(ds []approvals.Draft) []int64 {
@@ -935,25 +830,4 @@ func ids(ds []approvals.Draft) []int64 {
 		out[i] = d.ID
 	}
 	return out
-}
-
-func TestRoleOf(t *testing.T) {
-	e := newEnv(t, "team:1")
-	ctx := t.Context()
-	t.Run("OK", func(t *testing.T) {
-		for who, want := range map[herald.Actor]herald.Role{alice: herald.RoleAdmin, bob: herald.RoleEditor, dave: herald.RoleClient, vic: herald.RoleViewer} {
-			if got, err := e.svc.RoleOf(ctx, who, e.brand.ID); err != nil || got != want {
-				t.Errorf("RoleOf(%s) = %q, %v; want %q", who.Name, got, err, want)
-			}
-		}
-		chs, err := e.svc.BrandChannels(ctx, e.brand.ID)
-		if err != nil || len(chs) != 1 || chs[0] != acmeCh {
-			t.Errorf("BrandChannels = %v, %v; want [%v]: where the brand was created", chs, err, acmeCh)
-		}
-	})
-	t.Run("ErrForbidden", func(t *testing.T) {
-		if _, err := e.svc.RoleOf(ctx, nobody, e.brand.ID); herald.ErrorCode(err) != herald.EFORBIDDEN {
-			t.Errorf("RoleOf(nobody) = %v; want EFORBIDDEN", err)
-		}
-	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/heraldhq/herald"
@@ -476,7 +477,7 @@ func TestSetGuidelines(t *testing.T) {
 			t.Errorf("after clear ban: %+v, %v", g, err)
 		}
 		log, _ := svc.GuidelinesLog(t.Context(), acme.ID)
-		if len(log) != 3 || log[0].Actor != alice || !log[0].At.Equal(t0) || log[0].Detail != `ban="cheap,free money" max.bluesky=280` || log[2].Detail != "ban=" {
+		if len(log) != 3 || !cmp.Equal(log[0].Actor, alice) || !log[0].At.Equal(t0) || log[0].Detail != `ban="cheap,free money" max.bluesky=280` || log[2].Detail != "ban=" {
 			t.Errorf("log = %+v", log)
 		}
 		fs, err := svc.CheckDraft(t.Context(), acme, []herald.Target{bluesky}, "☕ "+strings.Repeat("x", 300))

@@ -374,7 +374,7 @@ func ClearRules(g Guidelines, names string) ([]Rule, error) {
 	var b strings.Builder
 	for _, f := range fields {
 		if strings.Contains(f, "=") {
-			return nil, herald.Errorf(herald.EINVALID, "Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`.")
+			return nil, herald.Errorf(herald.EINVALID, "Name the rules to clear without values.").Because(ReasonClearValues, nil)
 		}
 		fmt.Fprintf(&b, "%s= ", f)
 	}

@@ -203,11 +203,17 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 	return vs, nil
 }
 
+// Reasons of the errors of this package (see herald.Error).
+const (
+	ReasonNoBrief     = "assist.no_brief"     // `ai` without a brief
+	ReasonClearValues = "assist.clear_values" // rules to clear given with values
+)
+
 // CheckBrief refuses (EINVALID) an empty, invalid or overlong brief.
 func CheckBrief(brief string) error {
 	brief = strings.TrimSpace(brief)
 	if brief == "" || !utf8.ValidString(brief) {
-		return herald.Errorf(herald.EINVALID, "Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20%% off\"`.")
+		return herald.Errorf(herald.EINVALID, "Give a brief: what the post is about.").Because(ReasonNoBrief, nil)
 	}
 	if n := utf8.RuneCountInString(brief); n > MaxBrief {
 		return herald.Errorf(herald.EINVALID, "A brief has at most %d characters; this one has %d.", MaxBrief, n)

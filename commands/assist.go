@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/brands"
 )
 
 // The drafting help commands: `guidelines show|set|clear` and `ai`. They
@@ -82,7 +83,7 @@ func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targe
 }
 
 func (h *handlers) guidelinesShow(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -119,11 +120,11 @@ func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 // guidelinesWriter resolves the brand and checks the actor may change its
 // guidelines.
 func (h *handlers) guidelinesWriter(ctx context.Context, r *Request) (herald.Brand, error) {
-	b, m, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return b, err
 	}
-	return b, approvals.Need(m, "change the guidelines", herald.RoleEditor, herald.RoleAdmin)
+	return b, brands.Need(m, brands.ChangeGuidelines)
 }
 
 func (h *handlers) guidelinesSet(ctx context.Context, r *Request) (Response, error) {
@@ -179,11 +180,11 @@ func (h *handlers) ai(ctx context.Context, r *Request) (Response, error) {
 // llmWriter resolves the brand of a request for LLM drafts: the actor
 // must be able to write drafts, and an LLM must be configured.
 func (h *handlers) llmWriter(ctx context.Context, r *Request) (herald.Brand, error) {
-	b, m, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return b, err
 	}
-	if err := approvals.Need(m, "ask for drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+	if err := brands.Need(m, brands.AskDrafts); err != nil {
 		return b, err
 	}
 	if h.Assist == nil || !h.Assist.Enabled() {
@@ -285,7 +286,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 			cause = herald.ErrorMessage(err)
 		}
 		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
-		msg := herald.ErrorMessage(err)
+		msg := ErrorText(err)
 		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.ErrorCode(err)}
 	}
 	var lines []string
@@ -293,7 +294,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 	for i, v := range vs {
 		d, err := j.h.Approvals.CreateDraft(ctx, j.actor, j.channel, approvals.NewDraft{Brand: j.brand.Name, Text: v.Text, Targets: v.Targets})
 		if err != nil {
-			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, herald.ErrorMessage(err)))
+			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, ErrorText(err)))
 			j.h.Log.WarnContext(ctx, "variant not drafted", "brand", j.brand.Name, "card", j.key, "error", err)
 			continue
 		}
@@ -303,7 +304,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 		}
 		if j.job.Created != nil {
 			if err := j.job.Created(ctx, d); err != nil {
-				line += " (" + herald.ErrorMessage(err) + ")"
+				line += " (" + ErrorText(err) + ")"
 				j.h.Log.WarnContext(ctx, "drafted, not linked", "brand", j.brand.Name, "draft_id", d.ID, "error", err)
 			}
 		}

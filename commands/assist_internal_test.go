@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/assist/assisttest"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -32,14 +33,15 @@ func TestDraftReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drafts := approvals.NewService(s, herald.SystemClock{}, "UTC")
+	bs := brands.NewService(s, herald.SystemClock{}, "UTC")
+	drafts := approvals.NewService(s, bs, herald.SystemClock{})
 	as := assist.NewService(s, c, nil, nil, assist.Options{})
 	drafts.AddChecker(GuidelinesChecker(as))
-	d := Deps{Approvals: drafts, Assist: as, Log: slog.New(slog.DiscardHandler)}
+	d := Deps{Brands: bs, Approvals: drafts, Assist: as, Log: slog.New(slog.DiscardHandler)}
 	h := &handlers{Deps: d, router: New(d)}
 	alice := herald.Actor{Platform: "console", UserID: "alice", Name: "alice"}
 	ch := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
-	b, err := drafts.AddBrand(t.Context(), alice, "Acme", &ch)
+	b, err := bs.AddBrand(t.Context(), alice, "Acme", &ch)
 	if err != nil {
 		t.Fatal(err)
 	}

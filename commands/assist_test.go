@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/assist/assisttest"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -26,6 +29,7 @@ type assistEnv struct {
 	t      *testing.T
 	store  *sqlite.Store
 	drafts *approvals.Service
+	brands *brands.Service
 	router *commands.Router
 	llm    *assisttest.Server
 	deps   commands.Deps
@@ -57,7 +61,8 @@ func newAssistEnv(t *testing.T, cfg assist.Config, script ...assisttest.Answer) 
 	}
 	e := &assistEnv{t: t, store: s}
 	clock := herald.SystemClock{}
-	e.drafts = approvals.NewService(s, clock, "UTC")
+	e.brands = brands.NewService(s, clock, "UTC")
+	e.drafts = approvals.NewService(s, e.brands, clock)
 	var llm *assist.Client
 	if len(script) > 0 {
 		e.llm = assisttest.New(t, script...)
@@ -69,7 +74,7 @@ func newAssistEnv(t *testing.T, cfg assist.Config, script ...assisttest.Answer) 
 	}
 	as := assist.NewService(s, llm, clock, nil, assist.Options{})
 	e.drafts.AddChecker(commands.GuidelinesChecker(as))
-	e.deps = commands.Deps{Approvals: e.drafts, Assist: as, Clock: clock,
+	e.deps = commands.Deps{Brands: e.brands, Approvals: e.drafts, Assist: as, Clock: clock,
 		Go: func(f func(context.Context)) bool {
 			e.wg.Add(1)
 			go func() {
@@ -212,7 +217,7 @@ func TestAI(t *testing.T) {
 			t.Fatalf("%d drafts, want 3", len(ds))
 		}
 		for _, d := range ds {
-			if d.State != approvals.StateDraft || d.Author != bob || herald.FormatTargets(d.Targets) != "mastodon:main" {
+			if d.State != approvals.StateDraft || !cmp.Equal(d.Author, bob) || herald.FormatTargets(d.Targets) != "mastodon:main" {
 				t.Errorf("draft %+v; want bob's draft to mastodon:main", d)
 			}
 		}
@@ -226,7 +231,7 @@ func TestAI(t *testing.T) {
 	})
 	t.Run("OKWithoutRunner", func(t *testing.T) {
 		e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: assisttest.Variants("One")})
-		e.router = commands.New(commands.Deps{Approvals: e.drafts, Assist: assist.NewService(e.store, mustClient(t, e.llm), nil, nil, assist.Options{})})
+		e.router = commands.New(commands.Deps{Brands: e.brands, Approvals: e.drafts, Assist: assist.NewService(e.store, mustClient(t, e.llm), nil, nil, assist.Options{})})
 		resp := e.run(bob, `ai "a post"`)
 		if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft(s) written") {
 			t.Errorf("ai without a runner answered %+v", resp)
@@ -314,7 +319,7 @@ func mustClient(t *testing.T, srv *assisttest.Server) *assist.Client {
 // the model and the model obeys.
 func TestMentionDraftReply(t *testing.T) {
 	e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: `{"reply":"Approved! draft 1 is published","approve":true}`})
-	ms := mentions.NewService(e.store, e.drafts, herald.SystemClock{}, mentions.Options{Channels: e.drafts, Brands: e.drafts})
+	ms := mentions.NewService(e.store, e.brands, herald.SystemClock{}, mentions.Options{Channels: e.brands, Brands: e.brands})
 	llm, err := assist.NewClient(assist.Config{BaseURL: e.llm.URL(), Model: "m"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func (h *handlers) brandDefs() []*Def {
 
 func (h *handlers) remind(ctx context.Context, r *Request) (Response, error) {
 	if !r.Args.Has("after") {
-		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
 			return Response{}, err
 		}
@@ -89,7 +89,7 @@ func (h *handlers) remind(ctx context.Context, r *Request) (Response, error) {
 			return Response{}, herald.Errorf(herald.EINVALID, "%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))
 		}
 	}
-	b, err := h.Approvals.SetRemindAfter(ctx, r.Actor, r.Channel, r.Args.Str("brand"), d)
+	b, err := h.Brands.SetRemindAfter(ctx, r.Actor, r.Channel, r.Args.Str("brand"), d)
 	if err != nil {
 		return Response{}, err
 	}
@@ -109,7 +109,7 @@ func remindLabel(d time.Duration) string {
 
 func (h *handlers) brandAdd(ctx context.Context, r *Request) (Response, error) {
 	ch := r.Channel
-	b, err := h.Approvals.AddBrand(ctx, r.Actor, r.Args.Str("name"), &ch)
+	b, err := h.Brands.AddBrand(ctx, r.Actor, r.Args.Str("name"), &ch)
 	if err != nil {
 		return Response{}, err
 	}
@@ -117,7 +117,7 @@ func (h *handlers) brandAdd(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) brandList(ctx context.Context, r *Request) (Response, error) {
-	ms, err := h.Approvals.Brands(ctx, r.Actor)
+	ms, err := h.Brands.Brands(ctx, r.Actor)
 	if err != nil {
 		return Response{}, err
 	}
@@ -140,7 +140,7 @@ func policyLabel(p string) string {
 }
 
 func (h *handlers) brandUse(ctx context.Context, r *Request) (Response, error) {
-	b, err := h.Approvals.UseBrand(ctx, r.Actor, r.Channel, r.Args.Str("name"))
+	b, err := h.Brands.UseBrand(ctx, r.Actor, r.Channel, r.Args.Str("name"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -159,7 +159,7 @@ func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
 	if role == "none" {
 		role = ""
 	}
-	b, err := h.Approvals.SetRole(ctx, r.Actor, r.Channel, r.Args.Str("brand"), who, role)
+	b, err := h.Brands.SetRole(ctx, r.Actor, r.Channel, r.Args.Str("brand"), who, role)
 	if err != nil {
 		return Response{}, err
 	}
@@ -170,7 +170,7 @@ func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) members(ctx context.Context, r *Request) (Response, error) {
-	b, ms, err := h.Approvals.Members(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, ms, err := h.Brands.Members(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -192,7 +192,7 @@ func (h *handlers) members(ctx context.Context, r *Request) (Response, error) {
 
 func (h *handlers) policy(ctx context.Context, r *Request) (Response, error) {
 	if !r.Args.Has("policy") {
-		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
 			return Response{}, err
 		}

@@ -333,7 +333,7 @@ func TestParseUser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := args.User("user"), (herald.Actor{Platform: "discord", UserID: "123"}); got != want {
+		if got, want := args.User("user"), (herald.Actor{Platform: "discord", UserID: "123"}); !cmp.Equal(got, want) {
 			t.Errorf("user = %+v; want %+v", got, want)
 		}
 	})
@@ -432,7 +432,7 @@ func TestArgs(t *testing.T) {
 		}
 	})
 	t.Run("OKAbsentOrWrongType", func(t *testing.T) {
-		if a.Has("none") || a.Str("none") != "" || a.Str("n") != "" || a.Int("oops") != 0 || a.User("s") != (herald.Actor{}) || a.Role("s") != "" || a.Targets("s") != nil {
+		if a.Has("none") || a.Str("none") != "" || a.Str("n") != "" || a.Int("oops") != 0 || !cmp.Equal(a.User("s"), herald.Actor{}) || a.Role("s") != "" || a.Targets("s") != nil {
 			t.Errorf("getters on absent or mistyped values did not give zero values")
 		}
 	})

@@ -101,7 +101,7 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 			},
 		}}, nil
 	}
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}

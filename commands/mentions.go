@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -43,7 +44,7 @@ func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 }
 
 func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -70,7 +71,7 @@ func channelLabel(c herald.ChannelRef) string {
 }
 
 func (h *handlers) watchList(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -101,7 +102,7 @@ func (h *handlers) watchRm(ctx context.Context, r *Request) (Response, error) {
 const testShown = 10
 
 func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -121,7 +122,7 @@ func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) 
 }
 
 func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -150,7 +151,7 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 }
 
 func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -202,7 +203,7 @@ func (h *handlers) sourceRm(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) mentionsSummary(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -223,7 +224,7 @@ func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -264,7 +265,7 @@ var actionVerb = map[mentions.Action]string{
 
 // mentionResponse answers with a short text and the mention's card.
 func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text string) (Response, error) {
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -279,7 +280,7 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 	if m.Author == "" {
 		return Response{}, herald.Errorf(herald.EINVALID, "Mention #%d has no author to mute; mute its domain with `mute domain DOMAIN`.", m.ID)
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -314,7 +315,7 @@ func quoteArg(v string) string {
 
 func (h *handlers) mute(on bool) Handler {
 	return func(ctx context.Context, r *Request) (Response, error) {
-		b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
 			return Response{}, err
 		}
@@ -335,7 +336,7 @@ func (h *handlers) mute(on bool) Handler {
 }
 
 func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -355,7 +356,7 @@ func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
 }
 
 func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
-	b, _, err := h.Approvals.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return Response{}, err
 	}
@@ -429,7 +430,7 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 	if m.DraftID != 0 {
 		return h.cardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
 	}
-	b, err := h.Approvals.Brand(ctx, m.BrandID)
+	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -437,11 +438,11 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text) // CreateDraft checks the role
 	}
 	// Neither the LLM nor a form for someone whose reply would be refused.
-	role, err := h.Approvals.RoleOf(ctx, r.Actor, b.ID)
+	role, err := h.Brands.RoleOf(ctx, r.Actor, b.ID)
 	if err != nil {
 		return Response{}, err
 	}
-	if err := approvals.Need(approvals.Member{Role: role}, "write reply drafts", herald.RoleEditor, herald.RoleAdmin); err != nil {
+	if err := brands.Need(brands.Member{Role: role}, brands.WriteReplies); err != nil {
 		return Response{}, err
 	}
 	if h.Assist != nil && h.Assist.Enabled() {
@@ -488,7 +489,7 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 		// someone else linked a reply draft meanwhile.
 		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
 			return Response{}, &herald.Error{Code: code, Err: err,
-				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", herald.ErrorMessage(err), d.ID, m.ID, d.ID)}
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", ErrorText(err), d.ID, m.ID, d.ID)}
 		}
 		return Response{}, err
 	}

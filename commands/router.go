@@ -20,6 +20,9 @@ type Router struct {
 	byPath map[string]*Def
 	groups map[string][]string // "brand" → ["add", "list", "use"]
 	chain  []Middleware
+	// wording is what a user is told of a handler's error; nil means
+	// herald.ErrorMessage. New sets ErrorText (hints.go).
+	wording func(error) string
 }
 
 // NewRouter returns an empty router whose handlers run inside mw, the
@@ -213,9 +216,20 @@ func (r *Router) Run(ctx context.Context, req *Request) Response {
 	}
 	resp, err := h(ctx, req)
 	if err != nil {
-		return errorResponse(herald.ErrorCode(err), herald.ErrorMessage(err))
+		return errorResponse(herald.ErrorCode(err), r.errorText(err))
 	}
 	return resp
+}
+
+// SetWording makes f what a user is told of a handler's error, e.g.
+// ErrorText.
+func (r *Router) SetWording(f func(error) string) { r.wording = f }
+
+func (r *Router) errorText(err error) string {
+	if r.wording != nil {
+		return r.wording(err)
+	}
+	return herald.ErrorMessage(err)
 }
 
 // Recover turns a panic in a handler into an internal error.

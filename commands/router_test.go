@@ -205,7 +205,7 @@ func TestDispatchValues(t *testing.T) {
 			t.Fatalf("handler ran %d times; want 1", len(rec.reqs))
 		}
 		req := rec.reqs[0]
-		if req.Def.Path != "pick" || req.Actor != testActor || req.Channel != testChannel {
+		if req.Def.Path != "pick" || !cmp.Equal(req.Actor, testActor) || req.Channel != testChannel {
 			t.Errorf("request = %+v; want pick by %v in %v", req, testActor, testChannel)
 		}
 		if diff := cmp.Diff(commands.Args{"id": int64(12), "color": "red"}, req.Args); diff != "" {
@@ -532,7 +532,7 @@ func TestDispatch(t *testing.T) {
 			t.Fatalf("handler ran %d times", len(rec.reqs))
 		}
 		req := rec.reqs[0]
-		if req.Actor != testActor || req.Channel != testChannel || req.Def.Path != "approve" {
+		if !cmp.Equal(req.Actor, testActor) || req.Channel != testChannel || req.Def.Path != "approve" {
 			t.Errorf("request = %+v", req)
 		}
 		if diff := cmp.Diff(commands.Args{"id": int64(4), "comment": "fine", "rev": int64(2)}, req.Args); diff != "" {

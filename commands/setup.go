@@ -8,12 +8,15 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
 
 // Deps are what the command handlers need.
 type Deps struct {
+	// Brands answers who belongs to which brand and what they may do.
+	Brands    *brands.Service
 	Approvals *approvals.Service
 	// Publish, when set, adds the publishing commands.
 	Publish *publish.Service
@@ -55,8 +58,9 @@ func New(d Deps) *Router {
 	if d.Observe != nil {
 		mw = append(mw, Observe(d.Observe))
 	}
-	mw = append(mw, RequireMember(d.Approvals))
+	mw = append(mw, RequireMember(d.Brands))
 	r := NewRouter(mw...)
+	r.SetWording(ErrorText)
 	h := &handlers{Deps: d, router: r}
 	r.Register(h.helpDefs()...)
 	r.Register(h.brandDefs()...)

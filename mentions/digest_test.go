@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -16,7 +16,7 @@ func TestDigest(t *testing.T) {
 	ctx := t.Context()
 	// Acme lives in Paris (UTC+1 in March): its 09:00 digest is at 08:00 UTC.
 	e.acme.Timezone = "Europe/Paris"
-	if err := e.store.UpdateBrand(ctx, e.acme, approvals.AuditEntry{BrandID: e.acme.ID, Action: "timezone", Actor: alice, At: t0}); err != nil {
+	if err := e.store.UpdateBrand(ctx, e.acme, brands.AuditEntry{BrandID: e.acme.ID, Action: "timezone", Actor: alice, At: t0}); err != nil {
 		t.Fatal(err)
 	}
 	e.watch(t, "acme", acmeSlack)

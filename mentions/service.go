@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/brands"
 )
 
 // Options configure a Service. Zero fields take defaults.
@@ -64,40 +64,29 @@ func NewService(store Store, roles Roles, clock herald.Clock, opts Options) *Ser
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
-// perm is what an action needs.
-type perm int
-
+// What the listening actions need, in the permission table of package
+// brands.
 const (
-	permRead   perm = iota // list, show, summary, watch test
-	permAct                // claim, done, ignore, reopen, link a reply draft
-	permManage             // watches, sources, mutes, settings
+	permRead   = brands.ReadListening   // list, show, summary, watch test
+	permAct    = brands.ActOnMentions   // claim, done, ignore, reopen, link a reply draft
+	permManage = brands.ManageListening // watches, sources, mutes, settings
 )
 
-// may lists the roles allowed each perm.
-var may = map[perm][]herald.Role{
-	permRead:   {herald.RoleAdmin, herald.RoleEditor, herald.RoleApprover, herald.RoleClient, herald.RoleViewer},
-	permAct:    {herald.RoleAdmin, herald.RoleEditor, herald.RoleApprover},
-	permManage: {herald.RoleAdmin, herald.RoleEditor},
-}
-
-var permWhat = map[perm]string{
-	permRead:   "see this brand's listening",
-	permAct:    "act on mentions (admins, editors and approvers can)",
-	permManage: "change watches, sources, mutes or listening settings (admins and editors can)",
-}
+// ReasonNoQuery is the Reason of the error of a watch without a query.
+const ReasonNoQuery = "mentions.no_query"
 
 // require checks that actor may do p on the brand.
-func (s *Service) require(ctx context.Context, actor herald.Actor, brandID int64, p perm) error {
+func (s *Service) require(ctx context.Context, actor herald.Actor, brandID int64, p brands.Action) error {
 	role, err := s.roles.RoleOf(ctx, actor, brandID)
 	if err != nil {
 		return err
 	}
-	return check(role, p)
+	return brands.Need(brands.Member{Role: role}, p)
 }
 
 // requireOn is require for a thing reached by its id: a non-member is told
 // the thing does not exist, so that ids of other brands reveal nothing.
-func (s *Service) requireOn(ctx context.Context, actor herald.Actor, brandID int64, p perm, what string, id int64) error {
+func (s *Service) requireOn(ctx context.Context, actor herald.Actor, brandID int64, p brands.Action, what string, id int64) error {
 	role, err := s.roles.RoleOf(ctx, actor, brandID)
 	if err != nil {
 		if herald.ErrorCode(err) == herald.EFORBIDDEN {
@@ -105,14 +94,7 @@ func (s *Service) requireOn(ctx context.Context, actor herald.Actor, brandID int
 		}
 		return err
 	}
-	return check(role, p)
-}
-
-func check(role herald.Role, p perm) error {
-	if !slices.Contains(may[p], role) {
-		return herald.Errorf(herald.EFORBIDDEN, "As %s you cannot %s.", role, permWhat[p])
-	}
-	return nil
+	return brands.Need(brands.Member{Role: role}, p)
 }
 
 func (s *Service) audit(brandID, mentionID int64, actor herald.Actor, a Action, detail string) AuditEntry {

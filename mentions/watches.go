@@ -29,7 +29,7 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 	}
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query, e.g. `acme OR \"acme corp\" -job`.")
+		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query.").Because(ReasonNoQuery, nil)
 	}
 	if utf8.RuneCountInString(query) > maxQueryLength {
 		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)

@@ -215,7 +215,7 @@ func TestFeed(t *testing.T) {
 		e.clock.Advance(time.Minute)
 		e.tick(t)
 		// Another brand's post is not in Acme's feed.
-		if _, err := e.drafts.AddBrand(t.Context(), bob, "Globex", nil); err != nil {
+		if _, err := e.brands.AddBrand(t.Context(), bob, "Globex", nil); err != nil {
 			t.Fatal(err)
 		}
 		other, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Brand: "Globex", Text: "Globex post",

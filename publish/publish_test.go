@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -254,6 +255,7 @@ type env struct {
 	store  *sqlite.Store
 	clock  *testclock.Clock
 	drafts *approvals.Service
+	brands *brands.Service
 	svc    *publish.Service
 	sched  *publish.Scheduler
 	events *recorder
@@ -283,14 +285,15 @@ func newEnv(t *testing.T, c config) *env {
 	if c.wrap != nil {
 		store = c.wrap(s)
 	}
-	e.drafts = approvals.NewService(s, clock, "UTC")
-	e.svc = publish.NewService(e.drafts, store, clock)
+	e.brands = brands.NewService(s, clock, "UTC")
+	e.drafts = approvals.NewService(s, e.brands, clock)
+	e.svc = publish.NewService(e.drafts, e.brands, store, clock)
 	for kind, p := range c.nets {
 		e.svc.Register(kind, p)
 	}
 	e.drafts.AddChecker(e.svc)
 	ctx := t.Context()
-	b, err := e.drafts.AddBrand(ctx, alice, "Acme", &acmeCh)
+	b, err := e.brands.AddBrand(ctx, alice, "Acme", &acmeCh)
 	if err != nil {
 		t.Fatalf("AddBrand: %v", err)
 	}
@@ -305,7 +308,7 @@ func newEnv(t *testing.T, c config) *env {
 		who  herald.Actor
 		role herald.Role
 	}{{bob, herald.RoleEditor}, {erin, herald.RoleEditor}, {carol, herald.RoleApprover}, {ann, herald.RoleApprover}, {dave, herald.RoleClient}, {vic, herald.RoleViewer}} {
-		if _, err := e.drafts.SetRole(ctx, alice, acmeCh, "", m.who, m.role); err != nil {
+		if _, err := e.brands.SetRole(ctx, alice, acmeCh, "", m.who, m.role); err != nil {
 			t.Fatalf("SetRole(%s): %v", m.who.Name, err)
 		}
 	}
@@ -314,7 +317,7 @@ func newEnv(t *testing.T, c config) *env {
 	}
 	if c.tz != "" {
 		b.Timezone = c.tz
-		if err := s.UpdateBrand(ctx, b, approvals.AuditEntry{BrandID: b.ID, Action: "timezone", Actor: alice, At: start}); err != nil {
+		if err := s.UpdateBrand(ctx, b, brands.AuditEntry{BrandID: b.ID, Action: "timezone", Actor: alice, At: start}); err != nil {
 			t.Fatalf("UpdateBrand: %v", err)
 		}
 	}
@@ -327,7 +330,7 @@ func newEnv(t *testing.T, c config) *env {
 func (e *env) setBrand(t *testing.T, f func(*herald.Brand)) {
 	t.Helper()
 	f(&e.brand)
-	if err := e.store.UpdateBrand(t.Context(), e.brand, approvals.AuditEntry{BrandID: e.brand.ID, Action: "brand", Actor: alice, At: e.clock.Now()}); err != nil {
+	if err := e.store.UpdateBrand(t.Context(), e.brand, brands.AuditEntry{BrandID: e.brand.ID, Action: "brand", Actor: alice, At: e.clock.Now()}); err != nil {
 		t.Fatalf("UpdateBrand: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 )
 
 // Quiet hours, in each brand's time zone: no reminder goes out at night.
@@ -80,7 +81,7 @@ func (s *Scheduler) remindDraft(ctx context.Context, d approvals.Draft, b herald
 
 // reviewers returns the stage a draft waits at and the members who may
 // decide there (its authors excluded).
-func (s *Scheduler) reviewers(ctx context.Context, d approvals.Draft) (string, []approvals.Member, error) {
+func (s *Scheduler) reviewers(ctx context.Context, d approvals.Draft) (string, []brands.Member, error) {
 	p, err := approvals.ParsePolicy(d.Policy)
 	if err != nil {
 		return "", nil, err
@@ -114,7 +115,7 @@ func (s *Scheduler) reviewers(ctx context.Context, d approvals.Draft) (string, [
 	if err != nil {
 		return "", nil, err
 	}
-	var who []approvals.Member
+	var who []brands.Member
 	for _, m := range ms {
 		if p[i].Allows(m.Role) && !authors[m.Actor.Key()] {
 			who = append(who, m)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 )
 
 // EventKind says what happened to a post.
@@ -29,10 +30,10 @@ const (
 type Event struct {
 	Kind     EventKind
 	DraftID  int64
-	Delivery Delivery           // for delivery events
-	Waiting  time.Duration      // for reminders: how long it has waited
-	Remind   []approvals.Member // for reminders: who can review it now
-	Stage    string             // for reminders: the stage kind that waits ("team", "client")
+	Delivery Delivery        // for delivery events
+	Waiting  time.Duration   // for reminders: how long it has waited
+	Remind   []brands.Member // for reminders: who can review it now
+	Stage    string          // for reminders: the stage kind that waits ("team", "client")
 }
 
 // Notifier brings events to chat: the draft's card updated wherever it is

@@ -452,7 +452,7 @@ func TestOutcomes(t *testing.T) {
 		e := newEnv(t, config{nets: map[string]publish.Publisher{"webhook": plainNet{net}}})
 		d := e.scheduled(t, "Hello", "webhook:main", start.Add(time.Minute))
 		e2 := *e
-		e2.svc = publish.NewService(e.drafts, e.store, e.clock) // no publishers
+		e2.svc = publish.NewService(e.drafts, e.brands, e.store, e.clock) // no publishers
 		e2.sched = publish.NewScheduler(e2.svc, e.events, nil, publish.Options{})
 		e.clock.Advance(time.Minute)
 		e2.tick(t)
@@ -577,7 +577,7 @@ func TestMissed(t *testing.T) {
 			t.Errorf("events (-want +got):\n%s", diff)
 		}
 		es := e.audit(t, d.ID)
-		if last := es[len(es)-1]; last.Action != string(approvals.ActMiss) || last.Actor != publish.System || !strings.Contains(last.Detail, "grace") {
+		if last := es[len(es)-1]; last.Action != string(approvals.ActMiss) || !cmp.Equal(last.Actor, publish.System) || !strings.Contains(last.Detail, "grace") {
 			t.Errorf("last audit row %+v; want a miss by Herald explaining the grace", last)
 		}
 

@@ -12,6 +12,16 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
+)
+
+// Reasons of the errors of this package (see herald.Error), with their
+// facts.
+const (
+	ReasonNoTargets  = "publish.no_targets"  // "draft": drafted without targets
+	ReasonTimePassed = "publish.time_passed" // "draft": a time to schedule at that has passed
+	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
+	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
 )
 
 // System is the actor of what Herald does by itself: claiming a due post,
@@ -23,6 +33,7 @@ var System = herald.Actor{Platform: "herald", UserID: "scheduler", Name: "Herald
 // links. Every method takes the acting user and checks what they may do.
 type Service struct {
 	drafts     *approvals.Service
+	brands     *brands.Service
 	store      Store
 	clock      herald.Clock
 	publishers map[string]Publisher
@@ -30,8 +41,8 @@ type Service struct {
 }
 
 // NewService returns a Service. Register publishers before serving.
-func NewService(drafts *approvals.Service, store Store, clock herald.Clock) *Service {
-	return &Service{drafts: drafts, store: store, clock: clock, publishers: map[string]Publisher{}, wake: func() {}}
+func NewService(drafts *approvals.Service, bs *brands.Service, store Store, clock herald.Clock) *Service {
+	return &Service{drafts: drafts, brands: bs, store: store, clock: clock, publishers: map[string]Publisher{}, wake: func() {}}
 }
 
 // Register makes p the publisher of targets of kind (herald.Target.Kind).
@@ -48,9 +59,6 @@ func (s *Service) Publisher(kind string) (Publisher, bool) {
 func (s *Service) OnWake(f func()) { s.wake = f }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
-
-// schedulers are the roles that may schedule, publish and settle posts.
-var schedulers = []herald.Role{herald.RoleEditor, herald.RoleApprover, herald.RoleAdmin}
 
 // CheckDraft implements approvals.Checker: each target must be one Herald
 // can publish to, configured for the brand, and within its network's
@@ -98,7 +106,8 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 func (s *Service) ready(ctx context.Context, v approvals.View) error {
 	d := v.Draft
 	if len(d.Targets) == 0 {
-		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without `--to`, so there is nowhere to publish it.", d.ID)
+		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without any, so there is nowhere to publish it.", d.ID).
+			Because(ReasonNoTargets, herald.Facts{"draft": d.ID})
 	}
 	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
 	if err != nil {
@@ -107,13 +116,13 @@ func (s *Service) ready(ctx context.Context, v approvals.View) error {
 	return approvals.Blocking(fmt.Sprintf("Draft #%d cannot be published as it is", d.ID), fs)
 }
 
-// act loads a draft the actor may schedule or publish.
-func (s *Service) act(ctx context.Context, actor herald.Actor, id int64, what string) (approvals.View, error) {
+// act loads a draft on which the actor may do a.
+func (s *Service) act(ctx context.Context, actor herald.Actor, id int64, a brands.Action) (approvals.View, error) {
 	v, err := s.drafts.Get(ctx, actor, id)
 	if err != nil {
 		return v, err
 	}
-	return v, approvals.Need(v.Viewer, what, schedulers...)
+	return v, brands.Need(v.Viewer, a)
 }
 
 // apply stores a change with compare-and-set and returns the draft as the
@@ -121,8 +130,7 @@ func (s *Service) act(ctx context.Context, actor herald.Actor, id int64, what st
 func (s *Service) apply(ctx context.Context, actor herald.Actor, c *approvals.Change, ups []DeliveryUpdate) (approvals.View, error) {
 	if err := s.store.SaveDeliveries(ctx, c, ups); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			id := c.Draft.ID
-			return approvals.View{}, herald.Errorf(herald.ECONFLICT, "Draft #%d changed at the same moment (someone else acted, or a second click); look at it again with `show %d`.", id, id)
+			return approvals.View{}, approvals.ChangedMeanwhile(c.Draft.ID)
 		}
 		return approvals.View{}, err
 	}
@@ -139,13 +147,14 @@ func change(v approvals.View, actor herald.Actor, a approvals.Action, detail str
 
 // Schedule sets an approved draft to be published at at.
 func (s *Service) Schedule(ctx context.Context, actor herald.Actor, id int64, at time.Time) (approvals.View, error) {
-	v, err := s.act(ctx, actor, id, "schedule posts")
+	v, err := s.act(ctx, actor, id, brands.SchedulePosts)
 	if err != nil {
 		return v, err
 	}
 	now := s.now()
 	if !at.After(now) {
-		return v, herald.Errorf(herald.EINVALID, "That time has passed; to publish draft #%d now, use `publish %d`.", id, id)
+		return v, herald.Errorf(herald.EINVALID, "That time has passed; draft #%d can be published now instead.", id).
+			Because(ReasonTimePassed, herald.Facts{"draft": id})
 	}
 	if err := s.ready(ctx, v); err != nil {
 		return v, err
@@ -161,7 +170,7 @@ func (s *Service) Schedule(ctx context.Context, actor herald.Actor, id int64, at
 
 // Unschedule takes a scheduled draft off the schedule; it stays approved.
 func (s *Service) Unschedule(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
-	v, err := s.act(ctx, actor, id, "unschedule posts")
+	v, err := s.act(ctx, actor, id, brands.UnschedulePosts)
 	if err != nil {
 		return v, err
 	}
@@ -175,7 +184,7 @@ func (s *Service) Unschedule(ctx context.Context, actor herald.Actor, id int64) 
 
 // PublishNow publishes an approved, scheduled or missed draft at once.
 func (s *Service) PublishNow(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
-	v, err := s.act(ctx, actor, id, "publish posts")
+	v, err := s.act(ctx, actor, id, brands.PublishPosts)
 	if err != nil {
 		return v, err
 	}
@@ -205,7 +214,7 @@ func inserts(ds []Delivery) []DeliveryUpdate {
 // Retry sends a failed or unconfirmed post again to its failed and
 // unconfirmed targets (or to one of them), with the same idempotency key.
 func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "retry", "", func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "retry", brands.RetryPosts, "", func(d *Delivery, now time.Time) {
 		d.State, d.NextAt, d.Attempts, d.Error = Pending, now, 0, ""
 	})
 }
@@ -215,7 +224,7 @@ func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, targe
 // a failed one (posted by hand). A failed target is never marked without
 // being named, so a second click on a stale button changes nothing.
 func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "mark as published", Unconfirmed, func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "mark as published", brands.ConfirmPosts, Unconfirmed, func(d *Delivery, now time.Time) {
 		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
 	})
 }
@@ -223,8 +232,8 @@ func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, tar
 // settleTargets applies f to the draft's failed and unconfirmed
 // deliveries: the one on target when given, else those in state prefer
 // (all of them when prefer is "").
-func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
-	v, err := s.act(ctx, actor, id, what+" posts")
+func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, a brands.Action, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
+	v, err := s.act(ctx, actor, id, a)
 	if err != nil {
 		return v, err
 	}
@@ -309,11 +318,11 @@ func (s *Service) Deliveries(ctx context.Context, d approvals.Draft) ([]Delivery
 // AddTarget stores a target's account for a brand. Admins only; the secret
 // is never shown back.
 func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, a Account) (herald.Brand, error) {
-	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
 	if err != nil {
 		return b, err
 	}
-	if err := approvals.Need(m, "set up targets", herald.RoleAdmin); err != nil {
+	if err := brands.Need(m, brands.SetUpTargets); err != nil {
 		return b, err
 	}
 	p, ok := s.publishers[a.Target.Kind]
@@ -322,7 +331,8 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 	}
 	cf, ok := p.(Configurer)
 	if !ok {
-		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: use them as `--to %s`.", a.Target.Kind, a.Target)
+		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: name them as targets of a draft.", a.Target.Kind).
+			Because(ReasonNoSetUp, herald.Facts{"kind": a.Target.Kind, "target": a.Target.String()})
 	}
 	if err := cf.CheckAccount(a); err != nil {
 		return b, err
@@ -334,17 +344,18 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 
 // RemoveTarget deletes a target's account. Admins only.
 func (s *Service) RemoveTarget(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, t herald.Target) (herald.Brand, error) {
-	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
 	if err != nil {
 		return b, err
 	}
-	if err := approvals.Need(m, "remove targets", herald.RoleAdmin); err != nil {
+	if err := brands.Need(m, brands.RemoveTargets); err != nil {
 		return b, err
 	}
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_rm", Actor: actor, Detail: t.String(), At: s.now()}
 	err = s.store.DeleteAccount(ctx, b.ID, t, e)
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return b, herald.Errorf(herald.ENOTFOUND, "%s has no target %s; `target list` shows them.", b.Name, t)
+		return b, herald.Errorf(herald.ENOTFOUND, "%s has no target %s.", b.Name, t).
+			Because(ReasonNoTarget, herald.Facts{"brand": b.Name, "target": t.String()})
 	}
 	return b, err
 }
@@ -352,7 +363,7 @@ func (s *Service) RemoveTarget(ctx context.Context, actor herald.Actor, ch heral
 // Targets lists a brand's configured accounts, secrets blanked, and the
 // target kinds that need none.
 func (s *Service) Targets(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, []Account, []string, error) {
-	b, _, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	b, _, err := s.brands.Resolve(ctx, actor, ch, brand)
 	if err != nil {
 		return b, nil, nil, err
 	}
@@ -394,7 +405,7 @@ func Redact(u string) string {
 // none or when rotate is set (the old link stops working). Anyone on the
 // brand may read it; only admins rotate it.
 func (s *Service) Calendar(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, rotate bool) (herald.Brand, string, error) {
-	b, m, err := s.drafts.Resolve(ctx, actor, ch, brand)
+	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
 	if err != nil {
 		return b, "", err
 	}
@@ -405,7 +416,7 @@ func (s *Service) Calendar(ctx context.Context, actor herald.Actor, ch herald.Ch
 	if tok != "" && !rotate {
 		return b, tok, nil
 	}
-	if err := approvals.Need(m, "make calendar links", herald.RoleAdmin); err != nil {
+	if err := brands.Need(m, brands.CalendarLinks); err != nil {
 		return b, "", err
 	}
 	tok = NewToken()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 )
 
 // DeliveryUpdate is one compare-and-set on a delivery: Insert stores a new
@@ -28,6 +29,7 @@ type Reminder struct {
 // Store persists what publishing needs. Writes that race return
 // ECONFLICT; missing rows ENOTFOUND.
 type Store interface {
+	brands.Store
 	approvals.Store
 
 	// DueDrafts lists scheduled drafts whose time is at or before now,

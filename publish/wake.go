@@ -3,6 +3,7 @@ package publish
 import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 )
 
 // Waker asks a Scheduler to look at once (a post to publish now). It is
@@ -25,8 +26,8 @@ func (w Waker) Wake() {
 // NewWokenService returns a Service, as NewService does, that wakes w
 // whenever a post may be due at once; give w to the Scheduler as
 // Options.Wake.
-func NewWokenService(drafts *approvals.Service, store Store, clock herald.Clock, w Waker) *Service {
-	s := NewService(drafts, store, clock)
+func NewWokenService(drafts *approvals.Service, bs *brands.Service, store Store, clock herald.Clock, w Waker) *Service {
+	s := NewService(drafts, bs, store, clock)
 	s.wake = w.Wake
 	return s
 }

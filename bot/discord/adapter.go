@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/publish"
 )
@@ -18,10 +19,10 @@ import (
 // Platform is the platform name of Discord users and channels.
 const Platform = "discord"
 
-// Lookup answers autocomplete: the brands and drafts a user may see.
-// *approvals.Service is one.
+// Lookup answers autocomplete: the brands (*brands.Service answers) and
+// drafts (*approvals.Service answers) a user may see.
 type Lookup interface {
-	Brands(ctx context.Context, actor herald.Actor) ([]approvals.BrandMembership, error)
+	Brands(ctx context.Context, actor herald.Actor) ([]brands.Membership, error)
 	List(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error)
 }
 

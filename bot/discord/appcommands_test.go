@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -21,9 +22,10 @@ var update = flag.Bool("update", false, "rewrite testdata/commands.golden.json f
 
 // heraldDefs are the real command definitions.
 func heraldDefs() []*commands.Def {
-	drafts := approvals.NewService(nil, herald.SystemClock{}, "UTC")
-	return commands.New(commands.Deps{Approvals: drafts, Publish: publish.NewService(drafts, nil, herald.SystemClock{}),
-		Mentions: mentions.NewService(nil, drafts, herald.SystemClock{}, mentions.Options{})}).Defs()
+	bs := brands.NewService(nil, herald.SystemClock{}, "UTC")
+	drafts := approvals.NewService(nil, bs, herald.SystemClock{})
+	return commands.New(commands.Deps{Brands: bs, Approvals: drafts, Publish: publish.NewService(drafts, bs, nil, herald.SystemClock{}),
+		Mentions: mentions.NewService(nil, bs, herald.SystemClock{}, mentions.Options{})}).Defs()
 }
 
 // TestApplicationCommands generates /herald from Herald's definitions,

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -271,7 +272,6 @@ type harness struct {
 	a     *Adapter
 	web   *httptest.Server
 	store *sqlite.Store
-	svc   *approvals.Service
 	n     int
 }
 
@@ -288,10 +288,11 @@ func newHarness(t testing.TB, d func(*harness) bot.Dispatcher, opts ...harnessOp
 		t.Fatal(err)
 	}
 	h := &harness{t: t, fake: newFakeDiscord(t), store: store}
-	h.svc = approvals.NewService(Members(store), herald.SystemClock{}, "UTC")
-	router := commands.New(commands.Deps{Approvals: h.svc})
+	bs := brands.NewService(store, herald.SystemClock{}, "UTC")
+	drafts := approvals.NewService(store, bs, herald.SystemClock{})
+	router := commands.New(commands.Deps{Brands: bs, Approvals: drafts})
 	o := Options{BotToken: "test-token", AppID: "100", PublicKey: testPublicKey(), APIURL: h.fake.url(),
-		Commands: router.Defs(), Cards: store, Events: store, Lookup: h.svc, Log: testLog(t),
+		Commands: router.Defs(), Cards: store, Events: store, Lookup: lookup{bs, drafts}, Log: testLog(t),
 		Sleep: func(context.Context, time.Duration) error { return nil }}
 	for _, f := range opts {
 		f(&o)
@@ -444,4 +445,19 @@ func content(c apiCall) string {
 	d, _ := c.Body["data"].(map[string]any)
 	s, _ := d["content"].(string)
 	return s
+}
+
+// lookup is the Lookup of the wiring: brands from brands, drafts from
+// approvals.
+type lookup struct {
+	brands *brands.Service
+	drafts *approvals.Service
+}
+
+func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership, error) {
+	return l.brands.Brands(ctx, a)
+}
+
+func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
+	return l.drafts.List(ctx, a, ch, brand, f)
 }

@@ -11,8 +11,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -78,8 +76,7 @@ func gatewayHarness(t *testing.T, closeCode int) (*fakeDiscord, *fakeGateway, *A
 	f := newFakeDiscord(t)
 	g := newFakeGateway(t, closeCode)
 	f.gateway = "ws" + strings.TrimPrefix(g.srv.URL, "http")
-	svc := approvals.NewService(nil, herald.SystemClock{}, "UTC")
-	a, err := New(Options{BotToken: "test-token", AppID: "100", APIURL: f.url(), Commands: commands.New(commands.Deps{Approvals: svc}).Defs(), Log: testLog(t)})
+	a, err := New(Options{BotToken: "test-token", AppID: "100", APIURL: f.url(), Commands: commands.New(commands.Deps{}).Defs(), Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

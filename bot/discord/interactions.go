@@ -3,12 +3,14 @@ package discord
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -27,8 +29,7 @@ const (
 type inbound struct {
 	ref     interactionRef
 	kind    kind
-	actor   herald.Actor
-	roles   []string // the actor's Discord roles in the guild
+	actor   herald.Actor // with the member's Discord roles as Groups
 	channel herald.ChannelRef
 	line    string          // the command line to run
 	ask     commands.Button // kindAsk: the button clicked
@@ -81,7 +82,7 @@ func parseInteraction(body []byte) (*discordgo.Interaction, error) {
 func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 	in := inbound{ref: interactionRef{ID: it.ID, AppID: it.AppID, Token: it.Token}}
 	var err error
-	if in.actor, in.roles, err = actorOf(it); err != nil {
+	if in.actor, err = actorOf(it); err != nil {
 		return in, err
 	}
 	if it.ChannelID == "" {
@@ -117,9 +118,10 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 	return in, herald.Errorf(herald.EINVALID, "The interaction carries data Herald does not read.")
 }
 
-// actorOf reads who acts: the guild member (with their roles), or the
-// user in a DM.
-func actorOf(it *discordgo.Interaction) (herald.Actor, []string, error) {
+// actorOf reads who acts: the guild member, with their Discord roles as
+// the actor's Groups (a role may hold a Herald role, see brands.Grantee),
+// or the user in a DM.
+func actorOf(it *discordgo.Interaction) (herald.Actor, error) {
 	var u *discordgo.User
 	var nick string
 	var roles []string
@@ -129,9 +131,9 @@ func actorOf(it *discordgo.Interaction) (herald.Actor, []string, error) {
 		u = it.User
 	}
 	if u == nil || !snowflake(u.ID) {
-		return herald.Actor{}, nil, herald.Errorf(herald.EINVALID, "The interaction names no user.")
+		return herald.Actor{}, herald.Errorf(herald.EINVALID, "The interaction names no user.")
 	}
-	return herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick)}, roles, nil
+	return herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick), Groups: slices.Clone(roles)}, nil
 }
 
 // displayName is how Discord shows a member: nickname, global name, user name.
@@ -248,7 +250,7 @@ func param(d *commands.Def, name string) (commands.Param, bool) {
 
 // optionValue reads one option as the text the parser expects: strings as
 // given, integers in decimal, a member as <@id|name>, a role as
-// <@role-id|@name> (see RoleActor).
+// <@role-id|@name> (see brands.Grantee).
 func optionValue(o *discordgo.ApplicationCommandInteractionDataOption, p commands.Param, res *discordgo.ApplicationCommandInteractionDataResolved) (string, error) {
 	bad := herald.Errorf(herald.EINVALID, "The value of option %q could not be read.", o.Name)
 	switch o.Type {
@@ -278,7 +280,7 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption, p command
 func mention(id string, res *discordgo.ApplicationCommandInteractionDataResolved) string {
 	if res != nil {
 		if r := res.Roles[id]; r != nil {
-			a := RoleActor(id, r.Name)
+			a := brands.Grantee(Platform, id, r.Name)
 			return "<@" + a.UserID + "|" + a.Name + ">"
 		}
 		if u := res.Users[id]; u != nil {

@@ -47,7 +47,6 @@ func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received
 		return
 	}
 	a.log.DebugContext(ctx, "discord interaction", "interaction_id", it.ID, "kind", in.kind.String(), "user_id", in.actor.UserID, "channel", in.channel.Channel)
-	rctx := WithRoles(ctx, in.actor.UserID, in.roles)
 	switch in.kind {
 	case kindAsk:
 		cb, err := askModal(in.ask)
@@ -57,26 +56,26 @@ func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received
 		}
 		a.logErr(ctx, "discord form failed to open", a.api.respond(ctx, in.ref, cb))
 	case kindAutocomplete:
-		sctx, cancel := context.WithDeadline(rctx, deadline)
+		sctx, cancel := context.WithDeadline(ctx, deadline)
 		choices := a.suggest(sctx, in)
 		cancel()
 		a.logErr(ctx, "discord autocomplete answer failed", a.api.respond(ctx, in.ref, callback{Type: callbackChoices, Data: choicesData{Choices: choices}}))
 	default:
-		a.run(ctx, rctx, in, deadline)
+		a.run(ctx, in, deadline)
 	}
 }
 
 // run dispatches the interaction's command line and answers it: at once
 // when the command is done by deadline, else after a deferral.
-func (a *Adapter) run(ctx, rctx context.Context, in inbound, deadline time.Time) {
+func (a *Adapter) run(ctx context.Context, in inbound, deadline time.Time) {
 	result := make(chan commands.Response, 1)
 	started := a.later(func(context.Context) {
-		d := a.dispatcher(rctx)
+		d := a.dispatcher(ctx)
 		if d == nil {
 			result <- commands.Response{Text: "Herald is stopping; try again in a moment.", Ephemeral: true, ErrCode: herald.EUNAVAILABLE}
 			return
 		}
-		result <- d.Dispatch(rctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line})
+		result <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line})
 	})
 	if !started {
 		return

@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
@@ -196,7 +197,8 @@ func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher)
 	t.Cleanup(h.web.Close)
 	if d == nil {
 		d = func(s *sqlite.Store) bot.Dispatcher {
-			return commands.New(commands.Deps{Approvals: approvals.NewService(s, herald.SystemClock{}, "UTC")})
+			bs := brands.NewService(s, herald.SystemClock{}, "UTC")
+			return commands.New(commands.Deps{Brands: bs, Approvals: approvals.NewService(s, bs, herald.SystemClock{})})
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -85,10 +86,11 @@ func BenchmarkDispatchDraft(b *testing.B) {
 func BenchmarkApprove(b *testing.B) {
 	m := benchMain(b)
 	ctx := context.Background()
-	svc := approvals.NewService(m.store, herald.SystemClock{}, "UTC")
+	bsvc := brands.NewService(m.store, herald.SystemClock{}, "UTC")
+	svc := approvals.NewService(m.store, bsvc, herald.SystemClock{})
 	alice := herald.Actor{Platform: "console", UserID: "alice"}
 	ch := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
-	if _, err := svc.AddBrand(ctx, alice, "Acme", &ch); err != nil {
+	if _, err := bsvc.AddBrand(ctx, alice, "Acme", &ch); err != nil {
 		b.Fatal(err)
 	}
 	if _, _, err := svc.SetPolicy(ctx, alice, ch, "", "team:10"); err != nil {
@@ -99,7 +101,7 @@ func BenchmarkApprove(b *testing.B) {
 	for i := range 10 {
 		a := herald.Actor{Platform: "console", UserID: "a" + strconv.Itoa(i)}
 		approvers = append(approvers, a)
-		if _, err := svc.SetRole(ctx, alice, ch, "", a, herald.RoleApprover); err != nil {
+		if _, err := bsvc.SetRole(ctx, alice, ch, "", a, herald.RoleApprover); err != nil {
 			b.Fatal(err)
 		}
 	}

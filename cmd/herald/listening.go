@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
@@ -109,10 +109,10 @@ func mentionNotifier(news *bot.Broadcaster) mentions.Notifier {
 
 // newMentions builds the listening service over the store; tr (nil for
 // none) triages new mentions, run through goDetached.
-func (m *Main) newMentions(drafts *approvals.Service, l *listening, notify mentions.Notifier, tr mentions.Triager, goDetached func(func(context.Context)) bool) *mentions.Service {
+func (m *Main) newMentions(bs *brands.Service, l *listening, notify mentions.Notifier, tr mentions.Triager, goDetached func(func(context.Context)) bool) *mentions.Service {
 	allowPrivate := m.Config.AllowPrivateSources
-	return mentions.NewService(m.store, drafts, m.Clock, mentions.Options{
-		Channels: drafts, Brands: drafts, Notifier: notify, Kinds: l.Kinds(), Log: m.log, Triager: tr, Go: goDetached,
+	return mentions.NewService(m.store, bs, m.Clock, mentions.Options{
+		Channels: bs, Brands: bs, Notifier: notify, Kinds: l.Kinds(), Log: m.log, Triager: tr, Go: goDetached,
 		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
 	})
 }

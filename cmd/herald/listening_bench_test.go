@@ -290,7 +290,7 @@ func startListening(tb testing.TB, dir, url, owner string) (string, *mentions.Se
 	var source herald.Brand
 	for name, qs := range benchWatches() {
 		ch := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#" + strings.ToLower(name)}
-		brand, err := a.drafts.AddBrand(ctx, admin, name, &ch)
+		brand, err := a.brands.AddBrand(ctx, admin, name, &ch)
 		if err != nil {
 			tb.Fatal(err)
 		}

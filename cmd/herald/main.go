@@ -26,6 +26,7 @@ import (
 	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -296,6 +297,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 // app is Herald's domain wired to the store, with the command router and
 // the news broadcaster that brings cards to the chat adapters.
 type app struct {
+	brands   *brands.Service
 	drafts   *approvals.Service
 	publish  *publish.Service
 	wake     publish.Waker // signalled by publish, waited on by its scheduler
@@ -317,8 +319,8 @@ var publisherKinds = map[string][]string{
 }
 
 // wire builds the services, with the network publishers, and the command
-// router. With Discord, members also hold roles through their Discord
-// roles.
+// router. Discord members also hold roles through their Discord roles:
+// the adapter puts them in herald.Actor.Groups, which brands reads.
 //
 // Each part is built after what it needs, so nothing is set once built:
 // the waker, then publish (which signals it) and later the scheduler
@@ -331,13 +333,10 @@ func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
 // wireWith is wire with the listening's events sent to notify instead of
 // the chat when notify is set (benchmarks count them).
 func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
-	var members approvals.Store = m.store
-	if m.Config.DiscordEnabled() {
-		members = discord.Members(m.store)
-	}
-	drafts := approvals.NewService(members, m.Clock, m.Config.Timezone)
+	bs := brands.NewService(m.store, m.Clock, m.Config.Timezone)
+	drafts := approvals.NewService(m.store, bs, m.Clock)
 	wake := publish.NewWaker()
-	pub := publish.NewWokenService(drafts, m.store, m.Clock, wake)
+	pub := publish.NewWokenService(drafts, bs, m.store, m.Clock, wake)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -351,15 +350,15 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		return nil, err
 	}
 	news := bot.NewBroadcaster(m.log)
-	deps := commands.Deps{Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
+	deps := commands.Deps{Brands: bs, Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
-	ment := m.newMentions(drafts, listen, notify, triagerOf(deps.Assist), detached.Go)
+	ment := m.newMentions(bs, listen, notify, triagerOf(deps.Assist), detached.Go)
 	deps.Mentions = ment
-	return &app{drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
+	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
 		router: commands.New(deps), detached: detached}, nil
 }
 
@@ -421,7 +420,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log,
 	}
 	if m.store != nil {
-		o.Cards, o.Events, o.Lookup = m.store, m.store, a.drafts
+		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
 	}
 	d, err := discord.New(o)
 	if err != nil {
@@ -460,4 +459,19 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
+}
+
+// lookup answers the Discord adapter's autocomplete: brands from brands,
+// drafts from approvals.
+type lookup struct {
+	brands *brands.Service
+	drafts *approvals.Service
+}
+
+func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership, error) {
+	return l.brands.Brands(ctx, a)
+}
+
+func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
+	return l.drafts.List(ctx, a, ch, brand, f)
 }

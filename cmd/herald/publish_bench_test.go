@@ -55,8 +55,8 @@ func BenchmarkPublishDue10k(b *testing.B) {
 		if _, err := s.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		drafts, pub := domain(s, &setClock{t: due.Add(-time.Hour)}, nil)
-		mustPrepare(b, drafts, pub, []publish.Account{{Target: target, URL: "http://127.0.0.1:1", Secret: "masto-token"}},
+		bs, drafts, pub := domain(s, &setClock{t: due.Add(-time.Hour)}, nil)
+		mustPrepare(b, bs, drafts, pub, []publish.Account{{Target: target, URL: "http://127.0.0.1:1", Secret: "masto-token"}},
 			posts, []herald.Target{target}, func(i int) time.Time { return due.Add(time.Duration(i) * time.Minute / posts) })
 	}()
 	img, err := os.ReadFile(template)

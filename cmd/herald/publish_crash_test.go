@@ -21,6 +21,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
 	"github.com/heraldhq/herald/publish/targets/bluesky/blueskytest"
@@ -57,23 +58,24 @@ var (
 
 // domain is the approvals and publishing services on a store, with the
 // network publishers registered, as wire sets them up.
-func domain(s *sqlite.Store, clock herald.Clock, client *http.Client) (*approvals.Service, *publish.Service) {
-	drafts := approvals.NewService(s, clock, "UTC")
-	pub := publish.NewService(drafts, s, clock)
+func domain(s *sqlite.Store, clock herald.Clock, client *http.Client) (*brands.Service, *approvals.Service, *publish.Service) {
+	bs := brands.NewService(s, clock, "UTC")
+	drafts := approvals.NewService(s, bs, clock)
+	pub := publish.NewService(drafts, bs, s, clock)
 	pub.Register("mastodon", mastodon.New(client, clock))
 	pub.Register("bluesky", bluesky.New(client, clock))
 	pub.Register("webhook", webhook.New(client, clock))
 	drafts.AddChecker(pub)
-	return drafts, pub
+	return bs, drafts, pub
 }
 
 // mustPrepare creates brand Acme (policy none) with accounts, and n
 // approved drafts to targets scheduled at due(i), through the services:
 // each is scheduled when its review completes.
-func mustPrepare(tb testing.TB, drafts *approvals.Service, pub *publish.Service, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time) {
+func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, pub *publish.Service, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time) {
 	tb.Helper()
 	ctx := context.Background()
-	if _, err := drafts.AddBrand(ctx, testAdmin, "Acme", &testChannel); err != nil {
+	if _, err := bs.AddBrand(ctx, testAdmin, "Acme", &testChannel); err != nil {
 		tb.Fatal(err)
 	}
 	if _, _, err := drafts.SetPolicy(ctx, testAdmin, testChannel, "Acme", "none"); err != nil {
@@ -217,8 +219,8 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 		if _, err := s.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
-		mustPrepare(t, drafts, pub, accounts, posts, targets, func(i int) time.Time {
+		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
+		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
 			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
 		})
 	}()

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -52,8 +52,8 @@ func BenchmarkIngest(b *testing.B) {
 	s := MustOpen(b)
 	ctx := context.Background()
 	br := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	admin := approvals.Member{Actor: alice, Role: herald.RoleAdmin, AddedAt: t0}
-	if err := s.CreateBrand(ctx, &br, admin, approvals.AuditEntry{Action: approvals.AuditBrandAdd, Actor: alice, At: t0}); err != nil {
+	admin := brands.Member{Actor: alice, Role: herald.RoleAdmin, AddedAt: t0}
+	if err := s.CreateBrand(ctx, &br, admin, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: alice, At: t0}); err != nil {
 		b.Fatal(err)
 	}
 	names := make([]string, 100)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -63,7 +64,7 @@ func MustRawDB(tb testing.TB, path string) *sql.DB {
 }
 
 func TestStore(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) approvals.Store { return MustOpen(t) })
+	storagetest.Run(t, func(t *testing.T) storagetest.Store { return MustOpen(t) })
 	t.Run("Publish", func(t *testing.T) {
 		storagetest.RunPublish(t, func(t *testing.T) publish.Store { return MustOpen(t) })
 	})
@@ -90,17 +91,18 @@ var (
 func mustApprovedDraft(t *testing.T, s *sqlite.Store) approvals.Draft {
 	t.Helper()
 	ctx := t.Context()
-	svc := approvals.NewService(s, testclock.New(t0), "UTC")
-	if _, err := svc.AddBrand(ctx, alice, "Acme", &ch); err != nil {
+	bsvc := brands.NewService(s, testclock.New(t0), "UTC")
+	svc := approvals.NewService(s, bsvc, testclock.New(t0))
+	if _, err := bsvc.AddBrand(ctx, alice, "Acme", &ch); err != nil {
 		t.Fatalf("AddBrand: %v", err)
 	}
 	if _, _, err := svc.SetPolicy(ctx, alice, ch, "", "team:1"); err != nil {
 		t.Fatalf("SetPolicy: %v", err)
 	}
-	if _, err := svc.SetRole(ctx, alice, ch, "", bob, herald.RoleEditor); err != nil {
+	if _, err := bsvc.SetRole(ctx, alice, ch, "", bob, herald.RoleEditor); err != nil {
 		t.Fatalf("SetRole: %v", err)
 	}
-	if _, err := svc.SetRole(ctx, alice, ch, "", carol, herald.RoleApprover); err != nil {
+	if _, err := bsvc.SetRole(ctx, alice, ch, "", carol, herald.RoleApprover); err != nil {
 		t.Fatalf("SetRole: %v", err)
 	}
 	d, err := svc.CreateDraft(ctx, bob, ch, approvals.NewDraft{Text: "v1", Targets: []herald.Target{{Kind: "slack", Name: "#launch"}}})
@@ -231,8 +233,8 @@ func TestPragmas(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "herald.db")
 		s := MustOpenPath(t, path)
 		ctx := t.Context()
-		err := s.PutMember(ctx, approvals.Member{BrandID: 4242, Actor: bob, Role: herald.RoleEditor, AddedAt: t0},
-			approvals.AuditEntry{BrandID: 4242, Action: approvals.AuditRole, Actor: alice, At: t0})
+		err := s.PutMember(ctx, brands.Member{BrandID: 4242, Actor: bob, Role: herald.RoleEditor, AddedAt: t0},
+			brands.AuditEntry{BrandID: 4242, Action: brands.AuditRole, Actor: alice, At: t0})
 		if err == nil {
 			t.Error("PutMember for a missing brand succeeded: foreign keys are off on the writer")
 		}
@@ -321,7 +323,7 @@ func TestBackup(t *testing.T) {
 		}
 		type all struct {
 			Brand     herald.Brand
-			Members   []approvals.Member
+			Members   []brands.Member
 			Draft     approvals.Draft
 			Revisions []approvals.Revision
 			Approvals []approvals.Approval

@@ -6,14 +6,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 )
 
 // AssistStore is a store of brands (approvals.Store) that also keeps their
 // guidelines.
 type AssistStore interface {
-	approvals.Store
+	Store
 	assist.Store
 }
 

@@ -174,7 +174,7 @@ func testMutes(t *testing.T, open func(*testing.T) MentionsStore) {
 	}
 	assertCode(t, s.DeleteMute(ctx, m1, listenEntry(acme, mentions.Action("unmute"), "")), herald.ENOTFOUND, "DeleteMute twice")
 	got, _ = s.Mutes(ctx, acme.ID)
-	if len(got) != 1 || got[0] != m2 {
+	if len(got) != 1 || !cmp.Equal(got[0], m2) {
 		t.Errorf("Mutes after delete = %+v", got)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -16,7 +15,7 @@ import (
 // and the brands it belongs to.
 type MentionsStore interface {
 	mentions.Store
-	approvals.Store
+	Store
 }
 
 // RunMentions runs the contract of mentions.Store. open must return a

@@ -1,0 +1,72 @@
+package commands
+
+import (
+	"fmt"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/publish"
+)
+
+// hints words, in chat, the domain errors whose plain message lacks what to
+// type next: herald.Error.Reason → the sentence a user sees, from the
+// error's Facts. A reason without an entry shows the error's Message. This
+// is the one place where errors quote commands.
+var hints = map[string]func(f herald.Facts) string{
+	brands.ReasonNotVisible: func(f herald.Facts) string {
+		return fmt.Sprintf("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
+	},
+	brands.ReasonNotInChannel:  fixed("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`)."),
+	brands.ReasonNoBrand:       fixed("You do not belong to any brand yet: create one with `brand add NAME`, or ask a brand's admin to give you a role."),
+	brands.ReasonWhichBrand:    fixed("Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`."),
+	brands.ReasonNoGrantee:     fixed("Name the person with @, e.g. `role @sam editor`."),
+	brands.ReasonRemindTooSoon: fixed("Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`."),
+
+	approvals.ReasonNoText: fixed("A draft needs some text, e.g. `draft \"Our new store opens Monday\"`."),
+	approvals.ReasonDraftNotVisible: func(f herald.Facts) string {
+		return fmt.Sprintf("There is no draft #%v that you can see; `drafts` lists yours.", f["draft"])
+	},
+	approvals.ReasonNoChanges: fixed("Say what should change, e.g. `changes 12 \"shorter, and add the link\"`."),
+	approvals.ReasonNoReason:  fixed("Give a reason, e.g. `reject 12 \"off-brand\"`."),
+	approvals.ReasonStaleRevision: func(f herald.Facts) string {
+		return fmt.Sprintf("Draft #%v changed since you saw it: revision %v is now %v. Read it again with `show %v`, then decide.", f["draft"], f["seen"], f["rev"], f["draft"])
+	},
+	approvals.ReasonChangedMeanwhile: func(f herald.Facts) string {
+		return fmt.Sprintf("Draft #%v changed at the same moment (someone else acted, or a second click); look at it again with `show %v`.", f["draft"], f["draft"])
+	},
+
+	publish.ReasonNoTargets: func(f herald.Facts) string {
+		return fmt.Sprintf("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it.", f["draft"])
+	},
+	publish.ReasonTimePassed: func(f herald.Facts) string {
+		return fmt.Sprintf("That time has passed; to publish draft #%v now, use `publish %v`.", f["draft"], f["draft"])
+	},
+	publish.ReasonNoSetUp: func(f herald.Facts) string {
+		return fmt.Sprintf("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
+	},
+	publish.ReasonNoTarget: func(f herald.Facts) string {
+		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
+	},
+
+	mentions.ReasonNoQuery: fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
+
+	assist.ReasonNoBrief:     fixed("Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20% off\"`."),
+	assist.ReasonClearValues: fixed("Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`."),
+}
+
+func fixed(s string) func(herald.Facts) string { return func(herald.Facts) string { return s } }
+
+// ErrorText is what a chat user is told of err: the hint of its reason
+// when there is one, else herald.ErrorMessage(err) (generic for internal
+// errors).
+func ErrorText(err error) string {
+	if e := herald.AsError(err); e != nil && e.Code != herald.EINTERNAL {
+		if h, ok := hints[e.Reason]; ok {
+			return h(e.Facts)
+		}
+	}
+	return herald.ErrorMessage(err)
+}
