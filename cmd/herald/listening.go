@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
@@ -36,9 +37,9 @@ type listening struct {
 // Bluesky base URLs) may sit anywhere, a proxy or a test fake included.
 func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	cfg := m.Config.Listening
-	ua := mentions.UserAgent(version)
-	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
-	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
+	ua := httpx.UserAgent(version)
+	guarded := httpx.New(httpx.Options{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
+	operator := httpx.New(httpx.Options{AllowPrivate: true, UserAgent: ua})
 	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL, Clock: m.Clock})
 	// One Reddit source for every brand, so that its token and its
 	// rate-limit pause are shared.

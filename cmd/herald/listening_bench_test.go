@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -368,7 +370,7 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 
 	// The stream ends when the fake closes: a FetchError, after the last
 	// batch was stored.
-	var fe *mentions.FetchError
+	var fe *httpx.Error
 	if !errors.As(err, &fe) {
 		b.Fatalf("Stream: %v, want the connection's end", err)
 	}

@@ -15,7 +15,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gorilla/websocket"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -193,7 +195,7 @@ func TestStream(t *testing.T) {
 			batches = append(batches, b)
 			return nil
 		})
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) {
 			t.Fatalf("Stream = %v, want a FetchError when the server closes", err)
 		}
@@ -313,7 +315,7 @@ func TestStream(t *testing.T) {
 		defer srv.Close()
 		j := MustJetstream(t, JetstreamConfig{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/subscribe"})
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
 			t.Errorf("Stream = %#v, want a FetchError 429 with RetryAfter 30s", err)
 		}
@@ -325,7 +327,7 @@ func TestStream(t *testing.T) {
 		srv.Close()
 		j := MustJetstream(t, JetstreamConfig{URL: url})
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 0 {
 			t.Errorf("Stream = %v, want a FetchError without status", err)
 		}

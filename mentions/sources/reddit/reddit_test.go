@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -130,7 +132,7 @@ func newSource(t *testing.T, f *fakeReddit, cfg Config) *Source {
 	t.Cleanup(srv.Close)
 	cfg.BaseURL = srv.URL
 	cfg.OAuthURL = srv.URL + "/oauth/"
-	return New(mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true}), cfg)
+	return New(httpx.New(httpx.Options{AllowPrivate: true}), cfg)
 }
 
 var want = []mentions.Item{
@@ -341,7 +343,7 @@ func TestPoll(t *testing.T) {
 			t.Fatalf("the poll that used the limit up: %d items, %v", len(first.Items), err)
 		}
 		_, err = src.Poll(ctx, acme)
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 120*time.Second {
 			t.Errorf("got %v, want a FetchError 429 asking for 120s", err)
 		}
@@ -361,7 +363,7 @@ func TestPoll(t *testing.T) {
 		f.status, f.header = http.StatusTooManyRequests, http.Header{"Retry-After": {"30"}}
 		src := newSource(t, f, Config{})
 		_, err := src.Poll(ctx, acme)
-		if fe := (*mentions.FetchError)(nil); !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
+		if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
 			t.Errorf("got %v, want a FetchError 429 asking for 30s", err)
 		}
 		f.set(func(f *fakeReddit) { f.header = http.Header{"X-Ratelimit-Reset": {"45"}} })
@@ -376,7 +378,7 @@ func TestPoll(t *testing.T) {
 			f.status = status
 			src := newSource(t, f, Config{})
 			_, err := src.Poll(ctx, acme)
-			if fe := (*mentions.FetchError)(nil); !errors.As(err, &fe) || fe.Status != status {
+			if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != status {
 				t.Errorf("got %v, want a FetchError %d", err, status)
 			}
 		}

@@ -1,0 +1,109 @@
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptrace"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// Send sends req with c and tells whether the request was fully written
+// before a failure (the server may have acted on it) — what a caller
+// needs to tell "nothing arrived" from "no answer". Go's transport
+// resends a request by itself when a reused connection breaks before the
+// answer; Send turns that off for anything but GET and HEAD, so that
+// every attempt is one the caller knows of.
+func Send(c *http.Client, req *http.Request) (resp *http.Response, wrote bool, err error) {
+	ctx, written := Watch(req.Context())
+	req = req.WithContext(ctx)
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		req.GetBody = nil
+	}
+	resp, err = c.Do(req)
+	return resp, written(), err
+}
+
+// Watch returns ctx carrying a trace that notes when an HTTP request made
+// with it is fully written, and a function that tells whether one was:
+// for SDK clients that take a context rather than a request. The trace
+// also notes the address the request was sent to, which PublicPeer
+// reads from the response.
+func Watch(ctx context.Context) (context.Context, func() bool) {
+	var wrote atomic.Bool
+	p := &peer{}
+	trace := &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				wrote.Store(true)
+			}
+		},
+		GotConn: func(i httptrace.GotConnInfo) {
+			if ap, err := netip.ParseAddrPort(i.Conn.RemoteAddr().String()); err == nil {
+				p.addr.Store(&ap)
+			}
+		},
+	}
+	ctx = context.WithValue(ctx, peerKey{}, p)
+	return httptrace.WithClientTrace(ctx, trace), wrote.Load
+}
+
+// peer is the address a watched request was last sent to.
+type peer struct {
+	addr atomic.Pointer[netip.AddrPort]
+}
+
+type peerKey struct{}
+
+// PublicPeer reports whether resp came over a connection to a public
+// address (PublicAddr); false when its request was not watched (Send,
+// Watch) or the address is private — allowed by Options.AllowPrivate,
+// or a test server. What a private address answers may be an internal
+// service's data: callers show only its status then.
+func PublicPeer(resp *http.Response) bool {
+	if resp == nil || resp.Request == nil {
+		return false
+	}
+	p, ok := resp.Request.Context().Value(peerKey{}).(*peer)
+	if !ok {
+		return false
+	}
+	ap := p.addr.Load()
+	return ap != nil && PublicAddr(ap.Addr())
+}
+
+// MaxMessage is how many characters of a server's error message Message
+// keeps.
+const MaxMessage = 300
+
+// Message extracts a server's error message from a JSON body ("error",
+// "message", "error_description"), or the body itself when it is short
+// text; at most MaxMessage characters, "" when there is none.
+func Message(body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) == nil {
+		for _, k := range []string{"error_description", "message", "error"} {
+			if s, ok := m[k].(string); ok && s != "" {
+				return Clip(s, MaxMessage)
+			}
+		}
+		return ""
+	}
+	s := strings.TrimSpace(string(body))
+	if s == "" || strings.HasPrefix(s, "<") || !utf8.ValidString(s) {
+		return ""
+	}
+	return Clip(s, MaxMessage)
+}
+
+// Clip returns s cut to n characters (runes), with "…" when cut.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
