@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
 // System is the actor of what Herald does by itself: claiming a due post,
@@ -27,6 +28,7 @@ type Service struct {
 	clock      herald.Clock
 	publishers map[string]Publisher
 	wake       func()
+	guard      *httpx.Options // vets target URLs at `target add` (GuardURLs); nil: no check
 }
 
 // NewService returns a Service. Register publishers before serving.
@@ -325,6 +327,9 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: use them as `--to %s`.", a.Target.Kind, a.Target)
 	}
 	if err := cf.CheckAccount(a); err != nil {
+		return b, err
+	}
+	if err := s.checkURL(ctx, a.URL); err != nil {
 		return b, err
 	}
 	a.BrandID = b.ID

@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/retryafter"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -163,7 +164,7 @@ func (r *rest) do(ctx context.Context, method, endpoint, bucket string, body any
 func tooMany(resp *http.Response, now time.Time) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, publish.MaxResponse))
-	wait := publish.RetryAfter(resp.Header.Get("Retry-After"), now)
+	wait := retryafter.Parse(resp.Header.Get("Retry-After"), now)
 	var rl struct {
 		Message    string  `json:"message"`
 		RetryAfter float64 `json:"retry_after"`

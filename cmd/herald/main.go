@@ -18,7 +18,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
 	_ "time/tzdata" // time zones without the system's zoneinfo (containers)
 
 	"github.com/heraldhq/herald"
@@ -28,6 +27,7 @@ import (
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
@@ -249,7 +249,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		a := slack.New(slack.Options{
 			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
 			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
-			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log,
+			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(30 * time.Second),
 		})
 		adapters = append(adapters, a)
 		if m.Config.SlackSigningSecret != "" {
@@ -326,9 +326,8 @@ func (m *Main) wire() (*app, error) {
 	}
 	drafts := approvals.NewService(members, m.Clock, m.Config.Timezone)
 	pub := publish.NewService(drafts, m.store, m.Clock)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	pub.GuardURLs(m.publishOptions()) // checked at `target add` and when dialled
+	client := httpx.New(m.publishOptions())
 	pub.Register("mastodon", mastodon.New(client, m.Clock))
 	pub.Register("bluesky", bluesky.New(client, m.Clock))
 	pub.Register("webhook", webhook.New(client, m.Clock))
@@ -408,7 +407,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 	o := discord.Options{
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
-		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log,
+		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, a.drafts

@@ -54,6 +54,11 @@ type Options struct {
 	// OPENAI_BASE_URL on localhost) set it; URLs typed in chat set it
 	// only with HERALD_ALLOW_PRIVATE_SOURCES.
 	AllowPrivate bool
+	// Trusted marks an endpoint the operator configured (SLACK_API_URL,
+	// DISCORD_API_URL, OPENAI_BASE_URL, HERALD_*_URL): private addresses
+	// are allowed (as with AllowPrivate) and its answers may be shown
+	// (MayShow).
+	Trusted bool
 	// Timeout bounds a whole request, redirects and body included;
 	// DefaultTimeout when 0, none when negative (the caller's context
 	// bounds it then).
@@ -102,6 +107,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxRedirects == 0 {
 		o.MaxRedirects = DefaultMaxRedirects
 	}
+	if o.Trusted {
+		o.AllowPrivate = true
+	}
 	if o.Resolver == nil {
 		o.Resolver = net.DefaultResolver
 	}
@@ -143,7 +151,7 @@ func New(o Options) *http.Client {
 		ResponseHeaderTimeout: o.Timeout,
 	}
 	c := &http.Client{
-		Transport: &limiter{next: transport, perHost: o.PerHost, maxBody: o.MaxBody, userAgent: o.UserAgent, hosts: map[string]*hostSlots{}},
+		Transport: &limiter{next: transport, trusted: o.Trusted, perHost: o.PerHost, maxBody: o.MaxBody, userAgent: o.UserAgent, hosts: map[string]*hostSlots{}},
 		Timeout:   o.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			return o.checkRedirect(req, via)

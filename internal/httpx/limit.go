@@ -25,6 +25,7 @@ func (e *tooLargeError) Is(target error) bool { return target == ErrBodyTooLarge
 // host in flight, sets the User-Agent and bounds bodies.
 type limiter struct {
 	next      http.RoundTripper
+	trusted   bool // noted on watched requests, for MayShow
 	perHost   int
 	maxBody   int64
 	userAgent string
@@ -80,6 +81,9 @@ func (l *limiter) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 		return nil, err
+	}
+	if p, ok := req.Context().Value(peerKey{}).(*peer); ok {
+		p.trusted.Store(l.trusted)
 	}
 	if req.Header.Get("User-Agent") == "" {
 		req = req.Clone(req.Context())

@@ -30,8 +30,8 @@ func Send(c *http.Client, req *http.Request) (resp *http.Response, wrote bool, e
 // Watch returns ctx carrying a trace that notes when an HTTP request made
 // with it is fully written, and a function that tells whether one was:
 // for SDK clients that take a context rather than a request. The trace
-// also notes the address the request was sent to, which PublicPeer
-// reads from the response.
+// also notes the address the request was sent to, which MayShow reads
+// from the response.
 func Watch(ctx context.Context) (context.Context, func() bool) {
 	var wrote atomic.Bool
 	p := &peer{}
@@ -51,25 +51,32 @@ func Watch(ctx context.Context) (context.Context, func() bool) {
 	return httptrace.WithClientTrace(ctx, trace), wrote.Load
 }
 
-// peer is the address a watched request was last sent to.
+// peer is what the transport noted of a watched request: the address
+// it was last sent to, and whether the client is Trusted.
 type peer struct {
-	addr atomic.Pointer[netip.AddrPort]
+	addr    atomic.Pointer[netip.AddrPort]
+	trusted atomic.Bool
 }
 
 type peerKey struct{}
 
-// PublicPeer reports whether resp came over a connection to a public
+// MayShow reports whether what resp says (an error message in its body)
+// may be shown to people: true when its client is Trusted (an endpoint
+// the operator configured) or it came over a connection to a public
 // address (PublicAddr); false when its request was not watched (Send,
-// Watch) or the address is private — allowed by Options.AllowPrivate,
-// or a test server. What a private address answers may be an internal
+// Watch) or the address is private — allowed by Options.AllowPrivate, or
+// a test server. What a private address answers may be an internal
 // service's data: callers show only its status then.
-func PublicPeer(resp *http.Response) bool {
+func MayShow(resp *http.Response) bool {
 	if resp == nil || resp.Request == nil {
 		return false
 	}
 	p, ok := resp.Request.Context().Value(peerKey{}).(*peer)
 	if !ok {
 		return false
+	}
+	if p.trusted.Load() {
+		return true
 	}
 	ap := p.addr.Load()
 	return ap != nil && PublicAddr(ap.Addr())
