@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -82,6 +83,12 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// Resolver and PublicAddrs are test seams of the guarded client of
+	// URLs typed in chat (httpx.Options): the DNS it asks, and the
+	// addresses it counts as public (a fake network on loopback). nil in
+	// production: the system's resolver, httpx.PublicAddr.
+	Resolver    httpx.Resolver
+	PublicAddrs func(netip.AddrPort) bool
 
 	// HTTPAddr is the address the HTTP server listens on, once Listening
 	// is closed.

@@ -17,7 +17,8 @@ import (
 
 // chatURLs are the options for URLs typed in chat.
 func (m *Main) chatURLs() httpx.Options {
-	return httpx.Options{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: httpx.UserAgent(version)}
+	return httpx.Options{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: httpx.UserAgent(version),
+		Resolver: m.Resolver, AllowAddr: m.PublicAddrs}
 }
 
 // operatorURLs are the options for the operator's endpoints.

@@ -124,7 +124,7 @@ func PublicAddr(ip netip.Addr) bool {
 // publish target) before it is stored: it must parse, be http or https,
 // name a host, carry no user:password, and — unless o.AllowPrivate —
 // every address its host resolves to (with o.Resolver) must be public
-// (PublicAddr). A refusal is a *URLError whose message says what is
+// (PublicAddr, or o.AllowAddr when set). A refusal is a *URLError whose message says what is
 // wrong; a host that does not resolve is one too. This is a courtesy
 // check for a clear answer at once: the client of New checks again the
 // address it actually dials, which is what stops DNS rebinding.
@@ -152,8 +152,9 @@ func (o Options) CheckURL(ctx context.Context, raw string) error {
 	if o.AllowPrivate {
 		return nil
 	}
+	port := portOf(u)
 	if ip, err := netip.ParseAddr(host); err == nil {
-		if !PublicAddr(ip) {
+		if !o.allowed(netip.AddrPortFrom(ip, port)) {
 			return privateError(shown)
 		}
 		return nil
@@ -163,7 +164,7 @@ func (o Options) CheckURL(ctx context.Context, raw string) error {
 		return &URLError{Message: fmt.Sprintf("the host %s of %s could not be resolved", host, shown), Err: err}
 	}
 	for _, ip := range addrs {
-		if !PublicAddr(ip) {
+		if !o.allowed(netip.AddrPortFrom(ip, port)) {
 			return privateError(shown)
 		}
 	}

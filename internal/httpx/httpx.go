@@ -80,9 +80,9 @@ type Options struct {
 	// Resolver resolves host names, when dialling and in CheckURL;
 	// net.DefaultResolver when nil.
 	Resolver Resolver
-	// AllowAddr, when set and AllowPrivate is false, replaces PublicAddr
-	// as the test of every address the client dials or is redirected
-	// to (IP and port). It is a test seam: a test makes one loopback
+	// AllowAddr, when set, replaces PublicAddr as the test of every
+	// address the client dials or is redirected to (IP and port), that
+	// CheckURL accepts, and whose answers MayShow shows. It is a test seam: a test makes one loopback
 	// server count as public and checks that everything else is still
 	// refused. Production leaves it nil.
 	AllowAddr func(netip.AddrPort) bool
@@ -118,10 +118,13 @@ func (o Options) withDefaults() Options {
 
 // allowed reports whether the client may connect to ap.
 func (o Options) allowed(ap netip.AddrPort) bool {
-	switch {
-	case o.AllowPrivate:
-		return true
-	case o.AllowAddr != nil:
+	return o.AllowPrivate || o.public(ap)
+}
+
+// public reports whether ap counts as a public address: by AllowAddr
+// when set, else PublicAddr.
+func (o Options) public(ap netip.AddrPort) bool {
+	if o.AllowAddr != nil {
 		return o.AllowAddr(ap)
 	}
 	return PublicAddr(ap.Addr())
@@ -151,7 +154,7 @@ func New(o Options) *http.Client {
 		ResponseHeaderTimeout: o.Timeout,
 	}
 	c := &http.Client{
-		Transport: &limiter{next: transport, trusted: o.Trusted, perHost: o.PerHost, maxBody: o.MaxBody, userAgent: o.UserAgent, hosts: map[string]*hostSlots{}},
+		Transport: &limiter{next: transport, trusted: o.Trusted, public: o.public, perHost: o.PerHost, maxBody: o.MaxBody, userAgent: o.UserAgent, hosts: map[string]*hostSlots{}},
 		Timeout:   o.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			return o.checkRedirect(req, via)

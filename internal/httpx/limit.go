@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"sync"
 )
 
@@ -25,7 +26,8 @@ func (e *tooLargeError) Is(target error) bool { return target == ErrBodyTooLarge
 // host in flight, sets the User-Agent and bounds bodies.
 type limiter struct {
 	next      http.RoundTripper
-	trusted   bool // noted on watched requests, for MayShow
+	trusted   bool                      // noted on watched requests, for MayShow
+	public    func(netip.AddrPort) bool // likewise: the client's test of a public address
 	perHost   int
 	maxBody   int64
 	userAgent string
@@ -84,6 +86,7 @@ func (l *limiter) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if p, ok := req.Context().Value(peerKey{}).(*peer); ok {
 		p.trusted.Store(l.trusted)
+		p.public.Store(&l.public)
 	}
 	if req.Header.Get("User-Agent") == "" {
 		req = req.Clone(req.Context())

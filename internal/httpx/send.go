@@ -56,6 +56,7 @@ func Watch(ctx context.Context) (context.Context, func() bool) {
 type peer struct {
 	addr    atomic.Pointer[netip.AddrPort]
 	trusted atomic.Bool
+	public  atomic.Pointer[func(netip.AddrPort) bool] // the client's test; PublicAddr when unset
 }
 
 type peerKey struct{}
@@ -63,7 +64,7 @@ type peerKey struct{}
 // MayShow reports whether what resp says (an error message in its body)
 // may be shown to people: true when its client is Trusted (an endpoint
 // the operator configured) or it came over a connection to a public
-// address (PublicAddr); false when its request was not watched (Send,
+// address (PublicAddr, or the client's Options.AllowAddr); false when its request was not watched (Send,
 // Watch) or the address is private — allowed by Options.AllowPrivate, or
 // a test server. What a private address answers may be an internal
 // service's data: callers show only its status then.
@@ -79,7 +80,13 @@ func MayShow(resp *http.Response) bool {
 		return true
 	}
 	ap := p.addr.Load()
-	return ap != nil && PublicAddr(ap.Addr())
+	if ap == nil {
+		return false
+	}
+	if public := p.public.Load(); public != nil {
+		return (*public)(*ap)
+	}
+	return PublicAddr(ap.Addr())
 }
 
 // MaxMessage is how many characters of a server's error message Message
