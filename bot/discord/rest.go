@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/retryafter"
 	"github.com/heraldhq/herald/publish"
 )
@@ -48,7 +49,7 @@ func (rw rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 // default one) sending to base when base is not Discord's.
 func apiClient(c *http.Client, base string) (*http.Client, error) {
 	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
+		c = httpx.New(httpx.Options{Trusted: true, Timeout: 20 * time.Second, PerHost: 16})
 	}
 	base = strings.TrimSpace(base)
 	if base == "" || strings.TrimSuffix(base, "/") == DefaultAPIURL {

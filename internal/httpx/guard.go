@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -153,7 +154,7 @@ func (o Options) CheckURL(ctx context.Context, raw string) error {
 		return nil
 	}
 	port := portOf(u)
-	if ip, err := netip.ParseAddr(host); err == nil {
+	if ip, ok := hostAddr(host); ok {
 		if !o.allowed(netip.AddrPortFrom(ip, port)) {
 			return privateError(shown)
 		}
@@ -169,4 +170,42 @@ func (o Options) CheckURL(ctx context.Context, raw string) error {
 		}
 	}
 	return nil
+}
+
+// hostAddr returns the address a host names literally: an IP address, or
+// an IPv4 address in a form that inet_aton (and so a C resolver) reads —
+// decimal 2130706433, hex 0x7f000001, octal 0177.0.0.1, short 127.1.
+// Such a host is checked as that address, never looked up as a name.
+func hostAddr(host string) (netip.Addr, bool) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, true
+	}
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var n [4]uint64
+	for i, p := range parts {
+		if p == "" || strings.Contains(p, "_") {
+			return netip.Addr{}, false
+		}
+		v, err := strconv.ParseUint(p, 0, 32)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		n[i] = v
+	}
+	// The last part fills the bytes the others leave.
+	last := len(parts) - 1
+	if n[last] >= 1<<(8*(4-last)) {
+		return netip.Addr{}, false
+	}
+	v := uint32(n[last])
+	for i := range last {
+		if n[i] > 255 {
+			return netip.Addr{}, false
+		}
+		v |= uint32(n[i]) << (8 * (3 - i))
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
 }

@@ -76,3 +76,27 @@ func TestOptionsAllowed(t *testing.T) {
 		t.Error("a public address is refused")
 	}
 }
+
+func TestHostAddr(t *testing.T) {
+	for host, want := range map[string]string{
+		"127.0.0.1":         "127.0.0.1",
+		"2130706433":        "127.0.0.1",
+		"0x7f000001":        "127.0.0.1",
+		"0x7F000001":        "127.0.0.1",
+		"0177.0.0.1":        "127.0.0.1",
+		"127.1":             "127.0.0.1",
+		"10.1":              "10.0.0.1",
+		"0xa9.254.0xa9.254": "169.254.169.254",
+		"::1":               "::1",
+		"8.8.8.8":           "8.8.8.8",
+	} {
+		if got, ok := hostAddr(host); !ok || got.String() != want {
+			t.Errorf("hostAddr(%q) = %v, %v; want %s", host, got, ok, want)
+		}
+	}
+	for _, host := range []string{"example.com", "1.2.3.4.5", "123.com", "4294967296", "256.1.1.1", "1.2.3.256", "", "1..2", "1_000", "0x"} {
+		if got, ok := hostAddr(host); ok {
+			t.Errorf("hostAddr(%q) = %v; want no address", host, got)
+		}
+	}
+}

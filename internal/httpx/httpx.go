@@ -173,7 +173,7 @@ func (o Options) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("refused a redirect to a %q URL", req.URL.Scheme)
 	}
-	if ip, err := netip.ParseAddr(req.URL.Hostname()); err == nil {
+	if ip, ok := hostAddr(req.URL.Hostname()); ok {
 		if !o.allowed(netip.AddrPortFrom(ip, portOf(req.URL))) {
 			return privateError("a redirect to " + req.URL.Host)
 		}
@@ -190,7 +190,7 @@ func (o Options) dial(ctx context.Context, network, address string) (net.Conn, e
 		return nil, err
 	}
 	var addrs []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
+	if ip, ok := hostAddr(host); ok {
 		addrs = []netip.Addr{ip}
 	} else if addrs, err = o.Resolver.LookupNetIP(ctx, "ip", host); err != nil {
 		return nil, err

@@ -402,3 +402,107 @@ func FuzzRetryAfterParse(f *testing.F) {
 		}
 	})
 }
+
+// answers is a resolver under the test's control: it answers each name
+// from a table the test may change between two calls.
+type answers struct {
+	mu    sync.Mutex
+	table map[string]string
+}
+
+func (a *answers) set(host, ip string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.table[host] = ip
+}
+
+// LookupNetIP implements Resolver.
+func (a *answers) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ip, ok := a.table[host]
+	if !ok {
+		return nil, errors.New("no such host")
+	}
+	return []netip.Addr{netip.MustParseAddr(ip)}, nil
+}
+
+func TestNewDNSRebinding(t *testing.T) {
+	canary, hits := counting(t, "internal data")
+	port := addrOf(t, canary).Port()
+	dns := &answers{table: map[string]string{"feed.example": "93.184.216.34"}}
+	o := Options{Resolver: dns}
+	raw := fmt.Sprintf("http://feed.example:%d/feed", port)
+	// Public when checked...
+	if err := o.CheckURL(context.Background(), raw); err != nil {
+		t.Fatalf("CheckURL with a public answer: %v", err)
+	}
+	// ...loopback when dialled.
+	dns.set("feed.example", "127.0.0.1")
+	for _, c := range []*http.Client{New(o), NoRedirect(New(o))} {
+		if _, err := get(t, c, raw); !IsPrivate(err) {
+			t.Errorf("got %v, want a private-address refusal at dial time", err)
+		}
+	}
+	if err := o.CheckURL(context.Background(), raw); !IsPrivate(err) {
+		t.Errorf("CheckURL with a loopback answer: got %v, want a refusal", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the canary got %d requests", n)
+	}
+	// Allowed, the same name reaches it.
+	o.AllowPrivate = true
+	if body, err := get(t, New(o), raw); err != nil || string(body) != "internal data" {
+		t.Errorf("with AllowPrivate: got %q, %v", body, err)
+	}
+}
+
+func TestNewLegacyIPv4Forms(t *testing.T) {
+	canary, hits := counting(t, "internal data")
+	port := addrOf(t, canary).Port()
+	c := New(Options{Resolver: &answers{table: map[string]string{}}})
+	for _, host := range []string{"2130706433", "0x7f000001", "0177.0.0.1", "127.1"} {
+		raw := fmt.Sprintf("http://%s:%d/", host, port)
+		if _, err := get(t, c, raw); !IsPrivate(err) {
+			t.Errorf("%s: got %v, want a private-address refusal", raw, err)
+		}
+		if err := (Options{}).CheckURL(context.Background(), raw); !IsPrivate(err) {
+			t.Errorf("CheckURL(%s): got %v, want a private-address refusal", raw, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the canary got %d requests", n)
+	}
+}
+
+func TestMayShow(t *testing.T) {
+	srv, _ := counting(t, "hello")
+	send := func(c *http.Client) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, _, err := Send(c, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if MayShow(send(New(Options{AllowPrivate: true}))) {
+		t.Error("an allowed loopback answer may be shown; want only its status")
+	}
+	if !MayShow(send(New(Options{Trusted: true}))) {
+		t.Error("a trusted endpoint's answer may not be shown")
+	}
+	public := addrOf(t, srv)
+	if !MayShow(send(New(Options{AllowAddr: func(ap netip.AddrPort) bool { return ap == public }}))) {
+		t.Error("an answer from an address the client counts as public may not be shown")
+	}
+	resp, err := srv.Client().Get(srv.URL) // not watched
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if MayShow(resp) {
+		t.Error("an unwatched answer may be shown")
+	}
+}
