@@ -31,7 +31,7 @@ type Options struct {
 	AppID      string // the application id (registration)
 	PublicKey  string // hex; set: interactions come to the HTTP endpoint, else over the gateway
 	APIURL     string // REST API base URL; DefaultAPIURL when empty
-	HTTPClient *http.Client // httpx.New (trusted, 20 s) when nil
+	HTTPClient *http.Client
 
 	// Commands are the command definitions: they make the /herald
 	// command's options and read them back.

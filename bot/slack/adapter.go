@@ -37,7 +37,7 @@ type Options struct {
 	AppToken      string // xapp-…: Socket Mode
 	SigningSecret string // HTTP endpoints
 	APIURL        string // Web API base URL; Slack's when empty
-	HTTPClient    *http.Client // httpx.New (trusted, 30 s) when nil
+	HTTPClient    *http.Client
 
 	Cards  bot.CardStore
 	Events bot.Deduper
