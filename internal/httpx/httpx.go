@@ -181,6 +181,13 @@ func (o Options) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
+// DialContext connects as New's clients do (o.Resolver, the guard
+// unless o.AllowPrivate, no proxy): for clients that dial for themselves,
+// such as a websocket dialer's NetDialContext.
+func (o Options) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	return o.withDefaults().dial(ctx, network, address)
+}
+
 // dial resolves address with o.Resolver and connects to the first of its
 // addresses that is allowed and answers. The dialer's Control checks
 // again the address connect(2) is given.

@@ -44,7 +44,7 @@ type JetstreamConfig struct {
 	// are set by Stream.
 	URL string
 	// Dialer opens the websocket; nil uses one with a 15 s handshake
-	// timeout and the environment's proxy.
+	// timeout, dialling through httpx (trusted, no proxy).
 	Dialer *websocket.Dialer
 	// MaxBatch is how many items make a batch (200).
 	MaxBatch int
@@ -96,7 +96,8 @@ func NewJetstream(cfg JetstreamConfig) (*Jetstream, error) {
 		return nil, herald.Errorf(herald.EINVALID, "the Jetstream URL must be a ws:// or wss:// URL, such as %s", DefaultJetstreamURL)
 	}
 	if cfg.Dialer == nil {
-		cfg.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+		// HERALD_JETSTREAM_URL is the operator's: trusted, no proxy.
+		cfg.Dialer = &websocket.Dialer{NetDialContext: httpx.Options{Trusted: true}.DialContext, HandshakeTimeout: 15 * time.Second}
 	}
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 200
