@@ -21,7 +21,10 @@ type Error struct {
 	Err        error
 }
 
+// Error returns the cause's text (it names the host, never the URL).
 func (e *Error) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Fetch sends req (with ctx) through c and reads its body, at most

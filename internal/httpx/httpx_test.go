@@ -506,3 +506,22 @@ func TestMayShow(t *testing.T) {
 		t.Error("an unwatched answer may be shown")
 	}
 }
+
+func TestMessage(t *testing.T) {
+	long := strings.Repeat("é", 400)
+	for body, want := range map[string]string{
+		`{"error":"invalid_token","error_description":"The token expired"}`: "The token expired",
+		`{"message":"Missing Permissions"}`:                                 "Missing Permissions",
+		`{"error":"Validation failed"}`:                                     "Validation failed",
+		`{"ok":false}`:                                                      "",
+		"plain text answer\n":                                               "plain text answer",
+		"<html><body>oops</body></html>":                                    "",
+		"":                                                                  "",
+		"\xff\xfe":                                                          "",
+		long:                                                                strings.Repeat("é", 300) + "…",
+	} {
+		if got := Message([]byte(body)); got != want {
+			t.Errorf("Message(%.40q) = %.40q, want %.40q", body, got, want)
+		}
+	}
+}

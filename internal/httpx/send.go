@@ -89,19 +89,19 @@ func MayShow(resp *http.Response) bool {
 	return PublicAddr(ap.Addr())
 }
 
-// MaxMessage is how many characters of a server's error message Message
+// maxMessage is how many characters of a server's error message Message
 // keeps.
-const MaxMessage = 300
+const maxMessage = 300
 
 // Message extracts a server's error message from a JSON body ("error",
 // "message", "error_description"), or the body itself when it is short
-// text; at most MaxMessage characters, "" when there is none.
+// text; at most 300 characters, "" when there is none.
 func Message(body []byte) string {
 	var m map[string]any
 	if json.Unmarshal(body, &m) == nil {
 		for _, k := range []string{"error_description", "message", "error"} {
 			if s, ok := m[k].(string); ok && s != "" {
-				return Clip(s, MaxMessage)
+				return clip(s, maxMessage)
 			}
 		}
 		return ""
@@ -110,11 +110,11 @@ func Message(body []byte) string {
 	if s == "" || strings.HasPrefix(s, "<") || !utf8.ValidString(s) {
 		return ""
 	}
-	return Clip(s, MaxMessage)
+	return clip(s, maxMessage)
 }
 
-// Clip returns s cut to n characters (runes), with "…" when cut.
-func Clip(s string, n int) string {
+// clip returns s cut to n characters (runes), with "…" when cut.
+func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
