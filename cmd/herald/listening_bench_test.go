@@ -368,7 +368,7 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 	r.fake = time.Duration(fake.cpu.Load())
 	r.notified = relay.mentions.Load()
 
-	// The stream ends when the fake closes: a FetchError, after the last
+	// The stream ends when the fake closes: an httpx.Error, after the last
 	// batch was stored.
 	var fe *httpx.Error
 	if !errors.As(err, &fe) {

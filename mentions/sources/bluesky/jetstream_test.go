@@ -197,7 +197,7 @@ func TestStream(t *testing.T) {
 		})
 		var fe *httpx.Error
 		if !errors.As(err, &fe) {
-			t.Fatalf("Stream = %v, want a FetchError when the server closes", err)
+			t.Fatalf("Stream = %v, want an *httpx.Error when the server closes", err)
 		}
 		q := <-srv.queries
 		if !strings.Contains(q, "wantedCollections=app.bsky.feed.post") || !strings.Contains(q, "wantedDids=did%3Aplc%3Ax") || strings.Contains(q, "cursor=") {
@@ -317,7 +317,7 @@ func TestStream(t *testing.T) {
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
-			t.Errorf("Stream = %#v, want a FetchError 429 with RetryAfter 30s", err)
+			t.Errorf("Stream = %#v, want an *httpx.Error 429 with RetryAfter 30s", err)
 		}
 	})
 
@@ -329,7 +329,7 @@ func TestStream(t *testing.T) {
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 0 {
-			t.Errorf("Stream = %v, want a FetchError without status", err)
+			t.Errorf("Stream = %v, want an *httpx.Error without status", err)
 		}
 	})
 }

@@ -138,7 +138,7 @@ func (c cursor) seen(uri string, at time.Time) bool {
 // most MaxPages a term. With no terms it returns no items and the same
 // cursor. A failure returns no items: the next poll repeats the same
 // search; a *httpx.Error carries 429's Retry-After or
-// RateLimit-Reset, and a refused app password is a FetchError with
+// RateLimit-Reset, and a refused app password is an httpx.Error with
 // status 401 wrapping a herald EINVALID error that says so.
 func (s *Search) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
 	terms := queryTerms(r.Terms)

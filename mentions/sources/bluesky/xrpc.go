@@ -25,7 +25,7 @@ const (
 	nsidSearchPosts    = "app.bsky.feed.searchPosts"
 )
 
-// xrpcError is a failed XRPC call: the FetchError the caller returns, and
+// xrpcError is a failed XRPC call: the httpx.Error the caller returns, and
 // the XRPC error name ("ExpiredToken") that decides whether to log in
 // again.
 type xrpcError struct {

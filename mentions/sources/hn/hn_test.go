@@ -287,7 +287,7 @@ func TestPoll(t *testing.T) {
 		_, err := src.Poll(ctx, acme)
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != time.Hour {
-			t.Errorf("got %v, want a FetchError 429 asking for 1h", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 1h", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
@@ -297,7 +297,7 @@ func TestPoll(t *testing.T) {
 		_, err := src.Poll(ctx, acme)
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 500 {
-			t.Errorf("got %v, want a FetchError 500", err)
+			t.Errorf("got %v, want an *httpx.Error 500", err)
 		}
 	})
 	t.Run("ErrGarbage", func(t *testing.T) {

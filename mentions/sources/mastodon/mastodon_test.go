@@ -339,7 +339,7 @@ func TestPoll(t *testing.T) {
 			b, err := s.Poll(ctx, mentions.Request{Cursor: `{"tag":"113581099999999999"}`, Terms: []string{"acme"}})
 			var fe *httpx.Error
 			if !errors.As(err, &fe) || fe.Status != tt.status {
-				t.Fatalf("Poll = %v, want a FetchError %d", err, tt.status)
+				t.Fatalf("Poll = %v, want an *httpx.Error %d", err, tt.status)
 			}
 			if tt.wait != 0 && fe.RetryAfter != tt.wait || tt.name == "ErrRateLimitReset" && fe.RetryAfter < 59*time.Minute {
 				t.Errorf("RetryAfter = %v, want %v", fe.RetryAfter, tt.wait)

@@ -7,10 +7,10 @@
 // until it expires) and https://oauth.reddit.com/search. Reddit limits
 // both (about 10 requests a minute without OAuth, 100 with) and may
 // refuse unauthenticated requests altogether: the source then fails with
-// a FetchError and the poller backs off. Every request carries the
+// an httpx.Error and the poller backs off. Every request carries the
 // User-Agent Reddit's rules ask for (see UserAgent). When Reddit's
 // X-Ratelimit-Remaining reaches zero the source makes no request until
-// X-Ratelimit-Reset has passed, failing with a FetchError that says how
+// X-Ratelimit-Reset has passed, failing with an httpx.Error that says how
 // long to wait.
 package reddit
 

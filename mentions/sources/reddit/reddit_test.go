@@ -345,7 +345,7 @@ func TestPoll(t *testing.T) {
 		_, err = src.Poll(ctx, acme)
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 120*time.Second {
-			t.Errorf("got %v, want a FetchError 429 asking for 120s", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 120s", err)
 		}
 		if n := len(f.paths()); n != 1 {
 			t.Errorf("%d requests, want none while the limit is used up", n)
@@ -364,12 +364,12 @@ func TestPoll(t *testing.T) {
 		src := newSource(t, f, Config{})
 		_, err := src.Poll(ctx, acme)
 		if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
-			t.Errorf("got %v, want a FetchError 429 asking for 30s", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 30s", err)
 		}
 		f.set(func(f *fakeReddit) { f.header = http.Header{"X-Ratelimit-Reset": {"45"}} })
 		_, err = src.Poll(ctx, acme)
 		if mentions.RetryAfter(err) != 45*time.Second {
-			t.Errorf("got %v, want a FetchError asking for 45s", err)
+			t.Errorf("got %v, want an *httpx.Error asking for 45s", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
@@ -379,7 +379,7 @@ func TestPoll(t *testing.T) {
 			src := newSource(t, f, Config{})
 			_, err := src.Poll(ctx, acme)
 			if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != status {
-				t.Errorf("got %v, want a FetchError %d", err, status)
+				t.Errorf("got %v, want an *httpx.Error %d", err, status)
 			}
 		}
 	})

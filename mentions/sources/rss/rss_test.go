@@ -252,7 +252,7 @@ func TestPoll(t *testing.T) {
 		_, err := src.Poll(ctx, mentions.Request{})
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 5*time.Minute {
-			t.Errorf("got %v, want a FetchError 429 asking for 5m", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 5m", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
@@ -261,7 +261,7 @@ func TestPoll(t *testing.T) {
 		_, err := src.Poll(ctx, mentions.Request{})
 		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 500 {
-			t.Errorf("got %v, want a FetchError 500", err)
+			t.Errorf("got %v, want an *httpx.Error 500", err)
 		}
 	})
 	t.Run("ErrGarbage", func(t *testing.T) {
