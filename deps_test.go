@@ -20,8 +20,9 @@ type layer struct {
 // imports only the standard library; domain packages import the root; the
 // commands import the domain; bot imports commands; an edge imports the
 // domain but never a sibling edge; only cmd/ knows every package. A leaf
-// under internal/ that imports only the standard library (such as
-// internal/textfold) is below everything: every package may import it.
+// under internal/ that imports only the standard library and other such
+// leaves (internal/textfold; internal/httpx, which uses
+// internal/retryafter) is below everything: every package may import it.
 var layers = []layer{
 	{prefix: "brands", may: []string{""}}, // tenancy: every domain asks it
 	{prefix: "approvals", may: []string{"", "brands"}},
@@ -49,18 +50,14 @@ func TestDependencyRule(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	pkgs := map[string]*build.Package{}
-	leaves := map[string]bool{} // internal/ packages importing only the standard library
 	for _, path := range strings.Fields(string(out)) {
 		pkg, err := build.Import(path, ".", 0)
 		if err != nil {
 			t.Fatalf("import %s: %v", path, err)
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
-		pkgs[rel] = pkg
-		if strings.HasPrefix(rel, "internal/") && stdlibOnly(pkg.Imports) {
-			leaves[rel] = true
-		}
+		pkgs[strings.TrimPrefix(strings.TrimPrefix(path, module), "/")] = pkg
 	}
+	leaves := internalLeaves(pkgs)
 	for rel, pkg := range pkgs {
 		for _, imp := range pkg.Imports {
 			if !strings.HasPrefix(imp, module) {
@@ -70,6 +67,61 @@ func TestDependencyRule(t *testing.T) {
 			if !leaves[target] && !allowed(rel, target) {
 				t.Errorf("%s imports %s: against the dependency rule (ARCHITECTURE.md)", pkg.ImportPath, imp)
 			}
+		}
+	}
+}
+
+// internalLeaves returns the internal/ packages that import only the
+// standard library and other such leaves: the fixed point, grown from the
+// stdlib-only ones, so an internal package importing a non-leaf (or the
+// root, or a domain package) is never one.
+func internalLeaves(pkgs map[string]*build.Package) map[string]bool {
+	leaves := map[string]bool{}
+	for grew := true; grew; {
+		grew = false
+		for rel, pkg := range pkgs {
+			if leaves[rel] || !strings.HasPrefix(rel, "internal/") {
+				continue
+			}
+			ok := true
+			for _, imp := range pkg.Imports {
+				target := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+				if strings.HasPrefix(imp, module) && !leaves[target] {
+					ok = false
+					break
+				}
+				if !strings.HasPrefix(imp, module) && !stdlibOnly([]string{imp}) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				leaves[rel], grew = true, true
+			}
+		}
+	}
+	return leaves
+}
+
+// TestInternalLeaves checks that the one outbound client stays a leaf
+// every package may import (stdlib and internal leaves only).
+func TestInternalLeaves(t *testing.T) {
+	out, err := exec.Command("go", "list", module+"/internal/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string]*build.Package{}
+	for _, path := range strings.Fields(string(out)) {
+		pkg, err := build.Import(path, ".", 0)
+		if err != nil {
+			t.Fatalf("import %s: %v", path, err)
+		}
+		pkgs[strings.TrimPrefix(path, module+"/")] = pkg
+	}
+	leaves := internalLeaves(pkgs)
+	for _, rel := range []string{"internal/httpx", "internal/retryafter", "internal/textfold"} {
+		if !leaves[rel] {
+			t.Errorf("%s is not a leaf: it imports %q; it may import only the standard library and internal leaves", rel, pkgs[rel].Imports)
 		}
 	}
 }

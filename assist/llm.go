@@ -17,6 +17,7 @@ import (
 	"github.com/sashabaranov/go-openai/jsonschema"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/retryafter"
 )
 
@@ -43,7 +44,8 @@ type Config struct {
 	APIVersion string
 	Timeout    time.Duration // of one attempt; DefaultTimeout when 0
 	// HTTPClient carries the requests (its Timeout is ignored: Timeout
-	// applies); http.DefaultTransport when nil.
+	// applies); when nil, httpx's client for an endpoint the operator
+	// configured (OPENAI_BASE_URL may be Ollama on localhost).
 	HTTPClient *http.Client
 	// Sleep waits between attempts; a timer when nil. Tests inject one.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -135,7 +137,7 @@ func NewClient(cfg Config, clock herald.Clock, log *slog.Logger) (*Client, error
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{}
+		hc = httpx.New(httpx.Options{Trusted: true, Timeout: -1})
 	}
 	oc.HTTPClient = hintingDoer{hc}
 	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, log: log, clock: clock}, nil

@@ -3,154 +3,26 @@ package mentions
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/netip"
-	"net/url"
-	"strings"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
-// errPrivate marks a refusal by the SSRF guard, under the herald.Error
-// the user sees.
-var errPrivate = errors.New("private network address refused")
-
-// IsPrivateRefusal reports whether err (or what it wraps) is the guard
-// refusing a loopback, private, link-local or otherwise non-public
-// address.
-func IsPrivateRefusal(err error) bool { return errors.Is(err, errPrivate) }
-
-// nonPublic lists the IPv4 and IPv6 ranges a source may not reach unless
-// private sources are allowed: loopback, RFC 1918, CGNAT, link-local
-// (the cloud metadata address 169.254.169.254 among them), "this
-// network", benchmarking and reserved ranges, ULA, and the IPv6
-// prefixes that embed an IPv4 address (checked again on that address).
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),       // "this network", 0.0.0.0 included
-	netip.MustParsePrefix("10.0.0.0/8"),      // RFC 1918
-	netip.MustParsePrefix("100.64.0.0/10"),   // CGNAT, RFC 6598
-	netip.MustParsePrefix("127.0.0.0/8"),     // loopback
-	netip.MustParsePrefix("169.254.0.0/16"),  // link-local, cloud metadata
-	netip.MustParsePrefix("172.16.0.0/12"),   // RFC 1918
-	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
-	netip.MustParsePrefix("192.0.2.0/24"),    // TEST-NET-1
-	netip.MustParsePrefix("192.168.0.0/16"),  // RFC 1918
-	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
-	netip.MustParsePrefix("198.51.100.0/24"), // TEST-NET-2
-	netip.MustParsePrefix("203.0.113.0/24"),  // TEST-NET-3
-	netip.MustParsePrefix("224.0.0.0/4"),     // multicast
-	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast included
-	netip.MustParsePrefix("::/128"),          // unspecified
-	netip.MustParsePrefix("::1/128"),         // loopback
-	netip.MustParsePrefix("100::/64"),        // discard-only
-	netip.MustParsePrefix("2001:db8::/32"),   // documentation
-	netip.MustParsePrefix("fc00::/7"),        // unique local (ULA)
-	netip.MustParsePrefix("fe80::/10"),       // link-local
-	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated)
-	netip.MustParsePrefix("ff00::/8"),        // multicast
-}
-
-// embedding lists IPv6 prefixes whose low bits carry an IPv4 address
-// that the network may route to: IPv4-compatible (::a.b.c.d), NAT64
-// (64:ff9b::/96) and 6to4 (2002::/16, the address in bits 16–48).
-var embedding = []struct {
-	prefix netip.Prefix
-	offset int // byte offset of the embedded IPv4 address
-}{
-	{netip.MustParsePrefix("::/96"), 12},
-	{netip.MustParsePrefix("64:ff9b::/96"), 12},
-	{netip.MustParsePrefix("64:ff9b:1::/48"), 12},
-	{netip.MustParsePrefix("2002::/16"), 2},
-}
-
-// PublicAddr reports whether a source may connect to ip when private
-// sources are not allowed: false for every loopback, private, link-local,
-// CGNAT, unspecified, multicast and reserved address, in IPv4, IPv6 and
-// the IPv6 forms that carry an IPv4 address (IPv4-mapped ::ffff:a.b.c.d,
-// IPv4-compatible, NAT64, 6to4). The zero Addr is not public.
-func PublicAddr(ip netip.Addr) bool {
-	if !ip.IsValid() {
-		return false
-	}
-	ip = ip.Unmap().WithZone("")
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	if ip.Is6() {
-		b := ip.As16()
-		for _, e := range embedding {
-			if e.prefix.Contains(ip) {
-				v4 := netip.AddrFrom4([4]byte(b[e.offset : e.offset+4]))
-				if !PublicAddr(v4) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// privateError is the refusal the user reads.
-func privateError(what string) error {
-	return &herald.Error{
-		Code:    herald.EINVALID,
-		Message: fmt.Sprintf("%s points at a private network address; Herald refuses it unless HERALD_ALLOW_PRIVATE_SOURCES=true", what),
-		Err:     errPrivate,
-	}
-}
-
 // CheckSourceURL vets a URL typed in chat (source add rss URL, a Mastodon
-// instance) before it is stored: it must parse, be http or https, name a
-// host, carry no user:password, and — unless allowPrivate — every
-// address its host resolves to must be public (PublicAddr). A refusal is
-// an EINVALID herald.Error whose message says what is wrong. A host that
-// does not resolve is EINVALID too. This is a courtesy check for a clear
-// answer at once: the HTTP client of NewHTTPClient checks again the
-// address it actually dials, which is what stops DNS rebinding.
+// instance) before it is stored, with httpx's check (Options.CheckURL):
+// http or https, a host, no user:password, and — unless allowPrivate —
+// only public addresses. A refusal is an EINVALID herald.Error whose
+// message says what is wrong (httpx.IsPrivate tells the guard's). The
+// client of httpx.New checks again the address it actually dials.
 func CheckSourceURL(ctx context.Context, raw string, allowPrivate bool) error {
-	return checkSourceURL(ctx, raw, allowPrivate, net.DefaultResolver.LookupNetIP)
+	return checkSourceURL(ctx, raw, httpx.Options{AllowPrivate: allowPrivate})
 }
 
-func checkSourceURL(ctx context.Context, raw string, allowPrivate bool, lookup func(ctx context.Context, network, host string) ([]netip.Addr, error)) error {
-	raw = strings.TrimSpace(raw)
-	shown := raw
-	if len(shown) > 200 {
-		shown = shown[:200] + "…"
+func checkSourceURL(ctx context.Context, raw string, o httpx.Options) error {
+	err := o.CheckURL(ctx, raw)
+	var ue *httpx.URLError
+	if errors.As(err, &ue) {
+		return &herald.Error{Code: herald.EINVALID, Message: ue.Message, Err: ue.Err}
 	}
-	u, err := url.Parse(raw)
-	if err != nil || raw == "" {
-		return herald.Errorf(herald.EINVALID, "%q is not a URL; give one like https://example.com/feed.xml", shown)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return herald.Errorf(herald.EINVALID, "%q is not an http or https URL", shown)
-	}
-	if u.User != nil {
-		return herald.Errorf(herald.EINVALID, "%s carries a user name or password; Herald does not store credentials in source URLs", u.Scheme+"://"+u.Host)
-	}
-	host := u.Hostname()
-	if host == "" {
-		return herald.Errorf(herald.EINVALID, "%q names no host", shown)
-	}
-	if allowPrivate {
-		return nil
-	}
-	if ip, err := netip.ParseAddr(host); err == nil {
-		if !PublicAddr(ip) {
-			return privateError(shown)
-		}
-		return nil
-	}
-	addrs, err := lookup(ctx, "ip", host)
-	if err != nil || len(addrs) == 0 {
-		return &herald.Error{Code: herald.EINVALID, Message: fmt.Sprintf("the host %s of %s could not be resolved", host, shown), Err: err}
-	}
-	for _, ip := range addrs {
-		if !PublicAddr(ip) {
-			return privateError(shown)
-		}
-	}
-	return nil
+	return err
 }

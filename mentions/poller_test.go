@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -71,7 +72,7 @@ func TestPoller(t *testing.T) {
 	search := &fakeSource{steps: []func(mentions.Request) (mentions.Batch, error){
 		fail(errors.New("connection refused")),
 		fail(errors.New("connection refused")),
-		fail(&mentions.FetchError{Status: 429, RetryAfter: 3 * time.Hour, Err: errors.New("HTTP 429")}),
+		fail(&httpx.Error{Status: 429, RetryAfter: 3 * time.Hour, Err: errors.New("HTTP 429")}),
 		func(mentions.Request) (mentions.Batch, error) { panic("boom") },
 		batch("h1", item("9", "https://e.com/9", "acme from hn", "z")),
 	}}
@@ -189,10 +190,10 @@ func TestBackoff(t *testing.T) {
 		{5, errors.New("x"), 16 * time.Minute},
 		{7, errors.New("x"), time.Hour},
 		{50, errors.New("x"), time.Hour},
-		{1, &mentions.FetchError{Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("x")}, 10 * time.Minute},
-		{7, &mentions.FetchError{Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("x")}, time.Hour},
-		{1, &mentions.FetchError{Status: 429, RetryAfter: 72 * time.Hour, Err: errors.New("x")}, 24 * time.Hour},
-		{1, fmt.Errorf("wrapped: %w", &mentions.FetchError{Status: 503, RetryAfter: 5 * time.Minute, Err: errors.New("x")}), 5 * time.Minute},
+		{1, &httpx.Error{Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("x")}, 10 * time.Minute},
+		{7, &httpx.Error{Status: 429, RetryAfter: 10 * time.Minute, Err: errors.New("x")}, time.Hour},
+		{1, &httpx.Error{Status: 429, RetryAfter: 72 * time.Hour, Err: errors.New("x")}, 24 * time.Hour},
+		{1, fmt.Errorf("wrapped: %w", &httpx.Error{Status: 503, RetryAfter: 5 * time.Minute, Err: errors.New("x")}), 5 * time.Minute},
 	}
 	for _, tt := range tests {
 		if got := p.Backoff(tt.n, tt.err); got != tt.want {

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions/query"
 )
 
@@ -143,21 +144,10 @@ type Streamer interface {
 	Stream(ctx context.Context, cursor string, emit func(context.Context, Batch) error) error
 }
 
-// FetchError is a failed request to a source: its HTTP status (0 when
-// none came back) and how long the source asked us to wait.
-type FetchError struct {
-	Status     int
-	RetryAfter time.Duration // from Retry-After or a rate-limit reset; 0 when not said
-	Err        error
-}
-
-func (e *FetchError) Error() string { return e.Err.Error() }
-func (e *FetchError) Unwrap() error { return e.Err }
-
 // RetryAfter returns how long the source behind err asked to be left
-// alone, or 0.
+// alone (an *httpx.Error's RetryAfter), or 0.
 func RetryAfter(err error) time.Duration {
-	var fe *FetchError
+	var fe *httpx.Error
 	if errors.As(err, &fe) {
 		return fe.RetryAfter
 	}

@@ -2,94 +2,57 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
-	"strings"
-	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // MaxResponse bounds how much of a network's answer is read.
 const MaxResponse = 1 << 20
 
-// Client returns a copy of c (a client with a 30 s timeout when c is nil)
-// that follows no redirect: Go would resend a POST as a GET, losing the
-// post while reporting success. Publishers send with it.
-func Client(c *http.Client) *http.Client {
-	if c == nil {
-		c = &http.Client{Timeout: 30 * time.Second}
-	}
-	cp := *c
-	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &cp
-}
-
-// Do sends req with client and classifies what went wrong: a failure
-// before the request was fully written is Transient (nothing arrived); one
-// after it (a timeout waiting for the answer, a dropped connection) is
-// Ambiguous. It does not look at the status code; see Read.
-//
-// Go's transport resends a request by itself when a reused connection
-// breaks before the answer; Do turns that off for anything but GET and
-// HEAD, so that every attempt is one the scheduler recorded.
+// Do sends req with client (httpx.Send) and classifies what went wrong: a
+// failure before the request was fully written is Transient (nothing
+// arrived); one after it (a timeout waiting for the answer, a dropped
+// connection) is Ambiguous; a refusal by httpx's guard (a target on a
+// private address) is Rejected, nothing having been sent. It does not
+// look at the status code; see Read. GET and HEAD aside, the transport
+// does not resend a request by itself, so that every attempt is one the
+// scheduler recorded.
 func Do(client *http.Client, req *http.Request) (*http.Response, error) {
-	ctx, wrote := Watch(req.Context())
-	req = req.WithContext(ctx)
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		req.GetBody = nil
-	}
-	resp, err := client.Do(req)
+	resp, wrote, err := httpx.Send(client, req)
 	if err != nil {
-		return nil, SendError(err, wrote(), req.URL.Host)
+		return nil, SendError(err, wrote, req.URL.Host)
 	}
 	return resp, nil
 }
 
-// Watch returns ctx carrying a trace that notes when an HTTP request made
-// with it is fully written, and a function that tells whether one was:
-// for SDK clients that take a context rather than a request.
-func Watch(ctx context.Context) (context.Context, func() bool) {
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
-		if i.Err == nil {
-			wrote.Store(true)
-		}
-	}}
-	return httptrace.WithClientTrace(ctx, trace), wrote.Load
-}
-
-// SendError classifies a failed call: Ambiguous when the request was fully
+// SendError classifies a failed call: Rejected when httpx's guard refused
+// the address (nothing was sent), Ambiguous when the request was fully
 // written (the network may have acted on it), Transient otherwise.
 func SendError(err error, wrote bool, host string) error {
-	if wrote {
-		return AmbiguousError(fmt.Errorf("no answer from %s after sending: %w", host, unwrapURL(err)))
+	var ue *httpx.URLError
+	switch {
+	case errors.As(err, &ue):
+		return &Error{Outcome: Rejected, Message: fmt.Sprintf("could not reach %s: %s", host, ue.Message), Err: err}
+	case wrote:
+		return AmbiguousError(fmt.Errorf("no answer from %s after sending: %w", host, httpx.StripURL(err)))
 	}
-	return TransientError(fmt.Errorf("could not reach %s: %w", host, unwrapURL(err)), 0)
-}
-
-// unwrapURL drops the URL from a client error: webhook URLs carry secrets.
-func unwrapURL(err error) error {
-	var ue interface{ Unwrap() error }
-	if errors.As(err, &ue) && strings.Contains(err.Error(), "://") {
-		if inner := ue.Unwrap(); inner != nil {
-			return inner
-		}
-	}
-	return err
+	return TransientError(fmt.Errorf("could not reach %s: %w", host, httpx.StripURL(err)), 0)
 }
 
 // Read reads and closes resp's body (up to MaxResponse) and classifies its
 // status: 2xx is success; 429 and 5xx are Transient (with Retry-After);
-// other codes are Rejected with the network's message. A 2xx whose body
-// cannot be read is Ambiguous: the post was likely made, without a
-// receipt.
+// other codes are Rejected with the network's message. The network's own
+// words (httpx.Message, clipped) follow the status only when its address
+// is public or the endpoint trusted (httpx.MayShow): what a private
+// address answers stays off cards. A 2xx whose body cannot be read is
+// Ambiguous: the post was likely made, without a receipt.
 func Read(resp *http.Response, now time.Time) ([]byte, error) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse))
@@ -101,44 +64,42 @@ func Read(resp *http.Response, now time.Time) ([]byte, error) {
 		return body, nil
 	}
 	msg := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	if m := Message(body); m != "" {
+	if m := httpx.Message(body); m != "" && httpx.MayShow(resp) {
 		msg += ": " + m
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return nil, TransientError(errors.New(msg), RetryAfter(resp.Header.Get("Retry-After"), now))
+		return nil, TransientError(errors.New(msg), retryafter.Parse(resp.Header.Get("Retry-After"), now))
 	}
 	return nil, &Error{Outcome: Rejected, Message: msg}
 }
 
-// Message extracts a network's error message from a JSON body ("error",
-// "message", "error_description"), or the body itself when it is short
-// text; at most 300 characters.
-func Message(body []byte) string {
-	var m map[string]any
-	if json.Unmarshal(body, &m) == nil {
-		for _, k := range []string{"error_description", "message", "error"} {
-			if s, ok := m[k].(string); ok && s != "" {
-				return clip(s, 300)
-			}
-		}
-		return ""
-	}
-	s := strings.TrimSpace(string(body))
-	if s == "" || strings.HasPrefix(s, "<") || !utf8.ValidString(s) {
-		return ""
-	}
-	return clip(s, 300)
-}
+// GuardURLs makes `target add` refuse a target URL whose host is on a
+// private network address, by o's rule (httpx.Options.CheckURL; o is the
+// publishing client's). The client checks again the address it dials,
+// which is what stops a name re-resolving elsewhere. Call it while
+// wiring, before serving.
+func (s *Service) GuardURLs(o httpx.Options) { s.guard = &o }
 
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// checkURL vets a target's URL ("" passes): EINVALID when its host is a
+// private address, the URL shown redacted (Redact: webhook URLs carry a
+// secret). A host that does not resolve passes: the target may be set up
+// before its name exists, and the dial is guarded.
+func (s *Service) checkURL(ctx context.Context, raw string) error {
+	if s.guard == nil || raw == "" {
+		return nil
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	err := s.guard.CheckURL(ctx, raw)
+	var ue *httpx.URLError
+	switch {
+	case err == nil:
+		return nil
+	case httpx.IsPrivate(err):
+		return &herald.Error{Code: herald.EINVALID, Err: err,
+			Message: fmt.Sprintf("%s points at a private network address; Herald refuses it unless HERALD_ALLOW_PRIVATE_SOURCES=true", Redact(raw))}
+	case errors.As(err, &ue) && ue.Err != nil: // not resolved
+		return nil
+	case errors.As(err, &ue):
+		return &herald.Error{Code: herald.EINVALID, Message: ue.Message, Err: err}
+	}
+	return err
 }
-
-// RetryAfter reads a Retry-After header: seconds or an HTTP date (see
-// retryafter.Parse, capped at a day). It returns 0 when absent or
-// unreadable.
-func RetryAfter(h string, now time.Time) time.Duration { return retryafter.Parse(h, now) }

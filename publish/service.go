@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
 // Reasons of the errors of this package (see herald.Error), with their
@@ -38,6 +39,7 @@ type Service struct {
 	clock      herald.Clock
 	publishers map[string]Publisher
 	wake       func()
+	guard      *httpx.Options // vets target URLs at `target add` (GuardURLs); nil: no check
 }
 
 // NewService returns a Service. Register publishers before serving.
@@ -335,6 +337,9 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 			Because(ReasonNoSetUp, herald.Facts{"kind": a.Target.Kind, "target": a.Target.String()})
 	}
 	if err := cf.CheckAccount(a); err != nil {
+		return b, err
+	}
+	if err := s.checkURL(ctx, a.URL); err != nil {
 		return b, err
 	}
 	a.BrandID = b.ID

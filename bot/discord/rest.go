@@ -15,6 +15,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/internal/retryafter"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -47,7 +49,7 @@ func (rw rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 // default one) sending to base when base is not Discord's.
 func apiClient(c *http.Client, base string) (*http.Client, error) {
 	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
+		c = httpx.New(httpx.Options{Trusted: true, Timeout: 20 * time.Second, PerHost: 16})
 	}
 	base = strings.TrimSpace(base)
 	if base == "" || strings.TrimSuffix(base, "/") == DefaultAPIURL {
@@ -163,7 +165,7 @@ func (r *rest) do(ctx context.Context, method, endpoint, bucket string, body any
 func tooMany(resp *http.Response, now time.Time) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, publish.MaxResponse))
-	wait := publish.RetryAfter(resp.Header.Get("Retry-After"), now)
+	wait := retryafter.Parse(resp.Header.Get("Retry-After"), now)
 	var rl struct {
 		Message    string  `json:"message"`
 		RetryAfter float64 `json:"retry_after"`

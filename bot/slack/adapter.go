@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
 // Platform is the platform name of Slack users and channels.
@@ -71,7 +72,7 @@ var _ bot.Adapter = (*Adapter)(nil)
 // New returns an adapter; it connects nothing until Run.
 func New(o Options) *Adapter {
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		o.HTTPClient = httpx.New(httpx.Options{Trusted: true, Timeout: 30 * time.Second, PerHost: 16})
 	}
 	if o.Clock == nil {
 		o.Clock = herald.SystemClock{}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -98,7 +99,7 @@ func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt,
 		wrote  func() bool
 	)
 	err := a.poster.Do(ctx, channel, func(ctx context.Context) error {
-		ctx, wrote = publish.Watch(ctx)
+		ctx, wrote = httpx.Watch(ctx)
 		var err error
 		id, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -42,8 +42,9 @@ func (c Config) validateLLM(bad func(string, ...any)) {
 func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detached {
 	var llm *assist.Client
 	if cfg := m.Config.llmConfig(); cfg.Configured() {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		cfg.HTTPClient = &http.Client{Transport: tr}
+		o := m.operatorURLs() // OPENAI_BASE_URL: Ollama on localhost is fine
+		o.Timeout = -1        // each call is bounded by assist (Config.MaxCallDuration)
+		cfg.HTTPClient = httpx.New(o)
 		c, err := assist.NewClient(cfg, m.Clock, m.log)
 		if err != nil {
 			m.log.Error("drafting help is off: the LLM settings are not usable", "error", err)

@@ -76,6 +76,8 @@ var settings = []setting{
 	{name: "HERALD_HTTP_ADDR", str: func(c *Config) *string { return &c.HTTPAddr }},
 	{name: "HERALD_TIMEZONE", str: func(c *Config) *string { return &c.Timezone }},
 	{name: "HERALD_ALLOW_PRIVATE_SOURCES", boolp: func(c *Config) *bool { return &c.AllowPrivateSources }},
+	// An alias: it covers publish targets too, not only sources.
+	{name: "HERALD_ALLOW_PRIVATE_URLS", boolp: func(c *Config) *bool { return &c.AllowPrivateSources }},
 	{name: "HERALD_LOG_LEVEL", str: func(c *Config) *string { return &c.LogLevel }},
 	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
 	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},

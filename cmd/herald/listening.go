@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
 	"github.com/heraldhq/herald/mentions/sources/hn"
@@ -37,9 +38,8 @@ type listening struct {
 // Bluesky base URLs) may sit anywhere, a proxy or a test fake included.
 func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 	cfg := m.Config.Listening
-	ua := mentions.UserAgent(version)
-	guarded := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: m.Config.AllowPrivateSources, UserAgent: ua})
-	operator := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, UserAgent: ua})
+	guarded := httpx.New(m.chatURLs())
+	operator := httpx.New(m.operatorURLs())
 	hnSource := hn.New(operator, hn.Config{BaseURL: cfg.HNAPIURL, Clock: m.Clock})
 	// One Reddit source for every brand, so that its token and its
 	// rate-limit pause are shared.
@@ -70,7 +70,7 @@ func (m *Main) newListening(log *slog.Logger) (*listening, error) {
 		l.kinds["bluesky"] = func(mentions.Spec) (any, error) { return search, nil }
 	} else {
 		l.kinds["bluesky"] = func(mentions.Spec) (any, error) {
-			return blueskysrc.NewJetstream(blueskysrc.JetstreamConfig{URL: cfg.JetstreamURL, UserAgent: ua, Logger: log, Clock: m.Clock})
+			return blueskysrc.NewJetstream(blueskysrc.JetstreamConfig{URL: cfg.JetstreamURL, UserAgent: httpx.UserAgent(version), Logger: log, Clock: m.Clock})
 		}
 	}
 	return l, nil

@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -365,9 +367,9 @@ func runJetstream(b *testing.B, frames [][]byte, rate int, owner string) jetstre
 	r.fake = time.Duration(fake.cpu.Load())
 	r.notified = relay.mentions.Load()
 
-	// The stream ends when the fake closes: a FetchError, after the last
+	// The stream ends when the fake closes: an httpx.Error, after the last
 	// batch was stored.
-	var fe *mentions.FetchError
+	var fe *httpx.Error
 	if !errors.As(err, &fe) {
 		b.Fatalf("Stream: %v, want the connection's end", err)
 	}

@@ -23,7 +23,7 @@ import (
 // loopback feed is accepted and polled; and a stored source that points at
 // loopback is refused again when it is fetched. (Redirects to loopback and
 // names resolving to loopback at dial time are unit-tested on the guarded
-// client: mentions/fetch_test.go TestNewHTTPClientRedirect and
+// client: internal/httpx/httpx_test.go TestNewHTTPClientRedirect and
 // TestNewHTTPClientGuard; names with a private address among public ones
 // in mentions/guard_test.go TestCheckSourceURL.)
 func TestSourceSSRFThroughMain(t *testing.T) {

@@ -11,13 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
-
 	_ "time/tzdata" // time zones without the system's zoneinfo (containers)
 
 	"github.com/heraldhq/herald"
@@ -28,6 +28,7 @@ import (
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
@@ -82,6 +83,12 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// Resolver and PublicAddrs are test seams of the guarded client of
+	// URLs typed in chat (httpx.Options): the DNS it asks, and the
+	// addresses it counts as public (a fake network on loopback). nil in
+	// production: the system's resolver, httpx.PublicAddr.
+	Resolver    httpx.Resolver
+	PublicAddrs func(netip.AddrPort) bool
 
 	// HTTPAddr is the address the HTTP server listens on, once Listening
 	// is closed.
@@ -249,7 +256,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		a := slack.New(slack.Options{
 			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
 			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
-			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log,
+			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(30 * time.Second),
 		})
 		adapters = append(adapters, a)
 		if m.Config.SlackSigningSecret != "" {
@@ -337,9 +344,8 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	drafts := approvals.NewService(m.store, bs, m.Clock)
 	wake := publish.NewWaker()
 	pub := publish.NewWokenService(drafts, bs, m.store, m.Clock, wake)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 8 // one per scheduler worker
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	pub.GuardURLs(m.publishOptions()) // checked at `target add` and when dialled
+	client := httpx.New(m.publishOptions())
 	pub.Register("mastodon", mastodon.New(client, m.Clock))
 	pub.Register("bluesky", bluesky.New(client, m.Clock))
 	pub.Register("webhook", webhook.New(client, m.Clock))
@@ -417,7 +423,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 	o := discord.Options{
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
-		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log,
+		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}

@@ -136,7 +136,8 @@ func startChild(t *testing.T, db string) *child {
 	t.Helper()
 	c := &child{stderr: &syncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
-	c.cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE=sqlite:"+db, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error")
+	c.cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE=sqlite:"+db, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error",
+		"HERALD_ALLOW_PRIVATE_SOURCES=true") // the fakes listen on loopback
 	c.cmd.Stderr = c.stderr
 	var err error
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {

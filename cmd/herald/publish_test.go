@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -224,7 +225,12 @@ func TestPublishThroughMain(t *testing.T) {
 	defer sky.Close()
 
 	db := filepath.Join(t.TempDir(), "herald.db")
-	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "127.0.0.1:0", "HERALD_TIMEZONE": "Europe/Paris"})
+	// The fakes stand for public networks: their loopback addresses count
+	// as public, so the networks' own words reach the cards as a public
+	// network's would (what a private address answers does not).
+	fakes := func(ap netip.AddrPort) bool { return ap.Addr().IsLoopback() }
+	c := startConsoleWith(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "127.0.0.1:0", "HERALD_TIMEZONE": "Europe/Paris"},
+		func(m *Main) { m.PublicAddrs = fakes })
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
 	c.send("target add mastodon:main "+masto.URL()+" --secret masto-token", "mastodon:main is set up for Acme")

@@ -23,7 +23,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -42,7 +44,7 @@ type JetstreamConfig struct {
 	// are set by Stream.
 	URL string
 	// Dialer opens the websocket; nil uses one with a 15 s handshake
-	// timeout and the environment's proxy.
+	// timeout, dialling through httpx (trusted, no proxy).
 	Dialer *websocket.Dialer
 	// MaxBatch is how many items make a batch (200).
 	MaxBatch int
@@ -55,7 +57,7 @@ type JetstreamConfig struct {
 	IdleTimeout time.Duration
 	// MaxFrame bounds one websocket frame in bytes (1 MiB).
 	MaxFrame int64
-	// UserAgent is sent with the handshake (mentions.DefaultUserAgent).
+	// UserAgent is sent with the handshake (httpx.DefaultUserAgent).
 	UserAgent string
 	// Logger receives malformed-frame notes (never their content).
 	Logger *slog.Logger
@@ -94,7 +96,8 @@ func NewJetstream(cfg JetstreamConfig) (*Jetstream, error) {
 		return nil, herald.Errorf(herald.EINVALID, "the Jetstream URL must be a ws:// or wss:// URL, such as %s", DefaultJetstreamURL)
 	}
 	if cfg.Dialer == nil {
-		cfg.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+		// HERALD_JETSTREAM_URL is the operator's: trusted, no proxy.
+		cfg.Dialer = &websocket.Dialer{NetDialContext: httpx.Options{Trusted: true}.DialContext, HandshakeTimeout: 15 * time.Second}
 	}
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 200
@@ -112,7 +115,7 @@ func NewJetstream(cfg JetstreamConfig) (*Jetstream, error) {
 		cfg.MaxFrame = 1 << 20
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = mentions.DefaultUserAgent
+		cfg.UserAgent = httpx.DefaultUserAgent
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -162,7 +165,7 @@ type decoded struct {
 // (the last event's time_us, decimal); a batch may have no items when only
 // deletes and other events came, so the cursor still advances. It returns
 // ctx's error when ctx ends, emit's error when emit fails, and a
-// *mentions.FetchError when the connection cannot be made or fails (what
+// *httpx.Error when the connection cannot be made or fails (what
 // was read before a failure is emitted first); the caller reconnects with
 // backoff. Malformed frames are skipped and counted, never fatal.
 func (j *Jetstream) Stream(ctx context.Context, cursor string, emit func(context.Context, mentions.Batch) error) error {
@@ -219,7 +222,7 @@ func (j *Jetstream) Stream(ctx context.Context, cursor string, emit func(context
 				if err := flush(); err != nil {
 					return err
 				}
-				return &mentions.FetchError{Err: fmt.Errorf("the Jetstream connection ended: %w", readErr)}
+				return &httpx.Error{Err: fmt.Errorf("the Jetstream connection ended: %w", readErr)}
 			}
 			if !pending {
 				timer.Reset(j.cfg.MaxWait)
@@ -284,9 +287,9 @@ func (j *Jetstream) read(conn *websocket.Conn, out chan<- decoded, done <-chan s
 // Retry-After the server answered, if it answered.
 func dialError(resp *http.Response, err error, now time.Time) error {
 	if resp == nil {
-		return &mentions.FetchError{Err: fmt.Errorf("could not connect to Jetstream: %w", err)}
+		return &httpx.Error{Err: fmt.Errorf("could not connect to Jetstream: %w", err)}
 	}
-	return &mentions.FetchError{
+	return &httpx.Error{
 		Status:     resp.StatusCode,
 		RetryAfter: retryAfter(resp.Header, now),
 		Err:        fmt.Errorf("Jetstream refused the connection: %d %s", resp.StatusCode, http.StatusText(resp.StatusCode)),

@@ -15,7 +15,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/gorilla/websocket"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -193,9 +195,9 @@ func TestStream(t *testing.T) {
 			batches = append(batches, b)
 			return nil
 		})
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) {
-			t.Fatalf("Stream = %v, want a FetchError when the server closes", err)
+			t.Fatalf("Stream = %v, want an *httpx.Error when the server closes", err)
 		}
 		q := <-srv.queries
 		if !strings.Contains(q, "wantedCollections=app.bsky.feed.post") || !strings.Contains(q, "wantedDids=did%3Aplc%3Ax") || strings.Contains(q, "cursor=") {
@@ -313,9 +315,9 @@ func TestStream(t *testing.T) {
 		defer srv.Close()
 		j := MustJetstream(t, JetstreamConfig{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/subscribe"})
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
-			t.Errorf("Stream = %#v, want a FetchError 429 with RetryAfter 30s", err)
+			t.Errorf("Stream = %#v, want an *httpx.Error 429 with RetryAfter 30s", err)
 		}
 	})
 
@@ -325,9 +327,9 @@ func TestStream(t *testing.T) {
 		srv.Close()
 		j := MustJetstream(t, JetstreamConfig{URL: url})
 		err := j.Stream(context.Background(), "", func(context.Context, mentions.Batch) error { return nil })
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 0 {
-			t.Errorf("Stream = %v, want a FetchError without status", err)
+			t.Errorf("Stream = %v, want an *httpx.Error without status", err)
 		}
 	})
 }

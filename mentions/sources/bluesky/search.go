@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -32,7 +33,7 @@ type SearchConfig struct {
 	// Handle and AppPassword are the account's; both are required.
 	Handle      string
 	AppPassword string
-	// Client sends the requests; nil uses mentions.NewHTTPClient with
+	// Client sends the requests; nil uses httpx.New with
 	// its defaults (public addresses only).
 	Client *http.Client
 	// Clock tells the time for token expiry and Retry-After.
@@ -88,7 +89,7 @@ func NewSearch(cfg SearchConfig) (*Search, error) {
 		}
 	}
 	if cfg.Client == nil {
-		cfg.Client = mentions.NewHTTPClient(mentions.HTTPOptions{})
+		cfg.Client = httpx.New(httpx.Options{})
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = herald.SystemClock{}
@@ -136,8 +137,8 @@ func (c cursor) seen(uri string, at time.Time) bool {
 // reads one page a term; later ones read pages back to the cursor, at
 // most MaxPages a term. With no terms it returns no items and the same
 // cursor. A failure returns no items: the next poll repeats the same
-// search; a *mentions.FetchError carries 429's Retry-After or
-// RateLimit-Reset, and a refused app password is a FetchError with
+// search; a *httpx.Error carries 429's Retry-After or
+// RateLimit-Reset, and a refused app password is an httpx.Error with
 // status 401 wrapping a herald EINVALID error that says so.
 func (s *Search) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
 	terms := queryTerms(r.Terms)
@@ -214,7 +215,7 @@ func (s *Search) searchTerm(ctx context.Context, q string, from cursor, first bo
 			Cursor string     `json:"cursor"`
 		}
 		if err := json.Unmarshal(body, &out); err != nil {
-			return &mentions.FetchError{Status: http.StatusOK, Err: fmt.Errorf("Bluesky's search answer could not be read: %w", err)}
+			return &httpx.Error{Status: http.StatusOK, Err: fmt.Errorf("Bluesky's search answer could not be read: %w", err)}
 		}
 		older := false
 		for _, v := range out.Posts {
@@ -288,7 +289,7 @@ func (s *Search) token(ctx context.Context, stale string) (string, error) {
 	body, xe := s.call(ctx, http.MethodPost, s.cfg.PDS, nsidCreateSession, nil, "", map[string]string{"identifier": s.cfg.Handle, "password": s.cfg.AppPassword})
 	if xe != nil {
 		if st := xe.fetch.Status; st == http.StatusUnauthorized || st == http.StatusBadRequest && xe.name != "" {
-			return "", &mentions.FetchError{Status: st, Err: &herald.Error{
+			return "", &httpx.Error{Status: st, Err: &herald.Error{
 				Code:    herald.EINVALID,
 				Message: fmt.Sprintf("Bluesky refused to log in @%s; check the handle and the app password", s.cfg.Handle),
 				Err:     xe.fetch,
@@ -298,7 +299,7 @@ func (s *Search) token(ctx context.Context, stale string) (string, error) {
 	}
 	next, err := readSession(body)
 	if err != nil {
-		return "", &mentions.FetchError{Status: http.StatusOK, Err: err}
+		return "", &httpx.Error{Status: http.StatusOK, Err: err}
 	}
 	s.session = next
 	return next.access, nil

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -396,9 +397,9 @@ func TestSearch(t *testing.T) {
 				}
 			})
 			b, err := s.Poll(ctx, mentions.Request{Terms: []string{"acme"}, Cursor: ""})
-			var fe *mentions.FetchError
+			var fe *httpx.Error
 			if !errors.As(err, &fe) || fe.Status != tt.status || fe.RetryAfter != tt.wait {
-				t.Fatalf("Poll = %v (%#v), want a FetchError %d waiting %v", err, err, tt.status, tt.wait)
+				t.Fatalf("Poll = %v (%#v), want an *httpx.Error %d waiting %v", err, err, tt.status, tt.wait)
 			}
 			if len(b.Items) != 0 || b.Cursor != "" {
 				t.Errorf("a failed poll returned %+v", b)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -24,18 +25,18 @@ const (
 	nsidSearchPosts    = "app.bsky.feed.searchPosts"
 )
 
-// xrpcError is a failed XRPC call: the FetchError the caller returns, and
+// xrpcError is a failed XRPC call: the httpx.Error the caller returns, and
 // the XRPC error name ("ExpiredToken") that decides whether to log in
 // again.
 type xrpcError struct {
-	fetch *mentions.FetchError
+	fetch *httpx.Error
 	name  string
 }
 
 // call sends one XRPC request to base and returns the body of a 2xx
 // answer: a query (GET) or a procedure (POST) with in as its JSON body,
 // or no body when in is nil (XRPC servers refuse a body a procedure does
-// not take); token, when set, goes in Authorization: Bearer. A failure is a *mentions.FetchError
+// not take); token, when set, goes in Authorization: Bearer. A failure is a *httpx.Error
 // (status, Retry-After or RateLimit-Reset) inside an *xrpcError; errors
 // name the host and the method, never the token or the body sent.
 func (s *Search) call(ctx context.Context, method, base, nsid string, query url.Values, token string, in any) ([]byte, *xrpcError) {
@@ -47,13 +48,13 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, &xrpcError{fetch: &mentions.FetchError{Err: err}}
+			return nil, &xrpcError{fetch: &httpx.Error{Err: err}}
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
-		return nil, &xrpcError{fetch: &mentions.FetchError{Err: herald.Errorf(herald.EINVALID, "the Bluesky server address is not usable")}}
+		return nil, &xrpcError{fetch: &httpx.Error{Err: herald.Errorf(herald.EINVALID, "the Bluesky server address is not usable")}}
 	}
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
@@ -69,12 +70,12 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, &xrpcError{fetch: &mentions.FetchError{Err: fmt.Errorf("calling %s on %s: %w", nsid, host, err)}}
+		return nil, &xrpcError{fetch: &httpx.Error{Err: fmt.Errorf("calling %s on %s: %w", nsid, host, err)}}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, mentions.DefaultMaxBody+1))
-	if err == nil && len(b) > mentions.DefaultMaxBody {
-		err = fmt.Errorf("%w (over %d bytes)", mentions.ErrBodyTooLarge, mentions.DefaultMaxBody)
+	b, err := io.ReadAll(io.LimitReader(resp.Body, httpx.DefaultMaxBody+1))
+	if err == nil && len(b) > httpx.DefaultMaxBody {
+		err = fmt.Errorf("%w (over %d bytes)", httpx.ErrBodyTooLarge, httpx.DefaultMaxBody)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if err != nil {
@@ -82,7 +83,7 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 		if ok {
 			status = resp.StatusCode
 		}
-		return nil, &xrpcError{fetch: &mentions.FetchError{Status: status, Err: fmt.Errorf("reading the answer to %s from %s: %w", nsid, host, err)}}
+		return nil, &xrpcError{fetch: &httpx.Error{Status: status, Err: fmt.Errorf("reading the answer to %s from %s: %w", nsid, host, err)}}
 	}
 	if ok {
 		return b, nil
@@ -96,7 +97,7 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 	if e.Error != "" {
 		msg += " (" + mentions.ClipBytes(e.Error, 60) + ")"
 	}
-	return nil, &xrpcError{name: e.Error, fetch: &mentions.FetchError{
+	return nil, &xrpcError{name: e.Error, fetch: &httpx.Error{
 		Status:     resp.StatusCode,
 		RetryAfter: retryAfter(resp.Header, s.cfg.Clock.Now()),
 		Err:        errors.New(msg),

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -76,7 +77,7 @@ type Source struct {
 
 var _ mentions.Source = (*Source)(nil)
 
-// New returns the source, fetching with c (mentions.NewHTTPClient).
+// New returns the source, fetching with c (httpx.New).
 func New(c *http.Client, cfg Config) *Source {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
@@ -188,7 +189,7 @@ func (s *Source) search(ctx context.Context, term string, since int64, page int)
 		return nil, 0, fmt.Errorf("hn: bad base URL: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	_, body, err := mentions.Fetch(ctx, s.client, req, 0)
+	_, body, err := httpx.Fetch(ctx, s.client, req, 0)
 	if err != nil {
 		return nil, 0, fmt.Errorf("hn: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -106,7 +108,7 @@ func newSource(t *testing.T, f *fakeAlgolia, cfg Config) *Source {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	cfg.BaseURL = srv.URL + "/api/v1/"
-	return New(mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true}), cfg)
+	return New(httpx.New(httpx.Options{AllowPrivate: true}), cfg)
 }
 
 var want = []mentions.Item{
@@ -283,9 +285,9 @@ func TestPoll(t *testing.T) {
 		f.status, f.header = http.StatusTooManyRequests, http.Header{"Retry-After": {"3600"}}
 		src := newSource(t, f, Config{})
 		_, err := src.Poll(ctx, acme)
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != time.Hour {
-			t.Errorf("got %v, want a FetchError 429 asking for 1h", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 1h", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
@@ -293,9 +295,9 @@ func TestPoll(t *testing.T) {
 		f.status = http.StatusInternalServerError
 		src := newSource(t, f, Config{})
 		_, err := src.Poll(ctx, acme)
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 500 {
-			t.Errorf("got %v, want a FetchError 500", err)
+			t.Errorf("got %v, want an *httpx.Error 500", err)
 		}
 	})
 	t.Run("ErrGarbage", func(t *testing.T) {

@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -52,7 +53,7 @@ type Config struct {
 	// users. It is sent only to Instance, as Authorization: Bearer (Go's
 	// client drops it on a redirect to another host), and never logged.
 	Token string
-	// Client sends the requests; nil uses mentions.NewHTTPClient with
+	// Client sends the requests; nil uses httpx.New with
 	// its defaults (public addresses only).
 	Client *http.Client
 	// Limit is how many statuses a page asks for, 1 to 40 (40).
@@ -89,7 +90,7 @@ func New(cfg Config) (*Source, error) {
 		return nil, herald.Errorf(herald.EINVALID, "a Mastodon source needs a hashtag, or a token to search with")
 	}
 	if cfg.Client == nil {
-		cfg.Client = mentions.NewHTTPClient(mentions.HTTPOptions{})
+		cfg.Client = httpx.New(httpx.Options{})
 	}
 	if cfg.Limit <= 0 || cfg.Limit > maxLimit {
 		cfg.Limit = maxLimit
@@ -127,7 +128,7 @@ type cursor struct {
 // Poll reads the statuses newer than r.Cursor: those of the hashtag, and
 // with a token those that a search of each of r.Terms finds. It returns
 // them oldest first, each status once. A failure returns no items and
-// the cursor unchanged: a *mentions.FetchError with the status and
+// the cursor unchanged: a *httpx.Error with the status and
 // Retry-After (or X-RateLimit-Reset) of a refusal; a 401 or 403 wraps a
 // herald EINVALID error saying the instance wants a (valid) token.
 func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
@@ -278,13 +279,13 @@ func (s *Source) get(ctx context.Context, u *url.URL) ([]status, error) {
 	if s.cfg.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
 	}
-	_, body, err := mentions.Fetch(ctx, s.cfg.Client, req, 0)
+	_, body, err := httpx.Fetch(ctx, s.cfg.Client, req, 0)
 	if err != nil {
 		return nil, s.refusal(err, search)
 	}
 	statuses, err := parsePage(body, search)
 	if err != nil {
-		return nil, &mentions.FetchError{Status: http.StatusOK, Err: fmt.Errorf("the answer from %s is not Mastodon's: %w", s.host, err)}
+		return nil, &httpx.Error{Status: http.StatusOK, Err: fmt.Errorf("the answer from %s is not Mastodon's: %w", s.host, err)}
 	}
 	return statuses, nil
 }
@@ -312,7 +313,7 @@ func parsePage(body []byte, search bool) ([]status, error) {
 
 // refusal gives a 401 or 403 a message the user can act on.
 func (s *Source) refusal(err error, search bool) error {
-	var fe *mentions.FetchError
+	var fe *httpx.Error
 	if !errors.As(err, &fe) || (fe.Status != http.StatusUnauthorized && fe.Status != http.StatusForbidden) {
 		return err
 	}
@@ -325,7 +326,7 @@ func (s *Source) refusal(err error, search bool) error {
 	default:
 		msg = fmt.Sprintf("%s refused Herald's token for its #%s timeline; check it (scope read or read:statuses)", s.host, s.cfg.Tag)
 	}
-	return &mentions.FetchError{Status: fe.Status, RetryAfter: fe.RetryAfter, Err: &herald.Error{Code: herald.EINVALID, Message: msg, Err: fe.Err}}
+	return &httpx.Error{Status: fe.Status, RetryAfter: fe.RetryAfter, Err: &herald.Error{Code: herald.EINVALID, Message: msg, Err: fe.Err}}
 }
 
 // status is the part of a Mastodon Status entity Herald reads.

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -335,9 +337,9 @@ func TestPoll(t *testing.T) {
 			f.fail, f.authOnly = tt.fail, tt.authOnly
 			s := MustSource(t, f, func(c *Config) { c.Token = tt.token })
 			b, err := s.Poll(ctx, mentions.Request{Cursor: `{"tag":"113581099999999999"}`, Terms: []string{"acme"}})
-			var fe *mentions.FetchError
+			var fe *httpx.Error
 			if !errors.As(err, &fe) || fe.Status != tt.status {
-				t.Fatalf("Poll = %v, want a FetchError %d", err, tt.status)
+				t.Fatalf("Poll = %v, want an *httpx.Error %d", err, tt.status)
 			}
 			if tt.wait != 0 && fe.RetryAfter != tt.wait || tt.name == "ErrRateLimitReset" && fe.RetryAfter < 59*time.Minute {
 				t.Errorf("RetryAfter = %v, want %v", fe.RetryAfter, tt.wait)

@@ -7,10 +7,10 @@
 // until it expires) and https://oauth.reddit.com/search. Reddit limits
 // both (about 10 requests a minute without OAuth, 100 with) and may
 // refuse unauthenticated requests altogether: the source then fails with
-// a FetchError and the poller backs off. Every request carries the
+// an httpx.Error and the poller backs off. Every request carries the
 // User-Agent Reddit's rules ask for (see UserAgent). When Reddit's
 // X-Ratelimit-Remaining reaches zero the source makes no request until
-// X-Ratelimit-Reset has passed, failing with a FetchError that says how
+// X-Ratelimit-Reset has passed, failing with an httpx.Error that says how
 // long to wait.
 package reddit
 
@@ -31,6 +31,8 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/internal/retryafter"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -112,7 +114,7 @@ type Source struct {
 
 var _ mentions.Source = (*Source)(nil)
 
-// New returns the source, fetching with c (mentions.NewHTTPClient).
+// New returns the source, fetching with c (httpx.New).
 func New(c *http.Client, cfg Config) *Source {
 	cfg.BaseURL = strings.TrimRight(cmp.Or(cfg.BaseURL, DefaultBaseURL), "/")
 	cfg.OAuthURL = strings.TrimRight(cmp.Or(cfg.OAuthURL, DefaultOAuthURL), "/")
@@ -251,11 +253,11 @@ func (s *Source) search(ctx context.Context, q, after string) ([]post, string, e
 			}
 			req.Header.Set("Authorization", "bearer "+tok)
 		}
-		resp, body, err := mentions.Fetch(ctx, s.client, req, 0)
+		resp, body, err := httpx.Fetch(ctx, s.client, req, 0)
 		if resp != nil {
 			s.notePause(resp.Header)
 		}
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if errors.As(err, &fe) && fe.Status == http.StatusUnauthorized && s.oauth() && attempt == 0 {
 			s.dropToken() // expired or revoked early: one fresh token, one retry
 			continue
@@ -276,7 +278,7 @@ func (s *Source) checkPaused() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if wait := s.pausedUntil.Sub(s.cfg.Clock.Now()); wait > 0 {
-		return &mentions.FetchError{
+		return &httpx.Error{
 			Status:     http.StatusTooManyRequests,
 			RetryAfter: wait,
 			Err:        fmt.Errorf("reddit: the rate limit is used up for %s more", wait.Round(time.Second)),
@@ -293,7 +295,7 @@ func (s *Source) notePause(h http.Header) {
 		return
 	}
 	now := s.cfg.Clock.Now()
-	wait := mentions.ParseRetryAfter(h.Get("X-Ratelimit-Reset"), now)
+	wait := retryafter.Parse(h.Get("X-Ratelimit-Reset"), now)
 	if wait <= 0 {
 		wait = time.Minute // Reddit's window; the header went missing
 	}
@@ -327,9 +329,9 @@ func (s *Source) accessToken(ctx context.Context) (string, error) {
 	req.SetBasicAuth(s.cfg.ClientID, s.cfg.ClientSecret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", s.cfg.UserAgent)
-	_, body, err := mentions.Fetch(ctx, s.client, req, 64<<10)
+	_, body, err := httpx.Fetch(ctx, s.client, req, 64<<10)
 	if err != nil {
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if errors.As(err, &fe) && (fe.Status == http.StatusUnauthorized || fe.Status == http.StatusForbidden) {
 			return "", &herald.Error{Code: herald.EUNAVAILABLE, Message: "Reddit refused Herald's client id and secret; check the Reddit app credentials.", Err: err}
 		}

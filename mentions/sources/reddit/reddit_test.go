@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -130,7 +132,7 @@ func newSource(t *testing.T, f *fakeReddit, cfg Config) *Source {
 	t.Cleanup(srv.Close)
 	cfg.BaseURL = srv.URL
 	cfg.OAuthURL = srv.URL + "/oauth/"
-	return New(mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true}), cfg)
+	return New(httpx.New(httpx.Options{AllowPrivate: true}), cfg)
 }
 
 var want = []mentions.Item{
@@ -341,9 +343,9 @@ func TestPoll(t *testing.T) {
 			t.Fatalf("the poll that used the limit up: %d items, %v", len(first.Items), err)
 		}
 		_, err = src.Poll(ctx, acme)
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 120*time.Second {
-			t.Errorf("got %v, want a FetchError 429 asking for 120s", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 120s", err)
 		}
 		if n := len(f.paths()); n != 1 {
 			t.Errorf("%d requests, want none while the limit is used up", n)
@@ -361,13 +363,13 @@ func TestPoll(t *testing.T) {
 		f.status, f.header = http.StatusTooManyRequests, http.Header{"Retry-After": {"30"}}
 		src := newSource(t, f, Config{})
 		_, err := src.Poll(ctx, acme)
-		if fe := (*mentions.FetchError)(nil); !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
-			t.Errorf("got %v, want a FetchError 429 asking for 30s", err)
+		if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 30*time.Second {
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 30s", err)
 		}
 		f.set(func(f *fakeReddit) { f.header = http.Header{"X-Ratelimit-Reset": {"45"}} })
 		_, err = src.Poll(ctx, acme)
 		if mentions.RetryAfter(err) != 45*time.Second {
-			t.Errorf("got %v, want a FetchError asking for 45s", err)
+			t.Errorf("got %v, want an *httpx.Error asking for 45s", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
@@ -376,8 +378,8 @@ func TestPoll(t *testing.T) {
 			f.status = status
 			src := newSource(t, f, Config{})
 			_, err := src.Poll(ctx, acme)
-			if fe := (*mentions.FetchError)(nil); !errors.As(err, &fe) || fe.Status != status {
-				t.Errorf("got %v, want a FetchError %d", err, status)
+			if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.Status != status {
+				t.Errorf("got %v, want an *httpx.Error %d", err, status)
 			}
 		}
 	})

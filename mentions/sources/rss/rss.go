@@ -1,7 +1,7 @@
 // Package rss is the RSS and Atom source: any feed, Google Alerts and
 // Talkwalker Alerts feeds included (their redirect links are unwrapped to
 // the real URL). It fetches with a conditional GET (ETag,
-// Last-Modified) through the client it is given (mentions.NewHTTPClient:
+// Last-Modified) through the client it is given (httpx.New:
 // the SSRF guard, the size and time limits) and parses with encoding/xml,
 // which never expands DTD entities.
 //
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -46,7 +47,7 @@ type Source struct {
 var _ mentions.Source = (*Source)(nil)
 
 // New returns the source of the feed at feedURL, fetched with c (built
-// by mentions.NewHTTPClient; the URL was vetted with
+// by httpx.New; the URL was vetted with
 // mentions.CheckSourceURL when it was added).
 func New(c *http.Client, feedURL string) *Source {
 	return &Source{client: c, feedURL: feedURL}
@@ -97,7 +98,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, body, err := mentions.Fetch(ctx, s.client, req, 0)
+	resp, body, err := httpx.Fetch(ctx, s.client, req, 0)
 	if err != nil {
 		return mentions.Batch{}, fmt.Errorf("rss: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -176,7 +178,7 @@ func newServer(t *testing.T, f *feedServer) (*Source, *httptest.Server) {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c := mentions.NewHTTPClient(mentions.HTTPOptions{AllowPrivate: true, MaxBody: 1 << 20})
+	c := httpx.New(httpx.Options{AllowPrivate: true, MaxBody: 1 << 20})
 	return New(c, srv.URL+"/feed"), srv
 }
 
@@ -248,18 +250,18 @@ func TestPoll(t *testing.T) {
 		f := &feedServer{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {"300"}}}
 		src, _ := newServer(t, f)
 		_, err := src.Poll(ctx, mentions.Request{})
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 429 || fe.RetryAfter != 5*time.Minute {
-			t.Errorf("got %v, want a FetchError 429 asking for 5m", err)
+			t.Errorf("got %v, want an *httpx.Error 429 asking for 5m", err)
 		}
 	})
 	t.Run("ErrServer", func(t *testing.T) {
 		f := &feedServer{status: http.StatusInternalServerError}
 		src, _ := newServer(t, f)
 		_, err := src.Poll(ctx, mentions.Request{})
-		var fe *mentions.FetchError
+		var fe *httpx.Error
 		if !errors.As(err, &fe) || fe.Status != 500 {
-			t.Errorf("got %v, want a FetchError 500", err)
+			t.Errorf("got %v, want an *httpx.Error 500", err)
 		}
 	})
 	t.Run("ErrGarbage", func(t *testing.T) {
@@ -292,7 +294,7 @@ func TestPoll(t *testing.T) {
 		big := "<rss><channel>" + strings.Repeat("<item><title>x</title></item>", 50000) + "</channel></rss>"
 		f := &feedServer{body: []byte(big)}
 		src, _ := newServer(t, f)
-		if _, err := src.Poll(ctx, mentions.Request{}); !errors.Is(err, mentions.ErrBodyTooLarge) {
+		if _, err := src.Poll(ctx, mentions.Request{}); !errors.Is(err, httpx.ErrBodyTooLarge) {
 			t.Errorf("got %v, want ErrBodyTooLarge", err)
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -42,13 +43,13 @@ var (
 	_ publish.Configurer   = (*Publisher)(nil)
 )
 
-// New returns a Publisher sending through client (nil: a client with a 30 s
+// New returns a Publisher sending through client (nil: a guarded httpx.New client, 30 s
 // timeout) and stamping posts with clock (nil: the system clock).
 func New(client *http.Client, clock herald.Clock) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: publish.Client(client), clock: clock}
+	return &Publisher{client: httpx.NoRedirect(client), clock: clock}
 }
 
 // KeyWindow is Forever: the key is the record's own key.

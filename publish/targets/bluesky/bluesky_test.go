@@ -81,7 +81,7 @@ func TestPublish(t *testing.T) {
 		srv := MustServer(t)
 		srv.AddHandle("atproto.com", "did:plc:ewvi7nxzyoun6zhxrhs64oiz")
 		post := newPost(srv, "draft:42:rev:3:bluesky:main", vector)
-		got, err := newPublisher(nil).Publish(t.Context(), post)
+		got, err := newPublisher(loopback()).Publish(t.Context(), post)
 		if err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -122,7 +122,7 @@ func TestPublish(t *testing.T) {
 	t.Run("OKUnresolvedMentionHasNoFacet", func(t *testing.T) {
 		srv := MustServer(t)
 		post := newPost(srv, "k", "hello @nobody.example and #launch")
-		if _, err := newPublisher(nil).Publish(t.Context(), post); err != nil {
+		if _, err := newPublisher(loopback()).Publish(t.Context(), post); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
 		want := []blueskytest.Facet{fakeFacet(26, 33, blueskytest.Feature{Type: "app.bsky.richtext.facet#tag", Tag: "launch"})}
@@ -134,7 +134,7 @@ func TestPublish(t *testing.T) {
 		srv := MustServer(t)
 		srv.AddHandle("bob.example.com", "did:plc:bob")
 		post := newPost(srv, "k", "@bob.example.com and @Bob.Example.com")
-		if _, err := newPublisher(nil).Publish(t.Context(), post); err != nil {
+		if _, err := newPublisher(loopback()).Publish(t.Context(), post); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
 		if n := len(srv.Posts()[0].Facets); n != 2 {
@@ -149,7 +149,7 @@ func TestPublish(t *testing.T) {
 		post := newPost(srv, "k", "hi")
 		post.Account.URL += "/"
 		post.Account.Handle = "@" + post.Account.Handle
-		got, err := newPublisher(nil).Publish(t.Context(), post)
+		got, err := newPublisher(loopback()).Publish(t.Context(), post)
 		if err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -159,7 +159,7 @@ func TestPublish(t *testing.T) {
 	})
 	t.Run("OKSessionReused", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		for i := range 3 {
 			if _, err := p.Publish(t.Context(), newPost(srv, fmt.Sprint(i), "hi")); err != nil {
 				t.Fatalf("Publish %d: %v", i, err)
@@ -171,7 +171,7 @@ func TestPublish(t *testing.T) {
 	})
 	t.Run("OKNewPasswordLogsInAgain", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		if _, err := p.Publish(t.Context(), newPost(srv, "1", "hi")); err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +262,7 @@ func TestPublishErrors(t *testing.T) {
 			srv := MustServer(t)
 			post := newPost(srv, "k", "hello")
 			tt.setup(srv, &post)
-			_, err := newPublisher(nil).Publish(t.Context(), post)
+			_, err := newPublisher(loopback()).Publish(t.Context(), post)
 			e := outcome(t, err)
 			if e.Outcome != tt.want || !strings.Contains(e.Message, tt.wantMsg) || e.RetryAfter != tt.wantRetry {
 				t.Errorf("Publish = %v (%s, retry after %v); want %s naming %q, retry after %v", err, e.Outcome, e.RetryAfter, tt.want, tt.wantMsg, tt.wantRetry)
@@ -280,7 +280,7 @@ func TestPublishConnectionRefused(t *testing.T) {
 		closed.Close()
 		post := newPost(MustServer(t), "k", "hello")
 		post.Account.URL = closed.URL
-		_, err := newPublisher(nil).Publish(t.Context(), post)
+		_, err := newPublisher(loopback()).Publish(t.Context(), post)
 		if e := outcome(t, err); e.Outcome != publish.Transient {
 			t.Errorf("Publish = %v (%s); want transient", err, e.Outcome)
 		}
@@ -291,7 +291,7 @@ func TestPublishRetry(t *testing.T) {
 	t.Run("OK500Then200", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.FailNext(500, `{"error":"InternalServerError","message":"Internal Server Error"}`)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		post := newPost(srv, "k", "hello")
 		_, err := p.Publish(t.Context(), post)
 		if e := outcome(t, err); e.Outcome != publish.Transient {
@@ -314,7 +314,7 @@ func TestPublishExpiredToken(t *testing.T) {
 	expiredBody := `{"error":"ExpiredToken","message":"Token has expired"}`
 	t.Run("OK", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		if _, err := p.Publish(t.Context(), newPost(srv, "1", "first")); err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +333,7 @@ func TestPublishExpiredToken(t *testing.T) {
 	t.Run("OK401", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.Inject(blueskytest.Fault{NSID: blueskytest.CreateRecord, Status: 401, Body: `{"error":"AuthenticationRequired","message":"Bad token"}`})
-		if _, err := newPublisher(nil).Publish(t.Context(), newPost(srv, "1", "hi")); err != nil {
+		if _, err := newPublisher(loopback()).Publish(t.Context(), newPost(srv, "1", "hi")); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
 		if n := srv.Sessions(); n != 2 {
@@ -345,7 +345,7 @@ func TestPublishExpiredToken(t *testing.T) {
 		for range 2 {
 			srv.Inject(blueskytest.Fault{NSID: blueskytest.CreateRecord, Status: 400, Body: expiredBody})
 		}
-		_, err := newPublisher(nil).Publish(t.Context(), newPost(srv, "1", "hi"))
+		_, err := newPublisher(loopback()).Publish(t.Context(), newPost(srv, "1", "hi"))
 		if e := outcome(t, err); e.Outcome != publish.Rejected || !strings.Contains(e.Message, "Token has expired") {
 			t.Errorf("Publish = %v; want rejected with the PDS's message", err)
 		}
@@ -355,7 +355,7 @@ func TestPublishExpiredToken(t *testing.T) {
 	})
 	t.Run("OKCheckAfterExpiry", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		post := newPost(srv, "1", "hi")
 		if _, err := p.Publish(t.Context(), post); err != nil {
 			t.Fatal(err)
@@ -373,7 +373,7 @@ func TestPublishAmbiguous(t *testing.T) {
 		srv.HangNext()
 		// The fake stores the record and answers nothing until the client
 		// gives up, so this timeout is all the test waits.
-		p := newPublisher(&http.Client{Timeout: 300 * time.Millisecond})
+		p := newPublisher(loopbackTimeout(300 * time.Millisecond))
 		post := newPost(srv, "k", "hello")
 		rkey := bluesky.RecordKey(post.Key, post.Due)
 		_, err := p.Publish(t.Context(), post)
@@ -391,7 +391,7 @@ func TestPublishAmbiguous(t *testing.T) {
 			t.Errorf("Check receipt mismatch (-want +got):\n%s", diff)
 		}
 		// A retry after a restart: a new publisher, the same record key.
-		got, err = newPublisher(nil).Publish(t.Context(), post)
+		got, err = newPublisher(loopback()).Publish(t.Context(), post)
 		if err != nil {
 			t.Fatalf("retried Publish: %v", err)
 		}
@@ -419,10 +419,10 @@ func TestPublishDuplicate(t *testing.T) {
 			srv := MustServer(t)
 			srv.AnswerDuplicates(tt.status, tt.body)
 			post := newPost(srv, "k", "hello")
-			if _, err := newPublisher(nil).Publish(t.Context(), post); err != nil {
+			if _, err := newPublisher(loopback()).Publish(t.Context(), post); err != nil {
 				t.Fatal(err)
 			}
-			got, err := newPublisher(nil).Publish(t.Context(), post)
+			got, err := newPublisher(loopback()).Publish(t.Context(), post)
 			if err != nil {
 				t.Fatalf("second Publish: %v", err)
 			}
@@ -440,7 +440,7 @@ func TestPublishDuplicate(t *testing.T) {
 	t.Run("ErrRejectedNotThere", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.FailNext(400, `{"error":"InvalidRequest","message":"Could not find repo: it does not exist"}`)
-		_, err := newPublisher(nil).Publish(t.Context(), newPost(srv, "k", "hello"))
+		_, err := newPublisher(loopback()).Publish(t.Context(), newPost(srv, "k", "hello"))
 		if e := outcome(t, err); e.Outcome != publish.Rejected || !strings.Contains(e.Message, "Could not find repo") {
 			t.Errorf("Publish = %v; want the create's refusal", err)
 		}
@@ -450,14 +450,14 @@ func TestPublishDuplicate(t *testing.T) {
 func TestCheck(t *testing.T) {
 	t.Run("OKAbsent", func(t *testing.T) {
 		srv := MustServer(t)
-		got, ok, err := newPublisher(nil).Check(t.Context(), newPost(srv, "k", "hello"))
+		got, ok, err := newPublisher(loopback()).Check(t.Context(), newPost(srv, "k", "hello"))
 		if err != nil || ok || got != (publish.Receipt{}) {
 			t.Errorf("Check = %+v, %v, %v; want absent", got, ok, err)
 		}
 	})
 	t.Run("OKPresent", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		post := newPost(srv, "k", "hello")
 		if _, err := p.Publish(t.Context(), post); err != nil {
 			t.Fatal(err)
@@ -473,7 +473,7 @@ func TestCheck(t *testing.T) {
 	t.Run("ErrServer", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.Inject(blueskytest.Fault{NSID: blueskytest.GetRecord, Status: 500, Body: `{"error":"InternalServerError","message":"Internal Server Error"}`})
-		_, ok, err := newPublisher(nil).Check(t.Context(), newPost(srv, "k", "hello"))
+		_, ok, err := newPublisher(loopback()).Check(t.Context(), newPost(srv, "k", "hello"))
 		if err == nil || ok {
 			t.Errorf("Check = %v, %v; want an error", ok, err)
 		}
@@ -481,7 +481,7 @@ func TestCheck(t *testing.T) {
 	t.Run("ErrOtherRefusal", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.Inject(blueskytest.Fault{NSID: blueskytest.GetRecord, Status: 400, Body: `{"error":"InvalidRequest","message":"Could not find repo"}`})
-		_, ok, err := newPublisher(nil).Check(t.Context(), newPost(srv, "k", "hello"))
+		_, ok, err := newPublisher(loopback()).Check(t.Context(), newPost(srv, "k", "hello"))
 		if err == nil || ok {
 			t.Errorf("Check = %v, %v; want an error, not absent", ok, err)
 		}
@@ -491,7 +491,7 @@ func TestCheck(t *testing.T) {
 func TestConcurrentPublish(t *testing.T) {
 	t.Run("OKOneLogin", func(t *testing.T) {
 		srv := MustServer(t)
-		p := newPublisher(nil)
+		p := newPublisher(loopback())
 		var wg sync.WaitGroup
 		errs := make(chan error, 16)
 		for i := range 16 {
@@ -517,7 +517,7 @@ func TestConcurrentPublish(t *testing.T) {
 		srv := MustServer(t)
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		_, err := newPublisher(nil).Publish(ctx, newPost(srv, "k", "hello"))
+		_, err := newPublisher(loopback()).Publish(ctx, newPost(srv, "k", "hello"))
 		if e := outcome(t, err); e.Outcome == publish.Rejected {
 			t.Errorf("Publish = %v (%s); want a retryable failure", err, e.Outcome)
 		}
@@ -525,7 +525,7 @@ func TestConcurrentPublish(t *testing.T) {
 }
 
 func TestKeyWindow(t *testing.T) {
-	if got := bluesky.New(nil, nil).KeyWindow(); got != publish.Forever {
+	if got := bluesky.New(loopback(), nil).KeyWindow(); got != publish.Forever {
 		t.Errorf("KeyWindow = %v; want Forever", got)
 	}
 }

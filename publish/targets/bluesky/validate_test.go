@@ -30,7 +30,7 @@ func TestValidate(t *testing.T) {
 		{name: "ErrBytes3020", text: strings.Repeat(family, 151), want: []string{"3000", "3020"}},
 		{name: "ErrInvalidUTF8", text: "caf\xe9", want: []string{"UTF-8"}},
 	}
-	p := bluesky.New(nil, nil)
+	p := bluesky.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := p.Validate(publish.Account{}, tt.text)
@@ -74,7 +74,7 @@ func TestCheckAccount(t *testing.T) {
 		{name: "ErrURLQuery", edit: func(a *publish.Account) { a.URL = "https://pds.acme.com/?x=1" }, want: "http(s)"},
 		{name: "ErrURLUserinfo", edit: func(a *publish.Account) { a.URL = "https://u:p@pds.acme.com" }, want: "http(s)"},
 	}
-	p := bluesky.New(nil, nil)
+	p := bluesky.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := ok

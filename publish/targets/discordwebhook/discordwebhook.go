@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -41,14 +42,14 @@ type Publisher struct {
 	clock  herald.Clock
 }
 
-// New returns a Publisher that sends with client (nil: a client with a 30 s
+// New returns a Publisher that sends with client (nil: a guarded httpx.New client, 30 s
 // timeout) and reads the time from clock (nil: the system clock). Redirects
-// are not followed (publish.Client).
+// are not followed (httpx.NoRedirect).
 func New(client *http.Client, clock herald.Clock) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: publish.Client(client), clock: clock}
+	return &Publisher{client: httpx.NoRedirect(client), clock: clock}
 }
 
 // message is the part of Discord's message object Herald reads.

@@ -134,7 +134,7 @@ func wantOutcome(tb testing.TB, err error, o publish.Outcome, msgs ...string) *p
 func TestPublish(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		f := MustFake(t, "555")
-		got, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost(f.WebhookURL(), "Hello @everyone <@123> & \"you\""))
+		got, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost(f.WebhookURL(), "Hello @everyone <@123> & \"you\""))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestPublish(t *testing.T) {
 
 	t.Run("OKNoGuild", func(t *testing.T) {
 		f := MustFake(t, "")
-		got, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
+		got, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func TestPublish(t *testing.T) {
 
 	t.Run("OKThreadQueryKept", func(t *testing.T) {
 		f := MustFake(t, "")
-		if _, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost(f.WebhookURL()+"/?thread_id=77", "hi")); err != nil {
+		if _, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost(f.WebhookURL()+"/?thread_id=77", "hi")); err != nil {
 			t.Fatal(err)
 		}
 		if r := f.Requests(); r[0].Query != "thread_id=77&wait=true" || !strings.HasSuffix(r[0].Path, token) {
@@ -175,7 +175,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrTransientThenOK", func(t *testing.T) {
 		f := MustFake(t, "555")
 		f.Next(answer{status: 502, body: "<html>bad gateway</html>"})
-		p := discordwebhook.New(nil, clock)
+		p := discordwebhook.New(loopback(), clock)
 		_, err := p.Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
 		wantOutcome(t, err, publish.Transient, "502 Bad Gateway")
 		if _, err := p.Publish(context.Background(), testPost(f.WebhookURL(), "hi")); err != nil {
@@ -190,7 +190,7 @@ func TestPublish(t *testing.T) {
 		f := MustFake(t, "")
 		received := make(chan struct{})
 		f.Next(answer{hang: received})
-		_, err := discordwebhook.New(&http.Client{Timeout: 200 * time.Millisecond}, clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
+		_, err := discordwebhook.New(loopbackTimeout(200*time.Millisecond), clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
 		wantOutcome(t, err, publish.Ambiguous, "after sending")
 		<-received
 	})
@@ -201,7 +201,7 @@ func TestPublish(t *testing.T) {
 		f.Next(answer{hang: received})
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-received; cancel() }()
-		_, err := discordwebhook.New(nil, clock).Publish(ctx, testPost(f.WebhookURL(), "hi"))
+		_, err := discordwebhook.New(loopback(), clock).Publish(ctx, testPost(f.WebhookURL(), "hi"))
 		wantOutcome(t, err, publish.Ambiguous)
 	})
 
@@ -209,12 +209,12 @@ func TestPublish(t *testing.T) {
 		f := httptest.NewServer(http.NotFoundHandler())
 		url := f.URL + "/api/webhooks/1/" + token
 		f.Close()
-		_, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost(url, "hi"))
+		_, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost(url, "hi"))
 		wantOutcome(t, err, publish.Transient, "could not reach")
 	})
 
 	t.Run("ErrAccount", func(t *testing.T) {
-		_, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost("https://discord.com/api/webhooks/abc/"+token, "hi"))
+		_, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost("https://discord.com/api/webhooks/abc/"+token, "hi"))
 		wantOutcome(t, err, publish.Rejected, "not a Discord webhook URL")
 	})
 }
@@ -242,7 +242,7 @@ func TestPublishAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := MustFake(t, "")
 			f.Next(tt.answer)
-			_, err := discordwebhook.New(nil, clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
+			_, err := discordwebhook.New(loopback(), clock).Publish(context.Background(), testPost(f.WebhookURL(), "hi"))
 			e := wantOutcome(t, err, tt.outcome, tt.msg)
 			if e.RetryAfter != tt.retryAfter {
 				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.retryAfter)
@@ -267,7 +267,7 @@ func TestValidate(t *testing.T) {
 		{name: "ErrEmpty", text: "", want: "needs some text"},
 		{name: "ErrBlank", text: "\n \t", want: "needs some text"},
 	}
-	p := discordwebhook.New(nil, nil)
+	p := discordwebhook.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			checkInvalid(t, p.Validate(publish.Account{}, tt.text), tt.want)
@@ -302,7 +302,7 @@ func TestCheckAccount(t *testing.T) {
 		{name: "ErrChannelURL", url: "https://discord.com/channels/1/2", want: "must end in /webhooks/ID/TOKEN"},
 		{name: "ErrSlackWebhook", url: "https://hooks.slack.com/services/T0/B0/" + token, want: "must end in /webhooks/ID/TOKEN"},
 	}
-	p := discordwebhook.New(nil, nil)
+	p := discordwebhook.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := p.CheckAccount(publish.Account{URL: tt.url})

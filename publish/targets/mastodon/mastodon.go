@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -48,14 +49,14 @@ type Publisher struct {
 	clock  herald.Clock
 }
 
-// New returns a Publisher that sends with client (nil: a client with a 30 s
+// New returns a Publisher that sends with client (nil: a guarded httpx.New client, 30 s
 // timeout) and reads the time from clock (nil: the system clock). Redirects
-// are not followed (publish.Client).
+// are not followed (httpx.NoRedirect).
 func New(client *http.Client, clock herald.Clock) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: publish.Client(client), clock: clock}
+	return &Publisher{client: httpx.NoRedirect(client), clock: clock}
 }
 
 // KeyWindow is how long Post.Key may be sent again without a second
@@ -102,7 +103,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	resp.Body = readCloser{io.TeeReader(resp.Body, &raw), resp.Body}
 	answer, err := publish.Read(resp, p.clock.Now())
 	if err != nil {
-		return publish.Receipt{}, explain(resp.StatusCode, raw.Bytes(), err)
+		return publish.Receipt{}, explain(resp.StatusCode, raw.Bytes(), httpx.MayShow(resp), err)
 	}
 	var s status
 	if err := json.Unmarshal(answer, &s); err != nil || s.ID == "" {
@@ -112,12 +113,16 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 }
 
 // explain rewords a refusal for people; other failures pass unchanged.
-func explain(code int, body []byte, err error) error {
+// Mastodon's own words are quoted only when show (httpx.MayShow).
+func explain(code int, body []byte, show bool, err error) error {
 	e := publish.Classify(err)
 	if e.Outcome != publish.Rejected {
 		return err
 	}
-	msg := publish.Message(body)
+	msg := ""
+	if show {
+		msg = httpx.Message(body)
+	}
 	switch {
 	case code == http.StatusUnauthorized:
 		return refused(err, "Mastodon refused the access token (401); create a token with the write:statuses scope and update the target")

@@ -63,7 +63,7 @@ func wantOutcome(tb testing.TB, err error, o publish.Outcome, msgs ...string) *p
 func TestPublish(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		srv := MustServer(t, mastodontest.WithToken("token-1"))
-		p := mastodon.New(nil, clock)
+		p := mastodon.New(loopback(), clock)
 		got, err := p.Publish(context.Background(), testPost(srv.URL()+"/", "k1", "Hello & <welcome> 👋"))
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +86,7 @@ func TestPublish(t *testing.T) {
 
 	t.Run("OKSameKeySameStatus", func(t *testing.T) {
 		srv := MustServer(t)
-		p := mastodon.New(nil, clock)
+		p := mastodon.New(loopback(), clock)
 		first, err := p.Publish(context.Background(), testPost(srv.URL(), "k1", "once"))
 		if err != nil {
 			t.Fatal(err)
@@ -104,7 +104,7 @@ func TestPublish(t *testing.T) {
 		for _, record := range []bool{false, true} {
 			srv := MustServer(t)
 			srv.Inject(mastodontest.Fault{Status: 500, Body: `{"error":"Something went wrong"}`, Record: record})
-			p := mastodon.New(nil, clock)
+			p := mastodon.New(loopback(), clock)
 			post := testPost(srv.URL(), "k1", "retry me")
 			_, err := p.Publish(context.Background(), post)
 			wantOutcome(t, err, publish.Transient, "500", "Something went wrong")
@@ -122,7 +122,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrTimeoutAfterReceive", func(t *testing.T) {
 		srv := MustServer(t)
 		received := srv.HangAfterReceive(nil)
-		p := mastodon.New(&http.Client{Timeout: 200 * time.Millisecond}, clock)
+		p := mastodon.New(loopbackTimeout(200*time.Millisecond), clock)
 		post := testPost(srv.URL(), "k1", "slow")
 		_, err := p.Publish(context.Background(), post)
 		wantOutcome(t, err, publish.Ambiguous, "after sending")
@@ -142,7 +142,7 @@ func TestPublish(t *testing.T) {
 		received := srv.HangAfterReceive(nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-received; cancel() }()
-		_, err := mastodon.New(nil, clock).Publish(ctx, testPost(srv.URL(), "k1", "cut short"))
+		_, err := mastodon.New(loopback(), clock).Publish(ctx, testPost(srv.URL(), "k1", "cut short"))
 		wantOutcome(t, err, publish.Ambiguous)
 		if srv.Count("k1") != 1 {
 			t.Errorf("count = %d, want 1", srv.Count("k1"))
@@ -152,7 +152,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrDropAfterReceive", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.DropAfterReceive()
-		_, err := mastodon.New(nil, clock).Publish(context.Background(), testPost(srv.URL(), "k1", "dropped"))
+		_, err := mastodon.New(loopback(), clock).Publish(context.Background(), testPost(srv.URL(), "k1", "dropped"))
 		wantOutcome(t, err, publish.Ambiguous)
 		if srv.Count("k1") != 1 {
 			t.Errorf("count = %d, want 1", srv.Count("k1"))
@@ -161,7 +161,7 @@ func TestPublish(t *testing.T) {
 
 	t.Run("ErrDropOnReusedConnection", func(t *testing.T) {
 		srv := MustServer(t)
-		p := mastodon.New(nil, clock)
+		p := mastodon.New(loopback(), clock)
 		if _, err := p.Publish(context.Background(), testPost(srv.URL(), "k0", "first")); err != nil {
 			t.Fatal(err)
 		}
@@ -177,13 +177,13 @@ func TestPublish(t *testing.T) {
 		srv := mastodontest.New()
 		url := srv.URL()
 		srv.Close()
-		_, err := mastodon.New(nil, clock).Publish(context.Background(), testPost(url, "k1", "nobody home"))
+		_, err := mastodon.New(loopback(), clock).Publish(context.Background(), testPost(url, "k1", "nobody home"))
 		wantOutcome(t, err, publish.Transient, "could not reach")
 	})
 
 	t.Run("ErrAccount", func(t *testing.T) {
 		post := testPost("", "k1", "hi")
-		_, err := mastodon.New(nil, clock).Publish(context.Background(), post)
+		_, err := mastodon.New(loopback(), clock).Publish(context.Background(), post)
 		wantOutcome(t, err, publish.Rejected, "instance URL")
 	})
 }
@@ -227,7 +227,7 @@ func TestPublishAnswers(t *testing.T) {
 			if text == "" {
 				text = "hello"
 			}
-			_, err := mastodon.New(nil, clock).Publish(context.Background(), testPost(srv.URL(), "k1", text))
+			_, err := mastodon.New(loopback(), clock).Publish(context.Background(), testPost(srv.URL(), "k1", text))
 			e := wantOutcome(t, err, tt.outcome, tt.msg)
 			if e.RetryAfter != tt.retryAfter {
 				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.retryAfter)
@@ -258,7 +258,7 @@ func TestPublishFollowsNoRedirect(t *testing.T) {
 }
 
 func TestKeyWindow(t *testing.T) {
-	w := mastodon.New(nil, nil).KeyWindow()
+	w := mastodon.New(loopback(), nil).KeyWindow()
 	if w <= 0 || w >= mastodontest.KeyWindow {
 		t.Errorf("KeyWindow() = %v, want less than Mastodon's %v", w, mastodontest.KeyWindow)
 	}
@@ -317,7 +317,7 @@ func TestValidate(t *testing.T) {
 		{name: "ErrEmpty", text: "", want: "needs some text"},
 		{name: "ErrBlank", text: " \n\t", want: "needs some text"},
 	}
-	p := mastodon.New(nil, nil)
+	p := mastodon.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := p.Validate(publish.Account{}, tt.text)
@@ -349,7 +349,7 @@ func TestCheckAccount(t *testing.T) {
 		{name: "ErrUserInfo", url: "https://me:pw@mastodon.social", secret: "t", want: "not a profile or post link"},
 		{name: "ErrNoSecret", url: "https://mastodon.social", secret: " ", want: "needs an access token with the write:statuses scope"},
 	}
-	p := mastodon.New(nil, nil)
+	p := mastodon.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := p.CheckAccount(publish.Account{URL: tt.url, Secret: tt.secret})

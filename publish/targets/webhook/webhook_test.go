@@ -64,7 +64,7 @@ func wantOutcome(tb testing.TB, err error, o publish.Outcome, msgs ...string) *p
 func TestPublish(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		srv := MustServer(t)
-		got, err := webhook.New(nil, clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
+		got, err := webhook.New(loopback(), clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrTransientThenOK", func(t *testing.T) {
 		srv := MustServer(t)
 		srv.FailNext(500, `{"message":"Zap is paused"}`)
-		p := webhook.New(nil, clock)
+		p := webhook.New(loopback(), clock)
 		_, err := p.Publish(context.Background(), testPost(srv.URL(), "k1"))
 		wantOutcome(t, err, publish.Transient, "500", "Zap is paused")
 		if _, err := p.Publish(context.Background(), testPost(srv.URL(), "k1")); err != nil {
@@ -122,7 +122,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrTimeoutAfterReceive", func(t *testing.T) {
 		srv := MustServer(t)
 		received := srv.HangAfterReceive(nil)
-		p := webhook.New(&http.Client{Timeout: 200 * time.Millisecond}, clock)
+		p := webhook.New(loopbackTimeout(200*time.Millisecond), clock)
 		_, err := p.Publish(context.Background(), testPost(srv.URL(), "k1"))
 		wantOutcome(t, err, publish.Ambiguous, "after sending")
 		<-received
@@ -136,7 +136,7 @@ func TestPublish(t *testing.T) {
 		received := srv.HangAfterReceive(nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-received; cancel() }()
-		_, err := webhook.New(nil, clock).Publish(ctx, testPost(srv.URL(), "k1"))
+		_, err := webhook.New(loopback(), clock).Publish(ctx, testPost(srv.URL(), "k1"))
 		wantOutcome(t, err, publish.Ambiguous)
 	})
 
@@ -145,7 +145,7 @@ func TestPublish(t *testing.T) {
 	// twice while Publish reported one success.
 	t.Run("ErrDropOnReusedConnection", func(t *testing.T) {
 		srv := MustServer(t)
-		p := webhook.New(nil, clock)
+		p := webhook.New(loopback(), clock)
 		if _, err := p.Publish(context.Background(), testPost(srv.URL(), "k0")); err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestPublish(t *testing.T) {
 		srv := webhooktest.New(secret)
 		url := srv.URL()
 		srv.Close()
-		_, err := webhook.New(nil, clock).Publish(context.Background(), testPost(url, "k1"))
+		_, err := webhook.New(loopback(), clock).Publish(context.Background(), testPost(url, "k1"))
 		wantOutcome(t, err, publish.Transient, "could not reach")
 	})
 
@@ -169,7 +169,7 @@ func TestPublish(t *testing.T) {
 		srv := MustServer(t)
 		post := testPost(srv.URL(), "k1")
 		post.Account.Secret = strings.Repeat("x", 32)
-		_, err := webhook.New(nil, clock).Publish(context.Background(), post)
+		_, err := webhook.New(loopback(), clock).Publish(context.Background(), post)
 		wantOutcome(t, err, publish.Rejected, "the webhook refused the post: 401 Unauthorized", "bad signature")
 		if d := srv.Deliveries(); len(d) != 1 || d[0].Valid || d[0].Processed {
 			t.Errorf("deliveries = %+v, want one invalid", d)
@@ -179,7 +179,7 @@ func TestPublish(t *testing.T) {
 	t.Run("ErrAccount", func(t *testing.T) {
 		post := testPost("https://hooks.example/secret-path", "k1")
 		post.Account.Secret = "short"
-		_, err := webhook.New(nil, clock).Publish(context.Background(), post)
+		_, err := webhook.New(loopback(), clock).Publish(context.Background(), post)
 		e := wantOutcome(t, err, publish.Rejected, "signing secret")
 		if strings.Contains(e.Error(), "secret-path") {
 			t.Errorf("error %q shows the URL", e)
@@ -207,7 +207,7 @@ func TestPublishAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := MustServer(t)
 			srv.Inject(webhooktest.Fault{Status: tt.status, Header: tt.header, Body: tt.body})
-			_, err := webhook.New(nil, clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
+			_, err := webhook.New(loopback(), clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
 			e := wantOutcome(t, err, tt.outcome, tt.msg)
 			if e.RetryAfter != tt.retryAfter {
 				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.retryAfter)
@@ -238,7 +238,7 @@ func TestPublishReceipt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := MustServer(t, webhooktest.WithAnswer(tt.status, tt.body))
-			got, err := webhook.New(nil, clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
+			got, err := webhook.New(loopback(), clock).Publish(context.Background(), testPost(srv.URL(), "k1"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +287,7 @@ func TestCheckAccount(t *testing.T) {
 		{name: "ErrNoSecret", url: "https://example.com", secret: "", want: "signing secret of at least 16 characters"},
 		{name: "ErrSecret15", url: "https://example.com", secret: strings.Repeat("s", 15), want: "at least 16"},
 	}
-	p := webhook.New(nil, nil)
+	p := webhook.New(loopback(), nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := p.CheckAccount(publish.Account{URL: tt.url, Secret: tt.secret})

@@ -1,4 +1,4 @@
-package mentions
+package httpx
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // counting serves body and counts the requests it got.
@@ -57,15 +57,15 @@ func TestNewHTTPClientGuard(t *testing.T) {
 	byName := fmt.Sprintf("http://localhost:%d/feed", port)
 
 	t.Run("ErrPrivate", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{})
+		c := New(Options{})
 		for _, raw := range []string{srv.URL, byName, fmt.Sprintf("http://[::ffff:127.0.0.1]:%d/", port)} {
 			_, err := get(t, c, raw)
-			if !IsPrivateRefusal(err) || herald.ErrorCode(err) != herald.EINVALID {
+			if ue := (*URLError)(nil); !IsPrivate(err) || !errors.As(err, &ue) {
 				t.Errorf("%s: got %v, want a private-address refusal", raw, err)
 			}
-			var fe *FetchError
+			var fe *Error
 			if !errors.As(err, &fe) || fe.Status != 0 {
-				t.Errorf("%s: got %#v, want a *FetchError with status 0", raw, err)
+				t.Errorf("%s: got %#v, want a *Error with status 0", raw, err)
 			}
 		}
 		if n := hits.Load(); n != 0 {
@@ -75,15 +75,15 @@ func TestNewHTTPClientGuard(t *testing.T) {
 	t.Run("ErrPrivateNoDial", func(t *testing.T) {
 		// The dial is refused before connect(2): no packet leaves for
 		// these addresses.
-		c := NewHTTPClient(HTTPOptions{})
+		c := New(Options{})
 		for _, raw := range []string{"http://10.0.0.1/feed", "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/"} {
-			if _, err := get(t, c, raw); !IsPrivateRefusal(err) {
+			if _, err := get(t, c, raw); !IsPrivate(err) {
 				t.Errorf("%s: got %v, want a private-address refusal", raw, err)
 			}
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true})
+		c := New(Options{AllowPrivate: true})
 		for _, raw := range []string{srv.URL, byName} {
 			body, err := get(t, c, raw)
 			if err != nil || string(body) != "hello" {
@@ -96,7 +96,7 @@ func TestNewHTTPClientGuard(t *testing.T) {
 		t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
 		t.Setenv("http_proxy", "http://127.0.0.1:1")
 		before := hits.Load()
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true})
+		c := New(Options{AllowPrivate: true})
 		if body, err := get(t, c, srv.URL); err != nil || string(body) != "hello" {
 			t.Errorf("got %q, %v", body, err)
 		}
@@ -119,11 +119,11 @@ func TestNewHTTPClientRedirect(t *testing.T) {
 	onlyPublic := func(ap netip.AddrPort) bool { return ap == publicAddr }
 
 	t.Run("ErrRedirectToLoopback", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowAddr: onlyPublic})
+		c := New(Options{AllowAddr: onlyPublic})
 		for _, to := range []string{target.URL + "/x", fmt.Sprintf("http://localhost:%d/x", targetPort)} {
 			redirectTo.Store(to)
 			_, err := get(t, c, public.URL)
-			if !IsPrivateRefusal(err) {
+			if !IsPrivate(err) {
 				t.Errorf("redirect to %s: got %v, want a private-address refusal", to, err)
 			}
 		}
@@ -132,7 +132,7 @@ func TestNewHTTPClientRedirect(t *testing.T) {
 		}
 	})
 	t.Run("OKAllowPrivate", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true})
+		c := New(Options{AllowPrivate: true})
 		redirectTo.Store(target.URL + "/x")
 		body, err := get(t, c, public.URL)
 		if err != nil || string(body) != "private data" {
@@ -140,7 +140,7 @@ func TestNewHTTPClientRedirect(t *testing.T) {
 		}
 	})
 	t.Run("ErrScheme", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true})
+		c := New(Options{AllowPrivate: true})
 		redirectTo.Store("ftp://example.com/feed")
 		if _, err := get(t, c, public.URL); err == nil || !strings.Contains(err.Error(), "redirect") {
 			t.Errorf("got %v, want a refused redirect", err)
@@ -154,7 +154,7 @@ func TestNewHTTPClientRedirect(t *testing.T) {
 		}))
 		defer loop.Close()
 		// One slot per host: each hop must give its slot back first.
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true, MaxRedirects: 3, PerHost: 1})
+		c := New(Options{AllowPrivate: true, MaxRedirects: 3, PerHost: 1})
 		if _, err := get(t, c, loop.URL); err == nil || !strings.Contains(err.Error(), "3 redirects") {
 			t.Errorf("got %v, want stopped after 3 redirects", err)
 		}
@@ -173,14 +173,14 @@ func TestFetchBodyLimit(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("OK", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true, MaxBody: 2048})
+		c := New(Options{AllowPrivate: true, MaxBody: 2048})
 		_, body, err := Fetch(ctx, c, req(), 2048)
 		if err != nil || len(body) != 2048 {
 			t.Errorf("got %d bytes, %v", len(body), err)
 		}
 	})
 	t.Run("ErrClientLimit", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true, MaxBody: 1024})
+		c := New(Options{AllowPrivate: true, MaxBody: 1024})
 		_, body, err := Fetch(ctx, c, req(), 0)
 		if !errors.Is(err, ErrBodyTooLarge) || body != nil {
 			t.Errorf("got %d bytes, %v; want ErrBodyTooLarge", len(body), err)
@@ -190,7 +190,7 @@ func TestFetchBodyLimit(t *testing.T) {
 		}
 	})
 	t.Run("ErrFetchLimit", func(t *testing.T) {
-		c := NewHTTPClient(HTTPOptions{AllowPrivate: true})
+		c := New(Options{AllowPrivate: true})
 		_, body, err := Fetch(ctx, c, req(), 2047)
 		if !errors.Is(err, ErrBodyTooLarge) || body != nil {
 			t.Errorf("got %d bytes, %v; want ErrBodyTooLarge", len(body), err)
@@ -214,14 +214,14 @@ func TestFetchTimeout(t *testing.T) {
 	}))
 	defer hanging.Close()
 	defer close(release)
-	c := NewHTTPClient(HTTPOptions{AllowPrivate: true, Timeout: 100 * time.Millisecond})
+	c := New(Options{AllowPrivate: true, Timeout: 100 * time.Millisecond})
 	for _, path := range []string{"/headers", "/body"} {
 		t.Run("Err"+path[1:], func(t *testing.T) {
 			start := time.Now()
 			_, err := get(t, c, hanging.URL+path)
-			var fe *FetchError
+			var fe *Error
 			if !errors.As(err, &fe) || fe.Status != 0 {
-				t.Errorf("got %v, want a *FetchError with status 0", err)
+				t.Errorf("got %v, want a *Error with status 0", err)
 			}
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %v", d)
@@ -254,7 +254,7 @@ func TestFetchStatus(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := NewHTTPClient(HTTPOptions{AllowPrivate: true, UserAgent: "Herald/test"})
+	c := New(Options{AllowPrivate: true, UserAgent: "Herald/test"})
 
 	t.Run("OKNotModified", func(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/304", nil)
@@ -285,11 +285,11 @@ func TestFetchStatus(t *testing.T) {
 	} {
 		t.Run("Err"+tt.path[1:], func(t *testing.T) {
 			_, err := get(t, c, srv.URL+tt.path)
-			var fe *FetchError
+			var fe *Error
 			if !errors.As(err, &fe) {
-				t.Fatalf("got %v, want a *FetchError", err)
+				t.Fatalf("got %v, want a *Error", err)
 			}
-			if fe.Status != tt.status || fe.RetryAfter != tt.wait || RetryAfter(err) != tt.wait {
+			if fe.Status != tt.status || fe.RetryAfter != tt.wait {
 				t.Errorf("got status %d wait %v, want %d %v", fe.Status, fe.RetryAfter, tt.status, tt.wait)
 			}
 			if strings.Contains(err.Error(), srv.URL+tt.path) {
@@ -320,7 +320,7 @@ func TestPerHostLimit(t *testing.T) {
 		fmt.Fprint(w, "ok")
 	}))
 	defer srv.Close()
-	c := NewHTTPClient(HTTPOptions{AllowPrivate: true, PerHost: 2})
+	c := New(Options{AllowPrivate: true, PerHost: 2})
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
@@ -358,7 +358,7 @@ func TestPerHostLimit(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+func TestRetryAfterParse(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -372,130 +372,156 @@ func TestParseRetryAfter(t *testing.T) {
 		{"-3", 0},
 		{"NaN", 0},
 		{"Inf", 0},
-		{"1e308", MaxRetryAfter},
-		{"9999999", MaxRetryAfter},
+		{"1e308", retryafter.Max},
+		{"9999999", retryafter.Max},
 		{"Thu, 03 Dec 2026 10:02:00 GMT", 2 * time.Minute},
 		{"Thursday, 03-Dec-26 10:00:30 GMT", 30 * time.Second},
 		{"Thu, 03 Dec 2026 09:00:00 GMT", 0}, // in the past
 		{"2026-12-03T10:05:00Z", 5 * time.Minute},
 		{"2026-12-03T11:05:00+01:00", 5 * time.Minute},
 		{fmt.Sprint(now.Add(time.Minute).Unix()), time.Minute}, // a Unix timestamp
-		{"2030-01-01T00:00:00Z", MaxRetryAfter},
+		{"2030-01-01T00:00:00Z", retryafter.Max},
 		{"soon", 0},
 		{"12 seconds", 0},
 	}
 	for _, tt := range tests {
-		if got := ParseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("ParseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := retryafter.Parse(tt.in, now); got != tt.want {
+			t.Errorf("retryafter.Parse(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
 
-func FuzzParseRetryAfter(f *testing.F) {
+func FuzzRetryAfterParse(f *testing.F) {
 	for _, s := range []string{"120", "1.5", "Thu, 03 Dec 2026 10:02:00 GMT", "2026-12-03T10:05:00Z", "1e308", "-0", "0x10"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		if d := ParseRetryAfter(s, now); d < 0 || d > MaxRetryAfter {
-			t.Errorf("ParseRetryAfter(%q) = %v, out of [0, MaxRetryAfter]", s, d)
+		if d := retryafter.Parse(s, now); d < 0 || d > retryafter.Max {
+			t.Errorf("retryafter.Parse(%q) = %v, out of [0, retryafter.Max]", s, d)
 		}
 	})
 }
 
-func TestUnwrapRedirect(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"https://www.google.com/url?rct=j&sa=t&url=https://www.theconcordinsider.com/2021/06/04/this-week-in-concord-history-502/&ct=ga&cd=CAIyGjUwMjhiYWRmMWQ5M2MzMGE6Y29tOmVuOlVT&usg=AFQjCNGc3F9NBj810v400CL5oepfu5PTwQ",
-			"https://www.theconcordinsider.com/2021/06/04/this-week-in-concord-history-502/"},
-		{"https://www.google.com/url?rct=j&sa=t&url=https%3A%2F%2Fexample.com%2Fa%3Fb%3Dc%26d%3De&ct=ga", "https://example.com/a?b=c&d=e"},
-		{"https://www.google.fr/url?q=https://acme.fr/actu&sa=U", "https://acme.fr/actu"},
-		{"http://google.co.uk/url?url=http://example.co.uk/x", "http://example.co.uk/x"},
-		{"https://www.google.com.br/url?url=https://example.com.br/", "https://example.com.br/"},
-		{"https://alerts.talkwalker.com/alerts/redirect?url=https%3A%2F%2Fnews.example.com%2Fstory%3Fid%3D7&alert_id=abc", "https://news.example.com/story?id=7"},
-		{"https://www.google.com/url?url=https%3A%2F%2Falerts.talkwalker.com%2Fr%3Furl%3Dhttps%253A%252F%252Freal.example%252F", "https://real.example/"},
-		// Not wrappers, or wrappers around nothing usable: unchanged.
-		{"https://www.google.com/url?url=javascript:alert(1)", "https://www.google.com/url?url=javascript:alert(1)"},
-		{"https://www.google.com/url?url=/relative", "https://www.google.com/url?url=/relative"},
-		{"https://www.google.com/url?sa=t", "https://www.google.com/url?sa=t"},
-		{"https://www.google.com/search?q=https://example.com/", "https://www.google.com/search?q=https://example.com/"},
-		{"https://google.evil.com/url?url=https://example.com/", "https://google.evil.com/url?url=https://example.com/"},
-		{"https://example.com/url?url=https://other.example/", "https://example.com/url?url=https://other.example/"},
-		{"https://news.ycombinator.com/item?id=1", "https://news.ycombinator.com/item?id=1"},
-		{"not a url", "not a url"},
-		{"", ""},
+// answers is a resolver under the test's control: it answers each name
+// from a table the test may change between two calls.
+type answers struct {
+	mu    sync.Mutex
+	table map[string]string
+}
+
+func (a *answers) set(host, ip string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.table[host] = ip
+}
+
+// LookupNetIP implements Resolver.
+func (a *answers) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ip, ok := a.table[host]
+	if !ok {
+		return nil, errors.New("no such host")
 	}
-	for _, tt := range tests {
-		if got := UnwrapRedirect(tt.in); got != tt.want {
-			t.Errorf("UnwrapRedirect(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+	return []netip.Addr{netip.MustParseAddr(ip)}, nil
+}
+
+func TestNewDNSRebinding(t *testing.T) {
+	canary, hits := counting(t, "internal data")
+	port := addrOf(t, canary).Port()
+	dns := &answers{table: map[string]string{"feed.example": "93.184.216.34"}}
+	o := Options{Resolver: dns}
+	raw := fmt.Sprintf("http://feed.example:%d/feed", port)
+	// Public when checked...
+	if err := o.CheckURL(context.Background(), raw); err != nil {
+		t.Fatalf("CheckURL with a public answer: %v", err)
+	}
+	// ...loopback when dialled.
+	dns.set("feed.example", "127.0.0.1")
+	for _, c := range []*http.Client{New(o), NoRedirect(New(o))} {
+		if _, err := get(t, c, raw); !IsPrivate(err) {
+			t.Errorf("got %v, want a private-address refusal at dial time", err)
 		}
+	}
+	if err := o.CheckURL(context.Background(), raw); !IsPrivate(err) {
+		t.Errorf("CheckURL with a loopback answer: got %v, want a refusal", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the canary got %d requests", n)
+	}
+	// Allowed, the same name reaches it.
+	o.AllowPrivate = true
+	if body, err := get(t, New(o), raw); err != nil || string(body) != "internal data" {
+		t.Errorf("with AllowPrivate: got %q, %v", body, err)
 	}
 }
 
-func FuzzUnwrapRedirect(f *testing.F) {
-	for _, s := range []string{
-		"https://www.google.com/url?rct=j&sa=t&url=https://example.com/&ct=ga",
-		"https://alerts.talkwalker.com/alerts/redirect?url=https%3A%2F%2Fx.example%2F",
-		"https://www.google.com/url?url=javascript:alert(1)",
-		"http://%zz",
+func TestNewLegacyIPv4Forms(t *testing.T) {
+	canary, hits := counting(t, "internal data")
+	port := addrOf(t, canary).Port()
+	c := New(Options{Resolver: &answers{table: map[string]string{}}})
+	for _, host := range []string{"2130706433", "0x7f000001", "0177.0.0.1", "127.1"} {
+		raw := fmt.Sprintf("http://%s:%d/", host, port)
+		if _, err := get(t, c, raw); !IsPrivate(err) {
+			t.Errorf("%s: got %v, want a private-address refusal", raw, err)
+		}
+		if err := (Options{}).CheckURL(context.Background(), raw); !IsPrivate(err) {
+			t.Errorf("CheckURL(%s): got %v, want a private-address refusal", raw, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the canary got %d requests", n)
+	}
+}
+
+func TestMayShow(t *testing.T) {
+	srv, _ := counting(t, "hello")
+	send := func(c *http.Client) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, _, err := Send(c, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if MayShow(send(New(Options{AllowPrivate: true}))) {
+		t.Error("an allowed loopback answer may be shown; want only its status")
+	}
+	if !MayShow(send(New(Options{Trusted: true}))) {
+		t.Error("a trusted endpoint's answer may not be shown")
+	}
+	public := addrOf(t, srv)
+	if !MayShow(send(New(Options{AllowAddr: func(ap netip.AddrPort) bool { return ap == public }}))) {
+		t.Error("an answer from an address the client counts as public may not be shown")
+	}
+	resp, err := srv.Client().Get(srv.URL) // not watched
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if MayShow(resp) {
+		t.Error("an unwatched answer may be shown")
+	}
+}
+
+func TestMessage(t *testing.T) {
+	long := strings.Repeat("é", 400)
+	for body, want := range map[string]string{
+		`{"error":"invalid_token","error_description":"The token expired"}`: "The token expired",
+		`{"message":"Missing Permissions"}`:                                 "Missing Permissions",
+		`{"error":"Validation failed"}`:                                     "Validation failed",
+		`{"ok":false}`:                                                      "",
+		"plain text answer\n":                                               "plain text answer",
+		"<html><body>oops</body></html>":                                    "",
+		"":                                                                  "",
+		"\xff\xfe":                                                          "",
+		long:                                                                strings.Repeat("é", 300) + "…",
 	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := UnwrapRedirect(s)
-		if got == s {
-			return
-		}
-		u, err := url.Parse(got)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			t.Errorf("UnwrapRedirect(%q) = %q: not an absolute http(s) URL", s, got)
-		}
-	})
-}
-
-func TestHTMLText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"plain text", "plain text"},
-		{"This week in <b>Concord</b> history", "This week in Concord history"},
-		{"Samuel Bell ... <b>Philip Dick</b>,&nbsp;...", "Samuel Bell ... Philip Dick, ..."},
-		{"<p>One</p><p>Two</p>", "One Two"},
-		{"line<br>break<br/>again", "line break again"},
-		{"<b>Con</b>cord", "Concord"},
-		{"Caf&eacute; &amp; cr&#232;me &#x2014; &quot;ok&quot;", `Café & crème — "ok"`},
-		{"&lt;b&gt;escaped&lt;/b&gt;", "<b>escaped</b>"},
-		{"a < b and c > d", "a < b and c > d"},
-		{"1<2", "1<2"},
-		{"<script>alert('x')</script>visible", "visible"},
-		{"<STYLE type=text/css>p{}</Style>shown", "shown"},
-		{"<!-- hidden --> seen", "seen"},
-		{"<!-- unclosed comment", ""},
-		{`<a href="https://x.example/?a=1>2" title='>'>link</a>`, "link"},
-		{"  many \n\t spaces   here ", "many spaces here"},
-		{"<div>block</div>text", "block text"},
-		{"<unclosed tag", ""},
-		{"<?xml version='1.0'?><!DOCTYPE html>doc", "doc"},
-		{"<script>never closed", ""},
-		{"bad \xff utf8", "bad \uFFFD utf8"},
-		{"submitted by &#32; <a href=\"https://www.reddit.com/user/x\"> /u/x </a>", "submitted by /u/x"},
-	}
-	for _, tt := range tests {
-		if got := HTMLText(tt.in); got != tt.want {
-			t.Errorf("HTMLText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		if got := Message([]byte(body)); got != want {
+			t.Errorf("Message(%.40q) = %.40q, want %.40q", body, got, want)
 		}
 	}
-}
-
-func FuzzHTMLText(f *testing.F) {
-	for _, s := range []string{"<b>x</b>", "<script>y</script>z", "<!--", "a < b", "&amp;&#x;&#99999999;", "<a href='>'>", "</"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := HTMLText(s)
-		if strings.TrimSpace(got) != got || strings.Contains(got, "  ") {
-			t.Errorf("HTMLText(%q) = %q: white space not collapsed", s, got)
-		}
-		if !strings.Contains(s, "<") && !strings.Contains(s, "&") && got != strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ") {
-			t.Errorf("HTMLText(%q) = %q changed plain text", s, got)
-		}
-	})
 }
