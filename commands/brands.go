@@ -9,8 +9,6 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-var brandFlag = Param{Name: "brand", Kind: String, Flag: true, Help: "the brand, when the channel has no default"}
-
 func (h *handlers) brandDefs() []*Def {
 	return []*Def{
 		{

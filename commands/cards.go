@@ -1,11 +1,9 @@
 package commands
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -56,30 +54,6 @@ func draftCard(v publish.DraftView) Card {
 	}
 	c.Buttons = draftButtons(d)
 	return c
-}
-
-// draftView assembles what a draft's card shows: its deliveries (when
-// publishing is set up) and its checks. A part that cannot be read is
-// left out of the card and logged: the card still shows the draft.
-func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.DraftView {
-	var dv publish.DraftView
-	var err error
-	if h.Publish != nil {
-		dv, err = h.Publish.DraftView(ctx, v)
-	} else {
-		dv.View = v
-		dv.Findings, err = h.Approvals.Findings(ctx, v)
-	}
-	if err != nil {
-		h.Log.WarnContext(ctx, "card without some of its parts", "draft_id", v.Draft.ID, "error", err)
-	}
-	return dv
-}
-
-// viewCard is the card of a draft's view, with the buttons of the
-// commands the router has.
-func (h *handlers) viewCard(ctx context.Context, v approvals.View) Card {
-	return h.router.Offer(draftCard(h.draftView(ctx, v)))
 }
 
 // findingLines shows blocking findings first, then advice, one a line.
@@ -167,22 +141,4 @@ func deliveryLines(ds []publish.Delivery) string {
 		lines[i] = l
 	}
 	return strings.Join(lines, "\n")
-}
-
-// stamp formats an instant for lists and logs, in the brand's zone.
-func stamp(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("2006-01-02 15:04:05 MST")
-}
-
-// excerpt returns the first line of s, cut to n characters.
-func excerpt(s string, n int) string {
-	s, _, cut := strings.Cut(s, "\n")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	if cut {
-		return s + " …"
-	}
-	return s
 }

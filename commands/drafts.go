@@ -11,7 +11,6 @@ import (
 )
 
 var (
-	idParam   = Param{Name: "id", Kind: ID, Required: true, Help: "the draft's number, e.g. 12"}
 	revFlag   = Param{Name: "rev", Kind: Int, Flag: true, Help: "the revision you reviewed; refused if the draft changed since"}
 	draftHelp = "the text of the post; quotes are optional"
 )
@@ -116,19 +115,6 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 		return Response{}, err
 	}
 	return h.cardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
-}
-
-// cardResponse answers with a short text and the draft's current card.
-func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (Response, error) {
-	v, err := h.Approvals.Get(ctx, actor, id)
-	if err != nil {
-		return Response{}, err
-	}
-	return h.viewResponse(ctx, v, text), nil
-}
-
-func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{

@@ -8,28 +8,30 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-func (h *handlers) helpDefs() []*Def {
-	return []*Def{{
+// HelpDef is the `help` command of rt: it lists rt's commands (Overview),
+// or explains one or a group (Explain), from their definitions.
+func (rt *Router) HelpDef() *Def {
+	return &Def{
 		Path:     "help",
 		Summary:  "List the commands, or explain one.",
 		Params:   []Param{{Name: "command", Kind: Text, Help: "a command, e.g. draft or brand add"}},
 		Examples: []string{"help", "help approve"},
 		Open:     true,
-		Handler:  h.help,
-	}}
+		Handler:  rt.help,
+	}
 }
 
-func (h *handlers) help(_ context.Context, r *Request) (Response, error) {
+func (rt *Router) help(_ context.Context, r *Request) (Response, error) {
 	name := strings.ToLower(strings.Join(strings.Fields(r.Args.Str("command")), " "))
 	name = strings.TrimPrefix(strings.TrimPrefix(name, "/herald "), "herald ")
 	if name == "" {
-		return Response{Text: h.router.Overview(), Ephemeral: true}, nil
+		return Response{Text: rt.Overview(), Ephemeral: true}, nil
 	}
-	if d, ok := h.router.Def(name); ok {
+	if d, ok := rt.Def(name); ok {
 		return Response{Text: Explain(d), Ephemeral: true}, nil
 	}
 	var group []string
-	for _, d := range h.router.Defs() {
+	for _, d := range rt.Defs() {
 		if strings.HasPrefix(d.Path, name+" ") {
 			group = append(group, Explain(d))
 		}

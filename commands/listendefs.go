@@ -1,6 +1,8 @@
 package commands
 
-import "github.com/heraldhq/herald/mentions"
+import (
+	"github.com/heraldhq/herald/mentions"
+)
 
 var mentionIDParam = Param{Name: "id", Kind: ID, Required: true, Help: "the mention's number"}
 

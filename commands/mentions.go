@@ -191,9 +191,6 @@ func health(st mentions.SourceStatus, loc *time.Location) string {
 	return ok
 }
 
-// oneLine flattens s and cuts it to n characters.
-func oneLine(s string, n int) string { return excerpt(strings.Join(strings.Fields(s), " "), n) }
-
 func (h *handlers) sourceRm(ctx context.Context, r *Request) (Response, error) {
 	st, err := h.Mentions.RemoveSource(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {

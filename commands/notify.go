@@ -12,10 +12,6 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-// Announce brings news about a card to chat: every copy of the card is
-// updated and the note posted in its thread, on every platform.
-type Announce func(ctx context.Context, card Card, note Response)
-
 // Notifier renders the scheduler's events as a draft's card and a note in
 // its thread. It implements publish.Notifier.
 type Notifier struct {

@@ -13,6 +13,43 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
+// draftView assembles what a draft's card shows: its deliveries (when
+// publishing is set up) and its checks. A part that cannot be read is
+// left out of the card and logged: the card still shows the draft.
+func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.DraftView {
+	var dv publish.DraftView
+	var err error
+	if h.Publish != nil {
+		dv, err = h.Publish.DraftView(ctx, v)
+	} else {
+		dv.View = v
+		dv.Findings, err = h.Approvals.Findings(ctx, v)
+	}
+	if err != nil {
+		h.Log.WarnContext(ctx, "card without some of its parts", "draft_id", v.Draft.ID, "error", err)
+	}
+	return dv
+}
+
+// viewCard is the card of a draft's view, with the buttons of the
+// commands the router has.
+func (h *handlers) viewCard(ctx context.Context, v approvals.View) Card {
+	return h.router.Offer(draftCard(h.draftView(ctx, v)))
+}
+
+// cardResponse answers with a short text and the draft's current card.
+func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (Response, error) {
+	v, err := h.Approvals.Get(ctx, actor, id)
+	if err != nil {
+		return Response{}, err
+	}
+	return h.viewResponse(ctx, v, text), nil
+}
+
+func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
+	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
+}
+
 // Deps are what the command handlers need.
 type Deps struct {
 	// Brands answers who belongs to which brand and what they may do.
@@ -43,32 +80,4 @@ type Deps struct {
 type handlers struct {
 	Deps
 	router *Router
-}
-
-// New returns a router with every Herald command registered behind the
-// standard middleware: recover, log, observe, membership.
-func New(d Deps) *Router {
-	if d.Log == nil {
-		d.Log = slog.New(slog.DiscardHandler)
-	}
-	if d.Clock == nil {
-		d.Clock = herald.SystemClock{}
-	}
-	mw := []Middleware{Recover(d.Log), Log(d.Log)}
-	if d.Observe != nil {
-		mw = append(mw, Observe(d.Observe))
-	}
-	mw = append(mw, RequireMember(d.Brands))
-	r := NewRouter(mw...)
-	r.SetWording(ErrorText)
-	h := &handlers{Deps: d, router: r}
-	r.Register(h.helpDefs()...)
-	r.Register(h.brandDefs()...)
-	r.Register(h.draftDefs()...)
-	r.Register(h.publishDefs()...)
-	if d.Assist != nil {
-		r.Register(h.assistDefs()...)
-	}
-	r.Register(h.listenDefs()...)
-	return r
 }
