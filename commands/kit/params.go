@@ -1,23 +1,25 @@
-package commands
+package kit
 
 import (
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/commands"
 )
 
 // idParam is a draft's number, the first parameter of the commands on a draft.
-var idParam = Param{Name: "id", Kind: ID, Required: true, Help: "the draft's number, e.g. 12"}
+var IdParam = commands.Param{Name: "id", Kind: commands.ID, Required: true, Help: "the draft's number, e.g. 12"}
 
 // brandFlag names the brand a command acts on, when the channel has no default.
-var brandFlag = Param{Name: "brand", Kind: String, Flag: true, Help: "the brand, when the channel has no default"}
+var BrandFlag = commands.Param{Name: "brand", Kind: commands.String, Flag: true, Help: "the brand, when the channel has no default"}
 
 // stamp formats an instant for lists and logs, in the brand's zone.
-func stamp(t time.Time, loc *time.Location) string {
+func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST")
 }
 
 // excerpt returns the first line of s, cut to n characters.
-func excerpt(s string, n int) string {
+func FirstLine(s string, n int) string {
 	s, _, cut := strings.Cut(s, "\n")
 	r := []rune(s)
 	if len(r) > n {
@@ -30,4 +32,4 @@ func excerpt(s string, n int) string {
 }
 
 // oneLine flattens s and cuts it to n characters.
-func oneLine(s string, n int) string { return excerpt(strings.Join(strings.Fields(s), " "), n) }
+func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }

@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -16,7 +17,7 @@ import (
 // draftView assembles what a draft's card shows: its deliveries (when
 // publishing is set up) and its checks. A part that cannot be read is
 // left out of the card and logged: the card still shows the draft.
-func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.DraftView {
+func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftView {
 	var dv publish.DraftView
 	var err error
 	if h.Publish != nil {
@@ -33,21 +34,21 @@ func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.Draf
 
 // viewCard is the card of a draft's view, with the buttons of the
 // commands the router has.
-func (h *handlers) viewCard(ctx context.Context, v approvals.View) Card {
-	return h.router.Offer(draftCard(h.draftView(ctx, v)))
+func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
+	return h.Router.Offer(draftCard(h.draftView(ctx, v)))
 }
 
 // cardResponse answers with a short text and the draft's current card.
-func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (Response, error) {
+func (h *Base) CardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (commands.Response, error) {
 	v, err := h.Approvals.Get(ctx, actor, id)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return h.viewResponse(ctx, v, text), nil
+	return h.ViewResponse(ctx, v, text), nil
 }
 
-func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
+func (h *Base) ViewResponse(ctx context.Context, v approvals.View, text string) commands.Response {
+	return commands.Response{Text: text, Cards: []commands.Card{h.ViewCard(ctx, v)}}
 }
 
 // Deps are what the command handlers need.
@@ -70,14 +71,14 @@ type Deps struct {
 	// (shutting down). Announce brings the result to every copy of a card.
 	// Without them, `ai` answers only when the LLM has.
 	Go       func(f func(ctx context.Context)) bool
-	Announce Announce
+	Announce commands.Announce
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)
 }
 
 // handlers holds the dependencies of every command family.
-type handlers struct {
+type Base struct {
 	Deps
-	router *Router
+	Router *commands.Router
 }

@@ -1,4 +1,4 @@
-package commands
+package assistcmd
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
 // The drafting help commands: `guidelines show|set|clear` and `ai`. They
@@ -18,21 +20,21 @@ import (
 
 const rulesHelp = `rules NAME=VALUE: tone="friendly, no jargon" ban="cheap,free money" require=#ad require.mastodon=#acme max.bluesky=280 emoji=none|few|any lang=fr; NAME= clears one`
 
-func (h *handlers) assistDefs() []*Def {
-	return []*Def{
+func (h *handlers) assistDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:     "guidelines show",
 			Summary:  "Show the brand's guidelines: tone, banned words, required tags, lengths, emoji, language.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"guidelines show", "guidelines show --brand Acme"},
 			Handler:  h.guidelinesShow,
 		},
 		{
 			Path:    "guidelines set",
 			Summary: "Set some of the brand's guideline rules (admins and editors); the others are kept.",
-			Params: []Param{
-				{Name: "rules", Kind: Text, Required: true, Help: rulesHelp},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "rules", Kind: commands.Text, Required: true, Help: rulesHelp},
+				kit.BrandFlag,
 			},
 			Examples: []string{`guidelines set tone="friendly, no jargon" ban="cheap,free money" require=#ad max.bluesky=280 emoji=few lang=fr`, "guidelines set ban="},
 			Handler:  h.guidelinesSet,
@@ -40,9 +42,9 @@ func (h *handlers) assistDefs() []*Def {
 		{
 			Path:    "guidelines clear",
 			Summary: "Clear guideline rules by name, or all of them (admins and editors).",
-			Params: []Param{
-				{Name: "rules", Kind: Text, Required: true, Help: "the rules to clear, e.g. ban max.bluesky; all clears every rule"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "rules", Kind: commands.Text, Required: true, Help: "the rules to clear, e.g. ban max.bluesky; all clears every rule"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"guidelines clear ban max.bluesky", "guidelines clear all"},
 			Handler:  h.guidelinesClear,
@@ -50,10 +52,10 @@ func (h *handlers) assistDefs() []*Def {
 		{
 			Path:    "ai",
 			Summary: "Ask the LLM for up to three variants of a post, following the guidelines; each becomes a draft to pick, edit and submit.",
-			Params: []Param{
-				{Name: "brief", Kind: Text, Required: true, Help: "what the post is about"},
-				{Name: "to", Kind: Targets, Flag: true, Help: "where it will be published, e.g. mastodon:main,bluesky:main"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "brief", Kind: commands.Text, Required: true, Help: "what the post is about"},
+				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. mastodon:main,bluesky:main"},
+				kit.BrandFlag,
 			},
 			Examples: []string{`ai "our Lyon store opens Monday, free coffee all day" --to mastodon:main,bluesky:main`},
 			Handler:  h.ai,
@@ -80,20 +82,20 @@ func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targe
 	return out, nil
 }
 
-func (h *handlers) guidelinesShow(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) guidelinesShow(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	g, err := h.Assist.Guidelines(ctx, b.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	log, err := h.Assist.GuidelinesLog(ctx, b.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: guidelinesText(b, g, log), Ephemeral: true}, nil
+	return commands.Response{Text: guidelinesText(b, g, log), Ephemeral: true}, nil
 }
 
 // guidelinesText shows guidelines in words, as rules, and who changed
@@ -108,7 +110,7 @@ func guidelinesText(b herald.Brand, g assist.Guidelines, log []assist.AuditEntry
 	}
 	if n := len(log); n > 0 {
 		e := log[n-1]
-		fmt.Fprintf(&s, "\nLast changed by %s, %s: %s", e.Actor.Display(), stamp(e.At, b.Location()), e.Detail)
+		fmt.Fprintf(&s, "\nLast changed by %s, %s: %s", e.Actor.Display(), kit.Stamp(e.At, b.Location()), e.Detail)
 	}
 	return s.String()
 }
@@ -117,7 +119,7 @@ func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 
 // guidelinesWriter resolves the brand and checks the actor may change its
 // guidelines.
-func (h *handlers) guidelinesWriter(ctx context.Context, r *Request) (herald.Brand, error) {
+func (h *handlers) guidelinesWriter(ctx context.Context, r *commands.Request) (herald.Brand, error) {
 	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return b, err
@@ -125,44 +127,44 @@ func (h *handlers) guidelinesWriter(ctx context.Context, r *Request) (herald.Bra
 	return b, brands.Need(m, brands.ChangeGuidelines)
 }
 
-func (h *handlers) guidelinesSet(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) guidelinesSet(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, err := h.guidelinesWriter(ctx, r)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	g, err := h.Assist.SetGuidelines(ctx, r.Actor, b, r.Args.Str("rules"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("%s updated the guidelines of %s:\n%s", r.Actor.Display(), b.Name, indent(g.Describe()))}, nil
+	return commands.Response{Text: fmt.Sprintf("%s updated the guidelines of %s:\n%s", r.Actor.Display(), b.Name, indent(g.Describe()))}, nil
 }
 
-func (h *handlers) guidelinesClear(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) guidelinesClear(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, err := h.guidelinesWriter(ctx, r)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	g, err := h.Assist.ClearGuidelines(ctx, r.Actor, b, r.Args.Str("rules"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("%s cleared %s from the guidelines of %s:\n%s", r.Actor.Display(), r.Args.Str("rules"), b.Name, indent(g.Describe()))}, nil
+	return commands.Response{Text: fmt.Sprintf("%s cleared %s from the guidelines of %s:\n%s", r.Actor.Display(), r.Args.Str("rules"), b.Name, indent(g.Describe()))}, nil
 }
 
-func (h *handlers) ai(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) ai(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, err := h.llmWriter(ctx, r)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	brief, targets := strings.TrimSpace(r.Args.Str("brief")), r.Args.Targets("to")
 	if err := assist.CheckBrief(brief); err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	g, err := h.Assist.Guidelines(ctx, b.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return h.draftDetached(ctx, r, b, LLMDrafts{
+	return h.DraftDetached(ctx, r, b, kit.LLMDrafts{
 		Subject: brief,
 		Targets: targets,
 		Produce: func(ctx context.Context) ([]assist.Variant, error) {
@@ -173,7 +175,7 @@ func (h *handlers) ai(ctx context.Context, r *Request) (Response, error) {
 
 // llmWriter resolves the brand of a request for LLM drafts: the actor
 // must be able to write drafts, and an LLM must be configured.
-func (h *handlers) llmWriter(ctx context.Context, r *Request) (herald.Brand, error) {
+func (h *handlers) llmWriter(ctx context.Context, r *commands.Request) (herald.Brand, error) {
 	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return b, err

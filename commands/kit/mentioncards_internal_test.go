@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/mentions/query"
 )
@@ -14,7 +15,7 @@ import (
 // checkExcerpt checks what every excerpt must be: valid UTF-8, within the
 // snippet budget (plus the two ellipses), marks ascending, on character
 // boundaries and kept whole by Segments, each marking one of terms.
-func checkExcerpt(t *testing.T, e *Excerpt, terms []string) {
+func checkExcerpt(t *testing.T, e *commands.Excerpt, terms []string) {
 	t.Helper()
 	if !utf8.ValidString(e.Text) {
 		t.Fatalf("excerpt %q is not valid UTF-8", e.Text)
@@ -255,3 +256,7 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// boundary reports whether i is a rune boundary of s (as the framework's
+// Excerpt.Segments checks).
+func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }

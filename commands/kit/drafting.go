@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/commands"
 )
 
 // AIKeyPrefix starts the card key of LLM drafting work (`ai`, a
@@ -34,26 +35,26 @@ type LLMDrafts struct {
 // them, with their cards in its thread, or to show the error. Nothing is
 // created unless Produce succeeded. Without Deps.Go or Deps.Announce it
 // runs the job before answering.
-func (h *handlers) draftDetached(ctx context.Context, r *Request, b herald.Brand, job LLMDrafts) (Response, error) {
+func (h *Base) DraftDetached(ctx context.Context, r *commands.Request, b herald.Brand, job LLMDrafts) (commands.Response, error) {
 	j := &drafting{h: h, actor: r.Actor, channel: r.Channel, brand: b, job: job, key: AIKeyPrefix + randomID()}
 	if h.Go == nil || h.Announce == nil {
 		card, note := j.run(ctx)
-		note.Cards = append([]Card{card}, note.Cards...)
+		note.Cards = append([]commands.Card{card}, note.Cards...)
 		return note, nil
 	}
 	if !h.Go(func(ctx context.Context) {
 		card, note := j.run(ctx)
 		h.Announce(ctx, card, note)
 	}) {
-		return Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald is shutting down; ask again in a moment.")
+		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald is shutting down; ask again in a moment.")
 	}
-	return Response{Cards: []Card{j.pending()}}, nil
+	return commands.Response{Cards: []commands.Card{j.pending()}}, nil
 }
 
 // replyVariants returns the Produce of a suggested reply to a mention:
 // one variant, for targets, following the brand's guidelines (the lint
 // runs when it becomes a draft).
-func (h *handlers) replyVariants(b herald.Brand, m assist.ReplyInput, targets []herald.Target) func(ctx context.Context) ([]assist.Variant, error) {
+func (h *Base) ReplyVariants(b herald.Brand, m assist.ReplyInput, targets []herald.Target) func(ctx context.Context) ([]assist.Variant, error) {
 	return func(ctx context.Context) ([]assist.Variant, error) {
 		g, err := h.Assist.Guidelines(ctx, b.ID)
 		if err != nil {
@@ -75,7 +76,7 @@ func randomID() string {
 
 // drafting is one piece of LLM drafting work and its card.
 type drafting struct {
-	h       *handlers
+	h       *Base
 	actor   herald.Actor
 	channel herald.ChannelRef
 	brand   herald.Brand
@@ -83,23 +84,23 @@ type drafting struct {
 	key     string
 }
 
-func (j *drafting) card(title, text, tone string) Card {
-	c := Card{Key: j.key, Title: title + " · " + j.brand.Name, Text: text, Tone: tone,
-		Fields:  []Field{{Label: "Brief", Value: excerpt(j.job.Subject, 200)}},
+func (j *drafting) card(title, text, tone string) commands.Card {
+	c := commands.Card{Key: j.key, Title: title + " · " + j.brand.Name, Text: text, Tone: tone,
+		Fields:  []commands.Field{{Label: "Brief", Value: FirstLine(j.job.Subject, 200)}},
 		Context: []string{"Asked by " + j.actor.Display() + " · the LLM only writes drafts; people review them"}}
 	if len(j.job.Targets) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(j.job.Targets), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(j.job.Targets), Short: true})
 	}
 	return c
 }
 
-func (j *drafting) pending() Card {
-	return j.card("Drafting…", fmt.Sprintf("Drafting… (%s) The result will appear here as drafts.", excerpt(j.job.Subject, 80)), "warning")
+func (j *drafting) pending() commands.Card {
+	return j.card("Drafting…", fmt.Sprintf("Drafting… (%s) The result will appear here as drafts.", FirstLine(j.job.Subject, 80)), "warning")
 }
 
 // run asks for the variants and makes each a draft, only once all are
 // read: on any error, nothing is created.
-func (j *drafting) run(ctx context.Context) (Card, Response) {
+func (j *drafting) run(ctx context.Context) (commands.Card, commands.Response) {
 	vs, err := j.job.Produce(ctx)
 	if err != nil {
 		// The LLM's own error text may quote the prompt: log the user
@@ -110,10 +111,10 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 		}
 		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
 		msg := ErrorText(err)
-		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.ErrorCode(err)}
+		return j.card("Drafting failed", msg, "danger"), commands.Response{Text: msg, ErrCode: herald.ErrorCode(err)}
 	}
 	var lines []string
-	var cards []Card
+	var cards []commands.Card
 	for i, v := range vs {
 		d, err := j.h.Approvals.CreateDraft(ctx, j.actor, j.channel, approvals.NewDraft{Brand: j.brand.Name, Text: v.Text, Targets: v.Targets})
 		if err != nil {
@@ -121,7 +122,7 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 			j.h.Log.WarnContext(ctx, "variant not drafted", "brand", j.brand.Name, "card", j.key, "error", err)
 			continue
 		}
-		line := fmt.Sprintf("Draft #%d: “%s”", d.ID, excerpt(v.Text, 80))
+		line := fmt.Sprintf("Draft #%d: “%s”", d.ID, FirstLine(v.Text, 80))
 		if v.Note != "" {
 			line += " — " + v.Note
 		}
@@ -133,18 +134,18 @@ func (j *drafting) run(ctx context.Context) (Card, Response) {
 		}
 		lines = append(lines, line)
 		if view, err := j.h.Approvals.Get(ctx, j.actor, d.ID); err == nil {
-			cards = append(cards, j.h.viewCard(ctx, view))
+			cards = append(cards, j.h.ViewCard(ctx, view))
 		}
 	}
 	if len(cards) == 0 {
 		msg := strings.Join(lines, "\n")
-		return j.card("Drafting failed", msg, "danger"), Response{Text: msg, ErrCode: herald.EINTERNAL}
+		return j.card("Drafting failed", msg, "danger"), commands.Response{Text: msg, ErrCode: herald.EINTERNAL}
 	}
 	title := fmt.Sprintf("%d draft(s) written", len(cards))
 	if len(cards) > 1 {
 		title = fmt.Sprintf("%d variant(s) drafted", len(cards))
 	}
-	note := Response{Text: fmt.Sprintf("%s: pick one, edit it if needed, and submit it for review (`submit ID`).", title), Cards: cards}
+	note := commands.Response{Text: fmt.Sprintf("%s: pick one, edit it if needed, and submit it for review (`submit ID`).", title), Cards: cards}
 	if len(cards) == 1 {
 		note.Text = fmt.Sprintf("%s: edit it if needed, and submit it for review (`submit ID`).", title)
 	}
