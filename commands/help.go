@@ -8,30 +8,30 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// HelpDef is the `help` command of rt: it lists rt's commands (Overview),
+// HelpDef is the `help` command of r: it lists r's commands (Overview),
 // or explains one or a group (Explain), from their definitions.
-func (rt *Router) HelpDef() *Def {
+func (r *Router) HelpDef() *Def {
 	return &Def{
 		Path:     "help",
 		Summary:  "List the commands, or explain one.",
 		Params:   []Param{{Name: "command", Kind: Text, Help: "a command, e.g. draft or brand add"}},
 		Examples: []string{"help", "help approve"},
 		Open:     true,
-		Handler:  rt.help,
+		Handler:  r.help,
 	}
 }
 
-func (rt *Router) help(_ context.Context, r *Request) (Response, error) {
-	name := strings.ToLower(strings.Join(strings.Fields(r.Args.Str("command")), " "))
+func (r *Router) help(_ context.Context, req *Request) (Response, error) {
+	name := strings.ToLower(strings.Join(strings.Fields(req.Args.Str("command")), " "))
 	name = strings.TrimPrefix(strings.TrimPrefix(name, "/herald "), "herald ")
 	if name == "" {
-		return Response{Text: rt.Overview(), Ephemeral: true}, nil
+		return Response{Text: r.Overview(), Ephemeral: true}, nil
 	}
-	if d, ok := rt.Def(name); ok {
+	if d, ok := r.Def(name); ok {
 		return Response{Text: Explain(d), Ephemeral: true}, nil
 	}
 	var group []string
-	for _, d := range rt.Defs() {
+	for _, d := range r.Defs() {
 		if strings.HasPrefix(d.Path, name+" ") {
 			group = append(group, Explain(d))
 		}

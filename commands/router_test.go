@@ -24,7 +24,7 @@ func MustRealRouter(tb testing.TB) *commands.Router {
 	tb.Helper()
 	r := handlers.New(kit.Deps{})
 	if len(r.Defs()) == 0 {
-		tb.Fatal("commands.New registered no definitions")
+		tb.Fatal("handlers.New registered no definitions")
 	}
 	return r
 }

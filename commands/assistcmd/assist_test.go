@@ -283,7 +283,7 @@ func TestAIInjection(t *testing.T) {
 	// The suggested reply to a mention obeying the mention is just text too.
 	b, _ := e.store.BrandByName(t.Context(), "Acme")
 	as := assist.NewService(e.store, mustClient(t, e.llm), nil, nil, assist.Options{})
-	g, err := as.Guidelines(t.Context(), b.ID) // what a mention card's Draft reply asks, as replyVariants does
+	g, err := as.Guidelines(t.Context(), b.ID) // what a mention card's Draft reply asks, as ReplyVariants does
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,5 @@
+// Package assistcmd holds the drafting-help commands (the brand's
+// guidelines and `ai`) and the guidelines lint of drafts (GuidelinesChecker).
 package assistcmd
 
 import (

@@ -1,3 +1,6 @@
+// Package brandcmd holds the brand commands: brand add/list/use (the
+// channel's default brand), role (alone: who has which role), policy and
+// remind.
 package brandcmd
 
 import (

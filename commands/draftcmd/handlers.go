@@ -1,3 +1,5 @@
+// Package draftcmd holds the draft commands: draft, drafts, show, edit,
+// submit, approve, changes, reject and audit.
 package draftcmd
 
 import (

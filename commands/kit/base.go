@@ -1,3 +1,11 @@
+// Package kit is what Herald's command families share: the Deps they run
+// on and the Base their handlers embed (a draft's view, card and answer),
+// the pure card renderers with their keys (DraftKey, MentionKey,
+// SurgeKey), the notifiers that render the same cards for the scheduler
+// (Notifier) and the listening (MentionNotifier), LLM drafting work
+// (LLMDrafts), the shared parameters, and ErrorText, the chat wording of
+// domain errors that the router uses (Router.SetWording). Cards are pure
+// functions of a view: they read nothing.
 package kit
 
 import (
@@ -32,13 +40,13 @@ func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftVie
 	return dv
 }
 
-// viewCard is the card of a draft's view, with the buttons of the
+// ViewCard is the card of a draft's view, with the buttons of the
 // commands the router has.
 func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
 	return h.Router.Offer(draftCard(h.draftView(ctx, v)))
 }
 
-// cardResponse answers with a short text and the draft's current card.
+// CardResponse answers with a short text and the draft's current card.
 func (h *Base) CardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (commands.Response, error) {
 	v, err := h.Approvals.Get(ctx, actor, id)
 	if err != nil {
@@ -47,6 +55,7 @@ func (h *Base) CardResponse(ctx context.Context, actor herald.Actor, id int64, t
 	return h.ViewResponse(ctx, v, text), nil
 }
 
+// ViewResponse answers with a short text and the card of the draft's view.
 func (h *Base) ViewResponse(ctx context.Context, v approvals.View, text string) commands.Response {
 	return commands.Response{Text: text, Cards: []commands.Card{h.ViewCard(ctx, v)}}
 }
@@ -77,7 +86,8 @@ type Deps struct {
 	Observe func(command, code string, d time.Duration)
 }
 
-// handlers holds the dependencies of every command family.
+// Base is what the handlers of every command family share: the Deps,
+// and the router whose commands a card's buttons may run (Router.Offer).
 type Base struct {
 	Deps
 	Router *commands.Router

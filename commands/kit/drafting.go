@@ -29,7 +29,7 @@ type LLMDrafts struct {
 	Created func(ctx context.Context, d approvals.Draft) error
 }
 
-// draftDetached answers at once with a "Drafting…" card and runs job
+// DraftDetached answers at once with a "Drafting…" card and runs job
 // detached (Deps.Go); when the LLM has answered, every variant becomes a
 // draft of the actor's and the card is updated (Deps.Announce) to list
 // them, with their cards in its thread, or to show the error. Nothing is
@@ -51,7 +51,7 @@ func (h *Base) DraftDetached(ctx context.Context, r *commands.Request, b herald.
 	return commands.Response{Cards: []commands.Card{j.pending()}}, nil
 }
 
-// replyVariants returns the Produce of a suggested reply to a mention:
+// ReplyVariants returns the Produce of a suggested reply to a mention:
 // one variant, for targets, following the brand's guidelines (the lint
 // runs when it becomes a draft).
 func (h *Base) ReplyVariants(b herald.Brand, m assist.ReplyInput, targets []herald.Target) func(ctx context.Context) ([]assist.Variant, error) {

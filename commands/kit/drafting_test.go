@@ -20,7 +20,7 @@ import (
 )
 
 // TestDraftReply drives what a mention card's "Draft reply" does with
-// draftDetached and replyVariants: a mention trying to instruct the model,
+// DraftDetached and ReplyVariants: a mention trying to instruct the model,
 // a model that obeys, and the result is one draft in state draft, linked
 // by Created.
 func TestDraftReply(t *testing.T) {

@@ -33,7 +33,7 @@ var mentionTones = map[mentions.State]string{
 // snippetRunes bounds the text a mention card quotes.
 const snippetRunes = 480
 
-// mentionCard renders a mention: who wrote it where and when, the text
+// MentionCard renders a mention: who wrote it where and when, the text
 // around the matched terms (in bold), the link, and the buttons its state
 // allows (Router.Offer keeps those of commands it has). Everything the web
 // wrote goes in the Excerpt, shown verbatim. It reads nothing.
@@ -175,7 +175,7 @@ func window(text string, marks [][2]int, n int) (lo, hi int) {
 	return lo, hi
 }
 
-// summaryCard renders a brand's listening over a period: `mentions` and
+// SummaryCard renders a brand's listening over a period: `mentions` and
 // the daily digest.
 func SummaryCard(b herald.Brand, s mentions.Summary, title string) commands.Card {
 	c := commands.Card{Key: "", Title: title, Fields: []commands.Field{
@@ -270,7 +270,7 @@ var _ mentions.Notifier = (*MentionNotifier)(nil)
 // channel (or updates its copy there); announce updates every copy of a
 // card already shown. It needs no router: its cards carry every button
 // their state allows, and the listening commands those run exist wherever
-// mentions do (New registers them with Deps.Mentions).
+// mentions do (handlers.New registers them with Deps.Mentions).
 func NewMentionNotifier(show func(ctx context.Context, card commands.Card, where herald.ChannelRef), announce commands.Announce) *MentionNotifier {
 	return &MentionNotifier{show: show, announce: announce}
 }
@@ -322,7 +322,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 	return nil
 }
 
-// replyInput is a mention as the LLM reads it (untrusted data), for a
+// ReplyInput is a mention as the LLM reads it (untrusted data), for a
 // suggested reply: the link without its tracking parameters.
 func ReplyInput(m mentions.Mention) assist.ReplyInput {
 	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}

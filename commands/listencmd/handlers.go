@@ -1,3 +1,5 @@
+// Package listencmd holds the listening commands: watch, source,
+// mentions, mention, mute/unmute/mutes and listen.
 package listencmd
 
 import (

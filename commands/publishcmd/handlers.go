@@ -1,3 +1,5 @@
+// Package publishcmd holds the publishing commands: schedule, unschedule,
+// publish, retry, confirm, queue, target and calendar.
 package publishcmd
 
 import (
