@@ -13,7 +13,7 @@ import (
 
 // domainDirs are the packages whose errors must not quote chat syntax:
 // they return a code, a reason, facts and a plain sentence, and the command
-// layer words the hint (commands/hints.go), in the reader's language next.
+// layer words the hint (commands/kit/hints.go), in the reader's language next.
 var domainDirs = []string{".", "brands", "approvals", "publish", "mentions", "assist"}
 
 // TestDomainErrorsWithoutChatSyntax fails when a domain package builds an
@@ -40,7 +40,7 @@ func TestDomainErrorsWithoutChatSyntax(t *testing.T) {
 			}
 			for _, lit := range errorTexts(f) {
 				if s, err := strconv.Unquote(lit.Value); err == nil && strings.Contains(s, "`") {
-					t.Errorf("%s: a domain error quotes chat syntax (%s); give it a Reason and Facts and word the hint in commands/hints.go", fset.Position(lit.Pos()), lit.Value)
+					t.Errorf("%s: a domain error quotes chat syntax (%s); give it a Reason and Facts and word the hint in commands/kit/hints.go", fset.Position(lit.Pos()), lit.Value)
 				}
 			}
 		}

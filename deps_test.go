@@ -31,7 +31,13 @@ var layers = []layer{
 	{prefix: "publish", may: []string{"", "brands", "approvals"}}, // a post is an approved draft
 	{prefix: "assist", may: []string{"", "brands"}},
 	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
-	{prefix: "commands", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands/when"}},
+	// commands is the framework the adapters use (no domain); commands/kit
+	// the shared base of the families; commands/handlers assembles them.
+	{prefix: "commands", may: []string{"", "commands/when"}},
+	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when"}},
+	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit",
+		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd"}}, // the assembly: every family
+	{prefix: "commands/", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit"}}, // a family: never a sibling family
 	{prefix: "bot/", may: []string{"", "commands", "bot", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands"}},
 	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},

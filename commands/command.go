@@ -1,6 +1,10 @@
 // Package commands defines Herald's commands as data: one definition drives
 // the text parser, help, platform registration (Slack, Discord) and the
-// console. Handlers are platform-neutral and return a Response.
+// console. Handlers are platform-neutral and return a Response. It is the
+// framework the adapters use (definitions, parser, Router, middleware,
+// Response, Card) and knows no domain: the handlers are in the family
+// packages below it (brandcmd, draftcmd, publishcmd, assistcmd, listencmd),
+// assembled by handlers.New.
 package commands
 
 import (

@@ -8,28 +8,30 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-func (h *handlers) helpDefs() []*Def {
-	return []*Def{{
+// HelpDef is the `help` command of r: it lists r's commands (Overview),
+// or explains one or a group (Explain), from their definitions.
+func (r *Router) HelpDef() *Def {
+	return &Def{
 		Path:     "help",
 		Summary:  "List the commands, or explain one.",
 		Params:   []Param{{Name: "command", Kind: Text, Help: "a command, e.g. draft or brand add"}},
 		Examples: []string{"help", "help approve"},
 		Open:     true,
-		Handler:  h.help,
-	}}
+		Handler:  r.help,
+	}
 }
 
-func (h *handlers) help(_ context.Context, r *Request) (Response, error) {
-	name := strings.ToLower(strings.Join(strings.Fields(r.Args.Str("command")), " "))
+func (r *Router) help(_ context.Context, req *Request) (Response, error) {
+	name := strings.ToLower(strings.Join(strings.Fields(req.Args.Str("command")), " "))
 	name = strings.TrimPrefix(strings.TrimPrefix(name, "/herald "), "herald ")
 	if name == "" {
-		return Response{Text: h.router.Overview(), Ephemeral: true}, nil
+		return Response{Text: r.Overview(), Ephemeral: true}, nil
 	}
-	if d, ok := h.router.Def(name); ok {
+	if d, ok := r.Def(name); ok {
 		return Response{Text: Explain(d), Ephemeral: true}, nil
 	}
 	var group []string
-	for _, d := range h.router.Defs() {
+	for _, d := range r.Defs() {
 		if strings.HasPrefix(d.Path, name+" ") {
 			group = append(group, Explain(d))
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
 // fuzzSeeds are the command forms of PRODUCT.md (implemented or not) and
@@ -42,7 +44,7 @@ var fuzzSeeds = []string{
 // FuzzParse parses any line with the real command set. Parse never runs a
 // handler, so no service is needed behind the router.
 func FuzzParse(f *testing.F) {
-	r := commands.New(commands.Deps{})
+	r := handlers.New(kit.Deps{})
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}

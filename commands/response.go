@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"strings"
 	"unicode/utf8"
 
@@ -157,3 +158,7 @@ func Quote(s string) string {
 func errorResponse(code, msg string) Response {
 	return Response{Text: msg, Ephemeral: true, ErrCode: code}
 }
+
+// Announce brings news about a card to chat: every copy of the card is
+// updated and the note posted in its thread, on every platform.
+type Announce func(ctx context.Context, card Card, note Response)

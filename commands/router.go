@@ -21,7 +21,7 @@ type Router struct {
 	groups map[string][]string // "brand" → ["add", "list", "use"]
 	chain  []Middleware
 	// wording is what a user is told of a handler's error; nil means
-	// herald.ErrorMessage. New sets ErrorText (hints.go).
+	// herald.ErrorMessage. handlers.New sets kit.ErrorText (kit/hints.go).
 	wording func(error) string
 }
 
@@ -222,7 +222,7 @@ func (r *Router) Run(ctx context.Context, req *Request) Response {
 }
 
 // SetWording makes f what a user is told of a handler's error, e.g.
-// ErrorText.
+// kit.ErrorText.
 func (r *Router) SetWording(f func(error) string) { r.wording = f }
 
 func (r *Router) errorText(err error) string {

@@ -14,15 +14,17 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
 // MustRealRouter returns Herald's real command set with no service behind
 // it: good for Parse, help and Overview, which never reach the domain.
 func MustRealRouter(tb testing.TB) *commands.Router {
 	tb.Helper()
-	r := commands.New(commands.Deps{})
+	r := handlers.New(kit.Deps{})
 	if len(r.Defs()) == 0 {
-		tb.Fatal("commands.New registered no definitions")
+		tb.Fatal("handlers.New registered no definitions")
 	}
 	return r
 }

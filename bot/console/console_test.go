@@ -20,6 +20,8 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -241,7 +243,7 @@ func TestRun(t *testing.T) {
 	t.Run("OKRealRouter", func(t *testing.T) {
 		// The real command set, with no service: help and parse errors
 		// never reach the domain.
-		r := commands.New(commands.Deps{})
+		r := handlers.New(kit.Deps{})
 		approve, _ := r.Def("approve")
 		var out bytes.Buffer
 		a := &console.Adapter{In: strings.NewReader("/herald help approve\naprove 12\n"), Out: &out, User: "Sam"}
@@ -392,7 +394,7 @@ func TestButtonCommand(t *testing.T) {
 var draftInReview = commands.Response{
 	Text: "Sam submitted draft #12. Waiting for 1 team approval(s).",
 	Cards: []commands.Card{{
-		Key:   commands.DraftKey(12),
+		Key:   kit.DraftKey(12),
 		Title: "Draft #12 · Acme",
 		Text:  "Our new store opens Monday!\nCome early: the first 100 visitors get a tote bag. #launch",
 		Tone:  "warning",
@@ -438,7 +440,7 @@ func TestRenderDraftCardGolden(t *testing.T) {
 // placeholder filled, into Herald's real parser: what the console tells
 // people to type must be a valid command.
 func TestButtonCommandsParse(t *testing.T) {
-	r := commands.New(commands.Deps{})
+	r := handlers.New(kit.Deps{})
 	actor := herald.Actor{Platform: console.Platform, UserID: "sam", Name: "Sam"}
 	for _, btn := range draftInReview.Cards[0].Buttons {
 		t.Run(btn.Label, func(t *testing.T) {

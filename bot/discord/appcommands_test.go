@@ -14,6 +14,8 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -24,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite testdata/commands.golden.json f
 func heraldDefs() []*commands.Def {
 	bs := brands.NewService(nil, herald.SystemClock{}, "UTC")
 	drafts := approvals.NewService(nil, bs, herald.SystemClock{})
-	return commands.New(commands.Deps{Brands: bs, Approvals: drafts, Publish: publish.NewService(drafts, bs, nil, herald.SystemClock{}),
+	return handlers.New(kit.Deps{Brands: bs, Approvals: drafts, Publish: publish.NewService(drafts, bs, nil, herald.SystemClock{}),
 		Mentions: mentions.NewService(nil, bs, herald.SystemClock{}, mentions.Options{})}).Defs()
 }
 

@@ -21,7 +21,8 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/brands"
-	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -290,7 +291,7 @@ func newHarness(t testing.TB, d func(*harness) bot.Dispatcher, opts ...harnessOp
 	h := &harness{t: t, fake: newFakeDiscord(t), store: store}
 	bs := brands.NewService(store, herald.SystemClock{}, "UTC")
 	drafts := approvals.NewService(store, bs, herald.SystemClock{})
-	router := commands.New(commands.Deps{Brands: bs, Approvals: drafts})
+	router := handlers.New(kit.Deps{Brands: bs, Approvals: drafts})
 	o := Options{BotToken: "test-token", AppID: "100", PublicKey: testPublicKey(), APIURL: h.fake.url(),
 		Commands: router.Defs(), Cards: store, Events: store, Lookup: lookup{bs, drafts}, Log: testLog(t),
 		Sleep: func(context.Context, time.Duration) error { return nil }}

@@ -11,7 +11,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
 // fakeGateway speaks enough of Discord's gateway protocol for a session:
@@ -76,7 +77,7 @@ func gatewayHarness(t *testing.T, closeCode int) (*fakeDiscord, *fakeGateway, *A
 	f := newFakeDiscord(t)
 	g := newFakeGateway(t, closeCode)
 	f.gateway = "ws" + strings.TrimPrefix(g.srv.URL, "http")
-	a, err := New(Options{BotToken: "test-token", AppID: "100", APIURL: f.url(), Commands: commands.New(commands.Deps{}).Defs(), Log: testLog(t)})
+	a, err := New(Options{BotToken: "test-token", AppID: "100", APIURL: f.url(), Commands: handlers.New(kit.Deps{}).Defs(), Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

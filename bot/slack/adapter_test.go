@@ -26,6 +26,8 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -198,7 +200,7 @@ func newHarness(t testing.TB, socket bool, d func(*sqlite.Store) bot.Dispatcher)
 	if d == nil {
 		d = func(s *sqlite.Store) bot.Dispatcher {
 			bs := brands.NewService(s, herald.SystemClock{}, "UTC")
-			return commands.New(commands.Deps{Brands: bs, Approvals: approvals.NewService(s, bs, herald.SystemClock{})})
+			return handlers.New(kit.Deps{Brands: bs, Approvals: approvals.NewService(s, bs, herald.SystemClock{})})
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -10,7 +10,8 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/bot"
-	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/assistcmd"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -39,7 +40,7 @@ func (c Config) validateLLM(bad func(string, ...any)) {
 
 // wireAssist adds drafting help to the commands: the guidelines (always,
 // with their lint on every draft) and the LLM when one is configured.
-func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detached {
+func (m *Main) wireAssist(drafts *approvals.Service, deps *kit.Deps) *detached {
 	var llm *assist.Client
 	if cfg := m.Config.llmConfig(); cfg.Configured() {
 		o := m.operatorURLs() // OPENAI_BASE_URL: Ollama on localhost is fine
@@ -54,7 +55,7 @@ func (m *Main) wireAssist(drafts *approvals.Service, deps *commands.Deps) *detac
 		}
 	}
 	as := assist.NewService(m.store, llm, m.Clock, m.log, assist.Options{})
-	drafts.AddChecker(commands.GuidelinesChecker(as))
+	drafts.AddChecker(assistcmd.GuidelinesChecker(as))
 	d := &detached{timeout: m.Config.detachedTimeout()}
 	deps.Assist, deps.Go = as, d.Go
 	return d
@@ -67,7 +68,7 @@ type detached struct {
 	work    bot.Work
 }
 
-// Go implements commands.Deps.Go.
+// Go implements kit.Deps.Go.
 func (d *detached) Go(f func(ctx context.Context)) bool { return d.work.Go(d.timeout, f) }
 
 // stop lets nothing new start and waits for the work in flight.

@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	blueskysrc "github.com/heraldhq/herald/mentions/sources/bluesky"
@@ -104,7 +105,7 @@ func mentionNotifier(news *bot.Broadcaster) mentions.Notifier {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	return commands.NewMentionNotifier(show, news.Announce)
+	return kit.NewMentionNotifier(show, news.Announce)
 }
 
 // newMentions builds the listening service over the store; tr (nil for

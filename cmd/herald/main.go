@@ -28,6 +28,8 @@ import (
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -311,7 +313,7 @@ type app struct {
 	mentions *mentions.Service
 	listen   *listening
 	news     *bot.Broadcaster // meets the adapters in serve
-	deps     commands.Deps
+	deps     kit.Deps
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
 }
@@ -356,7 +358,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		return nil, err
 	}
 	news := bot.NewBroadcaster(m.log)
-	deps := commands.Deps{Brands: bs, Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
+	deps := kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
@@ -365,7 +367,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	ment := m.newMentions(bs, listen, notify, triagerOf(deps.Assist), detached.Go)
 	deps.Mentions = ment
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: commands.New(deps), detached: detached}, nil
+		router: handlers.New(deps), detached: detached}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -386,7 +388,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := a.news
-	sched := publish.NewScheduler(a.publish, commands.NewNotifier(a.router, a.deps, news.Announce), m.log,
+	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
 		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)

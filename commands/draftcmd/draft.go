@@ -1,4 +1,4 @@
-package commands
+package draftcmd
 
 import (
 	"context"
@@ -7,25 +7,26 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 )
 
 var (
-	idParam   = Param{Name: "id", Kind: ID, Required: true, Help: "the draft's number, e.g. 12"}
-	revFlag   = Param{Name: "rev", Kind: Int, Flag: true, Help: "the revision you reviewed; refused if the draft changed since"}
+	revFlag   = commands.Param{Name: "rev", Kind: commands.Int, Flag: true, Help: "the revision you reviewed; refused if the draft changed since"}
 	draftHelp = "the text of the post; quotes are optional"
 )
 
-func (h *handlers) draftDefs() []*Def {
-	return []*Def{
+func (h *handlers) draftDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "draft",
 			Summary: "Write a new draft (no text: opens a form).",
-			Params: []Param{
-				{Name: "text", Kind: Text, Help: draftHelp},
-				{Name: "to", Kind: Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
-				{Name: "at", Kind: When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "text", Kind: commands.Text, Help: draftHelp},
+				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
+				{Name: "at", Kind: commands.When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
+				kit.BrandFlag,
 			},
 			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
 			Handler:  h.draft,
@@ -33,68 +34,68 @@ func (h *handlers) draftDefs() []*Def {
 		{
 			Path:     "drafts",
 			Summary:  "List drafts: pending review, yours, or scheduled.",
-			Params:   []Param{{Name: "filter", Kind: Choice, Choices: []string{"pending", "mine", "scheduled"}, Help: "which drafts; all open drafts when absent"}, brandFlag},
+			Params:   []commands.Param{{Name: "filter", Kind: commands.Choice, Choices: []string{"pending", "mine", "scheduled"}, Help: "which drafts; all open drafts when absent"}, kit.BrandFlag},
 			Examples: []string{"drafts", "drafts pending", "drafts mine --brand Acme"},
 			Handler:  h.drafts,
 		},
 		{
 			Path:     "show",
 			Summary:  "Show a draft with its revision history.",
-			Params:   []Param{idParam},
+			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"show 12"},
 			Handler:  h.show,
 		},
 		{
 			Path:     "edit",
 			Summary:  "Replace a draft's text (a new revision; approvals must be given again).",
-			Params:   []Param{idParam, {Name: "text", Kind: Text, Help: "the new text (none: opens a form with the current one)"}},
+			Params:   []commands.Param{kit.IDParam, {Name: "text", Kind: commands.Text, Help: "the new text (none: opens a form with the current one)"}},
 			Examples: []string{`edit 12 "Our new store opens Tuesday!"`},
 			Handler:  h.edit,
 		},
 		{
 			Path:     "submit",
 			Summary:  "Send a draft to review.",
-			Params:   []Param{idParam},
+			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"submit 12"},
 			Handler:  h.submit,
 		},
 		{
 			Path:     "approve",
 			Summary:  "Approve a draft's current revision at its current stage.",
-			Params:   []Param{idParam, {Name: "comment", Kind: Text, Help: "an optional comment"}, revFlag},
+			Params:   []commands.Param{kit.IDParam, {Name: "comment", Kind: commands.Text, Help: "an optional comment"}, revFlag},
 			Examples: []string{"approve 12", `approve 12 "great, ship it"`},
 			Handler:  h.decide(approvals.ActApprove),
 		},
 		{
 			Path:     "changes",
 			Summary:  "Send a draft back to its editors with a comment.",
-			Params:   []Param{idParam, {Name: "comment", Kind: Text, Required: true, Help: "what should change"}, revFlag},
+			Params:   []commands.Param{kit.IDParam, {Name: "comment", Kind: commands.Text, Required: true, Help: "what should change"}, revFlag},
 			Examples: []string{`changes 12 "shorter, and add the link"`},
 			Handler:  h.decide(approvals.ActRequestChanges),
 		},
 		{
 			Path:     "reject",
 			Summary:  "Reject a draft for good, with a reason.",
-			Params:   []Param{idParam, {Name: "reason", Kind: Text, Required: true, Help: "why"}, revFlag},
+			Params:   []commands.Param{kit.IDParam, {Name: "reason", Kind: commands.Text, Required: true, Help: "why"}, revFlag},
 			Examples: []string{`reject 12 "off-brand"`},
 			Handler:  h.decide(approvals.ActReject),
 		},
 		{
 			Path:     "audit",
 			Summary:  "Show everything that happened to a draft: who, when, which revision.",
-			Params:   []Param{idParam},
+			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"audit 12"},
 			Handler:  h.audit,
 		},
 	}
 }
 
-func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	if !r.Args.Has("text") {
-		return Response{Ephemeral: true, Form: &Form{
+		return commands.Response{Ephemeral: true, Form: &commands.Form{
 			Title:   "New draft",
 			Command: "draft",
-			Fields: []FormField{
+			Fields: []commands.FormField{
 				{Name: "text", Label: "Text", Multiline: true},
 				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
 				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
@@ -103,32 +104,19 @@ func (h *handlers) draft(ctx context.Context, r *Request) (Response, error) {
 	}
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
 		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
-			return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
+			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
 	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return h.cardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
-}
-
-// cardResponse answers with a short text and the draft's current card.
-func (h *handlers) cardResponse(ctx context.Context, actor herald.Actor, id int64, text string) (Response, error) {
-	v, err := h.Approvals.Get(ctx, actor, id)
-	if err != nil {
-		return Response{}, err
-	}
-	return h.viewResponse(ctx, v, text), nil
-}
-
-func (h *handlers) viewResponse(ctx context.Context, v approvals.View, text string) Response {
-	return Response{Text: text, Cards: []Card{h.viewCard(ctx, v)}}
+	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
@@ -155,44 +143,44 @@ var emptyLists = map[string]string{
 
 const listLimit = 50
 
-func (h *handlers) drafts(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) drafts(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	which := r.Args.Str("filter")
 	f := draftFilters[which](r.Actor)
 	f.Limit = listLimit
 	ds, brands, err := h.Approvals.List(ctx, r.Actor, r.Channel, r.Args.Str("brand"), f)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ds) == 0 {
-		return Response{Text: emptyLists[which], Ephemeral: true}, nil
+		return commands.Response{Text: emptyLists[which], Ephemeral: true}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d draft(s):", len(ds))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), excerpt(d.Text, 60))
+		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), kit.FirstLine(d.Text, 60))
 	}
 	if len(ds) == listLimit {
 		fmt.Fprintf(&b, "\n(the %d newest; add a filter to narrow the list)", listLimit)
 	}
-	return Response{Text: b.String(), Ephemeral: true}, nil
+	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	v, err := h.Approvals.Get(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	_, log, err := h.Approvals.Audit(ctx, r.Actor, v.Draft.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	loc := v.Brand.Location()
 	var b strings.Builder
 	b.WriteString("History:")
 	for i, rev := range v.Revisions {
-		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), stamp(rev.CreatedAt, loc))
+		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc))
 		if i > 0 {
-			fmt.Fprintf(&b, "\n    %s", WordDiff(v.Revisions[i-1].Text, rev.Text))
+			fmt.Fprintf(&b, "\n    %s", commands.WordDiff(v.Revisions[i-1].Text, rev.Text))
 		}
 		for _, a := range v.Approvals {
 			if a.Rev == rev.Rev {
@@ -205,27 +193,27 @@ func (h *handlers) show(ctx context.Context, r *Request) (Response, error) {
 			}
 		}
 	}
-	resp := h.viewResponse(ctx, v, b.String())
+	resp := h.ViewResponse(ctx, v, b.String())
 	resp.Ephemeral = true
 	return resp, nil
 }
 
-func (h *handlers) edit(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) edit(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	id := r.Args.Int("id")
 	if !r.Args.Has("text") {
 		v, err := h.Approvals.Get(ctx, r.Actor, id)
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return Response{Ephemeral: true, Form: &Form{
+		return commands.Response{Ephemeral: true, Form: &commands.Form{
 			Title:   fmt.Sprintf("Edit draft #%d", id),
 			Command: fmt.Sprintf("edit %d", id),
-			Fields:  []FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true}},
+			Fields:  []commands.FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true}},
 		}}, nil
 	}
 	v, err := h.Approvals.Edit(ctx, r.Actor, id, r.Args.Str("text"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	msg := fmt.Sprintf("%s edited draft #%d (revision %d).", r.Actor.Display(), id, v.Draft.Rev)
 	if cleared := len(v.Approvals) > 0; v.Draft.State == approvals.StateInReview && cleared {
@@ -234,15 +222,15 @@ func (h *handlers) edit(ctx context.Context, r *Request) (Response, error) {
 	if next := nextStep(v); next != "" {
 		msg += " " + next
 	}
-	return h.viewResponse(ctx, v, msg), nil
+	return h.ViewResponse(ctx, v, msg), nil
 }
 
-func (h *handlers) submit(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) submit(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	v, err := h.Approvals.Submit(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return h.viewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
 }
 
 // nextStep says what a draft waits for.
@@ -274,33 +262,33 @@ var decisions = map[approvals.Action]struct {
 }
 
 // decide returns the handler of a reviewer's decision.
-func (h *handlers) decide(a approvals.Action) Handler {
+func (h *handlers) decide(a approvals.Action) commands.Handler {
 	dec := decisions[a]
-	return func(ctx context.Context, r *Request) (Response, error) {
+	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		id := r.Args.Int("id")
 		v, err := dec.run(h.Approvals, ctx, r.Actor, id, approvals.Decide{Rev: int(r.Args.Int("rev")), Comment: r.Args.Str(dec.param)})
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
 		msg := fmt.Sprintf("%s %s draft #%d (revision %d)%s.", r.Actor.Display(), dec.said, id, v.Draft.Rev, quoteComment(r.Args.Str(dec.param)))
 		if next := nextStep(v); next != "" {
 			msg += " " + next
 		}
-		return h.viewResponse(ctx, v, msg), nil
+		return h.ViewResponse(ctx, v, msg), nil
 	}
 }
 
-func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) audit(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	id := r.Args.Int("id")
 	brand, es, err := h.Approvals.Audit(ctx, r.Actor, id)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	loc := brand.Location()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, brand.Name)
 	for _, e := range es {
-		fmt.Fprintf(&b, "\n  %s  %-10s %s · revision %d", stamp(e.At, loc), e.Actor.Display(), approvals.Action(e.Action).Done(), e.Rev)
+		fmt.Fprintf(&b, "\n  %s  %-10s %s · revision %d", kit.Stamp(e.At, loc), e.Actor.Display(), approvals.Action(e.Action).Done(), e.Rev)
 		if e.From != e.To && e.From != "" {
 			fmt.Fprintf(&b, "  (%s → %s)", e.From.Label(), e.To.Label())
 		} else if e.From == "" {
@@ -310,7 +298,7 @@ func (h *handlers) audit(ctx context.Context, r *Request) (Response, error) {
 			fmt.Fprintf(&b, " — %s", e.Detail)
 		}
 	}
-	return Response{Text: b.String(), Ephemeral: true}, nil
+	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
 // quoteComment shows a reviewer's comment after a colon, or nothing.

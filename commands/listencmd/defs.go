@@ -1,52 +1,56 @@
-package commands
+package listencmd
 
-import "github.com/heraldhq/herald/mentions"
+import (
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/mentions"
+)
 
-var mentionIDParam = Param{Name: "id", Kind: ID, Required: true, Help: "the mention's number"}
+var mentionIDParam = commands.Param{Name: "id", Kind: commands.ID, Required: true, Help: "the mention's number"}
 
 // listenDefs are the listening commands: watches, sources, mentions,
 // mutes and the brand's listening settings; none without listening.
-func (h *handlers) listenDefs() []*Def {
+func (h *handlers) listenDefs() []*commands.Def {
 	if h.Mentions == nil {
 		return nil
 	}
-	var defs []*Def
-	for _, family := range [][]*Def{h.watchDefs(), h.sourceDefs(), h.mentionDefs(), h.muteDefs(), h.settingDefs(), h.mentionActDefs()} {
+	var defs []*commands.Def
+	for _, family := range [][]*commands.Def{h.watchDefs(), h.sourceDefs(), h.mentionDefs(), h.muteDefs(), h.settingDefs(), h.mentionActDefs()} {
 		defs = append(defs, family...)
 	}
 	return defs
 }
 
 // watchDefs are the watches: queries whose mentions come to a channel.
-func (h *handlers) watchDefs() []*Def {
-	queryParam := Param{Name: "query", Kind: Text, Required: true, Help: `a query, e.g. acme OR "acme corp" -job lang:fr`}
-	return []*Def{
+func (h *handlers) watchDefs() []*commands.Def {
+	queryParam := commands.Param{Name: "query", Kind: commands.Text, Required: true, Help: `a query, e.g. acme OR "acme corp" -job lang:fr`}
+	return []*commands.Def{
 		{
 			Path:    "watch add",
 			Summary: "Watch the web for a query; its mentions come to this channel (or --channel).",
-			Params: []Param{queryParam,
-				{Name: "channel", Kind: String, Flag: true, Help: "the channel its mentions go to, mentioned with #"}, brandFlag},
+			Params: []commands.Param{queryParam,
+				{Name: "channel", Kind: commands.String, Flag: true, Help: "the channel its mentions go to, mentioned with #"}, kit.BrandFlag},
 			Examples: []string{`watch add acme OR "acme corp" -job`, `watch add "acme" lang:fr --channel #veille`},
 			Handler:  h.watchAdd,
 		},
 		{
 			Path:     "watch list",
 			Summary:  "List the brand's watches.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"watch list"},
 			Handler:  h.watchList,
 		},
 		{
 			Path:     "watch rm",
 			Summary:  "Stop a watch.",
-			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the watch's number (watch list)"}},
+			Params:   []commands.Param{{Name: "id", Kind: commands.Int, Required: true, Help: "the watch's number (watch list)"}},
 			Examples: []string{"watch rm 3"},
 			Handler:  h.watchRm,
 		},
 		{
 			Path:     "watch test",
 			Summary:  "Try a query over the brand's recent mentions, without saving it.",
-			Params:   []Param{queryParam, brandFlag},
+			Params:   []commands.Param{queryParam, kit.BrandFlag},
 			Examples: []string{`watch test acme -job`},
 			Handler:  h.watchTest,
 		},
@@ -54,16 +58,16 @@ func (h *handlers) watchDefs() []*Def {
 }
 
 // sourceDefs are the sources: where mentions come from.
-func (h *handlers) sourceDefs() []*Def {
-	return []*Def{
+func (h *handlers) sourceDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "source add",
 			Summary: "Add where mentions come from: rss URL, hn, reddit, mastodon INSTANCE #tag, bluesky, webhook.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: mentions.Kinds, Help: "the kind of source"},
-				{Name: "url", Kind: String, Help: "rss: the feed's URL; mastodon: the instance, e.g. mastodon.social"},
-				{Name: "tag", Kind: String, Help: "mastodon: the hashtag to follow, e.g. #acme"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "kind", Kind: commands.Choice, Required: true, Choices: mentions.Kinds, Help: "the kind of source"},
+				{Name: "url", Kind: commands.String, Help: "rss: the feed's URL; mastodon: the instance, e.g. mastodon.social"},
+				{Name: "tag", Kind: commands.String, Help: "mastodon: the hashtag to follow, e.g. #acme"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"source add rss https://www.google.com/alerts/feeds/123/456", "source add hn", "source add mastodon mastodon.social #acme", "source add webhook"},
 			Handler:  h.sourceAdd,
@@ -71,14 +75,14 @@ func (h *handlers) sourceDefs() []*Def {
 		{
 			Path:     "source list",
 			Summary:  "List the brand's sources and their health: last success, last error, items seen.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"source list"},
 			Handler:  h.sourceList,
 		},
 		{
 			Path:     "source rm",
 			Summary:  "Remove a source.",
-			Params:   []Param{{Name: "id", Kind: Int, Required: true, Help: "the source's number (source list)"}},
+			Params:   []commands.Param{{Name: "id", Kind: commands.Int, Required: true, Help: "the source's number (source list)"}},
 			Examples: []string{"source rm 2"},
 			Handler:  h.sourceRm,
 		},
@@ -87,13 +91,13 @@ func (h *handlers) sourceDefs() []*Def {
 
 // mentionDefs are the the summary of a brand's mentions and the commands on one mention
 // (its state changes are mentionActDefs).
-func (h *handlers) mentionDefs() []*Def {
-	return []*Def{
+func (h *handlers) mentionDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "mentions",
 			Summary: "Summary of the brand's mentions: volume, sources, top authors, unhandled ones.",
-			Params: []Param{{Name: "period", Kind: Choice, Choices: []string{"today", "week"}, Help: "today (the default) or the last 7 days"},
-				brandFlag},
+			Params: []commands.Param{{Name: "period", Kind: commands.Choice, Choices: []string{"today", "week"}, Help: "today (the default) or the last 7 days"},
+				kit.BrandFlag},
 			Examples: []string{"mentions", "mentions week"},
 			Handler:  h.mentionsSummary,
 		},
@@ -101,7 +105,7 @@ func (h *handlers) mentionDefs() []*Def {
 			Path:     "mention show",
 			Extra:    true,
 			Summary:  "Show a mention's card and its history.",
-			Params:   []Param{mentionIDParam},
+			Params:   []commands.Param{mentionIDParam},
 			Examples: []string{"mention show 7"},
 			Handler:  h.mentionShow,
 		},
@@ -109,7 +113,7 @@ func (h *handlers) mentionDefs() []*Def {
 			Path:     "mention reply",
 			Extra:    true,
 			Summary:  "Start a reply draft to a mention, linked to it (suggested by the LLM when one is set up).",
-			Params:   []Param{mentionIDParam, {Name: "text", Kind: Text, Help: "the reply; without it Herald suggests one (or asks)"}},
+			Params:   []commands.Param{mentionIDParam, {Name: "text", Kind: commands.Text, Help: "the reply; without it Herald suggests one (or asks)"}},
 			Examples: []string{"mention reply 7", `mention reply 7 "Thanks for the kind words!"`},
 			Handler:  h.mentionReply,
 		},
@@ -117,7 +121,7 @@ func (h *handlers) mentionDefs() []*Def {
 			Path:     "mention mute",
 			Extra:    true,
 			Summary:  "Mute a mention's author for its brand, and ignore the mention.",
-			Params:   []Param{mentionIDParam},
+			Params:   []commands.Param{mentionIDParam},
 			Examples: []string{"mention mute 7"},
 			Handler:  h.mentionMute,
 		},
@@ -125,16 +129,16 @@ func (h *handlers) mentionDefs() []*Def {
 }
 
 // muteDefs are the mutes: authors and domains whose mentions are dropped.
-func (h *handlers) muteDefs() []*Def {
-	return []*Def{
+func (h *handlers) muteDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "mute",
 			Extra:   true,
 			Summary: "Mute an author or a domain: their mentions are dropped.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
-				{Name: "value", Kind: String, Required: true, Help: "the author as the source shows it, or a domain"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "kind", Kind: commands.Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
+				{Name: "value", Kind: commands.String, Required: true, Help: "the author as the source shows it, or a domain"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"mute author spambot42", "mute domain spam.example"},
 			Handler:  h.mute(true),
@@ -143,10 +147,10 @@ func (h *handlers) muteDefs() []*Def {
 			Path:    "unmute",
 			Extra:   true,
 			Summary: "Lift a mute.",
-			Params: []Param{
-				{Name: "kind", Kind: Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
-				{Name: "value", Kind: String, Required: true, Help: "the muted author or domain"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "kind", Kind: commands.Choice, Required: true, Choices: []string{"author", "domain"}, Help: "author or domain"},
+				{Name: "value", Kind: commands.String, Required: true, Help: "the muted author or domain"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"unmute author spambot42"},
 			Handler:  h.mute(false),
@@ -155,7 +159,7 @@ func (h *handlers) muteDefs() []*Def {
 			Path:     "mutes",
 			Extra:    true,
 			Summary:  "List the brand's muted authors and domains.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"mutes"},
 			Handler:  h.mutes,
 		},
@@ -163,16 +167,16 @@ func (h *handlers) muteDefs() []*Def {
 }
 
 // settingDefs are the the brand's listening settings.
-func (h *handlers) settingDefs() []*Def {
-	return []*Def{
+func (h *handlers) settingDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "listen",
 			Extra:   true,
 			Summary: "Show or set the brand's listening: languages kept, digest time, LLM triage.",
-			Params: []Param{
-				{Name: "setting", Kind: Choice, Choices: []string{"langs", "digest", "triage"}, Help: "what to set"},
-				{Name: "value", Kind: String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "setting", Kind: commands.Choice, Choices: []string{"langs", "digest", "triage"}, Help: "what to set"},
+				{Name: "value", Kind: commands.String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"listen", "listen langs fr,en", "listen digest 08:30", "listen triage on"},
 			Handler:  h.listen,
@@ -182,8 +186,8 @@ func (h *handlers) settingDefs() []*Def {
 
 // mentionActDefs are the state changes of a mention: claim, done,
 // ignore, reopen.
-func (h *handlers) mentionActDefs() []*Def {
-	var defs []*Def
+func (h *handlers) mentionActDefs() []*commands.Def {
+	var defs []*commands.Def
 	for _, a := range []struct {
 		act     mentions.Action
 		summary string
@@ -193,11 +197,11 @@ func (h *handlers) mentionActDefs() []*Def {
 		{mentions.ActIgnore, "Ignore a mention."},
 		{mentions.ActReopen, "Reopen a mention (or give back a claimed one)."},
 	} {
-		defs = append(defs, &Def{
+		defs = append(defs, &commands.Def{
 			Path:     "mention " + string(a.act),
 			Extra:    true,
 			Summary:  a.summary,
-			Params:   []Param{mentionIDParam},
+			Params:   []commands.Param{mentionIDParam},
 			Examples: []string{"mention " + string(a.act) + " 7"},
 			Handler:  h.mentionAct(a.act),
 		})

@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"slices"
@@ -7,79 +7,15 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/mentions/query"
 )
 
-func TestChannelArg(t *testing.T) {
-	slack := herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
-	discord := herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "111"}
-	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
-	tests := []struct {
-		name string
-		here herald.ChannelRef
-		in   string
-		want herald.ChannelRef
-	}{
-		{name: "OKEmptyIsHere", here: slack, in: "", want: slack},
-		{name: "OKBlankIsHere", here: slack, in: "  ", want: slack},
-		{name: "OKSlackWithName", here: slack, in: "<#C0123ABCD|veille>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
-		{name: "OKSlackEmptyName", here: slack, in: "<#C0123ABCD|>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
-		{name: "OKSlackNoName", here: slack, in: "<#C0123ABCD>", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
-		{name: "OKSlackBareID", here: slack, in: "C0123ABCD", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
-		{name: "OKSpacesAround", here: slack, in: " <#C0123ABCD|veille> ", want: herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C0123ABCD"}},
-		{name: "OKDiscord", here: discord, in: "<#123456789012345678>", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
-		{name: "OKDiscordBareID", here: discord, in: "123456789012345678", want: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "123456789012345678"}},
-		{name: "OKConsoleName", here: console, in: "#veille", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille"}},
-		{name: "OKConsoleBareName", here: console, in: "veille-fr", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#veille-fr"}},
-		{name: "OKConsoleAccents", here: console, in: "#équipe", want: herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#équipe"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := channelArg(tt.here, tt.in)
-			if err != nil {
-				t.Fatalf("channelArg(%q): %v", tt.in, err)
-			}
-			if got != tt.want {
-				t.Errorf("channelArg(%q) = %+v; want %+v", tt.in, got, tt.want)
-			}
-		})
-	}
-	for _, in := range []string{"#veille", "veille", "general", "<#>", "<#C1|x", "C1>", "<@U123>", "<#C1 2>", "12345", "c0123abcd",
-		"<#C0123ABCD|a>b>", "<#C0123ABCD|veille> <#C2|x>", "https://slack.com/archives/C0123ABCD", "1234567890123456789012"} {
-		t.Run("ErrJunk", func(t *testing.T) {
-			got, err := channelArg(slack, in)
-			if herald.ErrorCode(err) != herald.EINVALID {
-				t.Fatalf("channelArg(%q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
-			}
-			if got != (herald.ChannelRef{}) {
-				t.Errorf("channelArg(%q) returned %+v with its error", in, got)
-			}
-			if msg := herald.ErrorMessage(err); !strings.Contains(msg, "mention it with #") {
-				t.Errorf("message %q does not say how to name a channel", msg)
-			}
-		})
-	}
-}
-
-func TestChannelArgConsoleJunk(t *testing.T) {
-	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
-	for _, in := range []string{"#", "##x", "#a b", "<#C1|x", "#a<b>", "@ann", strings.Repeat("x", 81)} {
-		t.Run("ErrJunk", func(t *testing.T) {
-			if got, err := channelArg(console, in); herald.ErrorCode(err) != herald.EINVALID {
-				t.Errorf("channelArg(console, %q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
-			}
-		})
-	}
-}
-
 // checkExcerpt checks what every excerpt must be: valid UTF-8, within the
 // snippet budget (plus the two ellipses), marks ascending, on character
 // boundaries and kept whole by Segments, each marking one of terms.
-func checkExcerpt(t *testing.T, e *Excerpt, terms []string) {
+func checkExcerpt(t *testing.T, e *commands.Excerpt, terms []string) {
 	t.Helper()
 	if !utf8.ValidString(e.Text) {
 		t.Fatalf("excerpt %q is not valid UTF-8", e.Text)
@@ -267,58 +203,6 @@ func TestWindow(t *testing.T) {
 	})
 }
 
-// newButtonsHandlers returns handlers over the real command set with the
-// listening commands (no store: mentionButtons only asks the router).
-func newButtonsHandlers(t *testing.T) *handlers {
-	t.Helper()
-	svc := mentions.NewService(nil, nil, herald.SystemClock{}, mentions.Options{})
-	return &handlers{router: New(Deps{Mentions: svc})}
-}
-
-func TestMentionButtons(t *testing.T) {
-	h := newButtonsHandlers(t)
-	claim := Button{Label: "Claim", Command: "mention claim 7", Style: "primary"}
-	done := Button{Label: "Done", Command: "mention done 7"}
-	ignore := Button{Label: "Ignore", Command: "mention ignore 7"}
-	reopen := Button{Label: "Reopen", Command: "mention reopen 7"}
-	reply := Button{Label: "Draft reply", Command: "mention reply 7"}
-	mute := Button{Label: "Mute author", Command: "mention mute 7", Style: "danger"}
-	replyDraft := Button{Label: "Reply draft", Command: "show 12"}
-	tests := []struct {
-		name string
-		m    mentions.Mention
-		want []Button
-	}{
-		{name: "OKNew", m: mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe"}, want: []Button{claim, done, ignore, reply, mute}},
-		{name: "OKNewNoAuthor", m: mentions.Mention{ID: 7, State: mentions.StateNew}, want: []Button{claim, done, ignore, reply}},
-		{name: "OKClaimed", m: mentions.Mention{ID: 7, State: mentions.StateClaimed, Author: "zoe"}, want: []Button{done, ignore, reopen, reply, mute}},
-		{name: "OKHandled", m: mentions.Mention{ID: 7, State: mentions.StateHandled, Author: "zoe"}, want: []Button{reopen}},
-		{name: "OKIgnored", m: mentions.Mention{ID: 7, State: mentions.StateIgnored, Author: "zoe"}, want: []Button{reopen}},
-		{name: "OKClaimedWithDraft", m: mentions.Mention{ID: 7, State: mentions.StateClaimed, Author: "zoe", DraftID: 12}, want: []Button{done, ignore, reopen, mute, replyDraft}},
-		{name: "OKHandledWithDraft", m: mentions.Mention{ID: 7, State: mentions.StateHandled, DraftID: 12}, want: []Button{reopen, replyDraft}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := h.router.offered(mentionButtons(tt.m))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("buttons (-want +got):\n%s", diff)
-			}
-			// Every button runs a command that parses, as the one who clicks.
-			for _, b := range got {
-				if _, _, err := h.router.Parse(herald.Actor{Platform: "slack", UserID: "U1"}, b.Command); err != nil {
-					t.Errorf("button %q runs %q, which does not parse: %v", b.Label, b.Command, err)
-				}
-			}
-		})
-	}
-	t.Run("OKOnlyRegisteredCommands", func(t *testing.T) {
-		bare := NewRouter()
-		if got := bare.offered(mentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3})); len(got) != 0 {
-			t.Errorf("a router without the listening commands got buttons %+v", got)
-		}
-	})
-}
-
 // FuzzMentionExcerpt feeds mention text and terms from the web: the
 // excerpt never panics, stays within budget, and its marks are all valid
 // (Segments keeps every one) and fall on the terms.
@@ -359,53 +243,6 @@ func FuzzMentionExcerpt(f *testing.F) {
 	})
 }
 
-// FuzzChannelArg: any input is a channel of the actor's platform and
-// workspace, or EINVALID; never a panic.
-func FuzzChannelArg(f *testing.F) {
-	for _, s := range []string{"<#C0123ABCD|veille>", "<#123456789012345678>", "C0123ABCD", "#veille", "", "<#|>", "#équipe"} {
-		f.Add("slack", s)
-		f.Add("console", s)
-	}
-	f.Fuzz(func(t *testing.T, platform, v string) {
-		here := herald.ChannelRef{Platform: platform, Workspace: "W", Channel: "here"}
-		got, err := channelArg(here, v)
-		if err != nil {
-			if herald.ErrorCode(err) != herald.EINVALID {
-				t.Fatalf("channelArg(%q) error %v is not %s", v, err, herald.EINVALID)
-			}
-			return
-		}
-		if got.Platform != platform || got.Workspace != "W" || got.Channel == "" || strings.ContainsAny(got.Channel, " <>|\n") {
-			t.Fatalf("channelArg(%q) = %+v", v, got)
-		}
-	})
-}
-
-func TestTriage(t *testing.T) {
-	tests := []struct {
-		name, sentiment, urgency, want string
-	}{
-		{"OKBoth", "negative", "high", "negative · high urgency"},
-		{"OKSentimentOnly", "positive", "", "positive"},
-		{"OKUrgencyOnly", "", "low", "low urgency"},
-		{"OKNone", "", "", ""},
-	}
-	h := newButtonsHandlers(t)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Sentiment: tt.sentiment, Urgency: tt.urgency}
-			if got := triage(m); got != tt.want {
-				t.Errorf("triage = %q; want %q", got, tt.want)
-			}
-			c := h.router.Offer(mentionCard(herald.Brand{Name: "Acme"}, m))
-			has := slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Label == "Triage" && f.Value == tt.want })
-			if has != (tt.want != "") {
-				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
-			}
-		})
-	}
-}
-
 func TestSpan(t *testing.T) {
 	for _, tt := range []struct {
 		d    time.Duration
@@ -420,13 +257,6 @@ func TestSpan(t *testing.T) {
 	}
 }
 
-// TestMentionCardVerbatimAuthor: the author comes from the web, so the
-// card marks it Verbatim for the adapters to show as text.
-func TestMentionCardVerbatimAuthor(t *testing.T) {
-	h := newButtonsHandlers(t)
-	c := h.router.Offer(mentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"}))
-	i := slices.IndexFunc(c.Fields, func(f Field) bool { return f.Label == "Author" })
-	if i < 0 || !c.Fields[i].Verbatim || c.Fields[i].Value != "[x](https://phish.example)" {
-		t.Errorf("card fields %+v; want the author, verbatim", c.Fields)
-	}
-}
+// boundary reports whether i is a rune boundary of s (as the framework's
+// Excerpt.Segments checks).
+func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }

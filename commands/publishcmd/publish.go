@@ -1,4 +1,4 @@
-package commands
+package publishcmd
 
 import (
 	"cmp"
@@ -9,16 +9,18 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
-var whenParam = Param{Name: "when", Kind: When, Required: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`}
+var whenParam = commands.Param{Name: "when", Kind: commands.When, Required: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`}
 
 // publishDefs are the publishing commands: the schedule, sending and
 // settling posts, the queue, then targets and the calendar; none without
 // publishing.
-func (h *handlers) publishDefs() []*Def {
+func (h *handlers) publishDefs() []*commands.Def {
 	if h.Publish == nil {
 		return nil
 	}
@@ -26,27 +28,27 @@ func (h *handlers) publishDefs() []*Def {
 }
 
 // postDefs schedule, send and settle a draft's posts, and list the queue.
-func (h *handlers) postDefs() []*Def {
-	targetParam := Param{Name: "target", Kind: String, Help: "one target only, e.g. mastodon:main; all of them when absent"}
-	return []*Def{
+func (h *handlers) postDefs() []*commands.Def {
+	targetParam := commands.Param{Name: "target", Kind: commands.String, Help: "one target only, e.g. mastodon:main; all of them when absent"}
+	return []*commands.Def{
 		{
 			Path:     "schedule",
 			Summary:  "Schedule an approved draft to be published at a time.",
-			Params:   []Param{idParam, whenParam},
+			Params:   []commands.Param{kit.IDParam, whenParam},
 			Examples: []string{`schedule 12 "tomorrow 9:00"`, `schedule 12 "2026-12-01 09:00 Europe/Paris"`},
 			Handler:  h.schedule,
 		},
 		{
 			Path:     "unschedule",
 			Summary:  "Take a draft off the schedule (it stays approved).",
-			Params:   []Param{idParam},
+			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"unschedule 12"},
 			Handler:  h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
 		},
 		{
 			Path:     "publish",
 			Summary:  "Publish an approved draft now, to all its targets.",
-			Params:   []Param{idParam},
+			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"publish 12"},
 			Handler:  h.publishAction((*publish.Service).PublishNow, "is publishing draft #%d now"),
 		},
@@ -54,7 +56,7 @@ func (h *handlers) postDefs() []*Def {
 			Path:     "retry",
 			Extra:    true,
 			Summary:  "Send a failed or unconfirmed post again (same idempotency key).",
-			Params:   []Param{idParam, targetParam},
+			Params:   []commands.Param{kit.IDParam, targetParam},
 			Examples: []string{"retry 12", "retry 12 mastodon:main"},
 			Handler:  h.settle((*publish.Service).Retry, "is sending draft #%d again"),
 		},
@@ -62,14 +64,14 @@ func (h *handlers) postDefs() []*Def {
 			Path:     "confirm",
 			Extra:    true,
 			Summary:  "Mark an unconfirmed (or failed) post as published, once you have seen it there.",
-			Params:   []Param{idParam, targetParam},
+			Params:   []commands.Param{kit.IDParam, targetParam},
 			Examples: []string{"confirm 12", "confirm 12 slack:#news"},
 			Handler:  h.settle((*publish.Service).Confirm, "marked draft #%d as published"),
 		},
 		{
 			Path:     "queue",
 			Summary:  "List scheduled posts and those that need attention.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"queue", "queue --brand Acme"},
 			Handler:  h.queue,
 		},
@@ -77,18 +79,18 @@ func (h *handlers) postDefs() []*Def {
 }
 
 // targetDefs set up a brand's networks and give its calendar's link.
-func (h *handlers) targetDefs() []*Def {
-	return []*Def{
+func (h *handlers) targetDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:    "target add",
 			Extra:   true,
 			Summary: "Set up a network target for a brand (admins; the secret is never shown back).",
-			Params: []Param{
-				{Name: "target", Kind: String, Required: true, Help: "mastodon:NAME, bluesky:NAME, webhook:NAME or discord-webhook:NAME"},
-				{Name: "url", Kind: String, Help: "the instance, PDS or webhook URL"},
-				{Name: "handle", Kind: String, Flag: true, Help: "the account handle (Bluesky)"},
-				{Name: "secret", Kind: String, Flag: true, Help: "the access token, app password or signing secret"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "target", Kind: commands.String, Required: true, Help: "mastodon:NAME, bluesky:NAME, webhook:NAME or discord-webhook:NAME"},
+				{Name: "url", Kind: commands.String, Help: "the instance, PDS or webhook URL"},
+				{Name: "handle", Kind: commands.String, Flag: true, Help: "the account handle (Bluesky)"},
+				{Name: "secret", Kind: commands.String, Flag: true, Help: "the access token, app password or signing secret"},
+				kit.BrandFlag,
 			},
 			Examples: []string{
 				"target add mastodon:main https://mastodon.social --secret TOKEN",
@@ -101,7 +103,7 @@ func (h *handlers) targetDefs() []*Def {
 			Path:     "target list",
 			Extra:    true,
 			Summary:  "List a brand's targets.",
-			Params:   []Param{brandFlag},
+			Params:   []commands.Param{kit.BrandFlag},
 			Examples: []string{"target list"},
 			Handler:  h.targetList,
 		},
@@ -109,7 +111,7 @@ func (h *handlers) targetDefs() []*Def {
 			Path:     "target rm",
 			Extra:    true,
 			Summary:  "Remove a brand's target (admins).",
-			Params:   []Param{{Name: "target", Kind: String, Required: true, Help: "e.g. mastodon:main"}, brandFlag},
+			Params:   []commands.Param{{Name: "target", Kind: commands.String, Required: true, Help: "e.g. mastodon:main"}, kit.BrandFlag},
 			Examples: []string{"target rm mastodon:main"},
 			Handler:  h.targetRemove,
 		},
@@ -117,56 +119,56 @@ func (h *handlers) targetDefs() []*Def {
 			Path:     "calendar",
 			Extra:    true,
 			Summary:  "The link of a brand's calendar of posts, for any calendar app.",
-			Params:   []Param{{Name: "rotate", Kind: Choice, Choices: []string{"rotate"}, Help: "make a new link; the old one stops working (admins)"}, brandFlag},
+			Params:   []commands.Param{{Name: "rotate", Kind: commands.Choice, Choices: []string{"rotate"}, Help: "make a new link; the old one stops working (admins)"}, kit.BrandFlag},
 			Examples: []string{"calendar", "calendar rotate"},
 			Handler:  h.calendar,
 		},
 	}
 }
 
-func (h *handlers) schedule(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	id := r.Args.Int("id")
 	v, err := h.Approvals.Get(ctx, r.Actor, id)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
 	if err != nil {
-		return Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
+		return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}
 	if v, err = h.Publish.Schedule(ctx, r.Actor, id, at); err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return h.viewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location()))), nil
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location()))), nil
 }
 
 type publishFunc func(*publish.Service, context.Context, herald.Actor, int64) (approvals.View, error)
 
-func (h *handlers) publishAction(f publishFunc, said string) Handler {
-	return func(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) publishAction(f publishFunc, said string) commands.Handler {
+	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		id := r.Args.Int("id")
 		v, err := f(h.Publish, ctx, r.Actor, id)
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return h.viewResponse(ctx, v, r.Actor.Display()+" "+fmt.Sprintf(said, id)+"."), nil
+		return h.ViewResponse(ctx, v, r.Actor.Display()+" "+fmt.Sprintf(said, id)+"."), nil
 	}
 }
 
 type settleFunc func(*publish.Service, context.Context, herald.Actor, int64, string) (approvals.View, error)
 
-func (h *handlers) settle(f settleFunc, said string) Handler {
-	return func(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) settle(f settleFunc, said string) commands.Handler {
+	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		id, target := r.Args.Int("id"), r.Args.Str("target")
 		v, err := f(h.Publish, ctx, r.Actor, id, target)
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
 		msg := r.Actor.Display() + " " + fmt.Sprintf(said, id)
 		if target != "" {
 			msg += " on " + target
 		}
-		return h.viewResponse(ctx, v, msg+"."), nil
+		return h.ViewResponse(ctx, v, msg+"."), nil
 	}
 }
 
@@ -177,13 +179,13 @@ var queueStates = []approvals.State{
 	approvals.StateUnconfirmed, approvals.StateFailed,
 }
 
-func (h *handlers) queue(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	ds, brands, err := h.Approvals.List(ctx, r.Actor, r.Channel, r.Args.Str("brand"), approvals.DraftFilter{States: queueStates, Limit: 200})
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ds) == 0 {
-		return Response{Text: "Nothing is scheduled. Schedule an approved draft with `schedule ID WHEN`.", Ephemeral: true}, nil
+		return commands.Response{Text: "Nothing is scheduled. Schedule an approved draft with `schedule ID WHEN`.", Ephemeral: true}, nil
 	}
 	slices.SortStableFunc(ds, func(a, b approvals.Draft) int { return cmp.Compare(a.PublishAt.UnixNano(), b.PublishAt.UnixNano()) })
 	var b strings.Builder
@@ -194,12 +196,12 @@ func (h *handlers) queue(ctx context.Context, r *Request) (Response, error) {
 		if !d.PublishAt.IsZero() {
 			at = when.Format(d.PublishAt, br.Location())
 		}
-		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), excerpt(d.Text, 50))
+		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
 		if hint := queueHints[d.State]; hint != "" {
 			fmt.Fprintf(&b, " — "+hint, d.ID)
 		}
 	}
-	return Response{Text: b.String(), Ephemeral: true}, nil
+	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
 var queueHints = map[approvals.State]string{
@@ -208,27 +210,27 @@ var queueHints = map[approvals.State]string{
 	approvals.StateFailed:      "failed: `show %d`, then `retry %[1]d`",
 }
 
-func (h *handlers) targetAdd(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) targetAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	t, err := herald.ParseTarget(r.Args.Str("target"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	a := publish.Account{Target: t, URL: strings.TrimSpace(r.Args.Str("url")), Handle: strings.TrimPrefix(strings.TrimSpace(r.Args.Str("handle")), "@"), Secret: strings.TrimSpace(r.Args.Str("secret"))}
 	b, err := h.Publish.AddTarget(ctx, r.Actor, r.Channel, r.Args.Str("brand"), a)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	msg := fmt.Sprintf("%s is set up for %s", t, b.Name)
 	if a.Secret != "" {
 		msg += "; its secret is stored and will not be shown again"
 	}
-	return Response{Text: msg + fmt.Sprintf(". Use it with `draft TEXT --to %s`.", t), Ephemeral: true}, nil
+	return commands.Response{Text: msg + fmt.Sprintf(". Use it with `draft TEXT --to %s`.", t), Ephemeral: true}, nil
 }
 
-func (h *handlers) targetList(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) targetList(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, as, open, err := h.Publish.Targets(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "Targets of %s:", b.Name)
@@ -248,31 +250,31 @@ func (h *handlers) targetList(ctx context.Context, r *Request) (Response, error)
 		}
 		fmt.Fprintf(&s, "\nChat channels need no setting up: %s.", strings.Join(ex, ", "))
 	}
-	return Response{Text: s.String(), Ephemeral: true}, nil
+	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) targetRemove(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) targetRemove(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	t, err := herald.ParseTarget(r.Args.Str("target"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	b, err := h.Publish.RemoveTarget(ctx, r.Actor, r.Channel, r.Args.Str("brand"), t)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("%s is removed from %s; drafts that use it cannot be published until it is set up again.", t, b.Name), Ephemeral: true}, nil
+	return commands.Response{Text: fmt.Sprintf("%s is removed from %s; drafts that use it cannot be published until it is set up again.", t, b.Name), Ephemeral: true}, nil
 }
 
-func (h *handlers) calendar(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) calendar(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	rotate := r.Args.Str("rotate") != ""
 	b, tok, err := h.Publish.Calendar(ctx, r.Actor, r.Channel, r.Args.Str("brand"), rotate)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	link := strings.TrimSuffix(h.PublicURL, "/") + "/calendar/" + tok + ".ics"
 	msg := fmt.Sprintf("The calendar of %s's posts: %s\nSubscribe to it from any calendar app; anyone with the link can read it, and `calendar rotate` replaces it.", b.Name, link)
 	if h.PublicURL == "" {
 		msg += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
 	}
-	return Response{Text: msg, Ephemeral: true}, nil
+	return commands.Response{Text: msg, Ephemeral: true}, nil
 }

@@ -1,14 +1,13 @@
-package commands
+package kit
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
@@ -27,59 +26,35 @@ var stateTones = map[approvals.State]string{
 // draftCard renders a draft's view as a card with every button its
 // state allows (Router.Offer keeps those of commands it has). It is a pure
 // function of the view: it reads nothing.
-func draftCard(v publish.DraftView) Card {
+func draftCard(v publish.DraftView) commands.Card {
 	d := v.Draft
 	loc := v.Brand.Location()
-	c := Card{
+	c := commands.Card{
 		Key:   DraftKey(d.ID),
 		Title: fmt.Sprintf("Draft #%d · %s", d.ID, v.Brand.Name),
 		Text:  d.Text,
 		Tone:  stateTones[d.State],
-		Fields: []Field{
+		Fields: []commands.Field{
 			{Label: "State", Value: d.State.Label(), Short: true},
 			{Label: "Review", Value: reviewLabel(v.View), Short: true},
 			{Label: "Author", Value: d.Author.Display(), Short: true},
 			{Label: "Revision", Value: strconv.Itoa(d.Rev), Short: true},
 		},
-		Context: []string{fmt.Sprintf("Updated %s", stamp(d.UpdatedAt, loc))},
+		Context: []string{fmt.Sprintf("Updated %s", Stamp(d.UpdatedAt, loc))},
 	}
 	if len(v.Deliveries) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Targets", Value: deliveryLines(v.Deliveries)})
+		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: deliveryLines(v.Deliveries)})
 	} else if len(d.Targets) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
 	}
 	if len(v.Findings) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Checks", Value: findingLines(v.Findings)})
+		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
 	c.Buttons = draftButtons(d)
 	return c
-}
-
-// draftView assembles what a draft's card shows: its deliveries (when
-// publishing is set up) and its checks. A part that cannot be read is
-// left out of the card and logged: the card still shows the draft.
-func (h *handlers) draftView(ctx context.Context, v approvals.View) publish.DraftView {
-	var dv publish.DraftView
-	var err error
-	if h.Publish != nil {
-		dv, err = h.Publish.DraftView(ctx, v)
-	} else {
-		dv.View = v
-		dv.Findings, err = h.Approvals.Findings(ctx, v)
-	}
-	if err != nil {
-		h.Log.WarnContext(ctx, "card without some of its parts", "draft_id", v.Draft.ID, "error", err)
-	}
-	return dv
-}
-
-// viewCard is the card of a draft's view, with the buttons of the
-// commands the router has.
-func (h *handlers) viewCard(ctx context.Context, v approvals.View) Card {
-	return h.router.Offer(draftCard(h.draftView(ctx, v)))
 }
 
 // findingLines shows blocking findings first, then advice, one a line.
@@ -103,40 +78,40 @@ func reviewLabel(v approvals.View) string {
 }
 
 // draftButtons lists the actions a draft's state allows, as commands.
-func draftButtons(d approvals.Draft) []Button {
+func draftButtons(d approvals.Draft) []commands.Button {
 	id := strconv.FormatInt(d.ID, 10)
 	rev := " --rev " + strconv.Itoa(d.Rev)
-	var bs []Button
-	add := func(b Button) { bs = append(bs, b) }
+	var bs []commands.Button
+	add := func(b commands.Button) { bs = append(bs, b) }
 	switch d.State {
 	case approvals.StateDraft, approvals.StateChangesRequested:
-		add(Button{Label: "Submit for review", Command: "submit " + id, Style: "primary"})
+		add(commands.Button{Label: "Submit for review", Command: "submit " + id, Style: "primary"})
 	case approvals.StateInReview:
-		add(Button{Label: "Approve", Command: "approve " + id + rev, Style: "primary"})
-		add(Button{Label: "Request changes", Command: "changes " + id + rev, Input: "comment"})
-		add(Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
+		add(commands.Button{Label: "Approve", Command: "approve " + id + rev, Style: "primary"})
+		add(commands.Button{Label: "Request changes", Command: "changes " + id + rev, Input: "comment"})
+		add(commands.Button{Label: "Reject", Command: "reject " + id + rev, Style: "danger", Input: "reason"})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
-		add(Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		add(commands.Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"
 		if d.State != approvals.StateApproved {
 			label = "Reschedule"
 		}
-		add(Button{Label: label, Command: "schedule " + id, Input: "when"})
+		add(commands.Button{Label: label, Command: "schedule " + id, Input: "when"})
 	}
 	switch d.State {
 	case approvals.StateApproved, approvals.StateScheduled, approvals.StateMissed:
-		add(Button{Label: "Publish now", Command: "publish " + id})
+		add(commands.Button{Label: "Publish now", Command: "publish " + id})
 	case approvals.StateUnconfirmed:
-		add(Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
-		add(Button{Label: "Retry", Command: "retry " + id})
+		add(commands.Button{Label: "Mark as published", Command: "confirm " + id, Style: "primary"})
+		add(commands.Button{Label: "Retry", Command: "retry " + id})
 	case approvals.StateFailed: // marking a failed target published names it: `confirm ID TARGET`
-		add(Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
+		add(commands.Button{Label: "Retry", Command: "retry " + id, Style: "primary"})
 	}
 	if d.State == approvals.StateScheduled {
-		add(Button{Label: "Unschedule", Command: "unschedule " + id})
+		add(commands.Button{Label: "Unschedule", Command: "unschedule " + id})
 	}
 	return bs
 }
@@ -160,29 +135,11 @@ func deliveryLines(ds []publish.Delivery) string {
 		case d.State == publish.Delivered && d.Receipt.URL != "":
 			l += " " + d.Receipt.URL
 		case d.Error != "" && d.State != publish.Delivered:
-			l += " — " + excerpt(d.Error, 160)
+			l += " — " + FirstLine(d.Error, 160)
 		case d.State == publish.Pending && d.Attempts > 0:
 			l += fmt.Sprintf(" (attempt %d)", d.Attempts+1)
 		}
 		lines[i] = l
 	}
 	return strings.Join(lines, "\n")
-}
-
-// stamp formats an instant for lists and logs, in the brand's zone.
-func stamp(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("2006-01-02 15:04:05 MST")
-}
-
-// excerpt returns the first line of s, cut to n characters.
-func excerpt(s string, n int) string {
-	s, _, cut := strings.Cut(s, "\n")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	if cut {
-		return s + " …"
-	}
-	return s
 }

@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"context"
@@ -8,22 +8,19 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
 
-// Announce brings news about a card to chat: every copy of the card is
-// updated and the note posted in its thread, on every platform.
-type Announce func(ctx context.Context, card Card, note Response)
-
 // Notifier renders the scheduler's events as a draft's card and a note in
 // its thread. It implements publish.Notifier.
 type Notifier struct {
-	router   *Router
+	router   *commands.Router
 	drafts   *approvals.Service
 	publish  *publish.Service
 	log      *slog.Logger
-	announce Announce
+	announce commands.Announce
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -31,7 +28,7 @@ var _ publish.Notifier = (*Notifier)(nil)
 // NewNotifier returns a Notifier rendering cards as r's commands do: it
 // reads drafts through d.Approvals and their deliveries through
 // d.Publish, which must be set.
-func NewNotifier(r *Router, d Deps, announce Announce) *Notifier {
+func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifier {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -45,7 +42,7 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 		n.log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
 		return
 	}
-	note := Response{Text: noteText(v, e)}
+	note := commands.Response{Text: noteText(v, e)}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {
 			note.Mentions = append(note.Mentions, m.Actor)

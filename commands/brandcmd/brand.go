@@ -1,4 +1,4 @@
-package commands
+package brandcmd
 
 import (
 	"context"
@@ -7,16 +7,16 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 )
 
-var brandFlag = Param{Name: "brand", Kind: String, Flag: true, Help: "the brand, when the channel has no default"}
-
-func (h *handlers) brandDefs() []*Def {
-	return []*Def{
+func (h *handlers) brandDefs() []*commands.Def {
+	return []*commands.Def{
 		{
 			Path:     "brand add",
 			Summary:  "Create a brand; you become its admin.",
-			Params:   []Param{{Name: "name", Kind: Text, Required: true, Help: "the brand's name"}},
+			Params:   []commands.Param{{Name: "name", Kind: commands.Text, Required: true, Help: "the brand's name"}},
 			Examples: []string{"brand add Acme"},
 			Open:     true,
 			Handler:  h.brandAdd,
@@ -31,17 +31,17 @@ func (h *handlers) brandDefs() []*Def {
 		{
 			Path:     "brand use",
 			Summary:  "Make a brand this channel's default.",
-			Params:   []Param{{Name: "name", Kind: Text, Required: true, Help: "the brand's name"}},
+			Params:   []commands.Param{{Name: "name", Kind: commands.Text, Required: true, Help: "the brand's name"}},
 			Examples: []string{"brand use Acme"},
 			Handler:  h.brandUse,
 		},
 		{
 			Path:    "role",
 			Summary: "Give someone a role on a brand (admins); alone, list who has which role.",
-			Params: []Param{
-				{Name: "user", Kind: User, Help: "the person, mentioned with @"},
-				{Name: "role", Kind: Choice, Choices: []string{"admin", "editor", "approver", "client", "viewer", "none"}, Help: "their role; none removes them"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "user", Kind: commands.User, Help: "the person, mentioned with @"},
+				{Name: "role", Kind: commands.Choice, Choices: []string{"admin", "editor", "approver", "client", "viewer", "none"}, Help: "their role; none removes them"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"role @sam editor", "role @claire client --brand Acme", "role"},
 			Handler:  h.role,
@@ -49,9 +49,9 @@ func (h *handlers) brandDefs() []*Def {
 		{
 			Path:    "policy",
 			Summary: "Show or set a brand's review stages (admins set).",
-			Params: []Param{
-				{Name: "policy", Kind: Text, Help: `stages in order, e.g. "team:1 client:1", "team:2" or "none"`},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "policy", Kind: commands.Text, Help: `stages in order, e.g. "team:1 client:1", "team:2" or "none"`},
+				kit.BrandFlag,
 			},
 			Examples: []string{`policy "team:1 client:1"`, "policy none --brand Acme", "policy"},
 			Handler:  h.policy,
@@ -60,9 +60,9 @@ func (h *handlers) brandDefs() []*Def {
 			Path:    "remind",
 			Extra:   true,
 			Summary: "Show or set when reviewers are reminded of drafts waiting for them (admins set).",
-			Params: []Param{
-				{Name: "after", Kind: String, Help: "how long a draft may wait, e.g. 24h or 72h; off for never; default for Herald's (24h)"},
-				brandFlag,
+			Params: []commands.Param{
+				{Name: "after", Kind: commands.String, Help: "how long a draft may wait, e.g. 24h or 72h; off for never; default for Herald's (24h)"},
+				kit.BrandFlag,
 			},
 			Examples: []string{"remind 48h", "remind off --brand Acme", "remind"},
 			Handler:  h.remind,
@@ -70,13 +70,13 @@ func (h *handlers) brandDefs() []*Def {
 	}
 }
 
-func (h *handlers) remind(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) remind(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	if !r.Args.Has("after") {
 		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return Response{Text: fmt.Sprintf("Reviewers of %s are reminded %s.", b.Name, remindLabel(b.RemindAfter)), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("Reviewers of %s are reminded %s.", b.Name, remindLabel(b.RemindAfter)), Ephemeral: true}, nil
 	}
 	var d time.Duration
 	switch v := strings.ToLower(strings.TrimSpace(r.Args.Str("after"))); v {
@@ -86,14 +86,14 @@ func (h *handlers) remind(ctx context.Context, r *Request) (Response, error) {
 	default:
 		var err error
 		if d, err = time.ParseDuration(v); err != nil || d <= 0 {
-			return Response{}, herald.Errorf(herald.EINVALID, "%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))
+			return commands.Response{}, herald.Errorf(herald.EINVALID, "%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))
 		}
 	}
 	b, err := h.Brands.SetRemindAfter(ctx, r.Actor, r.Channel, r.Args.Str("brand"), d)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("Reviewers of %s will be reminded %s.", b.Name, remindLabel(b.RemindAfter))}, nil
+	return commands.Response{Text: fmt.Sprintf("Reviewers of %s will be reminded %s.", b.Name, remindLabel(b.RemindAfter))}, nil
 }
 
 // remindLabel says when reminders go out, for a brand's RemindAfter.
@@ -107,29 +107,29 @@ func remindLabel(d time.Duration) string {
 	return "when a draft has waited " + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m") + ", in daytime only"
 }
 
-func (h *handlers) brandAdd(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) brandAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	ch := r.Channel
 	b, err := h.Brands.AddBrand(ctx, r.Actor, r.Args.Str("name"), &ch)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("Brand %s created; you are its admin. Next: `policy \"team:1 client:1\"` and `role @someone editor`.", b.Name)}, nil
+	return commands.Response{Text: fmt.Sprintf("Brand %s created; you are its admin. Next: `policy \"team:1 client:1\"` and `role @someone editor`.", b.Name)}, nil
 }
 
-func (h *handlers) brandList(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) brandList(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	ms, err := h.Brands.Brands(ctx, r.Actor)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ms) == 0 {
-		return Response{Text: "You do not belong to any brand yet. Create one with `brand add NAME`.", Ephemeral: true}, nil
+		return commands.Response{Text: "You do not belong to any brand yet. Create one with `brand add NAME`.", Ephemeral: true}, nil
 	}
 	var b strings.Builder
 	b.WriteString("Your brands:")
 	for _, m := range ms {
 		fmt.Fprintf(&b, "\n  %s — you are %s; review: %s; zone %s", m.Brand.Name, m.Role, policyLabel(m.Brand.Policy), m.Brand.Timezone)
 	}
-	return Response{Text: b.String(), Ephemeral: true}, nil
+	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
 func policyLabel(p string) string {
@@ -139,20 +139,20 @@ func policyLabel(p string) string {
 	return p
 }
 
-func (h *handlers) brandUse(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) brandUse(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, err := h.Brands.UseBrand(ctx, r.Actor, r.Channel, r.Args.Str("name"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("This channel now works on %s by default.", b.Name)}, nil
+	return commands.Response{Text: fmt.Sprintf("This channel now works on %s by default.", b.Name)}, nil
 }
 
-func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) role(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	if !r.Args.Has("user") {
 		return h.members(ctx, r)
 	}
 	if !r.Args.Has("role") {
-		return Response{}, herald.Errorf(herald.EINVALID, "Say which role, e.g. `role %s editor`; `role none` removes them.", "@"+r.Args.User("user").Display())
+		return commands.Response{}, herald.Errorf(herald.EINVALID, "Say which role, e.g. `role %s editor`; `role none` removes them.", "@"+r.Args.User("user").Display())
 	}
 	who := r.Args.User("user")
 	role := herald.Role(r.Args.Str("role"))
@@ -161,18 +161,18 @@ func (h *handlers) role(ctx context.Context, r *Request) (Response, error) {
 	}
 	b, err := h.Brands.SetRole(ctx, r.Actor, r.Channel, r.Args.Str("brand"), who, role)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if role == "" {
-		return Response{Text: fmt.Sprintf("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
+		return commands.Response{Text: fmt.Sprintf("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
 	}
-	return Response{Text: fmt.Sprintf("%s is now %s on %s.", who.Display(), role, b.Name)}, nil
+	return commands.Response{Text: fmt.Sprintf("%s is now %s on %s.", who.Display(), role, b.Name)}, nil
 }
 
-func (h *handlers) members(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) members(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, ms, err := h.Brands.Members(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "Members of %s (review: %s):", b.Name, policyLabel(b.Policy))
@@ -187,23 +187,23 @@ func (h *handlers) members(ctx context.Context, r *Request) (Response, error) {
 			fmt.Fprintf(&out, "\n%-9s %s", role, strings.Join(names, ", "))
 		}
 	}
-	return Response{Text: out.String(), Ephemeral: true}, nil
+	return commands.Response{Text: out.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) policy(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) policy(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	if !r.Args.Has("policy") {
 		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return Response{Text: fmt.Sprintf("Review policy of %s: %s.", b.Name, policyLabel(b.Policy)), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("Review policy of %s: %s.", b.Name, policyLabel(b.Policy)), Ephemeral: true}, nil
 	}
 	b, p, err := h.Approvals.SetPolicy(ctx, r.Actor, r.Channel, r.Args.Str("brand"), r.Args.Str("policy"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(p) == 0 {
-		return Response{Text: fmt.Sprintf("Drafts of %s no longer need review: a submitted draft is approved at once.", b.Name)}, nil
+		return commands.Response{Text: fmt.Sprintf("Drafts of %s no longer need review: a submitted draft is approved at once.", b.Name)}, nil
 	}
-	return Response{Text: fmt.Sprintf("Review policy of %s is now %s. Drafts already in review keep their policy.", b.Name, p)}, nil
+	return commands.Response{Text: fmt.Sprintf("Review policy of %s is now %s. Drafts already in review keep their policy.", b.Name, p)}, nil
 }

@@ -1,4 +1,4 @@
-package commands
+package listencmd
 
 import (
 	"cmp"
@@ -12,6 +12,8 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -43,24 +45,24 @@ func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 	return here, nil
 }
 
-func (h *handlers) watchAdd(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) watchAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	ch, err := channelArg(r.Channel, r.Args.Str("channel"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	w, err := h.Mentions.AddWatch(ctx, r.Actor, b, r.Args.Str("query"), ch)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s added watch #%d for %s: `%s`. Its mentions come to %s.", r.Actor.Display(), w.ID, b.Name, w.Query, channelLabel(w.Channel))
 	if srcs, err := h.Mentions.Sources(ctx, r.Actor, b); err == nil && len(srcs) == 0 {
 		text += " No source yet: add one with `source add hn`, `source add rss URL`…"
 	}
-	return Response{Text: text}, nil
+	return commands.Response{Text: text}, nil
 }
 
 func channelLabel(c herald.ChannelRef) string {
@@ -70,76 +72,76 @@ func channelLabel(c herald.ChannelRef) string {
 	return fmt.Sprintf("%s channel %s", c.Platform, c.Channel)
 }
 
-func (h *handlers) watchList(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) watchList(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	ws, err := h.Mentions.Watches(ctx, r.Actor, b)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ws) == 0 {
-		return Response{Text: fmt.Sprintf("%s has no watches yet: add one with `watch add QUERY`.", b.Name), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("%s has no watches yet: add one with `watch add QUERY`.", b.Name), Ephemeral: true}, nil
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "Watches of %s:", b.Name)
 	for _, w := range ws {
 		fmt.Fprintf(&s, "\n  #%d  `%s` → %s (by %s)", w.ID, w.Query, channelLabel(w.Channel), w.CreatedBy.Display())
 	}
-	return Response{Text: s.String(), Ephemeral: true}, nil
+	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) watchRm(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) watchRm(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	w, err := h.Mentions.RemoveWatch(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("%s removed watch #%d (`%s`).", r.Actor.Display(), w.ID, w.Query)}, nil
+	return commands.Response{Text: fmt.Sprintf("%s removed watch #%d (`%s`).", r.Actor.Display(), w.ID, w.Query)}, nil
 }
 
 // testShown bounds the matches `watch test` lists.
 const testShown = 10
 
-func (h *handlers) watchTest(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) watchTest(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	ms, scanned, err := h.Mentions.TestWatch(ctx, r.Actor, b, r.Args.Str("query"), testShown)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ms) == 0 {
-		return Response{Text: fmt.Sprintf("`%s` matches none of the %d recent mentions of %s.", r.Args.Str("query"), scanned, b.Name), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("`%s` matches none of the %d recent mentions of %s.", r.Args.Str("query"), scanned, b.Name), Ephemeral: true}, nil
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "`%s` matches %d of the %d recent mentions of %s (newest first, at most %d):", r.Args.Str("query"), len(ms), scanned, b.Name, testShown)
 	for _, m := range ms {
-		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), stamp(m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
+		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), kit.Stamp(m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
 	}
-	return Response{Text: s.String(), Ephemeral: true}, nil
+	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) sourceAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	spec := mentions.Spec{Kind: r.Args.Str("kind"), URL: r.Args.Str("url"), Tag: strings.TrimPrefix(strings.TrimSpace(r.Args.Str("tag")), "#")}
 	if spec.Kind == "mastodon" && strings.HasPrefix(spec.URL, "#") {
-		return Response{}, herald.Errorf(herald.EINVALID, "Name the instance before the tag: `source add mastodon mastodon.social %s`.", spec.URL)
+		return commands.Response{}, herald.Errorf(herald.EINVALID, "Name the instance before the tag: `source add mastodon mastodon.social %s`.", spec.URL)
 	}
 	if spec.Kind == "mastodon" && spec.URL != "" && !strings.Contains(spec.URL, "://") {
 		spec.URL = "https://" + spec.URL // an instance is named by its host
 	}
 	st, err := h.Mentions.AddSource(ctx, r.Actor, b, spec)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s added source #%d to %s: %s.", r.Actor.Display(), st.Spec.ID, b.Name, st.Spec.String())
 	if st.Token == "" {
-		return Response{Text: text + " Herald polls it from now on; `source list` shows its health."}, nil
+		return commands.Response{Text: text + " Herald polls it from now on; `source list` shows its health."}, nil
 	}
 	// The token is a secret: the URL is shown to the one who asked only.
 	text += "\nPOST mentions as JSON to:\n  " + strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
@@ -147,20 +149,20 @@ func (h *handlers) sourceAdd(ctx context.Context, r *Request) (Response, error) 
 	if h.PublicURL == "" {
 		text += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
 	}
-	return Response{Ephemeral: true, Text: text}, nil
+	return commands.Response{Ephemeral: true, Text: text}, nil
 }
 
-func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) sourceList(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	srcs, err := h.Mentions.Sources(ctx, r.Actor, b)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(srcs) == 0 {
-		return Response{Text: fmt.Sprintf("%s has no sources yet: add one with `source add hn`, `source add rss URL`, `source add webhook`…", b.Name), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("%s has no sources yet: add one with `source add hn`, `source add rss URL`, `source add webhook`…", b.Name), Ephemeral: true}, nil
 	}
 	loc := b.Location()
 	var s strings.Builder
@@ -168,7 +170,7 @@ func (h *handlers) sourceList(ctx context.Context, r *Request) (Response, error)
 	for _, st := range srcs {
 		fmt.Fprintf(&s, "\n  #%d  %s · %d item(s) seen · %s", st.Spec.ID, st.Spec.String(), st.ItemsSeen, health(st, loc))
 	}
-	return Response{Text: s.String(), Ephemeral: true}, nil
+	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
 
 // health says how a source is doing: its last success and, when it
@@ -179,33 +181,30 @@ func health(st mentions.SourceStatus, loc *time.Location) string {
 		ok = "nothing received yet"
 	}
 	if !st.LastSuccess.IsZero() {
-		ok = "last success " + stamp(st.LastSuccess, loc)
+		ok = "last success " + kit.Stamp(st.LastSuccess, loc)
 	}
 	if st.LastError.After(st.LastSuccess) {
-		s := fmt.Sprintf("%s · last error %s: %s", ok, stamp(st.LastError, loc), oneLine(st.LastErrorMsg, 160))
+		s := fmt.Sprintf("%s · last error %s: %s", ok, kit.Stamp(st.LastError, loc), kit.OneLine(st.LastErrorMsg, 160))
 		if !st.NextPoll.IsZero() {
-			s += " · next try " + stamp(st.NextPoll, loc)
+			s += " · next try " + kit.Stamp(st.NextPoll, loc)
 		}
 		return s
 	}
 	return ok
 }
 
-// oneLine flattens s and cuts it to n characters.
-func oneLine(s string, n int) string { return excerpt(strings.Join(strings.Fields(s), " "), n) }
-
-func (h *handlers) sourceRm(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) sourceRm(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	st, err := h.Mentions.RemoveSource(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: fmt.Sprintf("%s removed source #%d (%s).", r.Actor.Display(), st.Spec.ID, st.Spec.String())}, nil
+	return commands.Response{Text: fmt.Sprintf("%s removed source #%d (%s).", r.Actor.Display(), st.Spec.ID, st.Spec.String())}, nil
 }
 
-func (h *handlers) mentionsSummary(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mentionsSummary(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	now := h.Clock.Now().In(b.Location())
 	since, label := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()), "today"
@@ -214,25 +213,25 @@ func (h *handlers) mentionsSummary(ctx context.Context, r *Request) (Response, e
 	}
 	sum, err := h.Mentions.Summary(ctx, r.Actor, b, since)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Cards: []Card{summaryCard(b, sum, "Mentions of "+b.Name+", "+label)}, Ephemeral: true}, nil
+	return commands.Response{Cards: []commands.Card{kit.SummaryCard(b, sum, "Mentions of "+b.Name+", "+label)}, Ephemeral: true}, nil
 }
 
-func (h *handlers) mentionShow(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mentionShow(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	resp := Response{Cards: []Card{h.router.Offer(mentionCard(b, m))}}
+	resp := commands.Response{Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m))}}
 	if log, err := h.Mentions.MentionAudit(ctx, r.Actor, m.ID); err == nil && len(log) > 0 {
 		var s strings.Builder
 		for _, e := range log {
-			fmt.Fprintf(&s, "\n  %s · %s %s", stamp(e.At, b.Location()), actorLabel(e.Actor), e.Action.Done())
+			fmt.Fprintf(&s, "\n  %s · %s %s", kit.Stamp(e.At, b.Location()), actorLabel(e.Actor), e.Action.Done())
 			if e.Detail != "" {
 				s.WriteString(" (" + e.Detail + ")")
 			}
@@ -249,11 +248,11 @@ func actorLabel(a herald.Actor) string {
 	return a.Display()
 }
 
-func (h *handlers) mentionAct(a mentions.Action) Handler {
-	return func(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mentionAct(a mentions.Action) commands.Handler {
+	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		m, err := h.Mentions.Act(ctx, r.Actor, r.Args.Int("id"), a)
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
 		return h.mentionResponse(ctx, m, fmt.Sprintf("%s %s mention #%d.", r.Actor.Display(), actionVerb[a], m.ID))
 	}
@@ -264,25 +263,25 @@ var actionVerb = map[mentions.Action]string{
 }
 
 // mentionResponse answers with a short text and the mention's card.
-func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text string) (Response, error) {
+func (h *handlers) mentionResponse(ctx context.Context, m mentions.Mention, text string) (commands.Response, error) {
 	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
+	return commands.Response{Text: text, Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m))}}, nil
 }
 
-func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mentionMute(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if m.Author == "" {
-		return Response{}, herald.Errorf(herald.EINVALID, "Mention #%d has no author to mute; mute its domain with `mute domain DOMAIN`.", m.ID)
+		return commands.Response{}, herald.Errorf(herald.EINVALID, "Mention #%d has no author to mute; mute its domain with `mute domain DOMAIN`.", m.ID)
 	}
 	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	// An author muted already (from another of their mentions) is no
 	// reason to leave this one open: the mention is ignored all the same.
@@ -295,83 +294,83 @@ func (h *handlers) mentionMute(ctx context.Context, r *Request) (Response, error
 		v := mentions.NormalizeMute(mentions.MuteAuthor, m.Author)
 		text = fmt.Sprintf("%s is muted on %s already (`unmute author %s` lifts it).", v, b.Name, quoteArg(v))
 	default:
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if _, ok := mentions.Next(m.State, mentions.ActIgnore); ok {
 		if m, err = h.Mentions.Act(ctx, r.Actor, m.ID, mentions.ActIgnore); err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
 	}
-	return Response{Text: text, Cards: []Card{h.router.Offer(mentionCard(b, m))}}, nil
+	return commands.Response{Text: text, Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m))}}, nil
 }
 
 // quoteArg quotes v for a command line when it is not one plain word.
 func quoteArg(v string) string {
 	if v == "" || strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(`"'“”«»„\`, r) }) {
-		return Quote(v)
+		return commands.Quote(v)
 	}
 	return v
 }
 
-func (h *handlers) mute(on bool) Handler {
-	return func(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mute(on bool) commands.Handler {
+	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
 		kind := mentions.MuteKind(r.Args.Str("kind"))
 		if !on {
 			mu, err := h.Mentions.Unmute(ctx, r.Actor, b, kind, r.Args.Str("value"))
 			if err != nil {
-				return Response{}, err
+				return commands.Response{}, err
 			}
-			return Response{Text: fmt.Sprintf("%s unmuted %s %s on %s.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
+			return commands.Response{Text: fmt.Sprintf("%s unmuted %s %s on %s.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
 		}
 		mu, err := h.Mentions.Mute(ctx, r.Actor, b, kind, r.Args.Str("value"))
 		if err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return Response{Text: fmt.Sprintf("%s muted %s %s on %s: its mentions are dropped.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
+		return commands.Response{Text: fmt.Sprintf("%s muted %s %s on %s: its mentions are dropped.", r.Actor.Display(), mu.Kind, mu.Value, b.Name)}, nil
 	}
 }
 
-func (h *handlers) mutes(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mutes(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	ms, err := h.Mentions.Mutes(ctx, r.Actor, b)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if len(ms) == 0 {
-		return Response{Text: fmt.Sprintf("Nothing is muted on %s.", b.Name), Ephemeral: true}, nil
+		return commands.Response{Text: fmt.Sprintf("Nothing is muted on %s.", b.Name), Ephemeral: true}, nil
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "Muted on %s:", b.Name)
 	for _, m := range ms {
-		fmt.Fprintf(&s, "\n  %s %s (by %s, %s)", m.Kind, m.Value, m.By.Display(), stamp(m.At, b.Location()))
+		fmt.Fprintf(&s, "\n  %s %s (by %s, %s)", m.Kind, m.Value, m.By.Display(), kit.Stamp(m.At, b.Location()))
 	}
-	return Response{Text: s.String(), Ephemeral: true}, nil
+	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
 
-func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) listen(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	v := strings.ToLower(strings.TrimSpace(r.Args.Str("value")))
 	setting := r.Args.Str("setting")
 	if setting != "" && v == "" { // `listen digest` alone must not turn the digest off
-		return Response{}, herald.Errorf(herald.EINVALID, "Give the value: %s.", listenValues[setting])
+		return commands.Response{}, herald.Errorf(herald.EINVALID, "Give the value: %s.", listenValues[setting])
 	}
 	var set mentions.Settings
 	switch setting {
 	case "":
 		if set, err = h.Mentions.Settings(ctx, r.Actor, b); err != nil {
-			return Response{}, err
+			return commands.Response{}, err
 		}
-		return Response{Text: settingsText(b, set), Ephemeral: true}, nil
+		return commands.Response{Text: settingsText(b, set), Ephemeral: true}, nil
 	case "langs":
 		var langs []string
 		switch v {
@@ -387,14 +386,14 @@ func (h *handlers) listen(ctx context.Context, r *Request) (Response, error) {
 		set, err = h.Mentions.SetDigestAt(ctx, r.Actor, b, v)
 	case "triage":
 		if v != "on" && v != "off" {
-			return Response{}, herald.Errorf(herald.EINVALID, "Say `listen triage on` or `listen triage off`.")
+			return commands.Response{}, herald.Errorf(herald.EINVALID, "Say `listen triage on` or `listen triage off`.")
 		}
 		set, err = h.Mentions.SetTriage(ctx, r.Actor, b, v == "on")
 	}
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{Text: r.Actor.Display() + " changed the listening settings. " + settingsText(b, set)}, nil
+	return commands.Response{Text: r.Actor.Display() + " changed the listening settings. " + settingsText(b, set)}, nil
 }
 
 // listenValues say what each listening setting takes.
@@ -422,17 +421,17 @@ func settingsText(b herald.Brand, s mentions.Settings) string {
 
 // mentionReply starts the reply draft of a mention: the text given, or
 // the LLM's suggestion (see assist), or a form asking for the text.
-func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, error) {
+func (h *handlers) mentionReply(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if m.DraftID != 0 {
-		return h.cardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
+		return h.CardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
 	}
 	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if text := strings.TrimSpace(r.Args.Str("text")); text != "" {
 		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text) // CreateDraft checks the role
@@ -440,35 +439,35 @@ func (h *handlers) mentionReply(ctx context.Context, r *Request) (Response, erro
 	// Neither the LLM nor a form for someone whose reply would be refused.
 	role, err := h.Brands.RoleOf(ctx, r.Actor, b.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if err := brands.Need(brands.Member{Role: role}, brands.WriteReplies); err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	if h.Assist != nil && h.Assist.Enabled() {
 		return h.suggestReply(ctx, r, b, m)
 	}
-	return Response{Ephemeral: true, Form: &Form{
+	return commands.Response{Ephemeral: true, Form: &commands.Form{
 		Title:   fmt.Sprintf("Reply to mention #%d", m.ID),
 		Command: fmt.Sprintf("mention reply %d", m.ID),
-		Fields:  []FormField{{Name: "text", Label: "Your reply", Multiline: true}},
+		Fields:  []commands.FormField{{Name: "text", Label: "Your reply", Multiline: true}},
 	}}, nil
 }
 
 // suggestReply asks the LLM for a reply to m, detached: the answer
 // becomes a draft linked to the mention (both cards updated), and is only
 // ever a draft, reviewed like any other. mentionReply has checked the role.
-func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand, m mentions.Mention) (Response, error) {
-	return h.draftDetached(ctx, r, b, LLMDrafts{
-		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, oneLine(cmp.Or(m.Title, m.Text), 120)),
-		Produce: h.replyVariants(b, replyInput(m), nil),
+func (h *handlers) suggestReply(ctx context.Context, r *commands.Request, b herald.Brand, m mentions.Mention) (commands.Response, error) {
+	return h.DraftDetached(ctx, r, b, kit.LLMDrafts{
+		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, kit.OneLine(cmp.Or(m.Title, m.Text), 120)),
+		Produce: h.ReplyVariants(b, kit.ReplyInput(m), nil),
 		Created: func(ctx context.Context, d approvals.Draft) error {
 			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
 			if err != nil {
 				return err
 			}
 			if h.Announce != nil { // else the answer carries the cards
-				h.Announce(ctx, h.router.Offer(mentionCard(b, linked)), Response{})
+				h.Announce(ctx, h.Router.Offer(kit.MentionCard(b, linked)), commands.Response{})
 			}
 			return nil
 		},
@@ -478,28 +477,28 @@ func (h *handlers) suggestReply(ctx context.Context, r *Request, b herald.Brand,
 // replyDraft creates the reply draft of mention m with text and links it:
 // the mention's card and the draft's are both answered, so the thread
 // keeps the two together.
-func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, b herald.Brand, m mentions.Mention, text string) (Response, error) {
+func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, b herald.Brand, m mentions.Mention, text string) (commands.Response, error) {
 	d, err := h.Approvals.CreateDraft(ctx, actor, ch, approvals.NewDraft{Brand: b.Name, Text: text})
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	linked, err := h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID)
 	if err != nil {
 		// The draft is stored (nothing typed is lost): say so, e.g. when
 		// someone else linked a reply draft meanwhile.
 		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
-			return Response{}, &herald.Error{Code: code, Err: err,
-				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", ErrorText(err), d.ID, m.ID, d.ID)}
+			return commands.Response{}, &herald.Error{Code: code, Err: err,
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", kit.ErrorText(err), d.ID, m.ID, d.ID)}
 		}
-		return Response{}, err
+		return commands.Response{}, err
 	}
 	m = linked
 	v, err := h.Approvals.Get(ctx, actor, d.ID)
 	if err != nil {
-		return Response{}, err
+		return commands.Response{}, err
 	}
-	return Response{
+	return commands.Response{
 		Text:  fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID),
-		Cards: []Card{h.router.Offer(mentionCard(b, m)), h.viewCard(ctx, v)},
+		Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m)), h.ViewCard(ctx, v)},
 	}, nil
 }

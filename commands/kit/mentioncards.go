@@ -1,4 +1,4 @@
-package commands
+package kit
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/mentions/query"
 )
@@ -32,34 +33,34 @@ var mentionTones = map[mentions.State]string{
 // snippetRunes bounds the text a mention card quotes.
 const snippetRunes = 480
 
-// mentionCard renders a mention: who wrote it where and when, the text
+// MentionCard renders a mention: who wrote it where and when, the text
 // around the matched terms (in bold), the link, and the buttons its state
 // allows (Router.Offer keeps those of commands it has). Everything the web
 // wrote goes in the Excerpt, shown verbatim. It reads nothing.
-func mentionCard(b herald.Brand, m mentions.Mention) Card {
+func MentionCard(b herald.Brand, m mentions.Mention) commands.Card {
 	loc := b.Location()
-	c := Card{
+	c := commands.Card{
 		Key:     MentionKey(m.ID),
 		Title:   fmt.Sprintf("Mention #%d · %s · %s", m.ID, b.Name, strings.Join(m.Sources, ", ")),
 		Tone:    mentionTones[m.State],
 		Excerpt: mentionExcerpt(m),
-		Fields: []Field{
+		Fields: []commands.Field{
 			{Label: "State", Value: mentionState(m), Short: true},
 		},
 	}
 	if m.Author != "" {
-		c.Fields = append(c.Fields, Field{Label: "Author", Value: oneLine(m.Author, 80), Short: true, Verbatim: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Author", Value: OneLine(m.Author, 80), Short: true, Verbatim: true})
 	}
 	when := m.Published
 	if when.IsZero() {
 		when = m.FoundAt
 	}
-	c.Fields = append(c.Fields, Field{Label: "Published", Value: stamp(when, loc), Short: true})
+	c.Fields = append(c.Fields, commands.Field{Label: "Published", Value: Stamp(when, loc), Short: true})
 	if t := triage(m); t != "" {
-		c.Fields = append(c.Fields, Field{Label: "Triage", Value: t, Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Triage", Value: t, Short: true})
 	}
 	if link := cmp.Or(m.CanonicalURL, m.URL); link != "" { // tracking parameters left out
-		c.Fields = append(c.Fields, Field{Label: "Link", Value: link})
+		c.Fields = append(c.Fields, commands.Field{Label: "Link", Value: link})
 	}
 	if m.DraftID != 0 {
 		c.Context = append(c.Context, fmt.Sprintf("Reply: draft #%d (`show %d`)", m.DraftID, m.DraftID))
@@ -89,36 +90,36 @@ func mentionState(m mentions.Mention) string {
 }
 
 // mentionButtons lists the actions a mention's state allows, as commands.
-func mentionButtons(m mentions.Mention) []Button {
+func mentionButtons(m mentions.Mention) []commands.Button {
 	id := strconv.FormatInt(m.ID, 10)
-	var bs []Button
-	add := func(b Button) { bs = append(bs, b) }
+	var bs []commands.Button
+	add := func(b commands.Button) { bs = append(bs, b) }
 	for _, a := range []struct {
 		act   mentions.Action
 		label string
 		style string
 	}{{mentions.ActClaim, "Claim", "primary"}, {mentions.ActDone, "Done", ""}, {mentions.ActIgnore, "Ignore", ""}, {mentions.ActReopen, "Reopen", ""}} {
 		if _, ok := mentions.Next(m.State, a.act); ok {
-			add(Button{Label: a.label, Command: "mention " + string(a.act) + " " + id, Style: a.style})
+			add(commands.Button{Label: a.label, Command: "mention " + string(a.act) + " " + id, Style: a.style})
 		}
 	}
 	if m.State.Unhandled() {
 		if m.DraftID == 0 {
-			add(Button{Label: "Draft reply", Command: "mention reply " + id})
+			add(commands.Button{Label: "Draft reply", Command: "mention reply " + id})
 		}
 		if m.Author != "" {
-			add(Button{Label: "Mute author", Command: "mention mute " + id, Style: "danger"})
+			add(commands.Button{Label: "Mute author", Command: "mention mute " + id, Style: "danger"})
 		}
 	}
 	if m.DraftID != 0 {
-		add(Button{Label: "Reply draft", Command: "show " + strconv.FormatInt(m.DraftID, 10)})
+		add(commands.Button{Label: "Reply draft", Command: "show " + strconv.FormatInt(m.DraftID, 10)})
 	}
 	return bs
 }
 
 // mentionExcerpt quotes a mention: its title, then its text around the
 // first matched term, with every matched term marked.
-func mentionExcerpt(m mentions.Mention) *Excerpt {
+func mentionExcerpt(m mentions.Mention) *commands.Excerpt {
 	text := strings.TrimSpace(m.Text)
 	if title := strings.TrimSpace(m.Title); title != "" && !strings.HasPrefix(text, title) {
 		text = strings.TrimSpace(title + "\n" + text)
@@ -128,7 +129,7 @@ func mentionExcerpt(m mentions.Mention) *Excerpt {
 	}
 	marks := query.Highlight(text, m.Terms)
 	lo, hi := window(text, marks, snippetRunes)
-	e := &Excerpt{Text: text[lo:hi]}
+	e := &commands.Excerpt{Text: text[lo:hi]}
 	if lo > 0 {
 		e.Text = "…" + e.Text
 	}
@@ -174,10 +175,10 @@ func window(text string, marks [][2]int, n int) (lo, hi int) {
 	return lo, hi
 }
 
-// summaryCard renders a brand's listening over a period: `mentions` and
+// SummaryCard renders a brand's listening over a period: `mentions` and
 // the daily digest.
-func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
-	c := Card{Key: "", Title: title, Fields: []Field{
+func SummaryCard(b herald.Brand, s mentions.Summary, title string) commands.Card {
+	c := commands.Card{Key: "", Title: title, Fields: []commands.Field{
 		{Label: "Mentions", Value: strconv.Itoa(s.Total), Short: true},
 		{Label: "Unhandled", Value: strconv.Itoa(s.Unhandled), Short: true},
 	}}
@@ -186,17 +187,17 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 		return c
 	}
 	if len(s.BySource) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Sources", Value: counts(s.BySource)})
+		c.Fields = append(c.Fields, commands.Field{Label: "Sources", Value: counts(s.BySource)})
 	}
 	if len(s.TopAuthors) > 0 {
-		c.Fields = append(c.Fields, Field{Label: "Top authors", Value: counts(s.TopAuthors), Verbatim: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Top authors", Value: counts(s.TopAuthors), Verbatim: true})
 	}
 	if len(s.Newest) > 0 {
 		var lines []string
 		for _, m := range s.Newest {
 			lines = append(lines, fmt.Sprintf("#%d · %s · %s", m.ID, strings.Join(m.Sources, ", "), cmp.Or(m.CanonicalURL, m.URL)))
 		}
-		c.Fields = append(c.Fields, Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
+		c.Fields = append(c.Fields, commands.Field{Label: "Waiting for someone", Value: strings.Join(lines, "\n")})
 		c.Context = append(c.Context, "`mention show ID` opens one; `mention claim ID` takes it.")
 	}
 	if s.Unhandled == 0 {
@@ -208,31 +209,31 @@ func summaryCard(b herald.Brand, s mentions.Summary, title string) Card {
 func counts(cs []mentions.Count) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s (%d)", oneLine(c.Key, 60), c.N)
+		parts[i] = fmt.Sprintf("%s (%d)", OneLine(c.Key, 60), c.N)
 	}
 	return strings.Join(parts, ", ")
 }
 
 // surgeCard renders a surge alert, or its end. It reads nothing.
-func surgeCard(b herald.Brand, s mentions.Surge) Card {
+func surgeCard(b herald.Brand, s mentions.Surge) commands.Card {
 	loc := b.Location()
-	c := Card{Key: SurgeKey(s), Tone: "danger",
+	c := commands.Card{Key: SurgeKey(s), Tone: "danger",
 		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
 		Text: fmt.Sprintf("%d mentions in %s from %s, against about %.1f usually (alert at %d).",
-			s.Count, span(s.Window), stamp(s.Start, loc), s.Baseline, s.Threshold),
+			s.Count, span(s.Window), Stamp(s.Start, loc), s.Baseline, s.Threshold),
 	}
 	if s.Over {
 		c.Tone = "good"
 		c.Title = fmt.Sprintf("Surge over · %s", b.Name)
-		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", stamp(s.Start, loc), s.Count, span(s.Window))
+		c.Text = fmt.Sprintf("The surge that began %s is over: %d mentions in the last %s.", Stamp(s.Start, loc), s.Count, span(s.Window))
 	}
 	for i, m := range s.Sample {
 		if i == 0 {
 			c.Excerpt = mentionExcerpt(m)
 		}
-		c.Fields = append(c.Fields, Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
+		c.Fields = append(c.Fields, commands.Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
-	c.Buttons = []Button{{Label: "All of today's mentions", Command: "mentions today --brand " + Quote(b.Name)}}
+	c.Buttons = []commands.Button{{Label: "All of today's mentions", Command: "mentions today --brand " + commands.Quote(b.Name)}}
 	return c
 }
 
@@ -259,8 +260,8 @@ func span(d time.Duration) string {
 // the pipeline records among them), surge alerts and digests. It
 // implements mentions.Notifier.
 type MentionNotifier struct {
-	show     func(ctx context.Context, card Card, where herald.ChannelRef)
-	announce Announce
+	show     func(ctx context.Context, card commands.Card, where herald.ChannelRef)
+	announce commands.Announce
 }
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
@@ -269,13 +270,15 @@ var _ mentions.Notifier = (*MentionNotifier)(nil)
 // channel (or updates its copy there); announce updates every copy of a
 // card already shown. It needs no router: its cards carry every button
 // their state allows, and the listening commands those run exist wherever
-// mentions do (New registers them with Deps.Mentions).
-func NewMentionNotifier(show func(ctx context.Context, card Card, where herald.ChannelRef), announce Announce) *MentionNotifier {
+// mentions do (handlers.New registers them with Deps.Mentions).
+func NewMentionNotifier(show func(ctx context.Context, card commands.Card, where herald.ChannelRef), announce commands.Announce) *MentionNotifier {
 	return &MentionNotifier{show: show, announce: announce}
 }
 
 // update brings a changed card to every copy already shown.
-func (n *MentionNotifier) update(ctx context.Context, c Card) { n.announce(ctx, c, Response{}) }
+func (n *MentionNotifier) update(ctx context.Context, c commands.Card) {
+	n.announce(ctx, c, commands.Response{})
+}
 
 // Notify implements mentions.Notifier.
 func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
@@ -284,7 +287,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Mention == nil {
 			return nil
 		}
-		card := mentionCard(e.Brand, *e.Mention)
+		card := MentionCard(e.Brand, *e.Mention)
 		if e.Kind != mentions.EventMention {
 			n.update(ctx, card)
 			return nil
@@ -308,7 +311,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Digest == nil {
 			return nil
 		}
-		card := summaryCard(e.Brand, *e.Digest, "Daily digest · "+e.Brand.Name)
+		card := SummaryCard(e.Brand, *e.Digest, "Daily digest · "+e.Brand.Name)
 		card.Key = fmt.Sprintf("digest:%d:%s", e.Brand.ID, e.Digest.Until.In(e.Brand.Location()).Format("2006-01-02"))
 		for _, ch := range e.Routes {
 			n.show(ctx, card, ch)
@@ -319,8 +322,8 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 	return nil
 }
 
-// replyInput is a mention as the LLM reads it (untrusted data), for a
+// ReplyInput is a mention as the LLM reads it (untrusted data), for a
 // suggested reply: the link without its tracking parameters.
-func replyInput(m mentions.Mention) assist.ReplyInput {
+func ReplyInput(m mentions.Mention) assist.ReplyInput {
 	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 }

@@ -1,4 +1,4 @@
-package commands_test
+package handlers_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -82,7 +84,7 @@ func newPermEnv(t *testing.T) *permEnv {
 	ms := mentions.NewService(s, bs, clock, mentions.Options{Channels: bs, Brands: bs})
 	as := assist.NewService(s, nil, clock, nil, assist.Options{})
 	e := &permEnv{t: t, drafts: drafts, mentions: ms, hook: map[string]int64{}}
-	e.router = commands.New(commands.Deps{Brands: bs, Approvals: drafts, Publish: pub, Mentions: ms, Assist: as,
+	e.router = handlers.New(kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, Mentions: ms, Assist: as,
 		Clock: clock, PublicURL: "https://herald.example/"})
 	admin := permActors["admin"]
 	e.must(admin, acmeCh, "brand add Acme")
@@ -379,3 +381,5 @@ func actionName(a brands.Action) string {
 	}
 	return string(a)
 }
+
+var start = time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)

@@ -1,0 +1,35 @@
+package kit
+
+import (
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/commands"
+)
+
+// IDParam is a draft's number, the first parameter of the commands on a draft.
+var IDParam = commands.Param{Name: "id", Kind: commands.ID, Required: true, Help: "the draft's number, e.g. 12"}
+
+// BrandFlag names the brand a command acts on, when the channel has no default.
+var BrandFlag = commands.Param{Name: "brand", Kind: commands.String, Flag: true, Help: "the brand, when the channel has no default"}
+
+// Stamp formats an instant for lists and logs, in the brand's zone.
+func Stamp(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04:05 MST")
+}
+
+// FirstLine returns the first line of s, cut to n characters.
+func FirstLine(s string, n int) string {
+	s, _, cut := strings.Cut(s, "\n")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	if cut {
+		return s + " …"
+	}
+	return s
+}
+
+// OneLine flattens s and cuts it to n characters.
+func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }
