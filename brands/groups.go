@@ -43,8 +43,12 @@ func groups(a herald.Actor) []herald.Actor {
 // Member returns the actor's membership of a brand: its own, else the
 // strongest among its groups' (with Actor the actor itself). ENOTFOUND
 // when it holds no role there. It checks no one's rights: callers use it
-// to learn what the actor may do.
+// to learn what the actor may do. A grantee never acts: it is no member
+// of anything as an actor (ENOTFOUND), only through the users of its group.
 func (s *Service) Member(ctx context.Context, brandID int64, a herald.Actor) (Member, error) {
+	if IsGrantee(a) {
+		return Member{}, herald.Errorf(herald.ENOTFOUND, "%s is a group, not a member who acts.", a.Display())
+	}
 	m, err := s.store.Member(ctx, brandID, a)
 	gs := groups(a)
 	if herald.ErrorCode(err) != herald.ENOTFOUND || len(gs) == 0 {
@@ -70,8 +74,11 @@ func (s *Service) Member(ctx context.Context, brandID int64, a herald.Actor) (Me
 }
 
 // memberships returns a's own memberships, and for the other brands the
-// strongest membership among a's groups.
+// strongest membership among a's groups; none for a grantee (see Member).
 func (s *Service) memberships(ctx context.Context, a herald.Actor) ([]Member, error) {
+	if IsGrantee(a) {
+		return nil, nil
+	}
 	own, err := s.store.Memberships(ctx, a)
 	gs := groups(a)
 	if err != nil || len(gs) == 0 {
