@@ -56,10 +56,6 @@ func (s *Service) Publisher(kind string) (Publisher, bool) {
 	return p, ok
 }
 
-// OnWake sets what asks the scheduler to look at once (a post to publish
-// now); the Scheduler sets it.
-func (s *Service) OnWake(f func()) { s.wake = f }
-
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // CheckDraft implements approvals.Checker: each target must be one Herald
