@@ -10,18 +10,18 @@ import (
 	"strings"
 )
 
-// ErrPrivate marks a refusal by the guard (errors.Is): a loopback,
+// errPrivate marks a refusal by the guard (errors.Is): a loopback,
 // private, link-local or otherwise non-public address.
-var ErrPrivate = errors.New("private network address refused")
+var errPrivate = errors.New("private network address refused")
 
 // IsPrivate reports whether err (or what it wraps) is the guard refusing
 // a non-public address.
-func IsPrivate(err error) bool { return errors.Is(err, ErrPrivate) }
+func IsPrivate(err error) bool { return errors.Is(err, errPrivate) }
 
 // URLError is a URL or an address refused before any request was sent:
 // by CheckURL, or by a client's guard when dialling or redirected. Message
 // is one sentence for the user (it names the host or the URL as given,
-// cut to 200 bytes); Err is the cause (ErrPrivate for the guard). The
+// cut to 200 bytes); Err is the cause (errPrivate for the guard). The
 // domain shows it as an EINVALID herald.Error.
 type URLError struct {
 	Message string
@@ -43,7 +43,7 @@ func (e *URLError) Unwrap() error { return e.Err }
 func privateError(what string) error {
 	return &URLError{
 		Message: fmt.Sprintf("%s points at a private network address; Herald refuses it unless HERALD_ALLOW_PRIVATE_SOURCES=true", what),
-		Err:     ErrPrivate,
+		Err:     errPrivate,
 	}
 }
 
