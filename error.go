@@ -34,8 +34,9 @@ type Error struct {
 	Err     error
 }
 
-// Facts are the values an error speaks of, by name: strings, numbers, or
-// lists of strings.
+// Facts are the values an error speaks of, by name: strings, numbers,
+// lists of strings, or (where the Reason's documentation says so) a list of
+// a domain's values, such as the findings of a refused draft.
 type Facts map[string]any
 
 // Because sets the error's reason and facts and returns it, e.g.

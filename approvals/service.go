@@ -23,6 +23,7 @@ const (
 	ReasonNoReason         = "approvals.no_reason"         // a rejection without a reason
 	ReasonStaleRevision    = "approvals.stale_revision"    // "draft", "seen" (revision decided on), "rev" (current)
 	ReasonChangedMeanwhile = "approvals.changed_meanwhile" // "draft": a concurrent change won
+	ReasonBlocked          = "approvals.blocked"           // "what" (the refusal), "findings" ([]Finding, the blocking ones)
 )
 
 // ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a
@@ -48,10 +49,14 @@ type Checker interface {
 	CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error)
 }
 
-// Finding is one remark of a Checker on a draft.
+// Finding is one remark of a Checker on a draft. Like a herald.Error, it
+// says facts, never chat syntax: when the command layer has more to say
+// (what to type), Reason names the finding and Facts hold its values.
 type Finding struct {
 	Message  string // for people, one sentence
 	Blocking bool
+	Reason   string       // "" when Message says all there is
+	Facts    herald.Facts // the values Message speaks of; nil when none
 }
 
 // AddChecker adds c to the checks run on drafts. Call it before serving.
@@ -70,18 +75,23 @@ func (s *Service) Check(ctx context.Context, b herald.Brand, targets []herald.Ta
 	return out, nil
 }
 
-// Blocking returns an EINVALID error listing the blocking findings, or nil.
+// Blocking returns an EINVALID error listing the blocking findings, or
+// nil. Its Reason is ReasonBlocked, with the findings in its Facts, so
+// that the command layer can word each one.
 func Blocking(what string, fs []Finding) error {
 	var msgs []string
+	var blocking []Finding
 	for _, f := range fs {
 		if f.Blocking {
 			msgs = append(msgs, f.Message)
+			blocking = append(blocking, f)
 		}
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return herald.Errorf(herald.EINVALID, "%s: %s", what, strings.Join(msgs, " "))
+	return herald.Errorf(herald.EINVALID, "%s: %s", what, strings.Join(msgs, " ")).
+		Because(ReasonBlocked, herald.Facts{"what": what, "findings": blocking})
 }
 
 // NewService returns a Service over store; bs answers who belongs to

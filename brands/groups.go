@@ -11,26 +11,26 @@ import (
 // A platform group (a Discord role) holds a Herald role like a person
 // does: `role @Role client` gives the role to everyone acting with the
 // group. The group is stored as the member Grantee(platform, id, name):
-// herald.Actor{Platform: platform, UserID: GroupPrefix + id, Name: "@" +
-// name}. Platform user ids never start with GroupPrefix, so the two never
+// herald.Actor{Platform: platform, UserID: groupPrefix + id, Name: "@" +
+// name}. Platform user ids never start with groupPrefix, so the two never
 // meet. A user acting with groups (herald.Actor.Groups) holds the strongest
 // role among them, unless given a role of their own, which wins.
-const GroupPrefix = "role-"
+const groupPrefix = "role-"
 
 // Grantee is the member that stands for a platform group.
 func Grantee(platform, groupID, name string) herald.Actor {
 	if name != "" && !strings.HasPrefix(name, "@") {
 		name = "@" + name
 	}
-	return herald.Actor{Platform: platform, UserID: GroupPrefix + groupID, Name: name}
+	return herald.Actor{Platform: platform, UserID: groupPrefix + groupID, Name: name}
 }
 
-// IsGrantee reports whether a is the member of a group, not a person.
-func IsGrantee(a herald.Actor) bool { return strings.HasPrefix(a.UserID, GroupPrefix) }
+// isGrantee reports whether a is the member of a group, not a person.
+func isGrantee(a herald.Actor) bool { return strings.HasPrefix(a.UserID, groupPrefix) }
 
 // groups returns the grantees of the groups a acts with.
 func groups(a herald.Actor) []herald.Actor {
-	if IsGrantee(a) {
+	if isGrantee(a) {
 		return nil
 	}
 	out := make([]herald.Actor, 0, len(a.Groups))
@@ -43,8 +43,12 @@ func groups(a herald.Actor) []herald.Actor {
 // Member returns the actor's membership of a brand: its own, else the
 // strongest among its groups' (with Actor the actor itself). ENOTFOUND
 // when it holds no role there. It checks no one's rights: callers use it
-// to learn what the actor may do.
+// to learn what the actor may do. A grantee never acts: it is no member
+// of anything as an actor (ENOTFOUND), only through the users of its group.
 func (s *Service) Member(ctx context.Context, brandID int64, a herald.Actor) (Member, error) {
+	if isGrantee(a) {
+		return Member{}, herald.Errorf(herald.ENOTFOUND, "%s is a group, not a member who acts.", a.Display())
+	}
 	m, err := s.store.Member(ctx, brandID, a)
 	gs := groups(a)
 	if herald.ErrorCode(err) != herald.ENOTFOUND || len(gs) == 0 {
@@ -70,8 +74,11 @@ func (s *Service) Member(ctx context.Context, brandID int64, a herald.Actor) (Me
 }
 
 // memberships returns a's own memberships, and for the other brands the
-// strongest membership among a's groups.
+// strongest membership among a's groups; none for a grantee (see Member).
 func (s *Service) memberships(ctx context.Context, a herald.Actor) ([]Member, error) {
+	if isGrantee(a) {
+		return nil, nil
+	}
 	own, err := s.store.Memberships(ctx, a)
 	gs := groups(a)
 	if err != nil || len(gs) == 0 {

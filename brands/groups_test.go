@@ -112,3 +112,45 @@ func TestGrantee(t *testing.T) {
 		t.Errorf("Grantee with @ = %q", g.Name)
 	}
 }
+
+// TestGranteeCannotAct: the member that stands for a group holds its role
+// only for the users acting with the group: an actor that is the grantee
+// itself (its user id in the grantee form) is no member anywhere, and
+// groups count on the actor's own platform only.
+func TestGranteeCannotAct(t *testing.T) {
+	const discord = "discord"
+	store := mustOpen(t)
+	ctx := context.Background()
+	svc := brands.NewService(store, herald.SystemClock{}, "UTC")
+	admin := herald.Actor{Platform: discord, UserID: "1", Name: "admin"}
+	ch := herald.ChannelRef{Platform: discord, Workspace: "G", Channel: "C"}
+	b, err := svc.AddBrand(ctx, admin, "Acme", &ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := brands.Grantee(discord, "10", "Admins")
+	if _, err := svc.SetRole(ctx, admin, ch, "", g, herald.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	for name, a := range map[string]herald.Actor{
+		"grantee":                    g,
+		"grantee with groups":        {Platform: discord, UserID: g.UserID, Groups: []string{"10"}},
+		"slack with discord's group": {Platform: "slack", UserID: "U1", Groups: []string{"10"}},
+	} {
+		if m, err := svc.Member(ctx, b.ID, a); herald.ErrorCode(err) != herald.ENOTFOUND {
+			t.Errorf("%s: Member = %+v, %v; want ENOTFOUND", name, m, err)
+		}
+		if ok, err := svc.IsMember(ctx, a); ok || err != nil {
+			t.Errorf("%s: IsMember = %v, %v", name, ok, err)
+		}
+		if _, err := svc.RoleOf(ctx, a, b.ID); herald.ErrorCode(err) != herald.EFORBIDDEN {
+			t.Errorf("%s: RoleOf: %v, want EFORBIDDEN", name, err)
+		}
+		if _, _, err := svc.Resolve(ctx, a, ch, "Acme"); herald.ErrorCode(err) != herald.ENOTFOUND {
+			t.Errorf("%s: Resolve: %v, want ENOTFOUND", name, err)
+		}
+		if _, err := svc.SetRole(ctx, a, ch, "Acme", herald.Actor{Platform: discord, UserID: "5"}, herald.RoleAdmin); err == nil {
+			t.Errorf("%s: SetRole succeeded", name)
+		}
+	}
+}

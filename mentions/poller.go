@@ -108,7 +108,7 @@ func NewPoller(svc *Service, open func(Spec) (any, error), clock herald.Clock, l
 	}
 	return &Poller{svc: svc, open: open, clk: clock, log: log, opt: opt.withDefaults(),
 		opened: map[int64]opened{}, streams: map[int64]context.CancelFunc{},
-		rnd: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x4e7a))}
+		rnd: rand.New(rand.NewPCG(uint64(clock.Now().UnixNano()), 0x4e7a))}
 }
 
 // source returns the opened source of spec, opening it the first time

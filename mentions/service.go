@@ -72,8 +72,11 @@ const (
 	permManage = brands.ManageListening // watches, sources, mutes, settings
 )
 
-// ReasonNoQuery is the Reason of the error of a watch without a query.
-const ReasonNoQuery = "mentions.no_query"
+// Reasons of the errors of this package (see herald.Error).
+const (
+	ReasonNoQuery   = "mentions.no_query"   // a watch without a query
+	ReasonNoChannel = "mentions.no_channel" // a watch without a channel to post in
+)
 
 // require checks that actor may do p on the brand.
 func (s *Service) require(ctx context.Context, actor herald.Actor, brandID int64, p brands.Action) error {

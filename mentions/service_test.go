@@ -320,6 +320,10 @@ func TestWatches(t *testing.T) {
 	t.Run("ErrNoChannel", func(t *testing.T) {
 		_, err := e.svc.AddWatch(ctx, alice, e.acme, "acme", herald.ChannelRef{})
 		wantCode(t, err, herald.EINVALID)
+		// A fact for the command layer to word, without chat syntax.
+		if he := herald.AsError(err); he == nil || he.Reason != mentions.ReasonNoChannel || strings.Contains(he.Message, "--") {
+			t.Errorf("error %+v; want reason %q and no flag in the message", he, mentions.ReasonNoChannel)
+		}
 	})
 	t.Run("RemoveRebuildsIndex", func(t *testing.T) {
 		src := e.source(t, mentions.Spec{Kind: "reddit"})

@@ -4,8 +4,8 @@
 // Service.Ingest), the LLM triage of new mentions (Triager), surge
 // detection, summaries and digests. The query language and the matcher are
 // in mentions/query, part of this domain. Sources live in
-// mentions/sources/X, one package each; they import this package (and
-// mentions/query) and nothing else of Herald's but the root.
+// mentions/sources/X, one package each; they import this package, the
+// root and internal leaves (httpx, the one outbound client), nothing else.
 package mentions
 
 import (

@@ -38,7 +38,8 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 		return Watch{}, err
 	}
 	if ch.Platform == "" || ch.Channel == "" {
-		return Watch{}, herald.Errorf(herald.EINVALID, "A watch needs a channel to post its mentions in; add it from a channel or give --channel.")
+		return Watch{}, herald.Errorf(herald.EINVALID, "A watch needs a channel to post its mentions in; add it from a channel or name one.").
+			Because(ReasonNoChannel, nil)
 	}
 	w := Watch{BrandID: brand.ID, Query: query, Channel: ch, CreatedBy: actor, CreatedAt: s.now()}
 	if err := s.store.CreateWatch(ctx, &w, s.audit(brand.ID, 0, actor, actAddWatch, query)); err != nil {

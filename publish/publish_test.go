@@ -287,7 +287,8 @@ func newEnv(t *testing.T, c config) *env {
 	}
 	e.brands = brands.NewService(s, clock, "UTC")
 	e.drafts = approvals.NewService(s, e.brands, clock)
-	e.svc = publish.NewService(e.drafts, e.brands, store, clock)
+	wake := publish.NewWaker()
+	e.svc = publish.NewWokenService(e.drafts, e.brands, store, clock, wake)
 	for kind, p := range c.nets {
 		e.svc.Register(kind, p)
 	}
@@ -322,7 +323,9 @@ func newEnv(t *testing.T, c config) *env {
 		}
 	}
 	e.brand = b
-	e.sched = publish.NewScheduler(e.svc, e.events, nil, c.opt)
+	opt := c.opt
+	opt.Wake = wake
+	e.sched = publish.NewScheduler(e.svc, e.events, nil, opt)
 	return e
 }
 

@@ -62,9 +62,8 @@ type Options struct {
 	RemindAfter time.Duration
 	// Interval is how often Run ticks (10 s).
 	Interval time.Duration
-	// Wake, when set, is the Waker the Service was made with
-	// (NewWokenService): Run ticks when it is signalled. Without it,
-	// NewScheduler makes its own and sets it on the Service (OnWake).
+	// Wake is the Waker the Service was made with (NewWokenService): Run
+	// ticks when it is signalled. Without it Run ticks on Interval only.
 	Wake Waker
 }
 
@@ -118,21 +117,12 @@ func NewScheduler(svc *Service, notify Notifier, log *slog.Logger, opt Options) 
 	s := &Scheduler{svc: svc, store: svc.store, clock: svc.clock, notify: notify, log: log.With("component", "scheduler"),
 		opt: opt, inflight: map[string]bool{}, wakeCh: opt.Wake}
 	if s.wakeCh == nil {
-		s.wakeCh = NewWaker()
-		svc.OnWake(s.Wake)
+		s.wakeCh = NewWaker() // never signalled
 	}
 	return s
 }
 
-// Wake asks Run to tick now (a post to publish at once).
-func (s *Scheduler) Wake() {
-	select {
-	case s.wakeCh <- struct{}{}:
-	default:
-	}
-}
-
-// Woken is signalled by Wake.
+// Woken is the channel Run wakes on: Options.Wake.
 func (s *Scheduler) Woken() <-chan struct{} { return s.wakeCh }
 
 func (s *Scheduler) now() time.Time { return s.clock.Now().UTC() }

@@ -23,6 +23,9 @@ const (
 	ReasonTimePassed = "publish.time_passed" // "draft": a time to schedule at that has passed
 	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
 	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
+	// ReasonNotConfigured is the Reason of a draft check's finding (not
+	// an error): "target", "brand": a target the brand has not set up.
+	ReasonNotConfigured = "publish.not_configured"
 )
 
 // System is the actor of what Herald does by itself: claiming a due post,
@@ -56,10 +59,6 @@ func (s *Service) Publisher(kind string) (Publisher, bool) {
 	return p, ok
 }
 
-// OnWake sets what asks the scheduler to look at once (a post to publish
-// now); the Scheduler sets it.
-func (s *Service) OnWake(f func()) { s.wake = f }
-
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 
 // CheckDraft implements approvals.Checker: each target must be one Herald
@@ -68,39 +67,43 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]approvals.Finding, error) {
 	var out []approvals.Finding
 	for _, t := range targets {
-		msg, err := s.checkTarget(ctx, b, t, text)
+		f, err := s.checkTarget(ctx, b, t, text)
 		if err != nil {
 			return nil, err
 		}
-		if msg != "" {
-			out = append(out, approvals.Finding{Message: msg, Blocking: true})
+		if f.Message != "" {
+			f.Blocking = true
+			out = append(out, f)
 		}
 	}
 	return out, nil
 }
 
-func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string) (string, error) {
+// checkTarget returns the finding on one target; none (Message "") when
+// the target can take the text.
+func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string) (approvals.Finding, error) {
 	p, ok := s.publishers[t.Kind]
 	if !ok {
-		return fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind), nil
+		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind)}, nil
 	}
 	var acct Account
 	if _, ok := p.(Configurer); ok {
 		a, err := s.store.Account(ctx, b.ID, t)
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return fmt.Sprintf("%s is not set up for %s; an admin adds it with `target add %s URL`.", t, b.Name, t), nil
+			return approvals.Finding{Message: fmt.Sprintf("%s is not set up for %s; an admin sets it up as a target.", t, b.Name),
+				Reason: ReasonNotConfigured, Facts: herald.Facts{"target": t.String(), "brand": b.Name}}, nil
 		}
 		if err != nil {
-			return "", err
+			return approvals.Finding{}, err
 		}
 		acct = a
 	}
 	if v, ok := p.(Validator); ok {
 		if err := v.Validate(acct, text); err != nil {
-			return t.String() + ": " + herald.ErrorMessage(err), nil
+			return approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err)}, nil
 		}
 	}
-	return "", nil
+	return approvals.Finding{}, nil
 }
 
 // ready checks that a draft can be published: it has targets, and each

@@ -429,9 +429,22 @@ func TestCheckDraft(t *testing.T) {
 				if !f.Blocking || !strings.Contains(f.Message, tt.want[i]) {
 					t.Errorf("finding %d = %+v, want blocking, mentioning %q", i, f, tt.want[i])
 				}
+				if strings.Contains(f.Message, "`") {
+					t.Errorf("finding %d = %q quotes chat syntax; the command layer words the hint", i, f.Message)
+				}
 			}
 		})
 	}
+	t.Run("NotConfiguredFacts", func(t *testing.T) {
+		fs, err := e.svc.CheckDraft(t.Context(), e.brand, mustTargets(t, "mastodon:other"), "short")
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("CheckDraft = %+v, %v", fs, err)
+		}
+		want := herald.Facts{"target": "mastodon:other", "brand": "Acme"}
+		if f := fs[0]; f.Reason != publish.ReasonNotConfigured || !cmp.Equal(f.Facts, want) {
+			t.Errorf("finding %+v; want reason %q with facts %v", f, publish.ReasonNotConfigured, want)
+		}
+	})
 	t.Run("ErrSubmitBlocked", func(t *testing.T) {
 		d, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Text: "far too long for it", Targets: mustTargets(t, "bluesky:main")})
 		if err != nil {
@@ -440,6 +453,10 @@ func TestCheckDraft(t *testing.T) {
 		_, err = e.drafts.Submit(t.Context(), bob, d.ID)
 		wantCode(t, err, herald.EINVALID, "Submit")
 		wantMessage(t, err, "at most 10 characters")
+		he := herald.AsError(err)
+		if fs, _ := he.Facts["findings"].([]approvals.Finding); he.Reason != approvals.ReasonBlocked || len(fs) != 1 || !strings.Contains(fs[0].Message, "at most 10 characters") {
+			t.Errorf("error %+v; want reason %q with the blocking finding", he, approvals.ReasonBlocked)
+		}
 	})
 }
 

@@ -73,7 +73,7 @@ func (a *Adapter) postCard(ctx context.Context, channel herald.ChannelRef, key s
 	if err != nil || key == "" || a.cards == nil {
 		return id, err
 	}
-	return id, a.cards.SaveCardRef(ctx, key, herald.MessageRef{Channel: channel, MessageID: id})
+	return id, a.cards.SaveCardRef(ctx, key, herald.MessageRef{Channel: channel, MessageID: id}, a.clock.Now())
 }
 
 // post sends a message to a channel, in order with the channel's other

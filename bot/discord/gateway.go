@@ -8,6 +8,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
 // The gateway close codes after which connecting again cannot help.
@@ -24,6 +26,13 @@ var fatalClose = map[int]string{
 // whatever the intents; Guilds keeps the session's guild list current.
 const gatewayIntents = discordgo.IntentsGuilds
 
+// gatewayDialer opens the gateway websocket as Herald's other clients
+// connect (internal/httpx, trusted: Discord's endpoint), without the proxy
+// from the environment that discordgo's default dialer takes.
+func gatewayDialer() *websocket.Dialer {
+	return &websocket.Dialer{NetDialContext: httpx.Options{Trusted: true}.DialContext, HandshakeTimeout: 45 * time.Second}
+}
+
 // runGateway receives interactions over the gateway until ctx is done.
 // discordgo reconnects and resumes after a connection drops; a first
 // connection that fails is tried again with backoff, unless Discord
@@ -34,6 +43,7 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		return err
 	}
 	s.Client = a.http
+	s.Dialer = gatewayDialer()
 	s.Identify.Intents = gatewayIntents
 	s.LogLevel = discordgo.LogError
 	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {

@@ -127,3 +127,12 @@ func TestGatewayBadToken(t *testing.T) {
 		t.Errorf("Run = %v, want the token refused", err)
 	}
 }
+
+// TestGatewayDialer: the gateway websocket takes no proxy from the
+// environment and dials through internal/httpx.
+func TestGatewayDialer(t *testing.T) {
+	d := gatewayDialer()
+	if d.Proxy != nil || d.NetDialContext == nil {
+		t.Errorf("gateway dialer: proxy set %v, own dial %v; want no proxy, httpx's dial", d.Proxy != nil, d.NetDialContext != nil)
+	}
+}

@@ -26,7 +26,7 @@ func (a *Adapter) receive(it *discordgo.Interaction, received time.Time) {
 func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received time.Time) {
 	deadline := received.Add(a.budget)
 	if a.events != nil {
-		first, err := a.events.FirstSeen(ctx, "discord:"+it.ID)
+		first, err := a.events.FirstSeen(ctx, "discord:"+it.ID, a.clock.Now())
 		if err != nil {
 			a.log.ErrorContext(ctx, "discord interaction dedupe failed", "error", err)
 		} else if !first {

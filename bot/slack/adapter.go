@@ -55,6 +55,7 @@ type Adapter struct {
 	client   *slackapi.Client
 	socket   bool
 	verifier Verifier
+	clock    herald.Clock // stamps card refs and inbound events
 	cards    bot.CardStore
 	events   bot.Deduper
 	log      *slog.Logger
@@ -100,6 +101,7 @@ func New(o Options) *Adapter {
 		client:   client,
 		socket:   o.AppToken != "",
 		verifier: Verifier{Secret: o.SigningSecret, Clock: o.Clock},
+		clock:    o.Clock,
 		cards:    o.Cards,
 		events:   o.Events,
 		log:      o.Log.With("adapter", Platform),
@@ -276,7 +278,7 @@ func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c com
 	if err != nil || c.Key == "" || a.cards == nil {
 		return here, err
 	}
-	return here, a.cards.SaveCardRef(ctx, c.Key, herald.MessageRef{Channel: channel, MessageID: here})
+	return here, a.cards.SaveCardRef(ctx, c.Key, herald.MessageRef{Channel: channel, MessageID: here}, a.clock.Now())
 }
 
 // ephemeral answers the actor only: through the response_url when there

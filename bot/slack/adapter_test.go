@@ -481,3 +481,12 @@ func (w tlogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// TestSocketDialer: the Socket Mode websocket takes no proxy from the
+// environment and dials through internal/httpx.
+func TestSocketDialer(t *testing.T) {
+	d := socketDialer()
+	if d.Proxy != nil || d.NetDialContext == nil {
+		t.Errorf("socket dialer: proxy set %v, own dial %v; want no proxy, httpx's dial", d.Proxy != nil, d.NetDialContext != nil)
+	}
+}

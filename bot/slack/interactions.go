@@ -113,7 +113,7 @@ type mention struct {
 func (a *Adapter) appMention(m mention) {
 	a.later(func(ctx context.Context) {
 		if a.events != nil && m.eventID != "" {
-			first, err := a.events.FirstSeen(ctx, "slack:"+m.eventID)
+			first, err := a.events.FirstSeen(ctx, "slack:"+m.eventID, a.clock.Now())
 			if err != nil {
 				a.log.ErrorContext(ctx, "slack event dedupe failed", "error", err)
 				return

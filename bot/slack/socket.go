@@ -6,15 +6,18 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gorilla/websocket"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/heraldhq/herald/internal/httpx"
 )
 
 // runSocket serves Socket Mode until ctx is done. slack-go reconnects on
 // Slack's disconnect messages and on read errors; it gives up only on a
 // token Slack refuses, which ends Run with that error.
 func (a *Adapter) runSocket(ctx context.Context) error {
-	sm := socketmode.New(a.client)
+	sm := socketmode.New(a.client, socketmode.OptionDialer(socketDialer()))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -34,6 +37,14 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// socketDialer opens the Socket Mode websocket as Herald's other clients
+// connect (internal/httpx, trusted: Slack's endpoint), without the proxy
+// from the environment that slack-go's default dialer takes.
+func socketDialer() *websocket.Dialer {
+	return &websocket.Dialer{NetDialContext: httpx.Options{Trusted: true}.DialContext,
+		HandshakeTimeout: 45 * time.Second, WriteBufferSize: 32 << 10}
 }
 
 // socketEvent acknowledges an envelope at once and hands its payload to

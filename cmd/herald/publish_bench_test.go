@@ -96,7 +96,7 @@ func BenchmarkPublishDue10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		events := &countingNotifier{}
-		sched := publish.NewScheduler(a.publish, events, m.log, publish.Options{})
+		sched := publish.NewScheduler(a.publish, events, m.log, publish.Options{Wake: a.wake})
 		clk.Set(due.Add(time.Minute)) // the minute is over: every post is due
 		runtime.GC()
 		var before runtime.MemStats

@@ -10,18 +10,18 @@ import (
 	"strings"
 )
 
-// ErrPrivate marks a refusal by the guard (errors.Is): a loopback,
+// errPrivate marks a refusal by the guard (errors.Is): a loopback,
 // private, link-local or otherwise non-public address.
-var ErrPrivate = errors.New("private network address refused")
+var errPrivate = errors.New("private network address refused")
 
 // IsPrivate reports whether err (or what it wraps) is the guard refusing
 // a non-public address.
-func IsPrivate(err error) bool { return errors.Is(err, ErrPrivate) }
+func IsPrivate(err error) bool { return errors.Is(err, errPrivate) }
 
 // URLError is a URL or an address refused before any request was sent:
 // by CheckURL, or by a client's guard when dialling or redirected. Message
 // is one sentence for the user (it names the host or the URL as given,
-// cut to 200 bytes); Err is the cause (ErrPrivate for the guard). The
+// cut to 200 bytes); Err is the cause (errPrivate for the guard). The
 // domain shows it as an EINVALID herald.Error.
 type URLError struct {
 	Message string
@@ -43,7 +43,7 @@ func (e *URLError) Unwrap() error { return e.Err }
 func privateError(what string) error {
 	return &URLError{
 		Message: fmt.Sprintf("%s points at a private network address; Herald refuses it unless HERALD_ALLOW_PRIVATE_SOURCES=true", what),
-		Err:     ErrPrivate,
+		Err:     errPrivate,
 	}
 }
 
@@ -62,6 +62,7 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("172.16.0.0/12"),   // RFC 1918
 	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
 	netip.MustParsePrefix("192.0.2.0/24"),    // TEST-NET-1
+	netip.MustParsePrefix("192.88.99.0/24"),  // 6to4 relay anycast (deprecated)
 	netip.MustParsePrefix("192.168.0.0/16"),  // RFC 1918
 	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
 	netip.MustParsePrefix("198.51.100.0/24"), // TEST-NET-2
@@ -71,6 +72,8 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("::/128"),          // unspecified
 	netip.MustParsePrefix("::1/128"),         // loopback
 	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64: the IPv4 address may sit anywhere
+	netip.MustParsePrefix("2001::/32"),       // Teredo: tunnels to an (obfuscated) IPv4 address
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("fc00::/7"),        // unique local (ULA), fd00:ec2::254 included
 	netip.MustParsePrefix("fe80::/10"),       // link-local
@@ -79,15 +82,16 @@ var nonPublic = []netip.Prefix{
 }
 
 // embedding lists IPv6 prefixes whose low bits carry an IPv4 address
-// that the network may route to: IPv4-compatible (::a.b.c.d), NAT64
-// (64:ff9b::/96) and 6to4 (2002::/16, the address in bits 16–48).
+// that the network may route to: IPv4-compatible (::a.b.c.d),
+// IPv4-translated (::ffff:0:a.b.c.d, SIIT), NAT64 (64:ff9b::/96) and 6to4
+// (2002::/16, the address in bits 16–48).
 var embedding = []struct {
 	prefix netip.Prefix
 	offset int // byte offset of the embedded IPv4 address
 }{
 	{netip.MustParsePrefix("::/96"), 12},
 	{netip.MustParsePrefix("64:ff9b::/96"), 12},
-	{netip.MustParsePrefix("64:ff9b:1::/48"), 12},
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), 12},
 	{netip.MustParsePrefix("2002::/16"), 2},
 }
 
@@ -95,8 +99,8 @@ var embedding = []struct {
 // addresses are not allowed: false for every loopback, private,
 // link-local, CGNAT, unspecified, multicast and reserved address, in
 // IPv4, IPv6 and the IPv6 forms that carry an IPv4 address (IPv4-mapped
-// ::ffff:a.b.c.d, IPv4-compatible, NAT64, 6to4). The zero Addr is not
-// public.
+// ::ffff:a.b.c.d, IPv4-compatible, IPv4-translated, NAT64, 6to4; Teredo
+// and local-use NAT64 always). The zero Addr is not public.
 func PublicAddr(ip netip.Addr) bool {
 	if !ip.IsValid() {
 		return false

@@ -35,10 +35,17 @@ func TestPublicAddr(t *testing.T) {
 		{"::ffff:10.0.0.1", false},
 		{"::ffff:169.254.169.254", false},
 		{"::ffff:0.0.0.0", false},
-		{"::127.0.0.1", false},       // IPv4-compatible
-		{"64:ff9b::a00:1", false},    // NAT64 of 10.0.0.1
-		{"2002:7f00:1::", false},     // 6to4 of 127.0.0.1
-		{"2002:a9fe:a9fe::1", false}, // 6to4 of 169.254.169.254
+		{"::127.0.0.1", false},                          // IPv4-compatible
+		{"64:ff9b::a00:1", false},                       // NAT64 of 10.0.0.1
+		{"2002:7f00:1::", false},                        // 6to4 of 127.0.0.1
+		{"2002:a9fe:a9fe::1", false},                    // 6to4 of 169.254.169.254
+		{"::ffff:0:7f00:1", false},                      // IPv4-translated (SIIT) of 127.0.0.1
+		{"::ffff:0:a9fe:a9fe", false},                   // IPv4-translated of 169.254.169.254
+		{"64:ff9b:1:7f00:1::", false},                   // local-use NAT64 (/48 form) of 127.0.0.1
+		{"64:ff9b:1::a00:1", false},                     // local-use NAT64
+		{"2001:0:4136:e378:8000:63bf:80ff:fffe", false}, // Teredo, client 127.0.0.1
+		{"2001::1", false},                              // Teredo
+		{"192.88.99.1", false},                          // 6to4 relay anycast
 		{"8.8.8.8", true},
 		{"1.1.1.1", true},
 		{"93.184.216.34", true},

@@ -22,10 +22,10 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultTimeout      = 20 * time.Second
+	defaultTimeout      = 20 * time.Second
 	DefaultMaxBody      = 5 << 20
-	DefaultPerHost      = 2
-	DefaultMaxRedirects = 5
+	defaultPerHost      = 2
+	defaultMaxRedirects = 5
 	// DefaultUserAgent is sent when Options.UserAgent is empty; cmd/herald
 	// sets UserAgent(version) instead.
 	DefaultUserAgent = "Herald/dev (+https://github.com/heraldhq/herald)"
@@ -60,7 +60,7 @@ type Options struct {
 	// (MayShow).
 	Trusted bool
 	// Timeout bounds a whole request, redirects and body included;
-	// DefaultTimeout when 0, none when negative (the caller's context
+	// defaultTimeout when 0, none when negative (the caller's context
 	// bounds it then).
 	Timeout time.Duration
 	// MaxBody bounds every response body the client reads: reading past
@@ -71,10 +71,10 @@ type Options struct {
 	// when "".
 	UserAgent string
 	// PerHost bounds the requests in flight to one host (from sending
-	// until the body is closed); DefaultPerHost when 0.
+	// until the body is closed); defaultPerHost when 0.
 	PerHost int
 	// MaxRedirects is how many redirects a request may follow;
-	// DefaultMaxRedirects when 0, none when negative (the redirect
+	// defaultMaxRedirects when 0, none when negative (the redirect
 	// response itself is returned: see NoRedirect).
 	MaxRedirects int
 	// Resolver resolves host names, when dialling and in CheckURL;
@@ -90,7 +90,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = defaultTimeout
 	}
 	if o.Timeout < 0 {
 		o.Timeout = 0
@@ -102,10 +102,10 @@ func (o Options) withDefaults() Options {
 		o.UserAgent = DefaultUserAgent
 	}
 	if o.PerHost <= 0 {
-		o.PerHost = DefaultPerHost
+		o.PerHost = defaultPerHost
 	}
 	if o.MaxRedirects == 0 {
-		o.MaxRedirects = DefaultMaxRedirects
+		o.MaxRedirects = defaultMaxRedirects
 	}
 	if o.Trusted {
 		o.AllowPrivate = true

@@ -8,12 +8,12 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// SaveCardRef records where a card is shown (bot.CardStore).
-func (s *Store) SaveCardRef(ctx context.Context, key string, ref herald.MessageRef) error {
+// SaveCardRef records where a card is shown, since at (bot.CardStore).
+func (s *Store) SaveCardRef(ctx context.Context, key string, ref herald.MessageRef, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO card_refs (card_key, platform, workspace, channel, message_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			key, ref.Channel.Platform, ref.Channel.Workspace, ref.Channel.Channel, ref.MessageID, time.Now().UnixMilli())
+			key, ref.Channel.Platform, ref.Channel.Workspace, ref.Channel.Channel, ref.MessageID, at.UnixMilli())
 		return err
 	})
 }

@@ -10,12 +10,12 @@ import (
 // retries for about 5 minutes, Discord not at all; a day is ample.
 const inboundEventTTL = 24 * time.Hour
 
-// FirstSeen records an inbound event key and reports whether it was new.
-// Old keys are forgotten on the way.
-func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
+// FirstSeen records an inbound event key received at now and reports
+// whether it was new. Keys older than a day before now are forgotten on
+// the way.
+func (s *Store) FirstSeen(ctx context.Context, key string, now time.Time) (bool, error) {
 	var first bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		now := time.Now()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM inbound_events WHERE received_at < ?`, now.Add(-inboundEventTTL).UnixMilli()); err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 		return publish.Receipt{}, publish.AmbiguousError(errors.New("Discord answered success without a message id; the post was probably made"))
 	}
 	r := publish.Receipt{ID: m.ID}
-	if m.GuildID != "" && m.ChannelID != "" {
+	if m.GuildID != "" && m.ChannelID != "" && httpx.MayShow(resp) { // else an internal service's words
 		r.URL = "https://discord.com/channels/" + m.GuildID + "/" + m.ChannelID + "/" + m.ID
 	}
 	return r, nil

@@ -109,7 +109,11 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if err := json.Unmarshal(answer, &s); err != nil || s.ID == "" {
 		return publish.Receipt{}, publish.AmbiguousError(errors.New("Mastodon answered success without a status id; the post was probably made"))
 	}
-	return publish.Receipt{ID: s.ID, URL: s.URL}, nil
+	r := publish.Receipt{ID: s.ID, URL: s.URL}
+	if !httpx.MayShow(resp) {
+		r.URL = "" // an internal service's words stay off the card
+	}
+	return r, nil
 }
 
 // explain rewords a refusal for people; other failures pass unchanged.

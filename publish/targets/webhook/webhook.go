@@ -29,8 +29,9 @@
 // honours the id, so it never retries blindly.
 //
 // A 2xx answer is a delivery; its body may be JSON with "id" and "url"
-// (a receipt for people). 429 and 5xx are retried; other codes are
-// refusals, whose message is shown.
+// (a receipt for people; the link only from a public address, see
+// httpx.MayShow). 429 and 5xx are retried; other codes are refusals,
+// whose message is shown (likewise only from a public address).
 package webhook
 
 import (
@@ -142,7 +143,11 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 		}
 		return publish.Receipt{}, err
 	}
-	return receipt(answer, post.Key), nil
+	r := receipt(answer, post.Key)
+	if !httpx.MayShow(resp) {
+		r.URL = "" // an internal service's words stay off the card
+	}
+	return r, nil
 }
 
 // receipt reads "id" (a string or a number) and "url" from a JSON answer;
