@@ -62,9 +62,9 @@ func findingLines(fs []approvals.Finding) string {
 	var block, advice []string
 	for _, f := range fs {
 		if f.Blocking {
-			block = append(block, "⛔ "+f.Message)
+			block = append(block, "⛔ "+FindingText(f))
 		} else {
-			advice = append(advice, "💡 "+f.Message)
+			advice = append(advice, "💡 "+FindingText(f))
 		}
 	}
 	return strings.Join(append(block, advice...), "\n")

@@ -2,6 +2,7 @@ package kit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -47,11 +48,15 @@ var hints = map[string]func(f herald.Facts) string{
 	publish.ReasonNoSetUp: func(f herald.Facts) string {
 		return fmt.Sprintf("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
 	},
+	publish.ReasonNotConfigured: func(f herald.Facts) string {
+		return fmt.Sprintf("%v is not set up for %v; an admin adds it with `target add %v URL`.", f["target"], f["brand"], f["target"])
+	},
 	publish.ReasonNoTarget: func(f herald.Facts) string {
 		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
 	},
 
-	mentions.ReasonNoQuery: fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
+	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
+	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
 
 	assist.ReasonNoBrief:     fixed("Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20% off\"`."),
 	assist.ReasonClearValues: fixed("Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`."),
@@ -64,9 +69,25 @@ func fixed(s string) func(herald.Facts) string { return func(herald.Facts) strin
 // errors).
 func ErrorText(err error) string {
 	if e := herald.AsError(err); e != nil && e.Code != herald.EINTERNAL {
+		if fs, ok := e.Facts["findings"].([]approvals.Finding); ok && e.Reason == approvals.ReasonBlocked {
+			msgs := make([]string, len(fs))
+			for i, f := range fs {
+				msgs[i] = FindingText(f)
+			}
+			return fmt.Sprintf("%v: %s", e.Facts["what"], strings.Join(msgs, " "))
+		}
 		if h, ok := hints[e.Reason]; ok {
 			return h(e.Facts)
 		}
 	}
 	return herald.ErrorMessage(err)
+}
+
+// FindingText is what a chat user is told of a draft check's finding: the
+// hint of its reason when there is one, else its Message.
+func FindingText(f approvals.Finding) string {
+	if h, ok := hints[f.Reason]; ok {
+		return h(f.Facts)
+	}
+	return f.Message
 }
