@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"strings"
 	"time"
 
 	"github.com/heraldhq/herald"
@@ -92,8 +90,7 @@ func triagerOf(as *assist.Service) mentions.Triager {
 // (untrusted data), the link without its tracking parameters; a call
 // skipped by assist's rate bounds is ok false.
 func (t triager) Triage(ctx context.Context, b herald.Brand, m mentions.Mention) (sentiment, urgency string, ok bool, err error) {
-	in := assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
-	tr, err := t.as.Triage(ctx, b, in)
+	tr, err := t.as.Triage(ctx, b, kit.ReplyInput(m))
 	if err != nil || tr.Skipped {
 		return "", "", false, err
 	}

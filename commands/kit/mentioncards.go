@@ -323,7 +323,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 }
 
 // ReplyInput is a mention as the LLM reads it (untrusted data), for a
-// suggested reply: the link without its tracking parameters.
+// suggested reply or a triage: the link without its tracking parameters.
 func ReplyInput(m mentions.Mention) assist.ReplyInput {
 	return assist.ReplyInput{Source: strings.Join(m.Sources, ", "), Author: m.Author, URL: cmp.Or(m.CanonicalURL, m.URL), Title: m.Title, Text: m.Text}
 }
