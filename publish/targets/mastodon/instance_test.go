@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,6 +137,20 @@ func TestLimitsCache(t *testing.T) {
 		if n := srv.InstanceRequests(); n != 2 {
 			t.Errorf("%d instance requests, want 2", n)
 		}
+	})
+
+	t.Run("OKConcurrent", func(t *testing.T) {
+		srv := MustServer(t, mastodontest.WithInstance(mastodontest.Instance{MaxChars: 1000}))
+		p := mastodon.New(loopback(), testclock.New(t0))
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if got := p.LimitsFor(context.Background(), srv.URL()); got.MaxChars != 1000 {
+					t.Errorf("LimitsFor = %+v, want 1000", got)
+				}
+			})
+		}
+		wg.Wait()
 	})
 
 	t.Run("OKFailureRetriedLater", func(t *testing.T) {
