@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/internal/retryafter"
 )
 
 // EventKind says what happened to a post.
@@ -383,11 +384,12 @@ func (s *Scheduler) record(ctx context.Context, d Delivery, r Receipt, err error
 	return nil
 }
 
-// backoff is the delay before attempt n+1: the network's Retry-After when
-// it gave one (at most an hour), else doubling from Backoff.
+// backoff is the delay before attempt n+1: the network's Retry-After (or
+// rate-limit reset) when it gave one, at most retryafter.Max (a day), else
+// doubling from Backoff.
 func (s *Scheduler) backoff(n int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
-		return min(retryAfter, time.Hour)
+		return min(retryAfter, retryafter.Max)
 	}
 	d := s.opt.Backoff
 	for i := 1; i < n && d < s.opt.MaxBackoff; i++ {

@@ -297,6 +297,14 @@ func TestOutcomes(t *testing.T) {
 			script:   []step{{err: publish.TransientError(errors.New("429 Too Many Requests"), 2*time.Minute)}, ok},
 			advances: []time.Duration{time.Minute, 59 * time.Second, time.Second},
 			calls:    2, copies: 1, delivery: publish.Delivered, attempts: 2, draft: approvals.StatePublished, events: []publish.EventKind{publish.EventDelivered}},
+		{name: "OKRetryAfterTwoHours", net: plain, // a Mastodon 429 resetting in 2 h
+			script:   []step{{err: publish.TransientError(errors.New("429 Too Many Requests"), 2*time.Hour)}, ok},
+			advances: []time.Duration{time.Hour, 59 * time.Minute},
+			calls:    1, copies: 0, delivery: publish.Pending, attempts: 1, draft: approvals.StatePublishing, errorHas: "429"},
+		{name: "OKRetryAfterTwoHoursThenSent", net: plain,
+			script:   []step{{err: publish.TransientError(errors.New("429 Too Many Requests"), 2*time.Hour)}, ok},
+			advances: []time.Duration{time.Hour, 59 * time.Minute, time.Minute},
+			calls:    2, copies: 1, delivery: publish.Delivered, attempts: 2, draft: approvals.StatePublished, events: []publish.EventKind{publish.EventDelivered}},
 		{name: "ErrGiveUpAfterMaxAttempts", net: plain, opt: publish.Options{MaxAttempts: 3},
 			script: []step{fail500, fail500, fail500, ok},
 			// backoff 10 s, then 20 s; nothing more after the third.

@@ -25,6 +25,8 @@ var fuzzSeeds = []string{
 	`{"id":"1","application_id":"2","type":4,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"name":"herald","options":[{"name":"show","type":1,"options":[{"name":"id","type":4,"value":"1","focused":true}]}]}}`,
 	`{"id":"1","application_id":"2","type":5,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.form:draft","components":[{"type":1,"components":[{"type":4,"custom_id":"text","value":"x"}]}]}}`,
 	`{"id":"1","application_id":"2","type":5,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.form:draft","components":[{"type":18}]}}`,
+	`{"id":"1","application_id":"2","type":5,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.form:draft","components":[{"type":10,"id":1},{"type":18,"id":2,"component":{"type":4,"id":3,"custom_id":"text","value":"x"}}]}}`,
+	`{"id":"1","application_id":"2","type":3,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.run:approve 1 --rev 1","component_type":2},"message":{"id":"M1","components":[{"type":17,"components":[{"type":1,"components":[{"type":2,"label":"Approve","custom_id":"herald.run:approve 1 --rev 1"}]}]}]}}`,
 	`{"type":2}`, `{"type":9,"id":"1"}`, `[]`, `null`, `{"id":"1","type":2,"token":"t","application_id":"2","data":null}`, ``, `{"type":"2"}`,
 }
 

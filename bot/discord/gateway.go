@@ -22,6 +22,9 @@ var fatalClose = map[int]string{
 	4014: "disallowed intents: enable them in the Developer Portal (Bot page)",
 }
 
+// interactionCreate is the gateway event that carries an interaction.
+const interactionCreate = "INTERACTION_CREATE"
+
 // gatewayIntents are the events Herald asks for. Interactions arrive
 // whatever the intents; Guilds keeps the session's guild list current.
 const gatewayIntents = discordgo.IntentsGuilds
@@ -46,10 +49,20 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	s.Dialer = gatewayDialer()
 	s.Identify.Intents = gatewayIntents
 	s.LogLevel = discordgo.LogError
-	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-		if ic.Interaction != nil {
-			a.receive(ic.Interaction, time.Now())
+	// Interactions are read from the raw event by the same parser as the
+	// HTTP endpoint's (parseInteraction), not from discordgo's
+	// InteractionCreate, which is empty when a component type is new to
+	// discordgo.
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		if e.Type != interactionCreate {
+			return
 		}
+		it, err := parseInteraction(e.RawData)
+		if err != nil {
+			a.log.Info("discord interaction refused", "error", err)
+			return
+		}
+		a.receive(it, time.Now())
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { a.log.Info("discord gateway connected") })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {

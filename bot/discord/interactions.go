@@ -53,11 +53,14 @@ func (in inbound) deferral() int {
 	return callbackDeferred
 }
 
-// parseInteraction reads an interaction payload. Anything malformed is an
-// EINVALID *herald.Error saying what is wrong; nothing is run.
+// parseInteraction reads an interaction payload, from either transport.
+// Component types discordgo does not know are no reason to refuse one:
+// lenient keeps what Herald reads of a form or a clicked message. Anything
+// malformed is an EINVALID *herald.Error saying what is wrong; nothing is
+// run.
 func parseInteraction(body []byte) (*discordgo.Interaction, error) {
 	var it discordgo.Interaction
-	if err := json.Unmarshal(body, &it); err != nil {
+	if err := json.Unmarshal(lenient(body), &it); err != nil {
 		return nil, &herald.Error{Code: herald.EINVALID, Message: "The request is not a Discord interaction (its JSON could not be read).", Err: err}
 	}
 	switch it.Type {
@@ -341,7 +344,8 @@ func clickedLabel(m *discordgo.Message, customID string) string {
 
 // submission reads a modal's answers back into the command line they
 // complete (see modal): positional fields quoted after the command, then
-// the flags.
+// the flags. It reads the text inputs (lenient has brought them out of
+// Labels into Action Rows) and ignores any other component.
 func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 	command, ok := strings.CutPrefix(data.CustomID, CustomForm)
 	if !ok || strings.TrimSpace(command) == "" {
@@ -352,12 +356,12 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 	for _, row := range data.Components {
 		r, ok := row.(*discordgo.ActionsRow)
 		if !ok {
-			return "", herald.Errorf(herald.EINVALID, "This form's answers could not be read.")
+			continue
 		}
 		for _, c := range r.Components {
 			in, ok := c.(*discordgo.TextInput)
 			if !ok {
-				return "", herald.Errorf(herald.EINVALID, "This form's answers could not be read.")
+				continue
 			}
 			name, flag := strings.CutPrefix(in.CustomID, "--")
 			if !validInputName(name) {

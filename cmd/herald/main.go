@@ -348,7 +348,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	pub := publish.NewWokenService(drafts, bs, m.store, m.Clock, wake)
 	pub.GuardURLs(m.publishOptions()) // checked at `target add` and when dialled
 	client := httpx.New(m.publishOptions())
-	pub.Register("mastodon", mastodon.New(client, m.Clock))
+	pub.Register("mastodon", mastodon.New(client, m.Clock, mastodon.WithLogger(m.log)))
 	pub.Register("bluesky", bluesky.New(client, m.Clock))
 	pub.Register("webhook", webhook.New(client, m.Clock))
 	pub.Register("discord-webhook", discordwebhook.New(client, m.Clock))

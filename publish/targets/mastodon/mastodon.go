@@ -5,6 +5,9 @@
 //
 // An account is the instance URL (https://mastodon.social) and an access
 // token with the write:statuses scope.
+//
+// A status is checked against the limits its instance publishes (LimitsFor),
+// and a 429 waits until the instance's Retry-After or X-RateLimit-Reset.
 package mastodon
 
 import (
@@ -14,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,7 +29,8 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-// The limits of a default Mastodon instance.
+// The limits of a default Mastodon instance (DefaultLimits), used where an
+// instance does not publish its own.
 const (
 	MaxChars = 500 // characters in a status, counted by Length
 	URLChars = 23  // what each link counts for, however long it is
@@ -47,16 +52,32 @@ var (
 type Publisher struct {
 	client *http.Client
 	clock  herald.Clock
+	log    *slog.Logger
+	limits limitCache
 }
+
+// Option configures a Publisher.
+type Option func(*Publisher)
+
+// WithLogger makes the Publisher log to l (by default it logs nothing):
+// an instance whose limits cannot be read, and why.
+func WithLogger(l *slog.Logger) Option { return func(p *Publisher) { p.log = l } }
 
 // New returns a Publisher that sends with client (nil: a guarded httpx.New client, 30 s
 // timeout) and reads the time from clock (nil: the system clock). Redirects
 // are not followed (httpx.NoRedirect).
-func New(client *http.Client, clock herald.Clock) *Publisher {
+func New(client *http.Client, clock herald.Clock, opts ...Option) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	return &Publisher{client: httpx.NoRedirect(client), clock: clock}
+	p := &Publisher{client: httpx.NoRedirect(client), clock: clock, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(p)
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	return p
 }
 
 // KeyWindow is how long Post.Key may be sent again without a second
@@ -70,8 +91,9 @@ type status struct {
 }
 
 // Publish posts p.Text as a public status on p.Account. A refused token
-// (401) or a refused status (422, with Mastodon's words) is Rejected; see
-// publish.Do and publish.Read for the rest.
+// (401) or a refused status (422, with Mastodon's words) is Rejected; a
+// 429 is Transient until the instance's Retry-After, else its
+// X-RateLimit-Reset; see publish.Do and publish.Read for the rest.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
 	if err := p.CheckAccount(post.Account); err != nil {
 		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
@@ -101,8 +123,12 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	}
 	var raw bytes.Buffer
 	resp.Body = readCloser{io.TeeReader(resp.Body, &raw), resp.Body}
-	answer, err := publish.Read(resp, p.clock.Now())
+	now := p.clock.Now()
+	answer, err := publish.Read(resp, now)
 	if err != nil {
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return publish.Receipt{}, rateLimited(err, resp.Header, now)
+		}
 		return publish.Receipt{}, explain(resp.StatusCode, raw.Bytes(), httpx.MayShow(resp), err)
 	}
 	var s status
@@ -114,6 +140,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 		r.URL = "" // an internal service's words stay off the card
 	}
 	return r, nil
+}
+
+// rateLimited is the Transient error of a 429, to be retried when the
+// instance says: its Retry-After, else its X-RateLimit-Reset (a timestamp
+// such as 2026-11-22T11:00:00.000Z), read by httpx.RetryAfter.
+func rateLimited(err error, h http.Header, now time.Time) error {
+	e := publish.Classify(err)
+	wait := httpx.RetryAfter(h, now)
+	if e.Outcome != publish.Transient || wait <= e.RetryAfter {
+		return err
+	}
+	return &publish.Error{Outcome: publish.Transient, Message: e.Message, RetryAfter: wait, Err: e.Err}
 }
 
 // explain rewords a refusal for people; other failures pass unchanged.
@@ -147,30 +185,46 @@ type readCloser struct {
 	io.Closer
 }
 
-// Validate refuses text Mastodon would refuse: blank, or longer than
-// MaxChars as Length counts it.
-func (p *Publisher) Validate(_ publish.Account, text string) error {
+// ReasonTooLong is the Reason of a status longer than its instance takes;
+// Facts: "max" and "url_chars" (the instance's limits), "length".
+const ReasonTooLong = "mastodon.too_long"
+
+// Validate refuses text Mastodon would refuse: blank, or longer than the
+// instance of a allows (LimitsFor a.URL; DefaultLimits without a URL) as
+// Limits.Length counts it. The first check of an instance asks it, for at
+// most a few seconds; later ones use what it said (LimitsTTL).
+func (p *Publisher) Validate(a publish.Account, text string) error {
 	if strings.TrimSpace(text) == "" {
 		return herald.Errorf(herald.EINVALID, "A Mastodon post needs some text.")
 	}
-	if n := Length(text); n > MaxChars {
-		return herald.Errorf(herald.EINVALID, "A Mastodon post is limited to %d characters (each link counts as %d); this one has %d.", MaxChars, URLChars, n)
+	l := DefaultLimits
+	if a.URL != "" {
+		// Validate has no context of its own: LimitsFor bounds the call.
+		l = p.LimitsFor(context.Background(), a.URL)
+	}
+	if n := l.Length(text); n > l.MaxChars {
+		return herald.Errorf(herald.EINVALID, "A Mastodon post is limited to %d characters (each link counts as %d); this one has %d.", l.MaxChars, l.URLChars, n).
+			Because(ReasonTooLong, herald.Facts{"max": l.MaxChars, "url_chars": l.URLChars, "length": n})
 	}
 	return nil
 }
 
-// Length counts text as Mastodon does against MaxChars: characters (code
-// points), with each http(s) link counting URLChars whatever its length.
+// Length counts text as a default instance does against MaxChars
+// (DefaultLimits.Length).
+func Length(text string) int { return DefaultLimits.Length(text) }
+
+// Length counts text as Mastodon does against l.MaxChars: characters (code
+// points), with each http(s) link counting l.URLChars whatever its length.
 // Mastodon counts graphemes and shortens remote mentions; counting code
 // points is stricter, so text Length accepts Mastodon accepts too.
-func Length(text string) int {
+func (l Limits) Length(text string) int {
 	n := 0
 	for text != "" {
 		start, end := nextURL(text)
 		if start < 0 {
 			return n + utf8.RuneCountInString(text)
 		}
-		n += utf8.RuneCountInString(text[:start]) + URLChars
+		n += utf8.RuneCountInString(text[:start]) + l.URLChars
 		text = text[end:]
 	}
 	return n

@@ -1,9 +1,12 @@
 // Package mastodontest is a fake Mastodon instance for tests: it speaks
 // POST /api/v1/statuses as Mastodon does, honours Idempotency-Key for an
-// hour per token, records what was created and can be told to fail, hang
-// or drop the connection. It is safe for concurrent use.
+// hour per token, records what was created and can be told to fail, hang,
+// drop the connection or answer 429 until a X-RateLimit-Reset. It
+// describes itself in GET /api/v2/instance and GET /api/v1/instance as a
+// Mastodon 4, a Mastodon 3 or a Pleroma server would (Instance). It is
+// safe for concurrent use.
 //
-//	srv := mastodontest.New()
+//	srv := mastodontest.New(mastodontest.WithInstance(mastodontest.Instance{MaxChars: 5000}))
 //	defer srv.Close()
 //	srv.FailNext(503, `{"error":"busy"}`)
 //	... publish to publish.Account{URL: srv.URL(), Secret: "token"} ...
@@ -79,6 +82,8 @@ type Server struct {
 	once   sync.Once
 
 	mu       sync.Mutex
+	instance Instance
+	instGets map[string]int // instance path → requests
 	statuses []Status
 	keys     map[string]keyed // token + "\x00" + key → status
 	faults   []Fault
@@ -98,12 +103,15 @@ func New(opts ...Option) *Server {
 		closed:   make(chan struct{}),
 		keys:     map[string]keyed{},
 		attempts: map[string]int{},
+		instGets: map[string]int{},
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/statuses", s.postStatus)
+	mux.HandleFunc("GET /api/v2/instance", s.getInstance)
+	mux.HandleFunc("GET /api/v1/instance", s.getInstance)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusNotFound, nil, `{"error":"Record not found"}`)
 	})
@@ -150,6 +158,18 @@ func (s *Server) HangAfterReceive(release <-chan struct{}) <-chan struct{} {
 	received := make(chan struct{})
 	s.Inject(Fault{Hang: true, Release: release, Received: received})
 	return received
+}
+
+// RateLimit makes the next request to the statuses endpoint answer 429
+// with Mastodon's rate-limit headers and no Retry-After: X-RateLimit-Limit
+// 300, X-RateLimit-Remaining 0 and X-RateLimit-Reset at reset, in
+// Mastodon's format (2026-11-22T11:00:00.000Z). Nothing is created.
+func (s *Server) RateLimit(reset time.Time) {
+	s.Inject(Fault{Status: http.StatusTooManyRequests, Body: `{"error":"Too many requests"}`, Header: http.Header{
+		"X-Ratelimit-Limit":     {"300"},
+		"X-Ratelimit-Remaining": {"0"},
+		"X-Ratelimit-Reset":     {reset.UTC().Format("2006-01-02T15:04:05.000Z")},
+	}})
 }
 
 // DropAfterReceive makes the next request create its status and then lose

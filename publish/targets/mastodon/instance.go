@@ -1,0 +1,197 @@
+package mastodon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald/publish"
+)
+
+// Limits are what an instance allows in one status.
+type Limits struct {
+	MaxChars int // characters in a status, counted by Limits.Length
+	URLChars int // what each link counts for, however long it is
+}
+
+// DefaultLimits are those of a default Mastodon instance, used when an
+// instance does not say (or cannot be asked).
+var DefaultLimits = Limits{MaxChars: MaxChars, URLChars: URLChars}
+
+// How long what an instance said about its limits is kept: LimitsTTL after
+// a good answer; failedTTL after a failure, during which DefaultLimits
+// stand in, so an unreachable instance is not asked again at every check.
+const (
+	LimitsTTL    = 24 * time.Hour
+	failedTTL    = 10 * time.Minute
+	fetchTimeout = 5 * time.Second
+	maxInstances = 1024 // instances kept in the cache at most
+	maxSane      = 1 << 20
+)
+
+// limitCache remembers each instance's Limits until its entry expires. It is
+// safe for concurrent use.
+type limitCache struct {
+	mu sync.Mutex
+	m  map[string]cachedLimits // instanceKey → limits
+}
+
+type cachedLimits struct {
+	limits Limits
+	until  time.Time
+}
+
+func (c *limitCache) get(key string, now time.Time) (Limits, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || !now.Before(e.until) {
+		return Limits{}, false
+	}
+	return e.limits, true
+}
+
+func (c *limitCache) put(key string, l Limits, until, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]cachedLimits{}
+	}
+	if _, ok := c.m[key]; !ok && len(c.m) >= maxInstances {
+		for k, e := range c.m {
+			if !now.Before(e.until) {
+				delete(c.m, k)
+			}
+		}
+		for k := range c.m {
+			if len(c.m) < maxInstances {
+				break
+			}
+			delete(c.m, k)
+		}
+	}
+	c.m[key] = cachedLimits{limits: l, until: until}
+}
+
+// instanceKey is the instance's scheme and host, lower case ("" when
+// rawURL is not an instance address CheckAccount accepts).
+func instanceKey(rawURL string) string {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
+// LimitsFor returns the limits of the instance at instanceURL: what it
+// publishes in GET /api/v2/instance (configuration.statuses), else in
+// GET /api/v1/instance (configuration.statuses, or max_toot_chars on
+// Pleroma and its forks), kept LimitsTTL per instance. When the instance
+// cannot be asked or does not say, it returns DefaultLimits, logs why
+// and asks again after a few minutes. An empty or unusable URL gives
+// DefaultLimits without a call.
+func (p *Publisher) LimitsFor(ctx context.Context, instanceURL string) Limits {
+	key := instanceKey(instanceURL)
+	if key == "" {
+		return DefaultLimits
+	}
+	if l, ok := p.limits.get(key, p.clock.Now()); ok {
+		return l
+	}
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	l, err := p.fetchLimits(ctx, key)
+	now := p.clock.Now()
+	if err != nil {
+		p.log.Warn("mastodon: the instance's status limits could not be read; checking against the default",
+			"instance", key, "max_chars", DefaultLimits.MaxChars, "url_chars", DefaultLimits.URLChars, "err", err)
+		p.limits.put(key, DefaultLimits, now.Add(failedTTL), now)
+		return DefaultLimits
+	}
+	p.log.Debug("mastodon: instance status limits", "instance", key, "max_chars", l.MaxChars, "url_chars", l.URLChars)
+	p.limits.put(key, l, now.Add(LimitsTTL), now)
+	return l
+}
+
+// fetchLimits asks the instance at base (scheme://host) for its limits:
+// v2 first, v1 when v2 fails or does not say.
+func (p *Publisher) fetchLimits(ctx context.Context, base string) (Limits, error) {
+	l, err := p.readInstance(ctx, base+"/api/v2/instance")
+	if err == nil {
+		return l, nil
+	}
+	if ctx.Err() != nil {
+		return Limits{}, err
+	}
+	l, err1 := p.readInstance(ctx, base+"/api/v1/instance")
+	if err1 != nil {
+		return Limits{}, fmt.Errorf("v2: %w; v1: %w", err, err1)
+	}
+	return l, nil
+}
+
+// instanceInfo is the part of Mastodon's Instance entity (v2, and v1
+// since 3.4) and of Pleroma's v1 instance that carries the limits.
+type instanceInfo struct {
+	Configuration struct {
+		Statuses struct {
+			MaxCharacters            int  `json:"max_characters"`
+			CharactersReservedPerURL *int `json:"characters_reserved_per_url"`
+		} `json:"statuses"`
+	} `json:"configuration"`
+	MaxTootChars int `json:"max_toot_chars"` // Pleroma, Akkoma, older glitch-soc
+}
+
+// readInstance reads one instance document; it fails unless the document
+// names a sensible character limit. Redirects are not followed (the
+// client's rule); no token is sent: the endpoints are public.
+func (p *Publisher) readInstance(ctx context.Context, endpoint string) (Limits, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return Limits{}, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return Limits{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Limits{}, fmt.Errorf("answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	var in instanceInfo
+	if err := json.NewDecoder(io.LimitReader(resp.Body, publish.MaxResponse)).Decode(&in); err != nil {
+		return Limits{}, fmt.Errorf("not an instance document: %w", err)
+	}
+	return in.limits()
+}
+
+// limits reads the document's limits: configuration.statuses first, then
+// max_toot_chars; characters_reserved_per_url defaults to URLChars.
+func (in instanceInfo) limits() (Limits, error) {
+	st := in.Configuration.Statuses
+	l := Limits{MaxChars: st.MaxCharacters, URLChars: URLChars}
+	if l.MaxChars == 0 {
+		l.MaxChars = in.MaxTootChars
+	}
+	if st.CharactersReservedPerURL != nil {
+		l.URLChars = *st.CharactersReservedPerURL
+	}
+	switch {
+	case l.MaxChars == 0:
+		return Limits{}, errors.New("no character limit in the instance document")
+	case l.MaxChars < 0 || l.MaxChars > maxSane:
+		return Limits{}, fmt.Errorf("an unlikely character limit (%d)", l.MaxChars)
+	case l.URLChars < 0 || l.URLChars > maxSane:
+		return Limits{}, fmt.Errorf("an unlikely length for links (%d)", l.URLChars)
+	}
+	return l, nil
+}
