@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
@@ -24,6 +23,7 @@ const (
 	ReasonStaleRevision    = "approvals.stale_revision"    // "draft", "seen" (revision decided on), "rev" (current)
 	ReasonChangedMeanwhile = "approvals.changed_meanwhile" // "draft": a concurrent change won
 	ReasonBlocked          = "approvals.blocked"           // "what" (the refusal), "findings" ([]Finding, the blocking ones)
+	ReasonControlChar      = "approvals.control_char"      // "char": the first control character of a text, as U+XXXX
 )
 
 // ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a
@@ -162,19 +162,6 @@ func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald
 		return Draft{}, err
 	}
 	return d, nil
-}
-
-func cleanText(t string) (string, error) {
-	t = strings.TrimSpace(t)
-	switch {
-	case t == "":
-		return "", herald.Errorf(herald.EINVALID, "A draft needs some text.").Because(ReasonNoText, nil)
-	case !utf8.ValidString(t):
-		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.")
-	case utf8.RuneCountInString(t) > MaxTextLength:
-		return "", herald.Errorf(herald.EINVALID, "A draft has at most %d characters; this one has %d.", MaxTextLength, utf8.RuneCountInString(t))
-	}
-	return t, nil
 }
 
 // View is a draft with everything needed to show it.

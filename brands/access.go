@@ -22,6 +22,7 @@ const (
 	WriteDrafts  Action = "write_drafts"  // create drafts
 	EditDrafts   Action = "edit_drafts"   // store a new revision
 	SubmitDrafts Action = "submit_drafts" // send a draft to review
+	CancelDrafts Action = "cancel_drafts" // abandon a draft before it is published
 	ReviewTeam   Action = "review_team"   // approve, request changes or reject at a team stage
 	ReviewClient Action = "review_client" // the same at a client stage
 
@@ -70,6 +71,7 @@ var table = map[Action]rule{
 	WriteDrafts:  {writers, only("write drafts")},
 	EditDrafts:   {writers, only("edit drafts")},
 	SubmitDrafts: {writers, only("submit drafts")},
+	CancelDrafts: {writers, only("cancel drafts")},
 	ReviewTeam:   {teamReview, only("decide at a team review stage")},
 	ReviewClient: {[]herald.Role{herald.RoleClient}, only("decide at a client review stage")},
 

@@ -58,6 +58,9 @@ type Store interface {
 	// BrandByName returns a brand by name, case-insensitively; ENOTFOUND
 	// when there is none.
 	BrandByName(ctx context.Context, name string) (herald.Brand, error)
+	// BrandNames lists every brand's name, to compare a new name with
+	// them (brands.Skeleton); never to show them (tenancy).
+	BrandNames(ctx context.Context) ([]string, error)
 	// UpdateBrand stores b's settings; ENOTFOUND when b does not exist.
 	UpdateBrand(ctx context.Context, b herald.Brand, e AuditEntry) error
 

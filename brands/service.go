@@ -51,8 +51,15 @@ const (
 // AddBrand creates a brand; its creator becomes its admin. When ch is not
 // nil the channel's default brand becomes the new one if it had none.
 func (s *Service) AddBrand(ctx context.Context, actor herald.Actor, name string, ch *herald.ChannelRef) (herald.Brand, error) {
-	name = strings.TrimSpace(name)
-	if err := validName(name); err != nil {
+	name, err := checkName(name)
+	if err != nil {
+		return herald.Brand{}, err
+	}
+	names, err := s.store.BrandNames(ctx)
+	if err != nil {
+		return herald.Brand{}, err
+	}
+	if err := lookalike(name, names); err != nil {
 		return herald.Brand{}, err
 	}
 	b := herald.Brand{Name: name, Timezone: s.defaultTZ, Policy: "", CreatedAt: s.now()}
@@ -115,7 +122,7 @@ func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.Cha
 	var err error
 	switch {
 	case name != "":
-		b, err = s.store.BrandByName(ctx, strings.TrimSpace(name))
+		b, err = s.byName(ctx, name)
 	default:
 		b, err = s.defaultBrand(ctx, actor, ch)
 	}
@@ -134,6 +141,18 @@ func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.Cha
 		return herald.Brand{}, Member{}, notVisible(name)
 	}
 	return b, m, err
+}
+
+// byName finds a brand by its name as typed, else by the name as a new
+// brand would be stored (NormalName: ＡＣＭＥ finds ACME); brands named
+// before names were normalised keep answering to their name as stored.
+func (s *Service) byName(ctx context.Context, name string) (herald.Brand, error) {
+	name = strings.TrimSpace(name)
+	b, err := s.store.BrandByName(ctx, name)
+	if n := NormalName(strings.ToValidUTF8(name, "")); herald.ErrorCode(err) == herald.ENOTFOUND && n != name && n != "" {
+		return s.store.BrandByName(ctx, n)
+	}
+	return b, err
 }
 
 func notVisible(name string) error {

@@ -44,14 +44,70 @@ func (m *metrics) observeCommand(command, code string, d time.Duration) {
 	m.seconds.WithLabelValues(command).Observe(d.Seconds())
 }
 
-// httpHandler serves /healthz (the process is up), /readyz (the database
-// answers), /metrics (Prometheus) and the platforms' routes.
 // route mounts a platform's handler under a path prefix.
 type route struct {
 	prefix  string
 	handler http.Handler
 }
 
+// HTTPTimeouts bound how long one client may hold the HTTP server. A zero
+// field takes its value in DefaultHTTPTimeouts. Socket Mode and the
+// Discord gateway dial out and are not concerned.
+type HTTPTimeouts struct {
+	Header time.Duration // the request line and headers (ReadHeaderTimeout)
+	Body   time.Duration // a request's body, from the end of its headers: Slack, Discord, health, metrics, calendar
+	Upload time.Duration // the same for the mention webhook (/hooks/), whose batches are larger (up to 1 MiB)
+	Write  time.Duration // the response, from the end of the request's headers (WriteTimeout): long enough for a calendar feed to a slow reader
+	Idle   time.Duration // a kept-alive connection between two requests (IdleTimeout)
+}
+
+// DefaultHTTPTimeouts are the production figures (see README, HTTP).
+var DefaultHTTPTimeouts = HTTPTimeouts{Header: 10 * time.Second, Body: 10 * time.Second, Upload: 60 * time.Second,
+	Write: 2 * time.Minute, Idle: 2 * time.Minute}
+
+// orDefault fills t's zero fields from DefaultHTTPTimeouts.
+func (t HTTPTimeouts) orDefault() HTTPTimeouts {
+	d := DefaultHTTPTimeouts
+	for _, f := range []struct{ v, def *time.Duration }{{&t.Header, &d.Header}, {&t.Body, &d.Body}, {&t.Upload, &d.Upload}, {&t.Write, &d.Write}, {&t.Idle, &d.Idle}} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return t
+}
+
+// server is the HTTP server of h with the timeouts t. ReadTimeout is only
+// a backstop: bodyDeadline sets each request's own.
+func (t HTTPTimeouts) server(h http.Handler) *http.Server {
+	t = t.orDefault()
+	return &http.Server{Handler: t.bodyDeadline(h), ReadHeaderTimeout: t.Header, ReadTimeout: t.Header + max(t.Body, t.Upload),
+		WriteTimeout: t.Write, IdleTimeout: t.Idle}
+}
+
+// bodyDeadline gives each request with a body a read deadline, from the
+// end of its headers: Upload under /hooks/, Body elsewhere. A client
+// sending its body byte by byte is cut there: its handler reads an error,
+// and the server closes the connection. Requests without a body get no
+// deadline: the server is already waiting in the background for the
+// connection's next request, and a deadline there would cancel the
+// handler's context; once a body is read whole, the server's background
+// read lifts the deadline in the same way (net/http), so a long handler
+// runs to its end.
+func (t HTTPTimeouts) bodyDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+			d := t.Body
+			if strings.HasPrefix(r.URL.Path, "/hooks/") {
+				d = t.Upload
+			}
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// httpHandler serves /healthz (the process is up), /readyz (the database
+// answers), /metrics (Prometheus) and the platforms' routes.
 func (m *Main) httpHandler(routes ...route) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range routes {

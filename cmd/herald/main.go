@@ -92,6 +92,10 @@ type Main struct {
 	Resolver    httpx.Resolver
 	PublicAddrs func(netip.AddrPort) bool
 
+	// HTTPTimeouts bound how long a client may hold the HTTP server;
+	// zero fields take DefaultHTTPTimeouts (tests shorten them).
+	HTTPTimeouts HTTPTimeouts
+
 	// HTTPAddr is the address the HTTP server listens on, once Listening
 	// is closed.
 	HTTPAddr  string
@@ -459,7 +463,7 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}
 	m.HTTPAddr = ln.Addr().String()
 	close(m.listening)
-	m.http = &http.Server{Handler: m.httpHandler(routes...), ReadHeaderTimeout: 10 * time.Second}
+	m.http = m.HTTPTimeouts.server(m.httpHandler(routes...))
 	go func() {
 		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.log.Error("http server stopped", "error", err)

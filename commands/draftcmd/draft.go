@@ -81,6 +81,13 @@ func (h *handlers) draftDefs() []*commands.Def {
 			Handler:  h.decide(approvals.ActReject),
 		},
 		{
+			Path:     "cancel",
+			Summary:  "Cancel a draft before it is published (a scheduled one leaves the schedule).",
+			Params:   []commands.Param{kit.IDParam, {Name: "reason", Kind: commands.Text, Help: "why, for the audit log (optional)"}},
+			Examples: []string{"cancel 12", `cancel 12 "the event moved"`},
+			Handler:  h.cancel,
+		},
+		{
 			Path:     "audit",
 			Summary:  "Show everything that happened to a draft: who, when, which revision.",
 			Params:   []commands.Param{kit.IDParam},
@@ -276,6 +283,15 @@ func (h *handlers) decide(a approvals.Action) commands.Handler {
 		}
 		return h.ViewResponse(ctx, v, msg), nil
 	}
+}
+
+func (h *handlers) cancel(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	id, reason := r.Args.Int("id"), r.Args.Str("reason")
+	v, err := h.Approvals.Cancel(ctx, r.Actor, id, reason)
+	if err != nil {
+		return commands.Response{}, err
+	}
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s cancelled draft #%d%s.", r.Actor.Display(), id, quoteComment(strings.TrimSpace(reason)))), nil
 }
 
 func (h *handlers) audit(ctx context.Context, r *commands.Request) (commands.Response, error) {

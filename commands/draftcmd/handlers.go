@@ -1,5 +1,5 @@
 // Package draftcmd holds the draft commands: draft, drafts, show, edit,
-// submit, approve, changes, reject and audit.
+// submit, approve, changes, reject, cancel and audit.
 package draftcmd
 
 import (

@@ -247,6 +247,7 @@ var permCases = map[string][]permCase{
 	"approve": {{action: brands.ReviewTeam, line: onDraft("approve %d", "review")}, {action: brands.ReviewClient, line: onDraft("approve %d", "client")}},
 	"changes": {{action: brands.ReviewTeam, line: onDraft(`changes %d "shorter"`, "review")}, {action: brands.ReviewClient, line: onDraft(`changes %d "shorter"`, "client")}},
 	"reject":  {{action: brands.ReviewTeam, line: onDraft(`reject %d "off-brand"`, "review")}, {action: brands.ReviewClient, line: onDraft(`reject %d "off-brand"`, "client")}},
+	"cancel":  {{action: brands.CancelDrafts, line: onDraft(`cancel %d "not needed"`, "review")}, {action: brands.CancelDrafts, line: onDraft("cancel %d", "draft")}},
 	"audit":   {{line: onDraft("audit %d", "draft")}},
 
 	"schedule":   {{action: brands.SchedulePosts, line: onDraft(`schedule %d "2030-01-01 09:00"`, "draft")}},

@@ -113,6 +113,9 @@ func draftButtons(d approvals.Draft) []commands.Button {
 	if d.State == approvals.StateScheduled {
 		add(commands.Button{Label: "Unschedule", Command: "unschedule " + id})
 	}
+	if _, ok := approvals.Next(d.State, approvals.ActCancel); ok { // asks for a reason, like Reject
+		add(commands.Button{Label: "Cancel draft", Command: "cancel " + id, Style: "danger", Input: "reason"})
+	}
 	return bs
 }
 

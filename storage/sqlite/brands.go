@@ -70,6 +70,14 @@ func (s *Store) BrandByName(ctx context.Context, name string) (herald.Brand, err
 	return scanBrand(s.r.QueryRowContext(ctx, `SELECT `+brandCols+` FROM brands WHERE name_key = ?`, nameKey(name)))
 }
 
+// BrandNames implements brands.Store.
+func (s *Store) BrandNames(ctx context.Context) ([]string, error) {
+	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (string, error) {
+		var n string
+		return n, wrap(row.Scan(&n))
+	}, `SELECT name FROM brands ORDER BY id`)
+}
+
 // UpdateBrand implements brands.Store.
 func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e brands.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {

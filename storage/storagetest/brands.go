@@ -113,6 +113,27 @@ func testBrands(t *testing.T, open func(t *testing.T) Store) {
 	})
 }
 
+// testBrandNames: every brand's name, as stored, to compare new names with.
+func testBrandNames(t *testing.T, open func(t *testing.T) Store) {
+	t.Run("OKBrandNames", func(t *testing.T) {
+		s := open(t)
+		got, err := s.BrandNames(t.Context())
+		if err != nil || len(got) != 0 {
+			t.Fatalf("BrandNames of no brand = %q, %v; want none", got, err)
+		}
+		mustBrand(t, s, "Acme\u200b", alice) // as stored before names were checked
+		mustBrand(t, s, "Globex", bob)
+		got, err = s.BrandNames(t.Context())
+		if err != nil {
+			t.Fatalf("BrandNames: %v", err)
+		}
+		slices.Sort(got)
+		if diff := cmp.Diff([]string{"Acme\u200b", "Globex"}, got); diff != "" {
+			t.Errorf("BrandNames mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
 func testBrandUpdates(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("OKUpdate", func(t *testing.T) {
 		s := open(t)

@@ -30,7 +30,7 @@ type Store interface {
 // must return a fresh, migrated, empty store, and arrange (with t.Cleanup)
 // to close it.
 func Run(t *testing.T, open func(t *testing.T) Store) {
-	t.Run("Brands", func(t *testing.T) { testBrands(t, open); testBrandUpdates(t, open) })
+	t.Run("Brands", func(t *testing.T) { testBrands(t, open); testBrandNames(t, open); testBrandUpdates(t, open) })
 	t.Run("Members", func(t *testing.T) { testMembers(t, open); testMemberships(t, open) })
 	t.Run("ChannelBrands", func(t *testing.T) { testChannelBrands(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open); testDraftApprovals(t, open) })
