@@ -100,6 +100,8 @@ type Main struct {
 	log     *slog.Logger
 	metrics *metrics
 	store   *sqlite.Store
+	lock    *sqlite.Lock // the database file's, held until Close
+	inUse   error        // backup, doctor: why they did not migrate
 	http    *http.Server
 }
 
@@ -222,23 +224,55 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 		m.store = nil
 	}
+	errs = append(errs, m.lock.Release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 
-// openStore opens and migrates the database, returning the migrations it
-// applied.
+// openStore takes the database file's lock (storeLocks), opens the file
+// and migrates it, returning the migrations it applied. backup and doctor
+// read beside a serving Herald: they migrate only when none runs.
 func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	path, _ := m.Config.SQLitePath()
+	how := storeLocks[m.Command]
+	lock, err := sqlite.LockFile(path, how.mode)
+	var he *herald.Error
+	if err != nil && !(how.readOnly && errors.As(err, &he) && he.Reason == sqlite.ReasonLocked) {
+		return nil, err
+	}
+	m.inUse = err
 	s, err := sqlite.Open(path)
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	m.store = s
+	if m.inUse != nil {
+		return nil, nil // another Herald serves the file and migrated it
+	}
 	applied, err := s.Migrate(ctx)
 	for _, name := range applied {
 		m.log.Info("migration applied", "migration", name)
 	}
+	if how.readOnly {
+		lock.Release() // a serving Herald may start while we read
+	} else {
+		m.lock = lock
+	}
 	return applied, err
+}
+
+// storeLocks says how each command holds the database file's lock, and
+// whether it only reads: run and console serve alone (Exclusive);
+// migrations may run together but not beside a serving Herald (Shared);
+// backup and doctor read beside a serving Herald (SQLite's WAL and
+// online backup are made for it), taking the lock only to migrate.
+var storeLocks = map[string]struct {
+	mode     sqlite.LockMode
+	readOnly bool
+}{
+	"run": {sqlite.Exclusive, false}, "console": {sqlite.Exclusive, false},
+	"migrate": {sqlite.Shared, false}, "backup": {sqlite.Shared, true}, "doctor": {sqlite.Shared, true},
 }
 
 func (m *Main) runServe(ctx context.Context) error {
