@@ -31,6 +31,7 @@ import (
 	"github.com/heraldhq/herald/commands/handlers"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/internal/secret"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
@@ -102,6 +103,7 @@ type Main struct {
 	store   *sqlite.Store
 	lock    *sqlite.Lock // the database file's, held until Close
 	inUse   error        // backup, doctor: why they did not migrate
+	keys    *secret.Keyring
 	http    *http.Server
 }
 
@@ -190,6 +192,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
+	m.keys, _ = secret.ParseKeys("HERALD_SECRET_KEY", m.Config.SecretKey) // validated above
 	m.log = m.logger()
 	m.metrics = newMetrics()
 	return run(m, ctx)
@@ -256,8 +259,11 @@ func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	}
 	if how.readOnly {
 		lock.Release() // a serving Herald may start while we read
-	} else {
-		m.lock = lock
+		return applied, err
+	}
+	m.lock = lock
+	if err == nil {
+		err = m.sealSecrets(ctx, applied)
 	}
 	return applied, err
 }
@@ -379,7 +385,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	bs := brands.NewService(m.store, m.Clock, m.Config.Timezone)
 	drafts := approvals.NewService(m.store, bs, m.Clock)
 	wake := publish.NewWaker()
-	pub := publish.NewWokenService(drafts, bs, m.store, m.Clock, wake)
+	pub := publish.NewWokenService(drafts, bs, publish.Sealed(m.store, m.keys), m.Clock, wake)
 	pub.GuardURLs(m.publishOptions()) // checked at `target add` and when dialled
 	client := httpx.New(m.publishOptions())
 	pub.Register("mastodon", mastodon.New(client, m.Clock))

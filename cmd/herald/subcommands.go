@@ -70,6 +70,9 @@ func (m *Main) runDoctor(ctx context.Context) error {
 	} else {
 		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", m.Config.Database)
 	}
+	if err := m.doctorSecrets(ctx); err != nil {
+		return err
+	}
 	platforms := "none (console only)"
 	if m.Config.SlackEnabled() || m.Config.DiscordEnabled() {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())

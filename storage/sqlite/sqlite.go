@@ -40,14 +40,17 @@ func Open(path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, herald.Errorf(herald.EINVALID, "The SQLite path %q is not usable: give a file path without '?' or '#'.", path)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "Cannot create the database %s: %v.", path, err)
+	}
 	const common = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_txlock=immediate")
+	w, err := sql.Open(driverName, "file:"+path+"?"+common+"&_txlock=immediate&_secure_delete=FAST")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_query_only=true")
+	r, err := sql.Open(driverName, "file:"+path+"?"+common+"&_query_only=true")
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -159,11 +162,16 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, known int, err erro
 
 // Backup writes a consistent copy of the live database to path with
 // SQLite's online backup API; writers are not blocked for long. path must
-// not exist yet.
+// not exist yet; the copy is readable by its owner only.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
 		return herald.Errorf(herald.ECONFLICT, "%s exists already; choose a new file name for the backup.", path)
 	}
+	if err != nil {
+		return err
+	}
+	f.Close()
 	dst, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		return err
