@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	hookPath   = "pathsecret-4f1c9e"          // in the webhook URL
+	hookPath   = "pathsecret-4f1c9e"           // in the webhook URL
 	hookSecret = "webhook-signing-secret-7d2a" // its signing secret
 )
 

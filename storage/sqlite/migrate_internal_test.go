@@ -71,4 +71,3 @@ func TestMigrateHashesCalendarTokens(t *testing.T) {
 		t.Error("the database file still holds the calendar token")
 	}
 }
-
