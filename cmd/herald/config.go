@@ -227,11 +227,13 @@ func (c Config) Validate() error {
 	case strings.HasPrefix(c.Database, "sqlite:"):
 		if p, _ := c.SQLitePath(); p == "" {
 			bad("HERALD_DATABASE: give a file after sqlite:, e.g. sqlite:/data/herald.db")
+		} else if strings.ContainsAny(p, "?#") {
+			bad("HERALD_DATABASE: give a file path without '?' or '#' after sqlite:, e.g. sqlite:/data/herald.db")
 		}
 	case strings.HasPrefix(c.Database, "postgres://"), strings.HasPrefix(c.Database, "postgresql://"):
 		bad("HERALD_DATABASE: PostgreSQL is not supported by this version of Herald yet; use sqlite:PATH")
 	default:
-		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", c.Database)
+		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", redactDatabase(c.Database))
 	}
 	if c.HTTPAddr != "off" {
 		if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil {

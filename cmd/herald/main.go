@@ -147,12 +147,13 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
+	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
 	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
 	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return scrubDatabase(err, cfg.Database)
 	}
 	rest := fs.Args()
 	m.Command = "run"
@@ -190,12 +191,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return run(m, ctx)
 	}
 	if err := m.Config.Validate(); err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
+		return scrubDatabase(fmt.Errorf("configuration:\n%w", err), m.Config.Database)
 	}
 	m.keys, _ = secret.ParseKeys("HERALD_SECRET_KEY", m.Config.SecretKey) // validated above
 	m.log = m.logger()
 	m.metrics = newMetrics()
-	return run(m, ctx)
+	return scrubDatabase(run(m, ctx), m.Config.Database)
 }
 
 func (m *Main) logger() *slog.Logger {
@@ -339,7 +340,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
-	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
+	fmt.Fprintf(m.Stdout, banner, version, redactDatabase(m.Config.Database))
 	return m.serve(ctx, app, adapters)
 }
 

@@ -22,7 +22,7 @@ func (m *Main) runMigrate(ctx context.Context) error {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(m.Stdout, "%s is up to date.\n", m.Config.Database)
+		fmt.Fprintf(m.Stdout, "%s is up to date.\n", redactDatabase(m.Config.Database))
 	}
 	for _, name := range applied {
 		fmt.Fprintf(m.Stdout, "applied %s\n", name)
@@ -66,9 +66,9 @@ func (m *Main) runDoctor(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("database: %w", err)
 		}
-		fmt.Fprintf(m.Stdout, "database %s: ok (schema %d of %d, integrity ok); %s serves it, so doctor did not migrate\n", m.Config.Database, cur, known, he.Facts["holder"])
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema %d of %d, integrity ok); %s serves it, so doctor did not migrate\n", redactDatabase(m.Config.Database), cur, known, he.Facts["holder"])
 	} else {
-		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", m.Config.Database)
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", redactDatabase(m.Config.Database))
 	}
 	if err := m.doctorSecrets(ctx); err != nil {
 		return err
