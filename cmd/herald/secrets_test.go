@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/secret"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -127,6 +129,28 @@ func TestSecretsAtRest(t *testing.T) {
 			t.Errorf("%s: doctor: %v; want a failure naming HERALD_SECRET_KEY", name, err)
 		}
 	}
+}
+
+// TestPublishWithSealedCredentials publishes to Mastodon with its token
+// encrypted in the database: the scheduler reads it through the key.
+func TestPublishWithSealedCredentials(t *testing.T) {
+	masto := mastodontest.New(mastodontest.WithToken("masto-token-sealed"))
+	defer masto.Close()
+	env, db := secretsEnv(t)
+	env = withKey(env, newSecretKey(t))
+	c := startConsoleWith(t, env, func(m *Main) { m.PublicAddrs = func(ap netip.AddrPort) bool { return ap.Addr().IsLoopback() } })
+	c.send("/as alice", "You are now alice")
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	c.send("target add mastodon:main "+masto.URL()+" --secret masto-token-sealed", "mastodon:main is set up for Acme")
+	if bytes.Contains(fileBytes(t, db), []byte("masto-token-sealed")) {
+		t.Error("the token is in the database file in plaintext")
+	}
+	ro := openRO(t, db)
+	c.send(`draft "Sealed and delivered" --to mastodon:main`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
 }
 
 // TestSecretsNewUserWithoutKey: a first run without a key works and
