@@ -134,3 +134,19 @@ func TestParseKeys(t *testing.T) {
 		t.Errorf("URL-safe form: id %s, want %s", ring.Current(), secret.KeyID(raw))
 	}
 }
+
+// BenchmarkOpen is what reading one sealed credential costs (the
+// scheduler opens a target's URL and secret per delivery).
+func BenchmarkOpen(b *testing.B) {
+	k, err := secret.ParseKeys("HERALD_SECRET_KEY", base64.StdEncoding.EncodeToString(make([]byte, secret.KeySize)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, _ := k.Seal("a-mastodon-access-token-of-43-characters-xx", "herald/account/1/mastodon/main/secret")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.Open(v, "herald/account/1/mastodon/main/secret"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
