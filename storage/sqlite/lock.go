@@ -51,11 +51,10 @@ func LockFile(path string, mode LockMode) (*Lock, error) {
 		}
 		return nil, lockedError(path, name)
 	}
-	if mode == Exclusive {
-		// Who holds it, for the next one's message; best effort.
-		_ = f.Truncate(0)
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
+	// Who holds it, for the message of the next one refused; best
+	// effort (of two migrations, the later one's).
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return &Lock{f: f}, nil
 }
 
