@@ -123,7 +123,7 @@ type SecretsReport struct {
 	Plaintext  int            // accounts with a value not sealed
 	ByKey      map[string]int // accounts sealed with each key id
 	Stale      int            // accounts a start with keys would seal again
-	Unreadable []string       // targets (brand id/target) whose values do not open
+	Unreadable []string       // targets ("webhook:zap of brand 1") whose values do not open
 	Err        error          // the first reason one does not open
 }
 
@@ -151,7 +151,7 @@ func Secrets(ctx context.Context, store Store, keys *secret.Keyring) (SecretsRep
 			r.Plaintext++
 		}
 		if _, oerr := openAccount(keys, a); oerr != nil {
-			r.Unreadable = append(r.Unreadable, fmt.Sprintf("%d/%s", a.BrandID, a.Target))
+			r.Unreadable = append(r.Unreadable, fmt.Sprintf("%s of brand %d", a.Target, a.BrandID))
 			if r.Err == nil {
 				r.Err = oerr
 			}

@@ -146,7 +146,7 @@ func (k *Keyring) Open(v, context string) (string, error) {
 	}
 	kk, found := k.find(id)
 	if !found {
-		return "", &Error{Setting: k.settingName(), KeyID: id, Missing: true}
+		return "", &Error{Setting: k.settingName(), KeyID: id, Missing: true, NoKeys: k == nil}
 	}
 	box, err := base64.RawURLEncoding.DecodeString(v[len(prefix)+len(id)+1:])
 	n := kk.aead.NonceSize()
@@ -198,9 +198,13 @@ type Error struct {
 	Setting string // the setting the keys come from
 	KeyID   string // the id of the key the value was sealed with
 	Missing bool   // no configured key has that id
+	NoKeys  bool   // no key is configured at all
 }
 
 func (e *Error) Error() string {
+	if e.NoKeys {
+		return fmt.Sprintf("a stored secret was encrypted with the key %s, and %s is not set; set it to that key (or %s_FILE to a file holding it)", e.KeyID, e.Setting, e.Setting)
+	}
 	if e.Missing {
 		return fmt.Sprintf("a stored secret was encrypted with the key %s, which %s does not hold; put that key back in %s (after the current one: \"new,old\")", e.KeyID, e.Setting, e.Setting)
 	}
