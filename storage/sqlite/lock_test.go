@@ -103,3 +103,29 @@ func TestLockFile(t *testing.T) {
 		}
 	})
 }
+
+// TestFilesOwnerOnly: a new database and its WAL and SHM are created
+// 0600, an existing file readable by others is narrowed, and a backup is
+// written 0600.
+func TestFilesOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(old, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "new.db"), old} {
+		s := MustOpenPath(t, path)
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %v, %v; want 0600", filepath.Base(p), st.Mode().Perm(), err)
+			}
+		}
+		backup := path + ".backup"
+		if err := s.Backup(context.Background(), backup); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(backup); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("backup: %v, %v; want 0600", st.Mode().Perm(), err)
+		}
+	}
+}
