@@ -24,7 +24,7 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	if token == "" || len(token) > 64 {
 		return nil, herald.Errorf(herald.ENOTFOUND, "No such calendar.")
 	}
-	id, err := s.store.CalendarBrand(ctx, token)
+	id, err := s.store.CalendarBrand(ctx, TokenHash(token))
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
 		return nil, herald.Errorf(herald.ENOTFOUND, "No such calendar.")
 	}

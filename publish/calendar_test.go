@@ -289,11 +289,21 @@ func TestFeed(t *testing.T) {
 		}
 	})
 
-	t.Run("OKSameTokenForMembers", func(t *testing.T) {
+	// Issue 14.12: only the token's hash is stored, so the link is shown
+	// once, to whoever makes it (before, any member got the same token
+	// back: it was readable in the database and every backup).
+	t.Run("OKLinkShownOnce", func(t *testing.T) {
 		e, tok, _ := setup(t)
 		_, got, err := e.svc.Calendar(t.Context(), vic, acmeCh, "", false)
-		if err != nil || got != tok {
-			t.Errorf("a viewer's calendar link = %q, %v; want the brand's %q", got, err, tok)
+		if err != nil || got != "" {
+			t.Errorf("a viewer's calendar link = %q, %v; want none shown again", got, err)
+		}
+		stored, err := e.store.CalendarToken(t.Context(), e.brand.ID)
+		if err != nil || stored != publish.TokenHash(tok) || strings.Contains(stored, tok) {
+			t.Errorf("stored %q, %v; want the token's SHA-256", stored, err)
+		}
+		if _, err := e.svc.Feed(t.Context(), tok); err != nil {
+			t.Errorf("the link shown once opens the feed: %v", err)
 		}
 	})
 

@@ -3,7 +3,9 @@ package publish
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base32"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -409,27 +411,36 @@ func Redact(u string) string {
 
 // --- calendar ---
 
-// Calendar returns a brand's calendar token, making one when there is
-// none or when rotate is set (the old link stops working). Anyone on the
-// brand may read it; only admins rotate it.
+// Calendar returns a new calendar token of a brand when it has none or
+// when rotate is set (the old link stops working), and "" when it has
+// one: only its SHA-256 is stored (TokenHash), so a link is shown once,
+// to whoever makes it. Anyone on the brand may ask; only admins make or
+// rotate a link.
 func (s *Service) Calendar(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, rotate bool) (herald.Brand, string, error) {
 	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
 	if err != nil {
 		return b, "", err
 	}
-	tok, err := s.store.CalendarToken(ctx, b.ID)
+	hash, err := s.store.CalendarToken(ctx, b.ID)
 	if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
 		return b, "", err
 	}
-	if tok != "" && !rotate {
-		return b, tok, nil
+	if hash != "" && !rotate {
+		return b, "", nil
 	}
 	if err := brands.Need(m, brands.CalendarLinks); err != nil {
 		return b, "", err
 	}
-	tok = NewToken()
+	tok := NewToken()
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "calendar_token", Actor: actor, Detail: "new calendar link", At: s.now()}
-	return b, tok, s.store.SetCalendarToken(ctx, b.ID, tok, e)
+	return b, tok, s.store.SetCalendarToken(ctx, b.ID, TokenHash(tok), e)
+}
+
+// TokenHash is what is stored of a calendar token: the lowercase hex of
+// its SHA-256, so the database alone opens no calendar.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // NewToken returns a random URL-safe token (160 bits).

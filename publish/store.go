@@ -53,6 +53,12 @@ type Store interface {
 	Account(ctx context.Context, brandID int64, t herald.Target) (Account, error)
 	Accounts(ctx context.Context, brandID int64) ([]Account, error)
 	DeleteAccount(ctx context.Context, brandID int64, t herald.Target, e approvals.AuditEntry) error
+	// AllAccounts lists every brand's accounts as stored.
+	AllAccounts(ctx context.Context) ([]Account, error)
+	// RewriteAccounts calls f on every stored account in one write
+	// transaction and stores those f changes (ok): all or nothing. f must
+	// not call the store.
+	RewriteAccounts(ctx context.Context, f func(Account) (a Account, ok bool, err error)) error
 
 	// SetCalendarToken sets (or with "" revokes) a brand's calendar token.
 	SetCalendarToken(ctx context.Context, brandID int64, token string, e approvals.AuditEntry) error

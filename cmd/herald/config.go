@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/internal/secret"
 )
 
 // Config is Herald's configuration. Sources, weakest first: defaults, the
@@ -23,6 +25,7 @@ type Config struct {
 	LogLevel            string
 	PublicURL           string        // Herald's public base URL (calendar links)
 	PublishGrace        time.Duration // how late a post may still go out after downtime
+	SecretKey           string        // keys sealing target credentials: "current,older,..." (base64)
 
 	SlackBotToken, SlackAppToken, SlackSigningSecret, SlackAPIURL string
 
@@ -81,6 +84,7 @@ var settings = []setting{
 	{name: "HERALD_LOG_LEVEL", str: func(c *Config) *string { return &c.LogLevel }},
 	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
 	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},
+	{name: "HERALD_SECRET_KEY", secret: true, str: func(c *Config) *string { return &c.SecretKey }},
 	{name: "SLACK_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackBotToken }},
 	{name: "SLACK_APP_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackAppToken }},
 	{name: "SLACK_SIGNING_SECRET", secret: true, str: func(c *Config) *string { return &c.SlackSigningSecret }},
@@ -223,11 +227,13 @@ func (c Config) Validate() error {
 	case strings.HasPrefix(c.Database, "sqlite:"):
 		if p, _ := c.SQLitePath(); p == "" {
 			bad("HERALD_DATABASE: give a file after sqlite:, e.g. sqlite:/data/herald.db")
+		} else if strings.ContainsAny(p, "?#") {
+			bad("HERALD_DATABASE: give a file path without '?' or '#' after sqlite:, e.g. sqlite:/data/herald.db")
 		}
 	case strings.HasPrefix(c.Database, "postgres://"), strings.HasPrefix(c.Database, "postgresql://"):
 		bad("HERALD_DATABASE: PostgreSQL is not supported by this version of Herald yet; use sqlite:PATH")
 	default:
-		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", c.Database)
+		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", redactDatabase(c.Database))
 	}
 	if c.HTTPAddr != "off" {
 		if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -243,6 +249,9 @@ func (c Config) Validate() error {
 	case "", "debug", "info", "warn", "error":
 	default:
 		bad("HERALD_LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel)
+	}
+	if _, err := secret.ParseKeys("HERALD_SECRET_KEY", c.SecretKey); err != nil {
+		bad("%v", err)
 	}
 	c.validateSlack(bad)
 	c.validateDiscord(bad)

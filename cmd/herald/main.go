@@ -31,6 +31,7 @@ import (
 	"github.com/heraldhq/herald/commands/handlers"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/internal/secret"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
@@ -104,6 +105,9 @@ type Main struct {
 	log     *slog.Logger
 	metrics *metrics
 	store   *sqlite.Store
+	lock    *sqlite.Lock // the database file's, held until Close
+	inUse   error        // backup, doctor: why they did not migrate
+	keys    *secret.Keyring
 	http    *http.Server
 }
 
@@ -147,12 +151,13 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
+	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
 	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
 	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return scrubDatabase(err, cfg.Database)
 	}
 	rest := fs.Args()
 	m.Command = "run"
@@ -190,11 +195,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return run(m, ctx)
 	}
 	if err := m.Config.Validate(); err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
+		return scrubDatabase(fmt.Errorf("configuration:\n%w", err), m.Config.Database)
 	}
+	m.keys, _ = secret.ParseKeys("HERALD_SECRET_KEY", m.Config.SecretKey) // validated above
 	m.log = m.logger()
 	m.metrics = newMetrics()
-	return run(m, ctx)
+	return scrubDatabase(run(m, ctx), m.Config.Database)
 }
 
 func (m *Main) logger() *slog.Logger {
@@ -226,23 +232,58 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 		m.store = nil
 	}
+	errs = append(errs, m.lock.Release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 
-// openStore opens and migrates the database, returning the migrations it
-// applied.
+// openStore takes the database file's lock (storeLocks), opens the file
+// and migrates it, returning the migrations it applied. backup and doctor
+// read beside a serving Herald: they migrate only when none runs.
 func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	path, _ := m.Config.SQLitePath()
+	how := storeLocks[m.Command]
+	lock, err := sqlite.LockFile(path, how.mode)
+	var he *herald.Error
+	if err != nil && !(how.readOnly && errors.As(err, &he) && he.Reason == sqlite.ReasonLocked) {
+		return nil, err
+	}
+	m.inUse = err
 	s, err := sqlite.Open(path)
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	m.store = s
+	if m.inUse != nil {
+		return nil, nil // another Herald serves the file and migrated it
+	}
 	applied, err := s.Migrate(ctx)
 	for _, name := range applied {
 		m.log.Info("migration applied", "migration", name)
 	}
+	if how.readOnly {
+		lock.Release() // a serving Herald may start while we read
+		return applied, err
+	}
+	m.lock = lock
+	if err == nil {
+		err = m.sealSecrets(ctx, applied)
+	}
 	return applied, err
+}
+
+// storeLocks says how each command holds the database file's lock, and
+// whether it only reads: run and console serve alone (Exclusive);
+// migrations may run together but not beside a serving Herald (Shared);
+// backup and doctor read beside a serving Herald (SQLite's WAL and
+// online backup are made for it), taking the lock only to migrate.
+var storeLocks = map[string]struct {
+	mode     sqlite.LockMode
+	readOnly bool
+}{
+	"run": {sqlite.Exclusive, false}, "console": {sqlite.Exclusive, false},
+	"migrate": {sqlite.Shared, false}, "backup": {sqlite.Shared, true}, "doctor": {sqlite.Shared, true},
 }
 
 func (m *Main) runServe(ctx context.Context) error {
@@ -303,7 +344,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
-	fmt.Fprintf(m.Stdout, banner, version, m.Config.Database)
+	fmt.Fprintf(m.Stdout, banner, version, redactDatabase(m.Config.Database))
 	return m.serve(ctx, app, adapters)
 }
 
@@ -349,7 +390,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	bs := brands.NewService(m.store, m.Clock, m.Config.Timezone)
 	drafts := approvals.NewService(m.store, bs, m.Clock)
 	wake := publish.NewWaker()
-	pub := publish.NewWokenService(drafts, bs, m.store, m.Clock, wake)
+	pub := publish.NewWokenService(drafts, bs, publish.Sealed(m.store, m.keys), m.Clock, wake)
 	pub.GuardURLs(m.publishOptions()) // checked at `target add` and when dialled
 	client := httpx.New(m.publishOptions())
 	pub.Register("mastodon", mastodon.New(client, m.Clock, mastodon.WithLogger(m.log)))

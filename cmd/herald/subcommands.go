@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot/slack"
 )
 
@@ -21,7 +22,7 @@ func (m *Main) runMigrate(ctx context.Context) error {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(m.Stdout, "%s is up to date.\n", m.Config.Database)
+		fmt.Fprintf(m.Stdout, "%s is up to date.\n", redactDatabase(m.Config.Database))
 	}
 	for _, name := range applied {
 		fmt.Fprintf(m.Stdout, "applied %s\n", name)
@@ -59,7 +60,19 @@ func (m *Main) runDoctor(ctx context.Context) error {
 	if verdict != "ok" {
 		return fmt.Errorf("database integrity check failed:\n%s", verdict)
 	}
-	fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", m.Config.Database)
+	var he *herald.Error
+	if errors.As(m.inUse, &he) {
+		cur, known, err := m.store.SchemaVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema %d of %d, integrity ok); %s serves it, so doctor did not migrate\n", redactDatabase(m.Config.Database), cur, known, he.Facts["holder"])
+	} else {
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", redactDatabase(m.Config.Database))
+	}
+	if err := m.doctorSecrets(ctx); err != nil {
+		return err
+	}
 	platforms := "none (console only)"
 	if m.Config.SlackEnabled() || m.Config.DiscordEnabled() {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())

@@ -271,8 +271,11 @@ func (h *handlers) calendar(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
+	if tok == "" { // only its hash is kept: the link was shown when made
+		return commands.Response{Text: fmt.Sprintf("%s has a calendar link already; it was shown once, to whoever made it, and Herald keeps no copy. An admin can make a new one with `calendar rotate` (the old link then stops working).", b.Name), Ephemeral: true}, nil
+	}
 	link := strings.TrimSuffix(h.PublicURL, "/") + "/calendar/" + tok + ".ics"
-	msg := fmt.Sprintf("The calendar of %s's posts: %s\nSubscribe to it from any calendar app; anyone with the link can read it, and `calendar rotate` replaces it.", b.Name, link)
+	msg := fmt.Sprintf("The calendar of %s's posts: %s\nSubscribe to it from any calendar app; anyone with the link can read it, and `calendar rotate` replaces it. Keep it: Herald shows a link once.", b.Name, link)
 	if h.PublicURL == "" {
 		msg += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
 	}

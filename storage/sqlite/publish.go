@@ -141,6 +141,37 @@ func (s *Store) DeleteAccount(ctx context.Context, brandID int64, t herald.Targe
 	})
 }
 
+// AllAccounts implements publish.Store.
+func (s *Store) AllAccounts(ctx context.Context) ([]publish.Account, error) {
+	return queryAll(ctx, s.r, scanAccount, `SELECT `+accountCols+` FROM accounts ORDER BY brand_id, kind, name`)
+}
+
+// RewriteAccounts implements publish.Store. The writer deletes securely
+// (secure_delete), so a rewritten value's old bytes do not stay in the
+// page; Scrub then clears the write-ahead log.
+func (s *Store) RewriteAccounts(ctx context.Context, f func(publish.Account) (publish.Account, bool, error)) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		as, err := queryAll(ctx, tx, scanAccount, `SELECT `+accountCols+` FROM accounts ORDER BY brand_id, kind, name`)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			b, ok, err := f(a)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET url = ?, secret = ? WHERE brand_id = ? AND kind = ? AND name = ?`,
+				b.URL, b.Secret, a.BrandID, a.Target.Kind, a.Target.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // SetCalendarToken implements publish.Store.
 func (s *Store) SetCalendarToken(ctx context.Context, brandID int64, token string, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {

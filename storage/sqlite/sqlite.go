@@ -40,14 +40,17 @@ func Open(path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, herald.Errorf(herald.EINVALID, "The SQLite path %q is not usable: give a file path without '?' or '#'.", path)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "Cannot create the database %s: %v.", path, err)
+	}
 	const common = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_txlock=immediate")
+	w, err := sql.Open(driverName, "file:"+path+"?"+common+"&_txlock=immediate&_secure_delete=FAST")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite3", "file:"+path+"?"+common+"&_query_only=true")
+	r, err := sql.Open(driverName, "file:"+path+"?"+common+"&_query_only=true")
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -100,29 +103,33 @@ func migrations() ([]migration, error) {
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
-// transaction, and returns the names of those it applied. A database made
-// by a newer Herald is refused.
+// immediate transaction, and returns the names of those it applied. Each
+// transaction reads the schema version again once it holds the write
+// lock, so two processes migrating one file at once both succeed: the
+// second skips what the first applied. A database made by a newer Herald
+// is refused.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		return nil, err
-	}
-	var current int
-	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return nil, err
 	}
 	ms, err := migrations()
 	if err != nil {
 		return nil, err
 	}
-	if n := len(ms); n > 0 && current > ms[n-1].version {
-		return nil, herald.Errorf(herald.EUNAVAILABLE, "The database %s was written by a newer Herald (schema %d, this one knows %d); upgrade Herald.", s.path, current, ms[n-1].version)
-	}
 	var applied []string
 	for _, m := range ms {
-		if m.version <= current {
-			continue
-		}
+		done := false
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var current int
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+				return err
+			}
+			if last := ms[len(ms)-1].version; current > last {
+				return herald.Errorf(herald.EUNAVAILABLE, "The database %s was written by a newer Herald (schema %d, this one knows %d); upgrade Herald.", s.path, current, last)
+			}
+			if done = m.version <= current; done {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
@@ -132,18 +139,39 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return applied, err
 		}
-		applied = append(applied, m.name)
+		if !done {
+			applied = append(applied, m.name)
+		}
 	}
 	return applied, nil
 }
 
+// SchemaVersion returns the newest migration applied to the file and the
+// newest this Herald knows.
+func (s *Store) SchemaVersion(ctx context.Context) (current, known int, err error) {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0, 0, err
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		err = nil
+	}
+	return current, ms[len(ms)-1].version, err
+}
+
 // Backup writes a consistent copy of the live database to path with
 // SQLite's online backup API; writers are not blocked for long. path must
-// not exist yet.
+// not exist yet; the copy is readable by its owner only.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+	if errors.Is(err, fs.ErrExist) {
 		return herald.Errorf(herald.ECONFLICT, "%s exists already; choose a new file name for the backup.", path)
 	}
+	if err != nil {
+		return err
+	}
+	f.Close()
 	dst, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		return err

@@ -17,6 +17,70 @@ import (
 func testAccounts(t *testing.T, open func(t *testing.T) publish.Store) {
 	accountsPut(t, open)
 	accountsDelete(t, open)
+	accountsRewrite(t, open)
+}
+
+// accountsRewrite: AllAccounts lists every brand's accounts as stored;
+// RewriteAccounts stores what f changes, in one transaction, all or
+// nothing (sealing credentials at start relies on it).
+func accountsRewrite(t *testing.T, open func(t *testing.T) publish.Store) {
+	setup := func(t *testing.T) (publish.Store, []publish.Account) {
+		s := open(t)
+		a := mustBrand(t, s, "Acme", alice)
+		g := mustBrand(t, s, "Globex", alice)
+		as := []publish.Account{
+			{BrandID: a.ID, Target: mastodonMain, URL: "https://m.example", Handle: "@acme", Secret: "s3cret"},
+			{BrandID: g.ID, Target: mastodonMain, URL: "https://g.example", Secret: "other"},
+		}
+		for _, acct := range as {
+			if err := s.PutAccount(t.Context(), acct, entry(a, "target_add")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s, as
+	}
+	t.Run("OKRewrite", func(t *testing.T) {
+		s, as := setup(t)
+		all, err := s.AllAccounts(t.Context())
+		if err != nil || !cmp.Equal(sortAccounts(all), sortAccounts(as)) {
+			t.Fatalf("AllAccounts = %+v, %v; want %+v", all, err, as)
+		}
+		err = s.RewriteAccounts(t.Context(), func(a publish.Account) (publish.Account, bool, error) {
+			if a.Secret == "other" {
+				return a, false, nil
+			}
+			a.URL, a.Secret, a.Handle = "sealed-url", "sealed-secret", "ignored"
+			return a, true, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Account(t.Context(), as[0].BrandID, mastodonMain)
+		if want := (publish.Account{BrandID: as[0].BrandID, Target: mastodonMain, URL: "sealed-url", Handle: "@acme", Secret: "sealed-secret"}); err != nil || got != want {
+			t.Errorf("rewritten: %+v, %v; want %+v (URL and Secret only)", got, err, want)
+		}
+		if got, _ := s.Account(t.Context(), as[1].BrandID, mastodonMain); got != as[1] {
+			t.Errorf("unchanged: %+v, want %+v", got, as[1])
+		}
+	})
+	t.Run("ErrRewriteAllOrNothing", func(t *testing.T) {
+		s, as := setup(t)
+		n := 0
+		err := s.RewriteAccounts(t.Context(), func(a publish.Account) (publish.Account, bool, error) {
+			if n++; n == 2 {
+				return a, false, herald.Errorf(herald.EUNAVAILABLE, "cannot")
+			}
+			a.Secret = "changed"
+			return a, true, nil
+		})
+		if err == nil {
+			t.Fatal("no error")
+		}
+		all, _ := s.AllAccounts(t.Context())
+		if !cmp.Equal(sortAccounts(all), sortAccounts(as)) {
+			t.Errorf("a failed rewrite changed %+v", all)
+		}
+	})
 }
 
 // entry is the audit row of a change to b's accounts.
