@@ -1,9 +1,10 @@
 package mentions
 
 import (
-	"html"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/html"
 )
 
 // UnwrapRedirect returns the real link behind a redirect wrapper that
@@ -84,103 +85,34 @@ var inlineTags = map[string]bool{
 // content of script and style elements are dropped, entities are
 // decoded, invalid UTF-8 is replaced and runs of white space (non
 // breaking spaces included) collapse to one space, trimmed at both ends.
-// A '<' that opens no tag ("a < b") is kept. It never fails.
+// A '<' that opens no tag ("a < b") is kept. It never fails. It reads
+// the fragment with the HTML5 tokenizer of golang.org/x/net/html.
 func HTMLText(s string) string {
 	var out strings.Builder
 	out.Grow(len(s))
-	text := func(t string) {
-		if t != "" {
-			out.WriteString(html.UnescapeString(t))
-		}
-	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	skipping := "" // inside a script or style element: its name
 	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			text(s)
-			break
-		}
-		text(s[:i])
-		s = s[i:]
-		if len(s) < 2 || !opensTag(s[1]) {
-			out.WriteByte('<')
-			s = s[1:]
-			continue
-		}
-		var name string
-		var closing bool
-		name, closing, s = skipTag(s)
-		if !closing && (name == "script" || name == "style") {
-			s = skipRawText(s, name)
-		}
-		if !inlineTags[name] {
-			out.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(strings.ToValidUTF8(out.String(), "\uFFFD")), " ")
-}
-
-// opensTag reports whether c, after '<', starts a tag, an end tag, a
-// comment, a declaration or a processing instruction.
-func opensTag(c byte) bool {
-	return c == '/' || c == '!' || c == '?' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
-}
-
-// skipTag consumes the markup at the start of s (which begins with '<')
-// and returns the lower-cased element name ("" for comments and
-// declarations), whether it is an end tag, and the rest of s.
-func skipTag(s string) (name string, closing bool, rest string) {
-	if strings.HasPrefix(s, "<!--") {
-		if end := strings.Index(s[4:], "-->"); end >= 0 {
-			return "", false, s[4+end+3:]
-		}
-		return "", false, ""
-	}
-	if s[1] == '!' || s[1] == '?' {
-		if end := strings.IndexByte(s, '>'); end >= 0 {
-			return "", false, s[end+1:]
-		}
-		return "", false, ""
-	}
-	i := 1
-	if s[i] == '/' {
-		closing = true
-		i++
-	}
-	start := i
-	for i < len(s) && (isAlnum(s[i]) || s[i] == '-' || s[i] == ':') {
-		i++
-	}
-	name = strings.ToLower(s[start:i])
-	// Find the '>' that ends the tag, skipping quoted attribute values.
-	var quote byte
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(strings.ToValidUTF8(out.String(), "\uFFFD")), " ")
+		case html.TextToken:
+			if skipping == "" {
+				out.Write(z.Text())
 			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return name, closing, s[i+1:]
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			b, _ := z.TagName()
+			name := string(b)
+			switch {
+			case tt == html.StartTagToken && (name == "script" || name == "style"):
+				skipping = name
+			case tt == html.EndTagToken && name == skipping:
+				skipping = ""
+			}
+			if !inlineTags[name] {
+				out.WriteByte(' ')
+			}
 		}
 	}
-	return name, closing, ""
-}
-
-// skipRawText drops the content of a script or style element up to and
-// including its end tag.
-func skipRawText(s, name string) string {
-	for i := 0; i+2+len(name) <= len(s); i++ {
-		if s[i] == '<' && s[i+1] == '/' && strings.EqualFold(s[i+2:i+2+len(name)], name) {
-			_, _, rest := skipTag(s[i:])
-			return rest
-		}
-	}
-	return ""
-}
-
-func isAlnum(c byte) bool {
-	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
