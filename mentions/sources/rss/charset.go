@@ -13,12 +13,13 @@ import (
 )
 
 // prepare makes data readable by encoding/xml before parsing. A byte
-// order mark is honoured (UTF-16 is converted to UTF-8) and dropped; a
+// order mark is honoured (UTF-16 is converted to UTF-8, as is UTF-16
+// without one that starts with its "<?xml") and dropped; a
 // document that declares no encoding is read in the HTTP response's
 // charset, when it names one; a document in UTF-8 (declared or assumed)
 // has its invalid sequences replaced, and one that declares nothing and
-// has no valid UTF-8 beyond ASCII is read as Windows-1252 (old feeds
-// written in Latin-1 without saying so); control characters that XML
+// has more invalid sequences than valid ones beyond ASCII is read as
+// Windows-1252 (old feeds written in Latin-1 without saying so); control characters that XML
 // forbids (one stray \x0c rejects a whole document) are removed. It
 // reports whether it converted data to UTF-8 already, in which case the
 // declaration's encoding must be ignored.
@@ -35,6 +36,16 @@ func prepare(data []byte, httpCharset string) ([]byte, bool) {
 		if out, err := convert(data[2:], label); err == nil {
 			data, converted = out, true
 		}
+	case bytes.HasPrefix(data, []byte("\x00<\x00?")), bytes.HasPrefix(data, []byte("<\x00?\x00")):
+		// UTF-16 without a byte order mark, told by its "<?" (XML 1.0,
+		// appendix F).
+		label := "utf-16be"
+		if data[0] == '<' {
+			label = "utf-16le"
+		}
+		if out, err := convert(data, label); err == nil {
+			data, converted = out, true
+		}
 	}
 	declared := declaredEncoding(data)
 	httpCharset = strings.ToLower(strings.TrimSpace(httpCharset))
@@ -44,7 +55,7 @@ func prepare(data []byte, httpCharset string) ([]byte, bool) {
 		}
 	}
 	if !converted && (declared == "" || isUTF8(declared)) && !utf8.Valid(data) {
-		if declared == "" && !hasMultibyte(data) {
+		if valid, invalid := utf8Share(data); declared == "" && invalid > valid {
 			out, _ := io.ReadAll(&eightBit{r: bytes.NewReader(data), cp1252: true})
 			data, converted = out, true
 		} else {
@@ -96,17 +107,23 @@ func declaredEncoding(data []byte) string {
 	return strings.ToLower(strings.TrimSpace(value))
 }
 
-// hasMultibyte reports whether data holds a valid UTF-8 sequence of more
-// than one byte.
-func hasMultibyte(data []byte) bool {
+// utf8Share counts the valid UTF-8 sequences of more than one byte in
+// data, and the invalid ones.
+func utf8Share(data []byte) (valid, invalid int) {
 	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
-		if r != utf8.RuneError && size > 1 {
-			return true
+		if r == utf8.RuneError && size <= 1 {
+			invalid++
+		} else {
+			valid++
 		}
 		i += max(size, 1)
 	}
-	return false
+	return valid, invalid
 }
 
 // stripControls removes the control characters XML 1.0 forbids (all

@@ -13,14 +13,18 @@ import (
 
 // field is one child element of an item, read whole: its attributes,
 // its text (the character data of it and its descendants), the same as
-// HTML markup when it has child elements (unescaped XHTML or HTML), and
-// the text of its own children by local name (an Atom author's name and
-// uri).
+// markup when it has child elements (unescaped XHTML or HTML), and the
+// text of its own children by local name (an Atom author's name and
+// uri). The markup is kept twice: xhtml with the character data escaped
+// again (XHTML: "&lt;3" is the text "<3"), html with it as it is (HTML
+// pasted into an RSS description, where an escaped "&lt;b&gt;" or a
+// CDATA section beside the tags is more HTML).
 type field struct {
 	name     xml.Name
 	attrs    []xml.Attr
 	text     strings.Builder
-	markup   strings.Builder
+	xhtml    strings.Builder
+	html     strings.Builder
 	children bool
 	sub      map[string]string
 }
@@ -65,16 +69,21 @@ func readField(d *xml.Decoder, start xml.StartElement) (*field, error) {
 			if depth == 1 {
 				child = t.Name.Local
 			}
-			f.write(&f.markup, "<"+strings.ToLower(t.Name.Local)+">")
+			tag := "<" + strings.ToLower(t.Name.Local) + ">"
+			f.write(&f.xhtml, tag)
+			f.write(&f.html, tag)
 		case xml.EndElement:
 			if depth == 0 {
 				return f, nil
 			}
 			depth--
-			f.write(&f.markup, "</"+strings.ToLower(t.Name.Local)+">")
+			tag := "</" + strings.ToLower(t.Name.Local) + ">"
+			f.write(&f.xhtml, tag)
+			f.write(&f.html, tag)
 		case xml.CharData:
 			f.write(&f.text, string(t))
-			f.write(&f.markup, html.EscapeString(string(t)))
+			f.write(&f.xhtml, html.EscapeString(string(t)))
+			f.write(&f.html, string(t))
 			if depth == 1 && child != "" {
 				if f.sub == nil {
 					f.sub = map[string]string{}

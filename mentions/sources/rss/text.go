@@ -24,29 +24,29 @@ func (f *field) plain() string {
 	typ := strings.ToLower(strings.TrimSpace(attrOf(f.attrs, "", "type")))
 	switch {
 	case f.name.Space == nsCE:
-		return f.html()
+		return f.asHTML()
 	case strings.Contains(typ, "xhtml") || strings.HasSuffix(typ, "xml"):
-		return mentions.HTMLText(f.markup.String())
+		return mentions.HTMLText(f.xhtml.String())
 	case typ == "html" || strings.HasSuffix(typ, "/html"):
-		return f.html()
+		return f.asHTML()
 	case typ != "" || f.name.Space == nsAtom || f.name.Space == nsAtom3:
 		// text, text/plain, or another type Herald does not read: the
 		// characters as they are.
 		if strings.EqualFold(attrOf(f.attrs, "", "mode"), "escaped") && looksLikeHTML(f.text.String()) {
-			return f.html() // Atom 0.3's escaped mode with a text type
+			return f.asHTML() // Atom 0.3's escaped mode with a text type
 		}
 		return literal(f.text.String())
 	case f.children || looksLikeHTML(f.text.String()):
-		return f.html()
+		return f.asHTML()
 	}
 	return literal(f.text.String())
 }
 
-// html reads f as HTML: its markup when it has child elements, else its
+// asHTML reads f as HTML: its markup when it has child elements, else its
 // text (escaped HTML, or HTML in a CDATA section).
-func (f *field) html() string {
+func (f *field) asHTML() string {
 	if f.children {
-		return mentions.HTMLText(f.markup.String())
+		return mentions.HTMLText(f.html.String())
 	}
 	return mentions.HTMLText(f.text.String())
 }
