@@ -92,6 +92,7 @@ func HTMLText(s string) string {
 	out.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
 	skipping := "" // inside a script or style element: its name
+	var nameBuf [16]byte
 	for {
 		tt := z.Next()
 		switch tt {
@@ -102,17 +103,37 @@ func HTMLText(s string) string {
 				out.Write(z.Text())
 			}
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b, _ := z.TagName()
-			name := string(b)
+			name := tagName(z.Raw(), nameBuf[:0]) // TagName would copy it
 			switch {
-			case tt == html.StartTagToken && (name == "script" || name == "style"):
-				skipping = name
-			case tt == html.EndTagToken && name == skipping:
+			case tt == html.StartTagToken && (string(name) == "script" || string(name) == "style"):
+				skipping = string(name)
+			case tt == html.EndTagToken && skipping != "" && string(name) == skipping:
 				skipping = ""
 			}
-			if !inlineTags[name] {
+			if !inlineTags[string(name)] {
 				out.WriteByte(' ')
 			}
 		}
 	}
+}
+
+// tagName returns the lower-cased name of the tag raw ("<IMG src=x>",
+// "</p>"), appended to buf; a name longer than buf's capacity is cut
+// (no element Herald tells apart is that long).
+func tagName(raw, buf []byte) []byte {
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	for ; i < len(raw) && len(buf) < cap(buf); i++ {
+		c := raw[i]
+		if c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }

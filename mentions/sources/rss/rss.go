@@ -3,7 +3,12 @@
 // the real URL). It fetches with a conditional GET (ETag,
 // Last-Modified) through the client it is given (httpx.New:
 // the SSRF guard, the size and time limits) and parses with encoding/xml,
-// which never expands DTD entities.
+// which never expands DTD entities, in its lenient mode and behind a
+// balancer that drops stray end tags (parse.go), reading each item's
+// elements itself (item.go, text.go for Atom's and RSS's text, date.go),
+// and decoding legacy charsets with golang.org/x/net/html/charset
+// (charset.go). TestCorpus runs it over public test feeds of other feed
+// readers (testdata/corpus).
 //
 // The parser is our own rather than github.com/mmcdole/gofeed: Herald
 // needs eight fields of three formats, and the module registry this
