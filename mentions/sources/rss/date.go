@@ -17,6 +17,8 @@ var zones = map[string]string{
 	"WET": "+0000", "WEST": "+0100", "BST": "+0100", "CET": "+0100", "CEST": "+0200",
 	"MET": "+0100", "MEST": "+0200", "EET": "+0200", "EEST": "+0300", "MSK": "+0300",
 	"JST": "+0900", "KST": "+0900", "AEST": "+1000", "AEDT": "+1100",
+	// US zones without standard or daylight (Disney's feeds), as standard.
+	"AT": "-0400", "ET": "-0500", "CT": "-0600", "MT": "-0700", "PT": "-0800",
 }
 
 // dateLayouts are tried in order, after the weekday is dropped, commas
@@ -64,22 +66,15 @@ func parseDate(s string) (time.Time, bool) {
 	if s == "" || len(s) > 64 {
 		return time.Time{}, false
 	}
-	if i := strings.IndexByte(s, ','); i >= 0 && i < 10 && !startsWithDigit(s) && weekday(s[:i]) {
-		s = strings.TrimSpace(s[i+1:])
-	}
+	s = dropWeekday(s)
 	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
 		s = strings.TrimSpace(s[:i]) // "+0000 (GMT)"
 	}
-	if !strings.Contains(s, "T") || strings.Contains(s, " ") {
+	if strings.Contains(s, " ") {
 		s = strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), " ")
 	}
 	if i := strings.LastIndexByte(s, ' '); i >= 0 {
-		last := s[i+1:]
-		if off, ok := zones[strings.ToUpper(last)]; ok {
-			s = s[:i+1] + off
-		} else if len(last) == 6 && (last[0] == '+' || last[0] == '-') && last[3] == ':' {
-			s = s[:i+1] + last[:3] + last[4:] // +01:00 after an RFC 822 time
-		}
+		s = s[:i+1] + zoneOffset(s[i+1:])
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -87,6 +82,41 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// dropWeekday removes a leading day of the week: "Mon, ", "Monday, ",
+// "Fri,24 Nov", or "Thu Aug 30" (JavaScript's form).
+func dropWeekday(s string) string {
+	if i := strings.IndexByte(s, ','); i >= 0 && i < 10 && weekday(s[:i]) {
+		return strings.TrimSpace(s[i+1:])
+	}
+	if i := strings.IndexByte(s, ' '); i >= 3 && i < 10 && weekday(s[:i]) && i+1 < len(s) && !startsWithDigit(s[i+1:]) {
+		return s[i+1:]
+	}
+	return s
+}
+
+// zoneOffset writes the zone at the end of an RFC 822 date as an offset
+// Go reads: EST, Etc/GMT and AKST by the table, +01:00 and GMT-01:00 as
+// +0100 and -0100; anything else is returned as it is.
+func zoneOffset(z string) string {
+	u := strings.TrimPrefix(strings.ToUpper(z), "ETC/")
+	if off, ok := zones[u]; ok {
+		return off
+	}
+	for _, p := range []string{"GMT", "UTC", "UT"} {
+		if rest, ok := strings.CutPrefix(u, p); ok && rest != "" && (rest[0] == '+' || rest[0] == '-') {
+			u = rest
+			break
+		}
+	}
+	if len(u) == 6 && (u[0] == '+' || u[0] == '-') && u[3] == ':' {
+		return u[:3] + u[4:]
+	}
+	if len(u) == 5 && (u[0] == '+' || u[0] == '-') {
+		return u
+	}
+	return z
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
