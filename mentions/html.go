@@ -1,9 +1,10 @@
 package mentions
 
 import (
-	"html"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/html"
 )
 
 // UnwrapRedirect returns the real link behind a redirect wrapper that
@@ -84,103 +85,55 @@ var inlineTags = map[string]bool{
 // content of script and style elements are dropped, entities are
 // decoded, invalid UTF-8 is replaced and runs of white space (non
 // breaking spaces included) collapse to one space, trimmed at both ends.
-// A '<' that opens no tag ("a < b") is kept. It never fails.
+// A '<' that opens no tag ("a < b") is kept. It never fails. It reads
+// the fragment with the HTML5 tokenizer of golang.org/x/net/html.
 func HTMLText(s string) string {
 	var out strings.Builder
 	out.Grow(len(s))
-	text := func(t string) {
-		if t != "" {
-			out.WriteString(html.UnescapeString(t))
+	z := html.NewTokenizer(strings.NewReader(s))
+	skipping := "" // inside a script or style element: its name
+	var nameBuf [16]byte
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(strings.ToValidUTF8(out.String(), "\uFFFD")), " ")
+		case html.TextToken:
+			if skipping == "" {
+				out.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name := tagName(z.Raw(), nameBuf[:0]) // TagName would copy it
+			switch {
+			case tt == html.StartTagToken && (string(name) == "script" || string(name) == "style"):
+				skipping = string(name)
+			case tt == html.EndTagToken && skipping != "" && string(name) == skipping:
+				skipping = ""
+			}
+			if !inlineTags[string(name)] {
+				out.WriteByte(' ')
+			}
 		}
 	}
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			text(s)
+}
+
+// tagName returns the lower-cased name of the tag raw ("<IMG src=x>",
+// "</p>"), appended to buf; a name longer than buf's capacity is cut
+// (no element Herald tells apart is that long).
+func tagName(raw, buf []byte) []byte {
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	for ; i < len(raw) && len(buf) < cap(buf); i++ {
+		c := raw[i]
+		if c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
 			break
 		}
-		text(s[:i])
-		s = s[i:]
-		if len(s) < 2 || !opensTag(s[1]) {
-			out.WriteByte('<')
-			s = s[1:]
-			continue
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		var name string
-		var closing bool
-		name, closing, s = skipTag(s)
-		if !closing && (name == "script" || name == "style") {
-			s = skipRawText(s, name)
-		}
-		if !inlineTags[name] {
-			out.WriteByte(' ')
-		}
+		buf = append(buf, c)
 	}
-	return strings.Join(strings.Fields(strings.ToValidUTF8(out.String(), "\uFFFD")), " ")
-}
-
-// opensTag reports whether c, after '<', starts a tag, an end tag, a
-// comment, a declaration or a processing instruction.
-func opensTag(c byte) bool {
-	return c == '/' || c == '!' || c == '?' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
-}
-
-// skipTag consumes the markup at the start of s (which begins with '<')
-// and returns the lower-cased element name ("" for comments and
-// declarations), whether it is an end tag, and the rest of s.
-func skipTag(s string) (name string, closing bool, rest string) {
-	if strings.HasPrefix(s, "<!--") {
-		if end := strings.Index(s[4:], "-->"); end >= 0 {
-			return "", false, s[4+end+3:]
-		}
-		return "", false, ""
-	}
-	if s[1] == '!' || s[1] == '?' {
-		if end := strings.IndexByte(s, '>'); end >= 0 {
-			return "", false, s[end+1:]
-		}
-		return "", false, ""
-	}
-	i := 1
-	if s[i] == '/' {
-		closing = true
-		i++
-	}
-	start := i
-	for i < len(s) && (isAlnum(s[i]) || s[i] == '-' || s[i] == ':') {
-		i++
-	}
-	name = strings.ToLower(s[start:i])
-	// Find the '>' that ends the tag, skipping quoted attribute values.
-	var quote byte
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return name, closing, s[i+1:]
-		}
-	}
-	return name, closing, ""
-}
-
-// skipRawText drops the content of a script or style element up to and
-// including its end tag.
-func skipRawText(s, name string) string {
-	for i := 0; i+2+len(name) <= len(s); i++ {
-		if s[i] == '<' && s[i+1] == '/' && strings.EqualFold(s[i+2:i+2+len(name)], name) {
-			_, _, rest := skipTag(s[i:])
-			return rest
-		}
-	}
-	return ""
-}
-
-func isAlnum(c byte) bool {
-	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+	return buf
 }

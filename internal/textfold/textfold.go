@@ -62,8 +62,8 @@ const foldLatinAdditional = "" +
 
 // Fold returns s lower cased, without accents, ligatures written out,
 // every run of white space as one space, trimmed; other characters are
-// kept (curly apostrophes become straight ones): "GRATUÏT  Œuvre #Ad" folds
-// to "gratuit oeuvre #ad". Matching whole words in it is ContainsWord.
+// kept (curly apostrophes and the modifier letter ʼ become straight ones;
+// soft hyphens vanish): "GRATUÏT  Œuvre #Ad" folds to "gratuit oeuvre #ad". Matching whole words in it is ContainsWord.
 // (mentions/query.Fold goes further for queries: punctuation separates words.)
 func Fold(s string) string {
 	var b strings.Builder
@@ -156,6 +156,9 @@ func isAlone(r rune) bool {
 	return r >= 0x3040 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
+// softHyphen is U+00AD, which news sites put inside long words.
+const softHyphen = 0x00AD
+
 // What Rune says of a rune that is not a letter to append.
 const (
 	Sep   rune = -1 // separates words
@@ -172,8 +175,14 @@ func Rune(r rune) (m string, lr rune) {
 		m = foldLatin[2*(r-0xC0) : 2*(r-0xC0)+2]
 	case r >= 0x1E00 && r <= 0x1EFF:
 		m = foldLatinAdditional[2*(r-0x1E00) : 2*(r-0x1E00)+2]
-	case r >= 0x300 && r <= 0x36F:
+	case r >= 0x300 && r <= 0x36F, r == softHyphen:
+		// A soft hyphen (&shy;) only says where a word may break: it
+		// vanishes like a combining mark and never splits the word.
 		return "", Mark
+	case r == 0x02BC:
+		// The modifier letter apostrophe ʼ is a letter to Unicode but an
+		// apostrophe to readers (lʼacme): it separates like ' and ’.
+		return "", Sep
 	case r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A:
 		// Fullwidth digits and Latin letters: their ASCII twins.
 		k := r - 0xFF00 + 0x20

@@ -10,6 +10,8 @@ func TestFold(t *testing.T) {
 		{"e\u0301te\u0301", "ete"},
 		{"L’Été #Ad @Acme", "l'ete #ad @acme"},
 		{"日本語 Москва", "日本語 москва"},
+		{"Rocket\u00ADlauncher \u00AD", "rocketlauncher"}, // a soft hyphen vanishes
+		{"lʼAcme", "l'acme"},                              // U+02BC folds like ' and ’
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {

@@ -11,8 +11,10 @@ import (
 // ligatures and sharp s expanded (œ → oe, æ → ae, ß → ss, ﬁ → fi),
 // fullwidth Latin letters and digits made ASCII. Words are runs of letters
 // and digits; everything else separates words: spaces and punctuation,
-// apostrophes straight or curly (l'acme and d’acme are "l acme", "d acme"),
-// hyphens (acme-corp is "acme corp"), '#' and '@' (#acme and @acme are
+// apostrophes straight or curly or the modifier letter ʼ (l'acme, d’acme and
+// lʼacme are "l acme", "d acme", "l acme"), hyphens (acme-corp is "acme
+// corp"; a soft hyphen, U+00AD, is not a separator: it vanishes, so
+// Ac\u00ADme is "acme"), '#' and '@' (#acme and @acme are
 // "acme"), and the dots and slashes of URLs (https://www.acme.fr/x is
 // "https www acme fr x", so a URL's host words are words). Han, Hiragana and
 // Katakana characters are each a word of their own, since those scripts do

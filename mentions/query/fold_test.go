@@ -33,6 +33,8 @@ func TestFold(t *testing.T) {
 		{"a×b÷c", "a b c"},
 		{"\u212Bngstr\u00F6m \u212Aelvin", "angstrom kelvin"},
 		{"\xff\xfeacme\xff", "acme"},
+		{"Rocket\u00ADlauncher \u00ADacme\u00AD", "rocketlauncher acme"}, // soft hyphens join
+		{"lʼAcme dʼacme", "l acme d acme"},                               // U+02BC is an apostrophe
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {
@@ -46,7 +48,7 @@ func TestFoldOffsets(t *testing.T) {
 	for _, s := range []string{
 		"L’Été de Crédit-Acme #promo", "e\u0301te\u0301 cafe\u0301!", "Straße, ﬁn. 日本", "x", "",
 		// As many words as bytes allow: the bounds are sized for these.
-		"a b c d e f", "a日b日c", "日日日日", "a.b.c.", ".a.b.c", "ﬃ ﬃ ﬃ", "ß ß ß", "a\u0301 b\u0301",
+		"a b c d e f", "a日b日c", "日日日日", "a.b.c.", ".a.b.c", "ﬃ ﬃ ﬃ", "ß ß ß", "a\u0301 b\u0301", "Ac\u00ADme \u00AD x\u00AD", "lʼacme",
 	} {
 		var f folded
 		f.add(s)
@@ -64,7 +66,7 @@ func TestFoldOffsets(t *testing.T) {
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"L’Été de Crédit-Acme #promo", "e\u0301te\u0301", "日本語", "\xff\xfe", "ǅemal ﬃ"} {
+	for _, s := range []string{"L’Été de Crédit-Acme #promo", "e\u0301te\u0301", "日本語", "\xff\xfe", "ǅemal ﬃ", "Ac\u00ADme lʼacme –x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

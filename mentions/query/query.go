@@ -20,6 +20,7 @@ import (
 //	"acme corp"               a phrase: these words in a row
 //	acme OR acmecorp          either
 //	acme -job -"job offer"    exclusions: a '-' before any term, filter or group
+//	                          (an en dash –, em dash — or minus sign − too)
 //	(acme OR acmecorp) "new store"
 //	site:reddit.com           the item's link is on this host or a subdomain of it
 //	author:NAME               the item's author (author:"Jane Doe" for spaces)
@@ -175,6 +176,13 @@ func closers(r rune) string {
 	return ""
 }
 
+// isMinus reports whether r, before a term, excludes it: a hyphen-minus,
+// or the en dash, em dash and minus sign that phone keyboards and word
+// processors put in its place (acme –emploi).
+func isMinus(r rune) bool {
+	return r == '-' || r == '\u2013' || r == '\u2014' || r == '\u2212'
+}
+
 // isWordRune reports whether r continues an unquoted word.
 func isWordRune(r rune) bool {
 	return !unicode.IsSpace(r) && r != '(' && r != ')' && r != '"'
@@ -214,7 +222,7 @@ func lexQuery(rs []rune) ([]qtok, error) {
 			}
 			toks = append(toks, qtok{kind: tPhrase, col: col, text: text})
 			i = next
-		case r == '-':
+		case isMinus(r):
 			if i+1 == len(rs) || !isWordRune(rs[i+1]) && rs[i+1] != '(' && closers(rs[i+1]) == "" {
 				return nil, colErr(col, "a - must be followed by what to exclude, as in -job")
 			}

@@ -284,7 +284,7 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{
 		"acme", `"acme corp"`, "acme OR acmecorp", "acme -job -hiring", `acme -"job offer"`,
 		`(acme OR acmecorp) "new store"`, "site:reddit.com acme", `author:"Jane Doe" acme`, "lang:fr source:hn acme",
-		"((a OR b) (c OR -d)) AND e", `“acme” «corp»`, "a OR", "(", `"`, "-", "re:x", "--a",
+		"((a OR b) (c OR -d)) AND e", `“acme” «corp»`, "a OR", "(", `"`, "-", "re:x", "--a", "acme –emploi", "a —(b OR c)", "−x y", "lʼacme Ac\u00ADme",
 	} {
 		f.Add(s)
 	}
@@ -337,3 +337,66 @@ var testSources = []string{"rss", "hn", "reddit", "mastodon", "bluesky", "webhoo
 
 // parse is Parse with the source kinds of Herald.
 func parse(s string) (*Query, error) { return Parse(s, testSources) }
+
+// Issue 14, point 6: the dashes phones and word processors type for '-',
+// the soft hyphen of news sites and the modifier letter apostrophe.
+func TestTypographicDashesAndApostrophes(t *testing.T) {
+	parses := []struct{ in, canon string }{
+		{"acme –emploi", "acme -emploi"}, // en dash
+		{"acme —emploi", "acme -emploi"}, // em dash
+		{"acme −emploi", "acme -emploi"}, // minus sign
+		{"acme –\"offre d'emploi\"", `acme -"offre d'emploi"`},
+		{"acme –(job OR hiring)", "acme -(job OR hiring)"},
+		{"acme –site:pinterest.com", "acme -site:pinterest.com"},
+		{"acme-corp –emploi", "acme-corp -emploi"},
+		{"acme–corp", "acme–corp"}, // inside a word it is a hyphen
+	}
+	for _, tt := range parses {
+		q, err := parse(tt.in)
+		if err != nil {
+			t.Errorf("parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got := q.String(); got != tt.canon {
+			t.Errorf("parse(%q).String() = %q, want %q", tt.in, got, tt.canon)
+		}
+	}
+	if _, err := parse("acme – emploi"); err == nil || !strings.Contains(err.Error(), "column 6: a - must be followed") {
+		t.Errorf("a lone en dash: %v, want the lone-minus error", err)
+	}
+	if _, err := parse("–emploi"); err == nil || !strings.Contains(err.Error(), "needs a word") {
+		t.Errorf("an en dash alone before the only term: %v, want 'needs a word'", err)
+	}
+	matches := []struct {
+		query string
+		item  Item
+		want  bool
+	}{
+		{"acme –emploi", Item{Text: "Acme recrute : offre d'emploi"}, false},
+		{"acme –emploi", Item{Text: "Acme ouvre un magasin"}, true},
+		{"acme —emploi", Item{Text: "acme emploi"}, false},
+		{"acme −emploi", Item{Text: "acme emploi"}, false},
+		{"acme–corp", Item{Text: "Acme Corp"}, true},
+		// Soft hyphens, in the text and in the query, join.
+		{"Rocketlauncher", Item{Text: "the Rocket\u00ADlauncher by Acme"}, true},
+		{"rocket", Item{Text: "the Rocket\u00ADlauncher by Acme"}, false},
+		{"Rocket\u00ADlauncher", Item{Text: "rocketlauncher"}, true},
+		{"Rocket\u00ADlauncher", Item{Text: "rocket launcher"}, false},
+		{"acme", Item{Text: "\u00ADAcme\u00AD news"}, true},
+		// ʼ is an apostrophe, like ' and ’.
+		{"acme", Item{Text: "lʼAcme"}, true},
+		{"lʼacme", Item{Text: "l'acme"}, true},
+		{"l'acme", Item{Text: "lʼACME"}, true},
+		{"dʼacme", Item{Text: "d’acme"}, true},
+	}
+	for _, tt := range matches {
+		q := mustQuery(t, tt.query)
+		if got := q.Match(&tt.item); got != tt.want {
+			t.Errorf("%q.Match(%+v) = %v, want %v", tt.query, tt.item, got, tt.want)
+		}
+		ix := NewIndex(map[int64]*Query{1: q})
+		if got := len(ix.Match(&tt.item)) == 1; got != tt.want {
+			t.Errorf("Index %q.Match(%+v) = %v, want %v", tt.query, tt.item, got, tt.want)
+		}
+	}
+}

@@ -3,7 +3,12 @@
 // the real URL). It fetches with a conditional GET (ETag,
 // Last-Modified) through the client it is given (httpx.New:
 // the SSRF guard, the size and time limits) and parses with encoding/xml,
-// which never expands DTD entities.
+// which never expands DTD entities, in its lenient mode and behind a
+// balancer that drops stray end tags (parse.go), reading each item's
+// elements itself (item.go, text.go for Atom's and RSS's text, date.go),
+// and decoding legacy charsets with golang.org/x/net/html/charset
+// (charset.go). TestCorpus runs it over public test feeds of other feed
+// readers (testdata/corpus).
 //
 // The parser is our own rather than github.com/mmcdole/gofeed: Herald
 // needs eight fields of three formats, and the module registry this
@@ -14,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -105,7 +111,7 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	if resp.StatusCode == http.StatusNotModified {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
-	f, err := parse(body)
+	f, err := parseDoc(body, contentCharset(resp.Header.Get("Content-Type")))
 	if err != nil {
 		return mentions.Batch{}, fmt.Errorf("rss: %s: %w", req.URL.Host, err)
 	}
@@ -158,13 +164,31 @@ func collect(f feed, cur cursor, base *url.URL) ([]mentions.Item, cursor) {
 	return items, next
 }
 
+// contentCharset returns the charset parameter of a Content-Type.
+func contentCharset(ct string) string {
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return params["charset"]
+}
+
 // item turns a feed entry into a mentions.Item. A relative link is
-// resolved against the feed's URL (base, when not nil); a link that is
-// not http or https is dropped.
+// resolved against the xml:base of the feed, then of the entry, then of
+// the link, then against the feed's URL (base, when not nil); a link
+// that is not http or https is dropped.
 func item(f feed, e entry, base *url.URL) mentions.Item {
 	lang := e.Lang
 	if lang == "" {
 		lang = f.Lang
+	}
+	if xb := joinBase(f.Base, e.Base); xb != "" {
+		if u, err := url.Parse(xb); err == nil {
+			if base != nil {
+				u = base.ResolveReference(u)
+			}
+			base = u
+		}
 	}
 	return mentions.Item{
 		Source:     Kind,

@@ -142,6 +142,7 @@ type feedServer struct {
 	header      http.Header
 	requests    int
 	lastReq     http.Header
+	contentType string // "application/xml" when empty
 }
 
 func (f *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +165,11 @@ func (f *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", f.etag)
 		w.Header().Set("Last-Modified", "Mon, 30 Nov 2026 17:05:12 GMT")
 	}
-	w.Header().Set("Content-Type", "application/xml")
+	ct := f.contentType
+	if ct == "" {
+		ct = "application/xml"
+	}
+	w.Header().Set("Content-Type", ct)
 	w.Write(f.body)
 }
 
@@ -478,6 +483,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0" encoding="windows-1252"?><rss><channel><item><title>\x93q\x94</title></item></channel></rss>`))
 	f.Add([]byte(`<!DOCTYPE r [<!ENTITY a "&a;&a;">]><feed><entry><title>&a;</title></entry></feed>`))
 	f.Add([]byte("<feed><entry><content type='xhtml'><div><p>x</div></content></entry></feed>"))
+	f.Add([]byte("<rss><channel><item><guid>1</guid><title>A\x0c</title></b><description><p>x<br>y</description></item></span><item><guid>1</guid><title><![CDAT</title></item></channel></rss>"))
+	f.Add([]byte("\xff\xfe<\x00r\x00s\x00s\x00>\x00"))
+	f.Add([]byte(`<?xml version="1.0" encoding="koi8-r"?><feed xml:base="/a/"><entry xml:base="b/"><link href="c"/><title type="html">&lt;b&gt;x</title></entry></feed>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fd, err := parse(data)
 		if err != nil {
@@ -497,6 +505,15 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = readCursor(next.String())
 	})
+}
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	tb.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }
 
 func TestItemLinks(t *testing.T) {
