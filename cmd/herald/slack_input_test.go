@@ -126,21 +126,31 @@ func (s *slackRun) post(req *http.Request) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// send types text as a slash command and waits until Herald says want.
+// send types text as a slash command and waits until Herald says want
+// (in what it says from then on).
 func (s *slackRun) send(text, want string) {
 	s.t.Helper()
+	from := s.heard()
 	if code, _ := s.post(s.signedRequest("/slack/commands", s.command(text), s.clock.Now().Unix())); code != http.StatusOK {
 		s.t.Fatalf("%s: status %d", text, code)
 	}
-	s.wait(want)
+	s.wait(from, want)
 }
 
-func (s *slackRun) wait(want string) {
+// heard is how many messages Herald has said so far.
+func (s *slackRun) heard() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.said)
+}
+
+// wait waits until one of Herald's messages after the first from says want.
+func (s *slackRun) wait(from int, want string) {
 	s.t.Helper()
 	waitFor(s.t, "Herald to say "+want, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for _, m := range s.said {
+		for _, m := range s.said[from:] {
 			if strings.Contains(m, want) {
 				return true
 			}
@@ -172,6 +182,8 @@ func TestSlackEscapedInput(t *testing.T) {
 	s.send("draft Read our story <https://acme.example/spring> &amp; say hi to <@U024BE7LH|bob> in <#C024BE7LR|news> --to mastodon:main", "Draft #1 created")
 	s.send("submit 1", "approved")
 	s.send("publish 1", "#1")
+	ro := openRO(t, s.db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, func() string { return fmt.Sprint(masto.Statuses()) })
 	const want = "Read our story https://acme.example/spring & say hi to @bob in #news"
 	waitFor(t, "the status on Mastodon", func() bool { return len(masto.Statuses()) == 1 }, func() string { return fmt.Sprint(masto.Statuses()) })
 	if got := masto.Statuses()[0].Text; got != want {
@@ -188,13 +200,14 @@ func TestSlackReplay(t *testing.T) {
 	s.send("brand add Acme", "Brand Acme created")
 	body := s.command("draft Spring is here")
 	ts := clock.Now().Unix()
+	from := s.heard()
 	for i := range 3 {
 		code, answer := s.post(s.signedRequest("/slack/commands", body, ts))
 		if code != http.StatusOK || answer != "" {
 			t.Fatalf("request %d: %d %q, want 200 and no body", i+1, code, answer)
 		}
 	}
-	s.wait("Draft #1 created")
+	s.wait(from, "Draft #1 created")
 	// A later command is answered after the replays would have been.
 	s.send("brand add Second", "Brand Second created")
 	ro := openRO(t, s.db)
