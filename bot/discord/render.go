@@ -147,9 +147,11 @@ type choice struct {
 
 // textMessages renders a response's text as messages of at most 2000
 // characters: split at a line break, else between words, never cut.
-// ErrCode puts ⚠️ first.
+// ErrCode puts ⚠️ first. Herald writes no masked link ([label](url)), so
+// none is read: a response can quote a network's words (why a post was
+// refused), and those must not link under a label of their choosing.
 func textMessages(r commands.Response) []message {
-	text := responseText(r)
+	text := strings.ReplaceAll(responseText(r), "](", `]\(`)
 	var out []message
 	for _, chunk := range commands.SplitText(text, maxContent, commands.RuneCost) {
 		if strings.TrimSpace(chunk) != "" {
