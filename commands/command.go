@@ -165,7 +165,11 @@ var closingQuotes = map[rune]string{'"': `"”`, '“': `”"`, '«': `»`, '„
 // tokenize splits a command line on white space, keeping quoted strings
 // ("like this", “like this”, « comme ça ») whole. A backslash escapes the
 // next character inside quotes.
-func tokenize(line string) ([]token, error) {
+func tokenize(line string) ([]token, error) { return tokenizeMarkup(line, false) }
+
+// tokenizeMarkup is tokenize; with angles, a platform's markup span
+// (<https://x.example|a label>, see angleEnd) also stays whole.
+func tokenizeMarkup(line string, angles bool) ([]token, error) {
 	var toks []token
 	i := 0
 	for i < len(line) {
@@ -183,7 +187,7 @@ func tokenize(line string) ([]token, error) {
 			i = next
 			continue
 		}
-		t, err := unquoted(line, i)
+		t, err := unquoted(line, i, angles)
 		if err != nil {
 			return nil, err
 		}
@@ -194,14 +198,20 @@ func tokenize(line string) ([]token, error) {
 }
 
 // unquoted reads a word up to the next space. A flag's quoted value
-// (--at="mon 9:00") stays part of the word, without its quotes.
-func unquoted(line string, start int) (token, error) {
+// (--at="mon 9:00") stays part of the word, without its quotes; with
+// angles, so does a markup span with spaces in it.
+func unquoted(line string, start int, angles bool) (token, error) {
 	var b strings.Builder
 	i := start
 	for i < len(line) {
 		r, w := utf8.DecodeRuneInString(line[i:])
 		if unicode.IsSpace(r) {
 			break
+		}
+		if n := angleEnd(line[i:]); angles && n > 0 {
+			b.WriteString(line[i : i+n])
+			i += n
+			continue
 		}
 		if closers, ok := closingQuotes[r]; ok && isFlagAssignment(line[start:i]) {
 			q, next, err := quoted(line, i, w, closers)

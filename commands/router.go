@@ -84,14 +84,22 @@ type Call struct {
 	Actor   herald.Actor
 	Channel herald.ChannelRef
 	Text    string // "/herald draft hello", "draft hello" or a button's command
+	// Markup, when set, decodes the platform's markup in every value
+	// read from Text (Slack's escaped text); nil reads Text as it is.
+	Markup Markup
 }
 
 // Parse reads a command line into its definition and typed arguments.
 func (r *Router) Parse(actor herald.Actor, line string) (*Def, Args, error) {
+	return r.parse(actor, line, nil)
+}
+
+// parse is Parse, decoding each value with mk when it is set.
+func (r *Router) parse(actor herald.Actor, line string, mk Markup) (*Def, Args, error) {
 	if len(line) > MaxInput {
 		return nil, nil, herald.Errorf(herald.EINVALID, "That command is %d bytes long; the limit is %d.", len(line), MaxInput)
 	}
-	toks, err := tokenize(line)
+	toks, err := tokenizeMarkup(line, mk != nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,6 +120,7 @@ func (r *Router) Parse(actor herald.Actor, line string) (*Def, Args, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	decodeRaw(d, raw, mk)
 	args, err := bind(d, actor, raw)
 	return d, args, err
 }
@@ -176,7 +185,7 @@ func editDistance(a, b string) int {
 // Dispatch parses and runs a typed or clicked command. It never fails:
 // errors become a one-sentence ephemeral response.
 func (r *Router) Dispatch(ctx context.Context, c Call) Response {
-	d, args, err := r.Parse(c.Actor, c.Text)
+	d, args, err := r.parse(c.Actor, c.Text, c.Markup)
 	if err != nil {
 		return r.refuse(ctx, c.Actor, c.Channel, err)
 	}

@@ -147,9 +147,11 @@ type choice struct {
 
 // textMessages renders a response's text as messages of at most 2000
 // characters: split at a line break, else between words, never cut.
-// ErrCode puts ⚠️ first.
+// ErrCode puts ⚠️ first. Herald writes no masked link ([label](url)), so
+// none is read: a response can quote a network's words (why a post was
+// refused), and those must not link under a label of their choosing.
 func textMessages(r commands.Response) []message {
-	text := responseText(r)
+	text := strings.ReplaceAll(responseText(r), "](", `]\(`)
 	var out []message
 	for _, chunk := range commands.SplitText(text, maxContent, commands.RuneCost) {
 		if strings.TrimSpace(chunk) != "" {
@@ -272,14 +274,33 @@ func excerptText(e commands.Excerpt) string {
 }
 
 // markdownEscaper puts a backslash before each character that Discord's
-// markdown reads: emphasis, code, spoilers, quotes, headings, lists and
-// masked links.
+// markdown reads: emphasis, underline and strike-through, code, spoilers,
+// quotes, headings and subtext, lists (-, *, +), masked links, and the <…>
+// forms (mentions, channels, timestamps, custom emoji, bracketed links).
 var markdownEscaper = strings.NewReplacer(
 	`\`, `\\`, `*`, `\*`, `_`, `\_`, `~`, `\~`, "`", "\\`", `|`, `\|`,
-	`>`, `\>`, `#`, `\#`, `-`, `\-`, `[`, `\[`, `]`, `\]`, `(`, `\(`, `)`, `\)`, `<`, `\<`,
+	`>`, `\>`, `#`, `\#`, `-`, `\-`, `+`, `\+`, `[`, `\[`, `]`, `\]`, `(`, `\(`, `)`, `\)`, `<`, `\<`,
 )
 
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+// escapeMarkdown escapes text from outside so that Discord shows it as
+// written: markdownEscaper, and the dot of a numbered list item ("1. ",
+// which only reads as markup at the start of a line). Nothing pings
+// either way: every message Herald sends parses no mentions.
+func escapeMarkdown(s string) string {
+	s = markdownEscaper.Replace(s)
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lead := len(l) - len(strings.TrimLeft(l, " \t"))
+		digits := len(l[lead:]) - len(strings.TrimLeft(l[lead:], "0123456789"))
+		if at := lead + digits; digits > 0 && at < len(l) && l[at] == '.' {
+			lines[i] = l[:at] + `\` + l[at:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 // overflowRoom is kept free in a card's embeds, when its text does not
 // fit, for the line that says how much is left.

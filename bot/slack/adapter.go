@@ -147,7 +147,7 @@ func (a *Adapter) dispatcher(ctx context.Context) bot.Dispatcher { return a.work
 type inbound struct {
 	actor       herald.Actor
 	channel     herald.ChannelRef
-	text        string // the command line to run
+	text        string // the command line to run, in Slack's markup (Markup reads it)
 	responseURL string // where ephemeral answers go ("" for view submissions)
 	triggerID   string // to open a form
 }
@@ -166,7 +166,7 @@ func (a *Adapter) handle(ctx context.Context, in inbound) {
 		a.log.Error("slack request dropped: the adapter did not start in time")
 		return
 	}
-	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text})
+	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
 	a.deliverLogged(ctx, in, resp)
 }
 

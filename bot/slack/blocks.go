@@ -132,7 +132,8 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 
 // fieldBlocks renders fields in order: runs of short fields share a
 // fields section (ten at most); a long field, or a short one too long for
-// a fields item, gets sections of its own.
+// a fields item, gets sections of its own; a Verbatim field (text from
+// outside) gets rich-text blocks of its own (verbatimBlocks).
 func fieldBlocks(fields []commands.Field) []slackapi.Block {
 	var blocks []slackapi.Block
 	var row []*slackapi.TextBlockObject
@@ -143,6 +144,11 @@ func fieldBlocks(fields []commands.Field) []slackapi.Block {
 		}
 	}
 	for _, f := range fields {
+		if f.Verbatim {
+			flush()
+			blocks = append(blocks, verbatimBlocks(f)...)
+			continue
+		}
 		raw := fieldText(f)
 		if raw == "" {
 			continue
@@ -286,28 +292,6 @@ func sectionBlocks(raw string) []slackapi.Block {
 		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(chunk)), nil, nil))
 	}
 	return blocks
-}
-
-// excerptBlock renders text from outside as a rich-text quote: its runs
-// are plain text elements (Slack reads no markup in them, so nothing needs
-// escaping), the marked ones bold. It is cut to what a section may hold.
-func excerptBlock(e commands.Excerpt) slackapi.Block {
-	var elems []slackapi.RichTextSectionElement
-	room := maxSectionText
-	for _, seg := range e.Segments() {
-		text := truncateRunes(seg.Text, room)
-		if text == "" {
-			break
-		}
-		room -= utf8.RuneCountInString(text)
-		var style *slackapi.RichTextSectionTextStyle
-		if seg.Marked {
-			style = &slackapi.RichTextSectionTextStyle{Bold: true}
-		}
-		elems = append(elems, slackapi.NewRichTextSectionTextElement(text, style))
-	}
-	quote := &slackapi.RichTextQuote{Type: slackapi.RTEQuote, Elements: elems}
-	return slackapi.NewRichTextBlock("", quote)
 }
 
 // escapeCost is the length a rune takes once escaped.

@@ -149,3 +149,25 @@ func FuzzCommand(f *testing.F) {
 		}
 	})
 }
+
+// TestEscapedFormAndButton: a form's values and a button's value are read
+// as typed, like a slash command's text: Slack's links and &amp; do not
+// reach the draft.
+func TestEscapedFormAndButton(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.slash("alice", "brand add Acme", false)
+	h.fake.wait(t, "the brand", func(c apiCall) bool { return strings.Contains(c.Text, "Brand Acme created") })
+	h.slash("alice", "draft", false)
+	opened := h.fake.wait(t, "the draft form", func(c apiCall) bool { return c.Method == "views.open" })
+	if got := h.submitView("alice", opened, map[string]string{"text": "Read <https://acme.example/spring> &amp; <http://acme.example|acme.example>"}); got != "" {
+		t.Fatalf("answer %q", got)
+	}
+	// Herald's card escapes & again for Slack: &amp;amp; would be the escape kept.
+	h.fake.wait(t, "the form's draft", func(c apiCall) bool {
+		return isCardPost(c) && strings.Contains(c.Text, "Read https://acme.example/spring &amp; acme.example")
+	})
+	h.click("alice", ActionRun+"draft", "draft Look <https://acme.example/b|acme.example/b> &lt;3", false)
+	h.fake.wait(t, "the button's draft", func(c apiCall) bool {
+		return c.Method == "chat.postMessage" && strings.Contains(c.Text, "Draft #2") && strings.Contains(c.Text, "Look acme.example/b &lt;3")
+	})
+}

@@ -3,20 +3,32 @@ package slack
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	slackapi "github.com/slack-go/slack"
+
+	"github.com/heraldhq/herald/bot"
 )
 
 // Handler serves Slack's HTTP endpoints: /slack/commands, /slack/events and
 // /slack/interactivity. Every request's signature and timestamp are
 // checked before anything else; a bad one gets 401 and changes nothing.
-// Each request is acknowledged at once; the work continues after.
+// Each request is acknowledged at once; the work continues after. The
+// same signed request sent again (a replay within the signature window)
+// gets 200 with an empty body and is not run again (bot.Once).
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/commands", a.serveCommand)
 	mux.HandleFunc("POST /slack/interactivity", a.serveInteraction)
 	mux.HandleFunc("POST /slack/events", a.serveEvent)
-	return a.verifier.Wrap(mux)
+	return a.verifier.Wrap(bot.Once(a.events, a.clock, replayKey, http.StatusOK, a.log, mux))
+}
+
+// replayKey names a verified request by its signature, an HMAC of its
+// timestamp and body: the same request sent again has the same one. Hex
+// is read in either case, so the key is lower-cased.
+func replayKey(r *http.Request) string {
+	return "slack:sig:" + strings.ToLower(r.Header.Get(headerSignature))
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {

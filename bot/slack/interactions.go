@@ -14,15 +14,12 @@ import (
 // Both transports (Socket Mode and HTTP) acknowledge first, then hand the
 // payload to these functions: one dispatch path.
 
-// entities are the characters Slack escapes in message and command text.
-var entities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
-
 // slash handles a slash command after its acknowledgement.
 func (a *Adapter) slash(sc slackapi.SlashCommand) {
 	in := inbound{
 		actor:       actorOf(sc.UserID, sc.UserName),
 		channel:     channelOf(sc.ChannelID),
-		text:        entities.Replace(sc.Text),
+		text:        sc.Text, // decoded value by value by the parser (Markup)
 		responseURL: sc.ResponseURL,
 		triggerID:   sc.TriggerID,
 	}
@@ -85,7 +82,7 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	}
 	done := make(chan commands.Response, 1)
 	a.later(func(ctx context.Context) {
-		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text})
+		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
 	})
 	select {
 	case resp := <-done:

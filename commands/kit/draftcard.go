@@ -43,7 +43,8 @@ func draftCard(v publish.DraftView) commands.Card {
 		Context: []string{fmt.Sprintf("Updated %s", Stamp(d.UpdatedAt, loc))},
 	}
 	if len(v.Deliveries) > 0 {
-		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: deliveryLines(v.Deliveries)})
+		// A network's own words (a refusal) are outside text: shown verbatim.
+		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: deliveryLines(v.Deliveries), Verbatim: anyError(v.Deliveries)})
 	} else if len(d.Targets) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
@@ -127,6 +128,16 @@ var deliveryMarks = map[publish.DeliveryState]string{
 var deliveryWords = map[publish.DeliveryState]string{
 	publish.Pending: "waiting", publish.Sending: "sending", publish.Checking: "checking whether it arrived",
 	publish.Unconfirmed: "unconfirmed: did it arrive?", publish.Delivered: "published", publish.Failed: "failed",
+}
+
+// anyError reports whether deliveryLines shows a network's words.
+func anyError(ds []publish.Delivery) bool {
+	for _, d := range ds {
+		if d.Error != "" && d.State != publish.Delivered {
+			return true
+		}
+	}
+	return false
 }
 
 // deliveryLines shows each target's state, link or reason, one a line.
