@@ -184,7 +184,7 @@ func (s *Store) Audit(ctx context.Context, draftID int64) ([]approvals.AuditEntr
 	}, `SELECT id, brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at FROM audit WHERE draft_id = ? ORDER BY id`, draftID)
 }
 
-func queryAll[T any](ctx context.Context, db *sql.DB, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db querier, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, wrap(err)

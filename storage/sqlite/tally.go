@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/heraldhq/herald/mentions"
+)
+
+// querier is what reads need of a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Tally implements mentions.Store. It reads the rollups for the whole
+// hours (counts) and days (authors) of the period and the mentions
+// themselves for the parts of an hour or day at its ends, all in one read
+// transaction, so the figures are those of one moment.
+func (s *Store) Tally(ctx context.Context, brandID int64, since, until time.Time, newest int) (mentions.Tally, error) {
+	t := mentions.Tally{ByState: map[mentions.State]int{}, BySource: map[string]int{}}
+	lo, hi := since.UnixMilli(), until.UnixMilli()
+	if until.After(time.UnixMilli(hi)) {
+		hi++ // until is exclusive: a mention found in its millisecond but before it counts
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return t, wrap(err)
+	}
+	defer tx.Rollback()
+	if err := tallyCounts(ctx, tx, brandID, lo, hi, &t); err != nil {
+		return t, wrap(err)
+	}
+	if t.Authors, err = tallyAuthors(ctx, tx, brandID, lo, hi); err != nil {
+		return t, wrap(err)
+	}
+	t.Newest, err = queryAll(ctx, tx, scanMention, `SELECT `+mentionCols+` FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?
+		AND state IN ('new', 'claimed') ORDER BY found_at DESC, id DESC LIMIT ?`, brandID, lo, hi, newest)
+	return t, err
+}
+
+// period is [lo, hi) in milliseconds cut at multiples of size: the whole
+// buckets [first, last) come from a rollup, the raw parts [lo, first*size)
+// and [last*size, hi) from the mentions.
+type period struct {
+	lo, hi, size, first, last int64
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// cut cuts [lo, hi) into whole buckets of size and raw parts. A bucket
+// only partly inside the period is still taken whole when the brand has
+// no mention in its part outside (as the current hour or day, whose end
+// is in the future): the raw parts then shrink to nothing.
+func cut(ctx context.Context, q querier, brandID, lo, hi, size int64) (period, error) {
+	p := period{lo: lo, hi: hi, size: size, first: -floorDiv(-lo, size), last: floorDiv(hi, size)}
+	if p.first > p.last {
+		p.first, p.last = 0, 0
+		return p, nil // inside one bucket
+	}
+	if p.first*size > lo {
+		empty, err := noMention(ctx, q, brandID, (p.first-1)*size, lo)
+		if err != nil {
+			return p, err
+		}
+		if empty {
+			p.first--
+		}
+	}
+	if p.last*size < hi {
+		empty, err := noMention(ctx, q, brandID, hi, (p.last+1)*size)
+		if err != nil {
+			return p, err
+		}
+		if empty {
+			p.last++
+		}
+	}
+	return p, nil
+}
+
+// head is the raw part before the whole buckets (all of p when there are
+// none); tail the raw part after them. Either may be empty (from >= to).
+func (p period) head() (from, to int64) {
+	if p.first == p.last {
+		return p.lo, p.hi
+	}
+	return p.lo, p.first * p.size
+}
+
+func (p period) tail() (from, to int64) {
+	if p.first == p.last {
+		return p.hi, p.hi
+	}
+	return p.last * p.size, p.hi
+}
+
+func noMention(ctx context.Context, q querier, brandID, from, to int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ? LIMIT 1`, brandID, from, to).Scan(&one)
+	if err == sql.ErrNoRows {
+		return true, nil
+	}
+	return false, err
+}
+
+// tallyCounts adds the mentions of [lo, hi) per state and per source label
+// to t: whole hours from mention_counts, the rest from the mentions.
+func tallyCounts(ctx context.Context, q querier, brandID, lo, hi int64, t *mentions.Tally) error {
+	p, err := cut(ctx, q, brandID, lo, hi, hourMS)
+	if err != nil {
+		return err
+	}
+	add := func(state, sources string, n int) {
+		t.ByState[mentions.State(state)] += n
+		for _, src := range splitList(sources) {
+			t.BySource[src] += n
+		}
+	}
+	if p.first < p.last {
+		err := scanRows(ctx, q, func(rows *sql.Rows) error {
+			var state, sources string
+			var n int
+			if err := rows.Scan(&state, &sources, &n); err != nil {
+				return err
+			}
+			add(state, sources, n)
+			return nil
+		}, `SELECT state, sources, SUM(n) FROM mention_counts WHERE brand_id = ? AND hour >= ? AND hour < ? GROUP BY state, sources`, brandID, p.first, p.last)
+		if err != nil {
+			return err
+		}
+	}
+	hf, ht := p.head()
+	tf, tt := p.tail()
+	for _, r := range [][2]int64{{hf, ht}, {tf, tt}} {
+		if r[0] >= r[1] {
+			continue
+		}
+		err := scanRows(ctx, q, func(rows *sql.Rows) error {
+			var state, sources string
+			if err := rows.Scan(&state, &sources); err != nil {
+				return err
+			}
+			add(state, sources, 1)
+			return nil
+		}, `SELECT state, sources FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, r[0], r[1])
+		if err != nil {
+			return err
+		}
+	}
+	for st, n := range t.ByState {
+		if n == 0 {
+			delete(t.ByState, st)
+		}
+	}
+	for src, n := range t.BySource {
+		if n == 0 {
+			delete(t.BySource, src)
+		}
+	}
+	return nil
+}
+
+// tallyAuthors counts the mentions of [lo, hi) per author as spelt, in
+// the order first found: whole days from mention_authors, the rest from
+// the mentions.
+func tallyAuthors(ctx context.Context, q querier, brandID, lo, hi int64) ([]mentions.Count, error) {
+	p, err := cut(ctx, q, brandID, lo, hi, dayMS)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]int{} // author → its index in out
+	var out []mentions.Count
+	each := func(rows *sql.Rows) error {
+		var author string
+		var n int
+		if err := rows.Scan(&author, &n); err != nil {
+			return err
+		}
+		i, ok := index[author]
+		if !ok {
+			i, index[author] = len(out), len(out)
+			out = append(out, mentions.Count{Key: author})
+		}
+		out[i].N += n
+		return nil
+	}
+	const raw = `SELECT author, 1 FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ? AND author <> '' ORDER BY found_at, id`
+	if from, to := p.head(); from < to {
+		if err := scanRows(ctx, q, each, raw, brandID, from, to); err != nil {
+			return nil, err
+		}
+	}
+	if p.first < p.last {
+		err := scanRows(ctx, q, each, `SELECT author, n FROM mention_authors WHERE brand_id = ? AND day >= ? AND day < ? AND n <> 0 ORDER BY day, first_at`,
+			brandID, p.first, p.last)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if from, to := p.tail(); from < to {
+		if err := scanRows(ctx, q, each, raw, brandID, from, to); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// scanRows runs a query and calls each for every row.
+func scanRows(ctx context.Context, q querier, each func(*sql.Rows) error, sqlText string, args ...any) error {
+	rows, err := q.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
