@@ -46,6 +46,11 @@ type Store interface {
 	// RecentMentions returns a brand's mentions found at or after since,
 	// newest first, at most limit.
 	RecentMentions(ctx context.Context, brandID int64, since time.Time, limit int) ([]Mention, error)
+	// MentionPage returns a brand's mentions found at or after since that
+	// come after the cursor in newest-first order (found time, then id;
+	// the zero cursor starts at the newest), newest first, at most limit:
+	// a long period read a page at a time.
+	MentionPage(ctx context.Context, brandID int64, since time.Time, after MentionCursor, limit int) ([]Mention, error)
 	// ApplyMention writes m if the stored version is m.Version (then
 	// bumped: m.Version+1 is stored), with its audit row, in one
 	// transaction; ECONFLICT when the version differs.
@@ -76,6 +81,13 @@ type Store interface {
 	// MarkDigest records that brand's digest for date was sent, if the
 	// stored LastDigest is still prev; false when another process did it.
 	MarkDigest(ctx context.Context, brandID int64, prev, date string) (bool, error)
+}
+
+// MentionCursor is where a MentionPage ends: its last mention's found time
+// and id.
+type MentionCursor struct {
+	FoundAt time.Time
+	ID      int64
 }
 
 // Commit is what one batch changes: the new mentions, the known mentions

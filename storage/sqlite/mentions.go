@@ -128,6 +128,16 @@ func (s *Store) RecentMentions(ctx context.Context, brandID int64, since time.Ti
 		brandID, since.UnixMilli(), limit)
 }
 
+// MentionPage implements mentions.Store.
+func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time, after mentions.MentionCursor, limit int) ([]mentions.Mention, error) {
+	if after.ID == 0 {
+		return s.RecentMentions(ctx, brandID, since, limit)
+	}
+	at := ms(after.FoundAt)
+	return queryAll(ctx, s.r, scanMention, `SELECT `+mentionCols+` FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at <= ?
+		AND (found_at < ? OR id < ?) ORDER BY found_at DESC, id DESC LIMIT ?`, brandID, since.UnixMilli(), at, at, after.ID, limit)
+}
+
 // batchStmts are the statements SaveBatch runs many times, prepared once
 // per transaction.
 type batchStmts struct {
