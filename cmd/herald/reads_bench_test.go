@@ -81,11 +81,18 @@ func BenchmarkReads(b *testing.B) {
 	}
 }
 
-// buildLarge makes the large database in a temporary directory.
+// buildLarge makes the large database in a temporary directory, or
+// opens the one HERALD_BENCH_LARGE_DIR names (built by an earlier run of
+// the same code: the directory is printed and left in place).
 func buildLarge() (*Main, error) {
-	dir, err := os.MkdirTemp("", "herald-large-*")
-	if err != nil {
-		return nil, err
+	dir, reuse := os.Getenv("HERALD_BENCH_LARGE_DIR"), true
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "herald-large-*"); err != nil {
+			return nil, err
+		}
+		reuse = false
+		fmt.Fprintf(os.Stderr, "large database in %s (reuse it with HERALD_BENCH_LARGE_DIR)\n", dir)
 	}
 	largeDir = dir
 	m := NewMain()
@@ -99,6 +106,9 @@ func buildLarge() (*Main, error) {
 	ctx := context.Background()
 	if _, err := m.openStore(ctx); err != nil {
 		return nil, err
+	}
+	if reuse {
+		return m, nil
 	}
 	a, err := m.wire()
 	if err != nil {
