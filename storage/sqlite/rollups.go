@@ -7,7 +7,8 @@ import (
 )
 
 // The rollups of migration 0008: mention_counts (brand, UTC hour, state,
-// sources → n) and mention_authors (brand, UTC day, author as spelt → n
+// sources → n), mention_day_counts (the same per UTC day) and
+// mention_authors (brand, UTC day, author as spelt → n
 // and when the first was found). Every write that changes what they count
 // changes them in its own transaction: SaveBatch (new mentions, a source
 // added by a merge), ApplyMention (a state change) and unrollMentions,
@@ -18,9 +19,11 @@ const (
 	dayMS  = 24 * hourMS
 )
 
+// countKey is a row of mention_counts (size hourMS) or mention_day_counts
+// (size dayMS).
 type countKey struct {
-	brandID, hour  int64
-	state, sources string
+	size, brandID, bucket int64
+	state, sources        string
 }
 
 type authorKey struct {
@@ -46,7 +49,8 @@ func newRollup() *rollup {
 
 // count adds d (±1) to a mention's state and sources at foundAt.
 func (r *rollup) count(brandID, foundAt int64, state, sources string, d int) {
-	r.counts[countKey{brandID, foundAt / hourMS, state, sources}] += d
+	r.counts[countKey{hourMS, brandID, foundAt / hourMS, state, sources}] += d
+	r.counts[countKey{dayMS, brandID, foundAt / dayMS, state, sources}] += d
 }
 
 // author adds d (±1) to a mention's author at foundAt.
@@ -73,17 +77,27 @@ func (r *rollup) mention(brandID, foundAt int64, state, sources, author string, 
 // flush writes the gathered changes in tx and empties r.
 func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(r.counts) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO mention_counts (brand_id, hour, state, sources, n) VALUES (?, ?, ?, ?, ?)
+		hour, err := tx.PrepareContext(ctx, `INSERT INTO mention_counts (brand_id, hour, state, sources, n) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (brand_id, hour, state, sources) DO UPDATE SET n = n + excluded.n`)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
+		defer hour.Close()
+		day, err := tx.PrepareContext(ctx, `INSERT INTO mention_day_counts (brand_id, day, state, sources, n) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (brand_id, day, state, sources) DO UPDATE SET n = n + excluded.n`)
+		if err != nil {
+			return err
+		}
+		defer day.Close()
 		for k, n := range r.counts {
 			if n == 0 {
 				continue
 			}
-			if _, err := st.ExecContext(ctx, k.brandID, k.hour, k.state, k.sources, n); err != nil {
+			st := day
+			if k.size == hourMS {
+				st = hour
+			}
+			if _, err := st.ExecContext(ctx, k.brandID, k.bucket, k.state, k.sources, n); err != nil {
 				return err
 			}
 		}

@@ -45,7 +45,7 @@ func TestMigrationFillsRollups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TABLE mention_counts`, `DROP TABLE mention_authors`, `DROP INDEX mentions_unhandled`,
+	for _, q := range []string{`DROP TABLE mention_counts`, `DROP TABLE mention_day_counts`, `DROP TABLE mention_authors`, `DROP INDEX mentions_unhandled`,
 		`DROP INDEX drafts_by_author`, `DELETE FROM schema_migrations WHERE version = 8`} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

@@ -111,48 +111,32 @@ func noMention(ctx context.Context, q querier, brandID, from, to int64) (bool, e
 	return false, err
 }
 
+// counter adds n mentions in state seen on the sources (a stored list).
+type counter func(state, sources string, n int)
+
 // tallyCounts adds the mentions of [lo, hi) per state and per source label
-// to t: whole hours from mention_counts, the rest from the mentions.
+// to t: whole days from mention_day_counts, whole hours of the partial
+// days from mention_counts, the rest from the mentions.
 func tallyCounts(ctx context.Context, q querier, brandID, lo, hi int64, t *mentions.Tally) error {
-	p, err := cut(ctx, q, brandID, lo, hi, hourMS)
-	if err != nil {
-		return err
-	}
 	add := func(state, sources string, n int) {
 		t.ByState[mentions.State(state)] += n
 		for _, src := range splitList(sources) {
 			t.BySource[src] += n
 		}
 	}
+	p, err := cut(ctx, q, brandID, lo, hi, dayMS)
+	if err != nil {
+		return err
+	}
 	if p.first < p.last {
-		err := scanRows(ctx, q, func(rows *sql.Rows) error {
-			var state, sources string
-			var n int
-			if err := rows.Scan(&state, &sources, &n); err != nil {
-				return err
-			}
-			add(state, sources, n)
-			return nil
-		}, `SELECT state, sources, SUM(n) FROM mention_counts WHERE brand_id = ? AND hour >= ? AND hour < ? GROUP BY state, sources`, brandID, p.first, p.last)
+		err := scanRows(ctx, q, countRow(add), `SELECT state, sources, SUM(n) FROM mention_day_counts WHERE brand_id = ? AND day >= ? AND day < ?
+			GROUP BY state, sources`, brandID, p.first, p.last)
 		if err != nil {
 			return err
 		}
 	}
-	hf, ht := p.head()
-	tf, tt := p.tail()
-	for _, r := range [][2]int64{{hf, ht}, {tf, tt}} {
-		if r[0] >= r[1] {
-			continue
-		}
-		err := scanRows(ctx, q, func(rows *sql.Rows) error {
-			var state, sources string
-			if err := rows.Scan(&state, &sources); err != nil {
-				return err
-			}
-			add(state, sources, 1)
-			return nil
-		}, `SELECT state, sources FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, r[0], r[1])
-		if err != nil {
+	for _, part := range [][2]int64{pair(p.head()), pair(p.tail())} {
+		if err := tallyHours(ctx, q, brandID, part[0], part[1], add); err != nil {
 			return err
 		}
 	}
@@ -164,6 +148,51 @@ func tallyCounts(ctx context.Context, q querier, brandID, lo, hi int64, t *menti
 	for src, n := range t.BySource {
 		if n == 0 {
 			delete(t.BySource, src)
+		}
+	}
+	return nil
+}
+
+func pair(a, b int64) [2]int64 { return [2]int64{a, b} }
+
+// countRow reads a row of (state, sources, n) into add.
+func countRow(add counter) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
+		var state, sources string
+		var n int
+		if err := rows.Scan(&state, &sources, &n); err != nil {
+			return err
+		}
+		add(state, sources, n)
+		return nil
+	}
+}
+
+// tallyHours counts the mentions of [lo, hi) (nothing when lo >= hi):
+// whole hours from mention_counts, the rest from the mentions.
+func tallyHours(ctx context.Context, q querier, brandID, lo, hi int64, add counter) error {
+	if lo >= hi {
+		return nil
+	}
+	p, err := cut(ctx, q, brandID, lo, hi, hourMS)
+	if err != nil {
+		return err
+	}
+	if p.first < p.last {
+		err := scanRows(ctx, q, countRow(add), `SELECT state, sources, SUM(n) FROM mention_counts WHERE brand_id = ? AND hour >= ? AND hour < ?
+			GROUP BY state, sources`, brandID, p.first, p.last)
+		if err != nil {
+			return err
+		}
+	}
+	for _, part := range [][2]int64{pair(p.head()), pair(p.tail())} {
+		if part[0] >= part[1] {
+			continue
+		}
+		err := scanRows(ctx, q, countRow(add), `SELECT state, sources, 1 FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`,
+			brandID, part[0], part[1])
+		if err != nil {
+			return err
 		}
 	}
 	return nil

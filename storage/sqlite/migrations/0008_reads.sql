@@ -17,6 +17,19 @@ CREATE TABLE mention_counts (
 INSERT INTO mention_counts (brand_id, hour, state, sources, n)
     SELECT brand_id, found_at / 3600000, state, sources, COUNT(*) FROM mentions GROUP BY 1, 2, 3, 4;
 
+-- The same per UTC day (found_at / 86400000): a week is 7 days of these
+-- plus the hours of its partial day.
+CREATE TABLE mention_day_counts (
+    brand_id INTEGER NOT NULL,
+    day      INTEGER NOT NULL,
+    state    TEXT    NOT NULL,
+    sources  TEXT    NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (brand_id, day, state, sources)
+) WITHOUT ROWID;
+INSERT INTO mention_day_counts (brand_id, day, state, sources, n)
+    SELECT brand_id, found_at / 86400000, state, sources, COUNT(*) FROM mentions GROUP BY 1, 2, 3, 4;
+
 -- Mentions per brand, UTC day (found_at / 86400000) and author as spelt
 -- (summaries fold and rank them), with when the first of them was found
 -- that day: a period's authors in the order first found.
