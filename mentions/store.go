@@ -62,9 +62,12 @@ type Store interface {
 	MentionAudit(ctx context.Context, mentionID int64) ([]AuditEntry, error)
 	// Tally counts a brand's mentions found in [since, until): per state,
 	// per source label, per author as spelt, and reads the newest
-	// unhandled ones (new or claimed; newest first, at most newest). It
-	// ranks and folds nothing: see Tally.
-	Tally(ctx context.Context, brandID int64, since, until time.Time, newest int) (Tally, error)
+	// unhandled ones (new or claimed; newest first, at most top). It
+	// ranks nothing: see Tally. With top > 0 it may leave out the authors
+	// that cannot rank among the top most frequent once folded
+	// (query.NormalizeAuthor): every spelling of the others is there, with
+	// its exact count; with top <= 0 every author is.
+	Tally(ctx context.Context, brandID int64, since, until time.Time, top int) (Tally, error)
 
 	// PutMute stores a mute; ECONFLICT when it exists.
 	PutMute(ctx context.Context, m Mute, e AuditEntry) error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // The rollups of migration 0008: mention_counts (brand, UTC hour, state,
@@ -103,7 +105,7 @@ func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	if len(r.authors) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO mention_authors (brand_id, day, author, first_at, n) VALUES (?, ?, ?, ?, ?)
+		st, err := tx.PrepareContext(ctx, `INSERT INTO mention_authors (brand_id, day, author, folded, first_at, n) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (brand_id, day, author) DO UPDATE SET n = n + excluded.n, first_at = min(first_at, excluded.first_at)`)
 		if err != nil {
 			return err
@@ -113,7 +115,7 @@ func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 			if a.n == 0 {
 				continue
 			}
-			if _, err := st.ExecContext(ctx, k.brandID, k.day, k.author, a.firstAt, a.n); err != nil {
+			if _, err := st.ExecContext(ctx, k.brandID, k.day, k.author, query.NormalizeAuthor(k.author), a.firstAt, a.n); err != nil {
 				return err
 			}
 		}
@@ -141,6 +143,36 @@ func unrollMentions(ctx context.Context, tx *sql.Tx, where string, args ...any) 
 		r.mention(brandID, found, state, sources, author, -1)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return r.flush(ctx, tx)
+}
+
+// fillAuthors counts the authors of the mentions stored before migration
+// 0008, one brand and day at a time (memory stays bounded).
+func fillAuthors(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT brand_id, found_at, author FROM mentions WHERE author <> '' ORDER BY brand_id, found_at, id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	r := newRollup()
+	var lastBrand, lastDay int64 = -1, -1
+	for rows.Next() {
+		var brandID, found int64
+		var author string
+		if err := rows.Scan(&brandID, &found, &author); err != nil {
+			return err
+		}
+		if brandID != lastBrand || found/dayMS != lastDay {
+			if err := r.flush(ctx, tx); err != nil {
+				return err
+			}
+			lastBrand, lastDay = brandID, found/dayMS
+		}
+		r.author(brandID, found, author, 1)
+	}
 	if err := rows.Err(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // testTallyAgrees checks that Tally (which may read rollups kept beside
@@ -32,7 +34,11 @@ func testTallyAgrees(t *testing.T, open func(*testing.T) MentionsStore) {
 			c := &mentions.Commit{BrandID: b.ID, At: t0}
 			for i := range 40 {
 				url := fmt.Sprintf("https://e.com/%d/%d/%d", b.ID, batch, i)
-				m := newMention(b, url, url, authors[r.IntN(len(authors))], sources[r.IntN(len(sources))])
+				author := authors[r.IntN(len(authors))]
+				if r.IntN(2) == 0 { // a long tail of authors, a few of them frequent
+					author = fmt.Sprintf("user%d", int(60*r.Float64()*r.Float64()))
+				}
+				m := newMention(b, url, url, author, sources[r.IntN(len(sources))])
 				// Distinct times, in any order, over three days and a bit.
 				m.FoundAt = start.Add(time.Duration(r.IntN(80*60))*time.Minute + time.Duration(batch*40+i)*time.Millisecond)
 				m.State = []mentions.State{mentions.StateNew, mentions.StateNew, mentions.StateClaimed, mentions.StateHandled, mentions.StateIgnored}[r.IntN(5)]
@@ -159,10 +165,43 @@ func checkTallies(t *testing.T, s MentionsStore, r *rand.Rand, brandID int64, st
 			t.Fatal(err)
 		}
 		got.Newest = nil
-		if diff := cmp.Diff(fullTally(all, p[0], p[1]), got, cmpTally); diff != "" {
+		full := fullTally(all, p[0], p[1])
+		if diff := cmp.Diff(full, got, cmpTally); diff != "" {
 			t.Errorf("Tally [%s, %s) differs from a full count (-full +tally):\n%s", p[0].Format(time.RFC3339Nano), p[1].Format(time.RFC3339Nano), diff)
 		}
+		// Asked for the top 5, it may leave out authors that cannot rank.
+		top, err := s.Tally(t.Context(), brandID, p[0], p[1], 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(topAuthors(full.Authors, 5), topAuthors(top.Authors, 5)); diff != "" {
+			t.Errorf("Tally [%s, %s) top 5 authors differ from a full count's (-full +tally):\n%s", p[0].Format(time.RFC3339Nano), p[1].Format(time.RFC3339Nano), diff)
+		}
 	}
+}
+
+// topAuthors folds and ranks authors as summaries do: folded by
+// query.NormalizeAuthor, shown as first spelt, most first then by name, at
+// most n.
+func topAuthors(authors []mentions.Count, n int) []mentions.Count {
+	index := map[string]int{}
+	var out []mentions.Count
+	for _, a := range authors {
+		k := query.NormalizeAuthor(a.Key)
+		i, ok := index[k]
+		if !ok {
+			i, index[k] = len(out), len(out)
+			out = append(out, mentions.Count{Key: a.Key})
+		}
+		out[i].N += a.N
+	}
+	slices.SortFunc(out, func(a, b mentions.Count) int {
+		if a.N != b.N {
+			return b.N - a.N
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out[:min(n, len(out))]
 }
 
 // cmpTally treats empty and missing maps and lists alike.

@@ -31,18 +31,20 @@ INSERT INTO mention_day_counts (brand_id, day, state, sources, n)
     SELECT brand_id, found_at / 86400000, state, sources, COUNT(*) FROM mentions GROUP BY 1, 2, 3, 4;
 
 -- Mentions per brand, UTC day (found_at / 86400000) and author as spelt
--- (summaries fold and rank them), with when the first of them was found
--- that day: a period's authors in the order first found.
+-- (summaries fold and rank them), with the author folded as summaries
+-- fold it ("Ann" and "@ann" are one: the top authors are found without
+-- reading every author) and when the first was found that day (a
+-- period's authors in the order first found). Filled for the mentions
+-- already stored by Herald right after this migration: folding is Go code.
 CREATE TABLE mention_authors (
     brand_id INTEGER NOT NULL,
     day      INTEGER NOT NULL,
     author   TEXT    NOT NULL,
+    folded   TEXT    NOT NULL,
     first_at INTEGER NOT NULL,
     n        INTEGER NOT NULL,
     PRIMARY KEY (brand_id, day, author)
 ) WITHOUT ROWID;
-INSERT INTO mention_authors (brand_id, day, author, first_at, n)
-    SELECT brand_id, found_at / 86400000, author, MIN(found_at), COUNT(*) FROM mentions WHERE author <> '' GROUP BY 1, 2, 3;
 
 -- The newest unhandled mentions of a summary.
 CREATE INDEX mentions_unhandled ON mentions (brand_id, found_at) WHERE state IN ('new', 'claimed');
