@@ -77,6 +77,9 @@ type DraftFilter struct {
 	States   []State
 	Author   *herald.Actor
 	Limit    int
+	// Soonest orders by publication time, soonest first (then by id),
+	// instead of newest first.
+	Soonest bool
 }
 
 // Store persists drafts, their revisions and approvals, and the audit
@@ -87,8 +90,11 @@ type Store interface {
 	CreateDraft(ctx context.Context, d *Draft, e AuditEntry) error
 	// Draft returns a draft by id; ENOTFOUND when there is none.
 	Draft(ctx context.Context, id int64) (Draft, error)
-	// Drafts lists the drafts f selects, newest first.
+	// Drafts lists the drafts f selects, newest first (f.Soonest: by
+	// publication time), at most f.Limit when it is set.
 	Drafts(ctx context.Context, f DraftFilter) ([]Draft, error)
+	// CountDrafts counts the drafts f selects, f.Limit aside.
+	CountDrafts(ctx context.Context, f DraftFilter) (int, error)
 	// Revisions lists a draft's revisions, oldest first.
 	Revisions(ctx context.Context, draftID int64) ([]Revision, error)
 	// Approvals lists a draft's approvals, of every revision.

@@ -260,36 +260,6 @@ func (s *Service) load(ctx context.Context, actor herald.Actor, id int64) (Draft
 	return d, b, m, err
 }
 
-// List returns the drafts of the actor's brands (or of one brand) that f
-// selects, newest first.
-func (s *Service) List(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string, f DraftFilter) ([]Draft, map[int64]herald.Brand, error) {
-	brands := map[int64]herald.Brand{}
-	if brand != "" {
-		b, _, err := s.brands.Resolve(ctx, actor, ch, brand)
-		if err != nil {
-			return nil, nil, err
-		}
-		brands[b.ID] = b
-	} else {
-		ms, err := s.brands.Brands(ctx, actor)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, m := range ms {
-			brands[m.Brand.ID] = m.Brand
-		}
-	}
-	if len(brands) == 0 {
-		return nil, brands, nil
-	}
-	f.BrandIDs = make([]int64, 0, len(brands)) // never write into the caller's slice
-	for id := range brands {
-		f.BrandIDs = append(f.BrandIDs, id)
-	}
-	ds, err := s.store.Drafts(ctx, f)
-	return ds, brands, err
-}
-
 // Audit returns a draft's brand and its audit log, oldest first.
 func (s *Service) Audit(ctx context.Context, actor herald.Actor, id int64) (herald.Brand, []AuditEntry, error) {
 	_, b, _, err := s.load(ctx, actor, id)

@@ -46,6 +46,11 @@ type Store interface {
 	// RecentMentions returns a brand's mentions found at or after since,
 	// newest first, at most limit.
 	RecentMentions(ctx context.Context, brandID int64, since time.Time, limit int) ([]Mention, error)
+	// MentionPage returns a brand's mentions found at or after since that
+	// come after the cursor in newest-first order (found time, then id;
+	// the zero cursor starts at the newest), newest first, at most limit:
+	// a long period read a page at a time.
+	MentionPage(ctx context.Context, brandID int64, since time.Time, after MentionCursor, limit int) ([]Mention, error)
 	// ApplyMention writes m if the stored version is m.Version (then
 	// bumped: m.Version+1 is stored), with its audit row, in one
 	// transaction; ECONFLICT when the version differs.
@@ -57,9 +62,12 @@ type Store interface {
 	MentionAudit(ctx context.Context, mentionID int64) ([]AuditEntry, error)
 	// Tally counts a brand's mentions found in [since, until): per state,
 	// per source label, per author as spelt, and reads the newest
-	// unhandled ones (new or claimed; newest first, at most newest). It
-	// ranks and folds nothing: see Tally.
-	Tally(ctx context.Context, brandID int64, since, until time.Time, newest int) (Tally, error)
+	// unhandled ones (new or claimed; newest first, at most top). It
+	// ranks nothing: see Tally. With top > 0 it may leave out the authors
+	// that cannot rank among the top most frequent once folded
+	// (query.NormalizeAuthor): every spelling of the others is there, with
+	// its exact count; with top <= 0 every author is.
+	Tally(ctx context.Context, brandID int64, since, until time.Time, top int) (Tally, error)
 
 	// PutMute stores a mute; ECONFLICT when it exists.
 	PutMute(ctx context.Context, m Mute, e AuditEntry) error
@@ -76,6 +84,13 @@ type Store interface {
 	// MarkDigest records that brand's digest for date was sent, if the
 	// stored LastDigest is still prev; false when another process did it.
 	MarkDigest(ctx context.Context, brandID int64, prev, date string) (bool, error)
+}
+
+// MentionCursor is where a MentionPage ends: its last mention's found time
+// and id.
+type MentionCursor struct {
+	FoundAt time.Time
+	ID      int64
 }
 
 // Commit is what one batch changes: the new mentions, the known mentions

@@ -38,7 +38,7 @@ const SummaryTop = 5
 type Tally struct {
 	ByState  map[State]int
 	BySource map[string]int // by source label
-	Authors  []Count        // by author as spelt, in the order first read
+	Authors  []Count        // by author as spelt, in the order first read (only those that can rank: see Store.Tally)
 	Newest   []Mention      // the newest unhandled, newest first
 }
 

@@ -15,10 +15,12 @@ import (
 // maxQueryLength bounds a watch's query, in characters.
 const maxQueryLength = query.MaxLength
 
-// `watch test` looks this far back, over at most testScan mentions.
+// `watch test` looks this far back, reading testPage mentions at a time,
+// over at most testBudget of them (it then says how far back it got).
 const (
 	testWindow = 7 * 24 * time.Hour
-	testScan   = 2000
+	testPage   = 500
+	testBudget = 50_000
 )
 
 // AddWatch saves a query for the brand, routed to ch. A query that does not
@@ -86,40 +88,71 @@ func (s *Service) RemoveWatch(ctx context.Context, actor herald.Actor, id int64)
 	return w, nil
 }
 
+// WatchTest is what TestQuery found.
+type WatchTest struct {
+	Matches []Mention // newest first, at most the limit asked
+	Scanned int       // how many mentions the query was run over
+	Since   time.Time // the start of the period searched: 7 days ago
+	// Back is the found time of the oldest mention scanned (zero when
+	// none was).
+	Back time.Time
+	// Whole is true when every mention of the period was scanned; false
+	// when the search stopped at the limit of matches or after scanning
+	// its budget of mentions (Back then says how far back it got).
+	Whole bool
+}
+
 // TestWatch runs query, without saving it, over the brand's mentions of the
-// last 7 days (at most 2000 of them): the matches (newest first, at most limit) and
-// how many mentions were scanned.
+// last 7 days: the matches (newest first, at most limit) and how many
+// mentions were scanned. See TestQuery.
 func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, limit int) ([]Mention, int, error) {
+	wt, err := s.TestQuery(ctx, actor, brand, query, limit)
+	return wt.Matches, wt.Scanned, err
+}
+
+// TestQuery runs query, without saving it, over the brand's mentions of
+// the last 7 days, newest first, a page at a time: it stops at limit
+// matches, at the end of the 7 days or after scanning 50,000 mentions.
+func (s *Service) TestQuery(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, limit int) (WatchTest, error) {
+	wt := WatchTest{Since: s.now().Add(-testWindow)}
 	if err := s.require(ctx, actor, brand.ID, permRead); err != nil {
-		return nil, 0, err
+		return wt, err
 	}
 	if utf8.RuneCountInString(query) > maxQueryLength {
-		return nil, 0, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
+		return wt, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
 	}
 	q, err := parseQuery(strings.TrimSpace(query))
 	if err != nil {
-		return nil, 0, err
+		return wt, err
 	}
 	if limit <= 0 {
 		limit = 10
 	}
-	recent, err := s.store.RecentMentions(ctx, brand.ID, s.now().Add(-testWindow), testScan)
-	if err != nil {
-		return nil, 0, err
-	}
-	var out []Mention
-	for _, m := range recent {
-		item := m.Item()
-		it := item.matchable()
-		if terms := q.MatchedTerms(&it); q.Match(&it) {
-			m.Terms = terms
-			out = append(out, m)
-			if len(out) == limit {
-				break
+	var after MentionCursor
+	for wt.Scanned < testBudget {
+		want := min(testPage, testBudget-wt.Scanned)
+		page, err := s.store.MentionPage(ctx, brand.ID, wt.Since, after, want)
+		if err != nil {
+			return wt, err
+		}
+		for _, m := range page {
+			wt.Scanned++
+			wt.Back = m.FoundAt
+			item := m.Item()
+			if it := item.matchable(); q.Match(&it) {
+				m.Terms = q.MatchedTerms(&it)
+				if wt.Matches = append(wt.Matches, m); len(wt.Matches) == limit {
+					return wt, nil
+				}
 			}
 		}
+		if len(page) < want {
+			wt.Whole = true // the period holds no more
+			return wt, nil
+		}
+		after = MentionCursor{FoundAt: page[len(page)-1].FoundAt, ID: page[len(page)-1].ID}
 	}
-	return out, len(recent), nil
+	return wt, nil
 }
 
 // Item returns the mention as an item, for matching again: its first

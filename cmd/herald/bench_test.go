@@ -21,7 +21,7 @@ import (
 )
 
 // benchMain wires a Main on a fresh database, as `herald run` does.
-func benchMain(b *testing.B) *Main {
+func benchMain(b testing.TB) *Main {
 	b.Helper()
 	m := NewMain()
 	m.Stdout, m.Stderr = io.Discard, io.Discard
@@ -38,7 +38,7 @@ func benchMain(b *testing.B) *Main {
 	return m
 }
 
-func mustDispatch(b *testing.B, r *commands.Router, who, line string) commands.Response {
+func mustDispatch(b testing.TB, r *commands.Router, who, line string) commands.Response {
 	b.Helper()
 	resp := r.Dispatch(context.Background(), commands.Call{
 		Actor:   herald.Actor{Platform: "console", UserID: who, Name: who},

@@ -108,19 +108,33 @@ func (h *handlers) watchTest(ctx context.Context, r *commands.Request) (commands
 	if err != nil {
 		return commands.Response{}, err
 	}
-	ms, scanned, err := h.Mentions.TestWatch(ctx, r.Actor, b, r.Args.Str("query"), testShown)
+	wt, err := h.Mentions.TestQuery(ctx, r.Actor, b, r.Args.Str("query"), testShown)
 	if err != nil {
 		return commands.Response{}, err
 	}
-	if len(ms) == 0 {
-		return commands.Response{Text: fmt.Sprintf("`%s` matches none of the %d recent mentions of %s.", r.Args.Str("query"), scanned, b.Name), Ephemeral: true}, nil
-	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "`%s` matches %d of the %d recent mentions of %s (newest first, at most %d):", r.Args.Str("query"), len(ms), scanned, b.Name, testShown)
-	for _, m := range ms {
+	s.WriteString(watchTestHead(r.Args.Str("query"), b, wt))
+	for _, m := range wt.Matches {
 		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), kit.Stamp(m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
 	}
 	return commands.Response{Text: s.String(), Ephemeral: true}, nil
+}
+
+// watchTestHead says what `watch test` searched: the whole 7 days, or how
+// far back it got when it stopped at testShown matches or at its budget.
+func watchTestHead(query string, b herald.Brand, wt mentions.WatchTest) string {
+	back := kit.Stamp(wt.Back, b.Location())
+	switch {
+	case wt.Whole && len(wt.Matches) == 0:
+		return fmt.Sprintf("`%s` matches none of the %d recent mentions of %s.", query, wt.Scanned, b.Name)
+	case wt.Whole:
+		return fmt.Sprintf("`%s` matches %d of the %d recent mentions of %s (the last 7 days; newest first, at most %d):", query, len(wt.Matches), wt.Scanned, b.Name, testShown)
+	case len(wt.Matches) == testShown:
+		return fmt.Sprintf("`%s`: the %d newest matches among the %d most recent mentions of %s (searched back to %s):", query, testShown, wt.Scanned, b.Name, back)
+	case len(wt.Matches) == 0:
+		return fmt.Sprintf("`%s` matches none of the %d most recent mentions of %s; searched back to %s, not the whole 7 days.", query, wt.Scanned, b.Name, back)
+	}
+	return fmt.Sprintf("`%s` matches %d of the %d most recent mentions of %s; searched back to %s, not the whole 7 days (newest first):", query, len(wt.Matches), wt.Scanned, b.Name, back)
 }
 
 func (h *handlers) sourceAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {

@@ -1,10 +1,8 @@
 package publishcmd
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -179,17 +177,24 @@ var queueStates = []approvals.State{
 	approvals.StateUnconfirmed, approvals.StateFailed,
 }
 
+// queueShown bounds the posts `queue` lists, the soonest first.
+const queueShown = 200
+
 func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Response, error) {
-	ds, brands, err := h.Approvals.List(ctx, r.Actor, r.Channel, r.Args.Str("brand"), approvals.DraftFilter{States: queueStates, Limit: 200})
+	f := approvals.DraftFilter{States: queueStates, Limit: queueShown, Soonest: true}
+	ds, more, brands, err := h.Approvals.Page(ctx, r.Actor, r.Channel, r.Args.Str("brand"), f)
 	if err != nil {
 		return commands.Response{}, err
 	}
 	if len(ds) == 0 {
 		return commands.Response{Text: "Nothing is scheduled. Schedule an approved draft with `schedule ID WHEN`.", Ephemeral: true}, nil
 	}
-	slices.SortStableFunc(ds, func(a, b approvals.Draft) int { return cmp.Compare(a.PublishAt.UnixNano(), b.PublishAt.UnixNano()) })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d post(s):", len(ds))
+	if more > 0 {
+		fmt.Fprintf(&b, "%d post(s), the %d soonest first:", len(ds)+more, len(ds))
+	} else {
+		fmt.Fprintf(&b, "%d post(s):", len(ds))
+	}
 	for _, d := range ds {
 		br := brands[d.BrandID]
 		at := "—"
@@ -200,6 +205,9 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		if hint := queueHints[d.State]; hint != "" {
 			fmt.Fprintf(&b, " — "+hint, d.ID)
 		}
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "\n… and %d more.", more)
 	}
 	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }

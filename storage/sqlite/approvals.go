@@ -77,6 +77,30 @@ func (s *Store) Draft(ctx context.Context, id int64) (approvals.Draft, error) {
 
 // Drafts implements approvals.Store.
 func (s *Store) Drafts(ctx context.Context, f approvals.DraftFilter) ([]approvals.Draft, error) {
+	where, args := draftWhere(f)
+	q := `SELECT ` + draftCols + draftFrom + where
+	if f.Soonest {
+		q += " ORDER BY d.publish_at, d.id"
+	} else {
+		q += " ORDER BY d.id DESC"
+	}
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return queryAll(ctx, s.r, scanDraft, q, args...)
+}
+
+// CountDrafts implements approvals.Store.
+func (s *Store) CountDrafts(ctx context.Context, f approvals.DraftFilter) (int, error) {
+	where, args := draftWhere(f)
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts d`+where, args...).Scan(&n)
+	return n, wrap(err)
+}
+
+// draftWhere is the WHERE clause (with its leading space; "" for none) of
+// what f selects, and its arguments.
+func draftWhere(f approvals.DraftFilter) (string, []any) {
 	var where []string
 	var args []any
 	if len(f.BrandIDs) > 0 {
@@ -95,15 +119,10 @@ func (s *Store) Drafts(ctx context.Context, f approvals.DraftFilter) ([]approval
 		where = append(where, "d.author_platform = ? AND d.author_id = ?")
 		args = append(args, f.Author.Platform, f.Author.UserID)
 	}
-	q := `SELECT ` + draftCols + draftFrom
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += " ORDER BY d.id DESC"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	return queryAll(ctx, s.r, scanDraft, q, args...)
+	return " WHERE " + strings.Join(where, " AND "), args
 }
 
 func placeholders(n int) string {
@@ -184,9 +203,7 @@ func (s *Store) Audit(ctx context.Context, draftID int64) ([]approvals.AuditEntr
 	}, `SELECT id, brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at FROM audit WHERE draft_id = ? ORDER BY id`, draftID)
 }
 
-func queryAll[T any](ctx context.Context, db interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db querier, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, wrap(err)

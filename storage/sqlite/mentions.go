@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,14 +128,26 @@ func (s *Store) RecentMentions(ctx context.Context, brandID int64, since time.Ti
 		brandID, since.UnixMilli(), limit)
 }
 
+// MentionPage implements mentions.Store.
+func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time, after mentions.MentionCursor, limit int) ([]mentions.Mention, error) {
+	if after.ID == 0 {
+		return s.RecentMentions(ctx, brandID, since, limit)
+	}
+	at := ms(after.FoundAt)
+	return queryAll(ctx, s.r, scanMention, `SELECT `+mentionCols+` FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at <= ?
+		AND (found_at < ? OR id < ?) ORDER BY found_at DESC, id DESC LIMIT ?`, brandID, since.UnixMilli(), at, at, after.ID, limit)
+}
+
 // batchStmts are the statements SaveBatch runs many times, prepared once
 // per transaction.
 type batchStmts struct {
 	findKey, insertKey, deleteKey, insertMention, deleteMention, loadLists, updateLists *sql.Stmt
+
+	roll *rollup // the batch's changes to the rollups
 }
 
 func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
-	var b batchStmts
+	b := batchStmts{roll: newRollup()}
 	var err error
 	prep := func(dst **sql.Stmt, q string) {
 		if err == nil {
@@ -148,7 +161,7 @@ func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	prep(&b.deleteKey, `DELETE FROM mention_keys WHERE brand_id = ? AND key = ?`)
 	prep(&b.deleteMention, `DELETE FROM mentions WHERE id = ?`)
-	prep(&b.loadLists, `SELECT watch_ids, sources, terms FROM mentions WHERE id = ?`)
+	prep(&b.loadLists, `SELECT watch_ids, sources, terms, state, found_at FROM mentions WHERE id = ?`)
 	prep(&b.updateLists, `UPDATE mentions SET watch_ids = ?, sources = ?, terms = ?, updated_at = ? WHERE id = ?`)
 	return &b, err
 }
@@ -194,8 +207,9 @@ func (b *batchStmts) claimKeys(ctx context.Context, brandID, id int64, keys []st
 // merge adds a source label, watch ids, terms and keys to a stored
 // mention, and reports whether it gained a source or a watch.
 func (b *batchStmts) merge(ctx context.Context, brandID, id int64, keys []string, source string, watchIDs []int64, terms []string, now time.Time) (bool, error) {
-	var ws, ss, ts string
-	if err := b.loadLists.QueryRowContext(ctx, id).Scan(&ws, &ss, &ts); err != nil {
+	var ws, ss, ts, state string
+	var found int64
+	if err := b.loadLists.QueryRowContext(ctx, id).Scan(&ws, &ss, &ts, &state, &found); err != nil {
 		return false, err
 	}
 	oldW, oldS, oldT := splitIDs(ws), splitList(ss), splitList(ts)
@@ -220,6 +234,10 @@ func (b *batchStmts) merge(ctx context.Context, brandID, id int64, keys []string
 		}
 	}
 	changed := len(newW) != len(oldW) || len(newS) != len(oldS)
+	if len(newS) != len(oldS) {
+		b.roll.count(brandID, found, state, ss, -1)
+		b.roll.count(brandID, found, state, joinList(newS), 1)
+	}
 	if !changed && len(newT) == len(oldT) {
 		return false, nil
 	}
@@ -245,6 +263,9 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 			if a.Changed, err = b.merge(ctx, c.BrandID, a.ID, a.Keys, a.Source, a.WatchIDs, a.Terms, c.At); err != nil {
 				return err
 			}
+		}
+		if err := b.roll.flush(ctx, tx); err != nil {
+			return err
 		}
 		if c.Source.Spec.ID == 0 {
 			return nil
@@ -281,8 +302,12 @@ func (b *batchStmts) insertNew(ctx context.Context, brandID int64, nm *mentions.
 		return err
 	}
 	holder, err := b.claimKeys(ctx, brandID, m.ID, nm.Keys)
-	if err != nil || holder == 0 {
+	if err != nil {
 		return err
+	}
+	if holder == 0 {
+		b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+		return nil
 	}
 	if _, err := b.deleteMention.ExecContext(ctx, m.ID); err != nil {
 		return err
@@ -321,6 +346,13 @@ func (s *Store) readBack(ctx context.Context, c *mentions.Commit) error {
 // ApplyMention implements mentions.Store.
 func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		var was, sources string
+		var found, brandID int64
+		err := tx.QueryRowContext(ctx, `SELECT state, sources, found_at, brand_id FROM mentions WHERE id = ? AND version = ?`, m.ID, m.Version).
+			Scan(&was, &sources, &found, &brandID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE mentions SET state = ?, version = version + 1, claimer_platform = ?, claimer_id = ?, claimer_name = ?,
 			draft_id = ?, updated_at = ? WHERE id = ? AND version = ?`,
 			string(m.State), m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, ms(m.UpdatedAt), m.ID, m.Version)
@@ -337,6 +369,14 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 				return err // ENOTFOUND
 			}
 			return herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile.", m.ID)
+		}
+		if was != string(m.State) {
+			r := newRollup()
+			r.count(brandID, found, was, sources, -1)
+			r.count(brandID, found, string(m.State), sources, 1)
+			if err := r.flush(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return insertMentionAudit(ctx, tx, e)
 	})
@@ -367,45 +407,4 @@ func scanMentionAudit(row interface{ Scan(...any) error }) (mentions.AuditEntry,
 func (s *Store) MentionAudit(ctx context.Context, mentionID int64) ([]mentions.AuditEntry, error) {
 	return queryAll(ctx, s.r, scanMentionAudit, `SELECT id, brand_id, mention_id, action, actor_platform, actor_id, actor_name, from_state, to_state, detail, at
 		FROM mention_audit WHERE mention_id = ? ORDER BY id`, mentionID)
-}
-
-// Tally implements mentions.Store.
-func (s *Store) Tally(ctx context.Context, brandID int64, since, until time.Time, newest int) (mentions.Tally, error) {
-	t := mentions.Tally{ByState: map[mentions.State]int{}, BySource: map[string]int{}}
-	lo, hi := since.UnixMilli(), until.UnixMilli()
-	if until.After(time.UnixMilli(hi)) {
-		hi++ // until is exclusive: a mention found in its millisecond but before it counts
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT state, sources, author FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?`, brandID, lo, hi)
-	if err != nil {
-		return t, wrap(err)
-	}
-	authors := map[string]int{} // author → its index in t.Authors
-	for rows.Next() {
-		var state, sources, author string
-		if err := rows.Scan(&state, &sources, &author); err != nil {
-			rows.Close()
-			return t, wrap(err)
-		}
-		t.ByState[mentions.State(state)]++
-		for _, src := range splitList(sources) {
-			t.BySource[src]++
-		}
-		if author == "" {
-			continue
-		}
-		i, ok := authors[author]
-		if !ok {
-			i, authors[author] = len(t.Authors), len(t.Authors)
-			t.Authors = append(t.Authors, mentions.Count{Key: author})
-		}
-		t.Authors[i].N++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return t, wrap(err)
-	}
-	t.Newest, err = queryAll(ctx, s.r, scanMention, `SELECT `+mentionCols+` FROM mentions WHERE brand_id = ? AND found_at >= ? AND found_at < ?
-		AND state IN ('new', 'claimed') ORDER BY found_at DESC, id DESC LIMIT ?`, brandID, lo, hi, newest)
-	return t, err
 }

@@ -74,6 +74,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
 }
 
+// afterMigration fills, in a migration's transaction, what its SQL cannot
+// compute.
+var afterMigration = map[int]func(context.Context, *sql.Tx) error{
+	8: fillAuthors, // 0008_reads: mention_authors.folded is Go's folding
+}
+
 type migration struct {
 	version int
 	name    string
@@ -132,6 +138,11 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if fill := afterMigration[m.version]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.version, m.name, time.Now().UnixMilli())
 			return err

@@ -31,6 +31,7 @@ func RunMentions(t *testing.T, open func(t *testing.T) MentionsStore) {
 	t.Run("Mutes", func(t *testing.T) { testMutes(t, open) })
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
 	t.Run("Summary", func(t *testing.T) { testSummary(t, open) })
+	t.Run("TallyAgrees", func(t *testing.T) { testTallyAgrees(t, open) })
 }
 
 var (

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("ChannelBrands", func(t *testing.T) { testChannelBrands(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open); testDraftApprovals(t, open) })
 	t.Run("DraftFilter", func(t *testing.T) { testDraftFilter(t, open) })
+	t.Run("DraftsSoonest", func(t *testing.T) { testDraftsSoonest(t, open) })
 	t.Run("ApplyChange", func(t *testing.T) { testApplyChange(t, open) })
 	t.Run("Atomicity", func(t *testing.T) { testAtomicity(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
