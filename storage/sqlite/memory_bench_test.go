@@ -23,7 +23,9 @@ import (
 // the handler of /hooks/mentions/{token}) into a real SQLite file: heap in
 // use after a GC and resident memory (VmRSS from /proc/self/statm, after
 // returning freed memory to the system), before any mention, after 100,000
-// and, when HERALD_BENCH_MENTIONS_1M=1, after 1,000,000. Every mention has
+// and, when HERALD_BENCH_MENTIONS_1M=1, after 1,000,000 (or after every
+// million up to HERALD_BENCH_MENTIONS=N, e.g. 4000000: past an hour of
+// traffic every slice of the spam filter's windows has been used). Every mention has
 // its own author and its own text (none a copy or a flood, so that every
 // one leaves its trace in the spam filter), 100 per delivery, at a
 // simulated 1,000 mentions per second (the clock moves 100 ms per
@@ -34,6 +36,9 @@ func BenchmarkWebhookMemory(b *testing.B) {
 	total := 100_000
 	if os.Getenv("HERALD_BENCH_MENTIONS_1M") == "1" {
 		total = 1_000_000
+	}
+	if n, err := strconv.Atoi(os.Getenv("HERALD_BENCH_MENTIONS")); err == nil && n >= 100 {
+		total = n / 100 * 100
 	}
 	for range b.N {
 		webhookMemoryRun(b, total)
@@ -83,7 +88,7 @@ func webhookMemoryRun(b *testing.B, total int) {
 		}
 		stored += got
 		clock.Advance(100 * time.Millisecond)
-		if n := i + batchSize; n == 100_000 || n == total {
+		if n := i + batchSize; n == 100_000 || n%1_000_000 == 0 || n == total {
 			b.StopTimer()
 			heap, rss := memoryNow(b)
 			b.ReportMetric(rss, fmt.Sprintf("rss-MB-%dk", n/1000))
