@@ -63,16 +63,16 @@ const (
 // are sized for (authorSlots, copySlots) a slice that is full records no
 // more, so floods and copies may then pass. Both errors let spam through;
 // neither drops a real mention. A real mention is dropped wrongly only
-// when two fingerprints collide: 64 bits per author, 48 bits per text (an
-// author inside a text counts by 16 bits, which can only merge two
-// authors into one, i.e. let a copy through).
+// when two fingerprints collide: 64 bits per author, 52 bits per text (an
+// author inside a text counts by 12 bits, copyAuthorBits, which can only
+// merge two authors into one, i.e. let a copy through).
 type spamFilter struct {
 	opt  SpamOptions
 	seed maphash.Seed
 
 	mu      sync.Mutex
 	authors *windowSet // one fingerprint of brand+author per pass
-	texts   *windowSet // text fingerprint (48 bits) | author (16 bits), per author and slice
+	texts   *windowSet // text fingerprint (52 bits) | author (12 bits), per author and slice
 }
 
 // The sizes of the spam filter's sets: per slice, at most this many slots
@@ -85,6 +85,9 @@ const (
 	authorSlices, authorSlots = 10, 1 << 16
 	copySlices, copySlots     = 6, 1 << 17
 	spamMemory                = 8 * (authorSlices*authorSlots + copySlices*copySlots)
+	// copyAuthorBits are the bits of a text's fingerprint that tell its
+	// authors apart; the others are the text's.
+	copyAuthorBits = 1<<12 - 1
 )
 
 // newSpamFilter returns a spam filter with opt.
@@ -154,7 +157,7 @@ func (s *spamFilter) Check(brandID int64, it *Item, now time.Time) string {
 	n := textHash(&h, it.Title) + textHash(&h, it.Text)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n >= 20 && s.copied(now, h.Sum64(), uint16(maphash.String(s.seed, author))) {
+	if n >= 20 && s.copied(now, h.Sum64(), maphash.String(s.seed, author)&copyAuthorBits) {
 		return dropCopies
 	}
 	if author != "" {
@@ -173,13 +176,12 @@ func (s *spamFilter) Check(brandID int64, it *Item, now time.Time) string {
 // copied reports whether the text (its fingerprint) came from CopiesMax
 // other authors within the window, and else records that author posted it
 // (again: the author's last time moves to now's slice).
-func (s *spamFilter) copied(now time.Time, text uint64, author uint16) bool {
-	const authorBits = 0xFFFF
-	fp := max(text&^authorBits|uint64(author), 1)
-	var buf [8]uint16
+func (s *spamFilter) copied(now time.Time, text, author uint64) bool {
+	fp := max(text&^copyAuthorBits|author, 1)
+	var buf [8]uint64
 	others, known, recent := buf[:0], false, false
-	s.texts.each(now, fp, ^uint64(authorBits), func(v uint64) {
-		switch a := uint16(v); {
+	s.texts.each(now, fp, ^uint64(copyAuthorBits), func(v uint64) {
+		switch a := v & copyAuthorBits; {
 		case a == author:
 			known = true
 		case !slices.Contains(others, a):

@@ -22,7 +22,8 @@ import (
 // arrive through the webhook ingest path (mentions.Service.IngestWebhook,
 // the handler of /hooks/mentions/{token}) into a real SQLite file: heap in
 // use after a GC and resident memory (VmRSS from /proc/self/statm, after
-// returning freed memory to the system), before any mention, after 100,000
+// returning freed memory to the system; and, as rss-MB-busy, before that,
+// as the traffic left it), before any mention, after 100,000
 // and, when HERALD_BENCH_MENTIONS_1M=1, after 1,000,000 (or after every
 // million up to HERALD_BENCH_MENTIONS=N, e.g. 4000000: past an hour of
 // traffic every slice of the spam filter's windows has been used). Every mention has
@@ -90,6 +91,7 @@ func webhookMemoryRun(b *testing.B, total int) {
 		clock.Advance(100 * time.Millisecond)
 		if n := i + batchSize; n == 100_000 || n%1_000_000 == 0 || n == total {
 			b.StopTimer()
+			b.ReportMetric(rssNow(b), fmt.Sprintf("rss-MB-busy-%dk", n/1000)) // as the traffic left it, garbage included
 			heap, rss := memoryNow(b)
 			b.ReportMetric(rss, fmt.Sprintf("rss-MB-%dk", n/1000))
 			b.ReportMetric(heap, fmt.Sprintf("heap-MB-%dk", n/1000))
@@ -109,6 +111,11 @@ func memoryNow(tb testing.TB) (heapMB, rssMB float64) {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapInuse) / 1e6, rssNow(tb)
+}
+
+// rssNow is the resident set size now, in MB, from /proc/self/statm.
+func rssNow(tb testing.TB) float64 {
 	raw, err := os.ReadFile("/proc/self/statm")
 	if err != nil {
 		tb.Skipf("no /proc/self/statm: %v", err)
@@ -118,5 +125,5 @@ func memoryNow(tb testing.TB) (heapMB, rssMB float64) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return float64(ms.HeapInuse) / 1e6, float64(pages*int64(os.Getpagesize())) / 1e6
+	return float64(pages*int64(os.Getpagesize())) / 1e6
 }
