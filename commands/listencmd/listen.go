@@ -406,7 +406,6 @@ var listenValues = map[string]string{
 	"langs":  "`listen langs fr,en` (language codes) or `listen langs all`",
 	"digest": "`listen digest 09:00` (HH:MM in the brand's zone) or `listen digest off`",
 	"triage": "`listen triage on` or `listen triage off`",
-	"keep":   "`listen keep 90d` (days, 7 to 3650) or `listen keep forever`",
 }
 
 func settingsText(b herald.Brand, s mentions.Settings) string {
