@@ -77,13 +77,15 @@ type spamFilter struct {
 
 // The sizes of the spam filter's sets: per slice, at most this many slots
 // of 8 bytes (3/4 used). Authors: 10 slices of the 10-minute window, exact
-// up to 49,152 passes a minute (819 mentions/s); texts: 6 slices of the
-// hour, exact up to 98,304 texts in 10 minutes (163 mentions/s sustained
-// for the whole hour). Together at most 11.5 MB (spamMemory), reached
-// only at such rates; a quiet Herald holds a few kilobytes.
+// up to 24,576 passes a minute (409 mentions/s); texts: 6 slices of the
+// hour, exact up to 49,152 texts in 10 minutes (81 mentions/s sustained
+// for the whole hour). Together at most 5.8 MB (spamMemory), reached only
+// at such rates; a quiet Herald holds a few kilobytes. (Twice these sizes
+// kept more exact at higher rates, but a busy process then held 41-45 MB
+// resident with the garbage collector's headroom, over the 40 MB target.)
 const (
-	authorSlices, authorSlots = 10, 1 << 16
-	copySlices, copySlots     = 6, 1 << 17
+	authorSlices, authorSlots = 10, 1 << 15
+	copySlices, copySlots     = 6, 1 << 16
 	spamMemory                = 8 * (authorSlices*authorSlots + copySlices*copySlots)
 	// copyAuthorBits are the bits of a text's fingerprint that tell its
 	// authors apart; the others are the text's.
