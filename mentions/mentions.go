@@ -206,6 +206,9 @@ type Settings struct {
 	// LastDigest is the brand-local date ("2006-01-02") of the last digest
 	// sent; "" when none.
 	LastDigest string
+	// Keep is how long mentions are kept after they were found (whole
+	// days; see SetKeep); 0 keeps them forever.
+	Keep time.Duration
 }
 
 // DefaultDigestAt is the digest time of a brand that never set one.
@@ -213,7 +216,7 @@ const DefaultDigestAt = "09:00"
 
 // DefaultSettings are the settings of a brand that changed none.
 func DefaultSettings(brandID int64) Settings {
-	return Settings{BrandID: brandID, DigestAt: DefaultDigestAt}
+	return Settings{BrandID: brandID, DigestAt: DefaultDigestAt, Keep: DefaultKeep}
 }
 
 // AuditEntry is one row of the append-only listening audit log.

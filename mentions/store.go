@@ -81,6 +81,15 @@ type Store interface {
 	// DigestCandidates returns the settings of every brand that has at
 	// least one watch (defaults filled in).
 	DigestCandidates(ctx context.Context) ([]Settings, error)
+	// KeepSettings returns the settings of every brand (defaults filled
+	// in), for retention.
+	KeepSettings(ctx context.Context) ([]Settings, error)
+	// PruneMentions deletes, in one transaction, at most limit of the
+	// brand's mentions found before before, oldest first, that no reply
+	// draft is linked to, with the rows that belong to them (their dedupe
+	// keys, the references to their cards' copies); their audit rows stay.
+	// It returns how many mentions it deleted.
+	PruneMentions(ctx context.Context, brandID int64, before time.Time, limit int) (int, error)
 	// MarkDigest records that brand's digest for date was sent, if the
 	// stored LastDigest is still prev; false when another process did it.
 	MarkDigest(ctx context.Context, brandID int64, prev, date string) (bool, error)

@@ -437,6 +437,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
+	retention := mentions.NewPruner(a.mentions)
 	var wg sync.WaitGroup
 	run := func(name string, f func(context.Context) error) {
 		wg.Add(1)
@@ -451,6 +452,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("scheduler", func(ctx context.Context) error { return sched.Run(ctx) })
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
+	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out

@@ -57,6 +57,9 @@ var hints = map[string]func(f herald.Facts) string{
 
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
 	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
+	mentions.ReasonBadKeep: func(f herald.Facts) string {
+		return fmt.Sprintf("%q is not a retention: say `listen keep 90d` (days, 7 to 3650) or `listen keep forever`.", f["value"])
+	},
 
 	assist.ReasonNoBrief:     fixed("Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20% off\"`."),
 	assist.ReasonClearValues: fixed("Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`."),

@@ -172,13 +172,13 @@ func (h *handlers) settingDefs() []*commands.Def {
 		{
 			Path:    "listen",
 			Extra:   true,
-			Summary: "Show or set the brand's listening: languages kept, digest time, LLM triage.",
+			Summary: "Show or set the brand's listening: languages kept, digest time, LLM triage, how long mentions are kept.",
 			Params: []commands.Param{
-				{Name: "setting", Kind: commands.Choice, Choices: []string{"langs", "digest", "triage"}, Help: "what to set"},
-				{Name: "value", Kind: commands.String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off"},
+				{Name: "setting", Kind: commands.Choice, Choices: []string{"langs", "digest", "triage", "keep"}, Help: "what to set"},
+				{Name: "value", Kind: commands.String, Help: "langs: fr,en or all; digest: 09:00 or off; triage: on or off; keep: 90d or forever"},
 				kit.BrandFlag,
 			},
-			Examples: []string{"listen", "listen langs fr,en", "listen digest 08:30", "listen triage on"},
+			Examples: []string{"listen", "listen langs fr,en", "listen digest 08:30", "listen triage on", "listen keep 90d"},
 			Handler:  h.listen,
 		},
 	}

@@ -375,6 +375,9 @@ func (h *handlers) listen(ctx context.Context, r *commands.Request) (commands.Re
 	}
 	v := strings.ToLower(strings.TrimSpace(r.Args.Str("value")))
 	setting := r.Args.Str("setting")
+	if setting == "keep" && v == "" { // `listen keep` shows the retention
+		setting = ""
+	}
 	if setting != "" && v == "" { // `listen digest` alone must not turn the digest off
 		return commands.Response{}, herald.Errorf(herald.EINVALID, "Give the value: %s.", listenValues[setting])
 	}
@@ -403,6 +406,8 @@ func (h *handlers) listen(ctx context.Context, r *commands.Request) (commands.Re
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "Say `listen triage on` or `listen triage off`.")
 		}
 		set, err = h.Mentions.SetTriage(ctx, r.Actor, b, v == "on")
+	case "keep":
+		set, err = h.Mentions.SetKeep(ctx, r.Actor, b, v)
 	}
 	if err != nil {
 		return commands.Response{}, err
@@ -430,7 +435,15 @@ func settingsText(b herald.Brand, s mentions.Settings) string {
 	if s.Triage {
 		triage = "on"
 	}
-	return fmt.Sprintf("%s keeps mentions in %s, gets %s, LLM triage %s.", b.Name, langs, digest, triage)
+	return fmt.Sprintf("%s keeps mentions in %s, gets %s, LLM triage %s. Mentions are kept %s.", b.Name, langs, digest, triage, keepWords(s.Keep))
+}
+
+// keepWords says how long mentions are kept: "for 180 days", "forever".
+func keepWords(keep time.Duration) string {
+	if keep <= 0 {
+		return "forever"
+	}
+	return "for " + mentions.KeepText(keep)
 }
 
 // mentionReply starts the reply draft of a mention: the text given, or

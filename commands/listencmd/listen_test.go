@@ -1139,3 +1139,45 @@ func defPath(d *commands.Def) string {
 	}
 	return d.Path
 }
+
+func TestListenKeepCommand(t *testing.T) {
+	e := newListenEnv(t)
+	tests := []struct {
+		name  string
+		actor herald.Actor
+		line  string
+		want  string
+	}{
+		{"OKDefault", lViewer, "listen keep", "Mentions are kept for 180 days."},
+		{"OKDays", lEditor, "listen keep 90d", "ed changed the listening settings. Acme keeps mentions in all languages, gets a daily digest at 09:00 (UTC), LLM triage off. Mentions are kept for 90 days."},
+		{"OKShow", lViewer, "listen", "Mentions are kept for 90 days."},
+		{"OKWeeks", testActor, "listen keep 2w", "Mentions are kept for 14 days."},
+		{"OKForever", testActor, "listen keep forever", "Mentions are kept forever."},
+		{"OKShowForever", lViewer, "listen keep", "Mentions are kept forever."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
+			hasAll(t, tt.line, e.run(tt.actor, tt.line).Text, tt.want)
+		})
+	}
+	refusals := []struct {
+		name  string
+		actor herald.Actor
+		line  string
+		code  string
+		has   string
+	}{
+		{"ErrTooShort", testActor, "listen keep 3d", herald.EINVALID, "`listen keep 90d`"},
+		{"ErrUnreadable", testActor, "listen keep soon", herald.EINVALID, `"soon" is not a retention`},
+		{"ErrViewer", lViewer, "listen keep 30d", herald.EFORBIDDEN, "As viewer"},
+		{"ErrApprover", lApprover, "listen keep 30d", herald.EFORBIDDEN, "As approver"},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.in(t)
+			e.refuse(tt.actor, tt.line, tt.code, tt.has)
+			hasAll(t, "settings after a refusal", e.run(lViewer, "listen").Text, "Mentions are kept forever.")
+		})
+	}
+}

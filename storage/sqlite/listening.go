@@ -204,7 +204,9 @@ func (s *Store) Mutes(ctx context.Context, brandID int64) ([]mentions.Mute, erro
 func scanSettings(row interface{ Scan(...any) error }) (mentions.Settings, error) {
 	var st mentions.Settings
 	var langs string
-	err := row.Scan(&st.BrandID, &langs, &st.DigestAt, &st.Triage, &st.LastDigest)
+	var keepDays int64
+	err := row.Scan(&st.BrandID, &langs, &st.DigestAt, &st.Triage, &st.LastDigest, &keepDays)
+	st.Keep = time.Duration(keepDays) * 24 * time.Hour
 	if langs != "" {
 		st.Langs = strings.Split(langs, ",")
 	}
@@ -213,7 +215,7 @@ func scanSettings(row interface{ Scan(...any) error }) (mentions.Settings, error
 
 // Settings implements mentions.Store.
 func (s *Store) Settings(ctx context.Context, brandID int64) (mentions.Settings, error) {
-	st, err := scanSettings(s.r.QueryRowContext(ctx, `SELECT brand_id, langs, digest_at, triage, last_digest FROM listen_settings WHERE brand_id = ?`, brandID))
+	st, err := scanSettings(s.r.QueryRowContext(ctx, `SELECT brand_id, langs, digest_at, triage, last_digest, keep_days FROM listen_settings WHERE brand_id = ?`, brandID))
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
 		return mentions.DefaultSettings(brandID), nil
 	}
@@ -221,9 +223,10 @@ func (s *Store) Settings(ctx context.Context, brandID int64) (mentions.Settings,
 }
 
 func putSettings(ctx context.Context, tx *sql.Tx, st mentions.Settings) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO listen_settings (brand_id, langs, digest_at, triage, last_digest) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (brand_id) DO UPDATE SET langs = excluded.langs, digest_at = excluded.digest_at, triage = excluded.triage, last_digest = excluded.last_digest`,
-		st.BrandID, strings.Join(st.Langs, ","), st.DigestAt, st.Triage, st.LastDigest)
+	_, err := tx.ExecContext(ctx, `INSERT INTO listen_settings (brand_id, langs, digest_at, triage, last_digest, keep_days) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (brand_id) DO UPDATE SET langs = excluded.langs, digest_at = excluded.digest_at, triage = excluded.triage,
+		last_digest = excluded.last_digest, keep_days = excluded.keep_days`,
+		st.BrandID, strings.Join(st.Langs, ","), st.DigestAt, st.Triage, st.LastDigest, int64(max(st.Keep, 0)/(24*time.Hour)))
 	return err
 }
 
@@ -247,7 +250,7 @@ func (s *Store) PutSettings(ctx context.Context, st mentions.Settings, e mention
 // DigestCandidates implements mentions.Store.
 func (s *Store) DigestCandidates(ctx context.Context) ([]mentions.Settings, error) {
 	return queryAll(ctx, s.r, scanSettings, `SELECT b.id, COALESCE(ls.langs, ''), COALESCE(ls.digest_at, '`+mentions.DefaultDigestAt+`'),
-		COALESCE(ls.triage, 0), COALESCE(ls.last_digest, '')
+		COALESCE(ls.triage, 0), COALESCE(ls.last_digest, ''), `+settingsKeepDays+`
 		FROM brands b LEFT JOIN listen_settings ls ON ls.brand_id = b.id
 		WHERE EXISTS (SELECT 1 FROM watches w WHERE w.brand_id = b.id) ORDER BY b.id`)
 }
@@ -256,7 +259,7 @@ func (s *Store) DigestCandidates(ctx context.Context) ([]mentions.Settings, erro
 func (s *Store) MarkDigest(ctx context.Context, brandID int64, prev, date string) (bool, error) {
 	won := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		st, err := scanSettings(tx.QueryRowContext(ctx, `SELECT brand_id, langs, digest_at, triage, last_digest FROM listen_settings WHERE brand_id = ?`, brandID))
+		st, err := scanSettings(tx.QueryRowContext(ctx, `SELECT brand_id, langs, digest_at, triage, last_digest, keep_days FROM listen_settings WHERE brand_id = ?`, brandID))
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
 			st, err = mentions.DefaultSettings(brandID), nil
 		}
