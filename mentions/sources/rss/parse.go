@@ -51,6 +51,7 @@ type feed struct {
 // entry is one RSS item or Atom entry, reduced to what Herald uses.
 type entry struct {
 	ID        string // guid, id, or link; a hash when none
+	Shared    string // the guid or id this entry shares with others (distinguish), "" when unique
 	Link      string
 	Base      string // xml:base of the entry, then of its link (may be relative)
 	Title     string // plain text
@@ -137,6 +138,7 @@ func distinguish(es []entry) {
 	}
 	for i, e := range es {
 		if e.ID != "" && differ[e.ID] {
+			es[i].Shared = e.ID
 			es[i].ID = mentions.ClipBytes(e.ID, 512-13) + "#" + contentHash(e)
 		}
 	}
