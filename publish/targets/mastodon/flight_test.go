@@ -78,3 +78,23 @@ func TestLimitsForWaiterGivesUp(t *testing.T) {
 		}
 	})
 }
+
+type panickyTransport struct{}
+
+func (panickyTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("transport bug") }
+
+// TestLimitsForFetchPanics: when the fetch panics (and someone above
+// recovers), the callers waiting for it get the default limits instead
+// of waiting forever.
+func TestLimitsForFetchPanics(t *testing.T) {
+	p := mastodon.New(&http.Client{Transport: panickyTransport{}}, testclock.New(t0))
+	func() {
+		defer func() { _ = recover() }()
+		p.LimitsFor(context.Background(), "https://social.example")
+	}()
+	done := make(chan mastodon.Limits, 1)
+	go func() { done <- p.LimitsFor(context.Background(), "https://social.example") }()
+	if got := <-done; got != mastodon.DefaultLimits {
+		t.Errorf("after a panicked fetch: %+v, want the default", got)
+	}
+}

@@ -155,19 +155,27 @@ func (p *Publisher) LimitsFor(ctx context.Context, instanceURL string) Limits {
 		}
 	}
 	// The fetch serves every caller waiting for it: it is bounded by
-	// fetchTimeout, not by the context of the one that started it.
+	// fetchTimeout, not by the context of the one that started it, and
+	// lands whatever happens (a panic recovered above us included), so
+	// no waiter is left waiting.
+	l, until := DefaultLimits, time.Time{}
+	defer func() {
+		now := p.clock.Now()
+		if until.IsZero() {
+			until = now.Add(failedTTL)
+		}
+		p.limits.land(key, f, l, until, now)
+	}()
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 	defer cancel()
-	l, err := p.fetchLimits(fctx, key)
-	now := p.clock.Now()
+	got, err := p.fetchLimits(fctx, key)
 	if err != nil {
 		p.log.Warn("mastodon: the instance's status limits could not be read; checking against the default",
 			"instance", key, "max_chars", DefaultLimits.MaxChars, "url_chars", DefaultLimits.URLChars, "err", err)
-		p.limits.land(key, f, DefaultLimits, now.Add(failedTTL), now)
 		return DefaultLimits
 	}
-	p.log.Debug("mastodon: instance status limits", "instance", key, "max_chars", l.MaxChars, "url_chars", l.URLChars)
-	p.limits.land(key, f, l, now.Add(LimitsTTL), now)
+	p.log.Debug("mastodon: instance status limits", "instance", key, "max_chars", got.MaxChars, "url_chars", got.URLChars)
+	l, until = got, p.clock.Now().Add(LimitsTTL)
 	return l
 }
 
