@@ -51,7 +51,8 @@ const (
 // transaction, or nothing.
 type Store interface {
 	// CreateBrand stores b (setting b.ID) with its first admin; ECONFLICT
-	// when the name is taken (case-insensitively).
+	// when the name is taken (case-insensitively: the same after
+	// strings.TrimSpace and strings.ToLower).
 	CreateBrand(ctx context.Context, b *herald.Brand, admin Member, e AuditEntry) error
 	// Brand returns a brand by id; ENOTFOUND when there is none.
 	Brand(ctx context.Context, id int64) (herald.Brand, error)

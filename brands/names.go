@@ -80,13 +80,21 @@ func invisible(r rune) bool { return unicode.In(r, unicode.Cc, unicode.Cf) }
 
 func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
 
+// sameName reports whether a and b are one brand name to the store (it
+// refuses the second as taken): the same once trimmed and in lower case.
+// Unicode case folding (strings.EqualFold) says more names are the same
+// (long s and s, final sigma and sigma): those are look-alikes instead.
+func sameName(a, b string) bool {
+	return strings.ToLower(strings.TrimSpace(a)) == strings.ToLower(strings.TrimSpace(b))
+}
+
 // lookalike returns an EINVALID error when name looks like one of
-// existing without being the same name (case aside: the store refuses
-// that one as taken, ReasonNameTaken).
+// existing without being the same name (sameName: the store refuses that
+// one as taken, ReasonNameTaken).
 func lookalike(name string, existing []string) error {
 	sk := Skeleton(name)
 	for _, x := range existing {
-		if strings.EqualFold(strings.TrimSpace(x), name) {
+		if sameName(x, name) {
 			continue
 		}
 		if Skeleton(x) == sk {

@@ -69,3 +69,22 @@ func TestAddBrandNames(t *testing.T) {
 		}
 	})
 }
+
+// TestAddBrandFoldedLikeExisting: a name equal to an existing brand's
+// under Unicode case folding but not under the store's rule (lower case)
+// is a look-alike, not a taken name: "Claſs" (long s) beside "Class", "Σοφοσ"
+// beside "Σοφος" (final sigma). Before, lookalike skipped them as the same
+// name and the store, which compares lower case, created them.
+func TestAddBrandFoldedLikeExisting(t *testing.T) {
+	e := newEnv(t) // Acme
+	ctx := t.Context()
+	for existing, in := range map[string]string{"Class": "Claſs", "Σοφος": "Σοφοσ"} {
+		if _, err := e.brands.AddBrand(ctx, dave, existing, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.brands.AddBrand(ctx, dave, in, nil)
+		if x := herald.AsError(err); x == nil || x.Code != herald.EINVALID || x.Reason != brands.ReasonNameLookalike {
+			t.Errorf("AddBrand(%q) beside %q = %v; want EINVALID %s", in, existing, err, brands.ReasonNameLookalike)
+		}
+	}
+}

@@ -311,6 +311,14 @@ func TestOutcomes(t *testing.T) {
 			advances: []time.Duration{10 * time.Second, 19 * time.Second, time.Second, time.Hour},
 			calls:    3, copies: 0, delivery: publish.Failed, attempts: 3, draft: approvals.StateFailed,
 			events: []publish.EventKind{publish.EventFailed}, errorHas: "gave up after 3 attempts: 500 Internal Server Error"},
+		{name: "ErrHostileRetryAfterGivesUp", net: plain, opt: publish.Options{MaxAttempts: 3}, // a server that always says "in a year"
+			script: []step{{err: publish.TransientError(errors.New("429 Too Many Requests"), 365*24*time.Hour)},
+				{err: publish.TransientError(errors.New("429 Too Many Requests"), 365*24*time.Hour)},
+				{err: publish.TransientError(errors.New("429 Too Many Requests"), 365*24*time.Hour)}, ok},
+			// each wait capped at a day (retryafter.Max): parked 2 days at most, then failed.
+			advances: []time.Duration{24 * time.Hour, 24 * time.Hour, 24 * time.Hour},
+			calls:    3, copies: 0, delivery: publish.Failed, attempts: 3, draft: approvals.StateFailed,
+			events: []publish.EventKind{publish.EventFailed}, errorHas: "gave up after 3 attempts: 429"},
 		{name: "ErrRejected", net: plain, script: []step{reject400}, advances: []time.Duration{time.Hour, 24 * time.Hour},
 			calls: 1, copies: 0, delivery: publish.Failed, attempts: 1, draft: approvals.StateFailed,
 			events: []publish.EventKind{publish.EventFailed}, errorHas: "400 Bad Request: status is too long"},

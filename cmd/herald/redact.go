@@ -16,8 +16,10 @@ const redacted = "xxxxx"
 
 var (
 	// userinfoPassword is the password of scheme://user:password@host,
-	// also where net/url refuses the rest of the string.
-	userinfoPassword = regexp.MustCompile(`(://[^:/@\s]*:)([^@\s]+)(@)`)
+	// also where net/url refuses the rest of the string. The password
+	// runs to the last '@' before the host, as net/url reads it, so one
+	// holding '@' (not percent-encoded) is hidden whole.
+	userinfoPassword = regexp.MustCompile(`(://[^:/@\s]*:)(\S*?)(@[^@\s/?#]*(?:[/?#\s]|$))`)
 	// keyPassword is a password given as key=value (libpq's keyword
 	// form, URL query parameters, go-sqlite3's _auth_pass).
 	keyPassword = regexp.MustCompile(`(?i)((?:^|[\s?&;])(?:password|passwd|pass|pwd|sslpassword|_auth_pass)=)('[^']*'|[^\s&;]*)`)

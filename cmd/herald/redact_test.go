@@ -61,3 +61,27 @@ func TestRedactDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactDatabaseAtInPassword: a password holding '@' (not
+// percent-encoded, as people type it) is hidden whole, in the usage text
+// too, which redactDatabase alone guards (before, the part after its
+// first '@' was shown).
+func TestRedactDatabaseAtInPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:p@ss@h/db":             "postgres://u:xxxxx@h/db",
+		"postgres://u:a@b@c@h:5432/db?x=1":   "postgres://u:xxxxx@h:5432/db?x=1",
+		"mysql://root:p@ss@h/db other://x@y": "mysql://root:xxxxx@h/db other://x@y",
+	} {
+		if got := redactDatabase(in); got != want {
+			t.Errorf("redactDatabase(%q) = %q, want %q", in, got, want)
+		}
+	}
+	const tail = "Tail0fPw"
+	var usage bytes.Buffer
+	m := NewMain()
+	m.Stdout, m.Stderr = io.Discard, &usage
+	_ = m.ParseFlags([]string{"-h"}, envOf(map[string]string{"HERALD_DATABASE": "postgres://herald:S3c@" + tail + "@db.example/herald"}))
+	if strings.Contains(usage.String(), tail) {
+		t.Errorf("-h shows part of the password:\n%s", usage.String())
+	}
+}

@@ -57,8 +57,10 @@ func (m *Main) doctorSecrets(ctx context.Context) error {
 		fmt.Fprintln(m.Stdout, "secrets: no target credentials stored")
 	case r.Plaintext > 0 && m.keys == nil:
 		fmt.Fprintf(m.Stdout, "warning: secrets: %d of %d target(s) keep their credentials in plaintext in the database and its backups; set HERALD_SECRET_KEY (make one with openssl rand -base64 32) and restart to encrypt them\n", r.Plaintext, r.Accounts)
+	case r.Plaintext > 0:
+		fmt.Fprintf(m.Stdout, "secrets: %d of %d target(s) keep their credentials in plaintext; the next start encrypts them with key %s\n", r.Plaintext, r.Accounts, m.keys.Current())
 	case r.Stale > 0:
-		fmt.Fprintf(m.Stdout, "secrets: %d of %d target(s) will be encrypted with key %s at the next start\n", r.Stale, r.Accounts, m.keys.Current())
+		fmt.Fprintf(m.Stdout, "secrets: %d of %d target(s) are encrypted with an older key; the next start encrypts them again with key %s (keep the older key in HERALD_SECRET_KEY until then)\n", r.Stale, r.Accounts, m.keys.Current())
 	default:
 		fmt.Fprintf(m.Stdout, "secrets: %d target(s), credentials encrypted (%s)\n", r.Accounts, strings.Join(keys, ", "))
 	}

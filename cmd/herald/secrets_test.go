@@ -186,3 +186,23 @@ func TestFilesPrivate(t *testing.T) {
 		t.Errorf("backup: %v, %v; want 0600", st.Mode().Perm(), err)
 	}
 }
+
+// TestDoctorSecretsPending: before the start that encrypts them, doctor
+// says what that start will do in each case: encrypt plaintext, or
+// encrypt again what an older key sealed (which needs that key until
+// then). Before, both read "will be encrypted", as if the rotated values
+// were plaintext.
+func TestDoctorSecretsPending(t *testing.T) {
+	env, _ := secretsEnv(t)
+	MustRunMain(t, env, strings.NewReader(addTarget), "console")
+	oldKey, newKey := newSecretKey(t), newSecretKey(t)
+	if out := MustRunMain(t, withKey(env, oldKey), strings.NewReader(""), "doctor"); !strings.Contains(out, "secrets: 1 of 1 target(s) keep their credentials in plaintext; the next start encrypts them with key ") {
+		t.Errorf("doctor with a first key:\n%s", out)
+	}
+	MustRunMain(t, withKey(env, oldKey), strings.NewReader("/as alice\ntarget list\n"), "console")
+	out := MustRunMain(t, withKey(env, newKey+","+oldKey), strings.NewReader(""), "doctor")
+	if !strings.Contains(out, "secrets: 1 of 1 target(s) are encrypted with an older key; the next start encrypts them again with key ") ||
+		!strings.Contains(out, "keep the older key in HERALD_SECRET_KEY until then") {
+		t.Errorf("doctor during a rotation:\n%s", out)
+	}
+}

@@ -185,13 +185,13 @@ func (k *Keyring) find(id string) (key, bool) {
 
 func (k *Keyring) settingName() string {
 	if k == nil || k.setting == "" {
-		return DefaultSetting
+		return defaultSetting
 	}
 	return k.setting
 }
 
-// DefaultSetting names the setting in errors of a nil Keyring.
-const DefaultSetting = "HERALD_SECRET_KEY"
+// defaultSetting names the setting in errors of a nil Keyring.
+const defaultSetting = "HERALD_SECRET_KEY"
 
 // Error is a sealed value that cannot be opened.
 type Error struct {

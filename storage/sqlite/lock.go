@@ -26,7 +26,9 @@ const (
 
 // Lock is an advisory lock on PATH.lock beside a database file. The
 // operating system releases it when the process ends, however it ends,
-// so a crash never leaves a stale lock behind.
+// so a crash never leaves a stale lock behind. Only where BSD locks exist
+// (lock_flock.go: Linux, macOS, the BSDs): elsewhere, Windows included,
+// LockFile creates the file and always succeeds (lock_other.go).
 type Lock struct {
 	f *os.File
 }

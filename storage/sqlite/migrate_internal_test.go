@@ -71,3 +71,46 @@ func TestMigrateHashesCalendarTokens(t *testing.T) {
 		t.Error("the database file still holds the calendar token")
 	}
 }
+
+// TestMigrateFillsGaps: migrations are numbered by branch and merged in
+// any order (issue 14 merged 0009 before 0006-0008). A file that already
+// has a higher migration gets a lower one that arrives later, instead of
+// skipping it for good (before, every migration at or below the highest
+// applied was taken as done).
+func TestMigrateFillsGaps(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file migrated by a build that had every migration but the
+	// second newest (it arrives with the next merge).
+	late := ms[len(ms)-2]
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version == late.version {
+			continue
+		}
+		if _, err := s.w.ExecContext(ctx, m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.version, m.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil || len(applied) != 1 || applied[0] != late.name {
+		t.Fatalf("Migrate = %v, %v; want [%s], the one missing", applied, err, late.name)
+	}
+	if again, err := s.Migrate(ctx); err != nil || len(again) != 0 {
+		t.Errorf("Migrate again = %v, %v; want nothing", again, err)
+	}
+}

@@ -110,10 +110,12 @@ func migrations() ([]migration, error) {
 
 // Migrate applies the embedded migrations not yet applied, each in its own
 // immediate transaction, and returns the names of those it applied. Each
-// transaction reads the schema version again once it holds the write
-// lock, so two processes migrating one file at once both succeed: the
-// second skips what the first applied. A database made by a newer Herald
-// is refused.
+// transaction reads what is applied again once it holds the write lock,
+// so two processes migrating one file at once both succeed: the second
+// skips what the first applied. A migration is looked up by its number,
+// not compared with the highest applied: branches merged out of order
+// (0009 before 0007) still get the lower one applied when it arrives. A
+// database made by a newer Herald is refused.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return nil, err
@@ -133,7 +135,11 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			if last := ms[len(ms)-1].version; current > last {
 				return herald.Errorf(herald.EUNAVAILABLE, "The database %s was written by a newer Herald (schema %d, this one knows %d); upgrade Herald.", s.path, current, last)
 			}
-			if done = m.version <= current; done {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if done = n > 0; done {
 				return nil
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {

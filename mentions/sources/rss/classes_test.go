@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding"
@@ -234,5 +235,38 @@ func TestParseDateForms(t *testing.T) {
 		if s != tt.want {
 			t.Errorf("parseDate(%q) = %q, want %q", tt.in, s, tt.want)
 		}
+	}
+}
+
+// TestReusedGUIDsAfterUpgrade: a cursor written before reused guids had
+// ids of their own remembers the shared guid alone. The first poll after
+// the upgrade announces only what is newer than the newest item seen, not
+// every recent item again under its new id (before: all three were
+// announced a second time).
+func TestReusedGUIDsAfterUpgrade(t *testing.T) {
+	ctx := context.Background()
+	item := func(title, date string) string {
+		return `<item><guid isPermaLink="false">same</guid><title>` + title + `</title><link>https://x.example/` + title +
+			`</link><pubDate>` + date + `</pubDate></item>`
+	}
+	body := `<rss version="2.0"><channel>` + item("c", "Sat, 05 Dec 2026 12:00:00 +0000") +
+		item("b", "Fri, 04 Dec 2026 12:00:00 +0000") + item("a", "Thu, 03 Dec 2026 12:00:00 +0000") + `</channel></rss>`
+	src, _ := newServer(t, &feedServer{body: []byte(body)})
+	old := cursor{Newest: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC), Seen: []string{"same"}}
+	got, err := src.Poll(ctx, mentions.Request{Cursor: old.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range got.Items {
+		titles = append(titles, it.Title)
+	}
+	if len(titles) != 1 || titles[0] != "c" {
+		t.Errorf("first poll after the upgrade announced %q; want only c, the item newer than the cursor", titles)
+	}
+	next := readCursor(got.Cursor)
+	again, err := src.Poll(ctx, mentions.Request{Cursor: next.String()})
+	if err != nil || len(again.Items) != 0 {
+		t.Errorf("second poll: %d items, %v; want none", len(again.Items), err)
 	}
 }

@@ -51,6 +51,7 @@ type feed struct {
 // entry is one RSS item or Atom entry, reduced to what Herald uses.
 type entry struct {
 	ID        string // guid, id, or link; a hash when none
+	Shared    string // the guid or id this entry shares with others (distinguish), "" when unique
 	Link      string
 	Base      string // xml:base of the entry, then of its link (may be relative)
 	Title     string // plain text
@@ -137,6 +138,7 @@ func distinguish(es []entry) {
 	}
 	for i, e := range es {
 		if e.ID != "" && differ[e.ID] {
+			es[i].Shared = e.ID
 			es[i].ID = mentions.ClipBytes(e.ID, 512-13) + "#" + contentHash(e)
 		}
 	}
@@ -265,17 +267,23 @@ func attrOf(as []xml.Attr, space, local string) string {
 // the one that resolves namespaces: it hands on raw tokens with every
 // element closed, so that a stray end tag (</b> with no <b> open) is
 // dropped instead of closing the channel, and an element left open
-// (<br>, <p> without </p>) is closed by its parent's end tag. A document
-// that ends with elements open is an error (a truncated feed).
+// (<br>, <p> without </p>) is closed by its parent's end tag, however
+// many were left open. A document that ends with elements open is an
+// error (a truncated feed).
+//
+// It works in time linear in the document: counts says at once whether
+// an end tag's element is open at all, and each element is opened and
+// closed once.
 type balancer struct {
 	d       *xml.Decoder
 	open    []xml.Name
+	counts  map[xml.Name]int // open elements by name, Local in lower case
 	pending []xml.Token
 }
 
-// maxReach bounds how far down the open elements an end tag looks for
-// its start tag; beyond it the end tag is dropped.
-const maxReach = 64
+// foldName is n as counts keys it: end tags match start tags whatever
+// their case.
+func foldName(n xml.Name) xml.Name { return xml.Name{Space: n.Space, Local: strings.ToLower(n.Local)} }
 
 func (b *balancer) Token() (xml.Token, error) {
 	for len(b.pending) == 0 {
@@ -288,7 +296,11 @@ func (b *balancer) Token() (xml.Token, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if b.counts == nil {
+				b.counts = map[xml.Name]int{}
+			}
 			b.open = append(b.open, t.Name)
+			b.counts[foldName(t.Name)]++
 			b.pending = append(b.pending, t.Copy())
 		case xml.EndElement:
 			b.close(t.Name)
@@ -304,12 +316,15 @@ func (b *balancer) Token() (xml.Token, error) {
 // close ends the open element n, and those opened inside it; it does
 // nothing when n is not open.
 func (b *balancer) close(n xml.Name) {
-	for k := len(b.open) - 1; k >= 0 && k >= len(b.open)-maxReach; k-- {
-		if b.open[k].Space == n.Space && strings.EqualFold(b.open[k].Local, n.Local) {
-			for j := len(b.open) - 1; j >= k; j-- {
-				b.pending = append(b.pending, xml.EndElement{Name: b.open[j]})
-			}
-			b.open = b.open[:k]
+	if b.counts[foldName(n)] == 0 {
+		return
+	}
+	for k := len(b.open) - 1; k >= 0; k-- {
+		b.pending = append(b.pending, xml.EndElement{Name: b.open[k]})
+		key := foldName(b.open[k])
+		b.counts[key]--
+		b.open = b.open[:k]
+		if key == foldName(n) {
 			return
 		}
 	}

@@ -129,6 +129,7 @@ func collect(f feed, cur cursor, base *url.URL) ([]mentions.Item, cursor) {
 		seen[id] = true
 	}
 	next := cursor{Newest: cur.Newest}
+	legacy := legacyShared(f.Items, seen)
 	listed := make(map[string]bool, len(f.Items))
 	var items []mentions.Item
 	for _, e := range f.Items {
@@ -140,7 +141,7 @@ func collect(f feed, cur cursor, base *url.URL) ([]mentions.Item, cursor) {
 		if e.Published.After(next.Newest) {
 			next.Newest = e.Published
 		}
-		if seen[e.ID] {
+		if seen[e.ID] || (legacy[e.Shared] && !e.Published.After(cur.Newest)) {
 			continue
 		}
 		if !cur.Newest.IsZero() && !e.Published.IsZero() && e.Published.Before(cur.Newest.Add(-lateness)) {
@@ -162,6 +163,27 @@ func collect(f feed, cur cursor, base *url.URL) ([]mentions.Item, cursor) {
 		next.Seen = next.Seen[:maxSeen]
 	}
 	return items, next
+}
+
+// legacyShared returns the guids shared by several entries (entry.Shared)
+// that the cursor remembers only as the bare guid: it was written before
+// such entries had ids of their own (or when one entry alone carried the
+// guid). Those entries were seen under the bare guid, so only the ones
+// dated after the newest item seen are new; the others are not announced
+// again under their new ids.
+func legacyShared(es []entry, seen map[string]bool) map[string]bool {
+	legacy := map[string]bool{}
+	for _, e := range es {
+		if e.Shared != "" && seen[e.Shared] {
+			legacy[e.Shared] = true
+		}
+	}
+	for _, e := range es {
+		if e.Shared != "" && seen[e.ID] {
+			delete(legacy, e.Shared) // the cursor knows the new ids
+		}
+	}
+	return legacy
 }
 
 // contentCharset returns the charset parameter of a Content-Type.

@@ -36,11 +36,48 @@ const (
 	maxSane      = 1 << 20
 )
 
-// limitCache remembers each instance's Limits until its entry expires. It is
-// safe for concurrent use.
+// limitCache remembers each instance's Limits until its entry expires,
+// and the fetches under way, so that one instance is asked once however
+// many checks miss the cache at the same moment. It is safe for
+// concurrent use.
 type limitCache struct {
-	mu sync.Mutex
-	m  map[string]cachedLimits // instanceKey → limits
+	mu       sync.Mutex
+	m        map[string]cachedLimits // instanceKey → limits
+	inflight map[string]*flight      // instanceKey → the fetch under way
+}
+
+// flight is one fetch of an instance's limits: limits is set before done
+// is closed.
+type flight struct {
+	done   chan struct{}
+	limits Limits
+}
+
+// join returns the fetch under way for key, or starts one: leader is true
+// for the caller that must fetch and then call land.
+func (c *limitCache) join(key string) (f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.inflight[key]; ok {
+		return f, false
+	}
+	if c.inflight == nil {
+		c.inflight = map[string]*flight{}
+	}
+	f = &flight{done: make(chan struct{})}
+	c.inflight[key] = f
+	return f, true
+}
+
+// land ends the fetch f of key with l, cached until until, and wakes
+// those waiting for it.
+func (c *limitCache) land(key string, f *flight, l Limits, until, now time.Time) {
+	c.put(key, l, until, now)
+	c.mu.Lock()
+	delete(c.inflight, key)
+	c.mu.Unlock()
+	f.limits = l
+	close(f.done)
 }
 
 type cachedLimits struct {
@@ -94,7 +131,9 @@ func instanceKey(rawURL string) string {
 // LimitsFor returns the limits of the instance at instanceURL: what it
 // publishes in GET /api/v2/instance (configuration.statuses), else in
 // GET /api/v1/instance (configuration.statuses, or max_toot_chars on
-// Pleroma and its forks), kept LimitsTTL per instance. When the instance
+// Pleroma and its forks), kept LimitsTTL per instance. Checks that miss
+// the cache together share one fetch (at most fetchTimeout); a caller
+// whose ctx ends while it waits gets DefaultLimits. When the instance
 // cannot be asked or does not say, it returns DefaultLimits, logs why
 // and asks again after a few minutes. An empty or unusable URL gives
 // DefaultLimits without a call.
@@ -106,18 +145,37 @@ func (p *Publisher) LimitsFor(ctx context.Context, instanceURL string) Limits {
 	if l, ok := p.limits.get(key, p.clock.Now()); ok {
 		return l
 	}
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	f, leader := p.limits.join(key)
+	if !leader {
+		select {
+		case <-f.done:
+			return f.limits
+		case <-ctx.Done():
+			return DefaultLimits
+		}
+	}
+	// The fetch serves every caller waiting for it: it is bounded by
+	// fetchTimeout, not by the context of the one that started it, and
+	// lands whatever happens (a panic recovered above us included), so
+	// no waiter is left waiting.
+	l, until := DefaultLimits, time.Time{}
+	defer func() {
+		now := p.clock.Now()
+		if until.IsZero() {
+			until = now.Add(failedTTL)
+		}
+		p.limits.land(key, f, l, until, now)
+	}()
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 	defer cancel()
-	l, err := p.fetchLimits(ctx, key)
-	now := p.clock.Now()
+	got, err := p.fetchLimits(fctx, key)
 	if err != nil {
 		p.log.Warn("mastodon: the instance's status limits could not be read; checking against the default",
 			"instance", key, "max_chars", DefaultLimits.MaxChars, "url_chars", DefaultLimits.URLChars, "err", err)
-		p.limits.put(key, DefaultLimits, now.Add(failedTTL), now)
 		return DefaultLimits
 	}
-	p.log.Debug("mastodon: instance status limits", "instance", key, "max_chars", l.MaxChars, "url_chars", l.URLChars)
-	p.limits.put(key, l, now.Add(LimitsTTL), now)
+	p.log.Debug("mastodon: instance status limits", "instance", key, "max_chars", got.MaxChars, "url_chars", got.URLChars)
+	l, until = got, p.clock.Now().Add(LimitsTTL)
 	return l
 }
 
