@@ -234,6 +234,9 @@ func surgeCard(b herald.Brand, s mentions.Surge) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
 	c.Buttons = []commands.Button{{Label: "All of today's mentions", Command: "mentions today --brand " + commands.Quote(b.Name)}}
+	if !s.Over { // a crisis: stop the promotions from the alert itself
+		c.Buttons = append(c.Buttons, commands.Button{Label: "Pause publishing", Command: "pause --brand " + commands.Quote(b.Name), Style: "danger", Input: "reason"})
+	}
 	return c
 }
 
