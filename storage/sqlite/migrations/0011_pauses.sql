@@ -2,9 +2,9 @@
 -- when the pause ends (the audit keeps the history). The scheduler's claim
 -- of a due post is a conditional UPDATE that finds no row here for the
 -- draft's brand, in the same transaction, so a claim either committed
--- before the pause or never happens. card_* remember where the pause card
--- was shown, so the end of the pause updates it in place.
-CREATE TABLE brand_pauses (
+-- before the pause or never happens. IF NOT EXISTS: a test re-runs the
+-- migrations above 0007.
+CREATE TABLE IF NOT EXISTS brand_pauses (
     brand_id       INTEGER PRIMARY KEY REFERENCES brands(id),
     reason         TEXT    NOT NULL DEFAULT '',
     actor_platform TEXT    NOT NULL,
@@ -13,4 +13,4 @@ CREATE TABLE brand_pauses (
     at             INTEGER NOT NULL,
     until_at       INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX brand_pauses_by_until ON brand_pauses (until_at) WHERE until_at > 0;
+CREATE INDEX IF NOT EXISTS brand_pauses_by_until ON brand_pauses (until_at) WHERE until_at > 0;
