@@ -164,10 +164,13 @@ func (s *Service) BrandPause(ctx context.Context, brandID int64) (Pause, bool, e
 	return p, err == nil, err
 }
 
-// HeldDetail says why a brand's posts are held: "held: the reason".
-func HeldDetail(p Pause) string {
+// Why is the pause's reason, or "publishing paused" when none was given.
+func (p Pause) Why() string {
 	if p.Reason == "" {
-		return "held: publishing paused"
+		return "publishing paused"
 	}
-	return fmt.Sprintf("held: %s", p.Reason)
+	return p.Reason
 }
+
+// HeldDetail says why a brand's posts are held: "held: the reason".
+func HeldDetail(p Pause) string { return "held: " + p.Why() }

@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,6 +181,7 @@ func TestPauseRace(t *testing.T) {
 		if held != pause.Held {
 			t.Errorf("round %d: %d held, the pause counted %d", round, held, pause.Held)
 		}
+		t.Logf("round %d: %d of %d held", round, held, len(ids))
 		e.tick(t) // later ticks claim nothing more
 		for _, id := range ids {
 			if d := e.draft(t, id); d.State == approvals.StatePublishing {
@@ -225,4 +227,29 @@ func claimSeq(t *testing.T, e *env, draftID int64) int64 {
 		}
 	}
 	return 0
+}
+
+// TestHeldICS: the calendar feed marks the posts a pause holds as
+// tentative, with "[held]" and the reason; others are unchanged.
+func TestHeldICS(t *testing.T) {
+	b := herald.Brand{ID: 1, Name: "Acme", Timezone: "UTC"}
+	held := approvals.Draft{ID: 1, BrandID: 1, State: approvals.StateScheduled, Text: "Promo", PublishAt: start.Add(time.Hour), UpdatedAt: start}
+	later := approvals.Draft{ID: 2, BrandID: 1, State: approvals.StateScheduled, Text: "After", PublishAt: start.Add(5 * time.Hour), UpdatedAt: start}
+	p := publish.Pause{BrandID: 1, Reason: "recall", By: alice, At: start, Until: start.Add(2 * time.Hour)}
+	got := string(publish.HeldICS(b, []approvals.Draft{held, later}, start, p))
+	events := strings.Split(got, "BEGIN:VEVENT")
+	if len(events) != 3 {
+		t.Fatalf("%d events:\n%s", len(events)-1, got)
+	}
+	for _, want := range []string{"SUMMARY:[held] #1 scheduled: Promo", "DESCRIPTION:held: recall\\n\\nPromo", "STATUS:TENTATIVE"} {
+		if !strings.Contains(events[1], want) {
+			t.Errorf("held event lacks %q:\n%s", want, events[1])
+		}
+	}
+	if strings.Contains(events[2], "held") || !strings.Contains(events[2], "STATUS:CONFIRMED") {
+		t.Errorf("a post after the pause's end is marked:\n%s", events[2])
+	}
+	if plain := string(publish.ICS(b, []approvals.Draft{held}, start)); strings.Contains(plain, "TENTATIVE") {
+		t.Errorf("ICS without a pause marks a post held:\n%s", plain)
+	}
 }

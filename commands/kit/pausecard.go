@@ -9,20 +9,16 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-// PauseKey is the card key of a brand's pause: one card per brand, updated
-// in place when the pause ends.
-func PauseKey(brandID int64) string { return fmt.Sprintf("pause:%d", brandID) }
+// PauseKey is the card key of one pause of a brand: its card is updated in
+// place when the pause ends, and a later pause gets a card of its own.
+func PauseKey(p publish.Pause) string { return fmt.Sprintf("pause:%d:%d", p.BrandID, p.At.Unix()) }
 
 // PauseCard renders a brand's pause, or its end with the posts it made
 // miss (each with Publish now, Reschedule and Cancel). It reads nothing.
 func PauseCard(v publish.PauseView) commands.Card {
 	loc, p := v.Brand.Location(), v.Pause
 	brand := " --brand " + commands.Quote(v.Brand.Name)
-	c := commands.Card{Key: PauseKey(v.Brand.ID), Tone: "danger", Title: "Publishing paused · " + v.Brand.Name}
-	why := p.Reason
-	if why == "" {
-		why = "no reason given"
-	}
+	c := commands.Card{Key: PauseKey(p), Tone: "danger", Title: "Publishing paused · " + v.Brand.Name}
 	until := "until someone resumes it"
 	if !p.Until.IsZero() {
 		until = "until " + when.Format(p.Until, loc)
@@ -30,7 +26,7 @@ func PauseCard(v publish.PauseView) commands.Card {
 	c.Fields = []commands.Field{
 		{Label: "Paused by", Value: p.By.Display() + ", " + Stamp(p.At, loc), Short: true},
 		{Label: "Until", Value: until, Short: true},
-		{Label: "Why", Value: why, Verbatim: true},
+		{Label: "Why", Value: p.Why(), Verbatim: true},
 	}
 	if !v.Ended {
 		c.Text = fmt.Sprintf("No scheduled post of %s starts while this lasts: %d post(s) held. A confirmed publish still goes out.", v.Brand.Name, v.Held)

@@ -213,7 +213,7 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 			at = when.Format(d.PublishAt, br.Location())
 		}
 		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
-		if p := held[d.BrandID]; p != nil && d.State == approvals.StateScheduled && (p.Until.IsZero() || !d.PublishAt.After(p.Until)) {
+		if p := held[d.BrandID]; p != nil && p.Holds(d) {
 			b.WriteString(" — " + publish.HeldDetail(*p))
 		}
 		if hint := queueHints[d.State]; hint != "" {
