@@ -57,7 +57,27 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s paused publishing for %s: %d scheduled post(s) held.", r.Actor.Display(), v.Brand.Name, v.Held)
-	return commands.Response{Text: text, Cards: []commands.Card{h.Router.Offer(kit.PauseCard(v))}}, nil
+	card := h.Router.Offer(kit.PauseCard(v))
+	h.showInBrandChannels(ctx, v.Brand.ID, r.Channel, card)
+	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
+}
+
+// showInBrandChannels posts the pause card in each channel of the brand
+// but here (where the answer shows it).
+func (h *handlers) showInBrandChannels(ctx context.Context, brandID int64, here herald.ChannelRef, card commands.Card) {
+	if h.Show == nil {
+		return
+	}
+	chs, err := h.Brands.BrandChannels(ctx, brandID)
+	if err != nil {
+		h.Log.WarnContext(ctx, "pause card not shown in the brand's channels", "brand_id", brandID, "error", err)
+		return
+	}
+	for _, ch := range chs {
+		if ch != here {
+			h.Show(ctx, card, ch)
+		}
+	}
 }
 
 func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -66,7 +86,11 @@ func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Re
 		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s resumed publishing for %s; %d post(s) missed their time during the pause.", r.Actor.Display(), v.Brand.Name, len(v.Missed))
-	return commands.Response{Text: text, Cards: []commands.Card{h.Router.Offer(kit.PauseCard(v))}}, nil
+	card := h.Router.Offer(kit.PauseCard(v))
+	if h.Announce != nil { // every copy of the pause card, in place
+		h.Announce(ctx, card, commands.Response{})
+	}
+	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
 }
 
 // publishNow publishes a draft now; while its brand is paused it asks for
