@@ -34,6 +34,7 @@ const (
 	SetUpTargets    Action = "set_up_targets"
 	RemoveTargets   Action = "remove_targets"
 	CalendarLinks   Action = "calendar_links" // make or rotate a calendar link
+	PausePosts      Action = "pause_posts"    // stop (and resume) a brand's publishing in a crisis
 
 	ChangeGuidelines Action = "change_guidelines"
 	AskDrafts        Action = "ask_drafts"  // ask the LLM for draft variants
@@ -83,6 +84,7 @@ var table = map[Action]rule{
 	SetUpTargets:    {admins, only("set up targets")},
 	RemoveTargets:   {admins, only("remove targets")},
 	CalendarLinks:   {admins, only("make calendar links")},
+	PausePosts:      {teamReview, only("pause or resume publishing")},
 
 	ChangeGuidelines: {writers, only("change the guidelines")},
 	AskDrafts:        {writers, only("ask for drafts")},

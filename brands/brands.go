@@ -44,6 +44,8 @@ const (
 	AuditRole     = "role"
 	AuditPolicy   = "policy"
 	AuditRemind   = "remind"
+	AuditPause    = "pause"  // a brand's publishing paused; Detail: the reason and end
+	AuditResume   = "resume" // a pause ended; Detail: how, and the posts missed
 )
 
 // Store persists brands, members and channel defaults. Lookups of missing

@@ -64,6 +64,12 @@ func (p Param) Placeholder() string {
 	return strings.ToUpper(p.Name)
 }
 
+// switchFlag reports whether p is a flag that takes no value: a Choice
+// flag whose only choice is its own name ("--during-pause").
+func (p Param) switchFlag() bool {
+	return p.Flag && p.Kind == Choice && len(p.Choices) == 1 && p.Choices[0] == p.Name
+}
+
 // label names the parameter in messages: --name for a flag, else its
 // placeholder.
 func (p Param) label() string {
@@ -92,7 +98,9 @@ func (d *Def) Usage() string {
 	parts := []string{d.Path}
 	for _, p := range d.Params {
 		s := p.Placeholder()
-		if p.Flag {
+		if p.switchFlag() {
+			s = "--" + p.Name
+		} else if p.Flag {
 			s = "--" + p.Name + " " + s
 		}
 		if p.Kind == Text && !p.Flag {
@@ -295,7 +303,9 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		if !known || !p.Flag {
 			return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s; %s", d.Path, name, usageHint(d))
 		}
-		if !inline {
+		if !inline && p.switchFlag() {
+			value = p.Name
+		} else if !inline {
 			if i+1 >= len(toks) {
 				return nil, herald.Errorf(herald.EINVALID, "--%s needs a value; %s", name, usageHint(d))
 			}

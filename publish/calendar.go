@@ -39,12 +39,37 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ICS(b, ds, s.now()), nil
+	p, paused, err := s.BrandPause(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !paused {
+		return ICS(b, ds, s.now()), nil
+	}
+	return HeldICS(b, ds, s.now(), p), nil
 }
 
 // ICS renders drafts with a publication time as an iCalendar feed: one
 // 15-minute event per post, in UTC.
 func ICS(b herald.Brand, ds []approvals.Draft, now time.Time) []byte {
+	return ics(b, ds, now, nil)
+}
+
+// HeldICS is ICS while the brand's publishing is paused by p: the posts p
+// holds are TENTATIVE, their summary starts with "[held]" and their
+// description says why, as calendar apps show the summary first and
+// most of them grey out tentative events.
+func HeldICS(b herald.Brand, ds []approvals.Draft, now time.Time, p Pause) []byte {
+	return ics(b, ds, now, &p)
+}
+
+// Holds reports whether the pause p holds the draft d: scheduled, and due
+// before the pause ends by itself (if it does).
+func (p Pause) Holds(d approvals.Draft) bool {
+	return d.State == approvals.StateScheduled && (p.Until.IsZero() || !d.PublishAt.After(p.Until))
+}
+
+func ics(b herald.Brand, ds []approvals.Draft, now time.Time, p *Pause) []byte {
 	var w icsWriter
 	w.line("BEGIN:VCALENDAR")
 	w.line("VERSION:2.0")
@@ -63,8 +88,13 @@ func ICS(b herald.Brand, ds []approvals.Draft, now time.Time) []byte {
 		w.line("DTSTART:" + icsTime(d.PublishAt))
 		w.line("DURATION:PT15M")
 		w.line("LAST-MODIFIED:" + icsTime(d.UpdatedAt))
-		w.prop("SUMMARY", fmt.Sprintf("#%d %s: %s", d.ID, d.State.Label(), firstLine(d.Text, 60)))
+		held := p != nil && p.Holds(d)
+		summary := fmt.Sprintf("#%d %s: %s", d.ID, d.State.Label(), firstLine(d.Text, 60))
 		desc := d.Text
+		if held {
+			summary, desc = "[held] "+summary, HeldDetail(*p)+"\n\n"+desc
+		}
+		w.prop("SUMMARY", summary)
 		if len(d.Targets) > 0 {
 			desc += "\n\nTargets: " + herald.FormatTargets(d.Targets)
 		}
@@ -72,6 +102,8 @@ func ICS(b herald.Brand, ds []approvals.Draft, now time.Time) []byte {
 		status := "CONFIRMED"
 		if d.State == approvals.StateMissed || d.State == approvals.StateFailed {
 			status = "CANCELLED"
+		} else if held {
+			status = "TENTATIVE"
 		}
 		w.line("STATUS:" + status)
 		w.line("END:VEVENT")

@@ -25,6 +25,7 @@ const (
 	EventUnconfirmed EventKind = "unconfirmed" // a person must say whether it arrived
 	EventMissed      EventKind = "missed"      // its time passed while Herald was down
 	EventReminder    EventKind = "reminder"    // a draft has waited in review too long
+	EventResumed     EventKind = "resumed"     // a brand's pause ended by itself (--until)
 )
 
 // Event is news about a draft for its chat thread.
@@ -35,6 +36,7 @@ type Event struct {
 	Waiting  time.Duration   // for reminders: how long it has waited
 	Remind   []brands.Member // for reminders: who can review it now
 	Stage    string          // for reminders: the stage kind that waits ("team", "client")
+	Pause    *PauseView      // for EventResumed (DraftID is 0)
 }
 
 // Notifier brings events to chat: the draft's card updated wherever it is
@@ -132,6 +134,9 @@ func (s *Scheduler) now() time.Time { return s.clock.Now().UTC() }
 // late missed), works every delivery that is ready, and sends review
 // reminders. It returns when all of it is recorded.
 func (s *Scheduler) Tick(ctx context.Context) error {
+	if err := s.expirePauses(ctx); err != nil {
+		return err
+	}
 	if err := s.claimDue(ctx); err != nil {
 		return err
 	}
@@ -180,7 +185,22 @@ func (s *Scheduler) claim(ctx context.Context, d approvals.Draft, now time.Time)
 		return err
 	}
 	nd.Version = d.Version
-	return s.store.SaveDeliveries(ctx, &approvals.Change{Draft: nd, Audit: []approvals.AuditEntry{e}}, inserts(newDeliveries(nd, d.PublishAt, now)))
+	err = s.store.ClaimDue(ctx, approvals.Change{Draft: nd, Audit: []approvals.AuditEntry{e}}, inserts(newDeliveries(nd, d.PublishAt, now)))
+	if he := herald.AsError(err); he != nil && he.Reason == ReasonPaused {
+		return nil // held: the pause committed first
+	}
+	return err
+}
+
+// expirePauses ends the pauses whose --until has come, before anything is
+// claimed, and brings each end to chat.
+func (s *Scheduler) expirePauses(ctx context.Context) error {
+	vs, err := s.svc.ExpirePauses(ctx)
+	for i := range vs {
+		s.log.InfoContext(ctx, "pause ended", "brand_id", vs[i].Brand.ID, "missed", len(vs[i].Missed))
+		s.emit(ctx, Event{Kind: EventResumed, Pause: &vs[i]})
+	}
+	return err
 }
 
 // work handles every ready delivery, a draft's deliveries one after the

@@ -190,10 +190,31 @@ func (s *Service) Unschedule(ctx context.Context, actor herald.Actor, id int64) 
 }
 
 // PublishNow publishes an approved, scheduled or missed draft at once.
+// While the brand's publishing is paused it refuses (ReasonPaused): see
+// PublishDuringPause.
 func (s *Service) PublishNow(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
+	return s.publishNow(ctx, actor, id, false)
+}
+
+// PublishDuringPause is PublishNow confirmed: it publishes even while the
+// brand's publishing is paused, so a crisis answer goes out while the
+// promotions stay held.
+func (s *Service) PublishDuringPause(ctx context.Context, actor herald.Actor, id int64) (approvals.View, error) {
+	return s.publishNow(ctx, actor, id, true)
+}
+
+func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, duringPause bool) (approvals.View, error) {
 	v, err := s.act(ctx, actor, id, brands.PublishPosts)
 	if err != nil {
 		return v, err
+	}
+	if !duringPause {
+		if p, paused, err := s.BrandPause(ctx, v.Brand.ID); err != nil {
+			return v, err
+		} else if paused {
+			return v, herald.Errorf(herald.ECONFLICT, "Publishing for %s is paused (%s); draft #%d goes out only if you confirm.", v.Brand.Name, HeldDetail(p), id).
+				Because(ReasonPaused, herald.Facts{"brand": v.Brand.Name, "draft": id})
+		}
 	}
 	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
 		if err := s.ready(ctx, v); err != nil {

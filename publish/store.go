@@ -33,7 +33,7 @@ type Store interface {
 	approvals.Store
 
 	// DueDrafts lists scheduled drafts whose time is at or before now,
-	// earliest first.
+	// earliest first, leaving out those of paused brands.
 	DueDrafts(ctx context.Context, now time.Time, limit int) ([]approvals.Draft, error)
 	// SaveDeliveries applies the delivery updates and, when c is not nil,
 	// the draft change c (compare-and-set, with its audit rows), in one
@@ -65,6 +65,32 @@ type Store interface {
 	CalendarToken(ctx context.Context, brandID int64) (string, error)
 	// CalendarBrand returns the brand whose calendar token is token.
 	CalendarBrand(ctx context.Context, token string) (int64, error)
+
+	// Pause stores a brand's pause and its audit row in one transaction;
+	// ECONFLICT when the brand is already paused. Once it has committed,
+	// ClaimDue claims no post of the brand.
+	Pause(ctx context.Context, p Pause, e approvals.AuditEntry) error
+	// BrandPause returns a brand's pause (ENOTFOUND when it is not paused).
+	BrandPause(ctx context.Context, brandID int64) (Pause, error)
+	// ExpiredPauses lists the pauses whose Until is set and at or before
+	// now.
+	ExpiredPauses(ctx context.Context, now time.Time) ([]Pause, error)
+	// EndPause ends the pause p (ECONFLICT when the brand's pause is no
+	// longer the one that started at p.At) and, in the same transaction,
+	// passes every scheduled draft of the brand due at or before due to
+	// miss and stores the change it returns, then the audit row audit
+	// returns for them. It returns the drafts as miss changed them.
+	EndPause(ctx context.Context, p Pause, due time.Time, miss func(approvals.Draft) (approvals.Change, error), audit func(missed []approvals.Draft) approvals.AuditEntry) ([]approvals.Draft, error)
+	// ClaimDue is SaveDeliveries for the scheduler's claim of a due post:
+	// the draft change is stored only when the draft's brand is not paused,
+	// checked in the same statement; otherwise nothing is stored and the
+	// error has Reason ReasonPaused.
+	ClaimDue(ctx context.Context, c approvals.Change, ups []DeliveryUpdate) error
+	// PauseAudit lists a brand's pause and resume audit rows, oldest first.
+	PauseAudit(ctx context.Context, brandID int64) ([]approvals.AuditEntry, error)
+	// HeldCount counts a brand's scheduled drafts due at or before due
+	// (every scheduled one when due is zero).
+	HeldCount(ctx context.Context, brandID int64, due time.Time) (int, error)
 
 	// Reminder returns a draft's last review reminder (ENOTFOUND if none).
 	Reminder(ctx context.Context, draftID int64) (Reminder, error)

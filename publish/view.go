@@ -15,6 +15,9 @@ type DraftView struct {
 	approvals.View
 	Deliveries []Delivery
 	Findings   []approvals.Finding
+	// Held is the reason a scheduled draft will not start now, while its
+	// brand's publishing is paused (Pause.Why); "" otherwise.
+	Held string
 }
 
 // DraftView assembles the card's view of v. Each part is read on its
@@ -34,5 +37,13 @@ func (s *Service) DraftView(ctx context.Context, v approvals.View) (DraftView, e
 		errs = append(errs, fmt.Errorf("checks: %w", err))
 	}
 	dv.Findings = fs
+	if v.Draft.State == approvals.StateScheduled {
+		p, paused, err := s.BrandPause(ctx, v.Draft.BrandID)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pause: %w", err))
+		} else if paused && p.Holds(v.Draft) {
+			dv.Held = p.Why()
+		}
+	}
 	return dv, errors.Join(errs...)
 }

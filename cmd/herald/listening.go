@@ -105,7 +105,7 @@ func mentionNotifier(news *bot.Broadcaster) mentions.Notifier {
 	show := func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 		news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 	}
-	return kit.NewMentionNotifier(show, news.Announce)
+	return kit.NewMentionNotifier(show, news.Announce).OfferPause()
 }
 
 // newMentions builds the listening service over the store; tr (nil for

@@ -404,7 +404,10 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	}
 	news := bot.NewBroadcaster(m.log)
 	deps := kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
-		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce}
+		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
+		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
+			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
+		}}
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)

@@ -267,6 +267,16 @@ var permCases = map[string][]permCase{
 		e.must(who, ch, fmt.Sprintf("target add webhook:t%d https://stub.example --secret s", e.n))
 		return fmt.Sprintf("target rm webhook:t%d --brand %s", e.n, brand)
 	}}},
+	"pause": {{action: brands.PausePosts, line: func(e *permEnv, brand string) string {
+		ch, who := e.home(brand)
+		e.dispatch(who, ch, "resume") // not paused yet (an error) or paused by the last case
+		return fmt.Sprintf("pause recall --brand %s", brand)
+	}}},
+	"resume": {{action: brands.PausePosts, line: func(e *permEnv, brand string) string {
+		ch, who := e.home(brand)
+		e.dispatch(who, ch, "pause recall") // paused already (an error) or now
+		return fmt.Sprintf("resume --brand %s", brand)
+	}}},
 	"calendar": {
 		{line: onBrand("calendar --brand %s")},
 		{action: brands.CalendarLinks, line: onBrand("calendar rotate --brand %s")},

@@ -81,6 +81,9 @@ type Deps struct {
 	// Without them, `ai` answers only when the LLM has.
 	Go       func(f func(ctx context.Context)) bool
 	Announce commands.Announce
+	// Show, when set, posts a card in a channel (or updates its copy
+	// there): the pause card goes to each of the brand's channels.
+	Show func(ctx context.Context, card commands.Card, where herald.ChannelRef)
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)

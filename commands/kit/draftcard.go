@@ -51,6 +51,9 @@ func draftCard(v publish.DraftView) commands.Card {
 	if !d.PublishAt.IsZero() {
 		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
 	}
+	if v.Held != "" { // the brand's publishing is paused: the reason is people's words
+		c.Fields = append(c.Fields, commands.Field{Label: "Held", Value: v.Held, Verbatim: true})
+	}
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}

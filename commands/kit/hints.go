@@ -55,6 +55,16 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
 	},
 
+	publish.ReasonPaused: func(f herald.Facts) string {
+		return fmt.Sprintf("Publishing for %v is paused, so scheduled posts are held. To send draft #%v anyway (a crisis answer), use `publish %v --during-pause`; `resume` lifts the pause.", f["brand"], f["draft"], f["draft"])
+	},
+	publish.ReasonAlreadyPaused: func(f herald.Facts) string {
+		return fmt.Sprintf("Publishing for %v is already paused; `resume --brand %v` lifts it.", f["brand"], f["brand"])
+	},
+	publish.ReasonNotPaused: func(f herald.Facts) string {
+		return fmt.Sprintf("Publishing for %v is not paused; `pause REASON` stops it.", f["brand"])
+	},
+
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
 	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
 	mentions.ReasonBadKeep: func(f herald.Facts) string {

@@ -215,7 +215,9 @@ func counts(cs []mentions.Count) string {
 }
 
 // surgeCard renders a surge alert, or its end. It reads nothing.
-func surgeCard(b herald.Brand, s mentions.Surge) commands.Card {
+// With pause, an alert (not its end) offers Pause publishing, which asks
+// for the reason like Reject.
+func surgeCard(b herald.Brand, s mentions.Surge, pause bool) commands.Card {
 	loc := b.Location()
 	c := commands.Card{Key: SurgeKey(s), Tone: "danger",
 		Title: fmt.Sprintf("Surge of mentions · %s", b.Name),
@@ -234,6 +236,9 @@ func surgeCard(b herald.Brand, s mentions.Surge) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: fmt.Sprintf("#%d · %s", m.ID, strings.Join(m.Sources, ", ")), Value: cmp.Or(m.CanonicalURL, m.URL)})
 	}
 	c.Buttons = []commands.Button{{Label: "All of today's mentions", Command: "mentions today --brand " + commands.Quote(b.Name)}}
+	if pause && !s.Over { // a crisis: stop the promotions from the alert itself
+		c.Buttons = append(c.Buttons, commands.Button{Label: "Pause publishing", Command: "pause --brand " + commands.Quote(b.Name), Style: "danger", Input: "reason"})
+	}
 	return c
 }
 
@@ -262,9 +267,17 @@ func span(d time.Duration) string {
 type MentionNotifier struct {
 	show     func(ctx context.Context, card commands.Card, where herald.ChannelRef)
 	announce commands.Announce
+	pause    bool // surge alerts offer Pause publishing
 }
 
 var _ mentions.Notifier = (*MentionNotifier)(nil)
+
+// OfferPause makes surge alerts offer Pause publishing (issue 20), for a
+// Herald whose router has the pause command (publishing set up).
+func (n *MentionNotifier) OfferPause() *MentionNotifier {
+	n.pause = true
+	return n
+}
 
 // NewMentionNotifier returns a MentionNotifier. show posts a card in a
 // channel (or updates its copy there); announce updates every copy of a
@@ -299,7 +312,7 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		if e.Surge == nil {
 			return nil
 		}
-		card := surgeCard(e.Brand, *e.Surge)
+		card := surgeCard(e.Brand, *e.Surge, n.pause)
 		if e.Kind == mentions.EventSurgeOver {
 			n.update(ctx, card)
 			return nil

@@ -37,6 +37,11 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
+	if e.Kind == publish.EventResumed && e.Pause != nil {
+		note := fmt.Sprintf("Publishing for %s resumed by itself, as set; %d post(s) missed their time during the pause.", e.Pause.Brand.Name, len(e.Pause.Missed))
+		n.announce(ctx, n.router.Offer(PauseCard(*e.Pause)), commands.Response{Text: note})
+		return
+	}
 	v, err := n.drafts.Notice(ctx, e.DraftID)
 	if err != nil {
 		n.log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)

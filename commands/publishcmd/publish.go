@@ -22,7 +22,7 @@ func (h *handlers) publishDefs() []*commands.Def {
 	if h.Publish == nil {
 		return nil
 	}
-	return append(h.postDefs(), h.targetDefs()...)
+	return append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...)
 }
 
 // postDefs schedule, send and settle a draft's posts, and list the queue.
@@ -46,9 +46,9 @@ func (h *handlers) postDefs() []*commands.Def {
 		{
 			Path:     "publish",
 			Summary:  "Publish an approved draft now, to all its targets.",
-			Params:   []commands.Param{kit.IDParam},
-			Examples: []string{"publish 12"},
-			Handler:  h.publishAction((*publish.Service).PublishNow, "is publishing draft #%d now"),
+			Params:   []commands.Param{kit.IDParam, duringPause},
+			Examples: []string{"publish 12", "publish 12 --during-pause"},
+			Handler:  h.publishNow,
 		},
 		{
 			Path:     "retry",
@@ -195,13 +195,27 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 	} else {
 		fmt.Fprintf(&b, "%d post(s):", len(ds))
 	}
+	held := map[int64]*publish.Pause{}
 	for _, d := range ds {
 		br := brands[d.BrandID]
+		if _, ok := held[d.BrandID]; !ok {
+			p, paused, err := h.Publish.BrandPause(ctx, d.BrandID)
+			if err != nil {
+				return commands.Response{}, err
+			}
+			held[d.BrandID] = nil
+			if paused {
+				held[d.BrandID] = &p
+			}
+		}
 		at := "—"
 		if !d.PublishAt.IsZero() {
 			at = when.Format(d.PublishAt, br.Location())
 		}
 		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
+		if p := held[d.BrandID]; p != nil && p.Holds(d) {
+			b.WriteString(" — " + publish.HeldDetail(*p))
+		}
 		if hint := queueHints[d.State]; hint != "" {
 			fmt.Fprintf(&b, " — "+hint, d.ID)
 		}

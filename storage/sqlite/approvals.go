@@ -159,9 +159,18 @@ func (s *Store) ApplyChange(ctx context.Context, c approvals.Change) error {
 }
 
 func applyChange(ctx context.Context, tx *sql.Tx, c approvals.Change) error {
+	return applyChangeIf(ctx, tx, c, "")
+}
+
+// applyChangeIf is applyChange whose draft UPDATE also requires cond (an
+// SQL condition on the drafts row; "" for none).
+func applyChangeIf(ctx context.Context, tx *sql.Tx, c approvals.Change, cond string) error {
 	d := c.Draft
+	if cond != "" {
+		cond = " AND " + cond
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE drafts SET state = ?, version = version + 1, rev = ?, targets = ?, publish_at = ?, policy = ?, updated_at = ?
-		WHERE id = ? AND version = ?`,
+		WHERE id = ? AND version = ?`+cond,
 		string(d.State), d.Rev, herald.FormatTargets(d.Targets), ms(d.PublishAt), d.Policy, ms(d.UpdatedAt), d.ID, d.Version)
 	if err != nil {
 		return err
@@ -192,15 +201,19 @@ func applyChange(ctx context.Context, tx *sql.Tx, c approvals.Change) error {
 
 // Audit implements approvals.Store.
 func (s *Store) Audit(ctx context.Context, draftID int64) ([]approvals.AuditEntry, error) {
-	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (approvals.AuditEntry, error) {
-		var e approvals.AuditEntry
-		var draft sql.NullInt64
-		var from, to string
-		var at int64
-		err := row.Scan(&e.ID, &e.BrandID, &draft, &e.Action, &e.Actor.Platform, &e.Actor.UserID, &e.Actor.Name, &e.Rev, &from, &to, &e.Detail, &at)
-		e.DraftID, e.From, e.To, e.At = draft.Int64, approvals.State(from), approvals.State(to), fromMS(at)
-		return e, wrap(err)
-	}, `SELECT id, brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at FROM audit WHERE draft_id = ? ORDER BY id`, draftID)
+	return queryAll(ctx, s.r, scanAudit, `SELECT `+auditCols+` FROM audit WHERE draft_id = ? ORDER BY id`, draftID)
+}
+
+const auditCols = `id, brand_id, draft_id, action, actor_platform, actor_id, actor_name, rev, from_state, to_state, detail, at`
+
+func scanAudit(row interface{ Scan(...any) error }) (approvals.AuditEntry, error) {
+	var e approvals.AuditEntry
+	var draft sql.NullInt64
+	var from, to string
+	var at int64
+	err := row.Scan(&e.ID, &e.BrandID, &draft, &e.Action, &e.Actor.Platform, &e.Actor.UserID, &e.Actor.Name, &e.Rev, &from, &to, &e.Detail, &at)
+	e.DraftID, e.From, e.To, e.At = draft.Int64, approvals.State(from), approvals.State(to), fromMS(at)
+	return e, wrap(err)
 }
 
 func queryAll[T any](ctx context.Context, db querier, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {

@@ -14,7 +14,8 @@ var _ publish.Store = (*Store)(nil)
 
 // DueDrafts implements publish.Store.
 func (s *Store) DueDrafts(ctx context.Context, now time.Time, limit int) ([]approvals.Draft, error) {
-	return queryAll(ctx, s.r, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.state = ? AND d.publish_at <= ? ORDER BY d.publish_at, d.id LIMIT ?`,
+	return queryAll(ctx, s.r, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.state = ? AND d.publish_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM brand_pauses p WHERE p.brand_id = d.brand_id) ORDER BY d.publish_at, d.id LIMIT ?`,
 		string(approvals.StateScheduled), ms(now), limit)
 }
 

@@ -1,0 +1,114 @@
+package publishcmd
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/commands/when"
+	"github.com/heraldhq/herald/publish"
+)
+
+// duringPause confirms a publish while the brand's publishing is paused.
+var duringPause = commands.Param{Name: "during-pause", Kind: commands.Choice, Flag: true, Choices: []string{"during-pause"},
+	Help: "publish even though the brand's publishing is paused (a crisis answer)"}
+
+// pauseDefs stop and resume a brand's publishing (issue 20).
+func (h *handlers) pauseDefs() []*commands.Def {
+	return []*commands.Def{
+		{
+			Path:    "pause",
+			Summary: "Stop a brand's scheduled publishing in a crisis (admins and approvers).",
+			Params: []commands.Param{
+				{Name: "reason", Kind: commands.Text, Help: "why, shown on the pause card and in the audit log"},
+				{Name: "until", Kind: commands.When, Flag: true, Help: "when publishing resumes by itself; until `resume` when absent"},
+				kit.BrandFlag,
+			},
+			Examples: []string{`pause "product recall"`, `pause "bad buzz" --until "tomorrow 9:00"`},
+			Handler:  h.pause,
+		},
+		{
+			Path:     "resume",
+			Extra:    true,
+			Summary:  "Resume a brand's paused publishing; posts whose time passed become missed.",
+			Params:   []commands.Param{kit.BrandFlag},
+			Examples: []string{"resume", "resume --brand Acme"},
+			Handler:  h.resume,
+		},
+	}
+}
+
+func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	var until time.Time
+	if s := r.Args.Str("until"); s != "" {
+		b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+		if err != nil {
+			return commands.Response{}, err
+		}
+		if until, err = when.Parse(s, h.Clock.Now(), b.Location()); err != nil {
+			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
+		}
+	}
+	v, err := h.Publish.Pause(ctx, r.Actor, r.Channel, r.Args.Str("brand"), r.Args.Str("reason"), until)
+	if err != nil {
+		return commands.Response{}, err
+	}
+	text := fmt.Sprintf("%s paused publishing for %s: %d scheduled post(s) held.", r.Actor.Display(), v.Brand.Name, v.Held)
+	card := h.Router.Offer(kit.PauseCard(v))
+	h.showInBrandChannels(ctx, v.Brand.ID, r.Channel, card)
+	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
+}
+
+// showInBrandChannels posts the pause card in each channel of the brand
+// but here (where the answer shows it).
+func (h *handlers) showInBrandChannels(ctx context.Context, brandID int64, here herald.ChannelRef, card commands.Card) {
+	if h.Show == nil {
+		return
+	}
+	chs, err := h.Brands.BrandChannels(ctx, brandID)
+	if err != nil {
+		h.Log.WarnContext(ctx, "pause card not shown in the brand's channels", "brand_id", brandID, "error", err)
+		return
+	}
+	for _, ch := range chs {
+		if ch != here {
+			h.Show(ctx, card, ch)
+		}
+	}
+}
+
+func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	v, err := h.Publish.Resume(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return commands.Response{}, err
+	}
+	text := fmt.Sprintf("%s resumed publishing for %s; %d post(s) missed their time during the pause.", r.Actor.Display(), v.Brand.Name, len(v.Missed))
+	card := h.Router.Offer(kit.PauseCard(v))
+	if h.Announce != nil { // every copy of the pause card, in place
+		h.Announce(ctx, card, commands.Response{})
+	}
+	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
+}
+
+// publishNow publishes a draft now; while its brand is paused it asks for
+// confirmation (--during-pause, or the button on the answer).
+func (h *handlers) publishNow(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	id := r.Args.Int("id")
+	f := h.Publish.PublishNow
+	if r.Args.Str("during-pause") != "" {
+		f = h.Publish.PublishDuringPause
+	}
+	v, err := f(ctx, r.Actor, id)
+	if e := herald.AsError(err); e != nil && e.Reason == publish.ReasonPaused {
+		c := commands.Card{Tone: "warning", Title: fmt.Sprintf("Publish draft #%d during the pause?", id), Text: kit.ErrorText(err),
+			Buttons: []commands.Button{{Label: "Publish anyway", Command: fmt.Sprintf("publish %d --during-pause", id), Style: "danger"}}}
+		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
+	}
+	if err != nil {
+		return commands.Response{}, err
+	}
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
+}
