@@ -15,6 +15,7 @@ type DraftView struct {
 	approvals.View
 	Deliveries []Delivery
 	Findings   []approvals.Finding
+	Reply      *ReplyTo // the conversation the draft answers; nil when none
 }
 
 // DraftView assembles the card's view of v. Each part is read on its
@@ -34,5 +35,8 @@ func (s *Service) DraftView(ctx context.Context, v approvals.View) (DraftView, e
 		errs = append(errs, fmt.Errorf("checks: %w", err))
 	}
 	dv.Findings = fs
+	if dv.Reply, err = s.replyTo(ctx, v.Draft.ID); err != nil {
+		errs = append(errs, fmt.Errorf("reply: %w", err))
+	}
 	return dv, errors.Join(errs...)
 }
