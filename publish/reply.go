@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -69,4 +70,21 @@ func (s *Service) ReplyTarget(ctx context.Context, brandID int64, network string
 		}
 	}
 	return herald.Target{}, false, nil
+}
+
+// ReasonNoReplyTarget is the Reason of NoReplyTarget; Facts: "draft",
+// "brand", "network" ("" where Herald cannot post), "mention".
+const ReasonNoReplyTarget = "publish.no_reply_target"
+
+// NoReplyTarget says why reply draft draftID starts without a target:
+// the brand has no account on the mention's network, or Herald cannot
+// post on that network at all (then a person answers by hand). It is a
+// note, not a refusal: the draft is made.
+func NoReplyTarget(draftID, mentionID int64, brand, network string) error {
+	msg := fmt.Sprintf("Draft #%d has no target: %s has no %s account set up.", draftID, brand, network)
+	if network == "" {
+		msg = fmt.Sprintf("Draft #%d has no target: Herald cannot post where mention #%d was found, so once approved its card holds the text to copy and a way to mark the mention answered.", draftID, mentionID)
+	}
+	return herald.Errorf(herald.EINVALID, "%s", msg).
+		Because(ReasonNoReplyTarget, herald.Facts{"draft": draftID, "brand": brand, "network": network, "mention": mentionID})
 }

@@ -46,8 +46,8 @@ func (h *handlers) draftDefs() []*commands.Def {
 			Handler:  h.show,
 		},
 		{
-			Path:     "edit",
-			Summary:  "Replace a draft's text or targets (a new revision; approvals must be given again).",
+			Path:    "edit",
+			Summary: "Replace a draft's text or targets (a new revision; approvals must be given again).",
 			Params: []commands.Param{kit.IDParam, {Name: "text", Kind: commands.Text, Help: "the new text (none and no --to: opens a form with the current one)"},
 				{Name: "to", Kind: commands.Targets, Flag: true, Help: "the new targets, e.g. mastodon:acme,bluesky:acme"}},
 			Examples: []string{`edit 12 "Our new store opens Tuesday!"`, "edit 12 --to mastodon:acme,bluesky:acme"},
