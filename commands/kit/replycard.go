@@ -24,7 +24,7 @@ func replyParts(c *commands.Card, v publish.DraftView) {
 	mid := strconv.FormatInt(r.MentionID, 10)
 	c.Context = append(c.Context, fmt.Sprintf("Reply to mention #%d (`mention show %d`)", r.MentionID, r.MentionID))
 	if r.AnsweredBy != "" {
-		c.Fields = append(c.Fields, commands.Field{Label: "Answered", Value: answeredWords(r.AnsweredBy, r.AnsweredURL)})
+		c.Fields = append(c.Fields, commands.Field{Label: "Mention", Value: answeredWords(r.AnsweredBy, r.AnsweredURL)})
 		return
 	}
 	if !r.Manual() || v.Draft.State != approvals.StateApproved {

@@ -89,9 +89,10 @@ type Server struct {
 	keys     map[string]keyed // token + "\x00" + key → status
 	faults   []Fault
 	requests int
-	attempts map[string]int   // key → requests that carried it
-	known    map[string]Known // statuses search finds, by URL (Know)
-	searches []string         // the q of each search, in order
+	attempts map[string]int         // key → requests that carried it
+	known    map[string]Known       // statuses search finds, by URL (Know)
+	tags     map[string][]TagStatus // hashtag → its timeline, oldest first (Tag)
+	searches []string               // the q of each search, in order
 }
 
 // Known is a status of the fediverse as this instance knows it: what
@@ -108,6 +109,52 @@ func (s *Server) Know(k Known) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.known[k.URL] = k
+}
+
+// TagStatus is a status of a hashtag's public timeline (Tag): someone's
+// post the listening reads.
+type TagStatus struct {
+	ID         string // its id on this instance; ascending with time
+	URL        string // its web link
+	Text       string
+	Acct       string // the author, user@host
+	Visibility string // "" is public
+	CreatedAt  time.Time
+}
+
+// Tag adds statuses to the public timeline of hashtag tag (without #),
+// served by GET /api/v1/timelines/tag/{tag}, newest first, after min_id
+// when asked.
+func (s *Server) Tag(tag string, sts ...TagStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tags[strings.ToLower(tag)] = append(s.tags[strings.ToLower(tag)], sts...)
+}
+
+func (s *Server) tagTimeline(w http.ResponseWriter, r *http.Request) {
+	minID, _ := strconv.ParseUint(r.URL.Query().Get("min_id"), 10, 64)
+	s.mu.Lock()
+	sts := s.tags[strings.ToLower(r.PathValue("tag"))]
+	out := []map[string]any{}
+	for i := len(sts) - 1; i >= 0; i-- {
+		st := sts[i]
+		if id, _ := strconv.ParseUint(st.ID, 10, 64); minID != 0 && id <= minID {
+			continue
+		}
+		out = append(out, map[string]any{"id": st.ID, "uri": st.URL, "url": st.URL, "content": "<p>" + st.Text + "</p>",
+			"visibility": cmpOr(st.Visibility, "public"), "created_at": st.CreatedAt.UTC().Format(time.RFC3339), "spoiler_text": "",
+			"account": map[string]string{"acct": st.Acct, "url": st.URL}})
+	}
+	s.mu.Unlock()
+	b, _ := json.Marshal(out)
+	answer(w, http.StatusOK, nil, string(b))
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // Searches returns the q of each search made, in order.
@@ -151,6 +198,7 @@ func New(opts ...Option) *Server {
 		attempts: map[string]int{},
 		instGets: map[string]int{},
 		known:    map[string]Known{},
+		tags:     map[string][]TagStatus{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -160,6 +208,7 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("GET /api/v2/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v1/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v2/search", s.search)
+	mux.HandleFunc("GET /api/v1/timelines/tag/{tag}", s.tagTimeline)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusNotFound, nil, `{"error":"Record not found"}`)
 	})
