@@ -1,6 +1,7 @@
 package approvals
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -301,28 +302,63 @@ func refused(d Draft, a Action) error {
 // after any approval sends the draft back to review; approvals stay bound to
 // the revision they saw (and in the audit log) and no longer count.
 func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text string) (View, error) {
-	text, err := cleanText(text)
-	if err != nil {
-		return View{}, err
+	return s.Revise(ctx, actor, id, Revise{Text: text, SetText: true})
+}
+
+// Revise is what an edit changes: the text, the targets, or both. A
+// revision is the text and where it goes, so either makes a new one.
+type Revise struct {
+	Text       string
+	SetText    bool // false keeps the text
+	Targets    []herald.Target
+	SetTargets bool // false keeps the targets
+}
+
+// Revise stores a new revision with the text and targets asked for (Edit
+// for the text alone). Editors and admins only. Like a text edit, a change
+// of targets after any approval sends the draft back to review, its checks
+// (limits, guidelines) run again for the new targets, and the audit row
+// says what changed ("targets: mastodon:acme → mastodon:acme, bluesky:acme").
+func (s *Service) Revise(ctx context.Context, actor herald.Actor, id int64, r Revise) (View, error) {
+	if r.SetText {
+		t, err := cleanText(r.Text)
+		if err != nil {
+			return View{}, err
+		}
+		r.Text = t
 	}
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
 		if err := brands.Need(v.Viewer, brands.EditDrafts); err != nil {
 			return Change{}, err
 		}
 		d := v.Draft
-		if text == d.Text {
+		text, targets := d.Text, d.Targets
+		if r.SetText {
+			text = r.Text
+		}
+		if r.SetTargets {
+			targets = r.Targets
+		}
+		sameTargets := herald.FormatTargets(targets) == herald.FormatTargets(d.Targets)
+		if text == d.Text && sameTargets {
+			if !r.SetText {
+				return Change{}, herald.Errorf(herald.EINVALID, "Draft #%d already goes to those targets; nothing changed.", d.ID)
+			}
 			return Change{}, herald.Errorf(herald.EINVALID, "That is already the text of draft #%d; nothing changed.", d.ID)
 		}
-		detail := ""
-		if n := len(currentApprovals(v.Approvals, d.Rev)); n > 0 || d.State == StateApproved || d.State == StateScheduled {
-			detail = fmt.Sprintf("approvals of revision %d cleared (%d)", d.Rev, n)
+		var details []string
+		if !sameTargets {
+			details = append(details, "targets: "+orNone(herald.FormatTargets(d.Targets))+" → "+orNone(herald.FormatTargets(targets)))
 		}
-		nd, e, err := s.step(d, actor, ActEdit, detail)
+		if n := len(currentApprovals(v.Approvals, d.Rev)); n > 0 || d.State == StateApproved || d.State == StateScheduled {
+			details = append(details, fmt.Sprintf("approvals of revision %d cleared (%d)", d.Rev, n))
+		}
+		nd, e, err := s.step(d, actor, ActEdit, strings.Join(details, "; "))
 		if err != nil {
 			return Change{}, err
 		}
 		nd.Rev++
-		nd.Text = text
+		nd.Text, nd.Targets = text, targets
 		e.Rev = nd.Rev
 		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
 		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
@@ -344,6 +380,8 @@ func (s *Service) Edit(ctx context.Context, actor herald.Actor, id int64, text s
 		return c, nil
 	})
 }
+
+func orNone(s string) string { return cmp.Or(s, "none") }
 
 // Submit sends a draft to review. With no review stages, it is approved at
 // once.

@@ -41,7 +41,7 @@ const (
 	WriteReplies     Action = "write_reply" // write a reply draft to a mention
 
 	ReadListening   Action = "read_listening"   // list, show, summary, watch test
-	ActOnMentions   Action = "act_on_mentions"  // claim, done, ignore, reopen, link a reply draft
+	ActOnMentions   Action = "act_on_mentions"  // claim, done, ignore, reopen, link a reply draft, mark answered
 	ManageListening Action = "manage_listening" // watches, sources, mutes, settings
 )
 

@@ -95,6 +95,9 @@ type Button struct {
 	Command string
 	Style   string // "", "primary" or "danger"
 	Input   string
+	// URL, when set, makes a link button: it opens URL (an http or https
+	// address) and runs no command; Command and Input are ignored.
+	URL string
 }
 
 // Form asks for the parameters of a command. Submitting it runs Command

@@ -64,10 +64,15 @@ func (r *Router) Offer(c Card) Card {
 	return c
 }
 
-// offered keeps the buttons whose command r has; nil when none.
+// offered keeps the buttons whose command r has, and link buttons; nil
+// when none.
 func (r *Router) offered(bs []Button) []Button {
 	var out []Button
 	for _, b := range bs {
+		if b.URL != "" { // a link: nothing to run
+			out = append(out, b)
+			continue
+		}
 		toks, err := tokenize(b.Command)
 		if err != nil || len(toks) == 0 {
 			continue

@@ -123,8 +123,10 @@ type Mention struct {
 	Sources      []string // every source label it was seen on, first first (see Spec.Label)
 	Terms        []string // the terms of the watches that matched, for highlighting (query.Highlight marks those in the text)
 	Claimer      herald.Actor
-	DraftID      int64  // the reply draft linked to it; 0 if none
-	Sentiment    string // triage, set later by the LLM when configured; "" when none
+	DraftID      int64    // the reply draft linked to it; 0 if none
+	Reply        ReplyRef // how to answer it on its own network; zero where Herald cannot post
+	Answer       Answer   // who answered it, when, where; zero At when unanswered
+	Sentiment    string   // triage, set later by the LLM when configured; "" when none
 	Urgency      string
 	UpdatedAt    time.Time
 }
@@ -249,6 +251,7 @@ const (
 	EventSurge     = "surge"      // a brand's mentions surge: one alert
 	EventSurgeOver = "surge_over" // the surge ended
 	EventDigest    = "digest"     // the daily digest
+	EventAnswered  = "answered"   // a mention was answered (reply published, or marked): update its card, note the link in its thread
 )
 
 // Notifier relays events to chat. It is called after the change is

@@ -390,7 +390,7 @@ func newMention(brandID int64, it *Item, c *candidate, label string, now time.Ti
 		BrandID: brandID, State: StateNew, WatchIDs: c.watchIDs,
 		URL: it.URL, CanonicalURL: c.canonical, Title: it.Title, Text: it.Text,
 		Author: it.Author, AuthorURL: it.AuthorURL, Lang: it.Lang, Published: it.Published,
-		FoundAt: now, UpdatedAt: now, Sources: []string{label}, Terms: c.terms,
+		FoundAt: now, UpdatedAt: now, Sources: []string{label}, Terms: c.terms, Reply: it.Reply,
 	}
 }
 

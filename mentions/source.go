@@ -35,6 +35,7 @@ type Item struct {
 	AuthorURL  string    // a link to the author, when the source has one
 	Lang       string    // primary language subtag ("fr") when the source says; else ""
 	Published  time.Time // when the author published it; zero when unknown
+	Reply      ReplyRef  // how to answer it on its network (Mastodon, Bluesky); zero elsewhere
 }
 
 // matchable returns what a query reads of the item.

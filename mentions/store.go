@@ -55,6 +55,9 @@ type Store interface {
 	// bumped: m.Version+1 is stored), with its audit row, in one
 	// transaction; ECONFLICT when the version differs.
 	ApplyMention(ctx context.Context, m Mention, e AuditEntry) error
+	// MentionByDraft returns the mention whose reply draft is draftID;
+	// ENOTFOUND when none.
+	MentionByDraft(ctx context.Context, draftID int64) (Mention, error)
 	// SetTriage sets a mention's sentiment and urgency (no version bump:
 	// triage is no person's action and must not make a click conflict).
 	SetTriage(ctx context.Context, id int64, sentiment, urgency string) error

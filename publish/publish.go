@@ -27,6 +27,9 @@ type Post struct {
 	Key string
 	// Due is when the post was scheduled to go out.
 	Due time.Time
+	// ReplyTo, when set, is the conversation the post answers (a reply
+	// draft's mention).
+	ReplyTo *ReplyTo
 }
 
 // Account is a target's configuration for one brand, set by an admin

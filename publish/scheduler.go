@@ -317,6 +317,9 @@ func (s *Scheduler) post(ctx context.Context, d Delivery) (Post, Publisher, erro
 		return Post{}, nil, err
 	}
 	post := Post{DraftID: d.DraftID, Rev: d.Rev, Brand: b, Target: d.Target, Text: text, Key: d.Key, Due: d.Due}
+	if post.ReplyTo, err = s.svc.replyTo(ctx, d.DraftID); err != nil {
+		return post, nil, err
+	}
 	if _, ok := p.(Configurer); ok {
 		a, err := s.store.Account(ctx, d.BrandID, d.Target)
 		if herald.ErrorCode(err) == herald.ENOTFOUND {

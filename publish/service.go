@@ -45,6 +45,7 @@ type Service struct {
 	publishers map[string]Publisher
 	wake       func()
 	guard      *httpx.Options // vets target URLs at `target add` (GuardURLs); nil: no check
+	replies    Replies        // the mention a reply draft answers; nil: none (SetReplies)
 }
 
 // NewService returns a Service. Register publishers before serving.

@@ -17,7 +17,8 @@ type DraftView struct {
 	Findings   []approvals.Finding
 	// Held is the reason a scheduled draft will not start now, while its
 	// brand's publishing is paused (Pause.Why); "" otherwise.
-	Held string
+	Held  string
+	Reply *ReplyTo // the conversation the draft answers; nil when none
 }
 
 // DraftView assembles the card's view of v. Each part is read on its
@@ -44,6 +45,9 @@ func (s *Service) DraftView(ctx context.Context, v approvals.View) (DraftView, e
 		} else if paused && p.Holds(v.Draft) {
 			dv.Held = p.Why()
 		}
+	}
+	if dv.Reply, err = s.replyTo(ctx, v.Draft.ID); err != nil {
+		errs = append(errs, fmt.Errorf("reply: %w", err))
 	}
 	return dv, errors.Join(errs...)
 }

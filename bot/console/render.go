@@ -111,6 +111,10 @@ func renderCard(b *strings.Builder, c commands.Card) {
 		if i == len(c.Buttons)-1 {
 			corner = "└"
 		}
+		if btn.URL != "" {
+			fmt.Fprintf(b, "  %s [%s] %s\n", corner, btn.Label, btn.URL)
+			continue
+		}
 		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, ButtonCommand(btn))
 	}
 }

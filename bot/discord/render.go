@@ -324,6 +324,14 @@ func buttonRows(buttons []commands.Button) (rows []discordgo.MessageComponent, o
 	var row []discordgo.MessageComponent
 	seen := map[string]bool{}
 	for _, b := range buttons {
+		if b.URL != "" && len(rows) < maxRows {
+			row = append(row, discordgo.Button{Label: commands.Cut(buttonLabel(b), maxButtonLabel), Style: discordgo.LinkButton, URL: b.URL})
+			if len(row) == maxButtonsPerRow {
+				rows = append(rows, discordgo.ActionsRow{Components: row})
+				row = nil
+			}
+			continue
+		}
 		id := customID(b)
 		if seen[id] {
 			continue

@@ -188,6 +188,12 @@ func actionBlocks(buttons []commands.Button) (blocks []slackapi.Block, omitted [
 	var elems []slackapi.BlockElement
 	seen := map[string]bool{}
 	for _, b := range buttons {
+		if b.URL != "" {
+			btn := slackapi.NewButtonBlockElement(actionID(commands.Button{Command: "link"}, seen), "", plainText(commands.Cut(buttonLabel(b), maxButtonText)))
+			btn.URL = b.URL
+			elems = append(elems, btn)
+			continue
+		}
 		if utf8.RuneCountInString(b.Command) > maxButtonValue {
 			omitted = append(omitted, buttonLabel(b))
 			continue

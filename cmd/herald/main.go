@@ -414,6 +414,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	}
 	ment := m.newMentions(bs, listen, notify, triagerOf(deps.Assist), detached.Go)
 	deps.Mentions = ment
+	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
 		router: handlers.New(deps), detached: detached}, nil
 }

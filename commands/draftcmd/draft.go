@@ -46,10 +46,11 @@ func (h *handlers) draftDefs() []*commands.Def {
 			Handler:  h.show,
 		},
 		{
-			Path:     "edit",
-			Summary:  "Replace a draft's text (a new revision; approvals must be given again).",
-			Params:   []commands.Param{kit.IDParam, {Name: "text", Kind: commands.Text, Help: "the new text (none: opens a form with the current one)"}},
-			Examples: []string{`edit 12 "Our new store opens Tuesday!"`},
+			Path:    "edit",
+			Summary: "Replace a draft's text or targets (a new revision; approvals must be given again).",
+			Params: []commands.Param{kit.IDParam, {Name: "text", Kind: commands.Text, Help: "the new text (none and no --to: opens a form with the current one)"},
+				{Name: "to", Kind: commands.Targets, Flag: true, Help: "the new targets, e.g. mastodon:acme,bluesky:acme"}},
+			Examples: []string{`edit 12 "Our new store opens Tuesday!"`, "edit 12 --to mastodon:acme,bluesky:acme"},
 			Handler:  h.edit,
 		},
 		{
@@ -207,7 +208,7 @@ func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Resp
 
 func (h *handlers) edit(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	id := r.Args.Int("id")
-	if !r.Args.Has("text") {
+	if !r.Args.Has("text") && !r.Args.Has("to") {
 		v, err := h.Approvals.Get(ctx, r.Actor, id)
 		if err != nil {
 			return commands.Response{}, err
@@ -215,10 +216,12 @@ func (h *handlers) edit(ctx context.Context, r *commands.Request) (commands.Resp
 		return commands.Response{Ephemeral: true, Form: &commands.Form{
 			Title:   fmt.Sprintf("Edit draft #%d", id),
 			Command: fmt.Sprintf("edit %d", id),
-			Fields:  []commands.FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true}},
+			Fields: []commands.FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true},
+				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Value: herald.FormatTargets(v.Draft.Targets), Optional: true, Flag: true, Placeholder: "TARGETS"}},
 		}}, nil
 	}
-	v, err := h.Approvals.Edit(ctx, r.Actor, id, r.Args.Str("text"))
+	v, err := h.Approvals.Revise(ctx, r.Actor, id, approvals.Revise{
+		Text: r.Args.Str("text"), SetText: r.Args.Has("text"), Targets: r.Args.Targets("to"), SetTargets: r.Args.Has("to")})
 	if err != nil {
 		return commands.Response{}, err
 	}

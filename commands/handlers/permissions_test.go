@@ -319,6 +319,8 @@ var permCases = map[string][]permCase{
 	"mention done":   {{action: brands.ActOnMentions, line: onMention("mention done %d")}},
 	"mention ignore": {{action: brands.ActOnMentions, line: onMention("mention ignore %d")}},
 	"mention reopen": {{action: brands.ActOnMentions, line: onMention("mention reopen %d")}},
+	// Issue 19: Mark as answered, after replying by hand.
+	"mention answered": {{action: brands.ActOnMentions, line: onMention("mention answered %d")}},
 }
 
 // TestPermissionTable walks every command × every role × own brand and

@@ -58,6 +58,7 @@ func draftCard(v publish.DraftView) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
 	c.Buttons = draftButtons(d)
+	replyParts(&c, v)
 	return c
 }
 

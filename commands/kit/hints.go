@@ -40,7 +40,13 @@ var hints = map[string]func(f herald.Facts) string{
 	},
 
 	publish.ReasonNoTargets: func(f herald.Facts) string {
-		return fmt.Sprintf("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it.", f["draft"])
+		return fmt.Sprintf("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it. Give it some with `edit %v --to TARGETS`.", f["draft"], f["draft"])
+	},
+	publish.ReasonNoReplyTarget: func(f herald.Facts) string {
+		if f["network"] == "" {
+			return fmt.Sprintf("Herald cannot post where mention #%v was found: once draft #%v is approved, its card holds the text to copy, Open the conversation, and Mark as answered (`mention answered %v`).", f["mention"], f["draft"], f["mention"])
+		}
+		return fmt.Sprintf("Draft #%v has no target: %v has no %v account. An admin adds one with `target add %v:NAME URL`; then `edit %v --to %v:NAME`.", f["draft"], f["brand"], f["network"], f["network"], f["draft"], f["network"])
 	},
 	publish.ReasonTimePassed: func(f herald.Facts) string {
 		return fmt.Sprintf("That time has passed; to publish draft #%v now, use `publish %v`.", f["draft"], f["draft"])

@@ -83,6 +83,9 @@ func triage(m mentions.Mention) string {
 }
 
 func mentionState(m mentions.Mention) string {
+	if m.State == mentions.StateHandled && !m.Answer.At.IsZero() {
+		return answeredWords(m.Answer.By.Display(), m.Answer.URL)
+	}
 	if m.State == mentions.StateClaimed && m.Claimer.UserID != "" {
 		return "claimed by " + m.Claimer.Display()
 	}
@@ -320,6 +323,11 @@ func (n *MentionNotifier) Notify(ctx context.Context, e mentions.Event) error {
 		for _, ch := range e.Routes {
 			n.show(ctx, card, ch)
 		}
+	case mentions.EventAnswered: // the card everywhere, and the link in its thread
+		if e.Mention == nil {
+			return nil
+		}
+		n.announce(ctx, MentionCard(e.Brand, *e.Mention), commands.Response{Text: AnsweredNote(*e.Mention)})
 	case mentions.EventDigest:
 		if e.Digest == nil {
 			return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/when"
+	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -19,6 +20,7 @@ type Notifier struct {
 	router   *commands.Router
 	drafts   *approvals.Service
 	publish  *publish.Service
+	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
 }
@@ -32,7 +34,7 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, log: d.Log, announce: announce}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce}
 }
 
 // Notify implements publish.Notifier.
@@ -47,7 +49,7 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 		n.log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
 		return
 	}
-	note := commands.Response{Text: noteText(v, e)}
+	note := commands.Response{Text: noteText(v, e) + n.answerMention(ctx, v, e)}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {
 			note.Mentions = append(note.Mentions, m.Actor)

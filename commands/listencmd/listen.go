@@ -10,8 +10,6 @@ import (
 	"unicode"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
@@ -444,88 +442,4 @@ func keepWords(keep time.Duration) string {
 		return "forever"
 	}
 	return "for " + mentions.KeepText(keep)
-}
-
-// mentionReply starts the reply draft of a mention: the text given, or
-// the LLM's suggestion (see assist), or a form asking for the text.
-func (h *handlers) mentionReply(ctx context.Context, r *commands.Request) (commands.Response, error) {
-	m, err := h.Mentions.Mention(ctx, r.Actor, r.Args.Int("id"))
-	if err != nil {
-		return commands.Response{}, err
-	}
-	if m.DraftID != 0 {
-		return h.CardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
-	}
-	b, err := h.Brands.Brand(ctx, m.BrandID)
-	if err != nil {
-		return commands.Response{}, err
-	}
-	if text := strings.TrimSpace(r.Args.Str("text")); text != "" {
-		return h.replyDraft(ctx, r.Actor, r.Channel, b, m, text) // CreateDraft checks the role
-	}
-	// Neither the LLM nor a form for someone whose reply would be refused.
-	role, err := h.Brands.RoleOf(ctx, r.Actor, b.ID)
-	if err != nil {
-		return commands.Response{}, err
-	}
-	if err := brands.Need(brands.Member{Role: role}, brands.WriteReplies); err != nil {
-		return commands.Response{}, err
-	}
-	if h.Assist != nil && h.Assist.Enabled() {
-		return h.suggestReply(ctx, r, b, m)
-	}
-	return commands.Response{Ephemeral: true, Form: &commands.Form{
-		Title:   fmt.Sprintf("Reply to mention #%d", m.ID),
-		Command: fmt.Sprintf("mention reply %d", m.ID),
-		Fields:  []commands.FormField{{Name: "text", Label: "Your reply", Multiline: true}},
-	}}, nil
-}
-
-// suggestReply asks the LLM for a reply to m, detached: the answer
-// becomes a draft linked to the mention (both cards updated), and is only
-// ever a draft, reviewed like any other. mentionReply has checked the role.
-func (h *handlers) suggestReply(ctx context.Context, r *commands.Request, b herald.Brand, m mentions.Mention) (commands.Response, error) {
-	return h.DraftDetached(ctx, r, b, kit.LLMDrafts{
-		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, kit.OneLine(cmp.Or(m.Title, m.Text), 120)),
-		Produce: h.ReplyVariants(b, kit.ReplyInput(m), nil),
-		Created: func(ctx context.Context, d approvals.Draft) error {
-			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
-			if err != nil {
-				return err
-			}
-			if h.Announce != nil { // else the answer carries the cards
-				h.Announce(ctx, h.Router.Offer(kit.MentionCard(b, linked)), commands.Response{})
-			}
-			return nil
-		},
-	})
-}
-
-// replyDraft creates the reply draft of mention m with text and links it:
-// the mention's card and the draft's are both answered, so the thread
-// keeps the two together.
-func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, b herald.Brand, m mentions.Mention, text string) (commands.Response, error) {
-	d, err := h.Approvals.CreateDraft(ctx, actor, ch, approvals.NewDraft{Brand: b.Name, Text: text})
-	if err != nil {
-		return commands.Response{}, err
-	}
-	linked, err := h.Mentions.LinkDraft(ctx, actor, m.ID, d.ID)
-	if err != nil {
-		// The draft is stored (nothing typed is lost): say so, e.g. when
-		// someone else linked a reply draft meanwhile.
-		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
-			return commands.Response{}, &herald.Error{Code: code, Err: err,
-				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", kit.ErrorText(err), d.ID, m.ID, d.ID)}
-		}
-		return commands.Response{}, err
-	}
-	m = linked
-	v, err := h.Approvals.Get(ctx, actor, d.ID)
-	if err != nil {
-		return commands.Response{}, err
-	}
-	return commands.Response{
-		Text:  fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID),
-		Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m)), h.ViewCard(ctx, v)},
-	}, nil
 }

@@ -38,7 +38,7 @@ func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals
 		}
 		d.Version, d.Rev = 1, 1
 		rev := approvals.Revision{DraftID: d.ID, Rev: 1, Text: d.Text, Author: d.Author, CreatedAt: d.CreatedAt}
-		if err := insertRevision(ctx, tx, rev); err != nil {
+		if err := insertRevision(ctx, tx, rev, d.Targets); err != nil {
 			return err
 		}
 		e.DraftID = d.ID
@@ -46,9 +46,11 @@ func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals
 	})
 }
 
-func insertRevision(ctx context.Context, tx *sql.Tx, r approvals.Revision) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (draft_id, rev, text, author_platform, author_id, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.DraftID, r.Rev, r.Text, r.Author.Platform, r.Author.UserID, r.Author.Name, ms(r.CreatedAt))
+// insertRevision stores a revision with its targets: a revision is the
+// text and where it goes, both immutable once written.
+func insertRevision(ctx context.Context, tx *sql.Tx, r approvals.Revision, targets []herald.Target) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (draft_id, rev, text, targets, author_platform, author_id, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.DraftID, r.Rev, r.Text, herald.FormatTargets(targets), r.Author.Platform, r.Author.UserID, r.Author.Name, ms(r.CreatedAt))
 	return err
 }
 
@@ -181,7 +183,7 @@ func applyChangeIf(ctx context.Context, tx *sql.Tx, c approvals.Change, cond str
 		return herald.Errorf(herald.ECONFLICT, "Draft #%d changed meanwhile.", d.ID)
 	}
 	if c.Revision != nil {
-		if err := insertRevision(ctx, tx, *c.Revision); err != nil {
+		if err := insertRevision(ctx, tx, *c.Revision, d.Targets); err != nil {
 			return err
 		}
 	}

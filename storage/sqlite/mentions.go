@@ -99,15 +99,18 @@ func (s *Store) MentionKeys(ctx context.Context, brandID int64, keys []string) (
 }
 
 const mentionCols = `id, brand_id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang, published, found_at,
-	sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at`
+	sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at,
+	reply_ref, answered_platform, answered_id, answered_name, answered_at, answer_url`
 
 func scanMention(row interface{ Scan(...any) error }) (mentions.Mention, error) {
 	var m mentions.Mention
 	var state, watchIDs, sources, terms string
-	var published, found, updated int64
+	var published, found, updated, answered int64
+	var reply string
 	err := row.Scan(&m.ID, &m.BrandID, &state, &m.Version, &watchIDs, &m.URL, &m.CanonicalURL, &m.Title, &m.Text, &m.Author, &m.AuthorURL,
 		&m.Lang, &published, &found, &sources, &terms, &m.Claimer.Platform, &m.Claimer.UserID, &m.Claimer.Name, &m.DraftID,
-		&m.Sentiment, &m.Urgency, &updated)
+		&m.Sentiment, &m.Urgency, &updated, &reply, &m.Answer.By.Platform, &m.Answer.By.UserID, &m.Answer.By.Name, &answered, &m.Answer.URL)
+	m.Reply, m.Answer.At = mentions.DecodeReplyRef(reply), fromMS(answered)
 	m.State = mentions.State(state)
 	m.WatchIDs, m.Sources, m.Terms = splitIDs(watchIDs), splitList(sources), splitList(terms)
 	m.Published, m.FoundAt, m.UpdatedAt = fromMS(published), fromMS(found), fromMS(updated)
@@ -117,6 +120,11 @@ func scanMention(row interface{ Scan(...any) error }) (mentions.Mention, error) 
 // Mention implements mentions.Store.
 func (s *Store) Mention(ctx context.Context, id int64) (mentions.Mention, error) {
 	return scanMention(s.r.QueryRowContext(ctx, `SELECT `+mentionCols+` FROM mentions WHERE id = ?`, id))
+}
+
+// MentionByDraft implements mentions.Store.
+func (s *Store) MentionByDraft(ctx context.Context, draftID int64) (mentions.Mention, error) {
+	return scanMention(s.r.QueryRowContext(ctx, `SELECT `+mentionCols+` FROM mentions WHERE draft_id = ? AND draft_id != 0 ORDER BY id LIMIT 1`, draftID))
 }
 
 // RecentMentions implements mentions.Store.
@@ -157,8 +165,8 @@ func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
 	prep(&b.findKey, `SELECT mention_id FROM mention_keys WHERE brand_id = ? AND key = ?`)
 	prep(&b.insertKey, `INSERT INTO mention_keys (brand_id, key, mention_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
 	prep(&b.insertMention, `INSERT INTO mentions (brand_id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang,
-		published, found_at, sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		published, found_at, sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at, reply_ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	prep(&b.deleteKey, `DELETE FROM mention_keys WHERE brand_id = ? AND key = ?`)
 	prep(&b.deleteMention, `DELETE FROM mentions WHERE id = ?`)
 	prep(&b.loadLists, `SELECT watch_ids, sources, terms, state, found_at FROM mentions WHERE id = ?`)
@@ -294,7 +302,7 @@ func (b *batchStmts) insertNew(ctx context.Context, brandID int64, nm *mentions.
 	}
 	res, err := b.insertMention.ExecContext(ctx, brandID, string(m.State), m.Version, joinIDs(m.WatchIDs), m.URL, m.CanonicalURL,
 		m.Title, m.Text, m.Author, m.AuthorURL, m.Lang, ms(m.Published), ms(m.FoundAt), joinList(m.Sources), joinList(m.Terms),
-		m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, m.Sentiment, m.Urgency, ms(m.UpdatedAt))
+		m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, m.Sentiment, m.Urgency, ms(m.UpdatedAt), m.Reply.Encode())
 	if err != nil {
 		return err
 	}
@@ -354,8 +362,10 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE mentions SET state = ?, version = version + 1, claimer_platform = ?, claimer_id = ?, claimer_name = ?,
-			draft_id = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			string(m.State), m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, ms(m.UpdatedAt), m.ID, m.Version)
+			draft_id = ?, updated_at = ?, answered_platform = ?, answered_id = ?, answered_name = ?, answered_at = ?, answer_url = ?
+			WHERE id = ? AND version = ?`,
+			string(m.State), m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, ms(m.UpdatedAt),
+			m.Answer.By.Platform, m.Answer.By.UserID, m.Answer.By.Name, ms(m.Answer.At), m.Answer.URL, m.ID, m.Version)
 		if err != nil {
 			return err
 		}

@@ -400,6 +400,7 @@ func postItem(did, rkey, author string, rec postRecord, published time.Time) men
 		Author:     author,
 		AuthorURL:  "https://bsky.app/profile/" + did,
 		Published:  published,
+		Reply:      mentions.ReplyRef{Network: Kind, ID: "at://" + did + "/" + postCollection + "/" + rkey, AuthorID: did},
 	}
 	if len(rec.Langs) > 0 {
 		it.Lang = mentions.PrimaryLang(rec.Langs[0])

@@ -58,6 +58,7 @@ func TestDecodeEvent(t *testing.T) {
 				URL: "https://bsky.app/profile/" + did + "/post/3lvbc6wo4nrua", Text: "Olá #acme",
 				Author: did, AuthorURL: "https://bsky.app/profile/" + did, Lang: "pt",
 				Published: time.Date(2024, 12, 1, 10, 1, 0, 656e6, time.UTC),
+				Reply:     mentions.ReplyRef{Network: "bluesky", ID: "at://" + did + "/app.bsky.feed.post/3lvbc6wo4nrua", AuthorID: did},
 			}},
 		},
 		{
@@ -68,6 +69,7 @@ func TestDecodeEvent(t *testing.T) {
 				URL: "https://bsky.app/profile/did:web:example.com/post/3l3", Text: "hi",
 				Author: "did:web:example.com", AuthorURL: "https://bsky.app/profile/did:web:example.com",
 				Published: time.UnixMicro(1733047262000000).UTC(),
+				Reply:     mentions.ReplyRef{Network: "bluesky", ID: "at://did:web:example.com/app.bsky.feed.post/3l3", AuthorID: "did:web:example.com"},
 			}},
 		},
 		{name: "OK/Delete", frame: `{"did":"` + did + `","time_us":5,"kind":"commit","commit":{"rev":"x","operation":"delete","collection":"app.bsky.feed.post","rkey":"3lvbc6wo4nrua"}}`, want: event{timeUS: 5}},

@@ -226,6 +226,8 @@ func TestSearch(t *testing.T) {
 			Text: "Le nouveau moulin Acme est arrivé ! Premier espresso ce matin ☕", Author: "marie.bsky.social",
 			AuthorURL: "https://bsky.app/profile/did:plc:odt56ar5h47vu6j7v5bi5t5i", Lang: "fr",
 			Published: time.Date(2026, 12, 1, 8, 59, 58, 120e6, time.UTC),
+			Reply: mentions.ReplyRef{Network: "bluesky", ID: "at://did:plc:odt56ar5h47vu6j7v5bi5t5i/app.bsky.feed.post/3l4cmudbnfagr",
+				AuthorID: "did:plc:odt56ar5h47vu6j7v5bi5t5i"},
 		}
 		if first != want {
 			t.Errorf("newest item = %+v,\nwant %+v", first, want)

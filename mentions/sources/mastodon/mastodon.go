@@ -337,6 +337,7 @@ type status struct {
 	URL         *string `json:"url"`
 	Content     string  `json:"content"`
 	SpoilerText string  `json:"spoiler_text"`
+	Visibility  string  `json:"visibility"`
 	Language    *string `json:"language"`
 	Account     struct {
 		Acct string `json:"acct"`
@@ -370,6 +371,9 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 		Text:       mentions.HTMLText(st.Content),
 		Author:     s.acct(st.Account.Acct),
 		AuthorURL:  mentions.WebURL(st.Account.URL),
+	}
+	if st.ID != "" && len(st.ID) <= 64 {
+		it.Reply = mentions.ReplyRef{Network: Kind, Instance: s.cfg.Instance, ID: st.ID, Visibility: st.Visibility}
 	}
 	if st.Language != nil {
 		it.Lang = mentions.PrimaryLang(*st.Language)

@@ -191,22 +191,27 @@ func TestPoll(t *testing.T) {
 		if err != nil {
 			t.Fatalf("first Poll: %v", err)
 		}
+		// Issue 19: each item keeps what a reply needs: the status id on
+		// the instance read, and its visibility.
+		reply := func(id string) mentions.ReplyRef {
+			return mentions.ReplyRef{Network: "mastodon", Instance: f.URL, ID: id, Visibility: "public"}
+		}
 		want := []mentions.Item{
 			{Source: "mastodon", ExternalID: "https://mastodon.social/users/caffeinated/statuses/113581099999999999", URL: "https://mastodon.social/@caffeinated/113581099999999999",
 				Text: "#acme coffee <3", Author: "caffeinated@127.0.0.1", AuthorURL: "https://mastodon.social/@caffeinated",
-				Published: time.Date(2026, 12, 1, 8, 23, 59, 0, time.UTC)},
+				Published: time.Date(2026, 12, 1, 8, 23, 59, 0, time.UTC), Reply: reply("113581099999999999")},
 			{Source: "mastodon", ExternalID: "https://mstdn.jp/users/kenji/statuses/113581100000000001", URL: "https://mstdn.jp/users/kenji/statuses/113581100000000001",
 				Text: "#acmeのグラインダー、静かでいい感じ。", Author: "kenji@mstdn.jp", AuthorURL: "https://mstdn.jp/@kenji", Lang: "ja",
-				Published: time.Date(2026, 12, 1, 8, 24, 0, 0, time.UTC)},
+				Published: time.Date(2026, 12, 1, 8, 24, 0, 0, time.UTC), Reply: reply("113581100000000001")},
 			{Source: "mastodon", ExternalID: "https://fosstodon.org/users/roaster/statuses/113581187654321098", URL: "https://fosstodon.org/@roaster/113581187654321098",
 				Title: "shop news", Text: "We're stocking #acme grinders from next week. https://roaster.example.com/acme", Author: "roaster@fosstodon.org",
-				AuthorURL: "https://fosstodon.org/@roaster", Lang: "en", Published: time.Date(2026, 12, 1, 8, 46, 30, 0, time.UTC)},
+				AuthorURL: "https://fosstodon.org/@roaster", Lang: "en", Published: time.Date(2026, 12, 1, 8, 46, 30, 0, time.UTC), Reply: reply("113581187654321098")},
 			{Source: "mastodon", ExternalID: "https://piaille.fr/users/marie/statuses/113581200987654321", URL: "https://piaille.fr/@marie/113581200987654321",
 				Text: "Franchement le SAV #acme m'a bluffé : remplacement en 48h. Bravo 👏", Author: "marie@piaille.fr",
-				AuthorURL: "https://piaille.fr/@marie", Lang: "fr", Published: time.Date(2026, 12, 1, 8, 50, 3, 0, time.UTC)},
+				AuthorURL: "https://piaille.fr/@marie", Lang: "fr", Published: time.Date(2026, 12, 1, 8, 50, 3, 0, time.UTC), Reply: reply("113581201234567890")},
 			{Source: "mastodon", ExternalID: "https://mastodon.social/users/caffeinated/statuses/113581239876543210", URL: "https://mastodon.social/@caffeinated/113581239876543210",
 				Text: "The new #acme grinder is here & it's quiet. Pour-over tomorrow!", Author: "caffeinated@127.0.0.1",
-				AuthorURL: "https://mastodon.social/@caffeinated", Lang: "en", Published: time.Date(2026, 12, 1, 9, 0, 12, 0, time.UTC)},
+				AuthorURL: "https://mastodon.social/@caffeinated", Lang: "en", Published: time.Date(2026, 12, 1, 9, 0, 12, 0, time.UTC), Reply: reply("113581239876543210")},
 		}
 		if diff := cmp.Diff(want, b.Items); diff != "" {
 			t.Errorf("first poll (-want +got):\n%s", diff)

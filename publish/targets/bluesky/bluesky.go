@@ -57,10 +57,11 @@ func (p *Publisher) KeyWindow() time.Duration { return publish.Forever }
 
 // record is an app.bsky.feed.post.
 type record struct {
-	Type      string  `json:"$type"`
-	Text      string  `json:"text"`
-	CreatedAt string  `json:"createdAt"`
-	Facets    []Facet `json:"facets,omitempty"`
+	Type      string    `json:"$type"`
+	Text      string    `json:"text"`
+	CreatedAt string    `json:"createdAt"`
+	Facets    []Facet   `json:"facets,omitempty"`
+	Reply     *ReplyRef `json:"reply,omitempty"`
 }
 
 type createRecordInput struct {
@@ -71,7 +72,9 @@ type createRecordInput struct {
 }
 
 // Publish creates the post under RecordKey(p.Key, p.Due), with its links,
-// hashtags and resolvable mentions as facets. When the record already
+// hashtags and resolvable mentions as facets. A post answering a Bluesky
+// mention (Post.ReplyTo) carries reply references to it and its thread's
+// root, and mentions its author. When the record already
 // exists (an earlier attempt made it) it returns that record's receipt.
 // Text over Bluesky's limits is Rejected without a call.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
@@ -85,6 +88,15 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if err != nil {
 		return publish.Receipt{}, err
 	}
+	reply, text, facets, err := p.replyParts(ctx, post, post.Text, facets)
+	if err != nil {
+		return publish.Receipt{}, err
+	}
+	if text != post.Text { // the author's mention added: still within the limits?
+		if err := p.Validate(post.Account, text); err != nil {
+			return publish.Receipt{}, &publish.Error{Outcome: publish.Rejected, Message: herald.ErrorMessage(err), Err: err}
+		}
+	}
 	rkey := RecordKey(post.Key, post.Due)
 	createdAt := p.clock.Now().UTC().Format(time.RFC3339)
 	s, r, err := p.authed(ctx, post.Account, func(s *session) call {
@@ -92,7 +104,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 			Repo:       s.did,
 			Collection: collection,
 			RKey:       rkey,
-			Record:     record{Type: collection, Text: post.Text, CreatedAt: createdAt, Facets: facets},
+			Record:     record{Type: collection, Text: text, CreatedAt: createdAt, Facets: facets, Reply: reply},
 		}}
 	})
 	if err == nil {

@@ -90,7 +90,9 @@ type status struct {
 	URL string `json:"url"`
 }
 
-// Publish posts p.Text as a public status on p.Account. A refused token
+// Publish posts p.Text as a public status on p.Account; a reply to a
+// Mastodon mention (Post.ReplyTo) is posted in reply to it, no more
+// visible than it (replyFields). A refused token
 // (401) or a refused status (422, with Mastodon's words) is Rejected; a
 // 429 is Transient until the instance's Retry-After, else its
 // X-RateLimit-Reset; see publish.Do and publish.Read for the rest.
@@ -98,7 +100,15 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if err := p.CheckAccount(post.Account); err != nil {
 		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
 	}
-	body, err := json.Marshal(map[string]string{"status": post.Text, "visibility": "public"})
+	inReplyTo, visibility, err := p.replyFields(ctx, post)
+	if err != nil {
+		return publish.Receipt{}, err
+	}
+	fields := map[string]string{"status": post.Text, "visibility": visibility}
+	if inReplyTo != "" {
+		fields["in_reply_to_id"] = inReplyTo
+	}
+	body, err := json.Marshal(fields)
 	if err != nil {
 		return publish.Receipt{}, publish.Rejectedf("the post cannot be encoded: %v", err)
 	}

@@ -38,6 +38,7 @@ const (
 	CreateRecord  = "com.atproto.repo.createRecord"
 	GetRecord     = "com.atproto.repo.getRecord"
 	ResolveHandle = "com.atproto.identity.resolveHandle"
+	GetPosts      = "app.bsky.feed.getPosts"
 )
 
 // Post is a record the fake stored, decoded.
@@ -98,6 +99,7 @@ type Server struct {
 	handles   map[string]string   // every resolvable handle, lowercase → DID
 	tokens    map[string]*token   // access JWT → token
 	records   map[string]*Post    // URI → record
+	others    map[string]Other    // posts of other accounts, by URI (AddOther)
 	order     []string            // URIs in creation order
 	faults    []Fault
 	duplicate Fault // the answer to a create of an existing record
@@ -122,6 +124,7 @@ func New() *Server {
 		handles:  make(map[string]string),
 		tokens:   make(map[string]*token),
 		records:  make(map[string]*Post),
+		others:   make(map[string]Other),
 		duplicate: Fault{
 			Status: http.StatusBadRequest,
 			Body:   `{"error":"InvalidRequest","message":"Record already exists"}`,
@@ -251,6 +254,7 @@ var methods = map[string]struct {
 	CreateRecord:  {http.MethodPost, (*Server).createRecord},
 	GetRecord:     {http.MethodGet, (*Server).getRecord},
 	ResolveHandle: {http.MethodGet, (*Server).resolveHandle},
+	GetPosts:      {http.MethodGet, (*Server).getPosts},
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -464,6 +468,45 @@ func (s *Server) getRecord(r *http.Request, _ []byte) (int, any) {
 		return http.StatusBadRequest, xrpcError("RecordNotFound", "Could not locate record: "+uri)
 	}
 	return http.StatusOK, map[string]any{"uri": p.URI, "cid": p.CID, "value": p.Record}
+}
+
+// Other is a post of another account that getPosts serves (a mention
+// being answered): RootURI and RootCID are its record's reply root, empty
+// when it starts its thread.
+type Other struct {
+	URI, CID, DID, Handle, Text string
+	RootURI, RootCID            string
+}
+
+// AddOther makes getPosts serve o, as the AppView serves posts of the
+// whole network.
+func (s *Server) AddOther(o Other) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.others[o.URI] = o
+}
+
+// getPosts serves app.bsky.feed.getPosts (authenticated, as through a
+// PDS): the posts AddOther gave and those created here; unknown URIs are
+// left out, as the AppView does.
+func (s *Server) getPosts(r *http.Request, _ []byte) (int, any) {
+	if _, status, fail := s.auth(r); fail != nil {
+		return status, fail
+	}
+	posts := []map[string]any{}
+	for _, uri := range r.URL.Query()["uris"] {
+		if o, ok := s.others[uri]; ok {
+			rec := map[string]any{"$type": "app.bsky.feed.post", "text": o.Text, "createdAt": "2026-12-01T09:00:00Z"}
+			if o.RootURI != "" {
+				ref := map[string]string{"uri": o.RootURI, "cid": o.RootCID}
+				rec["reply"] = map[string]any{"root": ref, "parent": ref}
+			}
+			posts = append(posts, map[string]any{"uri": o.URI, "cid": o.CID, "author": map[string]string{"did": o.DID, "handle": o.Handle}, "record": rec})
+		} else if p := s.records[uri]; p != nil {
+			posts = append(posts, map[string]any{"uri": p.URI, "cid": p.CID, "author": map[string]string{"did": p.Repo}, "record": p.Record})
+		}
+	}
+	return http.StatusOK, map[string]any{"posts": posts}
 }
 
 func (s *Server) resolveHandle(r *http.Request, _ []byte) (int, any) {

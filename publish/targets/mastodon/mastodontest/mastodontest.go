@@ -36,6 +36,7 @@ type Status struct {
 	URL            string
 	Text           string
 	Visibility     string
+	InReplyToID    string // the in_reply_to_id sent; "" when none
 	IdempotencyKey string
 	Authorization  string // the request's Authorization header
 	CreatedAt      time.Time
@@ -88,7 +89,99 @@ type Server struct {
 	keys     map[string]keyed // token + "\x00" + key → status
 	faults   []Fault
 	requests int
-	attempts map[string]int // key → requests that carried it
+	attempts map[string]int         // key → requests that carried it
+	known    map[string]Known       // statuses search finds, by URL (Know)
+	tags     map[string][]TagStatus // hashtag → its timeline, oldest first (Tag)
+	searches []string               // the q of each search, in order
+}
+
+// Known is a status of the fediverse as this instance knows it: what
+// GET /api/v2/search?resolve=true finds for its URL.
+type Known struct {
+	URL        string
+	ID         string // its id on this instance
+	Visibility string
+}
+
+// Know makes search find k by its URL (a remote status the instance
+// resolves).
+func (s *Server) Know(k Known) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.known[k.URL] = k
+}
+
+// TagStatus is a status of a hashtag's public timeline (Tag): someone's
+// post the listening reads.
+type TagStatus struct {
+	ID         string // its id on this instance; ascending with time
+	URL        string // its web link
+	Text       string
+	Acct       string // the author, user@host
+	Visibility string // "" is public
+	CreatedAt  time.Time
+}
+
+// Tag adds statuses to the public timeline of hashtag tag (without #),
+// served by GET /api/v1/timelines/tag/{tag}, newest first, after min_id
+// when asked.
+func (s *Server) Tag(tag string, sts ...TagStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tags[strings.ToLower(tag)] = append(s.tags[strings.ToLower(tag)], sts...)
+}
+
+func (s *Server) tagTimeline(w http.ResponseWriter, r *http.Request) {
+	minID, _ := strconv.ParseUint(r.URL.Query().Get("min_id"), 10, 64)
+	s.mu.Lock()
+	sts := s.tags[strings.ToLower(r.PathValue("tag"))]
+	out := []map[string]any{}
+	for i := len(sts) - 1; i >= 0; i-- {
+		st := sts[i]
+		if id, _ := strconv.ParseUint(st.ID, 10, 64); minID != 0 && id <= minID {
+			continue
+		}
+		out = append(out, map[string]any{"id": st.ID, "uri": st.URL, "url": st.URL, "content": "<p>" + st.Text + "</p>",
+			"visibility": cmpOr(st.Visibility, "public"), "created_at": st.CreatedAt.UTC().Format(time.RFC3339), "spoiler_text": "",
+			"account": map[string]string{"acct": st.Acct, "url": st.URL}})
+	}
+	s.mu.Unlock()
+	b, _ := json.Marshal(out)
+	answer(w, http.StatusOK, nil, string(b))
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Searches returns the q of each search made, in order.
+func (s *Server) Searches() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.searches...)
+}
+
+// search serves GET /api/v2/search for statuses: authenticated (resolve
+// needs a user), it finds what Know gave by URL.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok == "" || (s.token != "" && tok != s.token) {
+		answer(w, http.StatusUnauthorized, nil, `{"error":"The access token is invalid"}`)
+		return
+	}
+	q := r.URL.Query()
+	s.mu.Lock()
+	s.searches = append(s.searches, q.Get("q"))
+	k, ok := s.known[q.Get("q")]
+	s.mu.Unlock()
+	statuses := []map[string]string{}
+	if ok && q.Get("resolve") == "true" && (q.Get("type") == "" || q.Get("type") == "statuses") {
+		statuses = append(statuses, map[string]string{"id": k.ID, "url": k.URL, "uri": k.URL, "visibility": k.Visibility})
+	}
+	b, _ := json.Marshal(map[string]any{"accounts": []any{}, "hashtags": []any{}, "statuses": statuses})
+	answer(w, http.StatusOK, nil, string(b))
 }
 
 type keyed struct {
@@ -104,6 +197,8 @@ func New(opts ...Option) *Server {
 		keys:     map[string]keyed{},
 		attempts: map[string]int{},
 		instGets: map[string]int{},
+		known:    map[string]Known{},
+		tags:     map[string][]TagStatus{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -112,6 +207,8 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("POST /api/v1/statuses", s.postStatus)
 	mux.HandleFunc("GET /api/v2/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v1/instance", s.getInstance)
+	mux.HandleFunc("GET /api/v2/search", s.search)
+	mux.HandleFunc("GET /api/v1/timelines/tag/{tag}", s.tagTimeline)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusNotFound, nil, `{"error":"Record not found"}`)
 	})
@@ -236,7 +333,7 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnauthorized, nil, `{"error":"The access token is invalid"}`)
 		return
 	}
-	text, visibility, err := readStatus(r)
+	text, visibility, inReplyTo, err := readStatus(r)
 	if err != nil {
 		answer(w, http.StatusBadRequest, nil, fmt.Sprintf(`{"error":%q}`, err.Error()))
 		return
@@ -245,7 +342,7 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnprocessableEntity, nil, `{"error":"Validation failed: Text can't be blank"}`)
 		return
 	}
-	st := s.create(token, key, Status{Text: text, Visibility: visibility, IdempotencyKey: key, Authorization: auth})
+	st := s.create(token, key, Status{Text: text, Visibility: visibility, InReplyToID: inReplyTo, IdempotencyKey: key, Authorization: auth})
 
 	switch {
 	case f == nil:
@@ -302,22 +399,24 @@ func (s *Server) create(token, key string, st Status) Status {
 	return st
 }
 
-// readStatus reads the status and visibility from a JSON or form body.
-func readStatus(r *http.Request) (text, visibility string, err error) {
+// readStatus reads the status, visibility and in_reply_to_id from a JSON
+// or form body.
+func readStatus(r *http.Request) (text, visibility, inReplyTo string, err error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var in struct {
 			Status     string `json:"status"`
 			Visibility string `json:"visibility"`
+			InReplyTo  string `json:"in_reply_to_id"`
 		}
 		if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&in); err != nil {
-			return "", "", fmt.Errorf("invalid JSON: %v", err)
+			return "", "", "", fmt.Errorf("invalid JSON: %v", err)
 		}
-		return in.Status, in.Visibility, nil
+		return in.Status, in.Visibility, in.InReplyTo, nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	return r.PostForm.Get("status"), r.PostForm.Get("visibility"), nil
+	return r.PostForm.Get("status"), r.PostForm.Get("visibility"), r.PostForm.Get("in_reply_to_id"), nil
 }
 
 func answer(w http.ResponseWriter, status int, header http.Header, body string) {
