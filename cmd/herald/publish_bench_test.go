@@ -80,7 +80,9 @@ func BenchmarkPublishDue10k(b *testing.B) {
 		clk := &setClock{t: due.Add(-time.Minute)}
 		m := NewMain()
 		m.Clock = clk
-		env := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_LOG_LEVEL": "error"}
+		// The fake listens on loopback, which the guarded client refuses
+		// unless private addresses are allowed.
+		env := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_LOG_LEVEL": "error", "HERALD_ALLOW_PRIVATE_SOURCES": "true"}
 		if err := m.ParseFlags([]string{"run"}, envOf(env)); err != nil {
 			b.Fatal(err)
 		}
