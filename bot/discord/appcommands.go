@@ -247,8 +247,12 @@ func describe(s, fallback string) string {
 }
 
 // nameRE is Discord's rule for command and option names (lowercase where
-// a lowercase form exists is checked apart).
-var nameRE = regexp.MustCompile(`^[-_'\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
+// a lowercase form exists, and the length, maxName characters, are
+// checked apart: a counted repetition of Unicode classes compiles to
+// megabytes, resident for the life of the process).
+var nameRE = regexp.MustCompile(namePattern)
+
+const namePattern = `^[-_'\p{L}\p{N}\p{Devanagari}\p{Thai}]+$`
 
 // checkCommands checks commands against Discord's limits: at most 100 per
 // scope; names 1–32 characters, lowercase, of letters, digits, - _ and ';
@@ -281,7 +285,7 @@ func checkCommands(cmds []appCommand) error {
 }
 
 func checkNamed(what, name, desc string) error {
-	if !nameRE.MatchString(name) || strings.ToLower(name) != name {
+	if !nameRE.MatchString(name) || utf8.RuneCountInString(name) > maxName || strings.ToLower(name) != name {
 		return fmt.Errorf("discord: %s: name %q is not 1–%d lowercase letters, digits, - _ or '", what, name, maxName)
 	}
 	if n := utf8.RuneCountInString(desc); n < 1 || n > maxDescription {

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -234,4 +236,26 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+// TestNameLimit: a name has at most 32 characters, letters of any script
+// counting one each, and the pattern that reads it compiles in little
+// memory (a counted repetition, {1,32}, took 1.2 MB resident in every
+// Herald process).
+func TestNameLimit(t *testing.T) {
+	desc := "a description"
+	if err := checkNamed("option", strings.Repeat("é", 32), desc); err != nil {
+		t.Errorf("32 letters: %v", err)
+	}
+	if err := checkNamed("option", strings.Repeat("é", 33), desc); err == nil {
+		t.Error("33 letters: accepted")
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	regexp.MustCompile(namePattern)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 256<<10 {
+		t.Errorf("compiling the name pattern allocates %d KiB; want under 256 KiB", n>>10)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
@@ -19,8 +20,16 @@ import (
 // <#123>, or a bare id.
 var channelRE = regexp.MustCompile(`^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^([A-Z0-9]{8,20}|[0-9]{15,21})$`)
 
-// consoleChannelRE reads a console channel: #name, as `/channel` names it.
-var consoleChannelRE = regexp.MustCompile(`^#?([\p{L}\p{N}_.-]{1,80})$`)
+// consoleChannelRE reads a console channel: #name, as `/channel` names it
+// (at most maxConsoleChannel characters, checked apart: a counted
+// repetition of Unicode classes compiles to megabytes, resident for the
+// life of the process).
+var consoleChannelRE = regexp.MustCompile(consoleChannelPattern)
+
+const (
+	consoleChannelPattern = `^#?([\p{L}\p{N}_.-]+)$`
+	maxConsoleChannel     = 80
+)
 
 // channelArg reads --channel on the actor's platform and workspace. On the
 // console, where channels are names, #name (or name) is the channel.
@@ -30,7 +39,7 @@ func channelArg(here herald.ChannelRef, v string) (herald.ChannelRef, error) {
 		return here, nil
 	}
 	if here.Platform == "console" {
-		if m := consoleChannelRE.FindStringSubmatch(v); m != nil {
+		if m := consoleChannelRE.FindStringSubmatch(v); m != nil && utf8.RuneCountInString(m[1]) <= maxConsoleChannel {
 			here.Channel = "#" + m[1]
 			return here, nil
 		}

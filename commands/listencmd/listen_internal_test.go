@@ -1,6 +1,8 @@
 package listencmd
 
 import (
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -89,4 +91,39 @@ func FuzzChannelArg(f *testing.F) {
 			t.Fatalf("channelArg(%q) = %+v", v, got)
 		}
 	})
+}
+
+// TestConsoleChannelLimit: a console channel name has at most 80
+// characters (letters of any script count one each).
+func TestConsoleChannelLimit(t *testing.T) {
+	here := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"#" + strings.Repeat("é", 80), true},
+		{"#" + strings.Repeat("é", 81), false},
+	} {
+		if _, err := channelArg(here, tt.name); (err == nil) != tt.ok {
+			t.Errorf("channelArg(%d letters) = %v; want ok %v", len([]rune(tt.name))-1, err, tt.ok)
+		}
+	}
+}
+
+// TestPatternsCompileSmall: the package's patterns compile in little
+// memory (a counted repetition of Unicode classes, {1,80}, took 3 MB that
+// stayed resident in every Herald process).
+func TestPatternsCompileSmall(t *testing.T) {
+	if n := compileBytes(consoleChannelPattern); n > 256<<10 {
+		t.Errorf("compiling %q allocates %d KiB; want under 256 KiB", consoleChannelPattern, n>>10)
+	}
+}
+
+func compileBytes(pattern string) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	regexp.MustCompile(pattern)
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
