@@ -115,6 +115,27 @@ func TestPause(t *testing.T) {
 		e.wantState(t, d.ID, approvals.StatePublished)
 	})
 
+	// A person's retry sends a post out now, as publish does: during a
+	// pause it needs the same confirmation.
+	t.Run("OKConfirmedRetryDuringPause", func(t *testing.T) {
+		e, net, d := settled(t)
+		if _, err := e.svc.Pause(t.Context(), alice, acmeCh, "", "recall", time.Time{}); err != nil {
+			t.Fatalf("Pause: %v", err)
+		}
+		err := e.refuse(t, d.ID, herald.ECONFLICT, func() error { _, err := e.svc.Retry(t.Context(), bob, d.ID, "webhook:maybe"); return err })
+		if he := herald.AsError(err); he == nil || he.Reason != publish.ReasonPaused {
+			t.Fatalf("Retry during a pause: %v; want a %s refusal", err, publish.ReasonPaused)
+		}
+		calls := net.CallsFor(d.ID)
+		if _, err := e.svc.RetryDuringPause(t.Context(), bob, d.ID, "webhook:maybe"); err != nil {
+			t.Fatalf("RetryDuringPause: %v", err)
+		}
+		e.tick(t)
+		if n := net.CallsFor(d.ID); n != calls+1 {
+			t.Errorf("confirmed retry made %d call(s); want 1", n-calls)
+		}
+	})
+
 	t.Run("ErrRoles", func(t *testing.T) {
 		e := newEnv(t, config{})
 		for _, who := range []herald.Actor{bob, dave, vic} {

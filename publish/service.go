@@ -210,11 +210,8 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 		return v, err
 	}
 	if !duringPause {
-		if p, paused, err := s.BrandPause(ctx, v.Brand.ID); err != nil {
+		if err := s.unpaused(ctx, v); err != nil {
 			return v, err
-		} else if paused {
-			return v, herald.Errorf(herald.ECONFLICT, "Publishing for %s is paused (%s); draft #%d goes out only if you confirm.", v.Brand.Name, HeldDetail(p), id).
-				Because(ReasonPaused, herald.Facts{"brand": v.Brand.Name, "draft": id})
 		}
 	}
 	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
@@ -232,6 +229,18 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 	return s.apply(ctx, actor, c, inserts(newDeliveries(c.Draft, now, now)))
 }
 
+// unpaused refuses (ReasonPaused) a person's sending of v's draft while
+// its brand's publishing is paused: it goes out only once confirmed.
+func (s *Service) unpaused(ctx context.Context, v approvals.View) error {
+	p, paused, err := s.BrandPause(ctx, v.Brand.ID)
+	if err != nil || !paused {
+		return err
+	}
+	id := v.Draft.ID
+	return herald.Errorf(herald.ECONFLICT, "Publishing for %s is paused (%s); draft #%d goes out only if you confirm.", v.Brand.Name, HeldDetail(p), id).
+		Because(ReasonPaused, herald.Facts{"brand": v.Brand.Name, "draft": id})
+}
+
 func inserts(ds []Delivery) []DeliveryUpdate {
 	ups := make([]DeliveryUpdate, len(ds))
 	for i, d := range ds {
@@ -242,8 +251,24 @@ func inserts(ds []Delivery) []DeliveryUpdate {
 
 // Retry sends a failed or unconfirmed post again to its failed and
 // unconfirmed targets (or to one of them), with the same idempotency key.
+// While the brand's publishing is paused it refuses (ReasonPaused), as
+// PublishNow does: see RetryDuringPause.
 func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "retry", brands.RetryPosts, "", func(d *Delivery, now time.Time) {
+	return s.retry(ctx, actor, id, target, false)
+}
+
+// RetryDuringPause is Retry confirmed: it sends again even while the
+// brand's publishing is paused.
+func (s *Service) RetryDuringPause(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
+	return s.retry(ctx, actor, id, target, true)
+}
+
+func (s *Service) retry(ctx context.Context, actor herald.Actor, id int64, target string, duringPause bool) (approvals.View, error) {
+	var check func(approvals.View) error
+	if !duringPause {
+		check = func(v approvals.View) error { return s.unpaused(ctx, v) }
+	}
+	return s.settleTargets(ctx, actor, id, target, "retry", brands.RetryPosts, "", check, func(d *Delivery, now time.Time) {
 		d.State, d.NextAt, d.Attempts, d.Error = Pending, now, 0, ""
 	})
 }
@@ -253,18 +278,24 @@ func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, targe
 // a failed one (posted by hand). A failed target is never marked without
 // being named, so a second click on a stale button changes nothing.
 func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "mark as published", brands.ConfirmPosts, Unconfirmed, func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "mark as published", brands.ConfirmPosts, Unconfirmed, nil, func(d *Delivery, now time.Time) {
 		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
 	})
 }
 
 // settleTargets applies f to the draft's failed and unconfirmed
 // deliveries: the one on target when given, else those in state prefer
-// (all of them when prefer is "").
-func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, a brands.Action, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
+// (all of them when prefer is ""). check, when not nil, may refuse the
+// draft once the actor's right to act on it is known.
+func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, a brands.Action, prefer DeliveryState, check func(approvals.View) error, f func(*Delivery, time.Time)) (approvals.View, error) {
 	v, err := s.act(ctx, actor, id, a)
 	if err != nil {
 		return v, err
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			return v, err
+		}
 	}
 	var only *herald.Target
 	if target != "" {
