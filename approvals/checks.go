@@ -16,5 +16,5 @@ func (s *Service) Findings(ctx context.Context, v View) ([]Finding, error) {
 	if !checkedStates[v.Draft.State] {
 		return nil, nil
 	}
-	return s.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
+	return s.Check(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text)
 }

@@ -50,6 +50,14 @@ type Checker interface {
 	CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error)
 }
 
+// DraftChecker is a Checker that needs to know which draft it checks: a
+// reply draft is posted with what its reply adds (the author's mention),
+// which must fit its targets' limits too. Check calls CheckDraftOf rather
+// than CheckDraft for it; draftID is 0 when there is no draft yet.
+type DraftChecker interface {
+	CheckDraftOf(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]Finding, error)
+}
+
 // Finding is one remark of a Checker on a draft. Like a herald.Error, it
 // says facts, never chat syntax: when the command layer has more to say
 // (what to type), Reason names the finding and Facts hold its values.
@@ -63,11 +71,18 @@ type Finding struct {
 // AddChecker adds c to the checks run on drafts. Call it before serving.
 func (s *Service) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
 
-// Check runs every checker on a draft's text and targets.
-func (s *Service) Check(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error) {
+// Check runs every checker on the text and targets of draft draftID (0:
+// no draft yet).
+func (s *Service) Check(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]Finding, error) {
 	var out []Finding
 	for _, c := range s.checkers {
-		fs, err := c.CheckDraft(ctx, b, targets, text)
+		var fs []Finding
+		var err error
+		if dc, ok := c.(DraftChecker); ok {
+			fs, err = dc.CheckDraftOf(ctx, b, draftID, targets, text)
+		} else {
+			fs, err = c.CheckDraft(ctx, b, targets, text)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -364,7 +379,7 @@ func (s *Service) Revise(ctx context.Context, actor herald.Actor, id int64, r Re
 		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
 		if nd.State == StateInReview {
 			// Straight back to review: the checks of a submission apply.
-			fs, err := s.Check(ctx, v.Brand, nd.Targets, text)
+			fs, err := s.Check(ctx, v.Brand, d.ID, nd.Targets, text)
 			if err != nil {
 				return Change{}, err
 			}
@@ -394,7 +409,7 @@ func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (Vie
 		if err := brands.Need(v.Viewer, brands.SubmitDrafts); err != nil {
 			return Change{}, err
 		}
-		fs, err := s.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
+		fs, err := s.Check(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text)
 		if err != nil {
 			return Change{}, err
 		}

@@ -68,9 +68,23 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 // can publish to, configured for the brand, and within its network's
 // limits.
 func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	return s.CheckDraftOf(ctx, b, 0, targets, text)
+}
+
+// CheckDraftOf implements approvals.DraftChecker: CheckDraft, where the
+// text of a reply draft is checked as its target's network will post it
+// (ReplyTexter: with the author's mention).
+func (s *Service) CheckDraftOf(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	var rt *ReplyTo
+	if draftID != 0 {
+		var err error
+		if rt, err = s.replyTo(ctx, draftID); err != nil {
+			return nil, err
+		}
+	}
 	var out []approvals.Finding
 	for _, t := range targets {
-		f, err := s.checkTarget(ctx, b, t, text)
+		f, err := s.checkTarget(ctx, b, t, text, rt)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +98,7 @@ func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []hera
 
 // checkTarget returns the finding on one target; none (Message "") when
 // the target can take the text.
-func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string) (approvals.Finding, error) {
+func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string, rt *ReplyTo) (approvals.Finding, error) {
 	p, ok := s.publishers[t.Kind]
 	if !ok {
 		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind)}, nil
@@ -100,6 +114,9 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 			return approvals.Finding{}, err
 		}
 		acct = a
+	}
+	if r, ok := p.(ReplyTexter); ok && rt != nil {
+		text = r.ReplyText(rt, text)
 	}
 	if v, ok := p.(Validator); ok {
 		if err := v.Validate(acct, text); err != nil {
@@ -117,7 +134,7 @@ func (s *Service) ready(ctx context.Context, v approvals.View) error {
 		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without any, so there is nowhere to publish it.", d.ID).
 			Because(ReasonNoTargets, herald.Facts{"draft": d.ID})
 	}
-	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
+	fs, err := s.drafts.Check(ctx, v.Brand, d.ID, d.Targets, d.Text)
 	if err != nil {
 		return err
 	}
