@@ -226,10 +226,15 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 	if err != nil {
 		return v, err
 	}
+	detail := "now, to " + herald.FormatTargets(v.Draft.Targets)
 	if !duringPause {
 		if err := s.unpaused(ctx, v); err != nil {
 			return v, err
 		}
+	} else if p, paused, err := s.BrandPause(ctx, v.Brand.ID); err != nil {
+		return v, err
+	} else if paused { // the draft's audit says it went out through the pause
+		detail += "; confirmed while publishing was paused (" + p.Why() + ")"
 	}
 	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
 		if err := s.ready(ctx, v); err != nil {
@@ -237,7 +242,7 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 		}
 	}
 	now := s.now()
-	c, err := change(v, actor, approvals.ActPublish, "now, to "+herald.FormatTargets(v.Draft.Targets), now)
+	c, err := change(v, actor, approvals.ActPublish, detail, now)
 	if err != nil {
 		return v, err
 	}
