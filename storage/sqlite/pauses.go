@@ -33,12 +33,7 @@ func (s *Store) ClaimDue(ctx context.Context, c approvals.Change, ups []publish.
 		if err != nil {
 			return err
 		}
-		for _, u := range ups {
-			if err := saveDelivery(ctx, tx, u); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveDeliveries(ctx, tx, ups)
 	})
 }
 
