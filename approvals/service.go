@@ -50,14 +50,6 @@ type Checker interface {
 	CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error)
 }
 
-// DraftChecker is a Checker that needs to know which draft it checks: a
-// reply draft is posted with what its reply adds (the author's mention),
-// which must fit its targets' limits too. Check calls CheckDraftOf rather
-// than CheckDraft for it; draftID is 0 when there is no draft yet.
-type DraftChecker interface {
-	CheckDraftOf(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]Finding, error)
-}
-
 // Finding is one remark of a Checker on a draft. Like a herald.Error, it
 // says facts, never chat syntax: when the command layer has more to say
 // (what to type), Reason names the finding and Facts hold its values.
@@ -70,26 +62,6 @@ type Finding struct {
 
 // AddChecker adds c to the checks run on drafts. Call it before serving.
 func (s *Service) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
-
-// Check runs every checker on the text and targets of draft draftID (0:
-// no draft yet).
-func (s *Service) Check(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]Finding, error) {
-	var out []Finding
-	for _, c := range s.checkers {
-		var fs []Finding
-		var err error
-		if dc, ok := c.(DraftChecker); ok {
-			fs, err = dc.CheckDraftOf(ctx, b, draftID, targets, text)
-		} else {
-			fs, err = c.CheckDraft(ctx, b, targets, text)
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fs...)
-	}
-	return out, nil
-}
 
 // Blocking returns an EINVALID error listing the blocking findings, or
 // nil. Its Reason is ReasonBlocked, with the findings in its Facts, so
