@@ -65,3 +65,24 @@ func TestCheckReplyText(t *testing.T) {
 		t.Errorf("the reply's card findings %+v; want the length", fs)
 	}
 }
+
+// Review of issue 19: a reply draft sent to another network than its
+// mention's is posted there as a post of its own, seen by all: the checks
+// say so, without blocking. On the code as it was nothing warned.
+func TestCheckReplyElsewhere(t *testing.T) {
+	net := newNet()
+	e := newEnv(t, config{nets: map[string]publish.Publisher{"bluesky": validNet{net}, "webhook": plainNet{net}}})
+	replies := &oneReply{id: 7, rt: &publish.ReplyTo{MentionID: 3, Network: "bluesky"}}
+	e.svc.SetReplies(replies)
+	fs, err := e.svc.CheckDraftOf(t.Context(), e.brand, 7, mustTargets(t, "bluesky:main, webhook:x"), "Thanks")
+	if err != nil || len(fs) != 1 || fs[0].Blocking || !strings.Contains(fs[0].Message, "webhook:x: this draft answers mention #3") {
+		t.Fatalf("findings %+v, %v; want one warning, on webhook:x", fs, err)
+	}
+	replies.rt = &publish.ReplyTo{MentionID: 3} // answered by hand: any target posts on its own
+	if fs, _ := e.svc.CheckDraftOf(t.Context(), e.brand, 7, mustTargets(t, "webhook:x"), "Thanks"); len(fs) != 1 || fs[0].Blocking {
+		t.Errorf("findings %+v; want one warning", fs)
+	}
+	if fs, _ := e.svc.CheckDraftOf(t.Context(), e.brand, 8, mustTargets(t, "webhook:x"), "Thanks"); len(fs) != 0 {
+		t.Errorf("findings on a draft that answers nothing: %+v", fs)
+	}
+}

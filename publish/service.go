@@ -92,8 +92,19 @@ func (s *Service) CheckDraftOf(ctx context.Context, b herald.Brand, draftID int6
 			f.Blocking = true
 			out = append(out, f)
 		}
+		if rt != nil && !strings.EqualFold(t.Kind, rt.Network) {
+			out = append(out, notAReply(t, rt))
+		}
 	}
 	return out, nil
+}
+
+// notAReply warns that a reply draft's target is on another network than
+// its mention: there the text goes out as a post of its own, seen by all,
+// not as an answer in the conversation. It does not block (a team may
+// want both).
+func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
+	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID)}
 }
 
 // checkTarget returns the finding on one target; none (Message "") when
