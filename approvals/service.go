@@ -63,19 +63,6 @@ type Finding struct {
 // AddChecker adds c to the checks run on drafts. Call it before serving.
 func (s *Service) AddChecker(c Checker) { s.checkers = append(s.checkers, c) }
 
-// Check runs every checker on a draft's text and targets.
-func (s *Service) Check(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]Finding, error) {
-	var out []Finding
-	for _, c := range s.checkers {
-		fs, err := c.CheckDraft(ctx, b, targets, text)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fs...)
-	}
-	return out, nil
-}
-
 // Blocking returns an EINVALID error listing the blocking findings, or
 // nil. Its Reason is ReasonBlocked, with the findings in its Facts, so
 // that the command layer can word each one.
@@ -364,7 +351,7 @@ func (s *Service) Revise(ctx context.Context, actor herald.Actor, id int64, r Re
 		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
 		if nd.State == StateInReview {
 			// Straight back to review: the checks of a submission apply.
-			fs, err := s.Check(ctx, v.Brand, nd.Targets, text)
+			fs, err := s.Check(ctx, v.Brand, d.ID, nd.Targets, text)
 			if err != nil {
 				return Change{}, err
 			}
@@ -394,7 +381,7 @@ func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (Vie
 		if err := brands.Need(v.Viewer, brands.SubmitDrafts); err != nil {
 			return Change{}, err
 		}
-		fs, err := s.Check(ctx, v.Brand, v.Draft.Targets, v.Draft.Text)
+		fs, err := s.Check(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text)
 		if err != nil {
 			return Change{}, err
 		}

@@ -30,11 +30,8 @@ const maxReason = 500
 // Pause stops a brand's publishing: once it returns, the scheduler starts
 // no post of the brand until Resume or until (when not zero).
 func (s *Service) Pause(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand, reason string, until time.Time) (PauseView, error) {
-	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
+	b, err := s.pausable(ctx, actor, ch, brand)
 	if err != nil {
-		return PauseView{}, err
-	}
-	if err := brands.Need(m, brands.PausePosts); err != nil {
 		return PauseView{}, err
 	}
 	now := s.now()
@@ -57,6 +54,15 @@ func (s *Service) Pause(ctx context.Context, actor herald.Actor, ch herald.Chann
 	return s.pauseView(ctx, b, p)
 }
 
+// pausable resolves the brand whose publishing actor pauses or resumes.
+func (s *Service) pausable(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (herald.Brand, error) {
+	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
+	if err != nil {
+		return b, err
+	}
+	return b, brands.Need(m, brands.PausePosts)
+}
+
 func pauseDetail(p Pause, b herald.Brand) string {
 	d := p.Reason
 	if !p.Until.IsZero() {
@@ -74,11 +80,8 @@ func (s *Service) pauseView(ctx context.Context, b herald.Brand, p Pause) (Pause
 // missed (they were written for another mood): the view lists them; posts
 // still ahead keep their times.
 func (s *Service) Resume(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand string) (PauseView, error) {
-	b, m, err := s.brands.Resolve(ctx, actor, ch, brand)
+	b, err := s.pausable(ctx, actor, ch, brand)
 	if err != nil {
-		return PauseView{}, err
-	}
-	if err := brands.Need(m, brands.PausePosts); err != nil {
 		return PauseView{}, err
 	}
 	p, err := s.store.BrandPause(ctx, b.ID)

@@ -115,6 +115,52 @@ func TestPause(t *testing.T) {
 		e.wantState(t, d.ID, approvals.StatePublished)
 	})
 
+	// Review of issue 20: a publish confirmed during a pause says so in
+	// the draft's audit, with the pause's reason; on the code as it was
+	// its row read as any publish.
+	t.Run("OKConfirmedPublishAudited", func(t *testing.T) {
+		e := newEnv(t, config{nets: map[string]publish.Publisher{"webhook": plainNet{newNet()}}})
+		d := e.approved(t, "Our statement", "webhook:main", time.Time{})
+		plain := e.approved(t, "Before", "webhook:main", time.Time{})
+		if _, err := e.svc.PublishDuringPause(t.Context(), bob, plain.ID); err != nil {
+			t.Fatalf("PublishDuringPause while not paused: %v", err)
+		}
+		if _, err := e.svc.Pause(t.Context(), alice, acmeCh, "", "recall", time.Time{}); err != nil {
+			t.Fatalf("Pause: %v", err)
+		}
+		if _, err := e.svc.PublishDuringPause(t.Context(), bob, d.ID); err != nil {
+			t.Fatalf("PublishDuringPause: %v", err)
+		}
+		last := func(id int64) string { es := e.audit(t, id); return es[len(es)-1].Detail }
+		if got, want := last(d.ID), "now, to webhook:main; confirmed while publishing was paused (recall)"; got != want {
+			t.Errorf("audit detail %q; want %q", got, want)
+		}
+		if got, want := last(plain.ID), "now, to webhook:main"; got != want {
+			t.Errorf("audit detail when not paused %q; want %q", got, want)
+		}
+	})
+
+	// A person's retry sends a post out now, as publish does: during a
+	// pause it needs the same confirmation.
+	t.Run("OKConfirmedRetryDuringPause", func(t *testing.T) {
+		e, net, d := settled(t)
+		if _, err := e.svc.Pause(t.Context(), alice, acmeCh, "", "recall", time.Time{}); err != nil {
+			t.Fatalf("Pause: %v", err)
+		}
+		err := e.refuse(t, d.ID, herald.ECONFLICT, func() error { _, err := e.svc.Retry(t.Context(), bob, d.ID, "webhook:maybe"); return err })
+		if he := herald.AsError(err); he == nil || he.Reason != publish.ReasonPaused {
+			t.Fatalf("Retry during a pause: %v; want a %s refusal", err, publish.ReasonPaused)
+		}
+		calls := net.CallsFor(d.ID)
+		if _, err := e.svc.RetryDuringPause(t.Context(), bob, d.ID, "webhook:maybe"); err != nil {
+			t.Fatalf("RetryDuringPause: %v", err)
+		}
+		e.tick(t)
+		if n := net.CallsFor(d.ID); n != calls+1 {
+			t.Errorf("confirmed retry made %d call(s); want 1", n-calls)
+		}
+	})
+
 	t.Run("ErrRoles", func(t *testing.T) {
 		e := newEnv(t, config{})
 		for _, who := range []herald.Actor{bob, dave, vic} {

@@ -16,11 +16,6 @@ type Pause struct {
 	Until   time.Time // zero: until someone resumes
 }
 
-// Active reports whether the pause still holds at now.
-func (p Pause) Active(now time.Time) bool {
-	return !p.At.IsZero() && (p.Until.IsZero() || now.Before(p.Until))
-}
-
 // ReasonPaused is the Reason of the refusals a pause causes: "brand", and
 // "draft" for a publish that needs confirming.
 const ReasonPaused = "publish.paused"

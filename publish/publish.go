@@ -84,6 +84,13 @@ type Validator interface {
 	Validate(a Account, text string) error
 }
 
+// ReplyTexter is a Publisher that adds to the text of a reply (the
+// author's mention): ReplyText is the text it posts answering rt, so the
+// checks before review count what it adds.
+type ReplyTexter interface {
+	ReplyText(rt *ReplyTo, text string) string
+}
+
 // Configurer is a Publisher whose target needs an account (`target add`);
 // chat channels need none.
 type Configurer interface {

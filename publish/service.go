@@ -68,9 +68,23 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC() }
 // can publish to, configured for the brand, and within its network's
 // limits.
 func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	return s.CheckDraftOf(ctx, b, 0, targets, text)
+}
+
+// CheckDraftOf implements approvals.DraftChecker: CheckDraft, where the
+// text of a reply draft is checked as its target's network will post it
+// (ReplyTexter: with the author's mention).
+func (s *Service) CheckDraftOf(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]approvals.Finding, error) {
+	var rt *ReplyTo
+	if draftID != 0 {
+		var err error
+		if rt, err = s.replyTo(ctx, draftID); err != nil {
+			return nil, err
+		}
+	}
 	var out []approvals.Finding
 	for _, t := range targets {
-		f, err := s.checkTarget(ctx, b, t, text)
+		f, err := s.checkTarget(ctx, b, t, text, rt)
 		if err != nil {
 			return nil, err
 		}
@@ -78,13 +92,24 @@ func (s *Service) CheckDraft(ctx context.Context, b herald.Brand, targets []hera
 			f.Blocking = true
 			out = append(out, f)
 		}
+		if rt != nil && !strings.EqualFold(t.Kind, rt.Network) {
+			out = append(out, notAReply(t, rt))
+		}
 	}
 	return out, nil
 }
 
+// notAReply warns that a reply draft's target is on another network than
+// its mention: there the text goes out as a post of its own, seen by all,
+// not as an answer in the conversation. It does not block (a team may
+// want both).
+func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
+	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID)}
+}
+
 // checkTarget returns the finding on one target; none (Message "") when
 // the target can take the text.
-func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string) (approvals.Finding, error) {
+func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string, rt *ReplyTo) (approvals.Finding, error) {
 	p, ok := s.publishers[t.Kind]
 	if !ok {
 		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind)}, nil
@@ -100,6 +125,9 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 			return approvals.Finding{}, err
 		}
 		acct = a
+	}
+	if r, ok := p.(ReplyTexter); ok && rt != nil {
+		text = r.ReplyText(rt, text)
 	}
 	if v, ok := p.(Validator); ok {
 		if err := v.Validate(acct, text); err != nil {
@@ -117,7 +145,7 @@ func (s *Service) ready(ctx context.Context, v approvals.View) error {
 		return herald.Errorf(herald.EINVALID, "Draft #%d has no targets: it was drafted without any, so there is nowhere to publish it.", d.ID).
 			Because(ReasonNoTargets, herald.Facts{"draft": d.ID})
 	}
-	fs, err := s.drafts.Check(ctx, v.Brand, d.Targets, d.Text)
+	fs, err := s.drafts.Check(ctx, v.Brand, d.ID, d.Targets, d.Text)
 	if err != nil {
 		return err
 	}
@@ -209,13 +237,15 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 	if err != nil {
 		return v, err
 	}
+	detail := "now, to " + herald.FormatTargets(v.Draft.Targets)
 	if !duringPause {
-		if p, paused, err := s.BrandPause(ctx, v.Brand.ID); err != nil {
+		if err := s.unpaused(ctx, v); err != nil {
 			return v, err
-		} else if paused {
-			return v, herald.Errorf(herald.ECONFLICT, "Publishing for %s is paused (%s); draft #%d goes out only if you confirm.", v.Brand.Name, HeldDetail(p), id).
-				Because(ReasonPaused, herald.Facts{"brand": v.Brand.Name, "draft": id})
 		}
+	} else if p, paused, err := s.BrandPause(ctx, v.Brand.ID); err != nil {
+		return v, err
+	} else if paused { // the draft's audit says it went out through the pause
+		detail += "; confirmed while publishing was paused (" + p.Why() + ")"
 	}
 	if _, ok := approvals.Next(v.Draft.State, approvals.ActPublish); ok {
 		if err := s.ready(ctx, v); err != nil {
@@ -223,13 +253,25 @@ func (s *Service) publishNow(ctx context.Context, actor herald.Actor, id int64, 
 		}
 	}
 	now := s.now()
-	c, err := change(v, actor, approvals.ActPublish, "now, to "+herald.FormatTargets(v.Draft.Targets), now)
+	c, err := change(v, actor, approvals.ActPublish, detail, now)
 	if err != nil {
 		return v, err
 	}
 	c.Draft.PublishAt = now
 	defer s.wake()
 	return s.apply(ctx, actor, c, inserts(newDeliveries(c.Draft, now, now)))
+}
+
+// unpaused refuses (ReasonPaused) a person's sending of v's draft while
+// its brand's publishing is paused: it goes out only once confirmed.
+func (s *Service) unpaused(ctx context.Context, v approvals.View) error {
+	p, paused, err := s.BrandPause(ctx, v.Brand.ID)
+	if err != nil || !paused {
+		return err
+	}
+	id := v.Draft.ID
+	return herald.Errorf(herald.ECONFLICT, "Publishing for %s is paused (%s); draft #%d goes out only if you confirm.", v.Brand.Name, HeldDetail(p), id).
+		Because(ReasonPaused, herald.Facts{"brand": v.Brand.Name, "draft": id})
 }
 
 func inserts(ds []Delivery) []DeliveryUpdate {
@@ -242,8 +284,24 @@ func inserts(ds []Delivery) []DeliveryUpdate {
 
 // Retry sends a failed or unconfirmed post again to its failed and
 // unconfirmed targets (or to one of them), with the same idempotency key.
+// While the brand's publishing is paused it refuses (ReasonPaused), as
+// PublishNow does: see RetryDuringPause.
 func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "retry", brands.RetryPosts, "", func(d *Delivery, now time.Time) {
+	return s.retry(ctx, actor, id, target, false)
+}
+
+// RetryDuringPause is Retry confirmed: it sends again even while the
+// brand's publishing is paused.
+func (s *Service) RetryDuringPause(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
+	return s.retry(ctx, actor, id, target, true)
+}
+
+func (s *Service) retry(ctx context.Context, actor herald.Actor, id int64, target string, duringPause bool) (approvals.View, error) {
+	var check func(approvals.View) error
+	if !duringPause {
+		check = func(v approvals.View) error { return s.unpaused(ctx, v) }
+	}
+	return s.settleTargets(ctx, actor, id, target, "retry", brands.RetryPosts, "", check, func(d *Delivery, now time.Time) {
 		d.State, d.NextAt, d.Attempts, d.Error = Pending, now, 0, ""
 	})
 }
@@ -253,18 +311,24 @@ func (s *Service) Retry(ctx context.Context, actor herald.Actor, id int64, targe
 // a failed one (posted by hand). A failed target is never marked without
 // being named, so a second click on a stale button changes nothing.
 func (s *Service) Confirm(ctx context.Context, actor herald.Actor, id int64, target string) (approvals.View, error) {
-	return s.settleTargets(ctx, actor, id, target, "mark as published", brands.ConfirmPosts, Unconfirmed, func(d *Delivery, now time.Time) {
+	return s.settleTargets(ctx, actor, id, target, "mark as published", brands.ConfirmPosts, Unconfirmed, nil, func(d *Delivery, now time.Time) {
 		d.State, d.Error = Delivered, "marked as published by "+actor.Display()
 	})
 }
 
 // settleTargets applies f to the draft's failed and unconfirmed
 // deliveries: the one on target when given, else those in state prefer
-// (all of them when prefer is "").
-func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, a brands.Action, prefer DeliveryState, f func(*Delivery, time.Time)) (approvals.View, error) {
+// (all of them when prefer is ""). check, when not nil, may refuse the
+// draft once the actor's right to act on it is known.
+func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int64, target, what string, a brands.Action, prefer DeliveryState, check func(approvals.View) error, f func(*Delivery, time.Time)) (approvals.View, error) {
 	v, err := s.act(ctx, actor, id, a)
 	if err != nil {
 		return v, err
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			return v, err
+		}
 	}
 	var only *herald.Target
 	if target != "" {

@@ -102,13 +102,49 @@ func (h *handlers) publishNow(ctx context.Context, r *commands.Request) (command
 		f = h.Publish.PublishDuringPause
 	}
 	v, err := f(ctx, r.Actor, id)
-	if e := herald.AsError(err); e != nil && e.Reason == publish.ReasonPaused {
-		c := commands.Card{Tone: "warning", Title: fmt.Sprintf("Publish draft #%d during the pause?", id), Text: kit.ErrorText(err),
-			Buttons: []commands.Button{{Label: "Publish anyway", Command: fmt.Sprintf("publish %d --during-pause", id), Style: "danger"}}}
+	if c, ok := confirmPause(err, fmt.Sprintf("Publish draft #%d during the pause?", id), "Publish anyway", fmt.Sprintf("publish %d --during-pause", id)); ok {
 		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
 	}
 	if err != nil {
 		return commands.Response{}, err
 	}
 	return h.ViewResponse(ctx, v, fmt.Sprintf("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
+}
+
+// retry sends a failed or unconfirmed post again; while its brand is
+// paused it asks for confirmation, as publish does.
+func (h *handlers) retry(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	id, target := r.Args.Int("id"), r.Args.Str("target")
+	f := h.Publish.Retry
+	if r.Args.Str("during-pause") != "" {
+		f = h.Publish.RetryDuringPause
+	}
+	v, err := f(ctx, r.Actor, id, target)
+	cmd := fmt.Sprintf("retry %d", id)
+	if target != "" {
+		cmd += " " + commands.Quote(target)
+	}
+	if c, ok := confirmPause(err, fmt.Sprintf("Send draft #%d again during the pause?", id), "Send anyway", cmd+" --during-pause"); ok {
+		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
+	}
+	if err != nil {
+		return commands.Response{}, err
+	}
+	msg := fmt.Sprintf("%s is sending draft #%d again", r.Actor.Display(), id)
+	if target != "" {
+		msg += " on " + target
+	}
+	return h.ViewResponse(ctx, v, msg+"."), nil
+}
+
+// confirmPause is the card asking to confirm an action refused because
+// the brand's publishing is paused (err's Reason), with the button that
+// runs command confirmed; false for any other err. It is shown only to
+// whoever was refused, who was allowed to act but for the pause.
+func confirmPause(err error, title, label, command string) (commands.Card, bool) {
+	if e := herald.AsError(err); e == nil || e.Reason != publish.ReasonPaused {
+		return commands.Card{}, false
+	}
+	return commands.Card{Tone: "warning", Title: title, Text: kit.ErrorText(err),
+		Buttons: []commands.Button{{Label: label, Command: command, Style: "danger"}}}, true
 }

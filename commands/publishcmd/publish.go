@@ -54,9 +54,9 @@ func (h *handlers) postDefs() []*commands.Def {
 			Path:     "retry",
 			Extra:    true,
 			Summary:  "Send a failed or unconfirmed post again (same idempotency key).",
-			Params:   []commands.Param{kit.IDParam, targetParam},
-			Examples: []string{"retry 12", "retry 12 mastodon:main"},
-			Handler:  h.settle((*publish.Service).Retry, "is sending draft #%d again"),
+			Params:   []commands.Param{kit.IDParam, targetParam, duringPause},
+			Examples: []string{"retry 12", "retry 12 mastodon:main", "retry 12 --during-pause"},
+			Handler:  h.retry,
 		},
 		{
 			Path:     "confirm",

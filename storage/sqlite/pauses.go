@@ -12,8 +12,12 @@ import (
 )
 
 // notPaused is the condition of a claim: no pause row for the draft's
-// brand. It is part of the claim's UPDATE, so SQLite's single writer (and
-// a row lock on PostgreSQL) orders it against the pause's INSERT.
+// brand. It is part of the claim's UPDATE, so SQLite's single writer
+// orders it against the pause's INSERT. On PostgreSQL under READ
+// COMMITTED, NOT EXISTS does not wait for an uncommitted INSERT: a claim
+// could check before a pause commits and commit after it. There the
+// claim must lock the brand's row (FOR SHARE) and the pause take it FOR
+// UPDATE, or both run SERIALIZABLE.
 const notPaused = `NOT EXISTS (SELECT 1 FROM brand_pauses p WHERE p.brand_id = drafts.brand_id)`
 
 // ClaimDue implements publish.Store.
@@ -33,12 +37,7 @@ func (s *Store) ClaimDue(ctx context.Context, c approvals.Change, ups []publish.
 		if err != nil {
 			return err
 		}
-		for _, u := range ups {
-			if err := saveDelivery(ctx, tx, u); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveDeliveries(ctx, tx, ups)
 	})
 }
 

@@ -27,13 +27,17 @@ func (s *Store) SaveDeliveries(ctx context.Context, c *approvals.Change, ups []p
 				return err
 			}
 		}
-		for _, u := range ups {
-			if err := saveDelivery(ctx, tx, u); err != nil {
-				return err
-			}
-		}
-		return nil
+		return saveDeliveries(ctx, tx, ups)
 	})
+}
+
+func saveDeliveries(ctx context.Context, tx *sql.Tx, ups []publish.DeliveryUpdate) error {
+	for _, u := range ups {
+		if err := saveDelivery(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func saveDelivery(ctx context.Context, tx *sql.Tx, u publish.DeliveryUpdate) error {

@@ -10,6 +10,7 @@
 package bluesky
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -71,6 +72,20 @@ type createRecordInput struct {
 	Record     record `json:"record"`
 }
 
+// ReplyText implements publish.ReplyTexter: a reply to a Bluesky mention
+// starts with its author's mention ("@handle "), as the listening saw the
+// handle (or the DID), unless the text mentions them already.
+func (p *Publisher) ReplyText(rt *publish.ReplyTo, text string) string {
+	if rt == nil || rt.Network != "bluesky" || !strings.HasPrefix(rt.ID, "at://") || !strings.HasPrefix(rt.AuthorID, "did:") {
+		return text
+	}
+	handle := cmp.Or(strings.TrimPrefix(strings.TrimSpace(rt.Author), "@"), rt.AuthorID)
+	if strings.Contains(strings.ToLower(text), "@"+strings.ToLower(handle)) {
+		return text
+	}
+	return "@" + handle + " " + text
+}
+
 // Publish creates the post under RecordKey(p.Key, p.Due), with its links,
 // hashtags and resolvable mentions as facets. A post answering a Bluesky
 // mention (Post.ReplyTo) carries reply references to it and its thread's
@@ -88,14 +103,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if err != nil {
 		return publish.Receipt{}, err
 	}
-	reply, text, facets, err := p.replyParts(ctx, post, post.Text, facets)
+	reply, text, withMention, err := p.replyParts(ctx, post, post.Text, facets)
 	if err != nil {
 		return publish.Receipt{}, err
 	}
-	if text != post.Text { // the author's mention added: still within the limits?
-		if err := p.Validate(post.Account, text); err != nil {
-			return publish.Receipt{}, &publish.Error{Outcome: publish.Rejected, Message: herald.ErrorMessage(err), Err: err}
-		}
+	// The author's mention added: when it no longer fits (their handle is
+	// longer than the one counted before review), the reply goes out
+	// without it rather than fail; Bluesky tells the author of the reply
+	// all the same.
+	if text != post.Text && p.Validate(post.Account, text) != nil {
+		text = post.Text
+	} else {
+		facets = withMention
 	}
 	rkey := RecordKey(post.Key, post.Due)
 	createdAt := p.clock.Now().UTC().Format(time.RFC3339)

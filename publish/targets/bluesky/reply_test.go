@@ -3,6 +3,7 @@ package bluesky_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -74,6 +75,28 @@ func TestPublishReply(t *testing.T) {
 			t.Errorf("text %q, facets %+v; want the text as written and its one mention", p.Text, p.Facets)
 		}
 	})
+	// Review of issue 19: the mention counted before review used the
+	// handle the listening saw; when the handle at publish is longer and
+	// the text no longer fits with it, the reply goes out without the
+	// mention (Bluesky notifies the author of a reply) instead of failing.
+	t.Run("MentionDoesNotFit", func(t *testing.T) {
+		srv := MustServer(t)
+		srv.AddOther(blueskytest.Other{URI: mention, CID: "bafymention", DID: marie, Handle: "a-much-longer-handle.example.org"})
+		text := strings.Repeat("x", bluesky.MaxGraphemes-10)
+		post := newPost(srv, "k-reply-5", text)
+		post.ReplyTo = &publish.ReplyTo{Network: "bluesky", ID: mention, AuthorID: marie, Author: "m.bsky"}
+		p := newPublisher(http.DefaultClient)
+		if err := p.Validate(post.Account, p.ReplyText(post.ReplyTo, text)); err != nil {
+			t.Fatalf("setup: the text with the mention counted before review must fit: %v", err)
+		}
+		if _, err := p.Publish(t.Context(), post); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		ps := srv.Posts()
+		if len(ps) != 1 || ps[0].Text != text || len(ps[0].Facets) != 0 || !strings.Contains(string(ps[0].Record), "bafymention") {
+			t.Errorf("posts %+v; want the text as written, no facet, the reply refs", ps)
+		}
+	})
 	t.Run("MentionGone", func(t *testing.T) {
 		srv := MustServer(t)
 		post := newPost(srv, "k-reply-4", "Thanks")
@@ -83,4 +106,28 @@ func TestPublishReply(t *testing.T) {
 			t.Errorf("outcome %v, %d posts; want Rejected and none", e.Outcome, len(srv.Posts()))
 		}
 	})
+}
+
+// ReplyText is the text a reply is checked with before review: the
+// author's mention first, unless the text has it or it is no reply.
+func TestReplyText(t *testing.T) {
+	const did = "did:plc:marie5jvnj4zq4wlbtb3vx7"
+	uri := "at://" + did + "/app.bsky.feed.post/3lmention2aa"
+	p := newPublisher(http.DefaultClient)
+	for _, tt := range []struct {
+		name string
+		rt   *publish.ReplyTo
+		text string
+		want string
+	}{
+		{"Handle", &publish.ReplyTo{Network: "bluesky", ID: uri, AuthorID: did, Author: "@marie.bsky.social"}, "Thanks", "@marie.bsky.social Thanks"},
+		{"OnlyTheDID", &publish.ReplyTo{Network: "bluesky", ID: uri, AuthorID: did}, "Thanks", "@" + did + " Thanks"},
+		{"MentionedAlready", &publish.ReplyTo{Network: "bluesky", ID: uri, AuthorID: did, Author: "marie.bsky.social"}, "Thanks @Marie.bsky.social", "Thanks @Marie.bsky.social"},
+		{"NotBluesky", &publish.ReplyTo{Network: "mastodon", ID: "1", Author: "jane"}, "Thanks", "Thanks"},
+		{"None", nil, "Thanks", "Thanks"},
+	} {
+		if got := p.ReplyText(tt.rt, tt.text); got != tt.want {
+			t.Errorf("%s: ReplyText %q; want %q", tt.name, got, tt.want)
+		}
+	}
 }

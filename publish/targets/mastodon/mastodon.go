@@ -104,7 +104,11 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if err != nil {
 		return publish.Receipt{}, err
 	}
-	fields := map[string]string{"status": post.Text, "visibility": visibility}
+	text := post.Text
+	if post.ReplyTo != nil && post.ReplyTo.Network == "mastodon" {
+		text = withAuthor(post.ReplyTo, visibility, text)
+	}
+	fields := map[string]string{"status": text, "visibility": visibility}
 	if inReplyTo != "" {
 		fields["in_reply_to_id"] = inReplyTo
 	}

@@ -35,6 +35,28 @@ func narrowest(vs ...string) string {
 	return visibilities[at]
 }
 
+// ReplyText implements publish.ReplyTexter: see withAuthor. Before review
+// the visibility is the mention's as the listening read it.
+func (p *Publisher) ReplyText(rt *publish.ReplyTo, text string) string {
+	if rt == nil || rt.Network != "mastodon" {
+		return text
+	}
+	return withAuthor(rt, narrowest(rt.Visibility), text)
+}
+
+// withAuthor is the text of a reply of that visibility: a private or
+// direct status is seen only by followers and the accounts it mentions,
+// so unless it mentions the mention's author already, it starts with
+// "@acct " (else the author could never read the answer). Public and
+// unlisted replies are left as written.
+func withAuthor(rt *publish.ReplyTo, visibility, text string) string {
+	acct := strings.TrimPrefix(strings.TrimSpace(rt.Author), "@")
+	if (visibility != "private" && visibility != "direct") || acct == "" || strings.Contains(strings.ToLower(text), "@"+strings.ToLower(acct)) {
+		return text
+	}
+	return "@" + acct + " " + text
+}
+
 // sameInstance reports whether two instance URLs name one server.
 func sameInstance(a, b string) bool {
 	ua, err1 := url.Parse(strings.TrimSpace(a))

@@ -70,3 +70,31 @@ func TestPublishReply(t *testing.T) {
 		}
 	})
 }
+
+// A private or direct status is seen only by followers and the accounts
+// it mentions: a reply to such a mention starts with its author's
+// mention, unless it has it already; a public reply is left as written.
+func TestPublishReplyMentionsAuthor(t *testing.T) {
+	for _, tt := range []struct{ name, vis, text, want string }{
+		{"Direct", "direct", "Sorry Jane, we are on it", "@jane@elsewhere.example Sorry Jane, we are on it"},
+		{"Private", "private", "Sorry Jane", "@jane@elsewhere.example Sorry Jane"},
+		{"DirectMentionedAlready", "direct", "Hi @Jane@elsewhere.example!", "Hi @Jane@elsewhere.example!"},
+		{"Public", "public", "Sorry Jane", "Sorry Jane"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := MustServer(t)
+			post := testPost(srv.URL(), "key-"+tt.name, tt.text)
+			post.ReplyTo = &publish.ReplyTo{Network: "mastodon", ID: "4242", Visibility: tt.vis, Instance: srv.URL(), Author: "@jane@elsewhere.example"}
+			p := mastodon.New(loopback(), clock)
+			if got := p.ReplyText(post.ReplyTo, tt.text); got != tt.want {
+				t.Errorf("ReplyText %q; want %q", got, tt.want)
+			}
+			if _, err := p.Publish(t.Context(), post); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+			if sts := srv.Statuses(); len(sts) != 1 || sts[0].Text != tt.want || sts[0].Visibility != tt.vis {
+				t.Fatalf("statuses %+v; want one %s status %q", sts, tt.vis, tt.want)
+			}
+		})
+	}
+}
