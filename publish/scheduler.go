@@ -195,7 +195,7 @@ func (s *Scheduler) claim(ctx context.Context, d approvals.Draft, now time.Time)
 // expirePauses ends the pauses whose --until has come, before anything is
 // claimed, and brings each end to chat.
 func (s *Scheduler) expirePauses(ctx context.Context) error {
-	vs, err := s.svc.ExpirePauses(ctx)
+	vs, err := s.svc.endExpiredPauses(ctx)
 	for i := range vs {
 		s.log.InfoContext(ctx, "pause ended", "brand_id", vs[i].Brand.ID, "missed", len(vs[i].Missed))
 		s.emit(ctx, Event{Kind: EventResumed, Pause: &vs[i]})
