@@ -230,7 +230,9 @@ func (s *Scheduler) work(ctx context.Context) error {
 				for id := range jobs {
 					for _, d := range groups[id] {
 						if err := s.handle(ctx, d); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
-							s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
+							if ctx.Err() == nil { // shutting down is no failure: the next start recovers the attempt
+								s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
+							}
 							select {
 							case errs <- err:
 							default:
