@@ -83,22 +83,33 @@ func (d *Digester) Tick(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-// Run ticks every minute (gocron drives the ticks) until ctx is done.
+// Run ticks every minute (gocron drives the ticks, the first at once)
+// until ctx is done.
 func (d *Digester) Run(ctx context.Context, opts ...gocron.SchedulerOption) error {
+	return runEvery(ctx, time.Minute, "herald-digest", d.log, "digest tick failed", func(ctx context.Context) error {
+		_, err := d.Tick(ctx)
+		return err
+	}, opts...)
+}
+
+// runEvery runs tick every period, the first at once, never two at a time
+// (gocron drives the ticks), logging failed ticks as failed, until ctx is
+// done. The digest and the retention run on it.
+func runEvery(ctx context.Context, every time.Duration, name string, log *slog.Logger, failed string, tick func(context.Context) error, opts ...gocron.SchedulerOption) error {
 	var mu sync.Mutex
-	tick := func(ctx context.Context) {
+	task := func(ctx context.Context) {
 		mu.Lock()
 		defer mu.Unlock()
-		if _, err := d.Tick(ctx); err != nil && ctx.Err() == nil {
-			d.log.ErrorContext(ctx, "digest tick failed", "error", err)
+		if err := tick(ctx); err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, failed, "error", err)
 		}
 	}
 	sch, err := gocron.NewScheduler(opts...)
 	if err != nil {
 		return err
 	}
-	_, err = sch.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(tick),
-		gocron.WithName("herald-digest"), gocron.WithContext(ctx),
+	_, err = sch.NewJob(gocron.DurationJob(every), gocron.NewTask(task),
+		gocron.WithName(name), gocron.WithContext(ctx),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 		gocron.WithStartAt(gocron.WithStartImmediately()))
 	if err != nil {

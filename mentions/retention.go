@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -134,26 +133,8 @@ func (p *Pruner) prune(ctx context.Context, brandID int64, before time.Time) (in
 // Run prunes every hour (gocron drives the ticks, the first at once) until
 // ctx is done.
 func (p *Pruner) Run(ctx context.Context, opts ...gocron.SchedulerOption) error {
-	var mu sync.Mutex
-	tick := func(ctx context.Context) {
-		mu.Lock()
-		defer mu.Unlock()
-		if _, err := p.Tick(ctx); err != nil && ctx.Err() == nil {
-			p.log.ErrorContext(ctx, "retention tick failed", "error", err)
-		}
-	}
-	sch, err := gocron.NewScheduler(opts...)
-	if err != nil {
+	return runEvery(ctx, time.Hour, "herald-retention", p.log, "retention tick failed", func(ctx context.Context) error {
+		_, err := p.Tick(ctx)
 		return err
-	}
-	_, err = sch.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(tick),
-		gocron.WithName("herald-retention"), gocron.WithContext(ctx),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
-	if err != nil {
-		return err
-	}
-	sch.Start()
-	<-ctx.Done()
-	return sch.Shutdown()
+	}, opts...)
 }

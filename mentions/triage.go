@@ -18,7 +18,7 @@ type Triager interface {
 // triage asks the Triager for the labels of a new mention of a brand that
 // turned triage on (`listen triage on`), once the mention is stored and
 // relayed: detached (Options.Go), and the card updated with the answer
-// (EventUpdated, see SetTriageResult).
+// (EventUpdated, see setTriageResult).
 func (s *Service) triage(ctx context.Context, brand herald.Brand, m Mention) {
 	tr := s.opt.Triager
 	s.opt.Go(func(ctx context.Context) {
@@ -30,7 +30,7 @@ func (s *Service) triage(ctx context.Context, brand herald.Brand, m Mention) {
 		if !ok {
 			return
 		}
-		if _, err := s.SetTriageResult(ctx, m.ID, sentiment, urgency); err != nil {
+		if _, err := s.setTriageResult(ctx, m.ID, sentiment, urgency); err != nil {
 			s.log.WarnContext(ctx, "triage not recorded", "mention_id", m.ID, "error", err)
 		}
 	})
@@ -43,9 +43,9 @@ func (r *batchRun) triageOn() bool {
 	return r.svc.opt.Triager != nil && r.svc.opt.Go != nil && r.settings.Triage
 }
 
-// SetTriageResult records the LLM's triage of a mention (system: no actor)
+// setTriageResult records the LLM's triage of a mention (system: no actor)
 // and tells the chat so that its card shows it.
-func (s *Service) SetTriageResult(ctx context.Context, id int64, sentiment, urgency string) (Mention, error) {
+func (s *Service) setTriageResult(ctx context.Context, id int64, sentiment, urgency string) (Mention, error) {
 	sentiment, urgency = clip(oneLine(sentiment), 40), clip(oneLine(urgency), 40)
 	if err := s.store.SetTriage(ctx, id, sentiment, urgency); err != nil {
 		return Mention{}, notFound(err, "mention", id)

@@ -102,14 +102,6 @@ type WatchTest struct {
 	Whole bool
 }
 
-// TestWatch runs query, without saving it, over the brand's mentions of the
-// last 7 days: the matches (newest first, at most limit) and how many
-// mentions were scanned. See TestQuery.
-func (s *Service) TestWatch(ctx context.Context, actor herald.Actor, brand herald.Brand, query string, limit int) ([]Mention, int, error) {
-	wt, err := s.TestQuery(ctx, actor, brand, query, limit)
-	return wt.Matches, wt.Scanned, err
-}
-
 // TestQuery runs query, without saving it, over the brand's mentions of
 // the last 7 days, newest first, a page at a time: it stops at limit
 // matches, at the end of the 7 days or after scanning 50,000 mentions.

@@ -132,9 +132,9 @@ func (s *Service) endPause(ctx context.Context, b herald.Brand, p Pause, actor h
 	return v, nil
 }
 
-// ExpirePauses ends the pauses whose time is up, as System at their
+// endExpiredPauses ends the pauses whose time is up, as System at their
 // Until, and returns their views.
-func (s *Service) ExpirePauses(ctx context.Context) ([]PauseView, error) {
+func (s *Service) endExpiredPauses(ctx context.Context) ([]PauseView, error) {
 	ps, err := s.store.ExpiredPauses(ctx, s.now())
 	if err != nil {
 		return nil, err

@@ -195,7 +195,7 @@ func (s *Scheduler) claim(ctx context.Context, d approvals.Draft, now time.Time)
 // expirePauses ends the pauses whose --until has come, before anything is
 // claimed, and brings each end to chat.
 func (s *Scheduler) expirePauses(ctx context.Context) error {
-	vs, err := s.svc.ExpirePauses(ctx)
+	vs, err := s.svc.endExpiredPauses(ctx)
 	for i := range vs {
 		s.log.InfoContext(ctx, "pause ended", "brand_id", vs[i].Brand.ID, "missed", len(vs[i].Missed))
 		s.emit(ctx, Event{Kind: EventResumed, Pause: &vs[i]})
@@ -230,7 +230,9 @@ func (s *Scheduler) work(ctx context.Context) error {
 				for id := range jobs {
 					for _, d := range groups[id] {
 						if err := s.handle(ctx, d); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
-							s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
+							if ctx.Err() == nil { // shutting down is no failure: the next start recovers the attempt
+								s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
+							}
 							select {
 							case errs <- err:
 							default:

@@ -76,7 +76,7 @@ func (h *handlers) remind(ctx context.Context, r *commands.Request) (commands.Re
 		if err != nil {
 			return commands.Response{}, err
 		}
-		return commands.Response{Text: fmt.Sprintf("Reviewers of %s are reminded %s.", b.Name, remindLabel(b.RemindAfter)), Ephemeral: true}, nil
+		return commands.Response{Text: remindText(b.Name, b.RemindAfter, "are reminded", "are not reminded"), Ephemeral: true}, nil
 	}
 	var d time.Duration
 	switch v := strings.ToLower(strings.TrimSpace(r.Args.Str("after"))); v {
@@ -93,15 +93,21 @@ func (h *handlers) remind(ctx context.Context, r *commands.Request) (commands.Re
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("Reviewers of %s will be reminded %s.", b.Name, remindLabel(b.RemindAfter))}, nil
+	return commands.Response{Text: remindText(b.Name, b.RemindAfter, "will be reminded", "will not be reminded")}, nil
+}
+
+// remindText says whether and when the reviewers of brand are reminded
+// ("Reviewers of Acme are not reminded.", not "are reminded never").
+func remindText(brand string, d time.Duration, verb, never string) string {
+	if d < 0 {
+		return fmt.Sprintf("Reviewers of %s %s.", brand, never)
+	}
+	return fmt.Sprintf("Reviewers of %s %s %s.", brand, verb, remindLabel(d))
 }
 
 // remindLabel says when reminders go out, for a brand's RemindAfter.
 func remindLabel(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "never"
-	case d == 0:
+	if d == 0 {
 		return "when a draft has waited 24h (the default), in daytime only"
 	}
 	return "when a draft has waited " + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m") + ", in daytime only"
