@@ -123,6 +123,19 @@ func (d *Def) param(name string) (Param, bool) {
 	return Param{}, false
 }
 
+// lastPositional reports whether the positional parameter name comes last
+// among d's positional parameters: a WHEN there takes the rest of the
+// words (`schedule 12 tomorrow 9:00` needs no quotes), as a text does.
+func (d *Def) lastPositional(name string) bool {
+	last := ""
+	for _, p := range d.Params {
+		if !p.Flag {
+			last = p.Name
+		}
+	}
+	return last == name
+}
+
 // Request is one parsed invocation.
 type Request struct {
 	Actor   herald.Actor
@@ -321,7 +334,7 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		if p.Flag || len(pos) == 0 {
 			continue
 		}
-		if p.Kind == Text {
+		if p.Kind == Text || (p.Kind == When && d.lastPositional(p.Name)) {
 			raw[p.Name] = joinRest(line, pos)
 			pos = nil
 			continue

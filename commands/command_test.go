@@ -459,3 +459,26 @@ func TestExcerptSegments(t *testing.T) {
 		})
 	}
 }
+
+// TestParseWhenRest: a WHEN that is the last positional parameter takes
+// the rest of the words, so `schedule 12 tomorrow 9:00` needs no quotes;
+// as a flag it stays one value.
+func TestParseWhenRest(t *testing.T) {
+	r := commands.NewRouter()
+	r.Register(&commands.Def{Path: "schedule", Summary: "Schedule.", Handler: okHandler, Params: []commands.Param{
+		{Name: "id", Kind: commands.ID, Required: true},
+		{Name: "when", Kind: commands.When, Required: true},
+		{Name: "note", Kind: commands.String, Flag: true},
+	}})
+	for _, tt := range []struct{ line, want string }{
+		{"schedule 12 tomorrow 9:00", "tomorrow 9:00"},
+		{`schedule 12 "tomorrow 9:00"`, "tomorrow 9:00"},
+		{"schedule 12 2026-12-01 09:00 Europe/Paris --note n", "2026-12-01 09:00 Europe/Paris"},
+		{"schedule 12 in 2h", "in 2h"},
+	} {
+		_, args := MustParse(t, r, tt.line)
+		if got := args["when"]; got != tt.want {
+			t.Errorf("Parse(%q) when = %v; want %q", tt.line, got, tt.want)
+		}
+	}
+}
