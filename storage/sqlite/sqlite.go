@@ -57,11 +57,26 @@ func Open(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	s := &Store{path: path, w: w, r: r}
-	if err := w.Ping(); err != nil {
+	if err := pingFirst(w); err != nil {
 		s.Close()
 		return nil, herald.Errorf(herald.EUNAVAILABLE, "Cannot open the database %s: %v.", path, err)
 	}
 	return s, nil
+}
+
+// pingFirst opens the first connection, which turns a new file to WAL.
+// Two processes doing that at once on a new file (two `herald migrate`)
+// can find it locked without SQLite's busy handler being asked, so a
+// locked answer is tried again for up to the busy timeout.
+func pingFirst(w *sql.DB) error {
+	var err error
+	for wait := 5 * time.Second; ; wait -= 50 * time.Millisecond {
+		var se sqlite3.Error
+		if err = w.Ping(); err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) || wait <= 0 {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Close closes both pools.
