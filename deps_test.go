@@ -26,7 +26,8 @@ type layer struct {
 var layers = []layer{
 	{prefix: "brands", may: []string{""}}, // tenancy: every domain asks it
 	{prefix: "approvals", may: []string{"", "brands"}},
-	{prefix: "mentions", may: []string{"", "brands", "mentions/query"}},
+	{prefix: "mentions", may: []string{"", "brands", "mentions/query", "mentions/web"}},
+	{prefix: "mentions/web", may: []string{""}},                   // what sources share to read the web: part of the domain
 	{prefix: "mentions/query", may: []string{""}},                 // the query language and matcher: part of the domain
 	{prefix: "publish", may: []string{"", "brands", "approvals"}}, // a post is an approved draft
 	{prefix: "assist", may: []string{"", "brands"}},
@@ -48,7 +49,7 @@ var layers = []layer{
 // domainParts are the sub-packages that are part of a domain package
 // (not edges under it), with that domain: whoever may import the domain may
 // import them.
-var domainParts = map[string]string{"mentions/query": "mentions"}
+var domainParts = map[string]string{"mentions/query": "mentions", "mentions/web": "mentions"}
 
 func TestDependencyRule(t *testing.T) {
 	out, err := exec.Command("go", "list", module+"/...").Output()

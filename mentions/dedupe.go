@@ -9,10 +9,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
 
-// maxURLLength bounds the URLs Herald keeps; longer ones are dropped.
-const maxURLLength = 2048
+	"github.com/heraldhq/herald/mentions/web"
+)
 
 // trackingParams are query parameters that only say where a click came
 // from; utm_* are matched by prefix.
@@ -29,7 +28,7 @@ var trackingParams = map[string]bool{
 // for anything that is not an absolute http or https URL. It never panics
 // and is idempotent.
 func CanonicalURL(raw string) string {
-	u := parseWeb(raw)
+	u := web.ParseURL(raw)
 	for range 3 {
 		inner := googleRedirect(u)
 		if inner == nil {
@@ -70,27 +69,10 @@ func CanonicalURL(raw string) string {
 		}
 	}
 	s := out.String()
-	if len(s) > maxURLLength || !utf8.ValidString(s) || parseWeb(s) == nil {
+	if len(s) > web.MaxURLLength || !utf8.ValidString(s) || web.ParseURL(s) == nil {
 		return ""
 	}
 	return s
-}
-
-// parseWeb parses raw as an absolute http(s) URL with a host, or returns nil.
-func parseWeb(raw string) *url.URL {
-	raw = strings.TrimSpace(raw)
-	if raw == "" || len(raw) > maxURLLength {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Hostname() == "" || u.Opaque != "" {
-		return nil
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil
-	}
-	return u
 }
 
 // googleRedirect returns the target of a Google redirect link
@@ -108,20 +90,11 @@ func googleRedirect(u *url.URL) *url.URL {
 		return nil
 	}
 	for _, k := range []string{"q", "url"} {
-		if t := parseWeb(q.Get(k)); t != nil {
+		if t := web.ParseURL(q.Get(k)); t != nil {
 			return t
 		}
 	}
 	return nil
-}
-
-// WebURL returns raw trimmed when it is an absolute http(s) URL Herald may
-// show as a link, else "" (javascript:, data:, relative links, oversize).
-func WebURL(raw string) string {
-	if parseWeb(raw) == nil {
-		return ""
-	}
-	return strings.TrimSpace(raw)
 }
 
 // globalIDs are the source kinds whose ids name one thing whichever

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 func TestTransitions(t *testing.T) {
@@ -139,7 +140,7 @@ func FuzzCanonicalURL(f *testing.F) {
 		if !strings.HasPrefix(got, "http://") && !strings.HasPrefix(got, "https://") {
 			t.Fatalf("CanonicalURL(%q) = %q: not http(s)", raw, got)
 		}
-		if !utf8.ValidString(got) || len(got) > maxURLLength {
+		if !utf8.ValidString(got) || len(got) > web.MaxURLLength {
 			t.Fatalf("CanonicalURL(%q) = %q: invalid or too long", raw, got)
 		}
 		if again := CanonicalURL(got); again != got {

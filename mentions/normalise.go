@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Bounds applied to what sources give, in characters.
@@ -30,12 +32,12 @@ const (
 func normalise(it *Item, spec Spec) bool {
 	it.Source, it.SourceID = spec.Kind, spec.ID
 	it.ExternalID = externalID(oneLine(it.ExternalID))
-	it.URL = WebURL(oneLine(it.URL))
-	it.AuthorURL = WebURL(oneLine(it.AuthorURL))
+	it.URL = web.WebURL(oneLine(it.URL))
+	it.AuthorURL = web.WebURL(oneLine(it.AuthorURL))
 	it.Title = clip(oneLine(it.Title), maxTitle)
 	it.Text = clip(cleanText(it.Text), maxText)
 	it.Author = clip(oneLine(it.Author), maxAuthor)
-	it.Lang = PrimaryLang(it.Lang)
+	it.Lang = web.PrimaryLang(it.Lang)
 	if !it.Published.IsZero() {
 		it.Published = it.Published.UTC()
 	}

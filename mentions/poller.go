@@ -243,7 +243,7 @@ func (p *Poller) Backoff(n int, err error) time.Duration {
 		d *= 2
 	}
 	d = p.jitter(min(d, p.opt.MaxBackoff))
-	if ra := min(RetryAfter(err), maxRetryAfter); ra > d {
+	if ra := min(retryAfter(err), maxRetryAfter); ra > d {
 		d = ra
 	}
 	return d

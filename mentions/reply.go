@@ -45,11 +45,11 @@ type Answer struct {
 	URL string    // the published reply; "" when marked answered by hand
 }
 
-// ActAnswered is the audit action of a mention answered: its reply was
+// actAnswered is the audit action of a mention answered: its reply was
 // published, or someone marked it answered after replying by hand.
-const ActAnswered Action = "answered"
+const actAnswered Action = "answered"
 
-func init() { doneWords[ActAnswered] = "marked answered" }
+func init() { doneWords[actAnswered] = "marked answered" }
 
 // Answered records that a mention is answered (published reply at url,
 // or by hand when url is ""), by actor, and makes it handled. It is for
@@ -88,7 +88,7 @@ func (s *Service) answer(ctx context.Context, m Mention, actor herald.Actor, url
 	if m.DraftID != 0 {
 		detail = fmt.Sprintf("draft #%d, %s", m.DraftID, detail)
 	}
-	e := s.audit(m.BrandID, m.ID, actor, ActAnswered, detail)
+	e := s.audit(m.BrandID, m.ID, actor, actAnswered, detail)
 	e.From, e.To = m.State, StateHandled
 	m.State = StateHandled
 	m.Answer = Answer{By: actor, At: e.At, URL: url}

@@ -24,10 +24,10 @@ const (
 	day = 24 * time.Hour
 	// DefaultKeep is how long a brand that set nothing keeps its mentions.
 	DefaultKeep = 180 * day
-	// MinKeep and MaxKeep bound what SetKeep takes (besides forever): a
+	// minKeep and maxKeep bound what SetKeep takes (besides forever): a
 	// week at least, since summaries and digests look back that far.
-	MinKeep = 7 * day
-	MaxKeep = 3650 * day
+	minKeep = 7 * day
+	maxKeep = 3650 * day
 	// pruneBatch is how many mentions one retention transaction deletes,
 	// so that a long prune never holds the writer for long.
 	pruneBatch = 500
@@ -37,10 +37,10 @@ const (
 // read (Facts: "value").
 const ReasonBadKeep = "mentions.bad_keep"
 
-// ParseKeep reads a retention: days ("90d", "90"), weeks ("12w"), or
+// parseKeep reads a retention: days ("90d", "90"), weeks ("12w"), or
 // forever ("forever", "off", "never"), which is 0. EINVALID (ReasonBadKeep)
-// for anything else or outside [MinKeep, MaxKeep].
-func ParseKeep(s string) (time.Duration, error) {
+// for anything else or outside [minKeep, maxKeep].
+func parseKeep(s string) (time.Duration, error) {
 	v := strings.ToLower(strings.TrimSpace(s))
 	switch v {
 	case "forever", "off", "never", "always":
@@ -55,9 +55,9 @@ func ParseKeep(s string) (time.Duration, error) {
 	}
 	n, err := strconv.Atoi(v)
 	keep := time.Duration(n) * unit
-	if err != nil || n <= 0 || keep < MinKeep || keep > MaxKeep {
+	if err != nil || n <= 0 || keep < minKeep || keep > maxKeep {
 		return 0, herald.Errorf(herald.EINVALID, "%q is not a retention: give a number of days from %d to %d, such as 90d, or forever.",
-			s, MinKeep/day, MaxKeep/day).Because(ReasonBadKeep, herald.Facts{"value": s})
+			s, minKeep/day, maxKeep/day).Because(ReasonBadKeep, herald.Facts{"value": s})
 	}
 	return keep, nil
 }
@@ -70,9 +70,9 @@ func KeepText(keep time.Duration) string {
 	return fmt.Sprintf("%d days", keep/day)
 }
 
-// SetKeep sets how long the brand keeps its mentions (see ParseKeep).
+// SetKeep sets how long the brand keeps its mentions (see parseKeep).
 func (s *Service) SetKeep(ctx context.Context, actor herald.Actor, brand herald.Brand, value string) (Settings, error) {
-	keep, err := ParseKeep(value)
+	keep, err := parseKeep(value)
 	if err != nil {
 		return Settings{}, err
 	}

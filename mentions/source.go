@@ -11,11 +11,7 @@ package mentions
 import (
 	"context"
 	"errors"
-	"net/url"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions/query"
@@ -43,26 +39,6 @@ func (it *Item) matchable() query.Item {
 	return query.Item{Title: it.Title, Text: it.Text, URL: it.URL, Author: it.Author, Lang: it.Lang, Source: it.Source}
 }
 
-// PrimaryLang returns the primary subtag of a language tag, lower case,
-// as Item.Lang wants it: "pt-BR", "en_us" and " FR " give "pt", "en" and
-// "fr". Anything that is not 2 or 3 ASCII letters before the first '-'
-// or '_' gives "".
-func PrimaryLang(tag string) string {
-	p := strings.TrimSpace(tag)
-	if i := strings.IndexAny(p, "-_"); i >= 0 {
-		p = p[:i]
-	}
-	if len(p) < 2 || len(p) > 3 {
-		return ""
-	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i] | 0x20; c < 'a' || c > 'z' {
-			return ""
-		}
-	}
-	return strings.ToLower(p)
-}
-
 // Spec is a configured source, as stored: what `source add` was given.
 type Spec struct {
 	ID      int64
@@ -81,47 +57,6 @@ type Request struct {
 	// for sources that search (hn, reddit, mastodon search, bluesky
 	// search); feeds and streams ignore them.
 	Terms []string
-}
-
-// BaseURL reads the base URL of an API a source calls (a Mastodon
-// instance, a Bluesky PDS): http or https, with a host, without user
-// info, query or fragment. It returns it without its trailing slash, and
-// its host name; ok is false for anything else.
-func BaseURL(raw string) (base, host string, ok bool) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return "", "", false
-	}
-	return strings.TrimRight(u.String(), "/"), u.Hostname(), true
-}
-
-// ClipBytes cuts s to at most n bytes without splitting a character
-// (UTF-8), for the bounds sources put on what they keep or echo.
-func ClipBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	n = max(n, 0)
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// SearchTerms returns terms (Request.Terms) as a searching source sends
-// them: double quotes dropped, white space collapsed, lower case (the
-// searches Herald uses ignore case), empty ones dropped, sorted, each
-// once. A source quotes phrases or joins terms as its API wants.
-func SearchTerms(terms []string) []string {
-	out := make([]string, 0, len(terms))
-	for _, t := range terms {
-		t = strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " "))
-		if t != "" {
-			out = append(out, t)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // Batch is what one poll found.
@@ -145,9 +80,9 @@ type Streamer interface {
 	Stream(ctx context.Context, cursor string, emit func(context.Context, Batch) error) error
 }
 
-// RetryAfter returns how long the source behind err asked to be left
+// retryAfter returns how long the source behind err asked to be left
 // alone (an *httpx.Error's RetryAfter), or 0.
-func RetryAfter(err error) time.Duration {
+func retryAfter(err error) time.Duration {
 	var fe *httpx.Error
 	if errors.As(err, &fe) {
 		return fe.RetryAfter

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // AddSource configures a source for the brand. The kind must be one this
@@ -87,7 +88,7 @@ func (s *Service) sourceURL(ctx context.Context, kind, raw string, need bool) (s
 	if kind == "mastodon" {
 		raw = strings.TrimRight(raw, "/")
 	}
-	u := parseWeb(raw)
+	u := web.ParseURL(raw)
 	if u == nil {
 		return "", herald.Errorf(herald.EINVALID, "%q is not an http or https URL.", raw)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/mentions/sources/reddit"
 	"github.com/heraldhq/herald/mentions/sources/rss"
 	mentionhook "github.com/heraldhq/herald/mentions/sources/webhook"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // opener makes a source of one kind from its spec: a mentions.Source
@@ -114,7 +115,7 @@ func (m *Main) newMentions(bs *brands.Service, l *listening, notify mentions.Not
 	allowPrivate := m.Config.AllowPrivateSources
 	return mentions.NewService(m.store, bs, m.Clock, mentions.Options{
 		Channels: bs, Brands: bs, Notifier: notify, Kinds: l.Kinds(), Log: m.log, Triager: tr, Go: goDetached,
-		CheckURL: func(ctx context.Context, raw string) error { return mentions.CheckSourceURL(ctx, raw, allowPrivate) },
+		CheckURL: func(ctx context.Context, raw string) error { return web.CheckSourceURL(ctx, raw, allowPrivate) },
 	})
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 	"github.com/heraldhq/herald/storage/sqlite"
 )
 
@@ -79,7 +80,7 @@ func newListenEnv(t *testing.T) *listenEnv {
 			*e.checked = append(*e.checked, raw)
 			if u, err := url.Parse(raw); err == nil {
 				if _, err := netip.ParseAddr(u.Hostname()); err == nil {
-					return mentions.CheckSourceURL(ctx, raw, false)
+					return web.CheckSourceURL(ctx, raw, false)
 				}
 			}
 			return nil

@@ -1,4 +1,4 @@
-package mentions
+package web
 
 import (
 	"net/url"

@@ -27,6 +27,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the mentions.Item Source of every item this package makes.
@@ -403,7 +404,7 @@ func postItem(did, rkey, author string, rec postRecord, published time.Time) men
 		Reply:      mentions.ReplyRef{Network: Kind, ID: "at://" + did + "/" + postCollection + "/" + rkey, AuthorID: did},
 	}
 	if len(rec.Langs) > 0 {
-		it.Lang = mentions.PrimaryLang(rec.Langs[0])
+		it.Lang = web.PrimaryLang(rec.Langs[0])
 	}
 	return it
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // DefaultPDS is where Search logs in when SearchConfig.PDS is empty.
@@ -106,10 +107,10 @@ func NewSearch(cfg SearchConfig) (*Search, error) {
 	return &Search{cfg: cfg, search: search}, nil
 }
 
-// baseURL checks an http(s) base URL (mentions.BaseURL) and drops its
+// baseURL checks an http(s) base URL (web.BaseURL) and drops its
 // trailing slash.
 func baseURL(s string) (string, error) {
-	base, _, ok := mentions.BaseURL(s)
+	base, _, ok := web.BaseURL(s)
 	if !ok {
 		return "", fmt.Errorf("must be an http or https URL such as %s", DefaultPDS)
 	}
@@ -186,9 +187,9 @@ func (s *Search) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 }
 
 // queryTerms turns watch terms into searchPosts queries: each of
-// mentions.SearchTerms quoted as a phrase (Bluesky's search has no OR).
+// web.SearchTerms quoted as a phrase (Bluesky's search has no OR).
 func queryTerms(terms []string) []string {
-	out := mentions.SearchTerms(terms)
+	out := web.SearchTerms(terms)
 	for i, t := range out {
 		out[i] = `"` + t + `"`
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
-	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // The XRPC methods Search calls.
@@ -95,7 +95,7 @@ func (s *Search) call(ctx context.Context, method, base, nsid string, query url.
 	_ = json.Unmarshal(b, &e) // a body that is not an XRPC error leaves both empty
 	msg := fmt.Sprintf("%s on %s answered %s", nsid, host, resp.Status)
 	if e.Error != "" {
-		msg += " (" + mentions.ClipBytes(e.Error, 60) + ")"
+		msg += " (" + web.ClipBytes(e.Error, 60) + ")"
 	}
 	return nil, &xrpcError{name: e.Error, fetch: &httpx.Error{
 		Status:     resp.StatusCode,

@@ -25,6 +25,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the source kind this package implements.
@@ -131,7 +132,7 @@ func str(p *string) string {
 // with the same cursor. An error on any query fails the poll (its
 // cursor is then not advanced, so nothing is lost).
 func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, error) {
-	terms := mentions.SearchTerms(r.Terms)
+	terms := web.SearchTerms(r.Terms)
 	if len(terms) == 0 {
 		return mentions.Batch{Cursor: r.Cursor}, nil
 	}
@@ -230,11 +231,11 @@ func item(h hit) (mentions.Item, bool) {
 	}
 	switch {
 	case h.CommentText != nil || slices.Contains(h.Tags, "comment"):
-		it.Title = mentions.HTMLText(str(h.StoryTitle))
-		it.Text = mentions.HTMLText(str(h.CommentText))
+		it.Title = web.HTMLText(str(h.StoryTitle))
+		it.Text = web.HTMLText(str(h.CommentText))
 	default:
-		it.Title = mentions.HTMLText(str(h.Title))
-		it.Text = strings.TrimSpace(mentions.HTMLText(str(h.StoryText)) + " " + str(h.URL))
+		it.Title = web.HTMLText(str(h.Title))
+		it.Text = strings.TrimSpace(web.HTMLText(str(h.StoryText)) + " " + str(h.URL))
 	}
 	return it, it.Title != "" || it.Text != ""
 }

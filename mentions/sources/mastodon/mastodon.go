@@ -31,6 +31,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the mentions.Item Source of every item this package makes.
@@ -42,7 +43,7 @@ const maxLimit = 40
 // Config configures a Source. Zero fields take the defaults.
 type Config struct {
 	// Instance is the server's base URL, http or https (the caller vets
-	// it with mentions.CheckSourceURL when a user adds it).
+	// it with web.CheckSourceURL when a user adds it).
 	Instance string
 	// Tag is the hashtag to follow, with or without '#'; "" follows none
 	// (a search-only source).
@@ -77,14 +78,14 @@ var _ mentions.Source = (*Source)(nil)
 // error for an instance that is not an http(s) base URL, a tag that is
 // not a hashtag, or neither a tag nor a token (nothing to poll).
 func New(cfg Config) (*Source, error) {
-	instance, host, ok := mentions.BaseURL(cfg.Instance)
+	instance, host, ok := web.BaseURL(cfg.Instance)
 	if !ok {
 		return nil, herald.Errorf(herald.EINVALID, "the Mastodon instance must be an http or https URL such as https://mastodon.social")
 	}
 	cfg.Instance = instance
 	cfg.Tag = strings.TrimPrefix(strings.TrimSpace(cfg.Tag), "#")
 	if cfg.Tag != "" && !validTag(cfg.Tag) {
-		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", mentions.ClipBytes(cfg.Tag, 40))
+		return nil, herald.Errorf(herald.EINVALID, "%q is not a hashtag: letters, digits and _ only", web.ClipBytes(cfg.Tag, 40))
 	}
 	if cfg.Tag == "" && cfg.Token == "" {
 		return nil, herald.Errorf(herald.EINVALID, "a Mastodon source needs a hashtag, or a token to search with")
@@ -177,10 +178,10 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return b, nil
 }
 
-// searchTerms are the terms searched for (mentions.SearchTerms), each at
+// searchTerms are the terms searched for (web.SearchTerms), each at
 // most 200 characters; they also key the cursor.
 func searchTerms(terms []string) []string {
-	return slices.DeleteFunc(mentions.SearchTerms(terms), func(t string) bool { return utf8.RuneCountInString(t) > 200 })
+	return slices.DeleteFunc(web.SearchTerms(terms), func(t string) bool { return utf8.RuneCountInString(t) > 200 })
 }
 
 func (s *Source) tagURL() string {
@@ -355,10 +356,10 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 	id := strings.TrimSpace(st.URI)
 	link := ""
 	if st.URL != nil {
-		link = mentions.WebURL(*st.URL)
+		link = web.WebURL(*st.URL)
 	}
 	if link == "" {
-		link = mentions.WebURL(id)
+		link = web.WebURL(id)
 	}
 	if id == "" || link == "" || len(id) > 2048 {
 		return mentions.Item{}, false
@@ -367,16 +368,16 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 		Source:     Kind,
 		ExternalID: id,
 		URL:        link,
-		Title:      mentions.HTMLText(st.SpoilerText),
-		Text:       mentions.HTMLText(st.Content),
+		Title:      web.HTMLText(st.SpoilerText),
+		Text:       web.HTMLText(st.Content),
 		Author:     s.acct(st.Account.Acct),
-		AuthorURL:  mentions.WebURL(st.Account.URL),
+		AuthorURL:  web.WebURL(st.Account.URL),
 	}
 	if st.ID != "" && len(st.ID) <= 64 {
 		it.Reply = mentions.ReplyRef{Network: Kind, Instance: s.cfg.Instance, ID: st.ID, Visibility: st.Visibility}
 	}
 	if st.Language != nil {
-		it.Lang = mentions.PrimaryLang(*st.Language)
+		it.Lang = web.PrimaryLang(*st.Language)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, st.CreatedAt); err == nil {
 		it.Published = t.UTC()
@@ -389,9 +390,9 @@ func (s *Source) item(st status) (mentions.Item, bool) {
 func (s *Source) acct(a string) string {
 	a = strings.TrimPrefix(strings.TrimSpace(a), "@")
 	if a == "" || strings.Contains(a, "@") {
-		return mentions.ClipBytes(a, 300)
+		return web.ClipBytes(a, 300)
 	}
-	return mentions.ClipBytes(a, 200) + "@" + s.host
+	return web.ClipBytes(a, 200) + "@" + s.host
 }
 
 // validID reports whether id looks like a status id: 1 to 64 ASCII

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // fakeMastodon is an instance on loopback serving the hashtag timeline of
@@ -431,10 +432,10 @@ func FuzzParsePage(f *testing.F) {
 			if !ok {
 				continue
 			}
-			if it.ExternalID == "" || mentions.WebURL(it.URL) == "" || it.Source != Kind {
+			if it.ExternalID == "" || web.WebURL(it.URL) == "" || it.Source != Kind {
 				t.Fatalf("invalid item accepted: %+v", it)
 			}
-			if it.AuthorURL != "" && mentions.WebURL(it.AuthorURL) == "" {
+			if it.AuthorURL != "" && web.WebURL(it.AuthorURL) == "" {
 				t.Fatalf("invalid author URL accepted: %q", it.AuthorURL)
 			}
 		}

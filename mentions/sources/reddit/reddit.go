@@ -34,6 +34,7 @@ import (
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/retryafter"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the source kind this package implements.
@@ -183,13 +184,13 @@ func (s *Source) Poll(ctx context.Context, r mentions.Request) (mentions.Batch, 
 	return mentions.Batch{Items: items, Cursor: seen.String()}, nil
 }
 
-// searchQueries turns terms into Reddit search queries: mentions.SearchTerms,
+// searchQueries turns terms into Reddit search queries: web.SearchTerms,
 // phrases quoted, joined with OR into as few queries as fit in 512
 // characters. A term too long for a query alone is cut.
 func searchQueries(terms []string) []string {
-	clean := mentions.SearchTerms(terms)
+	clean := web.SearchTerms(terms)
 	for i, t := range clean {
-		t = strings.TrimSpace(mentions.ClipBytes(t, maxQuery-2))
+		t = strings.TrimSpace(web.ClipBytes(t, maxQuery-2))
 		if strings.Contains(t, " ") || t == "or" || t == "and" || t == "not" {
 			t = `"` + t + `"`
 		}
@@ -407,7 +408,7 @@ func parseListing(body []byte) ([]post, string, error) {
 		return nil, "", fmt.Errorf("%w: %v", errNotListing, err)
 	}
 	if l.Kind != "Listing" {
-		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, mentions.ClipBytes(l.Kind, 20))
+		return nil, "", fmt.Errorf("%w: its kind is %q", errNotListing, web.ClipBytes(l.Kind, 20))
 	}
 	var posts []post
 	for _, c := range l.Data.Children {

@@ -368,7 +368,7 @@ func TestPoll(t *testing.T) {
 		}
 		f.set(func(f *fakeReddit) { f.header = http.Header{"X-Ratelimit-Reset": {"45"}} })
 		_, err = src.Poll(ctx, acme)
-		if mentions.RetryAfter(err) != 45*time.Second {
+		if fe := (*httpx.Error)(nil); !errors.As(err, &fe) || fe.RetryAfter != 45*time.Second {
 			t.Errorf("got %v, want an *httpx.Error asking for 45s", err)
 		}
 	})

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html/charset"
 
-	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // prepare makes data readable by encoding/xml before parsing. A byte
@@ -171,7 +171,7 @@ func charsetReader(label string, input io.Reader) (io.Reader, error) {
 	}
 	r, err := charset.NewReaderLabel(label, input)
 	if err != nil {
-		return nil, fmt.Errorf("unsupported charset %q", mentions.ClipBytes(label, 40))
+		return nil, fmt.Errorf("unsupported charset %q", web.ClipBytes(label, 40))
 	}
 	return r, nil
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // field is one child element of an item, read whole: its attributes,
@@ -89,7 +89,7 @@ func readField(d *xml.Decoder, start xml.StartElement) (*field, error) {
 					f.sub = map[string]string{}
 				}
 				if f.sub[child] == "" {
-					f.sub[child] = mentions.ClipBytes(strings.TrimSpace(string(t)), 1024)
+					f.sub[child] = web.ClipBytes(strings.TrimSpace(string(t)), 1024)
 				}
 			}
 		}
@@ -227,8 +227,8 @@ func (r rawItem) entry() entry {
 			break
 		}
 	}
-	e.Text = mentions.ClipBytes(e.Text, maxText)
-	e.Title = mentions.ClipBytes(e.Title, 1024)
+	e.Text = web.ClipBytes(e.Text, maxText)
+	e.Title = web.ClipBytes(e.Title, 1024)
 	e.Author, e.AuthorURL = r.author()
 	dates := []string{firstRaw(r.all("published")), firstRaw(r.all("pubDate")), firstRaw(r.all("date", nsDC)),
 		firstRaw(r.all("issued")), firstRaw(r.all("created")), firstRaw(r.all("updated")), firstRaw(r.all("modified"))}
@@ -247,7 +247,7 @@ func (r rawItem) entry() entry {
 func (r rawItem) id(e entry) string {
 	for _, s := range []string{firstRaw(r.all("guid")), firstRaw(r.all("id")), strings.TrimSpace(r.About), e.Link} {
 		if s != "" {
-			return mentions.ClipBytes(s, 512)
+			return web.ClipBytes(s, 512)
 		}
 	}
 	if e.Title != "" || e.Text != "" {
@@ -295,11 +295,11 @@ func (r rawItem) link() (link, base string) {
 // "Jo Doe").
 func (r rawItem) author() (name, uri string) {
 	if c := firstRaw(r.all("creator", nsDC)); c != "" {
-		return mentions.ClipBytes(mentions.HTMLText(c), 200), ""
+		return web.ClipBytes(web.HTMLText(c), 200), ""
 	}
 	for _, p := range r.all("author") {
 		if n := strings.TrimSpace(p.sub["name"]); n != "" {
-			return mentions.ClipBytes(mentions.HTMLText(n), 200), strings.TrimSpace(p.sub["uri"])
+			return web.ClipBytes(web.HTMLText(n), 200), strings.TrimSpace(p.sub["uri"])
 		}
 		if p.children {
 			continue
@@ -308,7 +308,7 @@ func (r rawItem) author() (name, uri string) {
 			if open, close := strings.IndexByte(b, '('), strings.LastIndexByte(b, ')'); open >= 0 && close > open+1 {
 				b = b[open+1 : close]
 			}
-			return mentions.ClipBytes(mentions.HTMLText(b), 200), ""
+			return web.ClipBytes(web.HTMLText(b), 200), ""
 		}
 	}
 	return "", ""

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // The namespaces whose elements are a feed's own (the rest are
@@ -139,7 +139,7 @@ func distinguish(es []entry) {
 	for i, e := range es {
 		if e.ID != "" && differ[e.ID] {
 			es[i].Shared = e.ID
-			es[i].ID = mentions.ClipBytes(e.ID, 512-13) + "#" + contentHash(e)
+			es[i].ID = web.ClipBytes(e.ID, 512-13) + "#" + contentHash(e)
 		}
 	}
 }
@@ -247,7 +247,7 @@ func rootKind(n xml.Name) (string, error) {
 	case "html":
 		return "", fmt.Errorf("%w: the address serves an HTML page", ErrNotFeed)
 	}
-	return "", fmt.Errorf("%w: its root element is <%s>", ErrNotFeed, mentions.ClipBytes(n.Local, 40))
+	return "", fmt.Errorf("%w: its root element is <%s>", ErrNotFeed, web.ClipBytes(n.Local, 40))
 }
 
 func attr(t xml.StartElement, space, local string) string {
@@ -289,7 +289,7 @@ func (b *balancer) Token() (xml.Token, error) {
 	for len(b.pending) == 0 {
 		tok, err := b.d.RawToken()
 		if err == io.EOF && len(b.open) > 0 {
-			return nil, fmt.Errorf("the document ends inside <%s>", mentions.ClipBytes(b.open[len(b.open)-1].Local, 40))
+			return nil, fmt.Errorf("the document ends inside <%s>", web.ClipBytes(b.open[len(b.open)-1].Local, 40))
 		}
 		if err != nil {
 			return nil, err

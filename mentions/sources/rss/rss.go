@@ -28,6 +28,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the source kind this package implements.
@@ -54,7 +55,7 @@ var _ mentions.Source = (*Source)(nil)
 
 // New returns the source of the feed at feedURL, fetched with c (built
 // by httpx.New; the URL was vetted with
-// mentions.CheckSourceURL when it was added).
+// web.CheckSourceURL when it was added).
 func New(c *http.Client, feedURL string) *Source {
 	return &Source{client: c, feedURL: feedURL}
 }
@@ -215,12 +216,12 @@ func item(f feed, e entry, base *url.URL) mentions.Item {
 	return mentions.Item{
 		Source:     Kind,
 		ExternalID: e.ID,
-		URL:        mentions.UnwrapRedirect(absolute(e.Link, base)),
+		URL:        web.UnwrapRedirect(absolute(e.Link, base)),
 		Title:      e.Title,
 		Text:       e.Text,
 		Author:     e.Author,
 		AuthorURL:  e.AuthorURL,
-		Lang:       mentions.PrimaryLang(lang),
+		Lang:       web.PrimaryLang(lang),
 		Published:  e.Published,
 	}
 }

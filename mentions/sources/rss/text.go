@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Text constructs. An element with a type attribute follows Atom's rules
@@ -26,7 +26,7 @@ func (f *field) plain() string {
 	case f.name.Space == nsCE:
 		return f.asHTML()
 	case strings.Contains(typ, "xhtml") || strings.HasSuffix(typ, "xml"):
-		return mentions.HTMLText(f.xhtml.String())
+		return web.HTMLText(f.xhtml.String())
 	case typ == "html" || strings.HasSuffix(typ, "/html"):
 		return f.asHTML()
 	case typ != "" || f.name.Space == nsAtom || f.name.Space == nsAtom3:
@@ -46,9 +46,9 @@ func (f *field) plain() string {
 // text (escaped HTML, or HTML in a CDATA section).
 func (f *field) asHTML() string {
 	if f.children {
-		return mentions.HTMLText(f.html.String())
+		return web.HTMLText(f.html.String())
 	}
-	return mentions.HTMLText(f.text.String())
+	return web.HTMLText(f.text.String())
 }
 
 // literal returns s with its runs of white space collapsed, trimmed, and

@@ -46,6 +46,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/web"
 )
 
 // Kind is the mentions.Item Source of every item this package makes.
@@ -251,7 +252,7 @@ func webURL(s string) (string, error) {
 
 // primaryLang checks a BCP 47-shaped tag (alphanumeric subtags joined by
 // '-' or '_', the first of 2 or 3 letters) and returns its primary subtag
-// in lower case (mentions.PrimaryLang).
+// in lower case (web.PrimaryLang).
 func primaryLang(s string) (string, error) {
 	bad := fmt.Errorf("must be a language tag such as \"fr\" or \"en-GB\"")
 	if len(s) > maxLang {
@@ -267,7 +268,7 @@ func primaryLang(s string) (string, error) {
 			}
 		}
 	}
-	primary := mentions.PrimaryLang(s)
+	primary := web.PrimaryLang(s)
 	if primary == "" {
 		return "", bad
 	}
@@ -312,7 +313,7 @@ func jsonReason(err error) string {
 
 // clip shortens s to n bytes at a rune boundary, for echoing names.
 func clip(s string, n int) string {
-	if c := mentions.ClipBytes(s, n); len(c) < len(s) {
+	if c := web.ClipBytes(s, n); len(c) < len(s) {
 		return c + "…"
 	}
 	return s
