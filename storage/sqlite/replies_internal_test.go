@@ -1,13 +1,10 @@
 package sqlite
 
 import (
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/brands"
 )
 
 // TestMigrationMovesTargetsIntoRevisions: migration 0010 gives every
@@ -15,21 +12,8 @@ import (
 // until then), revisions stay immutable afterwards, and a new revision
 // keeps its own targets.
 func TestMigrationMovesTargetsIntoRevisions(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, b, a, t0 := mustBrandStore(t)
 	ctx := t.Context()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	a := herald.Actor{Platform: "slack", UserID: "U1", Name: "alice"}
-	b := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	if err := s.CreateBrand(ctx, &b, brands.Member{Actor: a, Role: herald.RoleAdmin, AddedAt: t0}, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: a, At: t0}); err != nil {
-		t.Fatal(err)
-	}
 	targets := []herald.Target{{Kind: "mastodon", Name: "acme"}, {Kind: "slack", Name: "#news"}}
 	d := approvals.Draft{BrandID: b.ID, State: approvals.StateDraft, Rev: 1, Text: "v1", Author: a, Targets: targets, CreatedAt: t0, UpdatedAt: t0}
 	if err := s.CreateDraft(ctx, &d, approvals.AuditEntry{BrandID: b.ID, Action: "create", Actor: a, Rev: 1, To: approvals.StateDraft, At: t0}); err != nil {

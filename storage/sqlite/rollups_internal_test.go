@@ -17,21 +17,8 @@ import (
 // TestMigrationFillsRollups: migration 0008 counts the mentions stored
 // before it, so an upgraded database tallies as before.
 func TestMigrationFillsRollups(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, b, _, t0 := mustBrandStore(t)
 	ctx := t.Context()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	a := herald.Actor{Platform: "slack", UserID: "U1", Name: "alice"}
-	b := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	if err := s.CreateBrand(ctx, &b, brands.Member{Actor: a, Role: herald.RoleAdmin, AddedAt: t0}, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: a, At: t0}); err != nil {
-		t.Fatal(err)
-	}
 	c := &mentions.Commit{BrandID: b.ID, At: t0}
 	for i := range 300 {
 		m := mentions.Mention{State: []mentions.State{mentions.StateNew, mentions.StateHandled}[i%2], Author: []string{"Ann", "@ann", "Ben", ""}[i%4],
@@ -72,21 +59,8 @@ func TestMigrationFillsRollups(t *testing.T) {
 // TestUnrollMentions: a delete of mentions that calls unrollMentions first
 // leaves the rollups equal to a count of the mentions that remain.
 func TestUnrollMentions(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, b, _, t0 := mustBrandStore(t)
 	ctx := t.Context()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	a := herald.Actor{Platform: "slack", UserID: "U1", Name: "alice"}
-	b := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	if err := s.CreateBrand(ctx, &b, brands.Member{Actor: a, Role: herald.RoleAdmin, AddedAt: t0}, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: a, At: t0}); err != nil {
-		t.Fatal(err)
-	}
 	c := &mentions.Commit{BrandID: b.ID, At: t0}
 	for i := range 200 {
 		m := mentions.Mention{State: mentions.StateNew, Author: []string{"Ann", "@ann", "Ben"}[i%3], Sources: []string{"hn"},
@@ -97,7 +71,7 @@ func TestUnrollMentions(t *testing.T) {
 		t.Fatal(err)
 	}
 	cutAt := t0.Add(37 * time.Hour).UnixMilli()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := unrollMentions(ctx, tx, `brand_id = ? AND found_at < ?`, b.ID, cutAt); err != nil {
 			return err
 		}
@@ -129,4 +103,26 @@ func TestUnrollMentions(t *testing.T) {
 	if got.ByState[mentions.StateNew] != len(all) || got.BySource["hn"] != len(all) || !cmp.Equal(byAuthor, gotAuthors) {
 		t.Errorf("after deleting, Tally = %v %v %v; want %d mentions by %v", got.ByState, got.BySource, got.Authors, len(all), byAuthor)
 	}
+}
+
+// mustBrandStore returns a migrated store in a temporary folder, closed
+// with the test, holding the brand Acme with alice as its admin, created
+// at t0.
+func mustBrandStore(t *testing.T) (s *Store, b herald.Brand, a herald.Actor, t0 time.Time) {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	a = herald.Actor{Platform: "slack", UserID: "U1", Name: "alice"}
+	b = herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
+	if err := s.CreateBrand(t.Context(), &b, brands.Member{Actor: a, Role: herald.RoleAdmin, AddedAt: t0}, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: a, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	return s, b, a, t0
 }
