@@ -760,12 +760,7 @@ func TestMentionMuteCommand(t *testing.T) {
 
 func TestListenCommand(t *testing.T) {
 	e := newListenEnv(t)
-	tests := []struct {
-		name  string
-		actor herald.Actor
-		line  string
-		want  string
-	}{
+	tests := []listenCase{
 		{"OKShow", lViewer, "listen", "Acme keeps mentions in all languages, gets a daily digest at 09:00 (UTC), LLM triage off."},
 		{"OKLangs", lEditor, "listen langs FR,en", "ed changed the listening settings. Acme keeps mentions in fr, en, gets a daily digest at 09:00 (UTC), LLM triage off."},
 		{"OKDigest", testActor, "listen digest 8:30", "gets a daily digest at 08:30 (UTC)"},
@@ -776,19 +771,7 @@ func TestListenCommand(t *testing.T) {
 		{"OKLangsAll", testActor, "listen langs all", "keeps mentions in all languages"},
 		{"OKShowAfter", lViewer, "listen", "Acme keeps mentions in all languages, gets no daily digest, LLM triage on."},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := e.in(t)
-			hasAll(t, tt.line, e.run(tt.actor, tt.line).Text, tt.want)
-		})
-	}
-	refusals := []struct {
-		name  string
-		actor herald.Actor
-		line  string
-		code  string
-		has   string
-	}{
+	refusals := []listenRefusal{
 		{"ErrDigestTime", testActor, "listen digest 25:00", herald.EINVALID, "HH:MM"},
 		{"ErrDigestNoValue", testActor, "listen digest", herald.EINVALID, "listen digest"},
 		{"ErrLangsNoValue", testActor, "listen langs", herald.EINVALID, "listen langs"},
@@ -798,13 +781,7 @@ func TestListenCommand(t *testing.T) {
 		{"ErrViewer", lViewer, "listen triage off", herald.EFORBIDDEN, "As viewer"},
 		{"ErrApprover", lApprover, "listen langs fr", herald.EFORBIDDEN, "As approver"},
 	}
-	for _, tt := range refusals {
-		t.Run(tt.name, func(t *testing.T) {
-			e := e.in(t)
-			e.refuse(tt.actor, tt.line, tt.code, tt.has)
-			hasAll(t, "settings after a refusal", e.run(lViewer, "listen").Text, "Acme keeps mentions in all languages, gets no daily digest, LLM triage on.")
-		})
-	}
+	e.runListenCases(t, tests, refusals, "Acme keeps mentions in all languages, gets no daily digest, LLM triage on.")
 	t.Run("ErrOtherBrand", func(t *testing.T) {
 		e := e.in(t)
 		e.refuse(lClient, "listen --brand Acme", herald.ENOTFOUND, "There is no brand named \"Acme\" that you belong to")
@@ -1143,12 +1120,7 @@ func defPath(d *commands.Def) string {
 
 func TestListenKeepCommand(t *testing.T) {
 	e := newListenEnv(t)
-	tests := []struct {
-		name  string
-		actor herald.Actor
-		line  string
-		want  string
-	}{
+	tests := []listenCase{
 		{"OKDefault", lViewer, "listen keep", "Mentions are kept for 180 days."},
 		{"OKDays", lEditor, "listen keep 90d", "ed changed the listening settings. Acme keeps mentions in all languages, gets a daily digest at 09:00 (UTC), LLM triage off. Mentions are kept for 90 days."},
 		{"OKShow", lViewer, "listen", "Mentions are kept for 90 days."},
@@ -1156,29 +1128,47 @@ func TestListenKeepCommand(t *testing.T) {
 		{"OKForever", testActor, "listen keep forever", "Mentions are kept forever."},
 		{"OKShowForever", lViewer, "listen keep", "Mentions are kept forever."},
 	}
+	refusals := []listenRefusal{
+		{"ErrTooShort", testActor, "listen keep 3d", herald.EINVALID, "`listen keep 90d`"},
+		{"ErrUnreadable", testActor, "listen keep soon", herald.EINVALID, `"soon" is not a retention`},
+		{"ErrViewer", lViewer, "listen keep 30d", herald.EFORBIDDEN, "As viewer"},
+		{"ErrApprover", lApprover, "listen keep 30d", herald.EFORBIDDEN, "As approver"},
+	}
+	e.runListenCases(t, tests, refusals, "Mentions are kept forever.")
+}
+
+// listenCase is a `listen` line an actor runs, and what its answer says.
+type listenCase struct {
+	name  string
+	actor herald.Actor
+	line  string
+	want  string
+}
+
+// listenRefusal is a `listen` line refused with code, its message having has.
+type listenRefusal struct {
+	name  string
+	actor herald.Actor
+	line  string
+	code  string
+	has   string
+}
+
+// runListenCases runs tests in order, then each refusal, checking after
+// each that `listen` still says settled (a refusal changes nothing).
+func (e *listenEnv) runListenCases(t *testing.T, tests []listenCase, refusals []listenRefusal, settled string) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := e.in(t)
 			hasAll(t, tt.line, e.run(tt.actor, tt.line).Text, tt.want)
 		})
 	}
-	refusals := []struct {
-		name  string
-		actor herald.Actor
-		line  string
-		code  string
-		has   string
-	}{
-		{"ErrTooShort", testActor, "listen keep 3d", herald.EINVALID, "`listen keep 90d`"},
-		{"ErrUnreadable", testActor, "listen keep soon", herald.EINVALID, `"soon" is not a retention`},
-		{"ErrViewer", lViewer, "listen keep 30d", herald.EFORBIDDEN, "As viewer"},
-		{"ErrApprover", lApprover, "listen keep 30d", herald.EFORBIDDEN, "As approver"},
-	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			e := e.in(t)
 			e.refuse(tt.actor, tt.line, tt.code, tt.has)
-			hasAll(t, "settings after a refusal", e.run(lViewer, "listen").Text, "Mentions are kept forever.")
+			hasAll(t, "settings after a refusal", e.run(lViewer, "listen").Text, settled)
 		})
 	}
 }
