@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // BenchmarkWebhookMemory measures what the process holds after mentions
@@ -48,22 +49,8 @@ func BenchmarkWebhookMemory(b *testing.B) {
 
 func webhookMemoryRun(b *testing.B, total int) {
 	b.StopTimer()
-	s := MustOpen(b)
 	ctx := context.Background()
-	br := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	admin := brands.Member{Actor: alice, Role: herald.RoleAdmin, AddedAt: t0}
-	if err := s.CreateBrand(ctx, &br, admin, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: alice, At: t0}); err != nil {
-		b.Fatal(err)
-	}
-	clock := testclock.New(t0)
-	svc := mentions.NewService(s, benchRoles{}, clock, mentions.Options{})
-	if _, err := svc.AddWatch(ctx, alice, br, "acme", ch); err != nil {
-		b.Fatal(err)
-	}
-	hook, err := svc.AddSource(ctx, alice, br, mentions.Spec{Kind: "webhook"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc, _, hook, clock := mustWebhookListening(b, MustOpen(b))
 	r := rand.New(rand.NewPCG(3, 4))
 	const batchSize = 100
 	items := make([]mentions.Item, batchSize)
@@ -126,4 +113,27 @@ func rssNow(tb testing.TB) float64 {
 		tb.Fatal(err)
 	}
 	return float64(pages*int64(os.Getpagesize())) / 1e6
+}
+
+// mustWebhookListening gives store s the brand Acme (alice its admin,
+// created at t0), a watch for "acme" and a webhook source, on a listening
+// service driven by the returned clock.
+func mustWebhookListening(tb testing.TB, s *sqlite.Store) (*mentions.Service, herald.Brand, mentions.SourceStatus, *testclock.Clock) {
+	tb.Helper()
+	ctx := context.Background()
+	br := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
+	admin := brands.Member{Actor: alice, Role: herald.RoleAdmin, AddedAt: t0}
+	if err := s.CreateBrand(ctx, &br, admin, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: alice, At: t0}); err != nil {
+		tb.Fatal(err)
+	}
+	clock := testclock.New(t0)
+	svc := mentions.NewService(s, benchRoles{}, clock, mentions.Options{})
+	if _, err := svc.AddWatch(ctx, alice, br, "acme", ch); err != nil {
+		tb.Fatal(err)
+	}
+	hook, err := svc.AddSource(ctx, alice, br, mentions.Spec{Kind: "webhook"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return svc, br, hook, clock
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/brands"
-	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -28,20 +26,7 @@ func TestRetentionKeepsTheDatabaseFlat(t *testing.T) {
 	path := filepath.Join(dir, "herald.db")
 	s := MustOpenPath(t, path)
 	raw := MustRawDB(t, path)
-	br := herald.Brand{Name: "Acme", Timezone: "UTC", CreatedAt: t0}
-	admin := brands.Member{Actor: alice, Role: herald.RoleAdmin, AddedAt: t0}
-	if err := s.CreateBrand(ctx, &br, admin, brands.AuditEntry{Action: brands.AuditBrandAdd, Actor: alice, At: t0}); err != nil {
-		t.Fatal(err)
-	}
-	clock := testclock.New(t0)
-	svc := mentions.NewService(s, benchRoles{}, clock, mentions.Options{})
-	if _, err := svc.AddWatch(ctx, alice, br, "acme", ch); err != nil {
-		t.Fatal(err)
-	}
-	hook, err := svc.AddSource(ctx, alice, br, mentions.Spec{Kind: "webhook"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, br, hook, clock := mustWebhookListening(t, s)
 	if st, err := svc.SetKeep(ctx, alice, br, "30d"); err != nil || st.Keep != 30*24*time.Hour {
 		t.Fatalf("SetKeep: %+v, %v", st, err)
 	}
