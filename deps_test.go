@@ -24,25 +24,26 @@ type layer struct {
 // leaves (internal/textfold; internal/httpx, which uses
 // internal/retryafter) is below everything: every package may import it.
 var layers = []layer{
-	{prefix: "brands", may: []string{""}}, // tenancy: every domain asks it
-	{prefix: "approvals", may: []string{"", "brands"}},
+	{prefix: "brands", may: []string{""}},                       // tenancy: every domain asks it
+	{prefix: "media", may: []string{""}},                        // pictures and videos: stored by content hash
+	{prefix: "approvals", may: []string{"", "brands", "media"}}, // a revision holds text and media
 	{prefix: "mentions", may: []string{"", "brands", "mentions/query", "mentions/web"}},
-	{prefix: "mentions/web", may: []string{""}},                   // what sources share to read the web: part of the domain
-	{prefix: "mentions/query", may: []string{""}},                 // the query language and matcher: part of the domain
-	{prefix: "publish", may: []string{"", "brands", "approvals"}}, // a post is an approved draft
+	{prefix: "mentions/web", may: []string{""}},                            // what sources share to read the web: part of the domain
+	{prefix: "mentions/query", may: []string{""}},                          // the query language and matcher: part of the domain
+	{prefix: "publish", may: []string{"", "brands", "approvals", "media"}}, // a post is an approved draft
 	{prefix: "assist", may: []string{"", "brands"}},
 	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
 	// commands is the framework the adapters use (no domain); commands/kit
 	// the shared base of the families; commands/handlers assembles them.
 	{prefix: "commands", may: []string{"", "commands/when"}},
-	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when"}},
-	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit",
+	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when"}},
+	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit",
 		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd"}}, // the assembly: every family
-	{prefix: "commands/", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit"}}, // a family: never a sibling family
+	{prefix: "commands/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit"}}, // a family: never a sibling family
 	{prefix: "bot/", may: []string{"", "commands", "bot", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands"}},
-	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
-	{prefix: "storage/", may: []string{"", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "storage/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "cmd/", may: nil}, // wiring: anything
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media"
 )
 
 // Draft is a post being written. Text is its current revision's text.
@@ -20,17 +21,20 @@ type Draft struct {
 	Text      string
 	Author    herald.Actor // who created it
 	Targets   []herald.Target
-	PublishAt time.Time // requested publication time; zero when none
-	Policy    string    // the brand's policy, fixed when the draft is submitted
+	Media     []media.Item // the current revision's media, in order
+	PublishAt time.Time    // requested publication time; zero when none
+	Policy    string       // the brand's policy, fixed when the draft is submitted
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
-// Revision is one immutable version of a draft's text.
+// Revision is one immutable version of a draft: its text and media (with
+// their alt text), what a reviewer approves.
 type Revision struct {
 	DraftID   int64
 	Rev       int
 	Text      string
+	Media     []media.Item
 	Author    herald.Actor
 	CreatedAt time.Time
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media"
 )
 
 // Post is one approved revision of a draft going to one target.
@@ -21,6 +22,8 @@ type Post struct {
 	Target  herald.Target
 	Account Account // the target's configured account; empty for chat channels
 	Text    string
+	// Media are the approved revision's pictures and videos, in order.
+	Media []Media
 	// Key is the idempotency key: deterministic, the same for every attempt
 	// at this post on this target. Publishers send it wherever the network
 	// honours one.
@@ -30,6 +33,16 @@ type Post struct {
 	// ReplyTo, when set, is the conversation the post answers (a reply
 	// draft's mention).
 	ReplyTo *ReplyTo
+}
+
+// Media is one picture or video of a post, with the means to read it.
+type Media struct {
+	media.Item
+	// Open streams the item's bytes.
+	Open func(ctx context.Context) (media.Blob, error)
+	// Link is a signed, expiring URL of the item for networks that fetch
+	// media themselves; "" when Herald has no public address.
+	Link string
 }
 
 // Account is a target's configuration for one brand, set by an admin

@@ -314,11 +314,11 @@ func (s *Scheduler) post(ctx context.Context, d Delivery) (Post, Publisher, erro
 	if err != nil {
 		return Post{}, nil, err
 	}
-	text, err := s.store.RevisionText(ctx, d.DraftID, d.Rev)
+	rev, err := s.store.Revision(ctx, d.DraftID, d.Rev)
 	if err != nil {
 		return Post{}, nil, err
 	}
-	post := Post{DraftID: d.DraftID, Rev: d.Rev, Brand: b, Target: d.Target, Text: text, Key: d.Key, Due: d.Due}
+	post := Post{DraftID: d.DraftID, Rev: d.Rev, Brand: b, Target: d.Target, Text: rev.Text, Key: d.Key, Due: d.Due}
 	if post.ReplyTo, err = s.svc.replyTo(ctx, d.DraftID); err != nil {
 		return post, nil, err
 	}

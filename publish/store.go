@@ -45,8 +45,9 @@ type Store interface {
 	// whose NextAt is at or before now, and every sending or checking
 	// one, earliest first.
 	WorkDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
-	// RevisionText returns the text of one revision.
-	RevisionText(ctx context.Context, draftID int64, rev int) (string, error)
+	// Revision returns one revision of a draft (its text and media);
+	// ENOTFOUND when there is none.
+	Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error)
 
 	// PutAccount stores a target's account for a brand, replacing any.
 	PutAccount(ctx context.Context, a Account, e approvals.AuditEntry) error

@@ -133,13 +133,17 @@ func placeholders(n int) string {
 
 // Revisions implements approvals.Store.
 func (s *Store) Revisions(ctx context.Context, draftID int64) ([]approvals.Revision, error) {
-	return queryAll(ctx, s.r, func(row interface{ Scan(...any) error }) (approvals.Revision, error) {
-		var r approvals.Revision
-		var created int64
-		err := row.Scan(&r.DraftID, &r.Rev, &r.Text, &r.Author.Platform, &r.Author.UserID, &r.Author.Name, &created)
-		r.CreatedAt = fromMS(created)
-		return r, wrap(err)
-	}, `SELECT draft_id, rev, text, author_platform, author_id, author_name, created_at FROM revisions WHERE draft_id = ? ORDER BY rev`, draftID)
+	return queryAll(ctx, s.r, scanRevision, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? ORDER BY rev`, draftID)
+}
+
+const revisionCols = `draft_id, rev, text, author_platform, author_id, author_name, created_at`
+
+func scanRevision(row interface{ Scan(...any) error }) (approvals.Revision, error) {
+	var r approvals.Revision
+	var created int64
+	err := row.Scan(&r.DraftID, &r.Rev, &r.Text, &r.Author.Platform, &r.Author.UserID, &r.Author.Name, &created)
+	r.CreatedAt = fromMS(created)
+	return r, wrap(err)
 }
 
 // Approvals implements approvals.Store.

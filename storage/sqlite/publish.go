@@ -93,11 +93,9 @@ func (s *Store) WorkDeliveries(ctx context.Context, now time.Time, limit int) ([
 		ORDER BY next_at, draft_id, rowid LIMIT ?`, ms(now), limit)
 }
 
-// RevisionText implements publish.Store.
-func (s *Store) RevisionText(ctx context.Context, draftID int64, rev int) (string, error) {
-	var text string
-	err := s.r.QueryRowContext(ctx, `SELECT text FROM revisions WHERE draft_id = ? AND rev = ?`, draftID, rev).Scan(&text)
-	return text, wrap(err)
+// Revision implements publish.Store.
+func (s *Store) Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error) {
+	return scanRevision(s.r.QueryRowContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? AND rev = ?`, draftID, rev))
 }
 
 // PutAccount implements publish.Store.

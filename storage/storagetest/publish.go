@@ -21,7 +21,7 @@ func RunPublish(t *testing.T, open func(t *testing.T) publish.Store) {
 	t.Run("SaveDeliveries", func(t *testing.T) { testSaveDeliveries(t, open) })
 	t.Run("DueDrafts", func(t *testing.T) { testDueDrafts(t, open) })
 	t.Run("WorkDeliveries", func(t *testing.T) { testWorkDeliveries(t, open) })
-	t.Run("RevisionText", func(t *testing.T) { testRevisionText(t, open) })
+	t.Run("Revision", func(t *testing.T) { testRevision(t, open) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
 	t.Run("CalendarTokens", func(t *testing.T) { testCalendarTokens(t, open) })
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
@@ -148,7 +148,7 @@ func testDueDrafts(t *testing.T, open func(t *testing.T) publish.Store) {
 	})
 }
 
-func testRevisionText(t *testing.T, open func(t *testing.T) publish.Store) {
+func testRevision(t *testing.T, open func(t *testing.T) publish.Store) {
 	s := open(t)
 	b := mustBrand(t, s, "Acme", alice)
 	d := mustDraft(t, s, b.ID, bob, "v1 — ünïcode 🎉")
@@ -158,17 +158,17 @@ func testRevisionText(t *testing.T, open func(t *testing.T) publish.Store) {
 	mustApply(t, s, c)
 	t.Run("OK", func(t *testing.T) {
 		for rev, want := range map[int]string{1: "v1 — ünïcode 🎉", 2: "v2"} {
-			got, err := s.RevisionText(t.Context(), d.ID, rev)
-			if err != nil || got != want {
-				t.Errorf("RevisionText(%d, %d) = %q, %v; want %q", d.ID, rev, got, err, want)
+			got, err := s.Revision(t.Context(), d.ID, rev)
+			if err != nil || got.Text != want || got.Rev != rev || got.DraftID != d.ID {
+				t.Errorf("Revision(%d, %d) = %+v, %v; want text %q", d.ID, rev, got, err, want)
 			}
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		_, err := s.RevisionText(t.Context(), d.ID, 3)
-		assertCode(t, err, herald.ENOTFOUND, "RevisionText(unknown revision)")
-		_, err = s.RevisionText(t.Context(), d.ID+1000, 1)
-		assertCode(t, err, herald.ENOTFOUND, "RevisionText(unknown draft)")
+		_, err := s.Revision(t.Context(), d.ID, 3)
+		assertCode(t, err, herald.ENOTFOUND, "Revision(unknown revision)")
+		_, err = s.Revision(t.Context(), d.ID+1000, 1)
+		assertCode(t, err, herald.ENOTFOUND, "Revision(unknown draft)")
 	})
 }
 
