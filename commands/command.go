@@ -10,6 +10,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -142,6 +143,21 @@ type Request struct {
 	Channel herald.ChannelRef
 	Def     *Def
 	Args    Args
+	// Files are the files that came with the command (a Slack form's
+	// upload, Discord attachment options), in the order given.
+	Files []File
+}
+
+// File is a file that came with a command. The adapter that received it
+// fills Open, which fetches the bytes from that platform's own hosts with
+// the bot's credentials; nothing else is trusted about it.
+type File struct {
+	Name string // the file name people gave it
+	Size int64  // as the platform announced it; 0 when unknown
+	// Param names the attachment option it came in ("file", "media1"…);
+	// "" for a form's upload.
+	Param string
+	Open  func(ctx context.Context) (io.ReadCloser, error)
 }
 
 // Handler runs a command.

@@ -92,6 +92,8 @@ type Call struct {
 	// Markup, when set, decodes the platform's markup in every value
 	// read from Text (Slack's escaped text); nil reads Text as it is.
 	Markup Markup
+	// Files came with the command (Slack uploads, Discord attachments).
+	Files []File
 }
 
 // Parse reads a command line into its definition and typed arguments.
@@ -194,7 +196,7 @@ func (r *Router) Dispatch(ctx context.Context, c Call) Response {
 	if err != nil {
 		return r.refuse(ctx, c.Actor, c.Channel, err)
 	}
-	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args})
+	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args, Files: c.Files})
 }
 
 // Unparsed is the command path under which input that does not parse is
