@@ -33,15 +33,16 @@ var layers = []layer{
 	{prefix: "publish", may: []string{"", "brands", "approvals", "media"}}, // a post is an approved draft
 	{prefix: "assist", may: []string{"", "brands"}},
 	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
+	{prefix: "commands/i18n", may: []string{}}, // the words in English and French: no module package
 	// commands is the framework the adapters use (no domain); commands/kit
 	// the shared base of the families; commands/handlers assembles them.
-	{prefix: "commands", may: []string{"", "commands/when"}},
-	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when"}},
-	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit",
+	{prefix: "commands", may: []string{"", "commands/when", "commands/i18n"}},
+	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n"}},
+	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n", "commands/kit",
 		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd"}}, // the assembly: every family
-	{prefix: "commands/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/kit"}}, // a family: never a sibling family
-	{prefix: "bot/", may: []string{"", "commands", "bot", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
-	{prefix: "bot", may: []string{"", "commands"}},
+	{prefix: "commands/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n", "commands/kit"}}, // a family: never a sibling family
+	{prefix: "bot/", may: []string{"", "commands", "commands/i18n", "bot", "brands", "approvals", "mentions", "mentions/query", "publish", "assist"}},
+	{prefix: "bot", may: []string{"", "commands", "commands/i18n"}},
 	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "storage/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "cmd/", may: nil}, // wiring: anything
