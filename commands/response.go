@@ -35,6 +35,22 @@ type Card struct {
 	// Excerpt, when set, is text from outside Herald (a mention) shown as
 	// a quote under Text.
 	Excerpt *Excerpt
+	// Media are the pictures and videos the card shows (a draft's), in
+	// order: each adapter shows what its platform can.
+	Media []CardMedia
+}
+
+// CardMedia is a picture or video on a card. Adapters that upload it for
+// display read its bytes by SHA256 from the media store they were given;
+// Link, when set, is a signed public URL of it.
+type CardMedia struct {
+	SHA256        string
+	Name          string
+	Type          string // image/jpeg, …, video/mp4
+	Size          int64
+	Width, Height int
+	Alt           string
+	Link          string
 }
 
 // Excerpt is text Herald did not write (a post found on the web), shown
