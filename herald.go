@@ -33,6 +33,10 @@ type Actor struct {
 	UserID   string
 	Name     string
 	Groups   []string
+	// Lang is the language the person reads ("en", "fr"), from the
+	// platform's locale or their choice; "" when unknown (the brand's, or
+	// English).
+	Lang string
 }
 
 // Key identifies the actor across platforms, e.g. "slack:U123".
@@ -90,7 +94,10 @@ type Brand struct {
 	// RemindAfter is how long a draft may wait in review before its
 	// reviewers are reminded: 0 means Herald's default, negative never.
 	RemindAfter time.Duration
-	CreatedAt   time.Time
+	// Lang is the language of what the brand's channels see ("en", "fr");
+	// "" is English.
+	Lang      string
+	CreatedAt time.Time
 }
 
 // Location returns the brand's time zone, UTC when unknown.
