@@ -301,6 +301,8 @@ func auditWords(a herald.Actor, act mentions.Action, lang i18n.Lang) string {
 		return lang.F("%s reopened", who)
 	case "link_draft":
 		return lang.F("%s linked to a reply draft", who)
+	case "answered":
+		return lang.F("%s answered", who)
 	}
 	return who + " " + act.Done()
 }
