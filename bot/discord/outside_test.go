@@ -74,7 +74,7 @@ func fieldNamed(m message, name string) string {
 // TestTextNoMaskedLink: a response quoting a network's words (a failed
 // delivery's note) cannot carry a masked link: Herald writes none.
 func TestTextNoMaskedLink(t *testing.T) {
-	msgs := textMessages(commands.Response{Text: "mastodon:main did not take draft #1: [Log in again](https://evil.example). Fix what it says, then press Retry (`retry 1`)."})
+	msgs := textMessages(commands.Response{Text: "mastodon:main did not take draft #1: [Log in again](https://evil.example). Fix what it says, then press Retry (`retry 1`)."}, i18n.English)
 	if got := msgs[0].Content; strings.Contains(got, "](") || !strings.Contains(got, `[Log in again]\(https://evil.example)`) {
 		t.Errorf("content %q carries a masked link", got)
 	}
