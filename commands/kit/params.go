@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/when"
 )
 
 // IDParam is a draft's number, the first parameter of the commands on a draft.
@@ -16,6 +18,15 @@ var BrandFlag = commands.Param{Name: "brand", Kind: commands.String, Flag: true,
 // Stamp formats an instant for lists and logs, in the brand's zone.
 func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST")
+}
+
+// WhenText shows an instant to a reader of lang, in the brand's zone, as
+// WHEN answers do. The one place to switch to commands/when's French
+// formatting (frcli) once it is merged: English for every language until
+// then.
+func WhenText(t time.Time, loc *time.Location, lang i18n.Lang) string {
+	_ = lang
+	return when.Format(t, loc)
 }
 
 // FirstLine returns the first line of s, cut to n characters.
