@@ -63,7 +63,7 @@ func slackLink(tok string) string {
 	target, label, _ := strings.Cut(tok, "|")
 	switch {
 	case strings.HasPrefix(target, "@"):
-		return `<span class="mention">@` + html.EscapeString(strings.ToLower(or(label, target[2:]))) + `</span>`
+		return `<span class="mention">@` + html.EscapeString(strings.ToLower(or(label, strings.TrimPrefix(target, "@")))) + `</span>`
 	case strings.HasPrefix(target, "#"):
 		return `<span class="mention">#` + html.EscapeString(or(label, target[1:])) + `</span>`
 	case strings.HasPrefix(target, "!"):
