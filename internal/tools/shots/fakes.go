@@ -81,6 +81,18 @@ func (r *recorder) settle(before int) {
 	}
 }
 
+// run sends each step in turn, letting Herald answer one before the next.
+func (r *recorder) run(steps []step, send func(int, step) error) error {
+	for i, s := range steps {
+		before := r.count()
+		if err := send(i, s); err != nil {
+			return err
+		}
+		r.settle(before)
+	}
+	return nil
+}
+
 // newFakeSlack serves Slack's Web API methods Herald calls (as the Web API
 // answers them) under /api/, and response URLs under /response.
 func newFakeSlack(rec *recorder) *httptest.Server {

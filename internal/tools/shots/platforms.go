@@ -52,20 +52,23 @@ func slackSession(ctx context.Context, bin, tmp string) ([]page, error) {
 		{user: "UALICE", text: "watch add acme"},
 		{user: "UALICE", text: "source add webhook"},
 	}
-	for _, s := range steps {
-		before := rec.count()
-		if err := slackCommand(in.addr, secret, api.URL, s); err != nil {
-			return nil, err
-		}
-		rec.settle(before)
+	if err := rec.run(steps, func(_ int, s step) error { return slackCommand(in.addr, secret, api.URL, s) }); err != nil {
+		return nil, err
 	}
-	draft, mention, err := cards(in, rec, func(c call) string { return c.Form.Get("blocks") })
+	return cardPages("slack", in, rec, func(c call) string { return c.Form.Get("blocks") }, slackPage)
+}
+
+// cardPages posts the mention and returns the pages of the platform's
+// draft card and mention card: pick finds a message's JSON in a call,
+// render makes its page.
+func cardPages(platform string, in *instance, rec *recorder, pick func(call) string, render func(string) string) ([]page, error) {
+	draft, mention, err := cards(in, rec, pick)
 	if err != nil {
-		return nil, fmt.Errorf("slack: %w", err)
+		return nil, fmt.Errorf("%s: %w", platform, err)
 	}
 	return []page{
-		{name: "slack-draft", json: draft, html: slackPage(draft)},
-		{name: "slack-mention", json: mention, html: slackPage(mention)},
+		{name: platform + "-draft", json: draft, html: render(draft)},
+		{name: platform + "-mention", json: mention, html: render(mention)},
 	}, nil
 }
 
@@ -176,21 +179,10 @@ func discordSession(ctx context.Context, bin, tmp string) ([]page, error) {
 		{user: "1001", opts: []any{group("watch", sub("add", opt("query", optString, "acme")))}},
 		{user: "1001", opts: []any{group("source", sub("add", opt("kind", optString, "webhook")))}},
 	}
-	for i, s := range steps {
-		before := rec.count()
-		if err := discordCommand(in.addr, key, i, s); err != nil {
-			return nil, err
-		}
-		rec.settle(before)
+	if err := rec.run(steps, func(i int, s step) error { return discordCommand(in.addr, key, i, s) }); err != nil {
+		return nil, err
 	}
-	draft, mention, err := cards(in, rec, discordMessage)
-	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
-	}
-	return []page{
-		{name: "discord-draft", json: draft, html: discordPage(draft)},
-		{name: "discord-mention", json: mention, html: discordPage(mention)},
-	}, nil
+	return cardPages("discord", in, rec, discordMessage, discordPage)
 }
 
 // discordMessage is the message a call sends: a channel message's body,
