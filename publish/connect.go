@@ -43,6 +43,7 @@ const (
 	ReasonNoAccounts         = "connect.no_accounts"   // "target": the person may post as no account
 	ReasonNoChoice           = "connect.no_choice"     // "target", "brand": no choice pending for this person
 	ReasonBadChoice          = "connect.bad_choice"    // "target", "choice": not one of the accounts offered
+	ReasonConnectOnly        = "connect.connect_only"  // "kind", "target": an account typed by hand where it must be connected
 )
 
 // ConnectState is one connect link Herald gave, and what came of it.

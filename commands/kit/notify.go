@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
@@ -22,6 +24,9 @@ type Notifier struct {
 	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
+	brands   *brands.Service
+	show     func(ctx context.Context, card commands.Card, where herald.ChannelRef)
+	tell     func(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef)
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -33,11 +38,16 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce,
+		brands: d.Brands, show: d.Show, tell: d.Tell}
 }
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
+	if e.Kind == publish.EventConnect && e.Connect != nil {
+		n.notifyConnect(ctx, *e.Connect)
+		return
+	}
 	if e.Kind == publish.EventResumed && e.Pause != nil {
 		lang := i18n.Lang(e.Pause.Brand.Lang) // a channel sees it: the brand's language
 		note := lang.F("Publishing for %s resumed by itself, as set; %s during the pause.", e.Pause.Brand.Name,
@@ -51,6 +61,9 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 		return
 	}
 	note := commands.Response{Text: noteText(v, e, i18n.Lang(v.Brand.Lang)) + n.answerMention(ctx, v, e)}
+	if e.Kind == publish.EventFailed {
+		note.Cards = n.deadNote(ctx, v.Brand, e.Delivery.Target, i18n.Lang(v.Brand.Lang))
+	}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {
 			note.Mentions = append(note.Mentions, m.Actor)

@@ -8,6 +8,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
@@ -22,7 +23,7 @@ func (h *handlers) publishDefs() []*commands.Def {
 	if h.Publish == nil {
 		return nil
 	}
-	return append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...)
+	return append(append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...), h.connectDefs()...)
 }
 
 // postDefs schedule, send and settle a draft's posts, and list the queue.
@@ -260,6 +261,10 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 		s.WriteString("\n  none set up yet; an admin adds one with `target add mastodon:main URL --secret TOKEN`")
 	}
 	for _, a := range as {
+		if a.Conn.Connected() {
+			s.WriteString("\n" + healthLine(b, a, i18n.Lang(r.Actor.Lang)))
+			continue
+		}
 		fmt.Fprintf(&s, "\n  %s  %s", a.Target, a.URL)
 		if a.Handle != "" {
 			fmt.Fprintf(&s, "  @%s", a.Handle)

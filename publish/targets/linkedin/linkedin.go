@@ -90,10 +90,9 @@ type Publisher struct{ o Options }
 // New returns a Publisher.
 func New(o Options) *Publisher { return &Publisher{o.withDefaults()} }
 
-// Reasons of this package's errors.
+// ReasonTooLong is the Reason of a text longer than MaxChars.
 const (
-	ReasonTooLong    = "linkedin.too_long"    // "max", "length"
-	ReasonNotConnect = "linkedin.not_connect" // "target": set up by hand instead of connected
+	ReasonTooLong = "linkedin.too_long" // "max", "length"
 )
 
 // Validate implements publish.Validator: at most MaxChars.
@@ -113,7 +112,7 @@ func Length(text string) int { return len(utf16.Encode([]rune(text))) }
 func (p *Publisher) CheckAccount(a publish.Account) error {
 	if a.Secret == "" || !(strings.HasPrefix(a.Handle, "urn:li:person:") || strings.HasPrefix(a.Handle, "urn:li:organization:")) {
 		return herald.Errorf(herald.EINVALID, "%s is set up by connecting it through LinkedIn's own page, not with a URL or a token.", a.Target).
-			Because(ReasonNotConnect, herald.Facts{"target": a.Target.String()})
+			Because(publish.ReasonConnectOnly, herald.Facts{"kind": "linkedin", "target": a.Target.String()})
 	}
 	return nil
 }

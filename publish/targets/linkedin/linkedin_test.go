@@ -271,7 +271,7 @@ func TestCheckAccount(t *testing.T) {
 	if err := p.CheckAccount(publish.Account{Handle: "urn:li:organization:1", Secret: "t"}); err != nil {
 		t.Error(err)
 	}
-	if he := herald.AsError(p.CheckAccount(publish.Account{URL: "https://linkedin.com", Secret: "t"})); he == nil || he.Reason != linkedin.ReasonNotConnect {
+	if he := herald.AsError(p.CheckAccount(publish.Account{URL: "https://linkedin.com", Secret: "t"})); he == nil || he.Reason != publish.ReasonConnectOnly {
 		t.Errorf("an account typed by hand: %v", he)
 	}
 }

@@ -184,5 +184,3 @@ func Length(text string) int {
 	}
 	return n
 }
-
-
