@@ -361,6 +361,7 @@ type app struct {
 	deps     kit.Deps
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
+	connect  *publish.Connector
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -407,7 +408,9 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
-		}}
+		},
+		Tell: news.Tell}
+	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
@@ -416,7 +419,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	deps.Mentions = ment
 	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: handlers.New(deps), detached: detached}, nil
+		router: handlers.New(deps), detached: detached, connect: deps.Connect}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -457,6 +460,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
+	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect).Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -467,7 +471,8 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
+		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
 }
 
 // discordAdapter connects Discord: the HTTP interactions endpoint when

@@ -3,10 +3,13 @@ package kit
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/publish"
@@ -113,15 +116,39 @@ func HealthText(c publish.Connection, loc *time.Location, lang i18n.Lang) string
 	return strings.Join(parts, " · ")
 }
 
-// notifyConnect brings a connection's news to chat: the choice to the
+// ConnectNotifier brings connection news to chat: the choice to the
 // person alone, the rest to the brand's channels (and the channel where
-// the person asked).
-func (n *Notifier) notifyConnect(ctx context.Context, e publish.ConnectEvent) {
+// the person asked). It implements publish.Notifier for EventConnect.
+type ConnectNotifier struct {
+	brands *brands.Service
+	show   func(ctx context.Context, card commands.Card, where herald.ChannelRef)
+	tell   func(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef)
+	log    *slog.Logger
+}
+
+var _ publish.Notifier = (*ConnectNotifier)(nil)
+
+// NewConnectNotifier returns the notifier of connections over d's
+// Brands, Show, Tell and Log.
+func NewConnectNotifier(d Deps) *ConnectNotifier {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &ConnectNotifier{brands: d.Brands, show: d.Show, tell: d.Tell, log: d.Log}
+}
+
+// Notify implements publish.Notifier; events other than EventConnect are
+// not its own.
+func (n *ConnectNotifier) Notify(ctx context.Context, ev publish.Event) {
+	if ev.Kind != publish.EventConnect || ev.Connect == nil {
+		return
+	}
+	e := *ev.Connect
 	lang := i18n.Lang(e.Brand.Lang)
 	switch e.Kind {
 	case publish.ConnectChoose:
 		if n.tell != nil {
-			n.tell(ctx, n.router.Offer(ChoiceCard(e, i18n.Lang(e.Actor.Lang))), e.Actor, e.Channel)
+			n.tell(ctx, ChoiceCard(e, i18n.Lang(e.Actor.Lang)), e.Actor, e.Channel)
 		}
 		return
 	case publish.ConnectDone:
@@ -129,12 +156,12 @@ func (n *Notifier) notifyConnect(ctx context.Context, e publish.ConnectEvent) {
 		n.showBrand(ctx, e, card)
 		return
 	}
-	n.showBrand(ctx, e, n.router.Offer(ReconnectCard(e, lang)))
+	n.showBrand(ctx, e, ReconnectCard(e, lang))
 }
 
 // showBrand shows card in each channel of the brand and where the
 // person asked.
-func (n *Notifier) showBrand(ctx context.Context, e publish.ConnectEvent, card commands.Card) {
+func (n *ConnectNotifier) showBrand(ctx context.Context, e publish.ConnectEvent, card commands.Card) {
 	if n.show == nil {
 		return
 	}
@@ -142,21 +169,12 @@ func (n *Notifier) showBrand(ctx context.Context, e publish.ConnectEvent, card c
 	if err != nil {
 		n.log.WarnContext(ctx, "connection news not shown in the brand's channels", "brand_id", e.Brand.ID, "error", err)
 	}
-	if e.Channel.Channel != "" && !containsChannel(chs, e.Channel) {
+	if e.Channel.Channel != "" && !slices.Contains(chs, e.Channel) {
 		chs = append(chs, e.Channel)
 	}
 	for _, ch := range chs {
 		n.show(ctx, card, ch)
 	}
-}
-
-func containsChannel(chs []herald.ChannelRef, c herald.ChannelRef) bool {
-	for _, x := range chs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // deadNote is the card under a failed post's note when its account's

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
@@ -24,9 +22,7 @@ type Notifier struct {
 	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
-	brands   *brands.Service
-	show     func(ctx context.Context, card commands.Card, where herald.ChannelRef)
-	tell     func(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef)
+	connect  *ConnectNotifier
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -39,13 +35,13 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce,
-		brands: d.Brands, show: d.Show, tell: d.Tell}
+		connect: NewConnectNotifier(d)}
 }
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if e.Kind == publish.EventConnect && e.Connect != nil {
-		n.notifyConnect(ctx, *e.Connect)
+		n.connect.Notify(ctx, e)
 		return
 	}
 	if e.Kind == publish.EventResumed && e.Pause != nil {
