@@ -1,0 +1,129 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/publish/targets/linkedin/linkedintest"
+)
+
+// freeAddr returns a loopback address no one listens on, so that
+// HERALD_PUBLIC_URL can name Herald's HTTP server before it starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// browse GETs url as a browser, following redirects (LinkedIn's consent
+// sends it to Herald's callback), and returns the last page.
+func browse(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var linkRE = regexp.MustCompile(`\[Sign in to connect [^\]]+\] (\S+)`)
+
+// TestConnectLinkedIn drives the connect flow through Main: the command
+// answers with a link, the fake LinkedIn consents and sends the browser to
+// Herald's callback, the choice of account comes back in chat as
+// buttons, a click connects the page, the channel is told; a post then
+// goes to the page; a revoked token makes the next post fail with
+// Reconnect.
+func TestConnectLinkedIn(t *testing.T) {
+	li := linkedintest.New(herald.SystemClock{}, "li-app", "li-secret")
+	defer li.Close()
+	li.SetMember(linkedintest.Member{Sub: "a1ice", Name: "Alice Martin", Pages: []string{"2414183"}})
+	li.AddOrganization("2414183", "Acme SAS")
+
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret",
+		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	c.send("target add linkedin:acme https://linkedin.com --secret tok", "target connect linkedin:acme")
+
+	out := c.send("target connect linkedin:acme", "Sign in to connect linkedin:acme")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	link := m[1]
+	if !strings.HasPrefix(link, li.URL+"/oauth/v2/authorization?") || !strings.Contains(link, "redirect_uri=http%3A%2F%2F"+strings.ReplaceAll(addr, ":", "%3A")+"%2Foauth%2Fcallback") {
+		t.Errorf("link %q: want LinkedIn's authorization page coming back to /oauth/callback", link)
+	}
+	from := len(c.out.String())
+	status, page := browse(t, link)
+	if status != http.StatusOK || !strings.Contains(page, "choose in chat") {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	var news string
+	waitFor(t, "the choice in chat", func() bool {
+		news = c.out.String()[from:]
+		return strings.Contains(news, "target choose linkedin:acme urn:li:organization:2414183")
+	}, func() string { return c.out.String()[from:] })
+	for _, want := range []string{"for alice alone", "Alice Martin (your profile)", "Acme SAS (page)"} {
+		if !strings.Contains(news, want) {
+			t.Errorf("the choice misses %q:\n%s", want, news)
+		}
+	}
+
+	t.Run("ErrStateReused", func(t *testing.T) {
+		status, page := browse(t, link) // the same state again
+		if status != http.StatusBadRequest || !strings.Contains(page, "used already") {
+			t.Errorf("a reused link: %d\n%s", status, page)
+		}
+		status, page = browse(t, "http://"+addr+"/oauth/callback?code=x&state=forged")
+		if status != http.StatusBadRequest || !strings.Contains(page, "not one Herald gave") {
+			t.Errorf("a forged state: %d\n%s", status, page)
+		}
+	})
+
+	c.send("/as bob", "bob")
+	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "no brand named")
+	c.send("/as alice", "alice")
+	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "now posts as Acme SAS")
+	c.send("target list", "linkedin:acme  as Acme SAS, connected by alice")
+	if !strings.Contains(c.out.String(), "linkedin:acme connected by alice as Acme SAS") {
+		t.Errorf("the channel was not told:\n%s", c.out.String())
+	}
+	c.send("target choose linkedin:acme urn:li:organization:2414183", "no choice of account")
+
+	const text = "Launch day (at last) #news @team"
+	c.send(`draft "`+text+`" --to linkedin:acme`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	if ps := li.Posts(); len(ps) != 1 || ps[0].Author != "urn:li:organization:2414183" || ps[0].Text != text || len(ps[0].Hashtags) > 0 {
+		t.Errorf("LinkedIn posts = %+v", ps)
+	}
+
+	li.Revoke("a1ice")
+	c.send(`draft "second" --to linkedin:acme`, "Draft #2 created")
+	c.send("submit 2", "approved")
+	c.send("publish 2", "#2")
+	waitFor(t, "draft 2 failed", func() bool { return ro.draftState(t, 2) == "failed" }, c.out.String)
+	waitFor(t, "the Reconnect button", func() bool {
+		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect linkedin:acme --brand \"Acme\"")
+	}, c.out.String)
+	c.send("target list", "DISCONNECTED")
+}
