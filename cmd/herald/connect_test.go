@@ -97,8 +97,10 @@ func TestConnectLinkedIn(t *testing.T) {
 		}
 	})
 
+	// Another admin cannot make alice's choice: the state is bound to her.
+	c.send("role @bob admin", "bob")
 	c.send("/as bob", "bob")
-	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "no brand named")
+	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "no choice of account")
 	c.send("/as alice", "alice")
 	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "now posts as Acme SAS")
 	c.send("target list", "linkedin:acme  as Acme SAS, connected by alice")
