@@ -9,8 +9,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/linkedin"
 	"github.com/heraldhq/herald/publish/targets/linkedin/linkedintest"

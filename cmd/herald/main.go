@@ -411,7 +411,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		},
 		Tell: news.Tell}
 	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
-	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	detached := m.wireAssist(drafts, &deps)                       // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
