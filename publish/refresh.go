@@ -146,23 +146,14 @@ func (r *Refresher) note(ctx context.Context, b herald.Brand, a Account, err err
 // Run ticks every RefreshTick (gocron drives the ticks), at once first,
 // until ctx is done.
 func (r *Refresher) Run(ctx context.Context, opts ...gocron.SchedulerOption) error {
-	sch, err := gocron.NewScheduler(opts...)
-	if err != nil {
-		return err
-	}
-	tick := func(ctx context.Context) {
+	sch, err := startEvery(ctx, RefreshTick, "herald-connect-refresh", func(ctx context.Context) {
 		if err := r.Tick(ctx); err != nil && ctx.Err() == nil {
 			r.c.log.ErrorContext(ctx, "refresh tick failed", "error", err)
 		}
-	}
-	_, err = sch.NewJob(gocron.DurationJob(RefreshTick), gocron.NewTask(tick),
-		gocron.WithName("herald-connect-refresh"), gocron.WithContext(ctx),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
+	}, opts...)
 	if err != nil {
 		return err
 	}
-	sch.Start()
 	<-ctx.Done()
 	return sch.Shutdown()
 }
