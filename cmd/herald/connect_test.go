@@ -4,12 +4,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/secret"
+	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/linkedin/linkedintest"
 )
 
@@ -56,7 +59,7 @@ func TestConnectLinkedIn(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
 		"HERALD_PUBLIC_URL": "http://" + addr, "LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret",
-		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL})
+		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL, "HERALD_SECRET_KEY": newSecretKey(t)})
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
 	c.send("target add linkedin:acme https://linkedin.com --secret tok", "target connect linkedin:acme")
@@ -85,6 +88,8 @@ func TestConnectLinkedIn(t *testing.T) {
 			t.Errorf("the choice misses %q:\n%s", want, news)
 		}
 	}
+	ro := openRO(t, db)
+	ro.checkSealedState(t, link)
 
 	t.Run("ErrStateReused", func(t *testing.T) {
 		status, page := browse(t, link) // the same state again
@@ -113,7 +118,7 @@ func TestConnectLinkedIn(t *testing.T) {
 	c.send(`draft "`+text+`" --to linkedin:acme`, "Draft #1 created")
 	c.send("submit 1", "approved")
 	c.send("publish 1", "#1")
-	ro := openRO(t, db)
+	ro.checkSealedAccount(t)
 	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
 	if ps := li.Posts(); len(ps) != 1 || ps[0].Author != "urn:li:organization:2414183" || ps[0].Text != text || len(ps[0].Hashtags) > 0 {
 		t.Errorf("LinkedIn posts = %+v", ps)
@@ -128,4 +133,42 @@ func TestConnectLinkedIn(t *testing.T) {
 		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect linkedin:acme --brand \"Acme\"")
 	}, c.out.String)
 	c.send("target list", "DISCONNECTED")
+}
+
+// checkSealedState checks what the database keeps of a connect link:
+// the SHA-256 of its state, never the state; the tokens awaiting the
+// choice sealed.
+func (db roDB) checkSealedState(t *testing.T, link string) {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := u.Query().Get("state")
+	var n int
+	var grant string
+	if err := db.QueryRow(`SELECT count(*), max(grant_sealed) FROM connect_states WHERE state_hash = ?`, publish.TokenHash(state)).Scan(&n, &grant); err != nil || n != 1 {
+		t.Fatalf("states by hash: %d, %v", n, err)
+	}
+	if _, sealed := secret.Sealed(grant); !sealed {
+		t.Errorf("the pending tokens are stored unsealed: %q", grant)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM connect_states WHERE state_hash = ? OR verifier = ? OR grant_sealed LIKE ?`, state, state, "%"+state+"%").Scan(&n); err != nil || n != 0 {
+		t.Errorf("the state itself is stored: %d, %v", n, err)
+	}
+}
+
+// checkSealedAccount checks that the connected account's tokens are
+// sealed at rest.
+func (db roDB) checkSealedAccount(t *testing.T) {
+	t.Helper()
+	var access, refresh string
+	if err := db.QueryRow(`SELECT secret, refresh FROM accounts WHERE kind = 'linkedin'`).Scan(&access, &refresh); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{access, refresh} {
+		if _, sealed := secret.Sealed(v); !sealed {
+			t.Errorf("a token is stored unsealed: %q", v)
+		}
+	}
 }
