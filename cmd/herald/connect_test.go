@@ -124,11 +124,22 @@ func TestConnectLinkedIn(t *testing.T) {
 		t.Errorf("LinkedIn posts = %+v", ps)
 	}
 
-	li.Revoke("a1ice")
-	c.send(`draft "second" --to linkedin:acme`, "Draft #2 created")
+	// LinkedIn fails after making the post: Herald finds it among the
+	// page's posts instead of posting it twice.
+	li.FailAfterPosting(http.StatusGatewayTimeout)
+	c.send(`draft "made despite the 504" --to linkedin:acme`, "Draft #2 created")
 	c.send("submit 2", "approved")
 	c.send("publish 2", "#2")
-	waitFor(t, "draft 2 failed", func() bool { return ro.draftState(t, 2) == "failed" }, c.out.String)
+	waitFor(t, "draft 2 published", func() bool { return ro.draftState(t, 2) == "published" }, c.out.String)
+	if ps := li.Posts(); len(ps) != 2 {
+		t.Errorf("%d LinkedIn posts after an ambiguous answer; want 2 (no second copy)", len(ps))
+	}
+
+	li.Revoke("a1ice")
+	c.send(`draft "third" --to linkedin:acme`, "Draft #3 created")
+	c.send("submit 3", "approved")
+	c.send("publish 3", "#3")
+	waitFor(t, "draft 3 failed", func() bool { return ro.draftState(t, 3) == "failed" }, c.out.String)
 	waitFor(t, "the Reconnect button", func() bool {
 		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect linkedin:acme --brand \"Acme\"")
 	}, c.out.String)
