@@ -289,7 +289,7 @@ func (c *Connector) Choose(ctx context.Context, actor herald.Actor, ch herald.Ch
 	now := c.svc.now()
 	s, err := c.svc.store.PendingConnect(ctx, b.ID, t, actor)
 	if herald.ErrorCode(err) == herald.ENOTFOUND || err == nil && !s.Expires.After(now) {
-		return b, Account{}, herald.Errorf(herald.ENOTFOUND, "You have no choice of account to make for %s of %s: it was made, it expired, or someone else connected it.", t, b.Name).
+		return b, Account{}, herald.Errorf(herald.ECONFLICT, "You have no choice of account to make for %s of %s: it was made, it expired, or someone else connected it.", t, b.Name).
 			Because(ReasonNoChoice, herald.Facts{"target": t.String(), "brand": b.Name})
 	}
 	if err != nil {

@@ -1,6 +1,9 @@
 package publish_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -275,4 +278,47 @@ func (r *recorder) connects(k publish.ConnectEventKind) int {
 		}
 	}
 	return n
+}
+
+// pkceProvider records the PKCE challenge it is given, and the verifier
+// the exchange sends.
+type pkceProvider struct {
+	challenge, verifier, state string
+}
+
+func (p *pkceProvider) Ready() error { return nil }
+func (p *pkceProvider) PKCE() bool   { return true }
+func (p *pkceProvider) AuthURL(state, redirect, challenge string) string {
+	p.state, p.challenge = state, challenge
+	return "https://network.example/auth"
+}
+func (p *pkceProvider) Exchange(_ context.Context, code, redirect, verifier string) (publish.Grant, error) {
+	p.verifier = verifier
+	return publish.Grant{Access: "a"}, nil
+}
+func (p *pkceProvider) Refresh(context.Context, publish.Grant) (publish.Grant, error) {
+	return publish.Grant{}, nil
+}
+func (p *pkceProvider) Accounts(context.Context, publish.Grant) ([]publish.Choice, error) {
+	return []publish.Choice{{ID: "urn:li:person:1", Name: "Alice", Kind: "person"}}, nil
+}
+func (p *pkceProvider) Check(context.Context, publish.Grant) error { return nil }
+
+// TestConnectPKCE: a network that takes PKCE gets an S256 challenge in
+// the link, and the exchange sends its verifier; the state and the
+// verifier are 256 random bits each.
+func TestConnectPKCE(t *testing.T) {
+	e := newConnectEnv(t)
+	p := &pkceProvider{}
+	e.conn.AddProvider("linkedin", p)
+	if _, _, err := e.conn.Connect(t.Context(), alice, acmeCh, "", liTarget); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.conn.Callback(t.Context(), url.Values{"state": {p.state}, "code": {"c"}}); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(p.verifier))
+	if got := base64.RawURLEncoding.EncodeToString(sum[:]); got != p.challenge || len(p.verifier) < 43 || len(p.state) < 43 {
+		t.Errorf("challenge %q, verifier %q (S256: %q), state %q", p.challenge, p.verifier, got, p.state)
+	}
 }
