@@ -143,6 +143,9 @@ func TestConnectLinkedIn(t *testing.T) {
 	waitFor(t, "the Reconnect button", func() bool {
 		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect linkedin:acme --brand \"Acme\"")
 	}, c.out.String)
+	if !strings.Contains(c.out.String(), "linkedin:acme did not take draft #3") || !strings.Contains(c.out.String(), "Its connection has ended") {
+		t.Errorf("the thread note of draft 3 does not say to reconnect:\n%s", c.out.String())
+	}
 	c.send("target list", "DISCONNECTED")
 }
 
