@@ -147,6 +147,25 @@ func TestConnectLinkedIn(t *testing.T) {
 		t.Errorf("the thread note of draft 3 does not say to reconnect:\n%s", c.out.String())
 	}
 	c.send("target list", "DISCONNECTED")
+
+	// Reconnect: a new link, a new consent, the same choice; the failed
+	// post goes out on Retry.
+	out = c.send("target connect linkedin:acme --brand Acme", "Sign in to connect linkedin:acme")
+	if m = linkRE.FindStringSubmatch(out); m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	from = len(c.out.String())
+	if status, page := browse(t, m[1]); status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the choice in chat", func() bool { return strings.Contains(c.out.String()[from:], "Acme SAS (page)") }, c.out.String)
+	c.send("target choose linkedin:acme urn:li:organization:2414183 --brand Acme", "now posts as Acme SAS")
+	out = c.send("target list", "linkedin:acme")
+	if strings.Contains(out, "DISCONNECTED") {
+		t.Errorf("still disconnected after reconnecting:\n%s", out)
+	}
+	c.send("retry 3", "#3")
+	waitFor(t, "draft 3 published", func() bool { return ro.draftState(t, 3) == "published" }, c.out.String)
 }
 
 // checkSealedState checks what the database keeps of a connect link:
