@@ -200,7 +200,7 @@ func TestRefresher(t *testing.T) {
 	if _, err := e.conn.Callback(t.Context(), e.consent(t)); err != nil {
 		t.Fatal(err)
 	}
-	r := publish.NewRefresher(e.conn)
+	r := publish.NewRefresher(e.conn, 0)
 	a0, _ := e.account(t)
 	tick := func() {
 		t.Helper()
@@ -247,7 +247,7 @@ func TestRefresherRevoked(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.li.Revoke("al1ce")
-	if err := publish.NewRefresher(e.conn).Tick(t.Context()); err != nil {
+	if err := publish.NewRefresher(e.conn, 0).Tick(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := e.account(t)

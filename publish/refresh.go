@@ -33,13 +33,18 @@ const (
 // Refresher keeps the connected accounts of every brand connected.
 type Refresher struct {
 	c       *Connector
+	every   time.Duration
 	mu      sync.Mutex
 	checked map[string]time.Time // account → when the network was last asked
 }
 
-// NewRefresher returns the refresher of c's accounts.
-func NewRefresher(c *Connector) *Refresher {
-	return &Refresher{c: c, checked: map[string]time.Time{}}
+// NewRefresher returns the refresher of c's accounts, ticking every
+// every (RefreshTick when 0).
+func NewRefresher(c *Connector, every time.Duration) *Refresher {
+	if every <= 0 {
+		every = RefreshTick
+	}
+	return &Refresher{c: c, every: every, checked: map[string]time.Time{}}
 }
 
 // Tick refreshes, warns and checks what is due now, and forgets connect
@@ -143,10 +148,10 @@ func (r *Refresher) note(ctx context.Context, b herald.Brand, a Account, err err
 	noteHealth(ctx, r.c.svc.store, r.c.log, b, a, err, now, func(e ConnectEvent) { r.c.emit(ctx, e) })
 }
 
-// Run ticks every RefreshTick (gocron drives the ticks), at once first,
+// Run ticks every period of the Refresher (gocron drives the ticks), at once first,
 // until ctx is done.
 func (r *Refresher) Run(ctx context.Context, opts ...gocron.SchedulerOption) error {
-	sch, err := startEvery(ctx, RefreshTick, "herald-connect-refresh", func(ctx context.Context) {
+	sch, err := startEvery(ctx, r.every, "herald-connect-refresh", func(ctx context.Context) {
 		if err := r.Tick(ctx); err != nil && ctx.Err() == nil {
 			r.c.log.ErrorContext(ctx, "refresh tick failed", "error", err)
 		}

@@ -9,9 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/secret"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/linkedin/linkedintest"
 )
@@ -204,4 +206,65 @@ func (db roDB) checkSealedAccount(t *testing.T) {
 			t.Errorf("a token is stored unsealed: %q", v)
 		}
 	}
+}
+
+// TestConnectExpiry drives the refresher through Main with an injected
+// clock: the token is refreshed a week before it expires; a week before
+// the connection ends (LinkedIn's refresh token, a year), the brand's
+// channel gets a card with Reconnect.
+func TestConnectExpiry(t *testing.T) {
+	clock := testclock.New(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	li := linkedintest.New(clock, "li-app", "li-secret")
+	defer li.Close()
+	li.SetMember(linkedintest.Member{Sub: "a1ice", Name: "Alice Martin"})
+
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsoleWith(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret",
+		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL},
+		func(m *Main) { m.Clock, m.RefreshEvery = clock, 20*time.Millisecond })
+	c.send("brand add Acme", "Brand Acme created")
+	out := c.send("target connect linkedin:acme", "Sign in to connect linkedin:acme")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	if status, page := browse(t, m[1]); status != http.StatusOK || !strings.Contains(page, "now posts as Alice Martin") {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool { return strings.Contains(c.out.String(), "linkedin:acme connected by alice as Alice Martin") }, c.out.String)
+	ro := openRO(t, db)
+	expires := func() int64 {
+		var v int64
+		if err := ro.QueryRow(`SELECT expires_at FROM accounts WHERE kind = 'linkedin'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := expires()
+
+	clock.Advance(54 * 24 * time.Hour) // six days before the token expires
+	waitFor(t, "the token refreshed", func() bool { return expires() > first }, c.out.String)
+	if want := clock.Now().Add(60 * 24 * time.Hour).UnixMilli(); expires() != want {
+		t.Errorf("refreshed until %d; want %d", expires(), want)
+	}
+
+	clock.Set(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC).Add(359 * 24 * time.Hour)) // six days before the refresh token ends
+	waitFor(t, "the expiry card", func() bool {
+		return strings.Contains(c.out.String(), "linkedin:acme must be connected again · Acme")
+	}, c.out.String)
+	if !strings.Contains(c.out.String(), "[Reconnect] /herald target connect linkedin:acme --brand \"Acme\"") {
+		t.Errorf("the expiry card has no Reconnect:\n%s", c.out.String())
+	}
+}
+
+// TestConnectNeedsPublicURL: without HERALD_PUBLIC_URL, target connect
+// says it is needed.
+func TestConnectNeedsPublicURL(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off",
+		"LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret"})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("target connect linkedin:acme", "HERALD_PUBLIC_URL")
 }
