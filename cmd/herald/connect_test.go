@@ -233,7 +233,9 @@ func TestConnectExpiry(t *testing.T) {
 	if status, page := browse(t, m[1]); status != http.StatusOK || !strings.Contains(page, "now posts as Alice Martin") {
 		t.Fatalf("callback page %d:\n%s", status, page)
 	}
-	waitFor(t, "the channel told", func() bool { return strings.Contains(c.out.String(), "linkedin:acme connected by alice as Alice Martin") }, c.out.String)
+	waitFor(t, "the channel told", func() bool {
+		return strings.Contains(c.out.String(), "linkedin:acme connected by alice as Alice Martin")
+	}, c.out.String)
 	ro := openRO(t, db)
 	expires := func() int64 {
 		var v int64
