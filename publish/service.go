@@ -122,8 +122,12 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 	if _, ok := p.(Configurer); ok {
 		a, err := s.store.Account(ctx, b.ID, t)
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			facts := herald.Facts{"target": t.String(), "brand": b.Name}
+			if s.connectable[t.Kind] {
+				facts["connect"] = true // set up by connecting it, not with a URL
+			}
 			return approvals.Finding{Message: fmt.Sprintf("%s is not set up for %s; an admin sets it up as a target.", t, b.Name),
-				Reason: ReasonNotConfigured, Facts: herald.Facts{"target": t.String(), "brand": b.Name, "connect": s.connectable[t.Kind]}}, nil
+				Reason: ReasonNotConfigured, Facts: facts}, nil
 		}
 		if err != nil {
 			return approvals.Finding{}, err
