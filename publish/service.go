@@ -26,7 +26,8 @@ const (
 	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
 	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
 	// ReasonNotConfigured is the Reason of a draft check's finding (not
-	// an error): "target", "brand": a target the brand has not set up.
+	// an error): "target", "brand": a target the brand has not set up;
+	// "connect": true when it is set up by connecting it (target connect).
 	ReasonNotConfigured = "publish.not_configured"
 )
 
