@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -116,7 +117,7 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.WhenLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -249,7 +250,7 @@ func nextStep(v approvals.View) string {
 	case approvals.StateApproved:
 		return "It is approved."
 	case approvals.StateScheduled:
-		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location()) + "."
+		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location(), "", time.Time{}) + "."
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {

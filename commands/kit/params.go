@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -33,3 +34,13 @@ func FirstLine(s string, n int) string {
 
 // OneLine flattens s and cuts it to n characters.
 func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }
+
+// WhenLang is the language in which a WHEN typed by a is read (3/12 is
+// the 3rd of December to a French reader) and its errors written: the
+// person's, else the brand's.
+func WhenLang(a herald.Actor, b herald.Brand) string {
+	if a.Lang != "" {
+		return a.Lang
+	}
+	return b.Lang
+}

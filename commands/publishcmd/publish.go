@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -130,14 +131,14 @@ func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
+	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location(), kit.WhenLang(r.Actor, v.Brand))
 	if err != nil {
 		return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}
 	if v, err = h.Publish.Schedule(ctx, r.Actor, id, at); err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location()))), nil
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location(), "", h.Clock.Now()))), nil
 }
 
 type publishFunc func(*publish.Service, context.Context, herald.Actor, int64) (approvals.View, error)
@@ -210,7 +211,7 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		}
 		at := "—"
 		if !d.PublishAt.IsZero() {
-			at = when.Format(d.PublishAt, br.Location())
+			at = when.Format(d.PublishAt, br.Location(), "", time.Time{})
 		}
 		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
 		if p := held[d.BrandID]; p != nil && p.Holds(d) {
