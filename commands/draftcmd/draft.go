@@ -117,7 +117,7 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.WhenLang(r.Actor, b)); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}

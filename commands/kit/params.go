@@ -35,10 +35,10 @@ func FirstLine(s string, n int) string {
 // OneLine flattens s and cuts it to n characters.
 func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }
 
-// WhenLang is the language in which a WHEN typed by a is read (3/12 is
-// the 3rd of December to a French reader) and its errors written: the
-// person's, else the brand's.
-func WhenLang(a herald.Actor, b herald.Brand) string {
+// ReaderLang is the language of what a reads alone, as a code ("fr"): the
+// person's, else the brand's. A WHEN typed by a is read in it (3/12 is
+// the 3rd of December to a French reader) and its errors written.
+func ReaderLang(a herald.Actor, b herald.Brand) string {
 	if a.Lang != "" {
 		return a.Lang
 	}

@@ -48,7 +48,7 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 		if err != nil {
 			return commands.Response{}, err
 		}
-		if until, err = when.Parse(s, h.Clock.Now(), b.Location(), kit.WhenLang(r.Actor, b)); err != nil {
+		if until, err = when.Parse(s, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}

@@ -131,7 +131,7 @@ func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location(), kit.WhenLang(r.Actor, v.Brand))
+	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location(), kit.ReaderLang(r.Actor, v.Brand))
 	if err != nil {
 		return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}
