@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/textdist"
 )
 
@@ -34,7 +33,6 @@ func (e *usageError) Unwrap() error { return e.err }
 // environment of getenv, as the process does, and returns its exit
 // status: 0 done (or help shown), 1 failed, 2 a wrong command line.
 func (m *Main) Main(ctx context.Context, args []string, getenv func(string) string) int {
-	m.Lang = i18n.FromEnv(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"))
 	err := m.ParseFlags(args, getenv)
 	if err == nil {
 		err = m.Run(ctx)

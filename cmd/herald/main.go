@@ -24,7 +24,6 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
-	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/brands"
@@ -96,6 +95,9 @@ type Main struct {
 	listening chan struct{}
 
 	flagsGiven []string // the flags set on the command line, by name
+	langSet    bool     // LANG, LC_ALL or LC_MESSAGES named a language
+	logFile    *os.File // the console's herald.log, closed by Close
+	logPath    string
 
 	log     *slog.Logger
 	metrics *metrics
@@ -137,6 +139,7 @@ HERALD_CONFIG, and these flags:
 
 // ParseFlags reads the configuration from getenv and the command line.
 func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	m.langFromEnv(getenv)
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -227,13 +230,22 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) logger() *slog.Logger {
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 	l, ok := level[strings.ToLower(m.Config.LogLevel)]
-	if !ok {
-		l = slog.LevelInfo
-		if m.consoleMode() {
-			l = slog.LevelWarn // keep the terminal for the conversation
+	var w io.Writer = m.Stderr
+	if m.consoleMode() {
+		// Keep the terminal for the conversation: the logs go to
+		// herald.log beside the database.
+		if f := m.consoleLog(); f != nil {
+			w = f
+		} else if !ok {
+			l, ok = slog.LevelWarn, true
 		}
+		if !ok {
+			l = consoleLevel
+		}
+	} else if !ok {
+		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
 func (m *Main) consoleMode() bool {
@@ -255,6 +267,10 @@ func (m *Main) Close() error {
 	}
 	errs = append(errs, m.lock.Release())
 	m.lock = nil
+	if m.logFile != nil {
+		errs = append(errs, m.logFile.Close())
+		m.logFile = nil
+	}
 	return errors.Join(errs...)
 }
 
@@ -352,11 +368,14 @@ const banner = `Herald %s — local console. Data: %s
 No chat platform is configured; README.md shows how to connect Slack or Discord. Posts to chat channels are previewed here.
 `
 
+// bannerLogs says where the logs go, when not on the terminal.
+const bannerLogs = "Logs: %s\n"
+
 func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}}
+	adapters := []bot.Adapter{m.consoleAdapter()}
 	app, err := m.wire()
 	if err != nil {
 		return err
@@ -365,7 +384,11 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
-	fmt.Fprintf(m.Stdout, banner, version, redactDatabase(m.Config.Database))
+	text := fmt.Sprintf(banner, version, redactDatabase(m.Config.Database))
+	if m.logPath != "" {
+		text += fmt.Sprintf(bannerLogs, m.logPath)
+	}
+	io.WriteString(m.Stdout, text)
 	return m.serve(ctx, app, adapters)
 }
 

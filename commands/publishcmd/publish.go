@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
@@ -192,9 +193,10 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	var b strings.Builder
 	if more > 0 {
-		fmt.Fprintf(&b, "%d post(s), the %d soonest first:", len(ds)+more, len(ds))
+		// more > 0: always several posts
+		b.WriteString(i18n.Lang(r.Actor.Lang).F("%d posts, the %d soonest first:", len(ds)+more, len(ds)))
 	} else {
-		fmt.Fprintf(&b, "%d post(s):", len(ds))
+		b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d post:", "%d posts:"))
 	}
 	held := map[int64]*publish.Pause{}
 	for _, d := range ds {
