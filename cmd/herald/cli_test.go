@@ -7,12 +7,14 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/testclock"
 )
 
@@ -177,5 +179,58 @@ func TestConsoleHTTPAddr(t *testing.T) {
 	}
 	if got := listenHost(t, map[string]string{}, "--http-addr", ":0", "console"); got == "127.0.0.1" {
 		t.Errorf("console with --http-addr :0 listens on loopback only; want every interface")
+	}
+}
+
+// TestConsoleLogsToFile: in console mode the logs go to herald.log beside
+// the database, said in the banner, never on the terminal; a user's
+// mistake is logged as refused, not as an ERROR.
+func TestConsoleLogsToFile(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(dir, "herald.db"), "HERALD_HTTP_ADDR": "off"}
+	var out, errOut bytes.Buffer
+	m := NewMain()
+	m.Stdin = strings.NewReader("brand add Acme\napprove 99\nbrand zone Mars/Base\ndraft hi --at \"demian 9h\"\nbran ad X\n")
+	m.Stdout, m.Stderr = &out, &errOut
+	if code := m.Main(context.Background(), []string{"console"}, envOf(env)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	logPath := filepath.Join(dir, "herald.log")
+	if !strings.Contains(out.String(), "Logs: "+logPath) {
+		t.Errorf("the banner does not say where the logs go:\n%s", out.String())
+	}
+	if strings.Contains(out.String()+errOut.String(), "level=") {
+		t.Errorf("log lines on the terminal:\n%s\n%s", out.String(), errOut.String())
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := string(b)
+	if strings.Count(logs, `msg="command refused"`) != 4 || strings.Contains(logs, "level=ERROR") {
+		t.Errorf("herald.log: want 4 refusals at INFO and no ERROR:\n%s", logs)
+	}
+}
+
+// TestConsoleLangFromEnv: LANG, LC_ALL and LC_MESSAGES give the console's
+// language: Actor.Lang of what is typed.
+func TestConsoleLangFromEnv(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want i18n.Lang
+	}{
+		{env: map[string]string{"LANG": "fr_FR.UTF-8"}, want: i18n.French},
+		{env: map[string]string{"LANG": "fr_FR.UTF-8", "LC_ALL": "en_US.UTF-8"}, want: i18n.English},
+		{env: map[string]string{"LC_MESSAGES": "fr", "LANG": "C"}, want: i18n.French},
+		{env: map[string]string{"LANG": "C"}, want: ""},
+		{env: map[string]string{}, want: ""},
+	} {
+		m := NewMain()
+		if err := m.ParseFlags(nil, envOf(tt.env)); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.consoleLang(); got != tt.want {
+			t.Errorf("%v: console language %q, want %q", tt.env, got, tt.want)
+		}
 	}
 }
