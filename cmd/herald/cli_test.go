@@ -154,20 +154,7 @@ func TestConsoleHTTPAddr(t *testing.T) {
 		if env["HERALD_HTTP_ADDR"] == "" && !slices.Contains(args, "--http-addr") {
 			m.Config.HTTPAddr = ":0" // the default's shape, on a free port
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- m.Run(ctx) }()
-		defer func() {
-			cancel()
-			pw.Close()
-			<-done
-			m.Close()
-		}()
-		select {
-		case <-m.Listening():
-		case <-time.After(10 * time.Second):
-			t.Fatal("herald never listened")
-		}
+		defer serveUntilListening(t, m, pw)()
 		host, _, _ := net.SplitHostPort(m.HTTPAddr)
 		return host
 	}
@@ -233,4 +220,26 @@ func TestConsoleLangFromEnv(t *testing.T) {
 			t.Errorf("%v: console language %q, want %q", tt.env, got, tt.want)
 		}
 	}
+}
+
+// serveUntilListening runs m until its HTTP server listens, and returns
+// what stops it: the end of its input in, then Close.
+func serveUntilListening(t *testing.T, m *Main, in io.Closer) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	stop = func() {
+		cancel()
+		in.Close()
+		<-done
+		m.Close()
+	}
+	select {
+	case <-m.Listening():
+	case <-time.After(10 * time.Second):
+		stop()
+		t.Fatal("herald never listened")
+	}
+	return stop
 }
