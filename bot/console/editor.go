@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"io"
+	"os"
 
 	"github.com/chzyer/readline"
 )
@@ -41,6 +42,9 @@ func NewEditor(historyFile string) (LineEditor, error) {
 	}
 	return rl, nil
 }
+
+// IsTerminal reports whether f is a terminal, where line editing works.
+func IsTerminal(f *os.File) bool { return readline.IsTerminal(int(f.Fd())) }
 
 // isInterrupt reports whether err is Ctrl-C at the prompt.
 func isInterrupt(err error) bool { return errors.Is(err, readline.ErrInterrupt) }

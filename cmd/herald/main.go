@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/bot/discord"
 	"github.com/heraldhq/herald/bot/slack"
 	"github.com/heraldhq/herald/brands"
@@ -54,10 +55,9 @@ func main() {
 	os.Exit(code)
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal (not merely a character
+// device: /dev/null, a container's stdin, is not one).
+func isTerminal(f *os.File) bool { return console.IsTerminal(f) }
 
 // Main is the program: configuration, wiring and lifetime. Tests drive it
 // like main does.
