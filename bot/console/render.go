@@ -157,39 +157,44 @@ func renderCard(b *strings.Builder, c commands.Card) {
 // rest, at spaces when it can; a word longer than that is cut. Empty text
 // is one empty line.
 func wrap(text string, first, rest int) []string {
-	width := max(first, 10)
-	if columns(text) <= width {
-		return []string{text}
-	}
 	var out []string
-	for ; columns(text) > width; width = max(rest, 10) {
-		cut, used := 0, 0
-		lastSpace := -1
-		for i, r := range text {
-			w := runeColumns(r)
-			if used+w > width {
-				break
+	for width := max(first, 10); ; width = max(rest, 10) {
+		cut, fits := cutAt(text, width)
+		if fits {
+			if text != "" || len(out) == 0 {
+				out = append(out, text)
 			}
-			used += w
-			cut = i + len(string(r))
-			if r == ' ' {
-				lastSpace = i
-			}
-		}
-		if lastSpace > 0 && cut < len(text) && text[cut] != ' ' {
-			cut = lastSpace
-		}
-		if cut == 0 {
-			_, size := utf8.DecodeRuneInString(text)
-			cut = size
+			return out
 		}
 		out = append(out, strings.TrimRight(text[:cut], " "))
 		text = strings.TrimLeft(text[cut:], " ")
+		if text == "" {
+			return out
+		}
 	}
-	if text != "" {
-		out = append(out, text)
+}
+
+// cutAt returns where to cut text so that its head fits width columns:
+// after the last space that fits, else after the last character that
+// fits (at least one). fits is true when the whole text fits.
+func cutAt(text string, width int) (cut int, fits bool) {
+	used, lastSpace := 0, -1
+	for i, r := range text {
+		if used += runeColumns(r); used > width {
+			if lastSpace > 0 && r != ' ' {
+				return lastSpace, false
+			}
+			if i == 0 {
+				_, size := utf8.DecodeRuneInString(text)
+				return size, false
+			}
+			return i, false
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
 	}
-	return out
+	return len(text), true
 }
 
 // columns is how many terminal columns s takes.
