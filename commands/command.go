@@ -467,6 +467,10 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 				return c, nil
 			}
 		}
+		word := strings.ToLower(strings.TrimSpace(v))
+		if near, ok := textdist.Nearest(word, p.Choices, min(textdist.Budget(word), 2)); ok {
+			return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s. Did you mean %s?", v, strings.Join(p.Choices, ", "), near)
+		}
 		return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s.", v, strings.Join(p.Choices, ", "))
 	case String:
 		return strings.TrimSpace(v), nil

@@ -349,6 +349,7 @@ func TestParseChoice(t *testing.T) {
 		{name: "OKQuoted", line: `pick 1 "Blue"`, path: "pick", want: commands.Args{"id": int64(1), "color": "blue"}},
 		{name: "ErrUnknown", line: "pick 1 purple", errHas: []string{`"purple" is not one of red, green, blue`}},
 		{name: "ErrPrefix", line: "pick 1 re", errHas: []string{"is not one of"}},
+		{name: "ErrNear", line: "pick 1 gren", errHas: []string{`"gren" is not one of red, green, blue. Did you mean green?`}},
 	})
 }
 
