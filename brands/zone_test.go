@@ -86,3 +86,22 @@ func TestZoneNamesLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveSuggests: a brand name typed slightly wrong suggests the
+// actor's own brand, never one they do not belong to.
+func TestResolveSuggests(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.brands.AddBrand(t.Context(), nobody, "Acne", nil); err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{"Acmee": "Acme", "acm": "Acme", "Globex": "", "Acne": "Acme", "xyz": ""} {
+		_, _, err := e.brands.Resolve(t.Context(), alice, otherCh, in)
+		he := herald.AsError(err)
+		if he == nil || he.Reason != brands.ReasonNotVisible {
+			t.Fatalf("Resolve(%q) = %v, want %s", in, err, brands.ReasonNotVisible)
+		}
+		if got, _ := he.Facts["suggestion"].(string); got != want {
+			t.Errorf("Resolve(%q) suggests %q, want %q", in, got, want)
+		}
+	}
+}

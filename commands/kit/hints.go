@@ -18,6 +18,9 @@ import (
 // is the one place where errors quote commands.
 var hints = map[string]func(f herald.Facts) string{
 	brands.ReasonNotVisible: func(f herald.Facts) string {
+		if near, _ := f["suggestion"].(string); near != "" {
+			return fmt.Sprintf("There is no brand named %q that you belong to. Did you mean %s? `brand list` shows yours.", f["brand"], near)
+		}
 		return fmt.Sprintf("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
 	},
 	brands.ReasonNotInChannel:  fixed("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`)."),
