@@ -136,6 +136,12 @@ func (r whenRequest) parseTonight(rest []string) (time.Time, error) {
 // such day and time strictly after now; with it, the first such day after
 // today ("lundi prochain 10h").
 func (r whenRequest) parseWeekday(wd time.Weekday, rest []string) (time.Time, error) {
+	if len(rest) > 1 && r.isDayNumber(rest[0]) && r.isMonth(rest[1]) { // "jeudi 3 décembre": the date says it
+		return r.parseDayFirst(rest[0], rest[1:])
+	}
+	if len(rest) > 1 && r.isMonth(rest[0]) && r.isDayNumber(rest[1]) { // "thursday dec 3"
+		return r.parseMonthFirst(r.words.months[rest[0]], rest[1:])
+	}
 	next := len(rest) > 0 && slices.Contains(r.words.next, rest[0])
 	if next {
 		rest = rest[1:]

@@ -184,8 +184,8 @@ func (r whenRequest) suggest(w string, words func(*vocabulary) []string) string 
 func (v *vocabulary) unitWords() []string { return slices.Sorted(maps.Keys(v.units)) }
 
 // normalise folds words and makes the shapes people type alike: "après
-// demain" → après-demain, "9 h 30" → 9h30, "1er" → 1; it drops "le" at the
-// start and "à"/"at" before a time of day.
+// demain" → après-demain, "9 h 30" and "9 heures 30" → 9h30; it drops
+// "le" at the start and "à"/"at" before a time of day.
 func normalise(words []string) []string {
 	out := make([]string, 0, len(words))
 	for _, w := range words {
@@ -202,7 +202,7 @@ func normalise(words []string) []string {
 	}
 	kept := out[:0]
 	for i, w := range out {
-		if i > 0 && i+1 < len(out) && slices.Contains(reading.beforeClock, w) && isClockWord(out[i+1]) {
+		if i+1 < len(out) && slices.Contains(reading.beforeClock, w) && isClockWord(out[i+1]) {
 			continue
 		}
 		kept = append(kept, w)
@@ -223,7 +223,7 @@ func joinWords(words []string) []string {
 		switch {
 		case w == "apres" && (next == "demain" || next == "midi"):
 			w, i = w+"-"+next, i+1
-		case isHourWord(w) && next == "h":
+		case isHourWord(w) && (next == "h" || next == "heure" || next == "heures"):
 			w, i = w+"h", i+1
 		}
 		if strings.HasSuffix(w, "h") && isHourWord(strings.TrimSuffix(w, "h")) && i+1 < len(words) && isMinuteWord(words[i+1]) {

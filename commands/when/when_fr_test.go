@@ -64,6 +64,11 @@ func TestParseWhenFrench(t *testing.T) {
 		{name: "midi", in: "midi", want: whenAt(whenParis, 2026, 11, 22, 12, 0, 0)},
 		{name: "minuit", in: "minuit", want: whenAt(whenParis, 2026, 11, 23, 0, 0, 0)},
 		{name: "maintenant", in: "maintenant", want: whenNow},
+		{name: "à 10h alone", in: "à 10h", want: whenAt(whenParis, 2026, 11, 22, 10, 0, 0).Add(24 * time.Hour)},
+		{name: "9 heures 30", in: "demain 9 heures 30", want: whenAt(whenParis, 2026, 11, 23, 9, 30, 0)},
+		{name: "jeudi 3 décembre", in: "jeudi 3 décembre à 10h", want: whenAt(whenParis, 2026, 12, 3, 10, 0, 0)},
+		{name: "thursday dec 3", in: "thursday dec 3 10am", want: whenAt(whenParis, 2026, 12, 3, 10, 0, 0)},
+		{name: "mardi prochain à", in: "mardi prochain à 10h", want: whenAt(whenParis, 2026, 11, 24, 10, 0, 0)},
 		{name: "zone", in: "demain 9h America/New_York", want: whenAt(whenNewYork, 2026, 11, 23, 9, 0, 0)},
 
 		{name: "dec 3", in: "dec 3 10am", want: whenAt(whenParis, 2026, 12, 3, 10, 0, 0)},
