@@ -368,9 +368,6 @@ const banner = `Herald %s — local console. Data: %s
 No chat platform is configured; README.md shows how to connect Slack or Discord. Posts to chat channels are previewed here.
 `
 
-// bannerLogs says where the logs go, when not on the terminal.
-const bannerLogs = "Logs: %s\n"
-
 func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
@@ -386,7 +383,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	}
 	text := fmt.Sprintf(banner, version, redactDatabase(m.Config.Database))
 	if m.logPath != "" {
-		text += fmt.Sprintf(bannerLogs, m.logPath)
+		text += m.consoleLang().F("Logs: %s", m.logPath) + "\n" // where the logs go, off the terminal
 	}
 	io.WriteString(m.Stdout, text)
 	return m.serve(ctx, app, adapters)
