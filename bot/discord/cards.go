@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // showCard updates every Discord copy of the card and posts it in channel
@@ -99,7 +100,7 @@ func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
 		return err
 	}
 	errs := []error{err}
-	msgs := textMessages(ann.Note)
+	msgs := textMessages(ann.Note, i18n.English) // a note has its words (the brand's); the brand's language is not known here
 	if len(msgs) > 0 {
 		msgs[0] = withMentions(msgs[0], ann.Note.Mentions)
 	}

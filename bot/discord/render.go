@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Custom id prefixes of Herald's components. A run button's custom id is
@@ -150,8 +151,8 @@ type choice struct {
 // ErrCode puts ⚠️ first. Herald writes no masked link ([label](url)), so
 // none is read: a response can quote a network's words (why a post was
 // refused), and those must not link under a label of their choosing.
-func textMessages(r commands.Response) []message {
-	text := strings.ReplaceAll(responseText(r), "](", `]\(`)
+func textMessages(r commands.Response, lang i18n.Lang) []message {
+	text := strings.ReplaceAll(responseText(r, lang), "](", `]\(`)
 	var out []message
 	for _, chunk := range commands.SplitText(text, maxContent, commands.RuneCost) {
 		if strings.TrimSpace(chunk) != "" {
@@ -161,22 +162,23 @@ func textMessages(r commands.Response) []message {
 	return out
 }
 
-// responseText is a response's text as shown.
-func responseText(r commands.Response) string {
+// responseText is a response's text as shown; lang is the reader's (the
+// words when an error came without any).
+func responseText(r commands.Response, lang i18n.Lang) string {
 	text := strings.TrimSpace(r.Text)
 	if r.ErrCode == "" {
 		return text
 	}
 	if text == "" {
-		text = "Something went wrong."
+		text = lang.T("Something went wrong.")
 	}
 	return "⚠️ " + text
 }
 
 // responseMessages renders a whole response, text then one message per
-// card, for an answer only the actor sees.
-func responseMessages(r commands.Response) []message {
-	out := textMessages(r)
+// card, for an answer only the actor sees, in lang: theirs.
+func responseMessages(r commands.Response, lang i18n.Lang) []message {
+	out := textMessages(r, lang)
 	for _, c := range r.Cards {
 		out = append(out, cardMessage(c))
 	}
@@ -482,7 +484,13 @@ func fieldLabel(fl commands.FormField) string {
 }
 
 // oneLine joins the lines of s with spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, breakingSpace), " ") }
+
+// breakingSpace reports whether r is a space a line may break at: the
+// no-break spaces French puts before : ; ! ? and after n° are kept.
+func breakingSpace(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' && r != '\u2007'
+}
 
 func nonBlank(lines []string) []string {
 	var out []string

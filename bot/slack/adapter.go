@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 )
 
@@ -221,7 +222,7 @@ func (a *Adapter) deliver(ctx context.Context, in inbound, resp commands.Respons
 	if resp.Text == "" {
 		return nil
 	}
-	fallback, blocks := Message(commands.Response{Text: resp.Text})
+	fallback, blocks := Message(commands.Response{Text: resp.Text}, i18n.Lang(in.actor.Lang)) // a command's answer: no words of the adapter but "… (N more)"
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
 	if thread != "" {
 		opts = append(opts, slackapi.MsgOptionTS(thread))
@@ -239,7 +240,7 @@ func (a *Adapter) post(ctx context.Context, channel string, opts ...slackapi.Msg
 // showCard updates every Slack copy of the card, posting it in channel if
 // it is not shown there yet. It returns the card's message ts in channel.
 func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c commands.Card) (string, error) {
-	fallback, blocks := Message(commands.Response{Cards: []commands.Card{c}})
+	fallback, blocks := Message(commands.Response{Cards: []commands.Card{c}}, i18n.English) // a card has its words; the brand's language is not known here
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
 	var refs []herald.MessageRef
 	if c.Key != "" && a.cards != nil {
@@ -284,7 +285,7 @@ func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c com
 // ephemeral answers the actor only: through the response_url when there
 // is one, else chat.postEphemeral.
 func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Response) error {
-	fallback, blocks := Message(resp)
+	fallback, blocks := Message(resp, i18n.Lang(in.actor.Lang)) // seen by the actor alone
 	if in.responseURL != "" {
 		msg := &slackapi.WebhookMessage{Text: fallback, ResponseType: slackapi.ResponseTypeEphemeral, Blocks: &slackapi.Blocks{BlockSet: blocks}}
 		return slackapi.PostWebhookCustomHTTPContext(ctx, in.responseURL, a.http, msg)

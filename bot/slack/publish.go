@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
@@ -45,7 +46,7 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	if err != nil || n.Note.Text == "" {
 		return err
 	}
-	fallback, blocks := Message(n.Note)
+	fallback, blocks := Message(n.Note, i18n.English) // a note has its words (the brand's); the brand's language is not known here
 	return a.post(ctx, where.Channel, slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...), slackapi.MsgOptionTS(thread))
 }
 

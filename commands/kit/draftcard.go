@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
@@ -59,7 +60,7 @@ func draftCard(v publish.DraftView) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
 	c.Buttons = draftButtons(d)
-	replyParts(&c, v)
+	replyParts(&c, v, i18n.Lang(v.Brand.Lang)) // i18n2: the draft card's lang once it takes one
 	return c
 }
 

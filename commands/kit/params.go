@@ -6,6 +6,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/when"
 )
 
 // IDParam is a draft's number, the first parameter of the commands on a draft.
@@ -17,6 +19,14 @@ var BrandFlag = commands.Param{Name: "brand", Kind: commands.String, Flag: true,
 // Stamp formats an instant for lists and logs, in the brand's zone.
 func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST")
+}
+
+// WhenText shows an instant to a reader of lang, in the brand's zone, as
+// WHEN answers do: "Tue 1 Dec 2026 09:00 CET" in English, "mar. 1er déc.
+// 2026 à 9 h 00" in French (with the year: no clock says which year it is;
+// when.Format drops it given now).
+func WhenText(t time.Time, loc *time.Location, lang i18n.Lang) string {
+	return when.Format(t, loc, string(lang), time.Time{})
 }
 
 // FirstLine returns the first line of s, cut to n characters.
