@@ -28,7 +28,7 @@ func (h *handlers) brandZone(ctx context.Context, r *commands.Request) (commands
 	if err != nil {
 		return commands.Response{}, err
 	}
-	lang := i18n.Lang(kit.ReaderLang(r.Actor, after))
+	lang := i18n.Lang(after.Lang) // the channel sees it
 	if before.Timezone == after.Timezone {
 		return commands.Response{Text: lang.F("The time zone of %s is already %s.", after.Name, after.Timezone)}, nil
 	}
@@ -51,10 +51,14 @@ func (h *handlers) keptPosts(ctx context.Context, r *commands.Request, lang i18n
 	if err != nil || len(ds) == 0 {
 		return "", err
 	}
-	n := len(ds) + more
-	at := ds[0].PublishAt
+	return keptText(lang, len(ds)+more, ds[0].PublishAt, before, after), nil
+}
+
+// keptText says that n scheduled posts keep their time, and what the
+// soonest, at, reads on the clock before and after.
+func keptText(lang i18n.Lang, n int, at time.Time, before, after herald.Brand) string {
 	return lang.N(n, "%d scheduled post keeps its time:", "%d scheduled posts keep their time:") + " " +
-		lang.F("%s %s is now %s %s.", clock(lang, at, before.Location()), before.Timezone, clock(lang, at, after.Location()), after.Timezone), nil
+		lang.F("%s %s is now %s %s.", clock(lang, at, before.Location()), before.Timezone, clock(lang, at, after.Location()), after.Timezone)
 }
 
 // clock writes the time of day of t in loc as the reader does: 9:00 in
