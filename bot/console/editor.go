@@ -29,18 +29,24 @@ const HistoryLimit = 1000
 // NewEditor returns a line editor on the process's terminal whose history
 // lives in historyFile (created when missing; "" keeps none).
 func NewEditor(historyFile string) (LineEditor, error) {
-	rl, err := readline.NewEx(&readline.Config{
+	rl, err := readline.NewEx(editorConfig(historyFile))
+	if err != nil {
+		return nil, err
+	}
+	return rl, nil
+}
+
+// editorConfig is the line editor's configuration: the history in
+// historyFile, bounded, searched with Ctrl-R without regard to case.
+func editorConfig(historyFile string) *readline.Config {
+	return &readline.Config{
 		Prompt:            "> ",
 		HistoryFile:       historyFile,
 		HistoryLimit:      HistoryLimit,
 		HistorySearchFold: true,
 		InterruptPrompt:   "^C",
 		EOFPrompt:         "",
-	})
-	if err != nil {
-		return nil, err
 	}
-	return rl, nil
 }
 
 // IsTerminal reports whether f is a terminal, where line editing works.

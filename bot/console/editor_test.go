@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -80,6 +79,9 @@ func TestRunEditor(t *testing.T) {
 		if strings.Contains(e.out.String(), "alice> help") {
 			t.Errorf("the editor echoes nothing itself: %q", e.out.String())
 		}
+		if !e.closed {
+			t.Errorf("the editor is not closed when the console stops")
+		}
 	})
 	t.Run("OKEOFStops", func(t *testing.T) {
 		d, err := runEditor(t, &console.Adapter{}, &scriptEditor{script: []any{"help"}})
@@ -94,26 +96,6 @@ func TestRunEditor(t *testing.T) {
 			t.Errorf("a line too long: dispatched %d, out %q", len(d.texts()), e.out.String())
 		}
 	})
-}
-
-// TestNewEditorHistoryFile: the history lives in the file given, bounded.
-func TestNewEditorHistoryFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "herald-history")
-	ed, err := console.NewEditor(path)
-	if err != nil {
-		t.Skipf("no terminal here: %v", err)
-	}
-	defer ed.Close()
-	rl, ok := ed.(*readline.Instance)
-	if !ok {
-		t.Fatalf("NewEditor returned %T", ed)
-	}
-	if err := rl.SaveHistory("draft hello"); err != nil {
-		t.Fatal(err)
-	}
-	if cfg := rl.Config; cfg.HistoryFile != path || cfg.HistoryLimit != console.HistoryLimit {
-		t.Errorf("history %q limit %d", cfg.HistoryFile, cfg.HistoryLimit)
-	}
 }
 
 // TestLang: /lang sets the language of the person at the console, which

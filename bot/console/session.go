@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
@@ -15,8 +16,10 @@ import (
 // prompt names who is acting; Ctrl-C drops the line being typed, Ctrl-D
 // (or /quit) leaves.
 func (a *Adapter) runEditor(ctx context.Context, d bot.Dispatcher, s *session) error {
-	stop := context.AfterFunc(ctx, func() { a.Editor.Close() })
-	defer stop()
+	var once sync.Once
+	closeEditor := func() { once.Do(func() { a.Editor.Close() }) }
+	stop := context.AfterFunc(ctx, closeEditor)
+	defer func() { stop(); closeEditor() }() // the terminal back as it was, the history saved
 	for {
 		line, err := a.editorLine(s)
 		switch {

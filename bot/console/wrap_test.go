@@ -36,3 +36,12 @@ func FuzzWrap(f *testing.F) {
 		}
 	})
 }
+
+// TestEditorConfig: the history lives in the file given, bounded, and
+// Ctrl-R searches it without regard to case.
+func TestEditorConfig(t *testing.T) {
+	c := editorConfig("/data/herald-history")
+	if c.HistoryFile != "/data/herald-history" || c.HistoryLimit != HistoryLimit || !c.HistorySearchFold || c.DisableAutoSaveHistory {
+		t.Errorf("editor config %+v", c)
+	}
+}
