@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 )
@@ -116,7 +118,7 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -163,7 +165,7 @@ func (h *handlers) drafts(ctx context.Context, r *commands.Request) (commands.Re
 		return commands.Response{Text: emptyLists[which], Ephemeral: true}, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d draft(s):", len(ds))
+	b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d draft:", "%d drafts:"))
 	for _, d := range ds {
 		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), kit.FirstLine(d.Text, 60))
 	}
@@ -243,20 +245,32 @@ func (h *handlers) submit(ctx context.Context, r *commands.Request) (commands.Re
 	return h.ViewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
 }
 
+// waitingFor says how many approvals of a kind a draft waits for, the
+// plural written out ("1 team approval", "2 team approvals").
+func waitingFor(lang i18n.Lang, kind string, n int) string {
+	switch kind {
+	case "team":
+		return lang.N(n, "Waiting for %d team approval.", "Waiting for %d team approvals.")
+	case "client":
+		return lang.N(n, "Waiting for %d client approval.", "Waiting for %d client approvals.")
+	}
+	return lang.N(n, "Waiting for %d approval.", "Waiting for %d approvals.")
+}
+
 // nextStep says what a draft waits for.
 func nextStep(v approvals.View) string {
 	switch v.Draft.State {
 	case approvals.StateApproved:
 		return "It is approved."
 	case approvals.StateScheduled:
-		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location()) + "."
+		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location(), "", time.Time{}) + "."
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {
 			return ""
 		}
 		st := v.Progress.Policy[cur]
-		return fmt.Sprintf("Waiting for %d %s approval(s).", st.Count-v.Progress.Have[cur], st.Kind)
+		return waitingFor(i18n.Lang(v.Brand.Lang), st.Kind, st.Count-v.Progress.Have[cur])
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -50,7 +51,7 @@ func draftCard(v publish.DraftView) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc, "", time.Time{}), Short: true})
 	}
 	if v.Held != "" { // the brand's publishing is paused: the reason is people's words
 		c.Fields = append(c.Fields, commands.Field{Label: "Held", Value: v.Held, Verbatim: true})

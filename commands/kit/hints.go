@@ -18,6 +18,9 @@ import (
 // is the one place where errors quote commands.
 var hints = map[string]func(f herald.Facts) string{
 	brands.ReasonNotVisible: func(f herald.Facts) string {
+		if near, _ := f["suggestion"].(string); near != "" {
+			return fmt.Sprintf("There is no brand named %q that you belong to. Did you mean %s? `brand list` shows yours.", f["brand"], near)
+		}
 		return fmt.Sprintf("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
 	},
 	brands.ReasonNotInChannel:  fixed("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`)."),
@@ -25,6 +28,12 @@ var hints = map[string]func(f herald.Facts) string{
 	brands.ReasonWhichBrand:    fixed("Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`."),
 	brands.ReasonNoGrantee:     fixed("Name the person with @, e.g. `role @sam editor`."),
 	brands.ReasonRemindTooSoon: fixed("Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`."),
+	brands.ReasonUnknownZone: func(f herald.Facts) string {
+		if near, _ := f["suggestion"].(string); near != "" {
+			return fmt.Sprintf("There is no time zone %q. Did you mean `brand zone %s`?", f["zone"], near)
+		}
+		return fmt.Sprintf("There is no time zone %q: give an IANA name, e.g. `brand zone Europe/Paris`.", f["zone"])
+	},
 
 	approvals.ReasonNoText: fixed("A draft needs some text, e.g. `draft \"Our new store opens Monday\"`."),
 	approvals.ReasonDraftNotVisible: func(f herald.Facts) string {
