@@ -101,10 +101,34 @@ func fillRevisionMedia(ctx context.Context, db querier, draftID int64, revs []ap
 	return nil
 }
 
-// MediaInUse reports whether any revision of any draft refers to the
-// bytes stored under sum: the orphan sweeper keeps those.
-func (s *Store) MediaInUse(ctx context.Context, sum string) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM revision_media WHERE sha256 = ?)`, sum).Scan(&n)
-	return n == 1, wrap(err)
+// MediaReferenced implements media.Refs for the orphan sweeper: the subset
+// of sums that at least one revision of any draft refers to (any brand,
+// any state, current or not). One query per mediaChunk sums.
+func (s *Store) MediaReferenced(ctx context.Context, sums []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(sums); start += mediaChunk {
+		part := sums[start:min(start+mediaChunk, len(sums))]
+		args := make([]any, len(part))
+		for i, sum := range part {
+			args[i] = sum
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT sha256 FROM revision_media WHERE sha256 IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				rows.Close()
+				return nil, wrap(err)
+			}
+			out[sum] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap(err)
+		}
+	}
+	return out, nil
 }

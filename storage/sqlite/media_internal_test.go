@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,16 @@ func TestDraftMediaChunks(t *testing.T) {
 		if len(d.Media) != 0 {
 			t.Fatalf("draft #%d that does not exist has media %+v", d.ID, d.Media)
 		}
+	}
+	// The sweeper's question over more sums than one query asks about.
+	sums := make([]string, 2*mediaChunk+5)
+	for i := range sums {
+		sums[i] = strings.Repeat("9", 60) + fmt.Sprintf("%04d", i)
+	}
+	sums[len(sums)-1] = strings.Repeat("0f", 32)
+	used, err := s.MediaReferenced(ctx, sums)
+	if err != nil || len(used) != 1 || !used[strings.Repeat("0f", 32)] {
+		t.Errorf("MediaReferenced over %d sums = %v, %v; want the last one only", len(sums), used, err)
 	}
 }
 

@@ -7,16 +7,17 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/media"
 )
 
-// MediaRefs is what the orphan sweeper asks of a store: whether any
-// revision of any draft refers to the bytes stored under a sum. A store
-// that has it passes its contract too.
+// MediaRefs is media.Refs, what the orphan sweeper asks of a store: which
+// of some sums at least one revision of any draft refers to. A store that
+// has it passes its contract too.
 type MediaRefs interface {
-	MediaInUse(ctx context.Context, sum string) (bool, error)
+	MediaReferenced(ctx context.Context, sums []string) (map[string]bool, error)
 }
 
 // revisionReader is publish.Store's read of one revision, checked when the
@@ -172,13 +173,14 @@ func testMediaShared(t *testing.T, open func(t *testing.T) Store) {
 	// their first revisions still refer to it.
 	mustRevise(t, s, d1)
 	mustRevise(t, s, d2, chart)
-	for sum, want := range map[string]bool{sumPhoto: true, sumChart: true, sumClip: false} {
-		got, err := refs.MediaInUse(t.Context(), sum)
-		if err != nil {
-			t.Fatalf("MediaInUse(%s): %v", sum, err)
-		}
-		if got != want {
-			t.Errorf("MediaInUse(%s…) = %v, want %v", sum[:8], got, want)
-		}
+	got, err := refs.MediaReferenced(t.Context(), []string{sumPhoto, sumChart, sumClip, "not-a-sum"})
+	if err != nil {
+		t.Fatalf("MediaReferenced: %v", err)
+	}
+	if diff := cmp.Diff(map[string]bool{sumPhoto: true, sumChart: true}, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("MediaReferenced mismatch (-want +got):\n%s", diff)
+	}
+	if got, err := refs.MediaReferenced(t.Context(), nil); err != nil || len(got) != 0 {
+		t.Errorf("MediaReferenced(none) = %v, %v; want nothing", got, err)
 	}
 }
