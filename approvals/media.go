@@ -223,6 +223,7 @@ func cleanName(name string) string {
 	}
 	return name
 }
+
 // revision is what a new revision holds, and why: its text, targets and
 // media (all of them, the unchanged ones too), the audit's words for what
 // changed, and the words of a refusal by the checks.
@@ -270,4 +271,3 @@ func (s *Service) revision(ctx context.Context, v View, actor herald.Actor, r re
 	}
 	return c, nil
 }
-

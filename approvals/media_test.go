@@ -58,7 +58,9 @@ func TestMediaRevisions(t *testing.T) {
 	}{
 		{"Add", func() (approvals.View, error) { return e.svc.AddMedia(ctx, bob, d.ID, chartPNG, clipMP4) },
 			[]string{"photo.jpg", "chart.png", "clip.mp4"}, "added chart.png, 1200×675, 80 KB; added clip.mp4, 1920×1080, 9.0 MB, 12s"},
-		{"Alt", func() (approvals.View, error) { return e.svc.SetAlt(ctx, erin, d.ID, 2, "  Sales by month, rising \r\n") },
+		{"Alt", func() (approvals.View, error) {
+			return e.svc.SetAlt(ctx, erin, d.ID, 2, "  Sales by month, rising \r\n")
+		},
 			[]string{"photo.jpg", "chart.png", "clip.mp4"}, "alt text of 2 (chart.png) set"},
 		{"AltChanged", func() (approvals.View, error) { return e.svc.SetAlt(ctx, bob, d.ID, 2, "Sales by month") },
 			[]string{"photo.jpg", "chart.png", "clip.mp4"}, "alt text of 2 (chart.png) changed"},
@@ -105,7 +107,9 @@ func TestMediaChangeResetsReview(t *testing.T) {
 		to   func(e *env, id int64)
 	}{
 		{"Draft", func(*env, int64) {}},
-		{"InReview", func(e *env, id int64) { e.must(t, "Submit", func() (approvals.View, error) { return e.svc.Submit(t.Context(), bob, id) }) }},
+		{"InReview", func(e *env, id int64) {
+			e.must(t, "Submit", func() (approvals.View, error) { return e.svc.Submit(t.Context(), bob, id) })
+		}},
 		{"ChangesRequested", func(e *env, id int64) {
 			e.must(t, "Submit", func() (approvals.View, error) { return e.svc.Submit(t.Context(), bob, id) })
 			e.must(t, "RequestChanges", func() (approvals.View, error) {
