@@ -126,4 +126,3 @@ func (m *Main) linkKey() ([]byte, error) {
 	}
 	return b, nil
 }
-
