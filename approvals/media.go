@@ -288,3 +288,12 @@ func (s *Service) revision(ctx context.Context, v View, actor herald.Actor, r re
 	}
 	return c, nil
 }
+
+// MediaItem returns item n (from 1) of draft d; EINVALID with
+// ReasonNoSuchMedia when d has no such item.
+func MediaItem(d Draft, n int) (media.Item, error) {
+	if err := hasItem(d, n); err != nil {
+		return media.Item{}, err
+	}
+	return d.Media[n-1], nil
+}
