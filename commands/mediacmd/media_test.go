@@ -33,10 +33,10 @@ import (
 )
 
 var (
-	ann   = herald.Actor{Platform: "console", UserID: "ann", Name: "ann"}     // admin, in the console
-	ed    = herald.Actor{Platform: "console", UserID: "ed", Name: "ed"}       // editor
-	carl  = herald.Actor{Platform: "console", UserID: "carl", Name: "carl"}   // approver
-	sam   = herald.Actor{Platform: "slack", UserID: "USAM", Name: "sam"}      // editor, on Slack
+	ann   = herald.Actor{Platform: "console", UserID: "ann", Name: "ann"}   // admin, in the console
+	ed    = herald.Actor{Platform: "console", UserID: "ed", Name: "ed"}     // editor
+	carl  = herald.Actor{Platform: "console", UserID: "carl", Name: "carl"} // approver
+	sam   = herald.Actor{Platform: "slack", UserID: "USAM", Name: "sam"}    // editor, on Slack
 	conCh = herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "general"}
 	slCh  = herald.ChannelRef{Platform: "slack", Workspace: "T1", Channel: "C1"}
 )
