@@ -410,3 +410,26 @@ func hasField(c commands.Card, label, fragment string) bool {
 	}
 	return false
 }
+
+// Files that come with draft (a form's upload, attachments) are its
+// revision 1's media, in order; someone who may not write drafts has
+// nothing read.
+func TestDraftWithFiles(t *testing.T) {
+	e := newEnv(t, envOpts{max: 1 << 20})
+	r := e.must(ed, conCh, `draft "With pictures"`, attached("one.png", pngBytes(t, 10, 10)), attached("two.png", pngBytes(t, 12, 10)))
+	if len(r.Cards) != 1 || len(r.Cards[0].Media) != 2 {
+		t.Fatalf("draft answered %+v", r)
+	}
+	d := e.draft(1)
+	if got := names(d.Media); got != "one.png=, two.png=" || d.Rev != 1 {
+		t.Errorf("draft 1: rev %d, media %s", d.Rev, got)
+	}
+	opened := false
+	spy := commands.File{Name: "spy.png", Open: func(context.Context) (io.ReadCloser, error) {
+		opened = true
+		return io.NopCloser(bytes.NewReader(nil)), nil
+	}}
+	if r := e.run(carl, conCh, `draft "Not mine to write"`, spy); r.ErrCode != herald.EFORBIDDEN || opened {
+		t.Errorf("an approver's draft with a file: %s %q, file read %v", r.ErrCode, r.Text, opened)
+	}
+}
