@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -416,15 +417,16 @@ func validInputName(s string) bool {
 // characters, a command too long for a custom id.
 func modal(f *commands.Form) (callback, error) {
 	id := CustomForm + f.Command
+	fields := slices.DeleteFunc(slices.Clone(f.Fields), func(fl commands.FormField) bool { return fl.File }) // files come as command options
 	switch {
-	case len(f.Fields) > maxModalInputs:
-		return callback{}, herald.Internal(fmt.Errorf("discord: form %q has %d fields, more than a modal's %d", f.Command, len(f.Fields), maxModalInputs))
+	case len(fields) > maxModalInputs:
+		return callback{}, herald.Internal(fmt.Errorf("discord: form %q has %d fields, more than a modal's %d", f.Command, len(fields), maxModalInputs))
 	case utf8.RuneCountInString(id) > maxCustomID:
 		return callback{}, herald.Errorf(herald.EINVALID, "This form's command is too long for Discord; use the command instead.")
 	}
 	var rows []discordgo.MessageComponent
 	seen := map[string]bool{}
-	for _, fl := range f.Fields {
+	for _, fl := range fields {
 		if !validInputName(fl.Name) || seen[fl.Name] {
 			return callback{}, herald.Internal(fmt.Errorf("discord: form %q: field name %q is empty, not a simple name or repeated", f.Command, fl.Name))
 		}
@@ -448,6 +450,9 @@ func modal(f *commands.Form) (callback, error) {
 // after the button's Input, titled with its label.
 func askModal(b commands.Button) (callback, error) {
 	field := commands.FormField{Name: b.Input, Label: fieldLabel(commands.FormField{Name: b.Input}), Multiline: true}
+	if b.Input == commands.FileInput { // a modal takes no file here: a link, or the command's attachment option
+		field = commands.FormField{Name: b.Input, Label: "Link to the picture or video (https://…)", Placeholder: "or attach it with /herald media add"}
+	}
 	return modal(&commands.Form{Title: b.Label, Command: b.Command, Fields: []commands.FormField{field}})
 }
 

@@ -27,6 +27,10 @@ func (h *handlers) draftDefs() []*commands.Def {
 				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
 				{Name: "at", Kind: commands.When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
 				kit.BrandFlag,
+				{Name: "media1", Kind: commands.Attachment, Help: "a picture or video for the post"},
+				{Name: "media2", Kind: commands.Attachment, Help: "a second picture or video"},
+				{Name: "media3", Kind: commands.Attachment, Help: "a third picture or video"},
+				{Name: "media4", Kind: commands.Attachment, Help: "a fourth picture or video"},
 			},
 			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
 			Handler:  h.draft,
@@ -107,6 +111,7 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 				{Name: "text", Label: "Text", Multiline: true},
 				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
 				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
+				{Name: "media", Label: "Pictures or video (up to 4)", Optional: true, File: true},
 			},
 		}}, nil
 	}
