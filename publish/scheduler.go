@@ -68,6 +68,9 @@ type Options struct {
 	// Wake is the Waker the Service was made with (NewWokenService): Run
 	// ticks when it is signalled. Without it Run ticks on Interval only.
 	Wake Waker
+	// Media is where posts' media are read and linked; without it a post
+	// with media fails.
+	Media MediaSource
 }
 
 func (o *Options) defaults() {
@@ -319,6 +322,9 @@ func (s *Scheduler) post(ctx context.Context, d Delivery) (Post, Publisher, erro
 		return Post{}, nil, err
 	}
 	post := Post{DraftID: d.DraftID, Rev: d.Rev, Brand: b, Target: d.Target, Text: rev.Text, Key: d.Key, Due: d.Due}
+	if err := s.postMedia(ctx, &post, d, rev); err != nil {
+		return post, nil, err
+	}
 	if post.ReplyTo, err = s.svc.replyTo(ctx, d.DraftID); err != nil {
 		return post, nil, err
 	}
