@@ -117,10 +117,24 @@ func (s *Service) checkMedia(ctx context.Context, p Publisher, acct Account, t h
 	f := approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err)}
 	if he := herald.AsError(err); he != nil && he.Reason != "" {
 		f.Reason = he.Reason
-		f.Facts = herald.Facts{"target": t.String()}
+		f.Facts = herald.Facts{"target": t.String(), "draft": draftID}
 		for k, v := range he.Facts {
 			f.Facts[k] = v
 		}
 	}
 	return f, nil
+}
+
+// uploadRate is the slowest upload an attempt allows for: each MB of a
+// post's media adds a second to Options.Timeout.
+const uploadRate = 1_000_000 // bytes per second
+
+// timeout bounds one attempt at p: Options.Timeout, and a second more per
+// MB of media, so that a video has the time to go up.
+func (s *Scheduler) timeout(p Post) time.Duration {
+	var n int64
+	for _, m := range p.Media {
+		n += m.Size
+	}
+	return s.opt.Timeout + time.Duration(n/uploadRate)*time.Second
 }

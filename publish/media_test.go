@@ -253,7 +253,7 @@ func TestMediaLimitsBeforeReview(t *testing.T) {
 	}
 	fs, _ := he.Facts["findings"].([]approvals.Finding)
 	want := []approvals.Finding{{Message: "webhook:a: at most 1 items, this has 2", Blocking: true, Reason: "test.too_many_media",
-		Facts: herald.Facts{"target": "webhook:a", "max": 1, "count": 2}}}
+		Facts: herald.Facts{"target": "webhook:a", "draft": d.ID, "max": 1, "count": 2}}}
 	if diff := cmp.Diff(want, fs); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

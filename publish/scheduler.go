@@ -54,7 +54,8 @@ type Options struct {
 	Workers int
 	// Batch is how many rows one query takes (500).
 	Batch int
-	// Timeout bounds one network call (30 s).
+	// Timeout bounds one network call (30 s); an attempt with media has a
+	// second more per MB of them.
 	Timeout time.Duration
 	// MaxAttempts of a transient failure before the target is failed (8).
 	MaxAttempts int
@@ -361,7 +362,7 @@ func (s *Scheduler) send(ctx context.Context, d Delivery) error {
 	if err := s.store.SaveDeliveries(ctx, nil, []DeliveryUpdate{{Delivery: next, From: d.State, FromAttempts: d.Attempts}}); err != nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	cctx, cancel := context.WithTimeout(ctx, s.timeout(post))
 	start := time.Now()
 	r, err := p.Publish(cctx, post)
 	cancel()
