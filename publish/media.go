@@ -22,8 +22,9 @@ type MediaSource interface {
 
 // MediaValidator is a Publisher that knows its network's limits on media
 // (how many, which types, how big), so that a draft whose media cannot go
-// out cannot go to review. Checked where Validator is, even when a draft
-// has no media (a network may need some).
+// out cannot go to review: checked with the draft checks (Service is an
+// approvals.MediaChecker), even when a draft has no media (a network may
+// need some).
 type MediaValidator interface {
 	// ValidateMedia returns an EINVALID *herald.Error with a Reason and
 	// Facts naming the limit when items cannot be posted to the target.
@@ -95,26 +96,39 @@ func (s *Scheduler) postMedia(ctx context.Context, post *Post, d Delivery, rev a
 	return nil
 }
 
-// checkMedia returns the finding of target t's publisher p on the media of
-// draft draftID (none without a MediaValidator or a draft).
-func (s *Service) checkMedia(ctx context.Context, p Publisher, acct Account, t herald.Target, draftID int64) (approvals.Finding, error) {
-	mv, ok := p.(MediaValidator)
-	if !ok {
-		return approvals.Finding{}, nil
-	}
-	var items []media.Item
-	if draftID != 0 {
-		d, err := s.store.Draft(ctx, draftID)
-		if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
-			return approvals.Finding{}, err
+// CheckMedia implements approvals.MediaChecker: each target whose
+// publisher is a MediaValidator must take items (a blocking finding names
+// the limit, with the target and the draft in its facts). Targets Herald
+// cannot publish to or that are not set up are CheckDraft's findings.
+func (s *Service) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, items []media.Item) ([]approvals.Finding, error) {
+	var out []approvals.Finding
+	for _, t := range targets {
+		mv, ok := s.publishers[t.Kind].(MediaValidator)
+		if !ok {
+			continue
 		}
-		items = d.Media
+		var acct Account
+		if _, ok := mv.(Configurer); ok {
+			a, err := s.store.Account(ctx, b.ID, t)
+			if herald.ErrorCode(err) == herald.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			acct = a
+		}
+		if err := mv.ValidateMedia(acct, items); err != nil {
+			out = append(out, mediaFinding(t, draftID, err))
+		}
 	}
-	err := mv.ValidateMedia(acct, items)
-	if err == nil {
-		return approvals.Finding{}, nil
-	}
-	f := approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err)}
+	return out, nil
+}
+
+// mediaFinding is the blocking finding of err, a MediaValidator's refusal
+// on target t.
+func mediaFinding(t herald.Target, draftID int64, err error) approvals.Finding {
+	f := approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err), Blocking: true}
 	if he := herald.AsError(err); he != nil && he.Reason != "" {
 		f.Reason = he.Reason
 		f.Facts = herald.Facts{"target": t.String(), "draft": draftID}
@@ -122,7 +136,7 @@ func (s *Service) checkMedia(ctx context.Context, p Publisher, acct Account, t h
 			f.Facts[k] = v
 		}
 	}
-	return f, nil
+	return f
 }
 
 // uploadRate is the slowest upload an attempt allows for: each MB of a

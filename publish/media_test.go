@@ -19,38 +19,6 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-// withMedia is a store whose drafts and revisions all carry items (until
-// the storage of media lands, the store keeps none).
-type withMedia struct {
-	publish.Store
-	mu    sync.Mutex
-	items []media.Item
-}
-
-func (w *withMedia) set(items ...media.Item) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.items = items
-}
-
-func (w *withMedia) get() []media.Item {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.items
-}
-
-func (w *withMedia) Revision(ctx context.Context, id int64, rev int) (approvals.Revision, error) {
-	r, err := w.Store.Revision(ctx, id, rev)
-	r.Media = w.get()
-	return r, err
-}
-
-func (w *withMedia) Draft(ctx context.Context, id int64) (approvals.Draft, error) {
-	d, err := w.Store.Draft(ctx, id)
-	d.Media = w.get()
-	return d, err
-}
-
 // memSource is a MediaSource over bytes in memory.
 type memSource map[string][]byte
 
@@ -146,27 +114,39 @@ func (u *uploadNet) Used() [][]string {
 	return u.used
 }
 
-func mediaEnv(t *testing.T) (*env, *uploadNet, *withMedia, memSource) {
+func mediaEnv(t *testing.T) (*env, *uploadNet, memSource) {
 	t.Helper()
 	src := memSource{}
-	var wm *withMedia
-	e := newEnv(t, config{
-		opt:  publish.Options{Media: src},
-		wrap: func(s publish.Store) publish.Store { wm = &withMedia{Store: s}; return wm },
-	})
+	e := newEnv(t, config{opt: publish.Options{Media: src}})
 	net := newUploadNet(e.clock)
 	e.svc.Register("webhook", net)
-	return e, net, wm, src
+	return e, net, src
+}
+
+// approvedWith returns a draft with items approved by carol.
+func (e *env) approvedWith(t *testing.T, text, targets string, items ...media.Item) approvals.Draft {
+	t.Helper()
+	d, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Text: text, Targets: mustTargets(t, targets), Media: items})
+	if err != nil {
+		t.Fatalf("CreateDraft: %v", err)
+	}
+	if _, err := e.drafts.Submit(t.Context(), bob, d.ID); err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	v, err := e.drafts.Approve(t.Context(), carol, d.ID, approvals.Decide{})
+	if err != nil {
+		t.Fatalf("Approve: %v", err)
+	}
+	return v.Draft
 }
 
 func TestPublishMedia(t *testing.T) {
 	t.Run("OKFilledAndUploadedOnce", func(t *testing.T) {
-		e, net, wm, src := mediaEnv(t)
+		e, net, src := mediaEnv(t)
 		a := src.add("a.jpg", "image/jpeg", []byte("jpeg bytes a"))
 		b := src.add("b.png", "image/png", []byte("png bytes b"))
-		wm.set(a, b)
 		net.script("webhook:a", fail500) // after the uploads: the retry must reuse them
-		d := e.approved(t, "With pictures", "webhook:a", time.Time{})
+		d := e.approvedWith(t, "With pictures", "webhook:a", a, b)
 		if _, err := e.svc.PublishNow(t.Context(), bob, d.ID); err != nil {
 			t.Fatalf("PublishNow: %v", err)
 		}
@@ -199,12 +179,11 @@ func TestPublishMedia(t *testing.T) {
 		}
 	})
 	t.Run("OKExpiredUploadIsUploadedAgain", func(t *testing.T) {
-		e, net, wm, src := mediaEnv(t)
+		e, net, src := mediaEnv(t)
 		a := src.add("a.jpg", "image/jpeg", []byte("jpeg bytes a"))
-		wm.set(a)
 		net.keep = 30 * time.Second
 		net.script("webhook:a", step{err: publish.TransientError(fmt.Errorf("503"), 10*time.Minute)})
-		d := e.approved(t, "With a picture", "webhook:a", time.Time{})
+		d := e.approvedWith(t, "With a picture", "webhook:a", a)
 		if _, err := e.svc.PublishNow(t.Context(), bob, d.ID); err != nil {
 			t.Fatalf("PublishNow: %v", err)
 		}
@@ -221,12 +200,10 @@ func TestPublishMedia(t *testing.T) {
 		}
 	})
 	t.Run("ErrNoMediaSource", func(t *testing.T) {
-		var wm *withMedia
-		e := newEnv(t, config{wrap: func(s publish.Store) publish.Store { wm = &withMedia{Store: s}; return wm }})
+		e := newEnv(t, config{})
 		net := newUploadNet(e.clock)
 		e.svc.Register("webhook", net)
-		wm.set(memSource{}.add("a.jpg", "image/jpeg", []byte("x")))
-		d := e.approved(t, "With a picture", "webhook:a", time.Time{})
+		d := e.approvedWith(t, "With a picture", "webhook:a", memSource{}.add("a.jpg", "image/jpeg", []byte("x")))
 		if _, err := e.svc.PublishNow(t.Context(), bob, d.ID); err != nil {
 			t.Fatalf("PublishNow: %v", err)
 		}
@@ -239,10 +216,10 @@ func TestPublishMedia(t *testing.T) {
 }
 
 func TestMediaLimitsBeforeReview(t *testing.T) {
-	e, net, wm, src := mediaEnv(t)
+	e, net, src := mediaEnv(t)
 	net.max = 1
-	wm.set(src.add("a.jpg", "image/jpeg", []byte("a")), src.add("b.jpg", "image/jpeg", []byte("b")))
-	d, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Text: "Two pictures", Targets: mustTargets(t, "webhook:a")})
+	d, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Text: "Two pictures", Targets: mustTargets(t, "webhook:a"),
+		Media: []media.Item{src.add("a.jpg", "image/jpeg", []byte("a")), src.add("b.jpg", "image/jpeg", []byte("b"))}})
 	if err != nil {
 		t.Fatalf("CreateDraft: %v", err)
 	}
@@ -258,7 +235,9 @@ func TestMediaLimitsBeforeReview(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 	e.wantState(t, d.ID, approvals.StateDraft)
-	wm.set(src.add("a.jpg", "image/jpeg", []byte("a")))
+	if _, err := e.drafts.RemoveMedia(t.Context(), bob, d.ID, 2); err != nil {
+		t.Fatalf("RemoveMedia: %v", err)
+	}
 	if _, err := e.drafts.Submit(t.Context(), bob, d.ID); err != nil {
 		t.Errorf("Submit with one picture: %v", err)
 	}
