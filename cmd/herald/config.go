@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/secret"
+	"github.com/heraldhq/herald/media"
 )
 
 // Config is Herald's configuration. Sources, weakest first: defaults, the
@@ -35,6 +36,12 @@ type Config struct {
 	OpenAIAPIVersion                      string        // Azure OpenAI's api-version
 	LLMTimeout                            time.Duration // of one LLM request (assist.DefaultTimeout when 0)
 
+	Media    string // where media live: file:DIR or s3://BUCKET/PREFIX?endpoint=…
+	MediaMax int64  // bytes an upload may have (HERALD_MEDIA_MAX)
+	// AWSAccessKeyID and AWSSecretAccessKey authenticate to an s3:// media
+	// store (the usual AWS names; read here only).
+	AWSAccessKeyID, AWSSecretAccessKey string
+
 	Listening Listening
 }
 
@@ -55,6 +62,7 @@ type Listening struct {
 // DefaultConfig returns the defaults of PRODUCT.md.
 func DefaultConfig() Config {
 	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour,
+		MediaMax: media.DefaultMax,
 		Listening: Listening{
 			HNAPIURL:          "https://hn.algolia.com/api/v1",
 			RedditURL:         "https://www.reddit.com",
@@ -72,6 +80,7 @@ type setting struct {
 	str    func(*Config) *string
 	boolp  func(*Config) *bool
 	dur    func(*Config) *time.Duration
+	size   func(*Config) *int64 // bytes: 1048576, 50MB, 2GiB
 }
 
 var settings = []setting{
@@ -85,6 +94,10 @@ var settings = []setting{
 	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
 	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},
 	{name: "HERALD_SECRET_KEY", secret: true, str: func(c *Config) *string { return &c.SecretKey }},
+	{name: "HERALD_MEDIA", str: func(c *Config) *string { return &c.Media }},
+	{name: "HERALD_MEDIA_MAX", size: func(c *Config) *int64 { return &c.MediaMax }},
+	{name: "AWS_ACCESS_KEY_ID", secret: true, str: func(c *Config) *string { return &c.AWSAccessKeyID }},
+	{name: "AWS_SECRET_ACCESS_KEY", secret: true, str: func(c *Config) *string { return &c.AWSSecretAccessKey }},
 	{name: "SLACK_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackBotToken }},
 	{name: "SLACK_APP_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackAppToken }},
 	{name: "SLACK_SIGNING_SECRET", secret: true, str: func(c *Config) *string { return &c.SlackSigningSecret }},
@@ -119,6 +132,14 @@ func (s setting) set(c *Config, v string) error {
 			return fmt.Errorf("%s: %q is not true or false", s.name, v)
 		}
 		*s.boolp(c) = b
+		return nil
+	}
+	if s.size != nil {
+		n, err := parseSize(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a size such as 104857600, 100MB or 1GiB", s.name, v)
+		}
+		*s.size(c) = n
 		return nil
 	}
 	if s.dur != nil {
@@ -253,6 +274,7 @@ func (c Config) Validate() error {
 	if _, err := secret.ParseKeys("HERALD_SECRET_KEY", c.SecretKey); err != nil {
 		bad("%v", err)
 	}
+	c.validateMedia(bad)
 	c.validateSlack(bad)
 	c.validateDiscord(bad)
 	c.validateLLM(bad)

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/media/local"
+)
+
+// mediaParts are the media pieces built once in wire, for every part that
+// needs them: the commands add through the Library, the publish scheduler
+// and the adapters read the Store, the publishers and cards link through
+// Links (nil unless HERALD_PUBLIC_URL is set), the sweeper removes orphans.
+type mediaParts struct {
+	Store   media.Store
+	Library *media.Library
+	Links   *media.Links
+	Sweeper *media.Sweeper // nil while the storage cannot tell references
+}
+
+// parseSize reads a byte count: digits alone, or with a unit KB, MB, GB
+// (powers of 1000) or KiB, MiB, GiB (powers of 1024), spaces allowed.
+func parseSize(v string) (int64, error) {
+	s := strings.ToUpper(strings.TrimSpace(v))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<50)/mult {
+		return 0, errors.New("not a size")
+	}
+	return n * mult, nil
+}
+
+// mediaDir returns the directory of a file: media store: HERALD_MEDIA's,
+// or herald-media beside the database file by default. ok is false for
+// other stores.
+func (c Config) mediaDir() (dir string, ok bool) {
+	if c.Media == "" {
+		db, _ := c.SQLitePath()
+		return filepath.Join(filepath.Dir(db), "herald-media"), true
+	}
+	if d, ok := strings.CutPrefix(c.Media, "file:"); ok {
+		return d, true
+	}
+	return "", false
+}
+
+func (c Config) validateMedia(bad func(string, ...any)) {
+	if c.MediaMax <= 0 {
+		bad("HERALD_MEDIA_MAX: give a positive size such as 100MB")
+	}
+	if dir, ok := c.mediaDir(); ok {
+		if dir == "" {
+			bad("HERALD_MEDIA: give a directory after file:, e.g. file:/data/herald-media")
+		}
+		return
+	}
+	if !strings.HasPrefix(c.Media, "s3://") {
+		bad("HERALD_MEDIA: %q is neither file:DIR nor s3://BUCKET/PREFIX", c.Media)
+	}
+}
+
+// openMedia builds the media store, library, links and sweeper.
+func (m *Main) openMedia(ctx context.Context) (mediaParts, error) {
+	var p mediaParts
+	dir, ok := m.Config.mediaDir()
+	if !ok {
+		return p, fmt.Errorf("HERALD_MEDIA: %q: only file: stores are supported yet", m.Config.Media)
+	}
+	st, err := local.Open(dir)
+	if err != nil {
+		return p, err
+	}
+	p.Store = st
+	p.Library = &media.Library{Store: st, Max: m.Config.MediaMax}
+	if m.Config.PublicURL != "" {
+		key, err := m.linkKey()
+		if err != nil {
+			return p, err
+		}
+		p.Links = media.NewLinks(m.Config.PublicURL, key, m.Clock)
+	}
+	if refs, ok := any(m.store).(media.Refs); ok {
+		p.Sweeper = &media.Sweeper{Store: st, Refs: refs, Clock: m.Clock, Log: m.log}
+	}
+	return p, nil
+}
+
+// linkKey is the key signing media links: derived from HERALD_SECRET_KEY
+// when it is set, else 32 random bytes kept in a file beside the database
+// (DB.media-link-key, mode 0600), made on first use.
+func (m *Main) linkKey() ([]byte, error) {
+	if k := m.keys.Derive("media links"); k != nil {
+		return k, nil
+	}
+	db, _ := m.Config.SQLitePath()
+	path := db + ".media-link-key"
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("media link key %s: %w", path, err)
+	}
+	b = make([]byte, 32)
+	rand.Read(b)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("media link key %s: %w", path, err)
+	}
+	return b, nil
+}
