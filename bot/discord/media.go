@@ -2,13 +2,21 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/publish"
 )
 
 // cdnHosts are where Discord serves attachments: their URLs are signed
@@ -49,4 +57,94 @@ func (a *Adapter) attachment(o *discordgo.ApplicationCommandInteractionDataOptio
 	return commands.File{Name: att.Filename, Size: size, Param: o.Name, Open: func(ctx context.Context) (io.ReadCloser, error) {
 		return a.files.Open(ctx, url, size)
 	}}, nil
+}
+
+var _ publish.MediaValidator = (*Adapter)(nil)
+
+// Discord's limits on a bot message's files: ten attachments, and a
+// request of at most 10 MiB in a server without boosts (Discord's
+// default upload limit), files together.
+const (
+	maxPostFiles     = 10
+	maxPostBytes     = 10 << 20
+	maxAttachmentAlt = 1024 // an attachment's description
+)
+
+// ValidateMedia implements publish.MediaValidator for Discord channels.
+func (a *Adapter) ValidateMedia(_ publish.Account, items []media.Item) error {
+	if len(items) > maxPostFiles {
+		return publish.TooManyMedia("Discord", maxPostFiles, len(items))
+	}
+	var total int64
+	for i, it := range items {
+		if it.Size > maxPostBytes {
+			return publish.MediaTooBig("Discord", i+1, it, maxPostBytes)
+		}
+		total += it.Size
+	}
+	if total > maxPostBytes {
+		return publish.MediaTooBigTotal("Discord", total, maxPostBytes)
+	}
+	return nil
+}
+
+// sendWithMedia creates msg in a channel with the post's media attached:
+// a multipart/form-data body of payload_json (the message, with an
+// attachments entry per file: id n, its name and its alt text as
+// description) and files[n], streamed from the media store as the
+// request goes out. The nonce travels in payload_json, so Discord's
+// deduplication covers posts with media too.
+func (a *Adapter) sendWithMedia(ctx context.Context, channelID string, msg message, items []publish.Media) ([]byte, error) {
+	if err := a.ValidateMedia(publish.Account{}, mediaItems(items)); err != nil {
+		return nil, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	}
+	var parts []publish.Part
+	for i, m := range items {
+		blob, err := m.Open(ctx)
+		if err != nil {
+			return nil, publish.TransientError(fmt.Errorf("reading %s from the media store: %w", m.Name, err), 0)
+		}
+		defer blob.Close()
+		name := attachmentName(i, m.Item)
+		msg.Attachments = append(msg.Attachments, attachmentMeta{ID: strconv.Itoa(i), Filename: name, Description: commands.Cut(oneLine(m.Alt), maxAttachmentAlt)})
+		parts = append(parts, publish.Part{Field: fmt.Sprintf("files[%d]", i), FileName: name, Type: m.Type, File: blob, Size: blob.Size()})
+	}
+	payload, err := json.Marshal(msg)
+	if err != nil {
+		return nil, herald.Internal(fmt.Errorf("discord: encoding a message: %w", err))
+	}
+	parts = append([]publish.Part{{Field: "payload_json", Value: string(payload), Type: "application/json"}}, parts...)
+	body, err := publish.NewMultipart(parts)
+	if err != nil {
+		return nil, herald.Internal(fmt.Errorf("discord: laying out a multipart message: %w", err))
+	}
+	return a.rest.send(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channelID), channelBucket(channelID), body.Body, body.Length, body.ContentType)
+}
+
+func mediaItems(ms []publish.Media) []media.Item {
+	out := make([]media.Item, len(ms))
+	for i, m := range ms {
+		out[i] = m.Item
+	}
+	return out
+}
+
+// attachmentName is the file name an item is sent under: its own name
+// made safe for a URL path (attachment://NAME), else one made of its
+// position and type.
+func attachmentName(i int, it media.Item) string {
+	var b strings.Builder
+	for _, r := range path.Base(strings.ReplaceAll(it.Name, `\`, "/")) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteRune('_')
+		}
+	}
+	name := strings.Trim(b.String(), ".")
+	if name == "" || !strings.Contains(name, ".") {
+		name = fmt.Sprintf("media%d%s", i+1, bot.MediaExt(it.Type))
+	}
+	return name
 }

@@ -83,6 +83,17 @@ type message struct {
 	Nonce      string   // with enforce_nonce: Discord makes no second message with it
 	Users      []string // the only users it may ping (a reminder's reviewers)
 	Roles      []string // the only roles it may ping
+	// Attachments describe the files sent with the message (multipart
+	// files[n], matched by id n).
+	Attachments []attachmentMeta
+}
+
+// attachmentMeta is one entry of a message's attachments: which files[n]
+// part it is, its name, and its alt text (description).
+type attachmentMeta struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	Description string `json:"description,omitempty"`
 }
 
 type allowedMentions struct {
@@ -106,10 +117,11 @@ func (m message) MarshalJSON() ([]byte, error) {
 		MessageReference *messageReference            `json:"message_reference,omitempty"`
 		Nonce            string                       `json:"nonce,omitempty"`
 		EnforceNonce     bool                         `json:"enforce_nonce,omitempty"`
+		Attachments      []attachmentMeta             `json:"attachments,omitempty"`
 	}{
 		Content: m.Content, Embeds: m.Embeds, Components: m.Components,
 		AllowedMentions: allowedMentions{Parse: []string{}, Users: m.Users, Roles: m.Roles}, Flags: m.Flags,
-		Nonce: m.Nonce, EnforceNonce: m.Nonce != "",
+		Nonce: m.Nonce, EnforceNonce: m.Nonce != "", Attachments: m.Attachments,
 	}
 	if out.Embeds == nil {
 		out.Embeds = []*discordgo.MessageEmbed{}
