@@ -148,3 +148,38 @@ func attachmentName(i int, it media.Item) string {
 	}
 	return name
 }
+
+// mediaText lists a card's media under its text, one line each: what it
+// is and its alt text ("no alt text" when there is none). Names and alt
+// texts are people's words: escaped.
+func mediaText(items []commands.CardMedia) string {
+	var b strings.Builder
+	for i, m := range items {
+		if i == 0 {
+			b.WriteString("\n")
+		}
+		icon := "🖼"
+		if strings.HasPrefix(m.Type, "video/") {
+			icon = "🎬"
+		}
+		alt := strings.TrimSpace(m.Alt)
+		if alt == "" {
+			alt = "no alt text"
+		}
+		it := media.Item{Name: m.Name, Type: m.Type, Size: m.Size, Width: m.Width, Height: m.Height}
+		fmt.Fprintf(&b, "\n%s %s · alt: %s", icon, escapeMarkdown(it.Describe()), escapeMarkdown(oneLine(alt)))
+	}
+	return b.String()
+}
+
+// mediaImage is the embed image of a card: its first picture with a link
+// Discord can fetch (Herald's signed, expiring media link); nil when none
+// has one.
+func mediaImage(items []commands.CardMedia) *discordgo.MessageEmbedImage {
+	for _, m := range items {
+		if strings.HasPrefix(m.Type, "image/") && strings.HasPrefix(m.Link, "https://") {
+			return &discordgo.MessageEmbedImage{URL: m.Link}
+		}
+	}
+	return nil
+}

@@ -210,6 +210,7 @@ func cardMessage(c commands.Card) message {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		text = strings.TrimSpace(text + "\n\n" + excerptText(*c.Excerpt))
 	}
+	text = strings.TrimSpace(text + mediaText(c.Media))
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
 		label, value := oneLine(f.Label), strings.TrimSpace(f.Value)
@@ -268,6 +269,7 @@ func cardMessage(c commands.Card) message {
 		last := embeds[len(embeds)-1]
 		last.Description = strings.TrimSpace(last.Description + fmt.Sprintf("\n\n… %d more characters are not shown: Discord allows %d per message.", utf8.RuneCountInString(text), maxEmbedTotal))
 	}
+	first.Image = mediaImage(c.Media)
 	return message{Embeds: embeds, Components: rows}
 }
 
