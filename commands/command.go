@@ -45,7 +45,6 @@ const (
 // ask for a link.
 const FileInput = "file"
 
-
 var kindNames = map[Kind]string{
 	String: "word", Text: "text", ID: "draft id", Int: "number", User: "user",
 	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice", Attachment: "file",

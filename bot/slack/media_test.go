@@ -256,7 +256,7 @@ func TestPublishMedia(t *testing.T) {
 	it := media.Item{SHA256: "aa11", Type: "image/jpeg", Size: int64(len(photo)), Width: 10, Height: 10, Name: "photo.jpg", Alt: "A cat"}
 	var recorded []publish.Upload
 	post := publish.Post{DraftID: 7, Target: herald.Target{Kind: "slack", Name: "#news"}, Text: "New <!channel> & more", Key: "k7",
-		Media: []publish.Media{mediaOf(it, photo)},
+		Media:  []publish.Media{mediaOf(it, photo)},
 		Record: func(_ context.Context, u publish.Upload) error { recorded = append(recorded, u); return nil }}
 
 	t.Run("OKExternalUploadFlow", func(t *testing.T) {
