@@ -10,13 +10,20 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/media/local"
+	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -184,5 +191,48 @@ func TestCardMediaEmbed(t *testing.T) {
 		if !strings.Contains(e.Description, want) {
 			t.Errorf("description %q lacks %q", e.Description, want)
 		}
+	}
+}
+
+// TestDraftWithAttachment drafts with /herald draft text:… media1:photo
+// through the real router: the photo (a JPEG with GPS EXIF) is fetched
+// from the CDN into media.Library, the card lists it, and posting the
+// draft's media to a channel sends it without its location.
+func TestDraftWithAttachment(t *testing.T) {
+	store, err := local.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := &media.Library{Store: store, TempDir: t.TempDir()}
+	h := newHarness(t, func(h *harness) bot.Dispatcher {
+		bs := brands.NewService(h.store, herald.SystemClock{}, "UTC")
+		return handlers.New(kit.Deps{Brands: bs, Approvals: approvals.NewService(h.store, bs, herald.SystemClock{}), Media: lib})
+	})
+	withGuilds(h.fake)
+	setUp(t, h)
+	raw := mediatest.JPEG(t, 64, 48, 6)
+	it := attachmentSlash(h.fake.cdnURL("event.jpg", raw), len(raw))
+	said(t, h, h.send(it), "Draft #1 created", false)
+	card := h.fake.wait(t, "the card", func(c apiCall) bool { return isCard(c, 1) })
+	if !strings.Contains(card.Raw, "photo.jpg, 48×64") { // turned by its orientation
+		t.Errorf("card %s; want the photo listed", card.Raw)
+	}
+	var sums []string
+	store.Walk(context.Background(), func(sum string, _ time.Time) error { sums = append(sums, sum); return nil })
+	if len(sums) != 1 {
+		t.Fatalf("stored %v; want the one photo", sums)
+	}
+	item := media.Item{SHA256: sums[0], Type: "image/jpeg", Name: "event.jpg"}
+	blob, _ := store.Open(context.Background(), sums[0])
+	item.Size = blob.Size()
+	blob.Close()
+	p := post("discord:#"+chNewsA, "From the event", "key-gps")
+	p.Media = []publish.Media{{Item: item, Open: func(ctx context.Context) (media.Blob, error) { return store.Open(ctx, item.SHA256) }}}
+	if _, err := h.a.Publish(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	c := h.fake.wait(t, "the post", func(c apiCall) bool { return c.Path == "/channels/"+chNewsA+"/messages" && len(c.Parts) == 2 })
+	if leaks := mediatest.Leaks("image/jpeg", c.Parts[1].Body); len(leaks) > 0 || len(c.Parts[1].Body) == 0 {
+		t.Errorf("the posted photo (%d bytes) still carries %v", len(c.Parts[1].Body), leaks)
 	}
 }

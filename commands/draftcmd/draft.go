@@ -115,11 +115,14 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 			},
 		}}, nil
 	}
-	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return commands.Response{}, err
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
+	if nd.Media, err = h.attached(ctx, r, m); err != nil {
+		return commands.Response{}, err
+	}
 	if at := r.Args.Str("at"); at != "" {
 		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
