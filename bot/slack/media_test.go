@@ -363,3 +363,37 @@ func TestGPSStripped(t *testing.T) {
 	}
 	t.Error("nothing reached Slack")
 }
+
+// FuzzSubmittedFiles reads arbitrary view states: never a panic; every
+// file found becomes a command file with an Open, and a download is only
+// ever allowed from Slack's files host or the configured API host.
+func FuzzSubmittedFiles(f *testing.F) {
+	for _, s := range []string{
+		`{"values":{"file":{"value":{"type":"file_input","files":[{"id":"F1","name":"a.jpg","url_private_download":"https://files.slack.com/files-pri/T1-F1/a.jpg","size":3}]}},"alt":{"value":{"type":"plain_text_input","value":"x"}}}}`,
+		`{"values":{"file":{"value":{"type":"file_input","files":[{"id":"F2"}]}}}}`,
+		`{"values":{"file":{"value":{"type":"file_input","files":[{"url_private_download":"https://evil.example/a.jpg"}]}}}}`,
+		`{"values":{"file":{"value":{"type":"plain_text_input","value":"x"}}}}`,
+		`{"values":{"file":{"value":{"type":"file_input","files":null}}}}`, `{"values":null}`, `null`, `{}`,
+	} {
+		f.Add(s)
+	}
+	a := New(Options{BotToken: "xoxb-test", APIURL: "http://127.0.0.1:9/"})
+	meta := FormMeta{Command: "media add 1", Fields: []commands.FormField{{Name: "file", File: true}, {Name: "alt", Flag: true}}}
+	f.Fuzz(func(t *testing.T, state string) {
+		var v slackapi.View
+		if json.Unmarshal([]byte(`{"callback_id":"herald.form","state":`+state+`}`), &v) != nil {
+			return
+		}
+		files := SubmittedFiles(meta, v)
+		for _, cf := range a.callFiles(files) {
+			if cf.Open == nil {
+				t.Fatal("a file without Open")
+			}
+		}
+		for _, fl := range files {
+			if u, err := url.Parse(fl.URLPrivateDownload); a.files.Allowed(fl.URLPrivateDownload) && (err != nil || (u.Host != filesHost && u.Host != "127.0.0.1:9")) {
+				t.Fatalf("allowed a download from %q", fl.URLPrivateDownload)
+			}
+		}
+	})
+}
