@@ -3,6 +3,7 @@ package draftcmd
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -135,6 +136,20 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
 }
 
+// revisionChange words what revision rev changed from prev: its text as a
+// word diff, or, when only its media changed, what the audit says of them
+// ("added photo.jpg, 1080×1350, 412 KB").
+func revisionChange(prev, rev approvals.Revision, log []approvals.AuditEntry) string {
+	if prev.Text == rev.Text && !slices.Equal(prev.Media, rev.Media) {
+		for _, e := range log {
+			if e.Rev == rev.Rev && e.Action == string(approvals.ActEdit) && e.Detail != "" {
+				return "media: " + e.Detail
+			}
+		}
+	}
+	return commands.WordDiff(prev.Text, rev.Text)
+}
+
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
 	"": func(herald.Actor) approvals.DraftFilter {
 		return approvals.DraftFilter{States: []approvals.State{approvals.StateDraft, approvals.StateInReview,
@@ -196,7 +211,7 @@ func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Resp
 	for i, rev := range v.Revisions {
 		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc))
 		if i > 0 {
-			fmt.Fprintf(&b, "\n    %s", commands.WordDiff(v.Revisions[i-1].Text, rev.Text))
+			fmt.Fprintf(&b, "\n    %s", revisionChange(v.Revisions[i-1], rev, log))
 		}
 		for _, a := range v.Approvals {
 			if a.Rev == rev.Rev {

@@ -240,6 +240,9 @@ func TestMediaCommands(t *testing.T) {
 	if got := names(e.draft(1).Media); got != "map.png=, chart.png=" {
 		t.Errorf("after --clear: %s", got)
 	}
+	if show := e.must(ed, conCh, "show 1").Text; !strings.Contains(show, "revision 5 by ed") || !strings.Contains(show, "media: moved 3 to 1") {
+		t.Errorf("show does not say what the media revisions changed:\n%s", show)
+	}
 	audit := e.must(ed, conCh, "audit 1").Text
 	for _, want := range []string{"added photo.png, 60×40", "added chart.png, 30×30", "alt text of 2 (chart.png) set", "moved 3 to 1", "removed photo.png", "alt text of 2 (chart.png) removed"} {
 		if !strings.Contains(audit, want) {
