@@ -58,9 +58,9 @@ func (p *Publisher) KeyWindow() time.Duration { return publish.Forever }
 
 // record is an app.bsky.feed.post.
 type record struct {
-	Type      string    `json:"$type"`
-	Text      string    `json:"text"`
-	CreatedAt string    `json:"createdAt"`
+	Type      string       `json:"$type"`
+	Text      string       `json:"text"`
+	CreatedAt string       `json:"createdAt"`
 	Facets    []Facet      `json:"facets,omitempty"`
 	Reply     *ReplyRef    `json:"reply,omitempty"`
 	Embed     *embedImages `json:"embed,omitempty"`
