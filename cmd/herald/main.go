@@ -443,7 +443,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	defer cancel()
 	news := a.news
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media}.source()})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source()})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
