@@ -90,6 +90,9 @@ var hints = map[string]func(f herald.Facts) string{
 	publish.ReasonMediaType: func(f herald.Facts) string {
 		return fmt.Sprintf("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], f["why"], f["draft"], f["n"], f["target"], f["draft"])
 	},
+	publish.ReasonAltTooLong: func(f herald.Facts) string {
+		return fmt.Sprintf("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
+	},
 
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
 	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),

@@ -193,7 +193,7 @@ func TestValidateMedia(t *testing.T) {
 		{"ErrVideoTooBig", []media.Item{{Type: "video/mp4", Size: 100 << 20, Width: 10, Height: 10}}, publish.ReasonMediaTooBig},
 		{"ErrImagePixels", []media.Item{img(1<<20, 8000, 5000)}, publish.ReasonMediaTooManyPx},
 		{"ErrVideoPixels", []media.Item{{Type: "video/mp4", Size: 1 << 20, Width: 4096, Height: 2160}}, publish.ReasonMediaTooManyPx},
-		{"ErrAltTooLong", []media.Item{long}, "-"},
+		{"ErrAltTooLong", []media.Item{long}, publish.ReasonAltTooLong},
 	}
 	p := mastodon.New(loopback(), clock)
 	for _, tt := range tests {
@@ -205,7 +205,7 @@ func TestValidateMedia(t *testing.T) {
 			case tt.reason == "":
 			case herald.ErrorCode(err) != herald.EINVALID:
 				t.Fatalf("ValidateMedia = %v, want EINVALID", err)
-			case tt.reason != "-" && herald.AsError(err).Reason != tt.reason:
+			case herald.AsError(err).Reason != tt.reason:
 				t.Errorf("reason %q (%v), want %q", herald.AsError(err).Reason, err, tt.reason)
 			}
 		})
