@@ -81,7 +81,9 @@ func TestPublishMedia(t *testing.T) {
 }
 
 func TestValidateMedia(t *testing.T) {
-	img := func(size int64) media.Item { return media.Item{Type: "image/png", Size: size, Name: "p.png", Width: 1, Height: 1} }
+	img := func(size int64) media.Item {
+		return media.Item{Type: "image/png", Size: size, Name: "p.png", Width: 1, Height: 1}
+	}
 	long := img(10)
 	long.Alt = strings.Repeat("x", discordwebhook.MaxAlt+1)
 	ten := make([]media.Item, 10)
