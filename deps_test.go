@@ -40,7 +40,7 @@ var layers = []layer{
 	{prefix: "commands", may: []string{"", "commands/when", "commands/i18n"}},
 	{prefix: "commands/kit", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n"}},
 	{prefix: "commands/handlers", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n", "commands/kit",
-		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd"}}, // the assembly: every family
+		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd", "commands/mediacmd"}}, // the assembly: every family
 	{prefix: "commands/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n", "commands/kit"}}, // a family: never a sibling family
 	{prefix: "bot/", may: []string{"", "commands", "commands/i18n", "bot", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "bot", may: []string{"", "commands", "commands/i18n"}},

@@ -94,6 +94,23 @@ func added(items []media.Item) []string {
 	return out
 }
 
+// MayAddMedia checks, before any bytes are read, that actor may add
+// adding items to draft id now: the right to change its media, a state
+// that takes a new revision, room for them. It returns the draft.
+func (s *Service) MayAddMedia(ctx context.Context, actor herald.Actor, id int64, adding int) (Draft, error) {
+	d, _, m, err := s.load(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	if err := brands.Need(m, brands.EditMedia); err != nil {
+		return d, err
+	}
+	if _, ok := Next(d.State, ActEdit); !ok {
+		return d, refused(d, ActEdit)
+	}
+	return d, fits(d.ID, len(d.Media), adding)
+}
+
 // RemoveMedia removes item n (from 1) of draft id: a new revision.
 func (s *Service) RemoveMedia(ctx context.Context, actor herald.Actor, id int64, n int) (View, error) {
 	return s.reviseMedia(ctx, actor, id, func(d Draft) ([]media.Item, []string, error) {
@@ -160,7 +177,7 @@ func (s *Service) SetAlt(ctx context.Context, actor herald.Actor, id int64, n in
 // revision, text and targets unchanged, with f's words for the audit.
 func (s *Service) reviseMedia(ctx context.Context, actor herald.Actor, id int64, f func(Draft) ([]media.Item, []string, error)) (View, error) {
 	return s.change(ctx, actor, id, func(v View) (Change, error) {
-		if err := brands.Need(v.Viewer, brands.EditDrafts); err != nil {
+		if err := brands.Need(v.Viewer, brands.EditMedia); err != nil {
 			return Change{}, err
 		}
 		items, details, err := f(v.Draft)
@@ -270,4 +287,13 @@ func (s *Service) revision(ctx context.Context, v View, actor herald.Actor, r re
 		}
 	}
 	return c, nil
+}
+
+// MediaItem returns item n (from 1) of draft d; EINVALID with
+// ReasonNoSuchMedia when d has no such item.
+func MediaItem(d Draft, n int) (media.Item, error) {
+	if err := hasItem(d, n); err != nil {
+		return media.Item{}, err
+	}
+	return d.Media[n-1], nil
 }

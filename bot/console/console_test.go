@@ -489,3 +489,35 @@ func TestAnnounceChannel(t *testing.T) {
 		})
 	}
 }
+
+// draftWithMedia is draftInReview with three pictures and a video: alt
+// text or its lack, a link, people's words with a control character.
+var draftWithMedia = func() commands.Response {
+	r := draftInReview
+	c := r.Cards[0]
+	c.Media = []commands.CardMedia{
+		{SHA256: "a1", Name: "photo.jpg", Type: "image/jpeg", Size: 412_345, Width: 1080, Height: 1350, Alt: "The team on the\nnew store's steps"},
+		{SHA256: "b2", Name: "chart\x1b[31m.png", Type: "image/png", Size: 80_000, Width: 1200, Height: 675},
+		{SHA256: "c3", Name: "clip.mp4", Type: "video/mp4", Size: 9_000_000, Width: 1920, Height: 1080, Alt: "A walk through the aisles",
+			Link: "https://herald.example/media/tok"},
+	}
+	r.Cards = []commands.Card{c}
+	return r
+}()
+
+func TestRenderDraftCardMediaGolden(t *testing.T) {
+	got := console.Render(draftWithMedia)
+	path := filepath.Join("testdata", "card_media.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("Render(draft card with media) differs from %s (-want +got):\n%s", path, diff)
+	}
+}

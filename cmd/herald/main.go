@@ -413,6 +413,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 		}}
+	m.wireMediaCommands(&deps, med)         // issue 15
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)

@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/media/local"
 )
@@ -125,4 +128,23 @@ func (m *Main) linkKey() ([]byte, error) {
 		return nil, fmt.Errorf("media link key %s: %w", path, err)
 	}
 	return b, nil
+}
+
+// cardLinkTTL is how long the link of a picture on a card works: cards
+// stay in channels, and are refreshed whenever their draft changes.
+const cardLinkTTL = 7 * 24 * time.Hour
+
+// wireMediaCommands gives the commands the media library (media add,
+// alt, rm, move, list, and files coming with draft), the guarded client
+// that downloads typed links (private addresses refused unless
+// HERALD_ALLOW_PRIVATE_SOURCES; bodies up to HERALD_MEDIA_MAX) and, with
+// HERALD_PUBLIC_URL, the signed links of the pictures cards show.
+func (m *Main) wireMediaCommands(deps *kit.Deps, p mediaParts) {
+	deps.Media = p.Library
+	o := m.chatURLs()
+	o.MaxBody, o.Timeout = m.Config.MediaMax+1, 10*time.Minute
+	deps.MediaClient = httpx.New(o)
+	if p.Links != nil {
+		deps.MediaLink = func(it media.Item) string { return p.Links.Link(it, cardLinkTTL) }
+	}
 }
