@@ -57,7 +57,7 @@ func BenchmarkPublishDue10k(b *testing.B) {
 		}
 		bs, drafts, pub := domain(s, &setClock{t: due.Add(-time.Hour)}, nil)
 		mustPrepare(b, bs, drafts, pub, []publish.Account{{Target: target, URL: "http://127.0.0.1:1", Secret: "masto-token"}},
-			posts, []herald.Target{target}, func(i int) time.Time { return due.Add(time.Duration(i) * time.Minute / posts) })
+			posts, []herald.Target{target}, func(i int) time.Time { return due.Add(time.Duration(i) * time.Minute / posts) }, nil)
 	}()
 	img, err := os.ReadFile(template)
 	if err != nil {
