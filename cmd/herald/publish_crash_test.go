@@ -138,7 +138,7 @@ type child struct {
 
 // startChild starts `herald console` on db with the real clock, its input
 // kept open so that it runs until killed; env adds settings (KEY=VALUE).
-func startChild(t *testing.T, db string, env ...string) *child {
+func startChild(t testing.TB, db string, env ...string) *child {
 	t.Helper()
 	c := &child{stderr: &syncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
