@@ -19,7 +19,6 @@ import (
 	"github.com/heraldhq/herald/publish/targets/bluesky/blueskytest"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 	"github.com/heraldhq/herald/publish/targets/webhook/webhooktest"
-	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // TestPublishCrashWithMedia is the crash test with media: posts of two
@@ -54,20 +53,9 @@ func TestPublishCrashWithMedia(t *testing.T) {
 	db, mediaDir := filepath.Join(dir, "herald.db"), filepath.Join(dir, "media")
 	pics := mustPictures(t, mediaDir, 6)
 	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
-		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
-			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
-		}, func(i int) []media.Item { return []media.Item{pics[i%len(pics)], pics[(i+1)%len(pics)]} })
-	}()
+	mustPrepareDB(t, db, now.Add(-2*time.Minute), nil, accounts, posts, targets, func(i int) time.Time {
+		return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
+	}, func(i int) []media.Item { return []media.Item{pics[i%len(pics)], pics[(i+1)%len(pics)]} })
 
 	env := []string{"HERALD_MEDIA=file:" + mediaDir, "HERALD_PUBLIC_URL=https://herald.example"}
 	mid, sending := crashRounds(t, db, kills, rand.New(rand.NewPCG(15, 2026)), env...)

@@ -108,6 +108,23 @@ func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, p
 	}
 }
 
+// mustPrepareDB migrates a new database at db and prepares it with
+// mustPrepare, through services on a clock at start whose publishers send
+// with client (nil: a guarded client, which cannot reach the fakes).
+func mustPrepareDB(tb testing.TB, db string, start time.Time, client *http.Client, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time, items func(i int) []media.Item) {
+	tb.Helper()
+	s, err := sqlite.Open(db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	bs, drafts, pub := domain(s, &setClock{t: start}, client)
+	mustPrepare(tb, bs, drafts, pub, accounts, n, targets, due, items)
+}
+
 // slowProxy forwards to upstream and holds each answer for delay before
 // passing it on: the post has arrived while Herald still waits, the moment
 // a crash is most likely to leave a delivery whose fate Herald must find
@@ -218,20 +235,9 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 	// down: well within the grace period when it starts.
 	db := filepath.Join(t.TempDir(), "herald.db")
 	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
-		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
-			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
-		}, nil)
-	}()
+	mustPrepareDB(t, db, now.Add(-2*time.Minute), nil, accounts, posts, targets, func(i int) time.Time {
+		return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
+	}, nil)
 
 	mid, sending := crashRounds(t, db, kills, rand.New(rand.NewPCG(6, 2026)))
 	c, ro := runToTheEnd(t, db)

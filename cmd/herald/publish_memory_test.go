@@ -29,7 +29,6 @@ import (
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 	"github.com/heraldhq/herald/publish/targets/webhook"
-	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // The memory benchmark's load: five videos of 200 MB, each posted to three
@@ -86,20 +85,9 @@ func publishVideos(b *testing.B) (peak int64, rate float64) {
 	}
 	targets := []herald.Target{accounts[0].Target, accounts[1].Target, accounts[2].Target}
 	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		// The checks before review ask the fake instances for their limits.
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-time.Minute)}, httpx.New(httpx.Options{Trusted: true}))
-		mustPrepare(b, bs, drafts, pub, accounts, memVideos, targets, func(int) time.Time { return now.Add(-10 * time.Second) },
-			func(i int) []media.Item { return []media.Item{videos[i]} })
-	}()
+	// The checks before review ask the fake instances for their limits.
+	mustPrepareDB(b, db, now.Add(-time.Minute), httpx.New(httpx.Options{Trusted: true}), accounts, memVideos, targets,
+		func(int) time.Time { return now.Add(-10 * time.Second) }, func(i int) []media.Item { return []media.Item{videos[i]} })
 
 	addr := freeAddr(b)
 	c := startChild(b, db, "HERALD_MEDIA=file:"+mediaDir, "HERALD_MEDIA_MAX=300MB", "HERALD_HTTP_ADDR="+addr, "HERALD_PUBLIC_URL=http://"+addr)

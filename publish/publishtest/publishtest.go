@@ -16,6 +16,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -110,6 +111,21 @@ func Add(tb testing.TB, lib *media.Library, name string, b []byte, alt string) m
 	}
 	it.Alt = alt
 	return it
+}
+
+// Photos adds a w×h JPEG photo taken with its location (GPS EXIF and other
+// metadata, which Add strips) and a PNG logo with metadata of its own, as
+// Herald would, with alt texts; it fails when the photo did not carry the
+// metadata, so a check that none reached a network proves something.
+func Photos(tb testing.TB, lib *media.Library, w, h int) (photo, logo media.Item) {
+	tb.Helper()
+	raw := mediatest.JPEG(tb, w, h, 1)
+	if len(mediatest.Leaks("image/jpeg", raw)) == 0 {
+		tb.Fatal("the test JPEG carries no metadata: a check that none was sent would prove nothing")
+	}
+	photo = Add(tb, lib, "photo.jpg", raw, "A crowd at the store opening")
+	logo = Add(tb, lib, "logo.png", mediatest.PNG(tb, 30, 20, 0), "")
+	return photo, logo
 }
 
 // Uploads keeps the uploads a publisher records, as the delivery would.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
-	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/publishtest"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
@@ -18,12 +17,7 @@ import (
 
 func TestPublishImages(t *testing.T) {
 	lib, store := publishtest.Library()
-	raw := mediatest.JPEG(t, 60, 40, 1)
-	if len(mediatest.Leaks("image/jpeg", raw)) == 0 {
-		t.Fatal("the test JPEG carries no metadata: the check below would prove nothing")
-	}
-	photo := publishtest.Add(t, lib, "photo.jpg", raw, "A crowd at the store opening")
-	logo := publishtest.Add(t, lib, "logo.png", mediatest.PNG(t, 30, 20, 0), "")
+	photo, logo := publishtest.Photos(t, lib, 60, 40)
 
 	t.Run("OK", func(t *testing.T) {
 		srv := MustServer(t)

@@ -11,7 +11,6 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/media"
-	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/publishtest"
 	"github.com/heraldhq/herald/publish/targets/mastodon"
@@ -36,12 +35,7 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 
 func TestPublishMedia(t *testing.T) {
 	lib, store := publishtest.Library()
-	raw := mediatest.JPEG(t, 64, 48, 1)
-	if len(mediatest.Leaks("image/jpeg", raw)) == 0 {
-		t.Fatal("the test JPEG carries no GPS EXIF: the check below would prove nothing")
-	}
-	photo := publishtest.Add(t, lib, "photo.jpg", raw, "A crowd at the store opening")
-	second := publishtest.Add(t, lib, "second.png", mediatest.PNG(t, 30, 20, 0), "The new logo")
+	photo, second := publishtest.Photos(t, lib, 64, 48)
 
 	t.Run("OKUploadedStrippedWithAlt", func(t *testing.T) {
 		srv := MustServer(t)
