@@ -388,7 +388,7 @@ func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
 // wireWith is wire with the listening's events sent to notify instead of
 // the chat when notify is set (benchmarks count them).
 func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
-	med, err := m.openMedia(context.Background())
+	med, err := m.openMedia()
 	if err != nil {
 		return nil, err
 	}

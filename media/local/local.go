@@ -142,7 +142,11 @@ func (s *Store) Walk(ctx context.Context, fn func(sum string, stored time.Time) 
 
 // Where implements media.Store.
 func (s *Store) Where() string {
-	return fmt.Sprintf("media files live in %s; copy that directory with the database (for example: cp -a %s BACKUP/)", s.Dir, s.Dir)
+	dir := s.Dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return fmt.Sprintf("media files live in the directory %s; copy it beside the database backup, for example: cp -a %s BACKUP/ (or rsync -a %s/ BACKUP/herald-media/)", dir, dir, dir)
 }
 
 // Check writes and removes a probe file: the doctor's proof that the
