@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/media"
 )
 
 // Render turns a response into indented text: cards as boxes, buttons as
@@ -99,6 +100,7 @@ func renderCard(b *strings.Builder, c commands.Card) {
 		}
 	}
 	flush()
+	renderMedia(b, c.Media)
 	for _, ctx := range c.Context {
 		fmt.Fprintf(b, "  │ %s\n", ctx)
 	}
@@ -117,6 +119,37 @@ func renderCard(b *strings.Builder, c commands.Card) {
 		}
 		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, ButtonCommand(btn))
 	}
+}
+
+// renderMedia lists a card's pictures and videos, one a line: name,
+// type, size, dimensions, alt text (or its lack), and the link when there
+// is one. Names and alt text are people's words: control characters are
+// dropped.
+func renderMedia(b *strings.Builder, ms []commands.CardMedia) {
+	if len(ms) == 0 {
+		return
+	}
+	b.WriteString("  │ Media:\n")
+	for i, m := range ms {
+		parts := []string{oneLine(m.Name), m.Type, media.Bytes(m.Size)}
+		if m.Width > 0 && m.Height > 0 {
+			parts = append(parts, fmt.Sprintf("%d×%d", m.Width, m.Height))
+		}
+		if m.Alt == "" {
+			parts = append(parts, "⚠ no alt text")
+		} else {
+			parts = append(parts, "alt: "+oneLine(m.Alt))
+		}
+		fmt.Fprintf(b, "  │   %d. %s\n", i+1, strings.Join(parts, " · "))
+		if m.Link != "" {
+			fmt.Fprintf(b, "  │      %s\n", m.Link)
+		}
+	}
+}
+
+// oneLine is text from people on one line, without control characters.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(printable, s)), " ")
 }
 
 // ButtonCommand is what to type to press a button: its command, plus a

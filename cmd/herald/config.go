@@ -35,6 +35,7 @@ type Config struct {
 	OpenAIAPIKey, OpenAIBaseURL, LLMModel string
 	OpenAIAPIVersion                      string        // Azure OpenAI's api-version
 	LLMTimeout                            time.Duration // of one LLM request (assist.DefaultTimeout when 0)
+	LLMVision                             bool          // the model reads images: Herald suggests alt text (HERALD_LLM_VISION)
 
 	Media    string // where media live: file:DIR or s3://BUCKET/PREFIX?endpoint=…
 	MediaMax int64  // bytes an upload may have (HERALD_MEDIA_MAX)
@@ -111,6 +112,7 @@ var settings = []setting{
 	{name: "HERALD_LLM_MODEL", str: func(c *Config) *string { return &c.LLMModel }},
 	{name: "OPENAI_API_VERSION", str: func(c *Config) *string { return &c.OpenAIAPIVersion }},
 	{name: "HERALD_LLM_TIMEOUT", dur: func(c *Config) *time.Duration { return &c.LLMTimeout }},
+	{name: "HERALD_LLM_VISION", boolp: func(c *Config) *bool { return &c.LLMVision }},
 	{name: "HERALD_HN_API_URL", str: func(c *Config) *string { return &c.Listening.HNAPIURL }},
 	{name: "HERALD_REDDIT_URL", str: func(c *Config) *string { return &c.Listening.RedditURL }},
 	{name: "HERALD_REDDIT_OAUTH_URL", str: func(c *Config) *string { return &c.Listening.RedditOAuthURL }},

@@ -413,6 +413,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 		}}
+	m.wireMediaCommands(&deps, med)         // issue 15
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
@@ -462,9 +463,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	if a.media.Sweeper != nil {
-		run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
-	}
+	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out

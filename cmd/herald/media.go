@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/media/local"
@@ -25,7 +27,7 @@ type mediaParts struct {
 	Store   media.Store
 	Library *media.Library
 	Links   *media.Links
-	Sweeper *media.Sweeper // nil while the storage cannot tell references
+	Sweeper *media.Sweeper
 }
 
 // parseSize reads a byte count: digits alone, or with a unit KB, MB, GB
@@ -113,9 +115,8 @@ func (m *Main) openMediaStore() (media.Store, error) {
 	return s3.New(cfg, s3.Credentials{AccessKeyID: m.Config.AWSAccessKeyID, SecretAccessKey: m.Config.AWSSecretAccessKey}, client.Transport)
 }
 
-// openMedia builds the media store, library, links and sweeper. The
-// sweeper needs the storage to tell which items revisions refer to
-// (media.Refs); while it cannot, orphans are kept.
+// openMedia builds the media store, library, links and sweeper (the
+// database tells it which items revisions refer to).
 func (m *Main) openMedia() (mediaParts, error) {
 	var p mediaParts
 	st, err := m.openMediaStore()
@@ -131,9 +132,7 @@ func (m *Main) openMedia() (mediaParts, error) {
 		}
 		p.Links = media.NewLinks(m.Config.PublicURL, key, m.Clock)
 	}
-	if refs, ok := any(m.store).(media.Refs); ok {
-		p.Sweeper = &media.Sweeper{Store: st, Refs: refs, Clock: m.Clock, Log: m.log}
-	}
+	p.Sweeper = &media.Sweeper{Store: st, Refs: m.store, Clock: m.Clock, Log: m.log}
 	return p, nil
 }
 
@@ -179,4 +178,23 @@ func (m *Main) mediaReport(ctx context.Context, check bool) error {
 	}
 	fmt.Fprintf(m.Stdout, "media: ok, writable (%s; at most %s per item)\n", st.Where(), media.Bytes(m.Config.MediaMax))
 	return nil
+}
+
+// cardLinkTTL is how long the link of a picture on a card works: cards
+// stay in channels, and are refreshed whenever their draft changes.
+const cardLinkTTL = 7 * 24 * time.Hour
+
+// wireMediaCommands gives the commands the media library (media add,
+// alt, rm, move, list, and files coming with draft), the guarded client
+// that downloads typed links (private addresses refused unless
+// HERALD_ALLOW_PRIVATE_SOURCES; bodies up to HERALD_MEDIA_MAX) and, with
+// HERALD_PUBLIC_URL, the signed links of the pictures cards show.
+func (m *Main) wireMediaCommands(deps *kit.Deps, p mediaParts) {
+	deps.Media = p.Library
+	o := m.chatURLs()
+	o.MaxBody, o.Timeout = m.Config.MediaMax+1, 10*time.Minute
+	deps.MediaClient = httpx.New(o)
+	if p.Links != nil {
+		deps.MediaLink = func(it media.Item) string { return p.Links.Link(it, cardLinkTTL) }
+	}
 }

@@ -145,3 +145,44 @@ func TestMediaLinksRoute(t *testing.T) {
 		t.Errorf("forged token: %v %v", err, resp.StatusCode)
 	}
 }
+
+// TestMediaSweeperThroughMain: at start Herald removes the stored items no
+// revision refers to that are older than 7 days, and keeps the others.
+func TestMediaSweeperThroughMain(t *testing.T) {
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "pic.png")
+	os.WriteFile(pic, mediatest.PNG(t, 12, 9, 0), 0o600)
+	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(dir, "herald.db"), "HERALD_HTTP_ADDR": "off"}
+	MustRunMain(t, env, strings.NewReader("/as alice\nbrand add Acme\ndraft \"Opening day\"\nmedia add 1 "+pic+"\n"))
+	st, err := local.Open(filepath.Join(dir, "herald-media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var used string
+	st.Walk(context.Background(), func(sum string, _ time.Time) error { used = sum; return nil })
+	if used == "" {
+		t.Fatal("media add stored nothing")
+	}
+	put := func(data string) string {
+		sum := mediatest.Sum([]byte(data))
+		if err := st.Put(context.Background(), sum, strings.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	orphan, young := put("orphan"), put("young")
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	for _, sum := range []string{used, orphan} {
+		os.Chtimes(filepath.Join(st.Dir, sum[:2], sum[2:4], sum), old, old)
+	}
+	has := func(sum string) bool {
+		_, err := os.Stat(filepath.Join(st.Dir, sum[:2], sum[2:4], sum))
+		return err == nil
+	}
+	c := startConsole(t, env)
+	waitFor(t, "the orphan's removal", func() bool { return !has(orphan) }, c.out.String)
+	c.stop()
+	if !has(used) || !has(young) {
+		t.Errorf("after the sweep: the item on a revision kept %v, the young orphan kept %v; want both", has(used), has(young))
+	}
+}

@@ -7,9 +7,11 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
+	"github.com/heraldhq/herald/media"
 )
 
 var (
@@ -120,11 +122,32 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
+	if len(r.Files) > 0 { // pictures or videos came with it (a form's upload, attachments)
+		if nd.Media, err = h.draftFiles(ctx, r); err != nil {
+			return commands.Response{}, err
+		}
+	}
 	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)
 	if err != nil {
 		return commands.Response{}, err
 	}
 	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
+}
+
+// draftFiles stores the files that came with a new draft, once the actor
+// is known to write drafts there and they fit: nothing is read otherwise.
+func (h *handlers) draftFiles(ctx context.Context, r *commands.Request) ([]media.Item, error) {
+	_, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	if err != nil {
+		return nil, err
+	}
+	if err := brands.Need(m, brands.WriteDrafts); err != nil {
+		return nil, err
+	}
+	if len(r.Files) > approvals.MaxMedia {
+		return nil, herald.Errorf(herald.EINVALID, "A draft takes at most %d pictures and videos; %d came with it.", approvals.MaxMedia, len(r.Files))
+	}
+	return h.AddFiles(ctx, r.Files)
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{

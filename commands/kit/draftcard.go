@@ -57,6 +57,7 @@ func draftCard(v publish.DraftView) commands.Card {
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
+	c.Media = cardMedia(d.Media)
 	c.Buttons = draftButtons(d)
 	replyParts(&c, v)
 	return c

@@ -1,0 +1,84 @@
+package kit
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald"
+
+	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/media"
+)
+
+// MediaLine words one picture or video for people, as media list shows
+// it: "photo.jpg · image/jpeg · 412 KB · 1080×1350 · alt: The team…", or
+// "⚠ no alt text" when it has none.
+func MediaLine(it media.Item) string {
+	parts := []string{it.Name, it.Type, media.Bytes(it.Size)}
+	if it.Width > 0 && it.Height > 0 {
+		parts = append(parts, fmt.Sprintf("%d×%d", it.Width, it.Height))
+	}
+	if it.Video() && it.Duration > 0 {
+		parts = append(parts, it.Duration.Round(time.Second).String())
+	}
+	if it.Alt == "" {
+		parts = append(parts, "⚠ no alt text")
+	} else {
+		parts = append(parts, "alt: "+OneLine(it.Alt, 200))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// cardMedia are a draft's media as its card shows them, in order. Link is
+// left empty: Base.ViewCard fills it when media can be linked.
+func cardMedia(items []media.Item) []commands.CardMedia {
+	if len(items) == 0 {
+		return nil
+	}
+	out := make([]commands.CardMedia, len(items))
+	for i, it := range items {
+		out[i] = commands.CardMedia{SHA256: it.SHA256, Name: it.Name, Type: it.Type, Size: it.Size,
+			Width: it.Width, Height: it.Height, Alt: it.Alt}
+	}
+	return out
+}
+
+// AddMediaFrom reads one picture or video through open into the media
+// library (Deps.Media): type from the bytes, size bounded while reading.
+// name is what people called it.
+func (h *Base) AddMediaFrom(ctx context.Context, name string, open func(context.Context) (io.ReadCloser, error)) (media.Item, error) {
+	if h.Media == nil {
+		return media.Item{}, herald.Errorf(herald.EUNAVAILABLE, "This Herald takes no pictures or videos.")
+	}
+	rc, err := open(ctx)
+	if err != nil {
+		return media.Item{}, err
+	}
+	defer rc.Close()
+	it, err := h.Media.Add(ctx, name, rc)
+	if err != nil {
+		return media.Item{}, err
+	}
+	it.Name = name
+	return it, nil
+}
+
+// AddFiles reads the files that came with a command into the media
+// library, in order.
+func (h *Base) AddFiles(ctx context.Context, files []commands.File) ([]media.Item, error) {
+	var out []media.Item
+	for _, f := range files {
+		if f.Open == nil {
+			continue
+		}
+		it, err := h.AddMediaFrom(ctx, f.Name, f.Open)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
