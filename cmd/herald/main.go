@@ -388,7 +388,7 @@ func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
 // wireWith is wire with the listening's events sent to notify instead of
 // the chat when notify is set (benchmarks count them).
 func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
-	med, err := m.openMedia(context.Background())
+	med, err := m.openMedia()
 	if err != nil {
 		return nil, err
 	}
@@ -463,9 +463,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	if a.media.Sweeper != nil {
-		run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
-	}
+	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
