@@ -9,6 +9,15 @@ import (
 	"github.com/heraldhq/herald/media"
 )
 
+// attachedParams are the files a draft takes where the platform attaches
+// them to a command (Discord's attachment options).
+var attachedParams = []commands.Param{
+	{Name: "media1", Kind: commands.Attachment, Help: "a picture or video for the post"},
+	{Name: "media2", Kind: commands.Attachment, Help: "a second picture or video"},
+	{Name: "media3", Kind: commands.Attachment, Help: "a third picture or video"},
+	{Name: "media4", Kind: commands.Attachment, Help: "a fourth picture or video"},
+}
+
 // maxDraftFiles is how many files a new draft takes (Discord's media1 to
 // media4, a Slack form's file input).
 const maxDraftFiles = 4
