@@ -41,25 +41,11 @@ func (h *handlers) attached(ctx context.Context, r *commands.Request, m brands.M
 	}
 	items := make([]media.Item, 0, len(r.Files))
 	for _, f := range r.Files {
-		it, err := h.addFile(ctx, f)
+		it, err := h.ReadMedia(ctx, f.Name, f.Open)
 		if err != nil {
 			return nil, err
 		}
 		items = append(items, it)
 	}
 	return items, nil
-}
-
-func (h *handlers) addFile(ctx context.Context, f commands.File) (media.Item, error) {
-	rc, err := f.Open(ctx)
-	if err != nil {
-		return media.Item{}, err
-	}
-	defer rc.Close()
-	it, err := h.Media.Add(ctx, f.Name, rc)
-	if err != nil {
-		return media.Item{}, err
-	}
-	it.Name = f.Name
-	return it, nil
 }

@@ -59,17 +59,7 @@ func (h *handlers) store(ctx context.Context, srcs []source) ([]media.Item, erro
 }
 
 func (h *handlers) addOne(ctx context.Context, s source) (media.Item, error) {
-	rc, err := s.open(ctx)
-	if err != nil {
-		return media.Item{}, err
-	}
-	defer rc.Close()
-	it, err := h.Media.Add(ctx, s.name, rc)
-	if err != nil {
-		return media.Item{}, err
-	}
-	it.Name = s.name
-	return it, nil
+	return h.ReadMedia(ctx, s.name, s.open)
 }
 
 func (h *handlers) alt(ctx context.Context, r *commands.Request) (commands.Response, error) {
