@@ -304,6 +304,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
 			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
 			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(30 * time.Second),
+			MediaMax: m.Config.MediaMax,
 		})
 		adapters = append(adapters, a)
 		if m.Config.SlackSigningSecret != "" {
@@ -488,6 +489,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
+		MediaMax: m.Config.MediaMax,
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
