@@ -156,6 +156,13 @@ func TestFormFiles(t *testing.T) {
 			t.Errorf("read %q, %v; want the photo through files.info", read[0], errs[0])
 		}
 	})
+	t.Run("OKAddMediaButtonOpensAFileForm", func(t *testing.T) {
+		h.click("alice", ActionAsk+commands.FileInput, "media add 12", false)
+		v := h.fake.wait(t, "the form", func(c apiCall) bool { return c.Method == "views.open" && strings.Contains(c.Body, "file_input") })
+		if !strings.Contains(v.Body, `"max_files":1`) || !strings.Contains(v.Body, `"block_id":"alt"`) || !strings.Contains(v.Body, `media add 12`) {
+			t.Errorf("views.open %s; want one file and its alt text for media add 12", v.Body)
+		}
+	})
 	var foreignHits atomic.Int32
 	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		foreignHits.Add(1)

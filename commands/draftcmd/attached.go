@@ -9,6 +9,15 @@ import (
 	"github.com/heraldhq/herald/media"
 )
 
+// attachedParams are the files a draft takes where the platform attaches
+// them to a command (Discord's attachment options).
+var attachedParams = []commands.Param{
+	{Name: "media1", Kind: commands.Attachment, Help: "a picture or video for the post"},
+	{Name: "media2", Kind: commands.Attachment, Help: "a second picture or video"},
+	{Name: "media3", Kind: commands.Attachment, Help: "a third picture or video"},
+	{Name: "media4", Kind: commands.Attachment, Help: "a fourth picture or video"},
+}
+
 // maxDraftFiles is how many files a new draft takes (Discord's media1 to
 // media4, a Slack form's file input).
 const maxDraftFiles = 4
@@ -30,5 +39,13 @@ func (h *handlers) attached(ctx context.Context, r *commands.Request, m brands.M
 	if len(r.Files) > maxDraftFiles {
 		return nil, herald.Errorf(herald.EINVALID, "A new draft takes at most %d pictures or videos; %d came with it.", maxDraftFiles, len(r.Files))
 	}
-	return h.AddFiles(ctx, r.Files)
+	items := make([]media.Item, 0, len(r.Files))
+	for _, f := range r.Files {
+		it, err := h.ReadMedia(ctx, f.Name, f.Open)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, nil
 }

@@ -23,16 +23,12 @@ func (h *handlers) draftDefs() []*commands.Def {
 		{
 			Path:    "draft",
 			Summary: "Write a new draft (no text: opens a form).",
-			Params: []commands.Param{
+			Params: append([]commands.Param{
 				{Name: "text", Kind: commands.Text, Help: draftHelp},
 				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
 				{Name: "at", Kind: commands.When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
 				kit.BrandFlag,
-				{Name: "media1", Kind: commands.Attachment, Help: "a picture or video for the post"},
-				{Name: "media2", Kind: commands.Attachment, Help: "a second picture or video"},
-				{Name: "media3", Kind: commands.Attachment, Help: "a third picture or video"},
-				{Name: "media4", Kind: commands.Attachment, Help: "a fourth picture or video"},
-			},
+			}, attachedParams...),
 			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
 			Handler:  h.draft,
 		},

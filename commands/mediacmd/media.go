@@ -49,7 +49,7 @@ func (h *handlers) add(ctx context.Context, r *commands.Request) (commands.Respo
 func (h *handlers) store(ctx context.Context, srcs []source) ([]media.Item, error) {
 	items := make([]media.Item, 0, len(srcs))
 	for _, s := range srcs {
-		it, err := h.AddMediaFrom(ctx, s.name, s.open)
+		it, err := h.ReadMedia(ctx, s.name, s.open)
 		if err != nil {
 			return nil, err
 		}
