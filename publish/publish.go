@@ -24,6 +24,12 @@ type Post struct {
 	Text    string
 	// Media are the approved revision's pictures and videos, in order.
 	Media []Media
+	// Uploads are the media of this delivery that earlier attempts
+	// uploaded and the network still keeps, by SHA-256 (Uploaded).
+	Uploads map[string]Upload
+	// Record stores an upload on the delivery (RecordUpload); nil records
+	// nothing.
+	Record func(ctx context.Context, u Upload) error
 	// Key is the idempotency key: deterministic, the same for every attempt
 	// at this post on this target. Publishers send it wherever the network
 	// honours one.

@@ -304,6 +304,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
 			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
 			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(30 * time.Second),
+			MediaMax: m.Config.MediaMax,
 		})
 		adapters = append(adapters, a)
 		if m.Config.SlackSigningSecret != "" {
@@ -444,7 +445,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	defer cancel()
 	news := a.news
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media}.source()})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
@@ -488,6 +489,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
+		MediaMax: m.Config.MediaMax,
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}

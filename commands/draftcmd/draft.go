@@ -7,11 +7,9 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
-	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
-	"github.com/heraldhq/herald/media"
 )
 
 var (
@@ -29,6 +27,10 @@ func (h *handlers) draftDefs() []*commands.Def {
 				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
 				{Name: "at", Kind: commands.When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
 				kit.BrandFlag,
+				{Name: "media1", Kind: commands.Attachment, Help: "a picture or video for the post"},
+				{Name: "media2", Kind: commands.Attachment, Help: "a second picture or video"},
+				{Name: "media3", Kind: commands.Attachment, Help: "a third picture or video"},
+				{Name: "media4", Kind: commands.Attachment, Help: "a fourth picture or video"},
 			},
 			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
 			Handler:  h.draft,
@@ -109,22 +111,21 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 				{Name: "text", Label: "Text", Multiline: true},
 				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
 				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
+				{Name: "media", Label: "Pictures or video (up to 4)", Optional: true, File: true},
 			},
 		}}, nil
 	}
-	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return commands.Response{}, err
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
+	if nd.Media, err = h.attached(ctx, r, m); err != nil {
+		return commands.Response{}, err
+	}
 	if at := r.Args.Str("at"); at != "" {
 		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
-		}
-	}
-	if len(r.Files) > 0 { // pictures or videos came with it (a form's upload, attachments)
-		if nd.Media, err = h.draftFiles(ctx, r); err != nil {
-			return commands.Response{}, err
 		}
 	}
 	d, err := h.Approvals.CreateDraft(ctx, r.Actor, r.Channel, nd)
@@ -132,22 +133,6 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 		return commands.Response{}, err
 	}
 	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
-}
-
-// draftFiles stores the files that came with a new draft, once the actor
-// is known to write drafts there and they fit: nothing is read otherwise.
-func (h *handlers) draftFiles(ctx context.Context, r *commands.Request) ([]media.Item, error) {
-	_, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
-	if err != nil {
-		return nil, err
-	}
-	if err := brands.Need(m, brands.WriteDrafts); err != nil {
-		return nil, err
-	}
-	if len(r.Files) > approvals.MaxMedia {
-		return nil, herald.Errorf(herald.EINVALID, "A draft takes at most %d pictures and videos; %d came with it.", approvals.MaxMedia, len(r.Files))
-	}
-	return h.AddFiles(ctx, r.Files)
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{

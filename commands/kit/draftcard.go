@@ -99,6 +99,8 @@ func draftButtons(d approvals.Draft) []commands.Button {
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
 		add(commands.Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		// asks for a file where the platform uploads them (Slack), a link elsewhere
+		add(commands.Button{Label: "Add media", Command: "media add " + id, Input: commands.FileInput})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"

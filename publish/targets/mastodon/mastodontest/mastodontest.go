@@ -36,7 +36,8 @@ type Status struct {
 	URL            string
 	Text           string
 	Visibility     string
-	InReplyToID    string // the in_reply_to_id sent; "" when none
+	InReplyToID    string   // the in_reply_to_id sent; "" when none
+	MediaIDs       []string // the media_ids sent, in order
 	IdempotencyKey string
 	Authorization  string // the request's Authorization header
 	CreatedAt      time.Time
@@ -93,6 +94,7 @@ type Server struct {
 	known    map[string]Known       // statuses search finds, by URL (Know)
 	tags     map[string][]TagStatus // hashtag → its timeline, oldest first (Tag)
 	searches []string               // the q of each search, in order
+	media    mediaState
 }
 
 // Known is a status of the fediverse as this instance knows it: what
@@ -199,12 +201,15 @@ func New(opts ...Option) *Server {
 		instGets: map[string]int{},
 		known:    map[string]Known{},
 		tags:     map[string][]TagStatus{},
+		media:    mediaState{byID: map[string]int{}},
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/statuses", s.postStatus)
+	mux.HandleFunc("POST /api/v2/media", s.postMedia)
+	mux.HandleFunc("GET /api/v1/media/{id}", s.getMedia)
 	mux.HandleFunc("GET /api/v2/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v1/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v2/search", s.search)
@@ -333,16 +338,20 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnauthorized, nil, `{"error":"The access token is invalid"}`)
 		return
 	}
-	text, visibility, inReplyTo, err := readStatus(r)
+	in, err := readStatus(r)
 	if err != nil {
 		answer(w, http.StatusBadRequest, nil, fmt.Sprintf(`{"error":%q}`, err.Error()))
 		return
 	}
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(in.Status) == "" && len(in.MediaIDs) == 0 {
 		answer(w, http.StatusUnprocessableEntity, nil, `{"error":"Validation failed: Text can't be blank"}`)
 		return
 	}
-	st := s.create(token, key, Status{Text: text, Visibility: visibility, InReplyToID: inReplyTo, IdempotencyKey: key, Authorization: auth})
+	if msg := s.checkMedia(key, in.MediaIDs); msg != "" {
+		answer(w, http.StatusUnprocessableEntity, nil, fmt.Sprintf(`{"error":%q}`, msg))
+		return
+	}
+	st := s.create(token, key, Status{Text: in.Status, Visibility: in.Visibility, InReplyToID: in.InReplyTo, MediaIDs: in.MediaIDs, IdempotencyKey: key, Authorization: auth})
 
 	switch {
 	case f == nil:
@@ -393,30 +402,36 @@ func (s *Server) create(token, key string, st Status) Status {
 		st.Visibility = "public"
 	}
 	s.statuses = append(s.statuses, st)
+	s.attach(st.MediaIDs, st.ID)
 	if key != "" {
 		s.keys[k] = keyed{index: len(s.statuses) - 1, at: now}
 	}
 	return st
 }
 
-// readStatus reads the status, visibility and in_reply_to_id from a JSON
-// or form body.
-func readStatus(r *http.Request) (text, visibility, inReplyTo string, err error) {
+// statusIn is what a client sends to POST /api/v1/statuses.
+type statusIn struct {
+	Status     string   `json:"status"`
+	Visibility string   `json:"visibility"`
+	InReplyTo  string   `json:"in_reply_to_id"`
+	MediaIDs   []string `json:"media_ids"`
+}
+
+// readStatus reads the status, visibility, in_reply_to_id and media_ids
+// from a JSON or form body (media_ids[] in a form).
+func readStatus(r *http.Request) (statusIn, error) {
+	var in statusIn
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var in struct {
-			Status     string `json:"status"`
-			Visibility string `json:"visibility"`
-			InReplyTo  string `json:"in_reply_to_id"`
-		}
 		if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&in); err != nil {
-			return "", "", "", fmt.Errorf("invalid JSON: %v", err)
+			return in, fmt.Errorf("invalid JSON: %v", err)
 		}
-		return in.Status, in.Visibility, in.InReplyTo, nil
+		return in, nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return "", "", "", err
+		return in, err
 	}
-	return r.PostForm.Get("status"), r.PostForm.Get("visibility"), r.PostForm.Get("in_reply_to_id"), nil
+	f := r.PostForm
+	return statusIn{Status: f.Get("status"), Visibility: f.Get("visibility"), InReplyTo: f.Get("in_reply_to_id"), MediaIDs: f["media_ids[]"]}, nil
 }
 
 func answer(w http.ResponseWriter, status int, header http.Header, body string) {
