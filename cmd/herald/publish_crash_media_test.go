@@ -147,3 +147,76 @@ func mustPictures(t *testing.T, dir string, n int) []media.Item {
 	}
 	return out
 }
+
+// TestPublishCrashDuringUploadAndPost kills Herald at the two moments that
+// matter with media, on purpose: while Mastodon takes an upload (the
+// answer never comes, so nothing is recorded and the next start uploads
+// again), and while Mastodon makes the status after both uploads were
+// recorded (the next start resends the status with the same key and the
+// recorded media ids, uploading nothing). One status in the end, with the
+// media recorded before the second crash.
+func TestPublishCrashDuringUploadAndPost(t *testing.T) {
+	masto := mastodontest.New(mastodontest.WithToken("masto-token"))
+	defer masto.Close()
+	target := herald.Target{Kind: "mastodon", Name: "main"}
+	dir := t.TempDir()
+	db, mediaDir := filepath.Join(dir, "herald.db"), filepath.Join(dir, "media")
+	pics := mustPictures(t, mediaDir, 2)
+	now := time.Now().UTC()
+	mustPrepareDB(t, db, now.Add(-time.Minute), nil, []publish.Account{{Target: target, URL: masto.URL(), Secret: "masto-token"}}, 1,
+		[]herald.Target{target}, func(int) time.Time { return now.Add(-10 * time.Second) }, func(int) []media.Item { return pics })
+	env := []string{"HERALD_MEDIA=file:" + mediaDir}
+	ro := openRO(t, db)
+	uploads := func() int { return ro.count(t, `SELECT 'n', count(*) FROM uploads`)["n"] }
+
+	// 1. Killed while Mastodon takes the first upload.
+	uploading := make(chan struct{})
+	masto.OnUpload(uploading)
+	c := startChild(t, db, env...)
+	waitClosed(t, uploading, c)
+	c.kill()
+	if n := uploads(); n != 0 || masto.Uploads() != 1 {
+		t.Fatalf("after a kill during the first upload: %d uploads recorded, %d received; want 0 and 1", n, masto.Uploads())
+	}
+
+	// 2. Killed while Mastodon makes the status, both uploads recorded.
+	posting := masto.HangAfterReceive(nil)
+	c = startChild(t, db, env...)
+	waitClosed(t, posting, c)
+	c.kill()
+	recorded := ro.count(t, `SELECT media_id, count(*) FROM uploads GROUP BY media_id`)
+	if len(recorded) != 2 || masto.Uploads() != 3 {
+		t.Fatalf("after a kill during the post: uploads recorded %v, %d received; want 2 recorded of 3 received", recorded, masto.Uploads())
+	}
+
+	// 3. The last start finishes it with what was recorded.
+	runToTheEnd(t, db, env...)
+	d := ro.deliveries(t, "")[0]
+	sts := masto.Statuses()
+	if d.State != publish.Delivered || len(sts) != 1 || masto.Count(d.Key) != 1 {
+		t.Fatalf("delivery %s (%s), %d statuses; want delivered, one status", d.State, d.Error, len(sts))
+	}
+	for _, id := range sts[0].MediaIDs {
+		if recorded[id] == 0 {
+			t.Errorf("the status has media %v; want those recorded before the crash, %v", sts[0].MediaIDs, recorded)
+		}
+	}
+	if len(sts[0].MediaIDs) != 2 || masto.Uploads() != 3 || masto.MediaGets() != 2 {
+		t.Errorf("status media %v, %d uploads, %d looks; want the 2 recorded ones reused (looked at, not uploaded again)",
+			sts[0].MediaIDs, masto.Uploads(), masto.MediaGets())
+	}
+	if st := ro.draftState(t, 1); st != "published" {
+		t.Errorf("draft 1 is %s, want published", st)
+	}
+}
+
+// waitClosed waits up to 30 s for ch to close, failing with c's errors.
+func waitClosed(t *testing.T, ch <-chan struct{}, c *child) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+		c.kill()
+		t.Fatalf("Herald did not get there in 30 s; stderr:\n%s", c.stderr.String())
+	}
+}
