@@ -47,14 +47,34 @@ func FuzzSniff(f *testing.F) {
 	})
 }
 
-// FuzzStrip feeds the stripper (JPEG, PNG, WebP, the video box parser):
-// it never panics, what it writes never leaks metadata, an image keeps its
+// FuzzStrip feeds the strippers (JPEG, PNG, WebP; videos too): they never
+// panic, what they write never leaks metadata, an image keeps its
 // dimensions and a video its length.
 func FuzzStrip(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(checkStrip)
+}
+
+// FuzzVideo is FuzzStrip seeded with videos only, to spend the fuzzing on
+// the box parser: sizes, 64-bit and to-the-end boxes, nesting, sample
+// entries, QuickTime metadata keys.
+func FuzzVideo(f *testing.F) {
+	for _, o := range []func(*mediatest.VideoOpts){
+		func(*mediatest.VideoOpts) {},
+		func(o *mediatest.VideoOpts) { o.Brand, o.MoovAtEnd, o.Mdat = "qt  ", true, 10 },
+		func(o *mediatest.VideoOpts) { o.LargeMdat, o.Video, o.Mdat = true, "hvc1", 4 },
+		func(o *mediatest.VideoOpts) { o.ZeroSizeMdat, o.Audio, o.Mdat = true, "", 4 },
+		func(o *mediatest.VideoOpts) { o.Rotate, o.Location, o.Mdat = true, false, 4 },
+	} {
+		f.Add(with(o))
+	}
+	f.Fuzz(checkStrip)
+}
+
+func checkStrip(t *testing.T, data []byte) {
+	{
 		var out bytes.Buffer
 		item, err := media.Strip("f", bytes.NewReader(data), int64(len(data)), &out)
 		if err != nil {
@@ -78,5 +98,5 @@ func FuzzStrip(f *testing.F) {
 		if err1 != nil || err2 != nil || in.Width != got.Width || in.Height != got.Height {
 			t.Fatalf("config %+v (%v) became %+v (%v)", in, err1, got, err2)
 		}
-	})
+	}
 }

@@ -171,11 +171,12 @@ func (bw *boxWalker) container(hdr []byte, typ string, body int64, depth int) er
 			body -= 4
 		}
 	}
-	if typ == "trak" {
-		bw.cur = &track{}
+	if typ == "trak" { // a trak inside a trak (malformed) is a track of its own
+		prev, t := bw.cur, &track{}
+		bw.cur = t
 		defer func() {
-			bw.info.tracks = append(bw.info.tracks, *bw.cur)
-			bw.cur = nil
+			bw.info.tracks = append(bw.info.tracks, *t)
+			bw.cur = prev
 		}()
 	}
 	return bw.walk(body, depth+1, typ)

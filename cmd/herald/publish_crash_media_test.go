@@ -147,3 +147,90 @@ func mustPictures(t *testing.T, dir string, n int) []media.Item {
 	}
 	return out
 }
+
+// TestPublishCrashDuringUploadAndPost kills Herald on purpose at the
+// moments that matter with media: while Mastodon takes an upload (its
+// answer never came, so nothing was recorded: the next start uploads
+// again); while the status request is in flight, both uploads recorded
+// (the next start reuses them: it looks at each and uploads nothing);
+// after Mastodon made the status (the next start finds the recorded media
+// taken, uploads again and resends with the same key: Mastodon answers
+// with the status it made). One status in the end, with the media of the
+// attempt that made it, and the draft published.
+func TestPublishCrashDuringUploadAndPost(t *testing.T) {
+	masto := mastodontest.New(mastodontest.WithToken("masto-token"))
+	defer masto.Close()
+	target := herald.Target{Kind: "mastodon", Name: "main"}
+	dir := t.TempDir()
+	db, mediaDir := filepath.Join(dir, "herald.db"), filepath.Join(dir, "media")
+	pics := mustPictures(t, mediaDir, 2)
+	now := time.Now().UTC()
+	mustPrepareDB(t, db, now.Add(-time.Minute), nil, []publish.Account{{Target: target, URL: masto.URL(), Secret: "masto-token"}}, 1,
+		[]herald.Target{target}, func(int) time.Time { return now.Add(-10 * time.Second) }, func(int) []media.Item { return pics })
+	env := []string{"HERALD_MEDIA=file:" + mediaDir}
+	ro := openRO(t, db)
+	recorded := func() map[string]int { return ro.count(t, `SELECT media_id, count(*) FROM uploads GROUP BY media_id`) }
+	killAt := func(ch <-chan struct{}) {
+		c := startChild(t, db, env...)
+		waitClosed(t, ch, c)
+		c.kill()
+	}
+
+	// 1. While Mastodon takes the first upload.
+	uploading := make(chan struct{})
+	masto.OnUpload(uploading)
+	killAt(uploading)
+	if n := len(recorded()); n != 0 || masto.Uploads() != 1 {
+		t.Fatalf("after a kill during the first upload: %d uploads recorded, %d received; want 0 and 1", n, masto.Uploads())
+	}
+	// 2. While the status request is in flight, the status not made yet.
+	killAt(masto.StallNext())
+	first := recorded()
+	if len(first) != 2 || masto.Uploads() != 3 || len(masto.Statuses()) != 0 {
+		t.Fatalf("after a kill during the post: uploads recorded %v, %d received, %d statuses; want 2 recorded of 3, none", first, masto.Uploads(), len(masto.Statuses()))
+	}
+	// 3. After Mastodon made the status, its answer never sent.
+	killAt(masto.HangAfterReceive(nil))
+	sts := masto.Statuses()
+	if masto.Uploads() != 3 || masto.MediaGets() != 2 || len(sts) != 1 || !sameKeys(sts[0].MediaIDs, first) {
+		t.Fatalf("after a kill once the status was made: %d uploads, %d looks, statuses %+v; want the 2 recorded uploads reused (looked at, not uploaded)",
+			masto.Uploads(), masto.MediaGets(), sts)
+	}
+
+	// The last start finishes it.
+	runToTheEnd(t, db, env...)
+	d := ro.deliveries(t, "")[0]
+	if sts = masto.Statuses(); d.State != publish.Delivered || len(sts) != 1 || masto.Count(d.Key) != 1 {
+		t.Fatalf("delivery %s (%s), statuses %+v; want delivered with the one status", d.State, d.Error, sts)
+	}
+	if masto.Uploads() != 5 {
+		t.Errorf("%d uploads in all, want 5: the attempt after the status was made finds the recorded media taken and uploads again (the status is not made twice)", masto.Uploads())
+	}
+	if st := ro.draftState(t, 1); st != "published" {
+		t.Errorf("draft 1 is %s, want published", st)
+	}
+}
+
+// sameKeys reports whether ids are exactly the keys of m.
+func sameKeys(ids []string, m map[string]int) bool {
+	if len(ids) != len(m) {
+		return false
+	}
+	for _, id := range ids {
+		if m[id] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// waitClosed waits up to 30 s for ch to close, failing with c's errors.
+func waitClosed(t *testing.T, ch <-chan struct{}, c *child) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+		c.kill()
+		t.Fatalf("Herald did not get there in 30 s; stderr:\n%s", c.stderr.String())
+	}
+}

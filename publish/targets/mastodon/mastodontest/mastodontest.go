@@ -63,6 +63,10 @@ type Fault struct {
 	Received chan<- struct{}
 	// Drop records the status and closes the connection without an answer.
 	Drop bool
+	// Stall makes nothing and answers nothing until the client gives up
+	// or the server closes: the request is in flight, the status not made
+	// (Received is closed when the request arrives).
+	Stall bool
 }
 
 // Option configures a Server.
@@ -274,6 +278,15 @@ func (s *Server) RateLimit(reset time.Time) {
 	}})
 }
 
+// StallNext makes the next request to the statuses endpoint make nothing
+// and get no answer until the client gives up or the server closes. The
+// returned channel is closed once the request arrived.
+func (s *Server) StallNext() <-chan struct{} {
+	received := make(chan struct{})
+	s.Inject(Fault{Stall: true, Received: received})
+	return received
+}
+
 // DropAfterReceive makes the next request create its status and then lose
 // its connection without an answer.
 func (s *Server) DropAfterReceive() { s.Inject(Fault{Drop: true}) }
@@ -328,6 +341,16 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
+	if f != nil && f.Stall {
+		if f.Received != nil {
+			close(f.Received)
+		}
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		return
+	}
 	if f != nil && !f.Record && !f.Hang && !f.Drop {
 		answer(w, f.Status, f.Header, f.Body)
 		return

@@ -139,7 +139,8 @@ func (s *Server) postMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 // getMedia serves GET /api/v1/media/:id: 206 while processing, 200 once
-// processed, 404 for an id the server never made.
+// processed, 404 for an id the server never made or that a status took
+// (Mastodon finds only unattached media there).
 func (s *Server) getMedia(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(w, r) {
 		return
@@ -155,7 +156,7 @@ func (s *Server) getMedia(w http.ResponseWriter, r *http.Request) {
 		m = s.media.items[i]
 	}
 	s.mu.Unlock()
-	if !ok {
+	if !ok || m.StatusID != "" { // Mastodon shows only attachments no status has taken
 		answer(w, http.StatusNotFound, nil, `{"error":"Record not found"}`)
 		return
 	}
