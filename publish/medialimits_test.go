@@ -10,7 +10,9 @@ import (
 )
 
 func TestFileLimits(t *testing.T) {
-	f := func(size int64, alt string) media.Item { return media.Item{Name: "f.jpg", Type: "image/jpeg", Size: size, Alt: alt} }
+	f := func(size int64, alt string) media.Item {
+		return media.Item{Name: "f.jpg", Type: "image/jpeg", Size: size, Alt: alt}
+	}
 	l := publish.FileLimits{Network: "Net", MaxFiles: 3, MaxFile: 100, MaxTotal: 250, MaxAlt: 5}
 	tests := []struct {
 		name   string
