@@ -40,15 +40,7 @@ func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 			return publish.MediaType("Bluesky", i+1, it, "Herald posts pictures to Bluesky, not videos")
 		}
 	}
-	if len(items) > MaxImages {
-		return publish.TooManyMedia("Bluesky", MaxImages, len(items))
-	}
-	for i, it := range items {
-		if it.Size > MaxImageSize {
-			return publish.MediaTooBig("Bluesky", i+1, it, MaxImageSize)
-		}
-	}
-	return nil
+	return publish.FileLimits{Network: "Bluesky", MaxFiles: MaxImages, MaxFile: MaxImageSize}.Check(items)
 }
 
 // embedImages is an app.bsky.embed.images.

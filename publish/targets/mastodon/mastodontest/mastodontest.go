@@ -326,29 +326,40 @@ func (s *Server) Requests() int {
 	return s.requests
 }
 
-func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get("Idempotency-Key")
+// takeFault counts a statuses request carrying key and returns the fault
+// queued for it, if any.
+func (s *Server) takeFault(key string) *Fault {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.requests++
 	if key != "" {
 		s.attempts[key]++
 	}
-	var f *Fault
-	if len(s.faults) > 0 {
-		next := s.faults[0]
-		f = &next
-		s.faults = s.faults[1:]
+	if len(s.faults) == 0 {
+		return nil
 	}
-	s.mu.Unlock()
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	return &f
+}
 
+// stall holds a request unanswered until its client gives up or the
+// server closes.
+func (s *Server) stall(r *http.Request, f *Fault) {
+	if f.Received != nil {
+		close(f.Received)
+	}
+	select {
+	case <-r.Context().Done():
+	case <-s.closed:
+	}
+}
+
+func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotency-Key")
+	f := s.takeFault(key)
 	if f != nil && f.Stall {
-		if f.Received != nil {
-			close(f.Received)
-		}
-		select {
-		case <-r.Context().Done():
-		case <-s.closed:
-		}
+		s.stall(r, f)
 		return
 	}
 	if f != nil && !f.Record && !f.Hang && !f.Drop {
