@@ -22,6 +22,7 @@ const (
 
 	WriteDrafts  Action = "write_drafts"  // create drafts
 	EditDrafts   Action = "edit_drafts"   // store a new revision
+	EditMedia    Action = "edit_media"    // add, remove, reorder or describe a draft's media (a new revision)
 	SubmitDrafts Action = "submit_drafts" // send a draft to review
 	CancelDrafts Action = "cancel_drafts" // abandon a draft before it is published
 	ReviewTeam   Action = "review_team"   // approve, request changes or reject at a team stage
@@ -73,6 +74,7 @@ var table = map[Action]rule{
 
 	WriteDrafts:  {writers, only("write drafts")},
 	EditDrafts:   {writers, only("edit drafts")},
+	EditMedia:    {writers, only("change a draft's pictures and videos")},
 	SubmitDrafts: {writers, only("submit drafts")},
 	CancelDrafts: {writers, only("cancel drafts")},
 	ReviewTeam:   {teamReview, only("decide at a team review stage")},

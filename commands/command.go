@@ -34,11 +34,21 @@ const (
 	Targets             // a list of targets
 	When                // a time, read in the brand's zone by the handler
 	Choice              // one of Choices
+	// Attachment is a file that comes with the command (a Discord
+	// attachment option); it is never typed: the adapter puts it in
+	// Request.Files with Param set to the parameter's name. The parser
+	// skips it.
+	Attachment
 )
+
+// FileInput is the Button.Input that asks for a file (and its alt text)
+// rather than for text: adapters with file uploads open one; the others
+// ask for a link.
+const FileInput = "file"
 
 var kindNames = map[Kind]string{
 	String: "word", Text: "text", ID: "draft id", Int: "number", User: "user",
-	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice",
+	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice", Attachment: "file",
 }
 
 // Param is one parameter of a command: positional, or a --flag.
@@ -99,6 +109,9 @@ type Def struct {
 func (d *Def) Usage() string {
 	parts := []string{d.Path}
 	for _, p := range d.Params {
+		if p.Kind == Attachment { // attached, never typed
+			continue
+		}
 		s := p.Placeholder()
 		if p.switchFlag() {
 			s = "--" + p.Name
@@ -363,7 +376,7 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		raw[name] = value
 	}
 	for _, p := range d.Params {
-		if p.Flag || len(pos) == 0 {
+		if p.Flag || p.Kind == Attachment || len(pos) == 0 {
 			continue
 		}
 		if p.Kind == Text || (p.Kind == When && d.lastPositional(p.Name)) {
@@ -427,7 +440,13 @@ func bind(d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
 	args := Args{}
 	for _, p := range d.Params {
 		v, ok := raw[p.Name]
+		if p.Kind == Attachment && ok {
+			return nil, herald.Errorf(herald.EINVALID, "%s is a file: attach it, it cannot be typed.", p.label())
+		}
 		if !ok || strings.TrimSpace(v) == "" {
+			if p.Kind == Attachment {
+				continue // attached files are in Request.Files
+			}
 			if p.Required {
 				return nil, herald.Errorf(herald.EINVALID, "`%s` needs %s; %s", d.Path, p.Placeholder(), usageHint(d))
 			}

@@ -418,8 +418,13 @@ var draftInReview = commands.Response{
 }
 
 func TestRenderDraftCardGolden(t *testing.T) {
-	got := console.Render(draftInReview)
-	path := filepath.Join("testdata", "card.golden")
+	golden(t, "card.golden", console.Render(draftInReview))
+}
+
+// golden compares got with testdata/name (rewritten with -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -433,7 +438,7 @@ func TestRenderDraftCardGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("Render(draft card) differs from %s (-want +got):\n%s", path, diff)
+		t.Errorf("Render differs from %s (-want +got):\n%s", path, diff)
 	}
 }
 
@@ -489,4 +494,23 @@ func TestAnnounceChannel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// draftWithMedia is draftInReview with three pictures and a video: alt
+// text or its lack, a link, people's words with a control character.
+var draftWithMedia = func() commands.Response {
+	r := draftInReview
+	c := r.Cards[0]
+	c.Media = []commands.CardMedia{
+		{SHA256: "a1", Name: "photo.jpg", Type: "image/jpeg", Size: 412_345, Width: 1080, Height: 1350, Alt: "The team on the\nnew store's steps"},
+		{SHA256: "b2", Name: "chart\x1b[31m.png", Type: "image/png", Size: 80_000, Width: 1200, Height: 675},
+		{SHA256: "c3", Name: "clip.mp4", Type: "video/mp4", Size: 9_000_000, Width: 1920, Height: 1080, Alt: "A walk through the aisles",
+			Link: "https://herald.example/media/tok"},
+	}
+	r.Cards = []commands.Card{c}
+	return r
+}()
+
+func TestRenderDraftCardMediaGolden(t *testing.T) {
+	golden(t, "card_media.golden", console.Render(draftWithMedia))
 }

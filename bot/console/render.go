@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/media"
 )
 
 // Render turns a response into indented text: cards as boxes, buttons as
@@ -132,6 +133,7 @@ func renderCard(b *strings.Builder, c commands.Card) {
 		}
 	}
 	flush()
+	renderMedia(x, c.Media)
 	for _, ctx := range c.Context {
 		x.line("  │ ", "  │ ", ctx)
 	}
@@ -259,3 +261,35 @@ func renderForm(b *strings.Builder, f *commands.Form) {
 // Columns is how many terminal columns s takes (wide characters count
 // two).
 func Columns(s string) int { return columns(s) }
+
+// renderMedia lists a card's pictures and videos, one a line: name,
+// type, size, dimensions, alt text (or its lack), and the link when there
+// is one. Names and alt text are people's words: control characters are
+// dropped.
+func renderMedia(x *box, ms []commands.CardMedia) {
+	if len(ms) == 0 {
+		return
+	}
+	x.line("  │ ", "  │ ", "Media:")
+	for i, m := range ms {
+		parts := []string{oneLine(m.Name), m.Type, media.Bytes(m.Size)}
+		if m.Width > 0 && m.Height > 0 {
+			parts = append(parts, fmt.Sprintf("%d×%d", m.Width, m.Height))
+		}
+		if m.Alt == "" {
+			parts = append(parts, "⚠ no alt text")
+		} else {
+			parts = append(parts, "alt: "+oneLine(m.Alt))
+		}
+		x.line(fmt.Sprintf("  │   %d. ", i+1), "  │      ", strings.Join(parts, " · "))
+		if m.Link != "" {
+			x.line("  │      ", "  │      ", m.Link)
+		}
+	}
+}
+
+// oneLine keeps people's words on one line: control characters dropped,
+// runs of spaces made one.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(printable, s)), " ")
+}

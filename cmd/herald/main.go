@@ -341,6 +341,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			BotToken: m.Config.SlackBotToken, AppToken: m.Config.SlackAppToken,
 			SigningSecret: m.Config.SlackSigningSecret, APIURL: m.Config.SlackAPIURL,
 			Cards: m.store, Events: m.store, Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(30 * time.Second),
+			MediaMax: m.Config.MediaMax,
 		})
 		adapters = append(adapters, a)
 		if m.Config.SlackSigningSecret != "" {
@@ -402,6 +403,7 @@ type app struct {
 	deps     kit.Deps
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
+	media    mediaParts
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -428,6 +430,10 @@ func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
 // wireWith is wire with the listening's events sent to notify instead of
 // the chat when notify is set (benchmarks count them).
 func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
+	med, err := m.openMedia()
+	if err != nil {
+		return nil, err
+	}
 	bs := brands.NewService(m.store, m.Clock, m.Config.Timezone)
 	drafts := approvals.NewService(m.store, bs, m.Clock)
 	wake := publish.NewWaker()
@@ -449,6 +455,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
 		}}
+	m.wireMediaCommands(&deps, med)         // issue 15
 	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
@@ -457,7 +464,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	deps.Mentions = ment
 	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: handlers.New(deps), detached: detached}, nil
+		router: handlers.New(deps), detached: detached, media: med}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -479,7 +486,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	defer cancel()
 	news := a.news
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source()})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
@@ -498,6 +505,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
+	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -508,7 +516,11 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	return []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	if a.media.Links != nil {
+		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
+	}
+	return rs
 }
 
 // discordAdapter connects Discord: the HTTP interactions endpoint when
@@ -518,6 +530,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
+		MediaMax: m.Config.MediaMax,
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}

@@ -59,6 +59,7 @@ func draftCard(v publish.DraftView) commands.Card {
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
+	c.Media = cardMedia(d.Media)
 	c.Buttons = draftButtons(d)
 	replyParts(&c, v, i18n.Lang(v.Brand.Lang)) // i18n2: the draft card's lang once it takes one
 	return c
@@ -100,6 +101,8 @@ func draftButtons(d approvals.Draft) []commands.Button {
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
 		add(commands.Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		// asks for a file where the platform uploads them (Slack), a link elsewhere
+		add(commands.Button{Label: "Add media", Command: "media add " + id, Input: commands.FileInput})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"

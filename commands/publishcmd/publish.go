@@ -43,7 +43,10 @@ func (h *handlers) postDefs() []*commands.Def {
 			Summary:  "Take a draft off the schedule (it stays approved).",
 			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"unschedule 12"},
-			Handler:  h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
+			// on Discord through /herald more (the card's Unschedule button
+			// runs it): /herald media takes the 25th place Discord allows
+			Extra:   true,
+			Handler: h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
 		},
 		{
 			Path:     "publish",
