@@ -133,6 +133,9 @@ func TestMediaChangeResetsReview(t *testing.T) {
 			st.to(e, text.ID)
 			st.to(e, med.ID)
 			tv := e.edit(t, bob, text.ID, "Opening day!")
+			if r := e.record(t, text.ID); len(tv.Draft.Media) != 1 || len(r.Draft.Media) != 1 || len(r.Revisions[len(r.Revisions)-1].Media) != 1 {
+				t.Errorf("a text edit lost the media: view %+v, stored %+v", tv.Draft.Media, r.Draft.Media)
+			}
 			mv := e.must(t, "SetAlt", func() (approvals.View, error) { return e.svc.SetAlt(t.Context(), bob, med.ID, 1, "The team") })
 			if tv.Draft.State != mv.Draft.State || tv.Progress.String() != mv.Progress.String() || tv.Draft.Rev != mv.Draft.Rev {
 				t.Errorf("after a text edit: %s, %s, rev %d; after a media change: %s, %s, rev %d",

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/heraldhq/herald/assist/assisttest"
 )
 
 // TestMediaCommandsConsole: the media commands through Main in the
@@ -76,5 +78,42 @@ func TestMediaCommandsConsole(t *testing.T) {
 	})
 	if n < 2 {
 		t.Errorf("herald-media holds %d files; want the two pictures", n)
+	}
+}
+
+// TestConsoleSuggestAlt: with an LLM that reads images (HERALD_LLM_VISION),
+// media alt --suggest through Main sends the picture to the fake
+// OpenAI-compatible server and its description becomes the alt text, a
+// revision by the person who asked, shown on the updated card.
+func TestConsoleSuggestAlt(t *testing.T) {
+	llm := assisttest.New(t, assisttest.Answer{Content: "A red dot in the corner of a black square."})
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "dot.png")
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	img.Set(1, 1, color.RGBA{R: 200, A: 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pic, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(dir, "herald.db"), "HERALD_HTTP_ADDR": "off",
+		"OPENAI_BASE_URL": llm.URL(), "HERALD_LLM_MODEL": "llava", "HERALD_LLM_VISION": "true"})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send(`draft "Opening day"`, "Draft #1 created")
+	c.send("media add 1 "+pic, "alice added dot.png, 16×16")
+	out := c.send("media alt 1 1 --suggest", "only a proposal")
+	for _, want := range []string{"Describing item 1 (dot.png) of draft #1", "alt: A red dot in the corner of a black square.",
+		"set as revision 3 by alice"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the console lacks %q:\n%s", want, out)
+		}
+	}
+	c.stop()
+	reqs := llm.Requests()
+	if len(reqs) != 1 || reqs[0].Model != "llava" || len(reqs[0].Messages) != 2 || len(reqs[0].Messages[1].MultiContent) != 2 ||
+		!strings.HasPrefix(reqs[0].Messages[1].MultiContent[1].ImageURL.URL, "data:image/png;base64,") {
+		t.Errorf("LLM requests %+v; want one with the picture as a data: URL", reqs)
 	}
 }
