@@ -32,9 +32,9 @@ var layers = []layer{
 	{prefix: "mentions/web", may: []string{""}},                            // what sources share to read the web: part of the domain
 	{prefix: "mentions/query", may: []string{""}},                          // the query language and matcher: part of the domain
 	{prefix: "publish", may: []string{"", "brands", "approvals", "media"}}, // a post is an approved draft
-	{prefix: "assist", may: []string{"", "brands"}},
-	{prefix: "commands/when", may: []string{}}, // WHEN parsing: the standard library only
-	{prefix: "commands/i18n", may: []string{}}, // the words in English and French: no module package
+	{prefix: "assist", may: []string{"", "brands", "media"}},               // media: the alt text rule and suggestions
+	{prefix: "commands/when", may: []string{}},                             // WHEN parsing: the standard library only
+	{prefix: "commands/i18n", may: []string{}},                             // the words in English and French: no module package
 	// commands is the framework the adapters use (no domain); commands/kit
 	// the shared base of the families; commands/handlers assembles them.
 	{prefix: "commands", may: []string{"", "commands/when", "commands/i18n"}},

@@ -150,7 +150,7 @@ func downscale(img image.Image, side int) image.Image {
 // cleanAltAnswer is the LLM's answer as alt text: one paragraph without
 // surrounding quotes or a label, at most maxAltAnswer characters.
 func cleanAltAnswer(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(strings.TrimSpace(s), "\"“”'")
 	for _, label := range []string{"Alt text:", "Alt:", "ALT:"} {
 		s = strings.TrimSpace(strings.TrimPrefix(s, label))
 	}

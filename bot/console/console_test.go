@@ -417,8 +417,13 @@ var draftInReview = commands.Response{
 }
 
 func TestRenderDraftCardGolden(t *testing.T) {
-	got := console.Render(draftInReview)
-	path := filepath.Join("testdata", "card.golden")
+	golden(t, "card.golden", console.Render(draftInReview))
+}
+
+// golden compares got with testdata/name (rewritten with -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -432,7 +437,7 @@ func TestRenderDraftCardGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("Render(draft card) differs from %s (-want +got):\n%s", path, diff)
+		t.Errorf("Render differs from %s (-want +got):\n%s", path, diff)
 	}
 }
 
@@ -506,18 +511,5 @@ var draftWithMedia = func() commands.Response {
 }()
 
 func TestRenderDraftCardMediaGolden(t *testing.T) {
-	got := console.Render(draftWithMedia)
-	path := filepath.Join("testdata", "card_media.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("Render(draft card with media) differs from %s (-want +got):\n%s", path, diff)
-	}
+	golden(t, "card_media.golden", console.Render(draftWithMedia))
 }

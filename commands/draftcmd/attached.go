@@ -39,13 +39,5 @@ func (h *handlers) attached(ctx context.Context, r *commands.Request, m brands.M
 	if len(r.Files) > maxDraftFiles {
 		return nil, herald.Errorf(herald.EINVALID, "A new draft takes at most %d pictures or videos; %d came with it.", maxDraftFiles, len(r.Files))
 	}
-	items := make([]media.Item, 0, len(r.Files))
-	for _, f := range r.Files {
-		it, err := h.ReadMedia(ctx, f.Name, f.Open)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, it)
-	}
-	return items, nil
+	return h.AddFiles(ctx, r.Files)
 }

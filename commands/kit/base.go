@@ -46,19 +46,19 @@ func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftVie
 // commands the router has.
 func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
 	c := h.Router.Offer(draftCard(h.draftView(ctx, v)))
-	h.linkMedia(&c, v.Draft.Media)
+	linkMedia(h.MediaLink, &c, v.Draft.Media)
 	return c
 }
 
-// linkMedia sets the public links of a card's media, when Herald has
-// them (MediaLink).
-func (h *Base) linkMedia(c *commands.Card, items []media.Item) {
-	if h.MediaLink == nil {
+// linkMedia sets the public links of a card's media with link, when
+// Herald has them (Deps.MediaLink; nil: none).
+func linkMedia(link func(media.Item) string, c *commands.Card, items []media.Item) {
+	if link == nil {
 		return
 	}
 	for i := range c.Media {
 		if i < len(items) && items[i].SHA256 == c.Media[i].SHA256 {
-			c.Media[i].Link = h.MediaLink(items[i])
+			c.Media[i].Link = link(items[i])
 		}
 	}
 }

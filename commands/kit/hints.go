@@ -40,6 +40,58 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("Draft #%v changed at the same moment (someone else acted, or a second click); look at it again with `show %v`.", f["draft"], f["draft"])
 	},
 
+	// Issue 15: a draft's pictures and videos.
+	approvals.ReasonTooManyMedia: func(f herald.Facts) string {
+		if f["draft"] == int64(0) {
+			return fmt.Sprintf("A draft takes at most %v pictures and videos; give fewer.", f["max"])
+		}
+		return fmt.Sprintf("Draft #%v has %v of at most %v pictures and videos, so %v more do not fit; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["max"], f["adding"], f["draft"], f["draft"])
+	},
+	approvals.ReasonNoSuchMedia: func(f herald.Facts) string {
+		if f["count"] == 0 {
+			return fmt.Sprintf("Draft #%v has no pictures or videos yet; add one with `media add %v FILE_OR_URL`.", f["draft"], f["draft"])
+		}
+		return fmt.Sprintf("Draft #%v has no item %v: its items are numbered 1 to %v (`media list %v`).", f["draft"], f["n"], f["count"], f["draft"])
+	},
+	approvals.ReasonAltTooLong: func(f herald.Facts) string {
+		return fmt.Sprintf("Alt text has at most %v characters (Mastodon's limit); this one has %v. Keep what someone who cannot see the picture needs.", f["max"], f["length"])
+	},
+	assist.ReasonAltMissing: func(f herald.Facts) string {
+		nums, _ := f["items"].([]int)
+		names, _ := f["names"].([]string)
+		words := make([]string, len(nums))
+		for i, n := range nums {
+			words[i] = fmt.Sprintf("%d (%s)", n, names[min(i, len(names)-1)])
+		}
+		id, first := "ID", 1
+		if d, ok := f["draft"].(int64); ok && d != 0 {
+			id = fmt.Sprint(d)
+		}
+		if len(nums) > 0 {
+			first = nums[0]
+		}
+		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
+	},
+	assist.ReasonNoVision: func(f herald.Facts) string {
+		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
+	},
+	media.ReasonTooLarge: func(f herald.Facts) string {
+		return fmt.Sprintf("%v is larger than %s, the most Herald takes; send a smaller file.", f["name"], mediaBytes(f["max"]))
+	},
+	media.ReasonUnsupported: func(f herald.Facts) string {
+		what := "a file Herald does not recognise"
+		if t, _ := f["type"].(string); t != "" {
+			what = t
+		}
+		return fmt.Sprintf("%v is %s: Herald takes JPEG, PNG, GIF and WebP pictures, and MP4 or MOV videos (H.264/AAC).", f["name"], what)
+	},
+	media.ReasonUnreadable: func(f herald.Facts) string {
+		return fmt.Sprintf("%v cannot be read as a picture or video (damaged, or not what its name says); export it again and send the new file.", f["name"])
+	},
+	media.ReasonTooManyPx: func(f herald.Facts) string {
+		return fmt.Sprintf("%v is %v×%v pixels, more than Herald takes (%v pixels); send a smaller picture.", f["name"], f["width"], f["height"], f["max"])
+	},
+
 	publish.ReasonNoTargets: func(f herald.Facts) string {
 		return fmt.Sprintf("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it. Give it some with `edit %v --to TARGETS`.", f["draft"], f["draft"])
 	},

@@ -1,9 +1,13 @@
 package kit
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald"
 
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/media"
@@ -40,4 +44,41 @@ func cardMedia(items []media.Item) []commands.CardMedia {
 			Width: it.Width, Height: it.Height, Alt: it.Alt}
 	}
 	return out
+}
+
+// AddMediaFrom reads one picture or video through open into the media
+// library (Deps.Media): type from the bytes, size bounded while reading.
+// name is what people called it.
+func (h *Base) AddMediaFrom(ctx context.Context, name string, open func(context.Context) (io.ReadCloser, error)) (media.Item, error) {
+	if h.Media == nil {
+		return media.Item{}, herald.Errorf(herald.EUNAVAILABLE, "This Herald takes no pictures or videos.")
+	}
+	rc, err := open(ctx)
+	if err != nil {
+		return media.Item{}, err
+	}
+	defer rc.Close()
+	it, err := h.Media.Add(ctx, name, rc)
+	if err != nil {
+		return media.Item{}, err
+	}
+	it.Name = name
+	return it, nil
+}
+
+// AddFiles reads the files that came with a command into the media
+// library, in order.
+func (h *Base) AddFiles(ctx context.Context, files []commands.File) ([]media.Item, error) {
+	var out []media.Item
+	for _, f := range files {
+		if f.Open == nil {
+			continue
+		}
+		it, err := h.AddMediaFrom(ctx, f.Name, f.Open)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/when"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -23,6 +24,7 @@ type Notifier struct {
 	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
+	link     func(media.Item) string // Deps.MediaLink
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -34,7 +36,7 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce, link: d.MediaLink}
 }
 
 // Notify implements publish.Notifier.
@@ -59,7 +61,9 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if err != nil {
 		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
 	}
-	n.announce(ctx, n.router.Offer(draftCard(dv)), note)
+	c := n.router.Offer(draftCard(dv))
+	linkMedia(n.link, &c, v.Draft.Media)
+	n.announce(ctx, c, note)
 }
 
 func noteText(v approvals.View, e publish.Event) string {

@@ -49,17 +49,13 @@ func (h *handlers) add(ctx context.Context, r *commands.Request) (commands.Respo
 func (h *handlers) store(ctx context.Context, srcs []source) ([]media.Item, error) {
 	items := make([]media.Item, 0, len(srcs))
 	for _, s := range srcs {
-		it, err := h.addOne(ctx, s)
+		it, err := h.AddMediaFrom(ctx, s.name, s.open)
 		if err != nil {
 			return nil, err
 		}
 		items = append(items, it)
 	}
 	return items, nil
-}
-
-func (h *handlers) addOne(ctx context.Context, s source) (media.Item, error) {
-	return h.ReadMedia(ctx, s.name, s.open)
 }
 
 func (h *handlers) alt(ctx context.Context, r *commands.Request) (commands.Response, error) {
