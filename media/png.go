@@ -21,7 +21,8 @@ const maxExifChunk = 1 << 20
 
 // stripPNG copies the PNG read from r to w without its metadata: the eXIf
 // chunk, and the text chunks (tEXt, zTXt, iTXt) that carry EXIF, XMP or
-// IPTC ("Raw profile type …", "XML:com.adobe.xmp") or name a location.
+// IPTC ("Raw profile type …", "XML:com.adobe.xmp") or name a location
+// (keywords holding exif, xmp, iptc, gps or location).
 // Other chunks are copied byte for byte; what follows IEND is dropped. When
 // the eXIf left out held an Orientation other than 1, a minimal eXIf with
 // only that tag takes its place. It returns the orientation.
@@ -92,7 +93,7 @@ func metadataKeyword(br *bufio.Reader, n int64) bool {
 	head, _ := br.Peek(int(min(n, 80)))
 	k, _, _ := bytes.Cut(head, []byte{0})
 	kw := strings.ToLower(string(k))
-	return strings.HasPrefix(kw, "raw profile type") || kw == "xml:com.adobe.xmp" ||
+	return strings.HasPrefix(kw, "raw profile type") || strings.Contains(kw, "xmp") || strings.Contains(kw, "iptc") ||
 		strings.Contains(kw, "exif") || strings.Contains(kw, "gps") || strings.Contains(kw, "location")
 }
 

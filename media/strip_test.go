@@ -128,13 +128,15 @@ func TestStripWebPHeader(t *testing.T) {
 	}
 }
 
+// with is an accepted video changed by f.
+func with(f func(*mediatest.VideoOpts)) []byte {
+	o := mediatest.H264()
+	f(&o)
+	return mediatest.Video(o)
+}
+
 func TestStripVideo(t *testing.T) {
 	ok := mediatest.H264()
-	with := func(f func(*mediatest.VideoOpts)) []byte {
-		o := ok
-		f(&o)
-		return mediatest.Video(o)
-	}
 	tests := []struct {
 		name string
 		data []byte
@@ -170,11 +172,6 @@ func TestStripVideo(t *testing.T) {
 
 func TestStripVideoRefuses(t *testing.T) {
 	ok := mediatest.H264()
-	with := func(f func(*mediatest.VideoOpts)) []byte {
-		o := ok
-		f(&o)
-		return mediatest.Video(o)
-	}
 	full := mediatest.Video(ok)
 	overrun := append([]byte(nil), full...)
 	binary.BigEndian.PutUint32(overrun[24:], 1<<30) // moov larger than the file

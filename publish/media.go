@@ -12,12 +12,12 @@ import (
 
 // MediaSource is where the scheduler finds a post's media: the bytes of an
 // item by its SHA-256 (a media.Store) and the signed link of an item for
-// networks that fetch media by URL (media links; "" when Herald has no
-// public address). It is injected (Options.Media) so that publishing does
-// not depend on how media are stored or linked.
+// networks that fetch media by URL, with when it expires (media links; ""
+// when Herald has no public address). It is injected (Options.Media) so
+// that publishing does not depend on how media are stored or linked.
 type MediaSource interface {
 	Open(ctx context.Context, sum string) (media.Blob, error)
-	Link(item media.Item) string
+	Link(item media.Item) (url string, expires time.Time)
 }
 
 // MediaValidator is a Publisher that knows its network's limits on media
@@ -76,8 +76,9 @@ func (s *Scheduler) postMedia(ctx context.Context, post *Post, d Delivery, rev a
 	}
 	post.Media = make([]Media, len(rev.Media))
 	for i, it := range rev.Media {
-		post.Media[i] = Media{Item: it, Link: src.Link(it),
-			Open: func(ctx context.Context) (media.Blob, error) { return src.Open(ctx, it.SHA256) }}
+		m := Media{Item: it, Open: func(ctx context.Context) (media.Blob, error) { return src.Open(ctx, it.SHA256) }}
+		m.Link, m.Expires = src.Link(it)
+		post.Media[i] = m
 	}
 	us, err := s.store.Uploads(ctx, d.DraftID, d.Rev, d.Target)
 	if err != nil {

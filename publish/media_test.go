@@ -41,7 +41,9 @@ func (m memSource) Open(_ context.Context, sum string) (media.Blob, error) {
 	return memBlob{bytes.NewReader(b)}, nil
 }
 
-func (m memSource) Link(it media.Item) string { return "https://herald.example/media/" + it.SHA256[:8] }
+func (m memSource) Link(it media.Item) (string, time.Time) {
+	return "https://herald.example/media/" + it.SHA256[:8], start.Add(24 * time.Hour)
+}
 
 // uploadNet uploads each item of a post (reusing the uploads recorded by
 // earlier attempts), records the upload before posting, and answers from
@@ -162,8 +164,8 @@ func TestPublishMedia(t *testing.T) {
 		if got, want := []media.Item{last.Media[0].Item, last.Media[1].Item}, []media.Item{a, b}; !cmp.Equal(got, want) {
 			t.Errorf("Post.Media items = %+v, want %+v", got, want)
 		}
-		if last.Media[0].Link != src.Link(a) {
-			t.Errorf("Post.Media[0].Link = %q, want %q", last.Media[0].Link, src.Link(a))
+		if link, exp := src.Link(a); last.Media[0].Link != link || !last.Media[0].Expires.Equal(exp) {
+			t.Errorf("Post.Media[0] links %q until %v, want %q until %v", last.Media[0].Link, last.Media[0].Expires, link, exp)
 		}
 		for _, it := range []media.Item{a, b} {
 			if n := net.Uploads(it.SHA256); n != 1 {

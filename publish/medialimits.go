@@ -26,7 +26,17 @@ const (
 	// ReasonMediaType: "network", "n", "name", "type", "why": a type the
 	// network does not take from Herald (Bluesky videos).
 	ReasonMediaType = "publish.media_type"
+	// ReasonAltTooLong: "network", "n", "name", "length", "max"
+	// (characters).
+	ReasonAltTooLong = "publish.alt_too_long"
 )
+
+// AltTooLong is the refusal of item n's alt text of length characters
+// where network takes max.
+func AltTooLong(network string, n int, it media.Item, length, max int) error {
+	return herald.Errorf(herald.EINVALID, "%s takes descriptions of at most %d characters; that of item %d (%s) has %d.", network, max, n, it.Name, length).
+		Because(ReasonAltTooLong, herald.Facts{"network": network, "n": n, "name": it.Name, "length": length, "max": max})
+}
 
 // TooManyMedia is the refusal of count items where network takes max.
 func TooManyMedia(network string, max, count int) error {

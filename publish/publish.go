@@ -49,6 +49,8 @@ type Media struct {
 	// Link is a signed, expiring URL of the item for networks that fetch
 	// media themselves; "" when Herald has no public address.
 	Link string
+	// Expires is when Link stops working.
+	Expires time.Time
 }
 
 // Account is a target's configuration for one brand, set by an admin

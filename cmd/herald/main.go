@@ -389,7 +389,7 @@ func (m *Main) wire() (*app, error) { return m.wireWith(nil) }
 // wireWith is wire with the listening's events sent to notify instead of
 // the chat when notify is set (benchmarks count them).
 func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
-	med, err := m.openMedia(context.Background())
+	med, err := m.openMedia()
 	if err != nil {
 		return nil, err
 	}
@@ -445,7 +445,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	defer cancel()
 	news := a.news
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media}.source()})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source()})
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
@@ -464,9 +464,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	if a.media.Sweeper != nil {
-		run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
-	}
+	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out

@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/media/local"
+	"github.com/heraldhq/herald/media/s3"
 )
 
 // mediaParts are the media pieces built once in wire, for every part that
@@ -26,7 +27,7 @@ type mediaParts struct {
 	Store   media.Store
 	Library *media.Library
 	Links   *media.Links
-	Sweeper *media.Sweeper // nil while the storage cannot tell references
+	Sweeper *media.Sweeper
 }
 
 // parseSize reads a byte count: digits alone, or with a unit KB, MB, GB
@@ -77,17 +78,48 @@ func (c Config) validateMedia(bad func(string, ...any)) {
 	}
 	if !strings.HasPrefix(c.Media, "s3://") {
 		bad("HERALD_MEDIA: %q is neither file:DIR nor s3://BUCKET/PREFIX", c.Media)
+		return
+	}
+	if _, err := s3.ParseURL(c.Media); err != nil {
+		bad("HERALD_MEDIA: %v", err)
+	}
+	if (c.AWSAccessKeyID == "") != (c.AWSSecretAccessKey == "") {
+		bad("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both (the bucket's access key) or neither (anonymous)")
+	}
+	if c.MediaMax > maxSinglePut {
+		bad("HERALD_MEDIA_MAX: at most 5GiB with an s3:// media store (one PUT per item)")
 	}
 }
 
-// openMedia builds the media store, library, links and sweeper.
-func (m *Main) openMedia(ctx context.Context) (mediaParts, error) {
-	var p mediaParts
-	dir, ok := m.Config.mediaDir()
-	if !ok {
-		return p, fmt.Errorf("HERALD_MEDIA: %q: only file: stores are supported yet", m.Config.Media)
+// maxSinglePut is the largest object S3 takes in one PUT.
+const maxSinglePut = 5 << 30
+
+// checker is a store that can prove it is reachable and writable.
+type checker interface {
+	Check(ctx context.Context) error
+}
+
+// openMediaStore opens the store HERALD_MEDIA names: a directory (made
+// with mode 0700 when missing) or a bucket reached through the guarded
+// client's transport (an endpoint the operator configured: private
+// addresses allowed, no proxy from the environment).
+func (m *Main) openMediaStore() (media.Store, error) {
+	if dir, ok := m.Config.mediaDir(); ok {
+		return local.Open(dir)
 	}
-	st, err := local.Open(dir)
+	cfg, err := s3.ParseURL(m.Config.Media)
+	if err != nil {
+		return nil, fmt.Errorf("HERALD_MEDIA: %w", err)
+	}
+	client := httpx.New(httpx.Options{Trusted: true, Timeout: -1, MaxBody: 1 << 40, PerHost: 16, UserAgent: httpx.UserAgent(version)})
+	return s3.New(cfg, s3.Credentials{AccessKeyID: m.Config.AWSAccessKeyID, SecretAccessKey: m.Config.AWSSecretAccessKey}, client.Transport)
+}
+
+// openMedia builds the media store, library, links and sweeper (the
+// database tells it which items revisions refer to).
+func (m *Main) openMedia() (mediaParts, error) {
+	var p mediaParts
+	st, err := m.openMediaStore()
 	if err != nil {
 		return p, err
 	}
@@ -100,9 +132,7 @@ func (m *Main) openMedia(ctx context.Context) (mediaParts, error) {
 		}
 		p.Links = media.NewLinks(m.Config.PublicURL, key, m.Clock)
 	}
-	if refs, ok := any(m.store).(media.Refs); ok {
-		p.Sweeper = &media.Sweeper{Store: st, Refs: refs, Clock: m.Clock, Log: m.log}
-	}
+	p.Sweeper = &media.Sweeper{Store: st, Refs: m.store, Clock: m.Clock, Log: m.log}
 	return p, nil
 }
 
@@ -128,6 +158,26 @@ func (m *Main) linkKey() ([]byte, error) {
 		return nil, fmt.Errorf("media link key %s: %w", path, err)
 	}
 	return b, nil
+}
+
+// mediaReport says where media live and how to copy them (backup), or
+// whether the store is writable (doctor).
+func (m *Main) mediaReport(ctx context.Context, check bool) error {
+	st, err := m.openMediaStore()
+	if err != nil {
+		return fmt.Errorf("media: %w", err)
+	}
+	if !check {
+		fmt.Fprintf(m.Stdout, "Media are not in this backup: %s\n", st.Where())
+		return nil
+	}
+	if c, ok := st.(checker); ok {
+		if err := c.Check(ctx); err != nil {
+			return fmt.Errorf("media store: %w", err)
+		}
+	}
+	fmt.Fprintf(m.Stdout, "media: ok, writable (%s; at most %s per item)\n", st.Where(), media.Bytes(m.Config.MediaMax))
+	return nil
 }
 
 // cardLinkTTL is how long the link of a picture on a card works: cards

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
@@ -14,7 +15,10 @@ const mediaLinkTTL = 24 * time.Hour
 
 // publishMedia is publish.MediaSource over the media parts: bytes from the
 // store, links signed by Links ("" without HERALD_PUBLIC_URL).
-type publishMedia struct{ parts mediaParts }
+type publishMedia struct {
+	parts mediaParts
+	clock herald.Clock // the Links' clock
+}
 
 var _ publish.MediaSource = publishMedia{}
 
@@ -22,11 +26,12 @@ func (p publishMedia) Open(ctx context.Context, sum string) (media.Blob, error) 
 	return p.parts.Store.Open(ctx, sum)
 }
 
-func (p publishMedia) Link(it media.Item) string {
+func (p publishMedia) Link(it media.Item) (string, time.Time) {
 	if p.parts.Links == nil {
-		return ""
+		return "", time.Time{}
 	}
-	return p.parts.Links.Link(it, mediaLinkTTL)
+	expires := p.clock.Now().Add(mediaLinkTTL).Truncate(time.Second) // a token holds whole seconds
+	return p.parts.Links.Link(it, mediaLinkTTL), expires
 }
 
 // source is the scheduler's media source; nil without a store.

@@ -45,7 +45,7 @@ func (m *Main) runBackup(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Backup written to %s (%d bytes).\n", m.Args[0], st.Size())
-	return nil
+	return m.mediaReport(ctx, false)
 }
 
 func (m *Main) runDoctor(ctx context.Context) error {
@@ -78,7 +78,7 @@ func (m *Main) runDoctor(ctx context.Context) error {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())
 	}
 	fmt.Fprintf(m.Stdout, "chat platforms: %s\n", platforms)
-	return nil
+	return m.mediaReport(ctx, true)
 }
 
 func (m *Main) runVersion(context.Context) error {

@@ -76,7 +76,7 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
 	},
 	media.ReasonTooLarge: func(f herald.Facts) string {
-		return fmt.Sprintf("%v is larger than %s, the most Herald takes; send a smaller file.", f["name"], mediaBytes(f["max"]))
+		return fmt.Sprintf("%v is larger than %s, the most Herald takes; send a smaller file.", f["name"], factBytes(f["max"]))
 	},
 	media.ReasonUnsupported: func(f herald.Facts) string {
 		what := "a file Herald does not recognise"
@@ -131,16 +131,19 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v takes one video or up to %v pictures, not both; remove the video or the pictures from draft #%v with `media rm %v N`, or publish them as two drafts.", f["target"], f["max"], f["draft"], f["draft"])
 	},
 	publish.ReasonMediaTooBig: func(f herald.Facts) string {
-		return fmt.Sprintf("%v takes files of at most %s; item %v of draft #%v (%v) has %s. Replace it with a smaller file (`media rm %v %v`, then `media add %v FILE`).", f["target"], mediaBytes(f["max"]), f["n"], f["draft"], f["name"], mediaBytes(f["size"]), f["draft"], f["n"], f["draft"])
+		return fmt.Sprintf("%v takes files of at most %s; item %v of draft #%v (%v) has %s. Replace it with a smaller file (`media rm %v %v`, then `media add %v FILE`).", f["target"], factBytes(f["max"]), f["n"], f["draft"], f["name"], factBytes(f["size"]), f["draft"], f["n"], f["draft"])
 	},
 	publish.ReasonMediaTooBigTotal: func(f herald.Facts) string {
-		return fmt.Sprintf("%v takes at most %s of files in one post; the media of draft #%v add up to %s. Remove some with `media rm %v N`.", f["target"], mediaBytes(f["max"]), f["draft"], mediaBytes(f["size"]), f["draft"])
+		return fmt.Sprintf("%v takes at most %s of files in one post; the media of draft #%v add up to %s. Remove some with `media rm %v N`.", f["target"], factBytes(f["max"]), f["draft"], factBytes(f["size"]), f["draft"])
 	},
 	publish.ReasonMediaTooManyPx: func(f herald.Facts) string {
 		return fmt.Sprintf("%v takes pictures of at most %v pixels; item %v of draft #%v (%v) is %v×%v. Replace it with a smaller picture (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["max"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
 	},
 	publish.ReasonMediaType: func(f herald.Facts) string {
 		return fmt.Sprintf("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], f["why"], f["draft"], f["n"], f["target"], f["draft"])
+	},
+	publish.ReasonAltTooLong: func(f herald.Facts) string {
+		return fmt.Sprintf("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
 	},
 
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
@@ -155,8 +158,8 @@ var hints = map[string]func(f herald.Facts) string{
 
 func fixed(s string) func(herald.Facts) string { return func(herald.Facts) string { return s } }
 
-// mediaBytes words a byte count of the facts as people read it (12.0 MB).
-func mediaBytes(v any) string {
+// factBytes words a size among an error's facts as people read it.
+func factBytes(v any) string {
 	switch n := v.(type) {
 	case int64:
 		return media.Bytes(n)

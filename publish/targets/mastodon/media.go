@@ -89,7 +89,7 @@ func (l Limits) CheckMedia(items []media.Item) error {
 			return publish.MediaTooManyPx("Mastodon", i+1, it, px)
 		}
 		if n := utf8.RuneCountInString(it.Alt); n > MaxAlt {
-			return herald.Errorf(herald.EINVALID, "Mastodon takes descriptions of at most %d characters; that of item %d (%s) has %d.", MaxAlt, i+1, it.Name, n)
+			return publish.AltTooLong("Mastodon", i+1, it, n, MaxAlt)
 		}
 	}
 	return nil

@@ -1,10 +1,8 @@
 package mastodon_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,57 +11,11 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/media"
-	"github.com/heraldhq/herald/media/local"
-	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/publishtest"
 	"github.com/heraldhq/herald/publish/targets/mastodon"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
 )
-
-// mediaLib is a media library over a directory store, as Herald adds
-// media (location metadata stripped on the way in).
-func mediaLib(t *testing.T) *media.Library {
-	t.Helper()
-	st, err := local.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &media.Library{Store: st, TempDir: t.TempDir()}
-}
-
-// mustAdd adds b to lib as name with alt text alt.
-func mustAdd(t *testing.T, lib *media.Library, name string, b []byte, alt string) media.Item {
-	t.Helper()
-	it, err := lib.Add(t.Context(), name, bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("Add(%s): %v", name, err)
-	}
-	it.Alt = alt
-	return it
-}
-
-// recorder keeps the uploads a publisher records, as the delivery would.
-type recorder struct {
-	mu  sync.Mutex
-	ups []publish.Upload
-}
-
-func (r *recorder) record(_ context.Context, u publish.Upload) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ups = append(r.ups, u)
-	return nil
-}
-
-// withMedia is testPost with items read from lib's store, recording
-// uploads in rec.
-func withMedia(p publish.Post, lib *media.Library, rec *recorder, items ...media.Item) publish.Post {
-	for _, it := range items {
-		p.Media = append(p.Media, publish.Media{Item: it, Open: func(ctx context.Context) (media.Blob, error) { return lib.Store.Open(ctx, it.SHA256) }})
-	}
-	p.Record = rec.record
-	return p
-}
 
 // sleeps is an injected sleep that records each wait and moves clock.
 type sleeps struct {
@@ -82,20 +34,15 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 }
 
 func TestPublishMedia(t *testing.T) {
-	lib := mediaLib(t)
-	raw := mediatest.JPEG(t, 64, 48, 1)
-	if !mastodontest.HasGPS(raw) {
-		t.Fatal("the test JPEG carries no GPS EXIF: the check below would prove nothing")
-	}
-	photo := mustAdd(t, lib, "photo.jpg", raw, "A crowd at the store opening")
-	second := mustAdd(t, lib, "second.png", mediatest.PNG(t, 30, 20, 0), "The new logo")
+	lib, store := publishtest.Library()
+	photo, second := publishtest.Photos(t, lib, 64, 48)
 
 	t.Run("OKUploadedStrippedWithAlt", func(t *testing.T) {
 		srv := MustServer(t)
 		clk := testclock.New(t0)
-		rec := &recorder{}
+		rec := &publishtest.Uploads{}
 		p := mastodon.New(loopback(), clk)
-		r, err := p.Publish(t.Context(), withMedia(testPost(srv.URL(), "k1", "Opening day"), lib, rec, photo, second))
+		r, err := p.Publish(t.Context(), publishtest.WithMedia(testPost(srv.URL(), "k1", "Opening day"), store, rec, photo, second))
 		if err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -115,8 +62,8 @@ func TestPublishMedia(t *testing.T) {
 			if !m.Decoded || m.Width != it.Width || m.Height != it.Height {
 				t.Errorf("attachment %d decoded %v as %d×%d, want %d×%d", i, m.Decoded, m.Width, m.Height, it.Width, it.Height)
 			}
-			if m.GPS {
-				t.Errorf("attachment %d carries GPS EXIF", i)
+			if len(m.Leaks) > 0 {
+				t.Errorf("attachment %d carries metadata: %v", i, m.Leaks)
 			}
 			if m.ContentLength <= it.Size {
 				t.Errorf("attachment %d came with Content-Length %d; want the whole body's length", i, m.ContentLength)
@@ -127,7 +74,7 @@ func TestPublishMedia(t *testing.T) {
 		}
 		want := []publish.Upload{{SHA256: photo.SHA256, ID: ms[0].ID, At: t0, Until: t0.Add(20 * time.Hour)},
 			{SHA256: second.SHA256, ID: ms[1].ID, At: t0, Until: t0.Add(20 * time.Hour)}}
-		if diff := cmp.Diff(want, rec.ups); diff != "" {
+		if diff := cmp.Diff(want, rec.List()); diff != "" {
 			t.Errorf("recorded uploads (-want +got):\n%s", diff)
 		}
 	})
@@ -137,51 +84,51 @@ func TestPublishMedia(t *testing.T) {
 		srv.Processing(4)
 		clk := testclock.New(t0)
 		sl := &sleeps{clock: clk}
-		rec := &recorder{}
+		rec := &publishtest.Uploads{}
 		p := mastodon.New(loopback(), clk, mastodon.WithSleep(sl.sleep))
-		if _, err := p.Publish(t.Context(), withMedia(testPost(srv.URL(), "k1", "Video soon"), lib, rec, photo)); err != nil {
+		if _, err := p.Publish(t.Context(), publishtest.WithMedia(testPost(srv.URL(), "k1", "Video soon"), store, rec, photo)); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
 		if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}; !cmp.Equal(sl.waits, want) {
 			t.Errorf("waits %v, want %v", sl.waits, want)
 		}
-		if len(rec.ups) != 1 || srv.MediaGets() != 4 || len(srv.Statuses()) != 1 {
-			t.Errorf("%d uploads recorded, %d polls, %d statuses; want 1, 4, 1", len(rec.ups), srv.MediaGets(), len(srv.Statuses()))
+		if len(rec.List()) != 1 || srv.MediaGets() != 4 || len(srv.Statuses()) != 1 {
+			t.Errorf("%d uploads recorded, %d polls, %d statuses; want 1, 4, 1", len(rec.List()), srv.MediaGets(), len(srv.Statuses()))
 		}
 	})
 
 	t.Run("OKReusesRecordedUpload", func(t *testing.T) {
 		srv := MustServer(t)
-		rec := &recorder{}
+		rec := &publishtest.Uploads{}
 		p := mastodon.New(loopback(), testclock.New(t0))
-		post := withMedia(testPost(srv.URL(), "k1", "Again"), lib, rec, photo)
+		post := publishtest.WithMedia(testPost(srv.URL(), "k1", "Again"), store, rec, photo)
 		srv.FailNext(503, `{"error":"busy"}`)
 		if _, err := p.Publish(t.Context(), post); err == nil {
 			t.Fatal("Publish succeeded through a 503")
 		}
-		post.Uploads = map[string]publish.Upload{photo.SHA256: rec.ups[0]}
+		post.Uploads = rec.Valid()
 		if _, err := p.Publish(t.Context(), post); err != nil {
 			t.Fatalf("Publish again: %v", err)
 		}
-		if srv.Uploads() != 1 || len(rec.ups) != 1 {
-			t.Errorf("%d uploads (%d recorded), want 1: the second attempt reuses the first's", srv.Uploads(), len(rec.ups))
+		if srv.Uploads() != 1 || len(rec.List()) != 1 {
+			t.Errorf("%d uploads (%d recorded), want 1: the second attempt reuses the first's", srv.Uploads(), len(rec.List()))
 		}
-		if sts := srv.Statuses(); len(sts) != 1 || !cmp.Equal(sts[0].MediaIDs, []string{rec.ups[0].ID}) {
+		if sts := srv.Statuses(); len(sts) != 1 || !cmp.Equal(sts[0].MediaIDs, []string{rec.List()[0].ID}) {
 			t.Errorf("statuses %+v, want one with the first upload", sts)
 		}
 	})
 
 	t.Run("OKUploadsAgainWhenGone", func(t *testing.T) {
 		srv := MustServer(t)
-		rec := &recorder{}
+		rec := &publishtest.Uploads{}
 		p := mastodon.New(loopback(), testclock.New(t0))
-		post := withMedia(testPost(srv.URL(), "k1", "Gone"), lib, rec, photo)
+		post := publishtest.WithMedia(testPost(srv.URL(), "k1", "Gone"), store, rec, photo)
 		post.Uploads = map[string]publish.Upload{photo.SHA256: {SHA256: photo.SHA256, ID: "999", At: t0}}
 		if _, err := p.Publish(t.Context(), post); err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
-		if srv.Uploads() != 1 || len(rec.ups) != 1 || rec.ups[0].ID == "999" {
-			t.Errorf("%d uploads, recorded %+v; want a new one", srv.Uploads(), rec.ups)
+		if srv.Uploads() != 1 || len(rec.List()) != 1 || rec.List()[0].ID == "999" {
+			t.Errorf("%d uploads, recorded %+v; want a new one", srv.Uploads(), rec.List())
 		}
 	})
 
@@ -189,18 +136,18 @@ func TestPublishMedia(t *testing.T) {
 		srv := MustServer(t)
 		srv.Processing(100)
 		clk := testclock.New(t0)
-		rec := &recorder{}
+		rec := &publishtest.Uploads{}
 		p := mastodon.New(loopback(), clk, mastodon.WithSleep((&sleeps{clock: clk, fail: 3}).sleep))
-		_, err := p.Publish(t.Context(), withMedia(testPost(srv.URL(), "k1", "Slow"), lib, rec, photo))
+		_, err := p.Publish(t.Context(), publishtest.WithMedia(testPost(srv.URL(), "k1", "Slow"), store, rec, photo))
 		wantOutcome(t, err, publish.Transient, "still processing photo.jpg")
-		if len(srv.Statuses()) != 0 || len(rec.ups) != 1 {
-			t.Errorf("%d statuses, %d uploads recorded; want none and the upload recorded for the retry", len(srv.Statuses()), len(rec.ups))
+		if len(srv.Statuses()) != 0 || len(rec.List()) != 1 {
+			t.Errorf("%d statuses, %d uploads recorded; want none and the upload recorded for the retry", len(srv.Statuses()), len(rec.List()))
 		}
 	})
 
 	t.Run("ErrTokenRefused", func(t *testing.T) {
 		srv := MustServer(t, mastodontest.WithToken("right"))
-		_, err := mastodon.New(loopback(), clock).Publish(t.Context(), withMedia(testPost(srv.URL(), "k1", "x"), lib, &recorder{}, photo))
+		_, err := mastodon.New(loopback(), clock).Publish(t.Context(), publishtest.WithMedia(testPost(srv.URL(), "k1", "x"), store, &publishtest.Uploads{}, photo))
 		wantOutcome(t, err, publish.Rejected, "write:media")
 		if len(srv.Statuses()) != 0 {
 			t.Errorf("a status was made")
@@ -211,7 +158,7 @@ func TestPublishMedia(t *testing.T) {
 		srv := MustServer(t)
 		gone := photo
 		gone.SHA256 = strings.Repeat("0", 64)
-		_, err := mastodon.New(loopback(), clock).Publish(t.Context(), withMedia(testPost(srv.URL(), "k1", "x"), lib, &recorder{}, gone))
+		_, err := mastodon.New(loopback(), clock).Publish(t.Context(), publishtest.WithMedia(testPost(srv.URL(), "k1", "x"), store, &publishtest.Uploads{}, gone))
 		wantOutcome(t, err, publish.Rejected, "no longer in Herald's media store")
 	})
 }
@@ -240,7 +187,7 @@ func TestValidateMedia(t *testing.T) {
 		{"ErrVideoTooBig", []media.Item{{Type: "video/mp4", Size: 100 << 20, Width: 10, Height: 10}}, publish.ReasonMediaTooBig},
 		{"ErrImagePixels", []media.Item{img(1<<20, 8000, 5000)}, publish.ReasonMediaTooManyPx},
 		{"ErrVideoPixels", []media.Item{{Type: "video/mp4", Size: 1 << 20, Width: 4096, Height: 2160}}, publish.ReasonMediaTooManyPx},
-		{"ErrAltTooLong", []media.Item{long}, "-"},
+		{"ErrAltTooLong", []media.Item{long}, publish.ReasonAltTooLong},
 	}
 	p := mastodon.New(loopback(), clock)
 	for _, tt := range tests {
@@ -252,7 +199,7 @@ func TestValidateMedia(t *testing.T) {
 			case tt.reason == "":
 			case herald.ErrorCode(err) != herald.EINVALID:
 				t.Fatalf("ValidateMedia = %v, want EINVALID", err)
-			case tt.reason != "-" && herald.AsError(err).Reason != tt.reason:
+			case herald.AsError(err).Reason != tt.reason:
 				t.Errorf("reason %q (%v), want %q", herald.AsError(err).Reason, err, tt.reason)
 			}
 		})

@@ -3,7 +3,6 @@ package mastodontest
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/heraldhq/herald/media/mediatest"
 )
 
 // maxDecode bounds the pictures the fake decodes (the bytes are hashed
@@ -35,9 +36,9 @@ type Media struct {
 	// when it does not decode: Decoded is false).
 	Width, Height int
 	Decoded       bool
-	// GPS is true when a JPEG's EXIF carries a GPS IFD (tag 0x8825): what
-	// Herald must never send.
-	GPS bool
+	// Leaks are the metadata found in a picture's bytes (mediatest.Leaks:
+	// GPS and other EXIF, XMP, comments): what Herald must never send.
+	Leaks []string
 	// ContentLength is the request's Content-Length (-1 when chunked).
 	ContentLength int64
 	polls         int // 206 answers left before it is processed
@@ -235,7 +236,7 @@ func readFile(p *multipart.Part, m *Media) error {
 	if img, _, err := image.Decode(bytes.NewReader(head.Bytes())); err == nil {
 		m.Width, m.Height, m.Decoded = img.Bounds().Dx(), img.Bounds().Dy(), true
 	}
-	m.GPS = HasGPS(head.Bytes())
+	m.Leaks = mediatest.Leaks(m.Type, head.Bytes())
 	return nil
 }
 
@@ -250,64 +251,6 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 		l.b.Write(p[:min(room, len(p))])
 	}
 	return len(p), nil
-}
-
-// HasGPS reports whether JPEG bytes carry EXIF with a GPS IFD (the tag
-// 0x8825 in IFD0 of an APP1 "Exif" segment).
-func HasGPS(b []byte) bool {
-	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
-		return false
-	}
-	for i := 2; i+4 <= len(b); {
-		if b[i] != 0xFF {
-			return false
-		}
-		marker := b[i+1]
-		if marker == 0xDA || marker == 0xD9 { // start of scan: no more metadata
-			return false
-		}
-		size := int(binary.BigEndian.Uint16(b[i+2:]))
-		if size < 2 || i+2+size > len(b) {
-			return false
-		}
-		seg := b[i+4 : i+2+size]
-		if marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) && ifd0Has(seg[6:], 0x8825) {
-			return true
-		}
-		i += 2 + size
-	}
-	return false
-}
-
-// ifd0Has reports whether a TIFF structure's first IFD has tag.
-func ifd0Has(t []byte, tag uint16) bool {
-	if len(t) < 8 {
-		return false
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return false
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off+2 > len(t) || off < 8 {
-		return false
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := range n {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			return false
-		}
-		if bo.Uint16(t[e:]) == tag {
-			return true
-		}
-	}
-	return false
 }
 
 // contentType is a part's media type without parameters.
