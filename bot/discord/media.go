@@ -72,20 +72,7 @@ const (
 
 // ValidateMedia implements publish.MediaValidator for Discord channels.
 func (a *Adapter) ValidateMedia(_ publish.Account, items []media.Item) error {
-	if len(items) > maxPostFiles {
-		return publish.TooManyMedia("Discord", maxPostFiles, len(items))
-	}
-	var total int64
-	for i, it := range items {
-		if it.Size > maxPostBytes {
-			return publish.MediaTooBig("Discord", i+1, it, maxPostBytes)
-		}
-		total += it.Size
-	}
-	if total > maxPostBytes {
-		return publish.MediaTooBigTotal("Discord", total, maxPostBytes)
-	}
-	return nil
+	return publish.FileLimits{Network: "Discord", Files: maxPostFiles, Total: maxPostBytes, Alt: maxAttachmentAlt}.Check(items)
 }
 
 // sendWithMedia creates msg in a channel with the post's media attached:

@@ -29,15 +29,7 @@ const (
 
 // ValidateMedia implements publish.MediaValidator for Slack channels.
 func (a *Adapter) ValidateMedia(_ publish.Account, items []media.Item) error {
-	if len(items) > maxPostFiles {
-		return publish.TooManyMedia("Slack", maxPostFiles, len(items))
-	}
-	for i, it := range items {
-		if it.Size > maxFileSize {
-			return publish.MediaTooBig("Slack", i+1, it, maxFileSize)
-		}
-	}
-	return nil
+	return publish.FileLimits{Network: "Slack", Files: maxPostFiles, Each: maxFileSize}.Check(items)
 }
 
 // publishMedia posts p with its media through Slack's external upload

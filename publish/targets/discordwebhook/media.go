@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
@@ -30,23 +29,7 @@ var _ publish.MediaValidator = (*Publisher)(nil)
 // ValidateMedia implements publish.MediaValidator: up to MaxFiles files
 // of MaxTotal bytes together, descriptions of at most MaxAlt characters.
 func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
-	if len(items) > MaxFiles {
-		return publish.TooManyMedia("Discord", MaxFiles, len(items))
-	}
-	var total int64
-	for i, it := range items {
-		if it.Size > MaxTotal {
-			return publish.MediaTooBig("Discord", i+1, it, MaxTotal)
-		}
-		total += it.Size
-		if n := utf8.RuneCountInString(it.Alt); n > MaxAlt {
-			return publish.AltTooLong("Discord", i+1, it, n, MaxAlt)
-		}
-	}
-	if total > MaxTotal {
-		return publish.MediaTooBigTotal("Discord", total, MaxTotal)
-	}
-	return nil
+	return publish.FileLimits{Network: "Discord", Files: MaxFiles, Total: MaxTotal, Alt: MaxAlt}.Check(items)
 }
 
 // attachment is a partial attachment object of payload_json: id n matches
