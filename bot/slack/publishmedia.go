@@ -119,7 +119,7 @@ func (a *Adapter) upload(ctx context.Context, m publish.Media) (string, error) {
 	}
 	req.ContentLength = blob.Size() // streamed, never held whole
 	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("Authorization", "Bearer "+a.token) // files.slack.com (Allowed) only
+	req.Header.Set("Authorization", "Bearer "+a.token)    // files.slack.com (Allowed) only
 	resp, err := httpx.NoRedirect(a.files.Client).Do(req) // a POST is never resent elsewhere
 	if err != nil {
 		return "", publish.TransientError(fmt.Errorf("uploading %s to Slack: %w", m.Name, httpx.StripURL(err)), 0)
