@@ -30,7 +30,7 @@ func seeds(f *testing.F) [][]byte {
 	hevc.Video = "hvc1"
 	mov := mediatest.H264()
 	mov.Brand, mov.MoovAtEnd, mov.Mdat = "qt  ", true, 10
-	return append(out, mediatest.JPEG(f, 16, 8, 6), mediatest.PNG(f, 9, 7, 8), mediatest.WebP(f),
+	return append(out, mediatest.JPEG(f, 16, 8, 6), mediatest.PNG(f, 9, 7, 8), mediatest.WebP(f), mediatest.GIF(f, 6, 5),
 		mediatest.Video(mediatest.H264()), mediatest.Video(hevc), mediatest.Video(mov),
 		pngBomb(), jpegBomb(), webpBomb(), []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), []byte("<html>"))
 }

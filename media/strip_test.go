@@ -71,6 +71,7 @@ func TestStripImages(t *testing.T) {
 		{"OKPNGOrientation3", mediatest.PNG(t, 30, 20, 3), "image/png", 30, 20, 3},
 		{"OKPNG", mediatest.PNG(t, 30, 20, 0), "image/png", 30, 20, 0},
 		{"OKWebP", mediatest.WebP(t), "image/webp", 400, 301, 0},
+		{"OKGIF", mediatest.GIF(t, 30, 20), "image/gif", 30, 20, 0},
 		{"OKWebPSimple", mustRead(t, "testdata/blue-purple-pink.lossy.webp"), "image/webp", 150, 100, 0},
 	}
 	for _, tt := range tests {

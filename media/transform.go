@@ -41,8 +41,7 @@ func transform(item *Item, src io.ReaderAt, n int64, w io.Writer) error {
 	case "image/webp":
 		return stripWebP(src, n, w)
 	case "image/gif":
-		_, err := io.Copy(w, r)
-		return err
+		return stripGIF(r, w)
 	}
 	info, err := stripVideo(r, w)
 	if err != nil {

@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"unicode/utf8"
-
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 )
@@ -76,41 +74,4 @@ func MediaTooManyPx(network string, n int, it media.Item, max int64) error {
 func MediaType(network string, n int, it media.Item, why string) error {
 	return herald.Errorf(herald.EINVALID, "%s does not take item %d (%s, %s) from Herald: %s.", network, n, it.Name, it.Type, why).
 		Because(ReasonMediaType, herald.Facts{"network": network, "n": n, "name": it.Name, "type": it.Type, "why": why})
-}
-
-// FileLimits are the limits of a network that takes a post's media as
-// files (a chat message's attachments, a post's images); zero means no
-// limit.
-type FileLimits struct {
-	Network  string // as refusals name it: "Discord", "Bluesky"
-	MaxFiles int    // files in one post
-	MaxFile  int64  // bytes of one file
-	MaxTotal int64  // bytes of the files of one post together
-	MaxAlt   int    // characters of a file's description (alt text)
-}
-
-// Check refuses items beyond l: too many, one too big, too big together,
-// an alt text too long (in that order).
-func (l FileLimits) Check(items []media.Item) error {
-	if l.MaxFiles > 0 && len(items) > l.MaxFiles {
-		return TooManyMedia(l.Network, l.MaxFiles, len(items))
-	}
-	var total int64
-	for i, it := range items {
-		maxFile := l.MaxFile
-		if maxFile == 0 || l.MaxTotal > 0 && l.MaxTotal < maxFile {
-			maxFile = l.MaxTotal
-		}
-		if maxFile > 0 && it.Size > maxFile {
-			return MediaTooBig(l.Network, i+1, it, maxFile)
-		}
-		total += it.Size
-		if n := utf8.RuneCountInString(it.Alt); l.MaxAlt > 0 && n > l.MaxAlt {
-			return AltTooLong(l.Network, i+1, it, n, l.MaxAlt)
-		}
-	}
-	if l.MaxTotal > 0 && total > l.MaxTotal {
-		return MediaTooBigTotal(l.Network, total, l.MaxTotal)
-	}
-	return nil
 }

@@ -367,7 +367,7 @@ func (s *Scheduler) send(ctx context.Context, d Delivery) error {
 	r, err := p.Publish(cctx, post)
 	cancel()
 	s.log.InfoContext(ctx, "publish attempt", "draft_id", d.DraftID, "target", d.Target.String(), "attempt", next.Attempts,
-		"outcome", outcome(err), "duration_ms", time.Since(start).Milliseconds())
+		"media", len(post.Media), "outcome", outcome(err), "duration_ms", time.Since(start).Milliseconds())
 	return s.record(ctx, next, r, err)
 }
 

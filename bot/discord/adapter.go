@@ -57,6 +57,9 @@ type Options struct {
 	// MediaMax, when positive, refuses attachments Discord announces as
 	// larger (HERALD_MEDIA_MAX; media.Library bounds them in any case).
 	MediaMax int64
+	// Media reads stored pictures to attach to cards when Herald has no
+	// public links for them; cards list media in words when nil.
+	Media MediaSource
 }
 
 // DefaultAckBudget leaves half of Discord's 3 seconds for the answer to
@@ -86,6 +89,7 @@ type Adapter struct {
 	budget   time.Duration
 	dir      *directory
 	files    bot.Downloader // attachments, from Discord's CDN only
+	media    MediaSource    // cards' pictures; nil: none attached
 
 	cardLocks keyLocks
 
@@ -132,6 +136,7 @@ func New(o Options) (*Adapter, error) {
 		budget:   o.AckBudget,
 		poster:   bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
 		files:    downloader(o),
+		media:    o.Media,
 	}
 	if o.Sleep != nil {
 		a.poster.Sleep = o.Sleep

@@ -72,42 +72,45 @@ const (
 
 // ValidateMedia implements publish.MediaValidator for Discord channels.
 func (a *Adapter) ValidateMedia(_ publish.Account, items []media.Item) error {
-	if len(items) > maxPostFiles {
-		return publish.TooManyMedia("Discord", maxPostFiles, len(items))
-	}
-	var total int64
-	for i, it := range items {
-		if it.Size > maxPostBytes {
-			return publish.MediaTooBig("Discord", i+1, it, maxPostBytes)
-		}
-		total += it.Size
-	}
-	if total > maxPostBytes {
-		return publish.MediaTooBigTotal("Discord", total, maxPostBytes)
-	}
-	return nil
+	return publish.FileLimits{Network: "Discord", Files: maxPostFiles, Total: maxPostBytes, Alt: maxAttachmentAlt}.Check(items)
 }
 
-// sendWithMedia creates msg in a channel with the post's media attached:
-// a multipart/form-data body of payload_json (the message, with an
-// attachments entry per file: id n, its name and its alt text as
-// description) and files[n], streamed from the media store as the
-// request goes out. The nonce travels in payload_json, so Discord's
+// sendWithMedia creates msg in a channel with the post's media attached
+// (see sendFiles). The nonce travels in payload_json, so Discord's
 // deduplication covers posts with media too.
 func (a *Adapter) sendWithMedia(ctx context.Context, channelID string, msg message, items []publish.Media) ([]byte, error) {
 	if err := a.ValidateMedia(publish.Account{}, mediaItems(items)); err != nil {
 		return nil, publish.Rejectedf("%s", herald.ErrorMessage(err))
 	}
-	var parts []publish.Part
-	for i, m := range items {
+	files := make([]sendFile, 0, len(items))
+	for _, m := range items {
 		blob, err := m.Open(ctx)
 		if err != nil {
 			return nil, publish.TransientError(fmt.Errorf("reading %s from the media store: %w", m.Name, err), 0)
 		}
 		defer blob.Close()
-		name := attachmentName(i, m.Item)
-		msg.Attachments = append(msg.Attachments, attachmentMeta{ID: strconv.Itoa(i), Filename: name, Description: commands.Cut(oneLine(m.Alt), maxAttachmentAlt)})
-		parts = append(parts, publish.Part{Field: fmt.Sprintf("files[%d]", i), FileName: name, Type: m.Type, File: blob, Size: blob.Size()})
+		files = append(files, sendFile{Item: m.Item, blob: blob})
+	}
+	return a.sendFiles(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channelID), channelBucket(channelID), msg, files)
+}
+
+// sendFile is a file going out with a message.
+type sendFile struct {
+	media.Item
+	blob media.Blob
+}
+
+// sendFiles sends msg with files as Discord takes them: a
+// multipart/form-data body of payload_json (the message, with an
+// attachments entry per file: id n, its name and its alt text as
+// description) then files[n], streamed as the request goes out.
+func (a *Adapter) sendFiles(ctx context.Context, method, endpoint, bucket string, msg message, files []sendFile) ([]byte, error) {
+	msg.Attachments = nil
+	var parts []publish.Part
+	for i, f := range files {
+		name := attachmentName(i, f.Item)
+		msg.Attachments = append(msg.Attachments, attachmentMeta{ID: strconv.Itoa(i), Filename: name, Description: commands.Cut(oneLine(f.Alt), maxAttachmentAlt)})
+		parts = append(parts, publish.Part{Field: fmt.Sprintf("files[%d]", i), FileName: name, Type: f.Type, File: f.blob, Size: f.blob.Size()})
 	}
 	payload, err := json.Marshal(msg)
 	if err != nil {
@@ -118,7 +121,7 @@ func (a *Adapter) sendWithMedia(ctx context.Context, channelID string, msg messa
 	if err != nil {
 		return nil, herald.Internal(fmt.Errorf("discord: laying out a multipart message: %w", err))
 	}
-	return a.rest.send(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channelID), channelBucket(channelID), body.Body, body.Length, body.ContentType)
+	return a.rest.send(ctx, method, endpoint, bucket, body.Body, body.Length, body.ContentType)
 }
 
 func mediaItems(ms []publish.Media) []media.Item {
@@ -179,6 +182,17 @@ func mediaImage(items []commands.CardMedia) *discordgo.MessageEmbedImage {
 	for _, m := range items {
 		if strings.HasPrefix(m.Type, "image/") && strings.HasPrefix(m.Link, "https://") {
 			return &discordgo.MessageEmbedImage{URL: m.Link}
+		}
+	}
+	return nil
+}
+
+// pictureToAttach is the first picture of a card small enough to attach
+// to the card's message; nil when there is none.
+func pictureToAttach(items []commands.CardMedia) *commands.CardMedia {
+	for i, m := range items {
+		if strings.HasPrefix(m.Type, "image/") && m.SHA256 != "" && m.Size > 0 && m.Size <= maxCardImage {
+			return &items[i]
 		}
 	}
 	return nil

@@ -207,7 +207,7 @@ func TestDraftWithAttachment(t *testing.T) {
 	h := newHarness(t, func(h *harness) bot.Dispatcher {
 		bs := brands.NewService(h.store, herald.SystemClock{}, "UTC")
 		return handlers.New(kit.Deps{Brands: bs, Approvals: approvals.NewService(h.store, bs, herald.SystemClock{}), Media: lib})
-	})
+	}, func(o *Options) { o.Media = store })
 	withGuilds(h.fake)
 	setUp(t, h)
 	raw := mediatest.JPEG(t, 64, 48, 6)
@@ -217,6 +217,10 @@ func TestDraftWithAttachment(t *testing.T) {
 	if !strings.Contains(card.Raw, "photo.jpg, 48×64") { // turned by its orientation
 		t.Errorf("card %s; want the photo listed", card.Raw)
 	}
+	checkCardPicture(t, card)
+	said(t, h, h.slash(alice, "submit", opt{"id", tInteger, 1}), "submitted draft #1", false)
+	edit := h.fake.wait(t, "the card's update", func(c apiCall) bool { return c.Method == "PATCH" && len(c.Parts) > 0 })
+	checkCardPicture(t, edit)
 	var sums []string
 	store.Walk(context.Background(), func(sum string, _ time.Time) error { sums = append(sums, sum); return nil })
 	if len(sums) != 1 {
@@ -234,5 +238,27 @@ func TestDraftWithAttachment(t *testing.T) {
 	c := h.fake.wait(t, "the post", func(c apiCall) bool { return c.Path == "/channels/"+chNewsA+"/messages" && len(c.Parts) == 2 })
 	if leaks := mediatest.Leaks("image/jpeg", c.Parts[1].Body); len(leaks) > 0 || len(c.Parts[1].Body) == 0 {
 		t.Errorf("the posted photo (%d bytes) still carries %v", len(c.Parts[1].Body), leaks)
+	}
+}
+
+// checkCardPicture checks that a card's message carries its picture as an
+// attachment its embed shows, without location metadata.
+func checkCardPicture(t *testing.T, c apiCall) {
+	t.Helper()
+	if len(c.Parts) != 2 || c.Parts[1].Name != "files[0]" || c.Parts[1].FileName != "photo.jpg" {
+		t.Fatalf("card %s %s: parts %+v; want payload_json and the picture", c.Method, c.Path, c.Parts)
+	}
+	var m struct {
+		Embeds []struct {
+			Image struct{ URL string } `json:"image"`
+		} `json:"embeds"`
+		Attachments []attachmentMeta `json:"attachments"`
+	}
+	json.Unmarshal(c.Parts[0].Body, &m)
+	if len(m.Embeds) == 0 || m.Embeds[0].Image.URL != "attachment://photo.jpg" || len(m.Attachments) != 1 || m.Attachments[0] != (attachmentMeta{ID: "0", Filename: "photo.jpg"}) {
+		t.Errorf("card payload %s; want the embed showing attachment://photo.jpg", c.Parts[0].Body)
+	}
+	if leaks := mediatest.Leaks("image/jpeg", c.Parts[1].Body); len(leaks) > 0 {
+		t.Errorf("the card's picture carries %v", leaks)
 	}
 }

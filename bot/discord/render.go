@@ -87,6 +87,10 @@ type message struct {
 	// Attachments describe the files sent with the message (multipart
 	// files[n], matched by id n).
 	Attachments []attachmentMeta
+	// cardImage is a card's picture that Discord cannot fetch by link:
+	// the adapter attaches it when it posts or edits the card in a
+	// channel (attachment://NAME), and leaves it out elsewhere.
+	cardImage *commands.CardMedia
 }
 
 // attachmentMeta is one entry of a message's attachments: which files[n]
@@ -272,7 +276,11 @@ func cardMessage(c commands.Card) message {
 		last.Description = strings.TrimSpace(last.Description + fmt.Sprintf("\n\n… %d more characters are not shown: Discord allows %d per message.", utf8.RuneCountInString(text), maxEmbedTotal))
 	}
 	first.Image = mediaImage(c.Media)
-	return message{Embeds: embeds, Components: rows}
+	m := message{Embeds: embeds, Components: rows}
+	if first.Image == nil {
+		m.cardImage = pictureToAttach(c.Media)
+	}
+	return m
 }
 
 // excerptText renders text from outside as a quote: every character

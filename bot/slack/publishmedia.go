@@ -29,15 +29,7 @@ const (
 
 // ValidateMedia implements publish.MediaValidator for Slack channels.
 func (a *Adapter) ValidateMedia(_ publish.Account, items []media.Item) error {
-	if len(items) > maxPostFiles {
-		return publish.TooManyMedia("Slack", maxPostFiles, len(items))
-	}
-	for i, it := range items {
-		if it.Size > maxFileSize {
-			return publish.MediaTooBig("Slack", i+1, it, maxFileSize)
-		}
-	}
-	return nil
+	return publish.FileLimits{Network: "Slack", Files: maxPostFiles, Each: maxFileSize}.Check(items)
 }
 
 // publishMedia posts p with its media through Slack's external upload
@@ -127,8 +119,8 @@ func (a *Adapter) upload(ctx context.Context, m publish.Media) (string, error) {
 	}
 	req.ContentLength = blob.Size() // streamed, never held whole
 	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("Authorization", "Bearer "+a.token) // files.slack.com (Allowed) only
-	resp, err := a.files.Client.Do(req)
+	req.Header.Set("Authorization", "Bearer "+a.token)    // files.slack.com (Allowed) only
+	resp, err := httpx.NoRedirect(a.files.Client).Do(req) // a POST is never resent elsewhere
 	if err != nil {
 		return "", publish.TransientError(fmt.Errorf("uploading %s to Slack: %w", m.Name, httpx.StripURL(err)), 0)
 	}

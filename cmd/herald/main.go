@@ -535,6 +535,9 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
 	}
+	if a.media.Store != nil && a.media.Links == nil { // no public links: cards attach their picture
+		o.Media = a.media.Store
+	}
 	d, err := discord.New(o)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)

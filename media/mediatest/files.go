@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"testing"
@@ -119,6 +120,34 @@ func PNG(t testing.TB, w, h, o int) []byte {
 	b.Write(pngChunk("tEXt", []byte("Title\x00Launch day")))
 	b.Write(src[ihdrEnd:])
 	b.WriteString("trailing bytes")
+	return b.Bytes()
+}
+
+// GIF encodes a w×h GIF and adds, after its header and color table, a
+// comment with a place and an XMP application extension with a latitude.
+func GIF(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var enc bytes.Buffer
+	if err := gif.Encode(&enc, Picture(w, h), nil); err != nil {
+		t.Fatal(err)
+	}
+	src := enc.Bytes()
+	at := 13
+	if src[10]&0x80 != 0 {
+		at += 3 << (src[10]&7 + 1)
+	}
+	var b bytes.Buffer
+	b.Write(src[:at])
+	b.Write([]byte{0x21, 0xFE, 21})
+	b.WriteString("taken at Eiffel Tower")
+	b.WriteByte(0)
+	xmp := "<x:xmpmeta><exif:GPSLatitude>" + GPSText + "</exif:GPSLatitude></x:xmpmeta>"
+	b.Write([]byte{0x21, 0xFF, 11})
+	b.WriteString("XMP DataXMP")
+	b.WriteByte(byte(len(xmp)))
+	b.WriteString(xmp)
+	b.WriteByte(0)
+	b.Write(src[at:])
 	return b.Bytes()
 }
 

@@ -28,6 +28,8 @@ func Leaks(typ string, b []byte) []string {
 		return pngLeaks(b)
 	case "image/webp":
 		return webpLeaks(b)
+	case "image/gif":
+		return gifLeaks(b)
 	case "video/mp4", "video/quicktime":
 		return boxLeaks(b, 0)
 	}
@@ -180,4 +182,59 @@ func ifd0Tags(b []byte) []uint16 {
 		tags = append(tags, bo.Uint16(b[e:]))
 	}
 	return tags
+}
+
+// gifLeaks walks a GIF's blocks and lists comments and application
+// extensions other than looping and ICC ones.
+func gifLeaks(b []byte) []string {
+	var out []string
+	i := 13
+	table := func(packed byte) {
+		if packed&0x80 != 0 {
+			i += 3 << (packed&7 + 1)
+		}
+	}
+	skipBlocks := func() {
+		for i < len(b) && b[i] != 0 {
+			i += int(b[i]) + 1
+		}
+		i++
+	}
+	if len(b) < 13 {
+		return nil
+	}
+	table(b[10])
+	for i < len(b) {
+		switch b[i] {
+		case 0x21:
+			if i+2 >= len(b) {
+				return out
+			}
+			label := b[i+1]
+			if label == 0xFE {
+				out = append(out, "GIF comment")
+			}
+			if label == 0xFF && (i+14 > len(b) || !map[string]bool{"NETSCAPE2.0": true, "ANIMEXTS1.0": true, "ICCRGBG1012": true}[string(b[i+3:i+14])]) {
+				out = append(out, "GIF application extension")
+			}
+			i += 2
+			skipBlocks()
+		case 0x2C:
+			if i+10 > len(b) {
+				return out
+			}
+			i += 10
+			table(b[i-1])
+			i++ // LZW code size
+			skipBlocks()
+		case 0x3B:
+			if i+1 != len(b) {
+				out = append(out, "bytes after the GIF trailer")
+			}
+			return out
+		default:
+			return append(out, "unreadable GIF block")
+		}
+	}
+	return out
 }

@@ -40,7 +40,7 @@ func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 			return publish.MediaType("Bluesky", i+1, it, "Herald posts pictures to Bluesky, not videos")
 		}
 	}
-	return publish.FileLimits{Network: "Bluesky", MaxFiles: MaxImages, MaxFile: MaxImageSize}.Check(items)
+	return publish.FileLimits{Network: "Bluesky", Files: MaxImages, Each: MaxImageSize}.Check(items)
 }
 
 // embedImages is an app.bsky.embed.images.

@@ -29,7 +29,7 @@ var _ publish.MediaValidator = (*Publisher)(nil)
 // ValidateMedia implements publish.MediaValidator: up to MaxFiles files
 // of MaxTotal bytes together, descriptions of at most MaxAlt characters.
 func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
-	return publish.FileLimits{Network: "Discord", MaxFiles: MaxFiles, MaxTotal: MaxTotal, MaxAlt: MaxAlt}.Check(items)
+	return publish.FileLimits{Network: "Discord", Files: MaxFiles, Total: MaxTotal, Alt: MaxAlt}.Check(items)
 }
 
 // attachment is a partial attachment object of payload_json: id n matches
