@@ -64,13 +64,19 @@ func (a *Adapter) cardRefs(ctx context.Context, key string) ([]herald.MessageRef
 
 func (a *Adapter) editCard(ctx context.Context, ref herald.MessageRef, msg message) error {
 	return a.poster.Do(ctx, "channel:"+ref.Channel.Channel, func(ctx context.Context) error {
-		return a.api.edit(ctx, ref.Channel.Channel, ref.MessageID, msg)
+		_, err := a.sendCard(ctx, ref.Channel.Channel, ref.MessageID, msg)
+		return err
 	})
 }
 
 // postCard posts a card in channel and remembers where.
 func (a *Adapter) postCard(ctx context.Context, channel herald.ChannelRef, key string, msg message) (string, error) {
-	id, err := a.post(ctx, channel.Channel, msg)
+	var id string
+	err := a.poster.Do(ctx, "channel:"+channel.Channel, func(ctx context.Context) error {
+		var err error
+		id, err = a.sendCard(ctx, channel.Channel, "", msg)
+		return err
+	})
 	if err != nil || key == "" || a.cards == nil {
 		return id, err
 	}

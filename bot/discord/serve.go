@@ -76,7 +76,7 @@ func (a *Adapter) run(ctx context.Context, in inbound, deadline time.Time) {
 			result <- commands.Response{Text: i18n.Lang(in.actor.Lang).T("Herald is stopping; try again in a moment."), Ephemeral: true, ErrCode: herald.EUNAVAILABLE}
 			return
 		}
-		result <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line})
+		result <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line, Files: in.files})
 	})
 	if !started {
 		return

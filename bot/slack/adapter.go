@@ -47,6 +47,13 @@ type Options struct {
 
 	// PostInterval paces posts per channel; one second when zero.
 	PostInterval time.Duration
+
+	// MediaClient downloads uploaded files and uploads posts' media;
+	// bot.NewDownloadClient's when nil (no overall timeout, no body bound).
+	MediaClient *http.Client
+	// MediaMax, when positive, refuses uploads Slack announces as larger
+	// (HERALD_MEDIA_MAX; media.Library bounds them in any case).
+	MediaMax int64
 }
 
 // Adapter connects Herald to one Slack app: Socket Mode when an app token
@@ -62,6 +69,8 @@ type Adapter struct {
 	log      *slog.Logger
 	poster   *bot.Poster
 	http     *http.Client
+	files    bot.Downloader // uploaded files, from Slack's files host only
+	token    string         // the bot token, for uploads to Slack's files host
 
 	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
 
@@ -108,6 +117,8 @@ func New(o Options) *Adapter {
 		log:      o.Log.With("adapter", Platform),
 		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
+		files:    downloader(o),
+		token:    o.BotToken,
 	}
 }
 

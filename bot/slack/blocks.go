@@ -122,6 +122,7 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		blocks = append(blocks, excerptBlock(*c.Excerpt))
 	}
+	blocks = append(blocks, mediaBlocks(c.Media)...)
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
 	actions, omitted := actionBlocks(c.Buttons)
 	lines := c.Context
@@ -456,6 +457,9 @@ func Modal(f *commands.Form, meta FormMeta) (slackapi.ModalViewRequest, error) {
 // btn.Input, titled btn.Label. meta.Command defaults to btn.Command and
 // meta.Fields to that one input.
 func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, error) {
+	if btn.Input == commands.FileInput {
+		return fileAskModal(btn, meta)
+	}
 	if btn.Input == "" {
 		return slackapi.ModalViewRequest{}, herald.Internal(fmt.Errorf("slack: button %q asks for no input", btn.Label))
 	}
@@ -471,6 +475,9 @@ func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, er
 
 // inputBlock is the input block of one form field.
 func inputBlock(fl commands.FormField) *slackapi.InputBlock {
+	if fl.File {
+		return fileInputBlock(fl)
+	}
 	var placeholder *slackapi.TextBlockObject
 	if p := oneLine(fl.Placeholder); p != "" {
 		placeholder = plainText(commands.Cut(p, maxPlaceholder))
@@ -498,7 +505,7 @@ func metaFields(fields []commands.FormField) []commands.FormField {
 	}
 	out := make([]commands.FormField, len(fields))
 	for i, f := range fields {
-		out[i] = commands.FormField{Name: f.Name, Flag: f.Flag}
+		out[i] = commands.FormField{Name: f.Name, Flag: f.Flag, File: f.File}
 	}
 	return out
 }

@@ -107,6 +107,9 @@ func postChannel(t herald.Target) string {
 // has no idempotency key: the post carries its key in message metadata,
 // and an unknown outcome is left to a person.
 func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt, error) {
+	if len(p.Media) > 0 {
+		return a.publishMedia(ctx, p)
+	}
 	channel := postChannel(p.Target)
 	opts := []slackapi.MsgOption{
 		slackapi.MsgOptionText(p.Text, true), // escaped: a post's text cannot ping @channel

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -50,7 +51,7 @@ func draftCard(v publish.DraftView) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc, "", time.Time{}), Short: true})
 	}
 	if v.Held != "" { // the brand's publishing is paused: the reason is people's words
 		c.Fields = append(c.Fields, commands.Field{Label: "Held", Value: v.Held, Verbatim: true})
@@ -58,6 +59,7 @@ func draftCard(v publish.DraftView) commands.Card {
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
+	c.Media = cardMedia(d.Media)
 	c.Buttons = draftButtons(d)
 	replyParts(&c, v, i18n.Lang(v.Brand.Lang)) // i18n2: the draft card's lang once it takes one
 	return c
@@ -99,6 +101,8 @@ func draftButtons(d approvals.Draft) []commands.Button {
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
 		add(commands.Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		// asks for a file where the platform uploads them (Slack), a link elsewhere
+		add(commands.Button{Label: "Add media", Command: "media add " + id, Input: commands.FileInput})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"

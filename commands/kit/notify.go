@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -22,6 +23,7 @@ type Notifier struct {
 	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
+	link     func(media.Item) string // Deps.MediaLink
 	connect  *ConnectNotifier
 }
 
@@ -34,7 +36,7 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce,
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce, link: d.MediaLink,
 		connect: NewConnectNotifier(d)}
 }
 
@@ -72,7 +74,9 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if err != nil {
 		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
 	}
-	n.announce(ctx, n.router.Offer(draftCard(dv)), note)
+	c := n.router.Offer(draftCard(dv))
+	linkMedia(n.link, &c, v.Draft.Media)
+	n.announce(ctx, c, note)
 }
 
 // noteText is the note in a draft's thread for a scheduler's event, in

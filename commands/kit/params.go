@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/when"
@@ -21,12 +22,11 @@ func Stamp(t time.Time, loc *time.Location) string {
 }
 
 // WhenText shows an instant to a reader of lang, in the brand's zone, as
-// WHEN answers do. The one place to switch to commands/when's French
-// formatting (frcli) once it is merged: English for every language until
-// then.
+// WHEN answers do: "Tue 1 Dec 2026 09:00 CET" in English, "mar. 1er déc.
+// 2026 à 9 h 00" in French (with the year: no clock says which year it is;
+// when.Format drops it given now).
 func WhenText(t time.Time, loc *time.Location, lang i18n.Lang) string {
-	_ = lang
-	return when.Format(t, loc)
+	return when.Format(t, loc, string(lang), time.Time{})
 }
 
 // FirstLine returns the first line of s, cut to n characters.
@@ -44,3 +44,13 @@ func FirstLine(s string, n int) string {
 
 // OneLine flattens s and cuts it to n characters.
 func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }
+
+// ReaderLang is the language of what a reads alone, as a code ("fr"): the
+// person's, else the brand's. A WHEN typed by a is read in it (3/12 is
+// the 3rd of December to a French reader) and its errors written.
+func ReaderLang(a herald.Actor, b herald.Brand) string {
+	if a.Lang != "" {
+		return a.Lang
+	}
+	return b.Lang
+}
