@@ -53,4 +53,7 @@ func TestStore(t *testing.T) {
 	t.Run("Mentions", func(t *testing.T) {
 		storagetest.RunMentions(t, func(t *testing.T) storagetest.MentionsStore { return MustOpen(t) })
 	})
+	t.Run("Chat", func(t *testing.T) {
+		storagetest.RunChat(t, func(t *testing.T) storagetest.ChatStore { return MustOpen(t) })
+	})
 }

@@ -3,9 +3,9 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"maps"
 	"slices"
-	"database/sql"
 	"time"
 
 	"github.com/heraldhq/herald/mentions/query"
