@@ -37,7 +37,11 @@ func (m *Main) runBackup(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	if err := m.store.Backup(ctx, m.Args[0]); err != nil {
+	s, ok := m.store.(sqliteOnly)
+	if !ok {
+		return errors.New("herald backup copies an SQLite file; on PostgreSQL use pg_dump (docs/postgres.md)")
+	}
+	if err := s.Backup(ctx, m.Args[0]); err != nil {
 		return err
 	}
 	st, err := os.Stat(m.Args[0])
@@ -53,7 +57,7 @@ func (m *Main) runDoctor(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	verdict, err := m.store.IntegrityCheck(ctx)
+	verdict, err := m.integrity(ctx)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/pgtest"
+	"github.com/heraldhq/herald/storage/postgres"
+)
+
+// TestConsoleTranscriptPostgres replays the console transcript of
+// TestConsoleTranscript on PostgreSQL: the same conversation, the same
+// answers, the same golden files.
+func TestConsoleTranscriptPostgres(t *testing.T) {
+	url := pgtest.Database(t)
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris"}
+	redacted := redactDatabase(url)
+	first := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/transcript.txt")), redacted, "sqlite:$DB") // the golden files are SQLite's
+	golden(t, "transcript.golden", first)
+	second := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/restart.txt")), redacted, "sqlite:$DB") // the golden files are SQLite's
+	golden(t, "restart.golden", second)
+}
+
+// TestPostgresSubcommands: migrate, doctor, backup and a second serving
+// Herald on a PostgreSQL database.
+func TestPostgresSubcommands(t *testing.T) {
+	url := pgtest.Database(t)
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
+	t.Run("OKMigrate", func(t *testing.T) {
+		if out := MustRunMain(t, env, strings.NewReader(""), "migrate"); !strings.Contains(out, "applied 0001_init.sql") || !strings.Contains(out, "applied 0011_pauses.sql") {
+			t.Errorf("first migrate: %q", out)
+		}
+		if out := MustRunMain(t, env, strings.NewReader(""), "migrate"); !strings.Contains(out, "up to date") {
+			t.Errorf("second migrate: %q", out)
+		}
+	})
+	t.Run("OKDoctor", func(t *testing.T) {
+		if out := MustRunMain(t, env, strings.NewReader(""), "doctor"); !strings.Contains(out, "database postgres://") || !strings.Contains(out, ": ok") {
+			t.Errorf("doctor: %q", out)
+		}
+	})
+	t.Run("ErrBackupSaysPgDump", func(t *testing.T) {
+		if _, err := runMain(env, "backup", t.TempDir()+"/x.db"); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+			t.Errorf("backup on PostgreSQL = %v; want a pointer to pg_dump", err)
+		}
+	})
+	t.Run("ErrSecondServer", func(t *testing.T) {
+		s, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		lock, err := s.LockServe(t.Context()) // a Herald serving the database
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lock.Release()
+		_, err = runMain(env, "console")
+		var he *herald.Error
+		if !errors.As(err, &he) || he.Reason != postgres.ReasonLocked || !strings.Contains(err.Error(), "stop it first") {
+			t.Errorf("a second Herald on the database = %v; want refused (%s)", err, postgres.ReasonLocked)
+		}
+		out, err := runMain(env, "doctor")
+		if err != nil || !strings.Contains(out, "did not migrate") {
+			t.Errorf("doctor beside a serving Herald = %q, %v; want it to read without migrating", out, err)
+		}
+	})
+}
