@@ -131,31 +131,6 @@ type batch struct {
 	roll *rollup
 }
 
-// claimKeys gives keys to mention id. When one is held by another
-// mention already, it takes back those it gave and returns the holder;
-// else 0. A key another transaction is inserting makes the INSERT wait
-// for it: then the holder is the one that committed.
-func (b *batch) claimKeys(ctx context.Context, brandID, id int64, keys []string) (int64, error) {
-	for i, k := range keys {
-		n, err := affected(b.tx.ExecContext(ctx, `INSERT INTO mention_keys (brand_id, key, mention_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, brandID, k, id))
-		if err != nil {
-			return 0, err
-		}
-		if n == 1 {
-			continue
-		}
-		var holder int64
-		if err := b.tx.QueryRowContext(ctx, `SELECT mention_id FROM mention_keys WHERE brand_id = $1 AND key = $2`, brandID, k).Scan(&holder); err != nil {
-			return 0, err
-		}
-		if _, err := b.tx.ExecContext(ctx, `DELETE FROM mention_keys WHERE brand_id = $1 AND key = ANY($2)`, brandID, keys[:i]); err != nil {
-			return 0, err
-		}
-		return holder, nil
-	}
-	return 0, nil
-}
-
 // union adds to old what add has that it lacks, in order.
 func union[T comparable](old, add []T) []T {
 	out := slices.Clone(old)
@@ -205,10 +180,8 @@ func (b *batch) merge(ctx context.Context, brandID, id int64, keys []string, sou
 func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		b := &batch{tx: tx, roll: newRollup()}
-		for i := range c.New {
-			if err := b.insertNew(ctx, c.BrandID, &c.New[i]); err != nil {
-				return err
-			}
+		if err := b.insertNews(ctx, c.BrandID, c.New); err != nil {
+			return err
 		}
 		for i := range c.Again {
 			a := &c.Again[i]
@@ -235,46 +208,127 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 	return s.readBack(ctx, c)
 }
 
-// insertNew inserts one new mention with its keys. When one of its keys is
-// held already (another batch stored the same item meanwhile), the mention
-// is merged into the holder instead: nm.Merged set, its ID the holder's.
-func (b *batch) insertNew(ctx context.Context, brandID int64, nm *mentions.NewMention) error {
-	m := &nm.Mention
-	nm.Merged, nm.Changed = false, false
-	m.BrandID = brandID
-	if m.State == "" {
-		m.State = mentions.StateNew
-	}
-	err := b.tx.QueryRowContext(ctx, `INSERT INTO mentions (brand_id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang,
-		published, found_at, sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at, reply_ref)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id`,
-		brandID, string(m.State), m.Version, joinIDs(m.WatchIDs), m.URL, m.CanonicalURL,
-		m.Title, m.Text, m.Author, m.AuthorURL, m.Lang, ms(m.Published), ms(m.FoundAt), joinList(m.Sources), joinList(m.Terms),
-		m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, m.Sentiment, m.Urgency, ms(m.UpdatedAt), m.Reply.Encode()).Scan(&m.ID)
-	if err != nil {
-		return err
-	}
-	holder, err := b.claimKeys(ctx, brandID, m.ID, nm.Keys)
-	if err != nil {
-		return err
-	}
-	if holder == 0 {
-		b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+// insertNews inserts a batch's new mentions with their keys in a few
+// statements (ids drawn first, then one INSERT of all the mentions and
+// one of all the keys). A mention one of whose keys is held already
+// (another batch stored the same item meanwhile; an INSERT of a key
+// another transaction holds waits for it) is merged into the holder
+// instead: nm.Merged set, its ID the holder's.
+func (b *batch) insertNews(ctx context.Context, brandID int64, news []mentions.NewMention) error {
+	if len(news) == 0 {
 		return nil
 	}
-	if _, err := b.tx.ExecContext(ctx, `DELETE FROM mentions WHERE id = $1`, m.ID); err != nil {
-		return err
-	}
-	var source string
-	if len(m.Sources) > 0 {
-		source = m.Sources[0]
-	}
-	changed, err := b.merge(ctx, brandID, holder, nm.Keys, source, m.WatchIDs, m.Terms, m.FoundAt)
+	ids, err := queryAll(ctx, b.tx, func(row scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	}, `SELECT nextval(pg_get_serial_sequence('mentions', 'id')) FROM generate_series(1, $1)`, len(news))
 	if err != nil {
 		return err
 	}
-	m.ID, nm.Merged, nm.Changed = holder, true, changed
+	cols := newMentionColumns(len(news))
+	var keys []string
+	var keyIDs []int64
+	for i := range news {
+		nm := &news[i]
+		nm.Merged, nm.Changed = false, false
+		nm.Mention.ID, nm.Mention.BrandID = ids[i], brandID
+		if nm.Mention.State == "" {
+			nm.Mention.State = mentions.StateNew
+		}
+		cols.add(nm.Mention)
+		for _, k := range nm.Keys {
+			keys, keyIDs = append(keys, k), append(keyIDs, ids[i])
+		}
+	}
+	if _, err := b.tx.ExecContext(ctx, `INSERT INTO mentions (id, brand_id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang,
+		published, found_at, sources, terms, claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at, reply_ref)
+		SELECT id, $1, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang, published, found_at, sources, terms,
+			claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at, reply_ref
+		FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+			$13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::bigint[], $21::text[], $22::text[], $23::bigint[], $24::text[])
+			AS m(id, state, version, watch_ids, url, canonical_url, title, text, author, author_url, lang, published, found_at, sources, terms,
+				claimer_platform, claimer_id, claimer_name, draft_id, sentiment, urgency, updated_at, reply_ref)`,
+		append([]any{brandID}, cols.args()...)...); err != nil {
+		return err
+	}
+	inserted, err := queryAll(ctx, b.tx, func(row scanner) (string, error) {
+		var k string
+		return k, row.Scan(&k)
+	}, `INSERT INTO mention_keys (brand_id, key, mention_id) SELECT $1, k, id FROM unnest($2::text[], $3::bigint[]) AS u(k, id)
+		ON CONFLICT DO NOTHING RETURNING key`, brandID, keys, keyIDs)
+	if err != nil {
+		return err
+	}
+	return b.settleNews(ctx, brandID, news, inserted)
+}
+
+// settleNews counts the new mentions whose keys all went in, and merges
+// the others into the mentions holding their keys.
+func (b *batch) settleNews(ctx context.Context, brandID int64, news []mentions.NewMention, inserted []string) error {
+	got := make(map[string]bool, len(inserted))
+	for _, k := range inserted {
+		got[k] = true
+	}
+	for i := range news {
+		nm := &news[i]
+		m := &nm.Mention
+		lost := slices.IndexFunc(nm.Keys, func(k string) bool { return !got[k] })
+		if lost < 0 {
+			b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+			continue
+		}
+		var holder int64
+		if err := b.tx.QueryRowContext(ctx, `SELECT mention_id FROM mention_keys WHERE brand_id = $1 AND key = $2`, brandID, nm.Keys[lost]).Scan(&holder); err != nil {
+			return err
+		}
+		if _, err := b.tx.ExecContext(ctx, `DELETE FROM mention_keys WHERE brand_id = $1 AND mention_id = $2`, brandID, m.ID); err != nil {
+			return err
+		}
+		if _, err := b.tx.ExecContext(ctx, `DELETE FROM mentions WHERE id = $1`, m.ID); err != nil {
+			return err
+		}
+		var source string
+		if len(m.Sources) > 0 {
+			source = m.Sources[0]
+		}
+		changed, err := b.merge(ctx, brandID, holder, nm.Keys, source, m.WatchIDs, m.Terms, m.FoundAt)
+		if err != nil {
+			return err
+		}
+		m.ID, nm.Merged, nm.Changed = holder, true, changed
+	}
 	return nil
+}
+
+// mentionColumns are new mentions column by column, the arrays of
+// insertNews's unnest.
+type mentionColumns struct {
+	ids, versions, published, found, drafts, updated                      []int64
+	states, watchIDs, urls, canonical, titles, texts, authors, authorURLs []string
+	langs, sources, terms, claimerPlatforms, claimerIDs, claimerNames     []string
+	sentiments, urgencies, replies                                        []string
+}
+
+func newMentionColumns(n int) *mentionColumns {
+	return &mentionColumns{ids: make([]int64, 0, n)}
+}
+
+func (c *mentionColumns) add(m mentions.Mention) {
+	c.ids, c.versions, c.published = append(c.ids, m.ID), append(c.versions, m.Version), append(c.published, ms(m.Published))
+	c.found, c.drafts, c.updated = append(c.found, ms(m.FoundAt)), append(c.drafts, m.DraftID), append(c.updated, ms(m.UpdatedAt))
+	c.states, c.watchIDs, c.urls = append(c.states, string(m.State)), append(c.watchIDs, joinIDs(m.WatchIDs)), append(c.urls, m.URL)
+	c.canonical, c.titles, c.texts = append(c.canonical, m.CanonicalURL), append(c.titles, m.Title), append(c.texts, m.Text)
+	c.authors, c.authorURLs, c.langs = append(c.authors, m.Author), append(c.authorURLs, m.AuthorURL), append(c.langs, m.Lang)
+	c.sources, c.terms = append(c.sources, joinList(m.Sources)), append(c.terms, joinList(m.Terms))
+	c.claimerPlatforms, c.claimerIDs = append(c.claimerPlatforms, m.Claimer.Platform), append(c.claimerIDs, m.Claimer.UserID)
+	c.claimerNames, c.sentiments = append(c.claimerNames, m.Claimer.Name), append(c.sentiments, m.Sentiment)
+	c.urgencies, c.replies = append(c.urgencies, m.Urgency), append(c.replies, m.Reply.Encode())
+}
+
+// args are the arrays in the order of insertNews's unnest.
+func (c *mentionColumns) args() []any {
+	return []any{c.ids, c.states, c.versions, c.watchIDs, c.urls, c.canonical, c.titles, c.texts, c.authors, c.authorURLs, c.langs,
+		c.published, c.found, c.sources, c.terms, c.claimerPlatforms, c.claimerIDs, c.claimerNames, c.drafts, c.sentiments, c.urgencies, c.updated, c.replies}
 }
 
 // readBack reads the merged mentions of a committed batch into it.

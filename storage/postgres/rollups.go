@@ -79,45 +79,73 @@ func (r *rollup) mention(brandID, foundAt int64, state, sources, author string, 
 	r.author(brandID, foundAt, author, d)
 }
 
-// flush writes the gathered changes in tx and empties r. Keys are written
-// in one order (sorted), so two transactions counting the same hours
-// wait for each other instead of deadlocking.
+// flush writes the gathered changes in tx, one statement per rollup
+// table, and empties r. Keys go in one order (sorted), so two
+// transactions counting the same hours wait for each other rather than
+// deadlock (and a deadlock is retried: Store.tx).
 func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 	counts := slices.SortedFunc(maps.Keys(r.counts), func(a, b countKey) int {
 		return cmp.Or(cmp.Compare(a.size, b.size), cmp.Compare(a.brandID, b.brandID), cmp.Compare(a.bucket, b.bucket),
 			cmp.Compare(a.state, b.state), cmp.Compare(a.sources, b.sources))
 	})
+	var hours, days countColumns
 	for _, k := range counts {
-		n := r.counts[k]
-		if n == 0 {
-			continue
+		if n := r.counts[k]; n != 0 && k.size == hourMS {
+			hours.add(k, n)
+		} else if n != 0 {
+			days.add(k, n)
 		}
-		q := `INSERT INTO mention_day_counts (brand_id, day, state, sources, n) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (brand_id, day, state, sources) DO UPDATE SET n = mention_day_counts.n + excluded.n`
-		if k.size == hourMS {
-			q = `INSERT INTO mention_counts (brand_id, hour, state, sources, n) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (brand_id, hour, state, sources) DO UPDATE SET n = mention_counts.n + excluded.n`
-		}
-		if _, err := tx.ExecContext(ctx, q, k.brandID, k.bucket, k.state, k.sources, n); err != nil {
-			return err
-		}
+	}
+	if err := hours.upsert(ctx, tx, "mention_counts", "hour"); err != nil {
+		return err
+	}
+	if err := days.upsert(ctx, tx, "mention_day_counts", "day"); err != nil {
+		return err
 	}
 	authors := slices.SortedFunc(maps.Keys(r.authors), func(a, b authorKey) int {
 		return cmp.Or(cmp.Compare(a.brandID, b.brandID), cmp.Compare(a.day, b.day), cmp.Compare(a.author, b.author))
 	})
+	var brandIDs, dayNs, firsts, ns []int64
+	var names, folded []string
 	for _, k := range authors {
-		a := r.authors[k]
-		if a.n == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO mention_authors (brand_id, day, author, folded, first_at, n) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (brand_id, day, author) DO UPDATE SET n = mention_authors.n + excluded.n, first_at = LEAST(mention_authors.first_at, excluded.first_at)`,
-			k.brandID, k.day, k.author, query.NormalizeAuthor(k.author), a.firstAt, a.n); err != nil {
-			return err
+		if a := r.authors[k]; a.n != 0 {
+			brandIDs, dayNs, firsts, ns = append(brandIDs, k.brandID), append(dayNs, k.day), append(firsts, a.firstAt), append(ns, int64(a.n))
+			names, folded = append(names, k.author), append(folded, query.NormalizeAuthor(k.author))
 		}
 	}
 	*r = *newRollup()
-	return nil
+	if len(names) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO mention_authors (brand_id, day, author, folded, first_at, n)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+		ON CONFLICT (brand_id, day, author) DO UPDATE SET n = mention_authors.n + excluded.n, first_at = LEAST(mention_authors.first_at, excluded.first_at)`,
+		brandIDs, dayNs, names, folded, firsts, ns)
+	return err
+}
+
+// countColumns are rows of mention_counts or mention_day_counts, column
+// by column.
+type countColumns struct {
+	brandIDs, buckets, ns []int64
+	states, sources       []string
+}
+
+func (c *countColumns) add(k countKey, n int) {
+	c.brandIDs, c.buckets, c.ns = append(c.brandIDs, k.brandID), append(c.buckets, k.bucket), append(c.ns, int64(n))
+	c.states, c.sources = append(c.states, k.state), append(c.sources, k.sources)
+}
+
+// upsert adds the rows to table, whose bucket column is bucket.
+func (c *countColumns) upsert(ctx context.Context, tx *sql.Tx, table, bucket string) error {
+	if len(c.ns) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (brand_id, `+bucket+`, state, sources, n)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
+		ON CONFLICT (brand_id, `+bucket+`, state, sources) DO UPDATE SET n = `+table+`.n + excluded.n`,
+		c.brandIDs, c.buckets, c.states, c.sources, c.ns)
+	return err
 }
 
 // unrollMentions takes the mentions that where (a condition on the
