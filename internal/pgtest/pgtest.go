@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -37,40 +38,44 @@ func name(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-func admin(tb testing.TB, server string) *sql.DB {
+// fresh runs create on the server (with a new name), drop (with the same
+// name) when the test ends, and returns the server's URL and the name.
+func fresh(tb testing.TB, create, drop string) (*url.URL, string) {
 	tb.Helper()
-	db, err := sql.Open("pgx", server)
+	server := Server(tb)
+	u, err := url.Parse(server)
 	if err != nil {
-		tb.Fatalf("pgtest: %v", err)
+		tb.Fatalf("pgtest: %s: %v", Env, err)
 	}
-	return db
+	n := name("herald_test_")
+	exec := func(q string) error {
+		db, err := sql.Open("pgx", server)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err = db.ExecContext(ctx, fmt.Sprintf(q, n))
+		return err
+	}
+	if err := exec(create); err != nil {
+		tb.Fatalf("pgtest: %s: %v", fmt.Sprintf(create, n), err)
+	}
+	tb.Cleanup(func() {
+		if err := exec(drop); err != nil {
+			tb.Errorf("pgtest: %s: %v", fmt.Sprintf(drop, n), err)
+		}
+	})
+	return u, n
 }
 
 // Database creates a fresh database herald_test_<random> on the server and
 // returns its URL; it is dropped when the test ends.
 func Database(tb testing.TB) string {
 	tb.Helper()
-	server := Server(tb)
-	db := admin(tb, server)
-	defer db.Close()
-	dbName := name("herald_test_")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := db.ExecContext(ctx, `CREATE DATABASE `+dbName); err != nil {
-		tb.Fatalf("pgtest: CREATE DATABASE: %v", err)
-	}
-	tb.Cleanup(func() {
-		db := admin(tb, server)
-		defer db.Close()
-		if _, err := db.Exec(`DROP DATABASE IF EXISTS ` + dbName + ` WITH (FORCE)`); err != nil {
-			tb.Errorf("pgtest: DROP DATABASE %s: %v", dbName, err)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		tb.Fatalf("pgtest: %s: %v", Env, err)
-	}
-	u.Path = "/" + dbName
+	u, n := fresh(tb, `CREATE DATABASE %s`, `DROP DATABASE IF EXISTS %s WITH (FORCE)`)
+	u.Path = "/" + n
 	return u.String()
 }
 
@@ -80,26 +85,9 @@ func Database(tb testing.TB) string {
 // open many stores.
 func Schema(tb testing.TB) string {
 	tb.Helper()
-	server := Server(tb)
-	db := admin(tb, server)
-	defer db.Close()
-	schema := name("herald_test_")
-	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatalf("pgtest: CREATE SCHEMA: %v", err)
-	}
-	tb.Cleanup(func() {
-		db := admin(tb, server)
-		defer db.Close()
-		if _, err := db.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("pgtest: DROP SCHEMA %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		tb.Fatalf("pgtest: %s: %v", Env, err)
-	}
+	u, n := fresh(tb, `CREATE SCHEMA %s`, `DROP SCHEMA IF EXISTS %s CASCADE`)
 	q := u.Query()
-	q.Set("search_path", schema)
+	q.Set("search_path", n)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
