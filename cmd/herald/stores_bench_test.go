@@ -90,4 +90,3 @@ func benchIngest(b *testing.B, s store) {
 	}
 	b.ReportMetric(float64(stored)/b.Elapsed().Seconds(), "mentions/s")
 }
-
