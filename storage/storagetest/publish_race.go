@@ -67,3 +67,53 @@ func raceN(n int, f func() error) int {
 	wg.Wait()
 	return wins
 }
+
+// testPauseRace: a pause racing the claims of its brand's due posts. A
+// claim either committed before the pause (its audit row comes first) or
+// is refused with ReasonPaused; none slips in after the pause.
+func testPauseRace(t *testing.T, open func(t *testing.T) publish.Store) {
+	s := open(t)
+	a := mustBrand(t, s, "Acme", alice)
+	const posts = 8
+	changes := make([]approvals.Change, posts)
+	for i := range changes {
+		changes[i] = move(t, mustScheduled(t, s, a.ID, "due", t0), publish.System, approvals.ActPublish, "")
+	}
+	p := publish.Pause{BrandID: a.ID, By: alice, At: t0}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, posts+1)
+	for i, c := range changes {
+		wg.Go(func() {
+			<-start
+			errs[i] = s.ClaimDue(t.Context(), c, inserts(delivery(c.Draft, slackLaunch)))
+		})
+	}
+	wg.Go(func() {
+		<-start
+		errs[posts] = s.Pause(t.Context(), p, pauseEntry(a, "pause"))
+	})
+	close(start)
+	wg.Wait()
+	if errs[posts] != nil {
+		t.Fatalf("Pause: %v", errs[posts])
+	}
+	pauses, err := s.PauseAudit(t.Context(), a.ID)
+	if err != nil || len(pauses) != 1 {
+		t.Fatalf("PauseAudit = %v, %v", pauses, err)
+	}
+	for i, c := range changes {
+		if he := herald.AsError(errs[i]); errs[i] != nil && (he == nil || he.Reason != publish.ReasonPaused) {
+			t.Errorf("claim %d: %v; want success or Reason %s", i, errs[i], publish.ReasonPaused)
+			continue
+		}
+		es, err := s.Audit(t.Context(), c.Draft.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := es[len(es)-1]
+		if claimed := last.Action == string(approvals.ActPublish); claimed != (errs[i] == nil) || (claimed && last.ID > pauses[0].ID) {
+			t.Errorf("claim %d (error %v): last audit %s #%d, the pause #%d; want a claim only before the pause", i, errs[i], last.Action, last.ID, pauses[0].ID)
+		}
+	}
+}
