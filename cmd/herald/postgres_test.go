@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,13 +38,29 @@ func TestPostgresSubcommands(t *testing.T) {
 		}
 	})
 	t.Run("OKDoctor", func(t *testing.T) {
-		if out := MustRunMain(t, env, strings.NewReader(""), "doctor"); !strings.Contains(out, "database postgres://") || !strings.Contains(out, ": ok") {
+		if out := MustRunMain(t, env, strings.NewReader(""), "doctor"); !strings.Contains(out, "database postgres://") || !strings.Contains(out, ": ok (schema up to date, PostgreSQL answers)") {
 			t.Errorf("doctor: %q", out)
 		}
 	})
 	t.Run("ErrBackupSaysPgDump", func(t *testing.T) {
 		if _, err := runMain(env, "backup", t.TempDir()+"/x.db"); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 			t.Errorf("backup on PostgreSQL = %v; want a pointer to pg_dump", err)
+		}
+	})
+	t.Run("ErrImport", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "none.db")
+		for name, c := range map[string]struct {
+			env  map[string]string
+			args []string
+			want string
+		}{
+			"NeedsPostgres": {map[string]string{"HERALD_DATABASE": "sqlite:" + missing}, []string{"import", "sqlite:" + missing}, "set HERALD_DATABASE"},
+			"NoFile":        {env, []string{"import", "sqlite:" + missing}, "not an SQLite database file"},
+			"Usage":         {env, []string{"import", missing}, "usage: herald import sqlite:PATH"},
+		} {
+			if _, err := runMain(c.env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: %v; want an error saying %q", name, err, c.want)
+			}
 		}
 	})
 	t.Run("ErrSecondServer", func(t *testing.T) {

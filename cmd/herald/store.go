@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -159,14 +160,19 @@ type sqliteOnly interface {
 	Scrub(ctx context.Context, vacuum bool) error
 }
 
-// integrity is the database's own check: SQLite's integrity_check; on
-// PostgreSQL, which checks its pages itself, the schema answering.
+// integrity checks the database and says what was checked: SQLite's
+// integrity_check (an error when it finds damage); PostgreSQL checks its
+// own pages, so there the schema is read.
 func (m *Main) integrity(ctx context.Context) (string, error) {
 	if s, ok := m.store.(sqliteOnly); ok {
-		return s.IntegrityCheck(ctx)
+		verdict, err := s.IntegrityCheck(ctx)
+		if err == nil && verdict != "ok" {
+			err = fmt.Errorf("integrity check failed:\n%s", verdict)
+		}
+		return "integrity ok", err
 	}
 	if _, _, err := m.store.SchemaVersion(ctx); err != nil {
 		return "", err
 	}
-	return "ok", nil
+	return "PostgreSQL answers", nil
 }
