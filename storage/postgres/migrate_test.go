@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"sync"
 	"testing"
@@ -147,5 +149,28 @@ func TestMigrateFillsGaps(t *testing.T) {
 	}
 	if cur, known, err := s.SchemaVersion(t.Context()); err != nil || cur != known {
 		t.Errorf("SchemaVersion = %d of %d, %v", cur, known, err)
+	}
+}
+
+// TestMigrateHashesCalendarTokens: 0009 stores calendar tokens as the hex
+// SHA-256 Herald computes (a link made before it keeps working).
+func TestMigrateHashesCalendarTokens(t *testing.T) {
+	s := MustOpen(t)
+	db := s.DB()
+	for _, q := range []string{
+		`INSERT INTO brands (id, name, name_key, timezone, created_at) VALUES (1, 'Acme', 'acme', 'UTC', 0)`,
+		`INSERT INTO calendars (brand_id, token, created_at) VALUES (1, 'tok-é', 0)`,
+		`DELETE FROM schema_migrations WHERE version = 9`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte("tok-é"))
+	if id, err := s.CalendarBrand(t.Context(), hex.EncodeToString(sum[:])); err != nil || id != 1 {
+		t.Errorf("CalendarBrand(sha256 of the old token) = %d, %v; want brand 1", id, err)
 	}
 }
