@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media"
 )
 
 // checkedStates are the states in which a draft's checks show on its
@@ -20,7 +21,16 @@ func (s *Service) Findings(ctx context.Context, v View) ([]Finding, error) {
 	if !checkedStates[v.Draft.State] {
 		return nil, nil
 	}
-	return s.Check(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text)
+	return s.CheckRevision(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text, v.Draft.Media)
+}
+
+// MediaChecker is a Checker that examines a revision's media too (the
+// guidelines' alt text rule, a network's limits on media). CheckRevision
+// calls CheckMedia for it, with the media of the revision checked, which
+// may not be stored yet (a change to a draft in review is checked before
+// it is stored); items is empty when the revision has no media.
+type MediaChecker interface {
+	CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, items []media.Item) ([]Finding, error)
 }
 
 // DraftChecker is a Checker that needs to know which draft it checks: a
@@ -32,8 +42,32 @@ type DraftChecker interface {
 }
 
 // Check runs every checker on the text and targets of draft draftID (0:
-// no draft yet).
+// no draft yet), and the media checkers on the media of its current
+// revision.
 func (s *Service) Check(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string) ([]Finding, error) {
+	var items []media.Item
+	if draftID != 0 && s.hasMediaChecker() {
+		d, err := s.store.Draft(ctx, draftID)
+		if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+			return nil, err
+		}
+		items = d.Media
+	}
+	return s.CheckRevision(ctx, b, draftID, targets, text, items)
+}
+
+func (s *Service) hasMediaChecker() bool {
+	for _, c := range s.checkers {
+		if _, ok := c.(MediaChecker); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRevision runs every checker on a revision of draft draftID (0: no
+// draft yet): its text and targets, and, for the media checkers, items.
+func (s *Service) CheckRevision(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string, items []media.Item) ([]Finding, error) {
 	var out []Finding
 	for _, c := range s.checkers {
 		var fs []Finding
@@ -47,6 +81,12 @@ func (s *Service) Check(ctx context.Context, b herald.Brand, draftID int64, targ
 			return nil, err
 		}
 		out = append(out, fs...)
+		if mc, ok := c.(MediaChecker); ok {
+			if fs, err = mc.CheckMedia(ctx, b, draftID, targets, items); err != nil {
+				return nil, err
+			}
+			out = append(out, fs...)
+		}
 	}
 	return out, nil
 }

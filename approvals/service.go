@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/media"
 )
 
 // MaxTextLength bounds a draft's text, in characters.
@@ -125,6 +126,7 @@ type NewDraft struct {
 	Brand     string // optional; else the channel's or the actor's brand
 	Text      string
 	Targets   []herald.Target
+	Media     []media.Item // stored already (media.Library.Add), in order
 	PublishAt time.Time
 }
 
@@ -132,6 +134,13 @@ type NewDraft struct {
 func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, nd NewDraft) (Draft, error) {
 	text, err := cleanText(nd.Text)
 	if err != nil {
+		return Draft{}, err
+	}
+	items, err := cleanItems(nd.Media)
+	if err != nil {
+		return Draft{}, err
+	}
+	if err := fits(0, 0, len(items)); err != nil {
 		return Draft{}, err
 	}
 	b, m, err := s.brands.Resolve(ctx, actor, ch, nd.Brand)
@@ -142,9 +151,9 @@ func (s *Service) CreateDraft(ctx context.Context, actor herald.Actor, ch herald
 		return Draft{}, err
 	}
 	now := s.now()
-	d := Draft{BrandID: b.ID, State: StateDraft, Rev: 1, Text: text, Author: actor,
+	d := Draft{BrandID: b.ID, State: StateDraft, Rev: 1, Text: text, Author: actor, Media: items,
 		Targets: nd.Targets, PublishAt: nd.PublishAt, CreatedAt: now, UpdatedAt: now}
-	e := s.audit(b.ID, nil, actor, string(ActCreate), "")
+	e := s.audit(b.ID, nil, actor, string(ActCreate), strings.Join(added(items), "; "))
 	e.Rev, e.To = 1, StateDraft
 	if err := s.store.CreateDraft(ctx, &d, e); err != nil {
 		return Draft{}, err
@@ -337,34 +346,8 @@ func (s *Service) Revise(ctx context.Context, actor herald.Actor, id int64, r Re
 		if !sameTargets {
 			details = append(details, "targets: "+orNone(herald.FormatTargets(d.Targets))+" → "+orNone(herald.FormatTargets(targets)))
 		}
-		if n := len(currentApprovals(v.Approvals, d.Rev)); n > 0 || d.State == StateApproved || d.State == StateScheduled {
-			details = append(details, fmt.Sprintf("approvals of revision %d cleared (%d)", d.Rev, n))
-		}
-		nd, e, err := s.step(d, actor, ActEdit, strings.Join(details, "; "))
-		if err != nil {
-			return Change{}, err
-		}
-		nd.Rev++
-		nd.Text, nd.Targets = text, targets
-		e.Rev = nd.Rev
-		rev := &Revision{DraftID: d.ID, Rev: nd.Rev, Text: text, Author: actor, CreatedAt: e.At}
-		c := Change{Draft: nd, Revision: rev, Audit: []AuditEntry{e}}
-		if nd.State == StateInReview {
-			// Straight back to review: the checks of a submission apply.
-			fs, err := s.Check(ctx, v.Brand, d.ID, nd.Targets, text)
-			if err != nil {
-				return Change{}, err
-			}
-			if err := Blocking(fmt.Sprintf("Draft #%d cannot take this text", d.ID), fs); err != nil {
-				return Change{}, err
-			}
-			// A new revision has no approvals: it is reviewed under the
-			// brand's current policy.
-			if err := s.enterReview(&c, actor, v.Brand.Policy, v.Brand.Location()); err != nil {
-				return Change{}, err
-			}
-		}
-		return c, nil
+		return s.revision(ctx, v, actor, revision{text: text, targets: targets, media: d.Media, details: details,
+			refusal: fmt.Sprintf("Draft #%d cannot take this text", d.ID)})
 	})
 }
 
@@ -381,7 +364,7 @@ func (s *Service) Submit(ctx context.Context, actor herald.Actor, id int64) (Vie
 		if err := brands.Need(v.Viewer, brands.SubmitDrafts); err != nil {
 			return Change{}, err
 		}
-		fs, err := s.Check(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text)
+		fs, err := s.CheckRevision(ctx, v.Brand, v.Draft.ID, v.Draft.Targets, v.Draft.Text, v.Draft.Media)
 		if err != nil {
 			return Change{}, err
 		}

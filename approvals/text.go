@@ -23,12 +23,18 @@ func cleanText(t string) (string, error) {
 	case utf8.RuneCountInString(t) > MaxTextLength:
 		return "", herald.Errorf(herald.EINVALID, "A draft has at most %d characters; this one has %d.", MaxTextLength, utf8.RuneCountInString(t))
 	}
+	return t, checkControl(t)
+}
+
+// checkControl refuses a text holding a control character other than
+// line breaks and tabs.
+func checkControl(t string) error {
 	if i := strings.IndexFunc(t, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f }); i >= 0 {
 		u := fmt.Sprintf("U+%04X", t[i])
-		return "", herald.Errorf(herald.EINVALID, "The text holds a control character (%s%s) that no network can show; remove it and send the text again.", u, controlNames[t[i]]).
+		return herald.Errorf(herald.EINVALID, "The text holds a control character (%s%s) that no network can show; remove it and send the text again.", u, controlNames[t[i]]).
 			Because(ReasonControlChar, herald.Facts{"char": u})
 	}
-	return t, nil
+	return nil
 }
 
 // controlNames name the control characters people meet, after their code.

@@ -48,6 +48,9 @@ type Guidelines struct {
 	MaxLength map[string]int `json:"max_length,omitempty"`
 	Emoji     EmojiPolicy    `json:"emoji,omitempty"`
 	Lang      string         `json:"lang,omitempty"` // language tag, e.g. fr or en-GB
+	// Alt is the alt text policy: AltRequired makes a picture or video
+	// without alt text a blocking finding; "" has no rule.
+	Alt string `json:"alt,omitempty"`
 	// Version is the stored revision the guidelines were read at, 0
 	// before the first save; Store.SaveGuidelines compares and sets it.
 	Version int64 `json:"-"`
@@ -56,7 +59,7 @@ type Guidelines struct {
 // IsZero reports whether g has no rule at all (whatever its Version).
 func (g Guidelines) IsZero() bool {
 	return g.Tone == "" && len(g.Banned) == 0 && len(g.Required) == 0 && len(g.MaxLength) == 0 &&
-		g.Emoji == "" && g.Lang == ""
+		g.Emoji == "" && g.Lang == "" && g.Alt == ""
 }
 
 // Limit returns the brand's maximum length for posts to targets of kind.
@@ -112,6 +115,9 @@ func (g Guidelines) Rules() []string {
 	if g.Lang != "" {
 		out = append(out, "lang="+g.Lang)
 	}
+	if g.Alt != "" {
+		out = append(out, "alt="+g.Alt)
+	}
 	return out
 }
 
@@ -159,6 +165,9 @@ func (g Guidelines) Describe() string {
 	}
 	if g.Lang != "" {
 		line("Language: %s", g.Lang)
+	}
+	if g.Alt == AltRequired {
+		line("Every picture and video has alt text")
 	}
 	return b.String()
 }

@@ -17,6 +17,10 @@ type Finding struct {
 	Message  string // one sentence for people
 	Blocking bool
 	Rule     string // the rule it comes from, as typed: ban, max.bluesky, tone
+	// Reason names the finding when the command layer has more to say
+	// (what to type), with the values it speaks of in Facts.
+	Reason string
+	Facts  herald.Facts
 }
 
 // Lint checks text, bound for targets, against the brand's guidelines. It

@@ -49,6 +49,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Sleep waits between attempts; a timer when nil. Tests inject one.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Vision says the model reads images (HERALD_LLM_VISION=true): Herald
+	// then offers to suggest alt text. Text-only models leave it false.
+	Vision bool
 }
 
 // MaxCallDuration is the longest one call of the LLM can take: every

@@ -34,6 +34,7 @@ const (
 //	max=1000  max.bluesky=280       maximum length in characters, per target kind
 //	emoji=none|few|any              emoji policy
 //	lang=fr                         the language posts are written in
+//	alt=required                    every picture and video has alt text
 //
 // `ban=` (nothing after =) clears a rule.
 type Rule struct {
@@ -72,6 +73,7 @@ var ruleCheckers = map[string]func(r *Rule) error{
 	"max":     checkMax,
 	"emoji":   checkEmoji,
 	"lang":    checkLang,
+	"alt":     checkAlt,
 }
 
 // kinded are the rules that take a .KIND.
@@ -145,7 +147,7 @@ func readRule(s string, i int) (Rule, int, error) {
 	name, kind, hasKind := strings.Cut(key, ".")
 	check, known := ruleCheckers[name]
 	if !known {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji and lang.", cut(key, maxQuoted), col)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji, lang and alt.", cut(key, maxQuoted), col)
 	}
 	if hasKind {
 		if !kinded[name] {
@@ -281,6 +283,15 @@ func checkEmoji(r *Rule) error {
 	return nil
 }
 
+// checkAlt accepts the one alt text policy, required.
+func checkAlt(r *Rule) error {
+	if v := strings.ToLower(r.Value); v != AltRequired {
+		return herald.Errorf(herald.EINVALID, "%q is not an alt text policy; write alt=required, or alt= to clear it.", cut(r.Value, maxQuoted))
+	}
+	r.Value = AltRequired
+	return nil
+}
+
 // checkLang accepts a language tag: two or three letters, and an optional
 // region or script (fr, en-GB, pt-BR, zh-Hant).
 func checkLang(r *Rule) error {
@@ -336,6 +347,8 @@ func (g Guidelines) Apply(rules []Rule) Guidelines {
 			out.Emoji = EmojiPolicy(r.Value)
 		case "lang":
 			out.Lang = r.Value
+		case "alt":
+			out.Alt = r.Value
 		}
 	}
 	if len(out.MaxLength) == 0 {

@@ -54,6 +54,8 @@ func TestParseRulesErrors(t *testing.T) {
 		{"ErrMaxHuge", `max=1000001`, "is not a length"},
 		{"ErrEmoji", `emoji=many`, "emoji at column 1: \"many\" is not an emoji policy"},
 		{"ErrLang", `lang=french`, "is not a language tag"},
+		{"ErrAlt", `alt=optional`, "alt at column 1: \"optional\" is not an alt text policy; write alt=required"},
+		{"ErrAltKind", `alt.bluesky=required`, "takes no target kind"},
 		{"ErrUnclosedQuote", `ban=x tone="friendly`, "The quote opened at column 12 is never closed"},
 		{"ErrTwice", `ban=a ban=b`, "ban is given twice (columns 1 and 7)"},
 		{"ErrListOnlyCommas", `ban=",,"`, "give items separated by commas"},
@@ -124,10 +126,13 @@ func TestApply(t *testing.T) {
 }
 
 func TestRulesRoundTrip(t *testing.T) {
-	g := Guidelines{}.Apply(mustRules(t, `tone="say \"hi\", “warmly\”" ban="cheap,free money" require=#ad require.bluesky="#a b" max=9 max.mastodon=500 emoji=any lang=en-GB`))
+	g := Guidelines{}.Apply(mustRules(t, `tone="say \"hi\", “warmly\”" ban="cheap,free money" require=#ad require.bluesky="#a b" max=9 max.mastodon=500 emoji=any lang=en-GB alt=REQUIRED`))
 	back := Guidelines{}.Apply(mustRules(t, strings.Join(g.Rules(), " ")))
 	if diff := cmp.Diff(g, back); diff != "" {
 		t.Errorf("Rules() does not read back (-want +got):\n%s\nrules: %q", diff, g.Rules())
+	}
+	if g.Alt != "required" || !strings.Contains(g.Describe(), "Every picture and video has alt text") {
+		t.Errorf("alt=REQUIRED gives %q, described %q", g.Alt, g.Describe())
 	}
 	if !strings.Contains(g.Describe(), "At most 500 characters on mastodon") {
 		t.Errorf("Describe() = %q", g.Describe())
@@ -150,7 +155,7 @@ func FuzzParseRules(f *testing.F) {
 	for _, seed := range []string{
 		`tone="friendly, no jargon" ban="cheap,free money" require=#ad max.bluesky=280 emoji=few lang=fr`,
 		`ban= max.bluesky=`, `tone=“x” ban=«y»`, `tone="a\"b"`, `tone="unclosed`, `=x`, `max.=3`, `require.slack=#a,,#b`,
-		"tone=\xff", `lang=pt-BR`, `ban="„quoted“"`, `tone="\\"`,
+		"tone=\xff", `lang=pt-BR`, `alt=required`, `alt=maybe`, `alt=`, `ban="„quoted“"`, `tone="\\"`,
 	} {
 		f.Add(seed)
 	}

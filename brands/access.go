@@ -18,9 +18,11 @@ const (
 	GiveRoles    Action = "give_roles"    // give, change or remove members' roles
 	SetPolicy    Action = "set_policy"    // set the review policy
 	SetReminders Action = "set_reminders" // set when reviewers are reminded
+	SetZone      Action = "set_zone"      // change the brand's time zone
 
 	WriteDrafts  Action = "write_drafts"  // create drafts
 	EditDrafts   Action = "edit_drafts"   // store a new revision
+	EditMedia    Action = "edit_media"    // add, remove, reorder or describe a draft's media (a new revision)
 	SubmitDrafts Action = "submit_drafts" // send a draft to review
 	CancelDrafts Action = "cancel_drafts" // abandon a draft before it is published
 	ReviewTeam   Action = "review_team"   // approve, request changes or reject at a team stage
@@ -68,9 +70,11 @@ var table = map[Action]rule{
 	GiveRoles:    {admins, only("give roles")},
 	SetPolicy:    {admins, only("set the review policy")},
 	SetReminders: {admins, only("set review reminders")},
+	SetZone:      {admins, only("change the time zone")},
 
 	WriteDrafts:  {writers, only("write drafts")},
 	EditDrafts:   {writers, only("edit drafts")},
+	EditMedia:    {writers, only("change a draft's pictures and videos")},
 	SubmitDrafts: {writers, only("submit drafts")},
 	CancelDrafts: {writers, only("cancel drafts")},
 	ReviewTeam:   {teamReview, only("decide at a team review stage")},

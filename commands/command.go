@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/textdist"
 )
 
 // Kind is a parameter's type.
@@ -33,11 +34,21 @@ const (
 	Targets             // a list of targets
 	When                // a time, read in the brand's zone by the handler
 	Choice              // one of Choices
+	// Attachment is a file that comes with the command (a Discord
+	// attachment option); it is never typed: the adapter puts it in
+	// Request.Files with Param set to the parameter's name. The parser
+	// skips it.
+	Attachment
 )
+
+// FileInput is the Button.Input that asks for a file (and its alt text)
+// rather than for text: adapters with file uploads open one; the others
+// ask for a link.
+const FileInput = "file"
 
 var kindNames = map[Kind]string{
 	String: "word", Text: "text", ID: "draft id", Int: "number", User: "user",
-	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice",
+	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice", Attachment: "file",
 }
 
 // Param is one parameter of a command: positional, or a --flag.
@@ -98,6 +109,9 @@ type Def struct {
 func (d *Def) Usage() string {
 	parts := []string{d.Path}
 	for _, p := range d.Params {
+		if p.Kind == Attachment { // attached, never typed
+			continue
+		}
 		s := p.Placeholder()
 		if p.switchFlag() {
 			s = "--" + p.Name
@@ -317,6 +331,18 @@ func flagName(d *Def, t token) (name, value string, inline, ok bool) {
 	return strings.ToLower(name), value, inline, true
 }
 
+// nearestFlag returns the option of d closest to name, if close enough.
+func nearestFlag(d *Def, name string) string {
+	var flags []string
+	for _, p := range d.Params {
+		if p.Flag {
+			flags = append(flags, p.Name)
+		}
+	}
+	near, _ := textdist.Nearest(name, flags, min(textdist.Budget(name), 2))
+	return near
+}
+
 // bindText splits the tokens after the command path into positional values
 // and flag values, as raw strings by parameter name.
 func bindText(d *Def, line string, toks []token) (map[string]string, error) {
@@ -330,6 +356,9 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		}
 		p, known := d.param(name)
 		if !known || !p.Flag {
+			if near := nearestFlag(d, name); near != "" {
+				return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s (did you mean --%s?); %s", d.Path, name, near, usageHint(d))
+			}
 			return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s; %s", d.Path, name, usageHint(d))
 		}
 		if !inline && p.switchFlag() {
@@ -347,7 +376,7 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		raw[name] = value
 	}
 	for _, p := range d.Params {
-		if p.Flag || len(pos) == 0 {
+		if p.Flag || p.Kind == Attachment || len(pos) == 0 {
 			continue
 		}
 		if p.Kind == Text || (p.Kind == When && d.lastPositional(p.Name)) {
@@ -411,7 +440,13 @@ func bind(d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
 	args := Args{}
 	for _, p := range d.Params {
 		v, ok := raw[p.Name]
+		if p.Kind == Attachment && ok {
+			return nil, herald.Errorf(herald.EINVALID, "%s is a file: attach it, it cannot be typed.", p.label())
+		}
 		if !ok || strings.TrimSpace(v) == "" {
+			if p.Kind == Attachment {
+				continue // attached files are in Request.Files
+			}
 			if p.Required {
 				return nil, herald.Errorf(herald.EINVALID, "`%s` needs %s; %s", d.Path, p.Placeholder(), usageHint(d))
 			}
@@ -450,6 +485,10 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 			if strings.EqualFold(c, strings.TrimSpace(v)) {
 				return c, nil
 			}
+		}
+		word := strings.ToLower(strings.TrimSpace(v))
+		if near, ok := textdist.Nearest(word, p.Choices, min(textdist.Budget(word), 2)); ok {
+			return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s. Did you mean %s?", v, strings.Join(p.Choices, ", "), near)
 		}
 		return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s.", v, strings.Join(p.Choices, ", "))
 	case String:

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/heraldhq/herald"
 )
 
 // HelpDef is the `help` command of r: it lists r's commands (Overview),
@@ -39,7 +37,7 @@ func (r *Router) help(_ context.Context, req *Request) (Response, error) {
 	if len(group) > 0 {
 		return Response{Text: strings.Join(group, "\n\n"), Ephemeral: true}, nil
 	}
-	return Response{}, herald.Errorf(herald.EINVALID, "There is no command %q; `help` lists every command.", name)
+	return Response{}, r.unknown(name)
 }
 
 // Overview lists every command with its summary, generated from the

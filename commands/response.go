@@ -136,6 +136,10 @@ type FormField struct {
 	Flag bool
 	// Placeholder shows the kind of value expected, e.g. WHEN.
 	Placeholder string
+	// File makes the field a file upload where the platform's forms have
+	// one (Slack's file_input): the files arrive in Call.Files, never in
+	// the command line. Other platforms leave the field out.
+	File bool `json:",omitempty"`
 }
 
 // FormLine returns the command line that submitting a form runs: command,
@@ -145,12 +149,12 @@ func FormLine(command string, fields []FormField, values map[string]string) stri
 	var b strings.Builder
 	b.WriteString(command)
 	for _, f := range fields {
-		if v := strings.TrimSpace(values[f.Name]); v != "" && !f.Flag {
+		if v := strings.TrimSpace(values[f.Name]); v != "" && !f.Flag && !f.File {
 			b.WriteString(" " + Quote(v))
 		}
 	}
 	for _, f := range fields {
-		if v := strings.TrimSpace(values[f.Name]); v != "" && f.Flag {
+		if v := strings.TrimSpace(values[f.Name]); v != "" && f.Flag && !f.File {
 			b.WriteString(" --" + f.Name + " " + Quote(v))
 		}
 	}

@@ -1,15 +1,10 @@
 package media
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"image"
-	_ "image/gif"  // decoders for DecodeConfig
-	_ "image/jpeg" // decoders for DecodeConfig
-	_ "image/png"  // decoders for DecodeConfig
 	"io"
 	"os"
 
@@ -19,7 +14,7 @@ import (
 // Reasons of the errors Add returns, with the facts each carries.
 const (
 	ReasonTooLarge    = "media.too_large"       // "name", "max" (bytes)
-	ReasonUnsupported = "media.unsupported"     // "name", "type" (what the bytes are, "" when unknown)
+	ReasonUnsupported = "media.unsupported"     // "name", "type" (what the bytes are, "" when unknown); "codec" for videos
 	ReasonUnreadable  = "media.unreadable"      // "name": the bytes do not decode as their type
 	ReasonTooManyPx   = "media.too_many_pixels" // "name", "width", "height", "max" (pixels)
 )
@@ -38,95 +33,141 @@ type Library struct {
 }
 
 // Add reads one item from r (name is what people called it), checks it and
-// stores it: the type comes from the bytes, the size is bounded while
-// reading, images are decoded far enough to know their dimensions. It
-// returns the stored item, without alt text. Bad input is an EINVALID error
-// with one of the Reason constants; nothing is stored then.
+// stores it: the size is bounded while reading (reading stops at Max), the
+// type comes from the bytes (never the name), location and other metadata
+// are stripped without recompressing (see Strip), images are decoded only
+// far enough to know their dimensions, which are bounded, and videos must
+// be H.264 with AAC or no audio. The stored bytes, the SHA-256 and the
+// size are those of the stripped item. It returns the stored item, without
+// alt text. Bad input is an EINVALID error with one of the Reason
+// constants; nothing is stored then.
 func (l *Library) Add(ctx context.Context, name string, r io.Reader) (Item, error) {
 	max := l.Max
 	if max <= 0 {
 		max = DefaultMax
 	}
-	f, err := os.CreateTemp(l.TempDir, "herald-media-*")
+	raw, n, err := l.spool(r, max)
+	if raw != nil {
+		defer removeTemp(raw)
+	}
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			return Item{}, herald.Errorf(herald.EINVALID, "%s is larger than %s.", name, Bytes(max)).
+				Because(ReasonTooLarge, herald.Facts{"name": name, "max": max})
+		}
+		return Item{}, err
+	}
+	out, err := os.CreateTemp(l.TempDir, "herald-media-*")
 	if err != nil {
 		return Item{}, herald.Internal(err)
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, max+1))
-	if err != nil {
-		return Item{}, herald.Errorf(herald.EUNAVAILABLE, "Could not read %s: %v", name, err)
-	}
-	if n > max {
-		return Item{}, herald.Errorf(herald.EINVALID, "%s is larger than %s.", name, Bytes(max)).
-			Because(ReasonTooLarge, herald.Facts{"name": name, "max": max})
-	}
-	item, err := inspect(f, name, n)
+	defer removeTemp(out)
+	item, err := Strip(name, raw, n, out)
 	if err != nil {
 		return Item{}, err
 	}
-	item.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, err := out.Seek(0, io.SeekStart); err != nil {
 		return Item{}, herald.Internal(err)
 	}
-	if err := l.Store.Put(ctx, item.SHA256, f, n); err != nil {
+	if err := l.Store.Put(ctx, item.SHA256, out, item.Size); err != nil {
 		return Item{}, err
 	}
 	return item, nil
 }
 
-// maxPixels bounds width × height of an image (a decompression bomb
-// declares a huge canvas in a few bytes).
-const maxPixels = 100_000_000
+var errTooLarge = errors.New("too large")
 
-// inspect reads the type and dimensions of the n bytes in f.
-func inspect(f *os.File, name string, n int64) (Item, error) {
+// spool copies r to a temporary file, reading at most max+1 bytes:
+// errTooLarge when there are more than max.
+func (l *Library) spool(r io.Reader, max int64) (*os.File, int64, error) {
+	f, err := os.CreateTemp(l.TempDir, "herald-upload-*")
+	if err != nil {
+		return nil, 0, herald.Internal(err)
+	}
+	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return f, n, herald.Internal(err)
+		}
+		return f, n, herald.Errorf(herald.EUNAVAILABLE, "Could not read the file: %v", err)
+	}
+	if n > max {
+		return f, n, errTooLarge
+	}
+	return f, n, nil
+}
+
+func removeTemp(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// Strip reads the n bytes of an item from src, checks it and writes it to
+// dst without its metadata (the streaming transform Add stores). It
+// returns the item as written: type, size, SHA-256, dimensions, duration.
+func Strip(name string, src io.ReaderAt, n int64, dst io.Writer) (Item, error) {
 	head := make([]byte, 512)
-	k, err := f.ReadAt(head, 0)
+	k, err := src.ReadAt(head, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return Item{}, herald.Internal(err)
 	}
 	typ := Sniff(head[:k])
-	item := Item{Type: typ, Size: n, Name: name}
-	switch typ {
-	case "image/jpeg", "image/png", "image/gif", "image/webp":
-		cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, n))
-		if err != nil {
-			return Item{}, herald.Errorf(herald.EINVALID, "%s is not a readable %s.", name, typ).
-				Because(ReasonUnreadable, herald.Facts{"name": name})
-		}
-		if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-			return Item{}, herald.Errorf(herald.EINVALID, "%s is %d×%d pixels, more than Herald accepts.", name, cfg.Width, cfg.Height).
-				Because(ReasonTooManyPx, herald.Facts{"name": name, "width": cfg.Width, "height": cfg.Height, "max": maxPixels})
-		}
-		item.Width, item.Height = cfg.Width, cfg.Height
-	case "video/mp4", "video/quicktime":
-		// dimensions and duration: read from the container (moov) later
-	default:
-		return Item{}, herald.Errorf(herald.EINVALID, "%s is not a JPEG, PNG, GIF, WebP, MP4 or MOV file.", name).
-			Because(ReasonUnsupported, herald.Facts{"name": name, "type": typ})
+	if typ == "" {
+		return Item{}, unsupported(name, "", "")
 	}
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(dst, h)}
+	item := Item{Type: typ, Name: name}
+	if err := transform(&item, src, n, cw); err != nil {
+		if cw.err != nil {
+			return Item{}, herald.Internal(cw.err)
+		}
+		var he *herald.Error
+		if errors.As(err, &he) {
+			return Item{}, he
+		}
+		return Item{}, unreadable(name, typ)
+	}
+	item.Size = cw.n
+	item.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return item, nil
 }
 
-// Sniff names the type of the bytes that start with head, among the types
-// Herald accepts, or returns "" when they are none of them.
-func Sniff(head []byte) string {
-	switch {
-	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(head, []byte("GIF87a")), bytes.HasPrefix(head, []byte("GIF89a")):
-		return "image/gif"
-	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
-		return "image/webp"
-	case len(head) >= 12 && string(head[4:8]) == "ftyp":
-		if string(head[8:10]) == "qt" {
-			return "video/quicktime"
-		}
-		return "video/mp4"
+// countWriter counts what it writes and keeps the first error.
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	if err != nil && c.err == nil {
+		c.err = err
 	}
-	return ""
+	return n, err
+}
+
+func unsupported(name, typ, codec string) *herald.Error {
+	facts := herald.Facts{"name": name, "type": typ}
+	if codec != "" {
+		facts["codec"] = codec
+		return herald.Errorf(herald.EINVALID, "%s is a video Herald cannot publish (%s): only H.264 video with AAC audio or none, in MP4 or MOV.", name, codec).
+			Because(ReasonUnsupported, facts)
+	}
+	return herald.Errorf(herald.EINVALID, "%s is not a JPEG, PNG, GIF, WebP, MP4 or MOV file.", name).
+		Because(ReasonUnsupported, facts)
+}
+
+func unreadable(name, typ string) *herald.Error {
+	return herald.Errorf(herald.EINVALID, "%s is not a readable %s file.", name, typeWord(typ)).
+		Because(ReasonUnreadable, herald.Facts{"name": name})
+}
+
+// typeWord names a type as people know it.
+func typeWord(typ string) string {
+	return map[string]string{"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
+		"video/mp4": "MP4", "video/quicktime": "MOV"}[typ]
 }

@@ -17,10 +17,26 @@ var calendarStates = []approvals.State{
 	approvals.StateUnconfirmed, approvals.StateFailed, approvals.StateMissed,
 }
 
+// CalendarWords are the words of a brand's calendar feed. The feed is
+// language-free: the edge gives the words, in the brand's language
+// (commands/kit.CalendarWords).
+type CalendarWords struct {
+	// Name names a brand's calendar: "Acme · posts".
+	Name func(brand string) string
+	// Summary is a post's event summary: "#12 scheduled: its first line".
+	Summary func(id int64, state approvals.State, firstLine string) string
+	// Held marks the summary of a post a pause holds: "[held] #12 …".
+	Held func(summary string) string
+	// HeldDetail says why a post is held: "held: the reason".
+	HeldDetail func(p Pause) string
+	// Targets lists where a post goes: "Targets: mastodon:acme".
+	Targets func(targets string) string
+}
+
 // Feed returns the iCalendar feed (RFC 5545) of the brand whose calendar
-// token is token: its scheduled and published posts. An unknown or
-// revoked token is ENOTFOUND.
-func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
+// token is token: its scheduled and published posts, in the words words
+// gives for the brand. An unknown or revoked token is ENOTFOUND.
+func (s *Service) Feed(ctx context.Context, token string, words func(herald.Brand) CalendarWords) ([]byte, error) {
 	if token == "" || len(token) > 64 {
 		return nil, herald.Errorf(herald.ENOTFOUND, "No such calendar.")
 	}
@@ -44,23 +60,23 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 		return nil, err
 	}
 	if !paused {
-		return ICS(b, ds, s.now()), nil
+		return ICS(b, ds, s.now(), words(b)), nil
 	}
-	return HeldICS(b, ds, s.now(), p), nil
+	return HeldICS(b, ds, s.now(), p, words(b)), nil
 }
 
 // ICS renders drafts with a publication time as an iCalendar feed: one
-// 15-minute event per post, in UTC.
-func ICS(b herald.Brand, ds []approvals.Draft, now time.Time) []byte {
-	return ics(b, ds, now, nil)
+// 15-minute event per post, in UTC, in the words w.
+func ICS(b herald.Brand, ds []approvals.Draft, now time.Time, w CalendarWords) []byte {
+	return ics(b, ds, now, nil, w)
 }
 
 // HeldICS is ICS while the brand's publishing is paused by p: the posts p
-// holds are TENTATIVE, their summary starts with "[held]" and their
-// description says why, as calendar apps show the summary first and
+// holds are TENTATIVE, their summary starts with "[held]" (w.Held) and
+// their description says why, as calendar apps show the summary first and
 // most of them grey out tentative events.
-func HeldICS(b herald.Brand, ds []approvals.Draft, now time.Time, p Pause) []byte {
-	return ics(b, ds, now, &p)
+func HeldICS(b herald.Brand, ds []approvals.Draft, now time.Time, p Pause, w CalendarWords) []byte {
+	return ics(b, ds, now, &p, w)
 }
 
 // Holds reports whether the pause p holds the draft d: scheduled, and due
@@ -69,14 +85,14 @@ func (p Pause) Holds(d approvals.Draft) bool {
 	return d.State == approvals.StateScheduled && (p.Until.IsZero() || !d.PublishAt.After(p.Until))
 }
 
-func ics(b herald.Brand, ds []approvals.Draft, now time.Time, p *Pause) []byte {
+func ics(b herald.Brand, ds []approvals.Draft, now time.Time, p *Pause, words CalendarWords) []byte {
 	var w icsWriter
 	w.line("BEGIN:VCALENDAR")
 	w.line("VERSION:2.0")
 	w.line("PRODID:-//Herald//Herald publishing calendar//EN")
 	w.line("CALSCALE:GREGORIAN")
 	w.line("METHOD:PUBLISH")
-	w.prop("X-WR-CALNAME", b.Name+" · posts")
+	w.prop("X-WR-CALNAME", words.Name(b.Name))
 	w.prop("X-WR-TIMEZONE", b.Location().String())
 	for _, d := range ds {
 		if d.PublishAt.IsZero() {
@@ -89,14 +105,14 @@ func ics(b herald.Brand, ds []approvals.Draft, now time.Time, p *Pause) []byte {
 		w.line("DURATION:PT15M")
 		w.line("LAST-MODIFIED:" + icsTime(d.UpdatedAt))
 		held := p != nil && p.Holds(d)
-		summary := fmt.Sprintf("#%d %s: %s", d.ID, d.State.Label(), firstLine(d.Text, 60))
+		summary := words.Summary(d.ID, d.State, firstLine(d.Text, 60))
 		desc := d.Text
 		if held {
-			summary, desc = "[held] "+summary, HeldDetail(*p)+"\n\n"+desc
+			summary, desc = words.Held(summary), words.HeldDetail(*p)+"\n\n"+desc
 		}
 		w.prop("SUMMARY", summary)
 		if len(d.Targets) > 0 {
-			desc += "\n\nTargets: " + herald.FormatTargets(d.Targets)
+			desc += "\n\n" + words.Targets(herald.FormatTargets(d.Targets))
 		}
 		w.prop("DESCRIPTION", desc)
 		status := "CONFIRMED"

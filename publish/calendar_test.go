@@ -12,8 +12,13 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/publish"
 )
+
+// enCalendar gives every brand the English calendar words.
+func enCalendar(herald.Brand) publish.CalendarWords { return kit.CalendarWords(i18n.English) }
 
 // --- a small RFC 5545 reader, for the tests ---
 
@@ -235,7 +240,7 @@ func TestFeed(t *testing.T) {
 
 	t.Run("OK", func(t *testing.T) {
 		e, tok, drafts := setup(t)
-		feed, err := e.svc.Feed(t.Context(), tok)
+		feed, err := e.svc.Feed(t.Context(), tok, enCalendar)
 		if err != nil {
 			t.Fatalf("Feed: %v", err)
 		}
@@ -302,7 +307,7 @@ func TestFeed(t *testing.T) {
 		if err != nil || stored != publish.TokenHash(tok) || strings.Contains(stored, tok) {
 			t.Errorf("stored %q, %v; want the token's SHA-256", stored, err)
 		}
-		if _, err := e.svc.Feed(t.Context(), tok); err != nil {
+		if _, err := e.svc.Feed(t.Context(), tok, enCalendar); err != nil {
 			t.Errorf("the link shown once opens the feed: %v", err)
 		}
 	})
@@ -310,7 +315,7 @@ func TestFeed(t *testing.T) {
 	t.Run("ErrWrongToken", func(t *testing.T) {
 		e, tok, _ := setup(t)
 		for _, bad := range []string{"", "nope", strings.ToUpper(tok), tok + "x", tok[:len(tok)-1], strings.Repeat("a", 65)} {
-			_, err := e.svc.Feed(t.Context(), bad)
+			_, err := e.svc.Feed(t.Context(), bad, enCalendar)
 			wantCode(t, err, herald.ENOTFOUND, fmt.Sprintf("Feed(%q)", bad))
 		}
 	})
@@ -319,7 +324,7 @@ func TestFeed(t *testing.T) {
 		e, tok, _ := setup(t)
 		_, _, err := e.svc.Calendar(t.Context(), bob, acmeCh, "", true)
 		wantCode(t, err, herald.EFORBIDDEN, "rotate by an editor")
-		if _, err := e.svc.Feed(t.Context(), tok); err != nil {
+		if _, err := e.svc.Feed(t.Context(), tok, enCalendar); err != nil {
 			t.Errorf("a refused rotation broke the old link: %v", err)
 		}
 		_, fresh, err := e.svc.Calendar(t.Context(), alice, acmeCh, "", true)
@@ -329,9 +334,9 @@ func TestFeed(t *testing.T) {
 		if fresh == tok || fresh == "" {
 			t.Fatalf("rotated token %q, old %q", fresh, tok)
 		}
-		_, err = e.svc.Feed(t.Context(), tok)
+		_, err = e.svc.Feed(t.Context(), tok, enCalendar)
 		wantCode(t, err, herald.ENOTFOUND, "Feed with the old token")
-		if _, err := e.svc.Feed(t.Context(), fresh); err != nil {
+		if _, err := e.svc.Feed(t.Context(), fresh, enCalendar); err != nil {
 			t.Errorf("Feed with the new token: %v", err)
 		}
 	})
@@ -341,7 +346,7 @@ func TestFeed(t *testing.T) {
 		if err := e.store.SetCalendarToken(t.Context(), e.brand.ID, "", approvals.AuditEntry{BrandID: e.brand.ID, Action: "calendar_token", Actor: alice, At: start}); err != nil {
 			t.Fatalf("revoke: %v", err)
 		}
-		_, err := e.svc.Feed(t.Context(), tok)
+		_, err := e.svc.Feed(t.Context(), tok, enCalendar)
 		wantCode(t, err, herald.ENOTFOUND, "Feed with a revoked token")
 	})
 
@@ -395,7 +400,7 @@ func FuzzICSText(f *testing.F) {
 		d := approvals.Draft{ID: 7, BrandID: 1, State: approvals.StateScheduled, Rev: 1, Text: text, PublishAt: at, UpdatedAt: at}
 		bb := b
 		bb.Name = text
-		feed := publish.ICS(bb, []approvals.Draft{d}, at)
+		feed := publish.ICS(bb, []approvals.Draft{d}, at, kit.CalendarWords(i18n.English))
 		cal := parseICS(t, feed) // checks ≤ 75 octets, UTF-8, CRLF
 		events := checkCalendar(t, cal)
 		if len(events) != 1 {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -282,7 +284,7 @@ func TestHeldICS(t *testing.T) {
 	held := approvals.Draft{ID: 1, BrandID: 1, State: approvals.StateScheduled, Text: "Promo", PublishAt: start.Add(time.Hour), UpdatedAt: start}
 	later := approvals.Draft{ID: 2, BrandID: 1, State: approvals.StateScheduled, Text: "After", PublishAt: start.Add(5 * time.Hour), UpdatedAt: start}
 	p := publish.Pause{BrandID: 1, Reason: "recall", By: alice, At: start, Until: start.Add(2 * time.Hour)}
-	got := string(publish.HeldICS(b, []approvals.Draft{held, later}, start, p))
+	got := string(publish.HeldICS(b, []approvals.Draft{held, later}, start, p, kit.CalendarWords(i18n.English)))
 	events := strings.Split(got, "BEGIN:VEVENT")
 	if len(events) != 3 {
 		t.Fatalf("%d events:\n%s", len(events)-1, got)
@@ -295,7 +297,7 @@ func TestHeldICS(t *testing.T) {
 	if strings.Contains(events[2], "held") || !strings.Contains(events[2], "STATUS:CONFIRMED") {
 		t.Errorf("a post after the pause's end is marked:\n%s", events[2])
 	}
-	if plain := string(publish.ICS(b, []approvals.Draft{held}, start)); strings.Contains(plain, "TENTATIVE") {
+	if plain := string(publish.ICS(b, []approvals.Draft{held}, start, kit.CalendarWords(i18n.English))); strings.Contains(plain, "TENTATIVE") {
 		t.Errorf("ICS without a pause marks a post held:\n%s", plain)
 	}
 }

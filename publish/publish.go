@@ -24,6 +24,12 @@ type Post struct {
 	Text    string
 	// Media are the approved revision's pictures and videos, in order.
 	Media []Media
+	// Uploads are the media of this delivery that earlier attempts
+	// uploaded and the network still keeps, by SHA-256 (Uploaded).
+	Uploads map[string]Upload
+	// Record stores an upload on the delivery (RecordUpload); nil records
+	// nothing.
+	Record func(ctx context.Context, u Upload) error
 	// Key is the idempotency key: deterministic, the same for every attempt
 	// at this post on this target. Publishers send it wherever the network
 	// honours one.
@@ -43,6 +49,8 @@ type Media struct {
 	// Link is a signed, expiring URL of the item for networks that fetch
 	// media themselves; "" when Herald has no public address.
 	Link string
+	// Expires is when Link stops working.
+	Expires time.Time
 }
 
 // Account is a target's configuration for one brand, set by an admin

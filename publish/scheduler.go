@@ -54,7 +54,8 @@ type Options struct {
 	Workers int
 	// Batch is how many rows one query takes (500).
 	Batch int
-	// Timeout bounds one network call (30 s).
+	// Timeout bounds one network call (30 s); an attempt with media has a
+	// second more per MB of them.
 	Timeout time.Duration
 	// MaxAttempts of a transient failure before the target is failed (8).
 	MaxAttempts int
@@ -68,6 +69,9 @@ type Options struct {
 	// Wake is the Waker the Service was made with (NewWokenService): Run
 	// ticks when it is signalled. Without it Run ticks on Interval only.
 	Wake Waker
+	// Media is where posts' media are read and linked; without it a post
+	// with media fails.
+	Media MediaSource
 }
 
 func (o *Options) defaults() {
@@ -319,6 +323,9 @@ func (s *Scheduler) post(ctx context.Context, d Delivery) (Post, Publisher, erro
 		return Post{}, nil, err
 	}
 	post := Post{DraftID: d.DraftID, Rev: d.Rev, Brand: b, Target: d.Target, Text: rev.Text, Key: d.Key, Due: d.Due}
+	if err := s.postMedia(ctx, &post, d, rev); err != nil {
+		return post, nil, err
+	}
 	if post.ReplyTo, err = s.svc.replyTo(ctx, d.DraftID); err != nil {
 		return post, nil, err
 	}
@@ -355,12 +362,12 @@ func (s *Scheduler) send(ctx context.Context, d Delivery) error {
 	if err := s.store.SaveDeliveries(ctx, nil, []DeliveryUpdate{{Delivery: next, From: d.State, FromAttempts: d.Attempts}}); err != nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	cctx, cancel := context.WithTimeout(ctx, s.timeout(post))
 	start := time.Now()
 	r, err := p.Publish(cctx, post)
 	cancel()
 	s.log.InfoContext(ctx, "publish attempt", "draft_id", d.DraftID, "target", d.Target.String(), "attempt", next.Attempts,
-		"outcome", outcome(err), "duration_ms", time.Since(start).Milliseconds())
+		"media", len(post.Media), "outcome", outcome(err), "duration_ms", time.Since(start).Milliseconds())
 	return s.record(ctx, next, r, err)
 }
 

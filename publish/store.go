@@ -48,6 +48,13 @@ type Store interface {
 	// Revision returns one revision of a draft (its text and media);
 	// ENOTFOUND when there is none.
 	Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error)
+	// Uploads lists the media uploads recorded on the delivery of a
+	// draft's revision to a target, in no particular order.
+	Uploads(ctx context.Context, draftID int64, rev int, t herald.Target) ([]Upload, error)
+	// PutUpload records an upload on the delivery of a draft's revision to
+	// a target, replacing the one of the same SHA-256; durable when it
+	// returns.
+	PutUpload(ctx context.Context, draftID int64, rev int, t herald.Target, u Upload) error
 
 	// PutAccount stores a target's account for a brand, replacing any.
 	PutAccount(ctx context.Context, a Account, e approvals.AuditEntry) error

@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -30,6 +31,12 @@ type Adapter struct {
 	// Interactive prints a prompt before each line; otherwise each input
 	// line is echoed after the prompt, so the output reads as a transcript.
 	Interactive bool
+	// Editor, when set, reads the lines instead of In: a terminal with line
+	// editing and history (NewEditor). Out should then be its Stdout.
+	Editor LineEditor
+	// Lang is the language of the people at the console (LANG, LC_ALL...;
+	// "" unknown: the brand's is used); /lang changes it.
+	Lang i18n.Lang
 
 	once sync.Once
 	out  *lockedWriter
@@ -104,10 +111,11 @@ type session struct {
 	out     io.Writer
 	user    string
 	channel string
+	lang    i18n.Lang // "" unknown
 }
 
 func (s *session) actor() herald.Actor {
-	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user}
+	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user, Lang: string(s.lang)}
 }
 
 func (s *session) ref() herald.ChannelRef {
@@ -122,8 +130,11 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 		user = "you"
 	}
 	out := a.writer()
-	s := &session{out: out, user: user, channel: "#general"}
+	s := &session{out: out, user: user, channel: "#general", lang: a.Lang}
 	fmt.Fprintf(out, "Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.\n", s.user, s.channel)
+	if a.Editor != nil {
+		return a.runEditor(ctx, d, s)
+	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -224,6 +235,7 @@ func readLine(br *bufio.Reader) (string, error) {
 var consoleHelp = `Console commands:
   /as NAME        act as NAME (a new name is a new user)
   /channel NAME   move to channel NAME (each channel can have its own brand)
+  /lang fr|en     the language Herald speaks to you
   /quit           leave (Ctrl-D works too)
 Everything else is a Herald command, with or without /herald in front: try "help".`
 
@@ -247,6 +259,9 @@ func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) boo
 		return false
 	case "/channel", "/in":
 		s.switchChannel(arg)
+		return false
+	case "/lang":
+		s.switchLang(arg)
 		return false
 	case "/help":
 		fmt.Fprintln(s.out, consoleHelp)

@@ -208,6 +208,7 @@ func TestRun(t *testing.T) {
 			"Console commands:\n" +
 			"  /as NAME        act as NAME (a new name is a new user)\n" +
 			"  /channel NAME   move to channel NAME (each channel can have its own brand)\n" +
+			"  /lang fr|en     the language Herald speaks to you\n" +
 			"  /quit           leave (Ctrl-D works too)\n" +
 			"Everything else is a Herald command, with or without /herald in front: try \"help\".\n" +
 			"Alice> # note\n" +
@@ -334,16 +335,16 @@ func TestRender(t *testing.T) {
 		{name: "ErrMultiline", resp: commands.Response{Text: "Bad.\nReally.", ErrCode: herald.EINVALID},
 			want: "  ✗ Bad.\n  Really.\n"},
 		{name: "OKCardPlain", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Text: "acme rocks"}}},
-			want: "  ┌ Mention\n  │ acme rocks\n  └\n"},
+			want: "  ┌ Mention\n  │ acme rocks\n  └───────────\n"},
 		{name: "OKCardExcerpt", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Excerpt: &commands.Excerpt{
 			Text: "Love \x1b[31mAcme\nand acme", Marks: [][2]int{{10, 14}, {19, 23}}}}}},
-			want: "  ┌ Mention\n  │ > Love [31m**Acme**\n  │ > and **acme**\n  └\n"},
+			want: "  ┌ Mention\n  │ > Love [31m**Acme**\n  │ > and **acme**\n  └────────────────────\n"},
 		{name: "OKCardTone", resp: commands.Response{Cards: []commands.Card{{Title: "A", Tone: "good"}, {Title: "B", Tone: "warning"}, {Title: "C", Tone: "danger"}, {Title: "D", Tone: "odd"}}},
-			want: "  ┌ ✓ A\n  └\n  ┌ … B\n  └\n  ┌ ! C\n  └\n  ┌ D\n  └\n"},
+			want: "  ┌ ✓ A\n  └────\n  ┌ … B\n  └────\n  ┌ ! C\n  └────\n  ┌ D\n  └──\n"},
 		{name: "OKCardFields", resp: commands.Response{Cards: []commands.Card{{Title: "T", Fields: []commands.Field{
 			{Label: "State", Value: "draft"}, {Label: "Revision", Value: "1"}, {Label: "Author", Value: "sam"},
 		}, Context: []string{"Updated now"}}}},
-			want: "  ┌ T\n  │ State: draft · Revision: 1\n  │ Author: sam\n  │ Updated now\n  └\n"},
+			want: "  ┌ T\n  │ State: draft · Revision: 1\n  │ Author: sam\n  │ Updated now\n  └───────────────────────────\n"},
 		{name: "OKCardButtons", resp: commands.Response{Cards: []commands.Card{{Title: "Draft #12", Buttons: []commands.Button{
 			{Label: "Approve", Command: "approve 12 --rev 2", Style: "primary"},
 			{Label: "Request changes", Command: "changes 12 --rev 2", Input: "comment"},
@@ -354,7 +355,7 @@ func TestRender(t *testing.T) {
 				"  ├ [Request changes] /herald changes 12 --rev 2 COMMENT\n" +
 				"  └ [Reject] /herald reject 12 --rev 2 REASON\n"},
 		{name: "OKTextThenCardEphemeral", resp: commands.Response{Text: "History:", Cards: []commands.Card{{Title: "C"}}, Ephemeral: true},
-			want: "  History:\n  ┌ C\n  └\n  (only you can see this)\n"},
+			want: "  History:\n  ┌ C\n  └──\n  (only you can see this)\n"},
 		{name: "OKForm", resp: commands.Response{Form: draftForm, Ephemeral: true},
 			want: "  New draft: type /herald draft \"TEXT\" [--to TO] [--at AT]\n  (only you can see this)\n"},
 		{name: "OKFormPrefilled", resp: commands.Response{Form: &commands.Form{Title: "Edit draft #12", Command: "edit 12", Fields: []commands.FormField{
@@ -417,8 +418,13 @@ var draftInReview = commands.Response{
 }
 
 func TestRenderDraftCardGolden(t *testing.T) {
-	got := console.Render(draftInReview)
-	path := filepath.Join("testdata", "card.golden")
+	golden(t, "card.golden", console.Render(draftInReview))
+}
+
+// golden compares got with testdata/name (rewritten with -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -432,7 +438,7 @@ func TestRenderDraftCardGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("Render(draft card) differs from %s (-want +got):\n%s", path, diff)
+		t.Errorf("Render differs from %s (-want +got):\n%s", path, diff)
 	}
 }
 
@@ -488,4 +494,23 @@ func TestAnnounceChannel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// draftWithMedia is draftInReview with three pictures and a video: alt
+// text or its lack, a link, people's words with a control character.
+var draftWithMedia = func() commands.Response {
+	r := draftInReview
+	c := r.Cards[0]
+	c.Media = []commands.CardMedia{
+		{SHA256: "a1", Name: "photo.jpg", Type: "image/jpeg", Size: 412_345, Width: 1080, Height: 1350, Alt: "The team on the\nnew store's steps"},
+		{SHA256: "b2", Name: "chart\x1b[31m.png", Type: "image/png", Size: 80_000, Width: 1200, Height: 675},
+		{SHA256: "c3", Name: "clip.mp4", Type: "video/mp4", Size: 9_000_000, Width: 1920, Height: 1080, Alt: "A walk through the aisles",
+			Link: "https://herald.example/media/tok"},
+	}
+	r.Cards = []commands.Card{c}
+	return r
+}()
+
+func TestRenderDraftCardMediaGolden(t *testing.T) {
+	golden(t, "card_media.golden", console.Render(draftWithMedia))
 }

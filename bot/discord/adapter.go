@@ -50,6 +50,16 @@ type Options struct {
 	AckBudget time.Duration
 	// Sleep waits out a 429 (tests inject it); a timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	// MediaClient downloads attachments and sends posts with media;
+	// bot.NewDownloadClient's when nil (no overall timeout, no body bound).
+	MediaClient *http.Client
+	// MediaMax, when positive, refuses attachments Discord announces as
+	// larger (HERALD_MEDIA_MAX; media.Library bounds them in any case).
+	MediaMax int64
+	// Media reads stored pictures to attach to cards when Herald has no
+	// public links for them; cards list media in words when nil.
+	Media MediaSource
 }
 
 // DefaultAckBudget leaves half of Discord's 3 seconds for the answer to
@@ -78,6 +88,8 @@ type Adapter struct {
 	log      *slog.Logger
 	budget   time.Duration
 	dir      *directory
+	files    bot.Downloader // attachments, from Discord's CDN only
+	media    MediaSource    // cards' pictures; nil: none attached
 
 	cardLocks keyLocks
 
@@ -123,6 +135,8 @@ func New(o Options) (*Adapter, error) {
 		log:      o.Log.With("adapter", Platform),
 		budget:   o.AckBudget,
 		poster:   bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
+		files:    downloader(o),
+		media:    o.Media,
 	}
 	if o.Sleep != nil {
 		a.poster.Sleep = o.Sleep

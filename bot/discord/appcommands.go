@@ -24,6 +24,7 @@ const (
 	optString          = 3
 	optInteger         = 4
 	optMentionable     = 9
+	optAttachment      = 11
 )
 
 // Discord's limits on application commands (platform brief §2.4).
@@ -73,6 +74,7 @@ var kindOptions = map[commands.Kind]int{
 	commands.String: optString, commands.Text: optString, commands.ID: optInteger,
 	commands.Int: optInteger, commands.User: optMentionable, commands.RoleArg: optString,
 	commands.Targets: optString, commands.When: optString, commands.Choice: optString,
+	commands.Attachment: optAttachment,
 }
 
 // kindHelp describes a parameter that has no help of its own.
@@ -80,7 +82,7 @@ var kindHelp = map[commands.Kind]string{
 	commands.String: "a word", commands.Text: "text", commands.ID: "a draft number",
 	commands.Int: "a number", commands.User: "a member or a role", commands.RoleArg: "a role",
 	commands.Targets: "targets, e.g. discord:#news", commands.When: "a time, e.g. tomorrow 9:00",
-	commands.Choice: "one of the choices",
+	commands.Choice: "one of the choices", commands.Attachment: "a file",
 }
 
 // suggestion is what autocomplete proposes for a parameter.

@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // showCard updates every Discord copy of the card and posts it in channel
@@ -63,13 +64,19 @@ func (a *Adapter) cardRefs(ctx context.Context, key string) ([]herald.MessageRef
 
 func (a *Adapter) editCard(ctx context.Context, ref herald.MessageRef, msg message) error {
 	return a.poster.Do(ctx, "channel:"+ref.Channel.Channel, func(ctx context.Context) error {
-		return a.api.edit(ctx, ref.Channel.Channel, ref.MessageID, msg)
+		_, err := a.sendCard(ctx, ref.Channel.Channel, ref.MessageID, msg)
+		return err
 	})
 }
 
 // postCard posts a card in channel and remembers where.
 func (a *Adapter) postCard(ctx context.Context, channel herald.ChannelRef, key string, msg message) (string, error) {
-	id, err := a.post(ctx, channel.Channel, msg)
+	var id string
+	err := a.poster.Do(ctx, "channel:"+channel.Channel, func(ctx context.Context) error {
+		var err error
+		id, err = a.sendCard(ctx, channel.Channel, "", msg)
+		return err
+	})
 	if err != nil || key == "" || a.cards == nil {
 		return id, err
 	}
@@ -99,7 +106,7 @@ func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
 		return err
 	}
 	errs := []error{err}
-	msgs := textMessages(ann.Note)
+	msgs := textMessages(ann.Note, i18n.English) // a note has its words (the brand's); the brand's language is not known here
 	if len(msgs) > 0 {
 		msgs[0] = withMentions(msgs[0], ann.Note.Mentions)
 	}

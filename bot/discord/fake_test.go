@@ -36,6 +36,9 @@ type apiCall struct {
 	Auth   string
 	ID     string // the id of the message the call made
 	At     time.Time
+	// Parts are a multipart/form-data body's parts, in order (Body then
+	// holds payload_json).
+	Parts []fakePart
 }
 
 // fakeDiscord is Discord's REST API on loopback: it answers the routes
@@ -54,11 +57,13 @@ type fakeDiscord struct {
 	channels map[string][]channelInfo // guild id → channels
 	messages map[string]bool          // channel/message ids Herald posted
 	gateway  string                   // the URL GET /gateway answers
+	files    map[string][]byte        // CDN: /attachments/… → bytes
+	fetches  []apiCall                // CDN requests, with their Authorization
 }
 
 func newFakeDiscord(t testing.TB) *fakeDiscord {
 	f := &fakeDiscord{changed: make(chan struct{}, 1), limit: map[string]int{}, drop: map[string]int{}, headers: map[string]string{},
-		channels: map[string][]channelInfo{}, messages: map[string]bool{}}
+		channels: map[string][]channelInfo{}, messages: map[string]bool{}, files: map[string][]byte{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -68,9 +73,15 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 func (f *fakeDiscord) url() string { return f.srv.URL + "/api" }
 
 func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
+	if f.cdn(w, r) {
+		return
+	}
 	raw, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	c := apiCall{Method: r.Method, Path: path, Raw: string(raw), Auth: r.Header.Get("Authorization"), At: time.Now()}
+	if c.Parts = multipartParts(r.Header.Get("Content-Type"), raw); c.Parts != nil {
+		raw = c.Parts[0].Body // payload_json comes first
+	}
 	json.Unmarshal(raw, &c.Body)
 	f.mu.Lock()
 	for k, v := range f.headers {

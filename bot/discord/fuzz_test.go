@@ -27,6 +27,9 @@ var fuzzSeeds = []string{
 	`{"id":"1","application_id":"2","type":5,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.form:draft","components":[{"type":18}]}}`,
 	`{"id":"1","application_id":"2","type":5,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.form:draft","components":[{"type":10,"id":1},{"type":18,"id":2,"component":{"type":4,"id":3,"custom_id":"text","value":"x"}}]}}`,
 	`{"id":"1","application_id":"2","type":3,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"custom_id":"herald.run:approve 1 --rev 1","component_type":2},"message":{"id":"M1","components":[{"type":17,"components":[{"type":1,"components":[{"type":2,"label":"Approve","custom_id":"herald.run:approve 1 --rev 1"}]}]}]}}`,
+	`{"id":"1","application_id":"2","type":2,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"name":"herald","options":[{"name":"draft","type":1,"options":[{"name":"text","type":3,"value":"hi"},{"name":"media1","type":11,"value":"5"}]}],"resolved":{"attachments":{"5":{"id":"5","filename":"a.jpg","size":3,"url":"https://cdn.discordapp.com/attachments/1/5/a.jpg?ex=1&is=2&hm=3","proxy_url":"https://media.discordapp.net/attachments/1/5/a.jpg","content_type":"image/jpeg"}}}}}`,
+	`{"id":"1","application_id":"2","type":2,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"name":"herald","options":[{"name":"draft","type":1,"options":[{"name":"text","type":3,"value":"hi"},{"name":"media2","type":11,"value":"6"}]}],"resolved":{"attachments":{"6":{"id":"6","filename":"a.jpg","url":"https://evil.example/a.jpg"}}}}}`,
+	`{"id":"1","application_id":"2","type":2,"token":"t","channel_id":"C1","user":{"id":"1001"},"data":{"name":"herald","options":[{"name":"draft","type":1,"options":[{"name":"media3","type":11,"value":7}]}]}}`,
 	`{"type":2}`, `{"type":9,"id":"1"}`, `[]`, `null`, `{"id":"1","type":2,"token":"t","application_id":"2","data":null}`, ``, `{"type":"2"}`,
 }
 
@@ -63,6 +66,11 @@ func FuzzInteraction(f *testing.F) {
 		case kindCommand, kindClick, kindSubmit:
 			if strings.TrimSpace(in.line) == "" {
 				t.Fatalf("accepted %s with no command line", in.kind)
+			}
+			for _, f := range in.files {
+				if f.Open == nil || f.Param == "" {
+					t.Fatalf("attached file without Open or option: %+v", f)
+				}
 			}
 		case kindAsk:
 			if in.ask.Input == "" || in.ask.Command == "" {

@@ -32,6 +32,7 @@ type inbound struct {
 	actor   herald.Actor // with the member's Discord roles as Groups
 	channel herald.ChannelRef
 	line    string          // the command line to run
+	files   []commands.File // attachment options that came with a command
 	ask     commands.Button // kindAsk: the button clicked
 	focus   focus           // kindAutocomplete: what is typed
 }
@@ -100,7 +101,7 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 			return in, err
 		}
 		in.kind = kindCommand
-		in.line, err = a.commandLine(data)
+		in.line, in.files, err = a.commandLine(data)
 		return in, err
 	case discordgo.MessageComponentInteractionData:
 		b, err := parseCustomID(data.CustomID, clickedLabel(it.Message, data.CustomID))
@@ -187,30 +188,41 @@ func (a *Adapter) commandPath(data discordgo.ApplicationCommandInteractionData) 
 // for: the path, the positional values in order, then --flag values, each
 // quoted, so that it goes through the same parser (and checks) as typed
 // text.
-func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) (string, error) {
+// Attachment options become files (see attachment), in the order given.
+func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) (string, []commands.File, error) {
 	d, opts, err := a.commandPath(data)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	values := map[string]string{}
+	var files []commands.File
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
 		p, ok := param(d, o.Name)
 		if !ok {
-			return "", herald.Errorf(herald.EINVALID, "`%s` has no option %q: the registered commands are out of date (an admin runs `herald discord register`).", d.Path, o.Name)
+			return "", nil, herald.Errorf(herald.EINVALID, "`%s` has no option %q: the registered commands are out of date (an admin runs `herald discord register`).", d.Path, o.Name)
+		}
+		if o.Type == discordgo.ApplicationCommandOptionAttachment {
+			f, err := a.attachment(o, data.Resolved)
+			if err != nil {
+				return "", nil, err
+			}
+			files = append(files, f)
+			continue
 		}
 		v, err := optionValue(o, p, data.Resolved)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		values[p.Name] = v
 	}
 	if d.Path == morePath { // the line as typed, through the same parser
-		return values["command"], nil
+		return values["command"], files, nil
 	}
-	return lineOf(d, values)
+	line, err := lineOf(d, values)
+	return line, files, err
 }
 
 // lineOf writes a command line from separated values.
@@ -219,7 +231,7 @@ func lineOf(d *commands.Def, values map[string]string) (string, error) {
 	b.WriteString(d.Path)
 	missing := ""
 	for _, p := range d.Params {
-		if p.Flag {
+		if p.Flag || p.Kind == commands.Attachment {
 			continue
 		}
 		v, ok := values[p.Name]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -38,19 +39,19 @@ func TestOutsideTextEscaped(t *testing.T) {
 	for _, h := range hostile {
 		m := mentions.Mention{ID: 7, State: mentions.StateNew, Author: h.in, Title: h.in, Text: h.in + "\nsecond line", Sources: []string{"rss"}, FoundAt: time.Unix(1e9, 0)}
 		sum := mentions.Summary{Total: 1, Unhandled: 1, TopAuthors: []mentions.Count{{Key: h.in, N: 1}}}
-		mc := cardMessage(kit.MentionCard(b, m))
+		mc := cardMessage(kit.MentionCard(b, m, i18n.English))
 		if f := fieldNamed(mc, "Author"); f != h.want {
 			t.Errorf("author %q shows as %q, want %q", h.in, f, h.want)
 		}
 		if d := mc.Embeds[0].Description; !strings.HasPrefix(d, "> "+h.want+"\n") {
 			t.Errorf("title %q shows as %q, want it quoted as %q", h.in, d, h.want)
 		}
-		if f := fieldNamed(cardMessage(kit.SummaryCard(b, sum, "Today")), "Top authors"); f != h.want+" \\(1\\)" {
+		if f := fieldNamed(cardMessage(kit.SummaryCard(b, sum, "Today", i18n.English)), "Top authors"); f != h.want+" \\(1\\)" {
 			t.Errorf("top author %q shows as %q", h.in, f)
 		}
 	}
 	m := mentions.Mention{ID: 7, State: mentions.StateNew, Author: "@everyone", Title: "@here", Sources: []string{"rss"}}
-	js, err := json.Marshal(cardMessage(kit.MentionCard(b, m)))
+	js, err := json.Marshal(cardMessage(kit.MentionCard(b, m, i18n.English)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func fieldNamed(m message, name string) string {
 // TestTextNoMaskedLink: a response quoting a network's words (a failed
 // delivery's note) cannot carry a masked link: Herald writes none.
 func TestTextNoMaskedLink(t *testing.T) {
-	msgs := textMessages(commands.Response{Text: "mastodon:main did not take draft #1: [Log in again](https://evil.example). Fix what it says, then press Retry (`retry 1`)."})
+	msgs := textMessages(commands.Response{Text: "mastodon:main did not take draft #1: [Log in again](https://evil.example). Fix what it says, then press Retry (`retry 1`)."}, i18n.English)
 	if got := msgs[0].Content; strings.Contains(got, "](") || !strings.Contains(got, `[Log in again]\(https://evil.example)`) {
 		t.Errorf("content %q carries a masked link", got)
 	}

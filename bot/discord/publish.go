@@ -91,7 +91,12 @@ func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt,
 	}
 	msg := postMessage(p.Text)
 	msg.Nonce = nonce(p.Key)
-	body, err := a.rest.do(ctx, http.MethodPost, discordgo.EndpointChannelMessages(ch.ID), channelBucket(ch.ID), msg)
+	var body []byte
+	if len(p.Media) > 0 {
+		body, err = a.sendWithMedia(ctx, ch.ID, msg, p.Media)
+	} else {
+		body, err = a.rest.do(ctx, http.MethodPost, discordgo.EndpointChannelMessages(ch.ID), channelBucket(ch.ID), msg)
+	}
 	if err != nil {
 		return publish.Receipt{}, err
 	}

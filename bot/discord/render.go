@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Custom id prefixes of Herald's components. A run button's custom id is
@@ -82,6 +84,21 @@ type message struct {
 	Nonce      string   // with enforce_nonce: Discord makes no second message with it
 	Users      []string // the only users it may ping (a reminder's reviewers)
 	Roles      []string // the only roles it may ping
+	// Attachments describe the files sent with the message (multipart
+	// files[n], matched by id n).
+	Attachments []attachmentMeta
+	// cardImage is a card's picture that Discord cannot fetch by link:
+	// the adapter attaches it when it posts or edits the card in a
+	// channel (attachment://NAME), and leaves it out elsewhere.
+	cardImage *commands.CardMedia
+}
+
+// attachmentMeta is one entry of a message's attachments: which files[n]
+// part it is, its name, and its alt text (description).
+type attachmentMeta struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	Description string `json:"description,omitempty"`
 }
 
 type allowedMentions struct {
@@ -105,10 +122,11 @@ func (m message) MarshalJSON() ([]byte, error) {
 		MessageReference *messageReference            `json:"message_reference,omitempty"`
 		Nonce            string                       `json:"nonce,omitempty"`
 		EnforceNonce     bool                         `json:"enforce_nonce,omitempty"`
+		Attachments      []attachmentMeta             `json:"attachments,omitempty"`
 	}{
 		Content: m.Content, Embeds: m.Embeds, Components: m.Components,
 		AllowedMentions: allowedMentions{Parse: []string{}, Users: m.Users, Roles: m.Roles}, Flags: m.Flags,
-		Nonce: m.Nonce, EnforceNonce: m.Nonce != "",
+		Nonce: m.Nonce, EnforceNonce: m.Nonce != "", Attachments: m.Attachments,
 	}
 	if out.Embeds == nil {
 		out.Embeds = []*discordgo.MessageEmbed{}
@@ -150,8 +168,8 @@ type choice struct {
 // ErrCode puts ⚠️ first. Herald writes no masked link ([label](url)), so
 // none is read: a response can quote a network's words (why a post was
 // refused), and those must not link under a label of their choosing.
-func textMessages(r commands.Response) []message {
-	text := strings.ReplaceAll(responseText(r), "](", `]\(`)
+func textMessages(r commands.Response, lang i18n.Lang) []message {
+	text := strings.ReplaceAll(responseText(r, lang), "](", `]\(`)
 	var out []message
 	for _, chunk := range commands.SplitText(text, maxContent, commands.RuneCost) {
 		if strings.TrimSpace(chunk) != "" {
@@ -161,22 +179,23 @@ func textMessages(r commands.Response) []message {
 	return out
 }
 
-// responseText is a response's text as shown.
-func responseText(r commands.Response) string {
+// responseText is a response's text as shown; lang is the reader's (the
+// words when an error came without any).
+func responseText(r commands.Response, lang i18n.Lang) string {
 	text := strings.TrimSpace(r.Text)
 	if r.ErrCode == "" {
 		return text
 	}
 	if text == "" {
-		text = "Something went wrong."
+		text = lang.T("Something went wrong.")
 	}
 	return "⚠️ " + text
 }
 
 // responseMessages renders a whole response, text then one message per
-// card, for an answer only the actor sees.
-func responseMessages(r commands.Response) []message {
-	out := textMessages(r)
+// card, for an answer only the actor sees, in lang: theirs.
+func responseMessages(r commands.Response, lang i18n.Lang) []message {
+	out := textMessages(r, lang)
 	for _, c := range r.Cards {
 		out = append(out, cardMessage(c))
 	}
@@ -197,6 +216,7 @@ func cardMessage(c commands.Card) message {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		text = strings.TrimSpace(text + "\n\n" + excerptText(*c.Excerpt))
 	}
+	text = strings.TrimSpace(text + mediaText(c.Media))
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
 		label, value := oneLine(f.Label), strings.TrimSpace(f.Value)
@@ -255,7 +275,12 @@ func cardMessage(c commands.Card) message {
 		last := embeds[len(embeds)-1]
 		last.Description = strings.TrimSpace(last.Description + fmt.Sprintf("\n\n… %d more characters are not shown: Discord allows %d per message.", utf8.RuneCountInString(text), maxEmbedTotal))
 	}
-	return message{Embeds: embeds, Components: rows}
+	first.Image = mediaImage(c.Media)
+	m := message{Embeds: embeds, Components: rows}
+	if first.Image == nil {
+		m.cardImage = pictureToAttach(c.Media)
+	}
+	return m
 }
 
 // excerptText renders text from outside as a quote: every character
@@ -416,15 +441,16 @@ func validInputName(s string) bool {
 // characters, a command too long for a custom id.
 func modal(f *commands.Form) (callback, error) {
 	id := CustomForm + f.Command
+	fields := slices.DeleteFunc(slices.Clone(f.Fields), func(fl commands.FormField) bool { return fl.File }) // files come as command options
 	switch {
-	case len(f.Fields) > maxModalInputs:
-		return callback{}, herald.Internal(fmt.Errorf("discord: form %q has %d fields, more than a modal's %d", f.Command, len(f.Fields), maxModalInputs))
+	case len(fields) > maxModalInputs:
+		return callback{}, herald.Internal(fmt.Errorf("discord: form %q has %d fields, more than a modal's %d", f.Command, len(fields), maxModalInputs))
 	case utf8.RuneCountInString(id) > maxCustomID:
 		return callback{}, herald.Errorf(herald.EINVALID, "This form's command is too long for Discord; use the command instead.")
 	}
 	var rows []discordgo.MessageComponent
 	seen := map[string]bool{}
-	for _, fl := range f.Fields {
+	for _, fl := range fields {
 		if !validInputName(fl.Name) || seen[fl.Name] {
 			return callback{}, herald.Internal(fmt.Errorf("discord: form %q: field name %q is empty, not a simple name or repeated", f.Command, fl.Name))
 		}
@@ -448,6 +474,9 @@ func modal(f *commands.Form) (callback, error) {
 // after the button's Input, titled with its label.
 func askModal(b commands.Button) (callback, error) {
 	field := commands.FormField{Name: b.Input, Label: fieldLabel(commands.FormField{Name: b.Input}), Multiline: true}
+	if b.Input == commands.FileInput { // a modal takes no file here: a link, or the command's attachment option
+		field = commands.FormField{Name: b.Input, Label: "Link to the picture or video (https://…)", Placeholder: "or attach it with /herald media add"}
+	}
 	return modal(&commands.Form{Title: b.Label, Command: b.Command, Fields: []commands.FormField{field}})
 }
 
@@ -482,7 +511,13 @@ func fieldLabel(fl commands.FormField) string {
 }
 
 // oneLine joins the lines of s with spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, breakingSpace), " ") }
+
+// breakingSpace reports whether r is a space a line may break at: the
+// no-break spaces French puts before : ; ! ? and after n° are kept.
+func breakingSpace(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' && r != '\u2007'
+}
 
 func nonBlank(lines []string) []string {
 	var out []string

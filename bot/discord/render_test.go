@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // embedChars counts what Discord's 6000-character limit counts.
@@ -37,7 +38,7 @@ func TestTextMessagesSplitNeverCut(t *testing.T) {
 		}
 	}
 	text := strings.TrimSpace(b.String())
-	msgs := textMessages(commands.Response{Text: text})
+	msgs := textMessages(commands.Response{Text: text}, i18n.English)
 	if len(msgs) < utf8.RuneCountInString(text)/maxContent+1 {
 		t.Fatalf("%d messages for %d characters", len(msgs), utf8.RuneCountInString(text))
 	}
@@ -51,7 +52,7 @@ func TestTextMessagesSplitNeverCut(t *testing.T) {
 	if strings.Join(words, " ") != strings.Join(strings.Fields(text), " ") {
 		t.Error("the messages do not hold the text word for word")
 	}
-	if got := textMessages(commands.Response{Text: strings.Repeat("x", 4500)}); len(got) != 3 || utf8.RuneCountInString(got[0].Content) != maxContent {
+	if got := textMessages(commands.Response{Text: strings.Repeat("x", 4500)}, i18n.English); len(got) != 3 || utf8.RuneCountInString(got[0].Content) != maxContent {
 		t.Errorf("one 4500-character word → %d messages", len(got))
 	}
 }

@@ -116,20 +116,33 @@ type rest struct {
 // publish.Read reads them.
 func (r *rest) do(ctx context.Context, method, endpoint, bucket string, body any) ([]byte, error) {
 	var buf []byte
+	contentType := ""
 	if body != nil {
 		var err error
 		if buf, err = json.Marshal(body); err != nil {
 			return nil, herald.Internal(fmt.Errorf("discord: encoding a %s body: %w", method, err))
 		}
+		contentType = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, endpoint, bytes.NewReader(buf))
+	return r.send(ctx, method, endpoint, bucket, bytes.NewReader(buf), int64(len(buf)), contentType)
+}
+
+// send is do with a body already encoded: length bytes of contentType
+// read from body as the request goes out (a multipart message streams
+// its files).
+func (r *rest) send(ctx context.Context, method, endpoint, bucket string, body io.Reader, length int64, contentType string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
 	if err != nil {
 		return nil, herald.Internal(fmt.Errorf("discord: building a %s request: %w", method, err))
 	}
+	req.ContentLength = length
+	if length == 0 {
+		req.Body = http.NoBody
+	}
 	req.Header.Set("Authorization", r.token)
 	req.Header.Set("User-Agent", "DiscordBot (https://github.com/heraldhq/herald, 1)")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	var b *discordgo.Bucket
 	if bucket != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Both transports (gateway and HTTP) verify and read an interaction, then
@@ -42,7 +43,7 @@ func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received
 		case it.Type == discordgo.InteractionApplicationCommandAutocomplete: // only choices may answer it
 			a.logErr(ctx, "discord autocomplete answer failed", a.api.respond(ctx, in.ref, callback{Type: callbackChoices, Data: choicesData{Choices: []choice{}}}))
 		default:
-			a.logErr(ctx, "discord error answer failed", a.respondMessages(ctx, in, errorMessages(err)))
+			a.logErr(ctx, "discord error answer failed", a.respondMessages(ctx, in, errorMessages(err, i18n.Lang(in.actor.Lang))))
 		}
 		return
 	}
@@ -51,7 +52,7 @@ func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received
 	case kindAsk:
 		cb, err := askModal(in.ask)
 		if err != nil {
-			a.logErr(ctx, "discord answer failed", a.respondMessages(ctx, in, errorMessages(err)))
+			a.logErr(ctx, "discord answer failed", a.respondMessages(ctx, in, errorMessages(err, i18n.Lang(in.actor.Lang))))
 			return
 		}
 		a.logErr(ctx, "discord form failed to open", a.api.respond(ctx, in.ref, cb))
@@ -72,10 +73,10 @@ func (a *Adapter) run(ctx context.Context, in inbound, deadline time.Time) {
 	started := a.later(func(context.Context) {
 		d := a.dispatcher(ctx)
 		if d == nil {
-			result <- commands.Response{Text: "Herald is stopping; try again in a moment.", Ephemeral: true, ErrCode: herald.EUNAVAILABLE}
+			result <- commands.Response{Text: i18n.Lang(in.actor.Lang).T("Herald is stopping; try again in a moment."), Ephemeral: true, ErrCode: herald.EUNAVAILABLE}
 			return
 		}
-		result <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line})
+		result <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.line, Files: in.files})
 	})
 	if !started {
 		return
@@ -107,7 +108,7 @@ func (a *Adapter) answer(ctx context.Context, in inbound, resp commands.Response
 	case resp.Form != nil:
 		err = a.answerForm(ctx, in, resp.Form, deferred)
 	case private(resp):
-		err = a.answerPrivate(ctx, in, responseMessages(resp), deferred)
+		err = a.answerPrivate(ctx, in, responseMessages(resp, i18n.Lang(in.actor.Lang)), deferred)
 	default:
 		err = a.answerPublic(ctx, in, resp, deferred)
 	}
@@ -123,20 +124,21 @@ func private(resp commands.Response) bool {
 // first answer, and not the answer to a modal: otherwise the actor gets a
 // button that opens it.
 func (a *Adapter) answerForm(ctx context.Context, in inbound, f *commands.Form, deferred bool) error {
+	lang := i18n.Lang(in.actor.Lang) // the actor's: they alone see it
 	if !deferred && in.kind != kindSubmit {
 		cb, err := modal(f)
 		if err != nil {
-			return a.answerPrivate(ctx, in, errorMessages(err), false)
+			return a.answerPrivate(ctx, in, errorMessages(err, lang), false)
 		}
 		return a.api.respond(ctx, in.ref, cb)
 	}
-	msg := message{Content: "Click to open the form."}
+	msg := message{Content: lang.T("Click to open the form.")}
 	if deferred {
-		msg.Content = "Herald took a moment to prepare this form; click to open it."
+		msg.Content = lang.T("Herald took a moment to prepare this form; click to open it.")
 	}
-	rows, omitted := buttonRows([]commands.Button{{Label: "Open the form", Command: in.line, Style: "primary"}})
+	rows, omitted := buttonRows([]commands.Button{{Label: lang.T("Open the form"), Command: in.line, Style: "primary"}})
 	if len(omitted) > 0 {
-		msg.Content = "This needs a form Discord cannot open from here; run the command again."
+		msg.Content = lang.T("This needs a form Discord cannot open from here; run the command again.")
 	} else {
 		msg.Components = rows
 	}
@@ -164,7 +166,7 @@ func (a *Adapter) answerPrivate(ctx context.Context, in inbound, msgs []message,
 // answerPublic answers in the channel, then shows the cards: every
 // Discord copy updated in place, and a new copy here when there is none.
 func (a *Adapter) answerPublic(ctx context.Context, in inbound, resp commands.Response, deferred bool) error {
-	msgs := textMessages(resp)
+	msgs := textMessages(resp, i18n.Lang(in.actor.Lang)) // no words of the adapter's in a public answer but an error's
 	if len(msgs) == 0 {
 		msgs = []message{{Content: summary(resp)}}
 	}
@@ -182,7 +184,7 @@ func (a *Adapter) answerPublic(ctx context.Context, in inbound, resp commands.Re
 	for _, c := range resp.Cards {
 		if _, cerr := a.showCard(ctx, in.channel, c); cerr != nil {
 			a.log.ErrorContext(ctx, "discord card not shown", "card", c.Key, "channel", in.channel.Channel, "error", cerr)
-			note := message{Content: "Herald could not post the card in this channel: give it the View Channel, Send Messages and Embed Links permissions here.", Flags: flagEphemeral}
+			note := message{Content: i18n.Lang(in.actor.Lang).T("Herald could not post the card in this channel: give it the View Channel, Send Messages and Embed Links permissions here."), Flags: flagEphemeral}
 			a.logErr(ctx, "discord answer failed", a.followups(ctx, in, []message{note}))
 		}
 	}
@@ -222,9 +224,9 @@ func (a *Adapter) followups(ctx context.Context, in inbound, msgs []message) err
 	return nil
 }
 
-// errorMessages is the private answer for err.
-func errorMessages(err error) []message {
-	msgs := textMessages(commands.Response{Text: herald.ErrorMessage(err), ErrCode: herald.ErrorCode(err), Ephemeral: true})
+// errorMessages is the private answer for err, in lang: the actor's.
+func errorMessages(err error, lang i18n.Lang) []message {
+	msgs := textMessages(commands.Response{Text: herald.ErrorMessage(err), ErrCode: herald.ErrorCode(err), Ephemeral: true}, lang)
 	for i := range msgs {
 		msgs[i].Flags |= flagEphemeral
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // slowDispatcher stands for a command that takes 10 seconds: it answers
@@ -167,7 +168,7 @@ func TestLongAnswerFollowsUp(t *testing.T) {
 	h := newHarness(t, func(*harness) bot.Dispatcher { return fixedDispatcher{commands.Response{Text: text, Ephemeral: true}} })
 	id := h.slash(alice, "audit", opt{"id", tInteger, 1})
 	first := content(h.callbackOf(id))
-	want := len(textMessages(commands.Response{Text: text}))
+	want := len(textMessages(commands.Response{Text: text}, i18n.English))
 	isFollowup := func(c apiCall) bool { return c.Method == "POST" && c.Path == "/webhooks/100/tok-"+id }
 	got := []string{first}
 	for _, c := range h.fake.waitCount(t, "every follow-up", isFollowup, want-1) {

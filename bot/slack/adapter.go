@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 )
 
@@ -46,6 +47,13 @@ type Options struct {
 
 	// PostInterval paces posts per channel; one second when zero.
 	PostInterval time.Duration
+
+	// MediaClient downloads uploaded files and uploads posts' media;
+	// bot.NewDownloadClient's when nil (no overall timeout, no body bound).
+	MediaClient *http.Client
+	// MediaMax, when positive, refuses uploads Slack announces as larger
+	// (HERALD_MEDIA_MAX; media.Library bounds them in any case).
+	MediaMax int64
 }
 
 // Adapter connects Herald to one Slack app: Socket Mode when an app token
@@ -61,6 +69,8 @@ type Adapter struct {
 	log      *slog.Logger
 	poster   *bot.Poster
 	http     *http.Client
+	files    bot.Downloader // uploaded files, from Slack's files host only
+	token    string         // the bot token, for uploads to Slack's files host
 
 	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
 
@@ -107,6 +117,8 @@ func New(o Options) *Adapter {
 		log:      o.Log.With("adapter", Platform),
 		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
+		files:    downloader(o),
+		token:    o.BotToken,
 	}
 }
 
@@ -221,7 +233,7 @@ func (a *Adapter) deliver(ctx context.Context, in inbound, resp commands.Respons
 	if resp.Text == "" {
 		return nil
 	}
-	fallback, blocks := Message(commands.Response{Text: resp.Text})
+	fallback, blocks := Message(commands.Response{Text: resp.Text}, i18n.Lang(in.actor.Lang)) // a command's answer: no words of the adapter but "… (N more)"
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
 	if thread != "" {
 		opts = append(opts, slackapi.MsgOptionTS(thread))
@@ -239,7 +251,7 @@ func (a *Adapter) post(ctx context.Context, channel string, opts ...slackapi.Msg
 // showCard updates every Slack copy of the card, posting it in channel if
 // it is not shown there yet. It returns the card's message ts in channel.
 func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c commands.Card) (string, error) {
-	fallback, blocks := Message(commands.Response{Cards: []commands.Card{c}})
+	fallback, blocks := Message(commands.Response{Cards: []commands.Card{c}}, i18n.English) // a card has its words; the brand's language is not known here
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...)}
 	var refs []herald.MessageRef
 	if c.Key != "" && a.cards != nil {
@@ -284,7 +296,7 @@ func (a *Adapter) showCard(ctx context.Context, channel herald.ChannelRef, c com
 // ephemeral answers the actor only: through the response_url when there
 // is one, else chat.postEphemeral.
 func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Response) error {
-	fallback, blocks := Message(resp)
+	fallback, blocks := Message(resp, i18n.Lang(in.actor.Lang)) // seen by the actor alone
 	if in.responseURL != "" {
 		msg := &slackapi.WebhookMessage{Text: fallback, ResponseType: slackapi.ResponseTypeEphemeral, Blocks: &slackapi.Blocks{BlockSet: blocks}}
 		return slackapi.PostWebhookCustomHTTPContext(ctx, in.responseURL, a.http, msg)

@@ -55,6 +55,7 @@ type fakeSlack struct {
 	changed chan struct{}
 	nextTS  int
 	limit   map[string]int // method → 429s still to answer
+	files   fakeFiles      // files: downloads, files.info, the external upload flow
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -65,6 +66,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		c.Handle("/chat.postEphemeral", f.formHandler("chat.postEphemeral"))
 		c.Handle("/views.open", f.jsonHandler("views.open"))
 		c.Handle("/response/", f.jsonHandler("response_url"))
+		f.files.handle(c, f)
 	})
 	f.srv.Start()
 	t.Cleanup(f.srv.Stop)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Action id prefixes of Herald's buttons. A run button's value is the
@@ -64,12 +65,13 @@ var buttonStyles = map[string]slackapi.Style{"primary": slackapi.StylePrimary, "
 // modal): a context line "Opening a form…" stands in for it only when
 // there is nothing else. There are at most 50 blocks: beyond, the first 49
 // are kept and a context block says how many more there were. Ephemeral
-// and Replace are the caller's business.
-func Message(r commands.Response) (fallback string, blocks []slackapi.Block) {
+// and Replace are the caller's business. The adapter's own words are in
+// lang: the actor's for an answer they see alone.
+func Message(r commands.Response, lang i18n.Lang) (fallback string, blocks []slackapi.Block) {
 	if m := mentionText(r.Mentions); m != "" {
 		blocks = append(blocks, slackapi.NewSectionBlock(&slackapi.TextBlockObject{Type: slackapi.MarkdownType, Text: m}, nil, nil))
 	}
-	if text := responseText(r); text != "" {
+	if text := responseText(r, lang); text != "" {
 		blocks = append(blocks, sectionBlocks(text)...)
 	}
 	for i, c := range r.Cards {
@@ -79,17 +81,17 @@ func Message(r commands.Response) (fallback string, blocks []slackapi.Block) {
 		blocks = append(blocks, CardBlocks(c)...)
 	}
 	if len(blocks) == 0 && r.Form != nil {
-		blocks = append(blocks, contextBlock([]string{"Opening a form…"}))
+		blocks = append(blocks, contextBlock([]string{lang.T("Opening a form…")}))
 	}
 	if len(blocks) > maxBlocks {
 		more := len(blocks) - (maxBlocks - 1)
-		blocks = append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock([]string{fmt.Sprintf("… (%d more)", more)}))
+		blocks = append(blocks[:maxBlocks-1:maxBlocks-1], contextBlock([]string{lang.F("… (%d more)", more)}))
 	}
-	return fallbackText(r), blocks
+	return fallbackText(r, lang), blocks
 }
 
 // responseText is the text of a response as shown, before escaping.
-func responseText(r commands.Response) string {
+func responseText(r commands.Response, lang i18n.Lang) string {
 	text := r.Text
 	if strings.TrimSpace(text) == "" {
 		text = ""
@@ -98,7 +100,7 @@ func responseText(r commands.Response) string {
 		return text
 	}
 	if text == "" {
-		text = "Something went wrong."
+		text = lang.T("Something went wrong.")
 	}
 	return ":warning: " + text
 }
@@ -120,6 +122,7 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		blocks = append(blocks, excerptBlock(*c.Excerpt))
 	}
+	blocks = append(blocks, mediaBlocks(c.Media)...)
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
 	actions, omitted := actionBlocks(c.Buttons)
 	lines := c.Context
@@ -340,14 +343,20 @@ func plainText(s string) *slackapi.TextBlockObject {
 func truncateRunes(s string, max int) string { return s[:commands.Fitting(s, max, commands.RuneCost)] }
 
 // oneLine joins the lines of s with spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, breakingSpace), " ") }
+
+// breakingSpace reports whether r is a space a line may break at: the
+// no-break spaces French puts before : ; ! ? and after n° are kept.
+func breakingSpace(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' && r != '\u2007'
+}
 
 // fallbackText is the message's plain text for notifications: the text,
 // then each card's title, text and fields, escaped and cut to Slack's
 // 40,000 characters (with "…").
-func fallbackText(r commands.Response) string {
+func fallbackText(r commands.Response, lang i18n.Lang) string {
 	var parts []string
-	if t := responseText(r); t != "" {
+	if t := responseText(r, lang); t != "" {
 		parts = append(parts, t)
 	}
 	for _, c := range r.Cards {
@@ -368,7 +377,7 @@ func fallbackText(r commands.Response) string {
 		}
 	}
 	if len(parts) == 0 && r.Form != nil {
-		parts = append(parts, "Opening a form…")
+		parts = append(parts, lang.T("Opening a form…"))
 	}
 	raw := strings.Join(parts, "\n")
 	if escapedLen(raw) <= maxFallback {
@@ -448,6 +457,9 @@ func Modal(f *commands.Form, meta FormMeta) (slackapi.ModalViewRequest, error) {
 // btn.Input, titled btn.Label. meta.Command defaults to btn.Command and
 // meta.Fields to that one input.
 func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, error) {
+	if btn.Input == commands.FileInput {
+		return fileAskModal(btn, meta)
+	}
 	if btn.Input == "" {
 		return slackapi.ModalViewRequest{}, herald.Internal(fmt.Errorf("slack: button %q asks for no input", btn.Label))
 	}
@@ -463,6 +475,9 @@ func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, er
 
 // inputBlock is the input block of one form field.
 func inputBlock(fl commands.FormField) *slackapi.InputBlock {
+	if fl.File {
+		return fileInputBlock(fl)
+	}
 	var placeholder *slackapi.TextBlockObject
 	if p := oneLine(fl.Placeholder); p != "" {
 		placeholder = plainText(commands.Cut(p, maxPlaceholder))
@@ -490,7 +505,7 @@ func metaFields(fields []commands.FormField) []commands.FormField {
 	}
 	out := make([]commands.FormField, len(fields))
 	for i, f := range fields {
-		out[i] = commands.FormField{Name: f.Name, Flag: f.Flag}
+		out[i] = commands.FormField{Name: f.Name, Flag: f.Flag, File: f.File}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,9 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/mentions"
 )
 
 var updateBlocks = flag.Bool("update-blocks", false, "rewrite testdata/blocks-*.golden.json from the current output")
@@ -61,14 +65,20 @@ func TestMessageGolden(t *testing.T) {
 	tests := []struct {
 		name string
 		resp commands.Response
+		lang i18n.Lang // English when zero
 	}{
-		{"draft-card", commands.Response{Cards: []commands.Card{reviewCard()}}},
-		{"error", commands.Response{Text: "Draft 99 does not exist.", Ephemeral: true, ErrCode: herald.ENOTFOUND}},
-		{"long-text", commands.Response{Text: longText()}},
+		{"draft-card", commands.Response{Cards: []commands.Card{reviewCard()}}, ""},
+		{"error", commands.Response{Text: "Draft 99 does not exist.", Ephemeral: true, ErrCode: herald.ENOTFOUND}, ""},
+		{"long-text", commands.Response{Text: longText()}, ""},
+		// A French brand's mention card; the adapter's own words for a
+		// French reader.
+		{"mention-card-fr", commands.Response{Cards: []commands.Card{frenchMentionCard()}}, i18n.French},
+		{"error-fr", commands.Response{Ephemeral: true, ErrCode: herald.EINTERNAL}, i18n.French},
+		{"form-fr", commands.Response{Ephemeral: true, Form: &commands.Form{Title: "Répondre", Command: "mention reply 7"}}, i18n.French},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, blocks := Message(tt.resp)
+			_, blocks := Message(tt.resp, tt.lang)
 			checkBlockLimits(t, blocks)
 			got, err := json.MarshalIndent(blocks, "", "  ")
 			if err != nil {
@@ -93,6 +103,16 @@ func TestMessageGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// frenchMentionCard is a claimed mention's card for a French brand.
+func frenchMentionCard() commands.Card {
+	b := herald.Brand{Name: "Acme", Timezone: "Europe/Paris", Lang: "fr"}
+	m := mentions.Mention{ID: 7, State: mentions.StateClaimed, Sources: []string{"hn"}, URL: "https://news.example/7",
+		Text: "La bouilloire Acme fuit depuis lundi.", Terms: []string{"acme"}, Author: "zoe",
+		FoundAt: time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC), Claimer: herald.Actor{Platform: "slack", UserID: "U1", Name: "ann"},
+		Sentiment: "negative", Urgency: "high"}
+	return kit.MentionCard(b, m, i18n.French)
 }
 
 // checkBlockLimits fails t when blocks break one of Slack's limits.
@@ -160,7 +180,7 @@ func checkBlockLimits(t *testing.T, blocks []slackapi.Block) {
 					t.Errorf("%s: style %q", what, btn.Style)
 				}
 			}
-		case *slackapi.DividerBlock:
+		case *slackapi.DividerBlock, *slackapi.RichTextBlock: // rich text: outside words, verbatim (richTexts checks them)
 		default:
 			t.Errorf("%s: unexpected block %T", what, b)
 		}
@@ -220,7 +240,7 @@ func TestMessageEscaping(t *testing.T) {
 				Fields:  []commands.Field{{Label: "L", Value: tt.in, Short: true}, {Label: "Long", Value: tt.in}},
 				Context: []string{tt.in},
 			}
-			fallback, blocks := Message(commands.Response{Text: tt.in, Cards: []commands.Card{card}})
+			fallback, blocks := Message(commands.Response{Text: tt.in, Cards: []commands.Card{card}}, i18n.English)
 			want := []string{tt.want, tt.want, "*L*\n" + tt.want, "*Long*\n" + tt.want, tt.want}
 			if diff := cmp.Diff(want, mrkdwnTexts(blocks)); diff != "" {
 				t.Errorf("mrkdwn texts (-want +got):\n%s", diff)
@@ -411,7 +431,7 @@ func TestMessageBlockLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, blocks := Message(tt.resp)
+			_, blocks := Message(tt.resp, i18n.English)
 			checkBlockLimits(t, blocks)
 			if len(blocks) != tt.wantBlocks {
 				t.Fatalf("%d blocks, want %d", len(blocks), tt.wantBlocks)
@@ -544,7 +564,7 @@ func TestMessageText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fallback, blocks := Message(tt.resp)
+			fallback, blocks := Message(tt.resp, i18n.English)
 			if fallback != tt.wantFallback {
 				t.Errorf("fallback = %q, want %q", fallback, tt.wantFallback)
 			}
@@ -586,7 +606,7 @@ func TestMessageFallbackLength(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fallback, _ := Message(tt.resp)
+			fallback, _ := Message(tt.resp, i18n.English)
 			if n := utf8.RuneCountInString(fallback); n > maxFallback {
 				t.Errorf("fallback is %d characters, more than %d", n, maxFallback)
 			}

@@ -80,9 +80,10 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 		channel: channelOf(meta.Channel),
 		text:    commands.FormLine(meta.Command, meta.Fields, values),
 	}
+	files := a.callFiles(SubmittedFiles(meta, cb.View))
 	done := make(chan commands.Response, 1)
 	a.later(func(ctx context.Context) {
-		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
+		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup, Files: files})
 	})
 	select {
 	case resp := <-done:

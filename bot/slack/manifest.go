@@ -39,6 +39,8 @@ var botScopes = []string{
 	"channels:read",     // resolve public channel names (#marketing) to ids for targets and routing
 	"groups:read",       // the same for private channels Herald was invited to
 	"im:write",          // open a DM with a reviewer to ask for an approval or report a failure (conversations.open)
+	"files:read",        // download the pictures and videos people attach in Herald's forms (file_input, files.info)
+	"files:write",       // publish posts with media to channels (files.getUploadURLExternal, files.completeUploadExternal)
 }
 
 // Manifest returns the app manifest (YAML) an admin pastes into

@@ -22,7 +22,7 @@ var updateManifestFlag = flag.Bool("update-manifest", false, "rewrite testdata/m
 
 func updateManifest() bool { return *updateManifestFlag }
 
-var wantScopes = []string{"commands", "chat:write", "chat:write.public", "app_mentions:read", "users:read", "channels:read", "groups:read", "im:write"}
+var wantScopes = []string{"commands", "chat:write", "chat:write.public", "app_mentions:read", "users:read", "channels:read", "groups:read", "im:write", "files:read", "files:write"}
 
 // mustManifest returns the manifest for o, raw and parsed back into slack-go's types.
 func mustManifest(tb testing.TB, o ManifestOptions) ([]byte, slackapi.Manifest) {

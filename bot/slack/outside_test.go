@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -70,7 +71,7 @@ func TestOutsideTextVerbatim(t *testing.T) {
 		// A draft card's targets, as kit marks them when a network refused
 		// (kit's TestDeliveryErrorsVerbatim).
 		draft := commands.Card{Title: "Draft #1", Fields: []commands.Field{{Label: "Targets", Value: "✗ mastodon:main failed — " + h, Verbatim: true}}}
-		for name, c := range map[string]commands.Card{"mention": kit.MentionCard(b, m), "summary": kit.SummaryCard(b, sum, "Today"), "draft": draft} {
+		for name, c := range map[string]commands.Card{"mention": kit.MentionCard(b, m, i18n.English), "summary": kit.SummaryCard(b, sum, "Today", i18n.English), "draft": draft} {
 			blocks := CardBlocks(c)
 			for _, mt := range mrkdwnTexts(blocks) {
 				if strings.Contains(mt, escape(h)) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
 )
@@ -45,7 +46,7 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	if err != nil || n.Note.Text == "" {
 		return err
 	}
-	fallback, blocks := Message(n.Note)
+	fallback, blocks := Message(n.Note, i18n.English) // a note has its words (the brand's); the brand's language is not known here
 	return a.post(ctx, where.Channel, slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...), slackapi.MsgOptionTS(thread))
 }
 
@@ -89,6 +90,9 @@ func postChannel(t herald.Target) string {
 // has no idempotency key: the post carries its key in message metadata,
 // and an unknown outcome is left to a person.
 func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt, error) {
+	if len(p.Media) > 0 {
+		return a.publishMedia(ctx, p)
+	}
 	channel := postChannel(p.Target)
 	opts := []slackapi.MsgOption{
 		slackapi.MsgOptionText(p.Text, true), // escaped: a post's text cannot ping @channel

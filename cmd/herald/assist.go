@@ -24,7 +24,7 @@ func (c Config) detachedTimeout() time.Duration {
 // llmConfig returns the drafting help's LLM settings.
 func (c Config) llmConfig() assist.Config {
 	return assist.Config{BaseURL: c.OpenAIBaseURL, APIKey: c.OpenAIAPIKey, Model: c.LLMModel,
-		APIVersion: c.OpenAIAPIVersion, Timeout: c.LLMTimeout}
+		APIVersion: c.OpenAIAPIVersion, Timeout: c.LLMTimeout, Vision: c.LLMVision}
 }
 
 func (c Config) validateLLM(bad func(string, ...any)) {

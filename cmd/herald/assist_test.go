@@ -76,7 +76,7 @@ func TestConsoleWithoutLLM(t *testing.T) {
 func TestLLMConfig(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		c, err := LoadConfig(envOf(map[string]string{"OPENAI_BASE_URL": "https://acme.openai.azure.com/", "HERALD_LLM_MODEL": "gpt4o-prod",
-			"OPENAI_API_VERSION": "2024-10-21", "HERALD_LLM_TIMEOUT": "45s", "OPENAI_API_KEY": "azkey"}))
+			"OPENAI_API_VERSION": "2024-10-21", "HERALD_LLM_TIMEOUT": "45s", "OPENAI_API_KEY": "azkey", "HERALD_LLM_VISION": "true"}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestLLMConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		lc := c.llmConfig()
-		if !lc.IsAzure() || lc.APIVersion != "2024-10-21" || lc.Timeout != 45*time.Second || lc.Model != "gpt4o-prod" || lc.APIKey != "azkey" {
+		if !lc.IsAzure() || lc.APIVersion != "2024-10-21" || lc.Timeout != 45*time.Second || lc.Model != "gpt4o-prod" || lc.APIKey != "azkey" || !lc.Vision {
 			t.Errorf("llmConfig = %+v", lc)
 		}
 		// Detached work outlasts every attempt of 45 s (4: 3, and one

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/secret"
+	"github.com/heraldhq/herald/media"
 )
 
 // Config is Herald's configuration. Sources, weakest first: defaults, the
@@ -20,6 +22,7 @@ import (
 type Config struct {
 	Database            string
 	HTTPAddr            string
+	HTTPAddrSet         bool // HERALD_HTTP_ADDR or --http-addr was given: it is used as it is
 	Timezone            string
 	AllowPrivateSources bool
 	LogLevel            string
@@ -34,6 +37,13 @@ type Config struct {
 	OpenAIAPIKey, OpenAIBaseURL, LLMModel string
 	OpenAIAPIVersion                      string        // Azure OpenAI's api-version
 	LLMTimeout                            time.Duration // of one LLM request (assist.DefaultTimeout when 0)
+	LLMVision                             bool          // the model reads images: Herald suggests alt text (HERALD_LLM_VISION)
+
+	Media    string // where media live: file:DIR or s3://BUCKET/PREFIX?endpoint=…
+	MediaMax int64  // bytes an upload may have (HERALD_MEDIA_MAX)
+	// AWSAccessKeyID and AWSSecretAccessKey authenticate to an s3:// media
+	// store (the usual AWS names; read here only).
+	AWSAccessKeyID, AWSSecretAccessKey string
 
 	Listening Listening
 }
@@ -55,6 +65,7 @@ type Listening struct {
 // DefaultConfig returns the defaults of PRODUCT.md.
 func DefaultConfig() Config {
 	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour,
+		MediaMax: media.DefaultMax,
 		Listening: Listening{
 			HNAPIURL:          "https://hn.algolia.com/api/v1",
 			RedditURL:         "https://www.reddit.com",
@@ -72,6 +83,7 @@ type setting struct {
 	str    func(*Config) *string
 	boolp  func(*Config) *bool
 	dur    func(*Config) *time.Duration
+	size   func(*Config) *int64 // bytes: 1048576, 50MB, 2GiB
 }
 
 var settings = []setting{
@@ -85,6 +97,10 @@ var settings = []setting{
 	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
 	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},
 	{name: "HERALD_SECRET_KEY", secret: true, str: func(c *Config) *string { return &c.SecretKey }},
+	{name: "HERALD_MEDIA", str: func(c *Config) *string { return &c.Media }},
+	{name: "HERALD_MEDIA_MAX", size: func(c *Config) *int64 { return &c.MediaMax }},
+	{name: "AWS_ACCESS_KEY_ID", secret: true, str: func(c *Config) *string { return &c.AWSAccessKeyID }},
+	{name: "AWS_SECRET_ACCESS_KEY", secret: true, str: func(c *Config) *string { return &c.AWSSecretAccessKey }},
 	{name: "SLACK_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackBotToken }},
 	{name: "SLACK_APP_TOKEN", secret: true, str: func(c *Config) *string { return &c.SlackAppToken }},
 	{name: "SLACK_SIGNING_SECRET", secret: true, str: func(c *Config) *string { return &c.SlackSigningSecret }},
@@ -98,6 +114,7 @@ var settings = []setting{
 	{name: "HERALD_LLM_MODEL", str: func(c *Config) *string { return &c.LLMModel }},
 	{name: "OPENAI_API_VERSION", str: func(c *Config) *string { return &c.OpenAIAPIVersion }},
 	{name: "HERALD_LLM_TIMEOUT", dur: func(c *Config) *time.Duration { return &c.LLMTimeout }},
+	{name: "HERALD_LLM_VISION", boolp: func(c *Config) *bool { return &c.LLMVision }},
 	{name: "HERALD_HN_API_URL", str: func(c *Config) *string { return &c.Listening.HNAPIURL }},
 	{name: "HERALD_REDDIT_URL", str: func(c *Config) *string { return &c.Listening.RedditURL }},
 	{name: "HERALD_REDDIT_OAUTH_URL", str: func(c *Config) *string { return &c.Listening.RedditOAuthURL }},
@@ -119,6 +136,14 @@ func (s setting) set(c *Config, v string) error {
 			return fmt.Errorf("%s: %q is not true or false", s.name, v)
 		}
 		*s.boolp(c) = b
+		return nil
+	}
+	if s.size != nil {
+		n, err := parseSize(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a size such as 104857600, 100MB or 1GiB", s.name, v)
+		}
+		*s.size(c) = n
 		return nil
 	}
 	if s.dur != nil {
@@ -146,6 +171,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		for _, s := range settings {
 			if v, ok := file[s.name]; ok {
 				errs = append(errs, s.set(&c, v))
+				c.HTTPAddrSet = c.HTTPAddrSet || s.name == "HERALD_HTTP_ADDR"
 			}
 		}
 	}
@@ -167,6 +193,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		if v != "" {
 			errs = append(errs, s.set(&c, v))
+			c.HTTPAddrSet = c.HTTPAddrSet || s.name == "HERALD_HTTP_ADDR"
 		}
 	}
 	return c, errors.Join(errs...)
@@ -245,7 +272,11 @@ func (c Config) Validate() error {
 		}
 	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" || c.Timezone == "Local" {
-		bad("HERALD_TIMEZONE: %q is not a time zone; use an IANA name such as Europe/Paris or UTC", c.Timezone)
+		if near := brands.NearestZone(c.Timezone); near != "" {
+			bad("HERALD_TIMEZONE: %q is not a time zone; did you mean %s?", c.Timezone, near)
+		} else {
+			bad("HERALD_TIMEZONE: %q is not a time zone; use an IANA name such as Europe/Paris or UTC", c.Timezone)
+		}
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "", "debug", "info", "warn", "error":
@@ -255,6 +286,7 @@ func (c Config) Validate() error {
 	if _, err := secret.ParseKeys("HERALD_SECRET_KEY", c.SecretKey); err != nil {
 		bad("%v", err)
 	}
+	c.validateMedia(bad)
 	c.validateSlack(bad)
 	c.validateDiscord(bad)
 	c.validateLLM(bad)

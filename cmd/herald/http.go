@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/publish"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -130,6 +132,11 @@ func (m *Main) httpHandler(routes ...route) http.Handler {
 	return mux
 }
 
+// brandCalendarWords are a brand's calendar words, in its language.
+func brandCalendarWords(b herald.Brand) publish.CalendarWords {
+	return kit.CalendarWords(i18n.Lang(b.Lang))
+}
+
 // calendarHandler serves /calendar/{token}.ics: a brand's posts as an
 // iCalendar feed, for anyone holding the token.
 func calendarHandler(p *publish.Service) http.Handler {
@@ -139,7 +146,7 @@ func calendarHandler(p *publish.Service) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		body, err := p.Feed(r.Context(), tok)
+		body, err := p.Feed(r.Context(), tok, brandCalendarWords)
 		switch herald.ErrorCode(err) {
 		case "":
 		case herald.ENOTFOUND:

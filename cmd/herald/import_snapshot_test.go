@@ -31,6 +31,7 @@ type storeSnapshot struct {
 	Approvals  map[int64][]approvals.Approval
 	Audit      map[int64][]approvals.AuditEntry
 	Deliveries map[int64][]publish.Delivery
+	Uploads    []publish.Upload
 	CardRefs   map[int64][]herald.MessageRef
 	Watches    []mentions.Watch
 	Sources    []mentions.SourceStatus
@@ -119,6 +120,11 @@ func snapshotDrafts(t *testing.T, ctx context.Context, s store, snap *storeSnaps
 		check(t, err)
 		snap.Deliveries[d.ID], err = s.Deliveries(ctx, d.ID)
 		check(t, err)
+		for _, del := range snap.Deliveries[d.ID] {
+			ups, err := s.Uploads(ctx, del.DraftID, del.Rev, del.Target)
+			check(t, err)
+			snap.Uploads = append(snap.Uploads, ups...)
+		}
 		snap.CardRefs[d.ID], err = s.CardRefs(ctx, "draft:"+strconv.FormatInt(d.ID, 10))
 		check(t, err)
 	}

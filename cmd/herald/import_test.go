@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/internal/pgtest"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/postgres"
@@ -54,7 +55,7 @@ func TestImportSQLite(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("PostgreSQL after the import differs from SQLite (-sqlite +postgres):\n%s", diff)
 	}
-	if len(want.Drafts) != 2 || len(want.Mentions) != 3 || len(want.Accounts) != 1 {
+	if len(want.Drafts) != 3 || len(want.Drafts[0].Media) != 2 || len(want.Uploads) != 1 || len(want.Mentions) != 3 || len(want.Accounts) != 1 {
 		t.Fatalf("the SQLite database holds %d drafts, %d mentions, %d accounts; the fixture is broken", len(want.Drafts), len(want.Mentions), len(want.Accounts))
 	}
 
@@ -62,8 +63,8 @@ func TestImportSQLite(t *testing.T) {
 		t.Errorf("a second import = %v; want it refused (not empty)", err)
 	}
 	MustRunMain(t, pgEnv, strings.NewReader("/as bob\ndraft \"After the move\"\n"))
-	if d, err := dst.Draft(t.Context(), 3); err != nil || d.Text != "After the move" {
-		t.Errorf("the first draft after the import: %+v, %v; want #3", d, err)
+	if d, err := dst.Draft(t.Context(), 4); err != nil || d.Text != "After the move" {
+		t.Errorf("the first draft after the import: %+v, %v; want #4", d, err)
 	}
 	if out := MustRunMain(t, pgEnv, strings.NewReader(""), "doctor"); !strings.Contains(out, "secrets: 1 target(s), credentials encrypted") {
 		t.Errorf("doctor after the import: %q; want the imported secret readable", out)
@@ -99,6 +100,12 @@ func fillSQLite(t *testing.T, s *sqlite.Store) {
 	}
 	del := publish.Delivery{DraftID: d.ID, Rev: d.Rev, BrandID: d.BrandID, Target: d.Targets[0], Key: publish.DeliveryKey(d.ID, d.Rev, d.Targets[0]),
 		Due: at, State: publish.Pending, NextAt: at, UpdatedAt: at}
+	pic := media.Item{SHA256: strings.Repeat("ab", 32), Type: "image/png", Size: 94, Width: 16, Height: 16, Name: "dot.png", Alt: "A red dot"}
+	clip := media.Item{SHA256: strings.Repeat("cd", 32), Type: "video/mp4", Size: 4096, Width: 640, Height: 360, Duration: 2500 * time.Millisecond, Name: "clip.mp4"}
+	withMedia := approvals.Draft{BrandID: b.ID, State: approvals.StateDraft, Text: "with media", Media: []media.Item{pic, clip},
+		Author: herald.Actor{Platform: "console", UserID: "bob"}, CreatedAt: at, UpdatedAt: at}
+	must(t, s.CreateDraft(ctx, &withMedia, approvals.AuditEntry{BrandID: b.ID, Action: "create", At: at}),
+		s.PutUpload(ctx, d.ID, d.Rev, d.Targets[0], publish.Upload{SHA256: pic.SHA256, ID: "109-media", At: at, Until: at.Add(time.Hour)}))
 	must(t, s.SaveDeliveries(ctx, nil, []publish.DeliveryUpdate{{Delivery: del, Insert: true}}),
 		s.Pause(ctx, publish.Pause{BrandID: b.ID, Reason: "incident", At: at}, approvals.AuditEntry{BrandID: b.ID, Action: "pause", At: at}))
 }

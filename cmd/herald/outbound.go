@@ -26,11 +26,14 @@ func (m *Main) operatorURLs() httpx.Options {
 	return httpx.Options{Trusted: true, UserAgent: httpx.UserAgent(version)}
 }
 
-// publishOptions are the publishing client's: chat URLs, 30 s per
-// attempt, one connection per scheduler worker.
+// publishOptions are the publishing client's: chat URLs, one connection
+// per scheduler worker, no timeout of the client's own: every call is
+// bounded by its context — an attempt by the scheduler's (30 s, and a
+// second more per MB of media, so a video has the time to go up), a
+// check of an instance's limits by its own few seconds.
 func (m *Main) publishOptions() httpx.Options {
 	o := m.chatURLs()
-	o.Timeout, o.PerHost = 30*time.Second, 8
+	o.Timeout, o.PerHost = -1, 8
 	return o
 }
 

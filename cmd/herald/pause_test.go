@@ -58,12 +58,12 @@ func TestPauseThroughMain(t *testing.T) {
 	}
 	press := button.FindStringSubmatch(c.out.String())[1] + ` "kettle recall"`
 	out = c.send(press, "Resume")
-	for _, want := range []string{"Publishing paused · Acme", "2 post(s) held", "kettle recall", "until someone resumes it"} {
+	for _, want := range []string{"Publishing paused · Acme", "2 posts held", "kettle recall", "until someone resumes it"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the pause card lacks %q:\n%s", want, out)
 		}
 	}
-	out = c.send("queue", "post(s)")
+	out = c.send("queue", "posts:")
 	if !strings.Contains(out, "#1 · ") || strings.Count(out, "held: kettle recall") != 2 {
 		t.Errorf("queue during the pause does not show both posts held:\n%s", out)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
-	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // countingNotifier counts the scheduler's events by kind.
@@ -46,19 +45,8 @@ func BenchmarkPublishDue10k(b *testing.B) {
 
 	// The template: posts approved and scheduled within one minute.
 	template := filepath.Join(dir, "template.db")
-	func() {
-		s, err := sqlite.Open(template)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(ctx); err != nil {
-			b.Fatal(err)
-		}
-		bs, drafts, pub := domain(s, &setClock{t: due.Add(-time.Hour)}, nil)
-		mustPrepare(b, bs, drafts, pub, []publish.Account{{Target: target, URL: "http://127.0.0.1:1", Secret: "masto-token"}},
-			posts, []herald.Target{target}, func(i int) time.Time { return due.Add(time.Duration(i) * time.Minute / posts) })
-	}()
+	mustPrepareDB(b, template, due.Add(-time.Hour), nil, []publish.Account{{Target: target, URL: "http://127.0.0.1:1", Secret: "masto-token"}},
+		posts, []herald.Target{target}, func(i int) time.Time { return due.Add(time.Duration(i) * time.Minute / posts) }, nil)
 	img, err := os.ReadFile(template)
 	if err != nil {
 		b.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
 	"github.com/heraldhq/herald/publish/targets/bluesky/blueskytest"
@@ -71,8 +72,9 @@ func domain(s *sqlite.Store, clock herald.Clock, client *http.Client) (*brands.S
 
 // mustPrepare creates brand Acme (policy none) with accounts, and n
 // approved drafts to targets scheduled at due(i), through the services:
-// each is scheduled when its review completes.
-func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, pub *publish.Service, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time) {
+// each is scheduled when its review completes. Draft i has the media
+// items(i) (none when items is nil).
+func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, pub *publish.Service, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time, items func(i int) []media.Item) {
 	tb.Helper()
 	ctx := context.Background()
 	if _, err := bs.AddBrand(ctx, testAdmin, "Acme", &testChannel); err != nil {
@@ -87,8 +89,12 @@ func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, p
 		}
 	}
 	for i := range n {
-		d, err := drafts.CreateDraft(ctx, testAdmin, testChannel, approvals.NewDraft{Brand: "Acme",
-			Text: fmt.Sprintf("Post %d: our store opens at %d:00 https://acme.example/%d #acme", i, 8+i%4, i), Targets: targets, PublishAt: due(i)})
+		nd := approvals.NewDraft{Brand: "Acme", Text: fmt.Sprintf("Post %d: our store opens at %d:00 https://acme.example/%d #acme", i, 8+i%4, i),
+			Targets: targets, PublishAt: due(i)}
+		if items != nil {
+			nd.Media = items(i)
+		}
+		d, err := drafts.CreateDraft(ctx, testAdmin, testChannel, nd)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -100,6 +106,23 @@ func mustPrepare(tb testing.TB, bs *brands.Service, drafts *approvals.Service, p
 			tb.Fatalf("draft #%d is %s after submit, want scheduled", d.ID, v.Draft.State)
 		}
 	}
+}
+
+// mustPrepareDB migrates a new database at db and prepares it with
+// mustPrepare, through services on a clock at start whose publishers send
+// with client (nil: a guarded client, which cannot reach the fakes).
+func mustPrepareDB(tb testing.TB, db string, start time.Time, client *http.Client, accounts []publish.Account, n int, targets []herald.Target, due func(i int) time.Time, items func(i int) []media.Item) {
+	tb.Helper()
+	s, err := sqlite.Open(db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	bs, drafts, pub := domain(s, &setClock{t: start}, client)
+	mustPrepare(tb, bs, drafts, pub, accounts, n, targets, due, items)
 }
 
 // slowProxy forwards to upstream and holds each answer for delay before
@@ -131,13 +154,14 @@ type child struct {
 }
 
 // startChild starts `herald console` on db with the real clock, its input
-// kept open so that it runs until killed.
-func startChild(t *testing.T, db string) *child {
+// kept open so that it runs until killed; env adds settings (KEY=VALUE).
+func startChild(t testing.TB, db string, env ...string) *child {
 	t.Helper()
 	c := &child{stderr: &syncBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
 	c.cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE=sqlite:"+db, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error",
 		"HERALD_ALLOW_PRIVATE_SOURCES=true") // the fakes listen on loopback
+	c.cmd.Env = append(c.cmd.Env, env...)
 	c.cmd.Stderr = c.stderr
 	var err error
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
@@ -211,64 +235,12 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 	// down: well within the grace period when it starts.
 	db := filepath.Join(t.TempDir(), "herald.db")
 	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
-		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
-			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
-		})
-	}()
+	mustPrepareDB(t, db, now.Add(-2*time.Minute), nil, accounts, posts, targets, func(i int) time.Time {
+		return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
+	}, nil)
 
-	rng := rand.New(rand.NewPCG(6, 2026))
-	var mid, sending int
-	for round := range kills {
-		c := startChild(t, db)
-		time.Sleep(time.Duration(20+rng.IntN(380)) * time.Millisecond) // a random moment to crash at
-		c.kill()
-		verifyAfterCrash(t, db, nil) // PRAGMA integrity_check
-		st := readCrashStats(t, db)
-		if st.midWork() {
-			mid++
-		}
-		sending += st.deliveries[string(publish.Sending)]
-		t.Logf("kill %2d: deliveries %v; drafts %v", round+1, st.deliveries, st.drafts)
-	}
-
-	// The last start runs until nothing is left to do.
-	c := startChild(t, db)
-	ro := openRO(t, db)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		left := ro.count(t, `SELECT 'left', count(*) FROM deliveries WHERE state IN ('pending', 'sending', 'checking')`)["left"] +
-			ro.count(t, `SELECT 'left', count(*) FROM drafts WHERE state IN ('scheduled', 'publishing', 'approved')`)["left"]
-		if left == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.kill()
-			t.Fatalf("%d deliveries or drafts still in progress after the final run; stderr:\n%s", left, c.stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.stdin.Close() // the console ends at the end of its input
-	waited := make(chan error, 1)
-	go func() { waited <- c.cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Errorf("the final run ended with %v; stderr:\n%s", err, c.stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		c.kill()
-		t.Errorf("the final run did not stop at the end of its input")
-	}
+	mid, sending := crashRounds(t, db, kills, rand.New(rand.NewPCG(6, 2026)))
+	c, ro := runToTheEnd(t, db)
 	verifyAfterCrash(t, db, nil)
 
 	// Every post, on every target.
@@ -337,4 +309,60 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 	if s := c.stderr.String(); bytes.Contains([]byte(s), []byte("level=ERROR")) {
 		t.Logf("the final run logged errors:\n%s", s)
 	}
+}
+
+// crashRounds starts Herald on db and kills it with SIGKILL at a random
+// moment, kills times, checking the database after each kill. It returns
+// how many kills landed mid-publishing and how many deliveries they left
+// sending in all.
+func crashRounds(t *testing.T, db string, kills int, rng *rand.Rand, env ...string) (mid, sending int) {
+	t.Helper()
+	for round := range kills {
+		c := startChild(t, db, env...)
+		time.Sleep(time.Duration(20+rng.IntN(380)) * time.Millisecond) // a random moment to crash at
+		c.kill()
+		verifyAfterCrash(t, db, nil) // PRAGMA integrity_check
+		st := readCrashStats(t, db)
+		if st.midWork() {
+			mid++
+		}
+		sending += st.deliveries[string(publish.Sending)]
+		t.Logf("kill %2d: deliveries %v; drafts %v", round+1, st.deliveries, st.drafts)
+	}
+	return mid, sending
+}
+
+// runToTheEnd starts Herald on db a last time and lets it run until no
+// delivery or draft is left in progress, then ends its input and waits for
+// it to stop; it returns the stopped child and the database.
+func runToTheEnd(t *testing.T, db string, env ...string) (*child, roDB) {
+	t.Helper()
+	c := startChild(t, db, env...)
+	ro := openRO(t, db)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		left := ro.count(t, `SELECT 'left', count(*) FROM deliveries WHERE state IN ('pending', 'sending', 'checking')`)["left"] +
+			ro.count(t, `SELECT 'left', count(*) FROM drafts WHERE state IN ('scheduled', 'publishing', 'approved')`)["left"]
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.kill()
+			t.Fatalf("%d deliveries or drafts still in progress after the final run; stderr:\n%s", left, c.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.stdin.Close() // the console ends at the end of its input
+	waited := make(chan error, 1)
+	go func() { waited <- c.cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("the final run ended with %v; stderr:\n%s", err, c.stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		c.kill()
+		t.Errorf("the final run did not stop at the end of its input")
+	}
+	return c, ro
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/postgres"
@@ -28,6 +29,7 @@ type store interface {
 	publish.Store
 	mentions.Store
 	assist.Store
+	media.Refs
 	bot.CardStore
 	bot.Deduper
 	Ping(ctx context.Context) error

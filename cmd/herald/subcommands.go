@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -49,7 +50,7 @@ func (m *Main) runBackup(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Backup written to %s (%d bytes).\n", m.Args[0], st.Size())
-	return nil
+	return m.mediaReport(ctx, false)
 }
 
 func (m *Main) runDoctor(ctx context.Context) error {
@@ -79,7 +80,7 @@ func (m *Main) runDoctor(ctx context.Context) error {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())
 	}
 	fmt.Fprintf(m.Stdout, "chat platforms: %s\n", platforms)
-	return nil
+	return m.mediaReport(ctx, true)
 }
 
 func (m *Main) runVersion(context.Context) error {
@@ -151,6 +152,9 @@ func (m *Main) runSlack(context.Context) error {
 	o := slack.ManifestOptions{}
 	if len(m.Args) == 2 {
 		o.PublicURL = m.Args[1]
+		if u, err := url.Parse(o.PublicURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return &usageError{errors.New(m.Lang.F("Slack sends its events only to https URLs: %q is not one. Give Herald's public https URL (e.g. https://herald.example.com), or no URL for Socket Mode.", o.PublicURL))}
+		}
 	}
 	y, err := slack.Manifest(o)
 	if err != nil {

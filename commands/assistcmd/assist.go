@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/media"
 )
 
 // The drafting help commands: `guidelines show|set|clear` and `ai`. They
@@ -75,11 +76,36 @@ func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targe
 	if err != nil {
 		return nil, err
 	}
+	return findings(fs, 0), nil
+}
+
+// CheckMedia implements approvals.MediaChecker: the alt text rule on the
+// media of the revision checked.
+func (c guidelinesChecker) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, _ []herald.Target, items []media.Item) ([]approvals.Finding, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	g, err := c.s.Guidelines(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return findings(assist.LintMedia(g, items), draftID), nil
+}
+
+// findings are the lint's findings as approvals words them; those with
+// facts learn the draft's id (0 before it exists).
+func findings(fs []assist.Finding, draftID int64) []approvals.Finding {
 	out := make([]approvals.Finding, len(fs))
 	for i, f := range fs {
-		out[i] = approvals.Finding{Message: f.Message, Blocking: f.Blocking}
+		out[i] = approvals.Finding{Message: f.Message, Blocking: f.Blocking, Reason: f.Reason}
+		if f.Facts != nil {
+			out[i].Facts = herald.Facts{"draft": draftID}
+			for k, v := range f.Facts {
+				out[i].Facts[k] = v
+			}
+		}
 	}
-	return out, nil
+	return out
 }
 
 func (h *handlers) guidelinesShow(ctx context.Context, r *commands.Request) (commands.Response, error) {

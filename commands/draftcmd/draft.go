@@ -3,11 +3,14 @@ package draftcmd
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 )
@@ -22,12 +25,12 @@ func (h *handlers) draftDefs() []*commands.Def {
 		{
 			Path:    "draft",
 			Summary: "Write a new draft (no text: opens a form).",
-			Params: []commands.Param{
+			Params: append([]commands.Param{
 				{Name: "text", Kind: commands.Text, Help: draftHelp},
 				{Name: "to", Kind: commands.Targets, Flag: true, Help: "where it will be published, e.g. slack:#news,mastodon:main"},
 				{Name: "at", Kind: commands.When, Flag: true, Help: `when to publish: "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", in the brand's zone unless a zone follows`},
 				kit.BrandFlag,
-			},
+			}, attachedParams...),
 			Examples: []string{`draft "Our new store opens Monday!" --to slack:#news --at "mon 9:00"`, "draft"},
 			Handler:  h.draft,
 		},
@@ -107,16 +110,20 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 				{Name: "text", Label: "Text", Multiline: true},
 				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
 				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
+				{Name: "media", Label: "Pictures or video (up to 4)", Optional: true, File: true},
 			},
 		}}, nil
 	}
-	b, _, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
+	b, m, err := h.Brands.Resolve(ctx, r.Actor, r.Channel, r.Args.Str("brand"))
 	if err != nil {
 		return commands.Response{}, err
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
+	if nd.Media, err = h.attached(ctx, r, m); err != nil {
+		return commands.Response{}, err
+	}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -125,6 +132,20 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 		return commands.Response{}, err
 	}
 	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
+}
+
+// revisionChange words what revision rev changed from prev: its text as a
+// word diff, or, when only its media changed, what the audit says of them
+// ("added photo.jpg, 1080×1350, 412 KB").
+func revisionChange(prev, rev approvals.Revision, log []approvals.AuditEntry) string {
+	if prev.Text == rev.Text && !slices.Equal(prev.Media, rev.Media) {
+		for _, e := range log {
+			if e.Rev == rev.Rev && e.Action == string(approvals.ActEdit) && e.Detail != "" {
+				return "media: " + e.Detail
+			}
+		}
+	}
+	return commands.WordDiff(prev.Text, rev.Text)
 }
 
 var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
@@ -163,7 +184,7 @@ func (h *handlers) drafts(ctx context.Context, r *commands.Request) (commands.Re
 		return commands.Response{Text: emptyLists[which], Ephemeral: true}, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d draft(s):", len(ds))
+	b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d draft:", "%d drafts:"))
 	for _, d := range ds {
 		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), kit.FirstLine(d.Text, 60))
 	}
@@ -188,7 +209,7 @@ func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Resp
 	for i, rev := range v.Revisions {
 		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc))
 		if i > 0 {
-			fmt.Fprintf(&b, "\n    %s", commands.WordDiff(v.Revisions[i-1].Text, rev.Text))
+			fmt.Fprintf(&b, "\n    %s", revisionChange(v.Revisions[i-1], rev, log))
 		}
 		for _, a := range v.Approvals {
 			if a.Rev == rev.Rev {
@@ -243,20 +264,32 @@ func (h *handlers) submit(ctx context.Context, r *commands.Request) (commands.Re
 	return h.ViewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
 }
 
+// waitingFor says how many approvals of a kind a draft waits for, the
+// plural written out ("1 team approval", "2 team approvals").
+func waitingFor(lang i18n.Lang, kind string, n int) string {
+	switch kind {
+	case "team":
+		return lang.N(n, "Waiting for %d team approval.", "Waiting for %d team approvals.")
+	case "client":
+		return lang.N(n, "Waiting for %d client approval.", "Waiting for %d client approvals.")
+	}
+	return lang.N(n, "Waiting for %d approval.", "Waiting for %d approvals.")
+}
+
 // nextStep says what a draft waits for.
 func nextStep(v approvals.View) string {
 	switch v.Draft.State {
 	case approvals.StateApproved:
 		return "It is approved."
 	case approvals.StateScheduled:
-		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location()) + "."
+		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location(), "", time.Time{}) + "."
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {
 			return ""
 		}
 		st := v.Progress.Policy[cur]
-		return fmt.Sprintf("Waiting for %d %s approval(s).", st.Count-v.Progress.Have[cur], st.Kind)
+		return waitingFor(i18n.Lang(v.Brand.Lang), st.Kind, st.Count-v.Progress.Have[cur])
 	}
 	return ""
 }

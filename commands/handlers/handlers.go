@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald/commands/draftcmd"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/listencmd"
+	"github.com/heraldhq/herald/commands/mediacmd"
 	"github.com/heraldhq/herald/commands/publishcmd"
 )
 
@@ -37,6 +38,9 @@ func New(d kit.Deps) *commands.Router {
 	r.Register(brandcmd.Defs(b)...)
 	r.Register(draftcmd.Defs(b)...)
 	r.Register(publishcmd.Defs(b)...)
+	if d.Media != nil {
+		r.Register(mediacmd.Defs(b)...)
+	}
 	if d.Assist != nil {
 		r.Register(assistcmd.Defs(b)...)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/heraldhq/herald/commands/handlers"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
+	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/media/local"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -84,8 +87,12 @@ func newPermEnv(t *testing.T) *permEnv {
 	ms := mentions.NewService(s, bs, clock, mentions.Options{Channels: bs, Brands: bs})
 	as := assist.NewService(s, nil, clock, nil, assist.Options{})
 	e := &permEnv{t: t, drafts: drafts, mentions: ms, hook: map[string]int64{}}
+	store, err := local.Open(filepath.Join(t.TempDir(), "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.router = handlers.New(kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, Mentions: ms, Assist: as,
-		Clock: clock, PublicURL: "https://herald.example/"})
+		Clock: clock, PublicURL: "https://herald.example/", Media: &media.Library{Store: store}})
 	admin := permActors["admin"]
 	e.must(admin, acmeCh, "brand add Acme")
 	e.must(admin, acmeCh, `policy "team:1 client:1"`)
@@ -170,6 +177,25 @@ func (e *permEnv) draft(brand, state string) int64 {
 	return d.ID
 }
 
+// onMediaDraft is a line about a new draft (in state draft) with two
+// pictures.
+func onMediaDraft(format string) func(*permEnv, string) string {
+	return func(e *permEnv, brand string) string {
+		e.t.Helper()
+		ch, _ := e.home(brand)
+		e.n++
+		items := []media.Item{
+			{SHA256: strings.Repeat("a", 64), Type: "image/jpeg", Size: 1000, Width: 10, Height: 10, Name: "a.jpg"},
+			{SHA256: strings.Repeat("b", 64), Type: "image/png", Size: 2000, Width: 20, Height: 20, Name: "b.png"},
+		}
+		d, err := e.drafts.CreateDraft(e.t.Context(), writer, ch, approvals.NewDraft{Text: fmt.Sprintf("Post %d", e.n), Media: items})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return fmt.Sprintf(format, d.ID)
+	}
+}
+
 // mentionTexts make mentions unlike each other, so that no spam filter drops them.
 var mentionTexts = []string{"a new store opens in Lyon", "great coffee this morning", "the keynote was long but good",
 	"shipping took a week", "their app crashed twice", "lovely staff at the counter", "prices went up again",
@@ -227,6 +253,10 @@ var permCases = map[string][]permCase{
 	"brand add":  {{open: true, line: func(e *permEnv, _ string) string { e.n++; return fmt.Sprintf("brand add New%d", e.n) }}},
 	"brand list": {{open: true, line: onBrand("brand list")}},
 	"brand use":  {{action: brands.UseChannel, line: onBrand("brand use %s")}},
+	"brand zone": {
+		{action: brands.SetZone, line: onBrand("brand zone Europe/Paris --brand %s")},
+		{line: onBrand("brand zone --brand %s")},
+	},
 	"role": {
 		{action: brands.GiveRoles, line: onBrand("role <@sam> editor --brand %s")},
 		{line: onBrand("role --brand %s")},
@@ -249,6 +279,13 @@ var permCases = map[string][]permCase{
 	"reject":  {{action: brands.ReviewTeam, line: onDraft(`reject %d "off-brand"`, "review")}, {action: brands.ReviewClient, line: onDraft(`reject %d "off-brand"`, "client")}},
 	"cancel":  {{action: brands.CancelDrafts, line: onDraft(`cancel %d "not needed"`, "review")}, {action: brands.CancelDrafts, line: onDraft("cancel %d", "draft")}},
 	"audit":   {{line: onDraft("audit %d", "draft")}},
+
+	// Issue 15: a draft's media, changed as an edit is, listed to every member.
+	"media add":  {{action: brands.EditMedia, line: onDraft("media add %d photo.jpg", "draft")}},
+	"media alt":  {{action: brands.EditMedia, line: onMediaDraft(`media alt %d 1 "The team on the steps"`)}},
+	"media rm":   {{action: brands.EditMedia, line: onMediaDraft("media rm %d 1")}},
+	"media move": {{action: brands.EditMedia, line: onMediaDraft("media move %d 2 1")}},
+	"media list": {{line: onMediaDraft("media list %d")}},
 
 	"schedule":   {{action: brands.SchedulePosts, line: onDraft(`schedule %d "2030-01-01 09:00"`, "draft")}},
 	"unschedule": {{action: brands.UnschedulePosts, line: onDraft("unschedule %d", "draft")}},

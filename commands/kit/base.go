@@ -11,6 +11,7 @@ package kit
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/heraldhq/herald"
@@ -18,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -43,7 +45,22 @@ func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftVie
 // ViewCard is the card of a draft's view, with the buttons of the
 // commands the router has.
 func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
-	return h.Router.Offer(draftCard(h.draftView(ctx, v)))
+	c := h.Router.Offer(draftCard(h.draftView(ctx, v)))
+	linkMedia(h.MediaLink, &c, v.Draft.Media)
+	return c
+}
+
+// linkMedia sets the public links of a card's media with link, when
+// Herald has them (Deps.MediaLink; nil: none).
+func linkMedia(link func(media.Item) string, c *commands.Card, items []media.Item) {
+	if link == nil {
+		return
+	}
+	for i := range c.Media {
+		if i < len(items) && items[i].SHA256 == c.Media[i].SHA256 {
+			c.Media[i].Link = link(items[i])
+		}
+	}
 }
 
 // CardResponse answers with a short text and the draft's current card.
@@ -87,6 +104,17 @@ type Deps struct {
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)
+	// Media, when set, adds the media commands (media add, alt, rm, move,
+	// list) and lets drafts take files: the library that checks and
+	// stores pictures and videos (built in cmd/herald).
+	Media *media.Library
+	// MediaClient downloads the https URLs given to media add: the
+	// guarded client of internal/httpx (private addresses refused), its
+	// body bound at least the library's. Nil refuses URLs.
+	MediaClient *http.Client
+	// MediaLink, when set, is a public, expiring URL of an item, set on
+	// the cards that show it (HERALD_PUBLIC_URL's signed /media links).
+	MediaLink func(media.Item) string
 }
 
 // Base is what the handlers of every command family share: the Deps,

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
 )
@@ -49,7 +51,7 @@ func draftCard(v publish.DraftView) commands.Card {
 		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(d.Targets), Short: true})
 	}
 	if !d.PublishAt.IsZero() {
-		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: "Publish at", Value: when.Format(d.PublishAt, loc, "", time.Time{}), Short: true})
 	}
 	if v.Held != "" { // the brand's publishing is paused: the reason is people's words
 		c.Fields = append(c.Fields, commands.Field{Label: "Held", Value: v.Held, Verbatim: true})
@@ -57,8 +59,9 @@ func draftCard(v publish.DraftView) commands.Card {
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: "Checks", Value: findingLines(v.Findings)})
 	}
+	c.Media = cardMedia(d.Media)
 	c.Buttons = draftButtons(d)
-	replyParts(&c, v)
+	replyParts(&c, v, i18n.Lang(v.Brand.Lang)) // i18n2: the draft card's lang once it takes one
 	return c
 }
 
@@ -98,6 +101,8 @@ func draftButtons(d approvals.Draft) []commands.Button {
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActEdit); ok {
 		add(commands.Button{Label: "Edit", Command: "edit " + id}) // answers with a form holding the current text
+		// asks for a file where the platform uploads them (Slack), a link elsewhere
+		add(commands.Button{Label: "Add media", Command: "media add " + id, Input: commands.FileInput})
 	}
 	if _, ok := approvals.Next(d.State, approvals.ActSchedule); ok {
 		label := "Schedule"

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/mentions/query"
 )
@@ -251,7 +252,7 @@ func TestSpan(t *testing.T) {
 		{10 * time.Minute, "10 minutes"}, {time.Minute, "1 minute"}, {time.Hour, "1 hour"}, {3 * time.Hour, "3 hours"},
 		{90 * time.Minute, "90 minutes"}, {90 * time.Second, "1m30s"}, {0, "0s"},
 	} {
-		if got := span(tt.d); got != tt.want {
+		if got := span(tt.d, i18n.English); got != tt.want {
 			t.Errorf("span(%v) = %q; want %q", tt.d, got, tt.want)
 		}
 	}

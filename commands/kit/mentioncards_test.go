@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 )
@@ -45,7 +46,7 @@ func TestMentionButtons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := h.Router.Offer(commands.Card{Buttons: kit.MentionButtons(tt.m)}).Buttons
+			got := h.Router.Offer(commands.Card{Buttons: kit.MentionButtons(tt.m, i18n.English)}).Buttons
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("buttons (-want +got):\n%s", diff)
 			}
@@ -59,7 +60,7 @@ func TestMentionButtons(t *testing.T) {
 	}
 	t.Run("OKOnlyRegisteredCommands", func(t *testing.T) {
 		bare := commands.NewRouter()
-		if got := bare.Offer(commands.Card{Buttons: kit.MentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3})}).Buttons; len(got) != 0 {
+		if got := bare.Offer(commands.Card{Buttons: kit.MentionButtons(mentions.Mention{ID: 7, State: mentions.StateNew, Author: "zoe", DraftID: 3}, i18n.English)}).Buttons; len(got) != 0 {
 			t.Errorf("a router without the listening commands got buttons %+v", got)
 		}
 	})
@@ -78,10 +79,10 @@ func TestTriage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Sentiment: tt.sentiment, Urgency: tt.urgency}
-			if got := kit.Triage(m); got != tt.want {
+			if got := kit.Triage(m, i18n.English); got != tt.want {
 				t.Errorf("triage = %q; want %q", got, tt.want)
 			}
-			c := h.Router.Offer(kit.MentionCard(herald.Brand{Name: "Acme"}, m))
+			c := h.Router.Offer(kit.MentionCard(herald.Brand{Name: "Acme"}, m, i18n.English))
 			has := slices.ContainsFunc(c.Fields, func(f commands.Field) bool { return f.Label == "Triage" && f.Value == tt.want })
 			if has != (tt.want != "") {
 				t.Errorf("card fields %+v; want Triage %q", c.Fields, tt.want)
@@ -94,7 +95,7 @@ func TestTriage(t *testing.T) {
 // card marks it Verbatim for the adapters to show as text.
 func TestMentionCardVerbatimAuthor(t *testing.T) {
 	h := newButtonsHandlers(t)
-	c := h.Router.Offer(kit.MentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"}))
+	c := h.Router.Offer(kit.MentionCard(herald.Brand{Name: "Acme"}, mentions.Mention{ID: 1, State: mentions.StateNew, Text: "acme", Author: "[x](https://phish.example)"}, i18n.English))
 	i := slices.IndexFunc(c.Fields, func(f commands.Field) bool { return f.Label == "Author" })
 	if i < 0 || !c.Fields[i].Verbatim || c.Fields[i].Value != "[x](https://phish.example)" {
 		t.Errorf("card fields %+v; want the author, verbatim", c.Fields)

@@ -2,14 +2,14 @@ package kit
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
-	"github.com/heraldhq/herald/commands/when"
+	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -23,6 +23,7 @@ type Notifier struct {
 	mentions *mentions.Service // closes a reply's mention; nil without the listening
 	log      *slog.Logger
 	announce commands.Announce
+	link     func(media.Item) string // Deps.MediaLink
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -34,14 +35,16 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce, link: d.MediaLink}
 }
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if e.Kind == publish.EventResumed && e.Pause != nil {
-		note := fmt.Sprintf("Publishing for %s resumed by itself, as set; %d post(s) missed their time during the pause.", e.Pause.Brand.Name, len(e.Pause.Missed))
-		n.announce(ctx, n.router.Offer(PauseCard(*e.Pause)), commands.Response{Text: note})
+		lang := i18n.Lang(e.Pause.Brand.Lang) // a channel sees it: the brand's language
+		note := lang.F("Publishing for %s resumed by itself, as set; %s during the pause.", e.Pause.Brand.Name,
+			lang.N(len(e.Pause.Missed), "%d post missed its time", "%d posts missed their time"))
+		n.announce(ctx, n.router.Offer(PauseCard(*e.Pause, lang)), commands.Response{Text: note})
 		return
 	}
 	v, err := n.drafts.Notice(ctx, e.DraftID)
@@ -49,7 +52,7 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 		n.log.ErrorContext(ctx, "notice of a draft that cannot be read", "draft_id", e.DraftID, "error", err)
 		return
 	}
-	note := commands.Response{Text: noteText(v, e) + n.answerMention(ctx, v, e)}
+	note := commands.Response{Text: noteText(v, e, i18n.Lang(v.Brand.Lang)) + n.answerMention(ctx, v, e)}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {
 			note.Mentions = append(note.Mentions, m.Actor)
@@ -59,46 +62,66 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if err != nil {
 		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
 	}
-	n.announce(ctx, n.router.Offer(draftCard(dv)), note)
+	c := n.router.Offer(draftCard(dv))
+	linkMedia(n.link, &c, v.Draft.Media)
+	n.announce(ctx, c, note)
 }
 
-func noteText(v approvals.View, e publish.Event) string {
+// noteText is the note in a draft's thread for a scheduler's event, in
+// lang (the brand's: a channel sees it). A network's refusal (d.Error) is
+// quoted in its own words.
+func noteText(v approvals.View, e publish.Event, lang i18n.Lang) string {
 	id, d := v.Draft.ID, e.Delivery
 	switch e.Kind {
 	case publish.EventDelivered:
-		s := fmt.Sprintf("Draft #%d is published on %s", id, d.Target)
 		if d.Receipt.URL != "" {
-			s += ": " + d.Receipt.URL
+			return lang.F("Draft #%d is published on %s: %s.", id, d.Target, d.Receipt.URL)
 		}
-		return s + "."
+		return lang.F("Draft #%d is published on %s.", id, d.Target)
 	case publish.EventFailed:
-		return fmt.Sprintf("%s did not take draft #%d: %s. Fix what it says, then press Retry (`retry %d %s`), or Mark as published if you posted it by hand.", d.Target, id, d.Error, id, d.Target)
+		return lang.F("%s did not take draft #%d: %s. Fix what it says, then press Retry (`retry %d %s`), or Mark as published if you posted it by hand.", d.Target, id, d.Error, id, d.Target)
 	case publish.EventUnconfirmed:
-		return fmt.Sprintf("Herald cannot tell whether %s received draft #%d (%s), and will not send it twice blindly. Look there, then press Mark as published (`confirm %d %s`) or Retry (`retry %[4]d %[5]s`).", d.Target, id, d.Error, id, d.Target)
+		return lang.F("Herald cannot tell whether %s received draft #%d (%s), and will not send it twice blindly. Look there, then press Mark as published (`confirm %d %s`) or Retry (`retry %[4]d %[5]s`).", d.Target, id, d.Error, id, d.Target)
 	case publish.EventMissed:
-		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, when.Format(v.Draft.PublishAt, v.Brand.Location()), id, id)
+		return lang.F("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, WhenText(v.Draft.PublishAt, v.Brand.Location(), lang), id, id)
 	case publish.EventReminder:
-		names := make([]string, len(e.Remind))
-		for i, m := range e.Remind {
-			names[i] = "@" + m.Actor.Display()
-		}
-		who := strings.Join(names, ", ")
-		if who == "" {
-			who = "Nobody can review it at this stage yet; an admin gives the role with `role @user ROLE`"
-		}
-		return fmt.Sprintf("Draft #%d has waited %s for %s review. %s: `show %d`, then approve or request changes.", id, waited(e.Waiting), e.Stage, who, id)
+		return reminderText(id, e, lang)
 	}
 	return ""
 }
 
+// reminderText asks a draft's reviewers, named, to review it.
+func reminderText(id int64, e publish.Event, lang i18n.Lang) string {
+	names := make([]string, len(e.Remind))
+	for i, m := range e.Remind {
+		names[i] = "@" + m.Actor.Display()
+	}
+	who := strings.Join(names, ", ")
+	if who == "" {
+		who = lang.T("Nobody can review it at this stage yet; an admin gives the role with `role @user ROLE`")
+	}
+	return lang.F("Draft #%d has waited %s for %s. %s: `show %d`, then approve or request changes.", id, waited(e.Waiting, lang), stageReview(e.Stage, lang), who, id)
+}
+
+// stageReview names the review a stage kind ("team", "client") does.
+func stageReview(kind string, lang i18n.Lang) string {
+	switch kind {
+	case "team":
+		return lang.T("team review")
+	case "client":
+		return lang.T("client review")
+	}
+	return lang.F("%s review", kind)
+}
+
 // waited says a duration the way people do: "26 hours", "3 days".
-func waited(d time.Duration) string {
+func waited(d time.Duration, lang i18n.Lang) string {
 	h := int(d.Hours())
 	switch {
 	case h >= 48:
-		return fmt.Sprintf("%d days", h/24)
+		return lang.N(h/24, "%d day", "%d days")
 	case h >= 1:
-		return fmt.Sprintf("%d hours", h)
+		return lang.N(h, "%d hour", "%d hours")
 	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	return lang.N(int(d.Minutes()), "%d minute", "%d minutes")
 }

@@ -2,12 +2,12 @@ package kit
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -16,31 +16,32 @@ import (
 // and, where Herald cannot post (HN, Reddit, RSS, webhook mentions), once
 // approved: the text ready to copy, Open the conversation (a link) and
 // Mark as answered. An answered mention says who answered, and where.
-func replyParts(c *commands.Card, v publish.DraftView) {
+// lang is the card's (the brand's).
+func replyParts(c *commands.Card, v publish.DraftView, lang i18n.Lang) {
 	r := v.Reply
 	if r == nil {
 		return
 	}
 	mid := strconv.FormatInt(r.MentionID, 10)
-	c.Context = append(c.Context, fmt.Sprintf("Reply to mention #%d (`mention show %d`)", r.MentionID, r.MentionID))
+	c.Context = append(c.Context, lang.F("Reply to mention #%d (`mention show %d`)", r.MentionID, r.MentionID))
 	if r.AnsweredBy != "" {
-		c.Fields = append(c.Fields, commands.Field{Label: "Mention", Value: answeredWords(r.AnsweredBy, r.AnsweredURL)})
+		c.Fields = append(c.Fields, commands.Field{Label: lang.T("Mention"), Value: answeredWords(r.AnsweredBy, r.AnsweredURL, lang)})
 		return
 	}
 	if !r.Manual() || v.Draft.State != approvals.StateApproved {
 		return
 	}
-	c.Fields = append(c.Fields, commands.Field{Label: "Reply to copy", Value: v.Draft.Text, Verbatim: true})
+	c.Fields = append(c.Fields, commands.Field{Label: lang.T("Reply to copy"), Value: v.Draft.Text, Verbatim: true})
 	if r.URL != "" {
-		c.Buttons = append(c.Buttons, commands.Button{Label: "Open the conversation", URL: r.URL})
+		c.Buttons = append(c.Buttons, commands.Button{Label: lang.T("Open the conversation"), URL: r.URL})
 	}
-	c.Buttons = append(c.Buttons, commands.Button{Label: "Mark as answered", Command: "mention answered " + mid, Style: "primary"})
+	c.Buttons = append(c.Buttons, commands.Button{Label: lang.T("Mark as answered"), Command: "mention answered " + mid, Style: "primary"})
 }
 
 // answeredWords is "answered by Alice · https://…" (no link when marked
 // answered by hand).
-func answeredWords(by, link string) string {
-	s := "answered by " + by
+func answeredWords(by, link string, lang i18n.Lang) string {
+	s := lang.F("answered by %s", by)
 	if link != "" {
 		s += " · " + link
 	}
@@ -48,13 +49,13 @@ func answeredWords(by, link string) string {
 }
 
 // AnsweredNote is the note posted in a mention's thread (and its reply
-// draft's) when it is answered.
-func AnsweredNote(m mentions.Mention) string {
-	s := fmt.Sprintf("Mention #%d is %s", m.ID, answeredWords(m.Answer.By.Display(), m.Answer.URL))
+// draft's) when it is answered, in lang (the brand's: a channel sees it).
+func AnsweredNote(m mentions.Mention, lang i18n.Lang) string {
+	answered := answeredWords(m.Answer.By.Display(), m.Answer.URL, lang)
 	if m.DraftID != 0 {
-		s += fmt.Sprintf(" (draft #%d)", m.DraftID)
+		return lang.F("Mention #%d is %s (draft #%d).", m.ID, answered, m.DraftID)
 	}
-	return s + "."
+	return lang.F("Mention #%d is %s.", m.ID, answered)
 }
 
 // answerMention closes the loop of a published reply: the mention the
@@ -87,5 +88,5 @@ func (n *Notifier) answerMention(ctx context.Context, v approvals.View, e publis
 		n.log.WarnContext(ctx, "mention not marked answered", "mention_id", m.ID, "draft_id", v.Draft.ID, "error", err)
 		return ""
 	}
-	return " " + AnsweredNote(m)
+	return " " + AnsweredNote(m, i18n.Lang(v.Brand.Lang))
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 func TestChannelArg(t *testing.T) {
@@ -34,7 +35,7 @@ func TestChannelArg(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := channelArg(tt.here, tt.in)
+			got, err := channelArg(tt.here, tt.in, i18n.English)
 			if err != nil {
 				t.Fatalf("channelArg(%q): %v", tt.in, err)
 			}
@@ -46,7 +47,7 @@ func TestChannelArg(t *testing.T) {
 	for _, in := range []string{"#veille", "veille", "general", "<#>", "<#C1|x", "C1>", "<@U123>", "<#C1 2>", "12345", "c0123abcd",
 		"<#C0123ABCD|a>b>", "<#C0123ABCD|veille> <#C2|x>", "https://slack.com/archives/C0123ABCD", "1234567890123456789012"} {
 		t.Run("ErrJunk", func(t *testing.T) {
-			got, err := channelArg(slack, in)
+			got, err := channelArg(slack, in, i18n.English)
 			if herald.ErrorCode(err) != herald.EINVALID {
 				t.Fatalf("channelArg(%q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
 			}
@@ -64,7 +65,7 @@ func TestChannelArgConsoleJunk(t *testing.T) {
 	console := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
 	for _, in := range []string{"#", "##x", "#a b", "<#C1|x", "#a<b>", "@ann", strings.Repeat("x", 81)} {
 		t.Run("ErrJunk", func(t *testing.T) {
-			if got, err := channelArg(console, in); herald.ErrorCode(err) != herald.EINVALID {
+			if got, err := channelArg(console, in, i18n.English); herald.ErrorCode(err) != herald.EINVALID {
 				t.Errorf("channelArg(console, %q) = %+v, %v; want %s", in, got, err, herald.EINVALID)
 			}
 		})
@@ -80,7 +81,7 @@ func FuzzChannelArg(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, platform, v string) {
 		here := herald.ChannelRef{Platform: platform, Workspace: "W", Channel: "here"}
-		got, err := channelArg(here, v)
+		got, err := channelArg(here, v, i18n.English)
 		if err != nil {
 			if herald.ErrorCode(err) != herald.EINVALID {
 				t.Fatalf("channelArg(%q) error %v is not %s", v, err, herald.EINVALID)
@@ -104,7 +105,7 @@ func TestConsoleChannelLimit(t *testing.T) {
 		{"#" + strings.Repeat("é", 80), true},
 		{"#" + strings.Repeat("é", 81), false},
 	} {
-		if _, err := channelArg(here, tt.name); (err == nil) != tt.ok {
+		if _, err := channelArg(here, tt.name, i18n.English); (err == nil) != tt.ok {
 			t.Errorf("channelArg(%d letters) = %v; want ok %v", len([]rune(tt.name))-1, err, tt.ok)
 		}
 	}

@@ -445,9 +445,9 @@ func TestSourceCommands(t *testing.T) {
 		}
 		hasAll(t, "source list", resp.Text,
 			"Sources of Acme:",
-			fmt.Sprintf("#%d  rss https://93.184.215.14/alerts/feeds/1/2 · 0 item(s) seen · never polled yet", ids["rss https://93.184.215.14/alerts/feeds/1/2"]),
-			fmt.Sprintf("#%d  hn · 0 item(s) seen · last success 2026-12-02 08:00:00 UTC · last error 2026-12-02 09:00:00 UTC: HTTP 503: Service Unavailable · next try 2026-12-02 10:05:00 UTC", hn),
-			fmt.Sprintf("#%d  webhook · 1 item(s) seen · last success 2026-12-02 10:00:00 UTC", ids["webhook"]),
+			fmt.Sprintf("#%d  rss https://93.184.215.14/alerts/feeds/1/2 · 0 items seen · never polled yet", ids["rss https://93.184.215.14/alerts/feeds/1/2"]),
+			fmt.Sprintf("#%d  hn · 0 items seen · last success 2026-12-02 08:00:00 UTC · last error 2026-12-02 09:00:00 UTC: HTTP 503: Service Unavailable · next try 2026-12-02 10:05:00 UTC", hn),
+			fmt.Sprintf("#%d  webhook · 1 item seen · last success 2026-12-02 10:00:00 UTC", ids["webhook"]),
 			fmt.Sprintf("#%d  mastodon https://mastodon.social #Acme_FR", ids["mastodon https://mastodon.social #Acme_FR"]),
 		)
 		if strings.Contains(resp.Text, "/hooks/mentions/") {

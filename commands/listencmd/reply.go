@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
@@ -24,12 +25,12 @@ func (h *handlers) mentionReply(ctx context.Context, r *commands.Request) (comma
 	if err != nil {
 		return commands.Response{}, err
 	}
-	if m.DraftID != 0 {
-		return h.CardResponse(ctx, r.Actor, m.DraftID, fmt.Sprintf("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
-	}
 	b, err := h.Brands.Brand(ctx, m.BrandID)
 	if err != nil {
 		return commands.Response{}, err
+	}
+	if m.DraftID != 0 { // the channel sees it
+		return h.CardResponse(ctx, r.Actor, m.DraftID, i18n.Lang(b.Lang).F("Mention #%d has reply draft #%d already.", m.ID, m.DraftID))
 	}
 	targets, err := h.replyTargets(ctx, r, b, m)
 	if err != nil {
@@ -49,16 +50,22 @@ func (h *handlers) mentionReply(ctx context.Context, r *commands.Request) (comma
 	if h.Assist != nil && h.Assist.Enabled() {
 		return h.suggestReply(ctx, r, b, m, targets)
 	}
+	return commands.Response{Ephemeral: true, Form: replyForm(m, targets, personLang(r.Actor, b))}, nil
+}
+
+// replyForm asks for the text of a reply to m (and its targets, filled
+// in), in lang: the reader's.
+func replyForm(m mentions.Mention, targets []herald.Target, lang i18n.Lang) *commands.Form {
 	form := &commands.Form{
-		Title:   fmt.Sprintf("Reply to mention #%d", m.ID),
+		Title:   lang.F("Reply to mention #%d", m.ID),
 		Command: fmt.Sprintf("mention reply %d", m.ID),
-		Fields:  []commands.FormField{{Name: "text", Label: "Your reply", Multiline: true}},
+		Fields:  []commands.FormField{{Name: "text", Label: lang.T("Your reply"), Multiline: true}},
 	}
 	if len(targets) > 0 { // where it will go, to change if need be
-		form.Fields = append(form.Fields, commands.FormField{Name: "to", Label: "Targets (e.g. mastodon:acme)",
+		form.Fields = append(form.Fields, commands.FormField{Name: "to", Label: lang.T("Targets (e.g. mastodon:acme)"),
 			Value: herald.FormatTargets(targets), Optional: true, Flag: true, Placeholder: "TARGETS"})
 	}
-	return commands.Response{Ephemeral: true, Form: form}, nil
+	return form
 }
 
 // replyTargets are the targets a reply draft starts with: --to when
@@ -83,7 +90,7 @@ func (h *handlers) replyTargets(ctx context.Context, r *commands.Request, b hera
 // ever a draft, reviewed like any other. mentionReply has checked the role.
 func (h *handlers) suggestReply(ctx context.Context, r *commands.Request, b herald.Brand, m mentions.Mention, targets []herald.Target) (commands.Response, error) {
 	return h.DraftDetached(ctx, r, b, kit.LLMDrafts{
-		Subject: fmt.Sprintf("reply to mention #%d: %s", m.ID, kit.OneLine(cmp.Or(m.Title, m.Text), 120)),
+		Subject: i18n.Lang(b.Lang).F("reply to mention #%d: %s", m.ID, kit.OneLine(cmp.Or(m.Title, m.Text), 120)),
 		Produce: h.ReplyVariants(b, kit.ReplyInput(m), targets),
 		Created: func(ctx context.Context, d approvals.Draft) error {
 			linked, err := h.Mentions.LinkDraft(ctx, r.Actor, m.ID, d.ID)
@@ -91,7 +98,7 @@ func (h *handlers) suggestReply(ctx context.Context, r *commands.Request, b hera
 				return err
 			}
 			if h.Announce != nil { // else the answer carries the cards
-				h.Announce(ctx, h.Router.Offer(kit.MentionCard(b, linked)), commands.Response{})
+				h.Announce(ctx, h.Router.Offer(kit.MentionCard(b, linked, i18n.Lang(b.Lang))), commands.Response{})
 			}
 			return nil
 		},
@@ -122,15 +129,16 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	if err != nil {
 		return commands.Response{}, err
 	}
-	text = fmt.Sprintf("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID)
+	lang := i18n.Lang(b.Lang) // the channel sees it
+	text = lang.F("Reply draft #%d created for mention #%d. Edit it with `edit %d TEXT`, then `submit %d`.", d.ID, m.ID, d.ID, d.ID)
 	if len(targets) > 0 {
-		text += " It goes to " + herald.FormatTargets(targets) + "."
+		text += " " + lang.F("It goes to %s.", herald.FormatTargets(targets))
 	} else if h.Publish != nil {
 		text += " " + kit.ErrorText(publish.NoReplyTarget(d.ID, m.ID, b.Name, m.Reply.Network))
 	}
 	return commands.Response{
 		Text:  text,
-		Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m)), h.ViewCard(ctx, v)},
+		Cards: []commands.Card{h.Router.Offer(kit.MentionCard(b, m, lang)), h.ViewCard(ctx, v)},
 	}, nil
 }
 
@@ -142,7 +150,8 @@ func (h *handlers) mentionAnswered(ctx context.Context, r *commands.Request) (co
 	if err != nil {
 		return commands.Response{}, err
 	}
-	resp, err := h.mentionResponse(ctx, m, kit.AnsweredNote(m))
+	var lang i18n.Lang
+	resp, err := h.mentionResponse(ctx, m, func(l i18n.Lang) string { lang = l; return kit.AnsweredNote(m, l) })
 	if err != nil || m.DraftID == 0 {
 		return resp, err
 	}
@@ -152,7 +161,7 @@ func (h *handlers) mentionAnswered(ctx context.Context, r *commands.Request) (co
 	}
 	card := h.ViewCard(ctx, v)
 	if h.Announce != nil { // the draft's thread carries the note too
-		h.Announce(ctx, card, commands.Response{Text: kit.AnsweredNote(m)})
+		h.Announce(ctx, card, commands.Response{Text: kit.AnsweredNote(m, lang)})
 	}
 	resp.Cards = append(resp.Cards, card)
 	return resp, nil

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
 )
 
@@ -31,7 +32,7 @@ func TestWatchTestHead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := watchTestHead("q", b, tt.wt); got != tt.want {
+			if got := watchTestHead("q", b, tt.wt, i18n.English); got != tt.want {
 				t.Errorf("watchTestHead =\n%s\nwant\n%s", got, tt.want)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
@@ -48,7 +49,7 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 		if err != nil {
 			return commands.Response{}, err
 		}
-		if until, err = when.Parse(s, h.Clock.Now(), b.Location()); err != nil {
+		if until, err = when.Parse(s, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -57,7 +58,7 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s paused publishing for %s: %d scheduled post(s) held.", r.Actor.Display(), v.Brand.Name, v.Held)
-	card := h.Router.Offer(kit.PauseCard(v))
+	card := h.Router.Offer(kit.PauseCard(v, i18n.Lang(v.Brand.Lang)))
 	h.showInBrandChannels(ctx, v.Brand.ID, r.Channel, card)
 	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
 }
@@ -86,7 +87,7 @@ func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Re
 		return commands.Response{}, err
 	}
 	text := fmt.Sprintf("%s resumed publishing for %s; %d post(s) missed their time during the pause.", r.Actor.Display(), v.Brand.Name, len(v.Missed))
-	card := h.Router.Offer(kit.PauseCard(v))
+	card := h.Router.Offer(kit.PauseCard(v, i18n.Lang(v.Brand.Lang)))
 	if h.Announce != nil { // every copy of the pause card, in place
 		h.Announce(ctx, card, commands.Response{})
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
@@ -41,7 +43,10 @@ func (h *handlers) postDefs() []*commands.Def {
 			Summary:  "Take a draft off the schedule (it stays approved).",
 			Params:   []commands.Param{kit.IDParam},
 			Examples: []string{"unschedule 12"},
-			Handler:  h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
+			// on Discord through /herald more (the card's Unschedule button
+			// runs it): /herald media takes the 25th place Discord allows
+			Extra:   true,
+			Handler: h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
 		},
 		{
 			Path:     "publish",
@@ -130,14 +135,14 @@ func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
+	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location(), kit.ReaderLang(r.Actor, v.Brand))
 	if err != nil {
 		return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}
 	if v, err = h.Publish.Schedule(ctx, r.Actor, id, at); err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location()))), nil
+	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location(), "", h.Clock.Now()))), nil
 }
 
 type publishFunc func(*publish.Service, context.Context, herald.Actor, int64) (approvals.View, error)
@@ -191,9 +196,10 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	var b strings.Builder
 	if more > 0 {
-		fmt.Fprintf(&b, "%d post(s), the %d soonest first:", len(ds)+more, len(ds))
+		// more > 0: always several posts
+		b.WriteString(i18n.Lang(r.Actor.Lang).F("%d posts, the %d soonest first:", len(ds)+more, len(ds)))
 	} else {
-		fmt.Fprintf(&b, "%d post(s):", len(ds))
+		b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d post:", "%d posts:"))
 	}
 	held := map[int64]*publish.Pause{}
 	for _, d := range ds {
@@ -210,7 +216,7 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		}
 		at := "—"
 		if !d.PublishAt.IsZero() {
-			at = when.Format(d.PublishAt, br.Location())
+			at = when.Format(d.PublishAt, br.Location(), "", time.Time{})
 		}
 		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
 		if p := held[d.BrandID]; p != nil && p.Holds(d) {

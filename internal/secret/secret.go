@@ -17,6 +17,7 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -40,6 +41,7 @@ type Keyring struct {
 type key struct {
 	id   string
 	aead cipher.AEAD
+	raw  []byte
 }
 
 // ParseKeys reads comma-separated keys, each 32 bytes in standard or
@@ -91,7 +93,19 @@ func newKey(raw []byte) (key, error) {
 	if err != nil {
 		return key{}, err
 	}
-	return key{id: KeyID(raw), aead: aead}, nil
+	return key{id: KeyID(raw), aead: aead, raw: raw}, nil
+}
+
+// Derive returns a 32-byte key for another purpose, named by label, made
+// from the current key (HMAC-SHA256 of the label); nil for a nil Keyring.
+// A value derived for one label tells nothing of the key or other labels.
+func (k *Keyring) Derive(label string) []byte {
+	if k == nil {
+		return nil
+	}
+	m := hmac.New(sha256.New, k.keys[0].raw)
+	m.Write([]byte("herald derived key\x00" + label))
+	return m.Sum(nil)
 }
 
 // KeyID is the id of a key as sealed values name it: the first 8 hex

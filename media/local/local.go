@@ -51,6 +51,9 @@ func (s *Store) Put(ctx context.Context, sum string, r io.Reader, size int64) er
 		return err
 	}
 	if _, err := os.Stat(p); err == nil {
+		// Already there: a fresh time tells the sweeper it is wanted again.
+		now := time.Now()
+		os.Chtimes(p, now, now)
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
@@ -139,5 +142,20 @@ func (s *Store) Walk(ctx context.Context, fn func(sum string, stored time.Time) 
 
 // Where implements media.Store.
 func (s *Store) Where() string {
-	return fmt.Sprintf("media files live in %s; copy that directory with the database (for example: cp -a %s BACKUP/)", s.Dir, s.Dir)
+	dir := s.Dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return fmt.Sprintf("media files live in the directory %s; copy it beside the database backup, for example: cp -a %s BACKUP/ (or rsync -a %s/ BACKUP/herald-media/)", dir, dir, dir)
+}
+
+// Check writes and removes a probe file: the doctor's proof that the
+// directory is writable.
+func (s *Store) Check(ctx context.Context) error {
+	f, err := os.CreateTemp(s.Dir, ".herald-doctor-*")
+	if err != nil {
+		return herald.Errorf(herald.EUNAVAILABLE, "media directory %s is not writable: %v", s.Dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -109,7 +109,7 @@ func (s *Store) EndPause(ctx context.Context, p publish.Pause, due time.Time, mi
 		if n == 0 {
 			return herald.Errorf(herald.ECONFLICT, "The pause changed meanwhile.")
 		}
-		ds, err := queryAll(ctx, tx, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.brand_id = $1 AND d.state = $2 AND d.publish_at <= $3 ORDER BY d.publish_at, d.id`,
+		ds, err := queryDrafts(ctx, tx, `SELECT `+draftCols+draftFrom+` WHERE d.brand_id = $1 AND d.state = $2 AND d.publish_at <= $3 ORDER BY d.publish_at, d.id`,
 			p.BrandID, string(approvals.StateScheduled), ms(due))
 		if err != nil {
 			return err

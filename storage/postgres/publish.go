@@ -16,7 +16,7 @@ var _ publish.Store = (*Store)(nil)
 // (ClaimDue) is a conditional UPDATE, so of two replicas that read the
 // same due post one claims it and the other gets ECONFLICT.
 func (s *Store) DueDrafts(ctx context.Context, now time.Time, limit int) ([]approvals.Draft, error) {
-	return queryAll(ctx, s.db, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.state = $1 AND d.publish_at <= $2
+	return queryDrafts(ctx, s.db, `SELECT `+draftCols+draftFrom+` WHERE d.state = $1 AND d.publish_at <= $2
 		AND NOT EXISTS (SELECT 1 FROM brand_pauses p WHERE p.brand_id = d.brand_id) ORDER BY d.publish_at, d.id LIMIT $3`,
 		string(approvals.StateScheduled), ms(now), limit)
 }
@@ -98,7 +98,12 @@ func (s *Store) WorkDeliveries(ctx context.Context, now time.Time, limit int) ([
 
 // Revision implements publish.Store.
 func (s *Store) Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error) {
-	return scanRevision(s.db.QueryRowContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = $1 AND rev = $2`, draftID, rev))
+	r, err := scanRevision(s.db.QueryRowContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = $1 AND rev = $2`, draftID, rev))
+	if err != nil {
+		return r, err
+	}
+	r.Media, err = revisionMedia(ctx, s.db, draftID, rev)
+	return r, err
 }
 
 // PutAccount implements publish.Store.

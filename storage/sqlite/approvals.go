@@ -37,7 +37,7 @@ func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals
 			return err
 		}
 		d.Version, d.Rev = 1, 1
-		rev := approvals.Revision{DraftID: d.ID, Rev: 1, Text: d.Text, Author: d.Author, CreatedAt: d.CreatedAt}
+		rev := approvals.Revision{DraftID: d.ID, Rev: 1, Text: d.Text, Media: d.Media, Author: d.Author, CreatedAt: d.CreatedAt}
 		if err := insertRevision(ctx, tx, rev, d.Targets); err != nil {
 			return err
 		}
@@ -46,12 +46,15 @@ func (s *Store) CreateDraft(ctx context.Context, d *approvals.Draft, e approvals
 	})
 }
 
-// insertRevision stores a revision with its targets: a revision is the
-// text and where it goes, both immutable once written.
+// insertRevision stores a revision with its targets and media: a revision
+// is the text, its media and where it goes, all immutable once written.
 func insertRevision(ctx context.Context, tx *sql.Tx, r approvals.Revision, targets []herald.Target) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (draft_id, rev, text, targets, author_platform, author_id, author_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.DraftID, r.Rev, r.Text, herald.FormatTargets(targets), r.Author.Platform, r.Author.UserID, r.Author.Name, ms(r.CreatedAt))
-	return err
+	if err != nil {
+		return err
+	}
+	return insertMedia(ctx, tx, r.DraftID, r.Rev, r.Media)
 }
 
 const draftCols = `d.id, d.brand_id, d.state, d.version, d.rev, r.text, d.author_platform, d.author_id, d.author_name, d.targets, d.publish_at, d.policy, d.created_at, d.updated_at`
@@ -74,7 +77,12 @@ func scanDraft(row interface{ Scan(...any) error }) (approvals.Draft, error) {
 
 // Draft implements approvals.Store.
 func (s *Store) Draft(ctx context.Context, id int64) (approvals.Draft, error) {
-	return scanDraft(s.r.QueryRowContext(ctx, `SELECT `+draftCols+draftFrom+` WHERE d.id = ?`, id))
+	d, err := scanDraft(s.r.QueryRowContext(ctx, `SELECT `+draftCols+draftFrom+` WHERE d.id = ?`, id))
+	if err != nil {
+		return d, err
+	}
+	d.Media, err = revisionMedia(ctx, s.r, d.ID, d.Rev)
+	return d, err
 }
 
 // Drafts implements approvals.Store.
@@ -89,7 +97,17 @@ func (s *Store) Drafts(ctx context.Context, f approvals.DraftFilter) ([]approval
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	return queryAll(ctx, s.r, scanDraft, q, args...)
+	return queryDrafts(ctx, s.r, q, args...)
+}
+
+// queryDrafts runs q (selecting draftCols from draftFrom) and reads the
+// media of every draft's current revision in one more query.
+func queryDrafts(ctx context.Context, db querier, q string, args ...any) ([]approvals.Draft, error) {
+	ds, err := queryAll(ctx, db, scanDraft, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return ds, fillDraftMedia(ctx, db, ds)
 }
 
 // CountDrafts implements approvals.Store.
@@ -133,7 +151,11 @@ func placeholders(n int) string {
 
 // Revisions implements approvals.Store.
 func (s *Store) Revisions(ctx context.Context, draftID int64) ([]approvals.Revision, error) {
-	return queryAll(ctx, s.r, scanRevision, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? ORDER BY rev`, draftID)
+	revs, err := queryAll(ctx, s.r, scanRevision, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? ORDER BY rev`, draftID)
+	if err != nil {
+		return nil, err
+	}
+	return revs, fillRevisionMedia(ctx, s.r, draftID, revs)
 }
 
 const revisionCols = `draft_id, rev, text, author_platform, author_id, author_name, created_at`

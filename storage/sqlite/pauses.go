@@ -99,7 +99,7 @@ func (s *Store) EndPause(ctx context.Context, p publish.Pause, due time.Time, mi
 		} else if n == 0 {
 			return herald.Errorf(herald.ECONFLICT, "The pause changed meanwhile.")
 		}
-		ds, err := queryAll(ctx, tx, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.brand_id = ? AND d.state = ? AND d.publish_at <= ? ORDER BY d.publish_at, d.id`,
+		ds, err := queryDrafts(ctx, tx, `SELECT `+draftCols+draftFrom+` WHERE d.brand_id = ? AND d.state = ? AND d.publish_at <= ? ORDER BY d.publish_at, d.id`,
 			p.BrandID, string(approvals.StateScheduled), ms(due))
 		if err != nil {
 			return err

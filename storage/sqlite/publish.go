@@ -14,7 +14,7 @@ var _ publish.Store = (*Store)(nil)
 
 // DueDrafts implements publish.Store.
 func (s *Store) DueDrafts(ctx context.Context, now time.Time, limit int) ([]approvals.Draft, error) {
-	return queryAll(ctx, s.r, scanDraft, `SELECT `+draftCols+draftFrom+` WHERE d.state = ? AND d.publish_at <= ?
+	return queryDrafts(ctx, s.r, `SELECT `+draftCols+draftFrom+` WHERE d.state = ? AND d.publish_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM brand_pauses p WHERE p.brand_id = d.brand_id) ORDER BY d.publish_at, d.id LIMIT ?`,
 		string(approvals.StateScheduled), ms(now), limit)
 }
@@ -95,7 +95,12 @@ func (s *Store) WorkDeliveries(ctx context.Context, now time.Time, limit int) ([
 
 // Revision implements publish.Store.
 func (s *Store) Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error) {
-	return scanRevision(s.r.QueryRowContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? AND rev = ?`, draftID, rev))
+	r, err := scanRevision(s.r.QueryRowContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE draft_id = ? AND rev = ?`, draftID, rev))
+	if err != nil {
+		return r, err
+	}
+	r.Media, err = revisionMedia(ctx, s.r, draftID, rev)
+	return r, err
 }
 
 // PutAccount implements publish.Store.

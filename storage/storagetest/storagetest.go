@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("Atomicity", func(t *testing.T) { testAtomicity(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("ConcurrentApprovals", func(t *testing.T) { testConcurrentApprovals(t, open) })
+	t.Run("Media", func(t *testing.T) { testMedia(t, open) })
 }
 
 // fixedClock always tells the same time. Times are whole seconds so that

@@ -58,11 +58,12 @@ func (p *Publisher) KeyWindow() time.Duration { return publish.Forever }
 
 // record is an app.bsky.feed.post.
 type record struct {
-	Type      string    `json:"$type"`
-	Text      string    `json:"text"`
-	CreatedAt string    `json:"createdAt"`
-	Facets    []Facet   `json:"facets,omitempty"`
-	Reply     *ReplyRef `json:"reply,omitempty"`
+	Type      string       `json:"$type"`
+	Text      string       `json:"text"`
+	CreatedAt string       `json:"createdAt"`
+	Facets    []Facet      `json:"facets,omitempty"`
+	Reply     *ReplyRef    `json:"reply,omitempty"`
+	Embed     *embedImages `json:"embed,omitempty"`
 }
 
 type createRecordInput struct {
@@ -87,7 +88,9 @@ func (p *Publisher) ReplyText(rt *publish.ReplyTo, text string) string {
 }
 
 // Publish creates the post under RecordKey(p.Key, p.Due), with its links,
-// hashtags and resolvable mentions as facets. A post answering a Bluesky
+// hashtags and resolvable mentions as facets, and its pictures as an
+// app.bsky.embed.images (blobs uploaded first, or reused from an earlier
+// attempt, each with its alt text and aspect ratio). A post answering a Bluesky
 // mention (Post.ReplyTo) carries reply references to it and its thread's
 // root, and mentions its author. When the record already
 // exists (an earlier attempt made it) it returns that record's receipt.
@@ -118,23 +121,43 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	}
 	rkey := RecordKey(post.Key, post.Due)
 	createdAt := p.clock.Now().UTC().Format(time.RFC3339)
-	s, r, err := p.authed(ctx, post.Account, func(s *session) call {
-		return call{method: http.MethodPost, nsid: nsidCreateRecord, token: s.access, in: createRecordInput{
-			Repo:       s.did,
-			Collection: collection,
-			RKey:       rkey,
-			Record:     record{Type: collection, Text: text, CreatedAt: createdAt, Facets: facets, Reply: reply},
-		}}
-	})
-	if err == nil {
-		return receipt(s, rkey, r.body), nil
+	rec := record{Type: collection, Text: text, CreatedAt: createdAt, Facets: facets, Reply: reply}
+	r, err := p.create(ctx, post, rkey, rec, true)
+	if err != nil && blobGone(r.reply) {
+		// The PDS let a recorded blob go: upload again, once.
+		r, err = p.create(ctx, post, rkey, rec, false)
 	}
-	if mayExist(r) {
+	if err == nil {
+		return receipt(r.s, rkey, r.body), nil
+	}
+	if mayExist(r.reply) {
 		if got, ok, cerr := p.Check(ctx, post); cerr == nil && ok {
 			return got, nil
 		}
 	}
 	return publish.Receipt{}, err
+}
+
+// created is the answer to a create and the session it was made in.
+type created struct {
+	reply
+	s *session
+}
+
+// create makes the record rec under rkey, with post's media embedded
+// (reusing recorded blobs when reuse).
+func (p *Publisher) create(ctx context.Context, post publish.Post, rkey string, rec record, reuse bool) (created, error) {
+	e, err := p.embed(ctx, post, reuse)
+	if err != nil {
+		return created{}, err
+	}
+	rec.Embed = e
+	s, r, err := p.authed(ctx, post.Account, func(s *session) call {
+		return call{method: http.MethodPost, nsid: nsidCreateRecord, token: s.access, in: createRecordInput{
+			Repo: s.did, Collection: collection, RKey: rkey, Record: rec,
+		}}
+	})
+	return created{reply: r, s: s}, err
 }
 
 // mayExist reports whether a refused create may mean that the record is

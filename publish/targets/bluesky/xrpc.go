@@ -26,6 +26,11 @@ type call struct {
 	query  url.Values
 	token  string // access JWT; "" for public methods
 	in     any    // JSON body of a procedure
+	// raw, when set, is the body of a procedure that takes bytes
+	// (uploadBlob): rawLen bytes of type rawType, streamed.
+	raw     io.Reader
+	rawLen  int64
+	rawType string
 }
 
 // reply is what a PDS answered: the body of a success, or the status and
@@ -54,12 +59,20 @@ func (p *Publisher) xrpc(ctx context.Context, pds string, c call) (reply, error)
 		}
 		body = bytes.NewReader(b)
 	}
+	if c.raw != nil {
+		body = io.LimitReader(c.raw, c.rawLen)
+	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
 	if err != nil {
 		return reply{}, &publish.Error{Outcome: publish.Rejected, Message: "the Bluesky server address is not usable; check the target's URL", Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
-	if c.in != nil {
+	switch {
+	case c.raw != nil:
+		req.ContentLength = c.rawLen // the PDS refuses an upload whose length differs
+		req.Header.Set("Content-Type", c.rawType)
+		req.GetBody = nil
+	case c.in != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.token != "" {

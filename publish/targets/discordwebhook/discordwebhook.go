@@ -63,8 +63,10 @@ type allowedMentions struct {
 	Parse []string `json:"parse"`
 }
 
-// Publish posts p.Text to the webhook in p.Account.URL and returns the
-// message id, with a link when Discord names the server (guild).
+// Publish posts p.Text to the webhook in p.Account.URL, with p.Media as
+// attachments (multipart/form-data: payload_json naming each file and its
+// alt text, then files[n], streamed), and returns the message id, with a
+// link when Discord names the server (guild).
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
 	u, err := parse(post.Account.URL)
 	if err != nil {
@@ -73,18 +75,18 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	q := u.Query()
 	q.Set("wait", "true") // answer with the message, not 204
 	u.RawQuery = q.Encode()
-	body, err := json.Marshal(struct {
-		Content         string          `json:"content"`
-		AllowedMentions allowedMentions `json:"allowed_mentions"`
-	}{post.Text, allowedMentions{Parse: []string{}}})
+	b, contentType, length, done, err := body(ctx, post)
 	if err != nil {
-		return publish.Receipt{}, publish.Rejectedf("the post cannot be encoded: %v", err)
+		return publish.Receipt{}, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	defer done()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), b)
 	if err != nil {
 		return publish.Receipt{}, publish.Rejectedf("the Discord webhook URL is not usable")
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = length
+	req.GetBody = nil // every attempt is one the Scheduler recorded
+	req.Header.Set("Content-Type", contentType)
 	resp, err := publish.Do(p.client, req)
 	if err != nil {
 		return publish.Receipt{}, err

@@ -19,11 +19,29 @@ import (
 type Limits struct {
 	MaxChars int // characters in a status, counted by Limits.Length
 	URLChars int // what each link counts for, however long it is
+	MaxMedia int // attachments in a status (max_media_attachments)
+	// ImageSize and VideoSize bound an attachment's bytes; ImagePixels and
+	// VideoPixels its width × height (configuration.media_attachments).
+	ImageSize, VideoSize     int64
+	ImagePixels, VideoPixels int64
 }
+
+// The media limits of a default Mastodon 4 instance (app/models/media_attachment.rb:
+// IMAGE_LIMIT 16 MB, VIDEO_LIMIT 99 MB, MAX_IMAGE_PIXELS 7680×4320,
+// MAX_VIDEO_MATRIX_LIMIT 3840×2160; four attachments), as its instance
+// document publishes them.
+const (
+	MaxMedia    = 4
+	ImageSize   = 16 << 20
+	VideoSize   = 99 << 20
+	ImagePixels = 7680 * 4320
+	VideoPixels = 3840 * 2160
+)
 
 // DefaultLimits are those of a default Mastodon instance, used when an
 // instance does not say (or cannot be asked).
-var DefaultLimits = Limits{MaxChars: MaxChars, URLChars: URLChars}
+var DefaultLimits = Limits{MaxChars: MaxChars, URLChars: URLChars, MaxMedia: MaxMedia,
+	ImageSize: ImageSize, VideoSize: VideoSize, ImagePixels: ImagePixels, VideoPixels: VideoPixels}
 
 // How long what an instance said about its limits is kept: LimitsTTL after
 // a good answer; failedTTL after a failure, during which DefaultLimits
@@ -203,7 +221,14 @@ type instanceInfo struct {
 		Statuses struct {
 			MaxCharacters            int  `json:"max_characters"`
 			CharactersReservedPerURL *int `json:"characters_reserved_per_url"`
+			MaxMediaAttachments      int  `json:"max_media_attachments"`
 		} `json:"statuses"`
+		MediaAttachments struct {
+			ImageSizeLimit   int64 `json:"image_size_limit"`
+			ImageMatrixLimit int64 `json:"image_matrix_limit"`
+			VideoSizeLimit   int64 `json:"video_size_limit"`
+			VideoMatrixLimit int64 `json:"video_matrix_limit"`
+		} `json:"media_attachments"`
 	} `json:"configuration"`
 	MaxTootChars int `json:"max_toot_chars"` // Pleroma, Akkoma, older glitch-soc
 }
@@ -232,11 +257,30 @@ func (p *Publisher) readInstance(ctx context.Context, endpoint string) (Limits, 
 	return in.limits()
 }
 
+// mediaLimits sets the media limits the document gives (sensible ones
+// only); the others stay the defaults.
+func (in instanceInfo) mediaLimits(l *Limits) {
+	ma := in.Configuration.MediaAttachments
+	if n := in.Configuration.Statuses.MaxMediaAttachments; n > 0 && n <= 100 {
+		l.MaxMedia = n
+	}
+	for _, f := range []struct {
+		v   int64
+		dst *int64
+	}{{ma.ImageSizeLimit, &l.ImageSize}, {ma.VideoSizeLimit, &l.VideoSize}, {ma.ImageMatrixLimit, &l.ImagePixels}, {ma.VideoMatrixLimit, &l.VideoPixels}} {
+		if f.v > 0 && f.v < 1<<40 {
+			*f.dst = f.v
+		}
+	}
+}
+
 // limits reads the document's limits: configuration.statuses first, then
 // max_toot_chars; characters_reserved_per_url defaults to URLChars.
 func (in instanceInfo) limits() (Limits, error) {
 	st := in.Configuration.Statuses
-	l := Limits{MaxChars: st.MaxCharacters, URLChars: URLChars}
+	l := DefaultLimits
+	l.MaxChars = st.MaxCharacters
+	in.mediaLimits(&l)
 	if l.MaxChars == 0 {
 		l.MaxChars = in.MaxTootChars
 	}

@@ -65,6 +65,13 @@ func TestPublishRateLimitReset(t *testing.T) {
 	})
 }
 
+// chars is DefaultLimits with another character count.
+func chars(max, url int) mastodon.Limits {
+	l := mastodon.DefaultLimits
+	l.MaxChars, l.URLChars = max, url
+	return l
+}
+
 func TestLimitsFor(t *testing.T) {
 	tests := []struct {
 		name string
@@ -72,13 +79,15 @@ func TestLimitsFor(t *testing.T) {
 		want mastodon.Limits
 		logs string // in the log when the limits could not be read
 	}{
-		{name: "OKMastodon4", in: mastodontest.Instance{MaxChars: 5000}, want: mastodon.Limits{MaxChars: 5000, URLChars: 23}},
-		{name: "OKMastodon4URLChars", in: mastodontest.Instance{MaxChars: 1000, URLChars: 30}, want: mastodon.Limits{MaxChars: 1000, URLChars: 30}},
+		{name: "OKMastodon4", in: mastodontest.Instance{MaxChars: 5000}, want: chars(5000, 23)},
+		{name: "OKMastodon4URLChars", in: mastodontest.Instance{MaxChars: 1000, URLChars: 30}, want: chars(1000, 30)},
 		{name: "OKDefault", in: mastodontest.Instance{}, want: mastodon.DefaultLimits},
-		{name: "OKMastodon3V1", in: mastodontest.Instance{Flavor: mastodontest.Mastodon3, MaxChars: 700}, want: mastodon.Limits{MaxChars: 700, URLChars: 23}},
-		{name: "OKPleroma", in: mastodontest.Instance{Flavor: mastodontest.Pleroma, MaxChars: 5000}, want: mastodon.Limits{MaxChars: 5000, URLChars: 23}},
+		{name: "OKMediaLimits", in: mastodontest.Instance{MaxMedia: 8, ImageSize: 10 << 20, VideoSize: 40 << 20},
+			want: mastodon.Limits{MaxChars: 500, URLChars: 23, MaxMedia: 8, ImageSize: 10 << 20, VideoSize: 40 << 20, ImagePixels: mastodon.ImagePixels, VideoPixels: mastodon.VideoPixels}},
+		{name: "OKMastodon3V1", in: mastodontest.Instance{Flavor: mastodontest.Mastodon3, MaxChars: 700}, want: chars(700, 23)},
+		{name: "OKPleroma", in: mastodontest.Instance{Flavor: mastodontest.Pleroma, MaxChars: 5000}, want: chars(5000, 23)},
 		{name: "OKV2WithoutStatusesFallsBackToV1", in: mastodontest.Instance{Body: `{"domain":"x.example","max_toot_chars":3000}`},
-			want: mastodon.Limits{MaxChars: 3000, URLChars: 23}},
+			want: chars(3000, 23)},
 		{name: "ErrDown", in: mastodontest.Instance{Status: 503}, want: mastodon.DefaultLimits, logs: "answered 503"},
 		{name: "ErrNotJSON", in: mastodontest.Instance{Body: `<html>`}, want: mastodon.DefaultLimits, logs: "not an instance document"},
 		{name: "ErrNoLimit", in: mastodontest.Instance{Body: `{"domain":"x.example"}`}, want: mastodon.DefaultLimits, logs: "no character limit"},

@@ -4,7 +4,14 @@
 // made the first time, so an attempt cut short may be sent again.
 //
 // An account is the instance URL (https://mastodon.social) and an access
-// token with the write:statuses scope.
+// token with the write:statuses scope (and write:media to post pictures
+// and videos).
+//
+// Media go up first through POST /api/v2/media (multipart, with the alt
+// text as description); an attachment answered 202 is polled with
+// GET /api/v1/media/:id until processed; the status then lists media_ids.
+// Each upload is recorded on the delivery before the status is sent, so a
+// retry reuses it.
 //
 // A status is checked against the limits its instance publishes (LimitsFor),
 // and a 429 waits until the instance's Retry-After or X-RateLimit-Reset.
@@ -54,6 +61,7 @@ type Publisher struct {
 	clock  herald.Clock
 	log    *slog.Logger
 	limits limitCache
+	sleep  func(ctx context.Context, d time.Duration) error // between polls of media being processed
 }
 
 // Option configures a Publisher.
@@ -70,7 +78,7 @@ func New(client *http.Client, clock herald.Clock, opts ...Option) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	p := &Publisher{client: httpx.NoRedirect(client), clock: clock, log: slog.New(slog.DiscardHandler)}
+	p := &Publisher{client: httpx.NoRedirect(client), clock: clock, log: slog.New(slog.DiscardHandler), sleep: sleepCtx}
 	for _, o := range opts {
 		o(p)
 	}
@@ -90,7 +98,9 @@ type status struct {
 	URL string `json:"url"`
 }
 
-// Publish posts p.Text as a public status on p.Account; a reply to a
+// Publish posts p.Text as a public status on p.Account, with p.Media
+// attached (uploaded first, or reused from an earlier attempt: mediaIDs);
+// a reply to a
 // Mastodon mention (Post.ReplyTo) is posted in reply to it, no more
 // visible than it (replyFields). A refused token
 // (401) or a refused status (422, with Mastodon's words) is Rejected; a
@@ -108,9 +118,16 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	if post.ReplyTo != nil && post.ReplyTo.Network == "mastodon" {
 		text = withAuthor(post.ReplyTo, visibility, text)
 	}
-	fields := map[string]string{"status": text, "visibility": visibility}
+	fields := map[string]any{"status": text, "visibility": visibility}
 	if inReplyTo != "" {
 		fields["in_reply_to_id"] = inReplyTo
+	}
+	if len(post.Media) > 0 {
+		ids, err := p.mediaIDs(ctx, post)
+		if err != nil {
+			return publish.Receipt{}, err
+		}
+		fields["media_ids"] = ids
 	}
 	body, err := json.Marshal(fields)
 	if err != nil {

@@ -11,8 +11,26 @@
 //	  "target":   "webhook:zapier",
 //	  "text":     "We launch on Monday!",
 //	  "due_at":   "2026-11-22T09:00:00Z",
-//	  "sent_at":  "2026-11-22T09:00:04Z"
+//	  "sent_at":  "2026-11-22T09:00:04Z",
+//	  "media": [{
+//	    "url":         "https://herald.example.com/media/<signed token>",
+//	    "expires_at":  "2026-11-23T09:00:04Z",
+//	    "sha256":      "<hex SHA-256 of the bytes at url>",
+//	    "type":        "image/jpeg",
+//	    "size":        412000,
+//	    "width":       1080,
+//	    "height":      1350,
+//	    "duration_ms": 0,
+//	    "name":        "photo.jpg",
+//	    "alt":         "A crowd at the store opening"
+//	  }]
 //	}
+//
+// "media" lists the approved revision's pictures and videos in order
+// (absent when there are none). Herald does not send their bytes: the
+// receiver fetches each from its signed "url" before "expires_at" (a link
+// Herald serves when HERALD_PUBLIC_URL is set; without it "url" and
+// "expires_at" are absent) and may check the bytes against "sha256".
 //
 // and these headers:
 //
@@ -81,6 +99,36 @@ type Payload struct {
 	Text     string    `json:"text"`
 	DueAt    time.Time `json:"due_at"`  // when the post was scheduled, UTC
 	SentAt   time.Time `json:"sent_at"` // when this attempt was sent, UTC, whole seconds
+	Media    []Media   `json:"media,omitempty"`
+}
+
+// Media is one picture or video of a delivery, to be fetched from URL.
+type Media struct {
+	URL        string     `json:"url,omitempty"`        // signed, expiring link; absent without a public address
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"` // when URL stops working, UTC
+	SHA256     string     `json:"sha256"`               // hex SHA-256 of the bytes at URL
+	Type       string     `json:"type"`                 // image/jpeg, image/png, image/gif, image/webp, video/mp4, video/quicktime
+	Size       int64      `json:"size"`                 // bytes
+	Width      int        `json:"width"`                // pixels
+	Height     int        `json:"height"`               // pixels
+	DurationMS int64      `json:"duration_ms"`          // videos; 0 for pictures
+	Name       string     `json:"name"`                 // the file name people gave it
+	Alt        string     `json:"alt"`                  // alt text; "" when none was written
+}
+
+// mediaOf lists post's media as the payload carries them.
+func mediaOf(ms []publish.Media) []Media {
+	var out []Media
+	for _, m := range ms {
+		it := Media{URL: m.Link, SHA256: m.SHA256, Type: m.Type, Size: m.Size, Width: m.Width, Height: m.Height,
+			DurationMS: m.Duration.Milliseconds(), Name: m.Name, Alt: m.Alt}
+		if m.Link != "" && !m.Expires.IsZero() {
+			exp := m.Expires.UTC()
+			it.ExpiresAt = &exp
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // Publisher delivers posts to webhooks. It is safe for concurrent use.
@@ -107,7 +155,7 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 	now := p.clock.Now().UTC().Truncate(time.Second)
 	body, err := json.Marshal(Payload{
 		ID: post.Key, DraftID: post.DraftID, Revision: post.Rev, Brand: post.Brand.Name,
-		Target: post.Target.String(), Text: post.Text, DueAt: post.Due.UTC(), SentAt: now,
+		Target: post.Target.String(), Text: post.Text, DueAt: post.Due.UTC(), SentAt: now, Media: mediaOf(post.Media),
 	})
 	if err != nil {
 		return publish.Receipt{}, publish.Rejectedf("the post cannot be encoded: %v", err)

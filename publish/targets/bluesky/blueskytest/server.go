@@ -1,7 +1,8 @@
 // Package blueskytest is a fake Bluesky PDS for tests. It speaks the real
 // XRPC wire format (JSON bodies, {"error","message"} failures, Bearer
 // access JWTs) for the methods a publisher uses: createSession,
-// createRecord, getRecord and resolveHandle. It keeps records by record
+// createRecord (with app.bsky.embed.images checked against the blobs it
+// has), uploadBlob, getRecord and resolveHandle. It keeps records by record
 // key, refuses a second create of the same key, and injects faults: an
 // answer of your choosing, expired tokens, and a record stored whose
 // answer never comes.
@@ -50,6 +51,7 @@ type Post struct {
 	Text      string
 	CreatedAt string
 	Facets    []Facet
+	Images    []Image         // its app.bsky.embed.images; none without
 	Record    json.RawMessage // the record as sent
 }
 
@@ -107,6 +109,7 @@ type Server struct {
 	requests  []Request
 	sessions  int
 	seq       int
+	blobs     []Blob // uploaded, in order
 }
 
 type account struct{ did, handle, password string }
@@ -133,6 +136,7 @@ func New() *Server {
 	s.AddAccount(Handle, Password, DID)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/xrpc/{nsid}", s.serve)
+	mux.HandleFunc("/xrpc/"+UploadBlob, s.uploadBlob)
 	s.srv = httptest.NewServer(mux)
 	return s
 }
@@ -395,6 +399,11 @@ func (s *Server) createRecord(r *http.Request, body []byte) (int, any) {
 	if s.records[uri] != nil {
 		return s.duplicate.Status, rawBody(s.duplicate.Body)
 	}
+	images, bad := s.checkImages(did, in.Record)
+	if bad != nil {
+		return http.StatusBadRequest, bad
+	}
+	post.Images = images
 	s.seq++
 	post.Repo, post.RKey, post.URI, post.CID = did, in.RKey, uri, fmt.Sprintf("bafyreifake%d", s.seq)
 	s.records[uri] = &post

@@ -28,6 +28,10 @@ type Instance struct {
 	// URLChars is characters_reserved_per_url; 23 when 0, absent for
 	// Pleroma.
 	URLChars int
+	// MaxMedia, ImageSize and VideoSize are max_media_attachments,
+	// image_size_limit and video_size_limit (4, 16 MiB, 99 MiB when 0).
+	MaxMedia             int
+	ImageSize, VideoSize int64
 	// Status, when set, is the status both instance endpoints answer
 	// with an error body instead (e.g. 503: the instance is down).
 	Status int
@@ -105,8 +109,20 @@ func (s *Server) document(in Instance, v2 bool) map[string]any {
 	}
 	doc["configuration"] = map[string]any{
 		"statuses": map[string]any{
-			"max_characters": maxChars, "max_media_attachments": 4, "characters_reserved_per_url": urlChars,
+			"max_characters": maxChars, "max_media_attachments": or(in.MaxMedia, 4), "characters_reserved_per_url": urlChars,
+		},
+		"media_attachments": map[string]any{
+			"supported_mime_types": []string{"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/quicktime"},
+			"image_size_limit":     or(in.ImageSize, 16<<20), "image_matrix_limit": 33177600,
+			"video_size_limit": or(in.VideoSize, 99<<20), "video_frame_rate_limit": 120, "video_matrix_limit": 8294400,
 		},
 	}
 	return doc
+}
+
+func or[T int | int64](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
 }

@@ -36,7 +36,8 @@ type Status struct {
 	URL            string
 	Text           string
 	Visibility     string
-	InReplyToID    string // the in_reply_to_id sent; "" when none
+	InReplyToID    string   // the in_reply_to_id sent; "" when none
+	MediaIDs       []string // the media_ids sent, in order
 	IdempotencyKey string
 	Authorization  string // the request's Authorization header
 	CreatedAt      time.Time
@@ -62,6 +63,10 @@ type Fault struct {
 	Received chan<- struct{}
 	// Drop records the status and closes the connection without an answer.
 	Drop bool
+	// Stall makes nothing and answers nothing until the client gives up
+	// or the server closes: the request is in flight, the status not made
+	// (Received is closed when the request arrives).
+	Stall bool
 }
 
 // Option configures a Server.
@@ -93,6 +98,7 @@ type Server struct {
 	known    map[string]Known       // statuses search finds, by URL (Know)
 	tags     map[string][]TagStatus // hashtag → its timeline, oldest first (Tag)
 	searches []string               // the q of each search, in order
+	media    mediaState
 }
 
 // Known is a status of the fediverse as this instance knows it: what
@@ -199,12 +205,15 @@ func New(opts ...Option) *Server {
 		instGets: map[string]int{},
 		known:    map[string]Known{},
 		tags:     map[string][]TagStatus{},
+		media:    mediaState{byID: map[string]int{}},
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/statuses", s.postStatus)
+	mux.HandleFunc("POST /api/v2/media", s.postMedia)
+	mux.HandleFunc("GET /api/v1/media/{id}", s.getMedia)
 	mux.HandleFunc("GET /api/v2/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v1/instance", s.getInstance)
 	mux.HandleFunc("GET /api/v2/search", s.search)
@@ -269,6 +278,15 @@ func (s *Server) RateLimit(reset time.Time) {
 	}})
 }
 
+// StallNext makes the next request to the statuses endpoint make nothing
+// and get no answer until the client gives up or the server closes. The
+// returned channel is closed once the request arrived.
+func (s *Server) StallNext() <-chan struct{} {
+	received := make(chan struct{})
+	s.Inject(Fault{Stall: true, Received: received})
+	return received
+}
+
 // DropAfterReceive makes the next request create its status and then lose
 // its connection without an answer.
 func (s *Server) DropAfterReceive() { s.Inject(Fault{Drop: true}) }
@@ -308,21 +326,42 @@ func (s *Server) Requests() int {
 	return s.requests
 }
 
-func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get("Idempotency-Key")
+// takeFault counts a statuses request carrying key and returns the fault
+// queued for it, if any.
+func (s *Server) takeFault(key string) *Fault {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.requests++
 	if key != "" {
 		s.attempts[key]++
 	}
-	var f *Fault
-	if len(s.faults) > 0 {
-		next := s.faults[0]
-		f = &next
-		s.faults = s.faults[1:]
+	if len(s.faults) == 0 {
+		return nil
 	}
-	s.mu.Unlock()
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	return &f
+}
 
+// stall holds a request unanswered until its client gives up or the
+// server closes.
+func (s *Server) stall(r *http.Request, f *Fault) {
+	if f.Received != nil {
+		close(f.Received)
+	}
+	select {
+	case <-r.Context().Done():
+	case <-s.closed:
+	}
+}
+
+func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotency-Key")
+	f := s.takeFault(key)
+	if f != nil && f.Stall {
+		s.stall(r, f)
+		return
+	}
 	if f != nil && !f.Record && !f.Hang && !f.Drop {
 		answer(w, f.Status, f.Header, f.Body)
 		return
@@ -333,16 +372,20 @@ func (s *Server) postStatus(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnauthorized, nil, `{"error":"The access token is invalid"}`)
 		return
 	}
-	text, visibility, inReplyTo, err := readStatus(r)
+	in, err := readStatus(r)
 	if err != nil {
 		answer(w, http.StatusBadRequest, nil, fmt.Sprintf(`{"error":%q}`, err.Error()))
 		return
 	}
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(in.Status) == "" && len(in.MediaIDs) == 0 {
 		answer(w, http.StatusUnprocessableEntity, nil, `{"error":"Validation failed: Text can't be blank"}`)
 		return
 	}
-	st := s.create(token, key, Status{Text: text, Visibility: visibility, InReplyToID: inReplyTo, IdempotencyKey: key, Authorization: auth})
+	if msg := s.checkMedia(key, in.MediaIDs); msg != "" {
+		answer(w, http.StatusUnprocessableEntity, nil, fmt.Sprintf(`{"error":%q}`, msg))
+		return
+	}
+	st := s.create(token, key, Status{Text: in.Status, Visibility: in.Visibility, InReplyToID: in.InReplyTo, MediaIDs: in.MediaIDs, IdempotencyKey: key, Authorization: auth})
 
 	switch {
 	case f == nil:
@@ -393,30 +436,36 @@ func (s *Server) create(token, key string, st Status) Status {
 		st.Visibility = "public"
 	}
 	s.statuses = append(s.statuses, st)
+	s.attach(st.MediaIDs, st.ID)
 	if key != "" {
 		s.keys[k] = keyed{index: len(s.statuses) - 1, at: now}
 	}
 	return st
 }
 
-// readStatus reads the status, visibility and in_reply_to_id from a JSON
-// or form body.
-func readStatus(r *http.Request) (text, visibility, inReplyTo string, err error) {
+// statusIn is what a client sends to POST /api/v1/statuses.
+type statusIn struct {
+	Status     string   `json:"status"`
+	Visibility string   `json:"visibility"`
+	InReplyTo  string   `json:"in_reply_to_id"`
+	MediaIDs   []string `json:"media_ids"`
+}
+
+// readStatus reads the status, visibility, in_reply_to_id and media_ids
+// from a JSON or form body (media_ids[] in a form).
+func readStatus(r *http.Request) (statusIn, error) {
+	var in statusIn
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var in struct {
-			Status     string `json:"status"`
-			Visibility string `json:"visibility"`
-			InReplyTo  string `json:"in_reply_to_id"`
-		}
 		if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&in); err != nil {
-			return "", "", "", fmt.Errorf("invalid JSON: %v", err)
+			return in, fmt.Errorf("invalid JSON: %v", err)
 		}
-		return in.Status, in.Visibility, in.InReplyTo, nil
+		return in, nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return "", "", "", err
+		return in, err
 	}
-	return r.PostForm.Get("status"), r.PostForm.Get("visibility"), r.PostForm.Get("in_reply_to_id"), nil
+	f := r.PostForm
+	return statusIn{Status: f.Get("status"), Visibility: f.Get("visibility"), InReplyTo: f.Get("in_reply_to_id"), MediaIDs: f["media_ids[]"]}, nil
 }
 
 func answer(w http.ResponseWriter, status int, header http.Header, body string) {

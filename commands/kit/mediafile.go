@@ -1,0 +1,25 @@
+package kit
+
+import (
+	"context"
+	"io"
+
+	"github.com/heraldhq/herald/media"
+)
+
+// ReadMedia reads one picture or video into the media library (Deps.Media:
+// its type read from the bytes, its size bounded, its metadata stripped)
+// and returns the stored item under the name people gave it.
+func (h *Base) ReadMedia(ctx context.Context, name string, open func(ctx context.Context) (io.ReadCloser, error)) (media.Item, error) {
+	rc, err := open(ctx)
+	if err != nil {
+		return media.Item{}, err
+	}
+	defer rc.Close()
+	it, err := h.Media.Add(ctx, name, rc)
+	if err != nil {
+		return media.Item{}, err
+	}
+	it.Name = name
+	return it, nil
+}

@@ -1,0 +1,52 @@
+package kit_test
+
+import (
+	"testing"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/kit"
+	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/publish"
+)
+
+// TestMediaLimitHints: a network's refusal of a draft's media, as the
+// draft checks give it (the refusal's facts with the target and the
+// draft), is worded with what to type next.
+func TestMediaLimitHints(t *testing.T) {
+	photo := media.Item{Name: "photo.jpg", Type: "image/jpeg", Size: 17_000_000, Width: 8000, Height: 6000}
+	clip := media.Item{Name: "clip.mp4", Type: "video/mp4", Size: 1000}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"TooMany", publish.TooManyMedia("Bluesky", 4, 5),
+			"bluesky:main takes at most 4 pictures or videos in a post; draft #12 has 5. Remove some with `media rm 12 N` (`media list 12` numbers them)."},
+		{"Mixed", publish.MixedMedia("Mastodon", 4),
+			"bluesky:main takes one video or up to 4 pictures, not both; remove the video or the pictures from draft #12 with `media rm 12 N`, or publish them as two drafts."},
+		{"TooBig", publish.MediaTooBig("Mastodon", 2, photo, 16<<20),
+			"bluesky:main takes files of at most 16.8 MB; item 2 of draft #12 (photo.jpg) has 17.0 MB. Replace it with a smaller file (`media rm 12 2`, then `media add 12 FILE`)."},
+		{"TooBigTotal", publish.MediaTooBigTotal("Discord", 12<<20, 10<<20),
+			"bluesky:main takes at most 10.5 MB of files in one post; the media of draft #12 add up to 12.6 MB. Remove some with `media rm 12 N`."},
+		{"TooManyPx", publish.MediaTooManyPx("Mastodon", 1, photo, 7680*4320),
+			"bluesky:main takes pictures of at most 33177600 pixels; item 1 of draft #12 (photo.jpg) is 8000×6000. Replace it with a smaller picture (`media rm 12 1`, then `media add 12 FILE`)."},
+		{"Type", publish.MediaType("Bluesky", 1, clip, "Herald posts pictures to Bluesky, not videos"),
+			"bluesky:main does not take item 1 of draft #12 (clip.mp4, video/mp4): Herald posts pictures to Bluesky, not videos. Remove it with `media rm 12 1`, or take bluesky:main off the targets with `edit 12 --to TARGETS`."},
+		{"AltTooLong", publish.AltTooLong("Discord", 3, photo, 1100, 1024),
+			"bluesky:main takes alt text of at most 1024 characters; that of item 3 of draft #12 (photo.jpg) has 1100. Shorten it with `media alt 12 3 TEXT`."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := herald.AsError(tt.err)
+			facts := herald.Facts{"target": "bluesky:main", "draft": int64(12)}
+			for k, v := range e.Facts {
+				facts[k] = v
+			}
+			f := approvals.Finding{Message: e.Message, Blocking: true, Reason: e.Reason, Facts: facts}
+			if got := kit.FindingText(f); got != tt.want {
+				t.Errorf("FindingText =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
