@@ -125,12 +125,8 @@ func tallyCounts(ctx context.Context, q querier, brandID, lo, hi int64, t *menti
 	if err != nil {
 		return err
 	}
-	if p.first < p.last {
-		err := scanRows(ctx, q, countRow(add), `SELECT state, sources, SUM(n)::bigint FROM mention_day_counts WHERE brand_id = $1 AND day >= $2 AND day < $3
-			GROUP BY state, sources`, brandID, p.first, p.last)
-		if err != nil {
-			return err
-		}
+	if err := sumBuckets(ctx, q, "mention_day_counts", "day", brandID, p, add); err != nil {
+		return err
 	}
 	for _, part := range [][2]int64{pair(p.head()), pair(p.tail())} {
 		if err := tallyHours(ctx, q, brandID, part[0], part[1], add); err != nil {
@@ -151,6 +147,16 @@ func tallyCounts(ctx context.Context, q querier, brandID, lo, hi int64, t *menti
 }
 
 func pair(a, b int64) [2]int64 { return [2]int64{a, b} }
+
+// sumBuckets adds the whole buckets of p from a rollup table (mention_counts
+// by hour, mention_day_counts by day) to add.
+func sumBuckets(ctx context.Context, q querier, table, bucket string, brandID int64, p period, add counter) error {
+	if p.first >= p.last {
+		return nil
+	}
+	return scanRows(ctx, q, countRow(add), `SELECT state, sources, SUM(n)::bigint FROM `+table+` WHERE brand_id = $1 AND `+bucket+` >= $2 AND `+bucket+` < $3
+		GROUP BY state, sources`, brandID, p.first, p.last)
+}
 
 // countRow reads a row of (state, sources, n) into add.
 func countRow(add counter) func(*sql.Rows) error {
@@ -175,12 +181,8 @@ func tallyHours(ctx context.Context, q querier, brandID, lo, hi int64, add count
 	if err != nil {
 		return err
 	}
-	if p.first < p.last {
-		err := scanRows(ctx, q, countRow(add), `SELECT state, sources, SUM(n)::bigint FROM mention_counts WHERE brand_id = $1 AND hour >= $2 AND hour < $3
-			GROUP BY state, sources`, brandID, p.first, p.last)
-		if err != nil {
-			return err
-		}
+	if err := sumBuckets(ctx, q, "mention_counts", "hour", brandID, p, add); err != nil {
+		return err
 	}
 	for _, part := range [][2]int64{pair(p.head()), pair(p.tail())} {
 		if part[0] >= part[1] {
