@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -96,4 +100,59 @@ func TestPostgresSubcommands(t *testing.T) {
 			t.Errorf("doctor beside a serving Herald = %q, %v; want it to read without migrating", out, err)
 		}
 	})
+}
+
+// TestPostgresLockReleasedOnKill: the serving lock of a Herald that is
+// SIGKILLed goes with its connection, so a new Herald starts on the
+// database without anyone cleaning up.
+func TestPostgresLockReleasedOnKill(t *testing.T) {
+	url := pgtest.Database(t)
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
+	cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE="+url, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error")
+	stdin, err := cmd.StdinPipe() // kept open: the console waits for input
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	banner := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "local console") {
+				banner <- true
+			}
+		}
+	}()
+	select {
+	case <-banner:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the child Herald did not start")
+	}
+	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "stop it first") {
+		t.Fatalf("a second Herald beside the child: %v; want refused", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, err := runMain(env, "console")
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a new Herald 15 s after the first was killed: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond) // PostgreSQL notices the closed connection
+	}
 }
