@@ -49,6 +49,9 @@ func (m *Main) runImport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := sameSchema(ctx, src, dst); err != nil {
+		return err
+	}
 	counts, err := dst.Import(ctx, postgres.Source{DB: src.DB(), InsertionOrder: "rowid"})
 	if err != nil {
 		var he *herald.Error
@@ -78,6 +81,23 @@ func (m *Main) openImportTarget(ctx context.Context, url string) (*postgres.Stor
 		return nil, err
 	}
 	return dst, nil
+}
+
+// sameSchema refuses to copy between schemas of different versions: a
+// table or column one has and the other lacks would be lost.
+func sameSchema(ctx context.Context, src *sqlite.Store, dst *postgres.Store) error {
+	from, _, err := src.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	to, _, err := dst.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if from != to {
+		return fmt.Errorf("nothing imported: the SQLite database is at schema %d and this Herald's PostgreSQL schema at %d; use a Herald whose two schemas agree", from, to)
+	}
+	return nil
 }
 
 func (m *Main) printCounts(path string, counts []postgres.TableCount) {

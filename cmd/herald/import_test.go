@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,39 @@ func must(t *testing.T, errs ...error) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestMigrationsAgree: SQLite and PostgreSQL apply the same migration
+// numbers (herald import needs the two schemas alike; a migration added to
+// one store is added to the other).
+func TestMigrationsAgree(t *testing.T) {
+	versions := func(s store, db interface {
+		Query(string, ...any) (*sql.Rows, error)
+	}) []int {
+		if _, err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT version FROM schema_migrations ORDER BY version`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []int
+		for rows.Next() {
+			var v int
+			check(t, rows.Scan(&v))
+			out = append(out, v)
+		}
+		return out
+	}
+	lite, err := sqlite.Open(filepath.Join(t.TempDir(), "herald.db"))
+	check(t, err)
+	defer lite.Close()
+	pg, err := postgres.Open(t.Context(), pgtest.Schema(t))
+	check(t, err)
+	defer pg.Close()
+	if diff := cmp.Diff(versions(lite, lite.DB()), versions(pg, pg.DB())); diff != "" {
+		t.Errorf("migrations applied (-sqlite +postgres):\n%s", diff)
 	}
 }
