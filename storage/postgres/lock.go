@@ -42,7 +42,7 @@ func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
 	var pid int64
 	var addr string
 	err = s.db.QueryRowContext(ctx, `SELECT a.pid, COALESCE(host(a.client_addr), 'local') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-		WHERE l.locktype = 'advisory' AND l.granted AND l.objid = ((`+lockKey+`)::bigint & 4294967295)::oid LIMIT 1`, "serve").Scan(&pid, &addr)
+		WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.objid = ((`+lockKey+`)::bigint & 4294967295)::oid LIMIT 1`, "serve").Scan(&pid, &addr)
 	if err == nil {
 		who = fmt.Sprintf("another Herald (connected from %s, PostgreSQL backend pid %d)", addr, pid)
 	}
