@@ -92,7 +92,7 @@ func TestPostgresSubcommands(t *testing.T) {
 		defer lock.Release()
 		_, err = runMain(env, "console")
 		var he *herald.Error
-		if !errors.As(err, &he) || he.Reason != postgres.ReasonLocked || !strings.Contains(err.Error(), "stop it first") {
+		if !errors.As(err, &he) || he.Reason != postgres.ReasonLocked || !strings.Contains(err.Error(), "stop it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
 			t.Errorf("a second Herald on the database = %v; want refused (%s)", err, postgres.ReasonLocked)
 		}
 		out, err := runMain(env, "doctor")
@@ -137,7 +137,7 @@ func TestPostgresLockReleasedOnKill(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the child Herald did not start")
 	}
-	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "stop it first") {
+	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "stop it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
 		t.Fatalf("a second Herald beside the child: %v; want refused", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
