@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -103,6 +104,7 @@ func sameSchema(ctx context.Context, src *sqlite.Store, dst *postgres.Store) err
 func (m *Main) printCounts(path string, counts []postgres.TableCount) {
 	fmt.Fprintf(m.Stdout, "Imported %s into %s:\n", path, redactDatabase(m.Config.Database))
 	var total int64
+	slices.SortFunc(counts, func(a, b postgres.TableCount) int { return strings.Compare(a.Table, b.Table) })
 	for _, c := range counts {
 		fmt.Fprintf(m.Stdout, "  %-20s %9d\n", c.Table, c.Rows)
 		total += c.Rows
