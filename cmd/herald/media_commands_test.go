@@ -104,7 +104,7 @@ func TestConsoleSuggestAlt(t *testing.T) {
 	c.send(`draft "Opening day"`, "Draft #1 created")
 	c.send("media add 1 "+pic, "alice added dot.png, 16×16")
 	out := c.send("media alt 1 1 --suggest", "only a proposal")
-	for _, want := range []string{"Describing item 1 (dot.png) of draft #1", "alt: A red dot in the corner of a black square.",
+	for _, want := range []string{"Describing item 1 (dot.png) of draft #1", "alt: A red dot in the corner of a", "“A red dot in the corner of a black square.”",
 		"set as revision 3 by alice"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the console lacks %q:\n%s", want, out)
