@@ -48,13 +48,13 @@ const (
 
 // Reasons of the refusals, with their facts.
 const (
-	ReasonTooLong        = "telegram.too_long"        // "max", "length"
+	ReasonTooLong        = "telegram.too_long"         // "max", "length"
 	ReasonCaptionTooLong = "telegram.caption_too_long" // "max", "length"
-	ReasonBadChat        = "telegram.bad_chat"        // "target", "chat"
-	ReasonNoToken        = "telegram.no_token"        // "target"
-	ReasonBadToken       = "telegram.bad_token"       // "target"
-	ReasonMedia          = "telegram.media"           // "target", "why"
-	ReasonCannotPost     = "telegram.cannot_post"     // "target", "chat", "why"
+	ReasonBadChat        = "telegram.bad_chat"         // "target", "chat"
+	ReasonNoToken        = "telegram.no_token"         // "target"
+	ReasonBadToken       = "telegram.bad_token"        // "target"
+	ReasonMedia          = "telegram.media"            // "target", "why"
+	ReasonCannotPost     = "telegram.cannot_post"      // "target", "chat", "why"
 )
 
 // Options configure a Publisher.

@@ -208,4 +208,3 @@ func TestPublishUnknownToken(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
-

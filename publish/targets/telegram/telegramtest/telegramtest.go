@@ -305,4 +305,3 @@ func (s *Server) record(m Message) Message {
 func messageJSON(m Message, c *Chat) map[string]any {
 	return map[string]any{"message_id": m.ID, "date": 1700000000, "chat": chatJSON(c)}
 }
-
