@@ -39,7 +39,11 @@ func newFixture(t *testing.T, secret string) *fixture {
 	t.Cleanup(f.srv.Close)
 	f.opt = x.Options{APIURL: f.srv.URL(), AuthURL: f.srv.AuthURL(), Clock: f.clock, ClientID: "client-1", ClientSecret: secret,
 		Client: httpx.NoRedirect(httpx.New(httpx.Options{Trusted: true, Timeout: 10 * time.Second})),
-		Sleep: func(_ context.Context, d time.Duration) error { f.slept = append(f.slept, d); f.clock.Advance(d); return nil }}
+		Sleep: func(_ context.Context, d time.Duration) error {
+			f.slept = append(f.slept, d)
+			f.clock.Advance(d)
+			return nil
+		}}
 	f.pub, f.prov = x.New(f.opt), x.NewProvider(f.opt)
 	return f
 }
