@@ -1,0 +1,89 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/publish/targets/telegram/telegramtest"
+	"github.com/heraldhq/herald/publish/targets/x/xtest"
+)
+
+// TestConnectX drives X through Main: target connect answers with X's
+// authorization page (PKCE), the fake consents and sends the browser to
+// Herald's callback, the one account is connected at once, the channel
+// is told, and a post goes out as the account.
+func TestConnectX(t *testing.T) {
+	xs := xtest.New(herald.SystemClock{}, "x-app", "x-secret", xtest.User{ID: "2244994945", Name: "Acme", Username: "acme"})
+	defer xs.Close()
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "X_CLIENT_ID": "x-app", "X_CLIENT_SECRET": "x-secret",
+		"HERALD_X_API_URL": xs.URL(), "HERALD_X_AUTH_URL": xs.AuthURL()})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	c.send("target add x:main https://x.com/acme --secret tok", "target connect x:main")
+
+	out := c.send("target connect x:main", "Sign in to connect x:main")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	if link := m[1]; !strings.HasPrefix(link, xs.AuthURL()+"?") || !strings.Contains(link, "code_challenge_method=S256") {
+		t.Errorf("link %q: want X's authorization page with PKCE", link)
+	}
+	status, page := browse(t, m[1])
+	if status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool { return strings.Contains(c.out.String(), "x:main connected by alice as @acme") }, c.out.String)
+	c.send("target list", "x:main  as @acme, connected by alice")
+
+	const text = "Launch day & more: https://acme.com/launch"
+	c.send(`draft "`+text+`" --to x:main`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	if tw := xs.Tweets(); len(tw) != 1 || tw[0].Text != text || tw[0].AuthorID != "2244994945" {
+		t.Errorf("X posts = %+v", tw)
+	}
+
+	long := strings.Repeat("a", 281)
+	c.send(`draft "`+long+`" --to x:main`, "280")
+}
+
+// TestTelegram drives Telegram through Main: target add checks with
+// getChat and getChatMember that the bot can post to the channel (the
+// operator's TELEGRAM_BOT_TOKEN, or the target's own), refuses a channel
+// where it is not an administrator, and a post goes out as typed.
+func TestTelegram(t *testing.T) {
+	const token = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+	tg := telegramtest.New()
+	defer tg.Close()
+	tg.AddBot(token, telegramtest.Bot{ID: 123456, Username: "acme_bot"})
+	tg.AddChat(telegramtest.Chat{ID: -1001111, Type: "channel", Username: "acmenews", Members: map[int64]string{123456: "administrator"}})
+	tg.AddChat(telegramtest.Chat{ID: -1002222, Type: "channel", Username: "elsewhere", Members: map[int64]string{123456: "member"}})
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "TELEGRAM_BOT_TOKEN": token, "HERALD_TELEGRAM_API_URL": tg.URL()})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	c.send("target add telegram:other @elsewhere", "not an administrator")
+	c.send("target add telegram:bad @no", "@username")
+	c.send("target add telegram:news @acmenews", "telegram:news is set up for Acme")
+
+	const text = "*Not bold* <b>nor this</b> https://acme.com"
+	c.send(`draft "`+text+`" --to telegram:news`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	if ms := tg.Messages(); len(ms) != 1 || ms[0].Text != text || ms[0].ParseMode != "" || ms[0].ChatID != -1001111 {
+		t.Errorf("Telegram messages = %+v", ms)
+	}
+	waitFor(t, "the message's link", func() bool { return strings.Contains(c.out.String(), "https://t.me/acmenews/") }, c.out.String)
+	c.send(`draft "`+strings.Repeat("a", 4097)+`" --to telegram:news`, "4096")
+}
