@@ -72,7 +72,7 @@ func TestTelegram(t *testing.T) {
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
 	c.send("target add telegram:other @elsewhere", "not an administrator")
-	c.send("target add telegram:bad @no", "@username")
+	c.send("target add telegram:bad @no", "@channelname")
 	c.send("target add telegram:news @acmenews", "telegram:news is set up for Acme")
 
 	const text = "*Not bold* <b>nor this</b> https://acme.com"
