@@ -34,8 +34,8 @@ const (
 	SetUpTargets    Action = "set_up_targets"
 	RemoveTargets   Action = "remove_targets"
 	ConnectTargets  Action = "connect_targets" // connect a network account through its authorization page
-	CalendarLinks   Action = "calendar_links" // make or rotate a calendar link
-	PausePosts      Action = "pause_posts"    // stop (and resume) a brand's publishing in a crisis
+	CalendarLinks   Action = "calendar_links"  // make or rotate a calendar link
+	PausePosts      Action = "pause_posts"     // stop (and resume) a brand's publishing in a crisis
 
 	ChangeGuidelines Action = "change_guidelines"
 	AskDrafts        Action = "ask_drafts"  // ask the LLM for draft variants

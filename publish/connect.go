@@ -115,13 +115,16 @@ func (c *Connector) Connect(ctx context.Context, actor herald.Actor, ch herald.C
 	if err := brands.Need(m, brands.ConnectTargets); err != nil {
 		return b, "", err
 	}
-	p, err := c.provider(t)
-	if err != nil {
-		return b, "", err
+	p, ok := c.providers[t.Kind]
+	if !ok {
+		return b, "", unsupported(t)
 	}
 	if c.redirect == "" {
 		return b, "", herald.Errorf(herald.EUNAVAILABLE, "Connecting %s needs Herald's public address, where the network sends people back: set HERALD_PUBLIC_URL.", t).
 			Because(ReasonNoPublicURL, herald.Facts{"target": t.String()})
+	}
+	if err := p.Ready(); err != nil {
+		return b, "", err
 	}
 	state, verifier, challenge := randomToken(), "", ""
 	if p.PKCE() {
@@ -142,10 +145,14 @@ func (c *Connector) Connect(ctx context.Context, actor herald.Actor, ch herald.C
 func (c *Connector) provider(t herald.Target) (Provider, error) {
 	p, ok := c.providers[t.Kind]
 	if !ok {
-		return nil, herald.Errorf(herald.EINVALID, "Herald cannot connect %s targets through their network's page.", t.Kind).
-			Because(ReasonConnectUnsupported, herald.Facts{"kind": t.Kind, "target": t.String()})
+		return nil, unsupported(t)
 	}
 	return p, p.Ready()
+}
+
+func unsupported(t herald.Target) error {
+	return herald.Errorf(herald.EINVALID, "Herald cannot connect %s targets through their network's page.", t.Kind).
+		Because(ReasonConnectUnsupported, herald.Facts{"kind": t.Kind, "target": t.String()})
 }
 
 // randomToken returns 256 random bits, URL-safe: a state or a PKCE
@@ -282,7 +289,7 @@ func (c *Connector) Choose(ctx context.Context, actor herald.Actor, ch herald.Ch
 	now := c.svc.now()
 	s, err := c.svc.store.PendingConnect(ctx, b.ID, t, actor)
 	if herald.ErrorCode(err) == herald.ENOTFOUND || err == nil && !s.Expires.After(now) {
-		return b, Account{}, herald.Errorf(herald.ENOTFOUND, "You have no choice of account to make for %s of %s: it was made, it expired, or someone else connected it.", t, b.Name).
+		return b, Account{}, herald.Errorf(herald.ECONFLICT, "You have no choice of account to make for %s of %s: it was made, it expired, or someone else connected it.", t, b.Name).
 			Because(ReasonNoChoice, herald.Facts{"target": t.String(), "brand": b.Name})
 	}
 	if err != nil {

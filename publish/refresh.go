@@ -33,13 +33,18 @@ const (
 // Refresher keeps the connected accounts of every brand connected.
 type Refresher struct {
 	c       *Connector
+	every   time.Duration
 	mu      sync.Mutex
 	checked map[string]time.Time // account → when the network was last asked
 }
 
-// NewRefresher returns the refresher of c's accounts.
-func NewRefresher(c *Connector) *Refresher {
-	return &Refresher{c: c, checked: map[string]time.Time{}}
+// NewRefresher returns the refresher of c's accounts, ticking every
+// every (RefreshTick when 0).
+func NewRefresher(c *Connector, every time.Duration) *Refresher {
+	if every <= 0 {
+		every = RefreshTick
+	}
+	return &Refresher{c: c, every: every, checked: map[string]time.Time{}}
 }
 
 // Tick refreshes, warns and checks what is due now, and forgets connect
@@ -143,26 +148,17 @@ func (r *Refresher) note(ctx context.Context, b herald.Brand, a Account, err err
 	noteHealth(ctx, r.c.svc.store, r.c.log, b, a, err, now, func(e ConnectEvent) { r.c.emit(ctx, e) })
 }
 
-// Run ticks every RefreshTick (gocron drives the ticks), at once first,
+// Run ticks every period of the Refresher (gocron drives the ticks), at once first,
 // until ctx is done.
 func (r *Refresher) Run(ctx context.Context, opts ...gocron.SchedulerOption) error {
-	sch, err := gocron.NewScheduler(opts...)
-	if err != nil {
-		return err
-	}
-	tick := func(ctx context.Context) {
+	sch, err := startEvery(ctx, r.every, "herald-connect-refresh", func(ctx context.Context) {
 		if err := r.Tick(ctx); err != nil && ctx.Err() == nil {
 			r.c.log.ErrorContext(ctx, "refresh tick failed", "error", err)
 		}
-	}
-	_, err = sch.NewJob(gocron.DurationJob(RefreshTick), gocron.NewTask(tick),
-		gocron.WithName("herald-connect-refresh"), gocron.WithContext(ctx),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
+	}, opts...)
 	if err != nil {
 		return err
 	}
-	sch.Start()
 	<-ctx.Done()
 	return sch.Shutdown()
 }

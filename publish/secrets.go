@@ -207,7 +207,7 @@ func Secrets(ctx context.Context, store Store, keys *secret.Keyring) (SecretsRep
 			continue
 		}
 		r.Accounts++
-		if keys.Stale(a.URL) || keys.Stale(a.Secret) {
+		if keys.Stale(a.URL) || keys.Stale(a.Secret) || keys.Stale(a.Conn.Refresh) {
 			r.Stale++
 		}
 		id, sealed := secret.Sealed(a.Secret)
@@ -217,7 +217,7 @@ func Secrets(ctx context.Context, store Store, keys *secret.Keyring) (SecretsRep
 		if sealed {
 			r.ByKey[id]++
 		}
-		if (a.URL != "" && !isSealed(a.URL)) || (a.Secret != "" && !isSealed(a.Secret)) {
+		if (a.URL != "" && !isSealed(a.URL)) || (a.Secret != "" && !isSealed(a.Secret)) || (a.Conn.Refresh != "" && !isSealed(a.Conn.Refresh)) {
 			r.Plaintext++
 		}
 		if _, oerr := openAccount(keys, a); oerr != nil {

@@ -86,6 +86,9 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// RefreshEvery is how often connected accounts are kept alive
+	// (publish.RefreshTick when zero); tests shorten it.
+	RefreshEvery time.Duration
 	// Resolver and PublicAddrs are test seams of the guarded client of
 	// URLs typed in chat (httpx.Options): the DNS it asks, and the
 	// addresses it counts as public (a fake network on loopback). nil in
@@ -411,7 +414,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		},
 		Tell: news.Tell}
 	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
-	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+	detached := m.wireAssist(drafts, &deps)                       // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
@@ -460,7 +463,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("poller", poller.Run)
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect).Run(ctx) })
+	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out

@@ -126,3 +126,20 @@ func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish
 	}
 	return c
 }
+
+// connectStatus says, for the doctor, which networks target connect
+// reaches, and the redirect URL to register in their apps.
+func (c Config) connectStatus() string {
+	var apps []string
+	if c.Networks.LinkedInClientID != "" {
+		apps = append(apps, "linkedin")
+	}
+	switch {
+	case len(apps) == 0:
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts)"
+	case c.PublicURL == "":
+		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
+	}
+	return "connect: " + strings.Join(apps, ", ") + "; the redirect URL to register in each app: " +
+		strings.TrimSuffix(c.PublicURL, "/") + publish.CallbackPath
+}

@@ -64,18 +64,12 @@ var hints = map[string]func(f herald.Facts) string{
 	publish.ReasonConnectUnsupported: func(f herald.Facts) string {
 		return fmt.Sprintf("Herald cannot connect %v targets through their network's page; set them up with `target add %v URL --secret TOKEN`.", f["kind"], f["target"])
 	},
-	publish.ReasonNoPublicURL: func(f herald.Facts) string {
-		return fmt.Sprintf("Connecting %v needs HERALD_PUBLIC_URL: Herald's public address, where the network sends you back (to HERALD_PUBLIC_URL/oauth/callback). Ask Herald's operator to set it, then run `target connect %v` again.", f["target"], f["target"])
-	},
+	publish.ReasonNoPublicURL: twiceTarget("Connecting %v needs HERALD_PUBLIC_URL: Herald's public address, where the network sends you back (to HERALD_PUBLIC_URL/oauth/callback). Ask Herald's operator to set it, then run `target connect %v` again."),
 	publish.ReasonNoApp: func(f herald.Facts) string {
 		return fmt.Sprintf("Herald has no %v app yet: its operator creates one and sets %v (see docs/connect.md).", f["kind"], f["settings"])
 	},
-	publish.ReasonStateUsed: func(f herald.Facts) string {
-		return fmt.Sprintf("This link to connect %v was used already; each works once. Run `target connect %v` for a new one.", f["target"], f["target"])
-	},
-	publish.ReasonStateExpired: func(f herald.Facts) string {
-		return fmt.Sprintf("This link to connect %v expired (links work for 15 minutes). Run `target connect %v` for a new one.", f["target"], f["target"])
-	},
+	publish.ReasonStateUsed:    twiceTarget("This link to connect %v was used already; each works once. Run `target connect %v` for a new one."),
+	publish.ReasonStateExpired: twiceTarget("This link to connect %v expired (links work for 15 minutes). Run `target connect %v` for a new one."),
 	publish.ReasonConnectDenied: func(f herald.Facts) string {
 		return fmt.Sprintf("%v was not connected: the sign-in was cancelled or refused at the network (%v). Run `target connect %v` to try again.", f["target"], f["error"], f["target"])
 	},
@@ -149,4 +143,9 @@ func FindingText(f approvals.Finding) string {
 		return h(f.Facts)
 	}
 	return f.Message
+}
+
+// twiceTarget words a hint whose format names the "target" fact twice.
+func twiceTarget(format string) func(herald.Facts) string {
+	return func(f herald.Facts) string { return fmt.Sprintf(format, f["target"], f["target"]) }
 }

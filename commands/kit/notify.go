@@ -58,7 +58,10 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	}
 	note := commands.Response{Text: noteText(v, e, i18n.Lang(v.Brand.Lang)) + n.answerMention(ctx, v, e)}
 	if e.Kind == publish.EventFailed {
-		note.Cards = n.deadNote(ctx, v.Brand, e.Delivery.Target, i18n.Lang(v.Brand.Lang))
+		lang, d := i18n.Lang(v.Brand.Lang), e.Delivery
+		if note.Cards = n.deadNote(ctx, v.Brand, d.Target, lang); len(note.Cards) > 0 {
+			note.Text = lang.F("%s did not take draft #%d: %s. Its connection has ended: an admin presses Reconnect and signs in again, then Retry (`retry %d %s`).", d.Target, v.Draft.ID, d.Error, v.Draft.ID, d.Target)
+		}
 	}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {

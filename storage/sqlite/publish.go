@@ -108,7 +108,6 @@ func (s *Store) PutAccount(ctx context.Context, a publish.Account, e approvals.A
 	})
 }
 
-
 // Account implements publish.Store.
 func (s *Store) Account(ctx context.Context, brandID int64, t herald.Target) (publish.Account, error) {
 	return scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE brand_id = ? AND kind = ? AND name = ?`, brandID, t.Kind, t.Name))

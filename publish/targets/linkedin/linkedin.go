@@ -178,13 +178,24 @@ func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Rec
 		return publish.Receipt{}, err
 	}
 	if _, err := p.read(resp); err != nil {
-		return publish.Receipt{}, err
+		return publish.Receipt{}, afterSending(resp, err)
 	}
 	id := resp.Header.Get("X-RestLi-Id")
 	if id == "" {
 		return publish.Receipt{}, publish.AmbiguousError(errors.New("LinkedIn answered success without the post's id (x-restli-id)"))
 	}
 	return publish.Receipt{ID: id, URL: PostURL(id)}, nil
+}
+
+// afterSending reads a server error (5xx) to a post as ambiguous: LinkedIn
+// takes no idempotency key, and may have made the post before failing,
+// so it is looked for (Check) rather than sent again. A 429 is refused
+// before anything is made: it stays Transient.
+func afterSending(resp *http.Response, err error) error {
+	if resp.StatusCode >= 500 {
+		return &publish.Error{Outcome: publish.Ambiguous, Message: publish.Classify(err).Message, Err: err}
+	}
+	return err
 }
 
 // PostURL is the address of a post people can open.
