@@ -43,11 +43,7 @@ func TestConnectX(t *testing.T) {
 	c.send("target list", "x:main  as @acme, connected by alice")
 
 	const text = "Launch day & more: https://acme.com/launch"
-	c.send(`draft "`+text+`" --to x:main`, "Draft #1 created")
-	c.send("submit 1", "approved")
-	c.send("publish 1", "#1")
-	ro := openRO(t, db)
-	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	publishFirst(t, c, db, text, "x:main")
 	if tw := xs.Tweets(); len(tw) != 1 || tw[0].Text != text || tw[0].AuthorID != "2244994945" {
 		t.Errorf("X posts = %+v", tw)
 	}
@@ -76,14 +72,21 @@ func TestTelegram(t *testing.T) {
 	c.send("target add telegram:news @acmenews", "telegram:news is set up for Acme")
 
 	const text = "*Not bold* <b>nor this</b> https://acme.com"
-	c.send(`draft "`+text+`" --to telegram:news`, "Draft #1 created")
-	c.send("submit 1", "approved")
-	c.send("publish 1", "#1")
-	ro := openRO(t, db)
-	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	publishFirst(t, c, db, text, "telegram:news")
 	if ms := tg.Messages(); len(ms) != 1 || ms[0].Text != text || ms[0].ParseMode != "" || ms[0].ChatID != -1001111 {
 		t.Errorf("Telegram messages = %+v", ms)
 	}
 	waitFor(t, "the message's link", func() bool { return strings.Contains(c.out.String(), "https://t.me/acmenews/") }, c.out.String)
 	c.send(`draft "`+strings.Repeat("a", 4097)+`" --to telegram:news`, "4096")
+}
+
+// publishFirst drafts text to target as the brand's first draft (no
+// review), publishes it now and waits until it is published.
+func publishFirst(t *testing.T, c *consoleSession, db, text, target string) {
+	t.Helper()
+	c.send(`draft "`+text+`" --to `+target, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
 }

@@ -16,6 +16,7 @@
 package telegram
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -78,16 +79,11 @@ type Publisher struct{ o Options }
 
 // New returns a Publisher.
 func New(o Options) *Publisher {
-	if o.APIURL == "" {
-		o.APIURL = APIURL
-	}
-	o.APIURL = strings.TrimSuffix(o.APIURL, "/")
+	o.APIURL = strings.TrimSuffix(cmp.Or(o.APIURL, APIURL), "/")
 	if o.Client == nil {
 		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 2 * time.Minute})
 	}
-	if o.Clock == nil {
-		o.Clock = herald.SystemClock{}
-	}
+	o.Clock = cmp.Or[herald.Clock](o.Clock, herald.SystemClock{})
 	return &Publisher{o}
 }
 

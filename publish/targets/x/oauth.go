@@ -28,20 +28,14 @@ var _ publish.Provider = (*Provider)(nil)
 // (S256) on X's authorization page; the token endpoint
 // (POST /2/oauth2/token) with the app's credentials as HTTP Basic for a
 // confidential client, or its client_id alone for a public one.
-type Provider struct {
-	o   Options
-	api *Publisher
-}
+type Provider struct{ pub *Publisher }
 
 // NewProvider returns the Provider of the X app o.ClientID.
-func NewProvider(o Options) *Provider {
-	o = o.withDefaults()
-	return &Provider{o: o, api: &Publisher{o}}
-}
+func NewProvider(o Options) *Provider { return &Provider{New(o)} }
 
 // Ready implements publish.Provider.
 func (p *Provider) Ready() error {
-	if p.o.ClientID == "" {
+	if p.pub.o.ClientID == "" {
 		return herald.Errorf(herald.EUNAVAILABLE, "Herald has no X app: its operator sets X_CLIENT_ID and X_CLIENT_SECRET.").
 			Because(publish.ReasonNoApp, herald.Facts{"kind": "x", "settings": "X_CLIENT_ID, X_CLIENT_SECRET"})
 	}
@@ -53,17 +47,17 @@ func (p *Provider) PKCE() bool { return true }
 
 // AuthURL implements publish.Provider.
 func (p *Provider) AuthURL(state, redirect, challenge string) string {
-	q := url.Values{"response_type": {"code"}, "client_id": {p.o.ClientID}, "redirect_uri": {redirect},
-		"scope": {strings.Join(p.o.Scopes, " ")}, "state": {state}}
+	q := url.Values{"response_type": {"code"}, "client_id": {p.pub.o.ClientID}, "redirect_uri": {redirect},
+		"scope": {strings.Join(p.pub.o.Scopes, " ")}, "state": {state}}
 	if challenge != "" {
 		q.Set("code_challenge", challenge)
 		q.Set("code_challenge_method", "S256")
 	}
 	sep := "?"
-	if strings.Contains(p.o.AuthURL, "?") {
+	if strings.Contains(p.pub.o.AuthURL, "?") {
 		sep = "&"
 	}
-	return p.o.AuthURL + sep + q.Encode()
+	return p.pub.o.AuthURL + sep + q.Encode()
 }
 
 // Exchange implements publish.Provider.
@@ -92,19 +86,19 @@ type tokenAnswer struct {
 
 // token calls the token endpoint with the app's credentials.
 func (p *Provider) token(ctx context.Context, f url.Values) (publish.Grant, error) {
-	if p.o.ClientSecret == "" {
-		f.Set("client_id", p.o.ClientID)
+	if p.pub.o.ClientSecret == "" {
+		f.Set("client_id", p.pub.o.ClientID)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.o.APIURL+"/2/oauth2/token", strings.NewReader(f.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.pub.o.APIURL+"/2/oauth2/token", strings.NewReader(f.Encode()))
 	if err != nil {
 		return publish.Grant{}, publish.Rejectedf("HERALD_X_API_URL is not usable: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	if p.o.ClientSecret != "" {
-		req.SetBasicAuth(url.QueryEscape(p.o.ClientID), url.QueryEscape(p.o.ClientSecret))
+	if p.pub.o.ClientSecret != "" {
+		req.SetBasicAuth(url.QueryEscape(p.pub.o.ClientID), url.QueryEscape(p.pub.o.ClientSecret))
 	}
-	resp, err := publish.Do(p.o.Client, req)
+	resp, err := publish.Do(p.pub.o.Client, req)
 	if err != nil {
 		return publish.Grant{}, err
 	}
@@ -116,7 +110,7 @@ func (p *Provider) token(ctx context.Context, f url.Values) (publish.Grant, erro
 		words := strings.TrimSpace(a.Error + ": " + a.ErrorDescription)
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-			return publish.Grant{}, publish.TransientError(fmt.Errorf("X's token endpoint: %d %s", resp.StatusCode, words), rateReset(resp.Header, p.o.Clock.Now()))
+			return publish.Grant{}, publish.TransientError(fmt.Errorf("X's token endpoint: %d %s", resp.StatusCode, words), rateReset(resp.Header, p.pub.o.Clock.Now()))
 		case jerr != nil && resp.StatusCode == http.StatusOK:
 			return publish.Grant{}, publish.TransientError(fmt.Errorf("X's token endpoint answered what Herald cannot read"), 0)
 		case f.Get("grant_type") == "refresh_token" || resp.StatusCode == http.StatusUnauthorized:
@@ -126,7 +120,7 @@ func (p *Provider) token(ctx context.Context, f url.Values) (publish.Grant, erro
 	}
 	g := publish.Grant{Access: a.AccessToken, Refresh: a.RefreshToken, Scope: a.Scope}
 	if a.ExpiresIn > 0 {
-		g.Expires = p.o.Clock.Now().UTC().Add(time.Duration(a.ExpiresIn) * time.Second)
+		g.Expires = p.pub.o.Clock.Now().UTC().Add(time.Duration(a.ExpiresIn) * time.Second)
 	}
 	return g, nil
 }
@@ -144,7 +138,7 @@ type me struct {
 // as (GET /2/users/me), named @username.
 func (p *Provider) Accounts(ctx context.Context, g publish.Grant) ([]publish.Choice, error) {
 	var m me
-	if err := p.api.jsonCall(ctx, http.MethodGet, "/2/users/me", g.Access, nil, &m); err != nil {
+	if err := p.pub.jsonCall(ctx, http.MethodGet, "/2/users/me", g.Access, nil, &m); err != nil {
 		return nil, err
 	}
 	if m.Data.ID == "" || m.Data.Username == "" {
@@ -157,5 +151,5 @@ func (p *Provider) Accounts(ctx context.Context, g publish.Grant) ([]publish.Cho
 // answers 401 for a revoked or expired one (Dead).
 func (p *Provider) Check(ctx context.Context, g publish.Grant) error {
 	var m me
-	return p.api.jsonCall(ctx, http.MethodGet, "/2/users/me", g.Access, nil, &m)
+	return p.pub.jsonCall(ctx, http.MethodGet, "/2/users/me", g.Access, nil, &m)
 }

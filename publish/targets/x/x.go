@@ -14,6 +14,7 @@
 package x
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -71,19 +72,12 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	if o.APIURL == "" {
-		o.APIURL = APIURL
-	}
-	if o.AuthURL == "" {
-		o.AuthURL = AuthURL
-	}
-	o.APIURL = strings.TrimSuffix(o.APIURL, "/")
+	o.APIURL = strings.TrimSuffix(cmp.Or(o.APIURL, APIURL), "/")
+	o.AuthURL = cmp.Or(o.AuthURL, AuthURL)
 	if o.Client == nil {
-		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 2 * time.Minute})
+		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 5 * time.Minute})
 	}
-	if o.Clock == nil {
-		o.Clock = herald.SystemClock{}
-	}
+	o.Clock = cmp.Or[herald.Clock](o.Clock, herald.SystemClock{})
 	if o.Sleep == nil {
 		o.Sleep = sleep
 	}
@@ -93,15 +87,12 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// sleep waits d, or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	wait, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	<-wait.Done()
+	return ctx.Err()
 }
 
 var (
