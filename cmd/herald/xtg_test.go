@@ -70,6 +70,9 @@ func TestTelegram(t *testing.T) {
 	c.send("target add telegram:other @elsewhere", "not an administrator")
 	c.send("target add telegram:bad @no", "@channelname")
 	c.send("target add telegram:news @acmenews", "telegram:news is set up for Acme")
+	if out := c.send("target list", "telegram:news"); strings.Contains(out, "@@") {
+		t.Errorf("target list shows the chat twice prefixed:\n%s", out)
+	}
 
 	const text = "*Not bold* <b>nor this</b> https://acme.com"
 	publishFirst(t, c, db, text, "telegram:news")

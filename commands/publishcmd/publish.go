@@ -267,8 +267,10 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 			continue
 		}
 		fmt.Fprintf(&s, "\n  %s  %s", a.Target, a.URL)
-		if a.Handle != "" {
-			fmt.Fprintf(&s, "  @%s", a.Handle)
+		if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.HasPrefix(h, "-") {
+			fmt.Fprintf(&s, "  @%s", h)
+		} else if h != "" {
+			fmt.Fprintf(&s, "  chat %s", h) // a Telegram chat id
 		}
 	}
 	if len(open) > 0 {
