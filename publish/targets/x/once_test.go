@@ -141,3 +141,25 @@ func TestCheckAccount(t *testing.T) {
 		t.Errorf("a connected account: %v", err)
 	}
 }
+
+// TestReply: a reply draft to a post on X answers it
+// (reply.in_reply_to_tweet_id); a mention from another network is not
+// answered on X.
+func TestReply(t *testing.T) {
+	f := newFixture(t, "secret-1")
+	a := f.connect(t)
+	p := post(a, "thanks!")
+	p.ReplyTo = &publish.ReplyTo{Network: "x", ID: "1880000000000000042"}
+	if _, err := f.pub.Publish(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	p = post(a, "thanks again!")
+	p.ReplyTo = &publish.ReplyTo{Network: "mastodon", ID: "109"}
+	if _, err := f.pub.Publish(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	tw := f.srv.Tweets()
+	if len(tw) != 2 || tw[0].InReplyTo != "1880000000000000042" || tw[1].InReplyTo != "" {
+		t.Errorf("tweets %+v", tw)
+	}
+}
