@@ -226,50 +226,8 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 		})
 	}()
 
-	rng := rand.New(rand.NewPCG(6, 2026))
-	var mid, sending int
-	for round := range kills {
-		c := startChild(t, db)
-		time.Sleep(time.Duration(20+rng.IntN(380)) * time.Millisecond) // a random moment to crash at
-		c.kill()
-		verifyAfterCrash(t, db, nil) // PRAGMA integrity_check
-		st := readCrashStats(t, db)
-		if st.midWork() {
-			mid++
-		}
-		sending += st.deliveries[string(publish.Sending)]
-		t.Logf("kill %2d: deliveries %v; drafts %v", round+1, st.deliveries, st.drafts)
-	}
-
-	// The last start runs until nothing is left to do.
-	c := startChild(t, db)
-	ro := openRO(t, db)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		left := ro.count(t, `SELECT 'left', count(*) FROM deliveries WHERE state IN ('pending', 'sending', 'checking')`)["left"] +
-			ro.count(t, `SELECT 'left', count(*) FROM drafts WHERE state IN ('scheduled', 'publishing', 'approved')`)["left"]
-		if left == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.kill()
-			t.Fatalf("%d deliveries or drafts still in progress after the final run; stderr:\n%s", left, c.stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.stdin.Close() // the console ends at the end of its input
-	waited := make(chan error, 1)
-	go func() { waited <- c.cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Errorf("the final run ended with %v; stderr:\n%s", err, c.stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		c.kill()
-		t.Errorf("the final run did not stop at the end of its input")
-	}
-	verifyAfterCrash(t, db, nil)
+	mid, sending := crashRounds(t, db, kills, 6)
+	c, ro := runToEnd(t, db)
 
 	// Every post, on every target.
 	ds := ro.deliveries(t, "")
@@ -337,4 +295,61 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 	if s := c.stderr.String(); bytes.Contains([]byte(s), []byte("level=ERROR")) {
 		t.Logf("the final run logged errors:\n%s", s)
 	}
+}
+
+// crashRounds starts herald on db and kills it at a random moment (seeded
+// by seed), kills times, checking the database after each kill; it
+// returns how many kills landed mid-publishing and how many deliveries
+// they found sending.
+func crashRounds(t *testing.T, db string, kills int, seed uint64) (mid, sending int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 2026))
+	for round := range kills {
+		c := startChild(t, db)
+		time.Sleep(time.Duration(20+rng.IntN(380)) * time.Millisecond) // a random moment to crash at
+		c.kill()
+		verifyAfterCrash(t, db, nil) // PRAGMA integrity_check
+		st := readCrashStats(t, db)
+		if st.midWork() {
+			mid++
+		}
+		sending += st.deliveries[string(publish.Sending)]
+		t.Logf("kill %2d: deliveries %v; drafts %v", round+1, st.deliveries, st.drafts)
+	}
+	return mid, sending
+}
+
+// runToEnd starts herald on db a last time and lets it run until nothing
+// is left to do, then ends it at the end of its input.
+func runToEnd(t *testing.T, db string) (*child, roDB) {
+	t.Helper()
+	c := startChild(t, db)
+	ro := openRO(t, db)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		left := ro.count(t, `SELECT 'left', count(*) FROM deliveries WHERE state IN ('pending', 'sending', 'checking')`)["left"] +
+			ro.count(t, `SELECT 'left', count(*) FROM drafts WHERE state IN ('scheduled', 'publishing', 'approved')`)["left"]
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.kill()
+			t.Fatalf("%d deliveries or drafts still in progress after the final run; stderr:\n%s", left, c.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.stdin.Close() // the console ends at the end of its input
+	waited := make(chan error, 1)
+	go func() { waited <- c.cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("the final run ended with %v; stderr:\n%s", err, c.stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		c.kill()
+		t.Errorf("the final run did not stop at the end of its input")
+	}
+	verifyAfterCrash(t, db, nil)
+	return c, ro
 }

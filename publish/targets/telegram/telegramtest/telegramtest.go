@@ -305,3 +305,16 @@ func (s *Server) record(m Message) Message {
 func messageJSON(m Message, c *Chat) map[string]any {
 	return map[string]any{"message_id": m.ID, "date": 1700000000, "chat": chatJSON(c)}
 }
+
+// Count is how many messages have text (or caption).
+func (s *Server) Count(text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.msgs {
+		if m.Text == text {
+			n++
+		}
+	}
+	return n
+}

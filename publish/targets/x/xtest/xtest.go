@@ -250,3 +250,26 @@ func challenge(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+// Grant mints an access token of the consenting user, as if they had
+// connected (for tests that set an account up directly).
+func (s *Server) Grant() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok := token()
+	s.access[tok] = grant{user: s.user.ID, expires: s.clock.Now().Add(TokenTTL)}
+	return tok
+}
+
+// Count is how many posts have text.
+func (s *Server) Count(text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range s.tweets {
+		if t.Text == text {
+			n++
+		}
+	}
+	return n
+}
