@@ -207,24 +207,7 @@ func TestPublishCrashExactlyOnce(t *testing.T) {
 	}
 	targets := []herald.Target{accounts[0].Target, accounts[1].Target, accounts[2].Target}
 
-	// The posts fell due in the last minute and a half, while Herald was
-	// down: well within the grace period when it starts.
-	db := filepath.Join(t.TempDir(), "herald.db")
-	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
-		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
-			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
-		})
-	}()
+	db := crashDB(t, accounts, posts, targets, nil)
 
 	mid, sending := crashRounds(t, db, kills, 6)
 	c, ro := runToEnd(t, db)
@@ -352,4 +335,30 @@ func runToEnd(t *testing.T, db string) (*child, roDB) {
 	}
 	verifyAfterCrash(t, db, nil)
 	return c, ro
+}
+
+// crashDB makes the database of a crash test: brand Acme with accounts,
+// and posts drafts to targets that fell due in the last minute and a
+// half, while Herald was down (well within the grace period when it
+// starts). register adds publishers beyond domain's.
+func crashDB(t *testing.T, accounts []publish.Account, posts int, targets []herald.Target, register func(*publish.Service)) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	now := time.Now().UTC()
+	s, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
+	if register != nil {
+		register(pub)
+	}
+	mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
+		return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
+	})
+	return db
 }

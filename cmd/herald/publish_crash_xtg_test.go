@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/heraldhq/herald/publish/targets/telegram/telegramtest"
 	"github.com/heraldhq/herald/publish/targets/x"
 	"github.com/heraldhq/herald/publish/targets/x/xtest"
-	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // TestPublishCrashXTelegram is the crash test of the two networks that
@@ -48,25 +45,11 @@ func TestPublishCrashXTelegram(t *testing.T) {
 	}
 	targets := []herald.Target{accounts[0].Target, accounts[1].Target}
 
-	db := filepath.Join(t.TempDir(), "herald.db")
-	now := time.Now().UTC()
-	func() {
-		s, err := sqlite.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		client := httpx.New(httpx.Options{Trusted: true, Timeout: 10 * time.Second})
-		bs, drafts, pub := domain(s, &setClock{t: now.Add(-2 * time.Minute)}, nil)
+	client := httpx.New(httpx.Options{Trusted: true, Timeout: 10 * time.Second})
+	db := crashDB(t, accounts, posts, targets, func(pub *publish.Service) {
 		pub.Register("x", x.New(x.Options{APIURL: xURL, Client: client}))
 		pub.Register("telegram", telegram.New(telegram.Options{APIURL: tgURL, Token: botToken, Client: client}))
-		mustPrepare(t, bs, drafts, pub, accounts, posts, targets, func(i int) time.Time {
-			return now.Add(-90*time.Second + time.Duration(i)*time.Second/time.Duration(posts)*60)
-		})
-	}()
+	})
 
 	mid, sending := crashRounds(t, db, kills, 16)
 	_, ro := runToEnd(t, db)
