@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/publish/targets/telegram/telegramtest"
 	"github.com/heraldhq/herald/publish/targets/x/xtest"
 )
@@ -27,19 +29,7 @@ func TestConnectX(t *testing.T) {
 	c.send("policy none", "no longer need review")
 	c.send("target add x:main https://x.com/acme --secret tok", "target connect x:main")
 
-	out := c.send("target connect x:main", "Sign in to connect x:main")
-	m := linkRE.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no link in:\n%s", out)
-	}
-	if link := m[1]; !strings.HasPrefix(link, xs.AuthURL()+"?") || !strings.Contains(link, "code_challenge_method=S256") {
-		t.Errorf("link %q: want X's authorization page with PKCE", link)
-	}
-	status, page := browse(t, m[1])
-	if status != http.StatusOK {
-		t.Fatalf("callback page %d:\n%s", status, page)
-	}
-	waitFor(t, "the channel told", func() bool { return strings.Contains(c.out.String(), "x:main connected by alice as @acme") }, c.out.String)
+	connectX(t, c, xs)
 	c.send("target list", "x:main  as @acme, connected by alice")
 
 	const text = "Launch day & more: https://acme.com/launch"
@@ -50,6 +40,69 @@ func TestConnectX(t *testing.T) {
 
 	long := strings.Repeat("a", 281)
 	c.send(`draft "`+long+`" --to x:main`, "280")
+}
+
+// connectX connects x:main through X's page: the link (with PKCE), the
+// consent, the callback, the channel told.
+func connectX(t *testing.T, c *consoleSession, xs *xtest.Server) {
+	t.Helper()
+	out := c.send("target connect x:main", "Sign in to connect x:main")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	if link := m[1]; !strings.HasPrefix(link, xs.AuthURL()+"?") || !strings.Contains(link, "code_challenge_method=S256") {
+		t.Errorf("link %q: want X's authorization page with PKCE", link)
+	}
+	if status, page := browse(t, m[1]); status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool { return strings.Contains(c.out.String(), "x:main connected by alice as @acme") }, c.out.String)
+}
+
+// TestConnectXRefresh drives the refresher through Main with an injected
+// clock: X's two-hour token is refreshed before it ends (the refresh
+// token rotated), and a post after the first token's end goes out with
+// the new one.
+func TestConnectXRefresh(t *testing.T) {
+	clock := testclock.New(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	xs := xtest.New(clock, "x-app", "x-secret", xtest.User{ID: "2244994945", Name: "Acme", Username: "acme"})
+	defer xs.Close()
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsoleWith(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "X_CLIENT_ID": "x-app", "X_CLIENT_SECRET": "x-secret",
+		"HERALD_X_API_URL": xs.URL(), "HERALD_X_AUTH_URL": xs.AuthURL()},
+		func(m *Main) { m.Clock, m.RefreshEvery = clock, 20*time.Millisecond })
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	connectX(t, c, xs)
+	ro := openRO(t, db)
+	expires := func() int64 {
+		var v int64
+		if err := ro.QueryRow(`SELECT expires_at FROM accounts WHERE kind = 'x'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := expires()
+	clock.Advance(95 * time.Minute) // 25 minutes before the token ends
+	waitFor(t, "the token refreshed", func() bool { return expires() > first }, c.out.String)
+	if want := clock.Now().Add(2 * time.Hour).UnixMilli(); expires() != want {
+		t.Errorf("refreshed until %d; want %d", expires(), want)
+	}
+	clock.Advance(30 * time.Minute) // the first token has ended
+	publishFirst(t, c, db, "after the refresh", "x:main")
+	if tw := xs.Tweets(); len(tw) != 1 || tw[0].Text != "after the refresh" {
+		t.Errorf("X posts = %+v", tw)
+	}
+	second := expires()
+	clock.Advance(70 * time.Minute) // again: with the refresh token X rotated
+	waitFor(t, "the token refreshed again", func() bool { return expires() > second }, c.out.String)
+	c.send("target list", "x:main  as @acme")
+	if strings.Contains(c.out.String(), "DISCONNECTED") {
+		t.Errorf("the account was disconnected:\n%s", c.out.String())
+	}
 }
 
 // TestTelegram drives Telegram through Main: target add checks with
