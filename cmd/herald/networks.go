@@ -68,11 +68,13 @@ func (nw Networks) validate(bad func(string, ...any)) {
 		{nw.LinkedInClientID, nw.LinkedInClientSecret, "LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"},
 		{nw.MetaAppID, nw.MetaAppSecret, "META_APP_ID", "META_APP_SECRET"},
 		{nw.ThreadsAppID, nw.ThreadsAppSecret, "THREADS_APP_ID", "THREADS_APP_SECRET"},
-		{nw.XClientID, nw.XClientSecret, "X_CLIENT_ID", "X_CLIENT_SECRET"},
 	} {
 		if (pair.id == "") != (pair.secret == "") {
 			bad("%s and %s: set both (from the network's developer app) or neither", pair.idName, pair.secretName)
 		}
+	}
+	if nw.XClientID == "" && nw.XClientSecret != "" { // X_CLIENT_ID alone: a public client, with PKCE
+		bad("X_CLIENT_SECRET without X_CLIENT_ID: set the X app's client id too")
 	}
 	for i, n := range networkNames {
 		up := strings.ToUpper(n)
@@ -131,12 +133,14 @@ func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish
 // reaches, and the redirect URL to register in their apps.
 func (c Config) connectStatus() string {
 	var apps []string
-	if c.Networks.LinkedInClientID != "" {
-		apps = append(apps, "linkedin")
+	for _, a := range []struct{ kind, id string }{{"linkedin", c.Networks.LinkedInClientID}, {"x", c.Networks.XClientID}} {
+		if a.id != "" {
+			apps = append(apps, a.kind)
+		}
 	}
 	switch {
 	case len(apps) == 0:
-		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts)"
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, or X_CLIENT_ID and X_CLIENT_SECRET, to connect accounts)"
 	case c.PublicURL == "":
 		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
 	}
