@@ -269,4 +269,7 @@ func TestConnectNeedsPublicURL(t *testing.T) {
 		"LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret"})
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("target connect linkedin:acme", "HERALD_PUBLIC_URL")
+	c.send("policy none", "no longer need review")
+	c.send(`draft "hello" --to linkedin:acme`, "Draft #1 created")
+	c.send("submit 1", "target connect linkedin:acme")
 }

@@ -303,3 +303,21 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestAccountsWithoutPages: an app that may not list pages (403 on
+// organizationAcls) connects the member alone; a page whose name cannot
+// be read is offered by its id.
+func TestAccountsWithoutPages(t *testing.T) {
+	f := newFixture(t)
+	g := f.connect(t)
+	f.li.Fail("/rest/organizationAcls", 403, `{"status":403,"serviceErrorCode":100,"code":"ACCESS_DENIED","message":"Not enough permissions to access: organizationAcls.FINDER-roleAssignee"}`, "")
+	cs, err := f.prov.Accounts(context.Background(), g)
+	if err != nil || len(cs) != 1 || cs[0].Kind != "person" {
+		t.Errorf("without organizationAcls: %+v, %v", cs, err)
+	}
+	f.li.Fail("/rest/organizations/", 404, `{"status":404,"code":"NOT_FOUND","message":"Not found"}`, "")
+	cs, err = f.prov.Accounts(context.Background(), g)
+	if err != nil || len(cs) != 2 || cs[1].Name != "organization 2414183" {
+		t.Errorf("a page without its name: %+v, %v", cs, err)
+	}
+}
