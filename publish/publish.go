@@ -122,3 +122,18 @@ type Configurer interface {
 	// error names what is missing or wrong. It makes no network call.
 	CheckAccount(a Account) error
 }
+
+// Normalizer is a Configurer whose target names its account in its own
+// way (a Telegram chat where others give a URL): NormalizeAccount returns
+// the account as it is checked and stored.
+type Normalizer interface {
+	NormalizeAccount(a Account) Account
+}
+
+// Prober is a Configurer that asks its network, when a target is added,
+// whether the account can post (a Telegram bot an administrator of its
+// channel): an EINVALID error says why not, EUNAVAILABLE that the network
+// could not be asked.
+type Prober interface {
+	ProbeAccount(ctx context.Context, a Account) error
+}

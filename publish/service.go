@@ -436,11 +436,19 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: name them as targets of a draft.", a.Target.Kind).
 			Because(ReasonNoSetUp, herald.Facts{"kind": a.Target.Kind, "target": a.Target.String()})
 	}
+	if n, ok := p.(Normalizer); ok {
+		a = n.NormalizeAccount(a)
+	}
 	if err := cf.CheckAccount(a); err != nil {
 		return b, err
 	}
 	if err := s.checkURL(ctx, a.URL); err != nil {
 		return b, err
+	}
+	if pr, ok := p.(Prober); ok {
+		if err := pr.ProbeAccount(ctx, a); err != nil {
+			return b, err
+		}
 	}
 	a.BrandID = b.ID
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_add", Actor: actor, Detail: a.Target.String() + " " + Redact(a.URL), At: s.now()}

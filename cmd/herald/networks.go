@@ -6,6 +6,8 @@ import (
 
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/linkedin"
+	"github.com/heraldhq/herald/publish/targets/telegram"
+	"github.com/heraldhq/herald/publish/targets/x"
 )
 
 // Networks configures the publishing networks connected from chat
@@ -66,11 +68,13 @@ func (nw Networks) validate(bad func(string, ...any)) {
 		{nw.LinkedInClientID, nw.LinkedInClientSecret, "LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"},
 		{nw.MetaAppID, nw.MetaAppSecret, "META_APP_ID", "META_APP_SECRET"},
 		{nw.ThreadsAppID, nw.ThreadsAppSecret, "THREADS_APP_ID", "THREADS_APP_SECRET"},
-		{nw.XClientID, nw.XClientSecret, "X_CLIENT_ID", "X_CLIENT_SECRET"},
 	} {
 		if (pair.id == "") != (pair.secret == "") {
 			bad("%s and %s: set both (from the network's developer app) or neither", pair.idName, pair.secretName)
 		}
+	}
+	if nw.XClientID == "" && nw.XClientSecret != "" { // X_CLIENT_ID alone: a public client, with PKCE
+		bad("X_CLIENT_SECRET without X_CLIENT_ID: set the X app's client id too")
 	}
 	for i, n := range networkNames {
 		up := strings.ToUpper(n)
@@ -83,17 +87,45 @@ func (nw Networks) validate(bad func(string, ...any)) {
 	}
 }
 
-// connector wires the connect flow: a Provider per network whose
-// Provider exists (LinkedIn), each also its target's publisher. The
-// network endpoints are the operator's (trusted client).
+// network wires one network's target: its publisher, and its Provider
+// when accounts are connected through the network's authorization page
+// (nil for Telegram, whose bot token is the operator's or the target's).
+type network struct {
+	kind string
+	wire func(m *Main, nw Networks, api, auth string) (publish.Publisher, publish.Provider)
+}
+
+// networks are the networks Herald publishes to beyond chat and the
+// targets set up by hand, in a table: adding one is adding a row.
+var networks = []network{
+	{"linkedin", func(m *Main, nw Networks, api, auth string) (publish.Publisher, publish.Provider) {
+		o := linkedin.Options{APIURL: api, AuthURL: auth, Clock: m.Clock,
+			Client: m.restClient(30 * time.Second), ClientID: nw.LinkedInClientID, ClientSecret: nw.LinkedInClientSecret}
+		return linkedin.New(o), linkedin.NewProvider(o)
+	}},
+	{"x", func(m *Main, nw Networks, api, auth string) (publish.Publisher, publish.Provider) {
+		o := x.Options{APIURL: api, AuthURL: auth, Clock: m.Clock,
+			Client: m.restClient(5 * time.Minute), ClientID: nw.XClientID, ClientSecret: nw.XClientSecret}
+		return x.New(o), x.NewProvider(o)
+	}},
+	{"telegram", func(m *Main, nw Networks, api, _ string) (publish.Publisher, publish.Provider) {
+		return telegram.New(telegram.Options{APIURL: api, Token: nw.TelegramBotToken, Clock: m.Clock, Client: m.restClient(5 * time.Minute)}), nil
+	}},
+}
+
+// connector wires the connect flow and the networks' publishers: each
+// network's Provider, where it has one. The network endpoints are the
+// operator's (trusted client).
 func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish.Connector {
 	c := publish.NewConnector(pub, m.Config.PublicURL, notify, m.log)
-	nw := m.Config.Networks
-	api, auth := nw.URL("linkedin")
-	o := linkedin.Options{APIURL: api, AuthURL: auth, Clock: m.Clock,
-		Client: m.restClient(30 * time.Second), ClientID: nw.LinkedInClientID, ClientSecret: nw.LinkedInClientSecret}
-	pub.Register("linkedin", linkedin.New(o))
-	c.AddProvider("linkedin", linkedin.NewProvider(o))
+	for _, n := range networks {
+		api, auth := m.Config.Networks.URL(n.kind)
+		p, prov := n.wire(m, m.Config.Networks, api, auth)
+		pub.Register(n.kind, p)
+		if prov != nil {
+			c.AddProvider(n.kind, prov)
+		}
+	}
 	return c
 }
 
@@ -101,12 +133,14 @@ func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish
 // reaches, and the redirect URL to register in their apps.
 func (c Config) connectStatus() string {
 	var apps []string
-	if c.Networks.LinkedInClientID != "" {
-		apps = append(apps, "linkedin")
+	for _, a := range []struct{ kind, id string }{{"linkedin", c.Networks.LinkedInClientID}, {"x", c.Networks.XClientID}} {
+		if a.id != "" {
+			apps = append(apps, a.kind)
+		}
 	}
 	switch {
 	case len(apps) == 0:
-		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts)"
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, or X_CLIENT_ID and X_CLIENT_SECRET, to connect accounts)"
 	case c.PublicURL == "":
 		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
 	}

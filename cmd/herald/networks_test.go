@@ -41,7 +41,7 @@ func TestNetworksConfig(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
-	if got := c.connectStatus(); got != "connect: linkedin; the redirect URL to register in each app: https://herald.example/oauth/callback" {
+	if got := c.connectStatus(); got != "connect: linkedin, x; the redirect URL to register in each app: https://herald.example/oauth/callback" {
 		t.Errorf("doctor: %q", got)
 	}
 	c.PublicURL = ""
@@ -57,6 +57,19 @@ func TestNetworksConfig(t *testing.T) {
 		err = c.Validate()
 		if err == nil || !strings.Contains(err.Error(), "LINKEDIN_CLIENT_SECRET") || !strings.Contains(err.Error(), "HERALD_THREADS_AUTH_URL") {
 			t.Errorf("Validate = %v", err)
+		}
+	})
+	t.Run("OKXPublicClient", func(t *testing.T) {
+		c, err := LoadConfig(envOf(map[string]string{"X_CLIENT_ID": "x"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("an X public client (no secret): %v", err)
+		}
+		c, _ = LoadConfig(envOf(map[string]string{"X_CLIENT_SECRET": "xs"}))
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "X_CLIENT_ID") {
+			t.Errorf("a secret without its id: %v", err)
 		}
 	})
 	t.Run("ErrBoth", func(t *testing.T) {

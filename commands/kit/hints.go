@@ -148,6 +148,18 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v accounts are connected by signing in on the network's own page: run `target connect %v`.", f["kind"], f["target"])
 	},
 
+	// Telegram (publish/targets/telegram, an edge kit does not import:
+	// its reasons by name).
+	"telegram.bad_chat": func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs the chat it posts to: `target add %v @channelname`, or a numeric chat id such as -1001234567890 (docs/connect-x-telegram.md says how to find it); %q is neither.", f["target"], f["target"], f["chat"])
+	},
+	"telegram.no_token": func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs a bot token: give the target its own with `target add %v @channel --secret BOT_TOKEN`, or ask Herald's operator to set TELEGRAM_BOT_TOKEN.", f["target"], f["target"])
+	},
+	"telegram.cannot_post": func(f herald.Facts) string {
+		return fmt.Sprintf("The bot cannot post to %v: %v. Fix it in Telegram, then run `target add %v %v` again.", f["chat"], f["why"], f["target"], f["chat"])
+	},
+
 	publish.ReasonPaused: func(f herald.Facts) string {
 		return fmt.Sprintf("Publishing for %v is paused, so scheduled posts are held. To send draft #%v anyway (a crisis answer), use `publish %v --during-pause`; `resume` lifts the pause.", f["brand"], f["draft"], f["draft"])
 	},
