@@ -173,7 +173,7 @@ func (m *Main) mediaReport(ctx context.Context, check bool) error {
 	}
 	if c, ok := st.(checker); ok {
 		if err := c.Check(ctx); err != nil {
-			return fmt.Errorf("media store: %w", err)
+			return err // its words name the media store already
 		}
 	}
 	fmt.Fprintf(m.Stdout, "media: ok, writable (%s; at most %s per item)\n", st.Where(), media.Bytes(m.Config.MediaMax))

@@ -29,12 +29,12 @@ func TestMediaConfig(t *testing.T) {
 		max     int64
 		wantErr string
 	}{
-		{"OKDefault", map[string]string{}, 100 << 20, ""},
+		{"OKDefault", map[string]string{}, 100_000_000, ""},
 		{"OKBytes", map[string]string{"HERALD_MEDIA_MAX": "1048576"}, 1 << 20, ""},
 		{"OKMB", map[string]string{"HERALD_MEDIA_MAX": "50MB"}, 50_000_000, ""},
 		{"OKMiB", map[string]string{"HERALD_MEDIA_MAX": "2 GiB"}, 2 << 30, ""},
 		{"OKS3", map[string]string{"HERALD_MEDIA": "s3://media/herald?endpoint=minio:9000&secure=false",
-			"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY_FILE": keyFile}, 100 << 20, ""},
+			"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY_FILE": keyFile}, 100_000_000, ""},
 		{"ErrMax", map[string]string{"HERALD_MEDIA_MAX": "lots"}, 0, "HERALD_MEDIA_MAX"},
 		{"ErrMaxZero", map[string]string{"HERALD_MEDIA_MAX": "0"}, 0, "HERALD_MEDIA_MAX"},
 		{"ErrScheme", map[string]string{"HERALD_MEDIA": "ftp://x"}, 0, "HERALD_MEDIA"},
@@ -68,7 +68,8 @@ func TestMediaBackupAndDoctorLocal(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(dir, "herald.db"), "HERALD_HTTP_ADDR": "off"}
 	out, err := runMain(env, "doctor")
-	if err != nil || !strings.Contains(out, "media: ok, writable (media files live in the directory "+filepath.Join(dir, "herald-media")) {
+	if err != nil || !strings.Contains(out, "media: ok, writable (media files live in the directory "+filepath.Join(dir, "herald-media")) ||
+		!strings.Contains(out, "; at most 100.0 MB per item)") {
 		t.Fatalf("doctor: %v\n%s", err, out)
 	}
 	st, err := os.Stat(filepath.Join(dir, "herald-media"))
@@ -101,8 +102,9 @@ func TestMediaDoctorS3(t *testing.T) {
 		t.Errorf("backup: %v\n%s", err, out)
 	}
 	os.WriteFile(keyFile, []byte("wrong"), 0o600)
-	if out, err := runMain(env, "doctor"); err == nil || strings.Contains(err.Error()+out, "wrong") {
-		t.Errorf("doctor with a wrong secret: %v\n%s", err, out)
+	if out, err := runMain(env, "doctor"); err == nil || strings.Contains(err.Error()+out, "wrong") ||
+		strings.Count(err.Error()+out, "media store") != 1 {
+		t.Errorf("doctor with a wrong secret: %v\n%s; want the media store named once, the secret never", err, out)
 	}
 }
 
