@@ -15,7 +15,7 @@ import (
 // TestMediaAddLinkThroughMain: media add with a link to a loopback server
 // through Main. Without HERALD_ALLOW_PRIVATE_SOURCES the private address
 // is refused and nothing is stored; with it a plain http link is fetched
-// (the operator's test setups), the GPS of the JPEG is not in the stored
+// (the operator's test setups), stored once when added twice, the GPS of the JPEG is not in the stored
 // file, a page named .jpg is refused for what it is, and a body larger
 // than HERALD_MEDIA_MAX, sent without a length, is cut at the limit —
 // none of the refusals makes a revision.
@@ -51,7 +51,7 @@ func TestMediaAddLinkThroughMain(t *testing.T) {
 		return files
 	}
 	script := strings.Join([]string{"brand add Acme", `draft "Opening day"`,
-		"media add 1 " + srv.URL + "/photo.jpg", "media add 1 " + srv.URL + "/page.jpg", "media add 1 " + srv.URL + "/huge.jpg",
+		"media add 1 " + srv.URL + "/photo.jpg", "media add 1 " + srv.URL + "/photo.jpg", "media add 1 " + srv.URL + "/page.jpg", "media add 1 " + srv.URL + "/huge.jpg",
 		"media add 1 " + srv.URL + "/missing.jpg", "media add 1 ftp://example.com/photo.jpg", "media list 1"}, "\n") + "\n"
 	t.Run("ErrPrivate", func(t *testing.T) {
 		dir := t.TempDir()
@@ -79,7 +79,8 @@ func TestMediaAddLinkThroughMain(t *testing.T) {
 			"✗ huge.jpg is larger than 1.0 MB, the most Herald takes; send a smaller file.",
 			"answered 404 Not Found for that link.",
 			"✗ Give an https link without a user name or password",
-			"Draft #1, revision 2: 1 of at most 10 pictures and videos.",
+			"to draft #1 (revision 3). Items 1 and 2 have no alt text: `media alt 1 N TEXT` describes each.",
+			"Draft #1, revision 3: 2 of at most 10 pictures and videos.",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the console lacks %q:\n%s", want, out)
@@ -87,7 +88,7 @@ func TestMediaAddLinkThroughMain(t *testing.T) {
 		}
 		files := stored(dir)
 		if len(files) != 1 {
-			t.Fatalf("%d files stored; want the photo alone", len(files))
+			t.Fatalf("%d files stored; want the photo alone, once", len(files))
 		}
 		if leaks := mediatest.Leaks("image/jpeg", files[0]); len(leaks) > 0 || bytes.Contains(files[0], []byte("48.85N")) {
 			t.Errorf("the stored photo keeps %v", leaks)

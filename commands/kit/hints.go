@@ -79,7 +79,10 @@ var hints = map[string]func(f herald.Facts) string{
 		if len(nums) > 0 {
 			first = nums[0]
 		}
-		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
+		if len(words) == 1 {
+			return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item %s has none: describe it with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", words[0], id, first, id, first)
+		}
+		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and items %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", JoinAnd(words), id, first, id, first)
 	},
 	assist.ReasonNoVision: func(f herald.Facts) string {
 		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])

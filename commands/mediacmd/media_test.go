@@ -343,7 +343,7 @@ func TestAltRequiredAndSuggest(t *testing.T) {
 	e.must(ed, conCh, `draft "Opening day"`)
 	photo := pngBytes(t, 32, 32)
 	e.must(ed, conCh, "media add 1", attached("square.png", photo))
-	e.refuse(ed, conCh, 1, herald.EINVALID, "The brand's guidelines require alt text on every picture and video, and item(s) 1 (square.png) have none: describe each with `media alt 1 1 TEXT`", "submit 1")
+	e.refuse(ed, conCh, 1, herald.EINVALID, "The brand's guidelines require alt text on every picture and video, and item 1 (square.png) has none: describe it with `media alt 1 1 TEXT`", "submit 1")
 	if c := e.must(ed, conCh, "show 1").Cards; len(c) != 1 || !hasField(c[0], "Checks", "⛔ The brand's guidelines require alt text") {
 		t.Errorf("the card does not show the blocking finding: %+v", c)
 	}
