@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -145,6 +146,39 @@ func TestMediaLinksRoute(t *testing.T) {
 	}
 	if resp, err := http.Get("http://" + c.m.HTTPAddr + "/media/" + strings.Repeat("A", 98)); err != nil || resp.StatusCode != 404 {
 		t.Errorf("forged token: %v %v", err, resp.StatusCode)
+	}
+	// A range: 206 with its Content-Range, and the bytes of that range.
+	req, _ := http.NewRequest(http.MethodGet, "http://"+c.m.HTTPAddr+path, nil)
+	req.Header.Set("Range", "bytes=8-23")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes 8-23/%d", item.Size) ||
+		resp.Header.Get("Accept-Ranges") != "bytes" || !bytes.Equal(part, body[8:24]) {
+		t.Errorf("GET %s with Range bytes=8-23: %d, Content-Range %q, Accept-Ranges %q, %d bytes", path, resp.StatusCode,
+			resp.Header.Get("Content-Range"), resp.Header.Get("Accept-Ranges"), len(part))
+	}
+	// An expired link, a link with one character changed, another route
+	// under /media: all 404, nothing listed.
+	expired := strings.TrimPrefix(media.NewLinks("https://herald.example.org", ring.Derive("media links"), c.m.Clock).Link(item, -time.Second), "https://herald.example.org")
+	tok := strings.TrimPrefix(path, "/media/")
+	flip := "A"
+	if tok[10] == 'A' {
+		flip = "B"
+	}
+	for _, p := range []string{expired, "/media/" + tok[:10] + flip + tok[11:], "/media/", "/media"} {
+		resp, err := http.Get("http://" + c.m.HTTPAddr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || bytes.Contains(b, []byte(item.SHA256)) {
+			t.Errorf("GET %s: %d %q; want 404", p, resp.StatusCode, b)
+		}
 	}
 }
 
