@@ -87,6 +87,9 @@ func (l *Library) spool(r io.Reader, max int64) (*os.File, int64, error) {
 		return nil, 0, herald.Internal(err)
 	}
 	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	if e := herald.AsError(err); e != nil && e.Reason == ReasonTooLarge {
+		return f, n, errTooLarge // the reader's own bound (a chat platform's download)
+	}
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
