@@ -41,17 +41,6 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(p *Publisher) { p.sleep = sleep }
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // ValidateMedia implements publish.MediaValidator with the limits of the
 // account's instance (LimitsFor; DefaultLimits without a URL): one video
 // alone or up to MaxMedia pictures, each within the instance's size and
