@@ -283,7 +283,7 @@ func TestMediaAddRefused(t *testing.T) {
 		for i := range approvals.MaxMedia + 1 {
 			files = append(files, attached(fmt.Sprintf("%d.png", i), small))
 		}
-		e.refuse(ed, conCh, 1, herald.EINVALID, "at most 10 pictures and videos", "media add 1", files...)
+		e.refuse(ed, conCh, 1, herald.EINVALID, "A draft takes at most 10 pictures and videos, and these are 11; add fewer.", "media add 1", files...)
 	})
 	t.Run("NoItem", func(t *testing.T) {
 		e.refuse(ed, conCh, 1, herald.EINVALID, "has no pictures or videos yet; add one with `media add 1 FILE_OR_URL`", "media rm 1 1")
@@ -293,6 +293,22 @@ func TestMediaAddRefused(t *testing.T) {
 		e.refuse(ed, conCh, 1, herald.EINVALID, "at most 1500 characters", fmt.Sprintf("media alt 1 1 %q", strings.Repeat("a", 1501)))
 	})
 	t.Run("AltNone", func(t *testing.T) { e.refuse(ed, conCh, 1, herald.EINVALID, "Give the alt text", "media alt 1 1") })
+	t.Run("AltClearNone", func(t *testing.T) {
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Item 1 of draft #1 has no alt text to remove; nothing changed.", "media alt 1 1 --clear")
+	})
+	t.Run("SuggestWithoutLLM", func(t *testing.T) {
+		e.refuse(ed, conCh, 1, herald.EUNAVAILABLE, "Herald has no LLM set up, so it cannot suggest alt text; describe the picture with `media alt 1 1 TEXT`.", "media alt 1 1 --suggest")
+	})
+	t.Run("TooManyMore", func(t *testing.T) {
+		var files []commands.File
+		for i := range approvals.MaxMedia - 3 {
+			files = append(files, attached(fmt.Sprintf("%d.png", i), small))
+		}
+		e.must(ed, conCh, "media add 1", files...) // 1 + 7 = 8
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Draft #1 has 8 of at most 10 pictures and videos, and these 3 would make 11; remove some first with `media rm 1 N`", "media add 1", files[:3]...)
+		e.must(ed, conCh, "media add 1", files[:2]...)
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Draft #1 already has 10 pictures and videos, the most a draft takes; remove some first with `media rm 1 N`", "media add 1", files[0])
+	})
 }
 
 // An https link is fetched through the guarded client, its size bound
