@@ -140,7 +140,7 @@ func (s *Service) MoveMedia(ctx context.Context, actor herald.Actor, id int64, f
 		it := items[from-1]
 		items = append(items[:from-1], items[from:]...)
 		items = append(items[:to-1], append([]media.Item{it}, items[to-1:]...)...)
-		return items, []string{fmt.Sprintf("moved %d to %d", from, to)}, nil
+		return items, []string{fmt.Sprintf("moved %d (%s) to %d", from, it.Name, to)}, nil
 	})
 }
 

@@ -65,7 +65,7 @@ func TestMediaRevisions(t *testing.T) {
 		{"AltChanged", func() (approvals.View, error) { return e.svc.SetAlt(ctx, bob, d.ID, 2, "Sales by month") },
 			[]string{"photo.jpg", "chart.png", "clip.mp4"}, "alt text of 2 (chart.png) changed"},
 		{"Move", func() (approvals.View, error) { return e.svc.MoveMedia(ctx, bob, d.ID, 3, 1) },
-			[]string{"clip.mp4", "photo.jpg", "chart.png"}, "moved 3 to 1"},
+			[]string{"clip.mp4", "photo.jpg", "chart.png"}, "moved 3 (clip.mp4) to 1"},
 		{"Remove", func() (approvals.View, error) { return e.svc.RemoveMedia(ctx, bob, d.ID, 2) },
 			[]string{"clip.mp4", "chart.png"}, "removed photo.jpg"},
 		{"AltRemoved", func() (approvals.View, error) { return e.svc.SetAlt(ctx, bob, d.ID, 2, "") },

@@ -60,7 +60,7 @@ func TestMediaCommandsConsole(t *testing.T) {
 		"bob set the alt text of item 2 (pic2.png) of draft #1 (revision 4).",
 		"bob submitted draft #1.",
 		"1. pic2.png · image/png · ", "alt: A red dot",
-		"added pic1.png, 40×30", "alt text of 2 (pic2.png) set", "moved 2 to 1",
+		"added pic1.png, 40×30", "alt text of 2 (pic2.png) set", "moved 2 (pic2.png) to 1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the console lacks %q", want)

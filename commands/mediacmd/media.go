@@ -101,7 +101,7 @@ func (h *handlers) move(ctx context.Context, r *commands.Request) (commands.Resp
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s moved item %d of draft #%d to place %d (revision %d).", r.Actor.Display(), n, id, to, v.Draft.Rev)
+	msg := fmt.Sprintf("%s moved item %d (%s) of draft #%d to place %d (revision %d).", r.Actor.Display(), n, v.Draft.Media[to-1].Name, id, to, v.Draft.Rev)
 	return h.ViewResponse(ctx, v, msg+revisionNote(v)), nil
 }
 

@@ -227,7 +227,9 @@ func TestMediaCommands(t *testing.T) {
 		}
 	}
 	e.must(ed, conCh, `media alt 1 2 "Sales by month"`)
-	e.must(ed, conCh, "media move 1 3 1")
+	if r := e.must(ed, conCh, "media move 1 3 1"); !strings.Contains(r.Text, "moved item 3 (map.png) of draft #1 to place 1 (revision 5).") {
+		t.Errorf("media move answered %q", r.Text)
+	}
 	r = e.must(ed, conCh, "media rm 1 2")
 	if !strings.Contains(r.Text, "removed item 2 (photo.png)") {
 		t.Errorf("media rm answered %q", r.Text)
@@ -240,11 +242,11 @@ func TestMediaCommands(t *testing.T) {
 	if got := names(e.draft(1).Media); got != "map.png=, chart.png=" {
 		t.Errorf("after --clear: %s", got)
 	}
-	if show := e.must(ed, conCh, "show 1").Text; !strings.Contains(show, "revision 5 by ed") || !strings.Contains(show, "media: moved 3 to 1") {
+	if show := e.must(ed, conCh, "show 1").Text; !strings.Contains(show, "revision 5 by ed") || !strings.Contains(show, "media: moved 3 (map.png) to 1") {
 		t.Errorf("show does not say what the media revisions changed:\n%s", show)
 	}
 	audit := e.must(ed, conCh, "audit 1").Text
-	for _, want := range []string{"added photo.png, 60×40", "added chart.png, 30×30", "alt text of 2 (chart.png) set", "moved 3 to 1", "removed photo.png", "alt text of 2 (chart.png) removed"} {
+	for _, want := range []string{"added photo.png, 60×40", "added chart.png, 30×30", "alt text of 2 (chart.png) set", "moved 3 (map.png) to 1", "removed photo.png", "alt text of 2 (chart.png) removed"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit lacks %q:\n%s", want, audit)
 		}
