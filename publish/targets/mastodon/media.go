@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
@@ -147,12 +146,9 @@ func beforePost(err error) error {
 // then the file, streamed with its length). A 200 answer is a processed
 // attachment; a 202 one is still processing (its url is null).
 func (p *Publisher) upload(ctx context.Context, a publish.Account, m publish.Media) (attachment, error) {
-	blob, err := m.Open(ctx)
+	blob, err := m.Blob(ctx)
 	if err != nil {
-		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return attachment{}, publish.Rejectedf("the file of %s is no longer in Herald's media store", m.Name)
-		}
-		return attachment{}, publish.TransientError(fmt.Errorf("reading %s: %w", m.Name, err), 0)
+		return attachment{}, err
 	}
 	defer blob.Close()
 	var parts []publish.Part
