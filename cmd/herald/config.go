@@ -144,7 +144,7 @@ func (s setting) set(c *Config, v string) error {
 	if s.size != nil {
 		n, err := parseSize(v)
 		if err != nil {
-			return fmt.Errorf("%s: %q is not a size such as 104857600, 100MB or 1GiB", s.name, v)
+			return fmt.Errorf("%s: %q is not a size such as 100000000, 100MB or 1GiB", s.name, v)
 		}
 		*s.size(c) = n
 		return nil

@@ -118,6 +118,10 @@ type Deps struct {
 	// guarded client of internal/httpx (private addresses refused), its
 	// body bound at least the library's. Nil refuses URLs.
 	MediaClient *http.Client
+	// MediaHTTP lets media add fetch plain http links too (the operator's
+	// HERALD_ALLOW_PRIVATE_SOURCES, for test and private setups); else
+	// only https links are taken.
+	MediaHTTP bool
 	// MediaLink, when set, is a public, expiring URL of an item, set on
 	// the cards that show it (HERALD_PUBLIC_URL's signed /media links).
 	MediaLink func(media.Item) string

@@ -54,7 +54,15 @@ var hints = map[string]func(f herald.Facts) string{
 		if f["draft"] == int64(0) {
 			return fmt.Sprintf("A draft takes at most %v pictures and videos; give fewer.", f["max"])
 		}
-		return fmt.Sprintf("Draft #%v has %v of at most %v pictures and videos, so %v more do not fit; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["max"], f["adding"], f["draft"], f["draft"])
+		have, _ := f["have"].(int)
+		adding, _ := f["adding"].(int)
+		switch {
+		case have == 0:
+			return fmt.Sprintf("A draft takes at most %v pictures and videos, and these are %d; add fewer.", f["max"], adding)
+		case f["have"] == f["max"]:
+			return fmt.Sprintf("Draft #%v already has %v pictures and videos, the most a draft takes; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["draft"], f["draft"])
+		}
+		return fmt.Sprintf("Draft #%v has %d of at most %v pictures and videos, and these %d would make %d; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], have, f["max"], adding, have+adding, f["draft"], f["draft"])
 	},
 	approvals.ReasonNoSuchMedia: func(f herald.Facts) string {
 		if f["count"] == 0 {
@@ -79,7 +87,10 @@ var hints = map[string]func(f herald.Facts) string{
 		if len(nums) > 0 {
 			first = nums[0]
 		}
-		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
+		if len(words) == 1 {
+			return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item %s has none: describe it with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", words[0], id, first, id, first)
+		}
+		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and items %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", JoinAnd(words), id, first, id, first)
 	},
 	assist.ReasonNoVision: func(f herald.Facts) string {
 		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
