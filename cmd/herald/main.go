@@ -471,9 +471,30 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
+	if m.consoleMode() && ctx.Err() == nil {
+		m.drain(ctx, sched) // the input ended: finish what is being published
+	}
 	cancel()
 	wg.Wait()
 	return err
+}
+
+// drainFor bounds how long the console waits, once its input has ended,
+// for the posts under way to finish publishing.
+const drainFor = 2 * time.Minute
+
+// drain waits, at most drainFor, for the publishing under way or due now
+// to finish, saying so on the console: a piped script that ends with
+// `publish 1` gets its post out before Herald stops.
+func (m *Main) drain(ctx context.Context, sched *publish.Scheduler) {
+	ctx, cancel := context.WithTimeout(ctx, drainFor)
+	defer cancel()
+	err := sched.Drain(ctx, 100*time.Millisecond, func(n int) {
+		fmt.Fprintln(m.Stdout, m.consoleLang().N(n, "Finishing %d post before stopping…", "Finishing %d posts before stopping…"))
+	})
+	if err != nil {
+		m.log.Warn("stopped before publishing finished", "error", err)
+	}
 }
 
 // routes are the HTTP endpoints of the domain.
