@@ -59,8 +59,11 @@ type Account struct {
 	BrandID int64
 	Target  herald.Target
 	URL     string // instance, PDS, webhook or endpoint URL
-	Handle  string // account handle where the network needs one (Bluesky)
+	Handle  string // account handle where the network needs one (Bluesky), or the id a connected account posts as
 	Secret  string // access token, app password or signing secret
+	// Conn is the connection of an account connected through its
+	// network's authorization page (target connect); zero otherwise.
+	Conn Connection
 }
 
 // Receipt is what a network answered to a delivered post.

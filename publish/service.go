@@ -470,6 +470,9 @@ func (s *Service) Targets(ctx context.Context, actor herald.Actor, ch herald.Cha
 	for i := range as {
 		as[i].Secret = ""
 		as[i].URL = Redact(as[i].URL)
+		if as[i].Conn.Refresh != "" {
+			as[i].Conn.Refresh = "…" // it has one; its value stays in the store
+		}
 	}
 	var open []string
 	for k, p := range s.publishers {

@@ -46,6 +46,7 @@ type Config struct {
 	AWSAccessKeyID, AWSSecretAccessKey string
 
 	Listening Listening
+	Networks  Networks
 }
 
 // Listening configures the mention sources: every base URL (proxies,
@@ -128,6 +129,8 @@ var settings = []setting{
 	{name: "BLUESKY_APP_PASSWORD", secret: true, str: func(c *Config) *string { return &c.Listening.BlueskyAppPassword }},
 	{name: "MASTODON_TOKENS", secret: true, str: func(c *Config) *string { return &c.Listening.MastodonTokens }},
 }
+
+func init() { settings = append(settings, networkSettings()...) }
 
 func (s setting) set(c *Config, v string) error {
 	if s.boolp != nil {
@@ -289,6 +292,7 @@ func (c Config) Validate() error {
 	c.validateDiscord(bad)
 	c.validateLLM(bad)
 	c.Listening.validate(bad)
+	c.Networks.validate(bad)
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
 		if v != "" {
 			checkURL(bad, name, v, "http")

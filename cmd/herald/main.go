@@ -78,6 +78,9 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// RefreshEvery is how often connected accounts are kept alive
+	// (publish.RefreshTick when zero); tests shorten it.
+	RefreshEvery time.Duration
 	// Resolver and PublicAddrs are test seams of the guarded client of
 	// URLs typed in chat (httpx.Options): the DNS it asks, and the
 	// addresses it counts as public (a fake network on loopback). nil in
@@ -404,6 +407,7 @@ type app struct {
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
 	media    mediaParts
+	connect  *publish.Connector
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -454,9 +458,11 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
-		}}
-	m.wireMediaCommands(&deps, med)         // issue 15
-	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+		},
+		Tell: news.Tell}
+	m.wireMediaCommands(&deps, med)                               // issue 15
+	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
+	detached := m.wireAssist(drafts, &deps)                       // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
@@ -464,7 +470,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	deps.Mentions = ment
 	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: handlers.New(deps), detached: detached, media: med}, nil
+		router: handlers.New(deps), detached: detached, media: med, connect: deps.Connect}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -506,6 +512,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
 	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
+	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -516,7 +523,8 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
+		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
 	if a.media.Links != nil {
 		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
 	}

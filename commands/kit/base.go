@@ -101,6 +101,12 @@ type Deps struct {
 	// Show, when set, posts a card in a channel (or updates its copy
 	// there): the pause card goes to each of the brand's channels.
 	Show func(ctx context.Context, card commands.Card, where herald.ChannelRef)
+	// Tell, when set, shows a card to one person alone, in the channel
+	// where they asked (an ephemeral message, or a direct message where
+	// the platform has none): the choice of account of target connect.
+	Tell func(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef)
+	// Connect, when set, adds target connect and target choose.
+	Connect *publish.Connector
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)

@@ -123,6 +123,28 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
 	},
 
+	publish.ReasonConnectUnsupported: func(f herald.Facts) string {
+		return fmt.Sprintf("Herald cannot connect %v targets through their network's page; set them up with `target add %v URL --secret TOKEN`.", f["kind"], f["target"])
+	},
+	publish.ReasonNoPublicURL: twiceTarget("Connecting %v needs HERALD_PUBLIC_URL: Herald's public address, where the network sends you back (to HERALD_PUBLIC_URL/oauth/callback). Ask Herald's operator to set it, then run `target connect %v` again."),
+	publish.ReasonNoApp: func(f herald.Facts) string {
+		return fmt.Sprintf("Herald has no %v app yet: its operator creates one and sets %v (see docs/connect.md).", f["kind"], f["settings"])
+	},
+	publish.ReasonStateUsed:    twiceTarget("This link to connect %v was used already; each works once. Run `target connect %v` for a new one."),
+	publish.ReasonStateExpired: twiceTarget("This link to connect %v expired (links work for 15 minutes). Run `target connect %v` for a new one."),
+	publish.ReasonConnectDenied: func(f herald.Facts) string {
+		return fmt.Sprintf("%v was not connected: the sign-in was cancelled or refused at the network (%v). Run `target connect %v` to try again.", f["target"], f["error"], f["target"])
+	},
+	publish.ReasonNoChoice: func(f herald.Facts) string {
+		return fmt.Sprintf("You have no choice of account to make for %v of %v: it was made, it expired (15 minutes), or someone else connected it. `target list` shows it; `target connect %v` starts again.", f["target"], f["brand"], f["target"])
+	},
+	publish.ReasonBadChoice: func(f herald.Facts) string {
+		return fmt.Sprintf("%q is not one of the accounts offered for %v; press one of the buttons, or run `target connect %v` again.", f["choice"], f["target"], f["target"])
+	},
+	publish.ReasonConnectOnly: func(f herald.Facts) string {
+		return fmt.Sprintf("%v accounts are connected by signing in on the network's own page: run `target connect %v`.", f["kind"], f["target"])
+	},
+
 	publish.ReasonPaused: func(f herald.Facts) string {
 		return fmt.Sprintf("Publishing for %v is paused, so scheduled posts are held. To send draft #%v anyway (a crisis answer), use `publish %v --during-pause`; `resume` lifts the pause.", f["brand"], f["draft"], f["draft"])
 	},
@@ -204,4 +226,9 @@ func FindingText(f approvals.Finding) string {
 		return h(f.Facts)
 	}
 	return f.Message
+}
+
+// twiceTarget words a hint whose format names the "target" fact twice.
+func twiceTarget(format string) func(herald.Facts) string {
+	return func(f herald.Facts) string { return fmt.Sprintf(format, f["target"], f["target"]) }
 }

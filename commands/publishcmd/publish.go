@@ -24,7 +24,7 @@ func (h *handlers) publishDefs() []*commands.Def {
 	if h.Publish == nil {
 		return nil
 	}
-	return append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...)
+	return append(append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...), h.connectDefs()...)
 }
 
 // postDefs schedule, send and settle a draft's posts, and list the queue.
@@ -266,6 +266,10 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 		s.WriteString("\n  none set up yet; an admin adds one with `target add mastodon:main URL --secret TOKEN`")
 	}
 	for _, a := range as {
+		if a.Conn.Connected() {
+			s.WriteString("\n" + healthLine(b, a, i18n.Lang(r.Actor.Lang)))
+			continue
+		}
 		fmt.Fprintf(&s, "\n  %s  %s", a.Target, a.URL)
 		if a.Handle != "" {
 			fmt.Fprintf(&s, "  @%s", a.Handle)

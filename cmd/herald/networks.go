@@ -1,0 +1,115 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/targets/linkedin"
+)
+
+// Networks configures the publishing networks connected from chat
+// (target connect): each one's app credentials, and every base URL
+// (HERALD_<NETWORK>_API_URL, HERALD_<NETWORK>_AUTH_URL) for proxies and
+// tests. All are read now; a network without a Provider yet only waits
+// for one.
+type Networks struct {
+	LinkedInClientID, LinkedInClientSecret string
+	MetaAppID, MetaAppSecret               string // Facebook Pages and Instagram
+	ThreadsAppID, ThreadsAppSecret         string
+	XClientID, XClientSecret               string
+	TelegramBotToken                       string
+	// URLs are the base URLs of each of networkNames, when set: the API's
+	// and the authorization pages'.
+	URLs [len(networkNames)]struct{ API, Auth string }
+}
+
+// networkNames are the networks of HERALD_<NETWORK>_API_URL and _AUTH_URL.
+var networkNames = [...]string{"linkedin", "facebook", "instagram", "threads", "x", "telegram"}
+
+// networkSettings are the settings of Networks.
+func networkSettings() []setting {
+	out := []setting{
+		{name: "LINKEDIN_CLIENT_ID", secret: true, str: func(c *Config) *string { return &c.Networks.LinkedInClientID }},
+		{name: "LINKEDIN_CLIENT_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.LinkedInClientSecret }},
+		{name: "META_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppID }},
+		{name: "META_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppSecret }},
+		{name: "THREADS_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppID }},
+		{name: "THREADS_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppSecret }},
+		{name: "X_CLIENT_ID", secret: true, str: func(c *Config) *string { return &c.Networks.XClientID }},
+		{name: "X_CLIENT_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.XClientSecret }},
+		{name: "TELEGRAM_BOT_TOKEN", secret: true, str: func(c *Config) *string { return &c.Networks.TelegramBotToken }},
+	}
+	for i, n := range networkNames {
+		up := strings.ToUpper(n)
+		out = append(out,
+			setting{name: "HERALD_" + up + "_API_URL", str: func(c *Config) *string { return &c.Networks.URLs[i].API }},
+			setting{name: "HERALD_" + up + "_AUTH_URL", str: func(c *Config) *string { return &c.Networks.URLs[i].Auth }})
+	}
+	return out
+}
+
+// URL returns network n's API and authorization base URLs ("" for the
+// network's own).
+func (nw Networks) URL(n string) (api, auth string) {
+	for i, x := range networkNames {
+		if x == n {
+			return nw.URLs[i].API, nw.URLs[i].Auth
+		}
+	}
+	return "", ""
+}
+
+// validate checks the networks' settings.
+func (nw Networks) validate(bad func(string, ...any)) {
+	for _, pair := range []struct{ id, secret, idName, secretName string }{
+		{nw.LinkedInClientID, nw.LinkedInClientSecret, "LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"},
+		{nw.MetaAppID, nw.MetaAppSecret, "META_APP_ID", "META_APP_SECRET"},
+		{nw.ThreadsAppID, nw.ThreadsAppSecret, "THREADS_APP_ID", "THREADS_APP_SECRET"},
+		{nw.XClientID, nw.XClientSecret, "X_CLIENT_ID", "X_CLIENT_SECRET"},
+	} {
+		if (pair.id == "") != (pair.secret == "") {
+			bad("%s and %s: set both (from the network's developer app) or neither", pair.idName, pair.secretName)
+		}
+	}
+	for i, n := range networkNames {
+		up := strings.ToUpper(n)
+		if v := nw.URLs[i].API; v != "" {
+			checkURL(bad, "HERALD_"+up+"_API_URL", v, "http")
+		}
+		if v := nw.URLs[i].Auth; v != "" {
+			checkURL(bad, "HERALD_"+up+"_AUTH_URL", v, "http")
+		}
+	}
+}
+
+// connector wires the connect flow: a Provider per network whose
+// Provider exists (LinkedIn), each also its target's publisher. The
+// network endpoints are the operator's (trusted client).
+func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish.Connector {
+	c := publish.NewConnector(pub, m.Config.PublicURL, notify, m.log)
+	nw := m.Config.Networks
+	api, auth := nw.URL("linkedin")
+	o := linkedin.Options{APIURL: api, AuthURL: auth, Clock: m.Clock,
+		Client: m.restClient(30 * time.Second), ClientID: nw.LinkedInClientID, ClientSecret: nw.LinkedInClientSecret}
+	pub.Register("linkedin", linkedin.New(o))
+	c.AddProvider("linkedin", linkedin.NewProvider(o))
+	return c
+}
+
+// connectStatus says, for the doctor, which networks target connect
+// reaches, and the redirect URL to register in their apps.
+func (c Config) connectStatus() string {
+	var apps []string
+	if c.Networks.LinkedInClientID != "" {
+		apps = append(apps, "linkedin")
+	}
+	switch {
+	case len(apps) == 0:
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts)"
+	case c.PublicURL == "":
+		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
+	}
+	return "connect: " + strings.Join(apps, ", ") + "; the redirect URL to register in each app: " +
+		strings.TrimSuffix(c.PublicURL, "/") + publish.CallbackPath
+}
