@@ -1,0 +1,205 @@
+// Package threads publishes to Threads through the Threads API
+// (graph.threads.net): a container (media_type TEXT, IMAGE, VIDEO or
+// CAROUSEL, with text and the signed media links) is created with
+// POST /{user-id}/threads, its status polled until FINISHED, then
+// published with POST /{user-id}/threads_publish. Accounts are connected
+// through Threads' own authorization page (Provider): the code for a
+// short-lived token, that for a long-lived one (th_exchange_token, 60
+// days), refreshed before it expires (th_refresh_token).
+package threads
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/targets/meta"
+)
+
+// Defaults of Options.
+const (
+	APIURL  = "https://graph.threads.net/v1.0"
+	AuthURL = "https://threads.net"
+)
+
+// The rules checked before review.
+const (
+	MaxChars = 500
+	MaxItems = 20 // in a carousel
+	MaxImage = 8 << 20
+	MaxVideo = 1 << 30
+)
+
+// Reasons of Threads' refusals before review.
+const (
+	ReasonTooLong     = "threads.too_long"      // "max", "length"
+	ReasonNoPublicURL = "threads.no_public_url" // media without Herald's public address
+)
+
+// Options configure a Publisher and a Provider.
+type Options struct {
+	meta.Options
+	PublicLinks bool          // Herald has a public address (HERALD_PUBLIC_URL)
+	Poll, Wait  time.Duration // the container's polling (5s, 2 minutes)
+}
+
+func (o Options) withDefaults() Options {
+	if o.APIURL == "" {
+		o.APIURL = APIURL
+	}
+	if o.AuthURL == "" {
+		o.AuthURL = AuthURL
+	}
+	if o.Network == "" {
+		o.Network = "Threads"
+	}
+	if o.Settings == "" {
+		o.Settings = "HERALD_THREADS_API_URL"
+	}
+	if o.Poll <= 0 {
+		o.Poll = 5 * time.Second
+	}
+	if o.Wait <= 0 {
+		o.Wait = 2 * time.Minute
+	}
+	o.Options = o.Options.WithDefaults()
+	return o
+}
+
+var (
+	_ publish.Publisher      = (*Publisher)(nil)
+	_ publish.Checker        = (*Publisher)(nil)
+	_ publish.Validator      = (*Publisher)(nil)
+	_ publish.MediaValidator = (*Publisher)(nil)
+	_ publish.Configurer     = (*Publisher)(nil)
+)
+
+// Publisher publishes to Threads. It is safe for concurrent use.
+type Publisher struct {
+	c      meta.Containers
+	public bool
+}
+
+// New returns a Publisher.
+func New(o Options) *Publisher {
+	o = o.withDefaults()
+	c := meta.Containers{G: meta.New(o.Options), StatusField: "status", PublishPath: "threads_publish", ListPath: "threads",
+		TextField: "text", Poll: o.Poll, Wait: o.Wait, Keep: 24 * time.Hour}
+	return &Publisher{c: c, public: o.PublicLinks}
+}
+
+// Validate implements publish.Validator: at most 500 characters.
+func (p *Publisher) Validate(_ publish.Account, text string) error {
+	if n := utf8.RuneCountInString(text); n > MaxChars {
+		return herald.Errorf(herald.EINVALID, "Threads takes posts of at most %d characters; this text has %d.", MaxChars, n).
+			Because(ReasonTooLong, herald.Facts{"max": MaxChars, "length": n})
+	}
+	return nil
+}
+
+// ValidateMedia implements publish.MediaValidator: media need Herald's
+// public address (Threads fetches them by URL); JPEG or PNG pictures of
+// 8 MB, videos of 1 GB, at most 20 in a carousel.
+func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if !p.public {
+		return herald.Errorf(herald.EUNAVAILABLE, "Threads fetches pictures and videos from Herald's public address, and Herald has none: its operator sets HERALD_PUBLIC_URL.").
+			Because(ReasonNoPublicURL, nil)
+	}
+	if len(items) > MaxItems {
+		return publish.TooManyMedia("Threads", MaxItems, len(items))
+	}
+	for i, it := range items {
+		switch {
+		case it.Video() && it.Size > MaxVideo:
+			return publish.MediaTooBig("Threads", i+1, it, MaxVideo)
+		case it.Video():
+		case it.Type != "image/jpeg" && it.Type != "image/png":
+			return publish.MediaType("Threads", i+1, it, "Threads takes JPEG and PNG pictures")
+		case it.Size > MaxImage:
+			return publish.MediaTooBig("Threads", i+1, it, MaxImage)
+		}
+	}
+	return nil
+}
+
+// CheckAccount implements publish.Configurer: a Threads account is
+// connected through Threads' own page, never typed.
+func (p *Publisher) CheckAccount(a publish.Account) error {
+	if a.Secret == "" || a.Handle == "" || strings.Trim(a.Handle, "0123456789") != "" {
+		return herald.Errorf(herald.EINVALID, "%s is set up by connecting it through Threads' own page, not with a URL or a token.", a.Target).
+			Because(publish.ReasonConnectOnly, herald.Facts{"kind": "threads", "target": a.Target.String()})
+	}
+	return nil
+}
+
+// Publish implements publish.Publisher.
+func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
+	if err := p.CheckAccount(post.Account); err != nil {
+		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	}
+	if err := p.Validate(post.Account, post.Text); err != nil {
+		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	}
+	items := make([]media.Item, len(post.Media))
+	for i, m := range post.Media {
+		items[i] = m.Item
+		if m.Link == "" {
+			return publish.Receipt{}, publish.Rejectedf("Threads fetches media by URL, and Herald has no public address (HERALD_PUBLIC_URL)")
+		}
+	}
+	if err := p.ValidateMedia(post.Account, items); err != nil {
+		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	}
+	return p.c.Run(ctx, post, func(ctx context.Context) (url.Values, error) { return p.form(ctx, post) })
+}
+
+// form is the post's container.
+func (p *Publisher) form(ctx context.Context, post publish.Post) (url.Values, error) {
+	switch len(post.Media) {
+	case 0:
+		return url.Values{"media_type": {"TEXT"}, "text": {post.Text}}, nil
+	case 1:
+		f := itemForm(post.Media[0])
+		f.Set("text", post.Text)
+		return f, nil
+	}
+	ids := make([]string, len(post.Media))
+	for i, m := range post.Media {
+		f := itemForm(m)
+		f.Set("is_carousel_item", "true")
+		id, err := p.c.Create(ctx, post, m.SHA256, f)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.c.Ready(ctx, post.Account.Secret, id); err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return url.Values{"media_type": {"CAROUSEL"}, "children": {strings.Join(ids, ",")}, "text": {post.Text}}, nil
+}
+
+func itemForm(m publish.Media) url.Values {
+	if m.Video() {
+		return url.Values{"media_type": {"VIDEO"}, "video_url": {m.Link}}
+	}
+	f := url.Values{"media_type": {"IMAGE"}, "image_url": {m.Link}}
+	if m.Alt != "" {
+		f.Set("alt_text", m.Alt)
+	}
+	return f
+}
+
+// Check implements publish.Checker: the container recorded on the
+// delivery says whether the post was published.
+func (p *Publisher) Check(ctx context.Context, post publish.Post) (publish.Receipt, bool, error) {
+	return p.c.Check(ctx, post)
+}
