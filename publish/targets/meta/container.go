@@ -52,17 +52,17 @@ const (
 // failed.
 func (c Containers) Status(ctx context.Context, token, id string) (status, words string, err error) {
 	var s map[string]any
-	f := url.Values{"fields": {c.StatusField + ",id"}}
+	f := url.Values{"fields": {"status_code,status,id"}} // Instagram: status_code, and status in words
 	if c.StatusField == "status" {
-		f.Set("fields", "status,error_message,id")
+		f.Set("fields", "status,error_message,id") // Threads
 	}
 	if err := c.G.Call(ctx, http.MethodGet, "/"+url.PathEscape(id), token, f, &s); err != nil {
 		return "", "", err
 	}
 	status, _ = s[c.StatusField].(string)
 	words, _ = s["error_message"].(string)
-	if i := strings.Index(status, ":"); i > 0 { // Instagram: "ERROR: the words"
-		status, words = strings.TrimSpace(status[:i]), strings.TrimSpace(status[i+1:])
+	if c.StatusField != "status" {
+		words, _ = s["status"].(string) // "Error: Media download has failed…"
 	}
 	return strings.ToUpper(status), words, nil
 }
@@ -170,11 +170,15 @@ func (c Containers) Run(ctx context.Context, post publish.Post, create func(cont
 	tok := post.Account.Secret
 	id := ""
 	if u, ok := post.Uploaded(ContainerKey); ok {
-		st, _, err := c.Status(ctx, tok, u.ID)
+		st, words, err := c.Status(ctx, tok, u.ID)
 		if err != nil {
 			return publish.Receipt{}, err
 		}
-		if st != StatusExpired && st != StatusError {
+		switch st {
+		case StatusError:
+			return publish.Receipt{}, publish.Rejectedf("%s could not prepare the post (container ERROR): %s", c.G.O.Network, nonEmpty(words, "no reason given"))
+		case StatusExpired: // kept a day unpublished: a new one is made
+		default:
 			id = u.ID
 		}
 	}

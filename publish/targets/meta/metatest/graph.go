@@ -78,7 +78,8 @@ func (s *Server) object(w http.ResponseWriter, r *http.Request, id string, t *to
 			c.Status = "FINISHED"
 		}
 		if strings.Contains(r.Form.Get("fields"), "status_code") {
-			writeJSON(w, map[string]string{"status_code": c.Status, "id": c.ID})
+			out := map[string]string{"status_code": c.Status, "id": c.ID, "status": igStatus[c.Status]}
+			writeJSON(w, out)
 			return
 		}
 		out := map[string]string{"status": c.Status, "id": c.ID}
@@ -189,4 +190,13 @@ func (s *Server) list(w http.ResponseWriter, account, field string) {
 		}
 	}
 	writeJSON(w, map[string]any{"data": data})
+}
+
+// igStatus are Instagram's words of a container's status.
+var igStatus = map[string]string{
+	"IN_PROGRESS": "In Progress: Media is still being processed.",
+	"FINISHED":    "Finished: Media has been uploaded and it is complete.",
+	"PUBLISHED":   "Published: Media has been successfully published.",
+	"ERROR":       "Error: Media download has failed. The media URI doesn't meet our requirements.",
+	"EXPIRED":     "Expired: The container was not published within 24 hours and has expired.",
 }
