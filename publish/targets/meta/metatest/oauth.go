@@ -26,7 +26,7 @@ func (s *Server) dialog(w http.ResponseWriter, r *http.Request, threads bool) {
 	code := s.id("code")
 	who := s.person.ID
 	if threads {
-		who = "threads:" + s.person.ID
+		who = "threads:" + s.person.ThreadsID
 	}
 	s.codes[code] = who + "|" + q.Get("redirect_uri")
 	s.mu.Unlock()
