@@ -25,7 +25,7 @@ type Networks struct {
 }
 
 // networkNames are the networks of HERALD_<NETWORK>_API_URL and _AUTH_URL.
-var networkNames = [...]string{"linkedin", "facebook", "instagram", "threads", "x", "telegram"}
+var networkNames = [...]string{"linkedin", "meta", "facebook", "instagram", "threads", "x", "telegram"}
 
 // networkSettings are the settings of Networks.
 func networkSettings() []setting {
@@ -94,6 +94,7 @@ func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish
 		Client: m.restClient(30 * time.Second), ClientID: nw.LinkedInClientID, ClientSecret: nw.LinkedInClientSecret}
 	pub.Register("linkedin", linkedin.New(o))
 	c.AddProvider("linkedin", linkedin.NewProvider(o))
+	m.metaNetworks(pub, c) // Facebook, Instagram, Threads (issue 16)
 	return c
 }
 
@@ -104,9 +105,15 @@ func (c Config) connectStatus() string {
 	if c.Networks.LinkedInClientID != "" {
 		apps = append(apps, "linkedin")
 	}
+	if c.Networks.MetaAppID != "" {
+		apps = append(apps, "facebook", "instagram")
+	}
+	if c.Networks.ThreadsAppID != "" {
+		apps = append(apps, "threads")
+	}
 	switch {
 	case len(apps) == 0:
-		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts)"
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET to connect LinkedIn accounts, META_APP_ID and META_APP_SECRET for Facebook Pages and Instagram, THREADS_APP_ID and THREADS_APP_SECRET for Threads)"
 	case c.PublicURL == "":
 		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
 	}
