@@ -1,0 +1,90 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/publish/targets/meta/metatest"
+)
+
+// TestConnectFacebook drives the connect flow through Main for a Facebook
+// Page: the command answers with Meta's login dialog, the fake consents
+// and sends the browser to Herald's callback, the choice of Page comes
+// back in chat as buttons, a click connects the Page (with its own
+// token), the channel is told; a post goes to the Page's feed; an
+// ambiguous answer is settled from the Page's posts; a revoked token
+// (Graph API code 190) makes the next post fail with Reconnect.
+func TestConnectFacebook(t *testing.T) {
+	fb := metatest.New(herald.SystemClock{}, "meta-app", "meta-secret")
+	defer fb.Close()
+	fb.SetPerson(metatest.Person{ID: "1001", Name: "Alice Martin", Pages: []string{"501", "502"}})
+	fb.AddPage(metatest.Page{ID: "501", Name: "Acme SAS"})
+	fb.AddPage(metatest.Page{ID: "502", Name: "Acme Kids"})
+
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "META_APP_ID": "meta-app", "META_APP_SECRET": "meta-secret",
+		"HERALD_META_API_URL": fb.URL + "/v24.0", "HERALD_META_AUTH_URL": fb.URL + "/v24.0", "HERALD_SECRET_KEY": newSecretKey(t)})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	c.send("target add facebook:acme https://facebook.com/acme --secret tok", "target connect facebook:acme")
+
+	out := c.send("target connect facebook:acme", "Sign in to connect facebook:acme")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil || !strings.HasPrefix(m[1], fb.URL+"/v24.0/dialog/oauth?") || !strings.Contains(m[1], "pages_manage_posts") {
+		t.Fatalf("no link to Meta's login dialog in:\n%s", out)
+	}
+	from := len(c.out.String())
+	status, page := browse(t, m[1])
+	if status != http.StatusOK || !strings.Contains(page, "choose in chat") {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the choice of Page in chat", func() bool {
+		return strings.Contains(c.out.String()[from:], "target choose facebook:acme 502")
+	}, func() string { return c.out.String()[from:] })
+	for _, want := range []string{"Acme SAS", "Acme Kids", "target choose facebook:acme 501"} {
+		if !strings.Contains(c.out.String()[from:], want) {
+			t.Errorf("the choice misses %q:\n%s", want, c.out.String()[from:])
+		}
+	}
+	c.send("target choose facebook:acme 501 --brand Acme", "now posts as Acme SAS")
+	c.send("target list", "facebook:acme  as Acme SAS, connected by alice")
+	if !strings.Contains(c.out.String(), "facebook:acme connected by alice as Acme SAS") {
+		t.Errorf("the channel was not told:\n%s", c.out.String())
+	}
+
+	const text = "Launch day (at last) https://acme.example/launch"
+	c.send(`draft "`+text+`" --to facebook:acme`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	if ps := fb.Posts(); len(ps) != 1 || ps[0].Account != "501" || ps[0].Text != text || ps[0].Link != "https://acme.example/launch" {
+		t.Errorf("Page posts = %+v", ps)
+	}
+
+	// Facebook fails after making the post: Herald finds it among the
+	// Page's posts instead of posting it twice.
+	fb.Fail("/feed", http.StatusInternalServerError, 2, 0, "Service temporarily unavailable", true)
+	c.send(`draft "made despite the 500" --to facebook:acme`, "Draft #2 created")
+	c.send("submit 2", "approved")
+	c.send("publish 2", "#2")
+	waitFor(t, "draft 2 published", func() bool { return ro.draftState(t, 2) == "published" }, c.out.String)
+	if ps := fb.Posts(); len(ps) != 2 {
+		t.Errorf("%d Page posts after an ambiguous answer; want 2 (no second copy)", len(ps))
+	}
+
+	fb.Revoke("501")
+	c.send(`draft "third" --to facebook:acme`, "Draft #3 created")
+	c.send("submit 3", "approved")
+	c.send("publish 3", "#3")
+	waitFor(t, "draft 3 failed", func() bool { return ro.draftState(t, 3) == "failed" }, c.out.String)
+	waitFor(t, "the Reconnect button", func() bool {
+		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect facebook:acme --brand \"Acme\"")
+	}, c.out.String)
+	c.send("target list", "DISCONNECTED")
+}
