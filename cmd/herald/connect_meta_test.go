@@ -2,11 +2,13 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish/targets/meta/metatest"
 )
 
@@ -87,4 +89,61 @@ func TestConnectFacebook(t *testing.T) {
 		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect facebook:acme --brand \"Acme\"")
 	}, c.out.String)
 	c.send("target list", "DISCONNECTED")
+}
+
+// TestConnectInstagram: one Instagram account linked to the person's Page
+// is connected at the callback; a draft without a picture cannot go to
+// review; with one, the container is made from Herald's signed media link
+// (which the network can fetch), then published.
+func TestConnectInstagram(t *testing.T) {
+	ig := metatest.New(herald.SystemClock{}, "meta-app", "meta-secret")
+	defer ig.Close()
+	ig.SetPerson(metatest.Person{ID: "1001", Name: "Alice Martin", Pages: []string{"501"}})
+	ig.AddPage(metatest.Page{ID: "501", Name: "Acme SAS", IGID: "17841405822304914", IGName: "acme.official"})
+
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "opening.jpg")
+	raw := mediatest.JPEG(t, 120, 80, 1)
+	if err := os.WriteFile(photo, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	db := filepath.Join(dir, "herald.db")
+	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "META_APP_ID": "meta-app", "META_APP_SECRET": "meta-secret",
+		"HERALD_INSTAGRAM_API_URL": ig.URL + "/v24.0", "HERALD_META_AUTH_URL": ig.URL + "/v24.0",
+		"HERALD_SECRET_KEY": newSecretKey(t), "HERALD_MEDIA": "file:" + filepath.Join(dir, "media")})
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	out := c.send("target connect instagram:acme", "Sign in to connect instagram:acme")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", out)
+	}
+	if status, page := browse(t, m[1]); status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool {
+		return strings.Contains(c.out.String(), "instagram:acme connected by alice as acme.official")
+	}, c.out.String)
+
+	c.send(`draft "Our new store #opening" --to instagram:acme`, "Draft #1 created")
+	c.send("submit 1", "needs a picture or a video")
+	c.send(`media add 1 `+photo+` --alt "The door"`, "opening.jpg")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	ps := ig.Posts()
+	if len(ps) != 1 || ps[0].Text != "Our new store #opening" || len(ps[0].Media) != 1 || ps[0].Media[0].Alt != "The door" {
+		t.Fatalf("Instagram posts = %+v", ps)
+	}
+	resp, err := http.Get(ps[0].Media[0].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("Instagram cannot fetch %s: %d %s", ps[0].Media[0].URL, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 }
