@@ -43,9 +43,6 @@ const (
 	ReasonTooLong        = "instagram.too_long"          // "max", "length"
 	ReasonTooManyTags    = "instagram.too_many_tags"     // "max", "count"
 	ReasonTooManyMention = "instagram.too_many_mentions" // "max", "count"
-	ReasonNeedsMedia     = "instagram.needs_media"       // a post without picture or video
-	ReasonAspectRatio    = "instagram.aspect_ratio"      // "n", "name", "width", "height"
-	ReasonNoPublicURL    = "instagram.no_public_url"     // Herald has no public address for Instagram to fetch media from
 )
 
 // Options configure a Publisher.
@@ -123,11 +120,10 @@ func (p *Publisher) Validate(_ publish.Account, text string) error {
 // by URL), pictures are JPEG between 4:5 and 1.91:1, at most 10 items.
 func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 	if !p.public {
-		return herald.Errorf(herald.EUNAVAILABLE, "Instagram fetches pictures and videos from Herald's public address, and Herald has none: its operator sets HERALD_PUBLIC_URL.").
-			Because(ReasonNoPublicURL, nil)
+		return publish.NoPublicMedia("Instagram")
 	}
 	if len(items) == 0 {
-		return herald.Errorf(herald.EINVALID, "An Instagram post needs a picture or a video.").Because(ReasonNeedsMedia, nil)
+		return publish.MediaRequired("Instagram")
 	}
 	if len(items) > MaxItems {
 		return publish.TooManyMedia("Instagram", MaxItems, len(items))
@@ -156,8 +152,7 @@ func checkItem(n int, it media.Item) error {
 	if it.Height > 0 {
 		// width/height within [4/5, 1.91], compared without rounding.
 		if it.Width*5 < it.Height*4 || it.Width*100 > it.Height*191 {
-			return herald.Errorf(herald.EINVALID, "Instagram takes pictures between 4:5 (portrait) and 1.91:1 (landscape); item %d (%s) is %d×%d.", n, it.Name, it.Width, it.Height).
-				Because(ReasonAspectRatio, herald.Facts{"n": n, "name": it.Name, "width": it.Width, "height": it.Height})
+			return publish.AspectRatio("Instagram", n, it, "4:5 (portrait) to 1.91:1 (landscape)")
 		}
 	}
 	return nil

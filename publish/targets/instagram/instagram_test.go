@@ -113,11 +113,11 @@ func TestValidateMedia(t *testing.T) {
 		items  []media.Item
 		reason string
 	}{
-		{"ErrNoMedia", nil, instagram.ReasonNeedsMedia},
+		{"ErrNoMedia", nil, publish.ReasonMediaRequired},
 		{"OK/Portrait4:5", []media.Item{it("image/jpeg", 1080, 1350)}, ""},
-		{"ErrTallerThan4:5", []media.Item{it("image/jpeg", 1079, 1350)}, instagram.ReasonAspectRatio},
+		{"ErrTallerThan4:5", []media.Item{it("image/jpeg", 1079, 1350)}, publish.ReasonAspectRatio},
 		{"OK/Landscape1.91", []media.Item{it("image/jpeg", 1910, 1000)}, ""},
-		{"ErrWiderThan1.91", []media.Item{it("image/jpeg", 1911, 1000)}, instagram.ReasonAspectRatio},
+		{"ErrWiderThan1.91", []media.Item{it("image/jpeg", 1911, 1000)}, publish.ReasonAspectRatio},
 		{"ErrPNG", []media.Item{it("image/png", 1080, 1080)}, publish.ReasonMediaType},
 		{"OK/Reel9:16", []media.Item{it("video/mp4", 1080, 1920)}, ""},
 		{"ErrElevenItems", many, publish.ReasonTooManyMedia},
@@ -131,7 +131,7 @@ func TestValidateMedia(t *testing.T) {
 	t.Run("ErrNoPublicURL", func(t *testing.T) {
 		p := instagram.New(instagram.Options{})
 		err := p.ValidateMedia(publish.Account{}, []media.Item{it("image/jpeg", 1080, 1080)})
-		if reason(err) != instagram.ReasonNoPublicURL || !strings.Contains(herald.ErrorMessage(err), "HERALD_PUBLIC_URL") {
+		if reason(err) != publish.ReasonNoPublicMedia || !strings.Contains(herald.ErrorMessage(err), "HERALD_PUBLIC_URL") {
 			t.Errorf("without a public address: %v", err)
 		}
 	})

@@ -35,11 +35,9 @@ const (
 	MaxVideo = 1 << 30
 )
 
-// Reasons of Threads' refusals before review.
-const (
-	ReasonTooLong     = "threads.too_long"      // "max", "length"
-	ReasonNoPublicURL = "threads.no_public_url" // media without Herald's public address
-)
+// ReasonTooLong is the Reason of a text longer than MaxChars ("max",
+// "length").
+const ReasonTooLong = "threads.too_long"
 
 // Options configure a Publisher and a Provider.
 type Options struct {
@@ -110,8 +108,7 @@ func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 		return nil
 	}
 	if !p.public {
-		return herald.Errorf(herald.EUNAVAILABLE, "Threads fetches pictures and videos from Herald's public address, and Herald has none: its operator sets HERALD_PUBLIC_URL.").
-			Because(ReasonNoPublicURL, nil)
+		return publish.NoPublicMedia("Threads")
 	}
 	if len(items) > MaxItems {
 		return publish.TooManyMedia("Threads", MaxItems, len(items))

@@ -73,7 +73,7 @@ func TestValidate(t *testing.T) {
 	if err := p.ValidateMedia(publish.Account{}, nil); err != nil {
 		t.Errorf("a text post needs no public address: %v", err)
 	}
-	if he := herald.AsError(p.ValidateMedia(publish.Account{}, []media.Item{img})); he == nil || he.Reason != threads.ReasonNoPublicURL {
+	if he := herald.AsError(p.ValidateMedia(publish.Account{}, []media.Item{img})); he == nil || he.Reason != publish.ReasonNoPublicMedia {
 		t.Errorf("media without a public address: %v", he)
 	}
 	p = threads.New(threads.Options{PublicLinks: true})
