@@ -178,7 +178,7 @@ func (g *Graph) Classify(resp *http.Response, body []byte, err error) error {
 	case e.Code == CodeInvalidToken || e.Type == "OAuthException" && resp.StatusCode == http.StatusUnauthorized:
 		return publish.DeadToken("%s refused the account's token: %s", g.O.Network, e.Words())
 	case RateLimited(e.Code):
-		wait := max(httpx.RetryAfter(resp.Header, now), RateLimitWait)
+		wait := max(httpx.RetryAfter(resp.Header, now), regainAccess(resp.Header), RateLimitWait)
 		return &publish.Error{Outcome: publish.Transient, Message: words + "; Herald tries again later", RetryAfter: wait, Err: err}
 	case e.Code == CodeNotReady:
 		return &publish.Error{Outcome: publish.Transient, Message: words, Err: fmt.Errorf("%w: %s", ErrNotReady, e.Words())}
@@ -186,6 +186,25 @@ func (g *Graph) Classify(resp *http.Response, body []byte, err error) error {
 		return &publish.Error{Outcome: publish.Transient, Message: words, Err: fmt.Errorf("%w: %w", errServer, err)}
 	}
 	return &publish.Error{Outcome: publish.Rejected, Message: g.O.Network + " refused: " + e.Words(), Err: err}
+}
+
+// regainAccess reads how long the Graph API says a rate-limited Page or
+// account waits, from X-Business-Use-Case-Usage
+// ({"<id>":[{"type":"pages","estimated_time_to_regain_access":MINUTES}]}).
+func regainAccess(h http.Header) time.Duration {
+	var usage map[string][]struct {
+		Minutes int `json:"estimated_time_to_regain_access"`
+	}
+	if json.Unmarshal([]byte(h.Get("X-Business-Use-Case-Usage")), &usage) != nil {
+		return 0
+	}
+	var wait time.Duration
+	for _, us := range usage {
+		for _, u := range us {
+			wait = max(wait, time.Duration(min(u.Minutes, 24*60))*time.Minute)
+		}
+	}
+	return wait
 }
 
 // Call sends method path (relative to the API URL) with form f (a query

@@ -55,6 +55,11 @@ func TestClassify(t *testing.T) {
 			}
 		})
 	}
+	resp := answer(400, "")
+	resp.Header.Set("X-Business-Use-Case-Usage", `{"501":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":45}]}`)
+	if e := publish.Classify(g.Classify(resp, []byte(body(32, 0, "Page request limit reached")), errors.New("400"))); e.RetryAfter != 45*time.Minute {
+		t.Errorf("the wait Meta says: %v; want 45m", e.RetryAfter)
+	}
 	err := g.Classify(answer(400, ""), []byte(body(9007, 0, "x")), errors.New("400"))
 	if !errors.Is(err, meta.ErrNotReady) {
 		t.Errorf("9007 is not ErrNotReady: %v", err)
