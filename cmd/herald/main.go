@@ -521,16 +521,6 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	return err
 }
 
-// routes are the HTTP endpoints of the domain.
-func (a *app) routes() []route {
-	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
-		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
-	if a.media.Links != nil {
-		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
-	}
-	return rs
-}
-
 // discordAdapter connects Discord: the HTTP interactions endpoint when
 // DISCORD_PUBLIC_KEY is set, else the gateway.
 func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
