@@ -91,22 +91,15 @@ func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 // CheckAccount implements publish.Configurer: a Page is connected through
 // Meta login, never typed.
 func (p *Publisher) CheckAccount(a publish.Account) error {
-	if a.Secret == "" || a.Handle == "" || strings.Trim(a.Handle, "0123456789") != "" {
-		return herald.Errorf(herald.EINVALID, "%s is set up by connecting it through Meta's own page, not with a URL or a token.", a.Target).
-			Because(publish.ReasonConnectOnly, herald.Facts{"kind": "facebook", "target": a.Target.String()})
-	}
-	return nil
+	return meta.ConnectOnly(a, "facebook", "Meta's own page")
 }
 
 var linkRE = regexp.MustCompile(`https?://[^\s<>"]+`)
 
 // Publish implements publish.Publisher.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
-	if err := p.CheckAccount(post.Account); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
-	}
-	if err := p.Validate(post.Account, post.Text); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	if err := meta.Recheck(p, post, "Facebook", false); err != nil {
+		return publish.Receipt{}, err
 	}
 	if len(post.Media) == 1 && post.Media[0].Video() {
 		return p.video(ctx, post, post.Media[0])

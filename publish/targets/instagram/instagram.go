@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -161,30 +160,13 @@ func checkItem(n int, it media.Item) error {
 // CheckAccount implements publish.Configurer: an Instagram account is
 // connected through Meta login, never typed.
 func (p *Publisher) CheckAccount(a publish.Account) error {
-	if a.Secret == "" || a.Handle == "" || strings.Trim(a.Handle, "0123456789") != "" {
-		return herald.Errorf(herald.EINVALID, "%s is set up by connecting it through Meta's own page, not with a URL or a token.", a.Target).
-			Because(publish.ReasonConnectOnly, herald.Facts{"kind": "instagram", "target": a.Target.String()})
-	}
-	return nil
+	return meta.ConnectOnly(a, "instagram", "Meta's own page")
 }
 
 // Publish implements publish.Publisher.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
-	if err := p.CheckAccount(post.Account); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
-	}
-	if err := p.Validate(post.Account, post.Text); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
-	}
-	items := make([]media.Item, len(post.Media))
-	for i, m := range post.Media {
-		items[i] = m.Item
-		if m.Link == "" {
-			return publish.Receipt{}, publish.Rejectedf("Instagram fetches media by URL, and Herald has no public address (HERALD_PUBLIC_URL)")
-		}
-	}
-	if err := p.ValidateMedia(post.Account, items); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	if err := meta.Recheck(p, post, "Instagram", true); err != nil {
+		return publish.Receipt{}, err
 	}
 	c := p.c
 	c.Before = p.quota
@@ -198,18 +180,11 @@ func (p *Publisher) form(ctx context.Context, post publish.Post) (url.Values, er
 		f.Set("caption", post.Text)
 		return f, nil
 	}
-	ids := make([]string, len(post.Media))
-	for i, m := range post.Media {
-		id, err := p.c.Create(ctx, post, m.SHA256, itemForm(m, true))
-		if err != nil {
-			return nil, err
-		}
-		if err := p.c.Ready(ctx, post.Account.Secret, id); err != nil {
-			return nil, err
-		}
-		ids[i] = id
+	ids, err := p.c.Carousel(ctx, post, func(m publish.Media) url.Values { return itemForm(m, true) })
+	if err != nil {
+		return nil, err
 	}
-	return url.Values{"media_type": {"CAROUSEL"}, "children": {strings.Join(ids, ",")}, "caption": {post.Text}}, nil
+	return url.Values{"media_type": {"CAROUSEL"}, "children": {ids}, "caption": {post.Text}}, nil
 }
 
 func itemForm(m publish.Media, child bool) url.Values {
@@ -226,9 +201,6 @@ func itemForm(m publish.Media, child bool) url.Values {
 		if m.Alt != "" {
 			f.Set("alt_text", m.Alt)
 		}
-	}
-	if child {
-		f.Set("is_carousel_item", "true")
 	}
 	return f
 }

@@ -281,3 +281,23 @@ type ID struct {
 	ID     string `json:"id"`
 	PostID string `json:"post_id"`
 }
+
+// AppReady is a Provider's Ready: an EUNAVAILABLE error naming the app
+// settings (idName, secretName) when the app of network is not set, for
+// targets of kind.
+func (g *Graph) AppReady(kind, app, idName, secretName string) error {
+	if g.O.AppID != "" && g.O.AppSecret != "" {
+		return nil
+	}
+	return herald.Errorf(herald.EUNAVAILABLE, "Herald has no %s app: its operator sets %s and %s.", app, idName, secretName).
+		Because(publish.ReasonNoApp, herald.Facts{"kind": kind, "settings": idName + ", " + secretName})
+}
+
+// DialogURL is the authorization page at AuthURL + path asking scopes
+// (comma-separated, as Meta takes them), coming back to redirect with
+// state.
+func (g *Graph) DialogURL(path, state, redirect string, scopes []string) string {
+	q := url.Values{"client_id": {g.O.AppID}, "redirect_uri": {redirect}, "state": {state},
+		"response_type": {"code"}, "scope": {strings.Join(scopes, ",")}}
+	return g.O.AuthURL + path + "?" + q.Encode()
+}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -54,12 +52,7 @@ func NewProvider(o Options, kind Accounts) *Provider { return &Provider{New(o), 
 
 // Ready implements publish.Provider.
 func (p *Provider) Ready() error {
-	if p.g.O.AppID == "" || p.g.O.AppSecret == "" {
-		kind := map[Accounts]string{Pages: "facebook", Instagram: "instagram"}[p.kind]
-		return herald.Errorf(herald.EUNAVAILABLE, "Herald has no Meta app: its operator sets META_APP_ID and META_APP_SECRET.").
-			Because(publish.ReasonNoApp, herald.Facts{"kind": kind, "settings": "META_APP_ID, META_APP_SECRET"})
-	}
-	return nil
+	return p.g.AppReady(map[Accounts]string{Pages: "facebook", Instagram: "instagram"}[p.kind], "Meta", "META_APP_ID", "META_APP_SECRET")
 }
 
 // PKCE implements publish.Provider: Meta's web login uses the app secret.
@@ -67,9 +60,7 @@ func (p *Provider) PKCE() bool { return false }
 
 // AuthURL implements publish.Provider.
 func (p *Provider) AuthURL(state, redirect, _ string) string {
-	q := url.Values{"client_id": {p.g.O.AppID}, "redirect_uri": {redirect}, "state": {state},
-		"response_type": {"code"}, "scope": {strings.Join(Scopes, ",")}}
-	return p.g.O.AuthURL + "/dialog/oauth?" + q.Encode()
+	return p.g.DialogURL("/dialog/oauth", state, redirect, Scopes)
 }
 
 type tokenAnswer struct {

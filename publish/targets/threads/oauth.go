@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/meta"
 )
@@ -33,11 +31,7 @@ func NewProvider(o Options) *Provider { return &Provider{meta.New(o.withDefaults
 
 // Ready implements publish.Provider.
 func (p *Provider) Ready() error {
-	if p.g.O.AppID == "" || p.g.O.AppSecret == "" {
-		return herald.Errorf(herald.EUNAVAILABLE, "Herald has no Threads app: its operator sets THREADS_APP_ID and THREADS_APP_SECRET.").
-			Because(publish.ReasonNoApp, herald.Facts{"kind": "threads", "settings": "THREADS_APP_ID, THREADS_APP_SECRET"})
-	}
-	return nil
+	return p.g.AppReady("threads", "Threads", "THREADS_APP_ID", "THREADS_APP_SECRET")
 }
 
 // PKCE implements publish.Provider.
@@ -45,9 +39,7 @@ func (p *Provider) PKCE() bool { return false }
 
 // AuthURL implements publish.Provider.
 func (p *Provider) AuthURL(state, redirect, _ string) string {
-	q := url.Values{"client_id": {p.g.O.AppID}, "redirect_uri": {redirect}, "state": {state},
-		"response_type": {"code"}, "scope": {strings.Join(Scopes, ",")}}
-	return p.g.O.AuthURL + "/oauth/authorize?" + q.Encode()
+	return p.g.DialogURL("/oauth/authorize", state, redirect, Scopes)
 }
 
 type tokenAnswer struct {

@@ -11,7 +11,6 @@ package threads
 import (
 	"context"
 	"net/url"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -130,30 +129,13 @@ func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
 // CheckAccount implements publish.Configurer: a Threads account is
 // connected through Threads' own page, never typed.
 func (p *Publisher) CheckAccount(a publish.Account) error {
-	if a.Secret == "" || a.Handle == "" || strings.Trim(a.Handle, "0123456789") != "" {
-		return herald.Errorf(herald.EINVALID, "%s is set up by connecting it through Threads' own page, not with a URL or a token.", a.Target).
-			Because(publish.ReasonConnectOnly, herald.Facts{"kind": "threads", "target": a.Target.String()})
-	}
-	return nil
+	return meta.ConnectOnly(a, "threads", "Threads' own page")
 }
 
 // Publish implements publish.Publisher.
 func (p *Publisher) Publish(ctx context.Context, post publish.Post) (publish.Receipt, error) {
-	if err := p.CheckAccount(post.Account); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
-	}
-	if err := p.Validate(post.Account, post.Text); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
-	}
-	items := make([]media.Item, len(post.Media))
-	for i, m := range post.Media {
-		items[i] = m.Item
-		if m.Link == "" {
-			return publish.Receipt{}, publish.Rejectedf("Threads fetches media by URL, and Herald has no public address (HERALD_PUBLIC_URL)")
-		}
-	}
-	if err := p.ValidateMedia(post.Account, items); err != nil {
-		return publish.Receipt{}, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	if err := meta.Recheck(p, post, "Threads", true); err != nil {
+		return publish.Receipt{}, err
 	}
 	return p.c.Run(ctx, post, func(ctx context.Context) (url.Values, error) { return p.form(ctx, post) })
 }
@@ -168,20 +150,11 @@ func (p *Publisher) form(ctx context.Context, post publish.Post) (url.Values, er
 		f.Set("text", post.Text)
 		return f, nil
 	}
-	ids := make([]string, len(post.Media))
-	for i, m := range post.Media {
-		f := itemForm(m)
-		f.Set("is_carousel_item", "true")
-		id, err := p.c.Create(ctx, post, m.SHA256, f)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.c.Ready(ctx, post.Account.Secret, id); err != nil {
-			return nil, err
-		}
-		ids[i] = id
+	ids, err := p.c.Carousel(ctx, post, itemForm)
+	if err != nil {
+		return nil, err
 	}
-	return url.Values{"media_type": {"CAROUSEL"}, "children": {strings.Join(ids, ",")}, "text": {post.Text}}, nil
+	return url.Values{"media_type": {"CAROUSEL"}, "children": {ids}, "text": {post.Text}}, nil
 }
 
 func itemForm(m publish.Media) url.Values {

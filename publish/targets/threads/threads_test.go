@@ -50,15 +50,10 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-type recorder map[string]publish.Upload
+type recorder = metatest.Uploads
 
 func (f *fixture) post(text string, rec recorder, ms ...publish.Media) publish.Post {
-	p := publish.Post{DraftID: 1, Rev: 1, Target: f.acct.Target, Account: f.acct, Text: text, Media: ms, Uploads: map[string]publish.Upload{}}
-	for k, u := range rec {
-		p.Uploads[k] = u
-	}
-	p.Record = func(_ context.Context, u publish.Upload) error { rec[u.SHA256] = u; return nil }
-	return p
+	return metatest.Delivery(f.acct, text, rec, ms...)
 }
 
 func TestValidate(t *testing.T) {

@@ -59,3 +59,19 @@ func Connect(ctx context.Context, p publish.Provider, choose string) (publish.Ac
 	}
 	return publish.Account{}, cs, fmt.Errorf("no account %s among %v", choose, cs)
 }
+
+// Uploads are the uploads recorded on a delivery, by key, as the
+// scheduler keeps them.
+type Uploads map[string]publish.Upload
+
+// Delivery returns the post of draft 1 to account a, as the scheduler builds
+// it: text and media, the uploads earlier attempts recorded in rec, and
+// a recorder writing into rec.
+func Delivery(a publish.Account, text string, rec Uploads, ms ...publish.Media) publish.Post {
+	p := publish.Post{DraftID: 1, Rev: 1, Target: a.Target, Account: a, Text: text, Media: ms, Uploads: map[string]publish.Upload{}}
+	for k, u := range rec {
+		p.Uploads[k] = u
+	}
+	p.Record = func(_ context.Context, u publish.Upload) error { rec[u.SHA256] = u; return nil }
+	return p
+}
