@@ -20,9 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/meta"
@@ -63,11 +61,7 @@ func New(o meta.Options) *Publisher {
 
 // Validate implements publish.Validator: at most MaxChars characters.
 func (p *Publisher) Validate(_ publish.Account, text string) error {
-	if n := utf8.RuneCountInString(text); n > MaxChars {
-		return herald.Errorf(herald.EINVALID, "Facebook takes posts of at most %d characters; this text has %d.", MaxChars, n).
-			Because(ReasonTooLong, herald.Facts{"max": MaxChars, "length": n})
-	}
-	return nil
+	return meta.MaxLength("Facebook", ReasonTooLong, MaxChars, text)
 }
 
 // ValidateMedia implements publish.MediaValidator: one video, or up to

@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
@@ -99,9 +98,8 @@ func Mentions(text string) int { return len(mentionRE.FindAllStringIndex(text, -
 // Validate implements publish.Validator: 2,200 characters, 30 hashtags,
 // 20 mentions.
 func (p *Publisher) Validate(_ publish.Account, text string) error {
-	if n := utf8.RuneCountInString(text); n > MaxChars {
-		return herald.Errorf(herald.EINVALID, "Instagram takes captions of at most %d characters; this text has %d.", MaxChars, n).
-			Because(ReasonTooLong, herald.Facts{"max": MaxChars, "length": n})
+	if err := meta.MaxLength("Instagram", ReasonTooLong, MaxChars, text); err != nil {
+		return err
 	}
 	if n := Hashtags(text); n > MaxHashtags {
 		return herald.Errorf(herald.EINVALID, "Instagram takes at most %d hashtags in a caption; this text has %d.", MaxHashtags, n).

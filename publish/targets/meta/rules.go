@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
@@ -71,4 +72,14 @@ func (c Containers) Carousel(ctx context.Context, post publish.Post, form func(p
 		ids[i] = id
 	}
 	return strings.Join(ids, ","), nil
+}
+
+// MaxLength refuses a text of more than max characters (code points) on
+// network, with reason and the facts "max" and "length".
+func MaxLength(network, reason string, max int, text string) error {
+	if n := utf8.RuneCountInString(text); n > max {
+		return herald.Errorf(herald.EINVALID, "%s takes posts of at most %d characters; this text has %d.", network, max, n).
+			Because(reason, herald.Facts{"max": max, "length": n})
+	}
+	return nil
 }

@@ -12,9 +12,7 @@ import (
 	"context"
 	"net/url"
 	"time"
-	"unicode/utf8"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/meta"
@@ -92,11 +90,7 @@ func New(o Options) *Publisher {
 
 // Validate implements publish.Validator: at most 500 characters.
 func (p *Publisher) Validate(_ publish.Account, text string) error {
-	if n := utf8.RuneCountInString(text); n > MaxChars {
-		return herald.Errorf(herald.EINVALID, "Threads takes posts of at most %d characters; this text has %d.", MaxChars, n).
-			Because(ReasonTooLong, herald.Facts{"max": MaxChars, "length": n})
-	}
-	return nil
+	return meta.MaxLength("Threads", ReasonTooLong, MaxChars, text)
 }
 
 // ValidateMedia implements publish.MediaValidator: media need Herald's
