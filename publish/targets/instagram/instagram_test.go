@@ -295,3 +295,21 @@ func TestPublishWithoutLink(t *testing.T) {
 		t.Errorf("without a link: %+v", e)
 	}
 }
+
+// FuzzCounts: the hashtag and mention counters never count more than
+// the text has # or @, and a text within the rules stays within them
+// once a word is appended after a space.
+func FuzzCounts(f *testing.F) {
+	for _, s := range []string{"#a #b", "@a.b @c_", "C# a#b x@y.z", "#1 #é_ @.", "##x @@y", "#\u00e9t\u00e9 @anne."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, m := instagram.Hashtags(s), instagram.Mentions(s)
+		if h > strings.Count(s, "#") || m > strings.Count(s, "@") {
+			t.Errorf("%q: %d hashtags, %d mentions", s, h, m)
+		}
+		if instagram.Hashtags(s+" plain") != h || instagram.Mentions(s+" plain") != m {
+			t.Errorf("%q: a plain word changes the counts", s)
+		}
+	})
+}
