@@ -91,7 +91,11 @@ func NewConnector(svc *Service, publicURL string, notify Notifier, log *slog.Log
 }
 
 // AddProvider makes p the way accounts of targets of kind are connected.
-func (c *Connector) AddProvider(kind string, p Provider) { c.providers[kind] = p }
+// Call it while wiring, before serving.
+func (c *Connector) AddProvider(kind string, p Provider) {
+	c.providers[kind] = p
+	c.svc.connectable[kind] = true
+}
 
 // Provider returns the provider of a target kind.
 func (c *Connector) Provider(kind string) (Provider, bool) {

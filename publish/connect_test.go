@@ -322,3 +322,73 @@ func TestConnectPKCE(t *testing.T) {
 		t.Errorf("challenge %q, verifier %q (S256: %q), state %q", p.challenge, p.verifier, got, p.state)
 	}
 }
+
+// TestLinkedInExactlyOnce: LinkedIn takes no idempotency key. A post
+// whose answer is lost after LinkedIn made it is found among the page's
+// posts and settled as published, not sent again; one LinkedIn did not
+// make is not sent again blindly either: a person decides (unconfirmed);
+// a post cut short by a crash (found sending) is looked for the same way.
+func TestLinkedInExactlyOnce(t *testing.T) {
+	e := newConnectEnv(t)
+	if _, err := e.conn.Callback(t.Context(), e.consent(t)); err != nil {
+		t.Fatal(err)
+	}
+	publishNow := func(text string) int64 {
+		t.Helper()
+		d := e.approved(t, text, "linkedin:acme", time.Time{})
+		if _, err := e.svc.PublishNow(t.Context(), bob, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.tick(t)
+		return d.ID
+	}
+	t.Run("OKMadeDespiteA504", func(t *testing.T) {
+		e.li.FailAfterPosting(http.StatusGatewayTimeout)
+		id := publishNow("made despite a 504")
+		if d := e.delivery(t, id); d.State != publish.Delivered || d.Attempts != 1 || !strings.HasPrefix(d.Receipt.ID, "urn:li:share:") {
+			t.Errorf("delivery %+v", d)
+		}
+		if n := len(e.li.Posts()); n != 1 {
+			t.Errorf("%d posts on LinkedIn; want 1", n)
+		}
+	})
+	t.Run("ErrNotMadeAfterA503", func(t *testing.T) {
+		e.li.Fail("/rest/posts", http.StatusServiceUnavailable, `{"status":503,"message":"Service Unavailable"}`, "")
+		id := publishNow("lost in a 503")
+		if d := e.delivery(t, id); d.State != publish.Unconfirmed || d.Attempts != 1 {
+			t.Errorf("delivery %+v; want unconfirmed after one attempt", d)
+		}
+		if n := len(e.li.Posts()); n != 1 {
+			t.Errorf("%d posts on LinkedIn; want still 1", n)
+		}
+	})
+	t.Run("OKCrashWhileSending", func(t *testing.T) {
+		d := e.approved(t, "cut short", "linkedin:acme", time.Time{})
+		if _, err := e.svc.PublishNow(t.Context(), bob, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The post was made, then Herald stopped before recording it.
+		p, ok := e.svc.Publisher("linkedin")
+		if !ok {
+			t.Fatal("no linkedin publisher")
+		}
+		a, _ := e.account(t)
+		post := publish.Post{DraftID: d.ID, Rev: d.Rev, Target: liTarget, Text: "cut short", Account: a}
+		if _, err := p.Publish(t.Context(), post); err != nil {
+			t.Fatal(err)
+		}
+		dl := e.delivery(t, d.ID)
+		next := dl
+		next.State, next.Attempts, next.SentAt, next.FirstSent = publish.Sending, 1, e.clock.Now(), e.clock.Now()
+		if err := e.store.SaveDeliveries(t.Context(), nil, []publish.DeliveryUpdate{{Delivery: next, From: dl.State, FromAttempts: dl.Attempts}}); err != nil {
+			t.Fatal(err)
+		}
+		e.tick(t)
+		if got := e.delivery(t, d.ID); got.State != publish.Delivered {
+			t.Errorf("delivery %+v; want delivered (found on LinkedIn)", got)
+		}
+		if n := len(e.li.Posts()); n != 2 {
+			t.Errorf("%d posts on LinkedIn; want 2 (none twice)", n)
+		}
+	})
+}

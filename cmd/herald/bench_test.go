@@ -23,9 +23,15 @@ import (
 // benchMain wires a Main on a fresh database, as `herald run` does.
 func benchMain(b testing.TB) *Main {
 	b.Helper()
+	return benchMainOn(b, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+}
+
+// benchMainOn is benchMain on the database of HERALD_DATABASE database.
+func benchMainOn(b testing.TB, database string) *Main {
+	b.Helper()
 	m := NewMain()
 	m.Stdout, m.Stderr = io.Discard, io.Discard
-	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(b.TempDir(), "bench.db"), "HERALD_LOG_LEVEL": "error"}
+	env := map[string]string{"HERALD_DATABASE": database, "HERALD_LOG_LEVEL": "error"}
 	if err := m.ParseFlags(nil, func(k string) string { return env[k] }); err != nil {
 		b.Fatal(err)
 	}
@@ -83,11 +89,14 @@ func BenchmarkDispatchDraft(b *testing.B) {
 // BenchmarkApprove measures approvals committed one by one, each a
 // compare-and-set with its approval and audit rows in one transaction.
 // Target: at least 1,000 per second.
-func BenchmarkApprove(b *testing.B) {
-	m := benchMain(b)
+func BenchmarkApprove(b *testing.B) { benchApprove(b, benchMain(b).store) }
+
+// benchApprove is BenchmarkApprove on store s (BenchmarkStores runs it on
+// SQLite and PostgreSQL).
+func benchApprove(b *testing.B, s store) {
 	ctx := context.Background()
-	bsvc := brands.NewService(m.store, herald.SystemClock{}, "UTC")
-	svc := approvals.NewService(m.store, bsvc, herald.SystemClock{})
+	bsvc := brands.NewService(s, herald.SystemClock{}, "UTC")
+	svc := approvals.NewService(s, bsvc, herald.SystemClock{})
 	alice := herald.Actor{Platform: "console", UserID: "alice"}
 	ch := herald.ChannelRef{Platform: "console", Workspace: "local", Channel: "#general"}
 	if _, err := bsvc.AddBrand(ctx, alice, "Acme", &ch); err != nil {

@@ -99,7 +99,7 @@ func (m *Main) nameFlags(err error) error {
 
 // commandNames are the keys of commandRunners (a test checks it), for
 // suggestions.
-var commandNames = []string{"run", "console", "migrate", "backup", "doctor", "version", "help", "slack", "discord", "healthcheck"}
+var commandNames = []string{"run", "console", "migrate", "backup", "import", "doctor", "version", "help", "slack", "discord", "healthcheck"}
 
 // unknownCommand refuses a subcommand herald does not have, suggesting the
 // nearest.
@@ -114,7 +114,7 @@ func (m *Main) unknownCommand(name string) error {
 // docs/operations.md have them all.
 const settingsHelp = `
 Main settings (environment variables; also KEY=VALUE lines in the file named by HERALD_CONFIG):
-  HERALD_DATABASE      sqlite:PATH of the database (default sqlite:herald.db)
+  HERALD_DATABASE      sqlite:PATH or postgres://USER:PASSWORD@HOST/DB (default sqlite:herald.db)
   HERALD_HTTP_ADDR     HTTP address for health, metrics and the platforms' endpoints, or off (default :8080)
   HERALD_TIMEZONE      time zone of new brands (default UTC; brand zone changes a brand's)
   HERALD_LOG_LEVEL     debug, info, warn or error

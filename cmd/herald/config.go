@@ -261,7 +261,9 @@ func (c Config) Validate() error {
 			bad("HERALD_DATABASE: give a file path without '?' or '#' after sqlite:, e.g. sqlite:/data/herald.db")
 		}
 	case strings.HasPrefix(c.Database, "postgres://"), strings.HasPrefix(c.Database, "postgresql://"):
-		bad("HERALD_DATABASE: PostgreSQL is not supported by this version of Herald yet; use sqlite:PATH")
+		if _, err := url.Parse(c.Database); err != nil {
+			bad("HERALD_DATABASE: %q is not a PostgreSQL URL such as postgres://herald:PASSWORD@db.example:5432/herald", redactDatabase(c.Database))
+		}
 	default:
 		bad("HERALD_DATABASE: %q is neither sqlite:PATH nor postgres://...", redactDatabase(c.Database))
 	}

@@ -83,6 +83,13 @@ func TestConfigValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
+	for _, db := range []string{"postgres://herald:pw@db.example:5432/herald?sslmode=require", "postgresql://localhost/herald", "postgres:///herald?host=/run/postgresql"} {
+		pg := DefaultConfig()
+		pg.Database = db
+		if err := pg.Validate(); err != nil {
+			t.Errorf("HERALD_DATABASE=%s: %v", db, err)
+		}
+	}
 	tests := []struct {
 		name string
 		edit func(*Config)
@@ -90,7 +97,7 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{"ErrDatabaseScheme", func(c *Config) { c.Database = "mysql://x" }, "HERALD_DATABASE"},
 		{"ErrDatabaseEmptyPath", func(c *Config) { c.Database = "sqlite:" }, "give a file"},
-		{"ErrPostgresNotYet", func(c *Config) { c.Database = "postgres://localhost/herald" }, "PostgreSQL"},
+		{"ErrPostgresURL", func(c *Config) { c.Database = "postgres://herald:pw@db example/herald" }, "PostgreSQL URL"},
 		{"ErrHTTPAddr", func(c *Config) { c.HTTPAddr = "8080" }, "HERALD_HTTP_ADDR"},
 		{"ErrHTTPPort", func(c *Config) { c.HTTPAddr = ":99999" }, "port"},
 		{"ErrTimezone", func(c *Config) { c.Timezone = "Mars/Base" }, "HERALD_TIMEZONE"},

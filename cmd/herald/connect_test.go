@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/secret"
 	"github.com/heraldhq/herald/internal/testclock"
+	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/linkedin/linkedintest"
 )
@@ -45,10 +47,16 @@ func TestConnectLinkedIn(t *testing.T) {
 	li.AddOrganization("2414183", "Acme SAS")
 
 	addr := freeAddr(t)
-	db := filepath.Join(t.TempDir(), "herald.db")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "herald.db")
+	photo := filepath.Join(dir, "launch.jpg")
+	if err := os.WriteFile(photo, mediatest.JPEG(t, 120, 80, 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c := startConsole(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
 		"HERALD_PUBLIC_URL": "http://" + addr, "LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret",
-		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL, "HERALD_SECRET_KEY": newSecretKey(t)})
+		"HERALD_LINKEDIN_API_URL": li.URL, "HERALD_LINKEDIN_AUTH_URL": li.URL, "HERALD_SECRET_KEY": newSecretKey(t),
+		"HERALD_MEDIA": "file:" + filepath.Join(dir, "media")})
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
 	c.send("target add linkedin:acme https://linkedin.com --secret tok", "target connect linkedin:acme")
@@ -105,12 +113,15 @@ func TestConnectLinkedIn(t *testing.T) {
 
 	const text = "Launch day (at last) #news @team"
 	c.send(`draft "`+text+`" --to linkedin:acme`, "Draft #1 created")
+	c.send(`media add 1 `+photo+` --alt "The team at launch"`, "launch.jpg")
 	c.send("submit 1", "approved")
 	c.send("publish 1", "#1")
 	ro.checkSealedAccount(t)
 	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
 	if ps := li.Posts(); len(ps) != 1 || ps[0].Author != "urn:li:organization:2414183" || ps[0].Text != text || len(ps[0].Hashtags) > 0 {
 		t.Errorf("LinkedIn posts = %+v", ps)
+	} else if len(ps[0].Images) != 1 || len(li.Image(ps[0].Images[0])) == 0 || len(mediatest.Leaks("image/jpeg", li.Image(ps[0].Images[0]))) > 0 {
+		t.Errorf("the post's picture: %v (uploaded without its location?)", ps[0].Images)
 	}
 
 	// LinkedIn fails after making the post: Herald finds it among the
@@ -256,4 +267,7 @@ func TestConnectNeedsPublicURL(t *testing.T) {
 		"LINKEDIN_CLIENT_ID": "li-app", "LINKEDIN_CLIENT_SECRET": "li-secret"})
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("target connect linkedin:acme", "HERALD_PUBLIC_URL")
+	c.send("policy none", "no longer need review")
+	c.send(`draft "hello" --to linkedin:acme`, "Draft #1 created")
+	c.send("submit 1", "target connect linkedin:acme")
 }

@@ -21,9 +21,14 @@ const (
 	historyFileName = "herald-history"
 )
 
-// besideDatabase returns the path of name in the database's directory.
+// besideDatabase returns the path of name in the database's directory;
+// "" on PostgreSQL, which has none (the console's logs then stay on the
+// terminal, warnings only, and its history in memory).
 func (m *Main) besideDatabase(name string) string {
-	path, _ := m.Config.SQLitePath()
+	path, ok := m.Config.SQLitePath()
+	if !ok {
+		return ""
+	}
 	return filepath.Join(filepath.Dir(path), name)
 }
 
@@ -32,6 +37,9 @@ func (m *Main) besideDatabase(name string) string {
 // cannot be opened: the logs go to Stderr then.
 func (m *Main) consoleLog() io.Writer {
 	path := m.besideDatabase(logFileName)
+	if path == "" {
+		return nil
+	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		fmt.Fprintln(m.Stderr, "herald:", m.Lang.F("the logs stay on the terminal: %v", err))

@@ -40,7 +40,6 @@ import (
 	"github.com/heraldhq/herald/publish/targets/discordwebhook"
 	"github.com/heraldhq/herald/publish/targets/mastodon"
 	"github.com/heraldhq/herald/publish/targets/webhook"
-	"github.com/heraldhq/herald/storage/sqlite"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -104,9 +103,9 @@ type Main struct {
 
 	log     *slog.Logger
 	metrics *metrics
-	store   *sqlite.Store
-	lock    *sqlite.Lock // the database file's, held until Close
-	inUse   error        // backup, doctor: why they did not migrate
+	store   store
+	lock    releaser // the database's (store.go), held until Close
+	inUse   error    // backup, doctor: why they did not migrate
 	keys    *secret.Keyring
 	http    *http.Server
 }
@@ -126,7 +125,9 @@ Commands:
   run            serve the configured chat platforms (the default); with none, open the console
   console        open the local console: a chat in the terminal
   migrate        apply database migrations and exit
-  backup FILE    write a consistent copy of the SQLite database to FILE
+  backup FILE    write a consistent copy of the SQLite database to FILE (PostgreSQL: use pg_dump)
+  import sqlite:PATH
+                 copy a whole SQLite database into the configured, empty PostgreSQL database
   doctor         check the configuration and the database
   version        print the version
   healthcheck    ask the Herald serving HERALD_HTTP_ADDR for /healthz; exit 0 when up, 1 otherwise
@@ -188,7 +189,7 @@ func (m *Main) flagSet(cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
+	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH or postgres://USER:PASSWORD@HOST/DB (HERALD_DATABASE)")
 	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
 	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
@@ -203,6 +204,7 @@ var commandRunners = map[string]func(*Main, context.Context) error{
 	"console": (*Main).runConsole,
 	"migrate": (*Main).runMigrate,
 	"backup":  (*Main).runBackup,
+	"import":  (*Main).runImport,
 	"doctor":  (*Main).runDoctor,
 	"version": (*Main).runVersion,
 	"help":    (*Main).runHelp,
@@ -268,62 +270,15 @@ func (m *Main) Close() error {
 		errs = append(errs, m.store.Close())
 		m.store = nil
 	}
-	errs = append(errs, m.lock.Release())
-	m.lock = nil
+	if m.lock != nil {
+		errs = append(errs, m.lock.Release())
+		m.lock = nil
+	}
 	if m.logFile != nil {
 		errs = append(errs, m.logFile.Close())
 		m.logFile = nil
 	}
 	return errors.Join(errs...)
-}
-
-// openStore takes the database file's lock (storeLocks), opens the file
-// and migrates it, returning the migrations it applied. backup and doctor
-// read beside a serving Herald: they migrate only when none runs.
-func (m *Main) openStore(ctx context.Context) ([]string, error) {
-	path, _ := m.Config.SQLitePath()
-	how := storeLocks[m.Command]
-	lock, err := sqlite.LockFile(path, how.mode)
-	var he *herald.Error
-	if err != nil && !(how.readOnly && errors.As(err, &he) && he.Reason == sqlite.ReasonLocked) {
-		return nil, err
-	}
-	m.inUse = err
-	s, err := sqlite.Open(path)
-	if err != nil {
-		lock.Release()
-		return nil, err
-	}
-	m.store = s
-	if m.inUse != nil {
-		return nil, nil // another Herald serves the file and migrated it
-	}
-	applied, err := s.Migrate(ctx)
-	for _, name := range applied {
-		m.log.Info("migration applied", "migration", name)
-	}
-	if how.readOnly {
-		lock.Release() // a serving Herald may start while we read
-		return applied, err
-	}
-	m.lock = lock
-	if err == nil {
-		err = m.sealSecrets(ctx, applied)
-	}
-	return applied, err
-}
-
-// storeLocks says how each command holds the database file's lock, and
-// whether it only reads: run and console serve alone (Exclusive);
-// migrations may run together but not beside a serving Herald (Shared);
-// backup and doctor read beside a serving Herald (SQLite's WAL and
-// online backup are made for it), taking the lock only to migrate.
-var storeLocks = map[string]struct {
-	mode     sqlite.LockMode
-	readOnly bool
-}{
-	"run": {sqlite.Exclusive, false}, "console": {sqlite.Exclusive, false},
-	"migrate": {sqlite.Shared, false}, "backup": {sqlite.Shared, true}, "doctor": {sqlite.Shared, true},
 }
 
 func (m *Main) runServe(ctx context.Context) error {
@@ -521,6 +476,16 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	return err
 }
 
+// routes are the HTTP endpoints of the domain.
+func (a *app) routes() []route {
+	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
+		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
+	if a.media.Links != nil {
+		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
+	}
+	return rs
+}
+
 // discordAdapter connects Discord: the HTTP interactions endpoint when
 // DISCORD_PUBLIC_KEY is set, else the gateway.
 func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
@@ -575,19 +540,4 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
-}
-
-// lookup answers the Discord adapter's autocomplete: brands from brands,
-// drafts from approvals.
-type lookup struct {
-	brands *brands.Service
-	drafts *approvals.Service
-}
-
-func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership, error) {
-	return l.brands.Brands(ctx, a)
-}
-
-func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
-	return l.drafts.List(ctx, a, ch, brand, f)
 }

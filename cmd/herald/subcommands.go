@@ -38,7 +38,11 @@ func (m *Main) runBackup(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	if err := m.store.Backup(ctx, m.Args[0]); err != nil {
+	s, ok := m.store.(sqliteOnly)
+	if !ok {
+		return errors.New("herald backup copies an SQLite file; on PostgreSQL use pg_dump (docs/postgres.md)")
+	}
+	if err := s.Backup(ctx, m.Args[0]); err != nil {
 		return err
 	}
 	st, err := os.Stat(m.Args[0])
@@ -54,12 +58,9 @@ func (m *Main) runDoctor(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	verdict, err := m.store.IntegrityCheck(ctx)
+	checked, err := m.integrity(ctx)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
-	}
-	if verdict != "ok" {
-		return fmt.Errorf("database integrity check failed:\n%s", verdict)
 	}
 	var he *herald.Error
 	if errors.As(m.inUse, &he) {
@@ -67,9 +68,9 @@ func (m *Main) runDoctor(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("database: %w", err)
 		}
-		fmt.Fprintf(m.Stdout, "database %s: ok (schema %d of %d, integrity ok); %s serves it, so doctor did not migrate\n", redactDatabase(m.Config.Database), cur, known, he.Facts["holder"])
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema %d of %d, %s); %s serves it, so doctor did not migrate\n", redactDatabase(m.Config.Database), cur, known, checked, he.Facts["holder"])
 	} else {
-		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, integrity ok)\n", redactDatabase(m.Config.Database))
+		fmt.Fprintf(m.Stdout, "database %s: ok (schema up to date, %s)\n", redactDatabase(m.Config.Database), checked)
 	}
 	if err := m.doctorSecrets(ctx); err != nil {
 		return err

@@ -117,6 +117,9 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
 	},
 	publish.ReasonNotConfigured: func(f herald.Facts) string {
+		if f["connect"] == true {
+			return fmt.Sprintf("%v is not connected for %v; an admin connects it with `target connect %v`.", f["target"], f["brand"], f["target"])
+		}
 		return fmt.Sprintf("%v is not set up for %v; an admin adds it with `target add %v URL`.", f["target"], f["brand"], f["target"])
 	},
 	publish.ReasonNoTarget: func(f herald.Facts) string {

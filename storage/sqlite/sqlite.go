@@ -84,6 +84,10 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
+// DB is the pool of readers, for tools that read the whole database
+// (herald import copies it into PostgreSQL).
+func (s *Store) DB() *sql.DB { return s.r }
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)

@@ -32,6 +32,8 @@ func RunMentions(t *testing.T, open func(t *testing.T) MentionsStore) {
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
 	t.Run("Summary", func(t *testing.T) { testSummary(t, open) })
 	t.Run("TallyAgrees", func(t *testing.T) { testTallyAgrees(t, open) })
+	t.Run("Prune", func(t *testing.T) { testPrune(t, open) })
+	t.Run("DigestRace", func(t *testing.T) { testDigestRace(t, open) })
 }
 
 var (

@@ -28,6 +28,8 @@ func RunPublish(t *testing.T, open func(t *testing.T) publish.Store) {
 	t.Run("CalendarTokens", func(t *testing.T) { testCalendarTokens(t, open) })
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
 	t.Run("Pauses", func(t *testing.T) { testPauses(t, open) })
+	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open) })
+	t.Run("PauseRace", func(t *testing.T) { testPauseRace(t, open) })
 }
 
 var (

@@ -32,6 +32,7 @@ type Store interface {
 func Run(t *testing.T, open func(t *testing.T) Store) {
 	t.Run("Brands", func(t *testing.T) { testBrands(t, open); testBrandNames(t, open); testBrandUpdates(t, open) })
 	t.Run("Members", func(t *testing.T) { testMembers(t, open); testMemberships(t, open) })
+	t.Run("LastAdminRace", func(t *testing.T) { testLastAdminRace(t, open) })
 	t.Run("ChannelBrands", func(t *testing.T) { testChannelBrands(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open); testDraftApprovals(t, open) })
 	t.Run("DraftFilter", func(t *testing.T) { testDraftFilter(t, open) })

@@ -303,3 +303,79 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestAccountsWithoutPages: an app that may not list pages (403 on
+// organizationAcls) connects the member alone; a page whose name cannot
+// be read is offered by its id.
+func TestAccountsWithoutPages(t *testing.T) {
+	f := newFixture(t)
+	g := f.connect(t)
+	f.li.Fail("/rest/organizationAcls", 403, `{"status":403,"serviceErrorCode":100,"code":"ACCESS_DENIED","message":"Not enough permissions to access: organizationAcls.FINDER-roleAssignee"}`, "")
+	cs, err := f.prov.Accounts(context.Background(), g)
+	if err != nil || len(cs) != 1 || cs[0].Kind != "person" {
+		t.Errorf("without organizationAcls: %+v, %v", cs, err)
+	}
+	f.li.Fail("/rest/organizations/", 404, `{"status":404,"code":"NOT_FOUND","message":"Not found"}`, "")
+	cs, err = f.prov.Accounts(context.Background(), g)
+	if err != nil || len(cs) != 2 || cs[1].Name != "organization 2414183" {
+		t.Errorf("a page without its name: %+v, %v", cs, err)
+	}
+}
+
+// TestUploadsReused: a picture uploaded by an attempt that failed before
+// the post is recorded on the delivery, and the next attempt reuses it
+// instead of uploading it again.
+func TestUploadsReused(t *testing.T) {
+	f := newFixture(t)
+	g := f.connect(t)
+	data := []byte("\xff\xd8 picture")
+	post := f.post(g, "urn:li:person:a1ice", "with a picture")
+	post.Media = []publish.Media{{Item: media.Item{SHA256: "abc", Type: "image/jpeg", Name: "a.jpg", Size: int64(len(data))},
+		Open: func(context.Context) (media.Blob, error) { return blob{bytes.NewReader(data)}, nil }}}
+	post.Uploads = map[string]publish.Upload{}
+	post.Record = func(_ context.Context, u publish.Upload) error { post.Uploads[u.SHA256] = u; return nil }
+	f.li.Fail("/rest/posts", 429, `{"status":429,"message":"throttled"}`, "1")
+	if _, err := f.pub.Publish(context.Background(), post); publish.Classify(err).Outcome != publish.Transient {
+		t.Fatalf("first attempt: %v", err)
+	}
+	if f.li.Images() != 1 || post.Uploads["abc"].ID == "" {
+		t.Fatalf("after the first attempt: %d images, uploads %+v", f.li.Images(), post.Uploads)
+	}
+	if _, err := f.pub.Publish(context.Background(), post); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.li.Images(); n != 1 {
+		t.Errorf("%d images registered; want the first one reused", n)
+	}
+	if ps := f.li.Posts(); len(ps) != 1 || len(ps[0].Images) != 1 || ps[0].Images[0] != post.Uploads["abc"].ID {
+		t.Errorf("posts %+v", ps)
+	}
+}
+
+func TestValidateMedia(t *testing.T) {
+	p := linkedin.New(linkedin.Options{})
+	pic := media.Item{Type: "image/png", Width: 1000, Height: 1000, Name: "p.png"}
+	many := make([]media.Item, linkedin.MaxImages+1)
+	for i := range many {
+		many[i] = pic
+	}
+	for _, c := range []struct {
+		name   string
+		items  []media.Item
+		reason string
+	}{
+		{"OK", []media.Item{pic, pic}, ""},
+		{"OKTwenty", many[:linkedin.MaxImages], ""},
+		{"ErrTooMany", many, publish.ReasonTooManyMedia},
+		{"ErrVideo", []media.Item{{Type: "video/mp4", Name: "v.mp4"}}, publish.ReasonMediaType},
+		{"ErrWebP", []media.Item{{Type: "image/webp", Name: "w.webp"}}, publish.ReasonMediaType},
+		{"ErrPixels", []media.Item{{Type: "image/jpeg", Width: 6100, Height: 6000, Name: "big.jpg"}}, publish.ReasonMediaTooManyPx},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := p.ValidateMedia(publish.Account{}, c.items)
+			if got := herald.AsError(err); (c.reason == "") != (err == nil) || (got != nil && got.Reason != c.reason) {
+				t.Errorf("ValidateMedia = %v; want reason %q", err, c.reason)
+			}
+		})
+	}
+}

@@ -7,12 +7,49 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
+	"unicode/utf8"
 
+	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
 
-// MaxImages is how many pictures one post takes (multiImage).
-const MaxImages = 20
+// LinkedIn's limits on the pictures of a post (Images API, multiImage).
+const (
+	MaxImages   = 20         // pictures in one post (multiImage)
+	MaxPixels   = 36_152_320 // width × height of one picture
+	MaxAltChars = 4086       // alt text of one picture
+	// uploadKeep is how long an uploaded picture is reused by a later
+	// attempt: LinkedIn keeps it, unattached, at least this long.
+	uploadKeep = 24 * time.Hour
+)
+
+// imageTypes are the pictures the Images API takes.
+var imageTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true}
+
+var _ publish.MediaValidator = (*Publisher)(nil)
+
+// ValidateMedia implements publish.MediaValidator: up to MaxImages
+// pictures (JPEG, PNG or GIF) of at most MaxPixels each; no video yet.
+func (p *Publisher) ValidateMedia(_ publish.Account, items []media.Item) error {
+	if len(items) > MaxImages {
+		return publish.TooManyMedia("LinkedIn", MaxImages, len(items))
+	}
+	for i, it := range items {
+		switch {
+		case it.Video():
+			return publish.MediaType("LinkedIn", i+1, it, "Herald sends pictures to LinkedIn, not videos yet")
+		case !imageTypes[it.Type]:
+			return publish.MediaType("LinkedIn", i+1, it, "LinkedIn takes JPEG, PNG and GIF pictures")
+		case int64(it.Width)*int64(it.Height) > MaxPixels:
+			return publish.MediaTooManyPx("LinkedIn", i+1, it, MaxPixels)
+		case utf8.RuneCountInString(it.Alt) > MaxAltChars:
+			return publish.AltTooLong("LinkedIn", i+1, it, utf8.RuneCountInString(it.Alt), MaxAltChars)
+		}
+	}
+	return nil
+}
 
 // uploadAll uploads the post's pictures (Images API) and returns the
 // content that shows them: media for one, multiImage for several; nil
@@ -25,14 +62,26 @@ func (p *Publisher) uploadAll(ctx context.Context, post publish.Post) (*content,
 	if len(post.Media) > MaxImages {
 		return nil, publish.Rejectedf("LinkedIn takes at most %d pictures in a post; this one has %d", MaxImages, len(post.Media))
 	}
+	items := make([]media.Item, len(post.Media))
+	for i, m := range post.Media {
+		items[i] = m.Item
+	}
+	if err := p.ValidateMedia(post.Account, items); err != nil {
+		return nil, publish.Rejectedf("%s", herald.ErrorMessage(err))
+	}
 	refs := make([]mediaRef, 0, len(post.Media))
 	for _, m := range post.Media {
-		if m.Video() {
-			return nil, publish.Rejectedf("Herald does not send videos to LinkedIn yet; post %s by hand, or keep pictures only", m.Name)
+		if u, ok := post.Uploaded(m.SHA256); ok { // an earlier attempt uploaded it
+			refs = append(refs, mediaRef{ID: u.ID, AltText: m.Alt})
+			continue
 		}
 		urn, err := p.upload(ctx, post, m)
 		if err != nil {
 			return nil, err
+		}
+		now := p.o.Clock.Now()
+		if err := post.RecordUpload(ctx, publish.Upload{SHA256: m.SHA256, ID: urn, At: now, Until: now.Add(uploadKeep)}); err != nil {
+			return nil, publish.TransientError(fmt.Errorf("recording the upload of %s: %w", m.Name, err), 0)
 		}
 		refs = append(refs, mediaRef{ID: urn, AltText: m.Alt})
 	}

@@ -183,6 +183,11 @@ func (p *Provider) Accounts(ctx context.Context, g publish.Grant) ([]publish.Cho
 	}
 	out := []publish.Choice{{ID: "urn:li:person:" + me.Sub, Name: me.Name, Kind: "person"}}
 	orgs, err := p.pages(ctx, g.Access)
+	if err != nil && !publish.IsDead(err) && publish.Classify(err).Outcome == publish.Rejected {
+		// An app without the Community Management API may not list pages
+		// (403): the member posts as themselves.
+		return out, nil
+	}
 	return append(out, orgs...), err
 }
 
@@ -208,10 +213,10 @@ func (p *Provider) pages(ctx context.Context, token string) ([]publish.Choice, e
 		var org struct {
 			LocalizedName string `json:"localizedName"`
 		}
-		if err := p.get(ctx, "/rest/organizations/"+url.PathEscape(id), token, &org); err != nil {
+		if err := p.get(ctx, "/rest/organizations/"+url.PathEscape(id), token, &org); publish.IsDead(err) {
 			return nil, err
-		}
-		out = append(out, publish.Choice{ID: e.Organization, Name: nonEmpty(org.LocalizedName, e.Organization), Kind: "organization"})
+		} // a page whose name cannot be read is still offered, by its id
+		out = append(out, publish.Choice{ID: e.Organization, Name: nonEmpty(org.LocalizedName, "organization "+id), Kind: "organization"})
 	}
 	return out, nil
 }

@@ -162,6 +162,13 @@ func (s *Server) Posts() []Post {
 	return append([]Post(nil), s.posts...)
 }
 
+// Images counts the images registered (initializeUpload).
+func (s *Server) Images() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.images)
+}
+
 // Image returns the bytes uploaded for an image URN.
 func (s *Server) Image(urn string) []byte {
 	s.mu.Lock()
