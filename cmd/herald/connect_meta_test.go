@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/media/mediatest"
 	"github.com/heraldhq/herald/publish/targets/meta/metatest"
 )
@@ -146,4 +148,65 @@ func TestConnectInstagram(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
 		t.Errorf("Instagram cannot fetch %s: %d %s", ps[0].Media[0].URL, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+}
+
+// TestConnectThreads drives Threads through Main with an injected clock:
+// the account is connected at the callback (a long-lived token, 60
+// days), a text post goes out through its container, the token is
+// refreshed with th_refresh_token a week before it expires, and a
+// revoked token ends with the Reconnect card.
+func TestConnectThreads(t *testing.T) {
+	clock := testclock.New(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	th := metatest.New(clock, "th-app", "th-secret")
+	defer th.Close()
+	th.SetPerson(metatest.Person{ID: "1001", Name: "Alice Martin", ThreadsID: "2602", ThreadsName: "acme.threads"})
+
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "herald.db")
+	c := startConsoleWith(t, map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": addr,
+		"HERALD_PUBLIC_URL": "http://" + addr, "THREADS_APP_ID": "th-app", "THREADS_APP_SECRET": "th-secret",
+		"HERALD_THREADS_API_URL": th.URL + "/v1.0", "HERALD_THREADS_AUTH_URL": th.URL},
+		func(m *Main) { m.Clock, m.RefreshEvery = clock, 20*time.Millisecond })
+	c.send("brand add Acme", "Brand Acme created")
+	c.send("policy none", "no longer need review")
+	out := c.send("target connect threads:acme", "Sign in to connect threads:acme")
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil || !strings.HasPrefix(m[1], th.URL+"/oauth/authorize?") {
+		t.Fatalf("no link to Threads' authorization page in:\n%s", out)
+	}
+	if status, page := browse(t, m[1]); status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool {
+		return strings.Contains(c.out.String(), "threads:acme connected by alice as acme.threads")
+	}, c.out.String)
+
+	c.send(`draft "Hello from Herald" --to threads:acme`, "Draft #1 created")
+	c.send("submit 1", "approved")
+	c.send("publish 1", "#1")
+	ro := openRO(t, db)
+	waitFor(t, "draft 1 published", func() bool { return ro.draftState(t, 1) == "published" }, c.out.String)
+	if ps := th.Posts(); len(ps) != 1 || ps[0].Type != "TEXT" || ps[0].Text != "Hello from Herald" {
+		t.Errorf("Threads posts = %+v", ps)
+	}
+
+	expires := func() int64 {
+		var v int64
+		if err := ro.QueryRow(`SELECT expires_at FROM accounts WHERE kind = 'threads'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := expires()
+	clock.Advance(54 * 24 * time.Hour) // six days before the token expires
+	waitFor(t, "the token refreshed", func() bool { return expires() > first }, c.out.String)
+	if want := clock.Now().Add(metatest.ThreadsTTL).UnixMilli(); expires() != want {
+		t.Errorf("refreshed until %d; want %d", expires(), want)
+	}
+
+	th.Revoke("2602")
+	clock.Advance(54 * 24 * time.Hour) // the next refresh: Threads says code 190
+	waitFor(t, "the Reconnect card", func() bool {
+		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect threads:acme --brand \"Acme\"")
+	}, c.out.String)
 }
