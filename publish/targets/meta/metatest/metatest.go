@@ -107,7 +107,8 @@ type fault struct {
 	code   int
 	sub    int
 	msg    string
-	after  bool // make what was asked, then fail
+	after  bool          // make what was asked, then fail
+	hang   chan struct{} // closed when the call came; then no answer at all
 }
 
 // New starts a fake Meta app appID/appSecret on loopback, on clock.
@@ -147,6 +148,28 @@ func (s *Server) Fail(path string, status, code, sub int, msg string, after bool
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, fault{path: path, status: status, code: code, sub: sub, msg: msg, after: after})
+}
+
+// Hang makes the next call whose path contains path get no answer at all
+// (after carrying it out when after is set) until the client gives up or
+// dies; the channel is closed once the call came.
+func (s *Server) Hang(path string, after bool) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	s.faults = append(s.faults, fault{path: path, after: after, hang: ch})
+	return ch
+}
+
+// Token gives a token of kind ("page", "threads") for owner (a Page or
+// Threads account id) without the login dialog, for tests that set an
+// account up in the database directly.
+func (s *Server) Token(kind, owner string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok := "EAA" + s.id(kind+"-")
+	s.tokens[tok] = &token{kind: kind, owner: owner}
+	return tok
 }
 
 // Revoke revokes every token of owner (a person, Page or Threads id):
@@ -245,29 +268,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		tok = strings.TrimPrefix(h, "Bearer ")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.tokens[tok]
-	switch {
-	case t == nil:
-		graphError(w, 400, 190, 0, "Invalid OAuth access token - Cannot parse access token")
-		return
-	case t.revoked:
-		graphError(w, 400, 190, 460, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
-		return
-	case !t.expires.IsZero() && !s.clock.Now().Before(t.expires):
-		graphError(w, 400, 190, 463, "Error validating access token: Session has expired.")
-		return
-	}
-	f, after := s.fault(path)
-	if f != nil && !after {
-		graphError(w, f.status, f.code, f.sub, f.msg)
-		return
-	}
 	rec := httptest.NewRecorder()
-	s.graph(rec, r, path, t)
-	if f != nil {
-		graphError(w, f.status, f.code, f.sub, f.msg)
+	f := s.call(rec, r, path, tok)
+	if f != nil && f.hang != nil { // no answer, ever: the client gives up or dies
+		close(f.hang)
+		<-r.Context().Done()
 		return
 	}
 	for k, v := range rec.Header() {
@@ -275,6 +280,44 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// call answers a Graph API call with token tok into w, a fault for it
+// given instead (after carrying the call out when the fault says so);
+// it returns the fault taken.
+func (s *Server) call(w http.ResponseWriter, r *http.Request, path, tok string) *fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tokens[tok]
+	switch {
+	case t == nil:
+		graphError(w, 400, 190, 0, "Invalid OAuth access token - Cannot parse access token")
+		return nil
+	case t.revoked:
+		graphError(w, 400, 190, 460, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.")
+		return nil
+	case !t.expires.IsZero() && !s.clock.Now().Before(t.expires):
+		graphError(w, 400, 190, 463, "Error validating access token: Session has expired.")
+		return nil
+	}
+	f, after := s.fault(path)
+	if f != nil && f.hang != nil { // no answer: carried out first, or not at all
+		if after {
+			s.graph(httptest.NewRecorder(), r, path, t)
+		}
+		return f
+	}
+	if f != nil && !after {
+		graphError(w, f.status, f.code, f.sub, f.msg)
+		return f
+	}
+	if f == nil {
+		s.graph(w, r, path, t)
+		return nil
+	}
+	s.graph(httptest.NewRecorder(), r, path, t)
+	graphError(w, f.status, f.code, f.sub, f.msg)
+	return f
 }
 
 // fault takes the first fault for path.
