@@ -117,17 +117,7 @@ func TestConnectInstagram(t *testing.T) {
 		"HERALD_SECRET_KEY": newSecretKey(t), "HERALD_MEDIA": "file:" + filepath.Join(dir, "media")})
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
-	out := c.send("target connect instagram:acme", "Sign in to connect instagram:acme")
-	m := linkRE.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no link in:\n%s", out)
-	}
-	if status, page := browse(t, m[1]); status != http.StatusOK {
-		t.Fatalf("callback page %d:\n%s", status, page)
-	}
-	waitFor(t, "the channel told", func() bool {
-		return strings.Contains(c.out.String(), "instagram:acme connected by alice as acme.official")
-	}, c.out.String)
+	connectOne(t, c, "instagram:acme", ig.URL+"/v24.0/dialog/oauth?", "acme.official")
 
 	c.send(`draft "Our new store #opening" --to instagram:acme`, "Draft #1 created")
 	c.send("submit 1", "needs a picture or a video")
@@ -169,17 +159,7 @@ func TestConnectThreads(t *testing.T) {
 		func(m *Main) { m.Clock, m.RefreshEvery = clock, 20*time.Millisecond })
 	c.send("brand add Acme", "Brand Acme created")
 	c.send("policy none", "no longer need review")
-	out := c.send("target connect threads:acme", "Sign in to connect threads:acme")
-	m := linkRE.FindStringSubmatch(out)
-	if m == nil || !strings.HasPrefix(m[1], th.URL+"/oauth/authorize?") {
-		t.Fatalf("no link to Threads' authorization page in:\n%s", out)
-	}
-	if status, page := browse(t, m[1]); status != http.StatusOK {
-		t.Fatalf("callback page %d:\n%s", status, page)
-	}
-	waitFor(t, "the channel told", func() bool {
-		return strings.Contains(c.out.String(), "threads:acme connected by alice as acme.threads")
-	}, c.out.String)
+	connectOne(t, c, "threads:acme", th.URL+"/oauth/authorize?", "acme.threads")
 
 	c.send(`draft "Hello from Herald" --to threads:acme`, "Draft #1 created")
 	c.send("submit 1", "approved")
@@ -208,5 +188,23 @@ func TestConnectThreads(t *testing.T) {
 	clock.Advance(54 * 24 * time.Hour) // the next refresh: Threads says code 190
 	waitFor(t, "the Reconnect card", func() bool {
 		return strings.Contains(c.out.String(), "[Reconnect] /herald target connect threads:acme --brand \"Acme\"")
+	}, c.out.String)
+}
+
+// connectOne connects target through its network's page at authPrefix,
+// as the one account the person may post as (as): connected at the
+// callback, the channel told.
+func connectOne(t *testing.T, c *consoleSession, target, authPrefix, as string) {
+	t.Helper()
+	out := c.send("target connect "+target, "Sign in to connect "+target)
+	m := linkRE.FindStringSubmatch(out)
+	if m == nil || !strings.HasPrefix(m[1], authPrefix) {
+		t.Fatalf("no link to %s in:\n%s", authPrefix, out)
+	}
+	if status, page := browse(t, m[1]); status != http.StatusOK {
+		t.Fatalf("callback page %d:\n%s", status, page)
+	}
+	waitFor(t, "the channel told", func() bool {
+		return strings.Contains(c.out.String(), target+" connected by alice as "+as)
 	}, c.out.String)
 }
