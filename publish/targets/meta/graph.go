@@ -218,18 +218,15 @@ func (g *Graph) Call(ctx context.Context, method, path, token string, f url.Valu
 	u := g.O.APIURL + path
 	var req *http.Request
 	var err error
+	if token != "" { // the access_token parameter both APIs document (never logged: errors strip URLs)
+		f.Set("access_token", token)
+	}
 	if method == http.MethodGet {
-		if token != "" {
-			f.Set("access_token", token)
-		}
 		req, err = http.NewRequestWithContext(ctx, method, u+"?"+f.Encode(), nil)
 	} else {
 		req, err = http.NewRequestWithContext(ctx, method, u, strings.NewReader(f.Encode()))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
 		}
 	}
 	if err != nil {
