@@ -221,11 +221,11 @@ func (c *Connector) Callback(ctx context.Context, q url.Values) (Connected, erro
 		out.As = a.Conn.As
 		return out, err
 	}
-	sealed, err := json.Marshal(g)
+	grant, err := json.Marshal(g) // sealed by the store wrapper (Sealed)
 	if err != nil {
 		return out, err
 	}
-	if err := c.svc.store.PendConnect(ctx, s.Hash, string(sealed), choices, now.Add(StateTTL)); err != nil {
+	if err := c.svc.store.PendConnect(ctx, s.Hash, string(grant), choices, now.Add(StateTTL)); err != nil {
 		return out, err
 	}
 	out.Choices = choices
