@@ -23,7 +23,7 @@ func (m *Main) metaNetworks(pub *publish.Service, c *publish.Connector) {
 		api, auth := nw.URL(network)
 		mapi, mauth := nw.URL("meta")
 		return meta.Options{APIURL: orElse(api, mapi), AuthURL: orElse(auth, mauth), Client: m.restClient(60 * time.Second), Clock: m.Clock,
-			AppID: nw.MetaAppID, AppSecret: nw.MetaAppSecret}
+			AppID: nw.MetaAppID, AppSecret: nw.MetaAppSecret, ConfigID: nw.MetaConfigID}
 	}
 	fb := graph("facebook")
 	pub.Register("facebook", facebook.New(fb))

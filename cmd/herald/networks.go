@@ -16,6 +16,7 @@ import (
 type Networks struct {
 	LinkedInClientID, LinkedInClientSecret string
 	MetaAppID, MetaAppSecret               string // Facebook Pages and Instagram
+	MetaConfigID                           string // a Facebook Login for Business configuration
 	ThreadsAppID, ThreadsAppSecret         string
 	XClientID, XClientSecret               string
 	TelegramBotToken                       string
@@ -34,6 +35,7 @@ func networkSettings() []setting {
 		{name: "LINKEDIN_CLIENT_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.LinkedInClientSecret }},
 		{name: "META_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppID }},
 		{name: "META_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppSecret }},
+		{name: "META_CONFIG_ID", str: func(c *Config) *string { return &c.Networks.MetaConfigID }},
 		{name: "THREADS_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppID }},
 		{name: "THREADS_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppSecret }},
 		{name: "X_CLIENT_ID", secret: true, str: func(c *Config) *string { return &c.Networks.XClientID }},

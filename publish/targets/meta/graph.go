@@ -43,6 +43,9 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// AppID and AppSecret are the Meta app's (Provider only).
 	AppID, AppSecret string
+	// ConfigID is the Facebook Login for Business configuration the login
+	// dialog shows (its token type and permissions); "" asks the scopes.
+	ConfigID string
 	// Network names the network in the words people read ("Facebook").
 	Network string
 	// Settings names the settings of the URLs and app, for errors
@@ -291,10 +294,14 @@ func (g *Graph) AppReady(kind, app, idName, secretName string) error {
 }
 
 // DialogURL is the authorization page at AuthURL + path asking scopes
-// (comma-separated, as Meta takes them), coming back to redirect with
-// state.
+// (comma-separated, as Meta takes them), or showing the configuration
+// ConfigID, coming back to redirect with state.
 func (g *Graph) DialogURL(path, state, redirect string, scopes []string) string {
 	q := url.Values{"client_id": {g.O.AppID}, "redirect_uri": {redirect}, "state": {state},
 		"response_type": {"code"}, "scope": {strings.Join(scopes, ",")}}
+	if g.O.ConfigID != "" { // Facebook Login for Business: the configuration replaces the scopes
+		q.Del("scope")
+		q.Set("config_id", g.O.ConfigID)
+	}
 	return g.O.AuthURL + path + "?" + q.Encode()
 }

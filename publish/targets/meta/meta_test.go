@@ -110,6 +110,10 @@ func TestProvider(t *testing.T) {
 			t.Errorf("AuthURL %s does not ask %s", u, s)
 		}
 	}
+	o.ConfigID = "cfg-77"
+	if u := meta.NewProvider(o, meta.Pages).AuthURL("st", metatest.Redirect, ""); !strings.Contains(u, "config_id=cfg-77") || strings.Contains(u, "scope=") {
+		t.Errorf("with a Facebook Login for Business configuration: %s", u)
+	}
 	q, err := metatest.Consent(u)
 	if err != nil || q.Get("state") != "st" {
 		t.Fatalf("consent: %v %v", q, err)
