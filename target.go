@@ -24,9 +24,12 @@ var targetKinds = map[string]bool{
 	"linkedin":        false,
 	"x":               false,
 	"telegram":        false,
+	"facebook":        false,
+	"instagram":       false,
+	"threads":         false,
 }
 
-const targetHelp = "targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME, linkedin:NAME, x:NAME, telegram:NAME or webhook:NAME"
+const targetHelp = "targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME, linkedin:NAME, facebook:NAME, instagram:NAME, threads:NAME, x:NAME, telegram:NAME or webhook:NAME"
 
 // ParseTarget reads one target.
 func ParseTarget(s string) (Target, error) {

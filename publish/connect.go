@@ -263,11 +263,15 @@ func (c *Connector) failed(t herald.Target, doing string, err error) error {
 
 // finish stores the account connected as ch and tells the brand.
 func (c *Connector) finish(ctx context.Context, b herald.Brand, s ConnectState, g Grant, ch Choice, now time.Time) (Account, error) {
+	g, err := c.accountGrant(ctx, s.Target.Kind, g, ch)
+	if err != nil {
+		return Account{}, c.failed(s.Target, "getting the account's token", err)
+	}
 	a := withGrant(Account{BrandID: b.ID, Target: s.Target, Handle: ch.ID}, g, now)
 	a.Conn.As, a.Conn.By = ch.Name, s.Actor.Display()
 	a.Conn.Health = Health{LastOK: now}
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_connect", Actor: s.Actor, Detail: fmt.Sprintf("%s as %s (%s)", s.Target, ch.Name, ch.ID), At: now}
-	if err := c.svc.store.FinishConnect(ctx, s.Hash, now, a, e); err != nil {
+	if err = c.svc.store.FinishConnect(ctx, s.Hash, now, a, e); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
 			return a, herald.Errorf(herald.ECONFLICT, "%s is connected already by this link.", s.Target).
 				Because(ReasonStateUsed, herald.Facts{"target": s.Target.String()})

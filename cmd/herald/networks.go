@@ -18,6 +18,7 @@ import (
 type Networks struct {
 	LinkedInClientID, LinkedInClientSecret string
 	MetaAppID, MetaAppSecret               string // Facebook Pages and Instagram
+	MetaConfigID                           string // a Facebook Login for Business configuration
 	ThreadsAppID, ThreadsAppSecret         string
 	XClientID, XClientSecret               string
 	TelegramBotToken                       string
@@ -27,7 +28,7 @@ type Networks struct {
 }
 
 // networkNames are the networks of HERALD_<NETWORK>_API_URL and _AUTH_URL.
-var networkNames = [...]string{"linkedin", "facebook", "instagram", "threads", "x", "telegram"}
+var networkNames = [...]string{"linkedin", "meta", "facebook", "instagram", "threads", "x", "telegram"}
 
 // networkSettings are the settings of Networks.
 func networkSettings() []setting {
@@ -36,6 +37,7 @@ func networkSettings() []setting {
 		{name: "LINKEDIN_CLIENT_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.LinkedInClientSecret }},
 		{name: "META_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppID }},
 		{name: "META_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.MetaAppSecret }},
+		{name: "META_CONFIG_ID", str: func(c *Config) *string { return &c.Networks.MetaConfigID }},
 		{name: "THREADS_APP_ID", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppID }},
 		{name: "THREADS_APP_SECRET", secret: true, str: func(c *Config) *string { return &c.Networks.ThreadsAppSecret }},
 		{name: "X_CLIENT_ID", secret: true, str: func(c *Config) *string { return &c.Networks.XClientID }},
@@ -126,6 +128,7 @@ func (m *Main) connector(pub *publish.Service, notify publish.Notifier) *publish
 			c.AddProvider(n.kind, prov)
 		}
 	}
+	m.metaNetworks(pub, c) // Facebook, Instagram, Threads: one Graph API layer
 	return c
 }
 
@@ -138,9 +141,15 @@ func (c Config) connectStatus() string {
 			apps = append(apps, a.kind)
 		}
 	}
+	if c.Networks.MetaAppID != "" {
+		apps = append(apps, "facebook", "instagram")
+	}
+	if c.Networks.ThreadsAppID != "" {
+		apps = append(apps, "threads")
+	}
 	switch {
 	case len(apps) == 0:
-		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET, or X_CLIENT_ID and X_CLIENT_SECRET, to connect accounts)"
+		return "connect: no network app (set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET for LinkedIn, META_APP_ID and META_APP_SECRET for Facebook Pages and Instagram, THREADS_APP_ID and THREADS_APP_SECRET for Threads, X_CLIENT_ID (and X_CLIENT_SECRET) for X)"
 	case c.PublicURL == "":
 		return "warning: connect: " + strings.Join(apps, ", ") + " app set, but HERALD_PUBLIC_URL is not: target connect cannot work"
 	}

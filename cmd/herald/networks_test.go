@@ -22,6 +22,7 @@ func TestNetworksConfig(t *testing.T) {
 		"X_CLIENT_ID": "x", "X_CLIENT_SECRET": "xs", "TELEGRAM_BOT_TOKEN": "123:abc",
 		"HERALD_LINKEDIN_API_URL": "http://127.0.0.1:9/api", "HERALD_LINKEDIN_AUTH_URL": "http://127.0.0.1:9/auth",
 		"HERALD_X_API_URL": "https://x.example", "HERALD_PUBLIC_URL": "https://herald.example/",
+		"HERALD_META_API_URL": "https://graph.example/v24.0", "HERALD_META_AUTH_URL": "https://www.facebook.example/v24.0",
 	}
 	c, err := LoadConfig(envOf(env))
 	if err != nil {
@@ -35,13 +36,16 @@ func TestNetworksConfig(t *testing.T) {
 	if api, auth := nw.URL("linkedin"); api != "http://127.0.0.1:9/api" || auth != "http://127.0.0.1:9/auth" {
 		t.Errorf("linkedin URLs = %q, %q", api, auth)
 	}
+	if api, auth := nw.URL("meta"); api != "https://graph.example/v24.0" || auth != "https://www.facebook.example/v24.0" {
+		t.Errorf("meta URLs = %q, %q", api, auth)
+	}
 	if api, _ := nw.URL("x"); api != "https://x.example" {
 		t.Errorf("x API URL = %q", api)
 	}
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
-	if got := c.connectStatus(); got != "connect: linkedin, x; the redirect URL to register in each app: https://herald.example/oauth/callback" {
+	if got := c.connectStatus(); got != "connect: linkedin, x, facebook, instagram, threads; the redirect URL to register in each app: https://herald.example/oauth/callback" {
 		t.Errorf("doctor: %q", got)
 	}
 	c.PublicURL = ""

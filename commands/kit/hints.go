@@ -203,6 +203,16 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
 	},
 
+	publish.ReasonMediaRequired: func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs a picture or a video: add one to draft #%v with `media add %v FILE`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["draft"], f["draft"], f["target"], f["draft"])
+	},
+	publish.ReasonAspectRatio: func(f herald.Facts) string {
+		return fmt.Sprintf("%v takes pictures from %v; item %v of draft #%v (%v) is %v×%v. Crop it, then replace it (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["range"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
+	},
+	publish.ReasonNoPublicMedia: func(f herald.Facts) string {
+		return fmt.Sprintf("%v fetches pictures and videos from Herald's public address, and Herald has none: the operator sets HERALD_PUBLIC_URL. Until then, take %v off the targets of draft #%v with `edit %v --to TARGETS`, or remove its media with `media rm %v N`.", f["target"], f["target"], f["draft"], f["draft"], f["draft"])
+	},
+
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
 	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
 	mentions.ReasonBadKeep: func(f herald.Facts) string {

@@ -40,6 +40,12 @@ func TestMediaLimitHints(t *testing.T) {
 			"The brand's guidelines require alt text on every picture and video, and item 2 (photo.jpg) has none: describe it with `media alt 12 2 TEXT` (or `media alt 12 2 --suggest`)."},
 		{"AltMissingThree", &herald.Error{Facts: herald.Facts{"draft": int64(12), "items": []int{1, 2, 4}, "names": []string{"a.jpg", "b.png", "c.gif"}}},
 			"The brand's guidelines require alt text on every picture and video, and items 1 (a.jpg), 2 (b.png) and 4 (c.gif) have none: describe each with `media alt 12 1 TEXT` (or `media alt 12 1 --suggest`)."},
+		{"Required", publish.MediaRequired("Instagram"),
+			"bluesky:main needs a picture or a video: add one to draft #12 with `media add 12 FILE`, or take bluesky:main off the targets with `edit 12 --to TARGETS`."},
+		{"AspectRatio", publish.AspectRatio("Instagram", 1, photo, "4:5 (portrait) to 1.91:1 (landscape)"),
+			"bluesky:main takes pictures from 4:5 (portrait) to 1.91:1 (landscape); item 1 of draft #12 (photo.jpg) is 8000×6000. Crop it, then replace it (`media rm 12 1`, then `media add 12 FILE`)."},
+		{"NoPublicMedia", publish.NoPublicMedia("Threads"),
+			"bluesky:main fetches pictures and videos from Herald's public address, and Herald has none: the operator sets HERALD_PUBLIC_URL. Until then, take bluesky:main off the targets of draft #12 with `edit 12 --to TARGETS`, or remove its media with `media rm 12 N`."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
