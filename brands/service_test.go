@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -68,7 +69,7 @@ func newEnv(t *testing.T) *env {
 // message, worded by the command layer where it names a command to type.
 func assertMessage(t *testing.T, err error, fragment string) {
 	t.Helper()
-	if msg := kit.ErrorText(err); !strings.Contains(msg, fragment) {
+	if msg := kit.ErrorText(i18n.English, err); !strings.Contains(msg, fragment) {
 		t.Errorf("message %q does not contain %q", msg, fragment)
 	}
 }

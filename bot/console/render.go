@@ -26,7 +26,7 @@ func Render(r commands.Response) string {
 		renderForm(&b, f)
 	}
 	if r.Ephemeral && r.ErrCode == "" && b.Len() > 0 {
-		b.WriteString("  (only you can see this)\n")
+		b.WriteString("  " + r.Lang.T("(only you can see this)") + "\n")
 	}
 	return b.String()
 }

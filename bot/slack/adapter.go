@@ -62,7 +62,8 @@ type Adapter struct {
 	poster   *bot.Poster
 	http     *http.Client
 
-	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
+	work    bot.Work // the dispatcher from Run, and the work after each acknowledgement
+	locales *locales // each user's language (users.info), cached
 
 	live  atomic.Bool  // Socket Mode is connected
 	dials atomic.Int64 // Socket Mode connections made
@@ -96,6 +97,7 @@ func New(o Options) *Adapter {
 		opts = append(opts, slackapi.OptionAPIURL(u))
 	}
 	client := slackapi.New(o.BotToken, opts...)
+	log := o.Log.With("adapter", Platform)
 	return &Adapter{
 		api:      client,
 		client:   client,
@@ -104,9 +106,10 @@ func New(o Options) *Adapter {
 		clock:    o.Clock,
 		cards:    o.Cards,
 		events:   o.Events,
-		log:      o.Log.With("adapter", Platform),
+		log:      log,
 		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
+		locales:  newLocales(o.Clock, LocaleTTL, log, userLocale(client)),
 	}
 }
 
@@ -166,6 +169,7 @@ func (a *Adapter) handle(ctx context.Context, in inbound) {
 		a.log.Error("slack request dropped: the adapter did not start in time")
 		return
 	}
+	in.actor.Lang = a.locales.lang(ctx, in.actor.UserID)
 	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
 	a.deliverLogged(ctx, in, resp)
 }

@@ -82,7 +82,9 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 	}
 	done := make(chan commands.Response, 1)
 	a.later(func(ctx context.Context) {
-		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
+		actor := in.actor
+		actor.Lang = a.locales.lang(ctx, actor.UserID)
+		done <- d.Dispatch(ctx, commands.Call{Actor: actor, Channel: in.channel, Text: in.text, Markup: Markup})
 	})
 	select {
 	case resp := <-done:

@@ -29,6 +29,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/internal/secret"
@@ -77,6 +78,9 @@ type Main struct {
 	Command     string   // run, console, migrate, backup, doctor, version
 	Args        []string // the command's arguments
 	ConsoleUser string
+	// ConsoleLang is the console user's language, from LC_ALL, LC_MESSAGES
+	// and LANG ("" when they name none Herald speaks).
+	ConsoleLang string
 
 	Stdin       io.Reader
 	Stdout      io.Writer
@@ -144,6 +148,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	m.ConsoleLang = terminalLang(getenv)
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
@@ -335,7 +340,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive}}
+	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive, Lang: m.ConsoleLang}}
 	app, err := m.wire()
 	if err != nil {
 		return err
@@ -533,4 +538,22 @@ func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership
 
 func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
 	return l.drafts.List(ctx, a, ch, brand, f)
+}
+
+// terminalLang is the language a terminal's environment names, in POSIX
+// order of precedence (LC_ALL, LC_MESSAGES, LANG): "en", "fr", or "" for
+// none, C, POSIX or a language Herald does not speak (the brand's then
+// applies).
+func terminalLang(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(k)
+		if v == "" {
+			continue
+		}
+		if l, ok := i18n.Parse(v); ok {
+			return l.String()
+		}
+		return ""
+	}
+	return ""
 }

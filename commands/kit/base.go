@@ -43,7 +43,8 @@ func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftVie
 // ViewCard is the card of a draft's view, with the buttons of the
 // commands the router has.
 func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
-	return h.Router.Offer(draftCard(h.draftView(ctx, v)))
+	dv := h.draftView(ctx, v)
+	return h.Router.Offer(draftCard(dv, BrandLang(dv.Brand)))
 }
 
 // CardResponse answers with a short text and the draft's current card.

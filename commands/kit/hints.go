@@ -8,6 +8,7 @@ import (
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
 	"github.com/heraldhq/herald/publish"
 )
@@ -16,97 +17,120 @@ import (
 // type next: herald.Error.Reason → the sentence a user sees, from the
 // error's Facts. A reason without an entry shows the error's Message. This
 // is the one place where errors quote commands.
-var hints = map[string]func(f herald.Facts) string{
-	brands.ReasonNotVisible: func(f herald.Facts) string {
-		return fmt.Sprintf("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
+var hints = map[string]func(l i18n.Lang, f herald.Facts) string{
+	brands.ReasonNotVisible: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
 	},
-	brands.ReasonNotInChannel:  fixed("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`)."),
-	brands.ReasonNoBrand:       fixed("You do not belong to any brand yet: create one with `brand add NAME`, or ask a brand's admin to give you a role."),
-	brands.ReasonWhichBrand:    fixed("Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`."),
-	brands.ReasonNoGrantee:     fixed("Name the person with @, e.g. `role @sam editor`."),
-	brands.ReasonRemindTooSoon: fixed("Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`."),
-
-	approvals.ReasonNoText: fixed("A draft needs some text, e.g. `draft \"Our new store opens Monday\"`."),
-	approvals.ReasonDraftNotVisible: func(f herald.Facts) string {
-		return fmt.Sprintf("There is no draft #%v that you can see; `drafts` lists yours.", f["draft"])
+	brands.ReasonNotInChannel: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`).")
 	},
-	approvals.ReasonNoChanges: fixed("Say what should change, e.g. `changes 12 \"shorter, and add the link\"`."),
-	approvals.ReasonNoReason:  fixed("Give a reason, e.g. `reject 12 \"off-brand\"`."),
-	approvals.ReasonStaleRevision: func(f herald.Facts) string {
-		return fmt.Sprintf("Draft #%v changed since you saw it: revision %v is now %v. Read it again with `show %v`, then decide.", f["draft"], f["seen"], f["rev"], f["draft"])
+	brands.ReasonNoBrand: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("You do not belong to any brand yet: create one with `brand add NAME`, or ask a brand's admin to give you a role.")
 	},
-	approvals.ReasonChangedMeanwhile: func(f herald.Facts) string {
-		return fmt.Sprintf("Draft #%v changed at the same moment (someone else acted, or a second click); look at it again with `show %v`.", f["draft"], f["draft"])
+	brands.ReasonWhichBrand: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Which brand? This channel has no default brand: add `--brand NAME`, or set one here with `brand use NAME`.")
+	},
+	brands.ReasonNoGrantee: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Name the person with @, e.g. `role @sam editor`.")
+	},
+	brands.ReasonRemindTooSoon: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Remind after an hour at least (e.g. 4h, 24h, 72h), or `off`.")
 	},
 
-	publish.ReasonNoTargets: func(f herald.Facts) string {
-		return fmt.Sprintf("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it. Give it some with `edit %v --to TARGETS`.", f["draft"], f["draft"])
+	approvals.ReasonNoText: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("A draft needs some text, e.g. `draft \"Our new store opens Monday\"`.")
 	},
-	publish.ReasonNoReplyTarget: func(f herald.Facts) string {
+	approvals.ReasonDraftNotVisible: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("There is no draft #%v that you can see; `drafts` lists yours.", f["draft"])
+	},
+	approvals.ReasonNoChanges: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Say what should change, e.g. `changes 12 \"shorter, and add the link\"`.")
+	},
+	approvals.ReasonNoReason: func(l i18n.Lang, _ herald.Facts) string { return l.T("Give a reason, e.g. `reject 12 \"off-brand\"`.") },
+	approvals.ReasonStaleRevision: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Draft #%v changed since you saw it: revision %v is now %v. Read it again with `show %v`, then decide.", f["draft"], f["seen"], f["rev"], f["draft"])
+	},
+	approvals.ReasonChangedMeanwhile: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Draft #%v changed at the same moment (someone else acted, or a second click); look at it again with `show %v`.", f["draft"], f["draft"])
+	},
+
+	publish.ReasonNoTargets: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Draft #%v has no targets: it was drafted without `--to`, so there is nowhere to publish it. Give it some with `edit %v --to TARGETS`.", f["draft"], f["draft"])
+	},
+	publish.ReasonNoReplyTarget: func(l i18n.Lang, f herald.Facts) string {
 		if f["network"] == "" {
-			return fmt.Sprintf("Herald cannot post where mention #%v was found: once draft #%v is approved, its card holds the text to copy, Open the conversation, and Mark as answered (`mention answered %v`).", f["mention"], f["draft"], f["mention"])
+			return l.F("Herald cannot post where mention #%v was found: once draft #%v is approved, its card holds the text to copy, Open the conversation, and Mark as answered (`mention answered %v`).", f["mention"], f["draft"], f["mention"])
 		}
-		return fmt.Sprintf("Draft #%v has no target: %v has no %v account. An admin adds one with `target add %v:NAME URL`; then `edit %v --to %v:NAME`.", f["draft"], f["brand"], f["network"], f["network"], f["draft"], f["network"])
+		return l.F("Draft #%v has no target: %v has no %v account. An admin adds one with `target add %v:NAME URL`; then `edit %v --to %v:NAME`.", f["draft"], f["brand"], f["network"], f["network"], f["draft"], f["network"])
 	},
-	publish.ReasonTimePassed: func(f herald.Facts) string {
-		return fmt.Sprintf("That time has passed; to publish draft #%v now, use `publish %v`.", f["draft"], f["draft"])
+	publish.ReasonTimePassed: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("That time has passed; to publish draft #%v now, use `publish %v`.", f["draft"], f["draft"])
 	},
-	publish.ReasonNoSetUp: func(f herald.Facts) string {
-		return fmt.Sprintf("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
+	publish.ReasonNoSetUp: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
 	},
-	publish.ReasonNotConfigured: func(f herald.Facts) string {
-		return fmt.Sprintf("%v is not set up for %v; an admin adds it with `target add %v URL`.", f["target"], f["brand"], f["target"])
+	publish.ReasonNotConfigured: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v is not set up for %v; an admin adds it with `target add %v URL`.", f["target"], f["brand"], f["target"])
 	},
-	publish.ReasonNoTarget: func(f herald.Facts) string {
-		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
-	},
-
-	publish.ReasonPaused: func(f herald.Facts) string {
-		return fmt.Sprintf("Publishing for %v is paused, so scheduled posts are held. To send draft #%v anyway (a crisis answer), use `publish %v --during-pause`; `resume` lifts the pause.", f["brand"], f["draft"], f["draft"])
-	},
-	publish.ReasonAlreadyPaused: func(f herald.Facts) string {
-		return fmt.Sprintf("Publishing for %v is already paused; `resume --brand %v` lifts it.", f["brand"], f["brand"])
-	},
-	publish.ReasonNotPaused: func(f herald.Facts) string {
-		return fmt.Sprintf("Publishing for %v is not paused; `pause REASON` stops it.", f["brand"])
+	publish.ReasonNoTarget: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
 	},
 
-	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
-	mentions.ReasonNoQuery:   fixed("Give the watch a query, e.g. `acme OR \"acme corp\" -job`."),
-	mentions.ReasonBadKeep: func(f herald.Facts) string {
-		return fmt.Sprintf("%q is not a retention: say `listen keep 90d` (days, 7 to 3650) or `listen keep forever`.", f["value"])
+	publish.ReasonPaused: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Publishing for %v is paused, so scheduled posts are held. To send draft #%v anyway (a crisis answer), use `publish %v --during-pause`; `resume` lifts the pause.", f["brand"], f["draft"], f["draft"])
+	},
+	publish.ReasonAlreadyPaused: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Publishing for %v is already paused; `resume --brand %v` lifts it.", f["brand"], f["brand"])
+	},
+	publish.ReasonNotPaused: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Publishing for %v is not paused; `pause REASON` stops it.", f["brand"])
 	},
 
-	assist.ReasonNoBrief:     fixed("Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20% off\"`."),
-	assist.ReasonClearValues: fixed("Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`."),
+	mentions.ReasonNoChannel: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("A watch needs a channel to post its mentions in; add it from a channel or give --channel.")
+	},
+	mentions.ReasonNoQuery: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Give the watch a query, e.g. `acme OR \"acme corp\" -job`.")
+	},
+	mentions.ReasonBadKeep: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%q is not a retention: say `listen keep 90d` (days, 7 to 3650) or `listen keep forever`.", f["value"])
+	},
+
+	assist.ReasonNoBrief: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Give a brief: what the post is about, e.g. `ai \"our new store opens Monday, 20% off\"`.")
+	},
+	assist.ReasonClearValues: func(l i18n.Lang, _ herald.Facts) string {
+		return l.T("Name the rules to clear without values, e.g. `guidelines clear ban max.bluesky`.")
+	},
 }
-
-func fixed(s string) func(herald.Facts) string { return func(herald.Facts) string { return s } }
 
 // ErrorText is what a chat user is told of err: the hint of its reason
 // when there is one, else herald.ErrorMessage(err) (generic for internal
 // errors).
-func ErrorText(err error) string {
+func ErrorText(l i18n.Lang, err error) string {
 	if e := herald.AsError(err); e != nil && e.Code != herald.EINTERNAL {
 		if fs, ok := e.Facts["findings"].([]approvals.Finding); ok && e.Reason == approvals.ReasonBlocked {
 			msgs := make([]string, len(fs))
 			for i, f := range fs {
-				msgs[i] = FindingText(f)
+				msgs[i] = FindingText(l, f)
 			}
 			return fmt.Sprintf("%v: %s", e.Facts["what"], strings.Join(msgs, " "))
 		}
 		if h, ok := hints[e.Reason]; ok {
-			return h(e.Facts)
+			return h(l, e.Facts)
 		}
+	}
+	if herald.ErrorCode(err) == herald.EINTERNAL {
+		return l.T("Something went wrong on Herald's side; the team running it can find the details in its logs.")
 	}
 	return herald.ErrorMessage(err)
 }
 
 // FindingText is what a chat user is told of a draft check's finding: the
 // hint of its reason when there is one, else its Message.
-func FindingText(f approvals.Finding) string {
+func FindingText(l i18n.Lang, f approvals.Finding) string {
 	if h, ok := hints[f.Reason]; ok {
-		return h(f.Facts)
+		return h(l, f.Facts)
 	}
 	return f.Message
 }

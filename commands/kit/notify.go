@@ -59,7 +59,7 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if err != nil {
 		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
 	}
-	n.announce(ctx, n.router.Offer(draftCard(dv)), note)
+	n.announce(ctx, n.router.Offer(draftCard(dv, BrandLang(dv.Brand))), note)
 }
 
 func noteText(v approvals.View, e publish.Event) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/commands/when"
 	"github.com/heraldhq/herald/publish"
@@ -102,7 +103,7 @@ func (h *handlers) publishNow(ctx context.Context, r *commands.Request) (command
 		f = h.Publish.PublishDuringPause
 	}
 	v, err := f(ctx, r.Actor, id)
-	if c, ok := confirmPause(err, fmt.Sprintf("Publish draft #%d during the pause?", id), "Publish anyway", fmt.Sprintf("publish %d --during-pause", id)); ok {
+	if c, ok := confirmPause(r.Lang, err, r.Lang.F("Publish draft #%d during the pause?", id), r.Lang.T("Publish anyway"), fmt.Sprintf("publish %d --during-pause", id)); ok {
 		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
 	}
 	if err != nil {
@@ -124,7 +125,7 @@ func (h *handlers) retry(ctx context.Context, r *commands.Request) (commands.Res
 	if target != "" {
 		cmd += " " + commands.Quote(target)
 	}
-	if c, ok := confirmPause(err, fmt.Sprintf("Send draft #%d again during the pause?", id), "Send anyway", cmd+" --during-pause"); ok {
+	if c, ok := confirmPause(r.Lang, err, r.Lang.F("Send draft #%d again during the pause?", id), r.Lang.T("Send anyway"), cmd+" --during-pause"); ok {
 		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
 	}
 	if err != nil {
@@ -141,10 +142,10 @@ func (h *handlers) retry(ctx context.Context, r *commands.Request) (commands.Res
 // the brand's publishing is paused (err's Reason), with the button that
 // runs command confirmed; false for any other err. It is shown only to
 // whoever was refused, who was allowed to act but for the pause.
-func confirmPause(err error, title, label, command string) (commands.Card, bool) {
+func confirmPause(l i18n.Lang, err error, title, label, command string) (commands.Card, bool) {
 	if e := herald.AsError(err); e == nil || e.Reason != publish.ReasonPaused {
 		return commands.Card{}, false
 	}
-	return commands.Card{Tone: "warning", Title: title, Text: kit.ErrorText(err),
+	return commands.Card{Tone: "warning", Title: title, Text: kit.ErrorText(l, err),
 		Buttons: []commands.Button{{Label: label, Command: command, Style: "danger"}}}, true
 }
