@@ -227,6 +227,7 @@ var permCases = map[string][]permCase{
 	"brand add":  {{open: true, line: func(e *permEnv, _ string) string { e.n++; return fmt.Sprintf("brand add New%d", e.n) }}},
 	"brand list": {{open: true, line: onBrand("brand list")}},
 	"brand use":  {{action: brands.UseChannel, line: onBrand("brand use %s")}},
+	"brand lang": {{action: brands.SetLanguage, line: onBrand("brand lang fr --brand %s")}},
 	"role": {
 		{action: brands.GiveRoles, line: onBrand("role <@sam> editor --brand %s")},
 		{line: onBrand("role --brand %s")},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/when"
@@ -111,4 +112,22 @@ func ProgressLabel(l i18n.Lang, pr approvals.Progress) string {
 func FormatWhen(l i18n.Lang, t time.Time, loc *time.Location) string {
 	_ = l // the formatting of commands/when does not take a language yet
 	return when.Format(t, loc)
+}
+
+// RoleLabel names a role in l, e.g. "editor" (typed as such in commands,
+// whatever the language).
+func RoleLabel(l i18n.Lang, r herald.Role) string {
+	switch r {
+	case herald.RoleAdmin:
+		return l.T("admin")
+	case herald.RoleEditor:
+		return l.T("editor")
+	case herald.RoleApprover:
+		return l.T("approver")
+	case herald.RoleClient:
+		return l.T("client")
+	case herald.RoleViewer:
+		return l.T("viewer")
+	}
+	return string(r)
 }
