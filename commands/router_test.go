@@ -68,9 +68,9 @@ func TestParseUnknownCommand(t *testing.T) {
 		{name: "ErrFar", r: real, line: "xyzzyq", has: []string{`There is no command "xyzzyq".`, "`help` lists every command."}, hasNone: "Did you mean"},
 		{name: "ErrLongWord", r: real, line: strings.Repeat("approve", 10), has: []string{"There is no command"}, hasNone: "Did you mean"},
 		{name: "ErrTestRouter", r: r, line: "sy hi", has: []string{"Did you mean `say`?"}},
-		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use (e.g. `brand add`)."}},
-		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use"}},
-		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use"}},
+		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use, lang (e.g. `brand add`)."}},
+		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use, lang"}},
+		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use, lang"}},
 		{name: "ErrGroupTestRouter", r: r, line: "/herald brand", has: []string{"`brand` needs one of: add, list"}},
 	}
 	for _, tt := range tests {
@@ -648,7 +648,7 @@ func TestHelpCommand(t *testing.T) {
 		{name: "OKCommandUpper", line: "help  Brand   ADD", want: commands.Response{Text: explain("brand add"), Ephemeral: true}},
 		{name: "OKCommandWithPrefix", line: "help /herald show", want: commands.Response{Text: explain("show"), Ephemeral: true}},
 		{name: "OKGroup", line: "help brand", want: commands.Response{
-			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use"), Ephemeral: true}},
+			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use") + "\n\n" + explain("brand lang"), Ephemeral: true}},
 		{name: "ErrUnknown", line: "help nope", want: commands.Response{
 			Text: `There is no command "nope"; ` + "`help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 )
 
@@ -207,7 +208,7 @@ func redact(err error) error {
 // posted here), and the text in the card's thread.
 func (a *Adapter) deliver(ctx context.Context, in inbound, resp commands.Response) error {
 	if resp.Form != nil {
-		return a.openForm(ctx, in, resp.Form)
+		return a.openForm(ctx, in, resp.Form, resp.Lang)
 	}
 	if resp.Ephemeral || len(resp.Cards) == 0 && resp.ErrCode != "" {
 		return a.ephemeral(ctx, in, resp)
@@ -301,8 +302,8 @@ func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Respo
 
 // openForm opens a modal; the trigger is only valid for 3 seconds, so this
 // runs first thing after the acknowledgement.
-func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form) error {
-	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel})
+func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form, l i18n.Lang) error {
+	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel, Lang: l})
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func TestCancelThroughMain(t *testing.T) {
 		{`bob> cancel 1 "the sale moved"`, "bob cancelled draft #1: “the sale moved”."},
 		{`bob> cancel 1 "the sale moved"`, "State: cancelled"},
 		{"bob> queue", "Nothing is scheduled."},
-		{"bob> drafts", "1 draft(s):\n  #2 · Acme · draft"},
+		{"bob> drafts", "1 draft:\n  #2 · Acme · draft"},
 		{"bob> drafts pending", "No draft waits for review."},
 		{"bob> cancel 1", "Draft #1 is cancelled: it cannot be cancelled now."},
 		{"bob> audit 1", "cancelled · revision 1  (scheduled → cancelled) — the sale moved; taken off the schedule (was for "},
@@ -62,7 +62,7 @@ func TestCancelThroughMain(t *testing.T) {
 	if got := after(`bob> cancel 1 "the sale moved"`); strings.Contains(got, "[") {
 		t.Errorf("the cancelled draft's card still offers actions:\n%s", got)
 	}
-	if !strings.Contains(out, "1 post(s):\n  #1 · Mon 23 Nov 2026 09:00 UTC · Acme · scheduled") {
+	if !strings.Contains(out, "1 post:\n  #1 · Mon 23 Nov 2026 09:00 UTC · Acme · scheduled") {
 		t.Errorf("the first queue did not list the scheduled draft:\n%s", out)
 	}
 

@@ -63,7 +63,7 @@ func TestPauseThroughMain(t *testing.T) {
 			t.Errorf("the pause card lacks %q:\n%s", want, out)
 		}
 	}
-	out = c.send("queue", "post(s)")
+	out = c.send("queue", "posts:")
 	if !strings.Contains(out, "#1 · ") || strings.Count(out, "held: kettle recall") != 2 {
 		t.Errorf("queue during the pause does not show both posts held:\n%s", out)
 	}

@@ -53,7 +53,7 @@ func TestQueueSoonestPast200(t *testing.T) {
 	}
 	text := mustDispatch(t, a.router, "alice", "queue").Text
 	lines := strings.Split(text, "\n")
-	if lines[0] != "237 post(s), the 200 soonest first:" || lines[len(lines)-1] != "… and 37 more." {
+	if lines[0] != "237 posts, the 200 soonest first:" || lines[len(lines)-1] != "… and 37 more." {
 		t.Errorf("queue's first and last lines = %q, %q; want the count and \"… and 37 more.\"", lines[0], lines[len(lines)-1])
 	}
 	var times []time.Time

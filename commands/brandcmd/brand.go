@@ -218,7 +218,7 @@ func (h *handlers) members(ctx context.Context, r *commands.Request) (commands.R
 			}
 		}
 		if len(names) > 0 {
-			fmt.Fprintf(&out, "\n%-12s %s", kit.RoleLabel(r.Lang, role), strings.Join(names, ", "))
+			fmt.Fprintf(&out, "\n%-9s %s", kit.RoleLabel(r.Lang, role), strings.Join(names, ", "))
 		}
 	}
 	return commands.Response{Text: out.String(), Ephemeral: true}, nil

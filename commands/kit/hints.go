@@ -119,6 +119,9 @@ func ErrorText(l i18n.Lang, err error) string {
 		if h, ok := hints[e.Reason]; ok {
 			return h(l, e.Facts)
 		}
+		if h, ok := translated[e.Reason]; ok && l != i18n.English {
+			return h(l, e.Facts)
+		}
 	}
 	if herald.ErrorCode(err) == herald.EINTERNAL {
 		return l.T("Something went wrong on Herald's side; the team running it can find the details in its logs.")

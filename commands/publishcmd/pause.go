@@ -57,7 +57,8 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 	if err != nil {
 		return commands.Response{}, err
 	}
-	text := fmt.Sprintf("%s paused publishing for %s: %d scheduled post(s) held.", r.Actor.Display(), v.Brand.Name, v.Held)
+	text := r.Lang.F("%s paused publishing for %s:", r.Actor.Display(), v.Brand.Name) + " " +
+		r.Lang.N(v.Held, "%d scheduled post held.", "%d scheduled posts held.")
 	card := h.Router.Offer(kit.PauseCard(v))
 	h.showInBrandChannels(ctx, v.Brand.ID, r.Channel, card)
 	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
@@ -86,7 +87,8 @@ func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Re
 	if err != nil {
 		return commands.Response{}, err
 	}
-	text := fmt.Sprintf("%s resumed publishing for %s; %d post(s) missed their time during the pause.", r.Actor.Display(), v.Brand.Name, len(v.Missed))
+	text := r.Lang.F("%s resumed publishing for %s;", r.Actor.Display(), v.Brand.Name) + " " +
+		r.Lang.N(len(v.Missed), "%d post missed its time during the pause.", "%d posts missed their time during the pause.")
 	card := h.Router.Offer(kit.PauseCard(v))
 	if h.Announce != nil { // every copy of the pause card, in place
 		h.Announce(ctx, card, commands.Response{})
@@ -109,7 +111,7 @@ func (h *handlers) publishNow(ctx context.Context, r *commands.Request) (command
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
+	return h.ViewResponse(ctx, v, r.Lang.F("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
 }
 
 // retry sends a failed or unconfirmed post again; while its brand is
@@ -131,11 +133,11 @@ func (h *handlers) retry(ctx context.Context, r *commands.Request) (commands.Res
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s is sending draft #%d again", r.Actor.Display(), id)
+	msg := r.Lang.F("%s is sending draft #%d again.", r.Actor.Display(), id)
 	if target != "" {
-		msg += " on " + target
+		msg = r.Lang.F("%s is sending draft #%d again on %s.", r.Actor.Display(), id, target)
 	}
-	return h.ViewResponse(ctx, v, msg+"."), nil
+	return h.ViewResponse(ctx, v, msg), nil
 }
 
 // confirmPause is the card asking to confirm an action refused because
