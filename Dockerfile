@@ -22,5 +22,9 @@ ENV HERALD_DATABASE=sqlite:/data/herald.db \
 VOLUME /data
 EXPOSE 8080
 USER 65532:65532
+# GET /healthz on HERALD_HTTP_ADDR; exit 0 when Herald answers (no shell in
+# distroless, hence the exec form).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["/usr/local/bin/herald", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/herald"]
 CMD ["run"]

@@ -22,7 +22,7 @@ type layer struct {
 // commands import the domain; bot imports commands; an edge imports the
 // domain but never a sibling edge; only cmd/ knows every package. A leaf
 // under internal/ that imports only the standard library and other such
-// leaves (internal/textfold; internal/httpx, which uses
+// leaves (internal/textfold; internal/textdist; internal/httpx, which uses
 // internal/retryafter) is below everything: every package may import it.
 var layers = []layer{
 	{prefix: "brands", may: []string{""}},                       // tenancy: every domain asks it
@@ -133,7 +133,7 @@ func TestInternalLeaves(t *testing.T) {
 		pkgs[strings.TrimPrefix(path, module+"/")] = pkg
 	}
 	leaves := internalLeaves(pkgs)
-	for _, rel := range []string{"internal/httpx", "internal/retryafter", "internal/textfold"} {
+	for _, rel := range []string{"internal/httpx", "internal/retryafter", "internal/textfold", "internal/textdist"} {
 		if !leaves[rel] {
 			t.Errorf("%s is not a leaf: it imports %q; it may import only the standard library and internal leaves", rel, pkgs[rel].Imports)
 		}

@@ -19,6 +19,7 @@ const (
 	SetPolicy    Action = "set_policy"    // set the review policy
 	SetReminders Action = "set_reminders" // set when reviewers are reminded
 	SetLanguage  Action = "set_language"  // set the language the brand's channels see
+	SetZone      Action = "set_zone"      // change the brand's time zone
 
 	WriteDrafts  Action = "write_drafts"  // create drafts
 	EditDrafts   Action = "edit_drafts"   // store a new revision
@@ -70,6 +71,7 @@ var table = map[Action]rule{
 	SetPolicy:    {admins, only("set the review policy")},
 	SetReminders: {admins, only("set review reminders")},
 	SetLanguage:  {admins, only("set the brand's language")},
+	SetZone:      {admins, only("change the time zone")},
 
 	WriteDrafts:  {writers, only("write drafts")},
 	EditDrafts:   {writers, only("edit drafts")},

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/internal/textdist"
 )
 
 // Service holds every rule about brands, members, roles and channel
@@ -129,7 +130,7 @@ func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.Cha
 	}
 	if err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND && name != "" {
-			return herald.Brand{}, Member{}, notVisible(name)
+			return herald.Brand{}, Member{}, s.notVisibleNear(ctx, actor, name)
 		}
 		return herald.Brand{}, Member{}, err
 	}
@@ -139,7 +140,7 @@ func (s *Service) Resolve(ctx context.Context, actor herald.Actor, ch herald.Cha
 			return herald.Brand{}, Member{}, herald.Errorf(herald.ENOTFOUND, "You do not belong to this channel's brand; name one of yours.").
 				Because(ReasonNotInChannel, nil)
 		}
-		return herald.Brand{}, Member{}, notVisible(name)
+		return herald.Brand{}, Member{}, s.notVisibleNear(ctx, actor, name)
 	}
 	return b, m, err
 }
@@ -154,6 +155,31 @@ func (s *Service) byName(ctx context.Context, name string) (herald.Brand, error)
 		return s.store.BrandByName(ctx, n)
 	}
 	return b, err
+}
+
+// notVisibleNear is notVisible with, in Facts "suggestion", the name of
+// the actor's own brand closest to name, if one is close (only the
+// actor's brands: other names reveal nothing).
+func (s *Service) notVisibleNear(ctx context.Context, actor herald.Actor, name string) error {
+	err := notVisible(name)
+	ms, merr := s.Brands(ctx, actor)
+	if merr != nil {
+		return err
+	}
+	keys := make([]string, len(ms))
+	for i, m := range ms {
+		keys[i] = strings.ToLower(m.Brand.Name)
+	}
+	key := strings.ToLower(strings.TrimSpace(name))
+	if near, ok := textdist.Nearest(key, keys, textdist.Budget(key)); ok {
+		for _, m := range ms {
+			if strings.ToLower(m.Brand.Name) == near {
+				herald.AsError(err).Facts["suggestion"] = m.Brand.Name
+				break
+			}
+		}
+	}
+	return err
 }
 
 func notVisible(name string) error {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/internal/textdist"
 )
 
 // Kind is a parameter's type.
@@ -315,6 +316,18 @@ func flagName(d *Def, t token) (name, value string, inline, ok bool) {
 	return strings.ToLower(name), value, inline, true
 }
 
+// nearestFlag returns the option of d closest to name, if close enough.
+func nearestFlag(d *Def, name string) string {
+	var flags []string
+	for _, p := range d.Params {
+		if p.Flag {
+			flags = append(flags, p.Name)
+		}
+	}
+	near, _ := textdist.Nearest(name, flags, min(textdist.Budget(name), 2))
+	return near
+}
+
 // bindText splits the tokens after the command path into positional values
 // and flag values, as raw strings by parameter name.
 func bindText(l i18n.Lang, d *Def, line string, toks []token) (map[string]string, error) {
@@ -328,6 +341,9 @@ func bindText(l i18n.Lang, d *Def, line string, toks []token) (map[string]string
 		}
 		p, known := d.param(name)
 		if !known || !p.Flag {
+			if near := nearestFlag(d, name); near != "" {
+				return nil, invalid(l.F("`%s` has no option --%s (did you mean --%s?); %s", d.Path, name, near, usageHint(l, d)))
+			}
 			return nil, invalid(l.F("`%s` has no option --%s; %s", d.Path, name, usageHint(l, d)))
 		}
 		if !inline && p.switchFlag() {
@@ -451,6 +467,10 @@ func convert(l i18n.Lang, p Param, actor herald.Actor, v string) (any, error) {
 			if strings.EqualFold(c, strings.TrimSpace(v)) {
 				return c, nil
 			}
+		}
+		word := strings.ToLower(strings.TrimSpace(v))
+		if near, ok := textdist.Nearest(word, p.Choices, min(textdist.Budget(word), 2)); ok {
+			return nil, invalid(l.F("%q is not one of %s. Did you mean %s?", v, strings.Join(p.Choices, ", "), near))
 		}
 		return nil, invalid(l.F("%q is not one of %s.", v, strings.Join(p.Choices, ", ")))
 	case String:

@@ -246,6 +246,7 @@ func TestParseFlags(t *testing.T) {
 		{name: "OKDashNumberIsText", line: "say --1 -x", path: "say", want: commands.Args{"text": "--1 -x"}},
 		{name: "OKIntFlag", line: "approve 12 --rev 3", path: "approve", want: commands.Args{"id": int64(12), "rev": int64(3)}},
 		{name: "ErrUnknown", line: "say hi --from x", errHas: []string{"`say` has no option --from", "usage: `say [TEXT ...] [--to TARGETS] [--at WHEN] [--note NOTE]`"}},
+		{name: "ErrUnknownNear", line: "say hi --att 9h", errHas: []string{"`say` has no option --att (did you mean --at?)"}},
 		{name: "OKUnknownEmDashIsProse", line: "say Big news —today only", path: "say", want: commands.Args{"text": "Big news —today only"}},
 		{name: "OKQuotedInlineValue", line: `say hi --at="mon 9:00" there`, path: "say", want: commands.Args{"text": "hi there", "at": "mon 9:00"}},
 		{name: "OKPolishQuotes", line: "say „tekst”", path: "say", want: commands.Args{"text": "tekst"}},
@@ -348,6 +349,7 @@ func TestParseChoice(t *testing.T) {
 		{name: "OKQuoted", line: `pick 1 "Blue"`, path: "pick", want: commands.Args{"id": int64(1), "color": "blue"}},
 		{name: "ErrUnknown", line: "pick 1 purple", errHas: []string{`"purple" is not one of red, green, blue`}},
 		{name: "ErrPrefix", line: "pick 1 re", errHas: []string{"is not one of"}},
+		{name: "ErrNear", line: "pick 1 gren", errHas: []string{`"gren" is not one of red, green, blue. Did you mean green?`}},
 	})
 }
 

@@ -40,7 +40,7 @@ func (r *Router) help(_ context.Context, req *Request) (Response, error) {
 	if len(group) > 0 {
 		return Response{Text: strings.Join(group, "\n\n"), Ephemeral: true}, nil
 	}
-	return Response{}, invalid(l.F("There is no command %q; `help` lists every command.", name))
+	return Response{}, r.unknown(l, name)
 }
 
 // Overview lists every command with its summary, generated from the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/internal/textdist"
 )
 
 // Middleware wraps a handler with a cross-cutting concern.
@@ -150,50 +151,71 @@ func (r *Router) match(l i18n.Lang, toks []token) (*Def, []token, error) {
 	if d, ok := r.byPath[first]; ok && !toks[0].quoted {
 		return d, toks[1:], nil
 	}
-	if subs, ok := r.groups[first]; ok {
-		return nil, nil, invalid(l.F("`%s` needs one of: %s (e.g. `%s %s`).", first, strings.Join(subs, ", "), first, subs[0]))
+	if subs, ok := r.groups[first]; ok && !toks[0].quoted {
+		return nil, nil, r.needsSub(l, first, subs, toks[1:])
 	}
-	msg := l.F("There is no command %q.", toks[0].val)
-	if near := r.nearest(first); near != "" {
+	typed := toks[0].val
+	if len(toks) > 1 {
+		// "bran add" is brand add: the second word helps choose.
+		if near := r.nearest(strings.ToLower(typed + " " + toks[1].val)); near != "" {
+			return nil, nil, r.unknownWith(l, typed, near)
+		}
+	}
+	return nil, nil, r.unknown(l, typed)
+}
+
+// needsSub refuses a group name without one of its subcommands, with the
+// one meant when the next word is a slip for it ("brand ad" → brand add).
+func (r *Router) needsSub(l i18n.Lang, group string, subs []string, rest []token) error {
+	example, near := subs[0], ""
+	if len(rest) > 0 {
+		word := strings.ToLower(rest[0].val)
+		if sub, ok := textdist.Nearest(word, subs, min(textdist.Budget(word), 2)); ok {
+			example, near = sub, group+" "+sub
+		}
+	}
+	msg := l.F("`%s` needs one of: %s (e.g. `%s %s`).", group, strings.Join(subs, ", "), group, example)
+	if near != "" {
 		msg += " " + l.F("Did you mean `%s`?", near)
 	}
-	return nil, nil, invalid(msg + " " + l.T("`help` lists every command."))
+	return invalid(msg)
 }
 
-// nearest returns the command name closest to word, if close enough.
-func (r *Router) nearest(word string) string {
-	best, bestD := "", 3
+// unknown refuses a command name that r does not have, suggesting the
+// nearest one.
+func (r *Router) unknown(l i18n.Lang, name string) error {
+	return r.unknownWith(l, name, r.nearest(strings.ToLower(name)))
+}
+
+// unknownWith refuses name, suggesting near when it is not empty.
+func (r *Router) unknownWith(l i18n.Lang, name, near string) error {
+	msg := l.F("There is no command %q.", name)
+	if near != "" {
+		msg += " " + l.F("Did you mean `%s`?", near)
+	}
+	return invalid(msg + " " + l.T("`help` lists every command."))
+}
+
+// nearest returns the command closest to what was typed, if close enough:
+// a command name for one word ("drafs" → drafts), a whole path for two
+// ("brand ad" → brand add). On equal distance the one the typed word is a
+// shortening of wins, then the closest in length.
+func (r *Router) nearest(typed string) string {
+	var names []string
+	seen := map[string]bool{}
+	twoWords := strings.Contains(typed, " ")
 	for _, d := range r.defs {
-		name, _, _ := strings.Cut(d.Path, " ")
-		if dist := editDistance(word, name); dist < bestD {
-			best, bestD = name, dist
+		name := d.Path
+		if !twoWords {
+			name, _, _ = strings.Cut(d.Path, " ")
+		}
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
 		}
 	}
+	best, _ := textdist.Nearest(typed, names, min(textdist.Budget(typed), 2))
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 32 || len(rb) > 32 {
-		return 99
-	}
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }
 
 // Dispatch parses and runs a typed or clicked command. It never fails:
@@ -242,7 +264,7 @@ func (r *Router) DispatchValues(ctx context.Context, actor herald.Actor, ch hera
 	l := r.Lang(ctx, actor, ch)
 	d, ok := r.byPath[path]
 	if !ok {
-		return r.refuse(ctx, l, actor, ch, invalid(l.F("There is no command %q; `help` lists every command.", path)))
+		return r.refuse(ctx, l, actor, ch, r.unknown(l, path))
 	}
 	args, err := bind(l, d, actor, values)
 	if err != nil {

@@ -63,14 +63,18 @@ func TestParseUnknownCommand(t *testing.T) {
 	}{
 		{name: "ErrTypo", r: real, line: "aprove 12", has: []string{`There is no command "aprove".`, "Did you mean `approve`?", "`help` lists every command."}},
 		{name: "ErrTypoUpper", r: real, line: "APROVE 12", has: []string{"Did you mean `approve`?"}},
-		{name: "ErrTypoGroup", r: real, line: "bran add Acme", has: []string{"Did you mean `brand`?"}},
+		{name: "ErrTypoGroup", r: real, line: "bran add Acme", has: []string{"Did you mean `brand add`?"}},
+		{name: "ErrTypoGroupAlone", r: real, line: "bran", has: []string{"Did you mean `brand`?"}},
+		{name: "ErrTypoDrafsIsDrafts", r: real, line: "drafs", has: []string{"Did you mean `drafts`?"}},
+		{name: "ErrTypoSub", r: real, line: "brand ad Foo", has: []string{"Did you mean `brand add`?"}},
+		{name: "ErrTypoApproveArgs", r: real, line: "aprove 12 now", has: []string{"Did you mean `approve`?"}},
 		{name: "ErrTypoDrafts", r: real, line: "drfts", has: []string{"Did you mean `drafts`?"}},
 		{name: "ErrFar", r: real, line: "xyzzyq", has: []string{`There is no command "xyzzyq".`, "`help` lists every command."}, hasNone: "Did you mean"},
 		{name: "ErrLongWord", r: real, line: strings.Repeat("approve", 10), has: []string{"There is no command"}, hasNone: "Did you mean"},
 		{name: "ErrTestRouter", r: r, line: "sy hi", has: []string{"Did you mean `say`?"}},
-		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use, lang (e.g. `brand add`)."}},
-		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use, lang"}},
-		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use, lang"}},
+		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use, lang, zone (e.g. `brand add`)."}},
+		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use, lang, zone"}},
+		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use, lang, zone"}},
 		{name: "ErrGroupTestRouter", r: r, line: "/herald brand", has: []string{"`brand` needs one of: add, list"}},
 	}
 	for _, tt := range tests {
@@ -648,9 +652,13 @@ func TestHelpCommand(t *testing.T) {
 		{name: "OKCommandUpper", line: "help  Brand   ADD", want: commands.Response{Text: explain("brand add"), Ephemeral: true}},
 		{name: "OKCommandWithPrefix", line: "help /herald show", want: commands.Response{Text: explain("show"), Ephemeral: true}},
 		{name: "OKGroup", line: "help brand", want: commands.Response{
-			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use") + "\n\n" + explain("brand lang"), Ephemeral: true}},
+			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use") + "\n\n" + explain("brand lang") + "\n\n" + explain("brand zone"), Ephemeral: true}},
 		{name: "ErrUnknown", line: "help nope", want: commands.Response{
-			Text: `There is no command "nope"; ` + "`help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
+			Text: `There is no command "nope". ` + "`help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
+		{name: "ErrTypo", line: "help aprove", want: commands.Response{
+			Text: `There is no command "aprove". Did you mean ` + "`approve`? `help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
+		{name: "ErrTypoSub", line: "help brand ad", want: commands.Response{
+			Text: `There is no command "brand ad". Did you mean ` + "`brand add`? `help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,9 +31,12 @@ type Adapter struct {
 	// Interactive prints a prompt before each line; otherwise each input
 	// line is echoed after the prompt, so the output reads as a transcript.
 	Interactive bool
-	// Lang is the language of the person at the terminal (from LANG and
-	// LC_ALL): "en", "fr", or "" when unknown (the brand's then applies).
-	Lang string
+	// Editor, when set, reads the lines instead of In: a terminal with line
+	// editing and history (NewEditor). Out should then be its Stdout.
+	Editor LineEditor
+	// Lang is the language of the people at the console (LANG, LC_ALL...;
+	// "" unknown: the brand's is used); /lang changes it.
+	Lang i18n.Lang
 
 	once sync.Once
 	out  *lockedWriter
@@ -109,18 +112,17 @@ type session struct {
 	out     io.Writer
 	user    string
 	channel string
-	lang    string // the person's language, carried by every command ("" unknown)
+	lang    i18n.Lang // "" unknown
 }
 
 func (s *session) actor() herald.Actor {
-	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user, Lang: s.lang}
+	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user, Lang: string(s.lang)}
 }
 
 // words is the language of the console's own words: the person's, else
 // English.
 func (s *session) words() i18n.Lang {
-	l, _ := i18n.Parse(s.lang)
-	return l
+	return s.lang
 }
 
 func (s *session) ref() herald.ChannelRef {
@@ -137,6 +139,9 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 	out := a.writer()
 	s := &session{out: out, user: user, channel: "#general", lang: a.Lang}
 	fmt.Fprintln(out, s.words().F("Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.", s.user, s.channel))
+	if a.Editor != nil {
+		return a.runEditor(ctx, d, s)
+	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -239,6 +244,7 @@ func consoleHelp(l i18n.Lang) string {
 	return l.T("Console commands:") + "\n" +
 		"  /as NAME        " + l.T("act as NAME (a new name is a new user)") + "\n" +
 		"  /channel NAME   " + l.T("move to channel NAME (each channel can have its own brand)") + "\n" +
+		"  /lang fr|en     " + l.T("the language Herald speaks to you") + "\n" +
 		"  /quit           " + l.T("leave (Ctrl-D works too)") + "\n" +
 		l.T("Everything else is a Herald command, with or without /herald in front: try \"help\".")
 }
@@ -263,6 +269,9 @@ func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) boo
 		return false
 	case "/channel", "/in":
 		s.switchChannel(arg)
+		return false
+	case "/lang":
+		s.switchLang(arg)
 		return false
 	case "/help":
 		fmt.Fprintln(s.out, consoleHelp(s.words()))

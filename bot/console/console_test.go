@@ -209,6 +209,7 @@ func TestRun(t *testing.T) {
 			"Console commands:\n" +
 			"  /as NAME        act as NAME (a new name is a new user)\n" +
 			"  /channel NAME   move to channel NAME (each channel can have its own brand)\n" +
+			"  /lang fr|en     the language Herald speaks to you\n" +
 			"  /quit           leave (Ctrl-D works too)\n" +
 			"Everything else is a Herald command, with or without /herald in front: try \"help\".\n" +
 			"Alice> # note\n" +
@@ -335,16 +336,16 @@ func TestRender(t *testing.T) {
 		{name: "ErrMultiline", resp: commands.Response{Text: "Bad.\nReally.", ErrCode: herald.EINVALID},
 			want: "  ✗ Bad.\n  Really.\n"},
 		{name: "OKCardPlain", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Text: "acme rocks"}}},
-			want: "  ┌ Mention\n  │ acme rocks\n  └\n"},
+			want: "  ┌ Mention\n  │ acme rocks\n  └───────────\n"},
 		{name: "OKCardExcerpt", resp: commands.Response{Cards: []commands.Card{{Title: "Mention", Excerpt: &commands.Excerpt{
 			Text: "Love \x1b[31mAcme\nand acme", Marks: [][2]int{{10, 14}, {19, 23}}}}}},
-			want: "  ┌ Mention\n  │ > Love [31m**Acme**\n  │ > and **acme**\n  └\n"},
+			want: "  ┌ Mention\n  │ > Love [31m**Acme**\n  │ > and **acme**\n  └────────────────────\n"},
 		{name: "OKCardTone", resp: commands.Response{Cards: []commands.Card{{Title: "A", Tone: "good"}, {Title: "B", Tone: "warning"}, {Title: "C", Tone: "danger"}, {Title: "D", Tone: "odd"}}},
-			want: "  ┌ ✓ A\n  └\n  ┌ … B\n  └\n  ┌ ! C\n  └\n  ┌ D\n  └\n"},
+			want: "  ┌ ✓ A\n  └────\n  ┌ … B\n  └────\n  ┌ ! C\n  └────\n  ┌ D\n  └──\n"},
 		{name: "OKCardFields", resp: commands.Response{Cards: []commands.Card{{Title: "T", Fields: []commands.Field{
 			{Label: "State", Value: "draft"}, {Label: "Revision", Value: "1"}, {Label: "Author", Value: "sam"},
 		}, Context: []string{"Updated now"}}}},
-			want: "  ┌ T\n  │ State: draft · Revision: 1\n  │ Author: sam\n  │ Updated now\n  └\n"},
+			want: "  ┌ T\n  │ State: draft · Revision: 1\n  │ Author: sam\n  │ Updated now\n  └───────────────────────────\n"},
 		{name: "OKCardButtons", resp: commands.Response{Cards: []commands.Card{{Title: "Draft #12", Buttons: []commands.Button{
 			{Label: "Approve", Command: "approve 12 --rev 2", Style: "primary"},
 			{Label: "Request changes", Command: "changes 12 --rev 2", Input: "comment"},
@@ -355,7 +356,7 @@ func TestRender(t *testing.T) {
 				"  ├ [Request changes] /herald changes 12 --rev 2 COMMENT\n" +
 				"  └ [Reject] /herald reject 12 --rev 2 REASON\n"},
 		{name: "OKTextThenCardEphemeral", resp: commands.Response{Text: "History:", Cards: []commands.Card{{Title: "C"}}, Ephemeral: true},
-			want: "  History:\n  ┌ C\n  └\n  (only you can see this)\n"},
+			want: "  History:\n  ┌ C\n  └──\n  (only you can see this)\n"},
 		{name: "OKForm", resp: commands.Response{Form: draftForm, Ephemeral: true},
 			want: "  New draft: type /herald draft \"TEXT\" [--to TO] [--at AT]\n  (only you can see this)\n"},
 		{name: "OKFormPrefilled", resp: commands.Response{Form: &commands.Form{Title: "Edit draft #12", Command: "edit 12", Fields: []commands.FormField{

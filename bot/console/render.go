@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/heraldhq/herald/commands"
 )
@@ -71,26 +72,58 @@ func printable(r rune) rune {
 
 var toneMarks = map[string]string{"good": "✓ ", "warning": "… ", "danger": "! "}
 
+// Width is the terminal width cards fit in: their lines wrap inside the
+// border.
+const Width = 80
+
+// box writes a card's lines, each wrapped to Width inside the border,
+// and remembers the widest for the bottom edge.
+type box struct {
+	b      *strings.Builder
+	widest int
+}
+
+// line writes text after prefix, wrapped so that every line fits Width;
+// a continuation starts with cont.
+func (x *box) line(prefix, cont, text string) {
+	for i, l := range wrap(text, Width-columns(prefix), Width-columns(cont)) {
+		p := prefix
+		if i > 0 {
+			p = cont
+		}
+		x.b.WriteString(p + l + "\n")
+		x.widest = max(x.widest, columns(p+l))
+	}
+}
+
+// lines writes each line of text, as line does.
+func (x *box) lines(prefix, cont, text string) {
+	for _, l := range strings.Split(text, "\n") {
+		x.line(prefix, cont, l)
+	}
+}
+
 func renderCard(b *strings.Builder, c commands.Card) {
-	fmt.Fprintf(b, "  ┌ %s%s\n", toneMarks[c.Tone], c.Title)
+	x := &box{b: b}
+	x.line("  ┌ "+toneMarks[c.Tone], "  │ ", c.Title)
 	if c.Text != "" {
-		writeIndented(b, "  │ ", "  │ ", c.Text)
+		x.lines("  │ ", "  │ ", c.Text)
 	}
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
-		writeIndented(b, "  │ > ", "  │ > ", excerptText(*c.Excerpt))
+		x.lines("  │ > ", "  │ > ", excerptText(*c.Excerpt))
 	}
 	var row []string
 	flush := func() {
 		if len(row) > 0 {
-			fmt.Fprintf(b, "  │ %s\n", strings.Join(row, " · "))
+			x.line("  │ ", "  │   ", strings.Join(row, " · "))
 			row = row[:0]
 		}
 	}
 	for _, f := range c.Fields {
 		if strings.Contains(f.Value, "\n") { // a list: lines of its own
 			flush()
-			fmt.Fprintf(b, "  │ %s:\n", f.Label)
-			writeIndented(b, "  │   ", "  │   ", f.Value)
+			x.line("  │ ", "  │ ", f.Label+":")
+			x.lines("  │   ", "  │     ", f.Value)
 			continue
 		}
 		row = append(row, f.Label+": "+f.Value)
@@ -100,10 +133,11 @@ func renderCard(b *strings.Builder, c commands.Card) {
 	}
 	flush()
 	for _, ctx := range c.Context {
-		fmt.Fprintf(b, "  │ %s\n", ctx)
+		x.line("  │ ", "  │ ", ctx)
 	}
 	if len(c.Buttons) == 0 {
-		b.WriteString("  └\n")
+		// No buttons: a bottom edge as wide as the card closes it.
+		b.WriteString("  └" + strings.Repeat("─", max(x.widest-3, 1)) + "\n")
 		return
 	}
 	for i, btn := range c.Buttons {
@@ -117,6 +151,73 @@ func renderCard(b *strings.Builder, c commands.Card) {
 		}
 		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, ButtonCommand(btn))
 	}
+}
+
+// wrap cuts one line of text into lines of at most first columns, then
+// rest, at spaces when it can; a word longer than that is cut. Empty text
+// is one empty line.
+func wrap(text string, first, rest int) []string {
+	var out []string
+	for width := max(first, 10); ; width = max(rest, 10) {
+		cut, fits := cutAt(text, width)
+		if fits {
+			if text != "" || len(out) == 0 {
+				out = append(out, text)
+			}
+			return out
+		}
+		out = append(out, strings.TrimRight(text[:cut], " "))
+		text = strings.TrimLeft(text[cut:], " ")
+		if text == "" {
+			return out
+		}
+	}
+}
+
+// cutAt returns where to cut text so that its head fits width columns:
+// after the last space that fits, else after the last character that
+// fits (at least one). fits is true when the whole text fits.
+func cutAt(text string, width int) (cut int, fits bool) {
+	used, lastSpace := 0, -1
+	for i, r := range text {
+		if used += runeColumns(r); used > width {
+			if lastSpace > 0 && r != ' ' {
+				return lastSpace, false
+			}
+			if i == 0 {
+				_, size := utf8.DecodeRuneInString(text)
+				return size, false
+			}
+			return i, false
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
+	}
+	return len(text), true
+}
+
+// columns is how many terminal columns s takes.
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeColumns(r)
+	}
+	return n
+}
+
+// runeColumns is how many columns r takes: two for wide characters (CJK,
+// emoji), none for combining marks and zero-width ones, else one.
+func runeColumns(r rune) int {
+	switch {
+	case r == 0x200B || r == 0x200D || r == 0xFE0F || unicode.Is(unicode.Mn, r):
+		return 0
+	case r >= 0x1100 && (r <= 0x115F || (r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) ||
+		(r >= 0xF900 && r <= 0xFAFF) || (r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) ||
+		(r >= 0xFFE0 && r <= 0xFFE6) || (r >= 0x1F300 && r <= 0x1FAFF) || (r >= 0x20000 && r <= 0x3FFFD)):
+		return 2
+	}
+	return 1
 }
 
 // ButtonCommand is what to type to press a button: its command, plus a
@@ -154,3 +255,7 @@ func renderForm(b *strings.Builder, f *commands.Form) {
 		}
 	}
 }
+
+// Columns is how many terminal columns s takes (wide characters count
+// two).
+func Columns(s string) int { return columns(s) }

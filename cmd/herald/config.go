@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/internal/secret"
 )
 
@@ -20,6 +21,7 @@ import (
 type Config struct {
 	Database            string
 	HTTPAddr            string
+	HTTPAddrSet         bool // HERALD_HTTP_ADDR or --http-addr was given: it is used as it is
 	Timezone            string
 	AllowPrivateSources bool
 	LogLevel            string
@@ -146,6 +148,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		for _, s := range settings {
 			if v, ok := file[s.name]; ok {
 				errs = append(errs, s.set(&c, v))
+				c.HTTPAddrSet = c.HTTPAddrSet || s.name == "HERALD_HTTP_ADDR"
 			}
 		}
 	}
@@ -167,6 +170,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		if v != "" {
 			errs = append(errs, s.set(&c, v))
+			c.HTTPAddrSet = c.HTTPAddrSet || s.name == "HERALD_HTTP_ADDR"
 		}
 	}
 	return c, errors.Join(errs...)
@@ -243,7 +247,11 @@ func (c Config) Validate() error {
 		}
 	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" || c.Timezone == "Local" {
-		bad("HERALD_TIMEZONE: %q is not a time zone; use an IANA name such as Europe/Paris or UTC", c.Timezone)
+		if near := brands.NearestZone(c.Timezone); near != "" {
+			bad("HERALD_TIMEZONE: %q is not a time zone; did you mean %s?", c.Timezone, near)
+		} else {
+			bad("HERALD_TIMEZONE: %q is not a time zone; use an IANA name such as Europe/Paris or UTC", c.Timezone)
+		}
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "", "debug", "info", "warn", "error":

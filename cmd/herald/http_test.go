@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,20 +29,7 @@ func TestHTTPSlowBody(t *testing.T) {
 	if err := m.ParseFlags(nil, envOf(env)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() {
-		cancel()
-		pw.Close()
-		<-done
-		m.Close()
-	}()
-	select {
-	case <-m.Listening():
-	case <-time.After(10 * time.Second):
-		t.Fatal("herald never listened")
-	}
+	defer serveUntilListening(t, m, pw)()
 
 	// 20 slow clients: headers, then one byte of a 1,000-byte body.
 	const slow = 20

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,29 +48,16 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	m := NewMain()
 	m.Interactive = isTerminal(os.Stdin)
-	err := m.ParseFlags(os.Args[1:], os.Getenv)
-	if err == nil {
-		err = m.Run(ctx)
-	}
-	if cerr := m.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "herald:", err)
-		os.Exit(1)
-	}
+	code := m.Main(ctx, os.Args[1:], os.Getenv)
+	stop()
+	os.Exit(code)
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal (not merely a character
+// device: /dev/null, a container's stdin, is not one).
+func isTerminal(f *os.File) bool { return console.IsTerminal(f) }
 
 // Main is the program: configuration, wiring and lifetime. Tests drive it
 // like main does.
@@ -78,15 +66,15 @@ type Main struct {
 	Command     string   // run, console, migrate, backup, doctor, version
 	Args        []string // the command's arguments
 	ConsoleUser string
-	// ConsoleLang is the console user's language, from LC_ALL, LC_MESSAGES
-	// and LANG ("" when they name none Herald speaks).
-	ConsoleLang string
 
 	Stdin       io.Reader
 	Stdout      io.Writer
 	Stderr      io.Writer
 	Interactive bool
-	Clock       herald.Clock
+	// Lang is the language of the terminal (LANG, LC_ALL, LC_MESSAGES):
+	// the console's default, and the command line's words.
+	Lang  i18n.Lang
+	Clock herald.Clock
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
@@ -105,6 +93,11 @@ type Main struct {
 	// is closed.
 	HTTPAddr  string
 	listening chan struct{}
+
+	flagsGiven []string // the flags set on the command line, by name
+	langSet    bool     // LANG, LC_ALL or LC_MESSAGES named a language
+	logFile    *os.File // the console's herald.log, closed by Close
+	logPath    string
 
 	log     *slog.Logger
 	metrics *metrics
@@ -133,6 +126,8 @@ Commands:
   backup FILE    write a consistent copy of the SQLite database to FILE
   doctor         check the configuration and the database
   version        print the version
+  healthcheck    ask the Herald serving HERALD_HTTP_ADDR for /healthz; exit 0 when up, 1 otherwise
+  help           list the commands, flags and main settings
   slack manifest [URL]
                  print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
   discord register [--guild ID]
@@ -144,38 +139,59 @@ HERALD_CONFIG, and these flags:
 
 // ParseFlags reads the configuration from getenv and the command line.
 func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
+	m.langFromEnv(getenv)
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	m.ConsoleLang = terminalLang(getenv)
-	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprint(m.Stderr, usage)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
-	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
-	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
-	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
+	fs := m.flagSet(&cfg)
 	if err := fs.Parse(args); err != nil {
-		return scrubDatabase(err, cfg.Database)
+		return m.parseError(fs, err, cfg.Database)
 	}
 	rest := fs.Args()
 	m.Command = "run"
 	if len(rest) > 0 {
 		m.Command, rest = rest[0], rest[1:]
 		if err := fs.Parse(rest); err != nil { // flags may follow the command too
-			return err
+			return m.parseError(fs, err, cfg.Database)
 		}
 		rest = fs.Args()
+	}
+	fs.Visit(func(f *flag.Flag) { m.flagsGiven = append(m.flagsGiven, f.Name) })
+	if slices.Contains(m.flagsGiven, "http-addr") {
+		cfg.HTTPAddrSet = true
 	}
 	m.Args = rest
 	m.Config = cfg
 	return nil
+}
+
+// parseError is what ParseFlags returns for an error of package flag:
+// help asked for (the usage is printed), or a usage error.
+func (m *Main) parseError(fs *flag.FlagSet, err error, database string) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(m.Stderr, usage)
+		fs.SetOutput(m.Stderr)
+		fs.PrintDefaults()
+		return err
+	}
+	return scrubDatabase(m.flagError(fs, err), database)
+}
+
+// flagSet returns herald's flags over cfg. It prints nothing itself:
+// ParseFlags says what went wrong once (Main adds a short usage), and -h
+// prints the whole usage.
+func (m *Main) flagSet(cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH (HERALD_DATABASE)")
+	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
+	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
+	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
+	return fs
 }
 
 // commandRunners maps each subcommand to its implementation.
@@ -186,21 +202,24 @@ var commandRunners = map[string]func(*Main, context.Context) error{
 	"backup":  (*Main).runBackup,
 	"doctor":  (*Main).runDoctor,
 	"version": (*Main).runVersion,
-	"slack":   (*Main).runSlack,
-	"discord": (*Main).runDiscord,
+	"help":    (*Main).runHelp,
+
+	"healthcheck": (*Main).runHealthcheck,
+	"slack":       (*Main).runSlack,
+	"discord":     (*Main).runDiscord,
 }
 
 // Run runs the command until it ends or ctx is done.
 func (m *Main) Run(ctx context.Context) error {
 	run, ok := commandRunners[m.Command]
 	if !ok {
-		return fmt.Errorf("unknown command %q; run `herald -h` for the list", m.Command)
+		return m.unknownCommand(m.Command)
 	}
-	if m.Command == "version" || m.Command == "slack" {
+	if m.Command == "version" || m.Command == "slack" || m.Command == "help" || m.Command == "healthcheck" {
 		return run(m, ctx)
 	}
 	if err := m.Config.Validate(); err != nil {
-		return scrubDatabase(fmt.Errorf("configuration:\n%w", err), m.Config.Database)
+		return scrubDatabase(m.nameFlags(fmt.Errorf("configuration:\n%w", err)), m.Config.Database)
 	}
 	m.keys, _ = secret.ParseKeys("HERALD_SECRET_KEY", m.Config.SecretKey) // validated above
 	m.log = m.logger()
@@ -211,13 +230,22 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) logger() *slog.Logger {
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 	l, ok := level[strings.ToLower(m.Config.LogLevel)]
-	if !ok {
-		l = slog.LevelInfo
-		if m.consoleMode() {
-			l = slog.LevelWarn // keep the terminal for the conversation
+	var w io.Writer = m.Stderr
+	if m.consoleMode() {
+		// Keep the terminal for the conversation: the logs go to
+		// herald.log beside the database.
+		if f := m.consoleLog(); f != nil {
+			w = f
+		} else if !ok {
+			l, ok = slog.LevelWarn, true
 		}
+		if !ok {
+			l = consoleLevel
+		}
+	} else if !ok {
+		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
 func (m *Main) consoleMode() bool {
@@ -239,6 +267,10 @@ func (m *Main) Close() error {
 	}
 	errs = append(errs, m.lock.Release())
 	m.lock = nil
+	if m.logFile != nil {
+		errs = append(errs, m.logFile.Close())
+		m.logFile = nil
+	}
 	return errors.Join(errs...)
 }
 
@@ -340,7 +372,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
 		return err
 	}
-	adapters := []bot.Adapter{&console.Adapter{In: m.Stdin, Out: m.Stdout, User: m.ConsoleUser, Interactive: m.Interactive, Lang: m.ConsoleLang}}
+	adapters := []bot.Adapter{m.consoleAdapter()}
 	app, err := m.wire()
 	if err != nil {
 		return err
@@ -349,7 +381,11 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
-	fmt.Fprintf(m.Stdout, banner, version, redactDatabase(m.Config.Database))
+	text := fmt.Sprintf(banner, version, redactDatabase(m.Config.Database))
+	if m.logPath != "" {
+		text += m.consoleLang().F("Logs: %s", m.logPath) + "\n" // where the logs go, off the terminal
+	}
+	io.WriteString(m.Stdout, text)
 	return m.serve(ctx, app, adapters)
 }
 
@@ -505,8 +541,10 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 		return nil
 	}
 	addr := m.Config.HTTPAddr
-	if m.consoleMode() && strings.HasPrefix(addr, ":") {
-		// The console is one person's trial: keep its metrics off the network.
+	if m.consoleMode() && !m.Config.HTTPAddrSet && strings.HasPrefix(addr, ":") {
+		// The console is one person's trial: keep its metrics off the
+		// network, unless HERALD_HTTP_ADDR says where (a container's
+		// -p 8080:8080 needs :8080).
 		addr = "127.0.0.1" + addr
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -538,22 +576,4 @@ func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership
 
 func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
 	return l.drafts.List(ctx, a, ch, brand, f)
-}
-
-// terminalLang is the language a terminal's environment names, in POSIX
-// order of precedence (LC_ALL, LC_MESSAGES, LANG): "en", "fr", or "" for
-// none, C, POSIX or a language Herald does not speak (the brand's then
-// applies).
-func terminalLang(getenv func(string) string) string {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := getenv(k)
-		if v == "" {
-			continue
-		}
-		if l, ok := i18n.Parse(v); ok {
-			return l.String()
-		}
-		return ""
-	}
-	return ""
 }

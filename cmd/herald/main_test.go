@@ -93,7 +93,8 @@ func TestConsoleTranscript(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "herald.db")
 	env := map[string]string{"HERALD_DATABASE": "sqlite:" + db, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris"}
 
-	first := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/transcript.txt")), db, "$DB")
+	paths := strings.NewReplacer(db, "$DB", filepath.Dir(db), "$DIR")
+	first := paths.Replace(MustRunMain(t, env, mustOpen(t, "testdata/transcript.txt")))
 	golden(t, "transcript.golden", first)
 	for _, refusal := range []string{
 		"✗ You wrote draft #1, so someone else must review it.",
@@ -108,7 +109,7 @@ func TestConsoleTranscript(t *testing.T) {
 		}
 	}
 
-	second := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/restart.txt")), db, "$DB")
+	second := paths.Replace(MustRunMain(t, env, mustOpen(t, "testdata/restart.txt")))
 	golden(t, "restart.golden", second)
 
 	// The store agrees: approved at revision 2 and, as it was drafted with

@@ -291,11 +291,12 @@ func TestPublishThroughMain(t *testing.T) {
 	}
 
 	// The console showed the news (the card with every target ✓ and its
-	// link) and previewed the Slack post.
+	// link, on the next line when the line would pass 80 columns) and
+	// previewed the Slack post.
 	want := []string{
 		"── news from Herald ──",
-		"✓ mastodon:main published " + masto.Statuses()[0].URL,
-		"✓ bluesky:main published " + bd.URL,
+		"✓ mastodon:main published", masto.Statuses()[0].URL,
+		"✓ bluesky:main published", bd.URL,
 		"✓ webhook:zap published",
 		"✓ slack:#news published",
 		"📣 slack:#news (console preview: connect slack to post there)\n  │ " + text1,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -150,6 +151,9 @@ func (m *Main) runSlack(context.Context) error {
 	o := slack.ManifestOptions{}
 	if len(m.Args) == 2 {
 		o.PublicURL = m.Args[1]
+		if u, err := url.Parse(o.PublicURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return &usageError{errors.New(m.Lang.F("Slack sends its events only to https URLs: %q is not one. Give Herald's public https URL (e.g. https://herald.example.com), or no URL for Socket Mode.", o.PublicURL))}
+		}
 	}
 	y, err := slack.Manifest(o)
 	if err != nil {

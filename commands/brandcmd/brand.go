@@ -47,6 +47,16 @@ func (h *handlers) brandDefs() []*commands.Def {
 			Handler:  h.brandLang,
 		},
 		{
+			Path:    "brand zone",
+			Summary: "Show or change a brand's time zone (admins change); scheduled posts keep their time.",
+			Params: []commands.Param{
+				{Name: "zone", Kind: commands.String, Help: "an IANA time zone, e.g. Europe/Paris, America/New_York or UTC"},
+				kit.BrandFlag,
+			},
+			Examples: []string{"brand zone Europe/Paris", "brand zone"},
+			Handler:  h.brandZone,
+		},
+		{
 			Path:    "role",
 			Summary: "Give someone a role on a brand (admins); alone, list who has which role.",
 			Params: []commands.Param{

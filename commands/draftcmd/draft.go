@@ -117,7 +117,7 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	nd := approvals.NewDraft{Brand: b.Name, Text: r.Args.Str("text"), Targets: r.Args.Targets("to")}
 	if at := r.Args.Str("at"); at != "" {
-		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location()); err != nil {
+		if nd.PublishAt, err = when.Parse(at, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}
@@ -237,6 +237,18 @@ func (h *handlers) submit(ctx context.Context, r *commands.Request) (commands.Re
 	return h.ViewResponse(ctx, v, strings.TrimSpace(r.Lang.F("%s submitted draft #%d.", r.Actor.Display(), v.Draft.ID)+" "+nextStep(r.Lang, v))), nil
 }
 
+// waitingFor says how many approvals of a kind a draft waits for, the
+// plural written out ("1 team approval", "2 team approvals").
+func waitingFor(lang i18n.Lang, kind string, n int) string {
+	switch kind {
+	case "team":
+		return lang.N(n, "Waiting for %d team approval.", "Waiting for %d team approvals.")
+	case "client":
+		return lang.N(n, "Waiting for %d client approval.", "Waiting for %d client approvals.")
+	}
+	return lang.N(n, "Waiting for %d approval.", "Waiting for %d approvals.")
+}
+
 // nextStep says in l what a draft waits for.
 func nextStep(l i18n.Lang, v approvals.View) string {
 	switch v.Draft.State {
@@ -250,11 +262,7 @@ func nextStep(l i18n.Lang, v approvals.View) string {
 			return ""
 		}
 		st := v.Progress.Policy[cur]
-		n := st.Count - v.Progress.Have[cur]
-		if st.Kind == "client" {
-			return l.N(n, "Waiting for %d client approval.", "Waiting for %d client approvals.")
-		}
-		return l.N(n, "Waiting for %d team approval.", "Waiting for %d team approvals.")
+		return waitingFor(l, st.Kind, st.Count-v.Progress.Have[cur])
 	}
 	return ""
 }

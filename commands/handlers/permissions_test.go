@@ -228,6 +228,10 @@ var permCases = map[string][]permCase{
 	"brand list": {{open: true, line: onBrand("brand list")}},
 	"brand use":  {{action: brands.UseChannel, line: onBrand("brand use %s")}},
 	"brand lang": {{action: brands.SetLanguage, line: onBrand("brand lang fr --brand %s")}},
+	"brand zone": {
+		{action: brands.SetZone, line: onBrand("brand zone Europe/Paris --brand %s")},
+		{line: onBrand("brand zone --brand %s")},
+	},
 	"role": {
 		{action: brands.GiveRoles, line: onBrand("role <@sam> editor --brand %s")},
 		{line: onBrand("role --brand %s")},

@@ -19,7 +19,16 @@ import (
 // is the one place where errors quote commands.
 var hints = map[string]func(l i18n.Lang, f herald.Facts) string{
 	brands.ReasonNotVisible: func(l i18n.Lang, f herald.Facts) string {
+		if near, _ := f["suggestion"].(string); near != "" {
+			return l.F("There is no brand named %q that you belong to. Did you mean %s? `brand list` shows yours.", f["brand"], near)
+		}
 		return l.F("There is no brand named %q that you belong to; `brand list` shows yours.", f["brand"])
+	},
+	brands.ReasonUnknownZone: func(l i18n.Lang, f herald.Facts) string {
+		if near, _ := f["suggestion"].(string); near != "" {
+			return l.F("There is no time zone %q. Did you mean `brand zone %s`?", f["zone"], near)
+		}
+		return l.F("There is no time zone %q: give an IANA name, e.g. `brand zone Europe/Paris`.", f["zone"])
 	},
 	brands.ReasonNotInChannel: func(l i18n.Lang, _ herald.Facts) string {
 		return l.T("You do not belong to this channel's brand; add `--brand NAME` for one of yours (`brand list`).")

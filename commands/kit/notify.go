@@ -76,7 +76,7 @@ func noteText(v approvals.View, e publish.Event) string {
 	case publish.EventUnconfirmed:
 		return fmt.Sprintf("Herald cannot tell whether %s received draft #%d (%s), and will not send it twice blindly. Look there, then press Mark as published (`confirm %d %s`) or Retry (`retry %[4]d %[5]s`).", d.Target, id, d.Error, id, d.Target)
 	case publish.EventMissed:
-		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, when.Format(v.Draft.PublishAt, v.Brand.Location()), id, id)
+		return fmt.Sprintf("Draft #%d was due %s while Herald was not running; it is too late to publish it unasked. Publish now (`publish %d`) or Reschedule (`schedule %d WHEN`).", id, when.Format(v.Draft.PublishAt, v.Brand.Location(), "", time.Time{}), id, id)
 	case publish.EventReminder:
 		names := make([]string, len(e.Remind))
 		for i, m := range e.Remind {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -33,3 +34,8 @@ func FirstLine(s string, n int) string {
 
 // OneLine flattens s and cuts it to n characters.
 func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fields(s), " "), n) }
+
+// ReaderLang is the language of what a reads alone, as a code ("fr"): the
+// person's, else the brand's. A WHEN typed by a is read in it (3/12 is
+// the 3rd of December to a French reader) and its errors written.
+func ReaderLang(a herald.Actor, b herald.Brand) string { return string(PersonLang(a, b)) }

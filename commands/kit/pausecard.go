@@ -3,6 +3,7 @@ package kit
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/when"
@@ -21,7 +22,7 @@ func PauseCard(v publish.PauseView) commands.Card {
 	c := commands.Card{Key: PauseKey(p), Tone: "danger", Title: "Publishing paused · " + v.Brand.Name}
 	until := "until someone resumes it"
 	if !p.Until.IsZero() {
-		until = "until " + when.Format(p.Until, loc)
+		until = "until " + when.Format(p.Until, loc, "", time.Time{})
 	}
 	c.Fields = []commands.Field{
 		{Label: "Paused by", Value: p.By.Display() + ", " + Stamp(p.At, loc), Short: true},
@@ -43,7 +44,7 @@ func PauseCard(v publish.PauseView) commands.Card {
 	for i, d := range v.Missed {
 		ids[i] = fmt.Sprintf("#%d", d.ID)
 		id := fmt.Sprint(d.ID)
-		c.Fields = append(c.Fields, commands.Field{Label: fmt.Sprintf("#%d · was due %s", d.ID, when.Format(d.PublishAt, loc)), Value: FirstLine(d.Text, 80), Verbatim: true})
+		c.Fields = append(c.Fields, commands.Field{Label: fmt.Sprintf("#%d · was due %s", d.ID, when.Format(d.PublishAt, loc, "", time.Time{})), Value: FirstLine(d.Text, 80), Verbatim: true})
 		c.Buttons = append(c.Buttons,
 			commands.Button{Label: "Publish #" + id + " now", Command: "publish " + id, Style: "primary"},
 			commands.Button{Label: "Reschedule #" + id, Command: "schedule " + id, Input: "when"},

@@ -89,6 +89,8 @@ func ActionWords(l i18n.Lang, a brands.Action) string {
 		return l.T("set review reminders")
 	case brands.SetLanguage:
 		return l.T("set the brand's language")
+	case brands.SetZone:
+		return l.T("change the time zone")
 	case brands.WriteDrafts:
 		return l.T("write drafts")
 	case brands.EditDrafts:

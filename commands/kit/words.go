@@ -106,12 +106,11 @@ func ProgressLabel(l i18n.Lang, pr approvals.Progress) string {
 }
 
 // FormatWhen shows an instant in a brand's zone for a reader of l.
-// Every time a card or answer shows goes through it, so that French
-// dates ("lun. 7 déc. à 9 h 00", commands/when, frcli's branch) reach them
-// all at once; until then both languages show when.Format's.
+// Every time a card or answer shows goes through it: "Mon 7 Dec 2026
+// 09:00 CET", "lun. 7 déc. 2026 à 9 h 00". Cards are pure, so no clock is
+// read: the year is always shown.
 func FormatWhen(l i18n.Lang, t time.Time, loc *time.Location) string {
-	_ = l // the formatting of commands/when does not take a language yet
-	return when.Format(t, loc)
+	return when.Format(t, loc, string(l), time.Time{})
 }
 
 // RoleLabel names a role in l, e.g. "editor" (typed as such in commands,

@@ -49,7 +49,7 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 		if err != nil {
 			return commands.Response{}, err
 		}
-		if until, err = when.Parse(s, h.Clock.Now(), b.Location()); err != nil {
+		if until, err = when.Parse(s, h.Clock.Now(), b.Location(), kit.ReaderLang(r.Actor, b)); err != nil {
 			return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 		}
 	}

@@ -138,7 +138,7 @@ func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location())
+	at, err := when.Parse(r.Args.Str("when"), h.Clock.Now(), v.Brand.Location(), kit.ReaderLang(r.Actor, v.Brand))
 	if err != nil {
 		return commands.Response{}, herald.Errorf(herald.EINVALID, "%s", err.Error())
 	}

@@ -2,25 +2,10 @@ package when
 
 import "time"
 
-// vocabulary holds the words of one language that Parse reads: the
-// grammar (numbers, dates, zones) is shared, the words are not.
-type vocabulary struct {
-	// defaultClock is used when the user names a day but no time.
-	defaultClock whenClock
-	// dayOffsets maps relative day words to a number of days from today.
-	dayOffsets map[string]int
-	// weekdays maps weekday names and abbreviations to weekdays.
-	weekdays map[string]time.Weekday
-	// meridiems maps am/pm suffixes to the hours they add to a 12-hour clock.
-	meridiems map[string]int
-	// units maps duration unit words to their length.
-	units map[string]time.Duration
-	// keywords maps words that stand for a whole form to their parser.
-	keywords map[string]func(whenRequest, []string) (time.Time, error)
-}
-
-// english is the vocabulary of Parse. It is never modified.
+// english is the English vocabulary. It is never modified.
 var english = &vocabulary{
+	code:         "en",
+	dayFirst:     false,
 	defaultClock: whenClock{hour: 9},
 	dayOffsets: map[string]int{
 		"today":    0,
@@ -35,7 +20,24 @@ var english = &vocabulary{
 		"fri": time.Friday, "friday": time.Friday,
 		"sat": time.Saturday, "saturday": time.Saturday,
 	},
+	months: map[string]time.Month{
+		"jan": time.January, "january": time.January, "feb": time.February, "february": time.February,
+		"mar": time.March, "march": time.March, "apr": time.April, "april": time.April, "may": time.May,
+		"jun": time.June, "june": time.June, "jul": time.July, "july": time.July,
+		"aug": time.August, "august": time.August, "sep": time.September, "sept": time.September,
+		"september": time.September, "oct": time.October, "october": time.October,
+		"nov": time.November, "november": time.November, "dec": time.December, "december": time.December,
+	},
+	monthNames: [12]string{"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"},
 	meridiems: map[string]int{"am": 0, "pm": 12},
+	clocks:    map[string]whenClock{"noon": {hour: 12}, "midnight": {}},
+	dayParts: map[string]dayPart{
+		"morning":   {clock: whenClock{hour: 9}},
+		"afternoon": {clock: whenClock{hour: 14}, pmBelow: 8},
+		"evening":   {clock: whenClock{hour: 18}, pmBelow: 12},
+		"night":     {clock: whenClock{hour: 20}, pmBelow: 12},
+	},
 	units: map[string]time.Duration{
 		"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
 		"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
@@ -44,8 +46,41 @@ var english = &vocabulary{
 		"w": 7 * 24 * time.Hour, "wk": 7 * 24 * time.Hour, "wks": 7 * 24 * time.Hour,
 		"week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
 	},
-	keywords: map[string]func(whenRequest, []string) (time.Time, error){
-		"now": whenRequest.parseNow,
-		"in":  whenRequest.parseIn,
+	ones:        []string{"a", "an", "one"},
+	ands:        []string{"and"},
+	next:        []string{"next"},
+	leading:     []string{"the", "on"},
+	beforeClock: []string{"at"},
+	ordinals:    []string{"st", "nd", "rd", "th"},
+	msgs: [mMessages]string{
+		mCannotRead:    "Cannot read %q as a time: %s. Try %s.",
+		mHint:          `"2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", optionally followed by a zone such as Europe/Paris`,
+		mTooLong:       "it is %d bytes long, more than the %d allowed",
+		mEmpty:         "it is empty",
+		mOnlyZone:      "it names only a zone; put a date or time before it",
+		mPast:          "it means %s, which is in the past (now is %s)",
+		mUnknownZone:   "unknown time zone %q",
+		mUnknownWord:   "unknown word %q",
+		mNear:          "%s (did you mean %q?)",
+		mExtraWords:    "unexpected extra words %q",
+		mNeedsDuration: "%q needs a duration such as 2h, 90 min or 3 days",
+		mNotDate:       "%q is not a date; write dates as 2026-12-01",
+		mMonthRange:    "month %d is out of range 1-12",
+		mDayRange:      "day %d is out of range for %s %d (1-%d)",
+		mNeedsMinutes:  "%q needs minutes or am/pm, such as %s:00 or %sam",
+		mNotClock:      "%q is not a time of day such as 14:30 or 9am",
+		mMeridiemRange: "hour %d is out of range 1-12 with am/pm",
+		mHourRange:     "hour %d is out of range 0-23",
+		mMinuteRange:   "minute %d is out of range 0-59",
+		mSecondRange:   "second %d is out of range 0-59",
+		mDurPositive:   "the duration must be positive",
+		mDurWhole:      "use whole numbers in durations, such as 1h30m rather than 1.5h",
+		mNotDuration:   "%q is not a duration such as 2h, 90 min or 3 days",
+		mDurTooLong:    "the duration is longer than 366 days",
+		mDurZero:       "the duration must be greater than zero",
+		mMissingUnit:   "%q is missing a unit such as h, min, d or w",
+		mUnknownUnit:   "unknown unit %q; use s, min, h, d or w",
+		mNeedsDayPart:  "%q needs morning, afternoon or evening after it",
+		mNeedsWeekday:  "%q needs a weekday after it, such as monday",
 	},
 }

@@ -148,7 +148,7 @@ func TestParseWhen(t *testing.T) {
 			if loc == nil {
 				loc = whenParis
 			}
-			got, err := Parse(tt.in, now, loc)
+			got, err := Parse(tt.in, now, loc, "")
 			if err != nil {
 				t.Fatalf("Parse(%q) error: %v", tt.in, err)
 			}
@@ -160,7 +160,7 @@ func TestParseWhen(t *testing.T) {
 }
 
 func TestParseWhenNilLocIsUTC(t *testing.T) {
-	got, err := Parse("2026-12-01 09:00", whenNow, nil)
+	got, err := Parse("2026-12-01 09:00", whenNow, nil, "")
 	want := whenAt(time.UTC, 2026, 12, 1, 9, 0, 0)
 	if err != nil || !got.Equal(want) || got.Location() != time.UTC {
 		t.Errorf("ParseWhen with nil loc = %v, %v; want %v", got, err, want)
@@ -193,8 +193,10 @@ func TestParseWhenErrors(t *testing.T) {
 		{name: "0am", in: "0am", msg: "hour 0 is out of range 1-12"},
 		{name: "bare number", in: "tomorrow 9", msg: `"9" needs minutes or am/pm`},
 		{name: "one digit minute", in: "9:5", msg: "not a time of day"},
-		{name: "bad time word", in: "12/01/2026 09:00", msg: `not a time of day`},
-		{name: "slash date", in: "2026/12/01", msg: `unknown time zone "2026/12/01" (write dates as 2026-12-01)`},
+		{name: "bad time word", in: "12/01/2026 9", msg: `"9" needs minutes`},
+		{name: "slash date", in: "2026/12/01", msg: `"2026/12/01" is not a date`},
+		{name: "slash month 13", in: "13/12", msg: "month 13 is out of range"},
+		{name: "slash day 31", in: "11/31", msg: "day 31 is out of range for November 2026 (1-30)"},
 		{name: "unknown zone", in: "2026-12-01 09:00 Mars/Olympus", msg: `unknown time zone "Mars/Olympus"`},
 		{name: "zone only", in: "Europe/Paris", msg: "names only a zone"},
 		{name: "extra words", in: "tomorrow 9:00 sharp", msg: `unexpected extra words "sharp"`},
@@ -212,11 +214,18 @@ func TestParseWhenErrors(t *testing.T) {
 		{name: "huge number", in: "in 99999999999999999999h", msg: "longer than 366 days"},
 		{name: "missing unit", in: "in 2", msg: `"2" is missing a unit`},
 		{name: "unknown unit", in: "in 2 fortnights", msg: `unknown unit "fortnights"`},
-		{name: "not a duration", in: "in a while", msg: "not a duration"},
+		{name: "not a duration", in: "in while", msg: "not a duration"},
+		{name: "a while", in: "in a while", msg: `unknown unit "while"`},
+		{name: "unit typo", in: "in 2 huors", msg: `unknown unit "huors"; use s, min, h, d or w (did you mean "hours"?)`},
+		{name: "near", in: "tomorow 9:00", msg: `unknown word "tomorow" (did you mean "tomorrow"?)`},
+		{name: "near french word", in: "demian 9h", msg: `unknown word "demian" (did you mean "demain"?)`},
+		{name: "this alone", in: "this", msg: `"this" needs morning, afternoon or evening`},
+		{name: "next alone", in: "next", msg: `"next" needs a weekday`},
+		{name: "month without day", in: "december", msg: `"December" is not a date`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(tt.in, whenNow, whenParis)
+			got, err := Parse(tt.in, whenNow, whenParis, "")
 			if err == nil {
 				t.Fatalf("Parse(%q) = %v, want error", tt.in, got)
 			}
@@ -241,8 +250,8 @@ func TestParseWhenErrors(t *testing.T) {
 }
 
 func TestWhenErrorMessage(t *testing.T) {
-	_, err := Parse("tomorow 9:00", whenNow, whenParis)
-	want := `Cannot read "tomorow 9:00" as a time: unknown word "tomorow". ` +
+	_, err := Parse("tomorow 9:00", whenNow, whenParis, "")
+	want := `Cannot read "tomorow 9:00" as a time: unknown word "tomorow" (did you mean "tomorrow"?). ` +
 		`Try "2026-12-01 09:00", "tomorrow 9:00", "in 2h", "mon 14:30", ` +
 		`optionally followed by a zone such as Europe/Paris.`
 	if err == nil || err.Error() != want {
@@ -252,7 +261,7 @@ func TestWhenErrorMessage(t *testing.T) {
 
 func TestWhenErrorShortensLongInput(t *testing.T) {
 	in := strings.Repeat("x", 500)
-	_, err := Parse(in, whenNow, whenParis)
+	_, err := Parse(in, whenNow, whenParis, "")
 	if err == nil {
 		t.Fatal("want error")
 	}
@@ -277,7 +286,7 @@ func TestFormatWhen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Format(tt.t, tt.loc); got != tt.want {
+			if got := Format(tt.t, tt.loc, "", time.Time{}); got != tt.want {
 				t.Errorf("Format() = %q, want %q", got, tt.want)
 			}
 		})

@@ -172,6 +172,18 @@ func testBrandUpdates(t *testing.T, open func(t *testing.T) Store) {
 			}
 		}
 	})
+	t.Run("OKUpdateZone", func(t *testing.T) {
+		s := open(t)
+		b := mustBrand(t, s, "Acme", alice)
+		b.Timezone = "Europe/Paris"
+		if err := s.UpdateBrand(t.Context(), b, brandEntry(alice, brands.AuditZone, "Europe/Paris (was UTC)")); err != nil {
+			t.Fatalf("UpdateBrand: %v", err)
+		}
+		got, err := s.Brand(t.Context(), b.ID)
+		if err != nil || got.Timezone != "Europe/Paris" {
+			t.Errorf("Brand after a zone change = %+v, %v; want Europe/Paris", got, err)
+		}
+	})
 	t.Run("ErrUpdateMissing", func(t *testing.T) {
 		s := open(t)
 		b := mustBrand(t, s, "Acme", alice)
