@@ -71,7 +71,7 @@ var (
 // channel of another platform with that platform ("slack:#support").
 func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	var b strings.Builder
-	b.WriteString("  ── news from Herald")
+	b.WriteString("  ── " + a.Lang.T("news from Herald"))
 	if c := n.Channel; c.Channel != "" {
 		b.WriteString(" · ")
 		if c.Platform != "" && c.Platform != Platform {
@@ -80,7 +80,7 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 		b.WriteString(c.Channel)
 	}
 	b.WriteString(" ──\n")
-	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}}))
+	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}, Lang: a.Lang}))
 	if n.Note.Text != "" || len(n.Note.Cards) > 0 {
 		b.WriteString(Render(n.Note))
 	}

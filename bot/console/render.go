@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Render turns a response into indented text: cards as boxes, buttons as
@@ -21,7 +22,7 @@ func Render(r commands.Response) string {
 		writeIndented(&b, prefix, "  ", r.Text)
 	}
 	for _, c := range r.Cards {
-		renderCard(&b, c)
+		renderCard(&b, c, r.Lang)
 	}
 	if f := r.Form; f != nil {
 		renderForm(&b, f)
@@ -103,7 +104,13 @@ func (x *box) lines(prefix, cont, text string) {
 	}
 }
 
-func renderCard(b *strings.Builder, c commands.Card) {
+// renderCard draws a card; the console's own words around it (a button's
+// placeholder, the colon after a label) are in l.
+func renderCard(b *strings.Builder, c commands.Card, l i18n.Lang) {
+	colon := ": "
+	if l == i18n.French {
+		colon = "\u202f: " // a narrow no-break space before the colon
+	}
 	x := &box{b: b}
 	x.line("  ┌ "+toneMarks[c.Tone], "  │ ", c.Title)
 	if c.Text != "" {
@@ -122,11 +129,11 @@ func renderCard(b *strings.Builder, c commands.Card) {
 	for _, f := range c.Fields {
 		if strings.Contains(f.Value, "\n") { // a list: lines of its own
 			flush()
-			x.line("  │ ", "  │ ", f.Label+":")
+			x.line("  │ ", "  │ ", f.Label+strings.TrimRight(colon, " "))
 			x.lines("  │   ", "  │     ", f.Value)
 			continue
 		}
-		row = append(row, f.Label+": "+f.Value)
+		row = append(row, f.Label+colon+f.Value)
 		if len(row) == fieldsPerLine {
 			flush()
 		}
@@ -149,7 +156,7 @@ func renderCard(b *strings.Builder, c commands.Card) {
 			fmt.Fprintf(b, "  %s [%s] %s\n", corner, btn.Label, btn.URL)
 			continue
 		}
-		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, ButtonCommand(btn))
+		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, buttonCommand(l, btn))
 	}
 }
 
@@ -222,11 +229,27 @@ func runeColumns(r rune) int {
 
 // ButtonCommand is what to type to press a button: its command, plus a
 // placeholder for the input it asks for.
-func ButtonCommand(btn commands.Button) string {
+func ButtonCommand(btn commands.Button) string { return buttonCommand(i18n.English, btn) }
+
+// buttonCommand is ButtonCommand with the input's placeholder in l.
+func buttonCommand(l i18n.Lang, btn commands.Button) string {
 	if btn.Input == "" {
 		return btn.Command
 	}
-	return btn.Command + " " + strings.ToUpper(btn.Input)
+	return btn.Command + " " + placeholder(l, btn.Input)
+}
+
+// placeholder names, in capitals and in l, what a button asks for.
+func placeholder(l i18n.Lang, input string) string {
+	switch input {
+	case "comment":
+		return l.T("COMMENT")
+	case "reason":
+		return l.T("REASON")
+	case "when":
+		return l.T("WHEN")
+	}
+	return strings.ToUpper(input)
 }
 
 func renderForm(b *strings.Builder, f *commands.Form) {

@@ -216,7 +216,7 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		if !d.PublishAt.IsZero() {
 			at = kit.FormatWhen(r.Lang, d.PublishAt, br.Location())
 		}
-		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, kit.StateLabel(r.Lang, d.State), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
+		b.WriteString("\n" + r.Lang.F("#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, kit.StateLabel(r.Lang, d.State), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50)))
 		if p := held[d.BrandID]; p != nil && p.Holds(d) {
 			b.WriteString(" — " + publish.HeldDetail(*p))
 		}
