@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
@@ -190,3 +191,19 @@ type Announce func(ctx context.Context, card Card, note Response)
 // invalid is an EINVALID error whose message is already worded (in the
 // reader's language).
 func invalid(msg string) *herald.Error { return &herald.Error{Code: herald.EINVALID, Message: msg} }
+
+// InputLabel names, in l, the input a button asks for (its Input): the
+// label of a form's field, a console's placeholder (in capitals).
+func InputLabel(l i18n.Lang, input string) string {
+	switch input {
+	case "comment":
+		return l.T("Comment")
+	case "reason":
+		return l.T("Reason")
+	case "when":
+		return l.T("When")
+	}
+	name := strings.ReplaceAll(input, "-", " ")
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[n:]
+}

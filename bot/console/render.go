@@ -236,20 +236,7 @@ func buttonCommand(l i18n.Lang, btn commands.Button) string {
 	if btn.Input == "" {
 		return btn.Command
 	}
-	return btn.Command + " " + placeholder(l, btn.Input)
-}
-
-// placeholder names, in capitals and in l, what a button asks for.
-func placeholder(l i18n.Lang, input string) string {
-	switch input {
-	case "comment":
-		return l.T("COMMENT")
-	case "reason":
-		return l.T("REASON")
-	case "when":
-		return l.T("WHEN")
-	}
-	return strings.ToUpper(input)
+	return btn.Command + " " + strings.ToUpper(commands.InputLabel(l, btn.Input))
 }
 
 func renderForm(b *strings.Builder, f *commands.Form) {

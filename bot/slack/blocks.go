@@ -455,7 +455,7 @@ func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, er
 	if btn.Input == "" {
 		return slackapi.ModalViewRequest{}, herald.Internal(fmt.Errorf("slack: button %q asks for no input", btn.Label))
 	}
-	field := commands.FormField{Name: btn.Input, Label: inputLabel(meta.Lang, btn.Input), Multiline: true}
+	field := commands.FormField{Name: btn.Input, Label: commands.InputLabel(meta.Lang, btn.Input), Multiline: true}
 	if meta.Command == "" {
 		meta.Command = btn.Command
 	}
@@ -478,18 +478,6 @@ func inputBlock(fl commands.FormField) *slackapi.InputBlock {
 }
 
 // fieldLabel is a field's label, or its name capitalised.
-// inputLabel names, in l, the input an ask button asks for.
-func inputLabel(l i18n.Lang, name string) string {
-	switch name {
-	case "comment":
-		return l.T("Comment")
-	case "reason":
-		return l.T("Reason")
-	case "when":
-		return l.T("When")
-	}
-	return fieldLabel(commands.FormField{Name: name})
-}
 
 func fieldLabel(fl commands.FormField) string {
 	if l := oneLine(fl.Label); l != "" {
