@@ -42,6 +42,38 @@ var translated = map[string]func(l i18n.Lang, f herald.Facts) string{
 	brands.ReasonBadLang: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("Herald speaks English (en) and French (fr); %q is not one of them.", f["lang"])
 	},
+	approvals.ReasonAlreadyApproved: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Draft #%v is already approved.", f["draft"])
+	},
+	approvals.ReasonWrongState: func(l i18n.Lang, f herald.Facts) string {
+		st, _ := f["state"].(approvals.State)
+		a, _ := f["action"].(approvals.Action)
+		return l.F("Draft #%v is %s: it cannot be %s now.", f["draft"], StateLabel(l, st), ActionDone(l, a))
+	},
+	approvals.ReasonOwnDraft: func(l i18n.Lang, f herald.Facts) string {
+		if rev, _ := f["rev"].(int); rev > 0 {
+			return l.F("You wrote revision %v of draft #%v, so someone else must review it.", rev, f["draft"])
+		}
+		return l.F("You wrote draft #%v, so someone else must review it.", f["draft"])
+	},
+	approvals.ReasonApprovedTwice: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("You already approved revision %v of draft #%v.", f["rev"], f["draft"])
+	},
+	approvals.ReasonReviewDone: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Every review stage of draft #%v is complete.", f["draft"])
+	},
+	approvals.ReasonWrongStage: func(l i18n.Lang, f herald.Facts) string {
+		stage, _ := f["stage"].(string)
+		role, _ := f["role"].(string)
+		roles, _ := f["roles"].([]string)
+		return l.F("Draft #%v waits for %s review; only %s can decide at that stage, and you are %s.", f["draft"], StageKind(l, stage), orRoles(l, roles), RoleLabel(l, herald.Role(role)))
+	},
+	approvals.ReasonNothingChanged: func(l i18n.Lang, f herald.Facts) string {
+		if f["what"] == "targets" {
+			return l.F("Draft #%v already goes to those targets; nothing changed.", f["draft"])
+		}
+		return l.F("That is already the text of draft #%v; nothing changed.", f["draft"])
+	},
 	approvals.ReasonControlChar: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("The text holds a control character (%v) that no network can show; remove it and send the text again.", f["char"])
 	},
@@ -62,18 +94,27 @@ func forbiddenText(l i18n.Lang, f herald.Facts) string {
 	case brands.ReadListening, brands.ActOnMentions, brands.ManageListening:
 		return l.F("As %s you cannot %s.", RoleLabel(l, herald.Role(role)), what)
 	}
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = RoleLabel(l, herald.Role(r))
-	}
-	who := names[0]
-	if len(names) > 1 {
-		who = l.F("%s or %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
-	}
+	who := orRoles(l, roles)
 	if role == "" {
 		return l.F("Only %s can %s, and you have no role on this brand.", who, what)
 	}
 	return l.F("Only %s can %s, and you are %s on this brand.", who, what, RoleLabel(l, herald.Role(role)))
+}
+
+// orRoles names roles in l: "editor", "editor or admin", "editor,
+// approver or admin".
+func orRoles(l i18n.Lang, roles []string) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = RoleLabel(l, herald.Role(r))
+	}
+	switch len(names) {
+	case 0:
+		return l.T("nobody")
+	case 1:
+		return names[0]
+	}
+	return l.F("%s or %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // ActionWords says in l what a guarded action is, after "can".
