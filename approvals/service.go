@@ -32,6 +32,7 @@ const (
 	ReasonReviewDone       = "approvals.review_done"       // "draft": every stage is complete
 	ReasonWrongStage       = "approvals.wrong_stage"       // "draft", "stage" (kind), "roles" ([]string), "role" (the actor's)
 	ReasonNothingChanged   = "approvals.nothing_changed"   // "draft", "what" ("text" or "targets"): an edit that changes nothing
+	ReasonBadPolicy        = "approvals.bad_policy"        // "stage": the stage refused ("" for too many), "max": the limit broken (absent for an unknown stage)
 )
 
 // ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a

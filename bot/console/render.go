@@ -25,7 +25,7 @@ func Render(r commands.Response) string {
 		renderCard(&b, c, r.Lang)
 	}
 	if f := r.Form; f != nil {
-		renderForm(&b, f)
+		renderForm(&b, f, r.Lang)
 	}
 	if r.Ephemeral && r.ErrCode == "" && b.Len() > 0 {
 		b.WriteString("  " + r.Lang.T("(only you can see this)") + "\n")
@@ -239,12 +239,12 @@ func buttonCommand(l i18n.Lang, btn commands.Button) string {
 	return btn.Command + " " + strings.ToUpper(commands.InputLabel(l, btn.Input))
 }
 
-func renderForm(b *strings.Builder, f *commands.Form) {
+func renderForm(b *strings.Builder, f *commands.Form, l i18n.Lang) {
 	parts := []string{"/herald", f.Command}
 	for _, fl := range f.Fields {
 		var s string
 		if fl.Name == "text" {
-			s = `"TEXT"`
+			s = `"` + strings.ToUpper(l.T("Text")) + `"`
 		} else {
 			ph := fl.Placeholder
 			if ph == "" {
@@ -257,10 +257,10 @@ func renderForm(b *strings.Builder, f *commands.Form) {
 		}
 		parts = append(parts, s)
 	}
-	fmt.Fprintf(b, "  %s: type %s\n", f.Title, strings.Join(parts, " "))
+	b.WriteString("  " + l.F("%s: type %s", f.Title, strings.Join(parts, " ")) + "\n")
 	for _, fl := range f.Fields {
 		if fl.Value != "" {
-			b.WriteString("  Current " + strings.ToLower(fl.Label) + ":\n")
+			b.WriteString("  " + l.F("Current %s:", strings.ToLower(fl.Label)) + "\n")
 			writeIndented(b, "    ", "    ", fl.Value)
 		}
 	}

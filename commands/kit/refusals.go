@@ -74,6 +74,22 @@ var translated = map[string]func(l i18n.Lang, f herald.Facts) string{
 		}
 		return l.F("That is already the text of draft #%v; nothing changed.", f["draft"])
 	},
+	approvals.ReasonBadPolicy: func(l i18n.Lang, f herald.Facts) string {
+		help := l.T("a policy is a list of stages such as \"team:1 client:1\", \"team:2\" or \"none\"; team stages are decided by approvers and admins, client stages by clients")
+		switch {
+		case f["stage"] == "":
+			return l.F("A policy has at most %v stages; %s.", f["max"], help)
+		case f["max"] != nil:
+			return l.F("%q: the number of approvals must be between 1 and %v; %s.", f["stage"], f["max"], help)
+		}
+		return l.F("%q is not a stage; %s.", f["stage"], help)
+	},
+	herald.ReasonBadTarget: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%q is not a target; targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME or webhook:NAME.", f["target"])
+	},
+	herald.ReasonBadRole: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%q is not a role; use one of admin, editor, approver, client, viewer.", f["role"])
+	},
 	approvals.ReasonControlChar: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("The text holds a control character (%v) that no network can show; remove it and send the text again.", f["char"])
 	},
