@@ -102,7 +102,7 @@ func (h *handlers) guidelinesShow(ctx context.Context, r *commands.Request) (com
 // them last.
 func guidelinesText(l i18n.Lang, b herald.Brand, g assist.Guidelines, log []assist.AuditEntry) string {
 	var s strings.Builder
-	s.WriteString(l.F("Guidelines of %s:", b.Name) + "\n" + indent(g.Describe()))
+	s.WriteString(l.F("Guidelines of %s:", b.Name) + "\n" + indent(describe(l, g)))
 	if rules := g.Rules(); len(rules) > 0 {
 		s.WriteString("\n" + l.F("As rules: `guidelines set %s`", strings.Join(rules, " ")))
 	} else {
@@ -136,7 +136,7 @@ func (h *handlers) guidelinesSet(ctx context.Context, r *commands.Request) (comm
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: r.Lang.F("%s updated the guidelines of %s:", r.Actor.Display(), b.Name) + "\n" + indent(g.Describe())}, nil
+	return commands.Response{Text: r.Lang.F("%s updated the guidelines of %s:", r.Actor.Display(), b.Name) + "\n" + indent(describe(r.Lang, g))}, nil
 }
 
 func (h *handlers) guidelinesClear(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -148,7 +148,7 @@ func (h *handlers) guidelinesClear(ctx context.Context, r *commands.Request) (co
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: r.Lang.F("%s cleared %s from the guidelines of %s:", r.Actor.Display(), r.Args.Str("rules"), b.Name) + "\n" + indent(g.Describe())}, nil
+	return commands.Response{Text: r.Lang.F("%s cleared %s from the guidelines of %s:", r.Actor.Display(), r.Args.Str("rules"), b.Name) + "\n" + indent(describe(r.Lang, g))}, nil
 }
 
 func (h *handlers) ai(ctx context.Context, r *commands.Request) (commands.Response, error) {
