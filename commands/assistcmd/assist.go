@@ -77,7 +77,7 @@ func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targe
 	}
 	out := make([]approvals.Finding, len(fs))
 	for i, f := range fs {
-		out[i] = approvals.Finding{Message: f.Message, Blocking: f.Blocking}
+		out[i] = approvals.Finding{Message: f.Message, Blocking: f.Blocking, Reason: f.Reason, Facts: f.Facts}
 	}
 	return out, nil
 }

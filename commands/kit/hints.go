@@ -144,5 +144,8 @@ func FindingText(l i18n.Lang, f approvals.Finding) string {
 	if h, ok := hints[f.Reason]; ok {
 		return h(l, f.Facts)
 	}
+	if h, ok := findingWords[f.Reason]; ok && l != i18n.English {
+		return h(l, f.Facts)
+	}
 	return f.Message
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
@@ -37,5 +38,18 @@ func TestErrorTextLanguages(t *testing.T) {
 				t.Errorf("ErrorText = %q\nwant        %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestFindingTextLanguages: the lint's findings are worded from their
+// facts in French, and shown as the lint wrote them in English.
+func TestFindingTextLanguages(t *testing.T) {
+	f := approvals.Finding{Blocking: true, Message: "The brand's guidelines ban “cheap” and “free”; rephrase without it.",
+		Reason: assist.ReasonBanned, Facts: herald.Facts{"words": []string{"cheap", "free"}}}
+	if got := kit.FindingText(i18n.English, f); got != f.Message {
+		t.Errorf("English: %q", got)
+	}
+	if got, want := kit.FindingText(i18n.French, f), "La charte éditoriale de la marque interdit «\u202fcheap\u202f» et «\u202ffree\u202f»\u202f; reformulez sans."; got != want {
+		t.Errorf("French: %q\nwant    %q", got, want)
 	}
 }
