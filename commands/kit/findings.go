@@ -6,6 +6,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/commands/i18n"
+	"github.com/heraldhq/herald/publish"
 )
 
 // findingWords word, in languages other than English, the findings of
@@ -37,6 +38,12 @@ var findingWords = map[string]func(l i18n.Lang, f herald.Facts) string{
 	},
 	assist.ReasonShouting: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("%v words in capitals read as shouting; keep capitals for names.", f["count"])
+	},
+	publish.ReasonNotConnected: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Herald cannot publish to %v targets here (%v is not connected).", f["kind"], f["kind"])
+	},
+	publish.ReasonNotAReply: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v: this draft answers mention #%v, but there it goes out as a new post of its own, not as a reply.", f["target"], f["mention"])
 	},
 	assist.ReasonBangs: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("%v exclamation marks are a lot; one is usually enough.", f["count"])

@@ -147,5 +147,8 @@ func FindingText(l i18n.Lang, f approvals.Finding) string {
 	if h, ok := findingWords[f.Reason]; ok && l != i18n.English {
 		return h(l, f.Facts)
 	}
+	if err, ok := f.Facts["error"].(error); ok && f.Reason == publish.ReasonRefusedText && l != i18n.English {
+		return l.F("%v: %s", f.Facts["target"], ErrorText(l, err))
+	}
 	return f.Message
 }
