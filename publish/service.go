@@ -28,6 +28,13 @@ const (
 	// ReasonNotConfigured is the Reason of a draft check's finding (not
 	// an error): "target", "brand": a target the brand has not set up.
 	ReasonNotConfigured = "publish.not_configured"
+	// Reasons of other findings: "kind": a kind of target no publisher
+	// serves here; "target", "mention": a reply draft going out as a
+	// post of its own; "target", "error" (the network's refusal, an
+	// error): a text a target cannot take.
+	ReasonNotConnected = "publish.not_connected"
+	ReasonNotAReply    = "publish.not_a_reply"
+	ReasonRefusedText  = "publish.refused_text"
 )
 
 // System is the actor of what Herald does by itself: claiming a due post,
@@ -104,7 +111,8 @@ func (s *Service) CheckDraftOf(ctx context.Context, b herald.Brand, draftID int6
 // not as an answer in the conversation. It does not block (a team may
 // want both).
 func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
-	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID)}
+	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID),
+		Reason: ReasonNotAReply, Facts: herald.Facts{"target": t.String(), "mention": rt.MentionID}}
 }
 
 // checkTarget returns the finding on one target; none (Message "") when
@@ -112,7 +120,8 @@ func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
 func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string, rt *ReplyTo) (approvals.Finding, error) {
 	p, ok := s.publishers[t.Kind]
 	if !ok {
-		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind)}, nil
+		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind),
+			Reason: ReasonNotConnected, Facts: herald.Facts{"kind": t.Kind}}, nil
 	}
 	var acct Account
 	if _, ok := p.(Configurer); ok {
@@ -131,7 +140,8 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 	}
 	if v, ok := p.(Validator); ok {
 		if err := v.Validate(acct, text); err != nil {
-			return approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err)}, nil
+			return approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err),
+				Reason: ReasonRefusedText, Facts: herald.Facts{"target": t.String(), "error": err}}, nil
 		}
 	}
 	return approvals.Finding{}, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // kind is what an interaction asks of Herald.
@@ -124,7 +125,9 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 
 // actorOf reads who acts: the guild member, with their Discord roles as
 // the actor's Groups (a role may hold a Herald role, see brands.Grantee),
-// or the user in a DM.
+// or the user in a DM, and the language of their Discord client
+// (the interaction's locale; guild_locale is the community's, not the
+// person's, so it is not read: a brand's language speaks for its channels).
 func actorOf(it *discordgo.Interaction) (herald.Actor, error) {
 	var u *discordgo.User
 	var nick string
@@ -137,7 +140,11 @@ func actorOf(it *discordgo.Interaction) (herald.Actor, error) {
 	if u == nil || !snowflake(u.ID) {
 		return herald.Actor{}, herald.Errorf(herald.EINVALID, "The interaction names no user.")
 	}
-	return herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick), Groups: slices.Clone(roles)}, nil
+	a := herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick), Groups: slices.Clone(roles)}
+	if l, ok := i18n.Parse(string(it.Locale)); ok {
+		a.Lang = l.String()
+	}
+	return a, nil
 }
 
 // displayName is how Discord shows a member: nickname, global name, user name.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
@@ -44,7 +45,7 @@ func TestMediaLimitHints(t *testing.T) {
 				facts[k] = v
 			}
 			f := approvals.Finding{Message: e.Message, Blocking: true, Reason: e.Reason, Facts: facts}
-			if got := kit.FindingText(f); got != tt.want {
+			if got := kit.FindingText(i18n.English, f); got != tt.want {
 				t.Errorf("FindingText =\n%s\nwant\n%s", got, tt.want)
 			}
 		})

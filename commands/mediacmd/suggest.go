@@ -44,7 +44,7 @@ func (h *handlers) suggest(ctx context.Context, r *commands.Request, id int64, n
 		if err != nil {
 			h.Log.WarnContext(ctx, "alt text not suggested", "draft_id", id, "code", herald.ErrorCode(err))
 			if v, gerr := h.Approvals.Get(ctx, actor, id); gerr == nil {
-				h.Announce(ctx, h.ViewCard(ctx, v), commands.Response{Text: kit.ErrorText(err), ErrCode: herald.ErrorCode(err)})
+				h.Announce(ctx, h.ViewCard(ctx, v), commands.Response{Text: kit.ErrorText(kit.BrandLang(v.Brand), err), ErrCode: herald.ErrorCode(err)})
 			}
 			return
 		}
