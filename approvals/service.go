@@ -33,6 +33,8 @@ const (
 	ReasonReviewDone       = "approvals.review_done"       // "draft": every stage is complete
 	ReasonWrongStage       = "approvals.wrong_stage"       // "draft", "stage" (kind), "roles" ([]string), "role" (the actor's)
 	ReasonNothingChanged   = "approvals.nothing_changed"   // "draft", "what" ("text" or "targets"): an edit that changes nothing
+	ReasonBadUTF8          = "approvals.bad_utf8"          // "what": "text" or "alt", bytes that are not UTF-8
+	ReasonTextTooLong      = "approvals.text_too_long"     // "max", "length" (characters)
 	ReasonBadPolicy        = "approvals.bad_policy"        // "stage": the stage refused ("" for too many), "max": the limit broken (absent for an unknown stage)
 )
 

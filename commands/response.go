@@ -44,6 +44,10 @@ type Card struct {
 	// Media are the pictures and videos the card shows (a draft's), in
 	// order: each adapter shows what its platform can.
 	Media []CardMedia
+	// Lang is the language the card is worded in (a draft card: the
+	// brand's); adapters word what they add to it (media lines) in it.
+	// "" is English.
+	Lang i18n.Lang `json:",omitempty"`
 }
 
 // CardMedia is a picture or video on a card. Adapters that upload it for

@@ -25,6 +25,13 @@ const (
 	ReasonTimePassed = "publish.time_passed" // "draft": a time to schedule at that has passed
 	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
 	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
+	// ReasonNothingToDo: "draft", "action" ("retry", "confirm"…), "target"
+	// ("" for every target), "state" (the draft's State).
+	ReasonNothingToDo = "publish.nothing_to_do"
+	// ReasonNoPublisher: "kind": a target kind this Herald has no publisher for.
+	ReasonNoPublisher = "publish.no_publisher"
+	// ReasonPauseInPast: a pause asked to end at a time that has passed.
+	ReasonPauseInPast = "publish.pause_in_past"
 	// ReasonNotConfigured is the Reason of a draft check's finding (not
 	// an error): "target", "brand": a target the brand has not set up.
 	ReasonNotConfigured = "publish.not_configured"
@@ -374,9 +381,11 @@ func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int6
 	}
 	if len(ups) == 0 {
 		if only != nil {
-			return v, herald.Errorf(herald.ECONFLICT, "Draft #%d has nothing to %s on %s.", id, what, *only)
+			return v, herald.Errorf(herald.ECONFLICT, "Draft #%d has nothing to %s on %s.", id, what, *only).
+				Because(ReasonNothingToDo, herald.Facts{"draft": id, "action": what, "target": only.String(), "state": v.Draft.State})
 		}
-		return v, herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: there is nothing to %s.", id, v.Draft.State.Label(), what)
+		return v, herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: there is nothing to %s.", id, v.Draft.State.Label(), what).
+			Because(ReasonNothingToDo, herald.Facts{"draft": id, "action": what, "target": "", "state": v.Draft.State})
 	}
 	c, err := settle(v.Draft, ds, actor, what+": "+strings.Join(names, ", "), now)
 	if err != nil {
@@ -430,7 +439,8 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 	}
 	p, ok := s.publishers[a.Target.Kind]
 	if !ok {
-		return b, herald.Errorf(herald.EINVALID, "Herald cannot publish to %s targets here (%s is not connected).", a.Target.Kind, a.Target.Kind)
+		return b, herald.Errorf(herald.EINVALID, "Herald cannot publish to %s targets here (%s is not connected).", a.Target.Kind, a.Target.Kind).
+			Because(ReasonNoPublisher, herald.Facts{"kind": a.Target.Kind})
 	}
 	cf, ok := p.(Configurer)
 	if !ok {

@@ -140,7 +140,7 @@ func renderCard(b *strings.Builder, c commands.Card, l i18n.Lang) {
 		}
 	}
 	flush()
-	renderMedia(x, c.Media)
+	renderMedia(x, c.Media, l)
 	for _, ctx := range c.Context {
 		x.line("  │ ", "  │ ", ctx)
 	}
@@ -276,20 +276,20 @@ func Columns(s string) int { return columns(s) }
 // type, size, dimensions, alt text (or its lack), and the link when there
 // is one. Names and alt text are people's words: control characters are
 // dropped.
-func renderMedia(x *box, ms []commands.CardMedia) {
+func renderMedia(x *box, ms []commands.CardMedia, l i18n.Lang) {
 	if len(ms) == 0 {
 		return
 	}
-	x.line("  │ ", "  │ ", "Media:")
+	x.line("  │ ", "  │ ", l.T("Media:"))
 	for i, m := range ms {
-		parts := []string{oneLine(m.Name), m.Type, media.Bytes(m.Size)}
+		parts := []string{oneLine(m.Name), m.Type, l.Sizes(media.Bytes(m.Size))}
 		if m.Width > 0 && m.Height > 0 {
 			parts = append(parts, fmt.Sprintf("%d×%d", m.Width, m.Height))
 		}
 		if m.Alt == "" {
-			parts = append(parts, "⚠ no alt text")
+			parts = append(parts, "⚠ "+l.T("no alt text"))
 		} else {
-			parts = append(parts, "alt: "+oneLine(m.Alt))
+			parts = append(parts, l.F("alt: %s", oneLine(m.Alt)))
 		}
 		x.line(fmt.Sprintf("  │   %d. ", i+1), "  │      ", strings.Join(parts, " · "))
 		if m.Link != "" {

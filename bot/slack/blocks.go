@@ -122,7 +122,7 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		blocks = append(blocks, excerptBlock(*c.Excerpt))
 	}
-	blocks = append(blocks, mediaBlocks(c.Media)...)
+	blocks = append(blocks, mediaBlocks(c.Media, c.Lang)...)
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
 	actions, omitted := actionBlocks(c.Buttons)
 	lines := c.Context

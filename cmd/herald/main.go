@@ -134,7 +134,7 @@ Commands:
   discord register [--guild ID]
                  register the /herald command with Discord (in one guild: at once; else globally)
 
-Configuration comes from the environment (see README.md), the file named by
+Configuration comes from the environment (see docs/configuration.md), the file named by
 HERALD_CONFIG, and these flags:
 `
 

@@ -18,6 +18,11 @@ func TestAuditDetail(t *testing.T) {
 		{"for 2026-12-07 09:00 CET, the time asked for when drafted", "pour le 2026-12-07 09:00 CET, la date demandée à la rédaction"},
 		{"every review stage approved revision 1; the time asked for (2026-12-01 09:00 CET) has passed, so it is not scheduled",
 			"toutes les étapes de relecture ont validé la révision 1; la date demandée (2026-12-01 09:00 CET) est passée, il n’est donc pas programmé"},
+		{"added photo.jpg, 1080×1350, 412 KB; approvals of revision 1 cleared (2)", "ajouté photo.jpg, 1080×1350, 412\u00a0Ko; validations de la révision 1 effacées (2)"},
+		{"removed clip.mp4", "retiré clip.mp4"},
+		{"moved 2 to 1", "déplacé 2 vers 1"},
+		{"alt text of 1 (photo.jpg) changed", "texte alternatif de 1 (photo.jpg) modifié"},
+		{"alt text of 2 (a.png) removed", "texte alternatif de 2 (a.png) retiré"},
 		{"trop long, à revoir", "trop long, à revoir"}, // a person's words, as written
 	} {
 		if got := kit.AuditDetail(i18n.French, tt.in); got != tt.want {

@@ -57,7 +57,7 @@ func draftCard(v publish.DraftView, l i18n.Lang) commands.Card {
 	if len(v.Findings) > 0 {
 		c.Fields = append(c.Fields, commands.Field{Label: l.T("Checks"), Value: findingLines(l, v.Findings)})
 	}
-	c.Media = cardMedia(d.Media)
+	c.Media, c.Lang = cardMedia(d.Media), l
 	c.Buttons = draftButtons(l, d)
 	replyParts(&c, v, l)
 	return c

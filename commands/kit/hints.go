@@ -1,7 +1,6 @@
 package kit
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -123,12 +122,13 @@ func ErrorText(l i18n.Lang, err error) string {
 			for i, f := range fs {
 				msgs[i] = FindingText(l, f)
 			}
-			return fmt.Sprintf("%v: %s", e.Facts["what"], strings.Join(msgs, " "))
+			what, _ := e.Facts["what"].(string)
+			return l.F("%v: %s", BlockedWhat(l, what), strings.Join(msgs, " "))
 		}
 		if h, ok := hint(e.Reason); ok {
 			return h(l, e.Facts)
 		}
-		if h, ok := translated[e.Reason]; ok && l != i18n.English {
+		if h, ok := translation(e.Reason); ok && l != i18n.English {
 			return h(l, e.Facts)
 		}
 	}

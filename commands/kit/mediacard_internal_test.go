@@ -41,7 +41,7 @@ func TestCardMedia(t *testing.T) {
 		{photo, "photo.jpg · image/jpeg · 412 KB · 1080×1350 · alt: The team"},
 		{clip, "clip.mp4 · video/mp4 · 9.0 MB · 1920×1080 · 12s · ⚠ no alt text"},
 	} {
-		if got := MediaLine(tt.it); got != tt.want {
+		if got := MediaLine(i18n.English, tt.it); got != tt.want {
 			t.Errorf("MediaLine = %q; want %q", got, tt.want)
 		}
 	}

@@ -15,22 +15,22 @@ import (
 // mediaHints are the hints (see hints) of the reasons about a draft's
 // pictures and videos (issue 15).
 var mediaHints = map[string]func(l i18n.Lang, f herald.Facts) string{
-	approvals.ReasonTooManyMedia: func(_ i18n.Lang, f herald.Facts) string {
+	approvals.ReasonTooManyMedia: func(l i18n.Lang, f herald.Facts) string {
 		if f["draft"] == int64(0) {
-			return fmt.Sprintf("A draft takes at most %v pictures and videos; give fewer.", f["max"])
+			return l.F("A draft takes at most %v pictures and videos; give fewer.", f["max"])
 		}
-		return fmt.Sprintf("Draft #%v has %v of at most %v pictures and videos, so %v more do not fit; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["max"], f["adding"], f["draft"], f["draft"])
+		return l.F("Draft #%v has %v of at most %v pictures and videos, so %v more do not fit; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["max"], f["adding"], f["draft"], f["draft"])
 	},
-	approvals.ReasonNoSuchMedia: func(_ i18n.Lang, f herald.Facts) string {
+	approvals.ReasonNoSuchMedia: func(l i18n.Lang, f herald.Facts) string {
 		if f["count"] == 0 {
-			return fmt.Sprintf("Draft #%v has no pictures or videos yet; add one with `media add %v FILE_OR_URL`.", f["draft"], f["draft"])
+			return l.F("Draft #%v has no pictures or videos yet; add one with `media add %v FILE_OR_URL`.", f["draft"], f["draft"])
 		}
-		return fmt.Sprintf("Draft #%v has no item %v: its items are numbered 1 to %v (`media list %v`).", f["draft"], f["n"], f["count"], f["draft"])
+		return l.F("Draft #%v has no item %v: its items are numbered 1 to %v (`media list %v`).", f["draft"], f["n"], f["count"], f["draft"])
 	},
-	approvals.ReasonAltTooLong: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("Alt text has at most %v characters (Mastodon's limit); this one has %v. Keep what someone who cannot see the picture needs.", f["max"], f["length"])
+	approvals.ReasonAltTooLong: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("Alt text has at most %v characters (Mastodon's limit); this one has %v. Keep what someone who cannot see the picture needs.", f["max"], f["length"])
 	},
-	assist.ReasonAltMissing: func(_ i18n.Lang, f herald.Facts) string {
+	assist.ReasonAltMissing: func(l i18n.Lang, f herald.Facts) string {
 		nums, _ := f["items"].([]int)
 		names, _ := f["names"].([]string)
 		words := make([]string, len(nums))
@@ -44,48 +44,48 @@ var mediaHints = map[string]func(l i18n.Lang, f herald.Facts) string{
 		if len(nums) > 0 {
 			first = nums[0]
 		}
-		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
+		return l.F("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
 	},
-	assist.ReasonNoVision: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
+	assist.ReasonNoVision: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
 	},
-	media.ReasonTooLarge: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v is larger than %s, the most Herald takes; send a smaller file.", f["name"], factBytes(f["max"]))
+	media.ReasonTooLarge: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v is larger than %s, the most Herald takes; send a smaller file.", f["name"], factBytes(l, f["max"]))
 	},
-	media.ReasonUnsupported: func(_ i18n.Lang, f herald.Facts) string {
-		what := "a file Herald does not recognise"
+	media.ReasonUnsupported: func(l i18n.Lang, f herald.Facts) string {
+		what := l.T("a file Herald does not recognise")
 		if t, _ := f["type"].(string); t != "" {
 			what = t
 		}
-		return fmt.Sprintf("%v is %s: Herald takes JPEG, PNG, GIF and WebP pictures, and MP4 or MOV videos (H.264/AAC).", f["name"], what)
+		return l.F("%v is %s: Herald takes JPEG, PNG, GIF and WebP pictures, and MP4 or MOV videos (H.264/AAC).", f["name"], what)
 	},
-	media.ReasonUnreadable: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v cannot be read as a picture or video (damaged, or not what its name says); export it again and send the new file.", f["name"])
+	media.ReasonUnreadable: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v cannot be read as a picture or video (damaged, or not what its name says); export it again and send the new file.", f["name"])
 	},
-	media.ReasonTooManyPx: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v is %v×%v pixels, more than Herald takes (%v pixels); send a smaller picture.", f["name"], f["width"], f["height"], f["max"])
+	media.ReasonTooManyPx: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v is %v×%v pixels, more than Herald takes (%v pixels); send a smaller picture.", f["name"], f["width"], f["height"], f["max"])
 	},
 
-	publish.ReasonTooManyMedia: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes at most %v pictures or videos in a post; draft #%v has %v. Remove some with `media rm %v N` (`media list %v` numbers them).", f["target"], f["max"], f["draft"], f["count"], f["draft"], f["draft"])
+	publish.ReasonTooManyMedia: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes at most %v pictures or videos in a post; draft #%v has %v. Remove some with `media rm %v N` (`media list %v` numbers them).", f["target"], f["max"], f["draft"], f["count"], f["draft"], f["draft"])
 	},
-	publish.ReasonMixedMedia: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes one video or up to %v pictures, not both; remove the video or the pictures from draft #%v with `media rm %v N`, or publish them as two drafts.", f["target"], f["max"], f["draft"], f["draft"])
+	publish.ReasonMixedMedia: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes one video or up to %v pictures, not both; remove the video or the pictures from draft #%v with `media rm %v N`, or publish them as two drafts.", f["target"], f["max"], f["draft"], f["draft"])
 	},
-	publish.ReasonMediaTooBig: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes files of at most %s; item %v of draft #%v (%v) has %s. Replace it with a smaller file (`media rm %v %v`, then `media add %v FILE`).", f["target"], factBytes(f["max"]), f["n"], f["draft"], f["name"], factBytes(f["size"]), f["draft"], f["n"], f["draft"])
+	publish.ReasonMediaTooBig: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes files of at most %s; item %v of draft #%v (%v) has %s. Replace it with a smaller file (`media rm %v %v`, then `media add %v FILE`).", f["target"], factBytes(l, f["max"]), f["n"], f["draft"], f["name"], factBytes(l, f["size"]), f["draft"], f["n"], f["draft"])
 	},
-	publish.ReasonMediaTooBigTotal: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes at most %s of files in one post; the media of draft #%v add up to %s. Remove some with `media rm %v N`.", f["target"], factBytes(f["max"]), f["draft"], factBytes(f["size"]), f["draft"])
+	publish.ReasonMediaTooBigTotal: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes at most %s of files in one post; the media of draft #%v add up to %s. Remove some with `media rm %v N`.", f["target"], factBytes(l, f["max"]), f["draft"], factBytes(l, f["size"]), f["draft"])
 	},
-	publish.ReasonMediaTooManyPx: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes pictures of at most %v pixels; item %v of draft #%v (%v) is %v×%v. Replace it with a smaller picture (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["max"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
+	publish.ReasonMediaTooManyPx: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes pictures of at most %v pixels; item %v of draft #%v (%v) is %v×%v. Replace it with a smaller picture (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["max"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
 	},
-	publish.ReasonMediaType: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], f["why"], f["draft"], f["n"], f["target"], f["draft"])
+	publish.ReasonMediaType: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], f["why"], f["draft"], f["n"], f["target"], f["draft"])
 	},
-	publish.ReasonAltTooLong: func(_ i18n.Lang, f herald.Facts) string {
-		return fmt.Sprintf("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
+	publish.ReasonAltTooLong: func(l i18n.Lang, f herald.Facts) string {
+		return l.F("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
 	},
 }
 
@@ -98,13 +98,13 @@ func hint(reason string) (func(l i18n.Lang, f herald.Facts) string, bool) {
 	return h, ok
 }
 
-// factBytes words a size among an error's facts as people read it.
-func factBytes(v any) string {
+// factBytes words a size among an error's facts as people read it, in l.
+func factBytes(l i18n.Lang, v any) string {
 	switch n := v.(type) {
 	case int64:
-		return media.Bytes(n)
+		return l.Sizes(media.Bytes(n))
 	case int:
-		return media.Bytes(int64(n))
+		return l.Sizes(media.Bytes(int64(n)))
 	}
 	return fmt.Sprint(v)
 }
