@@ -102,7 +102,7 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 			return in, err
 		}
 		in.kind = kindCommand
-		in.line, in.files, err = a.commandLine(data)
+		in.line, in.files, err = a.commandLine(data, i18n.Lang(in.actor.Lang))
 		return in, err
 	case discordgo.MessageComponentInteractionData:
 		b, err := parseCustomID(data.CustomID, clickedLabel(it.Message, data.CustomID))
@@ -195,8 +195,9 @@ func (a *Adapter) commandPath(data discordgo.ApplicationCommandInteractionData) 
 // for: the path, the positional values in order, then --flag values, each
 // quoted, so that it goes through the same parser (and checks) as typed
 // text.
-// Attachment options become files (see attachment), in the order given.
-func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) (string, []commands.File, error) {
+// Attachment options become files (see attachment), in the order given;
+// their refusals are worded in l, the reader's language.
+func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData, l i18n.Lang) (string, []commands.File, error) {
 	d, opts, err := a.commandPath(data)
 	if err != nil {
 		return "", nil, err
@@ -212,7 +213,7 @@ func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) 
 			return "", nil, herald.Errorf(herald.EINVALID, "`%s` has no option %q: the registered commands are out of date (an admin runs `herald discord register`).", d.Path, o.Name)
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
-			f, err := a.attachment(o, data.Resolved)
+			f, err := a.attachment(o, data.Resolved, l)
 			if err != nil {
 				return "", nil, err
 			}

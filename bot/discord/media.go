@@ -42,17 +42,17 @@ func downloader(o Options) bot.Downloader {
 // an attachment in the interaction's resolved data, which Discord has
 // already stored on its CDN. The file is fetched only when the command
 // reads it.
-func (a *Adapter) attachment(o *discordgo.ApplicationCommandInteractionDataOption, res *discordgo.ApplicationCommandInteractionDataResolved) (commands.File, error) {
+func (a *Adapter) attachment(o *discordgo.ApplicationCommandInteractionDataOption, res *discordgo.ApplicationCommandInteractionDataResolved, l i18n.Lang) (commands.File, error) {
 	id, _ := o.Value.(string)
 	var att *discordgo.MessageAttachment
 	if res != nil {
 		att = res.Attachments[id]
 	}
 	if att == nil || att.URL == "" {
-		return commands.File{}, herald.Errorf(herald.EINVALID, "The file of option %q did not come with the command; attach it again.", o.Name)
+		return commands.File{}, &herald.Error{Code: herald.EINVALID, Message: l.F("The file of option %q did not come with the command; attach it again.", o.Name)}
 	}
 	if !a.files.Allowed(att.URL) {
-		return commands.File{}, herald.Errorf(herald.EINVALID, "The file of option %q is not on Discord's servers; Herald does not fetch it.", o.Name)
+		return commands.File{}, &herald.Error{Code: herald.EINVALID, Message: l.F("The file of option %q is not on Discord's servers; Herald does not fetch it.", o.Name)}
 	}
 	url, size := att.URL, int64(att.Size)
 	return commands.File{Name: att.Filename, Size: size, Param: o.Name, Open: func(ctx context.Context) (io.ReadCloser, error) {

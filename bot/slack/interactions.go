@@ -82,11 +82,12 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 		channel: channelOf(meta.Channel),
 		text:    commands.FormLine(meta.Command, meta.Fields, values),
 	}
-	files := a.callFiles(SubmittedFiles(meta, cb.View))
+	submitted := SubmittedFiles(meta, cb.View)
 	done := make(chan commands.Response, 1)
 	a.later(func(ctx context.Context) {
 		actor := in.actor
 		actor.Lang = a.locales.lang(ctx, actor.UserID)
+		files := a.callFiles(submitted, i18n.Lang(actor.Lang))
 		done <- d.Dispatch(ctx, commands.Call{Actor: actor, Channel: in.channel, Text: in.text, Markup: Markup, Files: files})
 	})
 	select {

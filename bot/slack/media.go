@@ -84,12 +84,12 @@ func SubmittedFiles(meta FormMeta, v slackapi.View) []slackapi.File {
 }
 
 // callFiles turns submitted Slack files into the command's files; each is
-// downloaded only when the command reads it.
-func (a *Adapter) callFiles(files []slackapi.File) []commands.File {
+// downloaded only when the command reads it; a refusal is worded in l.
+func (a *Adapter) callFiles(files []slackapi.File, l i18n.Lang) []commands.File {
 	out := make([]commands.File, 0, len(files))
 	for _, f := range files {
 		out = append(out, commands.File{Name: f.Name, Size: int64(f.Size), Open: func(ctx context.Context) (io.ReadCloser, error) {
-			return a.openFile(ctx, f)
+			return a.openFile(ctx, f, l)
 		}})
 	}
 	return out
@@ -97,14 +97,14 @@ func (a *Adapter) callFiles(files []slackapi.File) []commands.File {
 
 // openFile downloads an uploaded file. A submission that names the file
 // without its download URL is completed with files.info (files:read).
-func (a *Adapter) openFile(ctx context.Context, f slackapi.File) (io.ReadCloser, error) {
+func (a *Adapter) openFile(ctx context.Context, f slackapi.File, l i18n.Lang) (io.ReadCloser, error) {
 	if f.URLPrivateDownload == "" {
 		if f.ID == "" {
-			return nil, herald.Errorf(herald.EINVALID, "Slack sent a file without its id; upload it again.")
+			return nil, &herald.Error{Code: herald.EINVALID, Message: l.T("Slack sent a file without its id; upload it again.")}
 		}
 		info, _, _, err := a.client.GetFileInfoContext(ctx, f.ID, 0, 0)
 		if err != nil {
-			return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: "Slack did not say where to download the file; try again.", Err: redact(err)}
+			return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: l.T("Slack did not say where to download the file; try again."), Err: redact(err)}
 		}
 		f = *info
 	}
