@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSizes: sizes as media.Bytes writes them, in French units; English
 // and other text unchanged.
@@ -19,4 +22,21 @@ func TestSizes(t *testing.T) {
 			t.Errorf("%s.Sizes(%q) = %q; want %q", tt.l, tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzSizes: any text goes through; English is unchanged; French changes
+// only sizes, so text without a digit is unchanged too.
+func FuzzSizes(f *testing.F) {
+	for _, s := range []string{"148 B", "16.8 MB", "a.png, 64×48, 412 KB", "1.2 GB", "B KB", "9.99999 MB", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := English.Sizes(s); got != s {
+			t.Fatalf("English.Sizes(%q) = %q", s, got)
+		}
+		got := French.Sizes(s)
+		if !strings.ContainsAny(s, "0123456789") && got != s {
+			t.Fatalf("French.Sizes(%q) = %q; text without a size changed", s, got)
+		}
+	})
 }
