@@ -90,6 +90,10 @@ const (
 // Roles lists every role in display order.
 var Roles = []Role{RoleAdmin, RoleEditor, RoleApprover, RoleClient, RoleViewer}
 
+// ReasonBadRole is the Reason of ParseRole's errors. Facts: "role" (as
+// typed).
+const ReasonBadRole = "herald.bad_role"
+
 // ParseRole reads a role name, case-insensitively.
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToLower(strings.TrimSpace(s)))
@@ -98,7 +102,8 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", Errorf(EINVALID, "%q is not a role; use one of admin, editor, approver, client, viewer.", s)
+	return "", Errorf(EINVALID, "%q is not a role; use one of admin, editor, approver, client, viewer.", s).
+		Because(ReasonBadRole, Facts{"role": s})
 }
 
 // Brand is what an agency manages for a client. Everything else (members,

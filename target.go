@@ -29,6 +29,10 @@ var targetKinds = map[string]bool{
 	"threads":         false,
 }
 
+// ReasonBadTarget is the Reason of ParseTarget's errors. Facts: "target"
+// (as typed).
+const ReasonBadTarget = "herald.bad_target"
+
 const targetHelp = "targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME, linkedin:NAME, facebook:NAME, instagram:NAME, threads:NAME, x:NAME, telegram:NAME or webhook:NAME"
 
 // ParseTarget reads one target.
@@ -37,13 +41,13 @@ func ParseTarget(s string) (Target, error) {
 	kind = strings.ToLower(kind)
 	channel, known := targetKinds[kind]
 	if !ok || !known || name == "" {
-		return Target{}, Errorf(EINVALID, "%q is not a target; %s.", s, targetHelp)
+		return Target{}, Errorf(EINVALID, "%q is not a target; %s.", s, targetHelp).Because(ReasonBadTarget, Facts{"target": s})
 	}
 	if channel && !strings.HasPrefix(name, "#") {
 		name = "#" + name
 	}
 	if strings.ContainsAny(name, " \t\n,") || len(name) > 100 || (channel && len(name) < 2) {
-		return Target{}, Errorf(EINVALID, "%q is not a target; %s.", s, targetHelp)
+		return Target{}, Errorf(EINVALID, "%q is not a target; %s.", s, targetHelp).Because(ReasonBadTarget, Facts{"target": s})
 	}
 	return Target{Kind: kind, Name: name}, nil
 }

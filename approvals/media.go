@@ -31,7 +31,9 @@ const (
 	ReasonTooManyMedia = "approvals.too_many_media" // "draft", "max", "have" (items now), "adding"
 	ReasonNoSuchMedia  = "approvals.no_such_media"  // "draft", "n" (the number asked for), "count" (items the draft has)
 	ReasonAltTooLong   = "approvals.alt_too_long"   // "max", "length"
-	ReasonSameMedia    = "approvals.same_media"     // "draft": the change asked for changes nothing
+	ReasonSameMedia    = "approvals.same_media"     // "draft", "n": the change asked for changes nothing; "what": "place" or "alt"
+	ReasonNoMediaGiven = "approvals.no_media_given" // "draft": nothing to add
+	ReasonNotStored    = "approvals.not_stored"     // "name": an item the library did not store
 )
 
 // AddMedia appends items, in order, to the media of draft id: a new
@@ -39,7 +41,7 @@ const (
 // revision stop counting; the audit says "added photo.jpg, 1080×1350, 412 KB").
 func (s *Service) AddMedia(ctx context.Context, actor herald.Actor, id int64, items ...media.Item) (View, error) {
 	if len(items) == 0 {
-		return View{}, herald.Errorf(herald.EINVALID, "Nothing to add to draft #%d.", id)
+		return View{}, herald.Errorf(herald.EINVALID, "Nothing to add to draft #%d.", id).Because(ReasonNoMediaGiven, herald.Facts{"draft": id})
 	}
 	add, err := cleanItems(items)
 	if err != nil {
@@ -58,7 +60,7 @@ func cleanItems(items []media.Item) ([]media.Item, error) {
 	out := make([]media.Item, len(items))
 	for i, it := range items {
 		if len(it.SHA256) != 64 || it.Type == "" || it.Size <= 0 {
-			return nil, herald.Errorf(herald.EINVALID, "Item %q is not a stored picture or video.", it.Name)
+			return nil, herald.Errorf(herald.EINVALID, "Item %q is not a stored picture or video.", it.Name).Because(ReasonNotStored, herald.Facts{"name": it.Name})
 		}
 		alt, err := cleanAlt(it.Alt)
 		if err != nil {
@@ -134,7 +136,7 @@ func (s *Service) MoveMedia(ctx context.Context, actor herald.Actor, id int64, f
 		}
 		if from == to {
 			return nil, nil, herald.Errorf(herald.EINVALID, "Item %d of draft #%d is already there; nothing changed.", from, d.ID).
-				Because(ReasonSameMedia, herald.Facts{"draft": d.ID})
+				Because(ReasonSameMedia, herald.Facts{"draft": d.ID, "n": from, "what": "place"})
 		}
 		items := append([]media.Item(nil), d.Media...)
 		it := items[from-1]
@@ -157,12 +159,12 @@ func (s *Service) SetAlt(ctx context.Context, actor herald.Actor, id int64, n in
 		}
 		old := d.Media[n-1]
 		if old.Alt == alt {
-			what := "already has that alt text"
+			what, text := "alt", "already has that alt text"
 			if alt == "" {
-				what = "has no alt text to remove"
+				what, text = "no_alt", "has no alt text to remove"
 			}
-			return nil, nil, herald.Errorf(herald.EINVALID, "Item %d of draft #%d %s; nothing changed.", n, d.ID, what).
-				Because(ReasonSameMedia, herald.Facts{"draft": d.ID})
+			return nil, nil, herald.Errorf(herald.EINVALID, "Item %d of draft #%d %s; nothing changed.", n, d.ID, text).
+				Because(ReasonSameMedia, herald.Facts{"draft": d.ID, "n": n, "what": what})
 		}
 		how := "set"
 		switch {
@@ -213,7 +215,7 @@ func hasItem(d Draft, n int) error {
 func cleanAlt(t string) (string, error) {
 	t = strings.TrimSpace(strings.ReplaceAll(t, "\r\n", "\n"))
 	if !utf8.ValidString(t) {
-		return "", herald.Errorf(herald.EINVALID, "The alt text is not valid UTF-8.")
+		return "", herald.Errorf(herald.EINVALID, "The alt text is not valid UTF-8.").Because(ReasonBadUTF8, herald.Facts{"what": "alt"})
 	}
 	if n := utf8.RuneCountInString(t); n > MaxAltLength {
 		return "", herald.Errorf(herald.EINVALID, "Alt text has at most %d characters; this one has %d.", MaxAltLength, n).

@@ -42,6 +42,8 @@ const (
 )
 
 // ParsePolicy reads a policy such as "team:1 client:1" or "none".
+//
+// Its errors' Reason is ReasonBadPolicy.
 func ParsePolicy(s string) (Policy, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
 	if s == "" || s == "none" {
@@ -49,7 +51,8 @@ func ParsePolicy(s string) (Policy, error) {
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '>' })
 	if len(fields) > maxStages {
-		return nil, herald.Errorf(herald.EINVALID, "A policy has at most %d stages; %s.", maxStages, policyHelp)
+		return nil, herald.Errorf(herald.EINVALID, "A policy has at most %d stages; %s.", maxStages, policyHelp).
+			Because(ReasonBadPolicy, herald.Facts{"stage": "", "max": maxStages})
 	}
 	p := make(Policy, 0, len(fields))
 	for _, f := range fields {
@@ -58,11 +61,13 @@ func ParsePolicy(s string) (Policy, error) {
 		if hasCount {
 			var err error
 			if n, err = strconv.Atoi(count); err != nil || n < 1 || n > maxStageCount {
-				return nil, herald.Errorf(herald.EINVALID, "%q: the number of approvals must be between 1 and %d; %s.", f, maxStageCount, policyHelp)
+				return nil, herald.Errorf(herald.EINVALID, "%q: the number of approvals must be between 1 and %d; %s.", f, maxStageCount, policyHelp).
+					Because(ReasonBadPolicy, herald.Facts{"stage": f, "max": maxStageCount})
 			}
 		}
 		if _, ok := stageActions[kind]; !ok {
-			return nil, herald.Errorf(herald.EINVALID, "%q is not a stage; %s.", f, policyHelp)
+			return nil, herald.Errorf(herald.EINVALID, "%q is not a stage; %s.", f, policyHelp).
+				Because(ReasonBadPolicy, herald.Facts{"stage": f})
 		}
 		p = append(p, Stage{Kind: kind, Count: n})
 	}

@@ -26,6 +26,16 @@ const (
 	ReasonChangedMeanwhile = "approvals.changed_meanwhile" // "draft": a concurrent change won
 	ReasonBlocked          = "approvals.blocked"           // "what" (the refusal), "findings" ([]Finding, the blocking ones)
 	ReasonControlChar      = "approvals.control_char"      // "char": the first control character of a text, as U+XXXX
+	ReasonAlreadyApproved  = "approvals.already_approved"  // "draft": approving a draft that is approved
+	ReasonWrongState       = "approvals.wrong_state"       // "draft", "state" (State), "action" (Action): not now
+	ReasonOwnDraft         = "approvals.own_draft"         // "draft", "rev" (0: the draft itself): its author may not review it
+	ReasonApprovedTwice    = "approvals.approved_twice"    // "draft", "rev": the actor approved this revision already
+	ReasonReviewDone       = "approvals.review_done"       // "draft": every stage is complete
+	ReasonWrongStage       = "approvals.wrong_stage"       // "draft", "stage" (kind), "roles" ([]string), "role" (the actor's)
+	ReasonNothingChanged   = "approvals.nothing_changed"   // "draft", "what" ("text" or "targets"): an edit that changes nothing
+	ReasonBadUTF8          = "approvals.bad_utf8"          // "what": "text" or "alt", bytes that are not UTF-8
+	ReasonTextTooLong      = "approvals.text_too_long"     // "max", "length" (characters)
+	ReasonBadPolicy        = "approvals.bad_policy"        // "stage": the stage refused ("" for too many), "max": the limit broken (absent for an unknown stage)
 )
 
 // ChangedMeanwhile is the ECONFLICT of a change to draft id that lost a
@@ -289,9 +299,11 @@ func Transition(d Draft, actor herald.Actor, a Action, detail string, at time.Ti
 
 func refused(d Draft, a Action) error {
 	if a == ActApprove && (d.State == StateApproved || d.State == StateScheduled || d.State == StatePublished) {
-		return herald.Errorf(herald.ECONFLICT, "Draft #%d is already approved.", d.ID)
+		return herald.Errorf(herald.ECONFLICT, "Draft #%d is already approved.", d.ID).
+			Because(ReasonAlreadyApproved, herald.Facts{"draft": d.ID})
 	}
-	return herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: it cannot be %s now.", d.ID, d.State.Label(), a.Done())
+	return herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: it cannot be %s now.", d.ID, d.State.Label(), a.Done()).
+		Because(ReasonWrongState, herald.Facts{"draft": d.ID, "state": d.State, "action": a})
 }
 
 // Edit stores text as a new revision. Editors and admins only. An edit
@@ -338,9 +350,11 @@ func (s *Service) Revise(ctx context.Context, actor herald.Actor, id int64, r Re
 		sameTargets := herald.FormatTargets(targets) == herald.FormatTargets(d.Targets)
 		if text == d.Text && sameTargets {
 			if !r.SetText {
-				return Change{}, herald.Errorf(herald.EINVALID, "Draft #%d already goes to those targets; nothing changed.", d.ID)
+				return Change{}, herald.Errorf(herald.EINVALID, "Draft #%d already goes to those targets; nothing changed.", d.ID).
+					Because(ReasonNothingChanged, herald.Facts{"draft": d.ID, "what": "targets"})
 			}
-			return Change{}, herald.Errorf(herald.EINVALID, "That is already the text of draft #%d; nothing changed.", d.ID)
+			return Change{}, herald.Errorf(herald.EINVALID, "That is already the text of draft #%d; nothing changed.", d.ID).
+				Because(ReasonNothingChanged, herald.Facts{"draft": d.ID, "what": "text"})
 		}
 		var details []string
 		if !sameTargets {
@@ -500,23 +514,27 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 			Because(ReasonStaleRevision, herald.Facts{"draft": d.ID, "seen": rev, "rev": d.Rev})
 	}
 	if d.Author.Key() == actor.Key() {
-		return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote draft #%d, so someone else must review it.", d.ID)
+		return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote draft #%d, so someone else must review it.", d.ID).
+			Because(ReasonOwnDraft, herald.Facts{"draft": d.ID, "rev": 0})
 	}
 	for _, r := range v.Revisions {
 		if r.Author.Key() == actor.Key() {
-			return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote revision %d of draft #%d, so someone else must review it.", r.Rev, d.ID)
+			return 0, herald.Errorf(herald.EFORBIDDEN, "You wrote revision %d of draft #%d, so someone else must review it.", r.Rev, d.ID).
+				Because(ReasonOwnDraft, herald.Facts{"draft": d.ID, "rev": r.Rev})
 		}
 	}
 	if a == ActApprove {
 		for _, ap := range currentApprovals(v.Approvals, d.Rev) {
 			if ap.Actor.Key() == actor.Key() {
-				return 0, herald.Errorf(herald.ECONFLICT, "You already approved revision %d of draft #%d.", d.Rev, d.ID)
+				return 0, herald.Errorf(herald.ECONFLICT, "You already approved revision %d of draft #%d.", d.Rev, d.ID).
+					Because(ReasonApprovedTwice, herald.Facts{"draft": d.ID, "rev": d.Rev})
 			}
 		}
 	}
 	stage := v.Progress.Current()
 	if stage < 0 {
-		return 0, herald.Errorf(herald.ECONFLICT, "Every review stage of draft #%d is complete.", d.ID)
+		return 0, herald.Errorf(herald.ECONFLICT, "Every review stage of draft #%d is complete.", d.ID).
+			Because(ReasonReviewDone, herald.Facts{"draft": d.ID})
 	}
 	st := v.Progress.Policy[stage]
 	if !st.Allows(v.Viewer.Role) {
@@ -524,7 +542,8 @@ func (s *Service) reviewer(v View, actor herald.Actor, a Action, rev int) (int, 
 		for _, r := range st.Roles() {
 			names = append(names, string(r))
 		}
-		return 0, herald.Errorf(herald.EFORBIDDEN, "Draft #%d waits for %s review; only %s can decide at that stage, and you are %s.", d.ID, st.Kind, brands.OrList(names), brands.Article(string(v.Viewer.Role)))
+		return 0, herald.Errorf(herald.EFORBIDDEN, "Draft #%d waits for %s review; only %s can decide at that stage, and you are %s.", d.ID, st.Kind, brands.OrList(names), brands.Article(string(v.Viewer.Role))).
+			Because(ReasonWrongStage, herald.Facts{"draft": d.ID, "stage": st.Kind, "roles": names, "role": string(v.Viewer.Role)})
 	}
 	return stage, nil
 }

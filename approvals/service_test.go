@@ -14,6 +14,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -191,7 +192,7 @@ func assertMessage(t *testing.T, err error, fragment string) {
 	t.Helper()
 	// What a user is told: the domain's plain message, worded by the
 	// command layer where it names a command to type.
-	if msg := kit.ErrorText(err); !strings.Contains(msg, fragment) {
+	if msg := kit.ErrorText(i18n.English, err); !strings.Contains(msg, fragment) {
 		t.Errorf("message %q does not contain %q", msg, fragment)
 	}
 }

@@ -19,9 +19,10 @@ func cleanText(t string) (string, error) {
 	case t == "":
 		return "", herald.Errorf(herald.EINVALID, "A draft needs some text.").Because(ReasonNoText, nil)
 	case !utf8.ValidString(t):
-		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.")
+		return "", herald.Errorf(herald.EINVALID, "The text is not valid UTF-8.").Because(ReasonBadUTF8, herald.Facts{"what": "text"})
 	case utf8.RuneCountInString(t) > MaxTextLength:
-		return "", herald.Errorf(herald.EINVALID, "A draft has at most %d characters; this one has %d.", MaxTextLength, utf8.RuneCountInString(t))
+		return "", herald.Errorf(herald.EINVALID, "A draft has at most %d characters; this one has %d.", MaxTextLength, utf8.RuneCountInString(t)).
+			Because(ReasonTextTooLong, herald.Facts{"max": MaxTextLength, "length": utf8.RuneCountInString(t)})
 	}
 	return t, checkControl(t)
 }

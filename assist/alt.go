@@ -26,6 +26,8 @@ const (
 	ReasonNoVision     = "assist.no_vision"     // "model": the LLM does not read images (HERALD_LLM_VISION)
 	ReasonNotAPicture  = "assist.not_a_picture" // "name": alt text is suggested for pictures only
 	ReasonPictureLarge = "assist.picture_large" // "name": too many pixels to downscale
+	ReasonNoAltAnswer  = "assist.no_alt_answer" // the LLM's answer held no description
+	ReasonNotReadable  = "assist.not_readable"  // "name": the picture's bytes could not be read or decoded
 )
 
 // Bounds of the picture sent to the LLM: pictures up to sendAsIs bytes go
@@ -83,7 +85,7 @@ func (s *Service) SuggestAlt(ctx context.Context, brand herald.Brand, p Picture)
 	}
 	alt := cleanAltAnswer(out)
 	if alt == "" {
-		return "", herald.Errorf(herald.EUNAVAILABLE, "The LLM answered with no description; try again, or describe the picture yourself.")
+		return "", herald.Errorf(herald.EUNAVAILABLE, "The LLM answered with no description; try again, or describe the picture yourself.").Because(ReasonNoAltAnswer, nil)
 	}
 	return alt, nil
 }
@@ -111,7 +113,7 @@ func dataURL(p Picture) (string, error) {
 	if p.Size > 0 && p.Size <= sendAsIs {
 		b, err := io.ReadAll(io.LimitReader(p.Bytes, sendAsIs+1))
 		if err != nil {
-			return "", herald.Errorf(herald.EUNAVAILABLE, "Could not read %s: %v", p.Name, err)
+			return "", herald.Errorf(herald.EUNAVAILABLE, "Could not read %s: %v", p.Name, err).Because(ReasonNotReadable, herald.Facts{"name": p.Name})
 		}
 		return "data:" + p.Type + ";base64," + base64.StdEncoding.EncodeToString(b), nil
 	}
@@ -121,7 +123,7 @@ func dataURL(p Picture) (string, error) {
 	}
 	img, _, err := image.Decode(io.LimitReader(p.Bytes, maxPicture))
 	if err != nil {
-		return "", herald.Errorf(herald.EINVALID, "Herald could not read %s as a picture: %v", p.Name, err)
+		return "", herald.Errorf(herald.EINVALID, "Herald could not read %s as a picture: %v", p.Name, err).Because(ReasonNotReadable, herald.Facts{"name": p.Name})
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, downscale(img, scaledSide), &jpeg.Options{Quality: 85}); err != nil {

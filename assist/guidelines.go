@@ -128,50 +128,6 @@ func ruleName(name, kind string) string {
 	return name + "." + kind
 }
 
-// Describe renders g for people: one line per rule, in words.
-func (g Guidelines) Describe() string {
-	if g.IsZero() {
-		return "No guidelines yet."
-	}
-	var b strings.Builder
-	line := func(format string, args ...any) {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		fmt.Fprintf(&b, format, args...)
-	}
-	if g.Tone != "" {
-		line("Tone and voice: %s", g.Tone)
-	}
-	if len(g.Banned) > 0 {
-		line("Banned words and phrases: %s", strings.Join(g.Banned, ", "))
-	}
-	for _, r := range g.Required {
-		if r.Kind == "" {
-			line("Every post carries: %s", r.Text)
-		} else {
-			line("Posts to %s carry: %s", r.Kind, r.Text)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(g.MaxLength)) {
-		if k == "" {
-			line("At most %d characters (any target)", g.MaxLength[k])
-		} else {
-			line("At most %d characters on %s", g.MaxLength[k], k)
-		}
-	}
-	if g.Emoji != "" {
-		line("Emoji: %s", emojiWords[g.Emoji])
-	}
-	if g.Lang != "" {
-		line("Language: %s", g.Lang)
-	}
-	if g.Alt == AltRequired {
-		line("Every picture and video has alt text")
-	}
-	return b.String()
-}
-
 var emojiWords = map[EmojiPolicy]string{
 	EmojiNone: "none",
 	EmojiFew:  fmt.Sprintf("a few (at most %d)", FewEmoji),

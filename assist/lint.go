@@ -16,12 +16,21 @@ import (
 type Finding struct {
 	Message  string // one sentence for people
 	Blocking bool
-	Rule     string // the rule it comes from, as typed: ban, max.bluesky, tone
-	// Reason names the finding when the command layer has more to say
-	// (what to type), with the values it speaks of in Facts.
-	Reason string
-	Facts  herald.Facts
+	Rule     string       // the rule it comes from, as typed: ban, max.bluesky, tone
+	Reason   string       // one of the Reason constants below, for the edges to word it
+	Facts    herald.Facts // the values Message speaks of
 }
+
+// Reasons of the lint's findings, with their facts.
+const (
+	ReasonBanned    = "assist.banned"     // "words" ([]string): the banned words found
+	ReasonTooLong   = "assist.too_long"   // "target", "length", "limit", "rule", "cut"
+	ReasonMissing   = "assist.missing"    // "text": what is required; "kind": the target kind ("" for every post)
+	ReasonEmojiNone = "assist.emoji_none" // "count": emoji in the text
+	ReasonEmojiFew  = "assist.emoji_few"  // "count", "max"
+	ReasonShouting  = "assist.shouting"   // "count": words in capitals
+	ReasonBangs     = "assist.bangs"      // "count": exclamation marks
+)
 
 // Lint checks text, bound for targets, against the brand's guidelines. It
 // is deterministic and does no I/O.
@@ -45,16 +54,17 @@ type lintCheck func(g Guidelines, targets []herald.Target, text, folded string) 
 var lintChecks = []lintCheck{lintBanned, lintLength, lintRequired, lintEmoji, lintShouting, lintLanguage}
 
 func lintBanned(g Guidelines, _ []herald.Target, _, folded string) []Finding {
-	var found []string
+	var found, words []string
 	for _, w := range g.Banned {
 		if textfold.ContainsWord(folded, fold(w)) {
 			found = append(found, "“"+w+"”")
+			words = append(words, w)
 		}
 	}
 	if len(found) == 0 {
 		return nil
 	}
-	return []Finding{{Rule: "ban", Blocking: true,
+	return []Finding{{Rule: "ban", Blocking: true, Reason: ReasonBanned, Facts: herald.Facts{"words": words},
 		Message: fmt.Sprintf("The brand's guidelines ban %s; rephrase without it.", joinAnd(found))}}
 }
 
@@ -76,7 +86,8 @@ func lintLength(g Guidelines, targets []herald.Target, text, _ string) []Finding
 			if _, own := g.MaxLength[t.Kind]; own {
 				rule = "max." + t.Kind
 			}
-			out = append(out, Finding{Rule: rule, Blocking: true,
+			out = append(out, Finding{Rule: rule, Blocking: true, Reason: ReasonTooLong,
+				Facts:   herald.Facts{"target": t.String(), "length": n, "limit": limit, "rule": rule, "cut": n - limit},
 				Message: fmt.Sprintf("Too long for %s: %d characters, the brand's limit is %d (%s); cut %d.", t, n, limit, rule, n-limit)})
 		}
 	}
@@ -89,7 +100,8 @@ func lintRequired(g Guidelines, targets []herald.Target, _, folded string) []Fin
 		if textfold.ContainsWord(folded, fold(r.Text)) {
 			continue
 		}
-		f := Finding{Rule: ruleName("require", r.Kind), Blocking: true,
+		f := Finding{Rule: ruleName("require", r.Kind), Blocking: true, Reason: ReasonMissing,
+			Facts:   herald.Facts{"text": r.Text, "kind": r.Kind},
 			Message: fmt.Sprintf("The brand requires %s in every post; add it.", r.Text)}
 		if r.Kind != "" {
 			f.Message = fmt.Sprintf("The brand requires %s in posts to %s; add it.", r.Text, r.Kind)
@@ -106,9 +118,11 @@ func lintEmoji(g Guidelines, _ []herald.Target, text, _ string) []Finding {
 	n := countEmoji(text)
 	switch {
 	case g.Emoji == EmojiNone && n > 0:
-		return []Finding{{Rule: "emoji", Message: fmt.Sprintf("The brand uses no emoji; this text has %d.", n)}}
+		return []Finding{{Rule: "emoji", Reason: ReasonEmojiNone, Facts: herald.Facts{"count": n},
+			Message: fmt.Sprintf("The brand uses no emoji; this text has %d.", n)}}
 	case g.Emoji == EmojiFew && n > FewEmoji:
-		return []Finding{{Rule: "emoji", Message: fmt.Sprintf("The brand uses a few emoji (at most %d); this text has %d.", FewEmoji, n)}}
+		return []Finding{{Rule: "emoji", Reason: ReasonEmojiFew, Facts: herald.Facts{"count": n, "max": FewEmoji},
+			Message: fmt.Sprintf("The brand uses a few emoji (at most %d); this text has %d.", FewEmoji, n)}}
 	}
 	return nil
 }
@@ -158,10 +172,12 @@ func lintShouting(_ Guidelines, _ []herald.Target, text, _ string) []Finding {
 		}
 	}
 	if caps > maxCapsWords {
-		out = append(out, Finding{Rule: "tone", Message: fmt.Sprintf("%d words in capitals read as shouting; keep capitals for names.", caps)})
+		out = append(out, Finding{Rule: "tone", Reason: ReasonShouting, Facts: herald.Facts{"count": caps},
+			Message: fmt.Sprintf("%d words in capitals read as shouting; keep capitals for names.", caps)})
 	}
 	if n := strings.Count(text, "!") + strings.Count(text, "！"); n > maxBangs {
-		out = append(out, Finding{Rule: "tone", Message: fmt.Sprintf("%d exclamation marks are a lot; one is usually enough.", n)})
+		out = append(out, Finding{Rule: "tone", Reason: ReasonBangs, Facts: herald.Facts{"count": n},
+			Message: fmt.Sprintf("%d exclamation marks are a lot; one is usually enough.", n)})
 	}
 	return out
 }

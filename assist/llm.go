@@ -81,12 +81,17 @@ func (c Config) IsAzure() bool {
 	return strings.HasSuffix(h, ".openai.azure.com") || strings.HasSuffix(h, ".cognitiveservices.azure.com")
 }
 
+// ReasonNoLLM is the Reason of NotConfigured: no LLM is configured.
+const ReasonNoLLM = "assist.no_llm"
+
 // notConfigured is the message given when no LLM is configured.
-const notConfigured = "Drafting help needs an LLM: set OPENAI_BASE_URL (and OPENAI_API_KEY, HERALD_LLM_MODEL) to any OpenAI-compatible endpoint — OpenAI, Azure OpenAI, Ollama, vLLM or llama.cpp; README.md shows how."
+const notConfigured = "Drafting help needs an LLM: set OPENAI_BASE_URL (and OPENAI_API_KEY, HERALD_LLM_MODEL) to any OpenAI-compatible endpoint — OpenAI, Azure OpenAI, Ollama, vLLM or llama.cpp; docs/drafting.md shows how."
 
 // NotConfigured returns the EUNAVAILABLE error of drafting help without an
 // LLM.
-func NotConfigured() error { return herald.Errorf(herald.EUNAVAILABLE, notConfigured) }
+func NotConfigured() error {
+	return herald.Errorf(herald.EUNAVAILABLE, notConfigured).Because(ReasonNoLLM, nil)
+}
 
 // Client calls the chat completions endpoint: a timeout per attempt,
 // retries with backoff and jitter on 429 and 5xx (honouring Retry-After),

@@ -18,6 +18,7 @@ const (
 	GiveRoles    Action = "give_roles"    // give, change or remove members' roles
 	SetPolicy    Action = "set_policy"    // set the review policy
 	SetReminders Action = "set_reminders" // set when reviewers are reminded
+	SetLanguage  Action = "set_language"  // set the language the brand's channels see
 	SetZone      Action = "set_zone"      // change the brand's time zone
 
 	WriteDrafts  Action = "write_drafts"  // create drafts
@@ -71,6 +72,7 @@ var table = map[Action]rule{
 	GiveRoles:    {admins, only("give roles")},
 	SetPolicy:    {admins, only("set the review policy")},
 	SetReminders: {admins, only("set review reminders")},
+	SetLanguage:  {admins, only("set the brand's language")},
 	SetZone:      {admins, only("change the time zone")},
 
 	WriteDrafts:  {writers, only("write drafts")},

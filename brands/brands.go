@@ -44,6 +44,7 @@ const (
 	AuditRole     = "role"
 	AuditPolicy   = "policy"
 	AuditRemind   = "remind"
+	AuditLang     = "lang"   // the brand's language changed; Detail: its code ("en", "fr")
 	AuditPause    = "pause"  // a brand's publishing paused; Detail: the reason and end
 	AuditResume   = "resume" // a pause ended; Detail: how, and the posts missed
 )

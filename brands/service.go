@@ -3,6 +3,7 @@ package brands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -329,6 +330,27 @@ func (s *Service) SetRemindAfter(ctx context.Context, actor herald.Actor, ch her
 			return d.String(), nil
 		}
 		return "off", nil
+	})
+}
+
+// Langs are the languages a brand's channels may see, by code: English
+// (Herald's default) and French. The words themselves are the edges'.
+var Langs = []string{"en", "fr"}
+
+// ReasonBadLang refuses a language Herald does not speak. Facts: "lang"
+// (as asked), "langs" (the codes it speaks, []string).
+const ReasonBadLang = "brands.bad_lang"
+
+// SetLang sets the language of what the brand's channels see (cards,
+// notes in threads, digests) to code, one of Langs (SetLanguage).
+func (s *Service) SetLang(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, brand, code string) (herald.Brand, error) {
+	if !slices.Contains(Langs, code) {
+		return herald.Brand{}, herald.Errorf(herald.EINVALID, "Herald speaks %s; %q is not one of them.", strings.Join(Langs, " and "), code).
+			Because(ReasonBadLang, herald.Facts{"lang": code, "langs": slices.Clone(Langs)})
+	}
+	return s.Configure(ctx, actor, ch, brand, SetLanguage, AuditLang, func(b *herald.Brand) (string, error) {
+		b.Lang = code
+		return code, nil
 	})
 }
 

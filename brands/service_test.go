@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -68,7 +69,7 @@ func newEnv(t *testing.T) *env {
 // message, worded by the command layer where it names a command to type.
 func assertMessage(t *testing.T, err error, fragment string) {
 	t.Helper()
-	if msg := kit.ErrorText(err); !strings.Contains(msg, fragment) {
+	if msg := kit.ErrorText(i18n.English, err); !strings.Contains(msg, fragment) {
 		t.Errorf("message %q does not contain %q", msg, fragment)
 	}
 }
@@ -215,4 +216,41 @@ func TestRoleOf(t *testing.T) {
 			t.Errorf("RoleOf(nobody) = %v; want EFORBIDDEN", err)
 		}
 	})
+}
+
+// TestSetLang: an admin sets the language of the brand's channels; others
+// are refused, and so is a language Herald does not speak; nothing changes
+// then.
+func TestSetLang(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		e := newEnv(t)
+		b, err := e.brands.SetLang(t.Context(), alice, acmeCh, "", "fr")
+		if err != nil || b.Lang != "fr" {
+			t.Fatalf("SetLang(fr) = %+v, %v", b, err)
+		}
+		if got, err := e.store.Brand(t.Context(), b.ID); err != nil || got.Lang != "fr" {
+			t.Errorf("stored Lang = %q, %v; want fr", got.Lang, err)
+		}
+	})
+	for name, tt := range map[string]struct {
+		who  herald.Actor
+		lang string
+		code string
+	}{
+		"ErrEditor":  {bob, "fr", herald.EFORBIDDEN},
+		"ErrClient":  {dave, "fr", herald.EFORBIDDEN},
+		"ErrUnknown": {alice, "de", herald.EINVALID},
+		"ErrEmpty":   {alice, "", herald.EINVALID},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			_, err := e.brands.SetLang(t.Context(), tt.who, acmeCh, "", tt.lang)
+			if got := herald.ErrorCode(err); got != tt.code {
+				t.Fatalf("SetLang = %v; want %s", err, tt.code)
+			}
+			if got, err := e.store.Brand(t.Context(), e.brand.ID); err != nil || got.Lang != "" {
+				t.Errorf("after a refusal Lang = %q, %v; want unchanged", got.Lang, err)
+			}
+		})
+	}
 }

@@ -9,7 +9,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/textdist"
 )
 
@@ -45,11 +45,6 @@ const (
 // rather than for text: adapters with file uploads open one; the others
 // ask for a link.
 const FileInput = "file"
-
-var kindNames = map[Kind]string{
-	String: "word", Text: "text", ID: "draft id", Int: "number", User: "user",
-	RoleArg: "role", Targets: "targets", When: "time", Choice: "choice", Attachment: "file",
-}
 
 // Param is one parameter of a command: positional, or a --flag.
 type Param struct {
@@ -160,6 +155,9 @@ type Request struct {
 	// Files are the files that came with the command (a Slack form's
 	// upload, Discord attachment options), in the order given.
 	Files []File
+	// Lang is the language the person reads (Router.Lang): answers meant
+	// for them alone speak it.
+	Lang i18n.Lang
 }
 
 // File is a file that came with a command. The adapter that received it
@@ -216,11 +214,11 @@ var closingQuotes = map[rune]string{'"': `"”`, '“': `”"`, '«': `»`, '„
 // tokenize splits a command line on white space, keeping quoted strings
 // ("like this", “like this”, « comme ça ») whole. A backslash escapes the
 // next character inside quotes.
-func tokenize(line string) ([]token, error) { return tokenizeMarkup(line, false) }
+func tokenize(line string) ([]token, error) { return tokenizeMarkup(i18n.English, line, false) }
 
 // tokenizeMarkup is tokenize; with angles, a platform's markup span
 // (<https://x.example|a label>, see angleEnd) also stays whole.
-func tokenizeMarkup(line string, angles bool) ([]token, error) {
+func tokenizeMarkup(l i18n.Lang, line string, angles bool) ([]token, error) {
 	var toks []token
 	i := 0
 	for i < len(line) {
@@ -230,7 +228,7 @@ func tokenizeMarkup(line string, angles bool) ([]token, error) {
 			continue
 		}
 		if closers, ok := closingQuotes[r]; ok {
-			t, next, err := quoted(line, i, w, closers)
+			t, next, err := quoted(l, line, i, w, closers)
 			if err != nil {
 				return nil, err
 			}
@@ -238,7 +236,7 @@ func tokenizeMarkup(line string, angles bool) ([]token, error) {
 			i = next
 			continue
 		}
-		t, err := unquoted(line, i, angles)
+		t, err := unquoted(l, line, i, angles)
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +249,7 @@ func tokenizeMarkup(line string, angles bool) ([]token, error) {
 // unquoted reads a word up to the next space. A flag's quoted value
 // (--at="mon 9:00") stays part of the word, without its quotes; with
 // angles, so does a markup span with spaces in it.
-func unquoted(line string, start int, angles bool) (token, error) {
+func unquoted(l i18n.Lang, line string, start int, angles bool) (token, error) {
 	var b strings.Builder
 	i := start
 	for i < len(line) {
@@ -265,7 +263,7 @@ func unquoted(line string, start int, angles bool) (token, error) {
 			continue
 		}
 		if closers, ok := closingQuotes[r]; ok && isFlagAssignment(line[start:i]) {
-			q, next, err := quoted(line, i, w, closers)
+			q, next, err := quoted(l, line, i, w, closers)
 			if err != nil {
 				return token{}, err
 			}
@@ -285,7 +283,7 @@ func isFlagAssignment(word string) bool {
 		(strings.HasPrefix(word, "--") || strings.HasPrefix(word, "—"))
 }
 
-func quoted(line string, start, w int, closers string) (token, int, error) {
+func quoted(l i18n.Lang, line string, start, w int, closers string) (token, int, error) {
 	var b strings.Builder
 	i := start + w
 	for i < len(line) {
@@ -302,7 +300,7 @@ func quoted(line string, start, w int, closers string) (token, int, error) {
 		b.WriteRune(r)
 		i += w
 	}
-	return token{}, 0, herald.Errorf(herald.EINVALID, "The quote opened at column %d is never closed; add the closing quote.", utf8.RuneCountInString(line[:start])+1)
+	return token{}, 0, invalid(l.F("The quote opened at column %d is never closed; add the closing quote.", utf8.RuneCountInString(line[:start])+1))
 }
 
 // flagName returns the flag a token names ("--to", "--to=x", or "—to" as
@@ -345,7 +343,7 @@ func nearestFlag(d *Def, name string) string {
 
 // bindText splits the tokens after the command path into positional values
 // and flag values, as raw strings by parameter name.
-func bindText(d *Def, line string, toks []token) (map[string]string, error) {
+func bindText(l i18n.Lang, d *Def, line string, toks []token) (map[string]string, error) {
 	raw := map[string]string{}
 	var pos []token
 	for i := 0; i < len(toks); i++ {
@@ -357,21 +355,21 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		p, known := d.param(name)
 		if !known || !p.Flag {
 			if near := nearestFlag(d, name); near != "" {
-				return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s (did you mean --%s?); %s", d.Path, name, near, usageHint(d))
+				return nil, invalid(l.F("`%s` has no option --%s (did you mean --%s?); %s", d.Path, name, near, usageHint(l, d)))
 			}
-			return nil, herald.Errorf(herald.EINVALID, "`%s` has no option --%s; %s", d.Path, name, usageHint(d))
+			return nil, invalid(l.F("`%s` has no option --%s; %s", d.Path, name, usageHint(l, d)))
 		}
 		if !inline && p.switchFlag() {
 			value = p.Name
 		} else if !inline {
 			if i+1 >= len(toks) {
-				return nil, herald.Errorf(herald.EINVALID, "--%s needs a value; %s", name, usageHint(d))
+				return nil, invalid(l.F("--%s needs a value; %s", name, usageHint(l, d)))
 			}
 			i++
 			value = toks[i].val
 		}
 		if _, dup := raw[name]; dup {
-			return nil, herald.Errorf(herald.EINVALID, "--%s is given twice; keep one.", name)
+			return nil, invalid(l.F("--%s is given twice; keep one.", name))
 		}
 		raw[name] = value
 	}
@@ -388,7 +386,7 @@ func bindText(d *Def, line string, toks []token) (map[string]string, error) {
 		pos = pos[1:]
 	}
 	if len(pos) > 0 {
-		return nil, herald.Errorf(herald.EINVALID, "`%s` does not expect %q; %s", d.Path, pos[0].val, usageHint(d))
+		return nil, invalid(l.F("`%s` does not expect %q; %s", d.Path, pos[0].val, usageHint(l, d)))
 	}
 	return raw, nil
 }
@@ -429,30 +427,30 @@ func nextStart(line string, i int) int {
 	return i
 }
 
-func usageHint(d *Def) string {
-	return fmt.Sprintf("usage: `%s` (see `help %s`).", d.Usage(), d.Path)
+func usageHint(l i18n.Lang, d *Def) string {
+	return l.F("usage: `%s` (see `help %s`).", d.Usage(), d.Path)
 }
 
 // bind checks raw values against the definition and converts them to
 // typed Args. Every platform's input (text, Discord options, forms, buttons)
 // goes through it.
-func bind(d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
+func bind(l i18n.Lang, d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
 	args := Args{}
 	for _, p := range d.Params {
 		v, ok := raw[p.Name]
 		if p.Kind == Attachment && ok {
-			return nil, herald.Errorf(herald.EINVALID, "%s is a file: attach it, it cannot be typed.", p.label())
+			return nil, invalid(l.F("%s is a file: attach it, it cannot be typed.", p.label()))
 		}
 		if !ok || strings.TrimSpace(v) == "" {
 			if p.Kind == Attachment {
 				continue // attached files are in Request.Files
 			}
 			if p.Required {
-				return nil, herald.Errorf(herald.EINVALID, "`%s` needs %s; %s", d.Path, p.Placeholder(), usageHint(d))
+				return nil, invalid(l.F("`%s` needs %s; %s", d.Path, p.Placeholder(), usageHint(l, d)))
 			}
 			continue
 		}
-		val, err := convert(p, actor, v)
+		val, err := convert(l, p, actor, v)
 		if err != nil {
 			return nil, err
 		}
@@ -460,22 +458,25 @@ func bind(d *Def, actor herald.Actor, raw map[string]string) (Args, error) {
 	}
 	for name := range raw {
 		if _, ok := d.param(name); !ok {
-			return nil, herald.Errorf(herald.EINVALID, "`%s` has no parameter %q; %s", d.Path, name, usageHint(d))
+			return nil, invalid(l.F("`%s` has no parameter %q; %s", d.Path, name, usageHint(l, d)))
 		}
 	}
 	return args, nil
 }
 
-func convert(p Param, actor herald.Actor, v string) (any, error) {
+func convert(l i18n.Lang, p Param, actor herald.Actor, v string) (any, error) {
 	switch p.Kind {
 	case ID, Int:
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
 		if err != nil || n <= 0 {
-			return nil, herald.Errorf(herald.EINVALID, "%s must be a %s such as 12, not %q.", p.label(), kindNames[p.Kind], v)
+			if p.Kind == ID {
+				return nil, invalid(l.F("%s must be a draft id such as 12, not %q.", p.label(), v))
+			}
+			return nil, invalid(l.F("%s must be a number such as 12, not %q.", p.label(), v))
 		}
 		return n, nil
 	case User:
-		return parseUser(actor.Platform, v)
+		return parseUser(l, actor.Platform, v)
 	case RoleArg:
 		return herald.ParseRole(v)
 	case Targets:
@@ -488,9 +489,9 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 		}
 		word := strings.ToLower(strings.TrimSpace(v))
 		if near, ok := textdist.Nearest(word, p.Choices, min(textdist.Budget(word), 2)); ok {
-			return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s. Did you mean %s?", v, strings.Join(p.Choices, ", "), near)
+			return nil, invalid(l.F("%q is not one of %s. Did you mean %s?", v, strings.Join(p.Choices, ", "), near))
 		}
-		return nil, herald.Errorf(herald.EINVALID, "%q is not one of %s.", v, strings.Join(p.Choices, ", "))
+		return nil, invalid(l.F("%q is not one of %s.", v, strings.Join(p.Choices, ", ")))
 	case String:
 		return strings.TrimSpace(v), nil
 	}
@@ -499,9 +500,9 @@ func convert(p Param, actor herald.Actor, v string) (any, error) {
 
 // parseUser reads a user reference: Slack's <@U123> or <@U123|name>,
 // Discord's <@123> or <@!123>, or a plain @name (the console).
-func parseUser(platform, v string) (herald.Actor, error) {
+func parseUser(l i18n.Lang, platform, v string) (herald.Actor, error) {
 	v = strings.TrimSpace(v)
-	bad := herald.Errorf(herald.EINVALID, "%q is not a user; mention them with @, e.g. @sam.", v)
+	bad := invalid(l.F("%q is not a user; mention them with @, e.g. @sam.", v))
 	if inner, ok := strings.CutPrefix(v, "<@"); ok {
 		inner, ok = strings.CutSuffix(inner, ">")
 		inner = strings.TrimPrefix(inner, "!")

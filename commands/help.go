@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // HelpDef is the `help` command of r: it lists r's commands (Overview),
@@ -20,46 +22,48 @@ func (r *Router) HelpDef() *Def {
 }
 
 func (r *Router) help(_ context.Context, req *Request) (Response, error) {
+	l := req.Lang
 	name := strings.ToLower(strings.Join(strings.Fields(req.Args.Str("command")), " "))
 	name = strings.TrimPrefix(strings.TrimPrefix(name, "/herald "), "herald ")
 	if name == "" {
-		return Response{Text: r.Overview(), Ephemeral: true}, nil
+		return Response{Text: r.Overview(l), Ephemeral: true}, nil
 	}
 	if d, ok := r.Def(name); ok {
-		return Response{Text: Explain(d), Ephemeral: true}, nil
+		return Response{Text: Explain(d, l), Ephemeral: true}, nil
 	}
 	var group []string
 	for _, d := range r.Defs() {
 		if strings.HasPrefix(d.Path, name+" ") {
-			group = append(group, Explain(d))
+			group = append(group, Explain(d, l))
 		}
 	}
 	if len(group) > 0 {
 		return Response{Text: strings.Join(group, "\n\n"), Ephemeral: true}, nil
 	}
-	return Response{}, r.unknown(name)
+	return Response{}, r.unknown(l, name)
 }
 
 // Overview lists every command with its summary, generated from the
-// definitions.
-func (r *Router) Overview() string {
+// definitions, in l.
+func (r *Router) Overview(l i18n.Lang) string {
 	var b strings.Builder
-	b.WriteString("Herald commands (type `help COMMAND` for details):\n")
+	b.WriteString(l.T("Herald commands (type `help COMMAND` for details):") + "\n")
 	const width = 40
 	for _, d := range r.defs {
 		if u := d.Usage(); len(u) <= width {
-			fmt.Fprintf(&b, "  %-*s %s\n", width, u, d.Summary)
+			fmt.Fprintf(&b, "  %-*s %s\n", width, u, l.T(d.Summary))
 		} else {
-			fmt.Fprintf(&b, "  %s\n  %-*s %s\n", u, width, "", d.Summary)
+			fmt.Fprintf(&b, "  %s\n  %-*s %s\n", u, width, "", l.T(d.Summary))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// Explain describes one command: usage, summary, parameters, examples.
-func Explain(d *Def) string {
+// Explain describes one command in l: usage, summary, parameters,
+// examples. Summaries and parameter helps are catalog keys.
+func Explain(d *Def, l i18n.Lang) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n  %s\n", d.Usage(), d.Summary)
+	fmt.Fprintf(&b, "%s\n  %s\n", d.Usage(), l.T(d.Summary))
 	for _, p := range d.Params {
 		if p.Help == "" {
 			continue
@@ -68,10 +72,10 @@ func Explain(d *Def) string {
 		if p.Flag {
 			name = "--" + p.Name + " " + name
 		}
-		fmt.Fprintf(&b, "  %-22s %s\n", name, p.Help)
+		fmt.Fprintf(&b, "  %-22s %s\n", name, l.T(p.Help))
 	}
 	if len(d.Examples) > 0 {
-		b.WriteString("Examples:\n")
+		b.WriteString(l.T("Examples:") + "\n")
 		for _, e := range d.Examples {
 			fmt.Fprintf(&b, "  /herald %s\n", e)
 		}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // upper is a Markup that marks what it decoded, to see which way each
@@ -18,7 +19,7 @@ func (upper) Arg(s string) string  { return "A(" + s + ")" }
 func TestParseMarkup(t *testing.T) {
 	r := NewRouter()
 	r.Register(&Def{Path: "add", Params: []Param{{Name: "url", Kind: String}, {Name: "note", Kind: Text}, {Name: "to", Kind: String, Flag: true}}})
-	_, args, err := r.parse(herald.Actor{}, "add <https://x.example|a label> my <b> note --to <#C1|news>", upper{})
+	_, args, err := r.parse(i18n.English, herald.Actor{}, "add <https://x.example|a label> my <b> note --to <#C1|news>", upper{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func TestParseMarkup(t *testing.T) {
 		}
 	}
 	// Without a Markup nothing changes: the span is split on its space.
-	if _, args, err := r.parse(herald.Actor{}, "add <https://x.example|a label>", nil); err != nil || args.Str("url") != "<https://x.example|a" {
+	if _, args, err := r.parse(i18n.English, herald.Actor{}, "add <https://x.example|a label>", nil); err != nil || args.Str("url") != "<https://x.example|a" {
 		t.Errorf("without a Markup: url %q, %v; want the line split on its space as before", args.Str("url"), err)
 	}
 }
@@ -40,7 +41,7 @@ func FuzzTokenizeMarkup(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		toks, err := tokenizeMarkup(line, true)
+		toks, err := tokenizeMarkup(i18n.English, line, true)
 		if err != nil {
 			return
 		}

@@ -3,9 +3,11 @@ package commands
 import (
 	"context"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Response is what a command answers, independent of any platform. Each
@@ -20,6 +22,10 @@ type Response struct {
 	// Mentions are people the message is for (a reminder's reviewers):
 	// each adapter notifies those of its platform in its own way.
 	Mentions []herald.Actor
+	// Lang is the language of the person answered: the adapter writes
+	// its own words around the response (e.g. "only you can see this")
+	// in it. Router.Run sets it; "" is English.
+	Lang i18n.Lang
 }
 
 // Card is a structured message. Cards with the same Key show the same thing
@@ -38,6 +44,10 @@ type Card struct {
 	// Media are the pictures and videos the card shows (a draft's), in
 	// order: each adapter shows what its platform can.
 	Media []CardMedia
+	// Lang is the language the card is worded in (a draft card: the
+	// brand's); adapters word what they add to it (media lines) in it.
+	// "" is English.
+	Lang i18n.Lang `json:",omitempty"`
 }
 
 // CardMedia is a picture or video on a card. Adapters that upload it for
@@ -185,3 +195,25 @@ func errorResponse(code, msg string) Response {
 // Announce brings news about a card to chat: every copy of the card is
 // updated and the note posted in its thread, on every platform.
 type Announce func(ctx context.Context, card Card, note Response)
+
+// invalid is an EINVALID error whose message is already worded (in the
+// reader's language).
+func invalid(msg string) *herald.Error { return &herald.Error{Code: herald.EINVALID, Message: msg} }
+
+// InputLabel names, in l, the input a button asks for (its Input): the
+// label of a form's field, a console's placeholder (in capitals).
+func InputLabel(l i18n.Lang, input string) string {
+	switch input {
+	case "comment":
+		return l.T("Comment")
+	case "reason":
+		return l.T("Reason")
+	case "when":
+		return l.T("When")
+	case FileInput:
+		return l.T("File")
+	}
+	name := strings.ReplaceAll(input, "-", " ")
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[n:]
+}

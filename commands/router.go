@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/textdist"
 )
 
@@ -21,9 +22,13 @@ type Router struct {
 	byPath map[string]*Def
 	groups map[string][]string // "brand" → ["add", "list", "use"]
 	chain  []Middleware
-	// wording is what a user is told of a handler's error; nil means
-	// herald.ErrorMessage. handlers.New sets kit.ErrorText (kit/hints.go).
-	wording func(error) string
+	// wording is what a user is told of a handler's error, in their
+	// language; nil means herald.ErrorMessage. handlers.New sets
+	// kit.ErrorText (kit/hints.go).
+	wording func(i18n.Lang, error) string
+	// language is the language of a person who did not say theirs (the
+	// brand's of the channel); nil means English. handlers.New sets it.
+	language func(ctx context.Context, a herald.Actor, ch herald.ChannelRef) i18n.Lang
 }
 
 // NewRouter returns an empty router whose handlers run inside mw, the
@@ -78,7 +83,7 @@ func (r *Router) offered(bs []Button) []Button {
 		if err != nil || len(toks) == 0 {
 			continue
 		}
-		if _, _, err := r.match(toks); err == nil {
+		if _, _, err := r.match(i18n.English, toks); err == nil {
 			out = append(out, b)
 		}
 	}
@@ -97,17 +102,19 @@ type Call struct {
 	Files []File
 }
 
-// Parse reads a command line into its definition and typed arguments.
+// Parse reads a command line into its definition and typed arguments; its
+// errors speak the actor's language (English when unknown).
 func (r *Router) Parse(actor herald.Actor, line string) (*Def, Args, error) {
-	return r.parse(actor, line, nil)
+	return r.parse(i18n.Lang(actor.Lang), actor, line, nil)
 }
 
-// parse is Parse, decoding each value with mk when it is set.
-func (r *Router) parse(actor herald.Actor, line string, mk Markup) (*Def, Args, error) {
+// parse is Parse, decoding each value with mk when it is set; errors are
+// worded in l.
+func (r *Router) parse(l i18n.Lang, actor herald.Actor, line string, mk Markup) (*Def, Args, error) {
 	if len(line) > MaxInput {
-		return nil, nil, herald.Errorf(herald.EINVALID, "That command is %d bytes long; the limit is %d.", len(line), MaxInput)
+		return nil, nil, invalid(l.F("That command is %d bytes long; the limit is %d.", len(line), MaxInput))
 	}
-	toks, err := tokenizeMarkup(line, mk != nil)
+	toks, err := tokenizeMarkup(l, line, mk != nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,23 +125,23 @@ func (r *Router) parse(actor herald.Actor, line string, mk Markup) (*Def, Args, 
 		if help, ok := r.byPath["help"]; ok {
 			return help, Args{}, nil
 		}
-		return nil, nil, herald.Errorf(herald.EINVALID, "Type a command.")
+		return nil, nil, invalid(l.T("Type a command."))
 	}
-	d, rest, err := r.match(toks)
+	d, rest, err := r.match(l, toks)
 	if err != nil {
 		return nil, nil, err
 	}
-	raw, err := bindText(d, line, rest)
+	raw, err := bindText(l, d, line, rest)
 	if err != nil {
 		return nil, nil, err
 	}
 	decodeRaw(d, raw, mk)
-	args, err := bind(d, actor, raw)
+	args, err := bind(l, d, actor, raw)
 	return d, args, err
 }
 
 // match finds the longest command path that the first tokens spell.
-func (r *Router) match(toks []token) (*Def, []token, error) {
+func (r *Router) match(l i18n.Lang, toks []token) (*Def, []token, error) {
 	first := strings.ToLower(toks[0].val)
 	if len(toks) > 1 {
 		if d, ok := r.byPath[first+" "+strings.ToLower(toks[1].val)]; ok && !toks[0].quoted {
@@ -145,21 +152,21 @@ func (r *Router) match(toks []token) (*Def, []token, error) {
 		return d, toks[1:], nil
 	}
 	if subs, ok := r.groups[first]; ok && !toks[0].quoted {
-		return nil, nil, r.needsSub(first, subs, toks[1:])
+		return nil, nil, r.needsSub(l, first, subs, toks[1:])
 	}
 	typed := toks[0].val
 	if len(toks) > 1 {
 		// "bran add" is brand add: the second word helps choose.
 		if near := r.nearest(strings.ToLower(typed + " " + toks[1].val)); near != "" {
-			return nil, nil, r.unknownWith(typed, near)
+			return nil, nil, r.unknownWith(l, typed, near)
 		}
 	}
-	return nil, nil, r.unknown(typed)
+	return nil, nil, r.unknown(l, typed)
 }
 
 // needsSub refuses a group name without one of its subcommands, with the
 // one meant when the next word is a slip for it ("brand ad" → brand add).
-func (r *Router) needsSub(group string, subs []string, rest []token) error {
+func (r *Router) needsSub(l i18n.Lang, group string, subs []string, rest []token) error {
 	example, near := subs[0], ""
 	if len(rest) > 0 {
 		word := strings.ToLower(rest[0].val)
@@ -167,26 +174,26 @@ func (r *Router) needsSub(group string, subs []string, rest []token) error {
 			example, near = sub, group+" "+sub
 		}
 	}
-	msg := fmt.Sprintf("`%s` needs one of: %s (e.g. `%s %s`).", group, strings.Join(subs, ", "), group, example)
+	msg := l.F("`%s` needs one of: %s (e.g. `%s %s`).", group, strings.Join(subs, ", "), group, example)
 	if near != "" {
-		msg += fmt.Sprintf(" Did you mean `%s`?", near)
+		msg += " " + l.F("Did you mean `%s`?", near)
 	}
-	return herald.Errorf(herald.EINVALID, "%s", msg)
+	return invalid(msg)
 }
 
 // unknown refuses a command name that r does not have, suggesting the
 // nearest one.
-func (r *Router) unknown(name string) error {
-	return r.unknownWith(name, r.nearest(strings.ToLower(name)))
+func (r *Router) unknown(l i18n.Lang, name string) error {
+	return r.unknownWith(l, name, r.nearest(strings.ToLower(name)))
 }
 
 // unknownWith refuses name, suggesting near when it is not empty.
-func (r *Router) unknownWith(name, near string) error {
-	msg := fmt.Sprintf("There is no command %q.", name)
+func (r *Router) unknownWith(l i18n.Lang, name, near string) error {
+	msg := l.F("There is no command %q.", name)
 	if near != "" {
-		msg += fmt.Sprintf(" Did you mean `%s`?", near)
+		msg += " " + l.F("Did you mean `%s`?", near)
 	}
-	return herald.Errorf(herald.EINVALID, "%s `help` lists every command.", msg)
+	return invalid(msg + " " + l.T("`help` lists every command."))
 }
 
 // nearest returns the command closest to what was typed, if close enough:
@@ -214,11 +221,30 @@ func (r *Router) nearest(typed string) string {
 // Dispatch parses and runs a typed or clicked command. It never fails:
 // errors become a one-sentence ephemeral response.
 func (r *Router) Dispatch(ctx context.Context, c Call) Response {
-	d, args, err := r.parse(c.Actor, c.Text, c.Markup)
+	l := r.Lang(ctx, c.Actor, c.Channel)
+	d, args, err := r.parse(l, c.Actor, c.Text, c.Markup)
 	if err != nil {
-		return r.refuse(ctx, c.Actor, c.Channel, err)
+		return r.refuse(ctx, l, c.Actor, c.Channel, err)
 	}
-	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args, Files: c.Files})
+	return r.Run(ctx, &Request{Actor: c.Actor, Channel: c.Channel, Def: d, Args: args, Files: c.Files, Lang: l})
+}
+
+// SetLanguage makes f the language of people who did not say theirs
+// (Actor.Lang is ""): handlers.New gives the brand's of the channel.
+func (r *Router) SetLanguage(f func(ctx context.Context, a herald.Actor, ch herald.ChannelRef) i18n.Lang) {
+	r.language = f
+}
+
+// Lang is the language a person reads, in a channel: their own
+// (Actor.Lang), else what SetLanguage's function says, else English.
+func (r *Router) Lang(ctx context.Context, a herald.Actor, ch herald.ChannelRef) i18n.Lang {
+	if l, ok := i18n.Parse(a.Lang); ok {
+		return l
+	}
+	if r.language != nil {
+		return r.language(ctx, a, ch)
+	}
+	return i18n.English
 }
 
 // Unparsed is the command path under which input that does not parse is
@@ -227,45 +253,54 @@ const Unparsed = "(unparsed)"
 
 // refuse answers input that did not parse, through the middleware so that
 // it is logged and counted like any command.
-func (r *Router) refuse(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, err error) Response {
+func (r *Router) refuse(ctx context.Context, l i18n.Lang, actor herald.Actor, ch herald.ChannelRef, err error) Response {
 	d := &Def{Path: Unparsed, Open: true, Handler: func(context.Context, *Request) (Response, error) { return Response{}, err }}
-	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: Args{}})
+	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: Args{}, Lang: l})
 }
 
 // DispatchValues runs a command whose parameters arrive already separated
 // (Discord options, form fields), checking them as text input is checked.
 func (r *Router) DispatchValues(ctx context.Context, actor herald.Actor, ch herald.ChannelRef, path string, values map[string]string) Response {
+	l := r.Lang(ctx, actor, ch)
 	d, ok := r.byPath[path]
 	if !ok {
-		return r.refuse(ctx, actor, ch, r.unknown(path))
+		return r.refuse(ctx, l, actor, ch, r.unknown(l, path))
 	}
-	args, err := bind(d, actor, values)
+	args, err := bind(l, d, actor, values)
 	if err != nil {
-		return r.refuse(ctx, actor, ch, err)
+		return r.refuse(ctx, l, actor, ch, err)
 	}
-	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: args})
+	return r.Run(ctx, &Request{Actor: actor, Channel: ch, Def: d, Args: args, Lang: l})
 }
 
-// Run runs a parsed request through the middleware chain.
+// Run runs a parsed request through the middleware chain. The response
+// speaks the request's language (Response.Lang, for the adapter's own
+// words around it).
 func (r *Router) Run(ctx context.Context, req *Request) Response {
+	if req.Lang == "" {
+		req.Lang = r.Lang(ctx, req.Actor, req.Channel)
+	}
 	h := req.Def.Handler
 	for i := len(r.chain) - 1; i >= 0; i-- {
 		h = r.chain[i](h)
 	}
 	resp, err := h(ctx, req)
 	if err != nil {
-		return errorResponse(herald.ErrorCode(err), r.errorText(err))
+		resp = errorResponse(herald.ErrorCode(err), r.errorText(req.Lang, err))
+	}
+	if resp.Lang == "" && req.Lang != i18n.English { // "" is English
+		resp.Lang = req.Lang
 	}
 	return resp
 }
 
-// SetWording makes f what a user is told of a handler's error, e.g.
-// kit.ErrorText.
-func (r *Router) SetWording(f func(error) string) { r.wording = f }
+// SetWording makes f what a user is told of a handler's error, in their
+// language, e.g. kit.ErrorText.
+func (r *Router) SetWording(f func(i18n.Lang, error) string) { r.wording = f }
 
-func (r *Router) errorText(err error) string {
+func (r *Router) errorText(l i18n.Lang, err error) string {
 	if r.wording != nil {
-		return r.wording(err)
+		return r.wording(l, err)
 	}
 	return herald.ErrorMessage(err)
 }
@@ -334,14 +369,14 @@ func RequireMember(m Membership) Middleware {
 				return next(ctx, r)
 			}
 			if r.Actor.UserID == "" {
-				return Response{}, herald.Errorf(herald.EFORBIDDEN, "Herald could not tell who you are; try again from your own account.")
+				return Response{}, &herald.Error{Code: herald.EFORBIDDEN, Message: r.Lang.T("Herald could not tell who you are; try again from your own account.")}
 			}
 			ok, err := m.IsMember(ctx, r.Actor)
 			if err != nil {
 				return Response{}, err
 			}
 			if !ok {
-				return Response{}, herald.Errorf(herald.EFORBIDDEN, "You do not belong to any brand yet: ask a brand's admin to run `role @you editor`, or create a brand with `brand add NAME`.")
+				return Response{}, &herald.Error{Code: herald.EFORBIDDEN, Message: r.Lang.T("You do not belong to any brand yet: ask a brand's admin to run `role @you editor`, or create a brand with `brand add NAME`.")}
 			}
 			return next(ctx, r)
 		}

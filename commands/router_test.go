@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 )
 
@@ -71,9 +72,9 @@ func TestParseUnknownCommand(t *testing.T) {
 		{name: "ErrFar", r: real, line: "xyzzyq", has: []string{`There is no command "xyzzyq".`, "`help` lists every command."}, hasNone: "Did you mean"},
 		{name: "ErrLongWord", r: real, line: strings.Repeat("approve", 10), has: []string{"There is no command"}, hasNone: "Did you mean"},
 		{name: "ErrTestRouter", r: r, line: "sy hi", has: []string{"Did you mean `say`?"}},
-		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use, zone (e.g. `brand add`)."}},
-		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use"}},
-		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use"}},
+		{name: "ErrGroupAlone", r: real, line: "brand", has: []string{"`brand` needs one of: add, list, use, lang, zone (e.g. `brand add`)."}},
+		{name: "ErrGroupUpper", r: real, line: "BRAND", has: []string{"`brand` needs one of: add, list, use, lang, zone"}},
+		{name: "ErrGroupUnknownSub", r: real, line: "brand remove Acme", has: []string{"`brand` needs one of: add, list, use, lang, zone"}},
 		{name: "ErrGroupTestRouter", r: r, line: "/herald brand", has: []string{"`brand` needs one of: add, list"}},
 	}
 	for _, tt := range tests {
@@ -578,7 +579,7 @@ func TestRegister(t *testing.T) {
 
 func TestOverview(t *testing.T) {
 	r := MustRealRouter(t)
-	got := r.Overview()
+	got := r.Overview(i18n.English)
 	lines := strings.Split(got, "\n")
 	if !strings.HasPrefix(lines[0], "Herald commands") {
 		t.Errorf("first line = %q; want a heading", lines[0])
@@ -618,12 +619,12 @@ func TestExplain(t *testing.T) {
 		"  /herald approve 12",
 		`  /herald approve 12 "great, ship it"`,
 	}, "\n")
-	if diff := cmp.Diff(want, commands.Explain(approve)); diff != "" {
+	if diff := cmp.Diff(want, commands.Explain(approve, i18n.English)); diff != "" {
 		t.Errorf("Explain(approve) (-want +got):\n%s", diff)
 	}
 	t.Run("OKNoHelpNoExamples", func(t *testing.T) {
 		d := &commands.Def{Path: "x", Summary: "Does x.", Params: []commands.Param{{Name: "a", Kind: commands.String}}}
-		if got, want := commands.Explain(d), "x [A]\n  Does x."; got != want {
+		if got, want := commands.Explain(d, i18n.English), "x [A]\n  Does x."; got != want {
 			t.Errorf("Explain = %q; want %q", got, want)
 		}
 	})
@@ -638,20 +639,20 @@ func TestHelpCommand(t *testing.T) {
 		if !ok {
 			t.Fatalf("no %q command", path)
 		}
-		return commands.Explain(d)
+		return commands.Explain(d, i18n.English)
 	}
 	tests := []struct {
 		name string
 		line string
 		want commands.Response
 	}{
-		{name: "OK", line: "help", want: commands.Response{Text: r.Overview(), Ephemeral: true}},
-		{name: "OKEmptyLine", line: "", want: commands.Response{Text: r.Overview(), Ephemeral: true}},
+		{name: "OK", line: "help", want: commands.Response{Text: r.Overview(i18n.English), Ephemeral: true}},
+		{name: "OKEmptyLine", line: "", want: commands.Response{Text: r.Overview(i18n.English), Ephemeral: true}},
 		{name: "OKCommand", line: "/herald help approve", want: commands.Response{Text: explain("approve"), Ephemeral: true}},
 		{name: "OKCommandUpper", line: "help  Brand   ADD", want: commands.Response{Text: explain("brand add"), Ephemeral: true}},
 		{name: "OKCommandWithPrefix", line: "help /herald show", want: commands.Response{Text: explain("show"), Ephemeral: true}},
 		{name: "OKGroup", line: "help brand", want: commands.Response{
-			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use") + "\n\n" + explain("brand zone"), Ephemeral: true}},
+			Text: explain("brand add") + "\n\n" + explain("brand list") + "\n\n" + explain("brand use") + "\n\n" + explain("brand lang") + "\n\n" + explain("brand zone"), Ephemeral: true}},
 		{name: "ErrUnknown", line: "help nope", want: commands.Response{
 			Text: `There is no command "nope". ` + "`help` lists every command.", Ephemeral: true, ErrCode: herald.EINVALID}},
 		{name: "ErrTypo", line: "help aprove", want: commands.Response{

@@ -17,6 +17,7 @@ const (
 	ReasonUnsupported = "media.unsupported"     // "name", "type" (what the bytes are, "" when unknown); "codec" for videos
 	ReasonUnreadable  = "media.unreadable"      // "name": the bytes do not decode as their type
 	ReasonTooManyPx   = "media.too_many_pixels" // "name", "width", "height", "max" (pixels)
+	ReasonCutShort    = "media.cut_short"       // the upload stopped before its end (a network or client failure)
 )
 
 // DefaultMax is the largest item Add accepts unless told otherwise: 100 MB
@@ -95,7 +96,7 @@ func (l *Library) spool(r io.Reader, max int64) (*os.File, int64, error) {
 		if errors.As(err, &pe) {
 			return f, n, herald.Internal(err)
 		}
-		return f, n, herald.Errorf(herald.EUNAVAILABLE, "Could not read the file: %v", err)
+		return f, n, herald.Errorf(herald.EUNAVAILABLE, "Could not read the file: %v", err).Because(ReasonCutShort, nil)
 	}
 	if n > max {
 		return f, n, errTooLarge

@@ -36,7 +36,7 @@ func (s *Service) Pause(ctx context.Context, actor herald.Actor, ch herald.Chann
 	}
 	now := s.now()
 	if !until.IsZero() && !until.After(now) {
-		return PauseView{}, herald.Errorf(herald.EINVALID, "That time has passed; a pause must end later than now.")
+		return PauseView{}, herald.Errorf(herald.EINVALID, "That time has passed; a pause must end later than now.").Because(ReasonPauseInPast, nil)
 	}
 	reason = strings.TrimSpace(reason)
 	if r := []rune(reason); len(r) > maxReason {

@@ -25,10 +25,24 @@ const (
 	ReasonTimePassed = "publish.time_passed" // "draft": a time to schedule at that has passed
 	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
 	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
+	// ReasonNothingToDo: "draft", "action" ("retry", "confirm"…), "target"
+	// ("" for every target), "state" (the draft's State).
+	ReasonNothingToDo = "publish.nothing_to_do"
+	// ReasonNoPublisher: "kind": a target kind this Herald has no publisher for.
+	ReasonNoPublisher = "publish.no_publisher"
+	// ReasonPauseInPast: a pause asked to end at a time that has passed.
+	ReasonPauseInPast = "publish.pause_in_past"
 	// ReasonNotConfigured is the Reason of a draft check's finding (not
 	// an error): "target", "brand": a target the brand has not set up;
 	// "connect": true when it is set up by connecting it (target connect).
 	ReasonNotConfigured = "publish.not_configured"
+	// Reasons of other findings: "kind": a kind of target no publisher
+	// serves here; "target", "mention": a reply draft going out as a
+	// post of its own; "target", "error" (the network's refusal, an
+	// error): a text a target cannot take.
+	ReasonNotConnected = "publish.not_connected"
+	ReasonNotAReply    = "publish.not_a_reply"
+	ReasonRefusedText  = "publish.refused_text"
 )
 
 // System is the actor of what Herald does by itself: claiming a due post,
@@ -109,7 +123,8 @@ func (s *Service) CheckDraftOf(ctx context.Context, b herald.Brand, draftID int6
 // not as an answer in the conversation. It does not block (a team may
 // want both).
 func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
-	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID)}
+	return approvals.Finding{Message: fmt.Sprintf("%s: this draft answers mention #%d, but there it goes out as a new post of its own, not as a reply.", t, rt.MentionID),
+		Reason: ReasonNotAReply, Facts: herald.Facts{"target": t.String(), "mention": rt.MentionID}}
 }
 
 // checkTarget returns the finding on one target; none (Message "") when
@@ -117,7 +132,8 @@ func notAReply(t herald.Target, rt *ReplyTo) approvals.Finding {
 func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Target, text string, rt *ReplyTo) (approvals.Finding, error) {
 	p, ok := s.publishers[t.Kind]
 	if !ok {
-		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind)}, nil
+		return approvals.Finding{Message: fmt.Sprintf("Herald cannot publish to %s targets here (%s is not connected).", t.Kind, t.Kind),
+			Reason: ReasonNotConnected, Facts: herald.Facts{"kind": t.Kind}}, nil
 	}
 	var acct Account
 	if _, ok := p.(Configurer); ok {
@@ -140,7 +156,8 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 	}
 	if v, ok := p.(Validator); ok {
 		if err := v.Validate(acct, text); err != nil {
-			return approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err)}, nil
+			return approvals.Finding{Message: t.String() + ": " + herald.ErrorMessage(err),
+				Reason: ReasonRefusedText, Facts: herald.Facts{"target": t.String(), "error": err}}, nil
 		}
 	}
 	return approvals.Finding{}, nil
@@ -373,9 +390,11 @@ func (s *Service) settleTargets(ctx context.Context, actor herald.Actor, id int6
 	}
 	if len(ups) == 0 {
 		if only != nil {
-			return v, herald.Errorf(herald.ECONFLICT, "Draft #%d has nothing to %s on %s.", id, what, *only)
+			return v, herald.Errorf(herald.ECONFLICT, "Draft #%d has nothing to %s on %s.", id, what, *only).
+				Because(ReasonNothingToDo, herald.Facts{"draft": id, "action": what, "target": only.String(), "state": v.Draft.State})
 		}
-		return v, herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: there is nothing to %s.", id, v.Draft.State.Label(), what)
+		return v, herald.Errorf(herald.ECONFLICT, "Draft #%d is %s: there is nothing to %s.", id, v.Draft.State.Label(), what).
+			Because(ReasonNothingToDo, herald.Facts{"draft": id, "action": what, "target": "", "state": v.Draft.State})
 	}
 	c, err := settle(v.Draft, ds, actor, what+": "+strings.Join(names, ", "), now)
 	if err != nil {
@@ -429,7 +448,8 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 	}
 	p, ok := s.publishers[a.Target.Kind]
 	if !ok {
-		return b, herald.Errorf(herald.EINVALID, "Herald cannot publish to %s targets here (%s is not connected).", a.Target.Kind, a.Target.Kind)
+		return b, herald.Errorf(herald.EINVALID, "Herald cannot publish to %s targets here (%s is not connected).", a.Target.Kind, a.Target.Kind).
+			Because(ReasonNoPublisher, herald.Facts{"kind": a.Target.Kind})
 	}
 	cf, ok := p.(Configurer)
 	if !ok {

@@ -79,7 +79,7 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 		return err
 	}
 	var b strings.Builder
-	b.WriteString("  ── news from Herald")
+	b.WriteString("  ── " + a.Lang.T("news from Herald"))
 	if c := n.Channel; c.Channel != "" {
 		b.WriteString(" · ")
 		if c.Platform != "" && c.Platform != Platform {
@@ -88,7 +88,7 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 		b.WriteString(c.Channel)
 	}
 	b.WriteString(" ──\n")
-	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}}))
+	b.WriteString(Render(commands.Response{Cards: []commands.Card{n.Card}, Lang: a.Lang}))
 	if n.Note.Text != "" || len(n.Note.Cards) > 0 {
 		b.WriteString(Render(n.Note))
 	}
@@ -102,7 +102,8 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 func (a *Adapter) Publish(ctx context.Context, p publish.Post) (publish.Receipt, error) {
 	n := a.sent.Add(1)
 	var b strings.Builder
-	fmt.Fprintf(&b, "  📣 %s (console preview: connect %s to post there)\n", p.Target, p.Target.Kind)
+	l, _ := i18n.Parse(p.Brand.Lang) // the channel's words: the brand's language
+	fmt.Fprintf(&b, "  📣 %s %s\n", p.Target, l.F("(console preview: connect %s to post there)", p.Target.Kind))
 	writeIndented(&b, "  │ ", "  │ ", p.Text)
 	if _, err := io.WriteString(a.writer(), b.String()); err != nil {
 		return publish.Receipt{}, publish.TransientError(err, 0)
@@ -126,6 +127,12 @@ func (s *session) actor() herald.Actor {
 	return herald.Actor{Platform: Platform, UserID: strings.ToLower(s.user), Name: s.user, Lang: string(s.lang)}
 }
 
+// words is the language of the console's own words: the person's, else
+// English.
+func (s *session) words() i18n.Lang {
+	return s.lang
+}
+
 func (s *session) ref() herald.ChannelRef {
 	return herald.ChannelRef{Platform: Platform, Workspace: "local", Channel: s.channel}
 }
@@ -139,7 +146,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 	}
 	out := a.writer()
 	s := &session{out: out, user: user, channel: "#general", lang: a.Lang}
-	fmt.Fprintf(out, "Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.\n", s.user, s.channel)
+	fmt.Fprintln(out, s.words().F("Herald console — you are %s in %s. Type `help` for commands, `/as NAME` to act as someone else, `/quit` to leave.", s.user, s.channel))
 	if a.Editor != nil {
 		return a.runEditor(ctx, d, s)
 	}
@@ -172,7 +179,7 @@ func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 		if !a.Interactive {
 			shown := line
 			if strings.Contains(line, tooLong) {
-				shown = "(a line too long to show)"
+				shown = s.words().T("(a line too long to show)")
 			}
 			fmt.Fprintf(out, "%s> %s\n", s.user, shown)
 		}
@@ -240,17 +247,20 @@ func readLine(br *bufio.Reader) (string, error) {
 	return strings.TrimRight(string(buf), "\r"), nil
 }
 
-var consoleHelp = `Console commands:
-  /as NAME        act as NAME (a new name is a new user)
-  /channel NAME   move to channel NAME (each channel can have its own brand)
-  /lang fr|en     the language Herald speaks to you
-  /quit           leave (Ctrl-D works too)
-Everything else is a Herald command, with or without /herald in front: try "help".`
+// consoleHelp lists the console's own commands in l.
+func consoleHelp(l i18n.Lang) string {
+	return l.T("Console commands:") + "\n" +
+		"  /as NAME        " + l.T("act as NAME (a new name is a new user)") + "\n" +
+		"  /channel NAME   " + l.T("move to channel NAME (each channel can have its own brand)") + "\n" +
+		"  /lang fr|en     " + l.T("the language Herald speaks to you") + "\n" +
+		"  /quit           " + l.T("leave (Ctrl-D works too)") + "\n" +
+		l.T("Everything else is a Herald command, with or without /herald in front: try \"help\".")
+}
 
 // handle runs one line and reports whether the console should stop.
 func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) bool {
 	if strings.Contains(line, tooLong) {
-		fmt.Fprintf(s.out, "  ✗ That line is longer than %d KiB; nothing was done.\n", commands.MaxInput>>10)
+		fmt.Fprintln(s.out, "  ✗ "+s.words().F("That line is longer than %d KiB; nothing was done.", commands.MaxInput>>10))
 		return false
 	}
 	line = strings.TrimSpace(line)
@@ -272,13 +282,13 @@ func (s *session) handle(ctx context.Context, d bot.Dispatcher, line string) boo
 		s.switchLang(arg)
 		return false
 	case "/help":
-		fmt.Fprintln(s.out, consoleHelp)
+		fmt.Fprintln(s.out, consoleHelp(s.words()))
 		return false
 	}
 	resp := d.Dispatch(ctx, commands.Call{Actor: s.actor(), Channel: s.ref(), Text: line})
 	fmt.Fprint(s.out, Render(resp))
 	if isHelp(line) && resp.ErrCode == "" {
-		fmt.Fprintln(s.out, consoleHelp)
+		fmt.Fprintln(s.out, consoleHelp(resp.Lang))
 	}
 	return false
 }
@@ -295,21 +305,21 @@ func isHelp(line string) bool {
 func (s *session) switchUser(name string) {
 	name = strings.TrimPrefix(name, "@")
 	if name == "" || strings.ContainsAny(name, " \t") || len(name) > 64 {
-		fmt.Fprintln(s.out, "  ✗ Give one name: /as alice")
+		fmt.Fprintln(s.out, "  ✗ "+s.words().T("Give one name: /as alice"))
 		return
 	}
 	s.user = name
-	fmt.Fprintf(s.out, "  You are now %s.\n", name)
+	fmt.Fprintln(s.out, "  "+s.words().F("You are now %s.", name))
 }
 
 func (s *session) switchChannel(name string) {
 	if name == "" || strings.ContainsAny(name, " \t") {
-		fmt.Fprintln(s.out, "  ✗ Give one channel name: /channel #launch")
+		fmt.Fprintln(s.out, "  ✗ "+s.words().T("Give one channel name: /channel #launch"))
 		return
 	}
 	if !strings.HasPrefix(name, "#") {
 		name = "#" + name
 	}
 	s.channel = name
-	fmt.Fprintf(s.out, "  You are now in %s.\n", name)
+	fmt.Fprintln(s.out, "  "+s.words().F("You are now in %s.", name))
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/heraldhq/herald/bot/console"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 )
 
@@ -252,7 +253,7 @@ func TestRun(t *testing.T) {
 			t.Fatalf("Run = %v", err)
 		}
 		want := bannerFor("Sam") +
-			"Sam> /herald help approve\n" + console.Render(commands.Response{Text: commands.Explain(approve), Ephemeral: true}) +
+			"Sam> /herald help approve\n" + console.Render(commands.Response{Text: commands.Explain(approve, i18n.English), Ephemeral: true}) +
 			"Sam> aprove 12\n  ✗ There is no command \"aprove\". Did you mean `approve`? `help` lists every command.\n"
 		if diff := cmp.Diff(want, out.String()); diff != "" {
 			t.Errorf("output (-want +got):\n%s", diff)

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/media"
 )
 
@@ -22,13 +23,13 @@ func Render(r commands.Response) string {
 		writeIndented(&b, prefix, "  ", r.Text)
 	}
 	for _, c := range r.Cards {
-		renderCard(&b, c)
+		renderCard(&b, c, r.Lang)
 	}
 	if f := r.Form; f != nil {
-		renderForm(&b, f)
+		renderForm(&b, f, r.Lang)
 	}
 	if r.Ephemeral && r.ErrCode == "" && b.Len() > 0 {
-		b.WriteString("  (only you can see this)\n")
+		b.WriteString("  " + r.Lang.T("(only you can see this)") + "\n")
 	}
 	return b.String()
 }
@@ -104,7 +105,13 @@ func (x *box) lines(prefix, cont, text string) {
 	}
 }
 
-func renderCard(b *strings.Builder, c commands.Card) {
+// renderCard draws a card; the console's own words around it (a button's
+// placeholder, the colon after a label) are in l.
+func renderCard(b *strings.Builder, c commands.Card, l i18n.Lang) {
+	colon := ": "
+	if l == i18n.French {
+		colon = "\u202f: " // a narrow no-break space before the colon
+	}
 	x := &box{b: b}
 	x.line("  ┌ "+toneMarks[c.Tone], "  │ ", c.Title)
 	if c.Text != "" {
@@ -123,17 +130,17 @@ func renderCard(b *strings.Builder, c commands.Card) {
 	for _, f := range c.Fields {
 		if strings.Contains(f.Value, "\n") { // a list: lines of its own
 			flush()
-			x.line("  │ ", "  │ ", f.Label+":")
+			x.line("  │ ", "  │ ", f.Label+strings.TrimRight(colon, " "))
 			x.lines("  │   ", "  │     ", f.Value)
 			continue
 		}
-		row = append(row, f.Label+": "+f.Value)
+		row = append(row, f.Label+colon+f.Value)
 		if len(row) == fieldsPerLine {
 			flush()
 		}
 	}
 	flush()
-	renderMedia(x, c.Media)
+	renderMedia(x, c.Media, l)
 	for _, ctx := range c.Context {
 		x.line("  │ ", "  │ ", ctx)
 	}
@@ -151,7 +158,7 @@ func renderCard(b *strings.Builder, c commands.Card) {
 			fmt.Fprintf(b, "  %s [%s] %s\n", corner, btn.Label, btn.URL)
 			continue
 		}
-		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, ButtonCommand(btn))
+		fmt.Fprintf(b, "  %s [%s] /herald %s\n", corner, btn.Label, buttonCommand(l, btn))
 	}
 }
 
@@ -224,19 +231,22 @@ func runeColumns(r rune) int {
 
 // ButtonCommand is what to type to press a button: its command, plus a
 // placeholder for the input it asks for.
-func ButtonCommand(btn commands.Button) string {
+func ButtonCommand(btn commands.Button) string { return buttonCommand(i18n.English, btn) }
+
+// buttonCommand is ButtonCommand with the input's placeholder in l.
+func buttonCommand(l i18n.Lang, btn commands.Button) string {
 	if btn.Input == "" {
 		return btn.Command
 	}
-	return btn.Command + " " + strings.ToUpper(btn.Input)
+	return btn.Command + " " + strings.ToUpper(commands.InputLabel(l, btn.Input))
 }
 
-func renderForm(b *strings.Builder, f *commands.Form) {
+func renderForm(b *strings.Builder, f *commands.Form, l i18n.Lang) {
 	parts := []string{"/herald", f.Command}
 	for _, fl := range f.Fields {
 		var s string
 		if fl.Name == "text" {
-			s = `"TEXT"`
+			s = `"` + strings.ToUpper(l.T("Text")) + `"`
 		} else {
 			ph := fl.Placeholder
 			if ph == "" {
@@ -249,10 +259,10 @@ func renderForm(b *strings.Builder, f *commands.Form) {
 		}
 		parts = append(parts, s)
 	}
-	fmt.Fprintf(b, "  %s: type %s\n", f.Title, strings.Join(parts, " "))
+	b.WriteString("  " + l.F("%s: type %s", f.Title, strings.Join(parts, " ")) + "\n")
 	for _, fl := range f.Fields {
 		if fl.Value != "" {
-			b.WriteString("  Current " + strings.ToLower(fl.Label) + ":\n")
+			b.WriteString("  " + l.F("Current %s:", strings.ToLower(fl.Label)) + "\n")
 			writeIndented(b, "    ", "    ", fl.Value)
 		}
 	}
@@ -266,20 +276,20 @@ func Columns(s string) int { return columns(s) }
 // type, size, dimensions, alt text (or its lack), and the link when there
 // is one. Names and alt text are people's words: control characters are
 // dropped.
-func renderMedia(x *box, ms []commands.CardMedia) {
+func renderMedia(x *box, ms []commands.CardMedia, l i18n.Lang) {
 	if len(ms) == 0 {
 		return
 	}
-	x.line("  │ ", "  │ ", "Media:")
+	x.line("  │ ", "  │ ", l.T("Media:"))
 	for i, m := range ms {
-		parts := []string{oneLine(m.Name), m.Type, media.Bytes(m.Size)}
+		parts := []string{oneLine(m.Name), m.Type, l.Sizes(media.Bytes(m.Size))}
 		if m.Width > 0 && m.Height > 0 {
 			parts = append(parts, fmt.Sprintf("%d×%d", m.Width, m.Height))
 		}
 		if m.Alt == "" {
-			parts = append(parts, "⚠ no alt text")
+			parts = append(parts, "⚠ "+l.T("no alt text"))
 		} else {
-			parts = append(parts, "alt: "+oneLine(m.Alt))
+			parts = append(parts, l.F("alt: %s", oneLine(m.Alt)))
 		}
 		x.line(fmt.Sprintf("  │   %d. ", i+1), "  │      ", strings.Join(parts, " · "))
 		if m.Link != "" {

@@ -156,7 +156,7 @@ func TestAutocomplete(t *testing.T) {
 	if got := names(auto(alice, "901", "draft", "to", tString, "slack:#a, discord:#g")); got != "slack:#a, discord:#general" {
 		t.Errorf("targets: %q", got)
 	}
-	if got := names(auto(alice, "901", "help", "command", tString, "bra")); got != "brand add | brand list | brand use | brand zone" {
+	if got := names(auto(alice, "901", "help", "command", tString, "bra")); got != "brand add | brand lang | brand list | brand use | brand zone" {
 		t.Errorf("commands: %q", got)
 	}
 }

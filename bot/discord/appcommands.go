@@ -10,12 +10,26 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // RootCommand is the name of Herald's one application command.
 const RootCommand = "herald"
 
+// rootDescription describes /herald, in English (the key of its French
+// description_localizations).
 const rootDescription = "Herald: drafts, reviews and publishing from chat."
+
+// frLocale is Discord's locale code for French: description_localizations
+// carry French under it, and Discord shows them to people whose client is
+// in French.
+const frLocale = "fr"
+
+// localized is the description_localizations of an English description:
+// its French, fitted to Discord's limit like the English.
+func localized(fr, fallback string) map[string]string {
+	return map[string]string{frLocale: describe(fr, fallback)}
+}
 
 // Discord's application command option types.
 const (
@@ -42,25 +56,27 @@ const (
 
 // appCommand is an application command as Discord's API takes it (CHAT_INPUT).
 type appCommand struct {
-	Name             string       `json:"name"`
-	Type             int          `json:"type"`
-	Description      string       `json:"description"`
-	Options          []*appOption `json:"options,omitempty"`
-	Contexts         []int        `json:"contexts,omitempty"`
-	IntegrationTypes []int        `json:"integration_types,omitempty"`
+	Name             string            `json:"name"`
+	Type             int               `json:"type"`
+	Description      string            `json:"description"`
+	Localizations    map[string]string `json:"description_localizations,omitempty"`
+	Options          []*appOption      `json:"options,omitempty"`
+	Contexts         []int             `json:"contexts,omitempty"`
+	IntegrationTypes []int             `json:"integration_types,omitempty"`
 }
 
 // appOption is one option, subcommand or subcommand group.
 type appOption struct {
-	Type         int          `json:"type"`
-	Name         string       `json:"name"`
-	Description  string       `json:"description"`
-	Required     bool         `json:"required,omitempty"`
-	Choices      []appChoice  `json:"choices,omitempty"`
-	Options      []*appOption `json:"options,omitempty"`
-	Autocomplete bool         `json:"autocomplete,omitempty"`
-	MinValue     *float64     `json:"min_value,omitempty"`
-	MaxLength    int          `json:"max_length,omitempty"`
+	Type          int               `json:"type"`
+	Name          string            `json:"name"`
+	Description   string            `json:"description"`
+	Localizations map[string]string `json:"description_localizations,omitempty"`
+	Required      bool              `json:"required,omitempty"`
+	Choices       []appChoice       `json:"choices,omitempty"`
+	Options       []*appOption      `json:"options,omitempty"`
+	Autocomplete  bool              `json:"autocomplete,omitempty"`
+	MinValue      *float64          `json:"min_value,omitempty"`
+	MaxLength     int               `json:"max_length,omitempty"`
 }
 
 type appChoice struct {
@@ -77,12 +93,41 @@ var kindOptions = map[commands.Kind]int{
 	commands.Attachment: optAttachment,
 }
 
-// kindHelp describes a parameter that has no help of its own.
-var kindHelp = map[commands.Kind]string{
-	commands.String: "a word", commands.Text: "text", commands.ID: "a draft number",
-	commands.Int: "a number", commands.User: "a member or a role", commands.RoleArg: "a role",
-	commands.Targets: "targets, e.g. discord:#news", commands.When: "a time, e.g. tomorrow 9:00",
-	commands.Choice: "one of the choices", commands.Attachment: "a file",
+// kindHelp describes, in l, a parameter that has no help of its own.
+func kindHelp(l i18n.Lang, k commands.Kind) string {
+	switch k {
+	case commands.String:
+		return l.T("a word")
+	case commands.Text:
+		return l.T("text")
+	case commands.ID:
+		return l.T("a draft number")
+	case commands.Int:
+		return l.T("a number")
+	case commands.User:
+		return l.T("a member or a role")
+	case commands.RoleArg:
+		return l.T("a role")
+	case commands.Targets:
+		return l.T("targets, e.g. discord:#news")
+	case commands.When:
+		return l.T("a time, e.g. tomorrow 9:00")
+	case commands.Attachment:
+		return l.T("a file")
+	}
+	return l.T("one of the choices")
+}
+
+// paramHelp describes p in l: its help (a catalog key), else its kind's.
+func paramHelp(l i18n.Lang, p commands.Param) string {
+	help := l.T(p.Help)
+	if p.Help == "" {
+		help = kindHelp(l, p.Kind)
+	}
+	if p.Kind == commands.User {
+		help += l.T(", or a Discord role")
+	}
+	return help
 }
 
 // suggestion is what autocomplete proposes for a parameter.
@@ -120,7 +165,8 @@ func suggestionFor(d *commands.Def, p commands.Param) suggestion {
 // returns an error naming the first one broken.
 func appCommands(defs []*commands.Def) ([]appCommand, error) {
 	root := appCommand{Name: RootCommand, Type: 1, Description: rootDescription,
-		Contexts: []int{0, 1}, IntegrationTypes: []int{0}}
+		Localizations: localized(i18n.French.T("Herald: drafts, reviews and publishing from chat."), RootCommand),
+		Contexts:      []int{0, 1}, IntegrationTypes: []int{0}}
 	groups := map[string]*appOption{}
 	singles := map[string]bool{}
 	if more := moreDef(defs); more != nil {
@@ -145,7 +191,8 @@ func appCommands(defs []*commands.Def) ([]appCommand, error) {
 			}
 			g := groups[words[0]]
 			if g == nil {
-				g = &appOption{Type: optSubCommandGroup, Name: words[0], Description: groupDescription(defs, words[0])}
+				g = &appOption{Type: optSubCommandGroup, Name: words[0], Description: groupDescription(i18n.English, defs, words[0]),
+					Localizations: localized(groupDescription(i18n.French, defs, words[0]), words[0])}
 				groups[words[0]] = g
 				root.Options = append(root.Options, g)
 			}
@@ -178,23 +225,36 @@ func moreDef(defs []*commands.Def) *commands.Def {
 		Params: []commands.Param{{Name: "command", Kind: commands.Text, Required: true, Help: "the command line, e.g. " + names[0] + " …"}}}
 }
 
-// subcommand is the subcommand option of one definition.
+// moreFrench is the French of `/herald more`'s descriptions (its summary
+// and its command's help), built like moreDef's.
+func moreFrench(d *commands.Def) (summary, help string) {
+	names, _ := strings.CutPrefix(d.Summary, "More commands, typed as text: ")
+	first, _, _ := strings.Cut(strings.TrimSuffix(names, "."), ",")
+	return i18n.French.F("More commands, typed as text: %s.", strings.TrimSuffix(names, ".")),
+		i18n.French.F("the command line, e.g. %s …", first)
+}
+
+// subcommand is the subcommand option of one definition, described in
+// English with French description_localizations (the definitions' Summary
+// and Help are the catalog's keys).
 func subcommand(d *commands.Def, name string) (*appOption, error) {
-	sub := &appOption{Type: optSubCommand, Name: name, Description: describe(d.Summary, d.Path)}
+	frSummary, frMore := i18n.French.T(d.Summary), ""
+	if d.Path == morePath {
+		frSummary, frMore = moreFrench(d)
+	}
+	sub := &appOption{Type: optSubCommand, Name: name, Description: describe(d.Summary, d.Path), Localizations: localized(frSummary, d.Path)}
 	var required, optional []*appOption
 	for _, p := range d.Params {
 		t, ok := kindOptions[p.Kind]
 		if !ok {
 			return nil, fmt.Errorf("discord: %s: parameter %q has a kind Discord options cannot carry", d.Path, p.Name)
 		}
-		help := p.Help
-		if help == "" {
-			help = kindHelp[p.Kind]
+		fr := paramHelp(i18n.French, p)
+		if frMore != "" {
+			fr = frMore
 		}
-		if p.Kind == commands.User {
-			help += ", or a Discord role"
-		}
-		o := &appOption{Type: t, Name: p.Name, Description: describe(help, p.Name), Required: p.Required}
+		o := &appOption{Type: t, Name: p.Name, Description: describe(paramHelp(i18n.English, p), p.Name),
+			Localizations: localized(fr, p.Name), Required: p.Required}
 		switch {
 		case t == optInteger:
 			one := 1.0
@@ -220,14 +280,16 @@ func subcommand(d *commands.Def, name string) (*appOption, error) {
 	return sub, nil
 }
 
-func groupDescription(defs []*commands.Def, group string) string {
+// groupDescription lists a group's subcommands, in l: "Brand: add, list,
+// use."
+func groupDescription(l i18n.Lang, defs []*commands.Def, group string) string {
 	var subs []string
 	for _, d := range defs {
 		if first, rest, ok := strings.Cut(d.Path, " "); ok && first == group {
 			subs = append(subs, rest)
 		}
 	}
-	return describe(strings.ToUpper(group[:1])+group[1:]+": "+strings.Join(subs, ", ")+".", group)
+	return describe(l.F("%s: %s.", strings.ToUpper(group[:1])+group[1:], strings.Join(subs, ", ")), group)
 }
 
 // describe fits a description in Discord's 100 characters, cutting at a
@@ -273,25 +335,32 @@ func checkCommands(cmds []appCommand) error {
 			return fmt.Errorf("discord: command %q is defined twice", c.Name)
 		}
 		seen[c.Name] = true
-		if err := checkNamed("command "+c.Name, c.Name, c.Description); err != nil {
+		if err := checkNamed("command "+c.Name, c.Name, c.Description, c.Localizations); err != nil {
 			return err
 		}
 		if err := checkOptions("/"+c.Name, c.Options, 0); err != nil {
 			return err
 		}
-		if n := commandChars(c); n > maxCommandChars {
-			return fmt.Errorf("discord: /%s has %d characters of names, descriptions and choices, more than Discord's %d", c.Name, n, maxCommandChars)
+		for _, locale := range []string{"", frLocale} { // the limit holds in each locale
+			if n := commandChars(c, locale); n > maxCommandChars {
+				return fmt.Errorf("discord: /%s has %d characters of names, descriptions and choices, more than Discord's %d", c.Name, n, maxCommandChars)
+			}
 		}
 	}
 	return nil
 }
 
-func checkNamed(what, name, desc string) error {
+func checkNamed(what, name, desc string, locales map[string]string) error {
 	if !nameRE.MatchString(name) || utf8.RuneCountInString(name) > maxName || strings.ToLower(name) != name {
 		return fmt.Errorf("discord: %s: name %q is not 1–%d lowercase letters, digits, - _ or '", what, name, maxName)
 	}
 	if n := utf8.RuneCountInString(desc); n < 1 || n > maxDescription {
 		return fmt.Errorf("discord: %s: description has %d characters; Discord wants 1 to %d", what, n, maxDescription)
+	}
+	for locale, d := range locales {
+		if n := utf8.RuneCountInString(d); n < 1 || n > maxDescription {
+			return fmt.Errorf("discord: %s: description in %s has %d characters; Discord wants 1 to %d", what, locale, n, maxDescription)
+		}
 	}
 	return nil
 }
@@ -309,7 +378,7 @@ func checkOptions(where string, opts []*appOption, depth int) error {
 			return fmt.Errorf("discord: %s: option %q appears twice", where, o.Name)
 		}
 		names[o.Name] = true
-		if err := checkNamed(what, o.Name, o.Description); err != nil {
+		if err := checkNamed(what, o.Name, o.Description, o.Localizations); err != nil {
 			return err
 		}
 		switch o.Type {
@@ -355,13 +424,20 @@ func checkOptions(where string, opts []*appOption, depth int) error {
 }
 
 // commandChars counts a command's names, descriptions and choice names
-// and values, as Discord's 8000-character limit does.
-func commandChars(c appCommand) int {
-	n := utf8.RuneCountInString(c.Name) + utf8.RuneCountInString(c.Description)
+// and values, as Discord's 8000-character limit does, in one locale (""
+// is the default: the English descriptions).
+func commandChars(c appCommand, locale string) int {
+	desc := func(d string, l map[string]string) string {
+		if ld, ok := l[locale]; ok {
+			return ld
+		}
+		return d
+	}
+	n := utf8.RuneCountInString(c.Name) + utf8.RuneCountInString(desc(c.Description, c.Localizations))
 	var walk func([]*appOption)
 	walk = func(opts []*appOption) {
 		for _, o := range opts {
-			n += utf8.RuneCountInString(o.Name) + utf8.RuneCountInString(o.Description)
+			n += utf8.RuneCountInString(o.Name) + utf8.RuneCountInString(desc(o.Description, o.Localizations))
 			for _, ch := range o.Choices {
 				n += utf8.RuneCountInString(ch.Name) + utf8.RuneCountInString(ch.Value)
 			}

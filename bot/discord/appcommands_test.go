@@ -32,6 +32,9 @@ func heraldDefs() []*commands.Def {
 		Mentions: mentions.NewService(nil, bs, herald.SystemClock{}, mentions.Options{})}).Defs()
 }
 
+// sameInFrench are descriptions written alike in both languages.
+var sameInFrench = map[string]bool{}
+
 // TestApplicationCommands generates /herald from Herald's definitions,
 // checks it against Discord's limits, and compares it with the golden file.
 func TestApplicationCommands(t *testing.T) {
@@ -66,11 +69,29 @@ func TestApplicationCommands(t *testing.T) {
 			t.Errorf("%q has %d options, want one per parameter (%d)", d.Path, len(opts), len(d.Params))
 		}
 	}
-	if n := commandChars(cmds[0]); n > maxCommandChars {
-		t.Errorf("/herald has %d characters", n)
-	} else {
-		t.Logf("/herald: %d top-level options, %d of Discord's %d characters", len(cmds[0].Options), n, maxCommandChars)
+	for _, locale := range []string{"", frLocale} {
+		if n := commandChars(cmds[0], locale); n > maxCommandChars {
+			t.Errorf("/herald has %d characters in locale %q", n, locale)
+		} else {
+			t.Logf("/herald: %d top-level options, %d of Discord's %d characters in locale %q", len(cmds[0].Options), n, maxCommandChars, locale)
+		}
 	}
+	// Every command, group, subcommand and option is described in French
+	// too (the words come from the catalog: commands/i18n/fr).
+	if cmds[0].Localizations[frLocale] == "" {
+		t.Errorf("/herald has no French description")
+	}
+	var walk func(where string, opts []*appOption)
+	walk = func(where string, opts []*appOption) {
+		for _, o := range opts {
+			fr := o.Localizations[frLocale]
+			if fr == "" || fr == o.Description && !sameInFrench[fr] {
+				t.Errorf("%s %s: French description %q (English %q)", where, o.Name, fr, o.Description)
+			}
+			walk(where+" "+o.Name, o.Options)
+		}
+	}
+	walk("/herald", cmds[0].Options)
 	got, err := json.MarshalIndent(cmds, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -244,11 +265,14 @@ func jsonEqual(a, b any) bool {
 // Herald process).
 func TestNameLimit(t *testing.T) {
 	desc := "a description"
-	if err := checkNamed("option", strings.Repeat("é", 32), desc); err != nil {
+	if err := checkNamed("option", strings.Repeat("é", 32), desc, map[string]string{frLocale: desc}); err != nil {
 		t.Errorf("32 letters: %v", err)
 	}
-	if err := checkNamed("option", strings.Repeat("é", 33), desc); err == nil {
+	if err := checkNamed("option", strings.Repeat("é", 33), desc, nil); err == nil {
 		t.Error("33 letters: accepted")
+	}
+	if err := checkNamed("option", "name", desc, map[string]string{frLocale: strings.Repeat("é", 101)}); err == nil {
+		t.Error("a French description of 101 characters: accepted")
 	}
 	var before, after runtime.MemStats
 	runtime.GC()

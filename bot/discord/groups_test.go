@@ -20,3 +20,29 @@ func TestActorGroups(t *testing.T) {
 		t.Errorf("actorOf(dm) = %+v, %v; want 1002 without groups", a, err)
 	}
 }
+
+// TestActorLang: the person's language is the interaction's locale (their
+// Discord client's), never the guild's; a language Herald does not speak
+// is left unknown, so that the brand's applies.
+func TestActorLang(t *testing.T) {
+	for _, tt := range []struct{ name, locale, guild, want string }{
+		{"OKFrench", "fr", "en-US", "fr"},
+		{"OKEnglish", "en-GB", "fr", "en"},
+		{"OKUnknown", "de", "fr", ""},
+		{"OKNone", "", "fr", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"id":"1","application_id":"2","token":"t","type":2,"channel_id":"3","guild_id":"4",` +
+				`"locale":"` + tt.locale + `","guild_locale":"` + tt.guild + `",` +
+				`"member":{"user":{"id":"1001","username":"claire"}},"data":{"id":"5","name":"herald","type":1}}`
+			it, err := parseInteraction([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := actorOf(it)
+			if err != nil || a.Lang != tt.want {
+				t.Errorf("actorOf: Lang %q, %v; want %q", a.Lang, err, tt.want)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // kind is what an interaction asks of Herald.
@@ -101,7 +102,7 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 			return in, err
 		}
 		in.kind = kindCommand
-		in.line, in.files, err = a.commandLine(data)
+		in.line, in.files, err = a.commandLine(data, i18n.Lang(in.actor.Lang))
 		return in, err
 	case discordgo.MessageComponentInteractionData:
 		b, err := parseCustomID(data.CustomID, clickedLabel(it.Message, data.CustomID))
@@ -124,7 +125,9 @@ func (a *Adapter) translate(it *discordgo.Interaction) (inbound, error) {
 
 // actorOf reads who acts: the guild member, with their Discord roles as
 // the actor's Groups (a role may hold a Herald role, see brands.Grantee),
-// or the user in a DM.
+// or the user in a DM, and the language of their Discord client
+// (the interaction's locale; guild_locale is the community's, not the
+// person's, so it is not read: a brand's language speaks for its channels).
 func actorOf(it *discordgo.Interaction) (herald.Actor, error) {
 	var u *discordgo.User
 	var nick string
@@ -137,7 +140,11 @@ func actorOf(it *discordgo.Interaction) (herald.Actor, error) {
 	if u == nil || !snowflake(u.ID) {
 		return herald.Actor{}, herald.Errorf(herald.EINVALID, "The interaction names no user.")
 	}
-	return herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick), Groups: slices.Clone(roles)}, nil
+	a := herald.Actor{Platform: Platform, UserID: u.ID, Name: displayName(u, nick), Groups: slices.Clone(roles)}
+	if l, ok := i18n.Parse(string(it.Locale)); ok {
+		a.Lang = l.String()
+	}
+	return a, nil
 }
 
 // displayName is how Discord shows a member: nickname, global name, user name.
@@ -188,8 +195,9 @@ func (a *Adapter) commandPath(data discordgo.ApplicationCommandInteractionData) 
 // for: the path, the positional values in order, then --flag values, each
 // quoted, so that it goes through the same parser (and checks) as typed
 // text.
-// Attachment options become files (see attachment), in the order given.
-func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) (string, []commands.File, error) {
+// Attachment options become files (see attachment), in the order given;
+// their refusals are worded in l, the reader's language.
+func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData, l i18n.Lang) (string, []commands.File, error) {
 	d, opts, err := a.commandPath(data)
 	if err != nil {
 		return "", nil, err
@@ -205,7 +213,7 @@ func (a *Adapter) commandLine(data discordgo.ApplicationCommandInteractionData) 
 			return "", nil, herald.Errorf(herald.EINVALID, "`%s` has no option %q: the registered commands are out of date (an admin runs `herald discord register`).", d.Path, o.Name)
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
-			f, err := a.attachment(o, data.Resolved)
+			f, err := a.attachment(o, data.Resolved, l)
 			if err != nil {
 				return "", nil, err
 			}

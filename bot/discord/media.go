@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
@@ -41,17 +42,17 @@ func downloader(o Options) bot.Downloader {
 // an attachment in the interaction's resolved data, which Discord has
 // already stored on its CDN. The file is fetched only when the command
 // reads it.
-func (a *Adapter) attachment(o *discordgo.ApplicationCommandInteractionDataOption, res *discordgo.ApplicationCommandInteractionDataResolved) (commands.File, error) {
+func (a *Adapter) attachment(o *discordgo.ApplicationCommandInteractionDataOption, res *discordgo.ApplicationCommandInteractionDataResolved, l i18n.Lang) (commands.File, error) {
 	id, _ := o.Value.(string)
 	var att *discordgo.MessageAttachment
 	if res != nil {
 		att = res.Attachments[id]
 	}
 	if att == nil || att.URL == "" {
-		return commands.File{}, herald.Errorf(herald.EINVALID, "The file of option %q did not come with the command; attach it again.", o.Name)
+		return commands.File{}, &herald.Error{Code: herald.EINVALID, Message: l.F("The file of option %q did not come with the command; attach it again.", o.Name)}
 	}
 	if !a.files.Allowed(att.URL) {
-		return commands.File{}, herald.Errorf(herald.EINVALID, "The file of option %q is not on Discord's servers; Herald does not fetch it.", o.Name)
+		return commands.File{}, &herald.Error{Code: herald.EINVALID, Message: l.F("The file of option %q is not on Discord's servers; Herald does not fetch it.", o.Name)}
 	}
 	url, size := att.URL, int64(att.Size)
 	return commands.File{Name: att.Filename, Size: size, Param: o.Name, Open: func(ctx context.Context) (io.ReadCloser, error) {
@@ -154,8 +155,8 @@ func attachmentName(i int, it media.Item) string {
 
 // mediaText lists a card's media under its text, one line each: what it
 // is and its alt text ("no alt text" when there is none). Names and alt
-// texts are people's words: escaped.
-func mediaText(items []commands.CardMedia) string {
+// texts are people's words: escaped. l is the card's language.
+func mediaText(items []commands.CardMedia, l i18n.Lang) string {
 	var b strings.Builder
 	for i, m := range items {
 		if i == 0 {
@@ -167,10 +168,10 @@ func mediaText(items []commands.CardMedia) string {
 		}
 		alt := strings.TrimSpace(m.Alt)
 		if alt == "" {
-			alt = "no alt text"
+			alt = l.T("no alt text")
 		}
 		it := media.Item{Name: m.Name, Type: m.Type, Size: m.Size, Width: m.Width, Height: m.Height}
-		fmt.Fprintf(&b, "\n%s %s · alt: %s", icon, escapeMarkdown(it.Describe()), escapeMarkdown(oneLine(alt)))
+		fmt.Fprintf(&b, "\n%s %s · %s", icon, escapeMarkdown(l.Sizes(it.Describe())), l.F("alt: %s", escapeMarkdown(oneLine(alt))))
 	}
 	return b.String()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/media/local"
@@ -190,6 +191,21 @@ func TestCardMediaEmbed(t *testing.T) {
 	for _, want := range []string{"🎬 clip.mp4, 1920×1080, 2.0 MB · alt: no alt text", `🖼 photo\_\*1\*.jpg, 1080×1350, 412 KB · alt: A cat`} {
 		if !strings.Contains(e.Description, want) {
 			t.Errorf("description %q lacks %q", e.Description, want)
+		}
+	}
+}
+
+// TestCardMediaEmbedFrench: a French card's media lines are French
+// (alt text, its lack, sizes in octets).
+func TestCardMediaEmbedFrench(t *testing.T) {
+	m := cardMessage(commands.Card{Title: "Brouillon n° 1", Lang: i18n.French, Media: []commands.CardMedia{
+		{Name: "clip.mp4", Type: "video/mp4", Size: 2_000_000, Width: 1920, Height: 1080},
+		{Name: "photo.jpg", Type: "image/jpeg", Size: 412_000, Width: 1080, Height: 1350, Alt: "Un chat"},
+	}})
+	d := m.Embeds[0].Description
+	for _, want := range []string{"🎬 clip.mp4, 1920×1080, 2,0\u00a0Mo · alt\u202f: pas de texte alternatif", "🖼 photo.jpg, 1080×1350, 412\u00a0Ko · alt\u202f: Un chat"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("description %q lacks %q", d, want)
 		}
 	}
 }

@@ -216,7 +216,7 @@ func cardMessage(c commands.Card) message {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		text = strings.TrimSpace(text + "\n\n" + excerptText(*c.Excerpt))
 	}
-	text = strings.TrimSpace(text + mediaText(c.Media))
+	text = strings.TrimSpace(text + mediaText(c.Media, c.Lang))
 	var fields []*discordgo.MessageEmbedField
 	for _, f := range c.Fields {
 		label, value := oneLine(f.Label), strings.TrimSpace(f.Value)
@@ -471,11 +471,12 @@ func modal(f *commands.Form) (callback, error) {
 }
 
 // askModal is the modal an ask button opens: one paragraph input named
-// after the button's Input, titled with its label.
-func askModal(b commands.Button) (callback, error) {
-	field := commands.FormField{Name: b.Input, Label: fieldLabel(commands.FormField{Name: b.Input}), Multiline: true}
+// after the button's Input (labelled in l, the reader's language), titled
+// with its label.
+func askModal(b commands.Button, l i18n.Lang) (callback, error) {
+	field := commands.FormField{Name: b.Input, Label: commands.InputLabel(l, b.Input), Multiline: true}
 	if b.Input == commands.FileInput { // a modal takes no file here: a link, or the command's attachment option
-		field = commands.FormField{Name: b.Input, Label: "Link to the picture or video (https://…)", Placeholder: "or attach it with /herald media add"}
+		field = commands.FormField{Name: b.Input, Label: l.T("Link to the picture or video (https://…)"), Placeholder: l.T("or attach it with /herald media add")}
 	}
 	return modal(&commands.Form{Title: b.Label, Command: b.Command, Fields: []commands.FormField{field}})
 }

@@ -50,7 +50,7 @@ func (a *Adapter) serve(ctx context.Context, it *discordgo.Interaction, received
 	a.log.DebugContext(ctx, "discord interaction", "interaction_id", it.ID, "kind", in.kind.String(), "user_id", in.actor.UserID, "channel", in.channel.Channel)
 	switch in.kind {
 	case kindAsk:
-		cb, err := askModal(in.ask)
+		cb, err := askModal(in.ask, i18n.Lang(in.actor.Lang))
 		if err != nil {
 			a.logErr(ctx, "discord answer failed", a.respondMessages(ctx, in, errorMessages(err, i18n.Lang(in.actor.Lang))))
 			return

@@ -72,7 +72,8 @@ type Adapter struct {
 	files    bot.Downloader // uploaded files, from Slack's files host only
 	token    string         // the bot token, for uploads to Slack's files host
 
-	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
+	work    bot.Work // the dispatcher from Run, and the work after each acknowledgement
+	locales *locales // each user's language (users.info), cached
 
 	live  atomic.Bool  // Socket Mode is connected
 	dials atomic.Int64 // Socket Mode connections made
@@ -106,6 +107,7 @@ func New(o Options) *Adapter {
 		opts = append(opts, slackapi.OptionAPIURL(u))
 	}
 	client := slackapi.New(o.BotToken, opts...)
+	log := o.Log.With("adapter", Platform)
 	return &Adapter{
 		api:      client,
 		client:   client,
@@ -114,11 +116,12 @@ func New(o Options) *Adapter {
 		clock:    o.Clock,
 		cards:    o.Cards,
 		events:   o.Events,
-		log:      o.Log.With("adapter", Platform),
+		log:      log,
 		poster:   bot.NewPoster(o.PostInterval, retryAfter),
 		http:     o.HTTPClient,
 		files:    downloader(o),
 		token:    o.BotToken,
+		locales:  newLocales(o.Clock, LocaleTTL, log, userLocale(client)),
 	}
 }
 
@@ -178,6 +181,7 @@ func (a *Adapter) handle(ctx context.Context, in inbound) {
 		a.log.Error("slack request dropped: the adapter did not start in time")
 		return
 	}
+	in.actor.Lang = a.locales.lang(ctx, in.actor.UserID)
 	resp := d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup})
 	a.deliverLogged(ctx, in, resp)
 }
@@ -215,7 +219,7 @@ func redact(err error) error {
 // posted here), and the text in the card's thread.
 func (a *Adapter) deliver(ctx context.Context, in inbound, resp commands.Response) error {
 	if resp.Form != nil {
-		return a.openForm(ctx, in, resp.Form)
+		return a.openForm(ctx, in, resp.Form, resp.Lang)
 	}
 	if resp.Ephemeral || len(resp.Cards) == 0 && resp.ErrCode != "" {
 		return a.ephemeral(ctx, in, resp)
@@ -309,8 +313,8 @@ func (a *Adapter) ephemeral(ctx context.Context, in inbound, resp commands.Respo
 
 // openForm opens a modal; the trigger is only valid for 3 seconds, so this
 // runs first thing after the acknowledgement.
-func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form) error {
-	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel})
+func (a *Adapter) openForm(ctx context.Context, in inbound, f *commands.Form, l i18n.Lang) error {
+	view, err := Modal(f, FormMeta{Command: f.Command, Fields: f.Fields, Channel: in.channel.Channel, Lang: l})
 	if err != nil {
 		return err
 	}

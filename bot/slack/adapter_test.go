@@ -54,12 +54,13 @@ type fakeSlack struct {
 	calls   []apiCall
 	changed chan struct{}
 	nextTS  int
-	limit   map[string]int // method → 429s still to answer
-	files   fakeFiles      // files: downloads, files.info, the external upload flow
+	limit   map[string]int    // method → 429s still to answer
+	files   fakeFiles         // files: downloads, files.info, the external upload flow
+	locales map[string]string // user id → users.info locale ("en-US" when absent)
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{changed: make(chan struct{}, 1), limit: map[string]int{}}
+	f := &fakeSlack{changed: make(chan struct{}, 1), limit: map[string]int{}, locales: map[string]string{}}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", f.formHandler("chat.postMessage"))
 		c.Handle("/chat.update", f.formHandler("chat.update"))
@@ -67,6 +68,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		c.Handle("/views.open", f.jsonHandler("views.open"))
 		c.Handle("/response/", f.jsonHandler("response_url"))
 		f.files.handle(c, f)
+		c.Handle("/users.info", f.usersInfo)
 	})
 	f.srv.Start()
 	t.Cleanup(f.srv.Stop)
@@ -116,6 +118,26 @@ func (f *fakeSlack) formHandler(method string) http.HandlerFunc {
 		f.record(c)
 		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "message_ts": c.TS})
 	}
+}
+
+// usersInfo answers users.info as Slack does, with the user's locale
+// when include_locale is true; the call is recorded with include_locale
+// in Text.
+func (f *fakeSlack) usersInfo(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	user := r.Form.Get("user")
+	f.record(apiCall{Method: "users.info", User: user, Text: r.Form.Get("include_locale")})
+	f.mu.Lock()
+	locale, ok := f.locales[user]
+	f.mu.Unlock()
+	if !ok {
+		locale = "en-US"
+	}
+	u := map[string]any{"id": user, "name": strings.ToLower(user), "tz": "Europe/Paris"}
+	if r.Form.Get("include_locale") == "true" {
+		u["locale"] = locale
+	}
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": u})
 }
 
 func (f *fakeSlack) jsonHandler(method string) http.HandlerFunc {
@@ -404,7 +426,7 @@ func TestAckBeforeSlowWork(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("acknowledged after %v", d)
 	}
-	if n := h.fake.count(func(apiCall) bool { return true }); n != 0 {
+	if n := h.fake.count(func(c apiCall) bool { return c.Method != "users.info" }); n != 0 {
 		t.Fatalf("the answer came before the work was done")
 	}
 	close(release) // the 10-second work ends now

@@ -122,7 +122,7 @@ func CardBlocks(c commands.Card) []slackapi.Block {
 	if c.Excerpt != nil && c.Excerpt.Text != "" {
 		blocks = append(blocks, excerptBlock(*c.Excerpt))
 	}
-	blocks = append(blocks, mediaBlocks(c.Media)...)
+	blocks = append(blocks, mediaBlocks(c.Media, c.Lang)...)
 	blocks = append(blocks, fieldBlocks(c.Fields)...)
 	actions, omitted := actionBlocks(c.Buttons)
 	lines := c.Context
@@ -392,6 +392,9 @@ type FormMeta struct {
 	Command string               `json:"c"`           // command line prefix, e.g. "edit 12" or "changes 12 --rev 3"
 	Fields  []commands.FormField `json:"f,omitempty"` // names and Flag only are needed; drop labels/values to save room
 	Channel string               `json:"ch"`          // channel id the form was opened from
+	// Lang is the language of the person the form is for: its buttons and
+	// Herald's own words in it speak it. Not stored in the metadata.
+	Lang i18n.Lang `json:"-"`
 }
 
 // Modal builds the modal for a form (views.open): the title cut to 24
@@ -432,7 +435,7 @@ func Modal(f *commands.Form, meta FormMeta) (slackapi.ModalViewRequest, error) {
 		blocks = append(blocks, inputBlock(fl))
 	}
 	if len(blocks) == 0 {
-		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(commands.Cut("Send to run /herald "+f.Command, maxSectionText))), nil, nil))
+		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(escape(commands.Cut(meta.Lang.F("Send to run /herald %s", f.Command), maxSectionText))), nil, nil))
 	}
 	md, err := encodeMeta(meta)
 	if err != nil {
@@ -446,8 +449,8 @@ func Modal(f *commands.Form, meta FormMeta) (slackapi.ModalViewRequest, error) {
 		Type:            slackapi.VTModal,
 		Title:           plainText(title),
 		Blocks:          slackapi.Blocks{BlockSet: blocks},
-		Close:           plainText("Cancel"),
-		Submit:          plainText("Send"),
+		Close:           plainText(meta.Lang.T("Cancel")),
+		Submit:          plainText(meta.Lang.T("Send")),
 		PrivateMetadata: md,
 		CallbackID:      FormCallback,
 	}, nil
@@ -463,7 +466,7 @@ func AskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, er
 	if btn.Input == "" {
 		return slackapi.ModalViewRequest{}, herald.Internal(fmt.Errorf("slack: button %q asks for no input", btn.Label))
 	}
-	field := commands.FormField{Name: btn.Input, Label: fieldLabel(commands.FormField{Name: btn.Input}), Multiline: true}
+	field := commands.FormField{Name: btn.Input, Label: commands.InputLabel(meta.Lang, btn.Input), Multiline: true}
 	if meta.Command == "" {
 		meta.Command = btn.Command
 	}
@@ -489,6 +492,7 @@ func inputBlock(fl commands.FormField) *slackapi.InputBlock {
 }
 
 // fieldLabel is a field's label, or its name capitalised.
+
 func fieldLabel(fl commands.FormField) string {
 	if l := oneLine(fl.Label); l != "" {
 		return l

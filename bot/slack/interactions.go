@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 )
 
 // Both transports (Socket Mode and HTTP) acknowledge first, then hand the
@@ -44,7 +45,8 @@ func (a *Adapter) blockActions(cb slackapi.InteractionCallback) {
 		case strings.HasPrefix(act.ActionID, ActionAsk):
 			btn := commands.Button{Label: act.Text.Text, Command: act.Value, Input: strings.TrimPrefix(act.ActionID, ActionAsk)}
 			a.later(func(ctx context.Context) {
-				view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: cb.Channel.ID})
+				l, _ := i18n.Parse(a.locales.lang(ctx, in.actor.UserID))
+				view, err := AskModal(btn, FormMeta{Command: btn.Command, Fields: []commands.FormField{{Name: btn.Input}}, Channel: cb.Channel.ID, Lang: l})
 				if err == nil {
 					err = a.openView(ctx, in, view)
 				}
@@ -80,10 +82,13 @@ func (a *Adapter) viewSubmission(cb slackapi.InteractionCallback) *slackapi.View
 		channel: channelOf(meta.Channel),
 		text:    commands.FormLine(meta.Command, meta.Fields, values),
 	}
-	files := a.callFiles(SubmittedFiles(meta, cb.View))
+	submitted := SubmittedFiles(meta, cb.View)
 	done := make(chan commands.Response, 1)
 	a.later(func(ctx context.Context) {
-		done <- d.Dispatch(ctx, commands.Call{Actor: in.actor, Channel: in.channel, Text: in.text, Markup: Markup, Files: files})
+		actor := in.actor
+		actor.Lang = a.locales.lang(ctx, actor.UserID)
+		files := a.callFiles(submitted, i18n.Lang(actor.Lang))
+		done <- d.Dispatch(ctx, commands.Call{Actor: actor, Channel: in.channel, Text: in.text, Markup: Markup, Files: files})
 	})
 	select {
 	case resp := <-done:

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/media"
 )
 
@@ -58,8 +58,8 @@ func fileInputBlock(fl commands.FormField) *slackapi.InputBlock {
 // command with --alt and the file.
 func fileAskModal(btn commands.Button, meta FormMeta) (slackapi.ModalViewRequest, error) {
 	fields := []commands.FormField{
-		{Name: btn.Input, Label: "Picture or video", File: true},
-		{Name: "alt", Label: "Alt text (what the picture shows, for people who cannot see it)", Multiline: true, Optional: true, Flag: true},
+		{Name: btn.Input, Label: meta.Lang.T("Picture or video"), File: true},
+		{Name: "alt", Label: meta.Lang.T("Alt text (what the picture shows, for people who cannot see it)"), Multiline: true, Optional: true, Flag: true},
 	}
 	if meta.Command == "" {
 		meta.Command = btn.Command
@@ -84,12 +84,12 @@ func SubmittedFiles(meta FormMeta, v slackapi.View) []slackapi.File {
 }
 
 // callFiles turns submitted Slack files into the command's files; each is
-// downloaded only when the command reads it.
-func (a *Adapter) callFiles(files []slackapi.File) []commands.File {
+// downloaded only when the command reads it; a refusal is worded in l.
+func (a *Adapter) callFiles(files []slackapi.File, l i18n.Lang) []commands.File {
 	out := make([]commands.File, 0, len(files))
 	for _, f := range files {
 		out = append(out, commands.File{Name: f.Name, Size: int64(f.Size), Open: func(ctx context.Context) (io.ReadCloser, error) {
-			return a.openFile(ctx, f)
+			return a.openFile(ctx, f, l)
 		}})
 	}
 	return out
@@ -97,14 +97,14 @@ func (a *Adapter) callFiles(files []slackapi.File) []commands.File {
 
 // openFile downloads an uploaded file. A submission that names the file
 // without its download URL is completed with files.info (files:read).
-func (a *Adapter) openFile(ctx context.Context, f slackapi.File) (io.ReadCloser, error) {
+func (a *Adapter) openFile(ctx context.Context, f slackapi.File, l i18n.Lang) (io.ReadCloser, error) {
 	if f.URLPrivateDownload == "" {
 		if f.ID == "" {
-			return nil, herald.Errorf(herald.EINVALID, "Slack sent a file without its id; upload it again.")
+			return nil, &herald.Error{Code: herald.EINVALID, Message: l.T("Slack sent a file without its id; upload it again.")}
 		}
 		info, _, _, err := a.client.GetFileInfoContext(ctx, f.ID, 0, 0)
 		if err != nil {
-			return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: "Slack did not say where to download the file; try again.", Err: redact(err)}
+			return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: l.T("Slack did not say where to download the file; try again."), Err: redact(err)}
 		}
 		f = *info
 	}
@@ -114,20 +114,20 @@ func (a *Adapter) openFile(ctx context.Context, f slackapi.File) (io.ReadCloser,
 // mediaBlocks show a card's media: an image block for a picture Slack can
 // fetch (its Link), else a context line naming the item, as Slack cannot
 // show Herald's stored bytes without a public address. Alt text goes with
-// each, "no alt text" when there is none.
-func mediaBlocks(items []commands.CardMedia) []slackapi.Block {
+// each, "no alt text" when there is none, in l (the card's language).
+func mediaBlocks(items []commands.CardMedia, l i18n.Lang) []slackapi.Block {
 	var blocks []slackapi.Block
 	var lines []string
 	for _, m := range items {
 		alt := strings.TrimSpace(m.Alt)
 		if alt == "" {
-			alt = "no alt text"
+			alt = l.T("no alt text")
 		}
 		if m.Link != "" && strings.HasPrefix(m.Type, "image/") && strings.HasPrefix(m.Link, "https://") {
-			blocks = append(blocks, slackapi.NewImageBlock(m.Link, commands.Cut(alt, maxAltText), "", plainText(commands.Cut(oneLine(describe(m)), maxImageTitle))))
+			blocks = append(blocks, slackapi.NewImageBlock(m.Link, commands.Cut(alt, maxAltText), "", plainText(commands.Cut(oneLine(l.Sizes(describe(m))), maxImageTitle))))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s %s · alt: %s", mediaIcon(m), describe(m), alt))
+		lines = append(lines, mediaIcon(m)+" "+l.Sizes(describe(m))+" · "+l.F("alt: %s", alt))
 	}
 	return append(blocks, contextBlocks(lines)...)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/media/local"
 	"github.com/heraldhq/herald/media/mediatest"
@@ -409,7 +410,7 @@ func FuzzSubmittedFiles(f *testing.F) {
 			return
 		}
 		files := SubmittedFiles(meta, v)
-		for _, cf := range a.callFiles(files) {
+		for _, cf := range a.callFiles(files, i18n.English) {
 			if cf.Open == nil {
 				t.Fatal("a file without Open")
 			}

@@ -29,8 +29,8 @@ func TestConsoleDraftingHelp(t *testing.T) {
 	c.send("brand add Acme", "Brand Acme created")
 	c.send(`guidelines set ban=cheap require=#ad max.mastodon=500 tone="warm, no jargon"`, "alice updated the guidelines of Acme")
 	c.send("guidelines show", "As rules: `guidelines set")
-	out := c.send(`ai "our Lyon store opens Monday, free coffee" --to mastodon:main`, "variant(s) drafted")
-	for _, want := range []string{"Drafting… (our Lyon store opens Monday, free coffee)", "news from Herald", "3 variant(s) drafted · Acme",
+	out := c.send(`ai "our Lyon store opens Monday, free coffee" --to mastodon:main`, "variants drafted")
+	for _, want := range []string{"Drafting… (our Lyon store opens Monday, free coffee)", "news from Herald", "3 variants drafted · Acme",
 		"Draft #1: “Lyon opens Monday, coffee on us #ad”", "Draft #3", "The brand's guidelines ban “cheap”"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the console lacks %q:\n%s", want, out)

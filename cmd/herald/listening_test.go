@@ -247,7 +247,7 @@ func TestMentionHelpThroughMain(t *testing.T) {
 	}, c.out.String)
 
 	out = c.send("mention reply 1", "Drafting…")
-	waitFor(t, "the reply draft", func() bool { return strings.Contains(c.out.String(), "1 draft(s) written") }, c.out.String)
+	waitFor(t, "the reply draft", func() bool { return strings.Contains(c.out.String(), "1 draft written") }, c.out.String)
 	out = c.send("mention show 1", "Mention #1")
 	if !strings.Contains(out, "Reply: draft #2") || !strings.Contains(out, "claimed by alice") {
 		t.Errorf("the mention does not show its reply draft and claimer:\n%s", out)

@@ -137,7 +137,7 @@ Commands:
   discord register [--guild ID]
                  register the /herald command with Discord (in one guild: at once; else globally)
 
-Configuration comes from the environment (see README.md), the file named by
+Configuration comes from the environment (see docs/configuration.md), the file named by
 HERALD_CONFIG, and these flags:
 `
 
@@ -323,9 +323,12 @@ func (m *Main) runServe(ctx context.Context) error {
 	return m.serve(ctx, app, adapters)
 }
 
-const banner = `Herald %s — local console. Data: %s
-No chat platform is configured; README.md shows how to connect Slack or Discord. Posts to chat channels are previewed here.
-`
+// banner is what the console says first, in the language of the person
+// at the terminal.
+func banner(l i18n.Lang, db string) string {
+	return l.F("Herald %s — local console. Data: %s", version, db) + "\n" +
+		l.T("No chat platform is configured; README.md shows how to connect Slack or Discord. Posts to chat channels are previewed here.") + "\n"
+}
 
 func (m *Main) runConsole(ctx context.Context) error {
 	if _, err := m.openStore(ctx); err != nil {
@@ -340,7 +343,7 @@ func (m *Main) runConsole(ctx context.Context) error {
 	if err := m.startHTTP(nil, app.routes()...); err != nil {
 		fmt.Fprintf(m.Stderr, "herald: the HTTP server is off: %v\n", err)
 	}
-	text := fmt.Sprintf(banner, version, redactDatabase(m.Config.Database))
+	text := banner(m.consoleLang(), redactDatabase(m.Config.Database))
 	if m.logPath != "" {
 		text += m.consoleLang().F("Logs: %s", m.logPath) + "\n" // where the logs go, off the terminal
 	}

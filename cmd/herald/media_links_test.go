@@ -80,7 +80,7 @@ func TestMediaAddLinkThroughMain(t *testing.T) {
 			"answered 404 Not Found for that link.",
 			"✗ Give an https link without a user name or password",
 			"to draft #1 (revision 3). Items 1 and 2 have no alt text: `media alt 1 N TEXT` describes each.",
-			"Draft #1, revision 3: 2 of at most 10 pictures and videos.",
+			"Draft #1, revision 3: 2 pictures and videos (at most 10).",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the console lacks %q:\n%s", want, out)

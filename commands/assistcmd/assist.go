@@ -2,7 +2,6 @@ package assistcmd
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -10,6 +9,7 @@ import (
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 )
@@ -121,22 +121,22 @@ func (h *handlers) guidelinesShow(ctx context.Context, r *commands.Request) (com
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: guidelinesText(b, g, log), Ephemeral: true}, nil
+	return commands.Response{Text: guidelinesText(r.Lang, b, g, log), Ephemeral: true}, nil
 }
 
 // guidelinesText shows guidelines in words, as rules, and who changed
 // them last.
-func guidelinesText(b herald.Brand, g assist.Guidelines, log []assist.AuditEntry) string {
+func guidelinesText(l i18n.Lang, b herald.Brand, g assist.Guidelines, log []assist.AuditEntry) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "Guidelines of %s:\n%s", b.Name, indent(g.Describe()))
+	s.WriteString(l.F("Guidelines of %s:", b.Name) + "\n" + indent(describe(l, g)))
 	if rules := g.Rules(); len(rules) > 0 {
-		fmt.Fprintf(&s, "\nAs rules: `guidelines set %s`", strings.Join(rules, " "))
+		s.WriteString("\n" + l.F("As rules: `guidelines set %s`", strings.Join(rules, " ")))
 	} else {
-		s.WriteString("\nSet them with `guidelines set RULE ...`, e.g. `guidelines set ban=\"cheap\" require=#ad max.bluesky=280`.")
+		s.WriteString("\n" + l.T("Set them with `guidelines set RULE ...`, e.g. `guidelines set ban=\"cheap\" require=#ad max.bluesky=280`."))
 	}
 	if n := len(log); n > 0 {
 		e := log[n-1]
-		fmt.Fprintf(&s, "\nLast changed by %s, %s: %s", e.Actor.Display(), kit.Stamp(e.At, b.Location()), e.Detail)
+		s.WriteString("\n" + l.F("Last changed by %s, %s: %s", e.Actor.Display(), kit.Stamp(e.At, b.Location()), e.Detail))
 	}
 	return s.String()
 }
@@ -162,7 +162,7 @@ func (h *handlers) guidelinesSet(ctx context.Context, r *commands.Request) (comm
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("%s updated the guidelines of %s:\n%s", r.Actor.Display(), b.Name, indent(g.Describe()))}, nil
+	return commands.Response{Text: r.Lang.F("%s updated the guidelines of %s:", r.Actor.Display(), b.Name) + "\n" + indent(describe(r.Lang, g))}, nil
 }
 
 func (h *handlers) guidelinesClear(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -174,7 +174,7 @@ func (h *handlers) guidelinesClear(ctx context.Context, r *commands.Request) (co
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("%s cleared %s from the guidelines of %s:\n%s", r.Actor.Display(), r.Args.Str("rules"), b.Name, indent(g.Describe()))}, nil
+	return commands.Response{Text: r.Lang.F("%s cleared %s from the guidelines of %s:", r.Actor.Display(), r.Args.Str("rules"), b.Name) + "\n" + indent(describe(r.Lang, g))}, nil
 }
 
 func (h *handlers) ai(ctx context.Context, r *commands.Request) (commands.Response, error) {

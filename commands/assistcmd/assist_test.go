@@ -209,7 +209,7 @@ func TestAI(t *testing.T) {
 			t.Fatalf("%d announcements, want 1", len(e.announced))
 		}
 		a := e.announced[0]
-		if a.card.Key != key || !strings.Contains(a.card.Title, "3 variant(s) drafted") || a.card.Tone != "good" {
+		if a.card.Key != key || !strings.Contains(a.card.Title, "3 variants drafted") || a.card.Tone != "good" {
 			t.Errorf("the updated card = %+v; want the same key, 3 drafts", a.card)
 		}
 		if len(a.note.Cards) != 3 || a.note.Cards[0].Key != kit.DraftKey(1) {
@@ -236,7 +236,7 @@ func TestAI(t *testing.T) {
 		e := newAssistEnv(t, assist.Config{}, assisttest.Answer{Content: assisttest.Variants("One")})
 		e.router = handlers.New(kit.Deps{Brands: e.brands, Approvals: e.drafts, Assist: assist.NewService(e.store, mustClient(t, e.llm), nil, nil, assist.Options{})})
 		resp := e.run(bob, `ai "a post"`)
-		if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft(s) written") {
+		if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft written") {
 			t.Errorf("ai without a runner answered %+v", resp)
 		}
 	})

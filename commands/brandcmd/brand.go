@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 )
 
@@ -34,6 +35,16 @@ func (h *handlers) brandDefs() []*commands.Def {
 			Params:   []commands.Param{{Name: "name", Kind: commands.Text, Required: true, Help: "the brand's name"}},
 			Examples: []string{"brand use Acme"},
 			Handler:  h.brandUse,
+		},
+		{
+			Path:    "brand lang",
+			Summary: "Set the language of the brand's cards, notes and digests (admins).",
+			Params: []commands.Param{
+				{Name: "lang", Kind: commands.Choice, Required: true, Choices: []string{"fr", "en"}, Help: "fr for French, en for English"},
+				kit.BrandFlag,
+			},
+			Examples: []string{"brand lang fr", "brand lang en --brand Acme"},
+			Handler:  h.brandLang,
 		},
 		{
 			Path:    "brand zone",
@@ -86,7 +97,7 @@ func (h *handlers) remind(ctx context.Context, r *commands.Request) (commands.Re
 		if err != nil {
 			return commands.Response{}, err
 		}
-		return commands.Response{Text: remindText(b.Name, b.RemindAfter, "are reminded", "are not reminded"), Ephemeral: true}, nil
+		return commands.Response{Text: remindText(r.Lang, b.Name, b.RemindAfter, false), Ephemeral: true}, nil
 	}
 	var d time.Duration
 	switch v := strings.ToLower(strings.TrimSpace(r.Args.Str("after"))); v {
@@ -96,31 +107,35 @@ func (h *handlers) remind(ctx context.Context, r *commands.Request) (commands.Re
 	default:
 		var err error
 		if d, err = time.ParseDuration(v); err != nil || d <= 0 {
-			return commands.Response{}, herald.Errorf(herald.EINVALID, "%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))
+			return commands.Response{}, &herald.Error{Code: herald.EINVALID, Message: r.Lang.F("%q is not a duration: try 24h, 72h, off or default.", r.Args.Str("after"))}
 		}
 	}
 	b, err := h.Brands.SetRemindAfter(ctx, r.Actor, r.Channel, r.Args.Str("brand"), d)
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: remindText(b.Name, b.RemindAfter, "will be reminded", "will not be reminded")}, nil
+	return commands.Response{Text: remindText(r.Lang, b.Name, b.RemindAfter, true)}, nil
 }
 
-// remindText says whether and when the reviewers of brand are reminded
-// ("Reviewers of Acme are not reminded.", not "are reminded never").
-func remindText(brand string, d time.Duration, verb, never string) string {
-	if d < 0 {
-		return fmt.Sprintf("Reviewers of %s %s.", brand, never)
+// remindText says in l whether and when the reviewers of brand are
+// reminded ("Reviewers of Acme are not reminded.", not "are reminded
+// never"), now or from now on (changed).
+func remindText(l i18n.Lang, brand string, d time.Duration, changed bool) string {
+	switch {
+	case d < 0 && changed:
+		return l.F("Reviewers of %s will not be reminded.", brand)
+	case d < 0:
+		return l.F("Reviewers of %s are not reminded.", brand)
+	case d == 0 && changed:
+		return l.F("Reviewers of %s will be reminded when a draft has waited 24h (the default), in daytime only.", brand)
+	case d == 0:
+		return l.F("Reviewers of %s are reminded when a draft has waited 24h (the default), in daytime only.", brand)
 	}
-	return fmt.Sprintf("Reviewers of %s %s %s.", brand, verb, remindLabel(d))
-}
-
-// remindLabel says when reminders go out, for a brand's RemindAfter.
-func remindLabel(d time.Duration) string {
-	if d == 0 {
-		return "when a draft has waited 24h (the default), in daytime only"
+	after := strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	if changed {
+		return l.F("Reviewers of %s will be reminded when a draft has waited %s, in daytime only.", brand, after)
 	}
-	return "when a draft has waited " + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m") + ", in daytime only"
+	return l.F("Reviewers of %s are reminded when a draft has waited %s, in daytime only.", brand, after)
 }
 
 func (h *handlers) brandAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -129,7 +144,18 @@ func (h *handlers) brandAdd(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("Brand %s created; you are its admin. Next: `policy \"team:1 client:1\"` and `role @someone editor`.", b.Name)}, nil
+	return commands.Response{Text: r.Lang.F("Brand %s created; you are its admin. Next: `policy \"team:1 client:1\"` and `role @someone editor`.", b.Name)}, nil
+}
+
+// brandLang sets the language of what the brand's channels see; the
+// answer speaks it already.
+func (h *handlers) brandLang(ctx context.Context, r *commands.Request) (commands.Response, error) {
+	l, _ := i18n.Parse(r.Args.Str("lang"))
+	b, err := h.Brands.SetLang(ctx, r.Actor, r.Channel, r.Args.Str("brand"), l.String())
+	if err != nil {
+		return commands.Response{}, err
+	}
+	return commands.Response{Text: l.F("%s now speaks English: its cards, notes in threads and digests are in English, and so are the answers of people who did not choose their own language.", b.Name), Lang: l}, nil
 }
 
 func (h *handlers) brandList(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -138,16 +164,18 @@ func (h *handlers) brandList(ctx context.Context, r *commands.Request) (commands
 		return commands.Response{}, err
 	}
 	if len(ms) == 0 {
-		return commands.Response{Text: "You do not belong to any brand yet. Create one with `brand add NAME`.", Ephemeral: true}, nil
+		return commands.Response{Text: r.Lang.T("You do not belong to any brand yet. Create one with `brand add NAME`."), Ephemeral: true}, nil
 	}
 	var b strings.Builder
-	b.WriteString("Your brands:")
+	b.WriteString(r.Lang.T("Your brands:"))
 	for _, m := range ms {
-		fmt.Fprintf(&b, "\n  %s — you are %s; review: %s; zone %s", m.Brand.Name, m.Role, policyLabel(m.Brand.Policy), m.Brand.Timezone)
+		b.WriteString("\n  " + r.Lang.F("%s — you are %s; review: %s; zone %s", m.Brand.Name, kit.RoleLabel(r.Lang, m.Role), policyLabel(m.Brand.Policy), m.Brand.Timezone))
 	}
 	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
+// policyLabel is a policy as typed ("team:1 client:1"), or "none": the
+// words of the command, in any language.
 func policyLabel(p string) string {
 	if p == "" {
 		return "none"
@@ -160,7 +188,7 @@ func (h *handlers) brandUse(ctx context.Context, r *commands.Request) (commands.
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("This channel now works on %s by default.", b.Name)}, nil
+	return commands.Response{Text: r.Lang.F("This channel now works on %s by default.", b.Name)}, nil
 }
 
 func (h *handlers) role(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -168,7 +196,7 @@ func (h *handlers) role(ctx context.Context, r *commands.Request) (commands.Resp
 		return h.members(ctx, r)
 	}
 	if !r.Args.Has("role") {
-		return commands.Response{}, herald.Errorf(herald.EINVALID, "Say which role, e.g. `role %s editor`; `role none` removes them.", "@"+r.Args.User("user").Display())
+		return commands.Response{}, &herald.Error{Code: herald.EINVALID, Message: r.Lang.F("Say which role, e.g. `role %s editor`; `role none` removes them.", "@"+r.Args.User("user").Display())}
 	}
 	who := r.Args.User("user")
 	role := herald.Role(r.Args.Str("role"))
@@ -180,9 +208,9 @@ func (h *handlers) role(ctx context.Context, r *commands.Request) (commands.Resp
 		return commands.Response{}, err
 	}
 	if role == "" {
-		return commands.Response{Text: fmt.Sprintf("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
+		return commands.Response{Text: r.Lang.F("%s no longer has a role on %s.", who.Display(), b.Name)}, nil
 	}
-	return commands.Response{Text: fmt.Sprintf("%s is now %s on %s.", who.Display(), role, b.Name)}, nil
+	return commands.Response{Text: r.Lang.F("%s is now %s on %s.", who.Display(), kit.RoleLabel(r.Lang, role), b.Name)}, nil
 }
 
 func (h *handlers) members(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -191,7 +219,7 @@ func (h *handlers) members(ctx context.Context, r *commands.Request) (commands.R
 		return commands.Response{}, err
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "Members of %s (review: %s):", b.Name, policyLabel(b.Policy))
+	out.WriteString(r.Lang.F("Members of %s (review: %s):", b.Name, policyLabel(b.Policy)))
 	for _, role := range herald.Roles {
 		var names []string
 		for _, m := range ms {
@@ -200,7 +228,7 @@ func (h *handlers) members(ctx context.Context, r *commands.Request) (commands.R
 			}
 		}
 		if len(names) > 0 {
-			fmt.Fprintf(&out, "\n%-9s %s", role, strings.Join(names, ", "))
+			fmt.Fprintf(&out, "\n%-9s %s", kit.RoleLabel(r.Lang, role), strings.Join(names, ", "))
 		}
 	}
 	return commands.Response{Text: out.String(), Ephemeral: true}, nil
@@ -212,14 +240,14 @@ func (h *handlers) policy(ctx context.Context, r *commands.Request) (commands.Re
 		if err != nil {
 			return commands.Response{}, err
 		}
-		return commands.Response{Text: fmt.Sprintf("Review policy of %s: %s.", b.Name, policyLabel(b.Policy)), Ephemeral: true}, nil
+		return commands.Response{Text: r.Lang.F("Review policy of %s: %s.", b.Name, policyLabel(b.Policy)), Ephemeral: true}, nil
 	}
 	b, p, err := h.Approvals.SetPolicy(ctx, r.Actor, r.Channel, r.Args.Str("brand"), r.Args.Str("policy"))
 	if err != nil {
 		return commands.Response{}, err
 	}
 	if len(p) == 0 {
-		return commands.Response{Text: fmt.Sprintf("Drafts of %s no longer need review: a submitted draft is approved at once.", b.Name)}, nil
+		return commands.Response{Text: r.Lang.F("Drafts of %s no longer need review: a submitted draft is approved at once.", b.Name)}, nil
 	}
-	return commands.Response{Text: fmt.Sprintf("Review policy of %s is now %s. Drafts already in review keep their policy.", b.Name, p)}, nil
+	return commands.Response{Text: r.Lang.F("Review policy of %s is now %s. Drafts already in review keep their policy.", b.Name, p)}, nil
 }

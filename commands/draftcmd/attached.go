@@ -34,10 +34,10 @@ func (h *handlers) attached(ctx context.Context, r *commands.Request, m brands.M
 		return nil, err
 	}
 	if h.Media == nil {
-		return nil, herald.Errorf(herald.EUNAVAILABLE, "This Herald keeps no pictures or videos; send the draft without them.")
+		return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: r.Lang.T("This Herald keeps no pictures or videos; send the draft without them.")}
 	}
 	if len(r.Files) > maxDraftFiles {
-		return nil, herald.Errorf(herald.EINVALID, "A new draft takes at most %d pictures or videos; %d came with it.", maxDraftFiles, len(r.Files))
+		return nil, &herald.Error{Code: herald.EINVALID, Message: r.Lang.F("A new draft takes at most %d pictures or videos; %d came with it.", maxDraftFiles, len(r.Files))}
 	}
 	items := make([]media.Item, 0, len(r.Files))
 	for _, f := range r.Files {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -104,13 +103,13 @@ func (h *handlers) draftDefs() []*commands.Def {
 func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Response, error) {
 	if !r.Args.Has("text") {
 		return commands.Response{Ephemeral: true, Form: &commands.Form{
-			Title:   "New draft",
+			Title:   r.Lang.T("New draft"),
 			Command: "draft",
 			Fields: []commands.FormField{
-				{Name: "text", Label: "Text", Multiline: true},
-				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Optional: true, Flag: true, Placeholder: "TARGETS"},
-				{Name: "at", Label: "Publish at (e.g. tomorrow 9:00)", Optional: true, Flag: true, Placeholder: "WHEN"},
-				{Name: "media", Label: "Pictures or video (up to 4)", Optional: true, File: true},
+				{Name: "text", Label: r.Lang.T("Text"), Multiline: true},
+				{Name: "to", Label: r.Lang.T("Targets (e.g. slack:#news, mastodon:main)"), Optional: true, Flag: true, Placeholder: "TARGETS"},
+				{Name: "at", Label: r.Lang.T("Publish at (e.g. tomorrow 9:00)"), Optional: true, Flag: true, Placeholder: "WHEN"},
+				{Name: "media", Label: r.Lang.T("Pictures or video (up to 4)"), Optional: true, File: true},
 			},
 		}}, nil
 	}
@@ -131,17 +130,17 @@ func (h *handlers) draft(ctx context.Context, r *commands.Request) (commands.Res
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return h.CardResponse(ctx, r.Actor, d.ID, fmt.Sprintf("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
+	return h.CardResponse(ctx, r.Actor, d.ID, r.Lang.F("Draft #%d created. Submit it for review with `submit %d`.", d.ID, d.ID))
 }
 
-// revisionChange words what revision rev changed from prev: its text as a
+// revisionChange words, in l, what revision rev changed from prev: its text as a
 // word diff, or, when only its media changed, what the audit says of them
 // ("added photo.jpg, 1080×1350, 412 KB").
-func revisionChange(prev, rev approvals.Revision, log []approvals.AuditEntry) string {
+func revisionChange(l i18n.Lang, prev, rev approvals.Revision, log []approvals.AuditEntry) string {
 	if prev.Text == rev.Text && !slices.Equal(prev.Media, rev.Media) {
 		for _, e := range log {
 			if e.Rev == rev.Rev && e.Action == string(approvals.ActEdit) && e.Detail != "" {
-				return "media: " + e.Detail
+				return l.F("media: %s", kit.AuditDetail(l, e.Detail))
 			}
 		}
 	}
@@ -163,13 +162,6 @@ var draftFilters = map[string]func(a herald.Actor) approvals.DraftFilter{
 	},
 }
 
-var emptyLists = map[string]string{
-	"":          "No open drafts. Write one with `draft TEXT`.",
-	"pending":   "No draft waits for review.",
-	"mine":      "You have written no drafts yet.",
-	"scheduled": "No draft is scheduled.",
-}
-
 const listLimit = 50
 
 func (h *handlers) drafts(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -181,15 +173,15 @@ func (h *handlers) drafts(ctx context.Context, r *commands.Request) (commands.Re
 		return commands.Response{}, err
 	}
 	if len(ds) == 0 {
-		return commands.Response{Text: emptyLists[which], Ephemeral: true}, nil
+		return commands.Response{Text: emptyList(r.Lang, which), Ephemeral: true}, nil
 	}
 	var b strings.Builder
-	b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d draft:", "%d drafts:"))
+	b.WriteString(r.Lang.N(len(ds), "%d draft:", "%d drafts:"))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, d.State.Label(), d.Author.Display(), kit.FirstLine(d.Text, 60))
+		b.WriteString("\n" + r.Lang.F("#%d · %s · %s · by %s · “%s”", d.ID, brands[d.BrandID].Name, kit.StateLabel(r.Lang, d.State), d.Author.Display(), kit.FirstLine(d.Text, 60)))
 	}
 	if len(ds) == listLimit {
-		fmt.Fprintf(&b, "\n(the %d newest; add a filter to narrow the list)", listLimit)
+		b.WriteString("\n" + r.Lang.F("(the %d newest; add a filter to narrow the list)", listLimit))
 	}
 	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
@@ -205,20 +197,20 @@ func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Resp
 	}
 	loc := v.Brand.Location()
 	var b strings.Builder
-	b.WriteString("History:")
+	b.WriteString(r.Lang.T("History:"))
 	for i, rev := range v.Revisions {
-		fmt.Fprintf(&b, "\n  revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc))
+		b.WriteString("\n  " + r.Lang.F("revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc)))
 		if i > 0 {
-			fmt.Fprintf(&b, "\n    %s", revisionChange(v.Revisions[i-1], rev, log))
+			fmt.Fprintf(&b, "\n    %s", revisionChange(r.Lang, v.Revisions[i-1], rev, log))
 		}
 		for _, a := range v.Approvals {
 			if a.Rev == rev.Rev {
-				fmt.Fprintf(&b, "\n    approved by %s (%s)%s", a.Actor.Display(), a.Role, quoteComment(a.Comment))
+				b.WriteString("\n    " + r.Lang.F("approved by %s (%s)%s", a.Actor.Display(), kit.RoleLabel(r.Lang, a.Role), quoteComment(a.Comment)))
 			}
 		}
 		for _, e := range log {
 			if e.Rev == rev.Rev && (e.Action == string(approvals.ActRequestChanges) || e.Action == string(approvals.ActReject)) {
-				fmt.Fprintf(&b, "\n    %s by %s%s", approvals.Action(e.Action).Done(), e.Actor.Display(), quoteComment(e.Detail))
+				b.WriteString("\n    " + r.Lang.F("%s by %s%s", kit.ActionDone(r.Lang, approvals.Action(e.Action)), e.Actor.Display(), quoteComment(e.Detail)))
 			}
 		}
 	}
@@ -235,10 +227,10 @@ func (h *handlers) edit(ctx context.Context, r *commands.Request) (commands.Resp
 			return commands.Response{}, err
 		}
 		return commands.Response{Ephemeral: true, Form: &commands.Form{
-			Title:   fmt.Sprintf("Edit draft #%d", id),
+			Title:   r.Lang.F("Edit draft #%d", id),
 			Command: fmt.Sprintf("edit %d", id),
-			Fields: []commands.FormField{{Name: "text", Label: "Text", Value: v.Draft.Text, Multiline: true},
-				{Name: "to", Label: "Targets (e.g. slack:#news, mastodon:main)", Value: herald.FormatTargets(v.Draft.Targets), Optional: true, Flag: true, Placeholder: "TARGETS"}},
+			Fields: []commands.FormField{{Name: "text", Label: r.Lang.T("Text"), Value: v.Draft.Text, Multiline: true},
+				{Name: "to", Label: r.Lang.T("Targets (e.g. slack:#news, mastodon:main)"), Value: herald.FormatTargets(v.Draft.Targets), Optional: true, Flag: true, Placeholder: "TARGETS"}},
 		}}, nil
 	}
 	v, err := h.Approvals.Revise(ctx, r.Actor, id, approvals.Revise{
@@ -246,11 +238,11 @@ func (h *handlers) edit(ctx context.Context, r *commands.Request) (commands.Resp
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s edited draft #%d (revision %d).", r.Actor.Display(), id, v.Draft.Rev)
+	msg := r.Lang.F("%s edited draft #%d (revision %d).", r.Actor.Display(), id, v.Draft.Rev)
 	if cleared := len(v.Approvals) > 0; v.Draft.State == approvals.StateInReview && cleared {
-		msg += " It is back in review: earlier approvals no longer count."
+		msg += " " + r.Lang.T("It is back in review: earlier approvals no longer count.")
 	}
-	if next := nextStep(v); next != "" {
+	if next := nextStep(r.Lang, v); next != "" {
 		msg += " " + next
 	}
 	return h.ViewResponse(ctx, v, msg), nil
@@ -261,7 +253,7 @@ func (h *handlers) submit(ctx context.Context, r *commands.Request) (commands.Re
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s submitted draft #%d. %s", r.Actor.Display(), v.Draft.ID, nextStep(v))), nil
+	return h.ViewResponse(ctx, v, strings.TrimSpace(r.Lang.F("%s submitted draft #%d.", r.Actor.Display(), v.Draft.ID)+" "+nextStep(r.Lang, v))), nil
 }
 
 // waitingFor says how many approvals of a kind a draft waits for, the
@@ -276,32 +268,51 @@ func waitingFor(lang i18n.Lang, kind string, n int) string {
 	return lang.N(n, "Waiting for %d approval.", "Waiting for %d approvals.")
 }
 
-// nextStep says what a draft waits for.
-func nextStep(v approvals.View) string {
+// nextStep says in l what a draft waits for.
+func nextStep(l i18n.Lang, v approvals.View) string {
 	switch v.Draft.State {
 	case approvals.StateApproved:
-		return "It is approved."
+		return l.T("It is approved.")
 	case approvals.StateScheduled:
-		return "It is approved and scheduled for " + when.Format(v.Draft.PublishAt, v.Brand.Location(), "", time.Time{}) + "."
+		return l.F("It is approved and scheduled for %s.", kit.FormatWhen(l, v.Draft.PublishAt, v.Brand.Location()))
 	case approvals.StateInReview:
 		cur := v.Progress.Current()
 		if cur < 0 {
 			return ""
 		}
 		st := v.Progress.Policy[cur]
-		return waitingFor(i18n.Lang(v.Brand.Lang), st.Kind, st.Count-v.Progress.Have[cur])
+		return waitingFor(l, st.Kind, st.Count-v.Progress.Have[cur])
 	}
 	return ""
+}
+
+// emptyList says, in l, that a list of drafts is empty.
+func emptyList(l i18n.Lang, filter string) string {
+	switch filter {
+	case "pending":
+		return l.T("No draft waits for review.")
+	case "mine":
+		return l.T("You have written no drafts yet.")
+	case "scheduled":
+		return l.T("No draft is scheduled.")
+	}
+	return l.T("No open drafts. Write one with `draft TEXT`.")
 }
 
 var decisions = map[approvals.Action]struct {
 	param string
 	run   func(*approvals.Service, context.Context, herald.Actor, int64, approvals.Decide) (approvals.View, error)
-	said  string
+	said  func(l i18n.Lang, who string, id int64, rev int, comment string) string
 }{
-	approvals.ActApprove:        {"comment", (*approvals.Service).Approve, "approved"},
-	approvals.ActRequestChanges: {"comment", (*approvals.Service).RequestChanges, "requested changes to"},
-	approvals.ActReject:         {"reason", (*approvals.Service).Reject, "rejected"},
+	approvals.ActApprove: {"comment", (*approvals.Service).Approve, func(l i18n.Lang, who string, id int64, rev int, c string) string {
+		return l.F("%s approved draft #%d (revision %d)%s.", who, id, rev, c)
+	}},
+	approvals.ActRequestChanges: {"comment", (*approvals.Service).RequestChanges, func(l i18n.Lang, who string, id int64, rev int, c string) string {
+		return l.F("%s requested changes to draft #%d (revision %d)%s.", who, id, rev, c)
+	}},
+	approvals.ActReject: {"reason", (*approvals.Service).Reject, func(l i18n.Lang, who string, id int64, rev int, c string) string {
+		return l.F("%s rejected draft #%d (revision %d)%s.", who, id, rev, c)
+	}},
 }
 
 // decide returns the handler of a reviewer's decision.
@@ -313,8 +324,8 @@ func (h *handlers) decide(a approvals.Action) commands.Handler {
 		if err != nil {
 			return commands.Response{}, err
 		}
-		msg := fmt.Sprintf("%s %s draft #%d (revision %d)%s.", r.Actor.Display(), dec.said, id, v.Draft.Rev, quoteComment(r.Args.Str(dec.param)))
-		if next := nextStep(v); next != "" {
+		msg := dec.said(r.Lang, r.Actor.Display(), id, v.Draft.Rev, quoteComment(r.Args.Str(dec.param)))
+		if next := nextStep(r.Lang, v); next != "" {
 			msg += " " + next
 		}
 		return h.ViewResponse(ctx, v, msg), nil
@@ -327,7 +338,7 @@ func (h *handlers) cancel(ctx context.Context, r *commands.Request) (commands.Re
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s cancelled draft #%d%s.", r.Actor.Display(), id, quoteComment(strings.TrimSpace(reason)))), nil
+	return h.ViewResponse(ctx, v, r.Lang.F("%s cancelled draft #%d%s.", r.Actor.Display(), id, quoteComment(strings.TrimSpace(reason)))), nil
 }
 
 func (h *handlers) audit(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -338,16 +349,16 @@ func (h *handlers) audit(ctx context.Context, r *commands.Request) (commands.Res
 	}
 	loc := brand.Location()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Audit of draft #%d (%s):", id, brand.Name)
+	b.WriteString(r.Lang.F("Audit of draft #%d (%s):", id, brand.Name))
 	for _, e := range es {
-		fmt.Fprintf(&b, "\n  %s  %-10s %s · revision %d", kit.Stamp(e.At, loc), e.Actor.Display(), approvals.Action(e.Action).Done(), e.Rev)
+		fmt.Fprintf(&b, "\n  %s  %-10s %s", kit.Stamp(e.At, loc), e.Actor.Display(), r.Lang.F("%s · revision %d", kit.ActionDone(r.Lang, approvals.Action(e.Action)), e.Rev))
 		if e.From != e.To && e.From != "" {
-			fmt.Fprintf(&b, "  (%s → %s)", e.From.Label(), e.To.Label())
+			fmt.Fprintf(&b, "  (%s → %s)", kit.StateLabel(r.Lang, e.From), kit.StateLabel(r.Lang, e.To))
 		} else if e.From == "" {
-			fmt.Fprintf(&b, "  (→ %s)", e.To.Label())
+			fmt.Fprintf(&b, "  (→ %s)", kit.StateLabel(r.Lang, e.To))
 		}
 		if e.Detail != "" {
-			fmt.Fprintf(&b, " — %s", e.Detail)
+			fmt.Fprintf(&b, " — %s", kit.AuditDetail(r.Lang, e.Detail))
 		}
 	}
 	return commands.Response{Text: b.String(), Ephemeral: true}, nil

@@ -33,6 +33,7 @@ func New(d kit.Deps) *commands.Router {
 	mw = append(mw, commands.RequireMember(d.Brands))
 	r := commands.NewRouter(mw...)
 	r.SetWording(kit.ErrorText)
+	r.SetLanguage(d.Language())
 	b := &kit.Base{Deps: d, Router: r}
 	r.Register(r.HelpDef())
 	r.Register(brandcmd.Defs(b)...)

@@ -275,6 +275,7 @@ var permCases = map[string][]permCase{
 	"brand add":  {{open: true, line: func(e *permEnv, _ string) string { e.n++; return fmt.Sprintf("brand add New%d", e.n) }}},
 	"brand list": {{open: true, line: onBrand("brand list")}},
 	"brand use":  {{action: brands.UseChannel, line: onBrand("brand use %s")}},
+	"brand lang": {{action: brands.SetLanguage, line: onBrand("brand lang fr --brand %s")}},
 	"brand zone": {
 		{action: brands.SetZone, line: onBrand("brand zone Europe/Paris --brand %s")},
 		{line: onBrand("brand zone --brand %s")},

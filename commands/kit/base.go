@@ -45,7 +45,8 @@ func (h *Base) draftView(ctx context.Context, v approvals.View) publish.DraftVie
 // ViewCard is the card of a draft's view, with the buttons of the
 // commands the router has.
 func (h *Base) ViewCard(ctx context.Context, v approvals.View) commands.Card {
-	c := h.Router.Offer(draftCard(h.draftView(ctx, v)))
+	dv := h.draftView(ctx, v)
+	c := h.Router.Offer(draftCard(dv, BrandLang(dv.Brand)))
 	linkMedia(h.MediaLink, &c, v.Draft.Media)
 	return c
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestCancelButton(t *testing.T) {
 	for _, s := range approvals.States {
 		var found bool
-		for _, b := range draftButtons(approvals.Draft{ID: 12, Rev: 2, State: s}) {
+		for _, b := range draftButtons(i18n.English, approvals.Draft{ID: 12, Rev: 2, State: s}) {
 			if b.Command == "cancel 12" {
 				found = true
 				if b.Input != "reason" || b.Style != "danger" {
@@ -34,7 +35,7 @@ func TestCancelButton(t *testing.T) {
 func TestDeliveryErrorsVerbatim(t *testing.T) {
 	mastodon := herald.Target{Kind: "mastodon", Name: "main"}
 	targets := func(ds ...publish.Delivery) (string, bool) {
-		for _, f := range draftCard(publish.DraftView{Deliveries: ds}).Fields {
+		for _, f := range draftCard(publish.DraftView{Deliveries: ds}, i18n.English).Fields {
 			if f.Label == "Targets" {
 				return f.Value, f.Verbatim
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -46,7 +45,7 @@ func (h *Base) DraftDetached(ctx context.Context, r *commands.Request, b herald.
 		card, note := j.run(ctx)
 		h.Announce(ctx, card, note)
 	}) {
-		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald is shutting down; ask again in a moment.")
+		return commands.Response{}, &herald.Error{Code: herald.EUNAVAILABLE, Message: r.Lang.T("Herald is shutting down; ask again in a moment.")}
 	}
 	return commands.Response{Cards: []commands.Card{j.pending()}}, nil
 }
@@ -84,23 +83,27 @@ type drafting struct {
 	key     string
 }
 
+// card is the work's card, in the brand's language (the channel sees it).
 func (j *drafting) card(title, text, tone string) commands.Card {
+	l := BrandLang(j.brand)
 	c := commands.Card{Key: j.key, Title: title + " · " + j.brand.Name, Text: text, Tone: tone,
-		Fields:  []commands.Field{{Label: "Brief", Value: FirstLine(j.job.Subject, 200)}},
-		Context: []string{"Asked by " + j.actor.Display() + " · the LLM only writes drafts; people review them"}}
+		Fields:  []commands.Field{{Label: l.T("Brief"), Value: FirstLine(j.job.Subject, 200)}},
+		Context: []string{l.F("Asked by %s · the LLM only writes drafts; people review them", j.actor.Display())}}
 	if len(j.job.Targets) > 0 {
-		c.Fields = append(c.Fields, commands.Field{Label: "Targets", Value: herald.FormatTargets(j.job.Targets), Short: true})
+		c.Fields = append(c.Fields, commands.Field{Label: l.T("Targets"), Value: herald.FormatTargets(j.job.Targets), Short: true})
 	}
 	return c
 }
 
 func (j *drafting) pending() commands.Card {
-	return j.card("Drafting…", fmt.Sprintf("Drafting… (%s) The result will appear here as drafts.", FirstLine(j.job.Subject, 80)), "warning")
+	l := BrandLang(j.brand)
+	return j.card(l.T("Drafting…"), l.F("Drafting… (%s) The result will appear here as drafts.", FirstLine(j.job.Subject, 80)), "warning")
 }
 
 // run asks for the variants and makes each a draft, only once all are
 // read: on any error, nothing is created.
 func (j *drafting) run(ctx context.Context) (commands.Card, commands.Response) {
+	l := BrandLang(j.brand)
 	vs, err := j.job.Produce(ctx)
 	if err != nil {
 		// The LLM's own error text may quote the prompt: log the user
@@ -110,25 +113,25 @@ func (j *drafting) run(ctx context.Context) (commands.Card, commands.Response) {
 			cause = herald.ErrorMessage(err)
 		}
 		j.h.Log.WarnContext(ctx, "drafting help failed", "brand", j.brand.Name, "card", j.key, "code", herald.ErrorCode(err), "error", cause)
-		msg := ErrorText(err)
-		return j.card("Drafting failed", msg, "danger"), commands.Response{Text: msg, ErrCode: herald.ErrorCode(err)}
+		msg := ErrorText(l, err)
+		return j.card(l.T("Drafting failed"), msg, "danger"), commands.Response{Text: msg, ErrCode: herald.ErrorCode(err)}
 	}
 	var lines []string
 	var cards []commands.Card
 	for i, v := range vs {
 		d, err := j.h.Approvals.CreateDraft(ctx, j.actor, j.channel, approvals.NewDraft{Brand: j.brand.Name, Text: v.Text, Targets: v.Targets})
 		if err != nil {
-			lines = append(lines, fmt.Sprintf("Variant %d could not become a draft: %s", i+1, ErrorText(err)))
+			lines = append(lines, l.F("Variant %d could not become a draft: %s", i+1, ErrorText(l, err)))
 			j.h.Log.WarnContext(ctx, "variant not drafted", "brand", j.brand.Name, "card", j.key, "error", err)
 			continue
 		}
-		line := fmt.Sprintf("Draft #%d: “%s”", d.ID, FirstLine(v.Text, 80))
+		line := l.F("Draft #%d: “%s”", d.ID, FirstLine(v.Text, 80))
 		if v.Note != "" {
 			line += " — " + v.Note
 		}
 		if j.job.Created != nil {
 			if err := j.job.Created(ctx, d); err != nil {
-				line += " (" + ErrorText(err) + ")"
+				line += " (" + ErrorText(l, err) + ")"
 				j.h.Log.WarnContext(ctx, "drafted, not linked", "brand", j.brand.Name, "draft_id", d.ID, "error", err)
 			}
 		}
@@ -139,15 +142,13 @@ func (j *drafting) run(ctx context.Context) (commands.Card, commands.Response) {
 	}
 	if len(cards) == 0 {
 		msg := strings.Join(lines, "\n")
-		return j.card("Drafting failed", msg, "danger"), commands.Response{Text: msg, ErrCode: herald.EINTERNAL}
+		return j.card(l.T("Drafting failed"), msg, "danger"), commands.Response{Text: msg, ErrCode: herald.EINTERNAL}
 	}
-	title := fmt.Sprintf("%d draft(s) written", len(cards))
+	title := l.T("1 draft written")
+	note := commands.Response{Text: l.T("1 draft written: edit it if needed, and submit it for review (`submit ID`)."), Cards: cards}
 	if len(cards) > 1 {
-		title = fmt.Sprintf("%d variant(s) drafted", len(cards))
-	}
-	note := commands.Response{Text: fmt.Sprintf("%s: pick one, edit it if needed, and submit it for review (`submit ID`).", title), Cards: cards}
-	if len(cards) == 1 {
-		note.Text = fmt.Sprintf("%s: edit it if needed, and submit it for review (`submit ID`).", title)
+		title = l.N(len(cards), "%d variant drafted", "%d variants drafted")
+		note.Text = l.N(len(cards), "%d variant drafted: pick one, edit it if needed, and submit it for review (`submit ID`).", "%d variants drafted: pick one, edit it if needed, and submit it for review (`submit ID`).")
 	}
 	return j.card(title, strings.Join(lines, "\n"), "good"), note
 }

@@ -62,7 +62,7 @@ func TestDraftReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft(s) written") {
+	if len(resp.Cards) != 2 || !strings.Contains(resp.Cards[0].Title, "1 draft written") {
 		t.Fatalf("answer = %+v", resp)
 	}
 	if checks := cardField(resp.Cards[1], "Checks"); !strings.Contains(checks, "#acme") {

@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/media"
 )
 
 // MediaLine words one picture or video for people, as media list shows
 // it: "photo.jpg · image/jpeg · 412 KB · 1080×1350 · alt: The team…", or
-// "⚠ no alt text" when it has none.
-func MediaLine(it media.Item) string {
-	parts := []string{it.Name, it.Type, media.Bytes(it.Size)}
+// "⚠ no alt text" when it has none; in l.
+func MediaLine(l i18n.Lang, it media.Item) string {
+	parts := []string{it.Name, it.Type, l.Sizes(media.Bytes(it.Size))}
 	if it.Width > 0 && it.Height > 0 {
 		parts = append(parts, fmt.Sprintf("%d×%d", it.Width, it.Height))
 	}
@@ -21,9 +22,9 @@ func MediaLine(it media.Item) string {
 		parts = append(parts, it.Duration.Round(time.Second).String())
 	}
 	if it.Alt == "" {
-		parts = append(parts, "⚠ no alt text")
+		parts = append(parts, "⚠ "+l.T("no alt text"))
 	} else {
-		parts = append(parts, "alt: "+OneLine(it.Alt, 200))
+		parts = append(parts, l.F("alt: %s", OneLine(it.Alt, 200)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -44,9 +45,9 @@ func cardMedia(items []media.Item) []commands.CardMedia {
 
 // JoinAnd joins words as a sentence lists them: "a", "a and b",
 // "a, b and c".
-func JoinAnd(words []string) string {
+func JoinAnd(l i18n.Lang, words []string) string {
 	if len(words) <= 1 {
 		return strings.Join(words, "")
 	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	return strings.Join(words[:len(words)-1], ", ") + " " + l.T("and") + " " + words[len(words)-1]
 }

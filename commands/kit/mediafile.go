@@ -2,6 +2,7 @@ package kit
 
 import (
 	"context"
+	"github.com/heraldhq/herald/commands/i18n"
 	"io"
 
 	"github.com/heraldhq/herald"
@@ -16,7 +17,7 @@ func (h *Base) ReadMedia(ctx context.Context, name string, open func(ctx context
 	if e := herald.AsError(err); e != nil && e.Reason == media.ReasonTooLarge {
 		// Refused from the size its platform announced: say which file.
 		e.Facts = herald.Facts{"name": name, "max": e.Facts["max"]}
-		e.Message = name + " is larger than " + factBytes(e.Facts["max"]) + "."
+		e.Message = name + " is larger than " + factBytes(i18n.English, e.Facts["max"]) + "."
 	}
 	if err != nil {
 		return media.Item{}, err

@@ -6,6 +6,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
@@ -51,7 +52,7 @@ func TestMediaLimitHints(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.name == "AltMissingOne" || tt.name == "AltMissingThree" {
 				f := approvals.Finding{Blocking: true, Reason: assist.ReasonAltMissing, Facts: tt.err.(*herald.Error).Facts}
-				if got := kit.FindingText(f); got != tt.want {
+				if got := kit.FindingText(i18n.English, f); got != tt.want {
 					t.Errorf("FindingText =\n%s\nwant\n%s", got, tt.want)
 				}
 				return
@@ -62,7 +63,7 @@ func TestMediaLimitHints(t *testing.T) {
 				facts[k] = v
 			}
 			f := approvals.Finding{Message: e.Message, Blocking: true, Reason: e.Reason, Facts: facts}
-			if got := kit.FindingText(f); got != tt.want {
+			if got := kit.FindingText(i18n.English, f); got != tt.want {
 				t.Errorf("FindingText =\n%s\nwant\n%s", got, tt.want)
 			}
 		})

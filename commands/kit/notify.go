@@ -74,7 +74,7 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 	if err != nil {
 		n.log.WarnContext(ctx, "card without some of its parts", "draft_id", e.DraftID, "error", err)
 	}
-	c := n.router.Offer(draftCard(dv))
+	c := n.router.Offer(draftCard(dv, BrandLang(dv.Brand)))
 	linkMedia(n.link, &c, v.Draft.Media)
 	n.announce(ctx, c, note)
 }

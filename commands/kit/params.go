@@ -48,9 +48,4 @@ func OneLine(s string, n int) string { return FirstLine(strings.Join(strings.Fie
 // ReaderLang is the language of what a reads alone, as a code ("fr"): the
 // person's, else the brand's. A WHEN typed by a is read in it (3/12 is
 // the 3rd of December to a French reader) and its errors written.
-func ReaderLang(a herald.Actor, b herald.Brand) string {
-	if a.Lang != "" {
-		return a.Lang
-	}
-	return b.Lang
-}
+func ReaderLang(a herald.Actor, b herald.Brand) string { return string(PersonLang(a, b)) }

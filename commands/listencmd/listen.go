@@ -184,7 +184,7 @@ func (h *handlers) sourceAdd(ctx context.Context, r *commands.Request) (commands
 	lang := personLang(r.Actor, b)
 	text := lang.F("%s added source #%d to %s: %s.", r.Actor.Display(), st.Spec.ID, b.Name, st.Spec.String()) +
 		"\n" + lang.T("POST mentions as JSON to:") + "\n  " + strings.TrimRight(h.PublicURL, "/") + "/hooks/mentions/" + st.Token +
-		"\n" + lang.T("Keep this URL secret: anyone who has it can send mentions. The JSON schema is in the README (Listening → Webhook).")
+		"\n" + lang.T("Keep this URL secret: anyone who has it can send mentions. The JSON schema is in docs/listening.md (Webhook).")
 	if h.PublicURL == "" {
 		text += "\n" + lang.T("(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)")
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/handlers"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/internal/testclock"
 	"github.com/heraldhq/herald/mentions"
@@ -1054,7 +1055,7 @@ func TestListenExamplesParse(t *testing.T) {
 			}
 		}
 		if strings.HasPrefix(d.Path, "mention") || strings.HasPrefix(d.Path, "watch") || strings.HasPrefix(d.Path, "source") {
-			if help := commands.Explain(d); !strings.Contains(help, d.Summary) {
+			if help := commands.Explain(d, i18n.English); !strings.Contains(help, d.Summary) {
 				t.Errorf("help of %q lacks its summary", d.Path)
 			}
 		}

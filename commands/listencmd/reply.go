@@ -120,7 +120,7 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 		// someone else linked a reply draft meanwhile.
 		if code := herald.ErrorCode(err); code != herald.EINTERNAL {
 			return commands.Response{}, &herald.Error{Code: code, Err: err,
-				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", kit.ErrorText(err), d.ID, m.ID, d.ID)}
+				Message: fmt.Sprintf("%s Your text is kept as draft #%d, not linked to mention #%d (`show %d`).", kit.ErrorText(kit.PersonLang(actor, b), err), d.ID, m.ID, d.ID)}
 		}
 		return commands.Response{}, err
 	}
@@ -134,7 +134,7 @@ func (h *handlers) replyDraft(ctx context.Context, actor herald.Actor, ch herald
 	if len(targets) > 0 {
 		text += " " + lang.F("It goes to %s.", herald.FormatTargets(targets))
 	} else if h.Publish != nil {
-		text += " " + kit.ErrorText(publish.NoReplyTarget(d.ID, m.ID, b.Name, m.Reply.Network))
+		text += " " + kit.ErrorText(kit.PersonLang(actor, b), publish.NoReplyTarget(d.ID, m.ID, b.Name, m.Reply.Network))
 	}
 	return commands.Response{
 		Text:  text,

@@ -8,6 +8,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 )
@@ -24,7 +25,7 @@ func (h *handlers) add(ctx context.Context, r *commands.Request) (commands.Respo
 		return commands.Response{}, srcErr
 	}
 	if len(srcs) > 1 && r.Args.Has("alt") {
-		return commands.Response{}, herald.Errorf(herald.EINVALID, "--alt describes one picture, and %d come with this command: add them, then describe each with `media alt %d N TEXT`.", len(srcs), id)
+		return commands.Response{}, invalid(r.Lang.F("--alt describes one picture, and %d come with this command: add them, then describe each with `media alt %d N TEXT`.", len(srcs), id))
 	}
 	items, err := h.store(ctx, srcs)
 	if err != nil {
@@ -39,10 +40,10 @@ func (h *handlers) add(ctx context.Context, r *commands.Request) (commands.Respo
 	}
 	names := make([]string, len(items))
 	for i, it := range items {
-		names[i] = it.Describe()
+		names[i] = r.Lang.Sizes(it.Describe())
 	}
-	msg := fmt.Sprintf("%s added %s to draft #%d (revision %d).", r.Actor.Display(), strings.Join(names, "; "), id, v.Draft.Rev)
-	return h.ViewResponse(ctx, v, msg+revisionNote(v)+missingAlt(v)), nil
+	msg := r.Lang.F("%s added %s to draft #%d (revision %d).", r.Actor.Display(), strings.Join(names, "; "), id, v.Draft.Rev)
+	return h.ViewResponse(ctx, v, msg+revisionNote(r.Lang, v)+missingAlt(r.Lang, v)), nil
 }
 
 // store reads each source into the library, in order.
@@ -67,18 +68,17 @@ func (h *handlers) alt(ctx context.Context, r *commands.Request) (commands.Respo
 	case r.Args.Has("clear"):
 		text = ""
 	case strings.TrimSpace(text) == "":
-		return commands.Response{}, herald.Errorf(herald.EINVALID, "Give the alt text, e.g. `media alt %d %d \"The team on the new store's steps\"` (or --suggest, or --clear to remove it).", id, n)
+		return commands.Response{}, invalid(r.Lang.F("Give the alt text, e.g. `media alt %d %d \"The team on the new store's steps\"` (or --suggest, or --clear to remove it).", id, n))
 	}
 	v, err := h.Approvals.SetAlt(ctx, r.Actor, id, n, text)
 	if err != nil {
 		return commands.Response{}, err
 	}
-	what := "set"
+	msg := r.Lang.F("%s set the alt text of item %d (%s) of draft #%d (revision %d).", r.Actor.Display(), n, v.Draft.Media[n-1].Name, id, v.Draft.Rev)
 	if text == "" {
-		what = "removed"
+		msg = r.Lang.F("%s removed the alt text of item %d (%s) of draft #%d (revision %d).", r.Actor.Display(), n, v.Draft.Media[n-1].Name, id, v.Draft.Rev)
 	}
-	msg := fmt.Sprintf("%s %s the alt text of item %d (%s) of draft #%d (revision %d).", r.Actor.Display(), what, n, v.Draft.Media[n-1].Name, id, v.Draft.Rev)
-	return h.ViewResponse(ctx, v, msg+revisionNote(v)), nil
+	return h.ViewResponse(ctx, v, msg+revisionNote(r.Lang, v)), nil
 }
 
 func (h *handlers) rm(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -91,8 +91,8 @@ func (h *handlers) rm(ctx context.Context, r *commands.Request) (commands.Respon
 	if k := len(v.Revisions) - 2; k >= 0 && n <= len(v.Revisions[k].Media) { // the revision it was removed from
 		name = " (" + v.Revisions[k].Media[n-1].Name + ")"
 	}
-	msg := fmt.Sprintf("%s removed item %d%s from draft #%d (revision %d).", r.Actor.Display(), n, name, id, v.Draft.Rev)
-	return h.ViewResponse(ctx, v, msg+revisionNote(v)), nil
+	msg := r.Lang.F("%s removed item %d%s from draft #%d (revision %d).", r.Actor.Display(), n, name, id, v.Draft.Rev)
+	return h.ViewResponse(ctx, v, msg+revisionNote(r.Lang, v)), nil
 }
 
 func (h *handlers) move(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -101,8 +101,8 @@ func (h *handlers) move(ctx context.Context, r *commands.Request) (commands.Resp
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s moved item %d (%s) of draft #%d to place %d (revision %d).", r.Actor.Display(), n, v.Draft.Media[to-1].Name, id, to, v.Draft.Rev)
-	return h.ViewResponse(ctx, v, msg+revisionNote(v)), nil
+	msg := r.Lang.F("%s moved item %d (%s) of draft #%d to place %d (revision %d).", r.Actor.Display(), n, v.Draft.Media[to-1].Name, id, to, v.Draft.Rev)
+	return h.ViewResponse(ctx, v, msg+revisionNote(r.Lang, v)), nil
 }
 
 func (h *handlers) list(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -110,42 +110,42 @@ func (h *handlers) list(ctx context.Context, r *commands.Request) (commands.Resp
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: listText(v), Ephemeral: true}, nil
+	return commands.Response{Text: listText(r.Lang, v), Ephemeral: true}, nil
 }
 
-// listText lists a draft's media, one a line, with its alt text or the
-// lack of it.
-func listText(v approvals.View) string {
+// listText lists, in l, a draft's media, one a line, with its alt text
+// or the lack of it.
+func listText(l i18n.Lang, v approvals.View) string {
 	d := v.Draft
 	if len(d.Media) == 0 {
-		return fmt.Sprintf("Draft #%d has no pictures or videos. Add one with `media add %d FILE_OR_URL`.", d.ID, d.ID)
+		return l.F("Draft #%d has no pictures or videos. Add one with `media add %d FILE_OR_URL`.", d.ID, d.ID)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Draft #%d, revision %d: %d of at most %d pictures and videos.", d.ID, d.Rev, len(d.Media), approvals.MaxMedia)
+	b.WriteString(l.F("Draft #%d, revision %d: %s (at most %d).", d.ID, d.Rev, l.N(len(d.Media), "%d picture or video", "%d pictures and videos"), approvals.MaxMedia))
 	missing := 0
 	for i, it := range d.Media {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, kit.MediaLine(it))
+		fmt.Fprintf(&b, "\n%d. %s", i+1, kit.MediaLine(l, it))
 		if it.Alt == "" {
 			missing++
 		}
 	}
 	if missing > 0 {
-		fmt.Fprintf(&b, "\nDescribe each picture for people who cannot see it: `media alt %d N TEXT`.", d.ID)
+		b.WriteString("\n" + l.F("Describe each picture for people who cannot see it: `media alt %d N TEXT`.", d.ID))
 	}
 	return b.String()
 }
 
 // revisionNote says that approvals of the old revision no longer count,
 // when the draft went back to review.
-func revisionNote(v approvals.View) string {
+func revisionNote(l i18n.Lang, v approvals.View) string {
 	if v.Draft.State == approvals.StateInReview && len(v.Approvals) > 0 {
-		return " It is back in review: earlier approvals no longer count."
+		return " " + l.T("It is back in review: earlier approvals no longer count.")
 	}
 	return ""
 }
 
 // missingAlt reminds which items lack alt text.
-func missingAlt(v approvals.View) string {
+func missingAlt(l i18n.Lang, v approvals.View) string {
 	var nums []string
 	for i, it := range v.Draft.Media {
 		if it.Alt == "" {
@@ -156,7 +156,10 @@ func missingAlt(v approvals.View) string {
 	case 0:
 		return ""
 	case 1:
-		return fmt.Sprintf(" Item %s has no alt text: `media alt %d %s TEXT` describes it.", nums[0], v.Draft.ID, nums[0])
+		return " " + l.F("Item %s has no alt text: `media alt %d %s TEXT` describes it.", nums[0], v.Draft.ID, nums[0])
 	}
-	return fmt.Sprintf(" Items %s have no alt text: `media alt %d N TEXT` describes each.", kit.JoinAnd(nums), v.Draft.ID)
+	return " " + l.F("Items %s have no alt text: `media alt %d N TEXT` describes each.", kit.JoinAnd(l, nums), v.Draft.ID)
 }
+
+// invalid is an EINVALID error already worded in the reader's language.
+func invalid(msg string) *herald.Error { return &herald.Error{Code: herald.EINVALID, Message: msg} }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/media"
 )
@@ -34,7 +35,7 @@ type source struct {
 func (h *handlers) sources(r *commands.Request) ([]source, error) {
 	var out []source
 	if raw := strings.TrimSpace(r.Args.Str("source")); raw != "" {
-		s, err := h.typed(r.Actor, raw)
+		s, err := h.typed(r.Lang, r.Actor, raw)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +50,7 @@ func (h *handlers) sources(r *commands.Request) ([]source, error) {
 	}
 	if len(out) == 0 {
 		id := r.Args.Int("id")
-		return nil, herald.Errorf(herald.EINVALID, "Which picture or video? Give an https link (`media add %d https://example.com/photo.jpg`), attach a file, or in the console a file's path.", id)
+		return nil, invalid(r.Lang.F("Which picture or video? Give an https link (`media add %d https://example.com/photo.jpg`), attach a file, or in the console a file's path.", id))
 	}
 	return out, nil
 }
@@ -59,33 +60,33 @@ var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // typed is the source a person typed: an https URL anywhere, a path in
 // the console only.
-func (h *handlers) typed(actor herald.Actor, raw string) (source, error) {
+func (h *handlers) typed(l i18n.Lang, actor herald.Actor, raw string) (source, error) {
 	if scheme, _, ok := strings.Cut(raw, "://"); ok && urlScheme.MatchString(scheme) {
 		u, err := url.Parse(raw)
 		if err != nil || !(u.Scheme == "https" || u.Scheme == "http" && h.MediaHTTP) || u.Host == "" || u.User != nil {
-			return source{}, herald.Errorf(herald.EINVALID, "Give an https link without a user name or password, e.g. https://example.com/photo.jpg.")
+			return source{}, invalid(l.T("Give an https link without a user name or password, e.g. https://example.com/photo.jpg."))
 		}
-		return source{name: urlName(u), open: func(ctx context.Context) (io.ReadCloser, error) { return h.download(ctx, u) }}, nil
+		return source{name: urlName(u), open: func(ctx context.Context) (io.ReadCloser, error) { return h.download(ctx, l, u) }}, nil
 	}
 	if actor.Platform != consolePlatform {
-		return source{}, herald.Errorf(herald.EINVALID, "Herald reads files from its own machine only in the console; here, attach the file or give an https link.")
+		return source{}, invalid(l.T("Herald reads files from its own machine only in the console; here, attach the file or give an https link."))
 	}
-	return source{name: filepath.Base(raw), open: func(context.Context) (io.ReadCloser, error) { return openLocal(raw) }}, nil
+	return source{name: filepath.Base(raw), open: func(context.Context) (io.ReadCloser, error) { return openLocal(l, raw) }}, nil
 }
 
 // openLocal opens a regular file of the console's machine.
-func openLocal(p string) (io.ReadCloser, error) {
+func openLocal(l i18n.Lang, p string) (io.ReadCloser, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, herald.Errorf(herald.EINVALID, "There is no file %s.", p)
+			return nil, invalid(l.F("There is no file %s.", p))
 		}
-		return nil, herald.Errorf(herald.EINVALID, "Cannot read %s: %v", p, errors.Unwrap(err))
+		return nil, invalid(l.F("Cannot read %s: %v", p, errors.Unwrap(err)))
 	}
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		f.Close()
-		return nil, herald.Errorf(herald.EINVALID, "%s is not a file.", p)
+		return nil, invalid(l.F("%s is not a file.", p))
 	}
 	return f, nil
 }
@@ -101,24 +102,24 @@ func urlName(u *url.URL) string {
 
 // download fetches u through the guarded client and returns its body, to
 // be read (and bounded) by the library while it streams.
-func (h *handlers) download(ctx context.Context, u *url.URL) (io.ReadCloser, error) {
+func (h *handlers) download(ctx context.Context, l i18n.Lang, u *url.URL) (io.ReadCloser, error) {
 	if h.MediaClient == nil {
-		return nil, herald.Errorf(herald.EUNAVAILABLE, "This Herald does not download links; attach the file instead.")
+		return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: l.T("This Herald does not download links; attach the file instead.")}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, herald.Errorf(herald.EINVALID, "%s is not a link Herald can fetch.", u.Redacted())
+		return nil, invalid(l.F("%s is not a link Herald can fetch.", u.Redacted()))
 	}
 	resp, err := h.MediaClient.Do(req)
 	if err != nil {
 		if httpx.IsPrivate(err) {
-			return nil, herald.Errorf(herald.EINVALID, "%s points to a private address; Herald fetches only public links.", u.Host)
+			return nil, invalid(l.F("%s points to a private address; Herald fetches only public links.", u.Host))
 		}
-		return nil, herald.Errorf(herald.EUNAVAILABLE, "Could not download from %s: %v", u.Host, httpx.StripURL(err))
+		return nil, &herald.Error{Code: herald.EUNAVAILABLE, Message: l.F("Could not download from %s: %v", u.Host, httpx.StripURL(err))}
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return nil, herald.Errorf(herald.EINVALID, "%s answered %s for that link.", u.Host, resp.Status)
+		return nil, invalid(l.F("%s answered %s for that link.", u.Host, resp.Status))
 	}
 	if max := h.maxSize(); resp.ContentLength > max {
 		resp.Body.Close()

@@ -2,12 +2,12 @@ package mediacmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/commands"
+	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/commands/kit"
 )
 
@@ -21,7 +21,7 @@ func (h *handlers) suggest(ctx context.Context, r *commands.Request, id int64, n
 		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald has no LLM set up, so it cannot suggest alt text; describe the picture with `media alt %d %d TEXT`. (Operators: OPENAI_BASE_URL and HERALD_LLM_MODEL, with HERALD_LLM_VISION=true for a model that reads images.)", id, n)
 	}
 	if !h.Assist.Vision() {
-		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "The LLM configured does not read pictures, so Herald cannot suggest alt text; describe it with `media alt %d %d TEXT`.", id, n)
+		return commands.Response{}, &herald.Error{Code: herald.EUNAVAILABLE, Message: r.Lang.F("The LLM configured does not read pictures, so Herald cannot suggest alt text; describe it with `media alt %d %d TEXT`.", id, n)}
 	}
 	d, err := h.Approvals.MayAddMedia(ctx, r.Actor, id, 0) // the right to change its media, before the LLM is asked
 	if err != nil {
@@ -32,7 +32,7 @@ func (h *handlers) suggest(ctx context.Context, r *commands.Request, id int64, n
 		return commands.Response{}, err
 	}
 	if h.Go == nil || h.Announce == nil {
-		v, msg, err := h.describe(ctx, r.Actor, d, n)
+		v, msg, err := h.describe(ctx, r.Lang, r.Actor, d, n)
 		if err != nil {
 			return commands.Response{}, err
 		}
@@ -40,23 +40,24 @@ func (h *handlers) suggest(ctx context.Context, r *commands.Request, id int64, n
 	}
 	actor := r.Actor
 	if !h.Go(func(ctx context.Context) {
-		v, msg, err := h.describe(ctx, actor, d, n)
+		v, msg, err := h.describe(ctx, "", actor, d, n) // announced in the card's thread: the brand's language
 		if err != nil {
 			h.Log.WarnContext(ctx, "alt text not suggested", "draft_id", id, "code", herald.ErrorCode(err))
 			if v, gerr := h.Approvals.Get(ctx, actor, id); gerr == nil {
-				h.Announce(ctx, h.ViewCard(ctx, v), commands.Response{Text: kit.ErrorText(err), ErrCode: herald.ErrorCode(err)})
+				h.Announce(ctx, h.ViewCard(ctx, v), commands.Response{Text: kit.ErrorText(kit.BrandLang(v.Brand), err), ErrCode: herald.ErrorCode(err)})
 			}
 			return
 		}
 		h.Announce(ctx, h.ViewCard(ctx, v), commands.Response{Text: msg})
 	}) {
-		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald is shutting down; ask again in a moment.")
+		return commands.Response{}, &herald.Error{Code: herald.EUNAVAILABLE, Message: r.Lang.T("Herald is shutting down; ask again in a moment.")}
 	}
-	return commands.Response{Text: fmt.Sprintf("Describing item %d (%s) of draft #%d… The alt text will appear on its card, for you to check.", n, it.Name, id), Ephemeral: true}, nil
+	return commands.Response{Text: r.Lang.F("Describing item %d (%s) of draft #%d… The alt text will appear on its card, for you to check.", n, it.Name, id), Ephemeral: true}, nil
 }
 
-// describe asks for item n's alt text and stores it as actor's revision.
-func (h *handlers) describe(ctx context.Context, actor herald.Actor, d approvals.Draft, n int) (approvals.View, string, error) {
+// describe asks for item n's alt text and stores it as actor's revision;
+// its message is in l ("": the brand's language).
+func (h *handlers) describe(ctx context.Context, l i18n.Lang, actor herald.Actor, d approvals.Draft, n int) (approvals.View, string, error) {
 	it := d.Media[n-1]
 	blob, err := h.Media.Store.Open(ctx, it.SHA256)
 	if err != nil {
@@ -76,7 +77,10 @@ func (h *handlers) describe(ctx context.Context, actor herald.Actor, d approvals
 	if err != nil {
 		return approvals.View{}, "", err
 	}
-	msg := fmt.Sprintf("The LLM suggested alt text for item %d (%s) of draft #%d, set as revision %d by %s: “%s”. It is only a proposal: change it with `media alt %d %d TEXT`.",
+	if l == "" {
+		l = kit.BrandLang(b)
+	}
+	msg := l.F("The LLM suggested alt text for item %d (%s) of draft #%d, set as revision %d by %s: “%s”. It is only a proposal: change it with `media alt %d %d TEXT`.",
 		n, it.Name, d.ID, v.Draft.Rev, actor.Display(), alt, d.ID, n)
-	return v, msg + revisionNote(v), nil
+	return v, msg + revisionNote(l, v), nil
 }

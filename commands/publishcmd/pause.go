@@ -57,8 +57,9 @@ func (h *handlers) pause(ctx context.Context, r *commands.Request) (commands.Res
 	if err != nil {
 		return commands.Response{}, err
 	}
-	text := fmt.Sprintf("%s paused publishing for %s: %d scheduled post(s) held.", r.Actor.Display(), v.Brand.Name, v.Held)
-	card := h.Router.Offer(kit.PauseCard(v, i18n.Lang(v.Brand.Lang)))
+	text := r.Lang.F("%s paused publishing for %s:", r.Actor.Display(), v.Brand.Name) + " " +
+		r.Lang.N(v.Held, "%d scheduled post held.", "%d scheduled posts held.")
+	card := h.Router.Offer(kit.PauseCard(v, kit.BrandLang(v.Brand)))
 	h.showInBrandChannels(ctx, v.Brand.ID, r.Channel, card)
 	return commands.Response{Text: text, Cards: []commands.Card{card}}, nil
 }
@@ -86,8 +87,9 @@ func (h *handlers) resume(ctx context.Context, r *commands.Request) (commands.Re
 	if err != nil {
 		return commands.Response{}, err
 	}
-	text := fmt.Sprintf("%s resumed publishing for %s; %d post(s) missed their time during the pause.", r.Actor.Display(), v.Brand.Name, len(v.Missed))
-	card := h.Router.Offer(kit.PauseCard(v, i18n.Lang(v.Brand.Lang)))
+	text := r.Lang.F("%s resumed publishing for %s;", r.Actor.Display(), v.Brand.Name) + " " +
+		r.Lang.N(len(v.Missed), "%d post missed its time during the pause.", "%d posts missed their time during the pause.")
+	card := h.Router.Offer(kit.PauseCard(v, kit.BrandLang(v.Brand)))
 	if h.Announce != nil { // every copy of the pause card, in place
 		h.Announce(ctx, card, commands.Response{})
 	}
@@ -103,13 +105,13 @@ func (h *handlers) publishNow(ctx context.Context, r *commands.Request) (command
 		f = h.Publish.PublishDuringPause
 	}
 	v, err := f(ctx, r.Actor, id)
-	if c, ok := confirmPause(err, fmt.Sprintf("Publish draft #%d during the pause?", id), "Publish anyway", fmt.Sprintf("publish %d --during-pause", id)); ok {
+	if c, ok := confirmPause(r.Lang, err, r.Lang.F("Publish draft #%d during the pause?", id), r.Lang.T("Publish anyway"), fmt.Sprintf("publish %d --during-pause", id)); ok {
 		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
 	}
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
+	return h.ViewResponse(ctx, v, r.Lang.F("%s is publishing draft #%d now.", r.Actor.Display(), id)), nil
 }
 
 // retry sends a failed or unconfirmed post again; while its brand is
@@ -125,27 +127,27 @@ func (h *handlers) retry(ctx context.Context, r *commands.Request) (commands.Res
 	if target != "" {
 		cmd += " " + commands.Quote(target)
 	}
-	if c, ok := confirmPause(err, fmt.Sprintf("Send draft #%d again during the pause?", id), "Send anyway", cmd+" --during-pause"); ok {
+	if c, ok := confirmPause(r.Lang, err, r.Lang.F("Send draft #%d again during the pause?", id), r.Lang.T("Send anyway"), cmd+" --during-pause"); ok {
 		return commands.Response{Ephemeral: true, Cards: []commands.Card{c}}, nil
 	}
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s is sending draft #%d again", r.Actor.Display(), id)
+	msg := r.Lang.F("%s is sending draft #%d again.", r.Actor.Display(), id)
 	if target != "" {
-		msg += " on " + target
+		msg = r.Lang.F("%s is sending draft #%d again on %s.", r.Actor.Display(), id, target)
 	}
-	return h.ViewResponse(ctx, v, msg+"."), nil
+	return h.ViewResponse(ctx, v, msg), nil
 }
 
 // confirmPause is the card asking to confirm an action refused because
 // the brand's publishing is paused (err's Reason), with the button that
 // runs command confirmed; false for any other err. It is shown only to
 // whoever was refused, who was allowed to act but for the pause.
-func confirmPause(err error, title, label, command string) (commands.Card, bool) {
+func confirmPause(l i18n.Lang, err error, title, label, command string) (commands.Card, bool) {
 	if e := herald.AsError(err); e == nil || e.Reason != publish.ReasonPaused {
 		return commands.Card{}, false
 	}
-	return commands.Card{Tone: "warning", Title: title, Text: kit.ErrorText(err),
+	return commands.Card{Tone: "warning", Title: title, Text: kit.ErrorText(l, err),
 		Buttons: []commands.Button{{Label: label, Command: command, Style: "danger"}}}, true
 }

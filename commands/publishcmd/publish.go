@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -45,8 +44,10 @@ func (h *handlers) postDefs() []*commands.Def {
 			Examples: []string{"unschedule 12"},
 			// on Discord through /herald more (the card's Unschedule button
 			// runs it): /herald media takes the 25th place Discord allows
-			Extra:   true,
-			Handler: h.publishAction((*publish.Service).Unschedule, "took draft #%d off the schedule"),
+			Extra: true,
+			Handler: h.publishAction((*publish.Service).Unschedule, func(l i18n.Lang, who string, id int64) string {
+				return l.F("%s took draft #%d off the schedule.", who, id)
+			}),
 		},
 		{
 			Path:     "publish",
@@ -69,7 +70,12 @@ func (h *handlers) postDefs() []*commands.Def {
 			Summary:  "Mark an unconfirmed (or failed) post as published, once you have seen it there.",
 			Params:   []commands.Param{kit.IDParam, targetParam},
 			Examples: []string{"confirm 12", "confirm 12 slack:#news"},
-			Handler:  h.settle((*publish.Service).Confirm, "marked draft #%d as published"),
+			Handler: h.settle((*publish.Service).Confirm, func(l i18n.Lang, who string, id int64, target string) string {
+				if target != "" {
+					return l.F("%s marked draft #%d as published on %s.", who, id, target)
+				}
+				return l.F("%s marked draft #%d as published.", who, id)
+			}),
 		},
 		{
 			Path:     "queue",
@@ -143,36 +149,32 @@ func (h *handlers) schedule(ctx context.Context, r *commands.Request) (commands.
 	if v, err = h.Publish.Schedule(ctx, r.Actor, id, at); err != nil {
 		return commands.Response{}, err
 	}
-	return h.ViewResponse(ctx, v, fmt.Sprintf("%s scheduled draft #%d for %s.", r.Actor.Display(), id, when.Format(at, v.Brand.Location(), "", h.Clock.Now()))), nil
+	return h.ViewResponse(ctx, v, r.Lang.F("%s scheduled draft #%d for %s.", r.Actor.Display(), id, kit.FormatWhen(r.Lang, at, v.Brand.Location()))), nil
 }
 
 type publishFunc func(*publish.Service, context.Context, herald.Actor, int64) (approvals.View, error)
 
-func (h *handlers) publishAction(f publishFunc, said string) commands.Handler {
+func (h *handlers) publishAction(f publishFunc, said func(l i18n.Lang, who string, id int64) string) commands.Handler {
 	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		id := r.Args.Int("id")
 		v, err := f(h.Publish, ctx, r.Actor, id)
 		if err != nil {
 			return commands.Response{}, err
 		}
-		return h.ViewResponse(ctx, v, r.Actor.Display()+" "+fmt.Sprintf(said, id)+"."), nil
+		return h.ViewResponse(ctx, v, said(r.Lang, r.Actor.Display(), id)), nil
 	}
 }
 
 type settleFunc func(*publish.Service, context.Context, herald.Actor, int64, string) (approvals.View, error)
 
-func (h *handlers) settle(f settleFunc, said string) commands.Handler {
+func (h *handlers) settle(f settleFunc, said func(l i18n.Lang, who string, id int64, target string) string) commands.Handler {
 	return func(ctx context.Context, r *commands.Request) (commands.Response, error) {
 		id, target := r.Args.Int("id"), r.Args.Str("target")
 		v, err := f(h.Publish, ctx, r.Actor, id, target)
 		if err != nil {
 			return commands.Response{}, err
 		}
-		msg := r.Actor.Display() + " " + fmt.Sprintf(said, id)
-		if target != "" {
-			msg += " on " + target
-		}
-		return h.ViewResponse(ctx, v, msg+"."), nil
+		return h.ViewResponse(ctx, v, said(r.Lang, r.Actor.Display(), id, target)), nil
 	}
 }
 
@@ -193,14 +195,13 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		return commands.Response{}, err
 	}
 	if len(ds) == 0 {
-		return commands.Response{Text: "Nothing is scheduled. Schedule an approved draft with `schedule ID WHEN`.", Ephemeral: true}, nil
+		return commands.Response{Text: r.Lang.T("Nothing is scheduled. Schedule an approved draft with `schedule ID WHEN`."), Ephemeral: true}, nil
 	}
 	var b strings.Builder
 	if more > 0 {
-		// more > 0: always several posts
-		b.WriteString(i18n.Lang(r.Actor.Lang).F("%d posts, the %d soonest first:", len(ds)+more, len(ds)))
+		b.WriteString(r.Lang.F("%d posts, the %d soonest first:", len(ds)+more, len(ds)))
 	} else {
-		b.WriteString(i18n.Lang(r.Actor.Lang).N(len(ds), "%d post:", "%d posts:"))
+		b.WriteString(r.Lang.N(len(ds), "%d post:", "%d posts:"))
 	}
 	held := map[int64]*publish.Pause{}
 	for _, d := range ds {
@@ -217,26 +218,33 @@ func (h *handlers) queue(ctx context.Context, r *commands.Request) (commands.Res
 		}
 		at := "—"
 		if !d.PublishAt.IsZero() {
-			at = when.Format(d.PublishAt, br.Location(), "", time.Time{})
+			at = kit.FormatWhen(r.Lang, d.PublishAt, br.Location())
 		}
-		fmt.Fprintf(&b, "\n#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, d.State.Label(), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50))
+		b.WriteString("\n" + r.Lang.F("#%d · %s · %s · %s · %s · “%s”", d.ID, at, br.Name, kit.StateLabel(r.Lang, d.State), herald.FormatTargets(d.Targets), kit.FirstLine(d.Text, 50)))
 		if p := held[d.BrandID]; p != nil && p.Holds(d) {
 			b.WriteString(" — " + publish.HeldDetail(*p))
 		}
-		if hint := queueHints[d.State]; hint != "" {
-			fmt.Fprintf(&b, " — "+hint, d.ID)
+		if hint := queueHint(r.Lang, d.State, d.ID); hint != "" {
+			b.WriteString(" — " + hint)
 		}
 	}
 	if more > 0 {
-		fmt.Fprintf(&b, "\n… and %d more.", more)
+		b.WriteString("\n" + r.Lang.F("… and %d more.", more))
 	}
 	return commands.Response{Text: b.String(), Ephemeral: true}, nil
 }
 
-var queueHints = map[approvals.State]string{
-	approvals.StateMissed:      "missed: `publish %d` or `schedule %[1]d WHEN`",
-	approvals.StateUnconfirmed: "did it arrive? `confirm %d` or `retry %[1]d`",
-	approvals.StateFailed:      "failed: `show %d`, then `retry %[1]d`",
+// queueHint says, in l, what to type for a post that needs a person.
+func queueHint(l i18n.Lang, s approvals.State, id int64) string {
+	switch s {
+	case approvals.StateMissed:
+		return l.F("missed: `publish %d` or `schedule %[1]d WHEN`", id)
+	case approvals.StateUnconfirmed:
+		return l.F("did it arrive? `confirm %d` or `retry %[1]d`", id)
+	case approvals.StateFailed:
+		return l.F("failed: `show %d`, then `retry %[1]d`", id)
+	}
+	return ""
 }
 
 func (h *handlers) targetAdd(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -249,11 +257,11 @@ func (h *handlers) targetAdd(ctx context.Context, r *commands.Request) (commands
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s is set up for %s", t, b.Name)
+	msg := r.Lang.F("%s is set up for %s. Use it with `draft TEXT --to %s`.", t, b.Name, t)
 	if a.Secret != "" {
-		msg += "; its secret is stored and will not be shown again"
+		msg = r.Lang.F("%s is set up for %s; its secret is stored and will not be shown again. Use it with `draft TEXT --to %s`.", t, b.Name, t)
 	}
-	return commands.Response{Text: msg + fmt.Sprintf(". Use it with `draft TEXT --to %s`.", t), Ephemeral: true}, nil
+	return commands.Response{Text: msg, Ephemeral: true}, nil
 }
 
 func (h *handlers) targetList(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -262,9 +270,9 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 		return commands.Response{}, err
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "Targets of %s:", b.Name)
+	s.WriteString(r.Lang.F("Targets of %s:", b.Name))
 	if len(as) == 0 {
-		s.WriteString("\n  none set up yet; an admin adds one with `target add mastodon:main URL --secret TOKEN`")
+		s.WriteString("\n  " + r.Lang.T("none set up yet; an admin adds one with `target add mastodon:main URL --secret TOKEN`"))
 	}
 	for _, a := range as {
 		if a.Conn.Connected() {
@@ -283,7 +291,7 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 		for i, k := range open {
 			ex[i] = k + ":#channel"
 		}
-		fmt.Fprintf(&s, "\nChat channels need no setting up: %s.", strings.Join(ex, ", "))
+		s.WriteString("\n" + r.Lang.F("Chat channels need no setting up: %s.", strings.Join(ex, ", ")))
 	}
 	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
@@ -297,7 +305,7 @@ func (h *handlers) targetRemove(ctx context.Context, r *commands.Request) (comma
 	if err != nil {
 		return commands.Response{}, err
 	}
-	return commands.Response{Text: fmt.Sprintf("%s is removed from %s; drafts that use it cannot be published until it is set up again.", t, b.Name), Ephemeral: true}, nil
+	return commands.Response{Text: r.Lang.F("%s is removed from %s; drafts that use it cannot be published until it is set up again.", t, b.Name), Ephemeral: true}, nil
 }
 
 func (h *handlers) calendar(ctx context.Context, r *commands.Request) (commands.Response, error) {
@@ -307,12 +315,12 @@ func (h *handlers) calendar(ctx context.Context, r *commands.Request) (commands.
 		return commands.Response{}, err
 	}
 	if tok == "" { // only its hash is kept: the link was shown when made
-		return commands.Response{Text: fmt.Sprintf("%s has a calendar link already; it was shown once, to whoever made it, and Herald keeps no copy. An admin can make a new one with `calendar rotate` (the old link then stops working).", b.Name), Ephemeral: true}, nil
+		return commands.Response{Text: r.Lang.F("%s has a calendar link already; it was shown once, to whoever made it, and Herald keeps no copy. An admin can make a new one with `calendar rotate` (the old link then stops working).", b.Name), Ephemeral: true}, nil
 	}
 	link := strings.TrimSuffix(h.PublicURL, "/") + "/calendar/" + tok + ".ics"
-	msg := fmt.Sprintf("The calendar of %s's posts: %s\nSubscribe to it from any calendar app; anyone with the link can read it, and `calendar rotate` replaces it. Keep it: Herald shows a link once.", b.Name, link)
+	msg := r.Lang.F("The calendar of %s's posts: %s\nSubscribe to it from any calendar app; anyone with the link can read it, and `calendar rotate` replaces it. Keep it: Herald shows a link once.", b.Name, link)
 	if h.PublicURL == "" {
-		msg += "\n(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)"
+		msg += "\n" + r.Lang.T("(Set HERALD_PUBLIC_URL to Herald's public address to get a full link; the path above is on HERALD_HTTP_ADDR.)")
 	}
 	return commands.Response{Text: msg, Ephemeral: true}, nil
 }

@@ -25,8 +25,8 @@ func brandAudit(e brands.AuditEntry) approvals.AuditEntry {
 // CreateBrand implements brands.Store.
 func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin brands.Member, e brands.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO brands (name, name_key, timezone, policy, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, ms(b.CreatedAt)).Scan(&b.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO brands (name, name_key, timezone, policy, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.Lang, ms(b.CreatedAt)).Scan(&b.ID)
 		if err != nil {
 			return err
 		}
@@ -38,12 +38,12 @@ func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin brands.M
 	})
 }
 
-const brandCols = `id, name, timezone, policy, remind_after_ms, created_at`
+const brandCols = `id, name, timezone, policy, remind_after_ms, lang, created_at`
 
 func scanBrand(row scanner) (herald.Brand, error) {
 	var b herald.Brand
 	var created, remind int64
-	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &remind, &created)
+	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &remind, &b.Lang, &created)
 	b.CreatedAt = fromMS(created)
 	b.RemindAfter = time.Duration(remind) * time.Millisecond
 	return b, wrap(err)
@@ -79,8 +79,8 @@ func (s *Store) BrandNames(ctx context.Context) ([]string, error) {
 // UpdateBrand implements brands.Store.
 func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e brands.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = $1, name_key = $2, timezone = $3, policy = $4, remind_after_ms = $5 WHERE id = $6`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, remindMS(b.RemindAfter), b.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = $1, name_key = $2, timezone = $3, policy = $4, remind_after_ms = $5, lang = $6 WHERE id = $7`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, remindMS(b.RemindAfter), b.Lang, b.ID)
 		if err := mustAffect(res, err, "brand"); err != nil {
 			return err
 		}

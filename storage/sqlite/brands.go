@@ -24,8 +24,8 @@ func brandAudit(e brands.AuditEntry) approvals.AuditEntry {
 // CreateBrand implements brands.Store.
 func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin brands.Member, e brands.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO brands (name, name_key, timezone, policy, created_at) VALUES (?, ?, ?, ?, ?)`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, ms(b.CreatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO brands (name, name_key, timezone, policy, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, b.Lang, ms(b.CreatedAt))
 		if err != nil {
 			return err
 		}
@@ -40,12 +40,12 @@ func (s *Store) CreateBrand(ctx context.Context, b *herald.Brand, admin brands.M
 	})
 }
 
-const brandCols = `id, name, timezone, policy, remind_after_ms, created_at`
+const brandCols = `id, name, timezone, policy, remind_after_ms, lang, created_at`
 
 func scanBrand(row interface{ Scan(...any) error }) (herald.Brand, error) {
 	var b herald.Brand
 	var created, remind int64
-	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &remind, &created)
+	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Policy, &remind, &b.Lang, &created)
 	b.CreatedAt = fromMS(created)
 	b.RemindAfter = time.Duration(remind) * time.Millisecond
 	return b, wrap(err)
@@ -81,8 +81,8 @@ func (s *Store) BrandNames(ctx context.Context) ([]string, error) {
 // UpdateBrand implements brands.Store.
 func (s *Store) UpdateBrand(ctx context.Context, b herald.Brand, e brands.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ?, remind_after_ms = ? WHERE id = ?`,
-			b.Name, nameKey(b.Name), b.Timezone, b.Policy, remindMS(b.RemindAfter), b.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE brands SET name = ?, name_key = ?, timezone = ?, policy = ?, remind_after_ms = ?, lang = ? WHERE id = ?`,
+			b.Name, nameKey(b.Name), b.Timezone, b.Policy, remindMS(b.RemindAfter), b.Lang, b.ID)
 		if err != nil {
 			return err
 		}

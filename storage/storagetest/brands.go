@@ -153,6 +153,25 @@ func testBrandUpdates(t *testing.T, open func(t *testing.T) Store) {
 			t.Errorf("BrandByName(old name) = %v, want %s", err, herald.ENOTFOUND)
 		}
 	})
+	t.Run("OKLang", func(t *testing.T) {
+		s := open(t)
+		b := mustBrand(t, s, "Acme", alice)
+		if got, err := s.Brand(t.Context(), b.ID); err != nil || got.Lang != "" {
+			t.Fatalf("a new brand's Lang = %q, %v; want \"\" (English)", got.Lang, err)
+		}
+		b.Lang = "fr"
+		if err := s.UpdateBrand(t.Context(), b, brandEntry(alice, brands.AuditLang, "fr")); err != nil {
+			t.Fatalf("UpdateBrand: %v", err)
+		}
+		for name, get := range map[string]func() (herald.Brand, error){
+			"Brand":       func() (herald.Brand, error) { return s.Brand(t.Context(), b.ID) },
+			"BrandByName": func() (herald.Brand, error) { return s.BrandByName(t.Context(), "acme") },
+		} {
+			if got, err := get(); err != nil || got.Lang != "fr" {
+				t.Errorf("%s after brand lang fr: Lang %q, %v", name, got.Lang, err)
+			}
+		}
+	})
 	t.Run("OKUpdateZone", func(t *testing.T) {
 		s := open(t)
 		b := mustBrand(t, s, "Acme", alice)
