@@ -60,15 +60,15 @@ func Root(base string) string {
 
 // Options configure a Graph API client.
 type Options struct {
-	APIURL  string       // the Graph API's base URL, with or without its version (APIURL)
-	AuthURL string       // the login dialog's base URL, with or without its version (AuthURL)
+	APIURL  string // the Graph API's base URL, with or without its version (APIURL)
+	AuthURL string // the login dialog's base URL, with or without its version (AuthURL)
 	// Version is the API version added to an APIURL (and, unless
 	// AuthPlain, an AuthURL) given without one (Version).
 	Version string
 	// AuthPlain leaves AuthURL unversioned (Threads' authorization page).
 	AuthPlain bool
-	Client  *http.Client // the operator's trusted httpx client
-	Clock   herald.Clock
+	Client    *http.Client // the operator's trusted httpx client
+	Clock     herald.Clock
 	// Sleep waits d on Clock (a timer by default; tests advance their
 	// clock), or returns ctx's error.
 	Sleep func(ctx context.Context, d time.Duration) error
