@@ -64,7 +64,12 @@ func (o Options) withDefaults() Options {
 	def(&o.APIURL, APIURL)
 	def(&o.AuthURL, AuthURL)
 	def(&o.Version, Version)
+	// Both are hosts: Herald adds /rest/…, /v2/userinfo and /oauth/v2/…
+	// (an API URL given ending in /rest or /v2 works the same; the
+	// version goes in the LinkedIn-Version header, never the path).
 	o.APIURL, o.AuthURL = strings.TrimSuffix(o.APIURL, "/"), strings.TrimSuffix(o.AuthURL, "/")
+	o.APIURL = strings.TrimSuffix(strings.TrimSuffix(o.APIURL, "/rest"), "/v2")
+	o.AuthURL = strings.TrimSuffix(strings.TrimSuffix(o.AuthURL, "/oauth/v2"), "/oauth")
 	if o.Client == nil {
 		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 30 * time.Second})
 	}

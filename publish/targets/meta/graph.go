@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -32,12 +33,42 @@ const (
 	AuthURL = "https://www.facebook.com/" + Version
 )
 
+// versionSegment is a version path segment as Meta's APIs write it
+// (v24.0, v1.0).
+var versionSegment = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)?$`)
+
+// Versioned returns base with version as its last path segment, unless
+// base names a version already (an operator's proxy pinned to one): an
+// API URL may be given with or without its version.
+func Versioned(base, version string) string {
+	base = strings.TrimSuffix(base, "/")
+	if version == "" || versionSegment.MatchString(base[strings.LastIndex(base, "/")+1:]) {
+		return base
+	}
+	return base + "/" + version
+}
+
+// Root returns base without a version as its last path segment: where
+// the endpoints documented without a version live (Threads' tokens).
+func Root(base string) string {
+	base = strings.TrimSuffix(base, "/")
+	if i := strings.LastIndex(base, "/"); versionSegment.MatchString(base[i+1:]) {
+		return base[:i]
+	}
+	return base
+}
+
 // Options configure a Graph API client.
 type Options struct {
-	APIURL  string       // the Graph API's base URL, version included (APIURL)
-	AuthURL string       // the login dialog's base URL (AuthURL)
-	Client  *http.Client // the operator's trusted httpx client
-	Clock   herald.Clock
+	APIURL  string // the Graph API's base URL, with or without its version (APIURL)
+	AuthURL string // the login dialog's base URL, with or without its version (AuthURL)
+	// Version is the API version added to an APIURL (and, unless
+	// AuthPlain, an AuthURL) given without one (Version).
+	Version string
+	// AuthPlain leaves AuthURL unversioned (Threads' authorization page).
+	AuthPlain bool
+	Client    *http.Client // the operator's trusted httpx client
+	Clock     herald.Clock
 	// Sleep waits d on Clock (a timer by default; tests advance their
 	// clock), or returns ctx's error.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -61,7 +92,13 @@ func (o Options) WithDefaults() Options {
 	if o.AuthURL == "" {
 		o.AuthURL = AuthURL
 	}
-	o.APIURL, o.AuthURL = strings.TrimSuffix(o.APIURL, "/"), strings.TrimSuffix(o.AuthURL, "/")
+	if o.Version == "" {
+		o.Version = Version
+	}
+	o.APIURL, o.AuthURL = Versioned(o.APIURL, o.Version), strings.TrimSuffix(o.AuthURL, "/")
+	if !o.AuthPlain {
+		o.AuthURL = Versioned(o.AuthURL, o.Version)
+	}
 	if o.Client == nil {
 		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 30 * time.Second})
 	}
@@ -210,7 +247,7 @@ func regainAccess(h http.Header) time.Duration {
 	return wait
 }
 
-// Call sends method path (relative to the API URL) with form f (a query
+// Call sends method path (relative to the API URL, or an absolute URL) with form f (a query
 // for GET) and token, and decodes the JSON answer into out (nil: ignored).
 // Failures are classified (Classify); a 2xx whose body is unreadable is
 // Ambiguous for a POST.
@@ -219,6 +256,9 @@ func (g *Graph) Call(ctx context.Context, method, path, token string, f url.Valu
 		f = url.Values{}
 	}
 	u := g.O.APIURL + path
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		u = path
+	}
 	var req *http.Request
 	var err error
 	if token != "" { // the access_token parameter both APIs document (never logged: errors strip URLs)

@@ -112,7 +112,9 @@ func ValidateCaption(text string) error {
 var (
 	channelName = regexp.MustCompile(`^@[A-Za-z][A-Za-z0-9_]{3,31}$`)
 	chatID      = regexp.MustCompile(`^-?[1-9][0-9]{0,18}$`)
-	botToken    = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,64}$`)
+	// botToken is a token's shape only (Telegram documents no length):
+	// whether Telegram knows it, target add asks it (getChat).
+	botToken = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,128}$`)
 )
 
 // NormalizeAccount implements publish.Normalizer: the chat is typed

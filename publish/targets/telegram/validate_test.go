@@ -119,7 +119,9 @@ func TestAccount(t *testing.T) {
 		{"ErrNameStartsWithDigit", publish.Account{URL: "@1acme"}, "@1acme", telegram.ReasonBadChat},
 		{"ErrLongName", publish.Account{URL: "@" + strings.Repeat("a", 33)}, "@" + strings.Repeat("a", 33), telegram.ReasonBadChat},
 		{"ErrNoChat", publish.Account{}, "", telegram.ReasonBadChat},
+		{"OKShortToken", publish.Account{URL: "@acmenews", Secret: "123:abc"}, "@acmenews", ""},
 		{"ErrBadToken", publish.Account{URL: "@acmenews", Secret: "not-a-token"}, "@acmenews", telegram.ReasonBadToken},
+		{"ErrTokenWithoutSecretPart", publish.Account{URL: "@acmenews", Secret: "123456:"}, "@acmenews", telegram.ReasonBadToken},
 	}
 	f := newFixture(t)
 	for _, tt := range tests {

@@ -54,7 +54,7 @@ func (p *Provider) Exchange(ctx context.Context, code, redirect, _ string) (publ
 	var short tokenAnswer
 	f := url.Values{"client_id": {p.g.O.AppID}, "client_secret": {p.g.O.AppSecret}, "grant_type": {"authorization_code"},
 		"redirect_uri": {redirect}, "code": {code}}
-	if err := p.g.Call(ctx, http.MethodPost, "/oauth/access_token", "", f, &short); err != nil {
+	if err := p.g.Call(ctx, http.MethodPost, meta.Root(p.g.O.APIURL)+"/oauth/access_token", "", f, &short); err != nil {
 		return publish.Grant{}, err
 	}
 	f = url.Values{"grant_type": {"th_exchange_token"}, "client_secret": {p.g.O.AppSecret}}
@@ -70,7 +70,10 @@ func (p *Provider) Refresh(ctx context.Context, g publish.Grant) (publish.Grant,
 
 func (p *Provider) token(ctx context.Context, path, token string, f url.Values) (publish.Grant, error) {
 	var a tokenAnswer
-	if err := p.g.Call(ctx, http.MethodGet, path, token, f, &a); err != nil {
+	// The token endpoints are documented without a version
+	// (graph.threads.net/oauth/access_token, /access_token,
+	// /refresh_access_token).
+	if err := p.g.Call(ctx, http.MethodGet, meta.Root(p.g.O.APIURL)+path, token, f, &a); err != nil {
 		return publish.Grant{}, err
 	}
 	if a.AccessToken == "" || a.ExpiresIn <= 0 {

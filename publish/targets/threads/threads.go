@@ -20,7 +20,10 @@ import (
 
 // Defaults of Options.
 const (
-	APIURL  = "https://graph.threads.net/v1.0"
+	// Version is the Threads API version Herald speaks, added to an
+	// HERALD_THREADS_API_URL given without one.
+	Version = "v1.0"
+	APIURL  = "https://graph.threads.net/" + Version
 	AuthURL = "https://threads.net"
 )
 
@@ -50,6 +53,10 @@ func (o Options) withDefaults() Options {
 	if o.AuthURL == "" {
 		o.AuthURL = AuthURL
 	}
+	if o.Version == "" {
+		o.Version = Version
+	}
+	o.AuthPlain = true // threads.net/oauth/authorize has no version
 	if o.Network == "" {
 		o.Network = "Threads"
 	}

@@ -86,9 +86,7 @@ type tokenAnswer struct {
 
 // token calls the token endpoint with the app's credentials.
 func (p *Provider) token(ctx context.Context, f url.Values) (publish.Grant, error) {
-	if p.pub.o.ClientSecret == "" {
-		f.Set("client_id", p.pub.o.ClientID)
-	}
+	f.Set("client_id", p.pub.o.ClientID) // as X's samples send it, with or without a secret
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.pub.o.APIURL+"/2/oauth2/token", strings.NewReader(f.Encode()))
 	if err != nil {
 		return publish.Grant{}, publish.Rejectedf("HERALD_X_API_URL is not usable: %v", err)

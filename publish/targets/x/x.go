@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ import (
 const (
 	APIURL  = "https://api.x.com"
 	AuthURL = "https://x.com/i/oauth2/authorize"
+	// authPath is the authorization page's path, added to an AuthURL
+	// given as a bare host (https://x.com, a proxy's root).
+	authPath = "/i/oauth2/authorize"
 )
 
 // MaxWeighted is how much a post may weigh (Count).
@@ -72,8 +76,13 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	o.APIURL = strings.TrimSuffix(cmp.Or(o.APIURL, APIURL), "/")
+	// The API URL is the host: Herald adds /2/… (a URL given ending in
+	// /2 works the same).
+	o.APIURL = strings.TrimSuffix(strings.TrimSuffix(cmp.Or(o.APIURL, APIURL), "/"), "/2")
 	o.AuthURL = cmp.Or(o.AuthURL, AuthURL)
+	if u, err := url.Parse(o.AuthURL); err == nil && strings.Trim(u.Path, "/") == "" && u.RawQuery == "" {
+		o.AuthURL = strings.TrimSuffix(o.AuthURL, "/") + authPath
+	}
 	if o.Client == nil {
 		o.Client = httpx.New(httpx.Options{Trusted: true, Timeout: 5 * time.Minute})
 	}

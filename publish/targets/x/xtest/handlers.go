@@ -55,9 +55,11 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, 400, "invalid_request", "Malformed request")
 		return
 	}
+	// X's token requests carry client_id in the form (its documented
+	// samples), and a confidential client's credentials in Basic auth.
 	id, secret, basic := r.BasicAuth()
 	if s.ClientSecret != "" && (!basic || id != s.ClientID || secret != s.ClientSecret) ||
-		s.ClientSecret == "" && r.PostForm.Get("client_id") != s.ClientID {
+		r.PostForm.Get("client_id") != s.ClientID {
 		oauthError(w, 401, "unauthorized_client", "Missing valid authorization header")
 		return
 	}
