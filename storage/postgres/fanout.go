@@ -87,7 +87,7 @@ type newsSeen struct {
 // catchUp delivers the news not delivered yet, oldest first.
 func (s *newsSeen) catchUp(ctx context.Context, conn *pgx.Conn, deliver func(context.Context, []byte)) error {
 	for {
-		rows, err := conn.Query(ctx, `SELECT id, body FROM fanout_news WHERE id > $1 AND NOT (id = ANY($2)) ORDER BY id LIMIT 100`, s.low, s.ids)
+		rows, err := conn.Query(ctx, `SELECT id, body FROM fanout_news WHERE id > $1 AND NOT (id = ANY($2)) ORDER BY id LIMIT 100`, s.low, append([]int64{}, s.ids...))
 		if err != nil {
 			return err
 		}

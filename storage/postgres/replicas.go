@@ -188,8 +188,9 @@ func randomKey() int32 {
 }
 
 // Release leaves the replicas: it stops Listen, deletes the replica's row
-// and closes its connection (which releases its locks). It is safe on a
-// nil Replica and twice.
+// and closes its connection (which releases its locks; a row left behind
+// is deleted by the next replica to join). It is safe on a nil Replica and
+// twice.
 func (r *Replica) Release() error {
 	if r == nil {
 		return nil
@@ -203,14 +204,15 @@ func (r *Replica) Release() error {
 	close(r.stop)
 	r.mu.Unlock()
 	r.wg.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err := r.store.db.ExecContext(ctx, `DELETE FROM replicas WHERE replica_id = $1`, r.ID)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.conn != nil {
-		err = errors.Join(wrap(err), r.conn.Close(ctx))
-		r.conn = nil
+	if r.conn == nil {
+		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := r.conn.Exec(ctx, `DELETE FROM replicas WHERE replica_id = $1`, r.ID)
+	err = errors.Join(wrap(err), r.conn.Close(ctx))
+	r.conn = nil
 	return err
 }
