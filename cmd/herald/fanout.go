@@ -74,7 +74,7 @@ func admitMedia(mine string, local bool) func([]postgres.ReplicaInfo) error {
 			return nil
 		}
 		if local {
-			return fmt.Errorf("%s already serve this PostgreSQL database, and replicas must share their media: a local media directory (%s) cannot be shared. "+
+			return fmt.Errorf("this PostgreSQL database is already served by %s, and replicas must share their media: a local media directory (%s) cannot be shared. "+
 				"Set HERALD_MEDIA=s3://BUCKET/PREFIX?endpoint=HOST:PORT (an S3-compatible store such as MinIO) on every replica (docs/postgres.md)", replicasNamed(others), mine)
 		}
 		for _, o := range others {

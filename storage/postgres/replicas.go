@@ -211,8 +211,12 @@ func (r *Replica) Release() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := r.conn.Exec(ctx, `DELETE FROM replicas WHERE replica_id = $1`, r.ID)
-	err = errors.Join(wrap(err), r.conn.Close(ctx))
+	if !r.conn.IsClosed() { // pgx closes a connection whose wait was canceled
+		// Best effort: a row left behind is a dead replica's, deleted by
+		// the next to join and never listed (its lock is free).
+		r.conn.Exec(ctx, `DELETE FROM replicas WHERE replica_id = $1`, r.ID)
+	}
+	err := r.conn.Close(ctx)
 	r.conn = nil
-	return err
+	return wrap(err)
 }
