@@ -27,17 +27,51 @@ import (
 	"github.com/heraldhq/herald/storage/postgres"
 )
 
-// fakeSlackAPI records the Web API calls of every replica: each posted
-// message gets its own ts.
-type fakeSlackAPI struct {
-	srv   *slacktest.Server
+// callLog records the calls a fake API receives, for tests to wait on.
+type callLog struct {
 	mu    sync.Mutex
-	calls []string // "method channel ts text"
+	calls []string
 	got   chan struct{}
 }
 
+// waitFor returns the first call containing want, waiting for it.
+func (l *callLog) waitFor(t *testing.T, want string) string {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		if c := l.matching(want); len(c) > 0 {
+			return c[0]
+		}
+		select {
+		case <-l.got:
+		case <-deadline:
+			t.Fatalf("never received %q; got %q", want, l.matching(""))
+		}
+	}
+}
+
+// matching lists the calls containing want.
+func (l *callLog) matching(want string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, c := range l.calls {
+		if strings.Contains(c, want) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// fakeSlackAPI records the Web API calls of every replica
+// ("method channel ts text"): each posted message gets its own ts.
+type fakeSlackAPI struct {
+	srv *slacktest.Server
+	callLog
+}
+
 func newFakeSlackAPI(t *testing.T) *fakeSlackAPI {
-	f := &fakeSlackAPI{got: make(chan struct{}, 100)}
+	f := &fakeSlackAPI{callLog: callLog{got: make(chan struct{}, 100)}}
 	record := func(method string) func(w http.ResponseWriter, r *http.Request) {
 		return func(w http.ResponseWriter, r *http.Request) {
 			r.ParseForm()
@@ -48,7 +82,10 @@ func newFakeSlackAPI(t *testing.T) *fakeSlackAPI {
 			}
 			f.calls = append(f.calls, strings.Join([]string{method, r.Form.Get("channel"), ts, r.Form.Get("text")}, " "))
 			f.mu.Unlock()
-			f.got <- struct{}{}
+			select {
+			case f.got <- struct{}{}:
+			default: // 100 wake-ups pending already
+			}
 			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": ts})
 		}
 	}
@@ -61,35 +98,8 @@ func newFakeSlackAPI(t *testing.T) *fakeSlackAPI {
 	return f
 }
 
-// waitFor returns the first call containing want, waiting for it.
-func (f *fakeSlackAPI) waitFor(t *testing.T, want string) string {
-	t.Helper()
-	deadline := time.After(20 * time.Second)
-	for {
-		if c := f.matching(want); len(c) > 0 {
-			return c[0]
-		}
-		select {
-		case <-f.got:
-		case <-deadline:
-			t.Fatalf("Slack never received %q; got %q", want, f.matching(""))
-		}
-	}
-}
-
-func (f *fakeSlackAPI) matching(want string) []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, c := range f.calls {
-		if strings.Contains(c, want) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// startReplica runs `herald run` with env until the test ends.
+// startReplica runs `herald run` with env until the test ends, and
+// returns it once it listens.
 func startReplica(t *testing.T, env map[string]string) *Main {
 	t.Helper()
 	m := NewMain()
@@ -118,13 +128,13 @@ func startReplica(t *testing.T, env map[string]string) *Main {
 	return m
 }
 
-const replicaSlackSecret = "s3cret"
+const testSlackSecret = "s3cret"
 
 // slackPost sends a body signed as Slack would to a replica.
 func slackPost(t *testing.T, m *Main, path, contentType, body string, header http.Header) {
 	t.Helper()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(replicaSlackSecret))
+	mac := hmac.New(sha256.New, []byte(testSlackSecret))
 	io.WriteString(mac, "v0:"+ts+":"+body)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+path, strings.NewReader(body))
 	maps.Copy(req.Header, header)
@@ -166,7 +176,7 @@ func TestReplicas(t *testing.T) {
 	env := map[string]string{
 		"HERALD_DATABASE": db, "HERALD_HTTP_ADDR": "127.0.0.1:0", "HERALD_LOG_LEVEL": "error",
 		"HERALD_MEDIA": "s3://media/herald?endpoint=" + s3srv.URL, "AWS_ACCESS_KEY_ID": "AKIAHERALD", "AWS_SECRET_ACCESS_KEY": "s3cr3t",
-		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": replicaSlackSecret, "SLACK_API_URL": slack.srv.GetAPIURL(),
+		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSlackSecret, "SLACK_API_URL": slack.srv.GetAPIURL(),
 	}
 	withDiscord := maps.Clone(env)
 	maps.Copy(withDiscord, map[string]string{"DISCORD_BOT_TOKEN": "test-token", "DISCORD_APP_ID": "100",
@@ -197,7 +207,7 @@ func TestReplicas(t *testing.T) {
 		}
 		discordAPI.waitFor(t, "POST /api/v9/interactions/77/tok77/callback")
 		waitQuiet(discordAPI.got)
-		if n := discordAPI.count("/interactions/77/"); n != 1 {
+		if n := len(discordAPI.matching("/interactions/77/")); n != 1 {
 			t.Errorf("the interaction was answered %d times across the replicas; want once", n)
 		}
 	})
@@ -205,7 +215,7 @@ func TestReplicas(t *testing.T) {
 		slackSlash(t, b, "brand add Acme")
 		slack.waitFor(t, "Brand Acme created")
 		slackSlash(t, b, `draft "Hello from replica B"`)
-		posted := strings.Fields(lastMatching(t, slack, "Draft #1")) // the card, posted by B
+		posted := strings.Fields(lastMatching(t, &slack.callLog, "Draft #1")) // the card, posted by B
 		// The card's Discord copy, as B's Discord adapter would have recorded it.
 		store, err := postgres.Open(t.Context(), db)
 		if err != nil {
@@ -219,7 +229,7 @@ func TestReplicas(t *testing.T) {
 		slack.waitFor(t, "update C1 "+posted[2])
 		discordAPI.waitFor(t, "PATCH /api/v9/channels/C9/messages/5009")
 		waitQuiet(discordAPI.got)
-		if n := discordAPI.count("PATCH /api/v9/channels/C9/messages/5009"); n != 1 {
+		if n := len(discordAPI.matching("PATCH /api/v9/channels/C9/messages/5009")); n != 1 {
 			t.Errorf("the Discord copy was updated %d times; want once", n)
 		}
 	})
@@ -245,7 +255,7 @@ func waitQuiet(got chan struct{}) {
 	}
 }
 
-func lastMatching(t *testing.T, f *fakeSlackAPI, want string) string {
+func lastMatching(t *testing.T, f *callLog, want string) string {
 	t.Helper()
 	f.waitFor(t, want)
 	c := f.matching(want)
@@ -279,16 +289,4 @@ func discordPost(t *testing.T, m *Main, key ed25519.PrivateKey, body string) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("interaction on %s: %s", m.HTTPAddr, resp.Status)
 	}
-}
-
-func (f *fakeDiscordAPI) count(want string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.calls {
-		if strings.Contains(c, want) {
-			n++
-		}
-	}
-	return n
 }

@@ -186,4 +186,3 @@ func collect(t *testing.T, c chan string, n int) []string {
 	}
 	return got
 }
-
