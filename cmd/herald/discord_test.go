@@ -18,7 +18,7 @@ import (
 
 // fakeDiscordAPI records the REST calls Herald makes and answers them.
 type fakeDiscordAPI struct {
-	srv *httptest.Server
+	srv     *httptest.Server
 	callLog // "METHOD path body"
 }
 
