@@ -11,11 +11,15 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,6 +50,19 @@ func (l *callLog) waitFor(t *testing.T, want string) string {
 		case <-l.got:
 		case <-deadline:
 			t.Fatalf("never received %q; got %q", want, l.matching(""))
+		}
+	}
+}
+
+// waitCount waits until n calls contain want.
+func (l *callLog) waitCount(t *testing.T, want string, n int) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for len(l.matching(want)) < n {
+		select {
+		case <-l.got:
+		case <-deadline:
+			t.Fatalf("received %q %d times, not %d; got %q", want, len(l.matching(want)), n, l.matching(""))
 		}
 	}
 }
@@ -128,15 +145,75 @@ func startReplica(t *testing.T, env map[string]string) *Main {
 	return m
 }
 
+// replicaProc is a `herald run` child process, at addr.
+type replicaProc struct {
+	addr string
+	cmd  *exec.Cmd
+}
+
+// startReplicaProcess runs `herald run` with env in a child process (this
+// test binary, as crash_test.go does) until the test ends or kill, and
+// returns it once it answers /healthz.
+func startReplicaProcess(t *testing.T, env map[string]string) *replicaProc {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "run")
+	cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_HTTP_ADDR="+addr)
+	for k, v := range env {
+		if k != "HERALD_HTTP_ADDR" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return &replicaProc{addr: addr, cmd: cmd}
+			}
+		}
+		select {
+		case <-exited:
+			t.Fatalf("herald run exited: %s", stderr.String())
+		case <-time.After(50 * time.Millisecond): // the child starts
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("herald run never answered on %s: %s", addr, stderr.String())
+		}
+	}
+}
+
 const testSlackSecret = "s3cret"
 
-// slackPost sends a body signed as Slack would to a replica.
-func slackPost(t *testing.T, m *Main, path, contentType, body string, header http.Header) {
+// slackPost sends a body signed as Slack would to the Herald at addr.
+func slackPost(t *testing.T, addr, path, contentType, body string, header http.Header) {
 	t.Helper()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(testSlackSecret))
 	io.WriteString(mac, "v0:"+ts+":"+body)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+path, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, strings.NewReader(body))
 	maps.Copy(req.Header, header)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -147,15 +224,15 @@ func slackPost(t *testing.T, m *Main, path, contentType, body string, header htt
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s on %s: %s", path, m.HTTPAddr, resp.Status)
+		t.Fatalf("%s on %s: %s", path, addr, resp.Status)
 	}
 }
 
-func slackSlash(t *testing.T, m *Main, text string) {
+func slackSlash(t *testing.T, addr, text string) {
 	t.Helper()
 	body := url.Values{"command": {"/herald"}, "text": {text}, "team_id": {"T1"}, "channel_id": {"C1"},
 		"user_id": {"UALICE"}, "user_name": {"alice"}}.Encode()
-	slackPost(t, m, "/slack/commands", "application/x-www-form-urlencoded", body, nil)
+	slackPost(t, addr, "/slack/commands", "application/x-www-form-urlencoded", body, nil)
 }
 
 // TestReplicas runs three Heralds on one PostgreSQL database, sharing an
@@ -164,8 +241,8 @@ func slackSlash(t *testing.T, m *Main, text string) {
 // is answered once; a Discord interaction sent to two replicas is answered
 // once; a click on replica A updates the Slack card B posted, and the
 // card's Discord copy (A has no Discord) is updated once, by B or C,
-// through the database; a fourth replica with a local media directory is
-// refused.
+// through the database, and still once by C when B has been SIGKILLed; a
+// fourth replica with a local media directory is refused.
 func TestReplicas(t *testing.T) {
 	db := pgtest.Database(t)
 	s3srv := s3test.New("AKIAHERALD", "s3cr3t", "media")
@@ -181,17 +258,22 @@ func TestReplicas(t *testing.T) {
 	withDiscord := maps.Clone(env)
 	maps.Copy(withDiscord, map[string]string{"DISCORD_BOT_TOKEN": "test-token", "DISCORD_APP_ID": "100",
 		"DISCORD_PUBLIC_KEY": hex.EncodeToString(key.Public().(ed25519.PublicKey)), "DISCORD_API_URL": discordAPI.srv.URL + "/api"})
-	a := startReplica(t, env)
-	b := startReplica(t, withDiscord)
-	c := startReplica(t, withDiscord)
+	store, err := postgres.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	a := startReplicaProcess(t, env).addr
+	b := startReplicaProcess(t, withDiscord)
+	c := startReplicaProcess(t, withDiscord).addr
 
 	t.Run("SlackEventRetryOnce", func(t *testing.T) {
 		ev := `{"type":"event_callback","event_id":"Ev42","event":{"type":"app_mention","channel":"C1","user":"UBOB","ts":"9.000001"}}`
 		slackPost(t, a, "/slack/events", "application/json", ev, nil)
 		slack.waitFor(t, "Hi <@UBOB>")
 		// Slack retries (a new timestamp, so a new signature) on another replica.
-		slackPost(t, b, "/slack/events", "application/json", ev, http.Header{"X-Slack-Retry-Num": {"1"}, "X-Slack-Retry-Reason": {"http_timeout"}})
-		slackSlash(t, b, "help") // a marker: posted after the retry was handled
+		slackPost(t, b.addr, "/slack/events", "application/json", ev, http.Header{"X-Slack-Retry-Num": {"1"}, "X-Slack-Retry-Reason": {"http_timeout"}})
+		slackSlash(t, b.addr, "help") // a marker: posted after the retry was handled
 		slack.waitFor(t, "post C1 ")
 		waitQuiet(slack.got)
 		if got := slack.matching("Hi <@UBOB>"); len(got) != 1 {
@@ -202,8 +284,8 @@ func TestReplicas(t *testing.T) {
 		it := `{"id":"77","application_id":"100","type":2,"token":"tok77","version":1,"channel_id":"C9","guild_id":"G1",` +
 			`"member":{"user":{"id":"1001","username":"alice"},"roles":[]},"data":{"id":"1","name":"herald","type":1,"options":[` +
 			`{"name":"brand","type":2,"options":[{"name":"add","type":1,"options":[{"name":"name","type":3,"value":"Globex"}]}]}]}}`
-		for _, m := range []*Main{b, c} {
-			discordPost(t, m, key, it)
+		for _, addr := range []string{b.addr, c} {
+			discordPost(t, addr, key, it)
 		}
 		discordAPI.waitFor(t, "POST /api/v9/interactions/77/tok77/callback")
 		waitQuiet(discordAPI.got)
@@ -212,16 +294,11 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 	t.Run("ClickOnAUpdatesCardsOfB", func(t *testing.T) {
-		slackSlash(t, b, "brand add Acme")
+		slackSlash(t, b.addr, "brand add Acme")
 		slack.waitFor(t, "Brand Acme created")
-		slackSlash(t, b, `draft "Hello from replica B"`)
+		slackSlash(t, b.addr, `draft "Hello from replica B"`)
 		posted := strings.Fields(lastMatching(t, &slack.callLog, "Draft #1")) // the card, posted by B
 		// The card's Discord copy, as B's Discord adapter would have recorded it.
-		store, err := postgres.Open(t.Context(), db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
 		if err := store.SaveCardRef(t.Context(), "draft:1", herald.MessageRef{Channel: herald.ChannelRef{Platform: "discord", Workspace: "G1", Channel: "C9"}, MessageID: "5009"}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -231,6 +308,30 @@ func TestReplicas(t *testing.T) {
 		waitQuiet(discordAPI.got)
 		if n := len(discordAPI.matching("PATCH /api/v9/channels/C9/messages/5009")); n != 1 {
 			t.Errorf("the Discord copy was updated %d times; want once", n)
+		}
+	})
+	t.Run("KilledReplicaLeaves", func(t *testing.T) {
+		const patch = "PATCH /api/v9/channels/C9/messages/5009"
+		before := len(discordAPI.matching(patch))
+		if err := b.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			rs, err := store.Replicas(t.Context())
+			if err == nil && len(rs) == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("15 s after B was killed the replicas are %+v (%v); want A and C", rs, err)
+			}
+			time.Sleep(50 * time.Millisecond) // PostgreSQL notices the closed connection
+		}
+		slackClick(t, a, "herald.run.cancel", "cancel 1")
+		discordAPI.waitCount(t, patch, before+1) // by C, the Discord replica left
+		waitQuiet(discordAPI.got)
+		if n := len(discordAPI.matching(patch)) - before; n != 1 {
+			t.Errorf("after B was killed the Discord copy was updated %d times; want once", n)
 		}
 	})
 	t.Run("ErrLocalMediaRefused", func(t *testing.T) {
@@ -262,7 +363,7 @@ func lastMatching(t *testing.T, f *callLog, want string) string {
 	return c[len(c)-1]
 }
 
-func slackClick(t *testing.T, m *Main, actionID, value string) {
+func slackClick(t *testing.T, addr, actionID, value string) {
 	t.Helper()
 	cb := map[string]any{
 		"type": "block_actions", "trigger_id": "trig1",
@@ -272,13 +373,13 @@ func slackClick(t *testing.T, m *Main, actionID, value string) {
 			"text": map[string]string{"type": "plain_text", "text": "Submit"}}},
 	}
 	js, _ := json.Marshal(cb)
-	slackPost(t, m, "/slack/interactivity", "application/x-www-form-urlencoded", url.Values{"payload": {string(js)}}.Encode(), nil)
+	slackPost(t, addr, "/slack/interactivity", "application/x-www-form-urlencoded", url.Values{"payload": {string(js)}}.Encode(), nil)
 }
 
-func discordPost(t *testing.T, m *Main, key ed25519.PrivateKey, body string) {
+func discordPost(t *testing.T, addr string, key ed25519.PrivateKey, body string) {
 	t.Helper()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+"/discord/interactions", strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/discord/interactions", strings.NewReader(body))
 	req.Header.Set("X-Signature-Timestamp", ts)
 	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(key, append([]byte(ts), body...))))
 	resp, err := http.DefaultClient.Do(req)
@@ -287,6 +388,6 @@ func discordPost(t *testing.T, m *Main, key ed25519.PrivateKey, body string) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("interaction on %s: %s", m.HTTPAddr, resp.Status)
+		t.Fatalf("interaction on %s: %s", addr, resp.Status)
 	}
 }

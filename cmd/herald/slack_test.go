@@ -39,7 +39,7 @@ func TestRunWithSlack(t *testing.T) {
 	m := startReplica(t, env)
 	body := url.Values{"command": {"/herald"}, "text": {"brand add Acme"}, "team_id": {"T1"}, "channel_id": {"C1"},
 		"user_id": {"UALICE"}, "user_name": {"alice"}, "response_url": {api.GetAPIURL() + "response"}}.Encode()
-	slackPost(t, m, "/slack/commands", "application/x-www-form-urlencoded", body, nil)
+	slackPost(t, m.HTTPAddr, "/slack/commands", "application/x-www-form-urlencoded", body, nil)
 	select {
 	case <-got:
 	case <-time.After(10 * time.Second):
