@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/media/s3"
@@ -109,6 +110,33 @@ func (m *Main) newBroadcaster() *bot.Broadcaster {
 		return bot.NewBroadcaster(m.log)
 	}
 	return bot.NewRelayedBroadcaster(m.log, m.replica, m.store, m.Clock)
+}
+
+// doctorReplicas prints, on PostgreSQL, the replicas serving the database
+// and whether this configuration could join them (its media store).
+func (m *Main) doctorReplicas(ctx context.Context) error {
+	s, ok := m.store.(*postgres.Store)
+	if !ok {
+		return nil
+	}
+	rs, err := s.Replicas(ctx)
+	if err != nil {
+		return fmt.Errorf("replicas: %w", err)
+	}
+	if len(rs) == 0 {
+		fmt.Fprintln(m.Stdout, "replicas: none serving")
+		return nil
+	}
+	list := make([]string, len(rs))
+	for i, r := range rs {
+		list[i] = fmt.Sprintf("%s (%s, since %s)", r.ID, r.Media, r.Since.Format(time.RFC3339))
+	}
+	fmt.Fprintf(m.Stdout, "replicas: %d serving: %s\n", len(rs), strings.Join(list, "; "))
+	media, local := m.Config.mediaIdentity()
+	if err := admitMedia(media, local)(rs); err != nil {
+		return fmt.Errorf("this configuration could not join them: %w", err)
+	}
+	return nil
 }
 
 // replica is this process among the replicas of a PostgreSQL database.

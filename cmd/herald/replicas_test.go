@@ -293,6 +293,17 @@ func TestReplicas(t *testing.T) {
 			t.Errorf("the interaction was answered %d times across the replicas; want once", n)
 		}
 	})
+	t.Run("OKDoctor", func(t *testing.T) {
+		out, err := runMain(env, "doctor")
+		if err != nil || !strings.Contains(out, "replicas: 3 serving: ") || strings.Count(out, "(s3://media/herald, since ") != 3 || !strings.Contains(out, "so doctor did not migrate") {
+			t.Errorf("doctor beside three replicas: %v\n%s", err, out)
+		}
+		local := maps.Clone(env)
+		local["HERALD_MEDIA"] = "file:" + t.TempDir()
+		if _, err := runMain(local, "doctor"); err == nil || !strings.Contains(err.Error(), "could not join them") {
+			t.Errorf("doctor of a configuration with a local media directory beside replicas = %v; want it to say it could not join", err)
+		}
+	})
 	t.Run("ClickOnAUpdatesCardsOfB", func(t *testing.T) {
 		slackSlash(t, b.addr, "brand add Acme")
 		slack.waitFor(t, "Brand Acme created")
