@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,24 +61,12 @@ func TestRunWithDiscord(t *testing.T) {
 			map[string]any{"name": "brand", "type": 2, "options": []any{
 				map[string]any{"name": "add", "type": 1, "options": []any{map[string]any{"name": "name", "type": 3, "value": "Acme"}}}}}}}}
 	body, _ := json.Marshal(it)
-	post := func(body []byte, sig ed25519.PrivateKey) *http.Response {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+"/discord/interactions", bytes.NewReader(body))
-		req.Header.Set("X-Signature-Timestamp", ts)
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(sig, append([]byte(ts), body...))))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
-	}
 	_, other, _ := ed25519.GenerateKey(nil)
-	if resp := post(body, other); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("badly signed interaction: %s, want 401", resp.Status)
+	if status := discordPost(t, m.HTTPAddr, other, string(body)); status != http.StatusUnauthorized {
+		t.Errorf("badly signed interaction: %d, want 401", status)
 	}
-	if resp := post(body, key); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("interaction: %s", resp.Status)
+	if status := discordPost(t, m.HTTPAddr, key, string(body)); status != http.StatusAccepted {
+		t.Fatalf("interaction: %d", status)
 	}
 	got := api.waitFor(t, "POST /api/v9/interactions/42/tok/callback")
 	if !strings.Contains(got, "Brand Acme created") || !strings.Contains(got, `"allowed_mentions":{"parse":[]}`) {
