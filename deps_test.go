@@ -43,7 +43,7 @@ var layers = []layer{
 		"commands/brandcmd", "commands/draftcmd", "commands/publishcmd", "commands/assistcmd", "commands/listencmd", "commands/mediacmd"}}, // the assembly: every family
 	{prefix: "commands/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist", "commands", "commands/when", "commands/i18n", "commands/kit"}}, // a family: never a sibling family
 	{prefix: "bot/", may: []string{"", "commands", "commands/i18n", "bot", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
-	{prefix: "bot", may: []string{"", "commands", "commands/i18n"}},
+	{prefix: "bot", may: []string{"", "commands", "commands/i18n", "media"}}, // media: the downloader refuses files as the library does
 	{prefix: "storage/storagetest", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "storage/", may: []string{"", "brands", "approvals", "media", "mentions", "mentions/query", "publish", "assist"}},
 	{prefix: "cmd/", may: nil}, // wiring: anything

@@ -56,6 +56,12 @@ func (b *Broadcaster) Show(ctx context.Context, a Announcement) {
 	b.queue(ctx, news{Announcement: a})
 }
 
+// Tell queues a card for one person alone, shown where they asked
+// (Announcement.To).
+func (b *Broadcaster) Tell(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef) {
+	b.queue(ctx, news{Announcement: Announcement{Card: card, Channel: where, To: &who}})
+}
+
 func (b *Broadcaster) queue(ctx context.Context, n news) {
 	select {
 	case b.q <- n:

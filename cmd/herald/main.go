@@ -77,6 +77,9 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// RefreshEvery is how often connected accounts are kept alive
+	// (publish.RefreshTick when zero); tests shorten it.
+	RefreshEvery time.Duration
 	// Resolver and PublicAddrs are test seams of the guarded client of
 	// URLs typed in chat (httpx.Options): the DNS it asks, and the
 	// addresses it counts as public (a fake network on loopback). nil in
@@ -360,6 +363,7 @@ type app struct {
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
 	media    mediaParts
+	connect  *publish.Connector
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -410,9 +414,11 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
-		}}
-	m.wireMediaCommands(&deps, med)         // issue 15
-	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+		},
+		Tell: news.Tell}
+	m.wireMediaCommands(&deps, med)                               // issue 15
+	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
+	detached := m.wireAssist(drafts, &deps)                       // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
@@ -420,7 +426,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	deps.Mentions = ment
 	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: handlers.New(deps), detached: detached, media: med}, nil
+		router: handlers.New(deps), detached: detached, media: med, connect: deps.Connect}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -462,6 +468,7 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
 	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
 	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
+	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) })
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -472,7 +479,8 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
+		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
 	if a.media.Links != nil {
 		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
 	}
@@ -533,19 +541,4 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
-}
-
-// lookup answers the Discord adapter's autocomplete: brands from brands,
-// drafts from approvals.
-type lookup struct {
-	brands *brands.Service
-	drafts *approvals.Service
-}
-
-func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership, error) {
-	return l.brands.Brands(ctx, a)
-}
-
-func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
-	return l.drafts.List(ctx, a, ch, brand, f)
 }
