@@ -20,6 +20,7 @@ type Broadcaster struct {
 	relay  Relay
 	claims Deduper
 	clock  herald.Clock
+	id     string // this replica's, in the news it sends
 }
 
 type announcer struct {
@@ -28,11 +29,14 @@ type announcer struct {
 }
 
 // news is an announcement, and the platform it came from (which shows it
-// already). ID names news relayed between replicas.
+// already). ID names news relayed between replicas, Origin the replica
+// that sent them and Has the platforms it announces itself (relay.go).
 type news struct {
 	Announcement
-	From string `json:"from,omitempty"`
-	ID   string `json:"id,omitempty"`
+	From   string   `json:"from,omitempty"`
+	ID     string   `json:"id,omitempty"`
+	Origin string   `json:"origin,omitempty"`
+	Has    []string `json:"has,omitempty"`
 }
 
 // NewBroadcaster returns a broadcaster with room for 1024 pieces of news
@@ -121,11 +125,11 @@ func announcers(adapters []Adapter) []announcer {
 }
 
 // deliver announces n on every platform of to but the one it came from.
-// claimed news are announced on a platform only by the replica that
-// claims them there first.
-func (b *Broadcaster) deliver(ctx context.Context, n news, to []announcer, claimed bool) {
+// relayed news are announced on a platform by their origin when it has
+// that platform, else by the replica that claims them there first.
+func (b *Broadcaster) deliver(ctx context.Context, n news, to []announcer, relayed bool) {
 	for _, an := range to {
-		if an.name == n.From || claimed && !b.claim(ctx, n, an.name) {
+		if an.name == n.From || relayed && !b.mine(ctx, n, an.name) {
 			continue
 		}
 		if err := an.Announce(ctx, n.Announcement); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,15 +27,23 @@ type Relay interface {
 // through relay to every replica, and each replica announces what it
 // hears on the platforms it has an adapter for. So a card changed on one
 // replica is updated by whichever replica holds that platform's
-// connection (the Discord gateway runs on one replica only). Of the
-// replicas holding a platform, the first to claim a piece of news in
-// claims (the database) announces it there: each platform hears it once.
-// When relay cannot send, the news are announced here, as a lone
+// connection (the Discord gateway runs on one replica only). On a
+// platform the sending replica has, it announces its news itself (in the
+// order it sent them); on one it lacks, the first replica to claim the
+// news in claims (the database) announces them: each platform hears them
+// once. When relay cannot send, the news are announced here, as a lone
 // Herald would.
 func NewRelayedBroadcaster(log *slog.Logger, relay Relay, claims Deduper, clock herald.Clock) *Broadcaster {
 	b := NewBroadcaster(log)
-	b.relay, b.claims, b.clock = relay, claims, clock
+	b.relay, b.claims, b.clock, b.id = relay, claims, clock, randomID()
 	return b
+}
+
+// randomID returns 24 random hex digits.
+func randomID() string {
+	var id [12]byte
+	rand.Read(id[:])
+	return hex.EncodeToString(id[:])
 }
 
 // runRelayed sends the news queued here to every replica, and announces
@@ -75,9 +84,10 @@ func (b *Broadcaster) runRelayed(ctx context.Context, to []announcer) {
 
 // send relays n to every replica; when it cannot, n is announced here.
 func (b *Broadcaster) send(ctx context.Context, n news, to []announcer) {
-	var id [12]byte
-	rand.Read(id[:])
-	n.ID = hex.EncodeToString(id[:])
+	n.ID, n.Origin = randomID(), b.id
+	for _, an := range to {
+		n.Has = append(n.Has, an.name)
+	}
 	payload, err := json.Marshal(n)
 	if err == nil {
 		err = b.relay.Send(ctx, payload, b.clock.Now())
@@ -88,10 +98,17 @@ func (b *Broadcaster) send(ctx context.Context, n news, to []announcer) {
 	}
 }
 
-// claim reports whether this replica is the first to claim n on platform:
-// it then announces it there. When the database cannot answer, another
-// replica may have claimed it: nothing is announced twice.
-func (b *Broadcaster) claim(ctx context.Context, n news, platform string) bool {
+// mine reports whether this replica announces n on platform: the origin
+// does where it has the platform; elsewhere the first replica to claim n
+// there. When the database cannot answer, another replica may have
+// claimed it: nothing is announced twice.
+func (b *Broadcaster) mine(ctx context.Context, n news, platform string) bool {
+	if n.Origin == b.id {
+		return true
+	}
+	if slices.Contains(n.Has, platform) {
+		return false // the origin announces it
+	}
 	first, err := b.claims.FirstSeen(ctx, "news:"+n.ID+":"+platform, b.clock.Now())
 	if err != nil {
 		b.log.ErrorContext(ctx, "news not announced: claim failed", "card", n.Card.Key, "adapter", platform, "error", err)
