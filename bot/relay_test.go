@@ -92,7 +92,7 @@ func TestRelayedBroadcaster(t *testing.T) {
 	wait(t, discordB)
 	a.Announce(ctx, commands.Card{Key: "draft:8", Title: "Draft #8"}, commands.Response{Text: "published", Form: &commands.Form{Title: "t"}})
 	wait(t, discordB)
-	wait(t, slackA) // the sender has Slack: it announces there itself
+	wait(t, slackA)                                                     // the sender has Slack: it announces there itself
 	a.Announce(ctx, commands.Card{Key: "draft:9"}, commands.Response{}) // a marker: news are handled in order
 	wait(t, discordB)
 	wait(t, slackA)
