@@ -23,7 +23,7 @@ import (
 // answers, the same golden files.
 func TestConsoleTranscriptPostgres(t *testing.T) {
 	url := pgtest.Database(t)
-	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris"}
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris", "HERALD_MEDIA": "file:" + t.TempDir()}
 	redacted := redactDatabase(url)
 	for _, run := range []struct{ in, golden string }{{"transcript.txt", "transcript.golden"}, {"restart.txt", "restart.golden"}} {
 		got := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/"+run.in)), redacted, "sqlite:$DB")
@@ -44,7 +44,7 @@ func TestConsoleTranscriptPostgres(t *testing.T) {
 // Herald on a PostgreSQL database.
 func TestPostgresSubcommands(t *testing.T) {
 	url := pgtest.Database(t)
-	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_MEDIA": "file:" + t.TempDir()}
 	t.Run("OKMigrate", func(t *testing.T) {
 		if out := MustRunMain(t, env, strings.NewReader(""), "migrate"); !strings.Contains(out, "applied 0001_init.sql") || !strings.Contains(out, "applied 0011_pauses.sql") {
 			t.Errorf("first migrate: %q", out)
