@@ -16,6 +16,11 @@ import (
 type Broadcaster struct {
 	log *slog.Logger
 	q   chan news
+	// relayed: news go through relay to every replica (relay.go).
+	relay  Relay
+	claims Deduper
+	clock  herald.Clock
+	id     string // this replica's, in the news it sends
 }
 
 type announcer struct {
@@ -24,10 +29,14 @@ type announcer struct {
 }
 
 // news is an announcement, and the platform it came from (which shows it
-// already).
+// already). ID names news relayed between replicas, Origin the replica
+// that sent them and Has the platforms it announces itself (relay.go).
 type news struct {
 	Announcement
-	from string
+	From   string   `json:"from,omitempty"`
+	ID     string   `json:"id,omitempty"`
+	Origin string   `json:"origin,omitempty"`
+	Has    []string `json:"has,omitempty"`
 }
 
 // NewBroadcaster returns a broadcaster with room for 1024 pieces of news
@@ -80,34 +89,51 @@ func (m mirror) Dispatch(ctx context.Context, c commands.Call) commands.Response
 	resp := m.d.Dispatch(ctx, c)
 	for _, card := range resp.Cards {
 		if card.Key != "" {
-			m.b.queue(ctx, news{Announcement: Announcement{Card: card}, from: c.Actor.Platform})
+			m.b.queue(ctx, news{Announcement: Announcement{Card: card}, From: c.Actor.Platform})
 		}
 	}
 	return resp
 }
 
 // Run delivers queued news to the adapters that are Announcers, until
-// ctx is done. With none, news are dropped.
+// ctx is done. With none, news are dropped. A relayed broadcaster sends
+// them to every replica instead, and announces those it hears (relay.go).
 func (b *Broadcaster) Run(ctx context.Context, adapters []Adapter) {
-	var to []announcer
-	for _, a := range adapters {
-		if an, ok := a.(Announcer); ok {
-			to = append(to, announcer{a.Name(), an})
-		}
+	to := announcers(adapters)
+	if b.relay != nil {
+		b.runRelayed(ctx, to)
+		return
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case n := <-b.q:
-			for _, an := range to {
-				if an.name == n.from {
-					continue
-				}
-				if err := an.Announce(ctx, n.Announcement); err != nil {
-					b.log.ErrorContext(ctx, "announcing failed", "card", n.Card.Key, "error", err)
-				}
-			}
+			b.deliver(ctx, n, to, false)
+		}
+	}
+}
+
+func announcers(adapters []Adapter) []announcer {
+	var to []announcer
+	for _, a := range adapters {
+		if an, ok := a.(Announcer); ok {
+			to = append(to, announcer{a.Name(), an})
+		}
+	}
+	return to
+}
+
+// deliver announces n on every platform of to but the one it came from.
+// relayed news are announced on a platform by their origin when it has
+// that platform, else by the replica that claims them there first.
+func (b *Broadcaster) deliver(ctx context.Context, n news, to []announcer, relayed bool) {
+	for _, an := range to {
+		if an.name == n.From || relayed && !b.mine(ctx, n, an.name) {
+			continue
+		}
+		if err := an.Announce(ctx, n.Announcement); err != nil {
+			b.log.ErrorContext(ctx, "announcing failed", "card", n.Card.Key, "adapter", an.name, "error", err)
 		}
 	}
 }

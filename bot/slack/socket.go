@@ -55,7 +55,7 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := evt.Data.(slackapi.SlashCommand)
 		a.ack(sm, evt, nil)
-		if ok {
+		if ok && a.firstEnvelope(evt) {
 			a.slash(sc)
 		}
 	case socketmode.EventTypeInteractive:
@@ -68,6 +68,10 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 			// Its answer may take up to submitBudget: off the event loop,
 			// so that the envelopes behind it are acknowledged in time.
 			go func() {
+				if !a.firstEnvelope(evt) {
+					a.ack(sm, evt, nil)
+					return
+				}
 				if resp := a.viewSubmission(cb); resp != nil {
 					a.ack(sm, evt, resp)
 					return
@@ -77,7 +81,7 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 			return nil
 		}
 		a.ack(sm, evt, nil)
-		if cb.Type == slackapi.InteractionTypeBlockActions {
+		if cb.Type == slackapi.InteractionTypeBlockActions && a.firstEnvelope(evt) {
 			a.blockActions(cb)
 		}
 	case socketmode.EventTypeEventsAPI:
@@ -100,6 +104,28 @@ func (a *Adapter) socketEvent(sm *socketmode.Client, evt socketmode.Event) error
 		a.log.Info("slack asked to reconnect")
 	}
 	return nil
+}
+
+// firstEnvelope reports whether the envelope is seen for the first time:
+// Slack sends an envelope it thinks was not acknowledged again, maybe on
+// another connection (another replica's: every replica opens its own),
+// with the same envelope_id, remembered in the database. When the
+// database cannot answer, the envelope is not handled: a command is never
+// run twice (Slack shows the user that it failed).
+func (a *Adapter) firstEnvelope(evt socketmode.Event) bool {
+	if a.events == nil || evt.Request == nil || evt.Request.EnvelopeID == "" {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	first, err := a.events.FirstSeen(ctx, "slack:env:"+evt.Request.EnvelopeID, a.clock.Now())
+	switch {
+	case err != nil:
+		a.log.Error("slack envelope not handled: dedupe failed", "error", err)
+	case !first:
+		a.log.Info("slack envelope sent again; not run again", "retry_attempt", evt.Request.RetryAttempt)
+	}
+	return first && err == nil
 }
 
 // ack acknowledges an envelope, with an optional payload.

@@ -10,23 +10,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 // fakeDiscordAPI records the REST calls Herald makes and answers them.
 type fakeDiscordAPI struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	calls []string // "METHOD path body"
-	got   chan struct{}
+	srv     *httptest.Server
+	callLog // "METHOD path body"
 }
 
 func newFakeDiscordAPI(t *testing.T) *fakeDiscordAPI {
-	f := &fakeDiscordAPI{got: make(chan struct{}, 20)}
+	f := &fakeDiscordAPI{callLog: callLog{got: make(chan struct{}, 100)}}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
@@ -47,26 +43,6 @@ func newFakeDiscordAPI(t *testing.T) *fakeDiscordAPI {
 	return f
 }
 
-func (f *fakeDiscordAPI) waitFor(t *testing.T, want string) string {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		f.mu.Lock()
-		for _, c := range f.calls {
-			if strings.Contains(c, want) {
-				f.mu.Unlock()
-				return c
-			}
-		}
-		f.mu.Unlock()
-		select {
-		case <-f.got:
-		case <-deadline:
-			t.Fatalf("Discord never received %q; got %q", want, f.calls)
-		}
-	}
-}
-
 // TestRunWithDiscord starts `herald run` with Discord's HTTP interactions
 // endpoint configured against a fake REST API, and sends it a signed
 // /herald brand add: the wiring from configuration to answer.
@@ -78,50 +54,19 @@ func TestRunWithDiscord(t *testing.T) {
 		"DISCORD_BOT_TOKEN": "test-token", "DISCORD_APP_ID": "100",
 		"DISCORD_PUBLIC_KEY": hex.EncodeToString(key.Public().(ed25519.PublicKey)), "DISCORD_API_URL": api.srv.URL + "/api",
 	}
-	m := NewMain()
-	m.Stdout, m.Stderr = io.Discard, io.Discard
-	if err := m.ParseFlags(nil, envOf(env)); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		m.Close()
-	}()
-	select {
-	case <-m.Listening():
-	case <-time.After(10 * time.Second):
-		t.Fatal("herald run never listened")
-	}
+	m := startReplica(t, env)
 	it := map[string]any{"id": "42", "application_id": "100", "type": 2, "token": "tok", "version": 1, "channel_id": "C1", "guild_id": "G1",
 		"member": map[string]any{"user": map[string]any{"id": "1001", "username": "alice"}, "roles": []string{}},
 		"data": map[string]any{"id": "1", "name": "herald", "type": 1, "options": []any{
 			map[string]any{"name": "brand", "type": 2, "options": []any{
 				map[string]any{"name": "add", "type": 1, "options": []any{map[string]any{"name": "name", "type": 3, "value": "Acme"}}}}}}}}
 	body, _ := json.Marshal(it)
-	post := func(body []byte, sig ed25519.PrivateKey) *http.Response {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr+"/discord/interactions", bytes.NewReader(body))
-		req.Header.Set("X-Signature-Timestamp", ts)
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(sig, append([]byte(ts), body...))))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
-	}
 	_, other, _ := ed25519.GenerateKey(nil)
-	if resp := post(body, other); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("badly signed interaction: %s, want 401", resp.Status)
+	if status := discordPost(t, m.HTTPAddr, other, string(body)); status != http.StatusUnauthorized {
+		t.Errorf("badly signed interaction: %d, want 401", status)
 	}
-	if resp := post(body, key); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("interaction: %s", resp.Status)
+	if status := discordPost(t, m.HTTPAddr, key, string(body)); status != http.StatusAccepted {
+		t.Fatalf("interaction: %d", status)
 	}
 	got := api.waitFor(t, "POST /api/v9/interactions/42/tok/callback")
 	if !strings.Contains(got, "Brand Acme created") || !strings.Contains(got, `"allowed_mentions":{"parse":[]}`) {

@@ -40,7 +40,8 @@ func TestImportSQLite(t *testing.T) {
 	t.Cleanup(func() { src.Close() })
 	fillSQLite(t, src)
 
-	pgEnv := map[string]string{"HERALD_DATABASE": pgtest.Database(t), "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris", "HERALD_SECRET_KEY": key}
+	pgEnv := map[string]string{"HERALD_DATABASE": pgtest.Database(t), "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris", "HERALD_SECRET_KEY": key,
+		"HERALD_MEDIA": "file:" + filepath.Join(filepath.Dir(db), "herald-media")} // the media stay where they were
 	out := MustRunMain(t, pgEnv, strings.NewReader(""), "import", "sqlite:"+db)
 	for _, line := range []string{"Imported " + db + " into postgres://", "  drafts ", "  revisions ", "  mentions ", "  accounts ", "  total "} {
 		if !strings.Contains(out, line) {

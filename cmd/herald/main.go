@@ -105,6 +105,7 @@ type Main struct {
 	metrics *metrics
 	store   store
 	lock    releaser // the database's (store.go), held until Close
+	replica *replica // on PostgreSQL, serving: this process among the replicas (fanout.go)
 	inUse   error    // backup, doctor: why they did not migrate
 	keys    *secret.Keyring
 	http    *http.Server
@@ -411,7 +412,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	news := bot.NewBroadcaster(m.log)
+	news := m.newBroadcaster()
 	deps := kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, PublicURL: m.Config.PublicURL,
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {

@@ -53,11 +53,14 @@ func parseSize(v string) (int64, error) {
 }
 
 // mediaDir returns the directory of a file: media store: HERALD_MEDIA's,
-// or herald-media beside the database file by default. ok is false for
-// other stores.
+// or herald-media beside the database file by default (in the working
+// directory on PostgreSQL). ok is false for other stores.
 func (c Config) mediaDir() (dir string, ok bool) {
 	if c.Media == "" {
-		db, _ := c.SQLitePath()
+		db, sqlite := c.SQLitePath()
+		if !sqlite {
+			return "herald-media", true
+		}
 		return filepath.Join(filepath.Dir(db), "herald-media"), true
 	}
 	if d, ok := strings.CutPrefix(c.Media, "file:"); ok {

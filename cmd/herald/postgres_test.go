@@ -23,7 +23,7 @@ import (
 // answers, the same golden files.
 func TestConsoleTranscriptPostgres(t *testing.T) {
 	url := pgtest.Database(t)
-	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris"}
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_TIMEZONE": "Europe/Paris", "HERALD_MEDIA": "file:" + t.TempDir()}
 	redacted := redactDatabase(url)
 	for _, run := range []struct{ in, golden string }{{"transcript.txt", "transcript.golden"}, {"restart.txt", "restart.golden"}} {
 		got := strings.ReplaceAll(MustRunMain(t, env, mustOpen(t, "testdata/"+run.in)), redacted, "sqlite:$DB")
@@ -44,7 +44,7 @@ func TestConsoleTranscriptPostgres(t *testing.T) {
 // Herald on a PostgreSQL database.
 func TestPostgresSubcommands(t *testing.T) {
 	url := pgtest.Database(t)
-	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_MEDIA": "file:" + t.TempDir()}
 	t.Run("OKMigrate", func(t *testing.T) {
 		if out := MustRunMain(t, env, strings.NewReader(""), "migrate"); !strings.Contains(out, "applied 0001_init.sql") || !strings.Contains(out, "applied 0011_pauses.sql") {
 			t.Errorf("first migrate: %q", out)
@@ -102,14 +102,16 @@ func TestPostgresSubcommands(t *testing.T) {
 	})
 }
 
-// TestPostgresLockReleasedOnKill: the serving lock of a Herald that is
-// SIGKILLed goes with its connection, so a new Herald starts on the
-// database without anyone cleaning up.
+// TestPostgresLockReleasedOnKill: a replica that is SIGKILLed leaves the
+// replicas with its connection (PostgreSQL releases its lock), so a
+// Herald that was refused beside it (both with a local media directory,
+// which replicas cannot share) starts without anyone cleaning up.
 func TestPostgresLockReleasedOnKill(t *testing.T) {
 	url := pgtest.Database(t)
-	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
+	media := "file:" + t.TempDir()
+	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off", "HERALD_MEDIA": media}
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "console", "-as", "alice")
-	cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE="+url, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error")
+	cmd.Env = append(os.Environ(), "HERALD_CRASH_CHILD=1", "HERALD_DATABASE="+url, "HERALD_HTTP_ADDR=off", "HERALD_LOG_LEVEL=error", "HERALD_MEDIA="+media)
 	stdin, err := cmd.StdinPipe() // kept open: the console waits for input
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +139,8 @@ func TestPostgresLockReleasedOnKill(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the child Herald did not start")
 	}
-	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "stop it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
-		t.Fatalf("a second Herald beside the child: %v; want refused", err)
+	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "already served by another Herald replica") || !strings.Contains(err.Error(), "HERALD_MEDIA=s3://") {
+		t.Fatalf("a second Herald with a local media directory beside the child: %v; want refused", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)

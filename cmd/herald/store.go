@@ -1,7 +1,7 @@
 package main
 
 // The database behind Herald: SQLite (one file, one process) or
-// PostgreSQL (one database; one serving process until replicas land).
+// PostgreSQL (one database; any number of serving replicas).
 
 import (
 	"context"
@@ -43,8 +43,8 @@ var (
 	_ store = (*postgres.Store)(nil)
 )
 
-// releaser is a held lock of the database: the SQLite file's, or
-// PostgreSQL's advisory lock of a serving Herald.
+// releaser is a held lock of the database: the SQLite file's, or a
+// PostgreSQL replica's place (its advisory locks).
 type releaser interface{ Release() error }
 
 // PostgresURL returns the URL of a postgres:// or postgresql://
@@ -65,11 +65,11 @@ func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	return m.openSQLite(ctx)
 }
 
-// openPostgres connects to PostgreSQL. run and console take the serving
-// lock first: a second serving Herald on the database is refused until
-// several replicas are supported. migrate migrates (concurrent migrations
-// take turns on an advisory lock); doctor migrates only when no Herald
-// serves the database; backup is SQLite's and says what to use instead.
+// openPostgres connects to PostgreSQL and migrates (concurrent
+// migrations take turns on an advisory lock). run and console then join
+// the replicas serving the database (fanout.go): any number may. doctor
+// migrates only when no Herald serves the database; backup is SQLite's
+// and says what to use instead.
 func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
 	if m.Command == "backup" {
 		return nil, errors.New("herald backup copies an SQLite file; on PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=herald.dump \"$HERALD_DATABASE\" (docs/postgres.md)")
@@ -79,25 +79,24 @@ func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
 		return nil, err
 	}
 	m.store = s
-	if m.Command == "run" || m.Command == "console" || m.Command == "doctor" {
+	if m.Command == "doctor" {
 		lock, err := s.LockServe(ctx)
 		var he *herald.Error
-		if m.Command == "doctor" && errors.As(err, &he) && he.Reason == postgres.ReasonLocked {
+		if errors.As(err, &he) && he.Reason == postgres.ReasonLocked {
 			m.inUse = err
 			return nil, nil // the serving Herald migrated it
 		}
 		if err != nil {
 			return nil, err
 		}
-		m.lock = lock
+		defer lock.Release()
 	}
 	applied, err := s.Migrate(ctx)
 	for _, name := range applied {
 		m.log.Info("migration applied", "migration", name)
 	}
-	if m.Command == "doctor" {
-		err = errors.Join(err, m.lock.Release())
-		m.lock = nil
+	if err == nil && (m.Command == "run" || m.Command == "console") {
+		err = m.joinReplicas(ctx, s)
 	}
 	if err == nil && m.Command != "doctor" {
 		err = m.sealSecrets(ctx, applied)

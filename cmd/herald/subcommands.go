@@ -75,6 +75,9 @@ func (m *Main) runDoctor(ctx context.Context) error {
 	if err := m.doctorSecrets(ctx); err != nil {
 		return err
 	}
+	if err := m.doctorReplicas(ctx); err != nil {
+		return err
+	}
 	platforms := "none (console only)"
 	if m.Config.SlackEnabled() || m.Config.DiscordEnabled() {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())

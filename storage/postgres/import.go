@@ -88,11 +88,12 @@ func importTx(ctx context.Context, tx pgx.Tx, src Source) ([]TableCount, error) 
 	return out, resetSequences(ctx, tx)
 }
 
-// copyOrder lists the tables of the schema (but schema_migrations), each
+// copyOrder lists the tables of the schema (but schema_migrations and the
+// replicas' tables, which SQLite has not: replicas, fanout_news), each
 // after the tables its foreign keys name, by name where free.
 func copyOrder(ctx context.Context, tx pgx.Tx) ([]string, error) {
 	names, err := textColumn(ctx, tx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-		AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name`)
+		AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'replicas', 'fanout_news') ORDER BY table_name`)
 	if err != nil {
 		return nil, err
 	}

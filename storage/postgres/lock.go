@@ -8,8 +8,8 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// ReasonLocked is the Reason of the error LockServe returns when another
-// Herald serves the database.
+// ReasonLocked is the Reason of the error LockServe returns when a Herald
+// serves the database, and Join's when a process holds it alone.
 const ReasonLocked = "database_in_use"
 
 // Lock is a session advisory lock held on a connection of its own until
@@ -19,11 +19,11 @@ type Lock struct {
 	conn *sql.Conn
 }
 
-// LockServe takes, without waiting, the lock a serving Herald holds on the
-// database (its schema): until several replicas are supported, a second
-// `herald run` on one database is refused (EUNAVAILABLE, Reason
-// ReasonLocked) with the process id of the holder when PostgreSQL shows
-// it.
+// LockServe takes, without waiting, the database (its schema) for a
+// process that must have it alone: herald import while it copies, herald
+// doctor while it migrates. Serving replicas hold the same lock shared
+// (Join), so while one serves LockServe is refused (EUNAVAILABLE, Reason
+// ReasonLocked) with the process id of a holder when PostgreSQL shows it.
 func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -38,16 +38,22 @@ func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
 		return &Lock{conn: conn}, nil
 	}
 	conn.Close()
-	who := "another Herald"
+	who := s.serveHolder(ctx)
+	return nil, herald.Errorf(herald.EUNAVAILABLE, "%s is serving this PostgreSQL database: stop it first.", who).
+		Because(ReasonLocked, herald.Facts{"database": "postgres", "holder": who})
+}
+
+// serveHolder names a process holding the serving lock, by its address
+// and backend pid when PostgreSQL shows them.
+func (s *Store) serveHolder(ctx context.Context) string {
 	var pid int64
 	var addr string
-	err = s.db.QueryRowContext(ctx, `SELECT a.pid, COALESCE(host(a.client_addr), 'local') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+	err := s.db.QueryRowContext(ctx, `SELECT a.pid, COALESCE(host(a.client_addr), 'local') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.objid = ((`+lockKey+`)::bigint & 4294967295)::oid LIMIT 1`, "serve").Scan(&pid, &addr)
-	if err == nil {
-		who = fmt.Sprintf("another Herald (connected from %s, PostgreSQL backend pid %d)", addr, pid)
+	if err != nil {
+		return "another Herald"
 	}
-	return nil, herald.Errorf(herald.EUNAVAILABLE, "%s is serving this PostgreSQL database; several replicas are not supported yet: stop it first.", who).
-		Because(ReasonLocked, herald.Facts{"database": "postgres", "holder": who})
+	return fmt.Sprintf("another Herald (connected from %s, PostgreSQL backend pid %d)", addr, pid)
 }
 
 // Release releases the lock. It is safe on a nil Lock.

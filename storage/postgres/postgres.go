@@ -33,7 +33,8 @@ var migrationFiles embed.FS
 
 // Store is Herald's PostgreSQL storage: one pool for reads and writes.
 type Store struct {
-	db *sql.DB
+	db  *sql.DB
+	cfg *pgx.ConnConfig // for the connections of its own a replica listens on (fanout.go)
 }
 
 // Open connects to the database at url (postgres://… or postgresql://…).
@@ -51,7 +52,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, herald.Errorf(herald.EUNAVAILABLE, "Cannot reach PostgreSQL at %s: %v.", where(cfg), err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, cfg: cfg}, nil
 }
 
 // where names a server and database without credentials.
