@@ -30,7 +30,7 @@ func (s *Service) Findings(ctx context.Context, v View) ([]Finding, error) {
 // may not be stored yet (a change to a draft in review is checked before
 // it is stored); items is empty when the revision has no media.
 type MediaChecker interface {
-	CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, items []media.Item) ([]Finding, error)
+	CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string, items []media.Item) ([]Finding, error)
 }
 
 // DraftChecker is a Checker that needs to know which draft it checks: a
@@ -82,7 +82,7 @@ func (s *Service) CheckRevision(ctx context.Context, b herald.Brand, draftID int
 		}
 		out = append(out, fs...)
 		if mc, ok := c.(MediaChecker); ok {
-			if fs, err = mc.CheckMedia(ctx, b, draftID, targets, items); err != nil {
+			if fs, err = mc.CheckMedia(ctx, b, draftID, targets, text, items); err != nil {
 				return nil, err
 			}
 			out = append(out, fs...)

@@ -205,7 +205,7 @@ func (c *altChecker) CheckDraft(context.Context, herald.Brand, []herald.Target, 
 	return nil, nil
 }
 
-func (c *altChecker) CheckMedia(_ context.Context, _ herald.Brand, _ int64, _ []herald.Target, items []media.Item) ([]approvals.Finding, error) {
+func (c *altChecker) CheckMedia(_ context.Context, _ herald.Brand, _ int64, _ []herald.Target, _ string, items []media.Item) ([]approvals.Finding, error) {
 	c.seen = append(c.seen, items)
 	for _, it := range items {
 		if it.Alt == "" {

@@ -31,6 +31,13 @@ type MediaValidator interface {
 	ValidateMedia(a Account, items []media.Item) error
 }
 
+// CaptionValidator is a Publisher whose network takes a shorter text
+// under pictures and videos than alone (a Telegram caption): it refuses
+// text that cannot go with items, before review.
+type CaptionValidator interface {
+	ValidateCaption(a Account, text string, items []media.Item) error
+}
+
 // Upload is one item of a post already uploaded to the network of a
 // delivery: the network's id of it, to be reused by a later attempt while
 // the network keeps it.
@@ -115,7 +122,7 @@ func (s *Scheduler) postMedia(ctx context.Context, post *Post, d Delivery, rev a
 // publisher is a MediaValidator must take items (a blocking finding names
 // the limit, with the target and the draft in its facts). Targets Herald
 // cannot publish to or that are not set up are CheckDraft's findings.
-func (s *Service) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, items []media.Item) ([]approvals.Finding, error) {
+func (s *Service) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, targets []herald.Target, text string, items []media.Item) ([]approvals.Finding, error) {
 	var out []approvals.Finding
 	for _, t := range targets {
 		mv, ok := s.publishers[t.Kind].(MediaValidator)
@@ -135,6 +142,11 @@ func (s *Service) CheckMedia(ctx context.Context, b herald.Brand, draftID int64,
 		}
 		if err := mv.ValidateMedia(acct, items); err != nil {
 			out = append(out, mediaFinding(t, draftID, err))
+		}
+		if cv, ok := mv.(CaptionValidator); ok && len(items) > 0 {
+			if err := cv.ValidateCaption(acct, text, items); err != nil {
+				out = append(out, mediaFinding(t, draftID, err))
+			}
 		}
 	}
 	return out, nil

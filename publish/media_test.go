@@ -244,3 +244,42 @@ func TestMediaLimitsBeforeReview(t *testing.T) {
 		t.Errorf("Submit with one picture: %v", err)
 	}
 }
+
+// captionNet is an uploadNet whose network takes at most 10 characters
+// under pictures (a Telegram caption, shortened).
+type captionNet struct{ *uploadNet }
+
+func (captionNet) ValidateCaption(_ publish.Account, text string, items []media.Item) error {
+	if len(items) > 0 && len(text) > 10 {
+		return herald.Errorf(herald.EINVALID, "at most 10 characters under a picture").Because("test.caption", herald.Facts{"max": 10})
+	}
+	return nil
+}
+
+// TestCaptionBeforeReview: a text too long to be the caption of a post
+// with pictures blocks the review; the same text alone goes.
+func TestCaptionBeforeReview(t *testing.T) {
+	src := memSource{}
+	e := newEnv(t, config{opt: publish.Options{Media: src}})
+	e.svc.Register("webhook", captionNet{newUploadNet(e.clock)})
+	d, err := e.drafts.CreateDraft(t.Context(), bob, acmeCh, approvals.NewDraft{Text: "Eleven char", Targets: mustTargets(t, "webhook:a"),
+		Media: []media.Item{src.add("a.jpg", "image/jpeg", []byte("a"))}})
+	if err != nil {
+		t.Fatalf("CreateDraft: %v", err)
+	}
+	_, err = e.drafts.Submit(t.Context(), bob, d.ID)
+	he := herald.AsError(err)
+	if he == nil || he.Reason != approvals.ReasonBlocked {
+		t.Fatalf("Submit = %v, want a refusal with reason %s", err, approvals.ReasonBlocked)
+	}
+	if fs, _ := he.Facts["findings"].([]approvals.Finding); len(fs) != 1 || fs[0].Reason != "test.caption" {
+		t.Errorf("findings = %+v, want the caption's", fs)
+	}
+	e.wantState(t, d.ID, approvals.StateDraft)
+	if _, err := e.drafts.RemoveMedia(t.Context(), bob, d.ID, 1); err != nil {
+		t.Fatalf("RemoveMedia: %v", err)
+	}
+	if _, err := e.drafts.Submit(t.Context(), bob, d.ID); err != nil {
+		t.Errorf("Submit without pictures: %v", err)
+	}
+}

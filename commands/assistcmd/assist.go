@@ -81,7 +81,7 @@ func (c guidelinesChecker) CheckDraft(ctx context.Context, b herald.Brand, targe
 
 // CheckMedia implements approvals.MediaChecker: the alt text rule on the
 // media of the revision checked.
-func (c guidelinesChecker) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, _ []herald.Target, items []media.Item) ([]approvals.Finding, error) {
+func (c guidelinesChecker) CheckMedia(ctx context.Context, b herald.Brand, draftID int64, _ []herald.Target, _ string, items []media.Item) ([]approvals.Finding, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}

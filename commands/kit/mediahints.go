@@ -65,6 +65,13 @@ var mediaHints = map[string]func(l i18n.Lang, f herald.Facts) string{
 	publish.ReasonNoPublicMedia: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("%v fetches pictures and videos from Herald's public address, and Herald has none: the operator sets HERALD_PUBLIC_URL. Until then, take %v off the targets of draft #%v with `edit %v --to TARGETS`, or remove its media with `media rm %v N`.", f["target"], f["target"], f["draft"], f["draft"], f["draft"])
 	},
+	// Telegram (an edge kit does not import: its reason by name).
+	"telegram.caption_too_long": func(l i18n.Lang, f herald.Facts) string {
+		if f["draft"] == nil {
+			return l.F("Telegram takes at most %v characters under a picture or video; this text has %v.", f["max"], f["length"])
+		}
+		return l.F("%v takes at most %v characters under a picture or video, and the text of draft #%v has %v: shorten it with `edit %v TEXT`, or remove the media with `media rm %v N`.", f["target"], f["max"], f["draft"], f["length"], f["draft"], f["draft"])
+	},
 	assist.ReasonNoVision: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
 	},

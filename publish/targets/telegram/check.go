@@ -11,6 +11,17 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
+var _ publish.CaptionValidator = (*Publisher)(nil)
+
+// ValidateCaption implements publish.CaptionValidator: with pictures or
+// videos the text is their caption, at most MaxCaption characters.
+func (p *Publisher) ValidateCaption(_ publish.Account, text string, items []media.Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	return ValidateCaption(text)
+}
+
 // ValidateMedia checks a post's media against what a bot may send: at
 // most MaxGroup items; JPEG, PNG or WebP photos up to MaxPhotoSize (width
 // and height together at most 10,000 pixels, a ratio up to 20), MP4 or
