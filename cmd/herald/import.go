@@ -73,7 +73,7 @@ func (m *Main) openImportTarget(ctx context.Context, url string) (*postgres.Stor
 		return nil, err
 	}
 	m.store = dst // closed by Close
-	lock, err := dst.LockServe(ctx)
+	lock, err := dst.LockAlone(ctx) // no Herald serves it meanwhile
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,7 @@
 package main
 
 // The database behind Herald: SQLite (one file, one process) or
-// PostgreSQL (one database; one serving process until replicas land).
+// PostgreSQL (one database, any number of serving replicas).
 
 import (
 	"context"
@@ -65,11 +65,13 @@ func (m *Main) openStore(ctx context.Context) ([]string, error) {
 	return m.openSQLite(ctx)
 }
 
-// openPostgres connects to PostgreSQL. run and console take the serving
-// lock first: a second serving Herald on the database is refused until
-// several replicas are supported. migrate migrates (concurrent migrations
-// take turns on an advisory lock); doctor migrates only when no Herald
-// serves the database; backup is SQLite's and says what to use instead.
+// openPostgres connects to PostgreSQL. run and console take the shared
+// serving lock: any number of replicas serve one database (publishing
+// under leases, single jobs on an elected leader: leader.go), while an
+// import, which needs the database alone, is refused. migrate migrates
+// (concurrent migrations take turns on an advisory lock); doctor migrates
+// only when no Herald serves the database; backup is SQLite's and says
+// what to use instead.
 func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
 	if m.Command == "backup" {
 		return nil, errors.New("herald backup copies an SQLite file; on PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=herald.dump \"$HERALD_DATABASE\" (docs/postgres.md)")
@@ -80,7 +82,11 @@ func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
 	}
 	m.store = s
 	if m.Command == "run" || m.Command == "console" || m.Command == "doctor" {
-		lock, err := s.LockServe(ctx)
+		take := s.LockServe
+		if m.Command == "doctor" {
+			take = s.LockAlone
+		}
+		lock, err := take(ctx)
 		var he *herald.Error
 		if m.Command == "doctor" && errors.As(err, &he) && he.Reason == postgres.ReasonLocked {
 			m.inUse = err

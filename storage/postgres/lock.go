@@ -8,34 +8,48 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// ReasonLocked is the Reason of the error LockServe returns when another
-// Herald serves the database.
+// ReasonLocked is the Reason of the error LockAlone returns when a Herald
+// serves the database, and LockServe's when one works on it alone (an
+// import).
 const ReasonLocked = "database_in_use"
 
 // Lock is a session advisory lock held on a connection of its own until
 // Release (or until the process or its connection ends: PostgreSQL then
 // releases it).
 type Lock struct {
-	conn *sql.Conn
+	conn   *sql.Conn
+	shared bool
 }
 
-// LockServe takes, without waiting, the lock a serving Herald holds on the
-// database (its schema): until several replicas are supported, a second
-// `herald run` on one database is refused (EUNAVAILABLE, Reason
-// ReasonLocked) with the process id of the holder when PostgreSQL shows
-// it.
-func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
+// LockServe takes, without waiting, the shared lock every serving Herald
+// holds on the database (its schema): any number of replicas serve one
+// database together, and LockAlone knows they are there. It is refused
+// (EUNAVAILABLE, Reason ReasonLocked) while a command holds the database
+// alone (an import).
+func (s *Store) LockServe(ctx context.Context) (*Lock, error) { return s.lockServe(ctx, true) }
+
+// LockAlone takes, without waiting, the serving lock exclusively: for
+// what must not run beside a serving Herald (an import; doctor's
+// migration). It is refused (EUNAVAILABLE, Reason ReasonLocked) while a
+// Herald serves the database, naming one when PostgreSQL shows it.
+func (s *Store) LockAlone(ctx context.Context) (*Lock, error) { return s.lockServe(ctx, false) }
+
+func (s *Store) lockServe(ctx context.Context, shared bool) (*Lock, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, wrap(err)
 	}
+	fn := "pg_try_advisory_lock"
+	if shared {
+		fn += "_shared"
+	}
 	var ok bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(`+lockKey+`)`, "serve").Scan(&ok); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT `+fn+`(`+lockKey+`)`, "serve").Scan(&ok); err != nil {
 		conn.Close()
 		return nil, wrap(err)
 	}
 	if ok {
-		return &Lock{conn: conn}, nil
+		return &Lock{conn: conn, shared: shared}, nil
 	}
 	conn.Close()
 	who := "another Herald"
@@ -46,7 +60,11 @@ func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
 	if err == nil {
 		who = fmt.Sprintf("another Herald (connected from %s, PostgreSQL backend pid %d)", addr, pid)
 	}
-	return nil, herald.Errorf(herald.EUNAVAILABLE, "%s is serving this PostgreSQL database; several replicas are not supported yet: stop it first.", who).
+	msg := "%s is serving this PostgreSQL database: stop every Herald on it first."
+	if shared {
+		msg = "%s is working on this PostgreSQL database alone (an import): wait until it ends."
+	}
+	return nil, herald.Errorf(herald.EUNAVAILABLE, msg, who).
 		Because(ReasonLocked, herald.Facts{"database": "postgres", "holder": who})
 }
 
@@ -55,7 +73,11 @@ func (l *Lock) Release() error {
 	if l == nil || l.conn == nil {
 		return nil
 	}
-	_, err := l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(`+lockKey+`)`, "serve")
+	fn := "pg_advisory_unlock"
+	if l.shared {
+		fn += "_shared"
+	}
+	_, err := l.conn.ExecContext(context.Background(), `SELECT `+fn+`(`+lockKey+`)`, "serve")
 	cerr := l.conn.Close()
 	l.conn = nil
 	if err != nil {
