@@ -21,6 +21,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones without the system's zoneinfo (containers)
 
+	"github.com/go-co-op/gocron/v2"
+
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
@@ -105,6 +107,8 @@ type Main struct {
 	inUse   error    // backup, doctor: why they did not migrate
 	keys    *secret.Keyring
 	http    *http.Server
+	lead    *leadership // leader.go
+	replica string      // replicaID
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -440,8 +444,11 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := a.news
+	lead := m.leadership()
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source()})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source(),
+			Owner: m.replicaID(), LeaseTTL: m.Config.LeaseTTL, Leader: lead.Leader})
+	m.metrics.watch(lead, sched)
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
@@ -456,11 +463,14 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 		}()
 	}
 	run("news", func(ctx context.Context) error { news.Run(ctx, adapters); return nil })
+	run("leadership", lead.Run)
 	run("scheduler", func(ctx context.Context) error { return sched.Run(ctx) })
-	run("poller", poller.Run)
-	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
-	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
+	// The single jobs run on the leader (leader.go); gocron's elector
+	// skips the digest and retention ticks elsewhere.
+	run("poller", lead.only("poller", poller.Run))
+	run("digests", lead.only("digests", func(ctx context.Context) error { return digests.Run(ctx, gocron.WithDistributedElector(lead)) }))
+	run("retention", lead.only("retention", func(ctx context.Context) error { return retention.Run(ctx, gocron.WithDistributedElector(lead)) }))
+	run("media sweeper", lead.only("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) }))
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -485,7 +495,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
-		MediaMax: m.Config.MediaMax,
+		MediaMax: m.Config.MediaMax, WhileLeader: m.leadership().whileLeader("discord gateway"),
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
@@ -504,6 +514,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 // with the platforms' endpoints (which need it) and the other routes
 // (which do without it when it is off).
 func (m *Main) startHTTP(platforms []route, other ...route) error {
+	m.leadership() // before /readyz reads it
 	routes := append(platforms, other...)
 	if m.Config.HTTPAddr == "off" {
 		if len(platforms) > 0 {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/pgtest"
 	"github.com/heraldhq/herald/storage/postgres"
 )
