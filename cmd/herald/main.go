@@ -67,6 +67,7 @@ type Main struct {
 	Command     string   // run, console, migrate, backup, doctor, version
 	Args        []string // the command's arguments
 	ConsoleUser string
+	Ready       bool // healthcheck --ready: ask /readyz
 
 	Stdin       io.Reader
 	Stdout      io.Writer
@@ -131,7 +132,9 @@ Commands:
                  copy a whole SQLite database into the configured, empty PostgreSQL database
   doctor         check the configuration and the database
   version        print the version
-  healthcheck    ask the Herald serving HERALD_HTTP_ADDR for /healthz; exit 0 when up, 1 otherwise
+  healthcheck [--ready]
+                 ask the Herald serving HERALD_HTTP_ADDR for /healthz (with --ready: /readyz, the
+                 database answers); exit 0 when up, 1 otherwise
   help           list the commands, flags and main settings
   slack manifest [URL]
                  print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
@@ -196,6 +199,7 @@ func (m *Main) flagSet(cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
 	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
+	fs.BoolVar(&m.Ready, "ready", m.Ready, "healthcheck: ask /readyz (the database answers) instead of /healthz")
 	return fs
 }
 
