@@ -72,7 +72,7 @@ func (m *Main) openImportTarget(ctx context.Context, url string) (*postgres.Stor
 	if err != nil {
 		return nil, err
 	}
-	m.store = dst // closed by Close
+	m.store = dst                   // closed by Close
 	lock, err := dst.LockAlone(ctx) // no Herald serves it meanwhile
 	if err != nil {
 		return nil, err

@@ -239,7 +239,7 @@ func countLeaders(rs []*replica) int {
 	return n
 }
 
-func countRows(t *testing.T, s *postgres.Store, q string) int {
+func countRows(t testing.TB, s *postgres.Store, q string) int {
 	t.Helper()
 	var n int
 	if err := s.DB().QueryRow(q).Scan(&n); err != nil {
