@@ -186,21 +186,11 @@ func (l *leadership) await(ctx context.Context) (context.Context, bool) {
 func (l *leadership) only(name string, f func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		for {
-			term, ok := l.await(ctx)
-			if !ok {
+			err, failed, done := l.runTerm(ctx, name, f)
+			if done {
 				return nil
 			}
-			tctx, cancel := context.WithCancel(ctx)
-			stop := context.AfterFunc(term, cancel)
-			l.running(name, 1)
-			err := f(tctx)
-			l.running(name, -1)
-			stop()
-			cancel()
-			if ctx.Err() != nil {
-				return nil
-			}
-			if term.Err() == nil {
+			if failed {
 				l.log.Error(name+" stopped on the leader; starting it again", "error", err)
 				select {
 				case <-ctx.Done():
@@ -212,12 +202,43 @@ func (l *leadership) only(name string, f func(context.Context) error) func(conte
 	}
 }
 
-// whileLeader runs f on the leader alone until ctx is done (the Discord
-// gateway's way: discord.Options.WhileLeader).
+// whileLeader runs f on the leader alone, at each term, until ctx is done
+// (the Discord gateway's way: discord.Options.WhileLeader). Unlike only,
+// it returns f's error when f fails during a term (a token the platform
+// refuses stops Herald, as it does with one process).
 func (l *leadership) whileLeader(name string) func(context.Context, func(context.Context) error) error {
 	return func(ctx context.Context, f func(context.Context) error) error {
-		return l.only(name, f)(ctx)
+		for {
+			err, failed, done := l.runTerm(ctx, name, f)
+			if done {
+				return nil
+			}
+			if failed {
+				return err
+			}
+		}
 	}
+}
+
+// runTerm waits for this replica to lead and runs f until it returns or
+// the term ends. failed: f returned during the term (with err); done: ctx
+// ended.
+func (l *leadership) runTerm(ctx context.Context, name string, f func(context.Context) error) (err error, failed, done bool) {
+	term, ok := l.await(ctx)
+	if !ok {
+		return nil, false, true
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(term, cancel)
+	defer stop()
+	l.running(name, 1)
+	err = f(tctx)
+	l.running(name, -1)
+	if ctx.Err() != nil {
+		return nil, false, true
+	}
+	return err, term.Err() == nil, false
 }
 
 func (l *leadership) running(name string, d int) {

@@ -96,8 +96,8 @@ func TestPostgresSubcommands(t *testing.T) {
 }
 
 // TestPostgresLockReleasedOnKill: the serving lock of a Herald that is
-// SIGKILLed goes with its connection, so a new Herald starts on the
-// database without anyone cleaning up.
+// SIGKILLed goes with its connection, so an import (which needs the
+// database alone) is possible again without anyone cleaning up.
 func TestPostgresLockReleasedOnKill(t *testing.T) {
 	url := pgtest.Database(t)
 	env := map[string]string{"HERALD_DATABASE": url, "HERALD_HTTP_ADDR": "off"}
@@ -130,8 +130,13 @@ func TestPostgresLockReleasedOnKill(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the child Herald did not start")
 	}
-	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "stop it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
-		t.Fatalf("a second Herald beside the child: %v; want refused", err)
+	alone, err := postgres.Open(t.Context(), url) // what an import takes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alone.Close()
+	if _, err := alone.LockAlone(t.Context()); err == nil || !strings.Contains(err.Error(), "stop every Herald on it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
+		t.Fatalf("the database alone beside the child: %v; want refused", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -139,8 +144,12 @@ func TestPostgresLockReleasedOnKill(t *testing.T) {
 	cmd.Wait()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		_, err := runMain(env, "console")
+		lock, err := alone.LockAlone(t.Context())
 		if err == nil {
+			lock.Release()
+			if _, err := runMain(env, "console"); err != nil {
+				t.Errorf("a new Herald after the first was killed: %v", err)
+			}
 			return
 		}
 		if time.Now().After(deadline) {
