@@ -317,6 +317,14 @@ func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "database unavailable\n%sdatabase: unavailable\nleader: no\n", body)
 		return
 	}
+	if c, ok := m.lock.(interface{ Check(context.Context) error }); ok {
+		if err := c.Check(ctx); err != nil { // PostgreSQL's serving lock went with its connection
+			m.log.Warn("not ready: the serving lock is lost", "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "serving lock lost\n%sdatabase: lock lost\nleader: no\n", body)
+			return
+		}
+	}
 	body += "database: ok\n"
 	leader, since, jobs := m.leadership().status()
 	if leader {

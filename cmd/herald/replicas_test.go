@@ -159,6 +159,7 @@ func TestReplicas(t *testing.T) {
 	}
 
 	leader := waitLeader(t, rs, 30*time.Second)
+	checkLeaderFigures(t, rs, leader)
 	waitDelivered(t, s, posts/5, 60*time.Second) // mid-publishing
 	killed := time.Now()
 	rs[leader].kill()
@@ -201,6 +202,32 @@ func preparePostgres(t *testing.T, db string, accounts []publish.Account, n int,
 		return now.Add(-30*time.Second + time.Duration(i)*30*time.Second/time.Duration(n))
 	}, nil)
 	return s
+}
+
+// checkLeaderFigures checks what /readyz and /metrics say: the leader
+// runs the single jobs and reports herald_leader 1, the others 0; every
+// replica reports its leases.
+func checkLeaderFigures(t *testing.T, rs []*replica, leader int) {
+	t.Helper()
+	waitUntil(t, "the leader's jobs in /readyz", func() bool {
+		_, body := rs[leader].ready()
+		return strings.Contains(body, "jobs: ") && strings.Contains(body, "poller") && strings.Contains(body, "digests")
+	})
+	for i, r := range rs {
+		want := "herald_leader 0"
+		if i == leader {
+			want = "herald_leader 1"
+		}
+		waitUntil(t, fmt.Sprintf("replica %d's /metrics saying %s and its leases", i, want), func() bool {
+			resp, err := http.Get("http://" + r.addr + "/metrics")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return strings.Contains(string(b), want) && strings.Contains(string(b), `herald_publish_leases{holder="this"}`)
+		})
+	}
 }
 
 // waitLeader waits until exactly one replica other than those in not

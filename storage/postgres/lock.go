@@ -85,3 +85,12 @@ func (l *Lock) Release() error {
 	}
 	return cerr
 }
+
+// Check reports whether the lock is still held: its connection answers
+// (PostgreSQL holds a session lock as long as the session lives).
+func (l *Lock) Check(ctx context.Context) error {
+	if l == nil || l.conn == nil {
+		return herald.Errorf(herald.EUNAVAILABLE, "The serving lock is not held.")
+	}
+	return wrap(l.conn.PingContext(ctx))
+}
