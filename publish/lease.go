@@ -2,8 +2,25 @@ package publish
 
 import (
 	"context"
+	"hash/fnv"
 	"time"
 )
+
+// defaultOwner is Options.Owner's default: the one process of a database.
+const defaultOwner = "herald"
+
+// claimFrom is where in a batch of n due posts this scheduler starts
+// claiming: replicas (named owners) start at different places, so that
+// they do not all queue on the same rows and lose the same races; the one
+// process starts with the earliest.
+func (s *Scheduler) claimFrom(n int) int {
+	if s.opt.Owner == defaultOwner || n == 0 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s.opt.Owner))
+	return int(h.Sum32() % uint32(n))
+}
 
 // renewing renews, every third of the lease's lifetime, the leases on the
 // deliveries this scheduler is working on, until the returned stop is

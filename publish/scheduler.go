@@ -101,7 +101,7 @@ func (o *Options) defaults() {
 	def(&o.Interval, 10*time.Second)
 	def(&o.LeaseTTL, time.Minute)
 	if o.Owner == "" {
-		o.Owner = "herald"
+		o.Owner = defaultOwner
 	}
 	if o.Leader == nil {
 		o.Leader = func() bool { return true }
@@ -185,7 +185,9 @@ func (s *Scheduler) claimDue(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, d := range ds {
+		from := s.claimFrom(len(ds))
+		for i := range ds {
+			d := ds[(from+i)%len(ds)]
 			if err := s.claim(ctx, d, now); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
 				return err
 			}
