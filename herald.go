@@ -4,6 +4,7 @@
 package herald
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -19,6 +20,22 @@ type SystemClock struct{}
 
 // Now returns time.Now().
 func (SystemClock) Now() time.Time { return time.Now() }
+
+// Sleep waits d of real time, or until ctx is done (its error then). It is
+// the default of the waits that tests replace (a poll, a back-off).
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Actor is the chat user who acts: a platform ("slack", "discord",
 // "console") and that platform's user id. Name is for display only.

@@ -6,7 +6,7 @@ import (
 
 // Target is where a post goes, e.g. "slack:#launch" or "mastodon:main".
 type Target struct {
-	Kind string // slack, discord, discord-webhook, mastodon, bluesky, webhook
+	Kind string // slack, discord, discord-webhook, mastodon, bluesky, webhook, linkedin, x, telegram
 	Name string // channel (with its #) or the configured account name
 }
 
@@ -21,9 +21,15 @@ var targetKinds = map[string]bool{
 	"mastodon":        false,
 	"bluesky":         false,
 	"webhook":         false,
+	"linkedin":        false,
+	"x":               false,
+	"telegram":        false,
+	"facebook":        false,
+	"instagram":       false,
+	"threads":         false,
 }
 
-const targetHelp = "targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME or webhook:NAME"
+const targetHelp = "targets look like slack:#channel, discord:#channel, discord-webhook:NAME, mastodon:NAME, bluesky:NAME, linkedin:NAME, facebook:NAME, instagram:NAME, threads:NAME, x:NAME, telegram:NAME or webhook:NAME"
 
 // ParseTarget reads one target.
 func ParseTarget(s string) (Target, error) {

@@ -140,7 +140,7 @@ func (s *Service) MoveMedia(ctx context.Context, actor herald.Actor, id int64, f
 		it := items[from-1]
 		items = append(items[:from-1], items[from:]...)
 		items = append(items[:to-1], append([]media.Item{it}, items[to-1:]...)...)
-		return items, []string{fmt.Sprintf("moved %d to %d", from, to)}, nil
+		return items, []string{fmt.Sprintf("moved %d (%s) to %d", from, it.Name, to)}, nil
 	})
 }
 
@@ -157,7 +157,11 @@ func (s *Service) SetAlt(ctx context.Context, actor herald.Actor, id int64, n in
 		}
 		old := d.Media[n-1]
 		if old.Alt == alt {
-			return nil, nil, herald.Errorf(herald.EINVALID, "Item %d of draft #%d already has that alt text; nothing changed.", n, d.ID).
+			what := "already has that alt text"
+			if alt == "" {
+				what = "has no alt text to remove"
+			}
+			return nil, nil, herald.Errorf(herald.EINVALID, "Item %d of draft #%d %s; nothing changed.", n, d.ID, what).
 				Because(ReasonSameMedia, herald.Facts{"draft": d.ID})
 		}
 		how := "set"

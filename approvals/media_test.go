@@ -65,7 +65,7 @@ func TestMediaRevisions(t *testing.T) {
 		{"AltChanged", func() (approvals.View, error) { return e.svc.SetAlt(ctx, bob, d.ID, 2, "Sales by month") },
 			[]string{"photo.jpg", "chart.png", "clip.mp4"}, "alt text of 2 (chart.png) changed"},
 		{"Move", func() (approvals.View, error) { return e.svc.MoveMedia(ctx, bob, d.ID, 3, 1) },
-			[]string{"clip.mp4", "photo.jpg", "chart.png"}, "moved 3 to 1"},
+			[]string{"clip.mp4", "photo.jpg", "chart.png"}, "moved 3 (clip.mp4) to 1"},
 		{"Remove", func() (approvals.View, error) { return e.svc.RemoveMedia(ctx, bob, d.ID, 2) },
 			[]string{"clip.mp4", "chart.png"}, "removed photo.jpg"},
 		{"AltRemoved", func() (approvals.View, error) { return e.svc.SetAlt(ctx, bob, d.ID, 2, "") },
@@ -240,5 +240,59 @@ func TestMediaChecker(t *testing.T) {
 	}
 	if fs, err := e.svc.Check(ctx, e.brand, d.ID, v.Draft.Targets, v.Draft.Text); err != nil || len(fs) != 0 || len(c.seen[len(c.seen)-1]) != 1 {
 		t.Errorf("Check of the stored draft: %v, %v; want none, with its stored media", fs, err)
+	}
+}
+
+// racingStore runs meanwhile once, just before the first change it is
+// asked to apply: another person's change to the same draft landing
+// between the read and the write.
+type racingStore struct {
+	approvals.Store
+	meanwhile func()
+}
+
+func (s *racingStore) ApplyChange(ctx context.Context, c approvals.Change) error {
+	if f := s.meanwhile; f != nil {
+		s.meanwhile = nil
+		f()
+	}
+	return s.Store.ApplyChange(ctx, c)
+}
+
+// Two media commands on the same draft at once: the one that read the
+// draft before the other wrote is refused with ECONFLICT (compare and
+// set on the draft's version), and the draft holds the other's change
+// alone — nothing half-applied, no revision lost.
+func TestMediaConcurrentChanges(t *testing.T) {
+	e := newEnv(t, "team:1")
+	ctx := t.Context()
+	d := e.mediaDraft(t, photoJPG)
+	for _, tt := range []struct {
+		name string
+		do   func(svc *approvals.Service) error
+	}{
+		{"ErrRemove", func(svc *approvals.Service) error { _, err := svc.RemoveMedia(ctx, bob, d.ID, 1); return err }},
+		{"ErrAlt", func(svc *approvals.Service) error { _, err := svc.SetAlt(ctx, bob, d.ID, 1, "A canal"); return err }},
+		{"ErrMove", func(svc *approvals.Service) error { _, err := svc.MoveMedia(ctx, bob, d.ID, 2, 1); return err }},
+		{"ErrAdd", func(svc *approvals.Service) error { _, err := svc.AddMedia(ctx, bob, d.ID, clipMP4); return err }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.record(t, d.ID).Draft
+			var other approvals.View
+			rs := &racingStore{Store: e.store, meanwhile: func() {
+				var err error
+				if other, err = e.svc.AddMedia(ctx, erin, d.ID, chartPNG); err != nil {
+					t.Errorf("erin's AddMedia: %v", err)
+				}
+			}}
+			err := tt.do(approvals.NewService(rs, e.brands, steppingClock(start)))
+			if herald.ErrorCode(err) != herald.ECONFLICT {
+				t.Fatalf("bob's change during erin's: %v; want %s", err, herald.ECONFLICT)
+			}
+			after := e.record(t, d.ID)
+			if after.Draft.Rev != before.Rev+1 || !cmp.Equal(after.Draft.Media, other.Draft.Media) || len(after.Draft.Media) != len(before.Media)+1 {
+				t.Errorf("after the conflict: revision %d, media %v; want erin's revision %d alone", after.Draft.Rev, after.Draft.Media, before.Rev+1)
+			}
+		})
 	}
 }

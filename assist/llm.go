@@ -116,7 +116,7 @@ func NewClient(cfg Config, clock herald.Clock, log *slog.Logger) (*Client, error
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = herald.Sleep
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -148,17 +148,6 @@ func NewClient(cfg Config, clock herald.Clock, log *slog.Logger) (*Client, error
 
 // Model returns the model the client asks.
 func (c *Client) Model() string { return c.cfg.Model }
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // hint is what the transport saw of the last response of an attempt:
 // error responses of go-openai do not expose their headers.

@@ -98,4 +98,8 @@ type Announcement struct {
 	// on the platform (a mention routed to several channels): each copy
 	// is then updated in place like any other.
 	InChannel bool
+	// To, when set, is the one person the card is for: it is shown to
+	// them alone (an ephemeral message in Channel, or a direct message),
+	// on their platform only, and never copied or updated elsewhere.
+	To *herald.Actor
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/commands"
 )
 
@@ -48,6 +49,12 @@ func (b *Broadcaster) Announce(ctx context.Context, card commands.Card, note com
 // mention's route), which each platform posts or updates.
 func (b *Broadcaster) Show(ctx context.Context, a Announcement) {
 	b.queue(ctx, news{Announcement: a})
+}
+
+// Tell queues a card for one person alone, shown where they asked
+// (Announcement.To).
+func (b *Broadcaster) Tell(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef) {
+	b.queue(ctx, news{Announcement: Announcement{Card: card, Channel: where, To: &who}})
 }
 
 func (b *Broadcaster) queue(ctx context.Context, n news) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/httpx"
+	"github.com/heraldhq/herald/media"
 )
 
 // Downloader fetches the files people attach in chat, from the platform's
@@ -89,7 +90,7 @@ func (d Downloader) Open(ctx context.Context, raw string, announced int64) (io.R
 		return nil, refused(raw)
 	}
 	if d.Max > 0 && announced > d.Max {
-		return nil, herald.Errorf(herald.EINVALID, "This file is %d bytes; Herald takes at most %d.", announced, d.Max)
+		return nil, tooLarge(d.Max)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
@@ -113,7 +114,7 @@ func (d Downloader) Open(ctx context.Context, raw string, announced int64) (io.R
 	}
 	if d.Max > 0 && resp.ContentLength > d.Max {
 		resp.Body.Close()
-		return nil, herald.Errorf(herald.EINVALID, "This file is %d bytes; Herald takes at most %d.", resp.ContentLength, d.Max)
+		return nil, tooLarge(d.Max)
 	}
 	if d.Max > 0 {
 		return &capped{Reader: io.LimitReader(resp.Body, d.Max+1), Closer: resp.Body, max: d.Max}, nil
@@ -149,6 +150,13 @@ func (d Downloader) client() *http.Client {
 	return &cp
 }
 
+// tooLarge refuses a file over max bytes as the media library does
+// (media.ReasonTooLarge; who reads the file adds its name to the facts).
+func tooLarge(max int64) error {
+	return herald.Errorf(herald.EINVALID, "The file is larger than %s, the most Herald takes.", media.Bytes(max)).
+		Because(media.ReasonTooLarge, herald.Facts{"name": "The file", "max": max})
+}
+
 // capped fails a read that goes past max bytes instead of truncating.
 type capped struct {
 	io.Reader
@@ -161,7 +169,7 @@ func (c *capped) Read(p []byte) (int, error) {
 	n, err := c.Reader.Read(p)
 	c.read += int64(n)
 	if c.read > c.max {
-		return n, herald.Errorf(herald.EINVALID, "This file is larger than the %d bytes Herald takes.", c.max)
+		return n, tooLarge(c.max)
 	}
 	return n, err
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/heraldhq/herald"
 )
 
 // Poster runs a platform's posting calls: one at a time per key (a
@@ -40,22 +42,7 @@ type postJob struct {
 
 // NewPoster returns a poster on the system clock.
 func NewPoster(interval time.Duration, retryAfter func(error) (time.Duration, bool)) *Poster {
-	return &Poster{Interval: interval, RetryAfter: retryAfter, Sleep: SleepCtx, Now: time.Now}
-}
-
-// SleepCtx waits d, or until ctx is done.
-func SleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return &Poster{Interval: interval, RetryAfter: retryAfter, Sleep: herald.Sleep, Now: time.Now}
 }
 
 // MaxRateLimitWaits bounds how often one call waits out a rate limit

@@ -35,8 +35,9 @@ const (
 	ConfirmPosts    Action = "confirm_posts" // mark a post as published by hand
 	SetUpTargets    Action = "set_up_targets"
 	RemoveTargets   Action = "remove_targets"
-	CalendarLinks   Action = "calendar_links" // make or rotate a calendar link
-	PausePosts      Action = "pause_posts"    // stop (and resume) a brand's publishing in a crisis
+	ConnectTargets  Action = "connect_targets" // connect a network account through its authorization page
+	CalendarLinks   Action = "calendar_links"  // make or rotate a calendar link
+	PausePosts      Action = "pause_posts"     // stop (and resume) a brand's publishing in a crisis
 
 	ChangeGuidelines Action = "change_guidelines"
 	AskDrafts        Action = "ask_drafts"  // ask the LLM for draft variants
@@ -87,6 +88,7 @@ var table = map[Action]rule{
 	ConfirmPosts:    {schedulers, only("mark as published posts")},
 	SetUpTargets:    {admins, only("set up targets")},
 	RemoveTargets:   {admins, only("remove targets")},
+	ConnectTargets:  {admins, only("connect targets")},
 	CalendarLinks:   {admins, only("make calendar links")},
 	PausePosts:      {teamReview, only("pause or resume publishing")},
 

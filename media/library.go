@@ -19,8 +19,10 @@ const (
 	ReasonTooManyPx   = "media.too_many_pixels" // "name", "width", "height", "max" (pixels)
 )
 
-// DefaultMax is the largest item Add accepts unless told otherwise (100 MB).
-const DefaultMax = 100 << 20
+// DefaultMax is the largest item Add accepts unless told otherwise: 100 MB
+// as Herald writes sizes (Bytes: powers of 1000), so people read "100 MB"
+// and not "104.9 MB".
+const DefaultMax = 100_000_000
 
 // Library takes media from outside into the Store.
 type Library struct {
@@ -85,6 +87,9 @@ func (l *Library) spool(r io.Reader, max int64) (*os.File, int64, error) {
 		return nil, 0, herald.Internal(err)
 	}
 	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	if e := herald.AsError(err); e != nil && e.Reason == ReasonTooLarge {
+		return f, n, errTooLarge // the reader's own bound (a chat platform's download)
+	}
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

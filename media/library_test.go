@@ -156,3 +156,24 @@ func TestAddReadFailure(t *testing.T) {
 		t.Errorf("Add: %v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestAddReaderOwnBound: a reader that stops at a bound of its own (a chat
+// platform's download, capped at HERALD_MEDIA_MAX) with a ReasonTooLarge
+// error is refused as too large under the item's name — not as a read
+// failure to try again — and nothing is stored.
+func TestAddReaderOwnBound(t *testing.T) {
+	lib, st := newLibrary(t, 1000)
+	cut := herald.Errorf(herald.EINVALID, "The file is larger than 1 KB.").Because(media.ReasonTooLarge, herald.Facts{"name": "The file", "max": int64(1000)})
+	_, err := lib.Add(context.Background(), "clip.mp4", io.MultiReader(strings.NewReader(strings.Repeat("x", 999)), errReader{cut}))
+	e := herald.AsError(err)
+	if reasonOf(err) != media.ReasonTooLarge || e.Code != herald.EINVALID || e.Facts["name"] != "clip.mp4" {
+		t.Errorf("Add: %v (%+v), want EINVALID %s naming clip.mp4", err, e, media.ReasonTooLarge)
+	}
+	if countStored(t, st) != 0 {
+		t.Error("stored a cut upload")
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -16,6 +16,17 @@ type Refs interface {
 	MediaReferenced(ctx context.Context, sums []string) (map[string]bool, error)
 }
 
+// Stater is a store that tells when an item was stored, or stored again
+// (Put of bytes already there refreshes the time). The sweeper asks it
+// once more just before removing an item and keeps one stored again since
+// its listing: the same bytes added again, whose revision may be about to
+// refer to them — removing them would leave that revision without its
+// bytes.
+type Stater interface {
+	// Stored returns when sum was last stored; ENOTFOUND when it is not.
+	Stored(ctx context.Context, sum string) (time.Time, error)
+}
+
 // OrphanAge is how long a stored item no revision refers to is kept: long
 // enough for an upload to reach its revision, and for a removal to be
 // undone.
@@ -63,6 +74,12 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 			if used[sum] {
 				continue
 			}
+			if again, err := s.storedAgain(ctx, sum, before); again || err != nil {
+				if err != nil {
+					return removed, err
+				}
+				continue
+			}
 			if err := s.Store.Delete(ctx, sum); err != nil {
 				return removed, err
 			}
@@ -73,6 +90,23 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 		s.log().InfoContext(ctx, "orphaned media removed", "removed", removed)
 	}
 	return removed, ctx.Err()
+}
+
+// storedAgain reports whether sum was stored again since before (or is
+// gone), when the store can tell.
+func (s *Sweeper) storedAgain(ctx context.Context, sum string, before time.Time) (bool, error) {
+	st, ok := s.Store.(Stater)
+	if !ok {
+		return false, nil
+	}
+	at, err := st.Stored(ctx, sum)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !at.Before(before), nil
 }
 
 func (s *Sweeper) log() *slog.Logger {

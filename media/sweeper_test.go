@@ -114,3 +114,40 @@ func TestSweeperRunsOnEveryTick(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+// raceRefs answers MediaReferenced as fakeRefs does, after running
+// meanwhile: what happens between the sweeper's question and its removal.
+type raceRefs struct {
+	fakeRefs
+	meanwhile func()
+}
+
+func (r *raceRefs) MediaReferenced(ctx context.Context, sums []string) (map[string]bool, error) {
+	used, err := r.fakeRefs.MediaReferenced(ctx, sums)
+	if r.meanwhile != nil {
+		r.meanwhile()
+		r.meanwhile = nil
+	}
+	return used, err
+}
+
+// An old orphan added again while the sweeper runs (the same bytes, whose
+// new revision is about to refer to them) is kept: the sweeper asks the
+// store once more before removing, so no revision is left pointing at
+// bytes that are gone. The other old orphan goes.
+func TestSweepKeepsItemStoredAgain(t *testing.T) {
+	now := time.Now()
+	clock := testclock.New(now)
+	st, _ := local.Open(t.TempDir())
+	again := putAged(t, st, "added again", now.Add(-9*24*time.Hour))
+	orphan := putAged(t, st, "orphan", now.Add(-9*24*time.Hour))
+	refs := &raceRefs{fakeRefs: fakeRefs{used: map[string]bool{}}, meanwhile: func() {
+		if err := st.Put(context.Background(), again, bytes.NewReader([]byte("added again")), int64(len("added again"))); err != nil {
+			t.Error(err)
+		}
+	}}
+	n, err := (&media.Sweeper{Store: st, Refs: refs, Clock: clock}).Sweep(context.Background())
+	if err != nil || n != 1 || !exists(st, again) || exists(st, orphan) {
+		t.Errorf("Sweep = %d, %v; the item added again kept %v, the orphan kept %v; want 1, the first kept, the second removed", n, err, exists(st, again), exists(st, orphan))
+	}
+}

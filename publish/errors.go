@@ -38,7 +38,10 @@ type Error struct {
 	Outcome    Outcome
 	Message    string        // for people: the network's own words where it gave some
 	RetryAfter time.Duration // the network's Retry-After, for Transient
-	Err        error
+	// Dead says the account's token is revoked or invalid: the account
+	// must be connected again (target connect).
+	Dead bool
+	Err  error
 }
 
 func (e *Error) Error() string {

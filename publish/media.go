@@ -63,6 +63,20 @@ func (p Post) RecordUpload(ctx context.Context, u Upload) error {
 	return p.Record(ctx, u)
 }
 
+// Blob opens m's bytes to send them: a refusal (Rejected) when the media
+// store no longer has them — trying again would not bring them back — and
+// a transient error for any other failure to read them.
+func (m Media) Blob(ctx context.Context) (media.Blob, error) {
+	b, err := m.Open(ctx)
+	switch {
+	case err == nil:
+		return b, nil
+	case herald.ErrorCode(err) == herald.ENOTFOUND:
+		return nil, Rejectedf("the file of %s is no longer in Herald's media store", m.Name)
+	}
+	return nil, TransientError(fmt.Errorf("reading %s from the media store: %w", m.Name, err), 0)
+}
+
 // postMedia fills post's media from the approved revision rev: each
 // item's Open and Link from the media source, and the uploads earlier
 // attempts recorded on the delivery that are still valid.

@@ -29,7 +29,37 @@ const (
 	// ReasonAltTooLong: "network", "n", "name", "length", "max"
 	// (characters).
 	ReasonAltTooLong = "publish.alt_too_long"
+	// ReasonMediaRequired: "network": a post without picture or video
+	// where the network needs one (Instagram).
+	ReasonMediaRequired = "publish.media_required"
+	// ReasonAspectRatio: "network", "n", "name", "width", "height",
+	// "range" ("4:5 to 1.91:1"): a picture outside the network's range.
+	ReasonAspectRatio = "publish.aspect_ratio"
+	// ReasonNoPublicMedia: "network": media for a network that fetches
+	// them by URL, and Herald has no public address (HERALD_PUBLIC_URL).
+	ReasonNoPublicMedia = "publish.no_public_media"
 )
+
+// MediaRequired is the refusal of a post without media where network
+// needs a picture or a video.
+func MediaRequired(network string) error {
+	return herald.Errorf(herald.EINVALID, "A %s post needs a picture or a video.", network).
+		Because(ReasonMediaRequired, herald.Facts{"network": network})
+}
+
+// AspectRatio is the refusal of item n, a picture whose shape network
+// does not take (span: "4:5 (portrait) to 1.91:1 (landscape)").
+func AspectRatio(network string, n int, it media.Item, span string) error {
+	return herald.Errorf(herald.EINVALID, "%s takes pictures from %s; item %d (%s) is %d×%d.", network, span, n, it.Name, it.Width, it.Height).
+		Because(ReasonAspectRatio, herald.Facts{"network": network, "n": n, "name": it.Name, "width": it.Width, "height": it.Height, "range": span})
+}
+
+// NoPublicMedia is the refusal of media for network, which fetches them
+// from Herald's public address, when Herald has none.
+func NoPublicMedia(network string) error {
+	return herald.Errorf(herald.EUNAVAILABLE, "%s fetches pictures and videos from Herald's public address, and Herald has none: its operator sets HERALD_PUBLIC_URL.", network).
+		Because(ReasonNoPublicMedia, herald.Facts{"network": network})
+}
 
 // AltTooLong is the refusal of item n's alt text of length characters
 // where network takes max.

@@ -59,8 +59,11 @@ type Account struct {
 	BrandID int64
 	Target  herald.Target
 	URL     string // instance, PDS, webhook or endpoint URL
-	Handle  string // account handle where the network needs one (Bluesky)
+	Handle  string // account handle where the network needs one (Bluesky), or the id a connected account posts as
 	Secret  string // access token, app password or signing secret
+	// Conn is the connection of an account connected through its
+	// network's authorization page (target connect); zero otherwise.
+	Conn Connection
 }
 
 // Receipt is what a network answered to a delivered post.
@@ -118,4 +121,19 @@ type Configurer interface {
 	// CheckAccount validates an account before it is stored: an EINVALID
 	// error names what is missing or wrong. It makes no network call.
 	CheckAccount(a Account) error
+}
+
+// Normalizer is a Configurer whose target names its account in its own
+// way (a Telegram chat where others give a URL): NormalizeAccount returns
+// the account as it is checked and stored.
+type Normalizer interface {
+	NormalizeAccount(a Account) Account
+}
+
+// Prober is a Configurer that asks its network, when a target is added,
+// whether the account can post (a Telegram bot an administrator of its
+// channel): an EINVALID error says why not, EUNAVAILABLE that the network
+// could not be asked.
+type Prober interface {
+	ProbeAccount(ctx context.Context, a Account) error
 }

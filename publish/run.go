@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/go-co-op/gocron/v2"
 )
@@ -20,18 +21,10 @@ func (s *Scheduler) Run(ctx context.Context, opts ...gocron.SchedulerOption) err
 			s.log.ErrorContext(ctx, "scheduler tick failed", "error", err)
 		}
 	}
-	sch, err := gocron.NewScheduler(opts...)
+	sch, err := startEvery(ctx, s.opt.Interval, "herald-publish", tick, opts...)
 	if err != nil {
 		return err
 	}
-	_, err = sch.NewJob(gocron.DurationJob(s.opt.Interval), gocron.NewTask(tick),
-		gocron.WithName("herald-publish"), gocron.WithContext(ctx),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
-	if err != nil {
-		return err
-	}
-	sch.Start()
 	for {
 		select {
 		case <-ctx.Done():
@@ -40,4 +33,22 @@ func (s *Scheduler) Run(ctx context.Context, opts ...gocron.SchedulerOption) err
 			tick(ctx)
 		}
 	}
+}
+
+// startEvery starts a gocron scheduler that runs tick every period, the
+// first at once, never two at a time; the caller shuts it down.
+func startEvery(ctx context.Context, every time.Duration, name string, tick func(context.Context), opts ...gocron.SchedulerOption) (gocron.Scheduler, error) {
+	sch, err := gocron.NewScheduler(opts...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = sch.NewJob(gocron.DurationJob(every), gocron.NewTask(tick),
+		gocron.WithName(name), gocron.WithContext(ctx),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()))
+	if err != nil {
+		return nil, err
+	}
+	sch.Start()
+	return sch, nil
 }

@@ -26,6 +26,7 @@ const (
 	EventMissed      EventKind = "missed"      // its time passed while Herald was down
 	EventReminder    EventKind = "reminder"    // a draft has waited in review too long
 	EventResumed     EventKind = "resumed"     // a brand's pause ended by itself (--until)
+	EventConnect     EventKind = "connect"     // news of a target's connection (Connect)
 )
 
 // Event is news about a draft for its chat thread.
@@ -37,6 +38,7 @@ type Event struct {
 	Remind   []brands.Member // for reminders: who can review it now
 	Stage    string          // for reminders: the stage kind that waits ("team", "client")
 	Pause    *PauseView      // for EventResumed (DraftID is 0)
+	Connect  *ConnectEvent   // for EventConnect (DraftID is 0)
 }
 
 // Notifier brings events to chat: the draft's card updated wherever it is
@@ -384,6 +386,9 @@ func (s *Scheduler) post(ctx context.Context, d Delivery) (Post, Publisher, erro
 			return post, nil, err
 		}
 		post.Account = a
+		if a.Conn.Connected() && a.Conn.Health.Dead {
+			return post, nil, deadAccount(a)
+		}
 	}
 	return post, p, nil
 }
@@ -414,6 +419,7 @@ func (s *Scheduler) send(ctx context.Context, d Delivery) error {
 	cancel()
 	s.log.InfoContext(ctx, "publish attempt", "draft_id", d.DraftID, "target", d.Target.String(), "attempt", next.Attempts,
 		"media", len(post.Media), "outcome", outcome(err), "duration_ms", time.Since(start).Milliseconds())
+	noteHealth(ctx, s.store, s.log, post.Brand, post.Account, err, s.now(), s.connectNews(ctx))
 	return s.record(ctx, next, r, err)
 }
 
@@ -562,6 +568,11 @@ func (s *Scheduler) saveOnce(ctx context.Context, d, next Delivery) error {
 		c = &approvals.Change{Draft: draft} // the state stays; the version still guards
 	}
 	return s.store.SaveDeliveries(ctx, c, []DeliveryUpdate{{Delivery: next, From: d.State, FromAttempts: d.Attempts}})
+}
+
+// connectNews brings connection news to chat through the notifier.
+func (s *Scheduler) connectNews(ctx context.Context) func(ConnectEvent) {
+	return func(e ConnectEvent) { s.emit(ctx, Event{Kind: EventConnect, Connect: &e}) }
 }
 
 func (s *Scheduler) emit(ctx context.Context, e Event) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
@@ -65,23 +66,90 @@ func sealContext(a Account, field string) string {
 }
 
 func sealAccount(keys *secret.Keyring, a Account) (Account, error) {
-	var err, err2 error
+	var err, err2, err3 error
 	a.URL, err = keys.Seal(a.URL, sealContext(a, "url"))
 	a.Secret, err2 = keys.Seal(a.Secret, sealContext(a, "secret"))
-	return a, errors.Join(err, err2)
+	a.Conn.Refresh, err3 = keys.Seal(a.Conn.Refresh, sealContext(a, "refresh"))
+	return a, errors.Join(err, err2, err3)
 }
 
 func openAccount(keys *secret.Keyring, a Account) (Account, error) {
 	url, err := keys.Open(a.URL, sealContext(a, "url"))
+	secretv, refresh := "", ""
 	if err == nil {
-		a.Secret, err = keys.Open(a.Secret, sealContext(a, "secret"))
+		secretv, err = keys.Open(a.Secret, sealContext(a, "secret"))
+	}
+	if err == nil {
+		refresh, err = keys.Open(a.Conn.Refresh, sealContext(a, "refresh"))
 	}
 	if err != nil {
 		return a, keyError(a.Target, err)
 	}
-	a.URL = url
+	a.URL, a.Secret, a.Conn.Refresh = url, secretv, refresh
 	return a, nil
 }
+
+// PutConnectState implements Store: the PKCE verifier is sealed.
+func (s sealedStore) PutConnectState(ctx context.Context, c ConnectState) error {
+	v, err := s.keys.Seal(c.Verifier, connectContext(c.Hash, "verifier"))
+	if err != nil {
+		return err
+	}
+	c.Verifier = v
+	return s.Store.PutConnectState(ctx, c)
+}
+
+// TakeConnectState implements Store.
+func (s sealedStore) TakeConnectState(ctx context.Context, hash string, now time.Time) (ConnectState, error) {
+	c, err := s.Store.TakeConnectState(ctx, hash, now)
+	if err != nil {
+		return c, err
+	}
+	return s.openConnect(c)
+}
+
+// PendConnect implements Store: the pending tokens are sealed.
+func (s sealedStore) PendConnect(ctx context.Context, hash, grant string, choices []Choice, until time.Time) error {
+	g, err := s.keys.Seal(grant, connectContext(hash, "grant"))
+	if err != nil {
+		return err
+	}
+	return s.Store.PendConnect(ctx, hash, g, choices, until)
+}
+
+// PendingConnect implements Store.
+func (s sealedStore) PendingConnect(ctx context.Context, brandID int64, t herald.Target, actor herald.Actor) (ConnectState, error) {
+	c, err := s.Store.PendingConnect(ctx, brandID, t, actor)
+	if err != nil {
+		return c, err
+	}
+	return s.openConnect(c)
+}
+
+// FinishConnect implements Store: the account is sealed.
+func (s sealedStore) FinishConnect(ctx context.Context, hash string, at time.Time, a Account, e approvals.AuditEntry) error {
+	sealed, err := sealAccount(s.keys, a)
+	if err != nil {
+		return err
+	}
+	return s.Store.FinishConnect(ctx, hash, at, sealed, e)
+}
+
+func (s sealedStore) openConnect(c ConnectState) (ConnectState, error) {
+	v, err := s.keys.Open(c.Verifier, connectContext(c.Hash, "verifier"))
+	g := ""
+	if err == nil {
+		g, err = s.keys.Open(c.Grant, connectContext(c.Hash, "grant"))
+	}
+	if err != nil {
+		return c, keyError(c.Target, err)
+	}
+	c.Verifier, c.Grant = v, g
+	return c, nil
+}
+
+// connectContext binds a sealed value of a connect state to it.
+func connectContext(hash, field string) string { return "herald/connect/" + hash + "/" + field }
 
 func keyError(t herald.Target, err error) error {
 	var se *secret.Error
@@ -99,9 +167,11 @@ func keyError(t herald.Target, err error) error {
 // the setting if one is). Running it again changes nothing.
 func SealAccounts(ctx context.Context, store Store, keys *secret.Keyring) (plain, resealed int, err error) {
 	err = store.RewriteAccounts(ctx, func(a Account) (Account, bool, error) {
-		stale := keys.Stale(a.URL) || keys.Stale(a.Secret)
+		stale := keys.Stale(a.URL) || keys.Stale(a.Secret) || keys.Stale(a.Conn.Refresh)
 		_, sealedURL := secret.Sealed(a.URL)
 		_, sealedSecret := secret.Sealed(a.Secret)
+		_, sealedRefresh := secret.Sealed(a.Conn.Refresh)
+		sealedSecret = sealedSecret || sealedRefresh
 		open, err := openAccount(keys, a)
 		if err != nil || !stale {
 			return a, false, err
@@ -137,7 +207,7 @@ func Secrets(ctx context.Context, store Store, keys *secret.Keyring) (SecretsRep
 			continue
 		}
 		r.Accounts++
-		if keys.Stale(a.URL) || keys.Stale(a.Secret) {
+		if keys.Stale(a.URL) || keys.Stale(a.Secret) || keys.Stale(a.Conn.Refresh) {
 			r.Stale++
 		}
 		id, sealed := secret.Sealed(a.Secret)
@@ -147,7 +217,7 @@ func Secrets(ctx context.Context, store Store, keys *secret.Keyring) (SecretsRep
 		if sealed {
 			r.ByKey[id]++
 		}
-		if (a.URL != "" && !isSealed(a.URL)) || (a.Secret != "" && !isSealed(a.Secret)) {
+		if (a.URL != "" && !isSealed(a.URL)) || (a.Secret != "" && !isSealed(a.Secret)) || (a.Conn.Refresh != "" && !isSealed(a.Conn.Refresh)) {
 			r.Plaintext++
 		}
 		if _, oerr := openAccount(keys, a); oerr != nil {

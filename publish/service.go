@@ -26,7 +26,8 @@ const (
 	ReasonNoSetUp    = "publish.no_setup"    // "kind", "target": a target kind that needs no account
 	ReasonNoTarget   = "publish.no_target"   // "brand", "target": no such target account
 	// ReasonNotConfigured is the Reason of a draft check's finding (not
-	// an error): "target", "brand": a target the brand has not set up.
+	// an error): "target", "brand": a target the brand has not set up;
+	// "connect": true when it is set up by connecting it (target connect).
 	ReasonNotConfigured = "publish.not_configured"
 )
 
@@ -46,11 +47,15 @@ type Service struct {
 	wake       func()
 	guard      *httpx.Options // vets target URLs at `target add` (GuardURLs); nil: no check
 	replies    Replies        // the mention a reply draft answers; nil: none (SetReplies)
+	// connectable are the target kinds set up by connecting them through
+	// their network's page (Connector.AddProvider), not with a URL.
+	connectable map[string]bool
 }
 
 // NewService returns a Service. Register publishers before serving.
 func NewService(drafts *approvals.Service, bs *brands.Service, store Store, clock herald.Clock) *Service {
-	return &Service{drafts: drafts, brands: bs, store: store, clock: clock, publishers: map[string]Publisher{}, wake: func() {}}
+	return &Service{drafts: drafts, brands: bs, store: store, clock: clock, publishers: map[string]Publisher{}, wake: func() {},
+		connectable: map[string]bool{}}
 }
 
 // Register makes p the publisher of targets of kind (herald.Target.Kind).
@@ -118,8 +123,12 @@ func (s *Service) checkTarget(ctx context.Context, b herald.Brand, t herald.Targ
 	if _, ok := p.(Configurer); ok {
 		a, err := s.store.Account(ctx, b.ID, t)
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			facts := herald.Facts{"target": t.String(), "brand": b.Name}
+			if s.connectable[t.Kind] {
+				facts["connect"] = true // set up by connecting it, not with a URL
+			}
 			return approvals.Finding{Message: fmt.Sprintf("%s is not set up for %s; an admin sets it up as a target.", t, b.Name),
-				Reason: ReasonNotConfigured, Facts: herald.Facts{"target": t.String(), "brand": b.Name}}, nil
+				Reason: ReasonNotConfigured, Facts: facts}, nil
 		}
 		if err != nil {
 			return approvals.Finding{}, err
@@ -427,11 +436,19 @@ func (s *Service) AddTarget(ctx context.Context, actor herald.Actor, ch herald.C
 		return b, herald.Errorf(herald.EINVALID, "%s targets need no setting up: name them as targets of a draft.", a.Target.Kind).
 			Because(ReasonNoSetUp, herald.Facts{"kind": a.Target.Kind, "target": a.Target.String()})
 	}
+	if n, ok := p.(Normalizer); ok {
+		a = n.NormalizeAccount(a)
+	}
 	if err := cf.CheckAccount(a); err != nil {
 		return b, err
 	}
 	if err := s.checkURL(ctx, a.URL); err != nil {
 		return b, err
+	}
+	if pr, ok := p.(Prober); ok {
+		if err := pr.ProbeAccount(ctx, a); err != nil {
+			return b, err
+		}
 	}
 	a.BrandID = b.ID
 	e := approvals.AuditEntry{BrandID: b.ID, Action: "target_add", Actor: actor, Detail: a.Target.String() + " " + Redact(a.URL), At: s.now()}
@@ -470,6 +487,9 @@ func (s *Service) Targets(ctx context.Context, actor herald.Actor, ch herald.Cha
 	for i := range as {
 		as[i].Secret = ""
 		as[i].URL = Redact(as[i].URL)
+		if as[i].Conn.Refresh != "" {
+			as[i].Conn.Refresh = "…" // it has one; its value stays in the store
+		}
 	}
 	var open []string
 	for k, p := range s.publishers {

@@ -84,6 +84,33 @@ type Store interface {
 	// not call the store.
 	RewriteAccounts(ctx context.Context, f func(Account) (a Account, ok bool, err error)) error
 
+	// SetHealth stores the health of a brand's connected account
+	// (ENOTFOUND when it has none).
+	SetHealth(ctx context.Context, brandID int64, t herald.Target, h Health) error
+
+	// PutConnectState stores a new connect state.
+	PutConnectState(ctx context.Context, s ConnectState) error
+	// TakeConnectState marks the connect state whose hash is hash used at
+	// now and returns it, when it is unused and expires after now. When
+	// it is not, nothing changes: ENOTFOUND when there is none, else
+	// ECONFLICT with the state as stored (used or expired).
+	TakeConnectState(ctx context.Context, hash string, now time.Time) (ConnectState, error)
+	// PendConnect stores, on a taken connect state, the tokens awaiting
+	// the person's choice (sealed), the accounts offered and until when
+	// the choice may be made.
+	PendConnect(ctx context.Context, hash, grant string, choices []Choice, until time.Time) error
+	// PendingConnect returns the latest taken connect state of actor for
+	// a brand's target whose choice is still to be made (ENOTFOUND when
+	// none).
+	PendingConnect(ctx context.Context, brandID int64, t herald.Target, actor herald.Actor) (ConnectState, error)
+	// FinishConnect marks the connect state whose hash is hash chosen at
+	// at (ECONFLICT when it already is), forgets its pending tokens, and
+	// stores a with its audit row, in one transaction.
+	FinishConnect(ctx context.Context, hash string, at time.Time, a Account, e approvals.AuditEntry) error
+	// PruneConnectStates deletes the connect states that expired before
+	// before.
+	PruneConnectStates(ctx context.Context, before time.Time) error
+
 	// SetCalendarToken sets (or with "" revokes) a brand's calendar token.
 	SetCalendarToken(ctx context.Context, brandID int64, token string, e approvals.AuditEntry) error
 	CalendarToken(ctx context.Context, brandID int64) (string, error)

@@ -70,6 +70,14 @@ var (
 // there) names it in its header: "── news from Herald · #support ──", a
 // channel of another platform with that platform ("slack:#support").
 func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
+	if n.To != nil {
+		if n.To.Platform != Platform {
+			return nil
+		}
+		text := "  ── for " + n.To.Display() + " alone ──\n" + Render(commands.Response{Cards: []commands.Card{n.Card}, Ephemeral: true})
+		_, err := io.WriteString(a.writer(), text)
+		return err
+	}
 	var b strings.Builder
 	b.WriteString("  ── news from Herald")
 	if c := n.Channel; c.Channel != "" {

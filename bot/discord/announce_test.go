@@ -194,3 +194,36 @@ func TestAutocompleteUnreadable(t *testing.T) {
 		t.Errorf("callback = %s, want an empty choice list", c.Raw)
 	}
 }
+
+// TestTell: a card for one Discord person goes to them alone, as a direct
+// message with its buttons; one for a person on another platform makes
+// no call.
+func TestTell(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	c := commands.Card{Title: "Post as which account? · linkedin:acme", Buttons: []commands.Button{{Label: "Acme SAS (page)", Command: "target choose linkedin:acme urn:li:organization:1"}}}
+	where := herald.ChannelRef{Platform: Platform, Workspace: "G1", Channel: "C7"}
+	if err := h.a.Announce(ctx, bot.Announcement{Card: c, Channel: where, To: &herald.Actor{Platform: "slack", UserID: "U1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.fake.count(); n != 0 {
+		t.Fatalf("a card for a Slack person made %d Discord calls", n)
+	}
+	if err := h.a.Announce(ctx, bot.Announcement{Card: c, Channel: where, To: &herald.Actor{Platform: Platform, UserID: "1234567890123"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.wait(t, "the DM channel", func(c apiCall) bool {
+		return c.Method == "POST" && c.Path == "/users/@me/channels" && c.Body["recipient_id"] == "1234567890123"
+	})
+	msg := h.fake.wait(t, "the card in the DM", func(c apiCall) bool {
+		return c.Method == "POST" && c.Path == "/channels/DM1234567890123/messages" && cardOf(c) != nil
+	})
+	if !strings.Contains(fmt.Sprint(msg.Body["components"]), "target choose linkedin:acme") {
+		t.Errorf("the DM has no choice buttons: %v", msg.Body["components"])
+	}
+	for _, call := range func() []apiCall { cs, _ := h.fake.since(0); return cs }() {
+		if call.Path == "/channels/C7/messages" {
+			t.Errorf("the private card was posted in the channel: %+v", call)
+		}
+	}
+}

@@ -28,6 +28,8 @@ type api interface {
 	channel(ctx context.Context, id string) (channelInfo, error)
 	guilds(ctx context.Context) ([]guildInfo, error)
 	guildChannels(ctx context.Context, guildID string) ([]channelInfo, error)
+	// dm opens (or finds) the direct message channel with a user.
+	dm(ctx context.Context, userID string) (string, error)
 	// putCommands replaces every application command of the app, globally
 	// (guildID "") or in one guild, and returns how many Discord holds.
 	putCommands(ctx context.Context, appID, guildID string, cmds []appCommand) (int, error)
@@ -95,6 +97,18 @@ func (a restAPI) send(ctx context.Context, channelID string, m message) (string,
 func (a restAPI) edit(ctx context.Context, channelID, messageID string, m message) error {
 	_, err := a.r.do(ctx, http.MethodPatch, discordgo.EndpointChannelMessage(channelID, messageID), channelBucket(channelID)+"/edit", m)
 	return err
+}
+
+func (a restAPI) dm(ctx context.Context, userID string) (string, error) {
+	body, err := a.r.do(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"), "users/@me/channels", map[string]string{"recipient_id": userID})
+	if err != nil {
+		return "", err
+	}
+	var ch channelInfo
+	if err := json.Unmarshal(body, &ch); err != nil || ch.ID == "" {
+		return "", fmt.Errorf("discord: the direct message channel's id is missing from the answer")
+	}
+	return ch.ID, nil
 }
 
 func (a restAPI) channel(ctx context.Context, id string) (channelInfo, error) {

@@ -101,6 +101,9 @@ func (a *Adapter) post(ctx context.Context, channelID string, msg message) (stri
 // has text or cards, goes under the card's first Discord copy: its text as
 // replies to the card, its cards shown in that channel.
 func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
+	if ann.To != nil {
+		return a.tell(ctx, ann)
+	}
 	first, shown, err := a.announceCard(ctx, ann)
 	if !shown || err != nil && first.MessageID == "" {
 		return err
@@ -123,6 +126,21 @@ func (a *Adapter) Announce(ctx context.Context, ann bot.Announcement) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// tell shows a card to one Discord person alone: Discord has no
+// ephemeral message outside an interaction's answer, so it goes to them
+// as a direct message, whose buttons work like any other.
+func (a *Adapter) tell(ctx context.Context, ann bot.Announcement) error {
+	if ann.To.Platform != Platform || !snowflake(ann.To.UserID) {
+		return nil
+	}
+	ch, err := a.api.dm(ctx, ann.To.UserID)
+	if err != nil {
+		return err
+	}
+	_, err = a.post(ctx, ch, cardMessage(ann.Card))
+	return err
 }
 
 // withMentions starts m with the mentions of the Discord users and roles

@@ -165,6 +165,9 @@ func (f *fakeDiscord) route(method, path string, body map[string]any, raw []byte
 			}
 		}
 		return http.StatusNotFound, map[string]any{"message": "Unknown Channel", "code": 10003}
+	case method == "POST" && path == "/users/@me/channels":
+		id, _ := body["recipient_id"].(string)
+		return http.StatusOK, map[string]any{"id": "DM" + id, "type": 1, "recipients": []map[string]any{{"id": id}}}
 	case method == "GET" && path == "/gateway":
 		return http.StatusOK, map[string]any{"url": f.gateway}
 	case method == "GET" && path == "/users/@me/guilds":

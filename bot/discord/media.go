@@ -84,9 +84,9 @@ func (a *Adapter) sendWithMedia(ctx context.Context, channelID string, msg messa
 	}
 	files := make([]sendFile, 0, len(items))
 	for _, m := range items {
-		blob, err := m.Open(ctx)
+		blob, err := m.Blob(ctx) // a file gone from the store is a refusal
 		if err != nil {
-			return nil, publish.TransientError(fmt.Errorf("reading %s from the media store: %w", m.Name, err), 0)
+			return nil, err
 		}
 		defer blob.Close()
 		files = append(files, sendFile{Item: m.Item, blob: blob})

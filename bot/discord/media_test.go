@@ -262,3 +262,37 @@ func checkCardPicture(t *testing.T, c apiCall) {
 		t.Errorf("the card's picture carries %v", leaks)
 	}
 }
+
+// TestAttachmentTooLarge: an attachment over HERALD_MEDIA_MAX is refused
+// in the words of the library's own refusal, naming the file — whether
+// Discord announced its size or the download says its length — and
+// nothing is stored nor any draft made.
+func TestAttachmentTooLarge(t *testing.T) {
+	raw := mediatest.JPEG(t, 64, 48, 6)
+	for _, tt := range []struct {
+		name      string
+		announced int
+	}{{"ErrAnnounced", len(raw)}, {"ErrContentLength", 100}} {
+		t.Run(tt.name, func(t *testing.T) {
+			store, err := local.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			max := int64(len(raw) / 2)
+			lib := &media.Library{Store: store, TempDir: t.TempDir(), Max: max}
+			h := newHarness(t, func(h *harness) bot.Dispatcher {
+				bs := brands.NewService(h.store, herald.SystemClock{}, "UTC")
+				return handlers.New(kit.Deps{Brands: bs, Approvals: approvals.NewService(h.store, bs, herald.SystemClock{}), Media: lib})
+			}, func(o *Options) { o.Media, o.MediaMax = store, max })
+			withGuilds(h.fake)
+			setUp(t, h)
+			said(t, h, h.send(attachmentSlash(h.fake.cdnURL("event.jpg", raw), tt.announced)),
+				"photo.jpg is larger than "+media.Bytes(max)+", the most Herald takes; send a smaller file.", true)
+			n := 0
+			store.Walk(context.Background(), func(string, time.Time) error { n++; return nil })
+			if n != 0 {
+				t.Errorf("%d items stored; want none", n)
+			}
+		})
+	}
+}

@@ -312,6 +312,23 @@ func TestPublishMedia(t *testing.T) {
 			t.Errorf("error %v; want a refusal", err)
 		}
 	})
+	t.Run("ErrGoneFromStore", func(t *testing.T) {
+		// A file the media store no longer has: a refusal (retrying would
+		// not bring it back), and nothing shared.
+		gone := media.Item{SHA256: "bb22", Type: "image/png", Size: 10, Width: 1, Height: 1, Name: "gone.png"}
+		p := post
+		p.Media = []publish.Media{{Item: gone, Open: func(context.Context) (media.Blob, error) {
+			return nil, herald.Errorf(herald.ENOTFOUND, "no such item")
+		}}}
+		before := f.count(func(c apiCall) bool { return c.Method == "files.completeUploadExternal" })
+		_, err := a.Publish(context.Background(), p)
+		if pe := (*publish.Error)(nil); !errors.As(err, &pe) || pe.Outcome != publish.Rejected || !strings.Contains(pe.Message, "gone.png is no longer in Herald's media store") {
+			t.Errorf("error %v; want a refusal naming gone.png", err)
+		}
+		if n := f.count(func(c apiCall) bool { return c.Method == "files.completeUploadExternal" }); n != before {
+			t.Errorf("%d completions more; want none", n-before)
+		}
+	})
 	t.Run("ErrTooMany", func(t *testing.T) {
 		items := make([]media.Item, 11)
 		if err := a.ValidateMedia(publish.Account{}, items); herald.ErrorCode(err) != herald.EINVALID {

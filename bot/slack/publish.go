@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/commands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/publish"
@@ -26,6 +27,9 @@ var (
 // Announce implements bot.Announcer: every Slack copy of the card is
 // updated, and the note posted in the thread of its first copy.
 func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
+	if n.To != nil {
+		return a.tell(ctx, n)
+	}
 	where := n.Channel
 	if a.cards != nil && n.Card.Key != "" && !(n.InChannel && where.Platform == Platform) {
 		refs, err := a.cards.CardRefs(ctx, n.Card.Key)
@@ -48,6 +52,19 @@ func (a *Adapter) Announce(ctx context.Context, n bot.Announcement) error {
 	}
 	fallback, blocks := Message(n.Note, i18n.English) // a note has its words (the brand's); the brand's language is not known here
 	return a.post(ctx, where.Channel, slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...), slackapi.MsgOptionTS(thread))
+}
+
+// tell shows a card to one Slack person alone, in the channel where they
+// asked (chat.postEphemeral).
+func (a *Adapter) tell(ctx context.Context, n bot.Announcement) error {
+	if n.To.Platform != Platform || n.Channel.Platform != Platform || n.Channel.Channel == "" {
+		return nil
+	}
+	fallback, blocks := Message(commands.Response{Cards: []commands.Card{n.Card}, Ephemeral: true}, i18n.Lang(n.To.Lang))
+	return a.poster.Do(ctx, n.Channel.Channel, func(ctx context.Context) error {
+		_, err := a.api.PostEphemeralContext(ctx, n.Channel.Channel, n.To.UserID, slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...))
+		return err
+	})
 }
 
 // slackID matches Slack user and channel ids.

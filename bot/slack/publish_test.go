@@ -138,3 +138,26 @@ func TestAnnounce(t *testing.T) {
 		}
 	})
 }
+
+// TestTell: a card for one Slack person is posted for them alone
+// (chat.postEphemeral) in the channel where they asked, with its
+// buttons; a person of another platform gets nothing here.
+func TestTell(t *testing.T) {
+	h := newHarness(t, false, nil)
+	ctx := context.Background()
+	card := commands.Card{Title: "Post as which account? · linkedin:acme",
+		Buttons: []commands.Button{{Label: "Acme SAS (page)", Command: "target choose linkedin:acme urn:li:organization:1"}}}
+	if err := h.a.Announce(ctx, bot.Announcement{Card: card, Channel: channelOf("C1"), To: &herald.Actor{Platform: "discord", UserID: "123"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.a.Announce(ctx, bot.Announcement{Card: card, Channel: channelOf("C1"), To: &herald.Actor{Platform: Platform, UserID: "UALICE"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := h.fake.wait(t, "the ephemeral card", func(c apiCall) bool { return c.Method == "chat.postEphemeral" })
+	if c.User != "UALICE" || c.Channel != "C1" || !strings.Contains(c.Body, "target choose linkedin:acme") {
+		t.Errorf("ephemeral = %+v", c)
+	}
+	if n := h.fake.count(func(c apiCall) bool { return c.Method != "chat.postEphemeral" }); n != 0 {
+		t.Errorf("%d other calls:\n%s", n, h.fake.dump())
+	}
+}

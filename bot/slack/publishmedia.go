@@ -108,9 +108,9 @@ func (a *Adapter) upload(ctx context.Context, m publish.Media) (string, error) {
 	if !a.files.Allowed(u.UploadURL) {
 		return "", publish.Rejectedf("Slack gave an upload address off its files host; Herald sent nothing there.")
 	}
-	blob, err := m.Open(ctx)
+	blob, err := m.Blob(ctx) // a file gone from the store is a refusal
 	if err != nil {
-		return "", publish.TransientError(fmt.Errorf("reading %s from the media store: %w", m.Name, err), 0)
+		return "", err
 	}
 	defer blob.Close()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.UploadURL, blob)

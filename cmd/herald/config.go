@@ -53,6 +53,7 @@ type Config struct {
 	AWSAccessKeyID, AWSSecretAccessKey string
 
 	Listening Listening
+	Networks  Networks
 }
 
 // Listening configures the mention sources: every base URL (proxies,
@@ -139,6 +140,8 @@ var settings = []setting{
 	{name: "MASTODON_TOKENS", secret: true, str: func(c *Config) *string { return &c.Listening.MastodonTokens }},
 }
 
+func init() { settings = append(settings, networkSettings()...) }
+
 func (s setting) set(c *Config, v string) error {
 	if s.boolp != nil {
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
@@ -151,7 +154,7 @@ func (s setting) set(c *Config, v string) error {
 	if s.size != nil {
 		n, err := parseSize(v)
 		if err != nil {
-			return fmt.Errorf("%s: %q is not a size such as 104857600, 100MB or 1GiB", s.name, v)
+			return fmt.Errorf("%s: %q is not a size such as 100000000, 100MB or 1GiB", s.name, v)
 		}
 		*s.size(c) = n
 		return nil
@@ -307,6 +310,7 @@ func (c Config) Validate() error {
 	c.validateDiscord(bad)
 	c.validateLLM(bad)
 	c.Listening.validate(bad)
+	c.Networks.validate(bad)
 	for name, v := range map[string]string{"SLACK_API_URL": c.SlackAPIURL, "DISCORD_API_URL": c.DiscordAPIURL, "OPENAI_BASE_URL": c.OpenAIBaseURL, "HERALD_PUBLIC_URL": c.PublicURL} {
 		if v != "" {
 			checkURL(bad, name, v, "http")

@@ -80,6 +80,9 @@ type Main struct {
 	// PollEvery is how often the mention poller looks for due sources
 	// (the poller's default when zero); tests shorten it.
 	PollEvery time.Duration
+	// RefreshEvery is how often connected accounts are kept alive
+	// (publish.RefreshTick when zero); tests shorten it.
+	RefreshEvery time.Duration
 	// Resolver and PublicAddrs are test seams of the guarded client of
 	// URLs typed in chat (httpx.Options): the DNS it asks, and the
 	// addresses it counts as public (a fake network on loopback). nil in
@@ -367,6 +370,7 @@ type app struct {
 	router   *commands.Router
 	detached *detached // work after the acknowledgement (drafting help)
 	media    mediaParts
+	connect  *publish.Connector
 }
 
 // publisherKinds names the target kinds each chat adapter publishes to.
@@ -417,9 +421,11 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 		Clock: m.Clock, Log: m.log, Observe: m.metrics.observeCommand, Announce: news.Announce,
 		Show: func(ctx context.Context, c commands.Card, where herald.ChannelRef) {
 			news.Show(ctx, bot.Announcement{Card: c, Channel: where, InChannel: true})
-		}}
-	m.wireMediaCommands(&deps, med)         // issue 15
-	detached := m.wireAssist(drafts, &deps) // drafting help (issue 7)
+		},
+		Tell: news.Tell}
+	m.wireMediaCommands(&deps, med)                               // issue 15
+	deps.Connect = m.connector(pub, kit.NewConnectNotifier(deps)) // target connect (issue 16)
+	detached := m.wireAssist(drafts, &deps)                       // drafting help (issue 7)
 	if notify == nil {
 		notify = mentionNotifier(news)
 	}
@@ -427,7 +433,7 @@ func (m *Main) wireWith(notify mentions.Notifier) (*app, error) {
 	deps.Mentions = ment
 	pub.SetReplies(replyContexts{ment}) // a reply draft answers its mention (issue 19)
 	return &app{brands: bs, drafts: drafts, publish: pub, wake: wake, mentions: ment, listen: listen, news: news, deps: deps,
-		router: handlers.New(deps), detached: detached, media: med}, nil
+		router: handlers.New(deps), detached: detached, media: med, connect: deps.Connect}, nil
 }
 
 // publishTo registers the chat adapters that publish to their channels.
@@ -475,17 +481,40 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	run("digests", lead.only("digests", func(ctx context.Context) error { return digests.Run(ctx, gocron.WithDistributedElector(lead)) }))
 	run("retention", lead.only("retention", func(ctx context.Context) error { return retention.Run(ctx, gocron.WithDistributedElector(lead)) }))
 	run("media sweeper", lead.only("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) }))
+	run("connections", lead.only("token refresh", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) }))
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
+	if m.consoleMode() && ctx.Err() == nil {
+		m.drain(ctx, sched) // the input ended: finish what is being published
+	}
 	cancel()
 	wg.Wait()
 	return err
 }
 
+// drainFor bounds how long the console waits, once its input has ended,
+// for the posts under way to finish publishing.
+const drainFor = 2 * time.Minute
+
+// drain waits, at most drainFor, for the publishing under way or due now
+// to finish, saying so on the console: a piped script that ends with
+// `publish 1` gets its post out before Herald stops.
+func (m *Main) drain(ctx context.Context, sched *publish.Scheduler) {
+	ctx, cancel := context.WithTimeout(ctx, drainFor)
+	defer cancel()
+	err := sched.Drain(ctx, 100*time.Millisecond, func(n int) {
+		fmt.Fprintln(m.Stdout, m.consoleLang().N(n, "Finishing %d post before stopping…", "Finishing %d posts before stopping…"))
+	})
+	if err != nil {
+		m.log.Warn("stopped before publishing finished", "error", err)
+	}
+}
+
 // routes are the HTTP endpoints of the domain.
 func (a *app) routes() []route {
-	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions)}
+	rs := []route{{"GET /calendar/{file}", calendarHandler(a.publish)}, hooksRoute(a.mentions),
+		{"GET " + publish.CallbackPath, callbackHandler(a.connect)}}
 	if a.media.Links != nil {
 		rs = append(rs, route{"GET /media/{token}", a.media.Links.Handler(a.media.Store)})
 	}
@@ -547,19 +576,4 @@ func (m *Main) startHTTP(platforms []route, other ...route) error {
 	}()
 	m.log.Info("http server listening", "addr", m.HTTPAddr)
 	return nil
-}
-
-// lookup answers the Discord adapter's autocomplete: brands from brands,
-// drafts from approvals.
-type lookup struct {
-	brands *brands.Service
-	drafts *approvals.Service
-}
-
-func (l lookup) Brands(ctx context.Context, a herald.Actor) ([]brands.Membership, error) {
-	return l.brands.Brands(ctx, a)
-}
-
-func (l lookup) List(ctx context.Context, a herald.Actor, ch herald.ChannelRef, brand string, f approvals.DraftFilter) ([]approvals.Draft, map[int64]herald.Brand, error) {
-	return l.drafts.List(ctx, a, ch, brand, f)
 }

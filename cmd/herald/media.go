@@ -173,7 +173,7 @@ func (m *Main) mediaReport(ctx context.Context, check bool) error {
 	}
 	if c, ok := st.(checker); ok {
 		if err := c.Check(ctx); err != nil {
-			return fmt.Errorf("media store: %w", err)
+			return err // its words name the media store already
 		}
 	}
 	fmt.Fprintf(m.Stdout, "media: ok, writable (%s; at most %s per item)\n", st.Where(), media.Bytes(m.Config.MediaMax))
@@ -186,14 +186,15 @@ const cardLinkTTL = 7 * 24 * time.Hour
 
 // wireMediaCommands gives the commands the media library (media add,
 // alt, rm, move, list, and files coming with draft), the guarded client
-// that downloads typed links (private addresses refused unless
-// HERALD_ALLOW_PRIVATE_SOURCES; bodies up to HERALD_MEDIA_MAX) and, with
+// that downloads typed links (https only, private addresses refused,
+// unless HERALD_ALLOW_PRIVATE_SOURCES; bodies up to HERALD_MEDIA_MAX) and, with
 // HERALD_PUBLIC_URL, the signed links of the pictures cards show.
 func (m *Main) wireMediaCommands(deps *kit.Deps, p mediaParts) {
 	deps.Media = p.Library
 	o := m.chatURLs()
 	o.MaxBody, o.Timeout = m.Config.MediaMax+1, 10*time.Minute
 	deps.MediaClient = httpx.New(o)
+	deps.MediaHTTP = m.Config.AllowPrivateSources
 	if p.Links != nil {
 		deps.MediaLink = func(it media.Item) string { return p.Links.Link(it, cardLinkTTL) }
 	}

@@ -51,15 +51,16 @@ func TestMediaCommandsConsole(t *testing.T) {
 	out := MustRunMain(t, env, strings.NewReader(script))
 	for _, want := range []string{
 		"bob added pic1.png, 40×30",
+		"to draft #1 (revision 3). Item 2 has no alt text: `media alt 1 2 TEXT` describes it.",
 		"  │ Media:\n  │   1. pic1.png · image/png · ",
 		"40×30 · alt: The team on the steps",
 		"2. pic2.png · image/png · ",
 		"24×18 · ⚠ no alt text",
-		"✗ Draft #1 cannot go to review yet: The brand's guidelines require alt text on every picture and video, and item(s) 2 (pic2.png) have none: describe each with `media alt 1 2 TEXT`",
+		"✗ Draft #1 cannot go to review yet: The brand's guidelines require alt text on every picture and video, and item 2 (pic2.png) has none: describe it with `media alt 1 2 TEXT`",
 		"bob set the alt text of item 2 (pic2.png) of draft #1 (revision 4).",
 		"bob submitted draft #1.",
 		"1. pic2.png · image/png · ", "alt: A red dot",
-		"added pic1.png, 40×30", "alt text of 2 (pic2.png) set", "moved 2 to 1",
+		"added pic1.png, 40×30", "alt text of 2 (pic2.png) set", "moved 2 (pic2.png) to 1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the console lacks %q", want)

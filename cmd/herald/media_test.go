@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -29,12 +30,12 @@ func TestMediaConfig(t *testing.T) {
 		max     int64
 		wantErr string
 	}{
-		{"OKDefault", map[string]string{}, 100 << 20, ""},
+		{"OKDefault", map[string]string{}, 100_000_000, ""},
 		{"OKBytes", map[string]string{"HERALD_MEDIA_MAX": "1048576"}, 1 << 20, ""},
 		{"OKMB", map[string]string{"HERALD_MEDIA_MAX": "50MB"}, 50_000_000, ""},
 		{"OKMiB", map[string]string{"HERALD_MEDIA_MAX": "2 GiB"}, 2 << 30, ""},
 		{"OKS3", map[string]string{"HERALD_MEDIA": "s3://media/herald?endpoint=minio:9000&secure=false",
-			"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY_FILE": keyFile}, 100 << 20, ""},
+			"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY_FILE": keyFile}, 100_000_000, ""},
 		{"ErrMax", map[string]string{"HERALD_MEDIA_MAX": "lots"}, 0, "HERALD_MEDIA_MAX"},
 		{"ErrMaxZero", map[string]string{"HERALD_MEDIA_MAX": "0"}, 0, "HERALD_MEDIA_MAX"},
 		{"ErrScheme", map[string]string{"HERALD_MEDIA": "ftp://x"}, 0, "HERALD_MEDIA"},
@@ -68,7 +69,8 @@ func TestMediaBackupAndDoctorLocal(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"HERALD_DATABASE": "sqlite:" + filepath.Join(dir, "herald.db"), "HERALD_HTTP_ADDR": "off"}
 	out, err := runMain(env, "doctor")
-	if err != nil || !strings.Contains(out, "media: ok, writable (media files live in the directory "+filepath.Join(dir, "herald-media")) {
+	if err != nil || !strings.Contains(out, "media: ok, writable (media files live in the directory "+filepath.Join(dir, "herald-media")) ||
+		!strings.Contains(out, "; at most 100.0 MB per item)") {
 		t.Fatalf("doctor: %v\n%s", err, out)
 	}
 	st, err := os.Stat(filepath.Join(dir, "herald-media"))
@@ -101,8 +103,9 @@ func TestMediaDoctorS3(t *testing.T) {
 		t.Errorf("backup: %v\n%s", err, out)
 	}
 	os.WriteFile(keyFile, []byte("wrong"), 0o600)
-	if out, err := runMain(env, "doctor"); err == nil || strings.Contains(err.Error()+out, "wrong") {
-		t.Errorf("doctor with a wrong secret: %v\n%s", err, out)
+	if out, err := runMain(env, "doctor"); err == nil || strings.Contains(err.Error()+out, "wrong") ||
+		strings.Count(err.Error()+out, "media store") != 1 {
+		t.Errorf("doctor with a wrong secret: %v\n%s; want the media store named once, the secret never", err, out)
 	}
 }
 
@@ -143,6 +146,39 @@ func TestMediaLinksRoute(t *testing.T) {
 	}
 	if resp, err := http.Get("http://" + c.m.HTTPAddr + "/media/" + strings.Repeat("A", 98)); err != nil || resp.StatusCode != 404 {
 		t.Errorf("forged token: %v %v", err, resp.StatusCode)
+	}
+	// A range: 206 with its Content-Range, and the bytes of that range.
+	req, _ := http.NewRequest(http.MethodGet, "http://"+c.m.HTTPAddr+path, nil)
+	req.Header.Set("Range", "bytes=8-23")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || resp.Header.Get("Content-Range") != fmt.Sprintf("bytes 8-23/%d", item.Size) ||
+		resp.Header.Get("Accept-Ranges") != "bytes" || !bytes.Equal(part, body[8:24]) {
+		t.Errorf("GET %s with Range bytes=8-23: %d, Content-Range %q, Accept-Ranges %q, %d bytes", path, resp.StatusCode,
+			resp.Header.Get("Content-Range"), resp.Header.Get("Accept-Ranges"), len(part))
+	}
+	// An expired link, a link with one character changed, another route
+	// under /media: all 404, nothing listed.
+	expired := strings.TrimPrefix(media.NewLinks("https://herald.example.org", ring.Derive("media links"), c.m.Clock).Link(item, -time.Second), "https://herald.example.org")
+	tok := strings.TrimPrefix(path, "/media/")
+	flip := "A"
+	if tok[10] == 'A' {
+		flip = "B"
+	}
+	for _, p := range []string{expired, "/media/" + tok[:10] + flip + tok[11:], "/media/", "/media"} {
+		resp, err := http.Get("http://" + c.m.HTTPAddr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || bytes.Contains(b, []byte(item.SHA256)) {
+			t.Errorf("GET %s: %d %q; want 404", p, resp.StatusCode, b)
+		}
 	}
 }
 

@@ -26,8 +26,11 @@ import (
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/targets/bluesky"
 	"github.com/heraldhq/herald/publish/targets/bluesky/blueskytest"
+	"github.com/heraldhq/herald/publish/targets/instagram"
 	"github.com/heraldhq/herald/publish/targets/mastodon"
 	"github.com/heraldhq/herald/publish/targets/mastodon/mastodontest"
+	"github.com/heraldhq/herald/publish/targets/meta"
+	"github.com/heraldhq/herald/publish/targets/threads"
 	"github.com/heraldhq/herald/publish/targets/webhook"
 	"github.com/heraldhq/herald/publish/targets/webhook/webhooktest"
 	"github.com/heraldhq/herald/storage/sqlite"
@@ -66,6 +69,9 @@ func domain(s store, clock herald.Clock, client *http.Client) (*brands.Service, 
 	pub.Register("mastodon", mastodon.New(client, clock))
 	pub.Register("bluesky", bluesky.New(client, clock))
 	pub.Register("webhook", webhook.New(client, clock))
+	graph := meta.Options{Client: client, Clock: clock}
+	pub.Register("instagram", instagram.New(instagram.Options{Options: graph, PublicLinks: true}))
+	pub.Register("threads", threads.New(threads.Options{Options: graph, PublicLinks: true}))
 	drafts.AddChecker(pub)
 	return bs, drafts, pub
 }

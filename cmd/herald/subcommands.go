@@ -80,6 +80,7 @@ func (m *Main) runDoctor(ctx context.Context) error {
 		platforms = fmt.Sprintf("slack=%v discord=%v", m.Config.SlackEnabled(), m.Config.DiscordEnabled())
 	}
 	fmt.Fprintf(m.Stdout, "chat platforms: %s\n", platforms)
+	fmt.Fprintln(m.Stdout, m.Config.connectStatus())
 	return m.mediaReport(ctx, true)
 }
 

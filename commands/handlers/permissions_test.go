@@ -56,6 +56,26 @@ func (stubPublisher) Publish(context.Context, publish.Post) (publish.Receipt, er
 
 func (stubPublisher) CheckAccount(publish.Account) error { return nil }
 
+// stubProvider connects accounts of nowhere: target connect answers with
+// its link.
+type stubProvider struct{}
+
+func (stubProvider) Ready() error { return nil }
+func (stubProvider) PKCE() bool   { return true }
+func (stubProvider) AuthURL(state, redirect, challenge string) string {
+	return "https://network.example/auth?state=" + state
+}
+func (stubProvider) Exchange(context.Context, string, string, string) (publish.Grant, error) {
+	return publish.Grant{}, nil
+}
+func (stubProvider) Refresh(context.Context, publish.Grant) (publish.Grant, error) {
+	return publish.Grant{}, nil
+}
+func (stubProvider) Accounts(context.Context, publish.Grant) ([]publish.Choice, error) {
+	return nil, nil
+}
+func (stubProvider) Check(context.Context, publish.Grant) error { return nil }
+
 // permEnv is every service over a fresh SQLite store, with brands Acme
 // (policy team:1 client:1, channel CACME, one member per role), Globex and
 // Initech.
@@ -91,8 +111,10 @@ func newPermEnv(t *testing.T) *permEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	conn := publish.NewConnector(pub, "https://herald.example/", nil, nil)
+	conn.AddProvider("linkedin", stubProvider{})
 	e.router = handlers.New(kit.Deps{Brands: bs, Approvals: drafts, Publish: pub, Mentions: ms, Assist: as,
-		Clock: clock, PublicURL: "https://herald.example/", Media: &media.Library{Store: store}})
+		Clock: clock, PublicURL: "https://herald.example/", Media: &media.Library{Store: store}, Connect: conn})
 	admin := permActors["admin"]
 	e.must(admin, acmeCh, "brand add Acme")
 	e.must(admin, acmeCh, `policy "team:1 client:1"`)
@@ -297,7 +319,9 @@ var permCases = map[string][]permCase{
 		e.n++
 		return fmt.Sprintf("target add webhook:t%d https://stub.example --secret s --brand %s", e.n, brand)
 	}}},
-	"target list": {{line: onBrand("target list --brand %s")}},
+	"target list":    {{line: onBrand("target list --brand %s")}},
+	"target connect": {{action: brands.ConnectTargets, line: onBrand("target connect linkedin:acme --brand %s")}},
+	"target choose":  {{action: brands.ConnectTargets, line: onBrand("target choose linkedin:acme urn:li:person:1 --brand %s")}},
 	"target rm": {{action: brands.RemoveTargets, line: func(e *permEnv, brand string) string {
 		e.n++
 		ch, who := e.home(brand)

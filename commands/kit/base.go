@@ -101,6 +101,12 @@ type Deps struct {
 	// Show, when set, posts a card in a channel (or updates its copy
 	// there): the pause card goes to each of the brand's channels.
 	Show func(ctx context.Context, card commands.Card, where herald.ChannelRef)
+	// Tell, when set, shows a card to one person alone, in the channel
+	// where they asked (an ephemeral message, or a direct message where
+	// the platform has none): the choice of account of target connect.
+	Tell func(ctx context.Context, card commands.Card, who herald.Actor, where herald.ChannelRef)
+	// Connect, when set, adds target connect and target choose.
+	Connect *publish.Connector
 	// Observe, when set, receives each command's path, error code and
 	// duration (metrics).
 	Observe func(command, code string, d time.Duration)
@@ -112,6 +118,10 @@ type Deps struct {
 	// guarded client of internal/httpx (private addresses refused), its
 	// body bound at least the library's. Nil refuses URLs.
 	MediaClient *http.Client
+	// MediaHTTP lets media add fetch plain http links too (the operator's
+	// HERALD_ALLOW_PRIVATE_SOURCES, for test and private setups); else
+	// only https links are taken.
+	MediaHTTP bool
 	// MediaLink, when set, is a public, expiring URL of an item, set on
 	// the cards that show it (HERALD_PUBLIC_URL's signed /media links).
 	MediaLink func(media.Item) string

@@ -54,7 +54,15 @@ var hints = map[string]func(f herald.Facts) string{
 		if f["draft"] == int64(0) {
 			return fmt.Sprintf("A draft takes at most %v pictures and videos; give fewer.", f["max"])
 		}
-		return fmt.Sprintf("Draft #%v has %v of at most %v pictures and videos, so %v more do not fit; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["max"], f["adding"], f["draft"], f["draft"])
+		have, _ := f["have"].(int)
+		adding, _ := f["adding"].(int)
+		switch {
+		case have == 0:
+			return fmt.Sprintf("A draft takes at most %v pictures and videos, and these are %d; add fewer.", f["max"], adding)
+		case f["have"] == f["max"]:
+			return fmt.Sprintf("Draft #%v already has %v pictures and videos, the most a draft takes; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], f["have"], f["draft"], f["draft"])
+		}
+		return fmt.Sprintf("Draft #%v has %d of at most %v pictures and videos, and these %d would make %d; remove some first with `media rm %v N` (`media list %v` numbers them).", f["draft"], have, f["max"], adding, have+adding, f["draft"], f["draft"])
 	},
 	approvals.ReasonNoSuchMedia: func(f herald.Facts) string {
 		if f["count"] == 0 {
@@ -79,7 +87,10 @@ var hints = map[string]func(f herald.Facts) string{
 		if len(nums) > 0 {
 			first = nums[0]
 		}
-		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item(s) %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", strings.Join(words, ", "), id, first, id, first)
+		if len(words) == 1 {
+			return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and item %s has none: describe it with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", words[0], id, first, id, first)
+		}
+		return fmt.Sprintf("The brand's guidelines require alt text on every picture and video, and items %s have none: describe each with `media alt %s %d TEXT` (or `media alt %s %d --suggest`).", JoinAnd(words), id, first, id, first)
 	},
 	assist.ReasonNoVision: func(f herald.Facts) string {
 		return fmt.Sprintf("The LLM (%v) does not read pictures here, so Herald cannot suggest alt text; write it with `media alt ID N TEXT`. (Operators: HERALD_LLM_VISION=true when the model reads images.)", f["model"])
@@ -117,10 +128,47 @@ var hints = map[string]func(f herald.Facts) string{
 		return fmt.Sprintf("%v targets need no setting up: use them as `--to %v`.", f["kind"], f["target"])
 	},
 	publish.ReasonNotConfigured: func(f herald.Facts) string {
+		if f["connect"] == true {
+			return fmt.Sprintf("%v is not connected for %v; an admin connects it with `target connect %v`.", f["target"], f["brand"], f["target"])
+		}
 		return fmt.Sprintf("%v is not set up for %v; an admin adds it with `target add %v URL`.", f["target"], f["brand"], f["target"])
 	},
 	publish.ReasonNoTarget: func(f herald.Facts) string {
 		return fmt.Sprintf("%v has no target %v; `target list` shows them.", f["brand"], f["target"])
+	},
+
+	publish.ReasonConnectUnsupported: func(f herald.Facts) string {
+		return fmt.Sprintf("Herald cannot connect %v targets through their network's page; set them up with `target add %v URL --secret TOKEN`.", f["kind"], f["target"])
+	},
+	publish.ReasonNoPublicURL: twiceTarget("Connecting %v needs HERALD_PUBLIC_URL: Herald's public address, where the network sends you back (to HERALD_PUBLIC_URL/oauth/callback). Ask Herald's operator to set it, then run `target connect %v` again."),
+	publish.ReasonNoApp: func(f herald.Facts) string {
+		return fmt.Sprintf("Herald has no %v app yet: its operator creates one and sets %v (see docs/connect.md).", f["kind"], f["settings"])
+	},
+	publish.ReasonStateUsed:    twiceTarget("This link to connect %v was used already; each works once. Run `target connect %v` for a new one."),
+	publish.ReasonStateExpired: twiceTarget("This link to connect %v expired (links work for 15 minutes). Run `target connect %v` for a new one."),
+	publish.ReasonConnectDenied: func(f herald.Facts) string {
+		return fmt.Sprintf("%v was not connected: the sign-in was cancelled or refused at the network (%v). Run `target connect %v` to try again.", f["target"], f["error"], f["target"])
+	},
+	publish.ReasonNoChoice: func(f herald.Facts) string {
+		return fmt.Sprintf("You have no choice of account to make for %v of %v: it was made, it expired (15 minutes), or someone else connected it. `target list` shows it; `target connect %v` starts again.", f["target"], f["brand"], f["target"])
+	},
+	publish.ReasonBadChoice: func(f herald.Facts) string {
+		return fmt.Sprintf("%q is not one of the accounts offered for %v; press one of the buttons, or run `target connect %v` again.", f["choice"], f["target"], f["target"])
+	},
+	publish.ReasonConnectOnly: func(f herald.Facts) string {
+		return fmt.Sprintf("%v accounts are connected by signing in on the network's own page: run `target connect %v`.", f["kind"], f["target"])
+	},
+
+	// Telegram (publish/targets/telegram, an edge kit does not import:
+	// its reasons by name).
+	"telegram.bad_chat": func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs the chat it posts to: `target add %v @channelname`, or a numeric chat id such as -1001234567890 (docs/connect-x-telegram.md says how to find it); %q is neither.", f["target"], f["target"], f["chat"])
+	},
+	"telegram.no_token": func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs a bot token: give the target its own with `target add %v @channel --secret BOT_TOKEN`, or ask Herald's operator to set TELEGRAM_BOT_TOKEN.", f["target"], f["target"])
+	},
+	"telegram.cannot_post": func(f herald.Facts) string {
+		return fmt.Sprintf("The bot cannot post to %v: %v. Fix it in Telegram, then run `target add %v %v` again.", f["chat"], f["why"], f["target"], f["chat"])
 	},
 
 	publish.ReasonPaused: func(f herald.Facts) string {
@@ -153,6 +201,16 @@ var hints = map[string]func(f herald.Facts) string{
 	},
 	publish.ReasonAltTooLong: func(f herald.Facts) string {
 		return fmt.Sprintf("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])
+	},
+
+	publish.ReasonMediaRequired: func(f herald.Facts) string {
+		return fmt.Sprintf("%v needs a picture or a video: add one to draft #%v with `media add %v FILE`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["draft"], f["draft"], f["target"], f["draft"])
+	},
+	publish.ReasonAspectRatio: func(f herald.Facts) string {
+		return fmt.Sprintf("%v takes pictures from %v; item %v of draft #%v (%v) is %v×%v. Crop it, then replace it (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["range"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
+	},
+	publish.ReasonNoPublicMedia: func(f herald.Facts) string {
+		return fmt.Sprintf("%v fetches pictures and videos from Herald's public address, and Herald has none: the operator sets HERALD_PUBLIC_URL. Until then, take %v off the targets of draft #%v with `edit %v --to TARGETS`, or remove its media with `media rm %v N`.", f["target"], f["target"], f["draft"], f["draft"], f["draft"])
 	},
 
 	mentions.ReasonNoChannel: fixed("A watch needs a channel to post its mentions in; add it from a channel or give --channel."),
@@ -204,4 +262,9 @@ func FindingText(f approvals.Finding) string {
 		return h(f.Facts)
 	}
 	return f.Message
+}
+
+// twiceTarget words a hint whose format names the "target" fact twice.
+func twiceTarget(format string) func(herald.Facts) string {
+	return func(f herald.Facts) string { return fmt.Sprintf(format, f["target"], f["target"]) }
 }

@@ -41,3 +41,12 @@ func cardMedia(items []media.Item) []commands.CardMedia {
 	}
 	return out
 }
+
+// JoinAnd joins words as a sentence lists them: "a", "a and b",
+// "a, b and c".
+func JoinAnd(words []string) string {
+	if len(words) <= 1 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}

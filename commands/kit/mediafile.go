@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 )
 
@@ -12,6 +13,11 @@ import (
 // and returns the stored item under the name people gave it.
 func (h *Base) ReadMedia(ctx context.Context, name string, open func(ctx context.Context) (io.ReadCloser, error)) (media.Item, error) {
 	rc, err := open(ctx)
+	if e := herald.AsError(err); e != nil && e.Reason == media.ReasonTooLarge {
+		// Refused from the size its platform announced: say which file.
+		e.Facts = herald.Facts{"name": name, "max": e.Facts["max"]}
+		e.Message = name + " is larger than " + factBytes(e.Facts["max"]) + "."
+	}
 	if err != nil {
 		return media.Item{}, err
 	}

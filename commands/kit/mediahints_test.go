@@ -5,6 +5,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/assist"
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
@@ -35,9 +36,26 @@ func TestMediaLimitHints(t *testing.T) {
 			"bluesky:main does not take item 1 of draft #12 (clip.mp4, video/mp4): Herald posts pictures to Bluesky, not videos. Remove it with `media rm 12 1`, or take bluesky:main off the targets with `edit 12 --to TARGETS`."},
 		{"AltTooLong", publish.AltTooLong("Discord", 3, photo, 1100, 1024),
 			"bluesky:main takes alt text of at most 1024 characters; that of item 3 of draft #12 (photo.jpg) has 1100. Shorten it with `media alt 12 3 TEXT`."},
+		{"AltMissingOne", &herald.Error{Facts: herald.Facts{"draft": int64(12), "items": []int{2}, "names": []string{"photo.jpg"}}},
+			"The brand's guidelines require alt text on every picture and video, and item 2 (photo.jpg) has none: describe it with `media alt 12 2 TEXT` (or `media alt 12 2 --suggest`)."},
+		{"AltMissingThree", &herald.Error{Facts: herald.Facts{"draft": int64(12), "items": []int{1, 2, 4}, "names": []string{"a.jpg", "b.png", "c.gif"}}},
+			"The brand's guidelines require alt text on every picture and video, and items 1 (a.jpg), 2 (b.png) and 4 (c.gif) have none: describe each with `media alt 12 1 TEXT` (or `media alt 12 1 --suggest`)."},
+		{"Required", publish.MediaRequired("Instagram"),
+			"bluesky:main needs a picture or a video: add one to draft #12 with `media add 12 FILE`, or take bluesky:main off the targets with `edit 12 --to TARGETS`."},
+		{"AspectRatio", publish.AspectRatio("Instagram", 1, photo, "4:5 (portrait) to 1.91:1 (landscape)"),
+			"bluesky:main takes pictures from 4:5 (portrait) to 1.91:1 (landscape); item 1 of draft #12 (photo.jpg) is 8000×6000. Crop it, then replace it (`media rm 12 1`, then `media add 12 FILE`)."},
+		{"NoPublicMedia", publish.NoPublicMedia("Threads"),
+			"bluesky:main fetches pictures and videos from Herald's public address, and Herald has none: the operator sets HERALD_PUBLIC_URL. Until then, take bluesky:main off the targets of draft #12 with `edit 12 --to TARGETS`, or remove its media with `media rm 12 N`."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "AltMissingOne" || tt.name == "AltMissingThree" {
+				f := approvals.Finding{Blocking: true, Reason: assist.ReasonAltMissing, Facts: tt.err.(*herald.Error).Facts}
+				if got := kit.FindingText(f); got != tt.want {
+					t.Errorf("FindingText =\n%s\nwant\n%s", got, tt.want)
+				}
+				return
+			}
 			e := herald.AsError(tt.err)
 			facts := herald.Facts{"target": "bluesky:main", "draft": int64(12)}
 			for k, v := range e.Facts {

@@ -24,6 +24,7 @@ type Notifier struct {
 	log      *slog.Logger
 	announce commands.Announce
 	link     func(media.Item) string // Deps.MediaLink
+	connect  *ConnectNotifier
 }
 
 var _ publish.Notifier = (*Notifier)(nil)
@@ -35,11 +36,16 @@ func NewNotifier(r *commands.Router, d Deps, announce commands.Announce) *Notifi
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce, link: d.MediaLink}
+	return &Notifier{router: r, drafts: d.Approvals, publish: d.Publish, mentions: d.Mentions, log: d.Log, announce: announce, link: d.MediaLink,
+		connect: NewConnectNotifier(d)}
 }
 
 // Notify implements publish.Notifier.
 func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
+	if e.Kind == publish.EventConnect && e.Connect != nil {
+		n.connect.Notify(ctx, e)
+		return
+	}
 	if e.Kind == publish.EventResumed && e.Pause != nil {
 		lang := i18n.Lang(e.Pause.Brand.Lang) // a channel sees it: the brand's language
 		note := lang.F("Publishing for %s resumed by itself, as set; %s during the pause.", e.Pause.Brand.Name,
@@ -53,6 +59,12 @@ func (n *Notifier) Notify(ctx context.Context, e publish.Event) {
 		return
 	}
 	note := commands.Response{Text: noteText(v, e, i18n.Lang(v.Brand.Lang)) + n.answerMention(ctx, v, e)}
+	if e.Kind == publish.EventFailed {
+		lang, d := i18n.Lang(v.Brand.Lang), e.Delivery
+		if note.Cards = n.deadNote(ctx, v.Brand, d.Target, lang); len(note.Cards) > 0 {
+			note.Text = lang.F("%s did not take draft #%d: %s. Its connection has ended: an admin presses Reconnect and signs in again, then Retry (`retry %d %s`).", d.Target, v.Draft.ID, d.Error, v.Draft.ID, d.Target)
+		}
+	}
 	if e.Kind == publish.EventReminder {
 		for _, m := range e.Remind {
 			note.Mentions = append(note.Mentions, m.Actor)

@@ -101,7 +101,7 @@ func (h *handlers) move(ctx context.Context, r *commands.Request) (commands.Resp
 	if err != nil {
 		return commands.Response{}, err
 	}
-	msg := fmt.Sprintf("%s moved item %d of draft #%d to place %d (revision %d).", r.Actor.Display(), n, id, to, v.Draft.Rev)
+	msg := fmt.Sprintf("%s moved item %d (%s) of draft #%d to place %d (revision %d).", r.Actor.Display(), n, v.Draft.Media[to-1].Name, id, to, v.Draft.Rev)
 	return h.ViewResponse(ctx, v, msg+revisionNote(v)), nil
 }
 
@@ -144,12 +144,19 @@ func revisionNote(v approvals.View) string {
 	return ""
 }
 
-// missingAlt reminds that items lack alt text.
+// missingAlt reminds which items lack alt text.
 func missingAlt(v approvals.View) string {
+	var nums []string
 	for i, it := range v.Draft.Media {
 		if it.Alt == "" {
-			return fmt.Sprintf(" Item %d has no alt text: `media alt %d %d TEXT` describes it.", i+1, v.Draft.ID, i+1)
+			nums = append(nums, fmt.Sprint(i+1))
 		}
 	}
-	return ""
+	switch len(nums) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(" Item %s has no alt text: `media alt %d %s TEXT` describes it.", nums[0], v.Draft.ID, nums[0])
+	}
+	return fmt.Sprintf(" Items %s have no alt text: `media alt %d N TEXT` describes each.", kit.JoinAnd(nums), v.Draft.ID)
 }

@@ -227,7 +227,9 @@ func TestMediaCommands(t *testing.T) {
 		}
 	}
 	e.must(ed, conCh, `media alt 1 2 "Sales by month"`)
-	e.must(ed, conCh, "media move 1 3 1")
+	if r := e.must(ed, conCh, "media move 1 3 1"); !strings.Contains(r.Text, "moved item 3 (map.png) of draft #1 to place 1 (revision 5).") {
+		t.Errorf("media move answered %q", r.Text)
+	}
 	r = e.must(ed, conCh, "media rm 1 2")
 	if !strings.Contains(r.Text, "removed item 2 (photo.png)") {
 		t.Errorf("media rm answered %q", r.Text)
@@ -240,11 +242,11 @@ func TestMediaCommands(t *testing.T) {
 	if got := names(e.draft(1).Media); got != "map.png=, chart.png=" {
 		t.Errorf("after --clear: %s", got)
 	}
-	if show := e.must(ed, conCh, "show 1").Text; !strings.Contains(show, "revision 5 by ed") || !strings.Contains(show, "media: moved 3 to 1") {
+	if show := e.must(ed, conCh, "show 1").Text; !strings.Contains(show, "revision 5 by ed") || !strings.Contains(show, "media: moved 3 (map.png) to 1") {
 		t.Errorf("show does not say what the media revisions changed:\n%s", show)
 	}
 	audit := e.must(ed, conCh, "audit 1").Text
-	for _, want := range []string{"added photo.png, 60×40", "added chart.png, 30×30", "alt text of 2 (chart.png) set", "moved 3 to 1", "removed photo.png", "alt text of 2 (chart.png) removed"} {
+	for _, want := range []string{"added photo.png, 60×40", "added chart.png, 30×30", "alt text of 2 (chart.png) set", "moved 3 (map.png) to 1", "removed photo.png", "alt text of 2 (chart.png) removed"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit lacks %q:\n%s", want, audit)
 		}
@@ -283,7 +285,7 @@ func TestMediaAddRefused(t *testing.T) {
 		for i := range approvals.MaxMedia + 1 {
 			files = append(files, attached(fmt.Sprintf("%d.png", i), small))
 		}
-		e.refuse(ed, conCh, 1, herald.EINVALID, "at most 10 pictures and videos", "media add 1", files...)
+		e.refuse(ed, conCh, 1, herald.EINVALID, "A draft takes at most 10 pictures and videos, and these are 11; add fewer.", "media add 1", files...)
 	})
 	t.Run("NoItem", func(t *testing.T) {
 		e.refuse(ed, conCh, 1, herald.EINVALID, "has no pictures or videos yet; add one with `media add 1 FILE_OR_URL`", "media rm 1 1")
@@ -293,6 +295,22 @@ func TestMediaAddRefused(t *testing.T) {
 		e.refuse(ed, conCh, 1, herald.EINVALID, "at most 1500 characters", fmt.Sprintf("media alt 1 1 %q", strings.Repeat("a", 1501)))
 	})
 	t.Run("AltNone", func(t *testing.T) { e.refuse(ed, conCh, 1, herald.EINVALID, "Give the alt text", "media alt 1 1") })
+	t.Run("AltClearNone", func(t *testing.T) {
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Item 1 of draft #1 has no alt text to remove; nothing changed.", "media alt 1 1 --clear")
+	})
+	t.Run("SuggestWithoutLLM", func(t *testing.T) {
+		e.refuse(ed, conCh, 1, herald.EUNAVAILABLE, "Herald has no LLM set up, so it cannot suggest alt text; describe the picture with `media alt 1 1 TEXT`.", "media alt 1 1 --suggest")
+	})
+	t.Run("TooManyMore", func(t *testing.T) {
+		var files []commands.File
+		for i := range approvals.MaxMedia - 3 {
+			files = append(files, attached(fmt.Sprintf("%d.png", i), small))
+		}
+		e.must(ed, conCh, "media add 1", files...) // 1 + 7 = 8
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Draft #1 has 8 of at most 10 pictures and videos, and these 3 would make 11; remove some first with `media rm 1 N`", "media add 1", files[:3]...)
+		e.must(ed, conCh, "media add 1", files[:2]...)
+		e.refuse(ed, conCh, 1, herald.EINVALID, "Draft #1 already has 10 pictures and videos, the most a draft takes; remove some first with `media rm 1 N`", "media add 1", files[0])
+	})
 }
 
 // An https link is fetched through the guarded client, its size bound
@@ -343,7 +361,7 @@ func TestAltRequiredAndSuggest(t *testing.T) {
 	e.must(ed, conCh, `draft "Opening day"`)
 	photo := pngBytes(t, 32, 32)
 	e.must(ed, conCh, "media add 1", attached("square.png", photo))
-	e.refuse(ed, conCh, 1, herald.EINVALID, "The brand's guidelines require alt text on every picture and video, and item(s) 1 (square.png) have none: describe each with `media alt 1 1 TEXT`", "submit 1")
+	e.refuse(ed, conCh, 1, herald.EINVALID, "The brand's guidelines require alt text on every picture and video, and item 1 (square.png) has none: describe it with `media alt 1 1 TEXT`", "submit 1")
 	if c := e.must(ed, conCh, "show 1").Cards; len(c) != 1 || !hasField(c[0], "Checks", "⛔ The brand's guidelines require alt text") {
 		t.Errorf("the card does not show the blocking finding: %+v", c)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/heraldhq/herald"
@@ -53,13 +54,15 @@ func (h *handlers) sources(r *commands.Request) ([]source, error) {
 	return out, nil
 }
 
+// urlScheme matches what a link has before its "://" (RFC 3986 scheme).
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
+
 // typed is the source a person typed: an https URL anywhere, a path in
 // the console only.
 func (h *handlers) typed(actor herald.Actor, raw string) (source, error) {
-	low := strings.ToLower(raw)
-	if strings.HasPrefix(low, "https://") || strings.HasPrefix(low, "http://") {
+	if scheme, _, ok := strings.Cut(raw, "://"); ok && urlScheme.MatchString(scheme) {
 		u, err := url.Parse(raw)
-		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		if err != nil || !(u.Scheme == "https" || u.Scheme == "http" && h.MediaHTTP) || u.Host == "" || u.User != nil {
 			return source{}, herald.Errorf(herald.EINVALID, "Give an https link without a user name or password, e.g. https://example.com/photo.jpg.")
 		}
 		return source{name: urlName(u), open: func(ctx context.Context) (io.ReadCloser, error) { return h.download(ctx, u) }}, nil

@@ -17,8 +17,8 @@ import (
 // detached (Deps.Go) when it can: the card is updated when the LLM has
 // answered.
 func (h *handlers) suggest(ctx context.Context, r *commands.Request, id int64, n int) (commands.Response, error) {
-	if h.Assist == nil {
-		return commands.Response{}, assist.NotConfigured()
+	if h.Assist == nil || !h.Assist.Enabled() {
+		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "Herald has no LLM set up, so it cannot suggest alt text; describe the picture with `media alt %d %d TEXT`. (Operators: OPENAI_BASE_URL and HERALD_LLM_MODEL, with HERALD_LLM_VISION=true for a model that reads images.)", id, n)
 	}
 	if !h.Assist.Vision() {
 		return commands.Response{}, herald.Errorf(herald.EUNAVAILABLE, "The LLM configured does not read pictures, so Herald cannot suggest alt text; describe it with `media alt %d %d TEXT`.", id, n)

@@ -24,7 +24,7 @@ func (h *handlers) publishDefs() []*commands.Def {
 	if h.Publish == nil {
 		return nil
 	}
-	return append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...)
+	return append(append(append(h.postDefs(), h.pauseDefs()...), h.targetDefs()...), h.connectDefs()...)
 }
 
 // postDefs schedule, send and settle a draft's posts, and list the queue.
@@ -89,16 +89,17 @@ func (h *handlers) targetDefs() []*commands.Def {
 			Extra:   true,
 			Summary: "Set up a network target for a brand (admins; the secret is never shown back).",
 			Params: []commands.Param{
-				{Name: "target", Kind: commands.String, Required: true, Help: "mastodon:NAME, bluesky:NAME, webhook:NAME or discord-webhook:NAME"},
-				{Name: "url", Kind: commands.String, Help: "the instance, PDS or webhook URL"},
+				{Name: "target", Kind: commands.String, Required: true, Help: "mastodon:NAME, bluesky:NAME, webhook:NAME, discord-webhook:NAME or telegram:NAME"},
+				{Name: "url", Kind: commands.String, Help: "the instance, PDS or webhook URL; for Telegram the chat (@channel or a chat id)"},
 				{Name: "handle", Kind: commands.String, Flag: true, Help: "the account handle (Bluesky)"},
-				{Name: "secret", Kind: commands.String, Flag: true, Help: "the access token, app password or signing secret"},
+				{Name: "secret", Kind: commands.String, Flag: true, Help: "the access token, app password, signing secret or Telegram bot token"},
 				kit.BrandFlag,
 			},
 			Examples: []string{
 				"target add mastodon:main https://mastodon.social --secret TOKEN",
 				"target add bluesky:main https://bsky.social --handle acme.bsky.social --secret APP-PASSWORD",
 				"target add webhook:zapier https://hooks.zapier.com/hooks/catch/1/abc --secret SIGNING-SECRET",
+				"target add telegram:news @acmenews",
 			},
 			Handler: h.targetAdd,
 		},
@@ -266,9 +267,15 @@ func (h *handlers) targetList(ctx context.Context, r *commands.Request) (command
 		s.WriteString("\n  none set up yet; an admin adds one with `target add mastodon:main URL --secret TOKEN`")
 	}
 	for _, a := range as {
+		if a.Conn.Connected() {
+			s.WriteString("\n" + healthLine(b, a, i18n.Lang(r.Actor.Lang)))
+			continue
+		}
 		fmt.Fprintf(&s, "\n  %s  %s", a.Target, a.URL)
-		if a.Handle != "" {
-			fmt.Fprintf(&s, "  @%s", a.Handle)
+		if h := strings.TrimPrefix(a.Handle, "@"); h != "" && !strings.HasPrefix(h, "-") {
+			fmt.Fprintf(&s, "  @%s", h)
+		} else if h != "" {
+			fmt.Fprintf(&s, "  chat %s", h) // a Telegram chat id
 		}
 	}
 	if len(open) > 0 {

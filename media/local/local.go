@@ -140,6 +140,25 @@ func (s *Store) Walk(ctx context.Context, fn func(sum string, stored time.Time) 
 	})
 }
 
+// Stored implements media.Stater: the file's modification time, which Put
+// refreshes when the bytes are stored again.
+func (s *Store) Stored(_ context.Context, sum string) (time.Time, error) {
+	p, err := s.path(sum)
+	if err != nil {
+		return time.Time{}, err
+	}
+	info, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, herald.Errorf(herald.ENOTFOUND, "no media item %s", sum)
+	}
+	if err != nil {
+		return time.Time{}, herald.Internal(err)
+	}
+	return info.ModTime(), nil
+}
+
+var _ media.Stater = (*Store)(nil)
+
 // Where implements media.Store.
 func (s *Store) Where() string {
 	dir := s.Dir

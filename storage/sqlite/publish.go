@@ -106,22 +106,12 @@ func (s *Store) Revision(ctx context.Context, draftID int64, rev int) (approvals
 // PutAccount implements publish.Store.
 func (s *Store) PutAccount(ctx context.Context, a publish.Account, e approvals.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO accounts (brand_id, kind, name, url, handle, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (brand_id, kind, name) DO UPDATE SET url = excluded.url, handle = excluded.handle, secret = excluded.secret, created_at = excluded.created_at`,
-			a.BrandID, a.Target.Kind, a.Target.Name, a.URL, a.Handle, a.Secret, ms(e.At)); err != nil {
+		if err := putAccount(ctx, tx, a, e.At); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, e)
 	})
 }
-
-func scanAccount(row interface{ Scan(...any) error }) (publish.Account, error) {
-	var a publish.Account
-	err := row.Scan(&a.BrandID, &a.Target.Kind, &a.Target.Name, &a.URL, &a.Handle, &a.Secret)
-	return a, wrap(err)
-}
-
-const accountCols = `brand_id, kind, name, url, handle, secret`
 
 // Account implements publish.Store.
 func (s *Store) Account(ctx context.Context, brandID int64, t herald.Target) (publish.Account, error) {
@@ -171,8 +161,8 @@ func (s *Store) RewriteAccounts(ctx context.Context, f func(publish.Account) (pu
 			if !ok {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET url = ?, secret = ? WHERE brand_id = ? AND kind = ? AND name = ?`,
-				b.URL, b.Secret, a.BrandID, a.Target.Kind, a.Target.Name); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET url = ?, secret = ?, refresh = ? WHERE brand_id = ? AND kind = ? AND name = ?`,
+				b.URL, b.Secret, b.Conn.Refresh, a.BrandID, a.Target.Kind, a.Target.Name); err != nil {
 				return err
 			}
 		}

@@ -24,6 +24,7 @@ func RunPublish(t *testing.T, open func(t *testing.T) publish.Store) {
 	t.Run("Revision", func(t *testing.T) { testRevision(t, open) })
 	t.Run("Uploads", func(t *testing.T) { testUploads(t, open) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open) })
+	t.Run("Connect", func(t *testing.T) { testConnect(t, open) })
 	t.Run("CalendarTokens", func(t *testing.T) { testCalendarTokens(t, open) })
 	t.Run("Reminders", func(t *testing.T) { testReminders(t, open) })
 	t.Run("Pauses", func(t *testing.T) { testPauses(t, open) })

@@ -100,12 +100,9 @@ func (p *Publisher) blob(ctx context.Context, post publish.Post, m publish.Media
 	if u, ok := post.Uploaded(m.SHA256); ok && reuse && json.Valid([]byte(u.ID)) {
 		return json.RawMessage(u.ID), nil
 	}
-	f, err := m.Open(ctx)
+	f, err := m.Blob(ctx)
 	if err != nil {
-		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return nil, publish.Rejectedf("the file of %s is no longer in Herald's media store", m.Name)
-		}
-		return nil, publish.TransientError(fmt.Errorf("reading %s: %w", m.Name, err), 0)
+		return nil, err
 	}
 	defer f.Close()
 	_, r, err := p.authed(ctx, post.Account, func(s *session) call {

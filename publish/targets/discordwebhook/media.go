@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
@@ -69,13 +68,10 @@ func body(ctx context.Context, post publish.Post) (r io.Reader, contentType stri
 		}
 	}
 	for i, m := range post.Media {
-		b, err := m.Open(ctx)
+		b, err := m.Blob(ctx)
 		if err != nil {
 			close()
-			if herald.ErrorCode(err) == herald.ENOTFOUND {
-				return nil, "", 0, func() {}, publish.Rejectedf("the file of %s is no longer in Herald's media store", m.Name)
-			}
-			return nil, "", 0, func() {}, publish.TransientError(fmt.Errorf("reading %s: %w", m.Name, err), 0)
+			return nil, "", 0, func() {}, err
 		}
 		blobs = append(blobs, b)
 		name := fileName(m.Item, i)

@@ -78,7 +78,7 @@ func New(client *http.Client, clock herald.Clock, opts ...Option) *Publisher {
 	if clock == nil {
 		clock = herald.SystemClock{}
 	}
-	p := &Publisher{client: httpx.NoRedirect(client), clock: clock, log: slog.New(slog.DiscardHandler), sleep: sleepCtx}
+	p := &Publisher{client: httpx.NoRedirect(client), clock: clock, log: slog.New(slog.DiscardHandler), sleep: herald.Sleep}
 	for _, o := range opts {
 		o(p)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
 )
@@ -39,17 +38,6 @@ var _ publish.MediaValidator = (*Publisher)(nil)
 // sleep returns ctx's error when ctx ends first.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(p *Publisher) { p.sleep = sleep }
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // ValidateMedia implements publish.MediaValidator with the limits of the
@@ -158,12 +146,9 @@ func beforePost(err error) error {
 // then the file, streamed with its length). A 200 answer is a processed
 // attachment; a 202 one is still processing (its url is null).
 func (p *Publisher) upload(ctx context.Context, a publish.Account, m publish.Media) (attachment, error) {
-	blob, err := m.Open(ctx)
+	blob, err := m.Blob(ctx)
 	if err != nil {
-		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return attachment{}, publish.Rejectedf("the file of %s is no longer in Herald's media store", m.Name)
-		}
-		return attachment{}, publish.TransientError(fmt.Errorf("reading %s: %w", m.Name, err), 0)
+		return attachment{}, err
 	}
 	defer blob.Close()
 	var parts []publish.Part
