@@ -74,6 +74,19 @@ type Options struct {
 	// Media is where posts' media are read and linked; without it a post
 	// with media fails.
 	Media MediaSource
+	// Owner names this scheduler in the leases it holds on the deliveries
+	// it works on ("herald"). Replicas on one database need distinct
+	// owners; a process that restarts under the same owner takes its
+	// leases back at once (SQLite's one process does).
+	Owner string
+	// LeaseTTL is how long a lease lasts unless renewed (1 minute); it is
+	// renewed every third of it while the delivery is worked on. A
+	// delivery found sending under an expired lease was cut short by a
+	// crash.
+	LeaseTTL time.Duration
+	// Leader reports whether this replica runs the single jobs of the
+	// tick: pause ends and review reminders (nil: always).
+	Leader func() bool
 }
 
 func (o *Options) defaults() {
@@ -88,6 +101,13 @@ func (o *Options) defaults() {
 	def(&o.MaxBackoff, 15*time.Minute)
 	def(&o.RemindAfter, 24*time.Hour)
 	def(&o.Interval, 10*time.Second)
+	def(&o.LeaseTTL, time.Minute)
+	if o.Owner == "" {
+		o.Owner = defaultOwner
+	}
+	if o.Leader == nil {
+		o.Leader = func() bool { return true }
+	}
 	if o.Workers <= 0 {
 		o.Workers = 8
 	}
@@ -140,14 +160,20 @@ func (s *Scheduler) now() time.Time { return s.clock.Now().UTC() }
 // late missed), works every delivery that is ready, and sends review
 // reminders. It returns when all of it is recorded.
 func (s *Scheduler) Tick(ctx context.Context) error {
-	if err := s.expirePauses(ctx); err != nil {
-		return err
+	leader := s.opt.Leader()
+	if leader {
+		if err := s.expirePauses(ctx); err != nil {
+			return err
+		}
 	}
 	if err := s.claimDue(ctx); err != nil {
 		return err
 	}
 	if err := s.work(ctx); err != nil {
 		return err
+	}
+	if !leader {
+		return nil
 	}
 	return s.remind(ctx)
 }
@@ -161,7 +187,9 @@ func (s *Scheduler) claimDue(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, d := range ds {
+		from := s.claimFrom(len(ds))
+		for i := range ds {
+			d := ds[(from+i)%len(ds)]
 			if err := s.claim(ctx, d, now); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
 				return err
 			}
@@ -210,58 +238,76 @@ func (s *Scheduler) expirePauses(ctx context.Context) error {
 }
 
 // work handles every ready delivery, a draft's deliveries one after the
-// other, drafts in parallel, until none is ready.
+// other, drafts in parallel, until none is ready. It leases what it works
+// on (LeaseDeliveries), renews the leases while it works and releases
+// them after each round.
 func (s *Scheduler) work(ctx context.Context) error {
 	seen := map[string]int{} // how often each delivery was handled in this tick
+	stop := s.renewing(ctx)
+	defer stop()
 	for {
-		ds, err := s.store.WorkDeliveries(ctx, s.now(), s.opt.Batch)
+		now := s.now()
+		leased, err := s.store.LeaseDeliveries(ctx, s.opt.Owner, now, now.Add(s.opt.LeaseTTL), s.opt.Batch)
 		if err != nil {
 			return err
 		}
-		ds = slices.DeleteFunc(ds, func(d Delivery) bool {
+		ds := slices.DeleteFunc(slices.Clone(leased), func(d Delivery) bool {
 			seen[d.Key]++
 			return seen[d.Key] > maxPerTick // left for the next tick
 		})
 		groups, order := s.take(ds)
 		if len(order) == 0 {
-			return nil
+			return s.releaseLeases(ctx, leased)
 		}
-		jobs := make(chan int64)
-		var wg sync.WaitGroup
-		errs := make(chan error, s.opt.Workers)
-		for range min(s.opt.Workers, len(order)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for id := range jobs {
-					for _, d := range groups[id] {
-						if err := s.handle(ctx, d); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
-							if ctx.Err() == nil { // shutting down is no failure: the next start recovers the attempt
-								s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
-							}
-							select {
-							case errs <- err:
-							default:
-							}
-						}
-						s.release(d)
-					}
-				}
-			}()
+		err = s.workRound(ctx, groups, order)
+		if rerr := s.releaseLeases(context.WithoutCancel(ctx), leased); err == nil {
+			err = rerr
 		}
-		for _, id := range order {
-			jobs <- id
-		}
-		close(jobs)
-		wg.Wait()
-		select {
-		case err := <-errs:
+		if err != nil {
 			return err
-		default:
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+	}
+}
+
+// workRound hands each draft's deliveries to a worker, and returns the
+// first failure once all are done.
+func (s *Scheduler) workRound(ctx context.Context, groups map[int64][]Delivery, order []int64) error {
+	jobs := make(chan int64)
+	var wg sync.WaitGroup
+	errs := make(chan error, s.opt.Workers)
+	for range min(s.opt.Workers, len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				for _, d := range groups[id] {
+					if err := s.handle(ctx, d); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
+						if ctx.Err() == nil { // shutting down is no failure: the next start recovers the attempt
+							s.log.ErrorContext(ctx, "publishing", "draft_id", d.DraftID, "target", d.Target.String(), "error", err)
+						}
+						select {
+						case errs <- err:
+						default:
+						}
+					}
+					s.release(d)
+				}
+			}
+		}()
+	}
+	for _, id := range order {
+		jobs <- id
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
 	}
 }
 
@@ -295,9 +341,9 @@ func (s *Scheduler) release(d Delivery) {
 	s.mu.Unlock()
 }
 
-// handle moves one delivery on. A delivery found sending that this
-// process is not working on was cut short by a stop or a crash: it may
-// have arrived.
+// handle moves one delivery on. A delivery found sending under a lease
+// this scheduler could take (expired, or its own from before a restart)
+// was cut short by a stop or a crash: it may have arrived.
 func (s *Scheduler) handle(ctx context.Context, d Delivery) error {
 	switch d.State {
 	case Pending:

@@ -45,6 +45,22 @@ type Store interface {
 	// whose NextAt is at or before now, and every sending or checking
 	// one, earliest first.
 	WorkDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// LeaseDeliveries takes, for owner, a lease lasting until until on up
+	// to limit of the deliveries WorkDeliveries would list at now, and
+	// returns them in its order. It passes over a delivery another owner
+	// holds a lease on that lasts past now, and every delivery of a draft
+	// another owner holds such a lease on: a draft's deliveries are worked
+	// by one owner at a time. Owner's own leases are taken again. Of
+	// replicas leasing at once, each delivery goes to one.
+	LeaseDeliveries(ctx context.Context, owner string, now, until time.Time, limit int) ([]Delivery, error)
+	// RenewLeases extends owner's leases on the deliveries with these keys
+	// to until and returns how many of them owner no longer held.
+	RenewLeases(ctx context.Context, owner string, keys []string, until time.Time) (lost int, err error)
+	// ReleaseLeases ends owner's leases on the deliveries with these keys.
+	ReleaseLeases(ctx context.Context, owner string, keys []string) error
+	// LeaseCounts counts the unfinished deliveries (pending, sending,
+	// checking) under a lease lasting past now: owner's, and other owners'.
+	LeaseCounts(ctx context.Context, owner string, now time.Time) (mine, others int, err error)
 	// Revision returns one revision of a draft (its text and media);
 	// ENOTFOUND when there is none.
 	Revision(ctx context.Context, draftID int64, rev int) (approvals.Revision, error)

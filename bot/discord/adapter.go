@@ -60,6 +60,11 @@ type Options struct {
 	// Media reads stored pictures to attach to cards when Herald has no
 	// public links for them; cards list media in words when nil.
 	Media MediaSource
+	// WhileLeader runs the gateway connection on the replica that leads
+	// alone (Discord allows one per bot token unless sharded): it calls f
+	// with a context that ends when the lead is lost, again at each lead,
+	// until ctx is done. nil: the gateway runs whenever Run does.
+	WhileLeader func(ctx context.Context, f func(context.Context) error) error
 }
 
 // DefaultAckBudget leaves half of Discord's 3 seconds for the answer to
@@ -95,6 +100,7 @@ type Adapter struct {
 
 	work bot.Work // the dispatcher from Run, and the work after each acknowledgement
 
+	whileLeader func(ctx context.Context, f func(context.Context) error) error
 }
 
 var (
@@ -122,21 +128,22 @@ func New(o Options) (*Adapter, error) {
 		return nil, err
 	}
 	a := &Adapter{
-		gateway:  o.PublicKey == "",
-		token:    o.BotToken,
-		appID:    o.AppID,
-		http:     client,
-		commands: o.Commands,
-		defs:     map[string]*commands.Def{},
-		cards:    o.Cards,
-		events:   o.Events,
-		lookup:   o.Lookup,
-		clock:    o.Clock,
-		log:      o.Log.With("adapter", Platform),
-		budget:   o.AckBudget,
-		poster:   bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
-		files:    downloader(o),
-		media:    o.Media,
+		gateway:     o.PublicKey == "",
+		whileLeader: o.WhileLeader,
+		token:       o.BotToken,
+		appID:       o.AppID,
+		http:        client,
+		commands:    o.Commands,
+		defs:        map[string]*commands.Def{},
+		cards:       o.Cards,
+		events:      o.Events,
+		lookup:      o.Lookup,
+		clock:       o.Clock,
+		log:         o.Log.With("adapter", Platform),
+		budget:      o.AckBudget,
+		poster:      bot.NewPoster(0, rateLimited), // discordgo paces each route bucket
+		files:       downloader(o),
+		media:       o.Media,
 	}
 	if o.Sleep != nil {
 		a.poster.Sleep = o.Sleep
@@ -169,6 +176,9 @@ func (a *Adapter) Name() string { return Platform }
 func (a *Adapter) Run(ctx context.Context, d bot.Dispatcher) error {
 	a.work.Start(d)
 	defer a.work.Stop()
+	if a.gateway && a.whileLeader != nil {
+		return a.whileLeader(ctx, a.runGateway)
+	}
 	if a.gateway {
 		return a.runGateway(ctx)
 	}

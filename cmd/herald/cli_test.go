@@ -97,20 +97,23 @@ func TestCommandNames(t *testing.T) {
 	}
 }
 
-// TestHealthcheck: exit 0 while /healthz answers 200, 1 when nothing
-// listens or it answers otherwise.
+// TestHealthcheck: exit 0 while /healthz (with --ready: /readyz) answers
+// 200, 1 when nothing listens or it answers otherwise.
 func TestHealthcheck(t *testing.T) {
-	status := http.StatusOK
+	status, ready := http.StatusOK, http.StatusServiceUnavailable
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" {
+		switch r.URL.Path {
+		case "/healthz":
+			w.WriteHeader(status)
+		case "/readyz":
+			w.WriteHeader(ready)
+		default:
 			http.NotFound(w, r)
-			return
 		}
-		w.WriteHeader(status)
 	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
@@ -118,6 +121,13 @@ func TestHealthcheck(t *testing.T) {
 	env := map[string]string{"HERALD_HTTP_ADDR": ":" + port}
 	if code, out, errOut := runProcess(t, env, "healthcheck"); code != 0 || !strings.Contains(out, "/healthz: ok") {
 		t.Errorf("healthy: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runProcess(t, env, "healthcheck", "--ready"); code != 1 || !strings.Contains(errOut, "/readyz") || !strings.Contains(errOut, "answered 503") {
+		t.Errorf("up, not ready: %d %q", code, errOut)
+	}
+	ready = http.StatusOK
+	if code, out, errOut := runProcess(t, env, "healthcheck", "--ready"); code != 0 || !strings.Contains(out, "/readyz: ok") {
+		t.Errorf("ready: %d %q %q", code, out, errOut)
 	}
 	status = http.StatusServiceUnavailable
 	if code, _, errOut := runProcess(t, env, "healthcheck"); code != 1 || !strings.Contains(errOut, "answered 503") {

@@ -29,6 +29,13 @@ type Config struct {
 	PublicURL           string        // Herald's public base URL (calendar links)
 	PublishGrace        time.Duration // how late a post may still go out after downtime
 	SecretKey           string        // keys sealing target credentials: "current,older,..." (base64)
+	// Replicas (PostgreSQL): the name of this replica in its leases
+	// (HERALD_REPLICA_ID; host, process and a random part when empty),
+	// how long a publishing lease lasts unless renewed (HERALD_LEASE_TTL),
+	// and how often a replica tries to become the leader and the leader
+	// checks it still is (HERALD_ELECTION_INTERVAL).
+	ReplicaID                  string
+	LeaseTTL, ElectionInterval time.Duration
 
 	SlackBotToken, SlackAppToken, SlackSigningSecret, SlackAPIURL string
 
@@ -66,7 +73,7 @@ type Listening struct {
 // DefaultConfig returns the defaults of PRODUCT.md.
 func DefaultConfig() Config {
 	return Config{Database: "sqlite:herald.db", HTTPAddr: ":8080", Timezone: "UTC", LogLevel: "", PublishGrace: time.Hour,
-		MediaMax: media.DefaultMax,
+		LeaseTTL: time.Minute, ElectionInterval: 10 * time.Second, MediaMax: media.DefaultMax,
 		Listening: Listening{
 			HNAPIURL:          "https://hn.algolia.com/api/v1",
 			RedditURL:         "https://www.reddit.com",
@@ -97,6 +104,9 @@ var settings = []setting{
 	{name: "HERALD_LOG_LEVEL", str: func(c *Config) *string { return &c.LogLevel }},
 	{name: "HERALD_PUBLIC_URL", str: func(c *Config) *string { return &c.PublicURL }},
 	{name: "HERALD_PUBLISH_GRACE", dur: func(c *Config) *time.Duration { return &c.PublishGrace }},
+	{name: "HERALD_REPLICA_ID", str: func(c *Config) *string { return &c.ReplicaID }},
+	{name: "HERALD_LEASE_TTL", dur: func(c *Config) *time.Duration { return &c.LeaseTTL }},
+	{name: "HERALD_ELECTION_INTERVAL", dur: func(c *Config) *time.Duration { return &c.ElectionInterval }},
 	{name: "HERALD_SECRET_KEY", secret: true, str: func(c *Config) *string { return &c.SecretKey }},
 	{name: "HERALD_MEDIA", str: func(c *Config) *string { return &c.Media }},
 	{name: "HERALD_MEDIA_MAX", size: func(c *Config) *int64 { return &c.MediaMax }},
@@ -273,6 +283,12 @@ func (c Config) Validate() error {
 		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 			bad("HERALD_HTTP_ADDR: port %q is not a number from 0 to 65535", port)
 		}
+	}
+	if c.LeaseTTL < time.Second {
+		bad("HERALD_LEASE_TTL: %s is too short; give at least 1s (e.g. 1m)", c.LeaseTTL)
+	}
+	if c.ElectionInterval < 100*time.Millisecond || c.ElectionInterval > 30*time.Second {
+		bad("HERALD_ELECTION_INTERVAL: %s is out of range; give 100ms to 30s (e.g. 10s)", c.ElectionInterval)
 	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" || c.Timezone == "Local" {
 		if near := brands.NearestZone(c.Timezone); near != "" {

@@ -7,10 +7,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,7 +20,7 @@ import (
 // joinReplicas makes this process one of the replicas serving the
 // PostgreSQL database s; the replica is released by Close.
 func (m *Main) joinReplicas(ctx context.Context, s *postgres.Store) error {
-	id := replicaID()
+	id := m.replicaID()
 	media, local := m.Config.mediaIdentity()
 	r, err := s.Join(ctx, id, media, m.Clock.Now(), admitMedia(media, local))
 	if err != nil {
@@ -33,19 +30,6 @@ func (m *Main) joinReplicas(ctx context.Context, s *postgres.Store) error {
 	m.replica, m.lock = r, r
 	m.log.Info("replica joined the database", "replica", id)
 	return nil
-}
-
-// replicaID names this process among the replicas: its host name (a
-// container's id) and a random suffix, so a restarted replica is a new
-// one.
-func replicaID() string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "herald"
-	}
-	var b [4]byte
-	rand.Read(b[:])
-	return host + "-" + hex.EncodeToString(b[:])
 }
 
 // mediaIdentity names the media store without credentials (which
@@ -76,15 +60,15 @@ func admitMedia(mine string, local bool) func([]postgres.ReplicaInfo) error {
 		}
 		if local {
 			return fmt.Errorf("this PostgreSQL database is already served by %s, and replicas must share their media: a local media directory (%s) cannot be shared. "+
-				"Set HERALD_MEDIA=s3://BUCKET/PREFIX?endpoint=HOST:PORT (an S3-compatible store such as MinIO) on every replica (docs/postgres.md)", replicasNamed(others), mine)
+				"Set HERALD_MEDIA=s3://BUCKET/PREFIX?endpoint=HOST:PORT (an S3-compatible store such as MinIO) on every replica (docs/replicas.md)", replicasNamed(others), mine)
 		}
 		for _, o := range others {
 			switch {
 			case strings.HasPrefix(o.Media, "file:"):
 				return fmt.Errorf("replica %s serves this PostgreSQL database with a local media directory, which other replicas cannot share: "+
-					"restart it with HERALD_MEDIA=%s, like this one (docs/postgres.md)", o.ID, mine)
+					"restart it with HERALD_MEDIA=%s, like this one (docs/replicas.md)", o.ID, mine)
 			case o.Media != mine:
-				return fmt.Errorf("replica %s serves this PostgreSQL database with the media store %s, this one with %s: every replica needs the same HERALD_MEDIA (docs/postgres.md)", o.ID, o.Media, mine)
+				return fmt.Errorf("replica %s serves this PostgreSQL database with the media store %s, this one with %s: every replica needs the same HERALD_MEDIA (docs/replicas.md)", o.ID, o.Media, mine)
 			}
 		}
 		return nil

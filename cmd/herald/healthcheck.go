@@ -16,7 +16,7 @@ import (
 const healthTimeout = 3 * time.Second
 
 // runHealthcheck asks the Herald serving this configuration whether it is
-// up: GET /healthz on HERALD_HTTP_ADDR (a wildcard host asked on
+// up: GET /healthz (with --ready, /readyz) on HERALD_HTTP_ADDR (a wildcard host asked on
 // loopback). Exit status 0 when it answers 200, 1 otherwise: what a
 // container's HEALTHCHECK wants. It reads no database, so it runs beside
 // the serving Herald.
@@ -24,7 +24,11 @@ func (m *Main) runHealthcheck(ctx context.Context) error {
 	if m.Config.HTTPAddr == "off" {
 		return errors.New(m.Lang.T("the HTTP server is off (HERALD_HTTP_ADDR=off): there is nothing to check"))
 	}
-	url := "http://" + healthAddr(m.Config.HTTPAddr) + "/healthz"
+	path := "/healthz"
+	if m.Ready {
+		path = "/readyz"
+	}
+	url := "http://" + healthAddr(m.Config.HTTPAddr) + path
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
 	o := m.operatorURLs()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -109,7 +108,7 @@ func (t HTTPTimeouts) bodyDeadline(h http.Handler) http.Handler {
 }
 
 // httpHandler serves /healthz (the process is up), /readyz (the database
-// answers), /metrics (Prometheus) and the platforms' routes.
+// answers; the leadership: leader.go), /metrics (Prometheus) and the platforms' routes.
 func (m *Main) httpHandler(routes ...route) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range routes {
@@ -118,16 +117,7 @@ func (m *Main) httpHandler(routes ...route) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := m.store.Ping(ctx); err != nil {
-			m.log.Warn("not ready", "error", err)
-			http.Error(w, "database unavailable\n", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
+	mux.HandleFunc("GET /readyz", m.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
 	return mux
 }

@@ -72,8 +72,8 @@ func (m *Main) openImportTarget(ctx context.Context, url string) (*postgres.Stor
 	if err != nil {
 		return nil, err
 	}
-	m.store = dst // closed by Close
-	lock, err := dst.LockServe(ctx)
+	m.store = dst                   // closed by Close
+	lock, err := dst.LockAlone(ctx) // no Herald serves it meanwhile
 	if err != nil {
 		return nil, err
 	}

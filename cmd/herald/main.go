@@ -21,6 +21,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones without the system's zoneinfo (containers)
 
+	"github.com/go-co-op/gocron/v2"
+
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/bot"
@@ -65,6 +67,7 @@ type Main struct {
 	Command     string   // run, console, migrate, backup, doctor, version
 	Args        []string // the command's arguments
 	ConsoleUser string
+	Ready       bool // healthcheck --ready: ask /readyz
 
 	Stdin       io.Reader
 	Stdout      io.Writer
@@ -101,14 +104,16 @@ type Main struct {
 	logFile    *os.File // the console's herald.log, closed by Close
 	logPath    string
 
-	log     *slog.Logger
-	metrics *metrics
-	store   store
-	lock    releaser // the database's (store.go), held until Close
-	replica *replica // on PostgreSQL, serving: this process among the replicas (fanout.go)
-	inUse   error    // backup, doctor: why they did not migrate
-	keys    *secret.Keyring
-	http    *http.Server
+	log         *slog.Logger
+	metrics     *metrics
+	store       store
+	lock        releaser // the database's (store.go), held until Close
+	replica     *replica // on PostgreSQL, serving: this process among the replicas (fanout.go)
+	inUse       error    // backup, doctor: why they did not migrate
+	keys        *secret.Keyring
+	http        *http.Server
+	lead        *leadership // leader.go
+	replicaName string      // replicaID (leader.go)
 }
 
 // NewMain returns a Main on the process's standard streams.
@@ -131,7 +136,9 @@ Commands:
                  copy a whole SQLite database into the configured, empty PostgreSQL database
   doctor         check the configuration and the database
   version        print the version
-  healthcheck    ask the Herald serving HERALD_HTTP_ADDR for /healthz; exit 0 when up, 1 otherwise
+  healthcheck [--ready]
+                 ask the Herald serving HERALD_HTTP_ADDR for /healthz (with --ready: /readyz, the
+                 database answers); exit 0 when up, 1 otherwise
   help           list the commands, flags and main settings
   slack manifest [URL]
                  print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
@@ -196,6 +203,7 @@ func (m *Main) flagSet(cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
 	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
+	fs.BoolVar(&m.Ready, "ready", m.Ready, "healthcheck: ask /readyz (the database answers) instead of /healthz")
 	return fs
 }
 
@@ -450,8 +458,11 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	news := a.news
+	lead := m.leadership()
 	sched := publish.NewScheduler(a.publish, kit.NewNotifier(a.router, a.deps, news.Announce), m.log,
-		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source()})
+		publish.Options{Grace: m.Config.PublishGrace, Wake: a.wake, Media: publishMedia{a.media, m.Clock}.source(),
+			Owner: m.replicaID(), LeaseTTL: m.Config.LeaseTTL, Leader: lead.Leader})
+	m.metrics.watch(lead, sched)
 	poller := mentions.NewPoller(a.mentions, a.listen.open, m.Clock, m.log, mentions.PollerOptions{Every: m.PollEvery})
 	digests := mentions.NewDigester(a.mentions)
 	retention := mentions.NewPruner(a.mentions)
@@ -466,12 +477,15 @@ func (m *Main) serve(ctx context.Context, a *app, adapters []bot.Adapter) error 
 		}()
 	}
 	run("news", func(ctx context.Context) error { news.Run(ctx, adapters); return nil })
+	run("leadership", lead.Run)
 	run("scheduler", func(ctx context.Context) error { return sched.Run(ctx) })
-	run("poller", poller.Run)
-	run("digests", func(ctx context.Context) error { return digests.Run(ctx) })
-	run("retention", func(ctx context.Context) error { return retention.Run(ctx) })
-	run("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) })
-	run("connections", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) })
+	// The single jobs run on the leader (leader.go); gocron's elector
+	// skips the digest and retention ticks elsewhere.
+	run("poller", lead.only("poller", poller.Run))
+	run("digests", lead.only("digests", func(ctx context.Context) error { return digests.Run(ctx, gocron.WithDistributedElector(lead)) }))
+	run("retention", lead.only("retention", func(ctx context.Context) error { return retention.Run(ctx, gocron.WithDistributedElector(lead)) }))
+	run("media sweeper", lead.only("media sweeper", func(ctx context.Context) error { return a.media.Sweeper.Run(ctx, nil) }))
+	run("connections", lead.only("token refresh", func(ctx context.Context) error { return publish.NewRefresher(a.connect, m.RefreshEvery).Run(ctx) }))
 	r := bot.Runner{Dispatcher: news.Mirror(a.router), Adapters: adapters, Log: m.log}
 	err := r.Run(ctx)
 	a.detached.stop() // let detached work finish while the news still goes out
@@ -518,7 +532,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 		BotToken: m.Config.DiscordBotToken, AppID: m.Config.DiscordAppID,
 		PublicKey: m.Config.DiscordPublicKey, APIURL: m.Config.DiscordAPIURL,
 		Commands: a.router.Defs(), Clock: m.Clock, Log: m.log, HTTPClient: m.restClient(20 * time.Second),
-		MediaMax: m.Config.MediaMax,
+		MediaMax: m.Config.MediaMax, WhileLeader: m.leadership().whileLeader("discord gateway"),
 	}
 	if m.store != nil {
 		o.Cards, o.Events, o.Lookup = m.store, m.store, lookup{a.brands, a.drafts}
@@ -537,6 +551,7 @@ func (m *Main) discordAdapter(a *app) (*discord.Adapter, error) {
 // with the platforms' endpoints (which need it) and the other routes
 // (which do without it when it is off).
 func (m *Main) startHTTP(platforms []route, other ...route) error {
+	m.leadership() // before /readyz reads it
 	routes := append(platforms, other...)
 	if m.Config.HTTPAddr == "off" {
 		if len(platforms) > 0 {

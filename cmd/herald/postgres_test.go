@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/pgtest"
+	"github.com/heraldhq/herald/media/s3/s3test"
 	"github.com/heraldhq/herald/storage/postgres"
 )
 
@@ -79,22 +79,21 @@ func TestPostgresSubcommands(t *testing.T) {
 			}
 		}
 	})
-	t.Run("ErrSecondServer", func(t *testing.T) {
+	t.Run("OKDoctorBesideServers", func(t *testing.T) {
 		s, err := postgres.Open(t.Context(), url)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		lock, err := s.LockServe(t.Context()) // a Herald serving the database
+		r, err := s.Join(t.Context(), "serving", "s3://media/herald", time.Now(), nil) // a Herald serving the database
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer lock.Release()
-		_, err = runMain(env, "console")
-		var he *herald.Error
-		if !errors.As(err, &he) || he.Reason != postgres.ReasonLocked || !strings.Contains(err.Error(), "stop it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
-			t.Errorf("a second Herald on the database = %v; want refused (%s)", err, postgres.ReasonLocked)
-		}
+		defer r.Release()
+		s3srv := s3test.New("AKIAHERALD", "s3cr3t", "media") // a replica's media: shared
+		defer s3srv.Close()
+		env := maps.Clone(env)
+		maps.Copy(env, map[string]string{"HERALD_MEDIA": "s3://media/herald?endpoint=" + s3srv.URL, "AWS_ACCESS_KEY_ID": "AKIAHERALD", "AWS_SECRET_ACCESS_KEY": "s3cr3t"})
 		out, err := runMain(env, "doctor")
 		if err != nil || !strings.Contains(out, "did not migrate") {
 			t.Errorf("doctor beside a serving Herald = %q, %v; want it to read without migrating", out, err)
@@ -103,9 +102,10 @@ func TestPostgresSubcommands(t *testing.T) {
 }
 
 // TestPostgresLockReleasedOnKill: a replica that is SIGKILLed leaves the
-// replicas with its connection (PostgreSQL releases its lock), so a
-// Herald that was refused beside it (both with a local media directory,
-// which replicas cannot share) starts without anyone cleaning up.
+// replicas with its connection (PostgreSQL releases its locks), so an
+// import (which needs the database alone) and a Herald that was refused
+// beside it (both with a local media directory, which replicas cannot
+// share) are possible again without anyone cleaning up.
 func TestPostgresLockReleasedOnKill(t *testing.T) {
 	url := pgtest.Database(t)
 	media := "file:" + t.TempDir()
@@ -142,14 +142,26 @@ func TestPostgresLockReleasedOnKill(t *testing.T) {
 	if _, err := runMain(env, "console"); err == nil || !strings.Contains(err.Error(), "already served by another Herald replica") || !strings.Contains(err.Error(), "HERALD_MEDIA=s3://") {
 		t.Fatalf("a second Herald with a local media directory beside the child: %v; want refused", err)
 	}
+	alone, err := postgres.Open(t.Context(), url) // what an import takes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alone.Close()
+	if _, err := alone.LockAlone(t.Context()); err == nil || !strings.Contains(err.Error(), "stop every Herald on it first") || !strings.Contains(err.Error(), "PostgreSQL backend pid") {
+		t.Fatalf("the database alone beside the child: %v; want refused", err)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		_, err := runMain(env, "console")
+		lock, err := alone.LockAlone(t.Context())
 		if err == nil {
+			lock.Release()
+			if _, err := runMain(env, "console"); err != nil {
+				t.Errorf("a new Herald after the first was killed: %v", err)
+			}
 			return
 		}
 		if time.Now().After(deadline) {

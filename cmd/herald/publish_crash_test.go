@@ -62,7 +62,7 @@ var (
 
 // domain is the approvals and publishing services on a store, with the
 // network publishers registered, as wire sets them up.
-func domain(s *sqlite.Store, clock herald.Clock, client *http.Client) (*brands.Service, *approvals.Service, *publish.Service) {
+func domain(s store, clock herald.Clock, client *http.Client) (*brands.Service, *approvals.Service, *publish.Service) {
 	bs := brands.NewService(s, clock, "UTC")
 	drafts := approvals.NewService(s, bs, clock)
 	pub := publish.NewService(drafts, bs, s, clock)

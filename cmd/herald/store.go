@@ -67,7 +67,9 @@ func (m *Main) openStore(ctx context.Context) ([]string, error) {
 
 // openPostgres connects to PostgreSQL and migrates (concurrent
 // migrations take turns on an advisory lock). run and console then join
-// the replicas serving the database (fanout.go): any number may. doctor
+// the replicas serving the database (fanout.go): any number may, sharing
+// the publishing under leases and electing a leader for the single jobs
+// (leader.go). doctor
 // migrates only when no Herald serves the database; backup is SQLite's
 // and says what to use instead.
 func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
@@ -80,7 +82,7 @@ func (m *Main) openPostgres(ctx context.Context, url string) ([]string, error) {
 	}
 	m.store = s
 	if m.Command == "doctor" {
-		lock, err := s.LockServe(ctx)
+		lock, err := s.LockAlone(ctx)
 		var he *herald.Error
 		if errors.As(err, &he) && he.Reason == postgres.ReasonLocked {
 			m.inUse = err

@@ -8,7 +8,7 @@ import (
 	"github.com/heraldhq/herald"
 )
 
-// ReasonLocked is the Reason of the error LockServe returns when a Herald
+// ReasonLocked is the Reason of the error LockAlone returns when a Herald
 // serves the database, and Join's when a process holds it alone.
 const ReasonLocked = "database_in_use"
 
@@ -19,12 +19,12 @@ type Lock struct {
 	conn *sql.Conn
 }
 
-// LockServe takes, without waiting, the database (its schema) for a
+// LockAlone takes, without waiting, the database (its schema) for a
 // process that must have it alone: herald import while it copies, herald
 // doctor while it migrates. Serving replicas hold the same lock shared
-// (Join), so while one serves LockServe is refused (EUNAVAILABLE, Reason
+// (Join), so while one serves LockAlone is refused (EUNAVAILABLE, Reason
 // ReasonLocked) with the process id of a holder when PostgreSQL shows it.
-func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
+func (s *Store) LockAlone(ctx context.Context) (*Lock, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, wrap(err)
@@ -39,7 +39,7 @@ func (s *Store) LockServe(ctx context.Context) (*Lock, error) {
 	}
 	conn.Close()
 	who := s.serveHolder(ctx)
-	return nil, herald.Errorf(herald.EUNAVAILABLE, "%s is serving this PostgreSQL database: stop it first.", who).
+	return nil, herald.Errorf(herald.EUNAVAILABLE, "%s is serving this PostgreSQL database: stop every Herald on it first.", who).
 		Because(ReasonLocked, herald.Facts{"database": "postgres", "holder": who})
 }
 

@@ -106,34 +106,67 @@ func TestAppendOnlyTriggers(t *testing.T) {
 	}
 }
 
-// TestLockServe: a second serving Herald on one database is refused with
-// ReasonLocked until the first releases its lock.
-func TestLockServe(t *testing.T) {
+// TestLockAlone: any number of serving replicas share the serving lock
+// (Join); LockAlone (an import, doctor's migration) is refused with
+// ReasonLocked while one serves, and a replica is refused while LockAlone
+// is held.
+func TestLockAlone(t *testing.T) {
 	url := pgtest.Schema(t)
-	a, b := mustOpenRaw(t, url), mustOpenRaw(t, url)
-	la, err := a.LockServe(t.Context())
-	if err != nil {
-		t.Fatalf("first LockServe: %v", err)
+	a, b, c := mustOpenRaw(t, url), mustOpenRaw(t, url), mustOpenRaw(t, url)
+	for _, s := range []*postgres.Store{a, b} { // the replicas table
+		if _, err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	_, err = b.LockServe(t.Context())
+	ra := mustJoin(t, a, "a", "s3://media", nil)
+	rb := mustJoin(t, b, "b", "s3://media", nil)
+	_, err := c.LockAlone(t.Context())
 	var he *herald.Error
 	if !errors.As(err, &he) || he.Reason != postgres.ReasonLocked {
-		t.Fatalf("second LockServe = %v; want reason %s", err, postgres.ReasonLocked)
+		t.Fatalf("LockAlone beside servers = %v; want reason %s", err, postgres.ReasonLocked)
 	}
-	if err := la.Release(); err != nil {
-		t.Fatal(err)
-	}
-	lb, err := b.LockServe(t.Context())
+	ra.Release()
+	rb.Release()
+	lc, err := c.LockAlone(t.Context())
 	if err != nil {
-		t.Fatalf("LockServe after release: %v", err)
+		t.Fatalf("LockAlone after the servers released: %v", err)
 	}
-	lb.Release()
+	if _, err := a.Join(t.Context(), "a", "s3://media", t0, nil); !errors.As(err, &he) || he.Reason != postgres.ReasonLocked {
+		t.Errorf("Join beside LockAlone = %v; want reason %s", err, postgres.ReasonLocked)
+	}
+	lc.Release()
 	other := mustOpenRaw(t, pgtest.Schema(t)) // another schema: another Herald's
-	lo, err := other.LockServe(t.Context())
+	lo, err := other.LockAlone(t.Context())
 	if err != nil {
-		t.Errorf("LockServe on another schema: %v", err)
+		t.Errorf("LockAlone on another schema: %v", err)
 	}
 	lo.Release()
+}
+
+// TestLeader: one of two stores leads; when its connection goes the other
+// takes over; Resign hands the lead over at once.
+func TestLeader(t *testing.T) {
+	url := pgtest.Schema(t)
+	a, b := mustOpenRaw(t, url).Leader(), mustOpenRaw(t, url).Leader()
+	if ok, err := a.TryLead(t.Context()); !ok || err != nil {
+		t.Fatalf("a.TryLead = %v, %v; want leader", ok, err)
+	}
+	if ok, err := a.TryLead(t.Context()); !ok || err != nil {
+		t.Fatalf("a.TryLead again = %v, %v; want still leader", ok, err)
+	}
+	if ok, err := b.TryLead(t.Context()); ok || err != nil {
+		t.Fatalf("b.TryLead = %v, %v; want not leader", ok, err)
+	}
+	if err := a.Resign(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := b.TryLead(t.Context()); !ok || err != nil {
+		t.Fatalf("b.TryLead after a resigned = %v, %v; want leader", ok, err)
+	}
+	if ok, _ := a.TryLead(t.Context()); ok {
+		t.Fatal("a leads beside b")
+	}
+	b.Resign()
 }
 
 // TestMigrateFillsGaps: a migration is looked up by its number, so one

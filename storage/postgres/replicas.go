@@ -20,6 +20,10 @@ import (
 	"github.com/heraldhq/herald"
 )
 
+// ReasonReplicaTaken is the Reason of Join's error when a live replica
+// already has the id.
+const ReasonReplicaTaken = "replica_id_taken"
+
 // ReplicaInfo is a live replica of the database.
 type ReplicaInfo struct {
 	ID    string
@@ -66,7 +70,7 @@ const liveLock = `l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
 // deleted first) and may refuse to join with an error, which Join
 // returns. Replicas join one at a time, so of two starting together the
 // second sees the first. Join is refused (Reason ReasonLocked) while a
-// process holds the database alone (LockServe).
+// process holds the database alone (LockAlone).
 func (s *Store) Join(ctx context.Context, id, media string, now time.Time, admit func(others []ReplicaInfo) error) (*Replica, error) {
 	conn, err := pgx.ConnectConfig(ctx, s.cfg)
 	if err != nil {
@@ -97,6 +101,14 @@ func (r *Replica) join(ctx context.Context, conn *pgx.Conn, media string, now ti
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM replicas r WHERE NOT EXISTS (SELECT 1 FROM pg_locks l WHERE `+liveLock+`)`); err != nil {
 		return wrap(err)
+	}
+	var taken bool // a live replica's (dead ones' rows were deleted)
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM replicas WHERE replica_id = $1)`, r.ID).Scan(&taken); err != nil {
+		return wrap(err)
+	}
+	if taken {
+		return herald.Errorf(herald.ECONFLICT, "A live replica already serves this PostgreSQL database as %s: give each replica its own HERALD_REPLICA_ID, or leave it unset.", r.ID).
+			Because(ReasonReplicaTaken, herald.Facts{"database": "postgres", "replica": r.ID})
 	}
 	others, err := listReplicas(ctx, tx, r.ID)
 	if err != nil {
@@ -215,8 +227,33 @@ func (r *Replica) Release() error {
 		// Best effort: a row left behind is a dead replica's, deleted by
 		// the next to join and never listed (its lock is free).
 		r.conn.Exec(ctx, `DELETE FROM replicas WHERE replica_id = $1`, r.ID)
+		// Released before the connection closes (PostgreSQL ends a closed
+		// session a moment later): an import may start at once.
+		r.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
 	}
 	err := r.conn.Close(ctx)
 	r.conn = nil
 	return wrap(err)
+}
+
+// Check reports whether the replica still holds its place among the
+// replicas: its connection is open and PostgreSQL shows its lock held (a
+// connection that went away took the replica's locks, the shared serving
+// lock with them, until Listen opens it again).
+func (r *Replica) Check(ctx context.Context) error {
+	r.mu.Lock()
+	conn, stopped := r.conn, r.stopped
+	r.mu.Unlock()
+	if stopped || conn == nil || conn.IsClosed() {
+		return herald.Errorf(herald.EUNAVAILABLE, "Replica %s lost its connection to PostgreSQL (reconnecting).", r.ID)
+	}
+	var live bool
+	err := r.store.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM (SELECT $1::integer AS lock_key) r, pg_locks l WHERE `+liveLock+`)`, r.key).Scan(&live)
+	if err != nil {
+		return wrap(err)
+	}
+	if !live {
+		return herald.Errorf(herald.EUNAVAILABLE, "Replica %s no longer holds its lock on PostgreSQL.", r.ID)
+	}
+	return nil
 }

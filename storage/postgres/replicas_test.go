@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/internal/pgtest"
 	"github.com/heraldhq/herald/storage/postgres"
 )
@@ -75,8 +76,8 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 	t.Run("ErrImportRefused", func(t *testing.T) {
-		if _, err := a.LockServe(t.Context()); err == nil || !strings.Contains(err.Error(), "stop it first") {
-			t.Errorf("LockServe beside a replica = %v; want refused", err)
+		if _, err := a.LockAlone(t.Context()); err == nil || !strings.Contains(err.Error(), "stop every Herald on it first") {
+			t.Errorf("LockAlone beside a replica = %v; want refused", err)
 		}
 	})
 }
@@ -185,4 +186,20 @@ func collect(t *testing.T, c chan string, n int) []string {
 		}
 	}
 	return got
+}
+
+// TestReplicaIDTaken: a second live replica with the same id (two
+// processes given one HERALD_REPLICA_ID) is refused, since leases name
+// their owner by it; once the first leaves, the id is free again.
+func TestReplicaIDTaken(t *testing.T) {
+	url := pgtest.Schema(t)
+	a, b := MustOpenURL(t, url), MustOpenURL(t, url)
+	ra := mustJoin(t, a, "web-1", "s3://media", nil)
+	_, err := b.Join(t.Context(), "web-1", "s3://media", t0, nil)
+	var he *herald.Error
+	if !errors.As(err, &he) || he.Reason != postgres.ReasonReplicaTaken || !strings.Contains(err.Error(), "HERALD_REPLICA_ID") {
+		t.Fatalf("Join with a live replica's id = %v; want reason %s", err, postgres.ReasonReplicaTaken)
+	}
+	ra.Release()
+	mustJoin(t, b, "web-1", "s3://media", nil)
 }

@@ -30,6 +30,9 @@ func RunPublish(t *testing.T, open func(t *testing.T) publish.Store) {
 	t.Run("Pauses", func(t *testing.T) { testPauses(t, open) })
 	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open) })
 	t.Run("PauseRace", func(t *testing.T) { testPauseRace(t, open) })
+	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
+	t.Run("LeaseDraft", func(t *testing.T) { testLeaseDraft(t, open) })
+	t.Run("LeaseRace", func(t *testing.T) { testLeaseRace(t, open) })
 }
 
 var (

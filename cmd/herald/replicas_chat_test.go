@@ -235,7 +235,7 @@ func slackSlash(t *testing.T, addr, text string) {
 	slackPost(t, addr, "/slack/commands", "application/x-www-form-urlencoded", body, nil)
 }
 
-// TestReplicas runs three Heralds on one PostgreSQL database, sharing an
+// TestReplicasChat runs three Heralds on one PostgreSQL database, sharing an
 // S3-compatible media store: A with Slack, B and C with Slack and Discord
 // (Discord's HTTP interactions). A Slack event retried to another replica
 // is answered once; a Discord interaction sent to two replicas is answered
@@ -243,7 +243,7 @@ func slackSlash(t *testing.T, addr, text string) {
 // card's Discord copy (A has no Discord) is updated once, by B or C,
 // through the database, and still once by C when B has been SIGKILLed; a
 // fourth replica with a local media directory is refused.
-func TestReplicas(t *testing.T) {
+func TestReplicasChat(t *testing.T) {
 	db := pgtest.Database(t)
 	s3srv := s3test.New("AKIAHERALD", "s3cr3t", "media")
 	t.Cleanup(s3srv.Close)
