@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald/brands"
 	"github.com/heraldhq/herald/commands/i18n"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 )
 
 // translatedListen words, in languages other than English, the errors of
@@ -112,6 +113,7 @@ var translatedListen = map[string]func(l i18n.Lang, f herald.Facts) string{
 	mentions.ReasonQueryLong: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("A query has at most %v characters.", f["max"])
 	},
+	query.ReasonBad: queryText,
 	brands.ReasonGroupActs: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("%v is a group, not a member who acts.", f["group"])
 	},

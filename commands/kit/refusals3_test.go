@@ -11,6 +11,7 @@ import (
 	"github.com/heraldhq/herald/commands/kit"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/mentions/query"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -22,6 +23,8 @@ func TestErrorTextFrenchFamilies(t *testing.T) {
 	_, rulesErr := assist.ParseRules("emoji=lots")
 	_, quoteErr := assist.ParseRules(`tone="friendly`)
 	_, kindErr := assist.ParseRules("maxi=3")
+	_, quoteQuery := query.Parse(`acme "store`, []string{"hn"})
+	_, sourceQuery := query.Parse("acme source:ftp", []string{"hn", "rss"})
 	briefErr := assist.CheckBrief(strings.Repeat("a", assist.MaxBrief+1))
 	item := media.Item{Name: "clip.mp4", Type: "video/mp4"}
 	typeErr := herald.AsError(publish.MediaType("Bluesky", 2, item, "Herald posts pictures to Bluesky, not videos"))
@@ -43,6 +46,8 @@ func TestErrorTextFrenchFamilies(t *testing.T) {
 		{"OKSourceKind", herald.Errorf(herald.EINVALID, `"ftp" is not a source kind; use one of rss, webhook.`).
 			Because(mentions.ReasonBadKind, herald.Facts{"kind": "ftp", "kinds": []string{"rss", "webhook"}}),
 			"\"ftp\" n’est pas un type de source\u202f; utilisez l’un de ceux-ci\u202f: rss, webhook."},
+		{"OKQueryQuote", quoteQuery, "colonne 6\u202f: guillemet non fermé"},
+		{"OKQuerySource", sourceQuery, "colonne 6\u202f: source inconnue \"ftp\"\u202f: les sources sont hn, rss"},
 		{"OKRuleValue", rulesErr,
 			"emoji à la colonne 1\u202f: \"lots\" n’est pas une règle d’emoji\u202f; utilisez none, few ou any."},
 		{"OKOpenQuote", quoteErr,
