@@ -83,10 +83,11 @@ var kinded = map[string]bool{"require": true, "max": true}
 // and names the rule and its column.
 func ParseRules(s string) ([]Rule, error) {
 	if len(s) > MaxRulesInput {
-		return nil, herald.Errorf(herald.EINVALID, "Guidelines are at most %d bytes at a time; set them in parts.", MaxRulesInput)
+		return nil, herald.Errorf(herald.EINVALID, "Guidelines are at most %d bytes at a time; set them in parts.", MaxRulesInput).
+			Because(ReasonRulesLong, herald.Facts{"max": MaxRulesInput})
 	}
 	if !utf8.ValidString(s) {
-		return nil, herald.Errorf(herald.EINVALID, "The rules are not valid UTF-8.")
+		return nil, herald.Errorf(herald.EINVALID, "The rules are not valid UTF-8.").Because(ReasonRulesUTF8, nil)
 	}
 	var out []Rule
 	seen := map[string]int{}
@@ -101,14 +102,15 @@ func ParseRules(s string) ([]Rule, error) {
 			return nil, err
 		}
 		if col, dup := seen[r.Key()]; dup {
-			return nil, herald.Errorf(herald.EINVALID, "%s is given twice (columns %d and %d); keep one.", r.Key(), col, r.Col)
+			return nil, herald.Errorf(herald.EINVALID, "%s is given twice (columns %d and %d); keep one.", r.Key(), col, r.Col).
+				Because(ReasonRuleTwice, herald.Facts{"rule": r.Key(), "col": col, "col2": r.Col})
 		}
 		seen[r.Key()] = r.Col
 		out = append(out, r)
 		i = next
 	}
 	if len(out) == 0 {
-		return nil, herald.Errorf(herald.EINVALID, "No rule given; %s.", rulesHelp)
+		return nil, herald.Errorf(herald.EINVALID, "No rule given; %s.", rulesHelp).Because(ReasonNoRule, nil)
 	}
 	return out, nil
 }
@@ -142,19 +144,23 @@ func readRule(s string, i int) (Rule, int, error) {
 	}
 	key := strings.ToLower(s[start:i])
 	if i >= len(s) || s[i] != '=' {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule: write NAME=VALUE; %s.", cut(key, maxQuoted), col, rulesHelp)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule: write NAME=VALUE; %s.", cut(key, maxQuoted), col, rulesHelp).
+			Because(ReasonNotARule, herald.Facts{"rule": cut(key, maxQuoted), "col": col, "equals": false})
 	}
 	name, kind, hasKind := strings.Cut(key, ".")
 	check, known := ruleCheckers[name]
 	if !known {
-		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji, lang and alt.", cut(key, maxQuoted), col)
+		return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d is not a rule; the rules are tone, ban, require, require.KIND, max, max.KIND, emoji, lang and alt.", cut(key, maxQuoted), col).
+			Because(ReasonNotARule, herald.Facts{"rule": cut(key, maxQuoted), "col": col, "equals": true})
 	}
 	if hasKind {
 		if !kinded[name] {
-			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d takes no target kind; write %s=VALUE.", cut(key, maxQuoted), col, name)
+			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d takes no target kind; write %s=VALUE.", cut(key, maxQuoted), col, name).
+				Because(ReasonNoKindTaken, herald.Facts{"rule": cut(key, maxQuoted), "col": col, "name": name})
 		}
 		if !knownKind(kind) {
-			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d names no target kind; use one of slack, discord, discord-webhook, mastodon, bluesky or webhook.", cut(kind, maxQuoted), col)
+			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%q at column %d names no target kind; use one of slack, discord, discord-webhook, mastodon, bluesky or webhook.", cut(kind, maxQuoted), col).
+				Because(ReasonBadRuleKind, herald.Facts{"kind": cut(kind, maxQuoted), "col": col})
 		}
 	}
 	i++ // '='
@@ -165,7 +171,8 @@ func readRule(s string, i int) (Rule, int, error) {
 	r := Rule{Name: name, Kind: kind, Value: strings.TrimSpace(value), Col: col}
 	if r.Value != "" {
 		if err := check(&r); err != nil {
-			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d: %s", r.Key(), col, herald.ErrorMessage(err))
+			return Rule{}, 0, herald.Errorf(herald.EINVALID, "%s at column %d: %s", r.Key(), col, herald.ErrorMessage(err)).
+				Because(ReasonBadValue, herald.Facts{"rule": r.Key(), "col": col, "error": err})
 		}
 	}
 	return r, next, nil
@@ -219,12 +226,14 @@ func readValue(s string, i int) (string, int, error) {
 		b.WriteRune(r)
 		i += w
 	}
-	return "", 0, herald.Errorf(herald.EINVALID, "The quote opened at column %d is never closed; add the closing quote.", startCol)
+	return "", 0, herald.Errorf(herald.EINVALID, "The quote opened at column %d is never closed; add the closing quote.", startCol).
+		Because(ReasonOpenQuote, herald.Facts{"col": startCol})
 }
 
 func checkTone(r *Rule) error {
 	if n := utf8.RuneCountInString(r.Value); n > MaxTone {
-		return herald.Errorf(herald.EINVALID, "the tone has %d characters; keep it under %d.", n, MaxTone)
+		return herald.Errorf(herald.EINVALID, "the tone has %d characters; keep it under %d.", n, MaxTone).
+			Because(ReasonToneLong, herald.Facts{"length": n, "max": MaxTone})
 	}
 	return nil
 }
@@ -239,19 +248,23 @@ func checkList(r *Rule) error {
 			continue
 		}
 		if n := utf8.RuneCountInString(item); n > MaxItemLength {
-			return herald.Errorf(herald.EINVALID, "%q is %d characters long; an item has at most %d.", cut(item, maxQuoted), n, MaxItemLength)
+			return herald.Errorf(herald.EINVALID, "%q is %d characters long; an item has at most %d.", cut(item, maxQuoted), n, MaxItemLength).
+				Because(ReasonItemLong, herald.Facts{"item": cut(item, maxQuoted), "length": n, "max": MaxItemLength})
 		}
 		if fold(item) == "" || !hasWordOrSymbol(item) {
-			return herald.Errorf(herald.EINVALID, "%q has nothing to look for.", cut(item, maxQuoted))
+			return herald.Errorf(herald.EINVALID, "%q has nothing to look for.", cut(item, maxQuoted)).
+				Because(ReasonItemEmpty, herald.Facts{"item": cut(item, maxQuoted)})
 		}
 		seen[fold(item)] = true
 		r.list = append(r.list, item)
 	}
 	if len(r.list) > MaxListItems {
-		return herald.Errorf(herald.EINVALID, "%d items is too many; at most %d.", len(r.list), MaxListItems)
+		return herald.Errorf(herald.EINVALID, "%d items is too many; at most %d.", len(r.list), MaxListItems).
+			Because(ReasonTooManyItems, herald.Facts{"count": len(r.list), "max": MaxListItems})
 	}
 	if len(r.list) == 0 {
-		return herald.Errorf(herald.EINVALID, "give items separated by commas, e.g. ban=\"cheap,free money\"; or nothing after = to clear it.")
+		return herald.Errorf(herald.EINVALID, "give items separated by commas, e.g. ban=\"cheap,free money\"; or nothing after = to clear it.").
+			Because(ReasonNoItems, nil)
 	}
 	return nil
 }
@@ -268,7 +281,8 @@ func hasWordOrSymbol(s string) bool {
 func checkMax(r *Rule) error {
 	n, err := strconv.Atoi(r.Value)
 	if err != nil || n < 1 || n > MaxPostLength {
-		return herald.Errorf(herald.EINVALID, "%q is not a length; give a number of characters from 1 to %d, e.g. max.bluesky=280.", cut(r.Value, maxQuoted), MaxPostLength)
+		return herald.Errorf(herald.EINVALID, "%q is not a length; give a number of characters from 1 to %d, e.g. max.bluesky=280.", cut(r.Value, maxQuoted), MaxPostLength).
+			Because(ReasonBadLength, herald.Facts{"value": cut(r.Value, maxQuoted), "max": MaxPostLength})
 	}
 	r.n = n
 	return nil
@@ -277,7 +291,8 @@ func checkMax(r *Rule) error {
 func checkEmoji(r *Rule) error {
 	v := EmojiPolicy(strings.ToLower(r.Value))
 	if _, ok := emojiWords[v]; !ok {
-		return herald.Errorf(herald.EINVALID, "%q is not an emoji policy; use none, few or any.", cut(r.Value, maxQuoted))
+		return herald.Errorf(herald.EINVALID, "%q is not an emoji policy; use none, few or any.", cut(r.Value, maxQuoted)).
+			Because(ReasonBadEmoji, herald.Facts{"value": cut(r.Value, maxQuoted)})
 	}
 	r.Value = string(v)
 	return nil
@@ -286,7 +301,8 @@ func checkEmoji(r *Rule) error {
 // checkAlt accepts the one alt text policy, required.
 func checkAlt(r *Rule) error {
 	if v := strings.ToLower(r.Value); v != AltRequired {
-		return herald.Errorf(herald.EINVALID, "%q is not an alt text policy; write alt=required, or alt= to clear it.", cut(r.Value, maxQuoted))
+		return herald.Errorf(herald.EINVALID, "%q is not an alt text policy; write alt=required, or alt= to clear it.", cut(r.Value, maxQuoted)).
+			Because(ReasonBadAlt, herald.Facts{"value": cut(r.Value, maxQuoted)})
 	}
 	r.Value = AltRequired
 	return nil
@@ -295,7 +311,8 @@ func checkAlt(r *Rule) error {
 // checkLang accepts a language tag: two or three letters, and an optional
 // region or script (fr, en-GB, pt-BR, zh-Hant).
 func checkLang(r *Rule) error {
-	bad := herald.Errorf(herald.EINVALID, "%q is not a language tag; use one such as fr, en or pt-BR.", cut(r.Value, maxQuoted))
+	bad := herald.Errorf(herald.EINVALID, "%q is not a language tag; use one such as fr, en or pt-BR.", cut(r.Value, maxQuoted)).
+		Because(ReasonBadLangTag, herald.Facts{"value": cut(r.Value, maxQuoted)})
 	lang, region, hasRegion := strings.Cut(r.Value, "-")
 	if !asciiLetters(lang, 2, 3) || (hasRegion && !asciiLetters(region, 2, 4)) {
 		return bad
@@ -381,7 +398,7 @@ func ClearRules(g Guidelines, names string) ([]Rule, error) {
 			fields = append(fields, k)
 		}
 		if len(fields) == 0 {
-			return nil, herald.Errorf(herald.EINVALID, "There are no guidelines to clear.")
+			return nil, herald.Errorf(herald.EINVALID, "There are no guidelines to clear.").Because(ReasonNothingToClear, nil)
 		}
 	}
 	var b strings.Builder

@@ -198,7 +198,7 @@ func (s *Service) Variants(ctx context.Context, brand herald.Brand, g Guidelines
 		}
 	}
 	if len(vs) == 0 {
-		return nil, herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable text; try again, or rephrase the brief.")
+		return nil, herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable text; try again, or rephrase the brief.").Because(ReasonNoVariant, nil)
 	}
 	return vs, nil
 }
@@ -216,7 +216,8 @@ func CheckBrief(brief string) error {
 		return herald.Errorf(herald.EINVALID, "Give a brief: what the post is about.").Because(ReasonNoBrief, nil)
 	}
 	if n := utf8.RuneCountInString(brief); n > MaxBrief {
-		return herald.Errorf(herald.EINVALID, "A brief has at most %d characters; this one has %d.", MaxBrief, n)
+		return herald.Errorf(herald.EINVALID, "A brief has at most %d characters; this one has %d.", MaxBrief, n).
+			Because(ReasonBriefLong, herald.Facts{"max": MaxBrief, "length": n})
 	}
 	return nil
 }
@@ -266,7 +267,7 @@ func (s *Service) Reply(ctx context.Context, brand herald.Brand, g Guidelines, m
 	}
 	reply := parseReply(out)
 	if reply == "" {
-		return "", herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable reply; try again.")
+		return "", herald.Errorf(herald.EUNAVAILABLE, "The LLM's answer held no usable reply; try again.").Because(ReasonNoReply, nil)
 	}
 	return reply, nil
 }
@@ -301,7 +302,7 @@ func (s *Service) Triage(ctx context.Context, brand herald.Brand, m ReplyInput) 
 	}
 	t, ok := parseTriage(out)
 	if !ok {
-		return Triage{}, herald.Errorf(herald.EUNAVAILABLE, "The LLM's triage could not be read.")
+		return Triage{}, herald.Errorf(herald.EUNAVAILABLE, "The LLM's triage could not be read.").Because(ReasonBadTriage, nil)
 	}
 	return Triage{Sentiment: strings.ToLower(t.Sentiment), Urgency: strings.ToLower(t.Urgency)}, nil
 }

@@ -40,6 +40,9 @@ func groups(a herald.Actor) []herald.Actor {
 	return out
 }
 
+// ReasonGroupActs: {group} a grantee (a group) asked to act as a member.
+const ReasonGroupActs = "brands.group_acts"
+
 // Member returns the actor's membership of a brand: its own, else the
 // strongest among its groups' (with Actor the actor itself). ENOTFOUND
 // when it holds no role there. It checks no one's rights: callers use it
@@ -47,7 +50,8 @@ func groups(a herald.Actor) []herald.Actor {
 // of anything as an actor (ENOTFOUND), only through the users of its group.
 func (s *Service) Member(ctx context.Context, brandID int64, a herald.Actor) (Member, error) {
 	if isGrantee(a) {
-		return Member{}, herald.Errorf(herald.ENOTFOUND, "%s is a group, not a member who acts.", a.Display())
+		return Member{}, herald.Errorf(herald.ENOTFOUND, "%s is a group, not a member who acts.", a.Display()).
+			Because(ReasonGroupActs, herald.Facts{"group": a.Display()})
 	}
 	m, err := s.store.Member(ctx, brandID, a)
 	gs := groups(a)

@@ -61,7 +61,8 @@ func parseAction(s string) (Action, error) {
 			return a, nil
 		}
 	}
-	return "", herald.Errorf(herald.EINVALID, "%q is not something one does to a mention; use claim, done, ignore or reopen.", s)
+	return "", herald.Errorf(herald.EINVALID, "%q is not something one does to a mention; use claim, done, ignore or reopen.", s).
+		Because(ReasonBadAction, herald.Facts{"value": s})
 }
 
 // transitions is the mention state machine: for each state, the actions

@@ -120,17 +120,18 @@ func (s *Service) Ingest(ctx context.Context, sourceID int64, b Batch) (Result, 
 // unknown token; EINVALID for more than maxWebhookItems items.
 func (s *Service) IngestWebhook(ctx context.Context, token string, items []Item) (int, error) {
 	if token == "" || len(token) > 200 {
-		return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
+		return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.").Because(ReasonNoWebhook, nil)
 	}
 	st, err := s.store.SourceByToken(ctx, tokenHash(token))
 	if err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.")
+			return 0, herald.Errorf(herald.ENOTFOUND, "There is no such webhook.").Because(ReasonNoWebhook, nil)
 		}
 		return 0, err
 	}
 	if len(items) > maxWebhookItems {
-		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", maxWebhookItems)
+		return 0, herald.Errorf(herald.EINVALID, "Send at most %d items at once.", maxWebhookItems).
+			Because(ReasonTooManyItems, herald.Facts{"max": maxWebhookItems})
 	}
 	res, err := s.ingest(ctx, st, Batch{Items: items}, time.Time{})
 	return res.New, err

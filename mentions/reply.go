@@ -79,7 +79,8 @@ func (s *Service) MarkAnswered(ctx context.Context, actor herald.Actor, id int64
 
 func (s *Service) answer(ctx context.Context, m Mention, actor herald.Actor, url string) (Mention, error) {
 	if !m.Answer.At.IsZero() {
-		return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d was answered already, by %s.", m.ID, m.Answer.By.Display())
+		return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d was answered already, by %s.", m.ID, m.Answer.By.Display()).
+			Because(ReasonAnswered, herald.Facts{"mention": m.ID, "by": m.Answer.By.Display()})
 	}
 	detail := "by hand"
 	if url != "" {
@@ -98,7 +99,8 @@ func (s *Service) answer(ctx context.Context, m Mention, actor herald.Actor, url
 	m.UpdatedAt = e.At
 	if err := s.store.ApplyMention(ctx, m, e); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile; look at it again.", m.ID)
+			return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile; look at it again.", m.ID).
+				Because(ReasonChanged, herald.Facts{"mention": m.ID})
 		}
 		return Mention{}, err
 	}

@@ -93,7 +93,8 @@ func (s *Service) requireOn(ctx context.Context, actor herald.Actor, brandID int
 	role, err := s.roles.RoleOf(ctx, actor, brandID)
 	if err != nil {
 		if herald.ErrorCode(err) == herald.EFORBIDDEN {
-			return herald.Errorf(herald.ENOTFOUND, "There is no %s #%d.", what, id)
+			return herald.Errorf(herald.ENOTFOUND, "There is no %s #%d.", what, id).
+				Because(ReasonNotFound, herald.Facts{"what": what, "id": id})
 		}
 		return err
 	}
@@ -148,11 +149,14 @@ func (s *Service) Act(ctx context.Context, actor herald.Actor, id int64, a Actio
 func refused(m Mention, a Action) error {
 	switch {
 	case m.State == StateClaimed && a == ActClaim:
-		return herald.Errorf(herald.ECONFLICT, "Mention #%d is claimed by %s already.", m.ID, m.Claimer.Display())
+		return herald.Errorf(herald.ECONFLICT, "Mention #%d is claimed by %s already.", m.ID, m.Claimer.Display()).
+			Because(ReasonClaimed, herald.Facts{"mention": m.ID, "by": m.Claimer.Display()})
 	case m.State == StateNew && a == ActReopen:
-		return herald.Errorf(herald.ECONFLICT, "Mention #%d is open already.", m.ID)
+		return herald.Errorf(herald.ECONFLICT, "Mention #%d is open already.", m.ID).
+			Because(ReasonOpenAlready, herald.Facts{"mention": m.ID})
 	}
-	return herald.Errorf(herald.ECONFLICT, "Mention #%d is %s already; it cannot be %s now.", m.ID, m.State, a.Done())
+	return herald.Errorf(herald.ECONFLICT, "Mention #%d is %s already; it cannot be %s now.", m.ID, m.State, a.Done()).
+		Because(ReasonWrongState, herald.Facts{"mention": m.ID, "state": m.State, "action": a})
 }
 
 // LinkDraft links the reply draft draftID to a mention (Draft reply); a new
@@ -160,14 +164,16 @@ func refused(m Mention, a Action) error {
 // draft: linking another is ECONFLICT.
 func (s *Service) LinkDraft(ctx context.Context, actor herald.Actor, id, draftID int64) (Mention, error) {
 	if draftID <= 0 {
-		return Mention{}, herald.Errorf(herald.EINVALID, "Give the reply draft's number.")
+		return Mention{}, herald.Errorf(herald.EINVALID, "Give the reply draft's number.").Because(ReasonNoDraftNumber, nil)
 	}
 	return s.change(ctx, actor, id, func(m *Mention) (AuditEntry, error) {
 		if m.DraftID != 0 && m.DraftID != draftID {
-			return AuditEntry{}, herald.Errorf(herald.ECONFLICT, "Mention #%d has reply draft #%d already.", m.ID, m.DraftID)
+			return AuditEntry{}, herald.Errorf(herald.ECONFLICT, "Mention #%d has reply draft #%d already.", m.ID, m.DraftID).
+				Because(ReasonHasDraft, herald.Facts{"mention": m.ID, "draft": m.DraftID})
 		}
 		if m.DraftID == draftID {
-			return AuditEntry{}, herald.Errorf(herald.ECONFLICT, "Mention #%d is linked to draft #%d already.", m.ID, draftID)
+			return AuditEntry{}, herald.Errorf(herald.ECONFLICT, "Mention #%d is linked to draft #%d already.", m.ID, draftID).
+				Because(ReasonLinked, herald.Facts{"mention": m.ID, "draft": draftID})
 		}
 		e := s.audit(m.BrandID, m.ID, actor, actLinkDraft, fmt.Sprintf("draft #%d", draftID))
 		e.From, e.To = m.State, m.State
@@ -197,7 +203,8 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 	m.UpdatedAt = s.now()
 	if err := s.store.ApplyMention(ctx, m, e); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile; look at it again.", id)
+			return Mention{}, herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile; look at it again.", id).
+				Because(ReasonChanged, herald.Facts{"mention": id})
 		}
 		return Mention{}, err
 	}
@@ -208,7 +215,8 @@ func (s *Service) change(ctx context.Context, actor herald.Actor, id int64, f fu
 // notFound gives a missing row its user message.
 func notFound(err error, what string, id int64) error {
 	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return herald.Errorf(herald.ENOTFOUND, "There is no %s #%d.", what, id)
+		return herald.Errorf(herald.ENOTFOUND, "There is no %s #%d.", what, id).
+			Because(ReasonNotFound, herald.Facts{"what": what, "id": id})
 	}
 	return err
 }

@@ -20,7 +20,8 @@ func (s *Service) Mute(ctx context.Context, actor herald.Actor, brand herald.Bra
 	}
 	if err := s.store.PutMute(ctx, m, s.audit(brand.ID, 0, actor, actMute, string(kind)+" "+m.Value)); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return Mute{}, herald.Errorf(herald.ECONFLICT, "The %s %s is muted already.", kind, m.Value)
+			return Mute{}, herald.Errorf(herald.ECONFLICT, "The %s %s is muted already.", kind, m.Value).
+				Because(ReasonMuted, herald.Facts{"kind": kind, "value": m.Value})
 		}
 		return Mute{}, err
 	}
@@ -35,7 +36,8 @@ func (s *Service) Unmute(ctx context.Context, actor herald.Actor, brand herald.B
 	}
 	if err := s.store.DeleteMute(ctx, m, s.audit(brand.ID, 0, actor, actUnmute, string(kind)+" "+m.Value)); err != nil {
 		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return Mute{}, herald.Errorf(herald.ENOTFOUND, "The %s %s is not muted.", kind, m.Value)
+			return Mute{}, herald.Errorf(herald.ENOTFOUND, "The %s %s is not muted.", kind, m.Value).
+				Because(ReasonNotMuted, herald.Facts{"kind": kind, "value": m.Value})
 		}
 		return Mute{}, err
 	}
@@ -47,11 +49,13 @@ func (s *Service) mute(ctx context.Context, actor herald.Actor, brand herald.Bra
 		return Mute{}, err
 	}
 	if kind != MuteAuthor && kind != MuteDomain {
-		return Mute{}, herald.Errorf(herald.EINVALID, "One mutes an author or a domain, not %q.", kind)
+		return Mute{}, herald.Errorf(herald.EINVALID, "One mutes an author or a domain, not %q.", kind).
+			Because(ReasonBadMuteKind, herald.Facts{"kind": kind})
 	}
 	v := NormalizeMute(kind, value)
 	if v == "" || utf8.RuneCountInString(v) > 200 {
-		return Mute{}, herald.Errorf(herald.EINVALID, "%q is not a usable %s to mute.", value, kind)
+		return Mute{}, herald.Errorf(herald.EINVALID, "%q is not a usable %s to mute.", value, kind).
+			Because(ReasonBadMute, herald.Facts{"kind": kind, "value": value})
 	}
 	return Mute{BrandID: brand.ID, Kind: kind, Value: v, By: actor, At: s.now()}, nil
 }
@@ -80,7 +84,8 @@ func (s *Service) SetLangs(ctx context.Context, actor herald.Actor, brand herald
 		for _, f := range strings.FieldsFunc(l, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
 			f = strings.ToLower(f)
 			if len(f) < 2 || len(f) > 3 || strings.IndexFunc(f, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
-				return Settings{}, herald.Errorf(herald.EINVALID, "%q is not a language code; use two-letter codes such as fr, en.", f)
+				return Settings{}, herald.Errorf(herald.EINVALID, "%q is not a language code; use two-letter codes such as fr, en.", f).
+					Because(ReasonBadLang, herald.Facts{"value": f})
 			}
 			if !slices.Contains(clean, f) {
 				clean = append(clean, f)
@@ -100,7 +105,7 @@ func (s *Service) SetDigestAt(ctx context.Context, actor herald.Actor, brand her
 	if at != "" {
 		t, err := time.Parse("15:04", at)
 		if err != nil {
-			return Settings{}, herald.Errorf(herald.EINVALID, "Give the digest time as HH:MM (e.g. 09:00), or off.")
+			return Settings{}, herald.Errorf(herald.EINVALID, "Give the digest time as HH:MM (e.g. 09:00), or off.").Because(ReasonBadDigest, nil)
 		}
 		at = t.Format("15:04")
 	}

@@ -30,10 +30,12 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 	spec.Kind = strings.ToLower(strings.TrimSpace(spec.Kind))
 	needs, known := kindOf(spec.Kind)
 	if !known {
-		return SourceStatus{}, herald.Errorf(herald.EINVALID, "%q is not a source kind; use one of %s.", spec.Kind, strings.Join(Kinds, ", "))
+		return SourceStatus{}, herald.Errorf(herald.EINVALID, "%q is not a source kind; use one of %s.", spec.Kind, strings.Join(Kinds, ", ")).
+			Because(ReasonBadKind, herald.Facts{"kind": spec.Kind, "kinds": Kinds})
 	}
 	if !slices.Contains(s.opt.Kinds, spec.Kind) {
-		return SourceStatus{}, herald.Errorf(herald.EUNAVAILABLE, "%s sources are not set up on this Herald; available here: %s.", spec.Kind, strings.Join(s.opt.Kinds, ", "))
+		return SourceStatus{}, herald.Errorf(herald.EUNAVAILABLE, "%s sources are not set up on this Herald; available here: %s.", spec.Kind, strings.Join(s.opt.Kinds, ", ")).
+			Because(ReasonKindOff, herald.Facts{"kind": spec.Kind, "kinds": s.opt.Kinds})
 	}
 	spec.ID, spec.BrandID = 0, brand.ID
 	var err error
@@ -53,7 +55,8 @@ func (s *Service) AddSource(ctx context.Context, actor herald.Actor, brand heral
 	}
 	if err := s.store.CreateSource(ctx, &st, s.audit(brand.ID, 0, actor, actAddSource, spec.String())); err != nil {
 		if herald.ErrorCode(err) == herald.ECONFLICT {
-			return SourceStatus{}, herald.Errorf(herald.ECONFLICT, "This brand has the source %s already.", spec.String())
+			return SourceStatus{}, herald.Errorf(herald.ECONFLICT, "This brand has the source %s already.", spec.String()).
+				Because(ReasonSourceTaken, herald.Facts{"source": spec.String()})
 		}
 		return SourceStatus{}, err
 	}
@@ -75,12 +78,12 @@ func (s *Service) sourceURL(ctx context.Context, kind, raw string, need bool) (s
 	raw = strings.TrimSpace(raw)
 	if !need {
 		if raw != "" {
-			return "", herald.Errorf(herald.EINVALID, "A %s source takes no URL.", kind)
+			return "", herald.Errorf(herald.EINVALID, "A %s source takes no URL.", kind).Because(ReasonURLUnwanted, herald.Facts{"kind": kind})
 		}
 		return "", nil
 	}
 	if raw == "" {
-		return "", herald.Errorf(herald.EINVALID, "A %s source needs a URL.", kind)
+		return "", herald.Errorf(herald.EINVALID, "A %s source needs a URL.", kind).Because(ReasonNeedsURL, herald.Facts{"kind": kind})
 	}
 	if kind == "mastodon" && !strings.Contains(raw, "://") {
 		raw = "https://" + raw
@@ -90,10 +93,10 @@ func (s *Service) sourceURL(ctx context.Context, kind, raw string, need bool) (s
 	}
 	u := web.ParseURL(raw)
 	if u == nil {
-		return "", herald.Errorf(herald.EINVALID, "%q is not an http or https URL.", raw)
+		return "", herald.Errorf(herald.EINVALID, "%q is not an http or https URL.", raw).Because(ReasonBadURL, herald.Facts{"url": raw})
 	}
 	if u.User != nil {
-		return "", herald.Errorf(herald.EINVALID, "Give the URL without a user name or password.")
+		return "", herald.Errorf(herald.EINVALID, "Give the URL without a user name or password.").Because(ReasonURLUser, nil)
 	}
 	if kind == "mastodon" {
 		raw = (&url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}).String()
@@ -104,7 +107,8 @@ func (s *Service) sourceURL(ctx context.Context, kind, raw string, need bool) (s
 			if errors.As(err, &he) {
 				return "", err
 			}
-			return "", &herald.Error{Code: herald.EINVALID, Message: fmt.Sprintf("The URL %s cannot be used as a source: %v.", raw, err), Err: err}
+			return "", &herald.Error{Code: herald.EINVALID, Message: fmt.Sprintf("The URL %s cannot be used as a source: %v.", raw, err), Err: err,
+				Reason: ReasonURLRefused, Facts: herald.Facts{"url": raw, "error": err.Error()}}
 		}
 	}
 	return raw, nil
@@ -114,19 +118,20 @@ func sourceTag(kind, tag string, need bool) (string, error) {
 	tag = strings.TrimPrefix(strings.TrimSpace(tag), "#")
 	if !need {
 		if tag != "" {
-			return "", herald.Errorf(herald.EINVALID, "A %s source takes no tag.", kind)
+			return "", herald.Errorf(herald.EINVALID, "A %s source takes no tag.", kind).Because(ReasonTagUnwanted, herald.Facts{"kind": kind})
 		}
 		return "", nil
 	}
 	if tag == "" {
-		return "", herald.Errorf(herald.EINVALID, "A %s source needs a #tag.", kind)
+		return "", herald.Errorf(herald.EINVALID, "A %s source needs a #tag.", kind).Because(ReasonNeedsTag, herald.Facts{"kind": kind})
 	}
 	if utf8.RuneCountInString(tag) > 100 {
-		return "", herald.Errorf(herald.EINVALID, "The tag is too long (at most 100 characters).")
+		return "", herald.Errorf(herald.EINVALID, "The tag is too long (at most 100 characters).").Because(ReasonTagLong, herald.Facts{"max": 100})
 	}
 	for _, r := range tag {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
-			return "", herald.Errorf(herald.EINVALID, "A tag has letters, digits and '_' only; %q has %q.", tag, r)
+			return "", herald.Errorf(herald.EINVALID, "A tag has letters, digits and '_' only; %q has %q.", tag, r).
+				Because(ReasonTagChars, herald.Facts{"tag": tag, "char": string(r)})
 		}
 	}
 	return tag, nil

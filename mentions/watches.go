@@ -34,7 +34,8 @@ func (s *Service) AddWatch(ctx context.Context, actor herald.Actor, brand herald
 		return Watch{}, herald.Errorf(herald.EINVALID, "Give the watch a query.").Because(ReasonNoQuery, nil)
 	}
 	if utf8.RuneCountInString(query) > maxQueryLength {
-		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
+		return Watch{}, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength).
+			Because(ReasonQueryLong, herald.Facts{"max": maxQueryLength})
 	}
 	if _, err := parseQuery(query); err != nil {
 		return Watch{}, err
@@ -111,7 +112,8 @@ func (s *Service) TestQuery(ctx context.Context, actor herald.Actor, brand heral
 		return wt, err
 	}
 	if utf8.RuneCountInString(query) > maxQueryLength {
-		return wt, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength)
+		return wt, herald.Errorf(herald.EINVALID, "A query has at most %d characters.", maxQueryLength).
+			Because(ReasonQueryLong, herald.Facts{"max": maxQueryLength})
 	}
 	q, err := parseQuery(strings.TrimSpace(query))
 	if err != nil {

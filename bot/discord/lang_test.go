@@ -21,7 +21,7 @@ func TestFrench(t *testing.T) {
 	if got := msg.Embeds[0].Title; got != toneEmoji["warning"]+"Mention n°\u00a07 · Acme · hn" {
 		t.Errorf("title %q", got)
 	}
-	for name, want := range map[string]string{"État": "nouvelle", "Publiée": "2026-12-07 09:30:00 UTC", "Lien": "https://news.example/7"} {
+	for name, want := range map[string]string{"État": "nouvelle", "Publiée": "lun. 7 déc. 2026 à 9 h 30 UTC", "Lien": "https://news.example/7"} {
 		if got := fieldNamed(msg, name); got != want {
 			t.Errorf("field %s = %q; want %q", name, got, want)
 		}

@@ -110,22 +110,6 @@ func (m *Main) unknownCommand(name string) error {
 	return &usageError{errors.New(m.Lang.F("unknown command %q", name))}
 }
 
-// settingsHelp lists the main settings briefly; README.md and
-// docs/operations.md have them all.
-const settingsHelp = `
-Main settings (environment variables; also KEY=VALUE lines in the file named by HERALD_CONFIG):
-  HERALD_DATABASE      sqlite:PATH or postgres://USER:PASSWORD@HOST/DB (default sqlite:herald.db)
-  HERALD_HTTP_ADDR     HTTP address for health, metrics and the platforms' endpoints, or off (default :8080)
-  HERALD_TIMEZONE      time zone of new brands (default UTC; brand zone changes a brand's)
-  HERALD_LOG_LEVEL     debug, info, warn or error
-  HERALD_PUBLIC_URL    Herald's public https URL (calendar links, endpoints)
-  HERALD_SECRET_KEY    base64 keys sealing target credentials
-  SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET     connect Slack
-  DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY        connect Discord
-  OPENAI_API_KEY, OPENAI_BASE_URL, HERALD_LLM_MODEL            drafting help
-  LANG, LC_ALL, LC_MESSAGES   the console's language (fr or en)
-`
-
 // runHelp prints the commands, flags and main settings: `herald help`.
 func (m *Main) runHelp(context.Context) error {
 	if len(m.Args) > 0 {
@@ -133,10 +117,8 @@ func (m *Main) runHelp(context.Context) error {
 			return m.unknownCommand(m.Args[0])
 		}
 	}
-	fmt.Fprint(m.Stdout, usage)
-	fs := m.flagSet(new(Config))
-	fs.SetOutput(m.Stdout)
-	fs.PrintDefaults()
-	fmt.Fprint(m.Stdout, settingsHelp)
+	fmt.Fprint(m.Stdout, usageText(m.Lang))
+	printFlags(m.Stdout, m.flagSet(new(Config)), m.Lang)
+	fmt.Fprint(m.Stdout, settingsText(m.Lang))
 	return nil
 }

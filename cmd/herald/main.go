@@ -125,30 +125,6 @@ func NewMain() *Main {
 // Listening is closed once the HTTP server listens (HTTPAddr is set).
 func (m *Main) Listening() <-chan struct{} { return m.listening }
 
-const usage = `Usage: herald [flags] [command]
-
-Commands:
-  run            serve the configured chat platforms (the default); with none, open the console
-  console        open the local console: a chat in the terminal
-  migrate        apply database migrations and exit
-  backup FILE    write a consistent copy of the SQLite database to FILE (PostgreSQL: use pg_dump)
-  import sqlite:PATH
-                 copy a whole SQLite database into the configured, empty PostgreSQL database
-  doctor         check the configuration and the database
-  version        print the version
-  healthcheck [--ready]
-                 ask the Herald serving HERALD_HTTP_ADDR for /healthz (with --ready: /readyz, the
-                 database answers); exit 0 when up, 1 otherwise
-  help           list the commands, flags and main settings
-  slack manifest [URL]
-                 print the Slack app manifest (Socket Mode; with URL, HTTP endpoints at URL)
-  discord register [--guild ID]
-                 register the /herald command with Discord (in one guild: at once; else globally)
-
-Configuration comes from the environment (see docs/configuration.md), the file named by
-HERALD_CONFIG, and these flags:
-`
-
 // ParseFlags reads the configuration from getenv and the command line.
 func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	m.langFromEnv(getenv)
@@ -182,9 +158,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 // help asked for (the usage is printed), or a usage error.
 func (m *Main) parseError(fs *flag.FlagSet, err error, database string) error {
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(m.Stderr, usage)
-		fs.SetOutput(m.Stderr)
-		fs.PrintDefaults()
+		fmt.Fprint(m.Stderr, usageText(m.Lang))
+		printFlags(m.Stderr, fs, m.Lang)
 		return err
 	}
 	return scrubDatabase(m.flagError(fs, err), database)
@@ -197,13 +172,13 @@ func (m *Main) flagSet(cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.StringVar(&cfg.Database, "database", cfg.Database, "database: sqlite:PATH or postgres://USER:PASSWORD@HOST/DB (HERALD_DATABASE)")
+	fs.StringVar(&cfg.Database, "database", cfg.Database, flagHelp(m.Lang, "database"))
 	fs.Lookup("database").DefValue = redactDatabase(cfg.Database) // -h shows it
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "HTTP listen address, or off (HERALD_HTTP_ADDR)")
-	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, "time zone of new brands (HERALD_TIMEZONE)")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (HERALD_LOG_LEVEL)")
-	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, "console: the name you act as first")
-	fs.BoolVar(&m.Ready, "ready", m.Ready, "healthcheck: ask /readyz (the database answers) instead of /healthz")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, flagHelp(m.Lang, "http-addr"))
+	fs.StringVar(&cfg.Timezone, "timezone", cfg.Timezone, flagHelp(m.Lang, "timezone"))
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, flagHelp(m.Lang, "log-level"))
+	fs.StringVar(&m.ConsoleUser, "as", m.ConsoleUser, flagHelp(m.Lang, "as"))
+	fs.BoolVar(&m.Ready, "ready", m.Ready, flagHelp(m.Lang, "ready"))
 	return fs
 }
 

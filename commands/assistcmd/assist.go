@@ -136,7 +136,7 @@ func guidelinesText(l i18n.Lang, b herald.Brand, g assist.Guidelines, log []assi
 	}
 	if n := len(log); n > 0 {
 		e := log[n-1]
-		s.WriteString("\n" + l.F("Last changed by %s, %s: %s", e.Actor.Display(), kit.Stamp(e.At, b.Location()), e.Detail))
+		s.WriteString("\n" + l.F("Last changed by %s, %s: %s", e.Actor.Display(), kit.StampIn(l, e.At, b.Location()), e.Detail))
 	}
 	return s.String()
 }

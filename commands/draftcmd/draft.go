@@ -199,7 +199,7 @@ func (h *handlers) show(ctx context.Context, r *commands.Request) (commands.Resp
 	var b strings.Builder
 	b.WriteString(r.Lang.T("History:"))
 	for i, rev := range v.Revisions {
-		b.WriteString("\n  " + r.Lang.F("revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.Stamp(rev.CreatedAt, loc)))
+		b.WriteString("\n  " + r.Lang.F("revision %d by %s, %s", rev.Rev, rev.Author.Display(), kit.StampIn(r.Lang, rev.CreatedAt, loc)))
 		if i > 0 {
 			fmt.Fprintf(&b, "\n    %s", revisionChange(r.Lang, v.Revisions[i-1], rev, log))
 		}
@@ -351,7 +351,7 @@ func (h *handlers) audit(ctx context.Context, r *commands.Request) (commands.Res
 	var b strings.Builder
 	b.WriteString(r.Lang.F("Audit of draft #%d (%s):", id, brand.Name))
 	for _, e := range es {
-		fmt.Fprintf(&b, "\n  %s  %-10s %s", kit.Stamp(e.At, loc), e.Actor.Display(), r.Lang.F("%s · revision %d", kit.ActionDone(r.Lang, approvals.Action(e.Action)), e.Rev))
+		fmt.Fprintf(&b, "\n  %s  %-10s %s", kit.StampIn(r.Lang, e.At, loc), e.Actor.Display(), r.Lang.F("%s · revision %d", kit.ActionDone(r.Lang, approvals.Action(e.Action)), e.Rev))
 		if e.From != e.To && e.From != "" {
 			fmt.Fprintf(&b, "  (%s → %s)", kit.StateLabel(r.Lang, e.From), kit.StateLabel(r.Lang, e.To))
 		} else if e.From == "" {

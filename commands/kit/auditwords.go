@@ -3,6 +3,7 @@ package kit
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/commands/i18n"
 )
@@ -52,15 +53,27 @@ func detailPart(l i18n.Lang, p string) string {
 		return l.F("every review stage approved revision %s", m[1])
 	}
 	if m := detailAsked.FindStringSubmatch(p); m != nil {
-		return l.F("for %s, the time asked for when drafted", m[1])
+		return l.F("for %s, the time asked for when drafted", storedTime(l, m[1]))
 	}
 	if w, ok := mediaDetail(l, p); ok {
 		return w
 	}
 	if m := detailPassed.FindStringSubmatch(p); m != nil {
-		return l.F("the time asked for (%s) has passed, so it is not scheduled", m[1])
+		return l.F("the time asked for (%s) has passed, so it is not scheduled", storedTime(l, m[1]))
 	}
 	return p
+}
+
+// storedTime says in l a time stored in an audit detail as the brand's
+// wall clock ("2026-11-23 09:00 CET"), keeping that wall clock; text that
+// is not such a time is shown as written.
+func storedTime(l i18n.Lang, s string) string {
+	for _, layout := range []string{"2006-01-02 15:04 MST", "2006-01-02 15:04:05 MST"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return StampIn(l, t, t.Location())
+		}
+	}
+	return s
 }
 
 // mediaDetail says in l an audit detail of a change to a draft's media.

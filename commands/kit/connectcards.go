@@ -103,15 +103,15 @@ func HealthText(c publish.Connection, loc *time.Location, lang i18n.Lang) string
 	case c.Ends().IsZero() && c.Expires.IsZero():
 		parts = append(parts, lang.T("valid with no end date"))
 	case c.Refresh != "" || !c.RefreshExpires.IsZero():
-		parts = append(parts, lang.F("valid until %s, renewed by itself until %s", Stamp(c.Expires, loc), Stamp(c.RefreshExpires, loc)))
+		parts = append(parts, lang.F("valid until %s, renewed by itself until %s", StampIn(lang, c.Expires, loc), StampIn(lang, c.RefreshExpires, loc)))
 	default:
-		parts = append(parts, lang.F("valid until %s", Stamp(c.Expires, loc)))
+		parts = append(parts, lang.F("valid until %s", StampIn(lang, c.Expires, loc)))
 	}
 	if !c.Health.LastOK.IsZero() {
-		parts = append(parts, lang.F("last success %s", Stamp(c.Health.LastOK, loc)))
+		parts = append(parts, lang.F("last success %s", StampIn(lang, c.Health.LastOK, loc)))
 	}
 	if c.Health.LastError != "" {
-		parts = append(parts, lang.F("last error %s: %s", Stamp(c.Health.ErrorAt, loc), c.Health.LastError))
+		parts = append(parts, lang.F("last error %s: %s", StampIn(lang, c.Health.ErrorAt, loc), c.Health.LastError))
 	}
 	return strings.Join(parts, " · ")
 }

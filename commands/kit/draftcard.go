@@ -40,7 +40,7 @@ func draftCard(v publish.DraftView, l i18n.Lang) commands.Card {
 			{Label: l.T("Author"), Value: d.Author.Display(), Short: true},
 			{Label: l.T("Revision"), Value: strconv.Itoa(d.Rev), Short: true},
 		},
-		Context: []string{l.F("Updated %s", Stamp(d.UpdatedAt, loc))},
+		Context: []string{l.F("Updated %s", StampIn(l, d.UpdatedAt, loc))},
 	}
 	if len(v.Deliveries) > 0 {
 		// A network's own words (a refusal) are outside text: shown verbatim.

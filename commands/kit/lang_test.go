@@ -32,9 +32,9 @@ func TestSurgeCardFrench(t *testing.T) {
 		{"OKEnglish", i18n.English, false, "Surge of mentions · Acme",
 			"12 mentions in 1 hour from 2026-12-07 09:30:00 UTC, against about 2.5 usually (alert at 10).", []string{"All of today's mentions", "Pause publishing"}},
 		{"OKFrench", i18n.French, false, "Pic de mentions · Acme",
-			"12 mentions en 1 heure depuis le 2026-12-07 09:30:00 UTC, contre 2,5 environ d'habitude (alerte à partir de 10).", []string{"Toutes les mentions du jour", "Suspendre les publications"}},
+			"12 mentions en 1 heure depuis le lun. 7 déc. 2026 à 9 h 30 UTC, contre 2,5 environ d'habitude (alerte à partir de 10).", []string{"Toutes les mentions du jour", "Suspendre les publications"}},
 		{"OKFrenchOver", i18n.French, true, "Fin du pic · Acme",
-			"Le pic commencé le 2026-12-07 09:30:00 UTC est terminé" + nb + ": 12 mentions sur la dernière période de 1 heure.", []string{"Toutes les mentions du jour"}},
+			"Le pic commencé le lun. 7 déc. 2026 à 9 h 30 UTC est terminé" + nb + ": 12 mentions sur la dernière période de 1 heure.", []string{"Toutes les mentions du jour"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +64,7 @@ func TestPauseCardFrench(t *testing.T) {
 	c := PauseCard(publish.PauseView{Brand: b, Pause: p, Held: 1}, i18n.French)
 	want := []string{"Publications suspendues · Acme",
 		"Aucune publication programmée de Acme ne part tant que cela dure" + nb + ": 1 publication retenue. Une publication confirmée part quand même.",
-		"Suspendues par=alice, 2026-12-07 09:30:00 UTC", "Jusqu'à=jusqu'à ce que quelqu'un les reprenne", "Pourquoi=publications suspendues", "[Reprendre]"}
+		"Suspendues par=alice, lun. 7 déc. 2026 à 9 h 30 UTC", "Jusqu'à=jusqu'à ce que quelqu'un les reprenne", "Pourquoi=publications suspendues", "[Reprendre]"}
 	if got := cardLines(c.Title, c.Text, c.Fields, c.Buttons); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("paused card:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -72,8 +72,8 @@ func TestPauseCardFrench(t *testing.T) {
 		Missed: []approvals.Draft{{ID: 4, Text: "Soldes !", PublishAt: goldenAt.Add(30 * time.Minute)}}}
 	c = PauseCard(ended, i18n.French)
 	want = []string{"Publications reprises · Acme",
-		"Reprises par alice, le 2026-12-07 10:30:00 UTC. Les publications à venir gardent leur horaire. Manquées, non publiées d'elles-mêmes (leur horaire est passé pendant la pause)" + nb + ": #4.",
-		"Suspendues par=alice, 2026-12-07 09:30:00 UTC", "Jusqu'à=jusqu'à ce que quelqu'un les reprenne", "Pourquoi=publications suspendues",
+		"Reprises par alice, le lun. 7 déc. 2026 à 10 h 30 UTC. Les publications à venir gardent leur horaire. Manquées, non publiées d'elles-mêmes (leur horaire est passé pendant la pause)" + nb + ": #4.",
+		"Suspendues par=alice, lun. 7 déc. 2026 à 9 h 30 UTC", "Jusqu'à=jusqu'à ce que quelqu'un les reprenne", "Pourquoi=publications suspendues",
 		"n°\u00a04 · prévue le " + WhenText(goldenAt.Add(30*time.Minute), time.UTC, i18n.French) + "=Soldes !",
 		"[Publier le n°\u00a04 maintenant]", "[Reprogrammer le n°\u00a04]", "[Annuler le n°\u00a04]"}
 	if got := cardLines(c.Title, c.Text, c.Fields, c.Buttons); strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -108,7 +108,7 @@ var mediaHints = map[string]func(l i18n.Lang, f herald.Facts) string{
 		return l.F("%v takes pictures of at most %v pixels; item %v of draft #%v (%v) is %v×%v. Replace it with a smaller picture (`media rm %v %v`, then `media add %v FILE`).", f["target"], f["max"], f["n"], f["draft"], f["name"], f["width"], f["height"], f["draft"], f["n"], f["draft"])
 	},
 	publish.ReasonMediaType: func(l i18n.Lang, f herald.Facts) string {
-		return l.F("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], f["why"], f["draft"], f["n"], f["target"], f["draft"])
+		return l.F("%v does not take item %v of draft #%v (%v, %v): %v. Remove it with `media rm %v %v`, or take %v off the targets with `edit %v --to TARGETS`.", f["target"], f["n"], f["draft"], f["name"], f["type"], mediaWhy(l, f["why"]), f["draft"], f["n"], f["target"], f["draft"])
 	},
 	publish.ReasonAltTooLong: func(l i18n.Lang, f herald.Facts) string {
 		return l.F("%v takes alt text of at most %v characters; that of item %v of draft #%v (%v) has %v. Shorten it with `media alt %v %v TEXT`.", f["target"], f["max"], f["n"], f["draft"], f["name"], f["length"], f["draft"], f["n"])

@@ -57,7 +57,7 @@ func MentionCard(b herald.Brand, m mentions.Mention, lang i18n.Lang) commands.Ca
 	if when.IsZero() {
 		when = m.FoundAt
 	}
-	c.Fields = append(c.Fields, commands.Field{Label: lang.T("Published"), Value: Stamp(when, loc), Short: true})
+	c.Fields = append(c.Fields, commands.Field{Label: lang.T("Published"), Value: StampIn(lang, when, loc), Short: true})
 	if t := triage(m, lang); t != "" {
 		c.Fields = append(c.Fields, commands.Field{Label: lang.T("Triage"), Value: t, Short: true})
 	}
@@ -270,12 +270,12 @@ func surgeCard(b herald.Brand, s mentions.Surge, pause bool, lang i18n.Lang) com
 	c := commands.Card{Key: SurgeKey(s), Tone: "danger",
 		Title: lang.F("Surge of mentions · %s", b.Name),
 		Text: lang.F("%d mentions in %s from %s, against about %s usually (alert at %d).",
-			s.Count, span(s.Window, lang), Stamp(s.Start, loc), decimal(s.Baseline, lang), s.Threshold),
+			s.Count, span(s.Window, lang), StampIn(lang, s.Start, loc), decimal(s.Baseline, lang), s.Threshold),
 	}
 	if s.Over {
 		c.Tone = "good"
 		c.Title = lang.F("Surge over · %s", b.Name)
-		c.Text = lang.F("The surge that began %s is over: %d mentions in the last %s.", Stamp(s.Start, loc), s.Count, span(s.Window, lang))
+		c.Text = lang.F("The surge that began %s is over: %d mentions in the last %s.", StampIn(lang, s.Start, loc), s.Count, span(s.Window, lang))
 	}
 	for i, m := range s.Sample {
 		if i == 0 {

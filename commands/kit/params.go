@@ -21,6 +21,16 @@ func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05 MST")
 }
 
+// StampIn formats an instant for a reader of l, in the brand's zone: in
+// English as Stamp ("2026-11-22 10:00:00 CET"), in French as a French
+// reader writes it, to the minute ("dim. 22 nov. 2026 à 10 h 00").
+func StampIn(l i18n.Lang, t time.Time, loc *time.Location) string {
+	if l == i18n.French {
+		return when.Format(t.Truncate(time.Minute), loc, string(l), time.Time{})
+	}
+	return Stamp(t, loc)
+}
+
 // WhenText shows an instant to a reader of lang, in the brand's zone, as
 // WHEN answers do: "Tue 1 Dec 2026 09:00 CET" in English, "mar. 1er déc.
 // 2026 à 9 h 00" in French (with the year: no clock says which year it is;

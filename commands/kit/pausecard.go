@@ -26,7 +26,7 @@ func PauseCard(v publish.PauseView, lang i18n.Lang) commands.Card {
 		until = lang.F("until %s", WhenText(p.Until, loc, lang))
 	}
 	c.Fields = []commands.Field{
-		{Label: lang.T("Paused by"), Value: p.By.Display() + ", " + Stamp(p.At, loc), Short: true},
+		{Label: lang.T("Paused by"), Value: p.By.Display() + ", " + StampIn(lang, p.At, loc), Short: true},
 		{Label: lang.T("Until"), Value: until, Short: true},
 		{Label: lang.T("Why"), Value: PauseWhy(p, lang), Verbatim: true},
 	}
@@ -36,7 +36,7 @@ func PauseCard(v publish.PauseView, lang i18n.Lang) commands.Card {
 		return c
 	}
 	c.Tone, c.Title = "good", lang.F("Publishing resumed · %s", v.Brand.Name)
-	c.Text = lang.F("Resumed by %s, %s. Posts still ahead keep their times.", v.EndedBy.Display(), Stamp(v.EndedAt, loc))
+	c.Text = lang.F("Resumed by %s, %s. Posts still ahead keep their times.", v.EndedBy.Display(), StampIn(lang, v.EndedAt, loc))
 	if len(v.Missed) == 0 {
 		c.Text += " " + lang.T("No post's time passed during the pause.")
 		return c

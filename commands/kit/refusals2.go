@@ -85,11 +85,17 @@ func actionVerb(l i18n.Lang, action any) string {
 }
 
 // translation is the wording of reason in languages other than English,
-// from translated or translatedMore.
+// from translated, translatedMore, translatedListen or translatedAssist.
 func translation(reason string) (func(l i18n.Lang, f herald.Facts) string, bool) {
 	if h, ok := translated[reason]; ok {
 		return h, true
 	}
-	h, ok := translatedMore[reason]
+	if h, ok := translatedMore[reason]; ok {
+		return h, true
+	}
+	if h, ok := translatedListen[reason]; ok {
+		return h, true
+	}
+	h, ok := translatedAssist[reason]
 	return h, ok
 }

@@ -30,7 +30,7 @@ func TestChannelWordsFrench(t *testing.T) {
 		{"OKConsole", channelLabel(herald.ChannelRef{Platform: "console", Channel: "#veille"}, fr), "#veille dans cette console"},
 		{"OKMute", muteWords(mentions.Mute{Kind: mentions.MuteAuthor, Value: "@troll"}, fr), "l'auteur @troll"},
 		{"OKHealth", health(mentions.SourceStatus{Spec: mentions.Spec{Kind: "hn"}, LastError: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), LastErrorMsg: "HTTP 503"}, time.UTC, fr),
-			"jamais interrogée pour l'instant · dernière erreur le 2026-12-02 09:00:00 UTC" + nb + ": HTTP 503"},
+			"jamais interrogée pour l'instant · dernière erreur le mer. 2 déc. 2026 à 9 h 00 UTC" + nb + ": HTTP 503"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

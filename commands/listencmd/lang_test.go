@@ -34,8 +34,8 @@ func TestFrenchReader(t *testing.T) {
 		want  []string
 	}{
 		{"OKWatchList", fr, "watch list", []string{"Veilles de Acme" + nb + ":", "(par ann)", "le canal slack C1"}},
-		{"OKSourceList", fr, "source list", []string{"Sources de Acme" + nb + ":", "webhook · 3 éléments vus · dernier succès le 2026-12-02 10:00:00 UTC"}},
-		{"OKMutes", viewer, "mutes", []string{"Masqués sur Acme" + nb + ":", "le domaine spam.example (par ann, le 2026-12-02 10:00:00 UTC)"}},
+		{"OKSourceList", fr, "source list", []string{"Sources de Acme" + nb + ":", "webhook · 3 éléments vus · dernier succès le mer. 2 déc. 2026 à 10 h 00 UTC"}},
+		{"OKMutes", viewer, "mutes", []string{"Masqués sur Acme" + nb + ":", "le domaine spam.example (par ann, le mer. 2 déc. 2026 à 10 h 00 UTC)"}},
 		{"OKSettings", viewer, "listen", []string{"Acme garde les mentions en toutes les langues, reçoit une synthèse quotidienne à 09:00 (UTC), tri par LLM désactivé. Les mentions sont conservées 180 jours."}},
 		{"OKWatchTest", fr, "watch test acme -job", []string{"`acme -job` trouve 2 des 3 mentions récentes de Acme (les 7 derniers jours" + nb + "; les plus récentes d'abord, 10 au plus)" + nb + ":"}},
 		{"OKChannelStaysEnglish", fr, "watch add kettle", []string{"ann added watch #", "Its mentions come to slack channel C1."}},

@@ -137,7 +137,7 @@ func (h *handlers) watchTest(ctx context.Context, r *commands.Request) (commands
 	var s strings.Builder
 	s.WriteString(watchTestHead(r.Args.Str("query"), b, wt, personLang(r.Actor, b)))
 	for _, m := range wt.Matches {
-		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), kit.Stamp(m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
+		fmt.Fprintf(&s, "\n  #%d · %s · %s · %s", m.ID, strings.Join(m.Sources, ", "), kit.StampIn(personLang(r.Actor, b), m.FoundAt, b.Location()), cmp.Or(m.CanonicalURL, m.URL))
 	}
 	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }
@@ -145,7 +145,7 @@ func (h *handlers) watchTest(ctx context.Context, r *commands.Request) (commands
 // watchTestHead says what `watch test` searched: the whole 7 days, or how
 // far back it got when it stopped at testShown matches or at its budget.
 func watchTestHead(query string, b herald.Brand, wt mentions.WatchTest, lang i18n.Lang) string {
-	back := kit.Stamp(wt.Back, b.Location())
+	back := kit.StampIn(lang, wt.Back, b.Location())
 	switch {
 	case wt.Whole && len(wt.Matches) == 0:
 		return lang.F("`%s` matches none of the %d recent mentions of %s.", query, wt.Scanned, b.Name)
@@ -221,12 +221,12 @@ func health(st mentions.SourceStatus, loc *time.Location, lang i18n.Lang) string
 		ok = lang.T("nothing received yet")
 	}
 	if !st.LastSuccess.IsZero() {
-		ok = lang.F("last success %s", kit.Stamp(st.LastSuccess, loc))
+		ok = lang.F("last success %s", kit.StampIn(lang, st.LastSuccess, loc))
 	}
 	if st.LastError.After(st.LastSuccess) { // the source's error is its own words
-		s := ok + " · " + lang.F("last error %s: %s", kit.Stamp(st.LastError, loc), kit.OneLine(st.LastErrorMsg, 160))
+		s := ok + " · " + lang.F("last error %s: %s", kit.StampIn(lang, st.LastError, loc), kit.OneLine(st.LastErrorMsg, 160))
 		if !st.NextPoll.IsZero() {
-			s += " · " + lang.F("next try %s", kit.Stamp(st.NextPoll, loc))
+			s += " · " + lang.F("next try %s", kit.StampIn(lang, st.NextPoll, loc))
 		}
 		return s
 	}
@@ -274,7 +274,7 @@ func (h *handlers) mentionShow(ctx context.Context, r *commands.Request) (comman
 	if log, err := h.Mentions.MentionAudit(ctx, r.Actor, m.ID); err == nil && len(log) > 0 {
 		var s strings.Builder
 		for _, e := range log {
-			fmt.Fprintf(&s, "\n  %s · %s", kit.Stamp(e.At, b.Location()), auditWords(e.Actor, e.Action, lang))
+			fmt.Fprintf(&s, "\n  %s · %s", kit.StampIn(lang, e.At, b.Location()), auditWords(e.Actor, e.Action, lang))
 			if e.Detail != "" {
 				s.WriteString(" (" + e.Detail + ")")
 			}
@@ -434,7 +434,7 @@ func (h *handlers) mutes(ctx context.Context, r *commands.Request) (commands.Res
 	var s strings.Builder
 	s.WriteString(lang.F("Muted on %s:", b.Name))
 	for _, m := range ms {
-		s.WriteString("\n  " + lang.F("%s (by %s, %s)", muteWords(m, lang), m.By.Display(), kit.Stamp(m.At, b.Location())))
+		s.WriteString("\n  " + lang.F("%s (by %s, %s)", muteWords(m, lang), m.By.Display(), kit.StampIn(lang, m.At, b.Location())))
 	}
 	return commands.Response{Text: s.String(), Ephemeral: true}, nil
 }

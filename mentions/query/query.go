@@ -102,10 +102,10 @@ type node struct {
 // unclosed quote`.
 func Parse(s string, sources []string) (*Query, error) {
 	if !utf8.ValidString(s) {
-		return nil, herald.Errorf(herald.EINVALID, "the query is not valid UTF-8 text")
+		return nil, plainErr("the query is not valid UTF-8 text")
 	}
 	if len(s) > MaxLength && utf8.RuneCountInString(s) > MaxLength {
-		return nil, herald.Errorf(herald.EINVALID, "column %d: the query is longer than %d characters", MaxLength+1, MaxLength)
+		return nil, colErr(MaxLength+1, "the query is longer than %d characters", MaxLength)
 	}
 	rs := []rune(s)
 	toks, err := lexQuery(rs)
@@ -121,20 +121,32 @@ func Parse(s string, sources []string) (*Query, error) {
 		return nil, colErr(t.col, ") without a matching (")
 	}
 	if root == nil {
-		return nil, herald.Errorf(herald.EINVALID, "the query is empty: give a word or a \"phrase\" to look for")
+		return nil, plainErr("the query is empty: give a word or a \"phrase\" to look for")
 	}
 	if p.terms > maxTerms {
-		return nil, herald.Errorf(herald.EINVALID, "the query has more than %d terms and filters", maxTerms)
+		return nil, plainErr("the query has more than %d terms and filters", maxTerms)
 	}
 	q := &Query{root: root}
 	if len(q.positive()) == 0 {
-		return nil, herald.Errorf(herald.EINVALID, "the query needs a word or a \"phrase\" to look for that is not excluded: filters and exclusions alone would match nearly everything")
+		return nil, plainErr("the query needs a word or a \"phrase\" to look for that is not excluded: filters and exclusions alone would match nearly everything")
 	}
 	return q, nil
 }
 
+// ReasonBad is the reason of every error of Parse; its facts are "col"
+// (0 when the problem has no column), "problem" (the English format of
+// the problem, without the column) and "args" ([]any, its values), so
+// that an edge can word each problem in its reader's language.
+const ReasonBad = "query.bad"
+
 func colErr(col int, format string, args ...any) error {
-	return herald.Errorf(herald.EINVALID, "column %d: %s", col, fmt.Sprintf(format, args...))
+	return herald.Errorf(herald.EINVALID, "column %d: %s", col, fmt.Sprintf(format, args...)).
+		Because(ReasonBad, herald.Facts{"col": col, "problem": format, "args": args})
+}
+
+func plainErr(format string, args ...any) error {
+	return herald.Errorf(herald.EINVALID, format, args...).
+		Because(ReasonBad, herald.Facts{"col": 0, "problem": format, "args": args})
 }
 
 // Lexing.
