@@ -26,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -262,10 +263,7 @@ func fromMS(v int64) time.Time {
 type scanner interface{ Scan(...any) error }
 
 // querier is what reads need of a pool or a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
+type querier = sqlstore.Querier
 
 func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
