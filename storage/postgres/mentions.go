@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 var _ mentions.Store = (*Store)(nil)
@@ -128,7 +129,7 @@ func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time,
 // batch is a SaveBatch transaction with its changes to the rollups.
 type batch struct {
 	tx   *sql.Tx
-	roll *rollup
+	roll *sqlstore.Rollup
 }
 
 // union adds to old what add has that it lacks, in order.
@@ -165,8 +166,8 @@ func (b *batch) merge(ctx context.Context, brandID, id int64, keys []string, sou
 	}
 	changed := len(newW) != len(oldW) || len(newS) != len(oldS)
 	if len(newS) != len(oldS) {
-		b.roll.count(brandID, found, state, ss, -1)
-		b.roll.count(brandID, found, state, joinList(newS), 1)
+		b.roll.Count(brandID, found, state, ss, -1)
+		b.roll.Count(brandID, found, state, joinList(newS), 1)
 	}
 	if !changed && len(newT) == len(oldT) {
 		return false, nil
@@ -179,7 +180,7 @@ func (b *batch) merge(ctx context.Context, brandID, id int64, keys []string, sou
 // SaveBatch implements mentions.Store.
 func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		b := &batch{tx: tx, roll: newRollup()}
+		b := &batch{tx: tx, roll: sqlstore.NewRollup()}
 		if err := b.insertNews(ctx, c.BrandID, c.New); err != nil {
 			return err
 		}
@@ -190,7 +191,7 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 				return err
 			}
 		}
-		if err := b.roll.flush(ctx, tx); err != nil {
+		if err := flushRollup(ctx, tx, b.roll); err != nil {
 			return err
 		}
 		if c.Source.Spec.ID == 0 {
@@ -274,7 +275,7 @@ func (b *batch) settleNews(ctx context.Context, brandID int64, news []mentions.N
 		m := &nm.Mention
 		lost := slices.IndexFunc(nm.Keys, func(k string) bool { return !got[k] })
 		if lost < 0 {
-			b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+			b.roll.Mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
 			continue
 		}
 		var holder int64
@@ -375,10 +376,10 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 			return err
 		}
 		if was != string(m.State) {
-			r := newRollup()
-			r.count(brandID, found, was, sources, -1)
-			r.count(brandID, found, string(m.State), sources, 1)
-			if err := r.flush(ctx, tx); err != nil {
+			r := sqlstore.NewRollup()
+			r.Count(brandID, found, was, sources, -1)
+			r.Count(brandID, found, string(m.State), sources, 1)
+			if err := flushRollup(ctx, tx, r); err != nil {
 				return err
 			}
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 var _ mentions.Store = (*Store)(nil)
@@ -151,11 +152,11 @@ func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time,
 type batchStmts struct {
 	findKey, insertKey, deleteKey, insertMention, deleteMention, loadLists, updateLists *sql.Stmt
 
-	roll *rollup // the batch's changes to the rollups
+	roll *sqlstore.Rollup // the batch's changes to the rollups
 }
 
 func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
-	b := batchStmts{roll: newRollup()}
+	b := batchStmts{roll: sqlstore.NewRollup()}
 	var err error
 	prep := func(dst **sql.Stmt, q string) {
 		if err == nil {
@@ -243,8 +244,8 @@ func (b *batchStmts) merge(ctx context.Context, brandID, id int64, keys []string
 	}
 	changed := len(newW) != len(oldW) || len(newS) != len(oldS)
 	if len(newS) != len(oldS) {
-		b.roll.count(brandID, found, state, ss, -1)
-		b.roll.count(brandID, found, state, joinList(newS), 1)
+		b.roll.Count(brandID, found, state, ss, -1)
+		b.roll.Count(brandID, found, state, joinList(newS), 1)
 	}
 	if !changed && len(newT) == len(oldT) {
 		return false, nil
@@ -272,7 +273,7 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 				return err
 			}
 		}
-		if err := b.roll.flush(ctx, tx); err != nil {
+		if err := flushRollup(ctx, tx, b.roll); err != nil {
 			return err
 		}
 		if c.Source.Spec.ID == 0 {
@@ -314,7 +315,7 @@ func (b *batchStmts) insertNew(ctx context.Context, brandID int64, nm *mentions.
 		return err
 	}
 	if holder == 0 {
-		b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+		b.roll.Mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
 		return nil
 	}
 	if _, err := b.deleteMention.ExecContext(ctx, m.ID); err != nil {
@@ -381,10 +382,10 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 			return herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile.", m.ID)
 		}
 		if was != string(m.State) {
-			r := newRollup()
-			r.count(brandID, found, was, sources, -1)
-			r.count(brandID, found, string(m.State), sources, 1)
-			if err := r.flush(ctx, tx); err != nil {
+			r := sqlstore.NewRollup()
+			r.Count(brandID, found, was, sources, -1)
+			r.Count(brandID, found, string(m.State), sources, 1)
+			if err := flushRollup(ctx, tx, r); err != nil {
 				return err
 			}
 		}
