@@ -218,41 +218,18 @@ func wrap(err error) error {
 	return herald.Internal(err)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// ms and fromMS convert times to and from the stored milliseconds.
+var ms, fromMS = sqlstore.MS, sqlstore.FromMS
 
 // scanner is a row or rows.
-type scanner interface{ Scan(...any) error }
+type scanner = sqlstore.Scanner
 
 // querier is what reads need of a pool or a transaction.
 type querier = sqlstore.Querier
 
-func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, wrap(rows.Err())
+// queryAll is sqlstore.QueryAll with this store's error coding.
+func queryAll[T any](ctx context.Context, db querier, scan func(sqlstore.Scanner) (T, error), q string, args ...any) ([]T, error) {
+	return sqlstore.QueryAll(ctx, db, wrap, scan, q, args...)
 }
 
 // affected returns how many rows res changed; an error when it fails.

@@ -279,16 +279,5 @@ func wrap(err error) error {
 	return herald.Internal(err)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// ms and fromMS convert times to and from the stored milliseconds.
+var ms, fromMS = sqlstore.MS, sqlstore.FromMS

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 )
 
 // Querier is what reads need of a pool or a transaction.
@@ -45,4 +46,43 @@ func SplitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, Sep)
+}
+
+// Scanner is a row or rows.
+type Scanner = interface{ Scan(...any) error }
+
+// QueryAll runs a query and scans every row with scan. The errors of the
+// query and of the rows go through wrap (the store's error coding); those
+// of scan are returned as they are.
+func QueryAll[T any](ctx context.Context, q Querier, wrap func(error) error, scan func(Scanner) (T, error), sqlText string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, wrap(rows.Err())
+}
+
+// MS is t in Unix milliseconds as stored, 0 for the zero time.
+func MS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromMS is the UTC time of stored milliseconds, the zero time for 0.
+func FromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
 }

@@ -82,3 +82,13 @@ func TestReadMigrations(t *testing.T) {
 		}
 	})
 }
+
+func TestMS(t *testing.T) {
+	if MS(time.Time{}) != 0 || !FromMS(0).IsZero() {
+		t.Errorf("the zero time: MS = %d, FromMS(0) = %v; want 0 and the zero time", MS(time.Time{}), FromMS(0))
+	}
+	at := time.Date(2026, 12, 6, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	if got := FromMS(MS(at)); !got.Equal(at) || got.Location() != time.UTC {
+		t.Errorf("FromMS(MS(%v)) = %v, want the same instant in UTC", at, got)
+	}
+}
