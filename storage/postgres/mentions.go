@@ -11,21 +11,10 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 var _ mentions.Store = (*Store)(nil)
-
-// sep joins the lists stored in one column (as in SQLite).
-const sep = "\x1f"
-
-func joinList(xs []string) string { return strings.Join(xs, sep) }
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, sep)
-}
 
 func joinIDs(ids []int64) string {
 	parts := make([]string, len(ids))
@@ -91,7 +80,7 @@ func scanMention(row scanner) (mentions.Mention, error) {
 		&m.Sentiment, &m.Urgency, &updated, &reply, &m.Answer.By.Platform, &m.Answer.By.UserID, &m.Answer.By.Name, &answered, &m.Answer.URL)
 	m.Reply, m.Answer.At = mentions.DecodeReplyRef(reply), fromMS(answered)
 	m.State = mentions.State(state)
-	m.WatchIDs, m.Sources, m.Terms = splitIDs(watchIDs), splitList(sources), splitList(terms)
+	m.WatchIDs, m.Sources, m.Terms = splitIDs(watchIDs), sqlstore.SplitList(sources), sqlstore.SplitList(terms)
 	m.Published, m.FoundAt, m.UpdatedAt = fromMS(published), fromMS(found), fromMS(updated)
 	return m, wrap(err)
 }
@@ -128,7 +117,7 @@ func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time,
 // batch is a SaveBatch transaction with its changes to the rollups.
 type batch struct {
 	tx   *sql.Tx
-	roll *rollup
+	roll *sqlstore.Rollup
 }
 
 // union adds to old what add has that it lacks, in order.
@@ -150,7 +139,7 @@ func (b *batch) merge(ctx context.Context, brandID, id int64, keys []string, sou
 	if err := b.tx.QueryRowContext(ctx, `SELECT watch_ids, sources, terms, state, found_at FROM mentions WHERE id = $1 FOR UPDATE`, id).Scan(&ws, &ss, &ts, &state, &found); err != nil {
 		return false, err
 	}
-	oldW, oldS, oldT := splitIDs(ws), splitList(ss), splitList(ts)
+	oldW, oldS, oldT := splitIDs(ws), sqlstore.SplitList(ss), sqlstore.SplitList(ts)
 	newW := union(oldW, watchIDs)
 	slices.Sort(newW)
 	newS := oldS
@@ -165,21 +154,21 @@ func (b *batch) merge(ctx context.Context, brandID, id int64, keys []string, sou
 	}
 	changed := len(newW) != len(oldW) || len(newS) != len(oldS)
 	if len(newS) != len(oldS) {
-		b.roll.count(brandID, found, state, ss, -1)
-		b.roll.count(brandID, found, state, joinList(newS), 1)
+		b.roll.Count(brandID, found, state, ss, -1)
+		b.roll.Count(brandID, found, state, sqlstore.JoinList(newS), 1)
 	}
 	if !changed && len(newT) == len(oldT) {
 		return false, nil
 	}
 	_, err := b.tx.ExecContext(ctx, `UPDATE mentions SET watch_ids = $1, sources = $2, terms = $3, updated_at = $4 WHERE id = $5`,
-		joinIDs(newW), joinList(newS), joinList(newT), ms(now), id)
+		joinIDs(newW), sqlstore.JoinList(newS), sqlstore.JoinList(newT), ms(now), id)
 	return changed, err
 }
 
 // SaveBatch implements mentions.Store.
 func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		b := &batch{tx: tx, roll: newRollup()}
+		b := &batch{tx: tx, roll: sqlstore.NewRollup()}
 		if err := b.insertNews(ctx, c.BrandID, c.New); err != nil {
 			return err
 		}
@@ -190,7 +179,7 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 				return err
 			}
 		}
-		if err := b.roll.flush(ctx, tx); err != nil {
+		if err := flushRollup(ctx, tx, b.roll); err != nil {
 			return err
 		}
 		if c.Source.Spec.ID == 0 {
@@ -274,7 +263,7 @@ func (b *batch) settleNews(ctx context.Context, brandID int64, news []mentions.N
 		m := &nm.Mention
 		lost := slices.IndexFunc(nm.Keys, func(k string) bool { return !got[k] })
 		if lost < 0 {
-			b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+			b.roll.Mention(brandID, ms(m.FoundAt), string(m.State), sqlstore.JoinList(m.Sources), m.Author, 1)
 			continue
 		}
 		var holder int64
@@ -319,7 +308,7 @@ func (c *mentionColumns) add(m mentions.Mention) {
 	c.states, c.watchIDs, c.urls = append(c.states, string(m.State)), append(c.watchIDs, joinIDs(m.WatchIDs)), append(c.urls, m.URL)
 	c.canonical, c.titles, c.texts = append(c.canonical, m.CanonicalURL), append(c.titles, m.Title), append(c.texts, m.Text)
 	c.authors, c.authorURLs, c.langs = append(c.authors, m.Author), append(c.authorURLs, m.AuthorURL), append(c.langs, m.Lang)
-	c.sources, c.terms = append(c.sources, joinList(m.Sources)), append(c.terms, joinList(m.Terms))
+	c.sources, c.terms = append(c.sources, sqlstore.JoinList(m.Sources)), append(c.terms, sqlstore.JoinList(m.Terms))
 	c.claimerPlatforms, c.claimerIDs = append(c.claimerPlatforms, m.Claimer.Platform), append(c.claimerIDs, m.Claimer.UserID)
 	c.claimerNames, c.sentiments = append(c.claimerNames, m.Claimer.Name), append(c.sentiments, m.Sentiment)
 	c.urgencies, c.replies = append(c.urgencies, m.Urgency), append(c.replies, m.Reply.Encode())
@@ -375,10 +364,10 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 			return err
 		}
 		if was != string(m.State) {
-			r := newRollup()
-			r.count(brandID, found, was, sources, -1)
-			r.count(brandID, found, string(m.State), sources, 1)
-			if err := r.flush(ctx, tx); err != nil {
+			r := sqlstore.NewRollup()
+			r.Count(brandID, found, was, sources, -1)
+			r.Count(brandID, found, string(m.State), sources, 1)
+			if err := flushRollup(ctx, tx, r); err != nil {
 				return err
 			}
 		}

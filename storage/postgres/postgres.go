@@ -15,10 +15,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -69,33 +66,10 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // DB is the pool, for tests and tools that read beside the store.
 func (s *Store) DB() *sql.DB { return s.db }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+// migration is one file of migrations/.
+type migration = sqlstore.Migration
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
+func migrations() ([]migration, error) { return sqlstore.ReadMigrations(migrationFiles) }
 
 // afterMigration fills, in a migration's transaction, what its SQL cannot
 // compute.
@@ -128,12 +102,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range ms {
-		done, err := migrateOne(ctx, conn, m, ms[len(ms)-1].version)
+		done, err := migrateOne(ctx, conn, m, ms[len(ms)-1].Version)
 		if err != nil {
 			return applied, wrap(err)
 		}
 		if !done {
-			applied = append(applied, m.name)
+			applied = append(applied, m.Name)
 		}
 	}
 	return applied, nil
@@ -152,7 +126,7 @@ func migrateOne(ctx context.Context, conn *sql.Conn, m migration, last int) (don
 	}
 	defer tx.Rollback()
 	var current, n int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0), COUNT(*) FILTER (WHERE version = $1) FROM schema_migrations`, m.version).Scan(&current, &n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0), COUNT(*) FILTER (WHERE version = $1) FROM schema_migrations`, m.Version).Scan(&current, &n); err != nil {
 		return false, err
 	}
 	if current > last {
@@ -161,15 +135,15 @@ func migrateOne(ctx context.Context, conn *sql.Conn, m migration, last int) (don
 	if n > 0 {
 		return true, nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.Name, err)
 	}
-	if fill := afterMigration[m.version]; fill != nil {
+	if fill := afterMigration[m.Version]; fill != nil {
 		if err := fill(ctx, tx); err != nil {
-			return false, fmt.Errorf("migration %s: %w", m.name, err)
+			return false, fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.version, m.name, time.Now().UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.Version, m.Name, time.Now().UnixMilli()); err != nil {
 		return false, err
 	}
 	return false, tx.Commit()
@@ -184,10 +158,10 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, known int, err erro
 	}
 	var exists bool
 	if err := s.db.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
-		return 0, ms[len(ms)-1].version, wrap(err)
+		return 0, ms[len(ms)-1].Version, wrap(err)
 	}
 	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current)
-	return current, ms[len(ms)-1].version, wrap(err)
+	return current, ms[len(ms)-1].Version, wrap(err)
 }
 
 // tx runs f in a READ COMMITTED transaction and commits, or rolls back
@@ -244,44 +218,18 @@ func wrap(err error) error {
 	return herald.Internal(err)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// ms and fromMS convert times to and from the stored milliseconds.
+var ms, fromMS = sqlstore.MS, sqlstore.FromMS
 
 // scanner is a row or rows.
-type scanner interface{ Scan(...any) error }
+type scanner = sqlstore.Scanner
 
 // querier is what reads need of a pool or a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
+type querier = sqlstore.Querier
 
-func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, wrap(rows.Err())
+// queryAll is sqlstore.QueryAll with this store's error coding.
+func queryAll[T any](ctx context.Context, db querier, scan func(sqlstore.Scanner) (T, error), q string, args ...any) ([]T, error) {
+	return sqlstore.QueryAll(ctx, db, wrap, scan, q, args...)
 }
 
 // affected returns how many rows res changed; an error when it fails.

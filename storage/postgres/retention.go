@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"strconv"
 	"time"
+
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 // mentionCardPrefix starts the card key of a mention's card copies in
@@ -39,7 +41,7 @@ func (s *Store) PruneMentions(ctx context.Context, brandID int64, before time.Ti
 		if err := unrollMentions(ctx, tx, "id = ANY($1)", ids); err != nil {
 			return err
 		}
-		hour, day := before.UnixMilli()/hourMS, before.UnixMilli()/dayMS
+		hour, day := before.UnixMilli()/sqlstore.HourMS, before.UnixMilli()/sqlstore.DayMS
 		for _, q := range []struct {
 			sql  string
 			args []any

@@ -8,6 +8,7 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 var _ approvals.Store = (*Store)(nil)
@@ -244,21 +245,9 @@ func scanAudit(row interface{ Scan(...any) error }) (approvals.AuditEntry, error
 	return e, wrap(err)
 }
 
-func queryAll[T any](ctx context.Context, db querier, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, wrap(rows.Err())
+// queryAll is sqlstore.QueryAll with this store's error coding.
+func queryAll[T any](ctx context.Context, db querier, scan func(sqlstore.Scanner) (T, error), q string, args ...any) ([]T, error) {
+	return sqlstore.QueryAll(ctx, db, wrap, scan, q, args...)
 }
 
 func mustAffect(res sql.Result, what string) error {

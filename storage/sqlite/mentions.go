@@ -11,21 +11,10 @@ import (
 
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/mentions"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 var _ mentions.Store = (*Store)(nil)
-
-// sep joins the lists stored in one column.
-const sep = "\x1f"
-
-func joinList(xs []string) string { return strings.Join(xs, sep) }
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, sep)
-}
 
 func joinIDs(ids []int64) string {
 	var b strings.Builder
@@ -112,7 +101,7 @@ func scanMention(row interface{ Scan(...any) error }) (mentions.Mention, error) 
 		&m.Sentiment, &m.Urgency, &updated, &reply, &m.Answer.By.Platform, &m.Answer.By.UserID, &m.Answer.By.Name, &answered, &m.Answer.URL)
 	m.Reply, m.Answer.At = mentions.DecodeReplyRef(reply), fromMS(answered)
 	m.State = mentions.State(state)
-	m.WatchIDs, m.Sources, m.Terms = splitIDs(watchIDs), splitList(sources), splitList(terms)
+	m.WatchIDs, m.Sources, m.Terms = splitIDs(watchIDs), sqlstore.SplitList(sources), sqlstore.SplitList(terms)
 	m.Published, m.FoundAt, m.UpdatedAt = fromMS(published), fromMS(found), fromMS(updated)
 	return m, wrap(err)
 }
@@ -151,11 +140,11 @@ func (s *Store) MentionPage(ctx context.Context, brandID int64, since time.Time,
 type batchStmts struct {
 	findKey, insertKey, deleteKey, insertMention, deleteMention, loadLists, updateLists *sql.Stmt
 
-	roll *rollup // the batch's changes to the rollups
+	roll *sqlstore.Rollup // the batch's changes to the rollups
 }
 
 func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchStmts, error) {
-	b := batchStmts{roll: newRollup()}
+	b := batchStmts{roll: sqlstore.NewRollup()}
 	var err error
 	prep := func(dst **sql.Stmt, q string) {
 		if err == nil {
@@ -220,7 +209,7 @@ func (b *batchStmts) merge(ctx context.Context, brandID, id int64, keys []string
 	if err := b.loadLists.QueryRowContext(ctx, id).Scan(&ws, &ss, &ts, &state, &found); err != nil {
 		return false, err
 	}
-	oldW, oldS, oldT := splitIDs(ws), splitList(ss), splitList(ts)
+	oldW, oldS, oldT := splitIDs(ws), sqlstore.SplitList(ss), sqlstore.SplitList(ts)
 	newW, newS, newT := slices.Clone(oldW), slices.Clone(oldS), slices.Clone(oldT)
 	for _, w := range watchIDs {
 		if !slices.Contains(newW, w) {
@@ -243,13 +232,13 @@ func (b *batchStmts) merge(ctx context.Context, brandID, id int64, keys []string
 	}
 	changed := len(newW) != len(oldW) || len(newS) != len(oldS)
 	if len(newS) != len(oldS) {
-		b.roll.count(brandID, found, state, ss, -1)
-		b.roll.count(brandID, found, state, joinList(newS), 1)
+		b.roll.Count(brandID, found, state, ss, -1)
+		b.roll.Count(brandID, found, state, sqlstore.JoinList(newS), 1)
 	}
 	if !changed && len(newT) == len(oldT) {
 		return false, nil
 	}
-	_, err := b.updateLists.ExecContext(ctx, joinIDs(newW), joinList(newS), joinList(newT), ms(now), id)
+	_, err := b.updateLists.ExecContext(ctx, joinIDs(newW), sqlstore.JoinList(newS), sqlstore.JoinList(newT), ms(now), id)
 	return changed, err
 }
 
@@ -272,7 +261,7 @@ func (s *Store) SaveBatch(ctx context.Context, c *mentions.Commit) error {
 				return err
 			}
 		}
-		if err := b.roll.flush(ctx, tx); err != nil {
+		if err := flushRollup(ctx, tx, b.roll); err != nil {
 			return err
 		}
 		if c.Source.Spec.ID == 0 {
@@ -301,7 +290,7 @@ func (b *batchStmts) insertNew(ctx context.Context, brandID int64, nm *mentions.
 		m.State = mentions.StateNew
 	}
 	res, err := b.insertMention.ExecContext(ctx, brandID, string(m.State), m.Version, joinIDs(m.WatchIDs), m.URL, m.CanonicalURL,
-		m.Title, m.Text, m.Author, m.AuthorURL, m.Lang, ms(m.Published), ms(m.FoundAt), joinList(m.Sources), joinList(m.Terms),
+		m.Title, m.Text, m.Author, m.AuthorURL, m.Lang, ms(m.Published), ms(m.FoundAt), sqlstore.JoinList(m.Sources), sqlstore.JoinList(m.Terms),
 		m.Claimer.Platform, m.Claimer.UserID, m.Claimer.Name, m.DraftID, m.Sentiment, m.Urgency, ms(m.UpdatedAt), m.Reply.Encode())
 	if err != nil {
 		return err
@@ -314,7 +303,7 @@ func (b *batchStmts) insertNew(ctx context.Context, brandID int64, nm *mentions.
 		return err
 	}
 	if holder == 0 {
-		b.roll.mention(brandID, ms(m.FoundAt), string(m.State), joinList(m.Sources), m.Author, 1)
+		b.roll.Mention(brandID, ms(m.FoundAt), string(m.State), sqlstore.JoinList(m.Sources), m.Author, 1)
 		return nil
 	}
 	if _, err := b.deleteMention.ExecContext(ctx, m.ID); err != nil {
@@ -381,10 +370,10 @@ func (s *Store) ApplyMention(ctx context.Context, m mentions.Mention, e mentions
 			return herald.Errorf(herald.ECONFLICT, "Mention #%d changed meanwhile.", m.ID)
 		}
 		if was != string(m.State) {
-			r := newRollup()
-			r.count(brandID, found, was, sources, -1)
-			r.count(brandID, found, string(m.State), sources, 1)
-			if err := r.flush(ctx, tx); err != nil {
+			r := sqlstore.NewRollup()
+			r.Count(brandID, found, was, sources, -1)
+			r.Count(brandID, found, string(m.State), sources, 1)
+			if err := flushRollup(ctx, tx, r); err != nil {
 				return err
 			}
 		}

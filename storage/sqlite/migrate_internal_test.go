@@ -23,13 +23,13 @@ func migrateBelow(t *testing.T, s *Store, version int) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version >= version {
+		if m.Version >= version {
 			break
 		}
-		if _, err := s.w.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+		if _, err := s.w.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
 		}
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.version, m.name); err != nil {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -96,19 +96,19 @@ func TestMigrateFillsGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version == late.version {
+		if m.Version == late.Version {
 			continue
 		}
-		if _, err := s.w.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+		if _, err := s.w.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
 		}
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.version, m.name); err != nil {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
 			t.Fatal(err)
 		}
 	}
 	applied, err := s.Migrate(ctx)
-	if err != nil || len(applied) != 1 || applied[0] != late.name {
-		t.Fatalf("Migrate = %v, %v; want [%s], the one missing", applied, err, late.name)
+	if err != nil || len(applied) != 1 || applied[0] != late.Name {
+		t.Fatalf("Migrate = %v, %v; want [%s], the one missing", applied, err, late.Name)
 	}
 	if again, err := s.Migrate(ctx); err != nil || len(again) != 0 {
 		t.Errorf("Migrate again = %v, %v; want nothing", again, err)

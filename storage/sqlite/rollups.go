@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/heraldhq/herald/mentions/query"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 // The rollups of migration 0008: mention_counts (brand, UTC hour, state,
@@ -16,69 +16,9 @@ import (
 // added by a merge), ApplyMention (a state change) and unrollMentions,
 // which a delete of mentions must call first.
 
-const (
-	hourMS = int64(time.Hour / time.Millisecond)
-	dayMS  = 24 * hourMS
-)
-
-// countKey is a row of mention_counts (size hourMS) or mention_day_counts
-// (size dayMS).
-type countKey struct {
-	size, brandID, bucket int64
-	state, sources        string
-}
-
-type authorKey struct {
-	brandID, day int64
-	author       string
-}
-
-type authorDelta struct {
-	firstAt int64
-	n       int
-}
-
-// rollup gathers a transaction's changes to the rollups, written once per
-// key by flush.
-type rollup struct {
-	counts  map[countKey]int
-	authors map[authorKey]*authorDelta
-}
-
-func newRollup() *rollup {
-	return &rollup{counts: map[countKey]int{}, authors: map[authorKey]*authorDelta{}}
-}
-
-// count adds d (±1) to a mention's state and sources at foundAt.
-func (r *rollup) count(brandID, foundAt int64, state, sources string, d int) {
-	r.counts[countKey{hourMS, brandID, foundAt / hourMS, state, sources}] += d
-	r.counts[countKey{dayMS, brandID, foundAt / dayMS, state, sources}] += d
-}
-
-// author adds d (±1) to a mention's author at foundAt.
-func (r *rollup) author(brandID, foundAt int64, author string, d int) {
-	if author == "" {
-		return
-	}
-	k := authorKey{brandID, foundAt / dayMS, author}
-	a, ok := r.authors[k]
-	if !ok {
-		a = &authorDelta{firstAt: foundAt}
-		r.authors[k] = a
-	}
-	a.firstAt = min(a.firstAt, foundAt)
-	a.n += d
-}
-
-// mention adds d (±1) for a whole mention.
-func (r *rollup) mention(brandID, foundAt int64, state, sources, author string, d int) {
-	r.count(brandID, foundAt, state, sources, d)
-	r.author(brandID, foundAt, author, d)
-}
-
-// flush writes the gathered changes in tx and empties r.
-func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
-	if len(r.counts) > 0 {
+// flushRollup writes (a sqlstore.Flush) the gathered changes in tx and empties r.
+func flushRollup(ctx context.Context, tx *sql.Tx, r *sqlstore.Rollup) error {
+	if len(r.Counts) > 0 {
 		hour, err := tx.PrepareContext(ctx, `INSERT INTO mention_counts (brand_id, hour, state, sources, n) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (brand_id, hour, state, sources) DO UPDATE SET n = n + excluded.n`)
 		if err != nil {
@@ -91,36 +31,36 @@ func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		defer day.Close()
-		for k, n := range r.counts {
+		for k, n := range r.Counts {
 			if n == 0 {
 				continue
 			}
 			st := day
-			if k.size == hourMS {
+			if k.Size == sqlstore.HourMS {
 				st = hour
 			}
-			if _, err := st.ExecContext(ctx, k.brandID, k.bucket, k.state, k.sources, n); err != nil {
+			if _, err := st.ExecContext(ctx, k.BrandID, k.Bucket, k.State, k.Sources, n); err != nil {
 				return err
 			}
 		}
 	}
-	if len(r.authors) > 0 {
+	if len(r.Authors) > 0 {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO mention_authors (brand_id, day, author, folded, first_at, n) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (brand_id, day, author) DO UPDATE SET n = n + excluded.n, first_at = min(first_at, excluded.first_at)`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for k, a := range r.authors {
-			if a.n == 0 {
+		for k, a := range r.Authors {
+			if a.N == 0 {
 				continue
 			}
-			if _, err := st.ExecContext(ctx, k.brandID, k.day, k.author, query.NormalizeAuthor(k.author), a.firstAt, a.n); err != nil {
+			if _, err := st.ExecContext(ctx, k.BrandID, k.Day, k.Author, query.NormalizeAuthor(k.Author), a.FirstAt, a.N); err != nil {
 				return err
 			}
 		}
 	}
-	*r = *newRollup()
+	*r = *sqlstore.NewRollup()
 	return nil
 }
 
@@ -128,53 +68,11 @@ func (r *rollup) flush(ctx context.Context, tx *sql.Tx) error {
 // mentions table, with its args) selects out of the rollups, in tx: call
 // it before deleting those mentions.
 func unrollMentions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, `SELECT brand_id, found_at, state, sources, author FROM mentions WHERE `+where, args...)
-	if err != nil {
-		return err
-	}
-	r := newRollup()
-	for rows.Next() {
-		var brandID, found int64
-		var state, sources, author string
-		if err := rows.Scan(&brandID, &found, &state, &sources, &author); err != nil {
-			rows.Close()
-			return err
-		}
-		r.mention(brandID, found, state, sources, author, -1)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return r.flush(ctx, tx)
+	return sqlstore.UnrollMentions(ctx, tx, flushRollup, where, args...)
 }
 
 // fillAuthors counts the authors of the mentions stored before migration
-// 0008, one brand and day at a time (memory stays bounded).
+// 0008 (sqlstore.FillAuthors).
 func fillAuthors(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT brand_id, found_at, author FROM mentions WHERE author <> '' ORDER BY brand_id, found_at, id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	r := newRollup()
-	var lastBrand, lastDay int64 = -1, -1
-	for rows.Next() {
-		var brandID, found int64
-		var author string
-		if err := rows.Scan(&brandID, &found, &author); err != nil {
-			return err
-		}
-		if brandID != lastBrand || found/dayMS != lastDay {
-			if err := r.flush(ctx, tx); err != nil {
-				return err
-			}
-			lastBrand, lastDay = brandID, found/dayMS
-		}
-		r.author(brandID, found, author, 1)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return r.flush(ctx, tx)
+	return sqlstore.FillAuthors(ctx, tx, flushRollup)
 }

@@ -12,14 +12,13 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/heraldhq/herald"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -99,33 +98,10 @@ var afterMigration = map[int]func(context.Context, *sql.Tx) error{
 	8: fillAuthors, // 0008_reads: mention_authors.folded is Go's folding
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+// migration is one file of migrations/.
+type migration = sqlstore.Migration
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
-}
+func migrations() ([]migration, error) { return sqlstore.ReadMigrations(migrationFiles) }
 
 // Migrate applies the embedded migrations not yet applied, each in its own
 // immediate transaction, and returns the names of those it applied. Each
@@ -151,32 +127,32 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 				return err
 			}
-			if last := ms[len(ms)-1].version; current > last {
+			if last := ms[len(ms)-1].Version; current > last {
 				return herald.Errorf(herald.EUNAVAILABLE, "The database %s was written by a newer Herald (schema %d, this one knows %d); upgrade Herald.", s.path, current, last)
 			}
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
 				return err
 			}
 			if done = n > 0; done {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			if fill := afterMigration[m.version]; fill != nil {
+			if fill := afterMigration[m.Version]; fill != nil {
 				if err := fill(ctx, tx); err != nil {
-					return fmt.Errorf("migration %s: %w", m.name, err)
+					return fmt.Errorf("migration %s: %w", m.Name, err)
 				}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.version, m.name, time.Now().UnixMilli())
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, time.Now().UnixMilli())
 			return err
 		})
 		if err != nil {
 			return applied, err
 		}
 		if !done {
-			applied = append(applied, m.name)
+			applied = append(applied, m.Name)
 		}
 	}
 	return applied, nil
@@ -193,7 +169,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, known int, err erro
 	if err != nil && strings.Contains(err.Error(), "no such table") {
 		err = nil
 	}
-	return current, ms[len(ms)-1].version, err
+	return current, ms[len(ms)-1].Version, err
 }
 
 // Backup writes a consistent copy of the live database to path with
@@ -303,16 +279,5 @@ func wrap(err error) error {
 	return herald.Internal(err)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+// ms and fromMS convert times to and from the stored milliseconds.
+var ms, fromMS = sqlstore.MS, sqlstore.FromMS
