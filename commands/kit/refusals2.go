@@ -84,18 +84,20 @@ func actionVerb(l i18n.Lang, action any) string {
 	return fmt.Sprint(action)
 }
 
+// refusalTables are the tables that word, in languages other than
+// English, the reasons whose English Message says all there is; a reason
+// sits in one of them only (TestRefusalTablesDisjoint).
+var refusalTables = []map[string]func(l i18n.Lang, f herald.Facts) string{
+	translated, translatedMore, translatedListen, translatedAssist,
+}
+
 // translation is the wording of reason in languages other than English,
-// from translated, translatedMore, translatedListen or translatedAssist.
+// from refusalTables.
 func translation(reason string) (func(l i18n.Lang, f herald.Facts) string, bool) {
-	if h, ok := translated[reason]; ok {
-		return h, true
+	for _, t := range refusalTables {
+		if h, ok := t[reason]; ok {
+			return h, true
+		}
 	}
-	if h, ok := translatedMore[reason]; ok {
-		return h, true
-	}
-	if h, ok := translatedListen[reason]; ok {
-		return h, true
-	}
-	h, ok := translatedAssist[reason]
-	return h, ok
+	return nil, false
 }
