@@ -173,10 +173,3 @@ func (c *capped) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// mediaExts are the file extensions of the media types Herald stores.
-var mediaExts = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "video/mp4": ".mp4", "video/quicktime": ".mov"}
-
-// MediaExt is the usual file extension of a stored media type (".jpg"),
-// "" for another type: a name for an item that came without one.
-func MediaExt(typ string) string { return mediaExts[typ] }
