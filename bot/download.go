@@ -153,8 +153,7 @@ func (d Downloader) client() *http.Client {
 // tooLarge refuses a file over max bytes as the media library does
 // (media.ReasonTooLarge; who reads the file adds its name to the facts).
 func tooLarge(max int64) error {
-	return herald.Errorf(herald.EINVALID, "The file is larger than %s, the most Herald takes.", media.Bytes(max)).
-		Because(media.ReasonTooLarge, herald.Facts{"name": "The file", "max": max})
+	return media.TooLarge("The file", max)
 }
 
 // capped fails a read that goes past max bytes instead of truncating.
