@@ -153,8 +153,7 @@ func (d Downloader) client() *http.Client {
 // tooLarge refuses a file over max bytes as the media library does
 // (media.ReasonTooLarge; who reads the file adds its name to the facts).
 func tooLarge(max int64) error {
-	return herald.Errorf(herald.EINVALID, "The file is larger than %s, the most Herald takes.", media.Bytes(max)).
-		Because(media.ReasonTooLarge, herald.Facts{"name": "The file", "max": max})
+	return media.TooLarge("The file", max)
 }
 
 // capped fails a read that goes past max bytes instead of truncating.
@@ -173,10 +172,3 @@ func (c *capped) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// mediaExts are the file extensions of the media types Herald stores.
-var mediaExts = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "video/mp4": ".mp4", "video/quicktime": ".mov"}
-
-// MediaExt is the usual file extension of a stored media type (".jpg"),
-// "" for another type: a name for an item that came without one.
-func MediaExt(typ string) string { return mediaExts[typ] }

@@ -55,8 +55,7 @@ func (l *Library) Add(ctx context.Context, name string, r io.Reader) (Item, erro
 	}
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
-			return Item{}, herald.Errorf(herald.EINVALID, "%s is larger than %s.", name, Bytes(max)).
-				Because(ReasonTooLarge, herald.Facts{"name": name, "max": max})
+			return Item{}, TooLarge(name, max)
 		}
 		return Item{}, err
 	}
@@ -102,6 +101,15 @@ func (l *Library) spool(r io.Reader, max int64) (*os.File, int64, error) {
 		return f, n, errTooLarge
 	}
 	return f, n, nil
+}
+
+// TooLarge is the refusal of the file called name for being over max
+// bytes (ReasonTooLarge), wherever the size is found out: the library while
+// reading, a download from the size announced, a link from its
+// Content-Length.
+func TooLarge(name string, max int64) error {
+	return herald.Errorf(herald.EINVALID, "%s is larger than %s.", name, Bytes(max)).
+		Because(ReasonTooLarge, herald.Facts{"name": name, "max": max})
 }
 
 func removeTemp(f *os.File) {

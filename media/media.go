@@ -41,6 +41,14 @@ func (i Item) Describe() string {
 	return s
 }
 
+// exts are the usual file extensions of the types Herald stores.
+var exts = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+	"video/mp4": ".mp4", "video/quicktime": ".mov"}
+
+// Ext is the usual file extension of a stored media type (".jpg"), "" for
+// another type: a name for an item uploaded without the one people gave it.
+func Ext(typ string) string { return exts[typ] }
+
 // Bytes words a size as people read it: 412 KB, 3.4 MB.
 func Bytes(n int64) string {
 	switch {

@@ -148,7 +148,7 @@ func attachmentName(i int, it media.Item) string {
 	}
 	name := strings.Trim(b.String(), ".")
 	if name == "" || !strings.Contains(name, ".") {
-		name = fmt.Sprintf("media%d%s", i+1, bot.MediaExt(it.Type))
+		name = fmt.Sprintf("media%d%s", i+1, media.Ext(it.Type))
 	}
 	return name
 }

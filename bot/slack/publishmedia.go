@@ -11,7 +11,6 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/heraldhq/herald"
-	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/internal/httpx"
 	"github.com/heraldhq/herald/media"
 	"github.com/heraldhq/herald/publish"
@@ -179,7 +178,7 @@ func fileName(it media.Item) string {
 	if n := strings.TrimSpace(path.Base(strings.ReplaceAll(it.Name, `\`, "/"))); n != "" && n != "." && n != "/" {
 		return n
 	}
-	return "media" + bot.MediaExt(it.Type)
+	return "media" + media.Ext(it.Type)
 }
 
 // fileTitle is the title Slack shows over a file: its alt text, else its

@@ -2,7 +2,6 @@ package kit
 
 import (
 	"context"
-	"github.com/heraldhq/herald/commands/i18n"
 	"io"
 
 	"github.com/heraldhq/herald"
@@ -16,8 +15,9 @@ func (h *Base) ReadMedia(ctx context.Context, name string, open func(ctx context
 	rc, err := open(ctx)
 	if e := herald.AsError(err); e != nil && e.Reason == media.ReasonTooLarge {
 		// Refused from the size its platform announced: say which file.
-		e.Facts = herald.Facts{"name": name, "max": e.Facts["max"]}
-		e.Message = name + " is larger than " + factBytes(i18n.English, e.Facts["max"]) + "."
+		if max, ok := e.Facts["max"].(int64); ok {
+			err = media.TooLarge(name, max)
+		}
 	}
 	if err != nil {
 		return media.Item{}, err

@@ -123,9 +123,7 @@ func (h *handlers) download(ctx context.Context, l i18n.Lang, u *url.URL) (io.Re
 	}
 	if max := h.maxSize(); resp.ContentLength > max {
 		resp.Body.Close()
-		name := urlName(u)
-		return nil, herald.Errorf(herald.EINVALID, "%s is larger than %s.", name, media.Bytes(max)).
-			Because(media.ReasonTooLarge, herald.Facts{"name": name, "max": max})
+		return nil, media.TooLarge(urlName(u), max)
 	}
 	return resp.Body, nil
 }

@@ -216,7 +216,5 @@ func writeParts(mw *multipart.Writer, fields [][2]string, files []filePart, blob
 // fileName is the name an item is uploaded under: fileN with its type's
 // extension (the name people gave it stays in Herald).
 func fileName(it media.Item, i int) string {
-	ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
-		"video/mp4": ".mp4", "video/quicktime": ".mov"}[it.Type]
-	return "file" + strconv.Itoa(i) + ext
+	return "file" + strconv.Itoa(i) + media.Ext(it.Type)
 }
