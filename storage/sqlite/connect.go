@@ -9,6 +9,7 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 // Accounts with their connection (target connect), and the connect states.
@@ -65,21 +66,12 @@ func oneRow(res sql.Result, err error, missing string) error {
 	return nil
 }
 
-const connectCols = `state_hash, brand_id, kind, name, actor_platform, actor_id, actor_name, actor_lang, ch_platform, ch_workspace,
-	ch_channel, verifier, created_at, expires_at, used_at, grant_sealed, choices, chosen_at`
+const connectCols = sqlstore.ConnectCols
 
+// scanConnect is sqlstore.ScanConnect with this store's error coding.
 func scanConnect(row interface{ Scan(...any) error }) (publish.ConnectState, error) {
-	var c publish.ConnectState
-	var created, expires, used, chosen int64
-	var choices string
-	err := row.Scan(&c.Hash, &c.BrandID, &c.Target.Kind, &c.Target.Name, &c.Actor.Platform, &c.Actor.UserID, &c.Actor.Name,
-		&c.Actor.Lang, &c.Channel.Platform, &c.Channel.Workspace, &c.Channel.Channel, &c.Verifier, &created, &expires, &used,
-		&c.Grant, &choices, &chosen)
-	if err != nil {
-		return c, wrap(err)
-	}
-	c.Created, c.Expires, c.Used, c.Chosen = fromMS(created), fromMS(expires), fromMS(used), fromMS(chosen)
-	return c, wrap(json.Unmarshal([]byte(choices), &c.Choices))
+	c, err := sqlstore.ScanConnect(row)
+	return c, wrap(err)
 }
 
 // PutConnectState implements publish.Store.
