@@ -14,18 +14,11 @@ import (
 
 // Accounts with their connection (target connect), and the connect states.
 
-const accountCols = `brand_id, kind, name, url, handle, secret, conn_as, conn_by, refresh, granted_at, expires_at,
-	refresh_expires_at, last_ok_at, last_error, error_at, dead, warned_at`
+const accountCols = sqlstore.AccountCols
 
+// scanAccount is sqlstore.ScanAccount with this store's error coding.
 func scanAccount(row scanner) (publish.Account, error) {
-	var a publish.Account
-	c := &a.Conn
-	var granted, expires, refreshExpires, lastOK, errorAt, dead, warned int64
-	err := row.Scan(&a.BrandID, &a.Target.Kind, &a.Target.Name, &a.URL, &a.Handle, &a.Secret, &c.As, &c.By, &c.Refresh,
-		&granted, &expires, &refreshExpires, &lastOK, &c.Health.LastError, &errorAt, &dead, &warned)
-	c.Granted, c.Expires, c.RefreshExpires = fromMS(granted), fromMS(expires), fromMS(refreshExpires)
-	c.Health.LastOK, c.Health.ErrorAt, c.Health.Warned = fromMS(lastOK), fromMS(errorAt), fromMS(warned)
-	c.Health.Dead = dead != 0
+	a, err := sqlstore.ScanAccount(row)
 	return a, wrap(err)
 }
 
