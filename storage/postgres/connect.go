@@ -9,22 +9,16 @@ import (
 	"github.com/heraldhq/herald"
 	"github.com/heraldhq/herald/approvals"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/storage/sqlstore"
 )
 
 // Accounts with their connection (target connect), and the connect states.
 
-const accountCols = `brand_id, kind, name, url, handle, secret, conn_as, conn_by, refresh, granted_at, expires_at,
-	refresh_expires_at, last_ok_at, last_error, error_at, dead, warned_at`
+const accountCols = sqlstore.AccountCols
 
+// scanAccount is sqlstore.ScanAccount with this store's error coding.
 func scanAccount(row scanner) (publish.Account, error) {
-	var a publish.Account
-	c := &a.Conn
-	var granted, expires, refreshExpires, lastOK, errorAt, dead, warned int64
-	err := row.Scan(&a.BrandID, &a.Target.Kind, &a.Target.Name, &a.URL, &a.Handle, &a.Secret, &c.As, &c.By, &c.Refresh,
-		&granted, &expires, &refreshExpires, &lastOK, &c.Health.LastError, &errorAt, &dead, &warned)
-	c.Granted, c.Expires, c.RefreshExpires = fromMS(granted), fromMS(expires), fromMS(refreshExpires)
-	c.Health.LastOK, c.Health.ErrorAt, c.Health.Warned = fromMS(lastOK), fromMS(errorAt), fromMS(warned)
-	c.Health.Dead = dead != 0
+	a, err := sqlstore.ScanAccount(row)
 	return a, wrap(err)
 }
 
@@ -64,21 +58,12 @@ func (s *Store) SetHealth(ctx context.Context, brandID int64, t herald.Target, h
 	return wrap(err)
 }
 
-const connectCols = `state_hash, brand_id, kind, name, actor_platform, actor_id, actor_name, actor_lang, ch_platform, ch_workspace,
-	ch_channel, verifier, created_at, expires_at, used_at, grant_sealed, choices, chosen_at`
+const connectCols = sqlstore.ConnectCols
 
+// scanConnect is sqlstore.ScanConnect with this store's error coding.
 func scanConnect(row scanner) (publish.ConnectState, error) {
-	var c publish.ConnectState
-	var created, expires, used, chosen int64
-	var choices string
-	err := row.Scan(&c.Hash, &c.BrandID, &c.Target.Kind, &c.Target.Name, &c.Actor.Platform, &c.Actor.UserID, &c.Actor.Name,
-		&c.Actor.Lang, &c.Channel.Platform, &c.Channel.Workspace, &c.Channel.Channel, &c.Verifier, &created, &expires, &used,
-		&c.Grant, &choices, &chosen)
-	if err != nil {
-		return c, wrap(err)
-	}
-	c.Created, c.Expires, c.Used, c.Chosen = fromMS(created), fromMS(expires), fromMS(used), fromMS(chosen)
-	return c, wrap(json.Unmarshal([]byte(choices), &c.Choices))
+	c, err := sqlstore.ScanConnect(row)
+	return c, wrap(err)
 }
 
 // PutConnectState implements publish.Store.

@@ -1,9 +1,10 @@
 // Package sqlstore holds what the SQL stores (storage/sqlite and
 // storage/postgres) share that is not SQL: how a tally of mentions is cut
 // into rollup buckets and raw parts and folded and ranked, how a
-// transaction's changes to the rollups are gathered, and the encoding of
-// lists in one column. The SQL text, which differs by dialect, stays in
-// each store and comes in as TallySQL.
+// transaction's changes to the rollups are gathered, the encoding of
+// lists in one column, and the reading of a connect state's row. The SQL
+// text, which differs by dialect, stays in each store and comes in as
+// TallySQL.
 package sqlstore
 
 import (
