@@ -13,8 +13,8 @@ import (
 // Networks configures the publishing networks connected from chat
 // (target connect): each one's app credentials, and every base URL
 // (HERALD_<NETWORK>_API_URL, HERALD_<NETWORK>_AUTH_URL) for proxies and
-// tests. All are read now; a network without a Provider yet only waits
-// for one.
+// tests. Every network here has a Provider but Telegram, whose bot
+// token is the operator's or the target's.
 type Networks struct {
 	LinkedInClientID, LinkedInClientSecret string
 	MetaAppID, MetaAppSecret               string // Facebook Pages and Instagram
